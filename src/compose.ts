@@ -1,0 +1,78 @@
+/**
+ * The composition root (STYLE.md §4): config → store → taxonomies → directory → federation → app.
+ * Tests and the CLI build instances through here exactly as production does.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Server } from "node:http";
+import type { Express } from "express";
+import type { Federation } from "@fedify/fedify";
+import type { Config } from "./config.ts";
+import { Directory } from "./directory/directory.ts";
+import { makeIris, type Iris } from "./directory/ids.ts";
+import type { Taxonomies } from "./domain/taxonomy.ts";
+import { createEssFederation } from "./federation/federation.ts";
+import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
+import { createApp } from "./http/app.ts";
+import { loadTaxonomies } from "./linkeddata/vocabulary.ts";
+import { logger } from "./logging.ts";
+import { SqliteStore } from "./store/sqlite/store.sqlite.ts";
+import type { Store } from "./store/store.ts";
+
+/** Everything one running instance is made of. */
+export interface Instance {
+  config: Config;
+  store: Store;
+  taxonomies: Taxonomies;
+  iris: Iris;
+  keys: ActorKeys;
+  directory: Directory;
+  federation: Federation<void>;
+  app: Express;
+  /** Starts listening (web role); resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Stops listening and background work, then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store named by the config: PostgreSQL when DATABASE_URL is set, else the SQLite file. */
+export async function openStore(config: Config): Promise<Store> {
+  if (config.databaseUrl) {
+    // TODO(issue 4): PostgresStore
+    throw new Error("DATABASE_URL is set but the PostgreSQL adapter is not part of this build yet");
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteStore(join(config.dataDir, "essfed.sqlite"));
+}
+
+/** Builds an instance; the store is initialised (migrated) and the actor keys exist afterwards. */
+export async function compose(config: Config, opts: { store?: Store } = {}): Promise<Instance> {
+  const store = opts.store ?? (await openStore(config));
+  await store.initialize();
+  const taxonomies = loadTaxonomies();
+  const iris = makeIris(config.url, config.handle);
+  const keys = await ensureActorKeys(store.kv);
+  const directory = new Directory(store, taxonomies, iris);
+  const federation = createEssFederation({ config, store, iris, keys });
+  const app = createApp({ config, store, taxonomies, directory, iris, federation });
+  let server: Server | undefined;
+  const log = logger("server");
+
+  return {
+    config, store, taxonomies, iris, keys, directory, federation, app,
+    listen: () => new Promise((resolve, reject) => {
+      server = app.listen(config.port, config.bind, (err?: Error) => {
+        if (err) return reject(err);
+        const address = server!.address();
+        const port = typeof address === "object" && address ? address.port : config.port;
+        log.info("Listening on {bind}:{port} as {url}", { bind: config.bind, port, url: config.url });
+        resolve(port);
+      });
+      server.keepAliveTimeout = 65_000;
+    }),
+    async close() {
+      if (server) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
+      await store.close();
+    },
+  };
+}

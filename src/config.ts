@@ -1,0 +1,120 @@
+/**
+ * The only reader of `process.env` (STYLE.md §19). Validates everything at start, fails with a
+ * message that names the variable and what it expects, and returns a frozen {@link Config}.
+ */
+import { resolve } from "node:path";
+
+export interface Config {
+  /** Public base URL, no trailing slash (`ESSFED_URL`). Every IRI this instance mints starts with it. */
+  readonly url: string;
+  /** TCP port to listen on (`PORT`; 0 = any free port, for tests). */
+  readonly port: number;
+  /** Address to bind (`ESSFED_BIND`). */
+  readonly bind: string;
+  /** Data directory holding the SQLite file (`ESSFED_DATA`). */
+  readonly dataDir: string;
+  /** PostgreSQL connection string (`DATABASE_URL`); absent = embedded SQLite. */
+  readonly databaseUrl?: string;
+  /** The network actor's handle (`ESSFED_HANDLE`), as in acct:handle@host. */
+  readonly handle: string;
+  /** The network's display name (`ESSFED_NAME`). */
+  readonly name: string;
+  /** A line about the network shown on its profile (`ESSFED_SUMMARY`). */
+  readonly summary: string;
+  /** Bearer token for the admin API (`ESSFED_ADMIN_TOKEN`); absent = admin API disabled. */
+  readonly adminToken?: string;
+  /** Federate with loopback and private addresses (`ESSFED_ALLOW_PRIVATE`): tests and local demos only. */
+  readonly allowPrivate: boolean;
+  /** Which parts of the program this process runs (`ESSFED_ROLE`). */
+  readonly role: "web" | "worker" | "all";
+  /** Follow requests: accepted at once or held for the admin (`ESSFED_FOLLOW_APPROVAL`). */
+  readonly followApproval: "auto" | "manual";
+  /** What happens to a source's mirrored records on unfollow (`ESSFED_UNFOLLOW_MIRRORS`). */
+  readonly unfollowMirrors: "delete" | "keep";
+  /** Log level (`ESSFED_LOG_LEVEL`). */
+  readonly logLevel: "debug" | "info" | "warning" | "error";
+  /** Map tile URL template for the map page (`ESSFED_TILE_URL`). */
+  readonly tileUrl: string;
+}
+
+/** A configuration problem; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const v = env[name]?.trim();
+  if (v === undefined || v === "") return fallback;
+  if (!(values as readonly string[]).includes(v)) throw new ConfigError(`${name} must be one of ${values.join(", ")} (got "${v}")`);
+  return v as T;
+}
+
+function bool(env: Env, name: string): boolean {
+  const v = env[name]?.trim().toLowerCase();
+  if (v === undefined || v === "") return false;
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${env[name]}")`);
+}
+
+/** Reads and validates the configuration from `env` (defaults to `process.env`). */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const portText = env.PORT?.trim() || "8080";
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`PORT must be an integer from 0 to 65535 (got "${env.PORT}")`);
+
+  const rawUrl = env.ESSFED_URL?.trim() || `http://localhost:${port || 8080}`;
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new ConfigError(`ESSFED_URL must be an absolute http(s) URL such as https://essfed.example.org (got "${rawUrl}")`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
+    throw new ConfigError(`ESSFED_URL must be a plain http(s) URL without query, fragment or credentials (got "${rawUrl}")`);
+  }
+  if (url.pathname !== "/") throw new ConfigError(`ESSFED_URL must not have a path; essfed serves from the root of its host (got "${rawUrl}")`);
+
+  const handle = env.ESSFED_HANDLE?.trim() || "network";
+  if (!/^[a-z0-9_][a-z0-9_.-]{0,62}$/i.test(handle)) {
+    throw new ConfigError(`ESSFED_HANDLE must be 1-63 letters, digits, "_", "." or "-" (got "${handle}")`);
+  }
+  const name = env.ESSFED_NAME?.trim() || "essfed network";
+  if (name.length > 200) throw new ConfigError("ESSFED_NAME must be at most 200 characters");
+
+  const adminToken = env.ESSFED_ADMIN_TOKEN?.trim() || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new ConfigError("ESSFED_ADMIN_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)");
+  }
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// connection string (got "${databaseUrl.replace(/:[^:@/]*@/, ":***@")}")`);
+  }
+
+  const tileUrl = env.ESSFED_TILE_URL?.trim() || "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+  if (!/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/.test(tileUrl)) {
+    throw new ConfigError(`ESSFED_TILE_URL must be an http(s) URL template with {z}, {x} and {y} (got "${tileUrl}")`);
+  }
+
+  return Object.freeze({
+    url: url.origin,
+    port,
+    bind: env.ESSFED_BIND?.trim() || "0.0.0.0",
+    dataDir: resolve(env.ESSFED_DATA?.trim() || "data"),
+    ...(databaseUrl ? { databaseUrl } : {}),
+    handle,
+    name,
+    summary: env.ESSFED_SUMMARY?.trim() || `${name}: a directory of social and solidarity economy initiatives.`,
+    ...(adminToken ? { adminToken } : {}),
+    allowPrivate: bool(env, "ESSFED_ALLOW_PRIVATE"),
+    role: oneOf(env, "ESSFED_ROLE", ["web", "worker", "all"] as const, "all"),
+    followApproval: oneOf(env, "ESSFED_FOLLOW_APPROVAL", ["auto", "manual"] as const, "auto"),
+    unfollowMirrors: oneOf(env, "ESSFED_UNFOLLOW_MIRRORS", ["delete", "keep"] as const, "delete"),
+    logLevel: oneOf(env, "ESSFED_LOG_LEVEL", ["debug", "info", "warning", "error"] as const, "info"),
+    tileUrl,
+    ...overrides,
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * The directory: creating, replacing and deleting this instance's own initiatives. HTTP, CLI and
+ * importers all write through here, so every change is validated the same way and reaches the
+ * {@link ChangeListener} (the federation publisher) exactly once.
+ */
+import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
+import type { Taxonomies } from "../domain/taxonomy.ts";
+import { validateInitiative, type InitiativeDraft, type Issue } from "../domain/validate.ts";
+import { versionOf } from "../domain/version.ts";
+import type { PutOutcome, Store, StoredInitiative } from "../store/store.ts";
+import type { Iris } from "./ids.ts";
+
+/** Told about every change to this instance's own initiatives, after it is stored. */
+export interface ChangeListener {
+  changed(changes: { record: InitiativeRecord; outcome: "created" | "updated" }[]): Promise<void>;
+  deleted(tombstone: Tombstone): Promise<void>;
+}
+
+export type WriteResult =
+  | { ok: true; record: StoredInitiative | InitiativeRecord; outcome: PutOutcome; warnings: Issue[] }
+  | { ok: false; issues: Issue[] };
+
+export class Directory {
+  readonly #store: Store;
+  readonly #taxonomies: Taxonomies;
+  readonly #iris: Iris;
+  #listeners: ChangeListener[] = [];
+
+  constructor(store: Store, taxonomies: Taxonomies, iris: Iris) {
+    this.#store = store;
+    this.#taxonomies = taxonomies;
+    this.#iris = iris;
+  }
+
+  /** Registers a listener (the federation publisher). */
+  onChange(listener: ChangeListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /**
+   * Validates drafts (whose ids must already be IRIs under this instance) and writes the valid
+   * ones in one transaction. Unchanged content keeps its version and timestamps, so re-importing
+   * the same data changes nothing and publishes nothing.
+   * @returns one result per draft, in order
+   */
+  async upsert(drafts: InitiativeDraft[], now = new Date().toISOString()): Promise<WriteResult[]> {
+    const results: WriteResult[] = [];
+    const records: InitiativeRecord[] = [];
+    const at: number[] = [];
+    const existing = await Promise.all(drafts.map((d) => (this.#iris.localId(d.id) ? this.#store.getInitiative(d.id) : undefined)));
+    drafts.forEach((draft, n) => {
+      if (!this.#iris.localId(draft.id)) {
+        results.push({ ok: false, issues: [{ field: "id", message: `must be ${this.#iris.directory}/ followed by 1-100 letters, digits, ".", "_", "~" or "-"`, value: draft.id }] });
+        return;
+      }
+      const v = validateInitiative(draft, this.#taxonomies);
+      if (!v.ok) return void results.push(v);
+      const version = versionOf(v.initiative);
+      const prev = existing[n];
+      if (prev && prev.provenance) {
+        results.push({ ok: false, issues: [{ field: "id", message: "belongs to a mirrored record from another network", value: draft.id }] });
+        return;
+      }
+      const record: InitiativeRecord = prev && prev.version === version
+        ? prev
+        : { initiative: v.initiative, published: prev?.published ?? now, updated: now, version };
+      at.push(results.length);
+      records.push(record);
+      results.push({ ok: true, record, outcome: "unchanged", warnings: v.warnings });
+    });
+    if (!records.length) return results;
+    const outcomes = await this.#store.putInitiatives(records);
+    const changes: { record: InitiativeRecord; outcome: "created" | "updated" }[] = [];
+    outcomes.forEach((outcome, k) => {
+      const r = results[at[k]!] as Extract<WriteResult, { ok: true }>;
+      r.outcome = outcome;
+      if (outcome === "created" || outcome === "updated") changes.push({ record: r.record, outcome });
+    });
+    if (changes.length) for (const l of this.#listeners) await l.changed(changes);
+    return results;
+  }
+
+  /** Deletes one of this instance's initiatives; false when there was none. */
+  async delete(id: string, now = new Date().toISOString()): Promise<boolean> {
+    if (!this.#iris.localId(id)) return false;
+    const existing = await this.#store.getInitiative(id);
+    if (!existing || existing.provenance) return false;
+    const tombstone: Tombstone = { id, deleted: now };
+    const done = await this.#store.deleteInitiative(tombstone);
+    if (done) for (const l of this.#listeners) await l.deleted(tombstone);
+    return done;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The initiative model: what essfed knows about one SSE initiative, independent of any wire format.
+ * Taxonomy values are canonical concept IRIs (see {@link Taxonomies}); JSON-LD and RDF names appear
+ * only in `linkeddata/` (STYLE.md §22).
+ */
+
+/** The postal and geographic location of an initiative (`essglobal:Address`). */
+export interface Address {
+  streetAddress?: string;
+  locality?: string;
+  region?: string;
+  postcode?: string;
+  /** English name of the country, derived from {@link Initiative.country} when known. */
+  countryName?: string;
+  /** WGS84 latitude in decimal degrees (exact location). */
+  lat?: number;
+  /** WGS84 longitude in decimal degrees (exact location). */
+  long?: number;
+  /** IRI of a containing area, e.g. an OS postcode unit. */
+  geoContainer?: string;
+  geoContainerLat?: number;
+  geoContainerLong?: number;
+}
+
+/** One SSE initiative. Arrays are never undefined; an empty array means "no value". */
+export interface Initiative {
+  /** Absolute IRI; for local initiatives it is under this instance's base URL. */
+  id: string;
+  name: string;
+  /** Sanitised HTML fragment or plain text. */
+  description?: string;
+  /** Website, kept as a literal as the lod.coop data does (`foaf:homepage`). */
+  homepage?: string;
+  organisationalStructure: string[];
+  legalForm: string[];
+  primaryActivity?: string;
+  activities: string[];
+  qualifiers: string[];
+  baseMembershipType?: string;
+  /** Concept IRI in the countries-iso scheme. */
+  country?: string;
+  /** Concept IRI in countries-iso, regions-ica or super-regions-ica. */
+  territory?: string;
+  address?: Address;
+  phone?: string;
+  email?: string;
+  twitter?: string;
+  facebook?: string;
+  /** UK Companies House number, left-padded to 8 characters. */
+  companiesHouseNumber?: string;
+  sameAs: string[];
+}
+
+/** Where a mirrored record came from (DESIGN.md "Propagation"). */
+export interface Provenance {
+  /** Actor IRI of the network that owns the initiative. */
+  origin: string;
+  /** Actor IRIs of the instances the record passed through, nearest the origin first. */
+  via: string[];
+  /** When this instance received it (ISO 8601). */
+  receivedAt: string;
+}
+
+/** An initiative as stored: the model plus bookkeeping. */
+export interface InitiativeRecord {
+  initiative: Initiative;
+  /** ISO 8601 time the initiative was first published by its owner. */
+  published: string;
+  /** ISO 8601 time of the owner's last change. */
+  updated: string;
+  /** Content hash of {@link initiative}; equal versions mean equal content. */
+  version: string;
+  /** Absent for this instance's own initiatives. */
+  provenance?: Provenance;
+}
+
+/** What is left of a deleted initiative (served as an ActivityStreams Tombstone with 410). */
+export interface Tombstone {
+  id: string;
+  deleted: string;
+  /** Origin network for mirrored records; absent for local ones. */
+  origin?: string;
+}
+
+/** Returns an initiative with every array field present and empty. */
+export function emptyInitiative(id: string, name: string): Initiative {
+  return {
+    id, name,
+    organisationalStructure: [], legalForm: [], activities: [], qualifiers: [], sameAs: [],
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * Turns an {@link InitiativeDraft} (raw values from a spreadsheet, a JSON-LD body or a remote
+ * document) into a valid {@link Initiative}, or into a list of issues that say which field is wrong
+ * and why. Nothing here does I/O.
+ */
+import sanitizeHtml from "sanitize-html";
+import { COMPANIES_HOUSE } from "../linkeddata/namespaces.ts";
+import type { Address, Initiative } from "./initiative.ts";
+import type { Taxonomies, TaxonomyField } from "./taxonomy.ts";
+
+/** Raw input: strings where the model has IRIs or numbers, everything optional. */
+export interface InitiativeDraft {
+  id: string;
+  name?: string;
+  description?: string;
+  homepage?: string;
+  organisationalStructure?: string[];
+  legalForm?: string[];
+  primaryActivity?: string;
+  activities?: string[];
+  qualifiers?: string[];
+  baseMembershipType?: string;
+  country?: string;
+  territory?: string;
+  address?: {
+    streetAddress?: string; locality?: string; region?: string; postcode?: string; countryName?: string;
+    lat?: number | string; long?: number | string;
+    geoContainer?: string; geoContainerLat?: number | string; geoContainerLong?: number | string;
+  };
+  phone?: string;
+  email?: string;
+  twitter?: string;
+  facebook?: string;
+  companiesHouseNumber?: string;
+  sameAs?: string[];
+}
+
+/** Why one field was refused. `field` is a model path such as `address.lat`. */
+export interface Issue {
+  field: string;
+  message: string;
+  value?: string;
+}
+
+/** A warning does not stop the record; it says what was dropped or guessed. */
+export type ValidationResult =
+  | { ok: true; initiative: Initiative; warnings: Issue[] }
+  | { ok: false; issues: Issue[] };
+
+/** Bounds on what one record may hold. */
+export const LIMITS = { name: 300, description: 20_000, text: 1_000, values: 50 } as const;
+
+const ALLOWED_HTML: sanitizeHtml.IOptions = {
+  allowedTags: ["p", "br", "a", "strong", "b", "em", "i", "ul", "ol", "li", "blockquote"],
+  allowedAttributes: { a: ["href"] },
+  allowedSchemes: ["http", "https", "mailto"],
+};
+
+/** Removes scripts, styles and every tag or attribute outside a small safe set. */
+export function sanitiseDescription(html: string): string {
+  // Most descriptions are plain text: skip the parser when there is no markup to clean.
+  if (!/[<&]/.test(html)) return html;
+  return sanitizeHtml(html, ALLOWED_HTML);
+}
+
+/** Validates a draft; see {@link ValidationResult}. */
+export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomies): ValidationResult {
+  const issues: Issue[] = [];
+  const warnings: Issue[] = [];
+  const bad = (field: string, message: string, value?: unknown) =>
+    issues.push({ field, message, ...(value === undefined ? {} : { value: String(value).slice(0, 200) }) });
+
+  if (!isHttpIri(draft.id) || draft.id.includes("#")) bad("id", "must be an absolute http(s) IRI without a fragment", draft.id);
+  const name = text(draft.name);
+  if (!name) bad("name", "is required");
+  else if (name.length > LIMITS.name) bad("name", `is longer than ${LIMITS.name} characters`);
+
+  const out: Initiative = {
+    id: draft.id, name: name ?? "",
+    organisationalStructure: [], legalForm: [], activities: [], qualifiers: [], sameAs: [],
+  };
+
+  const description = text(draft.description);
+  if (description !== undefined) {
+    if (description.length > LIMITS.description) bad("description", `is longer than ${LIMITS.description} characters`);
+    else out.description = sanitiseDescription(description);
+  }
+
+  const homepage = text(draft.homepage);
+  if (homepage !== undefined) {
+    const fixed = /^www\./i.test(homepage) ? `http://${homepage}` : homepage;
+    if (isHttpIri(fixed)) out.homepage = fixed;
+    else bad("homepage", "must be an http(s) URL", homepage);
+  }
+
+  const many = (field: "organisationalStructure" | "legalForm" | "activities" | "qualifiers") => {
+    const values = (draft[field] ?? []).map((v) => v.trim()).filter(Boolean);
+    if (values.length > LIMITS.values) return bad(field, `has more than ${LIMITS.values} values`);
+    for (const v of values) {
+      const iri = taxonomies.resolveField(field, v);
+      if (!iri) bad(field, `"${v}" is not a concept of ${schemeList(field)}`, v);
+      else if (!out[field].includes(iri)) out[field].push(iri);
+    }
+  };
+  many("organisationalStructure");
+  many("legalForm");
+  many("activities");
+  many("qualifiers");
+  // RDF values are sets: keep them sorted so that equal content has an equal version.
+  for (const f of ["organisationalStructure", "legalForm", "activities", "qualifiers"] as const) out[f].sort();
+  for (const field of ["primaryActivity", "baseMembershipType", "country", "territory"] as const) {
+    const v = text(draft[field]);
+    if (v === undefined) continue;
+    const iri = taxonomies.resolveField(field, v);
+    if (iri) out[field] = iri;
+    else bad(field, `"${v}" is not a concept of ${schemeList(field)}`, v);
+  }
+
+  const address = validateAddress(draft.address, bad);
+  if (out.country && address) address.countryName = taxonomies.label(out.country, "en");
+  if (!out.country && address?.countryName) {
+    // v1 spreadsheets carry a free-text country name: use it to find the concept when we can.
+    const iri = taxonomies.resolveField("country", address.countryName);
+    if (iri) {
+      out.country = iri;
+      address.countryName = taxonomies.label(iri, "en");
+    } else warnings.push({ field: "address.countryName", message: "is not a known country; kept as text", value: address.countryName });
+  }
+  if (address && Object.keys(address).length) out.address = address;
+
+  for (const field of ["phone", "twitter", "facebook"] as const) {
+    const v = text(draft[field]);
+    if (v === undefined) continue;
+    if (v.length > LIMITS.text) bad(field, `is longer than ${LIMITS.text} characters`);
+    else out[field] = v;
+  }
+  const email = text(draft.email);
+  if (email !== undefined) {
+    const e = email.replace(/^mailto:/i, "");
+    if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e) && e.length <= 254) out.email = e;
+    else bad("email", "is not an email address", email);
+  }
+  const ch = text(draft.companiesHouseNumber)?.replace(COMPANIES_HOUSE, "");
+  if (ch !== undefined) {
+    if (/^[A-Z0-9]{1,8}$/i.test(ch)) out.companiesHouseNumber = ch.toUpperCase().padStart(8, "0");
+    else bad("companiesHouseNumber", "must be 1 to 8 letters or digits", ch);
+  }
+  for (const s of draft.sameAs ?? []) {
+    if (isHttpIri(s)) out.sameAs.push(s);
+    else bad("sameAs", "must be an absolute http(s) IRI", s);
+  }
+  out.sameAs = [...new Set(out.sameAs)].sort();
+
+  return issues.length ? { ok: false, issues } : { ok: true, initiative: out, warnings };
+}
+
+function validateAddress(a: InitiativeDraft["address"], bad: (f: string, m: string, v?: unknown) => void): Address | undefined {
+  if (!a) return undefined;
+  const out: Address = {};
+  for (const f of ["streetAddress", "locality", "region", "postcode", "countryName"] as const) {
+    const v = text(a[f]);
+    if (v === undefined) continue;
+    if (v.length > LIMITS.text) bad(`address.${f}`, `is longer than ${LIMITS.text} characters`);
+    else out[f] = v;
+  }
+  const coord = (f: "lat" | "long" | "geoContainerLat" | "geoContainerLong", max: number) => {
+    const raw = a[f];
+    if (raw === undefined || raw === null || (typeof raw === "string" && !raw.trim())) return;
+    const n = typeof raw === "number" ? raw : Number(raw.trim());
+    if (!Number.isFinite(n)) bad(`address.${f}`, "is not a number", raw);
+    else if (Math.abs(n) > max) bad(`address.${f}`, `must be between -${max} and ${max}`, raw);
+    else out[f] = n;
+  };
+  coord("lat", 90);
+  coord("long", 180);
+  coord("geoContainerLat", 90);
+  coord("geoContainerLong", 180);
+  if ((out.lat === undefined) !== (out.long === undefined)) bad("address.lat", "latitude and longitude must be given together");
+  if ((out.geoContainerLat === undefined) !== (out.geoContainerLong === undefined)) {
+    bad("address.geoContainerLat", "geo container latitude and longitude must be given together");
+  }
+  const gc = text(a.geoContainer);
+  if (gc !== undefined) {
+    if (isHttpIri(gc)) out.geoContainer = gc;
+    else bad("address.geoContainer", "must be an absolute http(s) IRI", gc);
+  }
+  return out;
+}
+
+function text(v: string | undefined): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const t = v.trim();
+  return t ? t : undefined;
+}
+
+/** True for an absolute http(s) IRI that `URL` can parse. */
+export function isHttpIri(v: unknown): v is string {
+  if (typeof v !== "string" || v.length > 2000 || !/^https?:\/\/[^\s]+$/i.test(v)) return false;
+  return URL.canParse(v);
+}
+
+function schemeList(field: TaxonomyField): string {
+  const names: Record<TaxonomyField, string> = {
+    organisationalStructure: "organisational-structure",
+    legalForm: "legal-form",
+    primaryActivity: "activities-ica, activities-modified or activities",
+    activities: "activities-ica, activities-modified or activities",
+    qualifiers: "qualifiers",
+    baseMembershipType: "base-membership-type",
+    country: "countries-iso",
+    territory: "countries-iso, regions-ica or super-regions-ica",
+  };
+  return names[field];
+}

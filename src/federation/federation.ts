@@ -1,0 +1,110 @@
+/**
+ * The ActivityPub side of an instance, on Fedify: the network actor (an `Organization`), WebFinger,
+ * NodeInfo, followers/following/outbox collections and the inbox. `createEssFederation(deps)` is
+ * called once from `compose.ts`; nothing here is a module-level singleton.
+ */
+import { Temporal } from "@js-temporal/polyfill";
+import { createFederation, type Federation } from "@fedify/fedify";
+import {
+  Endpoints, Organization, Create, type Recipient,
+} from "@fedify/vocab";
+import type { Config } from "../config.ts";
+import type { Iris } from "../directory/ids.ts";
+import type { Store } from "../store/store.ts";
+import type { ActorKeys } from "./keys.ts";
+import { staticDocumentLoader } from "../linkeddata/context.ts";
+
+export interface FederationDeps {
+  config: Config;
+  store: Store;
+  iris: Iris;
+  keys: ActorKeys;
+  /** Registers inbox listeners (issue 3's handlers); the actor is served either way. */
+  registerInbox?: (inbox: ReturnType<Federation<void>["setInboxListeners"]>) => void;
+}
+
+const SOFTWARE_VERSION = "0.1.0";
+
+export function createEssFederation(deps: FederationDeps): Federation<void> {
+  const { config, store, iris, keys } = deps;
+  const federation = createFederation<void>({
+    kv: store.kv,
+    origin: config.url,
+    allowPrivateAddress: config.allowPrivate,
+    // Contexts come from the shipped set only: an activity naming a remote context is refused.
+    ...(config.allowPrivate ? {} : { contextLoaderFactory: () => staticDocumentLoader as never }),
+  });
+
+  federation
+    .setActorDispatcher("/actors/{identifier}", async (ctx, identifier) => {
+      if (identifier !== config.handle) return null;
+      const pairs = await ctx.getActorKeyPairs(identifier);
+      return new Organization({
+        id: ctx.getActorUri(identifier),
+        preferredUsername: identifier,
+        name: config.name,
+        summary: config.summary,
+        url: new URL(config.url),
+        inbox: ctx.getInboxUri(identifier),
+        outbox: ctx.getOutboxUri(identifier),
+        followers: ctx.getFollowersUri(identifier),
+        following: ctx.getFollowingUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        streams: [new URL(iris.directory)],
+        manuallyApprovesFollowers: config.followApproval === "manual",
+        discoverable: true,
+        publicKey: pairs[0]?.cryptographicKey ?? null,
+        assertionMethods: pairs.map((p) => p.multikey),
+      });
+    })
+    .setKeyPairsDispatcher(async (_ctx, identifier) => (identifier === config.handle ? [keys.rsa, keys.ed25519] : []));
+
+  federation
+    .setFollowersDispatcher("/actors/{identifier}/followers", async (_ctx, identifier) => {
+      if (identifier !== config.handle) return null;
+      const followers = await store.listFollowers("accepted");
+      const items: Recipient[] = followers.map((f) => ({
+        id: new URL(f.actor), inboxId: new URL(f.inbox),
+        ...(f.sharedInbox ? { endpoints: { sharedInbox: new URL(f.sharedInbox) } } : {}),
+      }));
+      return { items };
+    })
+    .setCounter(async () => (await store.listFollowers("accepted")).length);
+
+  federation
+    .setFollowingDispatcher("/actors/{identifier}/following", async (_ctx, identifier) => {
+      if (identifier !== config.handle) return null;
+      const following = await store.listFollowing();
+      return { items: following.filter((f) => f.state === "accepted").map((f) => new URL(f.actor)) };
+    })
+    .setCounter(async () => (await store.listFollowing()).filter((f) => f.state === "accepted").length);
+
+  federation
+    .setOutboxDispatcher("/actors/{identifier}/outbox", async (_ctx, identifier, cursor) => {
+      if (identifier !== config.handle) return null;
+      const page = await store.listInitiatives({ limit: 20, source: null, ...(cursor ? { cursor } : {}) });
+      // The outbox lists the latest Create per own initiative, newest first; the full data is at
+      // each object's IRI (Fedify re-serialises these, so only ActivityStreams terms appear here).
+      const items = page.items.map((r) => new Create({
+        id: new URL(`${r.initiative.id}#create-${r.version}`),
+        actor: new URL(iris.actor),
+        object: new URL(r.initiative.id),
+        published: Temporal.Instant.from(r.updated),
+      }));
+      return { items, nextCursor: page.next ?? null };
+    })
+    .setFirstCursor(() => "")
+    .setCounter(async () => store.countInitiatives(null));
+
+  federation.setNodeInfoDispatcher("/nodeinfo/2.1", async () => ({
+    software: { name: "essfed", version: SOFTWARE_VERSION, homepage: new URL("https://github.com/essfed/essfed") },
+    protocols: ["activitypub"],
+    usage: { users: { total: 1, activeMonth: 1, activeHalfyear: 1 }, localPosts: await store.countInitiatives(null), localComments: 0 },
+    openRegistrations: false,
+    metadata: { nodeName: config.name, directory: iris.directory },
+  }));
+
+  const inbox = federation.setInboxListeners("/actors/{identifier}/inbox", "/inbox");
+  deps.registerInbox?.(inbox);
+  return federation;
+}

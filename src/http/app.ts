@@ -1,0 +1,33 @@
+/**
+ * The Express application: Fedify first (for its own paths only), then essfed's routes, then the
+ * problem+json error handler. Built by `compose.ts`; no globals.
+ */
+import express, { type Express } from "express";
+import type { Federation } from "@fedify/fedify";
+import type { HttpDeps } from "./deps.ts";
+import { federationMiddleware } from "./middleware/federation.ts";
+import { notFound, problemHandler } from "./middleware/problem.ts";
+import { initiativeRoutes } from "./routes/initiatives.ts";
+import { pageRoutes } from "./routes/pages.ts";
+import { vocabRoutes } from "./routes/vocab.ts";
+
+export interface AppDeps extends HttpDeps {
+  federation: Federation<void>;
+  /** Extra routers (admin API, query API) mounted before the 404 handler. */
+  routers?: express.Router[];
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.set("query parser", "simple");
+  app.use(federationMiddleware(deps.federation, deps.config.url));
+  app.use(initiativeRoutes(deps));
+  app.use(vocabRoutes());
+  app.use(pageRoutes(deps));
+  for (const r of deps.routers ?? []) app.use(r);
+  app.use(notFound);
+  app.use(problemHandler(deps.config.url));
+  return app;
+}

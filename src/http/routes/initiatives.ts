@@ -1,0 +1,128 @@
+/**
+ * The directory collection and the initiatives in it: content-negotiated reads for everyone,
+ * POST/PUT/DELETE for the admin (bearer token).
+ */
+import express, { Router, type Request, type Response } from "express";
+import { AS_CONTEXT } from "../../linkeddata/namespaces.ts";
+import { DOCUMENT_CONTEXT } from "../../linkeddata/context.ts";
+import { FIELD_PROPERTY } from "../../linkeddata/fields.ts";
+import { initiativeToJsonLd } from "../../linkeddata/initiative-jsonld.ts";
+import { initiativeToQuads } from "../../linkeddata/initiative-rdf.ts";
+import { writeQuads } from "../../linkeddata/serialize.ts";
+import type { Issue } from "../../domain/validate.ts";
+import type { StoredInitiative } from "../../store/store.ts";
+import { mintLocalId } from "../../directory/ids.ts";
+import type { HttpDeps } from "../deps.ts";
+import { BODY_LIMIT, JSON_TYPES, TURTLE_TYPES, readOneDraft } from "../body.ts";
+import { ConflictHttpError, GoneHttpError, NotFoundHttpError, UnprocessableHttpError } from "../errors.ts";
+import { esc, initiativePage, layout } from "../html.ts";
+import { requireAdmin } from "../middleware/auth.ts";
+import { AS_JSONLD, RDF_OFFERS, negotiate } from "../middleware/negotiate.ts";
+
+const PAGE_DEFAULT = 100;
+const PAGE_MAX = 1000;
+
+export function initiativeRoutes(deps: HttpDeps): Router {
+  const { config, store, taxonomies, directory, iris } = deps;
+  const router = Router();
+  const admin = requireAdmin(config.adminToken);
+  const body = [
+    express.json({ type: JSON_TYPES, limit: BODY_LIMIT, strict: true }),
+    express.text({ type: TURTLE_TYPES, limit: BODY_LIMIT }),
+  ];
+  const ownerOf = (r: StoredInitiative) => r.provenance?.origin ?? iris.actor;
+
+  /** Sends one record in the representation the client asked for. */
+  const send = (req: Request, res: Response, rec: StoredInitiative) => {
+    const { key, type } = negotiate(req, RDF_OFFERS);
+    res.setHeader("Vary", "Accept");
+    res.setHeader("ETag", `"${rec.version}-${key}"`);
+    res.setHeader("Last-Modified", new Date(rec.updated).toUTCString());
+    if (req.headers["if-none-match"] === `"${rec.version}-${key}"`) return void res.status(304).end();
+    if (key === "html") return void res.type("text/html").send(initiativePage(rec, taxonomies, config.name));
+    if (key === "jsonld") {
+      const doc = rec.signed ?? JSON.stringify(initiativeToJsonLd(rec, taxonomies, { owner: ownerOf(rec) }));
+      return void res.type(type).send(doc);
+    }
+    res.type(type).send(writeQuads(initiativeToQuads(rec, taxonomies, ownerOf(rec)), key));
+  };
+
+  const issuesToProblem = (issues: Issue[]) =>
+    new UnprocessableHttpError(
+      `the initiative is not valid: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`,
+      issues.map((i) => ({ ...i, ...(FIELD_PROPERTY[i.field] ? { property: FIELD_PROPERTY[i.field] } : {}) })),
+    );
+
+  router.get("/initiatives", async (req, res) => {
+    const { key, type } = negotiate(req, [RDF_OFFERS[0], RDF_OFFERS[4]]);
+    res.setHeader("Vary", "Accept");
+    const total = await store.countInitiatives();
+    if (req.query.page === undefined) {
+      if (key === "html") return void res.type("text/html").send(layout(config.name, `<h1>${esc(config.name)}</h1><p>${total} initiatives. <a href="${esc(iris.directory)}?page=true&amp;format=html">Browse them</a>.</p>`));
+      return void res.type(type).send(JSON.stringify({
+        "@context": AS_CONTEXT, id: iris.directory, type: "OrderedCollection", totalItems: total,
+        attributedTo: iris.actor, first: `${iris.directory}?page=true`,
+      }));
+    }
+    const limit = Math.min(PAGE_MAX, Math.max(1, Number(req.query.limit) || PAGE_DEFAULT));
+    const cursor = typeof req.query.cursor === "string" && /^\d{1,16}$/.test(req.query.cursor) ? req.query.cursor : undefined;
+    const page = await store.listInitiatives({ limit, ...(cursor ? { cursor } : {}) });
+    const self = `${iris.directory}?page=true${cursor ? `&cursor=${cursor}` : ""}${req.query.limit ? `&limit=${limit}` : ""}`;
+    const next = page.next ? `${iris.directory}?page=true&cursor=${page.next}${req.query.limit ? `&limit=${limit}` : ""}` : undefined;
+    if (key === "html") {
+      const items = page.items.map((r) => `<li><a href="${esc(r.initiative.id)}">${esc(r.initiative.name)}</a></li>`).join("");
+      return void res.type("text/html").send(layout(config.name, `<h1>${esc(config.name)}</h1><ul>${items}</ul>${next ? `<a href="${esc(next)}&amp;format=html">Next</a>` : ""}`));
+    }
+    res.type(type).send(JSON.stringify({
+      "@context": DOCUMENT_CONTEXT, id: self, type: "OrderedCollectionPage", partOf: iris.directory, totalItems: total,
+      ...(next ? { next } : {}),
+      // A signed item keeps its own @context: its proof covers the document as signed.
+      orderedItems: page.items.map((r) => r.signed
+        ? JSON.parse(r.signed) as Record<string, unknown>
+        : initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false })),
+    }));
+  });
+
+  router.post("/initiatives", admin, ...body, async (req, res) => {
+    const draft = await readOneDraft(req);
+    const own = iris.localId(draft.id);
+    if (own && (await store.getInitiative(draft.id))) throw new ConflictHttpError(`${draft.id} exists; PUT to replace it`, "exists");
+    draft.id = own ? draft.id : iris.initiative(mintLocalId(draft.name ?? ""));
+    const [result] = await directory.upsert([draft]);
+    if (!result!.ok) throw issuesToProblem(result!.issues);
+    res.status(201).location(draft.id).type(AS_JSONLD)
+      .send(JSON.stringify(initiativeToJsonLd(result!.record, taxonomies, { owner: iris.actor })));
+  });
+
+  router.get("/initiatives/:id", async (req, res) => {
+    const id = iris.initiative(req.params.id as string);
+    const rec = await store.getInitiative(id);
+    if (rec) return send(req, res, rec);
+    const tomb = await store.getTombstone(id);
+    if (!tomb) throw new NotFoundHttpError(`no initiative ${id}`);
+    const { key, type } = negotiate(req, [RDF_OFFERS[0], RDF_OFFERS[4]]);
+    if (key === "html") return void res.status(410).type("text/html").send(layout("Deleted", `<h1>Deleted</h1><p>This initiative was removed on ${esc(tomb.deleted)}.</p>`));
+    res.status(410).type(type).send(JSON.stringify({
+      "@context": DOCUMENT_CONTEXT, id, type: "Tombstone", formerType: ["Page", "essglobal:SSEInitiative"], deleted: tomb.deleted,
+    }));
+  });
+
+  router.put("/initiatives/:id", admin, ...body, async (req, res) => {
+    const draft = await readOneDraft(req);
+    draft.id = iris.initiative(req.params.id as string);
+    const existed = Boolean(await store.getInitiative(draft.id));
+    const [result] = await directory.upsert([draft]);
+    if (!result!.ok) throw issuesToProblem(result!.issues);
+    res.status(existed ? 200 : 201).location(draft.id).type(AS_JSONLD)
+      .send(JSON.stringify(initiativeToJsonLd(result!.record, taxonomies, { owner: iris.actor })));
+  });
+
+  router.delete("/initiatives/:id", admin, async (req, res) => {
+    const id = iris.initiative(req.params.id as string);
+    if (await directory.delete(id)) return void res.status(204).end();
+    if (await store.getTombstone(id)) throw new GoneHttpError(`${id} was already deleted`);
+    throw new NotFoundHttpError(`no initiative ${id}`);
+  });
+
+  return router;
+}

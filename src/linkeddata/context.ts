@@ -1,0 +1,50 @@
+/**
+ * The JSON-LD contexts essfed emits and the static document loader that resolves contexts
+ * without the network (DESIGN.md: "contexts shipped in vocab/, never fetched at request time").
+ */
+import { readFileSync } from "node:fs";
+import { preloadedContexts } from "@fedify/vocab-runtime";
+import { AS_CONTEXT } from "./namespaces.ts";
+import { VOCAB_DIR } from "./vocabulary.ts";
+
+/** The ESSGLOBAL term definitions (the inner object of `vocab/essglobal-context.jsonld`). */
+export const ESS_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze(
+  JSON.parse(readFileSync(`${VOCAB_DIR}essglobal-context.jsonld`, "utf8"))["@context"],
+);
+
+/**
+ * The IRI under which essfed publishes {@link ESS_CONTEXT}. Every instance preloads it, so a document
+ * that names it is read without fetching; documents essfed emits embed the context inline instead,
+ * so that any JSON-LD processor can read them offline.
+ */
+export const ESS_CONTEXT_IRI = "https://w3id.org/essfed/essglobal-context.jsonld";
+
+/** `@context` of every initiative and collection essfed emits. */
+export const DOCUMENT_CONTEXT: readonly unknown[] = Object.freeze([AS_CONTEXT, ESS_CONTEXT]);
+
+/** `JSON.stringify(DOCUMENT_CONTEXT)`, to recognise our own documents cheaply. */
+export const DOCUMENT_CONTEXT_JSON = JSON.stringify(DOCUMENT_CONTEXT);
+
+/** Thrown by {@link staticDocumentLoader} for any context it does not ship. */
+export class RemoteContextError extends Error {
+  override readonly name = "RemoteContextError";
+  readonly url: string;
+  constructor(url: string) {
+    super(`remote JSON-LD context ${url} is not allowed; use inline contexts or a preloaded one`);
+    this.url = url;
+  }
+}
+
+const CONTEXTS: Record<string, unknown> = {
+  ...(preloadedContexts as Record<string, unknown>),
+  [ESS_CONTEXT_IRI]: { "@context": ESS_CONTEXT },
+  // http variant of the AS context seen in the wild
+  "http://www.w3.org/ns/activitystreams": (preloadedContexts as Record<string, unknown>)[AS_CONTEXT],
+};
+
+/** A `jsonld` document loader that knows the shipped contexts and refuses everything else. */
+export async function staticDocumentLoader(url: string): Promise<{ contextUrl: null; documentUrl: string; document: unknown }> {
+  const document = CONTEXTS[url] ?? CONTEXTS[url.replace(/#$/, "")];
+  if (document === undefined) throw new RemoteContextError(url);
+  return { contextUrl: null, documentUrl: url, document };
+}

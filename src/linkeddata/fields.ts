@@ -1,0 +1,33 @@
+/**
+ * The JSON-LD property behind each model field, so that a validation error can name both.
+ */
+export const FIELD_PROPERTY: Record<string, string> = {
+  id: "@id",
+  name: "gr:name",
+  description: "dcterms:description",
+  homepage: "foaf:homepage",
+  organisationalStructure: "essglobal:organisationalStructure",
+  legalForm: "essglobal:legalForm",
+  primaryActivity: "essglobal:primarySector",
+  activities: "essglobal:economicSector",
+  qualifiers: "essglobal:qualifier",
+  baseMembershipType: "essglobal:baseMembershipType",
+  country: "essglobal:country_id",
+  territory: "essglobal:territory_id",
+  "address.streetAddress": "vcard:street-address",
+  "address.locality": "vcard:locality",
+  "address.region": "vcard:region",
+  "address.postcode": "vcard:postal-code",
+  "address.countryName": "vcard:country-name",
+  "address.lat": "geo:lat",
+  "address.long": "geo:long",
+  "address.geoContainer": "osspr:within",
+  "address.geoContainerLat": "geo:lat",
+  "address.geoContainerLong": "geo:long",
+  phone: "vcard:hasTelephone",
+  email: "vcard:hasEmail",
+  twitter: "foaf:account",
+  facebook: "foaf:account",
+  companiesHouseNumber: "rov:hasRegisteredOrganization",
+  sameAs: "owl:sameAs",
+};

@@ -1,0 +1,91 @@
+/**
+ * Initiative ⇄ compact JSON-LD under {@link DOCUMENT_CONTEXT}. The output is built by hand (no
+ * `jsonld.compact` on the hot path); `initiative-rdf.ts` emits the very same graph as quads and a
+ * test holds the two isomorphic.
+ */
+import type { Initiative, InitiativeRecord } from "../domain/initiative.ts";
+import type { Taxonomies } from "../domain/taxonomy.ts";
+import { COMPANIES_HOUSE, PUBLIC } from "./namespaces.ts";
+import { DOCUMENT_CONTEXT } from "./context.ts";
+import { summarise } from "./summary.ts";
+
+/** Fragment identifiers of the nodes hanging off an initiative, as the SEA converter names them. */
+export const NODE = { address: "#Address", telephone: "#Telephone", email: "#Email", twitter: "#twitter", facebook: "#facebook" } as const;
+
+export const ACCOUNT_SERVICES = { twitter: "https://twitter.com/", facebook: "https://facebook.com/" } as const;
+
+/** Who owns the record and where people read it. */
+export interface RenderOptions {
+  /** Actor IRI of the owning network (`attributedTo`). */
+  owner: string;
+  /** Include `@context` (top-level documents) or leave it out (items embedded in a collection). */
+  context?: boolean;
+}
+
+/** Lexical xsd:decimal for a JS number (never exponent notation). */
+export function decimal(n: number): string {
+  const s = String(n);
+  if (!/e/i.test(s)) return s;
+  return n.toFixed(12).replace(/\.?0+$/, "");
+}
+
+/** Renders a stored record as a compact JSON-LD object. */
+export function initiativeToJsonLd(record: InitiativeRecord, taxonomies: Taxonomies, opts: RenderOptions): Record<string, unknown> {
+  const i = record.initiative;
+  const doc: Record<string, unknown> = {};
+  if (opts.context !== false) doc["@context"] = DOCUMENT_CONTEXT;
+  doc.id = i.id;
+  doc.type = ["Page", "essglobal:SSEInitiative"];
+  doc.name = i.name;
+  const summary = summarise(i, taxonomies);
+  if (summary) doc.summary = summary;
+  doc.url = i.id;
+  doc.attributedTo = opts.owner;
+  doc.to = [PUBLIC];
+  doc.published = record.published;
+  doc.updated = record.updated;
+  doc["gr:name"] = i.name;
+  if (i.description !== undefined) doc["dcterms:description"] = i.description;
+  if (i.homepage !== undefined) doc["foaf:homepage"] = i.homepage;
+  if (i.organisationalStructure.length) doc["essglobal:organisationalStructure"] = i.organisationalStructure;
+  if (i.legalForm.length) doc["essglobal:legalForm"] = i.legalForm;
+  if (i.primaryActivity) doc["essglobal:primarySector"] = i.primaryActivity;
+  if (i.activities.length) doc["essglobal:economicSector"] = i.activities;
+  if (i.qualifiers.length) doc["essglobal:qualifier"] = i.qualifiers;
+  if (i.baseMembershipType) doc["essglobal:baseMembershipType"] = i.baseMembershipType;
+  if (i.country) doc["essglobal:country_id"] = i.country;
+  if (i.territory) doc["essglobal:territory_id"] = i.territory;
+  const a = i.address;
+  if (a) {
+    const addr: Record<string, unknown> = { id: i.id + NODE.address, type: "essglobal:Address" };
+    if (a.streetAddress !== undefined) addr["vcard:street-address"] = a.streetAddress;
+    if (a.locality !== undefined) addr["vcard:locality"] = a.locality;
+    if (a.region !== undefined) addr["vcard:region"] = a.region;
+    if (a.postcode !== undefined) addr["vcard:postal-code"] = a.postcode;
+    if (a.countryName !== undefined) addr["vcard:country-name"] = a.countryName;
+    if (a.lat !== undefined) addr["geo:lat"] = decimal(a.lat);
+    if (a.long !== undefined) addr["geo:long"] = decimal(a.long);
+    if (a.geoContainer !== undefined) {
+      const gc: Record<string, unknown> = { id: a.geoContainer };
+      if (a.geoContainerLat !== undefined) gc["geo:lat"] = decimal(a.geoContainerLat);
+      if (a.geoContainerLong !== undefined) gc["geo:long"] = decimal(a.geoContainerLong);
+      addr["osspr:within"] = gc;
+    }
+    doc["essglobal:hasAddress"] = addr;
+  }
+  if (i.phone !== undefined) doc["vcard:hasTelephone"] = { id: i.id + NODE.telephone, "vcard:value": i.phone };
+  if (i.email !== undefined) doc["vcard:hasEmail"] = { id: i.id + NODE.email, "vcard:value": i.email };
+  const accounts: unknown[] = [];
+  for (const k of ["twitter", "facebook"] as const) {
+    const v = i[k];
+    if (v === undefined) continue;
+    accounts.push({
+      id: i.id + NODE[k], type: "foaf:OnlineAccount",
+      "foaf:accountServiceHomepage": ACCOUNT_SERVICES[k], "foaf:accountName": v,
+    });
+  }
+  if (accounts.length) doc["foaf:account"] = accounts;
+  if (i.companiesHouseNumber) doc["rov:hasRegisteredOrganization"] = COMPANIES_HOUSE + i.companiesHouseNumber;
+  if (i.sameAs.length) doc["owl:sameAs"] = i.sameAs;
+  return doc;
+}

@@ -1,0 +1,125 @@
+/**
+ * Reads initiatives out of JSON-LD written with any correct context. Documents under essfed's own
+ * context are read by key (fast path: no expansion); everything else goes through `jsonld.toRDF`
+ * with the static document loader, so a remote context is refused, never fetched.
+ */
+import jsonld from "jsonld";
+import { Parser, type Quad } from "n3";
+import type { InitiativeDraft } from "../domain/validate.ts";
+import { DOCUMENT_CONTEXT_JSON, RemoteContextError, staticDocumentLoader } from "./context.ts";
+import { COMPANIES_HOUSE } from "./namespaces.ts";
+import { draftsFromQuads } from "./initiative-rdf.ts";
+
+/** The body is not JSON-LD we can read (syntax, structure or a refused context). */
+export class JsonLdInputError extends Error {
+  override readonly name = "JsonLdInputError";
+  readonly code: "remote-context" | "invalid-jsonld";
+  constructor(message: string, code: "remote-context" | "invalid-jsonld", options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** JSON-LD → quads with the static loader; maps jsonld's errors to {@link JsonLdInputError}. */
+export async function jsonLdToQuads(doc: unknown): Promise<Quad[]> {
+  let nquads: string;
+  try {
+    // safe: false, so that keys no context defines are dropped rather than fatal (as JSON-LD 1.1 says).
+    const options = { format: "application/n-quads", documentLoader: staticDocumentLoader, safe: false };
+    nquads = (await jsonld.toRDF(doc as jsonld.JsonLdDocument, options as never)) as unknown as string;
+  } catch (e) {
+    const remote = findCause(e, RemoteContextError);
+    if (remote) throw new JsonLdInputError(remote.message, "remote-context", { cause: e });
+    throw new JsonLdInputError(`invalid JSON-LD: ${(e as Error).message}`, "invalid-jsonld", { cause: e });
+  }
+  return new Parser({ format: "N-Quads" }).parse(nquads);
+}
+
+/** Every initiative described in `doc`. */
+export async function draftsFromJsonLd(doc: unknown): Promise<InitiativeDraft[]> {
+  const fast = fastDraft(doc);
+  if (fast) return [fast];
+  return draftsFromQuads(await jsonLdToQuads(doc));
+}
+
+function findCause<T extends Error>(e: unknown, cls: new (...a: never[]) => T): T | undefined {
+  for (let cur = e, depth = 0; cur && depth < 8; depth++) {
+    if (cur instanceof cls) return cur;
+    const c = cur as { cause?: unknown; details?: { cause?: unknown } };
+    cur = c.cause ?? c.details?.cause;
+  }
+  return undefined;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const arr = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const str = (v: unknown): string | undefined => {
+  const x = Array.isArray(v) ? v[0] : v;
+  if (typeof x === "string") return x;
+  if (typeof x === "number") return String(x);
+  if (isObj(x) && (typeof x["@value"] === "string" || typeof x["@value"] === "number")) return String(x["@value"]);
+  if (isObj(x) && typeof x.id === "string") return x.id;
+  return undefined;
+};
+const strs = (v: unknown): string[] => arr(v).map(str).filter((x): x is string => x !== undefined);
+
+/**
+ * Reads a single initiative written exactly as essfed writes it (same `@context`, one object, no
+ * `@graph`). Returns undefined whenever the document could mean anything else: the caller then
+ * takes the full JSON-LD path.
+ */
+function fastDraft(doc: unknown): InitiativeDraft | undefined {
+  if (!isObj(doc) || JSON.stringify(doc["@context"]) !== DOCUMENT_CONTEXT_JSON) return undefined;
+  if ("@graph" in doc || "@id" in doc || "@type" in doc) return undefined;
+  const types = arr(doc.type);
+  if (!types.includes("essglobal:SSEInitiative") || typeof doc.id !== "string") return undefined;
+  for (const k of Object.keys(doc)) if (!KNOWN_KEYS.has(k)) return undefined;
+  const address = isObj(doc["essglobal:hasAddress"]) ? doc["essglobal:hasAddress"] : undefined;
+  const gc = address && isObj(address["osspr:within"]) ? address["osspr:within"] : undefined;
+  const draft: InitiativeDraft = {
+    id: doc.id,
+    name: str(doc["gr:name"]) ?? str(doc.name),
+    description: str(doc["dcterms:description"]),
+    homepage: str(doc["foaf:homepage"]),
+    organisationalStructure: strs(doc["essglobal:organisationalStructure"]),
+    legalForm: strs(doc["essglobal:legalForm"]),
+    primaryActivity: str(doc["essglobal:primarySector"]),
+    activities: strs(doc["essglobal:economicSector"]),
+    qualifiers: strs(doc["essglobal:qualifier"]),
+    baseMembershipType: str(doc["essglobal:baseMembershipType"]),
+    country: str(doc["essglobal:country_id"]),
+    territory: str(doc["essglobal:territory_id"]),
+    sameAs: strs(doc["owl:sameAs"]),
+  };
+  if (address) {
+    draft.address = {
+      streetAddress: str(address["vcard:street-address"]), locality: str(address["vcard:locality"]),
+      region: str(address["vcard:region"]), postcode: str(address["vcard:postal-code"]),
+      countryName: str(address["vcard:country-name"]),
+      lat: str(address["geo:lat"]), long: str(address["geo:long"]),
+      ...(gc ? { geoContainer: str(gc.id), geoContainerLat: str(gc["geo:lat"]), geoContainerLong: str(gc["geo:long"]) } : {}),
+    };
+  }
+  const tel = doc["vcard:hasTelephone"];
+  if (isObj(tel)) draft.phone = str(tel["vcard:value"]);
+  const email = doc["vcard:hasEmail"];
+  if (isObj(email)) draft.email = str(email["vcard:value"]);
+  for (const acc of arr(doc["foaf:account"])) {
+    if (!isObj(acc)) continue;
+    const service = str(acc["foaf:accountServiceHomepage"]) ?? "";
+    if (/twitter|x\.com/.test(service)) draft.twitter = str(acc["foaf:accountName"]);
+    else if (/facebook/.test(service)) draft.facebook = str(acc["foaf:accountName"]);
+  }
+  const ch = str(doc["rov:hasRegisteredOrganization"]);
+  if (ch) draft.companiesHouseNumber = ch.replace(COMPANIES_HOUSE, "");
+  return draft;
+}
+
+const KNOWN_KEYS = new Set([
+  "@context", "id", "type", "name", "summary", "url", "attributedTo", "to", "cc", "published", "updated",
+  "gr:name", "dcterms:description", "foaf:homepage", "essglobal:organisationalStructure", "essglobal:legalForm",
+  "essglobal:primarySector", "essglobal:economicSector", "essglobal:qualifier", "essglobal:baseMembershipType",
+  "essglobal:country_id", "essglobal:territory_id", "essglobal:hasAddress", "vcard:hasTelephone", "vcard:hasEmail",
+  "foaf:account", "rov:hasRegisteredOrganization", "owl:sameAs",
+]);

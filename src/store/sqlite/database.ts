@@ -1,0 +1,51 @@
+/**
+ * The three-method wrapper around `node:sqlite` (STYLE.md §3): everything else in the adapter
+ * writes its own SQL against this.
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+
+export interface SqliteDatabase {
+  prepare(sql: string): StatementSync;
+  exec(sql: string): void;
+  close(): void;
+  /** Runs `fn` in one IMMEDIATE transaction (rolled back if it throws). */
+  transaction<T>(fn: () => T): T;
+}
+
+/**
+ * Opens (creating if needed) a database file, or `:memory:`. WAL lets the CLI import while the
+ * server reads; busy_timeout makes concurrent writers from several processes wait instead of fail.
+ */
+export function openSqlite(path: string): SqliteDatabase {
+  const db = new DatabaseSync(path);
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;");
+  const statements = new Map<string, StatementSync>();
+  let depth = 0;
+  return {
+    prepare(sql) {
+      let s = statements.get(sql);
+      if (!s) statements.set(sql, (s = db.prepare(sql)));
+      return s;
+    },
+    exec: (sql) => db.exec(sql),
+    close: () => {
+      statements.clear();
+      if (db.isOpen) db.close();
+    },
+    transaction(fn) {
+      if (depth > 0) return fn();
+      db.exec("BEGIN IMMEDIATE");
+      depth++;
+      try {
+        const out = fn();
+        db.exec("COMMIT");
+        return out;
+      } catch (e) {
+        db.exec("ROLLBACK");
+        throw e;
+      } finally {
+        depth--;
+      }
+    },
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * The embedded adapter: one SQLite file (node:sqlite, WAL). The default for a regional network.
+ */
+import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
+import type {
+  Delivery, Follower, Following, ListOptions, NewDelivery, Page, PutOutcome, Store, StoredInitiative,
+} from "../store.ts";
+import { openSqlite, type SqliteDatabase } from "./database.ts";
+import { SqliteKvStore } from "./kv.sqlite.ts";
+import { SQLITE_MIGRATIONS } from "./migrations.ts";
+
+interface InitiativeRow { seq: number; record: string; signed: string | null }
+
+export class SqliteStore implements Store {
+  readonly db: SqliteDatabase;
+  readonly kv: SqliteKvStore;
+
+  /** @param path a file path, or `:memory:` for tests */
+  constructor(path: string) {
+    this.db = openSqlite(path);
+    this.kv = new SqliteKvStore(this.db);
+  }
+
+  async initialize(): Promise<void> {
+    this.db.transaction(() => {
+      const { user_version: current } = this.db.prepare("PRAGMA user_version").get() as { user_version: number };
+      if (current > SQLITE_MIGRATIONS.length) {
+        throw new Error(`database schema version ${current} is newer than this essfed (${SQLITE_MIGRATIONS.length}); upgrade essfed`);
+      }
+      for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
+        this.db.exec(SQLITE_MIGRATIONS[v]!);
+        this.db.exec(`PRAGMA user_version = ${v + 1}`);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async getInitiative(id: string): Promise<StoredInitiative | undefined> {
+    const row = this.db.prepare("SELECT seq, record, signed FROM initiative WHERE id = ?").get(id) as InitiativeRow | undefined;
+    return row ? toStored(row) : undefined;
+  }
+
+  async getTombstone(id: string): Promise<Tombstone | undefined> {
+    const row = this.db.prepare("SELECT id, deleted, source FROM tombstone WHERE id = ?").get(id) as
+      | { id: string; deleted: string; source: string | null } | undefined;
+    return row ? { id: row.id, deleted: row.deleted, ...(row.source ? { origin: row.source } : {}) } : undefined;
+  }
+
+  async putInitiatives(records: InitiativeRecord[]): Promise<PutOutcome[]> {
+    return this.db.transaction(() => records.map((r) => this.#put(r)));
+  }
+
+  #put(r: InitiativeRecord): PutOutcome {
+    const id = r.initiative.id;
+    const existing = this.db.prepare("SELECT rid, version, updated FROM initiative WHERE id = ?").get(id) as
+      | { rid: number; version: string; updated: string } | undefined;
+    const source = r.provenance?.origin ?? null;
+    if (existing) {
+      if (existing.version === r.version) return "unchanged";
+      if (Date.parse(r.updated) < Date.parse(existing.updated)) return "stale";
+      this.db.prepare("UPDATE initiative SET seq = ?, source = ?, version = ?, updated = ?, record = ?, signed = NULL WHERE rid = ?")
+        .run(this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), existing.rid);
+      return "updated";
+    }
+    const tomb = this.db.prepare("SELECT deleted FROM tombstone WHERE id = ?").get(id) as { deleted: string } | undefined;
+    if (tomb) {
+      if (Date.parse(tomb.deleted) >= Date.parse(r.updated)) return "stale";
+      this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id);
+    }
+    this.db.prepare("INSERT INTO initiative (id, seq, source, version, updated, record) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(id, this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r));
+    return "created";
+  }
+
+  #nextSeq(): number {
+    return (this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value").get() as { value: number }).value;
+  }
+
+  async deleteInitiative(t: Tombstone): Promise<boolean> {
+    return this.db.transaction(() => {
+      const existing = this.db.prepare("SELECT rid, updated FROM initiative WHERE id = ?").get(t.id) as
+        | { rid: number; updated: string } | undefined;
+      if (existing && Date.parse(existing.updated) > Date.parse(t.deleted)) return false;
+      this.db.prepare("INSERT INTO tombstone (id, deleted, source, seq) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq")
+        .run(t.id, t.deleted, t.origin ?? null, this.#nextSeq());
+      if (!existing) return false;
+      this.db.prepare("DELETE FROM initiative WHERE rid = ?").run(existing.rid);
+      return true;
+    });
+  }
+
+  async listInitiatives(o: ListOptions): Promise<Page<StoredInitiative>> {
+    const before = o.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(o.cursor);
+    if (!Number.isSafeInteger(before)) return { items: [] };
+    const limit = Math.max(1, Math.min(o.limit, 10_000));
+    const rows = (o.source === undefined
+      ? this.db.prepare("SELECT seq, record, signed FROM initiative WHERE seq < ? ORDER BY seq DESC LIMIT ?").all(before, limit + 1)
+      : o.source === null
+        ? this.db.prepare("SELECT seq, record, signed FROM initiative WHERE source IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?").all(before, limit + 1)
+        : this.db.prepare("SELECT seq, record, signed FROM initiative WHERE source = ? AND seq < ? ORDER BY seq DESC LIMIT ?").all(o.source, before, limit + 1)
+    ) as unknown as InitiativeRow[];
+    const items = rows.slice(0, limit).map(toStored);
+    return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
+  }
+
+  async countInitiatives(source?: string | null): Promise<number> {
+    const row = (source === undefined
+      ? this.db.prepare("SELECT count(*) AS n FROM initiative").get()
+      : source === null
+        ? this.db.prepare("SELECT count(*) AS n FROM initiative WHERE source IS NULL").get()
+        : this.db.prepare("SELECT count(*) AS n FROM initiative WHERE source = ?").get(source)) as { n: number };
+    return row.n;
+  }
+
+  async setSigned(id: string, version: string, signed: string): Promise<void> {
+    this.db.prepare("UPDATE initiative SET signed = ? WHERE id = ? AND version = ?").run(signed, id, version);
+  }
+
+  async listIdsBySource(source: string): Promise<string[]> {
+    return (this.db.prepare("SELECT id FROM initiative WHERE source = ?").all(source) as { id: string }[]).map((r) => r.id);
+  }
+
+  async putFollower(f: Follower): Promise<void> {
+    this.db.prepare(`INSERT INTO follower (actor, inbox, shared_inbox, follow_id, state, since) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (actor) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
+      follow_id = excluded.follow_id, state = excluded.state, since = excluded.since`)
+      .run(f.actor, f.inbox, f.sharedInbox ?? null, f.followId, f.state, f.since);
+  }
+
+  async removeFollower(actor: string): Promise<boolean> {
+    return Number(this.db.prepare("DELETE FROM follower WHERE actor = ?").run(actor).changes) > 0;
+  }
+
+  async getFollower(actor: string): Promise<Follower | undefined> {
+    const row = this.db.prepare("SELECT * FROM follower WHERE actor = ?").get(actor) as FollowerRow | undefined;
+    return row ? toFollower(row) : undefined;
+  }
+
+  async listFollowers(state?: Follower["state"]): Promise<Follower[]> {
+    const rows = (state
+      ? this.db.prepare("SELECT * FROM follower WHERE state = ? ORDER BY since, actor").all(state)
+      : this.db.prepare("SELECT * FROM follower ORDER BY since, actor").all()) as unknown as FollowerRow[];
+    return rows.map(toFollower);
+  }
+
+  async putFollowing(f: Following): Promise<void> {
+    this.db.prepare(`INSERT INTO following (actor, inbox, follow_id, state, since, directory, reconciled_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (actor) DO UPDATE SET inbox = excluded.inbox, follow_id = excluded.follow_id, state = excluded.state,
+      since = excluded.since, directory = excluded.directory, reconciled_at = excluded.reconciled_at`)
+      .run(f.actor, f.inbox, f.followId, f.state, f.since, f.directory ?? null, f.reconciledAt ?? null);
+  }
+
+  async removeFollowing(actor: string): Promise<boolean> {
+    return Number(this.db.prepare("DELETE FROM following WHERE actor = ?").run(actor).changes) > 0;
+  }
+
+  async getFollowing(actor: string): Promise<Following | undefined> {
+    const row = this.db.prepare("SELECT * FROM following WHERE actor = ?").get(actor) as FollowingRow | undefined;
+    return row ? toFollowing(row) : undefined;
+  }
+
+  async listFollowing(): Promise<Following[]> {
+    return (this.db.prepare("SELECT * FROM following ORDER BY since, actor").all() as unknown as FollowingRow[]).map(toFollowing);
+  }
+
+  async enqueueDeliveries(ds: NewDelivery[]): Promise<void> {
+    const now = Date.now();
+    this.db.transaction(() => {
+      const insert = this.db.prepare("INSERT INTO delivery (inbox, activity_id, body, not_before) VALUES (?, ?, ?, ?)");
+      for (const d of ds) insert.run(d.inbox, d.activityId, d.body, d.notBefore ?? now);
+    });
+  }
+
+  async claimDeliveries(limit: number, leaseMs: number): Promise<Delivery[]> {
+    const now = Date.now();
+    const rows = this.db.prepare(`UPDATE delivery SET not_before = ?, attempts = attempts + 1
+      WHERE id IN (SELECT id FROM delivery WHERE not_before <= ? ORDER BY not_before, id LIMIT ?)
+      RETURNING id, inbox, activity_id, body, attempts`).all(now + leaseMs, now, limit) as unknown as
+      { id: number; inbox: string; activity_id: string; body: string; attempts: number }[];
+    return rows.sort((a, b) => a.id - b.id)
+      .map((r) => ({ id: r.id, inbox: r.inbox, activityId: r.activity_id, body: r.body, attempts: r.attempts }));
+  }
+
+  async completeDelivery(id: number): Promise<void> {
+    this.db.prepare("DELETE FROM delivery WHERE id = ?").run(id);
+  }
+
+  async retryDelivery(id: number, notBefore: number, error: string): Promise<void> {
+    this.db.prepare("UPDATE delivery SET not_before = ?, last_error = ? WHERE id = ?").run(notBefore, error.slice(0, 1000), id);
+  }
+
+  async nextDeliveryAt(): Promise<number | undefined> {
+    const row = this.db.prepare("SELECT min(not_before) AS t FROM delivery").get() as { t: number | null };
+    return row.t ?? undefined;
+  }
+
+  async markSeen(activityId: string): Promise<boolean> {
+    return Number(this.db.prepare("INSERT INTO seen (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING").run(activityId, Date.now()).changes) === 1;
+  }
+}
+
+function toStored(row: InitiativeRow): StoredInitiative {
+  const rec = JSON.parse(row.record) as InitiativeRecord;
+  return row.signed ? { ...rec, seq: row.seq, signed: row.signed } : { ...rec, seq: row.seq };
+}
+
+interface FollowerRow { actor: string; inbox: string; shared_inbox: string | null; follow_id: string; state: string; since: string }
+function toFollower(r: FollowerRow): Follower {
+  return {
+    actor: r.actor, inbox: r.inbox, followId: r.follow_id, state: r.state as Follower["state"], since: r.since,
+    ...(r.shared_inbox ? { sharedInbox: r.shared_inbox } : {}),
+  };
+}
+
+interface FollowingRow {
+  actor: string; inbox: string; follow_id: string; state: string; since: string; directory: string | null; reconciled_at: string | null;
+}
+function toFollowing(r: FollowingRow): Following {
+  return {
+    actor: r.actor, inbox: r.inbox, followId: r.follow_id, state: r.state as Following["state"], since: r.since,
+    ...(r.directory ? { directory: r.directory } : {}),
+    ...(r.reconciled_at ? { reconciledAt: r.reconciled_at } : {}),
+  };
+}

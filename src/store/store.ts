@@ -1,0 +1,141 @@
+/**
+ * The storage port (DESIGN.md "Storage port"). Two real adapters implement it, `sqlite/` (the
+ * embedded default) and `postgres/`, and one contract suite (`test/contract/`) holds them to the
+ * same behaviour. Methods return `undefined` for "absent" and never throw for it (STYLE.md §1).
+ */
+import type { KvStore } from "@fedify/fedify";
+import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
+
+/** A record as stored, with its place in the change order. */
+export interface StoredInitiative extends InitiativeRecord {
+  /** Position in the change order: larger is newer. Every write that changes content takes a new one. */
+  seq: number;
+  /** Signed JSON-LD (with an integrity proof), when one has been made or received for this version. */
+  signed?: string;
+}
+
+/** What a write did. `stale` means an older version than the stored one was offered and ignored. */
+export type PutOutcome = "created" | "updated" | "unchanged" | "stale";
+
+/** One page of a listing in change order; `next` is absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+
+/** Options for listing in change order (newest first). */
+export interface ListOptions {
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+  limit: number;
+  /** Only records from this origin network (`null` = only this instance's own). */
+  source?: string | null;
+}
+
+/** An actor that follows this instance. */
+export interface Follower {
+  actor: string;
+  inbox: string;
+  sharedInbox?: string;
+  /** IRI of the Follow activity, needed to Accept or Reject it. */
+  followId: string;
+  state: "pending" | "accepted";
+  since: string;
+}
+
+/** An actor this instance follows. */
+export interface Following {
+  actor: string;
+  inbox: string;
+  followId: string;
+  state: "pending" | "accepted" | "rejected";
+  since: string;
+  /** The followed network's directory collection, for back-fill and reconciliation. */
+  directory?: string;
+  /** When its directory was last fully reconciled. */
+  reconciledAt?: string;
+}
+
+/** An outgoing activity addressed to one inbox. */
+export interface NewDelivery {
+  inbox: string;
+  activityId: string;
+  /** The JSON-LD body, exactly as it will be signed and sent. */
+  body: string;
+  /** Epoch ms before which it must not be attempted. */
+  notBefore?: number;
+}
+
+/** A claimed delivery. */
+export interface Delivery extends NewDelivery {
+  id: number;
+  attempts: number;
+}
+
+/** The port. */
+export interface Store {
+  /** Creates or migrates the schema. Idempotent; safe to call from several processes at once. */
+  initialize(): Promise<void>;
+  /** Releases connections and file handles. */
+  close(): Promise<void>;
+
+  /** The record with this IRI, or undefined (also for deleted ones; see {@link getTombstone}). */
+  getInitiative(id: string): Promise<StoredInitiative | undefined>;
+  /** The tombstone left by a delete, or undefined. */
+  getTombstone(id: string): Promise<Tombstone | undefined>;
+  /**
+   * Writes records in one transaction. A record equal in version to the stored one is `unchanged`;
+   * one whose `updated` is older than the stored one is `stale` and ignored. Writing a record
+   * removes any tombstone for its IRI.
+   */
+  putInitiatives(records: InitiativeRecord[]): Promise<PutOutcome[]>;
+  /**
+   * Deletes a record and leaves a tombstone. Returns false when there was nothing to delete.
+   * A tombstone is also written when the record was never seen (a Delete that arrives first).
+   */
+  deleteInitiative(tombstone: Tombstone): Promise<boolean>;
+  /** Records in change order, newest first. */
+  listInitiatives(options: ListOptions): Promise<Page<StoredInitiative>>;
+  /** How many records are held (optionally from one source; `null` = own ones). */
+  countInitiatives(source?: string | null): Promise<number>;
+  /** Caches the signed JSON-LD of one version; ignored when the version is no longer current. */
+  setSigned(id: string, version: string, signed: string): Promise<void>;
+  /** IRIs of all records from one source (for reconciliation and unfollow). */
+  listIdsBySource(source: string): Promise<string[]>;
+
+  /** Adds or replaces a follower. */
+  putFollower(follower: Follower): Promise<void>;
+  /** Removes a follower; returns false when it was not one. */
+  removeFollower(actor: string): Promise<boolean>;
+  getFollower(actor: string): Promise<Follower | undefined>;
+  listFollowers(state?: Follower["state"]): Promise<Follower[]>;
+
+  /** Adds or replaces a followed actor. */
+  putFollowing(following: Following): Promise<void>;
+  removeFollowing(actor: string): Promise<boolean>;
+  getFollowing(actor: string): Promise<Following | undefined>;
+  listFollowing(): Promise<Following[]>;
+
+  /** Queues deliveries durably (a restart loses none). */
+  enqueueDeliveries(deliveries: NewDelivery[]): Promise<void>;
+  /**
+   * Claims up to `limit` due deliveries for `leaseMs` milliseconds. A claimed delivery is invisible
+   * to other claimers until the lease runs out, so a worker that dies leaves it to be retried.
+   */
+  claimDeliveries(limit: number, leaseMs: number): Promise<Delivery[]>;
+  /** Removes a delivered (or permanently failed) delivery. */
+  completeDelivery(id: number): Promise<void>;
+  /** Schedules another attempt at `notBefore` (epoch ms), recording the error. */
+  retryDelivery(id: number, notBefore: number, error: string): Promise<void>;
+  /** Epoch ms of the earliest pending delivery, or undefined when the queue is empty. */
+  nextDeliveryAt(): Promise<number | undefined>;
+
+  /**
+   * Records an activity IRI as processed. Returns true the first time, false when it was seen
+   * before (a duplicate or a loop).
+   */
+  markSeen(activityId: string): Promise<boolean>;
+
+  /** A Fedify key–value store on the same database (keys, caches, idempotence). */
+  readonly kv: KvStore;
+}

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { Parser } from "n3";
+import { auth, startInstance, type TestInstance } from "../support/instance.ts";
+
+let inst: TestInstance;
+beforeAll(async () => { inst = await startInstance(); });
+afterAll(async () => { await inst.stop(); });
+
+const BODY = {
+  "@context": { ess: "https://lod.coop/essglobal/V2a/vocab/", gr: "http://purl.org/goodrelations/v1#", geo: "http://www.w3.org/2003/01/geo/wgs84_pos#" },
+  "@type": "ess:SSEInitiative",
+  "gr:name": "Leicester Bike Co-op",
+  "ess:organisationalStructure": { "@id": "https://lod.coop/essglobal/V2a/standard/organisational-structure/OS60" },
+  "ess:hasAddress": { "@type": "ess:Address", "geo:lat": 52.63, "geo:long": -1.13 },
+};
+
+async function post(body: unknown, headers: Record<string, string> = auth) {
+  return fetch(`${inst.base}/initiatives`, { method: "POST", headers: { "content-type": "application/ld+json", ...headers }, body: JSON.stringify(body) });
+}
+
+describe("The directory over HTTP", () => {
+  it("creates an initiative from JSON-LD with an inline context and answers 201 with its IRI.", async () => {
+    const res = await post(BODY);
+    expect(res.status).toBe(201);
+    const location = res.headers.get("location")!;
+    expect(location.startsWith(`${inst.base}/initiatives/leicester-bike-co-op-`)).toBe(true);
+    const ttl = await (await fetch(location, { headers: { accept: "text/turtle" } })).text();
+    const quads = new Parser().parse(ttl);
+    expect(quads.some((q) => q.predicate.value === "http://purl.org/goodrelations/v1#name" && q.object.value === "Leicester Bike Co-op")).toBe(true);
+    expect(quads.some((q) => q.predicate.value === "http://www.w3.org/2003/01/geo/wgs84_pos#lat" && q.object.value === "52.63")).toBe(true);
+  });
+
+  it("refuses to create without the admin token.", async () => {
+    const res = await post(BODY, {});
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+  });
+
+  it("refuses an initiative without a name and stores nothing.", async () => {
+    const before = await inst.store.countInitiatives();
+    const { "gr:name": _n, ...nameless } = BODY;
+    const res = await post(nameless);
+    expect(res.status).toBe(422);
+    const problem = await res.json() as { errors: { field: string; property: string }[] };
+    expect(problem.errors).toContainEqual(expect.objectContaining({ field: "name", property: "gr:name" }));
+    expect(await inst.store.countInitiatives()).toBe(before);
+  });
+
+  it("replaces with PUT and deletes with DELETE, leaving a 410 Tombstone.", async () => {
+    const location = (await post(BODY)).headers.get("location")!;
+    const put = await fetch(location, { method: "PUT", headers: { "content-type": "application/ld+json", ...auth }, body: JSON.stringify({ ...BODY, "gr:name": "Renamed Co-op" }) });
+    expect(put.status).toBe(200);
+    const doc = await (await fetch(location, { headers: { accept: "application/activity+json" } })).json() as Record<string, unknown>;
+    expect(doc["gr:name"]).toBe("Renamed Co-op");
+    expect((await fetch(location, { method: "DELETE", headers: auth })).status).toBe(204);
+    const gone = await fetch(location, { headers: { accept: "application/activity+json" } });
+    expect(gone.status).toBe(410);
+    expect((await gone.json() as { type: string }).type).toBe("Tombstone");
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * Starts a real instance in-process on 127.0.0.1 (port 0) through the same `compose()` as
+ * production, on a fresh SQLite file in a temporary directory.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { compose, type Instance } from "../../src/compose.ts";
+
+export const ADMIN_TOKEN = "test-admin-token-0123456789";
+
+export interface TestInstance extends Instance {
+  base: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Picks a free port by binding port 0, so the instance's public URL can name it before start. */
+async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startInstance(env: Record<string, string> = {}, overrides: Partial<Config> = {}): Promise<TestInstance> {
+  const dir = mkdtempSync(join(tmpdir(), "essfed-test-"));
+  const port = await freePort();
+  const config = loadConfig({
+    PORT: String(port), ESSFED_BIND: "127.0.0.1", ESSFED_URL: `http://127.0.0.1:${port}`, ESSFED_DATA: dir,
+    ESSFED_ADMIN_TOKEN: ADMIN_TOKEN, ESSFED_ALLOW_PRIVATE: "true", ESSFED_LOG_LEVEL: "error", ...env,
+  }, overrides);
+  const instance = await compose(config);
+  await instance.listen();
+  return Object.assign(instance, {
+    base: config.url,
+    dir,
+    async stop() {
+      await instance.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+export const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
