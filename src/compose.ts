@@ -12,6 +12,9 @@ import { Directory } from "./directory/directory.ts";
 import { makeIris, type Iris } from "./directory/ids.ts";
 import type { Taxonomies } from "./domain/taxonomy.ts";
 import { createEssFederation } from "./federation/federation.ts";
+import { inboxRoutes } from "./federation/inbox/receive.ts";
+import { createFederationRuntime, type FederationRuntime, type RuntimeOptions } from "./federation/runtime.ts";
+import { adminRoutes } from "./http/routes/admin.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
 import { createApp } from "./http/app.ts";
 import { loadTaxonomies } from "./linkeddata/vocabulary.ts";
@@ -28,9 +31,12 @@ export interface Instance {
   keys: ActorKeys;
   directory: Directory;
   federation: Federation<void>;
+  runtime: FederationRuntime;
   app: Express;
   /** Starts listening (web role); resolves with the bound port. */
   listen(): Promise<number>;
+  /** Starts the delivery worker and periodic jobs (worker role). */
+  startWorkers(): void;
   /** Stops listening and background work, then closes the store. */
   close(): Promise<void>;
 }
@@ -46,7 +52,7 @@ export async function openStore(config: Config): Promise<Store> {
 }
 
 /** Builds an instance; the store is initialised (migrated) and the actor keys exist afterwards. */
-export async function compose(config: Config, opts: { store?: Store } = {}): Promise<Instance> {
+export async function compose(config: Config, opts: { store?: Store; runtime?: RuntimeOptions } = {}): Promise<Instance> {
   const store = opts.store ?? (await openStore(config));
   await store.initialize();
   const taxonomies = loadTaxonomies();
@@ -54,12 +60,18 @@ export async function compose(config: Config, opts: { store?: Store } = {}): Pro
   const keys = await ensureActorKeys(store.kv);
   const directory = new Directory(store, taxonomies, iris);
   const federation = createEssFederation({ config, store, iris, keys });
-  const app = createApp({ config, store, taxonomies, directory, iris, federation });
+  const runtime = createFederationRuntime({ config, store, taxonomies, iris, keys, directory }, opts.runtime);
+  const app = createApp({
+    config, store, taxonomies, directory, iris, federation,
+    preRouters: [inboxRoutes(runtime.ctx)],
+    routers: [adminRoutes(runtime.ctx)],
+  });
   let server: Server | undefined;
   const log = logger("server");
 
   return {
-    config, store, taxonomies, iris, keys, directory, federation, app,
+    config, store, taxonomies, iris, keys, directory, federation, runtime, app,
+    startWorkers: () => runtime.start(),
     listen: () => new Promise((resolve, reject) => {
       server = app.listen(config.port, config.bind, (err?: Error) => {
         if (err) return reject(err);
@@ -72,6 +84,7 @@ export async function compose(config: Config, opts: { store?: Store } = {}): Pro
     }),
     async close() {
       if (server) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
+      await runtime.stop();
       await store.close();
     },
   };

@@ -13,6 +13,8 @@ import { vocabRoutes } from "./routes/vocab.ts";
 
 export interface AppDeps extends HttpDeps {
   federation: Federation<void>;
+  /** Routers that must see their paths before Fedify does (the inbox). */
+  preRouters?: express.Router[];
   /** Extra routers (admin API, query API) mounted before the 404 handler. */
   routers?: express.Router[];
 }
@@ -22,6 +24,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.set("query parser", "simple");
+  for (const r of deps.preRouters ?? []) app.use(r);
   app.use(federationMiddleware(deps.federation, deps.config.url));
   app.use(initiativeRoutes(deps));
   app.use(vocabRoutes());

@@ -19,8 +19,14 @@ export const ESS_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze(
  */
 export const ESS_CONTEXT_IRI = "https://w3id.org/essfed/essglobal-context.jsonld";
 
-/** `@context` of every initiative and collection essfed emits. */
-export const DOCUMENT_CONTEXT: readonly unknown[] = Object.freeze([AS_CONTEXT, ESS_CONTEXT]);
+/** The W3C Data Integrity context, which defines `proof` (FEP-8b32 integrity proofs). */
+export const DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2";
+
+/**
+ * `@context` of every initiative, collection and activity essfed emits: ActivityStreams, Data
+ * Integrity (for `proof`) and the ESSGLOBAL terms inline.
+ */
+export const DOCUMENT_CONTEXT: readonly unknown[] = Object.freeze([AS_CONTEXT, DATA_INTEGRITY_CONTEXT, ESS_CONTEXT]);
 
 /** `JSON.stringify(DOCUMENT_CONTEXT)`, to recognise our own documents cheaply. */
 export const DOCUMENT_CONTEXT_JSON = JSON.stringify(DOCUMENT_CONTEXT);

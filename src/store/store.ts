@@ -102,6 +102,16 @@ export interface Store {
   setSigned(id: string, version: string, signed: string): Promise<void>;
   /** IRIs of all records from one source (for reconciliation and unfollow). */
   listIdsBySource(source: string): Promise<string[]>;
+  /** IRIs of all mirrored records that were relayed through `actor` (its `provenance.via`). */
+  listIdsByVia(actor: string): Promise<string[]>;
+  /**
+   * Removes records outright, without tombstones (records mirrored from a network we stopped
+   * following: they were not deleted by their owner, so nothing must block them coming back).
+   * @returns how many were removed
+   */
+  purgeInitiatives(ids: string[]): Promise<number>;
+  /** Forgets tombstones deleted before `before` (ISO 8601); returns how many. */
+  pruneTombstones(before: string): Promise<number>;
 
   /** Adds or replaces a follower. */
   putFollower(follower: Follower): Promise<void>;
@@ -135,6 +145,8 @@ export interface Store {
    * before (a duplicate or a loop).
    */
   markSeen(activityId: string): Promise<boolean>;
+  /** Forgets seen activities recorded before `before` (epoch ms); returns how many. */
+  pruneSeen(before: number): Promise<number>;
 
   /** A Fedify key–value store on the same database (keys, caches, idempotence). */
   readonly kv: KvStore;

@@ -37,6 +37,7 @@ export async function startInstance(env: Record<string, string> = {}, overrides:
   }, overrides);
   const instance = await compose(config);
   await instance.listen();
+  instance.startWorkers();
   return Object.assign(instance, {
     base: config.url,
     dir,

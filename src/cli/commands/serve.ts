@@ -8,8 +8,13 @@ export async function serve(_args: string[], io: Io): Promise<number> {
   const config = loadConfig(io.env);
   await setupLogging(config.logLevel);
   const instance = await compose(config);
-  const port = await instance.listen();
-  io.out(`essfed ${config.name} on ${config.url} (port ${port}); actor ${instance.iris.actor}`);
+  if (config.role !== "web") instance.startWorkers();
+  if (config.role !== "worker") {
+    const port = await instance.listen();
+    io.out(`essfed ${config.name} on ${config.url} (port ${port}); actor ${instance.iris.actor}`);
+  } else {
+    io.out(`essfed ${config.name}: worker started (deliveries, back-fill, reconciliation)`);
+  }
   if (!config.adminToken) io.err("essfed: ESSFED_ADMIN_TOKEN is not set, so the admin API is disabled (reads and federation work)");
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -123,6 +123,27 @@ export class SqliteStore implements Store {
     return (this.db.prepare("SELECT id FROM initiative WHERE source = ?").all(source) as { id: string }[]).map((r) => r.id);
   }
 
+  async listIdsByVia(actor: string): Promise<string[]> {
+    return (this.db.prepare(`SELECT id FROM initiative WHERE source IS NOT NULL
+      AND EXISTS (SELECT 1 FROM json_each(record, '$.provenance.via') WHERE value = ?)`).all(actor) as { id: string }[]).map((r) => r.id);
+  }
+
+  async purgeInitiatives(ids: string[]): Promise<number> {
+    return this.db.transaction(() => {
+      let n = 0;
+      const del = this.db.prepare("DELETE FROM initiative WHERE id = ?");
+      for (const id of ids) n += Number(del.run(id).changes);
+      return n;
+    });
+  }
+
+  async pruneTombstones(before: string): Promise<number> {
+    const rows = this.db.prepare("SELECT id, deleted FROM tombstone").all() as { id: string; deleted: string }[];
+    const cutoff = Date.parse(before);
+    const old = rows.filter((r) => Date.parse(r.deleted) < cutoff).map((r) => r.id);
+    return this.db.transaction(() => old.reduce((n, id) => n + Number(this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id).changes), 0));
+  }
+
   async putFollower(f: Follower): Promise<void> {
     this.db.prepare(`INSERT INTO follower (actor, inbox, shared_inbox, follow_id, state, since) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (actor) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
@@ -199,6 +220,10 @@ export class SqliteStore implements Store {
 
   async markSeen(activityId: string): Promise<boolean> {
     return Number(this.db.prepare("INSERT INTO seen (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING").run(activityId, Date.now()).changes) === 1;
+  }
+
+  async pruneSeen(before: number): Promise<number> {
+    return Number(this.db.prepare("DELETE FROM seen WHERE at < ?").run(before).changes);
   }
 }
 

@@ -1,0 +1,120 @@
+/**
+ * Back-fill and reconciliation: page through a followed network's directory collection and mirror
+ * everything in it. Items owned by that network are trusted because we fetched them from its own
+ * host; items it mirrors from elsewhere need their owner's integrity proof (or a fetch from the
+ * owner). Reconciliation is the same pass plus a re-check of records that are no longer listed:
+ * a 404 or 410 from the owner counts as deleted.
+ */
+import { logger } from "../logging.ts";
+import type { Following } from "../store/store.ts";
+import type { Json } from "./activities.ts";
+import type { FederationContext } from "./context.ts";
+import { FetchError } from "./fetcher.ts";
+import { acceptObjects, hostOf, type VerifiedObject } from "./mirror.ts";
+import { verifyProof } from "./proof.ts";
+import { claimedOwner, fetchFromOrigin, idOf } from "./trust.ts";
+
+const log = logger("federation", "backfill");
+
+/** Items asked per page (the directory serves up to 1000). */
+const PAGE_SIZE = 1000;
+/** A hard stop against a collection whose `next` links never end. */
+const MAX_PAGES = 100_000;
+
+export interface BackfillReport {
+  pages: number;
+  items: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  refused: number;
+  /** Records from that source no longer listed and confirmed gone (reconciliation only). */
+  deleted: number;
+}
+
+/** Pages through `following.directory`, mirroring every item; with `reconcile`, also prunes. */
+export async function backfill(ctx: FederationContext, following: Following, reconcile = false): Promise<BackfillReport> {
+  const report: BackfillReport = { pages: 0, items: 0, created: 0, updated: 0, unchanged: 0, refused: 0, deleted: 0 };
+  const directory = following.directory ?? (await ctx.actors.get(following.actor)).directory;
+  if (!directory) {
+    log.info("{actor} has no directory collection (not an essfed network?); nothing to back-fill", { actor: following.actor });
+    return report;
+  }
+  if (hostOf(directory) !== hostOf(following.actor)) throw new FetchError(directory, "the directory is not on the followed network's host");
+  const seen = reconcile ? new Set<string>() : undefined;
+  const collection = await ctx.fetcher.getJson(directory);
+  let next = firstPage(collection, directory);
+  while (next && report.pages < MAX_PAGES) {
+    const url = new URL(next);
+    if (url.host !== hostOf(following.actor)) throw new FetchError(next, "a directory page is not on the followed network's host");
+    if (!url.searchParams.has("limit")) url.searchParams.set("limit", String(PAGE_SIZE));
+    const page = await ctx.fetcher.getJson(url.href, { maxBytes: 64 * 1024 * 1024 });
+    report.pages++;
+    const items = (Array.isArray(page.orderedItems) ? page.orderedItems : Array.isArray(page.items) ? page.items : []) as unknown[];
+    const verified: VerifiedObject[] = [];
+    for (const raw of items) {
+      report.items++;
+      // Items without their own @context are read under the page's (JSON-LD scoping).
+      const item = raw && typeof raw === "object" && !("@context" in raw) ? { "@context": page["@context"], ...raw } : raw;
+      const v = await verifyItem(ctx, item, following.actor, url.host);
+      if (v) {
+        verified.push(v);
+        seen?.add(String(v.doc.id));
+      } else {
+        report.refused++;
+        const id = idOf(item);
+        if (id) seen?.add(id);
+      }
+    }
+    for (const r of await acceptObjects(ctx, verified)) {
+      if (!r.ok) report.refused++;
+      else if (r.outcome === "created") report.created++;
+      else if (r.outcome === "updated") report.updated++;
+      else report.unchanged++;
+    }
+    next = typeof page.next === "string" ? page.next : idOf(page.next);
+  }
+  if (seen) report.deleted = await pruneMissing(ctx, following.actor, seen);
+  await ctx.store.putFollowing({ ...following, ...(directory ? { directory } : {}), reconciledAt: new Date().toISOString() });
+  log.info("Back-filled {actor}: {report}", { actor: following.actor, report });
+  return report;
+}
+
+function firstPage(collection: Json, directory: string): string | undefined {
+  const first = collection.first;
+  if (typeof first === "string") return first;
+  if (first && typeof first === "object") return idOf(first);
+  // A collection that is its own first page.
+  return Array.isArray(collection.orderedItems) ? directory : undefined;
+}
+
+async function verifyItem(ctx: FederationContext, item: unknown, source: string, pageHost: string): Promise<VerifiedObject | undefined> {
+  if (typeof item === "string") return fetchFromOrigin(ctx, item);
+  if (!item || typeof item !== "object") return undefined;
+  const doc = item as Json;
+  const owner = claimedOwner(doc);
+  if (!owner) return undefined;
+  // Fetched from the owner's own host: the owner's word.
+  if (hostOf(owner) === pageHost && owner === source) return { doc, origin: owner, via: [] };
+  const controller = await verifyProof(doc, (vm) => ctx.actors.assertionKey(vm));
+  if (controller === owner) return { doc, origin: owner, via: [source] };
+  return fetchFromOrigin(ctx, String(doc.id));
+}
+
+/** Re-checks records we hold from `source` (directly or relayed) that its directory no longer lists. */
+async function pruneMissing(ctx: FederationContext, source: string, listed: Set<string>): Promise<number> {
+  let deleted = 0;
+  const ids = new Set([...await ctx.store.listIdsBySource(source), ...await ctx.store.listIdsByVia(source)]);
+  for (const id of ids) {
+    if (listed.has(id)) continue;
+    try {
+      await ctx.fetcher.getJson(id, { maxBytes: 1024 * 1024 });
+    } catch (e) {
+      if (e instanceof FetchError && e.gone) {
+        const rec = await ctx.store.getInitiative(id);
+        if (await ctx.store.deleteInitiative({ id, deleted: new Date().toISOString(), ...(rec?.provenance ? { origin: rec.provenance.origin } : {}) })) deleted++;
+      }
+    }
+  }
+  return deleted;
+}

@@ -1,0 +1,24 @@
+/**
+ * What the federation handlers share, built once in `compose.ts`.
+ */
+import type { Config } from "../config.ts";
+import type { Iris } from "../directory/ids.ts";
+import type { Taxonomies } from "../domain/taxonomy.ts";
+import type { Store } from "../store/store.ts";
+import type { RemoteActors } from "./actors.ts";
+import type { Fetcher } from "./fetcher.ts";
+import type { Outbox } from "./outbox.ts";
+import type { Publisher } from "./publisher.ts";
+
+export interface FederationContext {
+  config: Config;
+  store: Store;
+  taxonomies: Taxonomies;
+  iris: Iris;
+  actors: RemoteActors;
+  fetcher: Fetcher;
+  outbox: Outbox;
+  publisher: Publisher;
+  /** Starts a back-fill of a followed network's directory (runs in the background). */
+  scheduleBackfill(actor: string): void;
+}

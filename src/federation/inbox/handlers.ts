@@ -1,0 +1,120 @@
+/**
+ * One handler per activity type, registered in one table (STYLE.md §5). Each starts with guard
+ * clauses; malformed or irrelevant input is ignored (202), unverifiable claims are refused (403).
+ * The sender has already been authenticated by its HTTP signature.
+ */
+import { logger } from "../../logging.ts";
+import type { Json } from "../activities.ts";
+import type { FederationContext } from "../context.ts";
+import { acceptObjects, hostOf, relayToFollowers } from "../mirror.ts";
+import { idOf, verifyDeletion, verifyInitiative, fetchFromOrigin } from "../trust.ts";
+import { onAccept, onFollow, onReject, onUndo } from "./follows.ts";
+
+const log = logger("federation", "inbox");
+
+export interface Outcome {
+  status: string;
+  /** Set when the activity is refused (the caller answers 403; nothing was stored). */
+  refused?: string;
+}
+
+type Handler = (ctx: FederationContext, activity: Json, sender: string) => Promise<Outcome>;
+
+const isInitiative = (o: unknown): o is Json => {
+  if (typeof o !== "object" || o === null) return false;
+  const t = (o as Json).type;
+  return (Array.isArray(t) ? t : [t]).some((x) => typeof x === "string" && /(^|:|\/)SSEInitiative$/.test(x));
+};
+const typesOf = (o: unknown): string[] => {
+  const t = (o as Json | undefined)?.type;
+  return (Array.isArray(t) ? t : [t]).filter((x): x is string => typeof x === "string");
+};
+
+/** Create and Update: the object must come from its owner (or prove it does). */
+const onCreateOrUpdate: Handler = async (ctx, activity, sender) => {
+  let object = activity.object as unknown;
+  if (typeof object === "string") {
+    if (hostOf(object) !== hostOf(sender)) return { status: "ignored", refused: `object ${object} is on another host than its sender` };
+    const fetched = await fetchFromOrigin(ctx, object);
+    if (!fetched) return { status: "ignored" };
+    object = fetched.doc;
+  }
+  if (!isInitiative(object)) return { status: "ignored" };
+  const verified = await verifyInitiative(ctx, object, sender);
+  if (!verified) return { status: "refused", refused: `the origin of ${String(object.id)} cannot be verified: it is not on ${sender}'s host, has no valid proof by its owner and could not be fetched from it` };
+  const [result] = await acceptObjects(ctx, [verified]);
+  return { status: result!.ok ? result!.outcome : "invalid" };
+};
+
+/** Delete of an initiative by its owner; Delete of an actor (account gone) drops the relations. */
+const onDelete: Handler = async (ctx, activity, sender) => {
+  const objectId = idOf(activity.object);
+  if (!objectId) return { status: "ignored" };
+  if (objectId === sender) {
+    await ctx.store.removeFollower(sender);
+    await ctx.store.removeFollowing(sender);
+    return { status: "actor-deleted" };
+  }
+  if (ctx.iris.localId(objectId)) return { status: "ignored" };
+  const owner = await verifyDeletion(ctx, activity, objectId, sender);
+  if (!owner) return { status: "refused", refused: `${sender} may not delete ${objectId}: it is not the owner and the owner's deletion cannot be verified` };
+  return applyDeletion(ctx, activity, objectId, owner, []);
+};
+
+async function applyDeletion(ctx: FederationContext, activity: Json, objectId: string, owner: string, via: string[]): Promise<Outcome> {
+  const deleted = typeof activity.published === "string" && !Number.isNaN(Date.parse(activity.published))
+    ? new Date(activity.published).toISOString() : new Date().toISOString();
+  const done = await ctx.store.deleteInitiative({ id: objectId, deleted, origin: owner });
+  if (done) await relayToFollowers(ctx, [activity], [via], owner);
+  return { status: done ? "deleted" : "unchanged" };
+}
+
+/**
+ * Announce: a relay forwards an origin's signed initiative or signed Delete. Announces of anything
+ * else (a boosted post, say) are none of our business.
+ */
+const onAnnounce: Handler = async (ctx, activity, sender) => {
+  const via = Array.isArray(activity["essfed:via"]) ? (activity["essfed:via"] as unknown[]).filter((x): x is string => typeof x === "string").slice(0, 16) : [];
+  const object = activity.object as unknown;
+  if (typeof object === "string") {
+    const fetched = await fetchFromOrigin(ctx, object);
+    if (!fetched) return { status: "ignored" };
+    const [r] = await acceptObjects(ctx, [{ ...fetched, via: [...via, sender] }]);
+    return { status: r!.ok ? r!.outcome : "invalid" };
+  }
+  if (isInitiative(object)) {
+    const verified = await verifyInitiative(ctx, object, sender, via);
+    if (!verified) return { status: "refused", refused: `the origin of ${String(object.id)} cannot be verified` };
+    const [r] = await acceptObjects(ctx, [verified]);
+    return { status: r!.ok ? r!.outcome : "invalid" };
+  }
+  if (typesOf(object).includes("Delete")) {
+    const inner = object as Json;
+    const objectId = idOf(inner.object);
+    if (!objectId || ctx.iris.localId(objectId)) return { status: "ignored" };
+    const owner = await verifyDeletion(ctx, inner, objectId, "");
+    if (!owner) return { status: "refused", refused: `the deletion of ${objectId} cannot be verified` };
+    return applyDeletion(ctx, inner, objectId, owner, [...via, sender]);
+  }
+  return { status: "ignored" };
+};
+
+const HANDLERS: Record<string, Handler> = {
+  Follow: onFollow,
+  Undo: onUndo,
+  Accept: onAccept,
+  Reject: onReject,
+  Create: onCreateOrUpdate,
+  Update: onCreateOrUpdate,
+  Delete: onDelete,
+  Announce: onAnnounce,
+};
+
+export async function handleActivity(ctx: FederationContext, activity: Json, sender: string): Promise<Outcome> {
+  const handler = HANDLERS[String(activity.type)];
+  if (!handler) {
+    log.debug("Ignoring {type} from {sender}", { type: activity.type, sender });
+    return { status: "ignored" };
+  }
+  return handler(ctx, activity, sender);
+}

@@ -1,0 +1,114 @@
+/**
+ * The inbox (`POST /inbox`, `POST /actors/{handle}/inbox`). Before anything is stored, every
+ * activity passes these gates, each refused with problem+json and a test: a size cap, JSON, only
+ * shipped JSON-LD contexts, a valid HTTP signature (draft-cavage or RFC 9421, with digest and a
+ * Date inside the time window, verified by Fedify) whose key belongs to the activity's actor, and
+ * no private-address keys unless ESSFED_ALLOW_PRIVATE. Then each activity is handled once.
+ */
+import express, { Router, type Request } from "express";
+import { Temporal } from "@js-temporal/polyfill";
+import { verifyRequestDetailed } from "@fedify/fedify/sig";
+import { getDocumentLoader } from "@fedify/vocab-runtime";
+import { staticDocumentLoader } from "../../linkeddata/context.ts";
+import { logger } from "../../logging.ts";
+import { BadRequestHttpError, ForbiddenHttpError, HttpError, UnauthorizedHttpError, UnsupportedMediaTypeHttpError } from "../../http/errors.ts";
+import type { FederationContext } from "../context.ts";
+import { idOf } from "../trust.ts";
+import { handleActivity } from "./handlers.ts";
+
+const log = logger("federation", "inbox");
+
+/** Mastodon refuses activities over 1 MB (MAX_JSON_SIZE); so do we. */
+export const INBOX_LIMIT = 1024 * 1024;
+const TYPES = ["application/activity+json", "application/ld+json", "application/json"];
+
+/** Throws unless every `@context` in the document is one the static loader ships. */
+export async function refuseRemoteContexts(doc: unknown, depth = 0): Promise<void> {
+  if (depth > 32) throw new BadRequestHttpError("the document is nested too deeply", "too-deep");
+  if (Array.isArray(doc)) {
+    for (const x of doc) await refuseRemoteContexts(x, depth + 1);
+    return;
+  }
+  if (typeof doc !== "object" || doc === null) return;
+  for (const [k, v] of Object.entries(doc)) {
+    if (k === "@context") {
+      for (const c of Array.isArray(v) ? v : [v]) {
+        if (typeof c !== "string") continue;
+        try {
+          await staticDocumentLoader(c);
+        } catch {
+          throw new BadRequestHttpError(`remote JSON-LD context ${c} is not allowed; use inline contexts or a preloaded one`, "remote-context");
+        }
+      }
+    } else {
+      await refuseRemoteContexts(v, depth + 1);
+    }
+  }
+}
+
+export function inboxRoutes(ctx: FederationContext): Router {
+  const router = Router();
+  const documentLoader = getDocumentLoader({ allowPrivateAddress: ctx.config.allowPrivate });
+  const raw = express.raw({ type: () => true, limit: INBOX_LIMIT });
+  const recent = new Set<string>();
+  const remember = (id: string) => {
+    if (recent.size >= 10_000) recent.clear();
+    recent.add(id);
+  };
+
+  const receive = async (req: Request, res: express.Response) => {
+    const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (!TYPES.includes(type)) throw new UnsupportedMediaTypeHttpError(TYPES);
+    const body = req.body as Buffer;
+    if (!Buffer.isBuffer(body) || !body.length) throw new BadRequestHttpError("the body is empty", "empty-body");
+    let activity: Record<string, unknown>;
+    try {
+      activity = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
+    } catch (e) {
+      throw new BadRequestHttpError(`the body is not valid JSON: ${(e as Error).message}`, "invalid-json");
+    }
+    if (typeof activity !== "object" || activity === null || Array.isArray(activity)) throw new BadRequestHttpError("the body must be a JSON object", "invalid-activity");
+    const actor = idOf(activity.actor);
+    if (!actor || typeof activity.id !== "string" || typeof activity.type !== "string") {
+      throw new BadRequestHttpError("an activity needs an id, a type and an actor", "invalid-activity");
+    }
+    await refuseRemoteContexts(activity);
+
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+    const request = new Request(new URL(req.originalUrl, ctx.config.url), { method: "POST", headers, body: new Uint8Array(body) });
+    const verified = await verifyRequestDetailed(request, {
+      documentLoader, contextLoader: staticDocumentLoader as never, keyCache: ctx.actors.keyCache,
+      timeWindow: Temporal.Duration.from({ hours: 1 }),
+    });
+    if (!verified.verified) {
+      const reason = verified.reason.type === "keyFetchError"
+        ? `the signing key ${verified.reason.keyId.href} could not be fetched (private and loopback addresses need ESSFED_ALLOW_PRIVATE)`
+        : verified.reason.type === "noSignature" ? "the request is not signed" : "the signature, digest or date does not verify";
+      throw new UnauthorizedHttpError(reason);
+    }
+    const owner = verified.key.ownerId?.href;
+    if (owner !== actor) throw new UnauthorizedHttpError(`the request is signed by ${owner ?? "an unknown actor"}, not by the activity's actor ${actor}`);
+    // The same activity by two paths: the second is absorbed (handlers are idempotent as well, by
+    // object version, so this is the cheap early exit, not the only guard).
+    if (recent.has(activity.id as string)) return void res.status(202).type("application/json").send('{"status":"duplicate"}');
+    const outcome = await handleActivity(ctx, activity, actor);
+    if (outcome.refused) throw new ForbiddenHttpError(outcome.refused, "unverifiable-origin");
+    remember(activity.id as string);
+    if (!(await ctx.store.markSeen(activity.id as string))) outcome.status = "duplicate";
+    res.status(202).type("application/json").send(JSON.stringify({ status: outcome.status }));
+  };
+
+  for (const path of ["/inbox", `/actors/${ctx.config.handle}/inbox`]) {
+    router.post(path, raw, async (req, res, next) => {
+      try {
+        await receive(req, res);
+      } catch (e) {
+        if (!HttpError.isInstance(e)) log.error("Inbox failure on {path}: {error}", { path, error: e });
+        else log.debug("Inbox refused {code}: {message}", { code: e.code, message: e.message });
+        next(e);
+      }
+    });
+  }
+  return router;
+}

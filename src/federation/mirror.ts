@@ -1,0 +1,104 @@
+/**
+ * Accepting initiatives and deletions that come from other networks: store a mirror copy with its
+ * provenance, and relay what changed to our own followers. An object is accepted only with a
+ * verified origin (see `trust.ts`); an object of our own is never overwritten from outside.
+ */
+import type { InitiativeRecord } from "../domain/initiative.ts";
+import { validateInitiative, type Issue } from "../domain/validate.ts";
+import { versionOf } from "../domain/version.ts";
+import { draftsFromJsonLd } from "../linkeddata/jsonld-in.ts";
+import { logger } from "../logging.ts";
+import type { PutOutcome } from "../store/store.ts";
+import { announce, type Json } from "./activities.ts";
+import type { FederationContext } from "./context.ts";
+import { proofOf } from "./proof.ts";
+
+const log = logger("federation", "mirror");
+
+/** An initiative document whose origin has been verified. */
+export interface VerifiedObject {
+  doc: Json;
+  /** Actor IRI of the owning network. */
+  origin: string;
+  /** Relays between the origin and us, nearest the origin first. */
+  via: string[];
+}
+
+export type MirrorResult = { ok: true; outcome: PutOutcome; record: InitiativeRecord } | { ok: false; issues: Issue[] };
+
+const isoOr = (v: unknown, fallback: string) => (typeof v === "string" && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : fallback);
+
+/** Reads, validates and builds the mirror record of a verified document (no I/O). */
+export async function toMirrorRecord(ctx: FederationContext, v: VerifiedObject, receivedAt: string): Promise<MirrorResult> {
+  const drafts = await draftsFromJsonLd(v.doc);
+  const draft = drafts.find((d) => d.id === v.doc.id);
+  if (!draft || drafts.length !== 1) return { ok: false, issues: [{ field: "id", message: "the document must describe exactly the one initiative it names" }] };
+  const checked = validateInitiative(draft, ctx.taxonomies);
+  if (!checked.ok) return checked;
+  const record: InitiativeRecord = {
+    initiative: checked.initiative,
+    published: isoOr(v.doc.published, receivedAt),
+    updated: isoOr(v.doc.updated, receivedAt),
+    version: versionOf(checked.initiative),
+    provenance: { origin: v.origin, via: v.via, receivedAt },
+  };
+  return { ok: true, outcome: "unchanged", record };
+}
+
+/**
+ * Stores verified objects as mirrors (one transaction) and relays those that changed.
+ * @returns one result per object
+ */
+export async function acceptObjects(ctx: FederationContext, objects: VerifiedObject[]): Promise<MirrorResult[]> {
+  const now = new Date().toISOString();
+  const results: MirrorResult[] = [];
+  const records: InitiativeRecord[] = [];
+  const index: number[] = [];
+  for (const v of objects) {
+    if (ctx.iris.localId(String(v.doc.id))) {
+      // One of ours came back round a loop: ours is the original, never overwrite it.
+      results.push({ ok: false, issues: [{ field: "id", message: "is this network's own initiative" }] });
+      continue;
+    }
+    const r = await toMirrorRecord(ctx, v, now);
+    if (r.ok) {
+      index.push(results.length);
+      records.push(r.record);
+    } else {
+      log.debug("Refused {id} from {origin}: {issues}", { id: v.doc.id, origin: v.origin, issues: r.issues });
+    }
+    results.push(r);
+  }
+  if (!records.length) return results;
+  const outcomes = await ctx.store.putInitiatives(records);
+  const relay: Json[] = [];
+  const relayVia: string[][] = [];
+  for (let k = 0; k < outcomes.length; k++) {
+    const r = results[index[k]!] as Extract<MirrorResult, { ok: true }>;
+    r.outcome = outcomes[k]!;
+    if (r.outcome !== "created" && r.outcome !== "updated") continue;
+    const v = objects[index[k]!]!;
+    // Keep the origin's signed document: our directory serves it, so followers can verify it too.
+    if (proofOf(v.doc)) await ctx.store.setSigned(r.record.initiative.id, r.record.version, JSON.stringify(v.doc));
+    relay.push(v.doc);
+    relayVia.push(v.via);
+  }
+  if (relay.length) await relayToFollowers(ctx, relay, relayVia, objects[0]!.origin);
+  return results;
+}
+
+/** Re-announces origin-signed documents (initiatives or Deletes) to our followers. */
+export async function relayToFollowers(ctx: FederationContext, docs: Json[], vias: string[][], origin: string): Promise<void> {
+  const originHost = hostOf(origin);
+  const inboxes = await ctx.outbox.followerInboxes((f) => f.actor === origin || hostOf(f.actor) === originHost || vias.some((v) => v.includes(f.actor)));
+  if (!inboxes.length) return;
+  await ctx.outbox.send(docs.map((doc, n) => announce(ctx.iris, doc, vias[n] ?? [])), inboxes);
+}
+
+export function hostOf(iri: string): string {
+  try {
+    return new URL(iri).host;
+  } catch {
+    return "";
+  }
+}

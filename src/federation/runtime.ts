@@ -1,0 +1,108 @@
+/**
+ * Wires the federation parts together for one process: the context shared by handlers, the
+ * publisher (registered on the directory), the delivery worker, back-fills and the periodic
+ * reconciliation and clean-up. Which parts run depends on the process role.
+ */
+import type { Config } from "../config.ts";
+import type { Directory } from "../directory/directory.ts";
+import type { Iris } from "../directory/ids.ts";
+import type { Taxonomies } from "../domain/taxonomy.ts";
+import { logger } from "../logging.ts";
+import type { Store } from "../store/store.ts";
+import { RemoteActors } from "./actors.ts";
+import { backfill, type BackfillReport } from "./backfill.ts";
+import type { FederationContext } from "./context.ts";
+import { DeliveryWorker, type DeliveryOptions } from "./delivery.ts";
+import { createFetcher } from "./fetcher.ts";
+import type { ActorKeys } from "./keys.ts";
+import { Outbox, RSA_KEY_FRAGMENT } from "./outbox.ts";
+import { Publisher } from "./publisher.ts";
+
+const log = logger("federation");
+
+export interface FederationRuntime {
+  ctx: FederationContext;
+  worker: DeliveryWorker;
+  /** Runs a back-fill (or, with `reconcile`, a reconciliation) of one followed network now. */
+  backfill(actor: string, reconcile?: boolean): Promise<BackfillReport | undefined>;
+  /** Back-fills in progress (tests wait on them). */
+  idle(): Promise<void>;
+  /** Starts the delivery worker and the periodic jobs (worker role). */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  delivery?: DeliveryOptions;
+  /** Reconcile every followed network this often (0 = never). */
+  reconcileEveryMs?: number;
+  /** Keep tombstones and the seen log this long. */
+  retentionMs?: number;
+}
+
+export function createFederationRuntime(
+  deps: { config: Config; store: Store; taxonomies: Taxonomies; iris: Iris; keys: ActorKeys; directory: Directory },
+  o: RuntimeOptions = {},
+): FederationRuntime {
+  const { config, store, taxonomies, iris, keys } = deps;
+  const keyId = new URL(iris.actor + RSA_KEY_FRAGMENT);
+  const fetcher = createFetcher({ allowPrivate: config.allowPrivate, signer: { privateKey: keys.rsa.privateKey, keyId } });
+  let worker: DeliveryWorker | undefined;
+  const outbox = new Outbox(store, iris, keys, () => worker?.wake());
+  worker = new DeliveryWorker(store, { privateKey: keys.rsa.privateKey, keyId }, fetcher, o.delivery);
+  const publisher = new Publisher(store, taxonomies, iris, outbox);
+  deps.directory.onChange(publisher);
+
+  const running = new Map<string, Promise<BackfillReport | undefined>>();
+  const runBackfill = (actor: string, reconcile = false): Promise<BackfillReport | undefined> => {
+    const previous = running.get(actor) ?? Promise.resolve(undefined);
+    const next = previous.catch(() => undefined).then(async () => {
+      const following = await store.getFollowing(actor);
+      if (!following || following.state !== "accepted") return undefined;
+      try {
+        return await backfill(ctx, following, reconcile);
+      } catch (e) {
+        log.warning("Back-fill of {actor} failed: {error}", { actor, error: (e as Error).message });
+        return undefined;
+      }
+    });
+    running.set(actor, next);
+    void next.finally(() => { if (running.get(actor) === next) running.delete(actor); });
+    return next;
+  };
+
+  const ctx: FederationContext = {
+    config, store, taxonomies, iris, fetcher, outbox, publisher,
+    actors: new RemoteActors(fetcher),
+    scheduleBackfill: (actor) => void runBackfill(actor),
+  };
+
+  const timers: NodeJS.Timeout[] = [];
+  const retention = o.retentionMs ?? 30 * 24 * 3600_000;
+  const maintain = async () => {
+    try {
+      for (const f of await store.listFollowing()) if (f.state === "accepted") await runBackfill(f.actor, true);
+      await store.pruneTombstones(new Date(Date.now() - retention).toISOString());
+      await store.pruneSeen(Date.now() - retention);
+    } catch (e) {
+      log.warning("Periodic maintenance failed: {error}", { error: (e as Error).message });
+    }
+  };
+
+  return {
+    ctx,
+    worker,
+    backfill: runBackfill,
+    idle: async () => { while (running.size) await Promise.allSettled([...running.values()]); },
+    start() {
+      worker!.start();
+      const every = o.reconcileEveryMs ?? 6 * 3600_000;
+      if (every > 0) timers.push(setInterval(() => void maintain(), every).unref());
+    },
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await worker!.stop();
+      await Promise.allSettled([...running.values()]);
+    },
+  };
+}
