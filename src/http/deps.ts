@@ -1,6 +1,7 @@
 import type { Config } from "../config.ts";
 import type { Directory } from "../directory/directory.ts";
 import type { Iris } from "../directory/ids.ts";
+import type { InitiativeRecord } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { Store } from "../store/store.ts";
 
@@ -11,4 +12,9 @@ export interface HttpDeps {
   taxonomies: Taxonomies;
   directory: Directory;
   iris: Iris;
+  /**
+   * Signs one of our own records (FEP-8b32 proof by this network) and caches the result, so that
+   * directory pages carry proofs that relays can pass on. Absent: pages carry unsigned documents.
+   */
+  sign?: (record: InitiativeRecord) => Promise<Record<string, unknown>>;
 }

@@ -73,6 +73,12 @@ export function initiativeRoutes(deps: HttpDeps): Router {
       const items = page.items.map((r) => `<li><a href="${esc(r.initiative.id)}">${esc(r.initiative.name)}</a></li>`).join("");
       return void res.type("text/html").send(layout(config.name, `<h1>${esc(config.name)}</h1><ul>${items}</ul>${next ? `<a href="${esc(next)}&amp;format=html">Next</a>` : ""}`));
     }
+    // Own records get signed once per version, so followers can relay them verifiably.
+    if (deps.sign) {
+      for (const [n, r] of page.items.entries()) {
+        if (!r.signed && !r.provenance) page.items[n] = { ...r, signed: JSON.stringify(await deps.sign(r)) };
+      }
+    }
     res.type(type).send(JSON.stringify({
       "@context": DOCUMENT_CONTEXT, id: self, type: "OrderedCollectionPage", partOf: iris.directory, totalItems: total,
       ...(next ? { next } : {}),

@@ -1,0 +1,133 @@
+/**
+ * Runs essfed instances as separate processes (`bin/essfed.js serve`), each with its own data
+ * directory and port on 127.0.0.1, for tests that need real processes: restarts, kills, roles.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
+import { ADMIN_TOKEN } from "./instance.ts";
+
+const BIN = fileURLToPath(new URL("../../bin/essfed.js", import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ProcessInstance {
+  handle: string;
+  base: string;
+  actor: string;
+  dir: string;
+  env: Record<string, string>;
+  /** Everything the process printed (for failure messages). */
+  log(): string;
+  /** Starts (again) on the same port and data directory. */
+  start(): Promise<void>;
+  /** Stops the process (SIGTERM waits for a clean shutdown; SIGKILL does not). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Opens the instance's SQLite file (read it while the process runs; WAL allows it). */
+  openStore(): Promise<SqliteStore>;
+  /** One shared handle from {@link openStore}, closed by {@link destroy}. */
+  openStoreCached(): Promise<SqliteStore>;
+  /** Stops and removes the data directory. */
+  destroy(): Promise<void>;
+  api(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export async function spawnInstance(handle: string, env: Record<string, string> = {}): Promise<ProcessInstance> {
+  const dir = mkdtempSync(join(tmpdir(), `essfed-${handle}-`));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const fullEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir,
+    PORT: String(port), ESSFED_BIND: "127.0.0.1", ESSFED_URL: base, ESSFED_DATA: dir, ESSFED_HANDLE: handle,
+    ESSFED_NAME: `${handle} network`, ESSFED_ADMIN_TOKEN: ADMIN_TOKEN, ESSFED_ALLOW_PRIVATE: "true", ESSFED_LOG_LEVEL: "warning",
+    ...env,
+  };
+  let child: ChildProcess | undefined;
+  let output = "";
+  let cached: SqliteStore | undefined;
+  const inst: ProcessInstance = {
+    handle, base, actor: `${base}/actors/${handle}`, dir, env: fullEnv,
+    log: () => output,
+    start: () => new Promise((resolve, reject) => {
+      child = spawn(process.execPath, [BIN, "serve"], { env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
+      const timer = setTimeout(() => reject(new Error(`${handle} did not start:\n${output}`)), 20_000);
+      const onData = (d: Buffer) => {
+        output += d.toString();
+        if (/ on http:\/\/|worker started/.test(output.slice(-2000))) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", (d: Buffer) => { output += d.toString(); });
+      child.once("exit", (code) => { clearTimeout(timer); if (code) reject(new Error(`${handle} exited with ${code}:\n${output}`)); });
+    }),
+    stop: (signal = "SIGTERM") => new Promise((resolve) => {
+      if (!child || child.exitCode !== null || child.signalCode) return resolve();
+      child.once("exit", () => resolve());
+      child.kill(signal);
+    }),
+    openStore: async () => {
+      const s = new SqliteStore(join(dir, "essfed.sqlite"));
+      await s.initialize();
+      return s;
+    },
+    openStoreCached: async () => (cached ??= await inst.openStore()),
+    destroy: async () => {
+      await cached?.close();
+      await inst.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    api: (path, init = {}) => fetch(base + path, {
+      ...init,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(init.body ? { "content-type": "application/json" } : {}), ...(init.headers as Record<string, string> ?? {}) },
+    }),
+  };
+  await inst.start();
+  return inst;
+}
+
+/** Polls `check` until it returns a truthy value or `ms` pass. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 20_000, what = "condition"): Promise<T> {
+  const until = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+/** A minimal ESSGLOBAL initiative body with an inline context. */
+export function initiativeBody(name: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    "@context": { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#", geo: "http://www.w3.org/2003/01/geo/wgs84_pos#" },
+    "@type": "ess:SSEInitiative", "gr:name": name,
+    "ess:organisationalStructure": { "@id": "https://lod.coop/essglobal/2.1/standard/organisational-structure/OS60" },
+    ...extra,
+  });
+}
+
+/** Creates an initiative through the admin API; returns its IRI. */
+export async function createInitiative(inst: ProcessInstance, name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await inst.api("/initiatives", { method: "POST", body: initiativeBody(name, extra), headers: { "content-type": "application/ld+json" } });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+  return res.headers.get("location")!;
+}
