@@ -9,6 +9,12 @@ import type { Iris } from "../directory/ids.ts";
 
 export type Json = Record<string, unknown>;
 
+/** An embedded object without its own @context is read under its container's (JSON-LD scoping). */
+export function withContext(object: unknown, outer: Json): unknown {
+  return object && typeof object === "object" && !Array.isArray(object) && !("@context" in object) && outer["@context"] !== undefined
+    ? { "@context": outer["@context"], ...object } : object;
+}
+
 /** Addressing shared by public activities: everyone, and this network's followers. */
 function publicAddressing(iris: Iris): Json {
   return { to: [PUBLIC], cc: [`${iris.actor}/followers`] };

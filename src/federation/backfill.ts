@@ -7,7 +7,7 @@
  */
 import { logger } from "../logging.ts";
 import type { Following } from "../store/store.ts";
-import type { Json } from "./activities.ts";
+import { withContext, type Json } from "./activities.ts";
 import type { FederationContext } from "./context.ts";
 import { FetchError } from "./fetcher.ts";
 import { acceptObjects, hostOf, type VerifiedObject } from "./mirror.ts";
@@ -54,8 +54,7 @@ export async function backfill(ctx: FederationContext, following: Following, rec
     const verified: VerifiedObject[] = [];
     for (const raw of items) {
       report.items++;
-      // Items without their own @context are read under the page's (JSON-LD scoping).
-      const item = raw && typeof raw === "object" && !("@context" in raw) ? { "@context": page["@context"], ...raw } : raw;
+      const item = withContext(raw, page);
       const v = await verifyItem(ctx, item, following.actor, url.host);
       if (v) {
         verified.push(v);

@@ -4,7 +4,7 @@
  * The sender has already been authenticated by its HTTP signature.
  */
 import { logger } from "../../logging.ts";
-import type { Json } from "../activities.ts";
+import { withContext, type Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
 import { acceptObjects, hostOf, relayToFollowers } from "../mirror.ts";
 import { idOf, verifyDeletion, verifyInitiative, fetchFromOrigin } from "../trust.ts";
@@ -32,7 +32,7 @@ const typesOf = (o: unknown): string[] => {
 
 /** Create and Update: the object must come from its owner (or prove it does). */
 const onCreateOrUpdate: Handler = async (ctx, activity, sender) => {
-  let object = activity.object as unknown;
+  let object = withContext(activity.object, activity);
   if (typeof object === "string") {
     if (hostOf(object) !== hostOf(sender)) return { status: "ignored", refused: `object ${object} is on another host than its sender` };
     const fetched = await fetchFromOrigin(ctx, object);
@@ -75,7 +75,7 @@ async function applyDeletion(ctx: FederationContext, activity: Json, objectId: s
  */
 const onAnnounce: Handler = async (ctx, activity, sender) => {
   const via = Array.isArray(activity["essfed:via"]) ? (activity["essfed:via"] as unknown[]).filter((x): x is string => typeof x === "string").slice(0, 16) : [];
-  const object = activity.object as unknown;
+  const object = withContext(activity.object, activity);
   if (typeof object === "string") {
     const fetched = await fetchFromOrigin(ctx, object);
     if (!fetched) return { status: "ignored" };
