@@ -1,4 +1,10 @@
 /**
  * Registers the commands beyond init and serve. Each command module adds one line here.
  */
-export {};
+import { registerCommand } from "../main.ts";
+
+const federation = () => import("./federation.ts");
+registerCommand("follow", "follow another network: essfed follow <actor URL | acct:handle@host>", async () => (await federation()).followCommand);
+registerCommand("unfollow", "stop following a network (removes or keeps its records, see ESSFED_UNFOLLOW_MIRRORS)", async () => (await federation()).unfollowCommand);
+registerCommand("status", "followers, followings and their state [--json]", async () => (await federation()).statusCommand);
+registerCommand("followers", "answer a held follow request: essfed followers accept|reject <actor URL>", async () => (await federation()).followersCommand);
