@@ -18,7 +18,12 @@ export interface RemoteActor {
   directory?: string;
   /** Multikey ids (`assertionMethod`) → public keys, for integrity proofs. */
   assertionKeys: Map<string, string>;
+  /** The actor lists an Ed25519 HTTP signature key: its server verifies RFC 9421 Ed25519 signatures. */
+  ed25519HttpKey: boolean;
 }
+
+/** Base64 of the SPKI header every Ed25519 public key in PEM starts with. */
+const ED25519_SPKI_PREFIX = "MCowBQYDK2VwAyEA";
 
 const TTL_MS = 60 * 60 * 1000;
 const MAX_ENTRIES = 10_000;
@@ -44,8 +49,12 @@ export function parseActor(doc: Record<string, unknown>, expectedId: string): Re
   const name = typeof doc.name === "string" ? doc.name : undefined;
   const preferredUsername = typeof doc.preferredUsername === "string" ? doc.preferredUsername : undefined;
   const sharedInbox = str(endpoints?.sharedInbox) ?? str(doc.sharedInbox);
+  const ed25519HttpKey = arr(doc.publicKey).some((k) => {
+    const pem = (k as Record<string, unknown>)?.publicKeyPem;
+    return typeof pem === "string" && pem.replace(/-----[^-]+-----|\s/g, "").startsWith(ED25519_SPKI_PREFIX);
+  });
   return {
-    id, inbox, assertionKeys, type: arr(doc.type).filter((t): t is string => typeof t === "string"),
+    id, inbox, assertionKeys, ed25519HttpKey, type: arr(doc.type).filter((t): t is string => typeof t === "string"),
     ...(sharedInbox ? { sharedInbox } : {}), ...(directory ? { directory } : {}),
     ...(name ? { name } : {}), ...(preferredUsername ? { preferredUsername } : {}),
   };
@@ -58,8 +67,12 @@ export class RemoteActors {
   /** Fedify's key cache for HTTP signature verification, kept next to the actors. */
   readonly keyCache: KeyCache;
 
-  constructor(fetcher: Fetcher) {
+  readonly #onActor: (actor: RemoteActor) => unknown;
+
+  /** @param onActor told about every actor document fetched (the signing policy learns from it) */
+  constructor(fetcher: Fetcher, onActor: (actor: RemoteActor) => unknown = () => {}) {
     this.#fetcher = fetcher;
+    this.#onActor = onActor;
     const keys = new Map<string, { at: number; key: unknown }>();
     this.keyCache = {
       get: async (keyId) => {
@@ -79,7 +92,11 @@ export class RemoteActors {
     const hit = this.#cache.get(id);
     if (hit && !fresh && Date.now() - hit.at < TTL_MS) return hit.actor;
     if (this.#cache.size > MAX_ENTRIES) this.#cache.clear();
-    const actor = this.#fetcher.getJson(id, { maxBytes: 1024 * 1024 }).then((doc) => parseActor(doc, id));
+    const actor = this.#fetcher.getJson(id, { maxBytes: 1024 * 1024 }).then(async (doc) => {
+      const parsed = parseActor(doc, id);
+      await this.#onActor(parsed);
+      return parsed;
+    });
     actor.catch(() => this.#cache.delete(id));
     this.#cache.set(id, { at: Date.now(), actor });
     return actor;

@@ -1,7 +1,7 @@
 /**
- * The delivery worker: takes due deliveries from the durable queue, signs each POST with the
- * network's RSA key (draft-cavage HTTP Signatures with a SHA-256 Digest, what Mastodon and Fedify
- * both verify) and retries failures with exponential backoff. A delivery is claimed with a lease,
+ * The delivery worker: takes due deliveries from the durable queue, signs each POST (RSA with
+ * draft-cavage and a SHA-256 Digest, what Mastodon verifies, or Ed25519 with RFC 9421 for hosts
+ * known to verify it; see `signing.ts`) and retries failures with exponential backoff. A delivery is claimed with a lease,
  * so one that was in flight when a worker died is retried by another after the lease runs out;
  * receivers absorb the repeat because activity ids and object versions are idempotent.
  */
@@ -9,6 +9,8 @@ import { signRequest } from "@fedify/fedify/sig";
 import { logger } from "../logging.ts";
 import type { Delivery, Store } from "../store/store.ts";
 import type { Fetcher } from "./fetcher.ts";
+import { signRfc9421Ed25519 } from "./rfc9421.ts";
+import type { SigningPolicy, SigningScheme } from "./signing.ts";
 
 const log = logger("federation", "delivery");
 
@@ -30,9 +32,16 @@ export function backoff(attempts: number): number {
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }
 
+/** The network's signing keys: RSA (`#main-key`) and Ed25519 (`#key-2`). */
+export interface SigningKeys {
+  rsa: { privateKey: CryptoKey; keyId: URL };
+  ed25519: { privateKey: CryptoKey; keyId: URL };
+}
+
 export class DeliveryWorker {
   readonly #store: Store;
-  readonly #key: { privateKey: CryptoKey; keyId: URL };
+  readonly #keys: SigningKeys;
+  readonly #policy: SigningPolicy;
   readonly #fetcher: Fetcher;
   readonly #o: Required<DeliveryOptions>;
   #running = false;
@@ -41,9 +50,10 @@ export class DeliveryWorker {
   #loop: Promise<void> | undefined;
   #inFlight = 0;
 
-  constructor(store: Store, key: { privateKey: CryptoKey; keyId: URL }, fetcher: Fetcher, o: DeliveryOptions = {}) {
+  constructor(store: Store, keys: SigningKeys, policy: SigningPolicy, fetcher: Fetcher, o: DeliveryOptions = {}) {
     this.#store = store;
-    this.#key = key;
+    this.#keys = keys;
+    this.#policy = policy;
     this.#fetcher = fetcher;
     this.#o = { concurrency: 32, leaseMs: 60_000, pollMs: 500, timeoutMs: 15_000, maxAttempts: 80, ...o };
   }
@@ -68,32 +78,40 @@ export class DeliveryWorker {
 
   async #run(): Promise<void> {
     const active = new Set<Promise<void>>();
+    const threshold = Math.min(8, this.#o.concurrency);
     while (this.#running) {
       this.#pending = false;
       const room = this.#o.concurrency - active.size;
-      let batch: Delivery[] = [];
-      if (room > 0) {
+      let claimed = 0;
+      // Claim in batches: one query per few finished deliveries, not one per delivery.
+      if (room >= threshold || (active.size === 0 && room > 0)) {
+        let batch: Delivery[] = [];
         try {
           batch = await this.#store.claimDeliveries(room, this.#o.leaseMs);
         } catch (e) {
           if (!this.#running) break;
           log.error("Could not claim deliveries: {error}", { error: e });
         }
+        claimed = batch.length;
+        for (const d of batch) {
+          const p = this.#deliver(d).finally(() => {
+            active.delete(p);
+            this.wake();
+          });
+          active.add(p);
+        }
+        if (claimed === room) continue; // there may be more due right now
       }
-      for (const d of batch) {
-        const p = this.#deliver(d).finally(() => {
-          active.delete(p);
-          this.wake();
-        });
-        active.add(p);
-      }
-      if (batch.length === room && room > 0) continue;
       if (this.#pending) continue;
-      const next = batch.length ? undefined : await this.#store.nextDeliveryAt().catch(() => undefined);
-      const wait = next === undefined ? this.#o.pollMs : Math.max(0, Math.min(this.#o.pollMs, next - Date.now()));
-      if (wait === 0 && active.size < this.#o.concurrency) continue;
+      // Sleep until a delivery finishes or is queued here (wake), the next one falls due, or the
+      // poll interval passes (other processes queue deliveries too).
+      let wait = this.#o.pollMs;
+      if (active.size === 0 || room >= threshold) {
+        const next = await this.#store.nextDeliveryAt().catch(() => undefined);
+        if (next !== undefined) wait = Math.min(wait, Math.max(10, next - Date.now()));
+      }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, wait || this.#o.pollMs);
+        const t = setTimeout(resolve, wait);
         this.#wakeUp = () => { clearTimeout(t); resolve(); };
       });
       this.#wakeUp = undefined;
@@ -110,17 +128,13 @@ export class DeliveryWorker {
     this.#inFlight++;
     try {
       await this.#fetcher.check(d.inbox);
-      const body = new TextEncoder().encode(d.body);
-      const request = await signRequest(
-        new Request(d.inbox, {
-          method: "POST",
-          headers: { "content-type": "application/activity+json", accept: "application/activity+json", "user-agent": "essfed" },
-          body,
-        }),
-        this.#key.privateKey, this.#key.keyId, { spec: "draft-cavage-http-signatures-12", body: body.buffer as ArrayBuffer },
-      );
-      const res = await fetch(request, { signal: AbortSignal.timeout(this.#o.timeoutMs) });
-      await res.body?.cancel();
+      const scheme = await this.#policy.schemeFor(d.inbox);
+      let res = await this.#post(d, scheme);
+      if (res.status === 401 && scheme === "ed25519-rfc9421") {
+        // Double knock: this host does not verify Ed25519 signatures after all.
+        await this.#policy.refused(d.inbox);
+        res = await this.#post(d, "rsa-cavage");
+      }
       if (res.ok) {
         await this.#store.completeDelivery(d.id);
         return;
@@ -137,6 +151,21 @@ export class DeliveryWorker {
     } finally {
       this.#inFlight--;
     }
+  }
+
+  async #post(d: Delivery, scheme: SigningScheme): Promise<Response> {
+    const body = new TextEncoder().encode(d.body);
+    const unsigned = new Request(d.inbox, {
+      method: "POST",
+      headers: { "content-type": "application/activity+json", accept: "application/activity+json", "user-agent": "essfed" },
+      body,
+    });
+    const request = scheme === "ed25519-rfc9421"
+      ? await signRfc9421Ed25519(unsigned, body, this.#keys.ed25519.privateKey, this.#keys.ed25519.keyId)
+      : await signRequest(unsigned, this.#keys.rsa.privateKey, this.#keys.rsa.keyId, { spec: "draft-cavage-http-signatures-12", body: body.buffer as ArrayBuffer });
+    const res = await fetch(request, { signal: AbortSignal.timeout(this.#o.timeoutMs) });
+    await res.body?.cancel();
+    return res;
   }
 
   async #retry(d: Delivery, error: string): Promise<void> {

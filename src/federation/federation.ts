@@ -53,7 +53,8 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
         streams: [new URL(iris.directory)],
         manuallyApprovesFollowers: config.followApproval === "manual",
         discoverable: true,
-        publicKey: pairs[0]?.cryptographicKey ?? null,
+        // RSA first (what Mastodon reads), then Ed25519 for RFC 9421 signatures between essfed peers.
+        publicKeys: pairs.map((p) => p.cryptographicKey),
         assertionMethods: pairs.map((p) => p.multikey),
       });
     })

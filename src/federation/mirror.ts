@@ -70,7 +70,12 @@ export async function acceptObjects(ctx: FederationContext, objects: VerifiedObj
     results.push(r);
   }
   if (!records.length) return results;
-  const outcomes = await ctx.store.putInitiatives(records);
+  // Keep the origin's signed document with the record: our directory serves it, so that our
+  // followers can verify it too.
+  const outcomes = await ctx.store.putInitiatives(records.map((r, k) => {
+    const doc = objects[index[k]!]!.doc;
+    return proofOf(doc) ? { ...r, signed: JSON.stringify(doc) } : r;
+  }));
   const relay: Json[] = [];
   const relayVia: string[][] = [];
   for (let k = 0; k < outcomes.length; k++) {
@@ -78,8 +83,6 @@ export async function acceptObjects(ctx: FederationContext, objects: VerifiedObj
     r.outcome = outcomes[k]!;
     if (r.outcome !== "created" && r.outcome !== "updated") continue;
     const v = objects[index[k]!]!;
-    // Keep the origin's signed document: our directory serves it, so followers can verify it too.
-    if (proofOf(v.doc)) await ctx.store.setSigned(r.record.initiative.id, r.record.version, JSON.stringify(v.doc));
     relay.push(v.doc);
     relayVia.push(v.via);
   }

@@ -10,6 +10,7 @@ import type { ActorKeys } from "./keys.ts";
 
 /** Fedify names the actor's keys `#main-key`/`#multikey-N` in the order the key pairs dispatcher gives them. */
 export const RSA_KEY_FRAGMENT = "#main-key";
+export const ED25519_HTTP_KEY_FRAGMENT = "#key-2";
 export const ED25519_KEY_FRAGMENT = "#multikey-2";
 
 export class Outbox {

@@ -15,7 +15,8 @@ import type { FederationContext } from "./context.ts";
 import { DeliveryWorker, type DeliveryOptions } from "./delivery.ts";
 import { createFetcher } from "./fetcher.ts";
 import type { ActorKeys } from "./keys.ts";
-import { Outbox, RSA_KEY_FRAGMENT } from "./outbox.ts";
+import { ED25519_HTTP_KEY_FRAGMENT, Outbox, RSA_KEY_FRAGMENT } from "./outbox.ts";
+import { SigningPolicy } from "./signing.ts";
 import { Publisher } from "./publisher.ts";
 
 const log = logger("federation");
@@ -49,7 +50,11 @@ export function createFederationRuntime(
   const fetcher = createFetcher({ allowPrivate: config.allowPrivate, signer: { privateKey: keys.rsa.privateKey, keyId } });
   let worker: DeliveryWorker | undefined;
   const outbox = new Outbox(store, iris, keys, () => worker?.wake());
-  worker = new DeliveryWorker(store, { privateKey: keys.rsa.privateKey, keyId }, fetcher, o.delivery);
+  const policy = new SigningPolicy(store.kv);
+  worker = new DeliveryWorker(store, {
+    rsa: { privateKey: keys.rsa.privateKey, keyId },
+    ed25519: { privateKey: keys.ed25519.privateKey, keyId: new URL(iris.actor + ED25519_HTTP_KEY_FRAGMENT) },
+  }, policy, fetcher, o.delivery);
   const publisher = new Publisher(store, taxonomies, iris, outbox);
   deps.directory.onChange(publisher);
 
@@ -73,7 +78,7 @@ export function createFederationRuntime(
 
   const ctx: FederationContext = {
     config, store, taxonomies, iris, fetcher, outbox, publisher,
-    actors: new RemoteActors(fetcher),
+    actors: new RemoteActors(fetcher, (a) => policy.learn([a.inbox, a.sharedInbox], a.ed25519HttpKey)),
     scheduleBackfill: (actor) => void runBackfill(actor),
   };
 

@@ -122,4 +122,6 @@ const KNOWN_KEYS = new Set([
   "essglobal:primarySector", "essglobal:economicSector", "essglobal:qualifier", "essglobal:baseMembershipType",
   "essglobal:country_id", "essglobal:territory_id", "essglobal:hasAddress", "vcard:hasTelephone", "vcard:hasEmail",
   "foaf:account", "rov:hasRegisteredOrganization", "owl:sameAs",
+  // An integrity proof describes the document, not the initiative: it does not change what is read.
+  "proof",
 ]);

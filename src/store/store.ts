@@ -86,9 +86,10 @@ export interface Store {
   /**
    * Writes records in one transaction. A record equal in version to the stored one is `unchanged`;
    * one whose `updated` is older than the stored one is `stale` and ignored. Writing a record
-   * removes any tombstone for its IRI.
+   * removes any tombstone for its IRI. A record may come with its signed JSON-LD (`signed`), stored
+   * with it; otherwise a changed record's signed document is cleared.
    */
-  putInitiatives(records: InitiativeRecord[]): Promise<PutOutcome[]>;
+  putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]>;
   /**
    * Deletes a record and leaves a tombstone. Returns false when there was nothing to delete.
    * A tombstone is also written when the record was never seen (a Delete that arrives first).

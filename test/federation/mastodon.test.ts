@@ -46,8 +46,11 @@ describe("For Mastodon", () => {
     expect(actor.inbox).toBe(`${inst.iris.actor}/inbox`);
     expect(actor.endpoints.sharedInbox).toBe(`${inst.base}/inbox`);
     for (const k of ["outbox", "followers", "following"]) expect(typeof actor[k]).toBe("string");
-    expect(actor.publicKey.publicKeyPem).toContain("BEGIN PUBLIC KEY");
-    expect(actor.publicKey.owner).toBe(actor.id);
+    // Mastodon takes the first publicKey: the RSA one.
+    const publicKey = Array.isArray(actor.publicKey) ? actor.publicKey[0] : actor.publicKey;
+    expect(publicKey.id).toBe(`${actor.id}#main-key`);
+    expect(publicKey.publicKeyPem).toContain("BEGIN PUBLIC KEY");
+    expect(publicKey.owner).toBe(actor.id);
     expect(new URL(actor.url).host).toBe(new URL(actor.id).host);
     expect(actor.streams).toBe(inst.iris.directory);
   });

@@ -49,11 +49,12 @@ export class SqliteStore implements Store {
     return row ? { id: row.id, deleted: row.deleted, ...(row.source ? { origin: row.source } : {}) } : undefined;
   }
 
-  async putInitiatives(records: InitiativeRecord[]): Promise<PutOutcome[]> {
+  async putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]> {
     return this.db.transaction(() => records.map((r) => this.#put(r)));
   }
 
-  #put(r: InitiativeRecord): PutOutcome {
+  #put(input: InitiativeRecord & { signed?: string }): PutOutcome {
+    const { signed, ...r } = input;
     const id = r.initiative.id;
     const existing = this.db.prepare("SELECT rid, version, updated FROM initiative WHERE id = ?").get(id) as
       | { rid: number; version: string; updated: string } | undefined;
@@ -61,8 +62,8 @@ export class SqliteStore implements Store {
     if (existing) {
       if (existing.version === r.version) return "unchanged";
       if (Date.parse(r.updated) < Date.parse(existing.updated)) return "stale";
-      this.db.prepare("UPDATE initiative SET seq = ?, source = ?, version = ?, updated = ?, record = ?, signed = NULL WHERE rid = ?")
-        .run(this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), existing.rid);
+      this.db.prepare("UPDATE initiative SET seq = ?, source = ?, version = ?, updated = ?, record = ?, signed = ? WHERE rid = ?")
+        .run(this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null, existing.rid);
       return "updated";
     }
     const tomb = this.db.prepare("SELECT deleted FROM tombstone WHERE id = ?").get(id) as { deleted: string } | undefined;
@@ -70,8 +71,8 @@ export class SqliteStore implements Store {
       if (Date.parse(tomb.deleted) >= Date.parse(r.updated)) return "stale";
       this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id);
     }
-    this.db.prepare("INSERT INTO initiative (id, seq, source, version, updated, record) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(id, this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r));
+    this.db.prepare("INSERT INTO initiative (id, seq, source, version, updated, record, signed) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(id, this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null);
     return "created";
   }
 
