@@ -35,6 +35,8 @@ export interface Config {
   readonly logLevel: "debug" | "info" | "warning" | "error";
   /** Map tile URL template for the map page (`ESSFED_TILE_URL`). */
   readonly tileUrl: string;
+  /** Hours between reconciliations of followed networks (`ESSFED_RECONCILE_HOURS`; 0 = never). */
+  readonly reconcileHours: number;
 }
 
 /** A configuration problem; the message names the variable. */
@@ -99,6 +101,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError(`ESSFED_TILE_URL must be an http(s) URL template with {z}, {x} and {y} (got "${tileUrl}")`);
   }
 
+  const reconcileText = env.ESSFED_RECONCILE_HOURS?.trim() || "6";
+  const reconcileHours = Number(reconcileText);
+  if (!Number.isFinite(reconcileHours) || reconcileHours < 0 || reconcileHours > 24 * 30) {
+    throw new ConfigError(`ESSFED_RECONCILE_HOURS must be a number of hours from 0 (never) to 720 (got "${reconcileText}")`);
+  }
+
   return Object.freeze({
     url: url.origin,
     port,
@@ -115,6 +123,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     unfollowMirrors: oneOf(env, "ESSFED_UNFOLLOW_MIRRORS", ["delete", "keep"] as const, "delete"),
     logLevel: oneOf(env, "ESSFED_LOG_LEVEL", ["debug", "info", "warning", "error"] as const, "info"),
     tileUrl,
+    reconcileHours,
     ...overrides,
   });
 }

@@ -101,7 +101,7 @@ export function createFederationRuntime(
     idle: async () => { while (running.size) await Promise.allSettled([...running.values()]); },
     start() {
       worker!.start();
-      const every = o.reconcileEveryMs ?? 6 * 3600_000;
+      const every = o.reconcileEveryMs ?? config.reconcileHours * 3600_000;
       if (every > 0) timers.push(setInterval(() => void maintain(), every).unref());
     },
     async stop() {
