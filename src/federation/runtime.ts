@@ -48,13 +48,12 @@ export function createFederationRuntime(
   const { config, store, taxonomies, iris, keys } = deps;
   const keyId = new URL(iris.actor + RSA_KEY_FRAGMENT);
   const fetcher = createFetcher({ allowPrivate: config.allowPrivate, signer: { privateKey: keys.rsa.privateKey, keyId } });
-  let worker: DeliveryWorker | undefined;
-  const outbox = new Outbox(store, iris, keys, () => worker?.wake());
   const policy = new SigningPolicy(store.kv);
-  worker = new DeliveryWorker(store, {
+  const worker = new DeliveryWorker(store, {
     rsa: { privateKey: keys.rsa.privateKey, keyId },
     ed25519: { privateKey: keys.ed25519.privateKey, keyId: new URL(iris.actor + ED25519_HTTP_KEY_FRAGMENT) },
   }, policy, fetcher, o.delivery);
+  const outbox = new Outbox(store, iris, keys, () => worker.wake());
   const publisher = new Publisher(store, taxonomies, iris, outbox);
   deps.directory.onChange(publisher);
 
@@ -100,13 +99,13 @@ export function createFederationRuntime(
     backfill: runBackfill,
     idle: async () => { while (running.size) await Promise.allSettled([...running.values()]); },
     start() {
-      worker!.start();
+      worker.start();
       const every = o.reconcileEveryMs ?? config.reconcileHours * 3600_000;
       if (every > 0) timers.push(setInterval(() => void maintain(), every).unref());
     },
     async stop() {
       for (const t of timers) clearInterval(t);
-      await worker!.stop();
+      await worker.stop();
       await Promise.allSettled([...running.values()]);
     },
   };

@@ -3,7 +3,7 @@
  * `jsonld.compact` on the hot path); `initiative-rdf.ts` emits the very same graph as quads and a
  * test holds the two isomorphic.
  */
-import type { Initiative, InitiativeRecord } from "../domain/initiative.ts";
+import type { InitiativeRecord } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { COMPANIES_HOUSE, PUBLIC } from "./namespaces.ts";
 import { DOCUMENT_CONTEXT } from "./context.ts";
