@@ -88,9 +88,13 @@ export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomie
 
   const homepage = text(draft.homepage);
   if (homepage !== undefined) {
-    const fixed = /^www\./i.test(homepage) ? `http://${homepage}` : homepage;
-    if (isHttpIri(fixed)) out.homepage = fixed;
-    else bad("homepage", "must be an http(s) URL", homepage);
+    // Spreadsheets sometimes list several sites in one cell: keep the first, say what was left out.
+    const [first, ...rest] = homepage.split(/\s*[;,\s]\s*(?=(?:https?:\/\/|www\.))/i).map((u) => u.trim()).filter(Boolean);
+    const fixed = first && /^www\./i.test(first) ? `http://${first}` : first;
+    if (fixed && isHttpIri(fixed)) {
+      out.homepage = fixed;
+      if (rest.length) warnings.push({ field: "homepage", message: `has several addresses; kept the first, left out ${rest.join(", ")}`, value: homepage.slice(0, 200) });
+    } else bad("homepage", "must be an http(s) URL", homepage);
   }
 
   const many = (field: "organisationalStructure" | "legalForm" | "activities" | "qualifiers") => {

@@ -8,3 +8,4 @@ registerCommand("follow", "follow another network: essfed follow <actor URL | ac
 registerCommand("unfollow", "stop following a network (removes or keeps its records, see ESSFED_UNFOLLOW_MIRRORS)", async () => (await federation()).unfollowCommand);
 registerCommand("status", "followers, followings and their state [--json]", async () => (await federation()).statusCommand);
 registerCommand("followers", "answer a held follow request: essfed followers accept|reject <actor URL>", async () => (await federation()).followersCommand);
+registerCommand("import", "import a SEA standard CSV (v1–v4), JSON-LD or Turtle file: essfed import FILE [--format csv|jsonld|turtle]", async () => (await import("./import.ts")).importCommand);

@@ -50,7 +50,7 @@ export class SqliteStore implements Store {
   }
 
   async putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]> {
-    return this.db.transaction(() => records.map((r) => this.#put(r)));
+    return this.#writing(() => records.map((r) => this.#put(r)));
   }
 
   #put(input: InitiativeRecord & { signed?: string }): PutOutcome {
@@ -76,12 +76,30 @@ export class SqliteStore implements Store {
     return "created";
   }
 
+  /** Next change number. Only called inside a write transaction, which holds SQLite's write lock. */
+  #seq: number | undefined;
   #nextSeq(): number {
-    return (this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value").get() as { value: number }).value;
+    this.#seq ??= (this.db.prepare("SELECT value FROM meta WHERE key = 'seq'").get() as { value: number }).value;
+    return ++this.#seq;
+  }
+  /**
+   * Runs `fn` in a write transaction that may take change numbers, and writes the counter back at
+   * the end. The counter is forgotten afterwards either way: another process may write next.
+   */
+  #writing<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(() => {
+        const out = fn();
+        if (this.#seq !== undefined) this.db.prepare("UPDATE meta SET value = ? WHERE key = 'seq'").run(this.#seq);
+        return out;
+      });
+    } finally {
+      this.#seq = undefined;
+    }
   }
 
   async deleteInitiative(t: Tombstone): Promise<boolean> {
-    return this.db.transaction(() => {
+    return this.#writing(() => {
       const existing = this.db.prepare("SELECT rid, updated FROM initiative WHERE id = ?").get(t.id) as
         | { rid: number; updated: string } | undefined;
       if (existing && Date.parse(existing.updated) > Date.parse(t.deleted)) return false;

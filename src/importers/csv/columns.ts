@@ -1,0 +1,68 @@
+/**
+ * The SEA / Digital Commons "standard" CSV (VOCAB.md §4): its columns, how a version is recognised
+ * from the header, and which column each initiative field comes from (for error messages).
+ */
+
+/** Version 4 column order (25 columns); earlier versions are subsets with `Country Name`. */
+export const V4_COLUMNS = [
+  "Identifier", "Name", "Description", "Organisational Structure", "Primary Activity", "Activities",
+  "Street Address", "Locality", "Region", "Postcode", "Country ID", "Territory ID", "Website", "Phone", "Email",
+  "Twitter", "Facebook", "Companies House Number", "Qualifiers", "Membership Type", "Latitude", "Longitude",
+  "Geo Container", "Geo Container Latitude", "Geo Container Longitude",
+] as const;
+
+const V1_COLUMNS = [
+  "Identifier", "Name", "Description", "Organisational Structure", "Primary Activity", "Activities",
+  "Street Address", "Locality", "Region", "Postcode", "Country Name", "Website", "Phone", "Email", "Twitter",
+  "Facebook", "Companies House Number", "Latitude", "Longitude", "Geo Container", "Geo Container Latitude",
+  "Geo Container Longitude",
+];
+
+/** Columns of each version: v2 adds Qualifiers, v3 Membership Type, v4 replaces Country Name. */
+export const VERSION_COLUMNS: Record<1 | 2 | 3 | 4, readonly string[]> = {
+  1: V1_COLUMNS,
+  2: [...V1_COLUMNS, "Qualifiers"],
+  3: [...V1_COLUMNS, "Qualifiers", "Membership Type"],
+  4: V4_COLUMNS,
+};
+
+export type CsvVersion = 1 | 2 | 3 | 4;
+
+/** Recognises the version from a header row, or says which columns are missing. */
+export function detectVersion(header: string[]): { version: CsvVersion } | { missing: string[] } {
+  const have = new Set(header.map((h) => h.trim()));
+  const version: CsvVersion = have.has("Country ID") || have.has("Territory ID") ? 4
+    : have.has("Membership Type") ? 3 : have.has("Qualifiers") ? 2 : 1;
+  const missing = VERSION_COLUMNS[version].filter((c) => !have.has(c));
+  return missing.length ? { missing } : { version };
+}
+
+/** The column a model field is read from (for "row 12, column Latitude: …"). */
+export const FIELD_COLUMN: Record<string, string> = {
+  id: "Identifier",
+  name: "Name",
+  description: "Description",
+  organisationalStructure: "Organisational Structure",
+  primaryActivity: "Primary Activity",
+  activities: "Activities",
+  "address.streetAddress": "Street Address",
+  "address.locality": "Locality",
+  "address.region": "Region",
+  "address.postcode": "Postcode",
+  country: "Country ID",
+  "address.countryName": "Country Name",
+  territory: "Territory ID",
+  homepage: "Website",
+  phone: "Phone",
+  email: "Email",
+  twitter: "Twitter",
+  facebook: "Facebook",
+  companiesHouseNumber: "Companies House Number",
+  qualifiers: "Qualifiers",
+  baseMembershipType: "Membership Type",
+  "address.lat": "Latitude",
+  "address.long": "Longitude",
+  "address.geoContainer": "Geo Container",
+  "address.geoContainerLat": "Geo Container Latitude",
+  "address.geoContainerLong": "Geo Container Longitude",
+};
