@@ -179,9 +179,10 @@ function validateAddress(a: InitiativeDraft["address"], bad: (f: string, m: stri
   coord("long", 180);
   coord("geoContainerLat", 90);
   coord("geoContainerLong", 180);
-  if ((out.lat === undefined) !== (out.long === undefined)) bad("address.lat", "latitude and longitude must be given together");
-  if ((out.geoContainerLat === undefined) !== (out.geoContainerLong === undefined)) {
-    bad("address.geoContainerLat", "geo container latitude and longitude must be given together");
+  const given = (v: unknown) => v !== undefined && v !== null && !(typeof v === "string" && !v.trim());
+  if (given(a.lat) !== given(a.long)) bad(given(a.lat) ? "address.long" : "address.lat", "latitude and longitude must be given together");
+  if (given(a.geoContainerLat) !== given(a.geoContainerLong)) {
+    bad(given(a.geoContainerLat) ? "address.geoContainerLong" : "address.geoContainerLat", "geo container latitude and longitude must be given together");
   }
   const gc = text(a.geoContainer);
   if (gc !== undefined) {

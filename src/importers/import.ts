@@ -72,6 +72,13 @@ class Batcher {
     this.#columnOf = columnOf;
   }
 
+  /** The report, with refusals and warnings in file order. */
+  finish(): ImportReport {
+    this.report.refused.sort((a, b) => a.row - b.row);
+    this.report.warnings.sort((a, b) => a.row - b.row);
+    return this.report;
+  }
+
   refuse(where: Omit<RowIssue, "message">, message: string, value?: string): void {
     this.report.refused.push({ ...where, message, ...(value !== undefined ? { value } : {}) });
   }
@@ -110,6 +117,11 @@ export async function importCsv(input: Readable, directory: Directory, iris: Iri
         b.report.version = version;
         continue;
       }
+      if ("issue" in item) {
+        b.report.read++;
+        b.report.refused.push(item.issue);
+        continue;
+      }
       b.report.read++;
       const where = { row: item.row, line: item.line };
       if (!LOCAL_ID.test(item.identifier)) {
@@ -129,7 +141,7 @@ export async function importCsv(input: Readable, directory: Directory, iris: Iri
     b.report.fatal = e.issue;
   }
   await b.flush();
-  return b.report;
+  return b.finish();
 }
 
 /**
@@ -154,7 +166,7 @@ async function importDrafts(format: ImportFormat, drafts: InitiativeDraft[], dir
     await b.add({ where: { row: n + 1, line: 0, ...(d.id ? { value: d.id } : {}) }, draft: localise(d, iris, taken) });
   }
   await b.flush();
-  return b.report;
+  return b.finish();
 }
 
 /** Imports every essglobal:SSEInitiative in a JSON-LD document (remote contexts refused). */

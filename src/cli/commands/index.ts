@@ -9,3 +9,4 @@ registerCommand("unfollow", "stop following a network (removes or keeps its reco
 registerCommand("status", "followers, followings and their state [--json]", async () => (await federation()).statusCommand);
 registerCommand("followers", "answer a held follow request: essfed followers accept|reject <actor URL>", async () => (await federation()).followersCommand);
 registerCommand("import", "import a SEA standard CSV (v1–v4), JSON-LD or Turtle file: essfed import FILE [--format csv|jsonld|turtle]", async () => (await import("./import.ts")).importCommand);
+registerCommand("export", "export everything held: essfed export [--format nquads|turtle|jsonld|csv|geojson] [--output FILE]", async () => (await import("./export.ts")).exportCommand);

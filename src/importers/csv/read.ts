@@ -36,20 +36,32 @@ export class CsvFormatError extends Error {
   }
 }
 
+const linesOf = (e: CsvError) => (e as unknown as { lines?: number }).lines ?? 0;
 const multi = (v: string | undefined) => (v ? v.split(";").map((x) => x.trim()).filter(Boolean) : []);
 const cell = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
 
 /**
- * Yields the detected version first, then one {@link CsvRow} per data row. A syntax error ends the
- * stream with a {@link CsvFormatError} naming its line; rows before it have been yielded.
+ * Yields the detected version first, then one {@link CsvRow} per data row, and `{ issue }` for a
+ * record that is not valid CSV (the reader skips it and goes on). A quote left open at the end of
+ * the file ends the stream with a {@link CsvFormatError} naming its line, after every row before it.
  */
-export async function* readStandardCsv(input: Readable): AsyncGenerator<{ version: CsvVersion } | CsvRow> {
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+export async function* readStandardCsv(input: Readable): AsyncGenerator<{ version: CsvVersion } | CsvRow | { issue: RowIssue }> {
+  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, skip_records_with_error: true }));
+  const skipped: CsvError[] = [];
+  parser.on("skip", (e: CsvError) => skipped.push(e));
   let index: Map<string, number> | undefined;
   let row = 0;
   let previousEnd = 0;
+  const syntax = (e: CsvError): RowIssue => {
+    row++;
+    const line = previousEnd + 1;
+    previousEnd = linesOf(e) || previousEnd + 1;
+    return { row, line, message: `CSV syntax error: ${e.message.replace(/^Invalid \w+: /, "")}` };
+  };
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      // Skipped records are reported in file order: before the first record that ends after them.
+      while (skipped.length && linesOf(skipped[0]!) < info.lines) yield { issue: syntax(skipped.shift()!) };
       row++;
       const line = previousEnd + 1;
       previousEnd = info.lines;
@@ -73,12 +85,13 @@ export async function* readStandardCsv(input: Readable): AsyncGenerator<{ versio
     }
   } catch (e) {
     if (e instanceof CsvFormatError) throw e;
-    if (e instanceof CsvError) {
-      const line = (e as unknown as { lines?: number }).lines ?? previousEnd + 1;
-      throw new CsvFormatError({ row: row + 1, line, message: `CSV syntax error: ${e.message.replace(/^Invalid \w+: /, "")}` });
-    }
+    if (e instanceof CsvError) throw new CsvFormatError(syntax(e));
     throw e;
   }
+  const last = skipped.pop();
+  while (skipped.length) yield { issue: syntax(skipped.shift()!) };
+  // A quote still open at the end swallowed the rest of the file: that is not one bad row.
+  if (last) throw new CsvFormatError({ ...syntax(last), message: `CSV syntax error: ${last.message.replace(/^Invalid \w+: /, "")}; the rest of the file after this line was not read` });
   if (!index) throw new CsvFormatError({ row: 1, line: 1, message: "the file is empty" });
 }
 

@@ -1,0 +1,30 @@
+/**
+ * `essfed export [--format nquads|turtle|jsonld|csv|geojson] [--output FILE]`: everything the
+ * instance holds, streamed to stdout or a file.
+ */
+import { createWriteStream } from "node:fs";
+import { once } from "node:events";
+import { parseArgs } from "node:util";
+import type { Writable } from "node:stream";
+import { loadConfig } from "../../config.ts";
+import { compose } from "../../compose.ts";
+import { EXPORT_FORMATS, exportAll, type ExportFormat } from "../../exporters/export.ts";
+import { CommandError, type Io } from "../main.ts";
+
+export async function exportCommand(args: string[], io: Io, stdout: Writable = process.stdout): Promise<number> {
+  const { values } = parseArgs({ args, options: { format: { type: "string", default: "nquads" }, output: { type: "string", short: "o" } } });
+  const format = values.format as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) throw new CommandError(`--format must be one of ${EXPORT_FORMATS.join(", ")}`, 2);
+  const instance = await compose(loadConfig(io.env));
+  const out = values.output ? createWriteStream(values.output) : stdout;
+  try {
+    for await (const chunk of exportAll(instance, format)) {
+      if (!out.write(chunk)) await once(out, "drain");
+    }
+  } finally {
+    await instance.close();
+    if (values.output) await new Promise<void>((r) => out.end(() => r()));
+  }
+  if (values.output) io.err(`essfed: wrote ${format} to ${values.output}`);
+  return 0;
+}

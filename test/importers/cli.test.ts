@@ -1,0 +1,66 @@
+/**
+ * `essfed import` and `essfed export` as a user runs them: the real bin/essfed.js in a child
+ * process, a temporary data directory, exit codes, the report and progress on stderr.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "@jest/globals";
+import { Parser } from "n3";
+import { V4_COLUMNS } from "../../src/importers/csv/columns.ts";
+import { csvLine, generateRow, rng } from "../../bench/generate.ts";
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL("../../bin/essfed.js", import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/csv/${name}`, import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "essfed-cli-"));
+const env = { PATH: process.env.PATH ?? "", ESSFED_DATA: join(dir, "data"), ESSFED_LOG_LEVEL: "error" };
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const essfed = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
+
+describe("essfed import and export", () => {
+  it("imports a spreadsheet, reports it, and exits 0.", async () => {
+    const { stdout } = await essfed("import", fixture("workers-coops-uk-2023-06-23-standard.csv"));
+    expect(stdout).toContain("(SEA standard v4), 387 read");
+    expect(stdout).toContain("387 created, 0 updated, 0 unchanged, 0 refused");
+  });
+
+  it("exits 1 and lists each refused row with row, column and reason, importing the rest.", async () => {
+    const file = join(dir, "bad.csv");
+    writeFileSync(file, [V4_COLUMNS.join(","), ["x1", "Fine Co-op"].join(",") + ",".repeat(23), ["x2", "Far North"].join(",") + ",".repeat(19) + "91,0,,,"].join("\n"));
+    const err = await essfed("import", file).then(() => undefined, (e: { code: number; stdout: string; stderr: string }) => e);
+    expect(err?.code).toBe(1);
+    expect(err?.stdout).toContain("1 created, 0 updated, 0 unchanged, 1 refused");
+    expect(err?.stderr).toContain('refused: row 3 column "Latitude": address.lat must be between -90 and 90 (got "91")');
+  });
+
+  it("exits 2 on a file it cannot read as CSV at all.", async () => {
+    const file = join(dir, "nonsense.csv");
+    writeFileSync(file, "a,b\n1,2\n");
+    await expect(essfed("import", file)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("missing columns Identifier, Name") });
+  });
+
+  it("shows progress on long files.", async () => {
+    const file = join(dir, "long.csv");
+    const r = rng(7);
+    writeFileSync(file, [V4_COLUMNS.join(","), ...Array.from({ length: 60_000 }, (_, k) => csvLine(generateRow(k, r), k))].join("\n"));
+    const { stdout, stderr } = await essfed("import", file);
+    expect(stdout).toContain("60000 created");
+    expect(stderr).toMatch(/\d[\d,]* rows read \(\d[\d,]* rows\/s\)/);
+  }, 60_000);
+
+  it("exports Turtle to a file that parses, holding what was imported.", async () => {
+    const out = join(dir, "out.ttl");
+    await essfed("export", "--format", "turtle", "--output", out);
+    const quads = new Parser({ format: "text/turtle" }).parse(readFileSync(out, "utf8"));
+    expect(quads.some((q) => q.object.value === "Metro-Boulot-Dodo")).toBe(true);
+  });
+
+  it("refuses an unknown export format with exit code 2.", async () => {
+    await expect(essfed("export", "--format", "xml")).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--format must be one of") });
+  });
+});
