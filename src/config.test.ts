@@ -1,0 +1,51 @@
+import { describe, expect, it } from "@jest/globals";
+import { ConfigError, loadConfig } from "./config.ts";
+
+describe("loadConfig", () => {
+  it("gives a working default configuration on an empty environment.", () => {
+    const c = loadConfig({});
+    expect(c).toEqual(expect.objectContaining({ url: "http://localhost:8080", port: 8080, handle: "network", role: "all", allowPrivate: false }));
+    expect(c.adminToken).toBeUndefined();
+    expect(c.databaseUrl).toBeUndefined();
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it("reads every variable.", () => {
+    const c = loadConfig({
+      ESSFED_URL: "https://coops.example.org", PORT: "3000", ESSFED_DATA: "/srv/essfed", DATABASE_URL: "postgres://u@db/essfed",
+      ESSFED_HANDLE: "northwest", ESSFED_NAME: "North West Co-ops", ESSFED_ADMIN_TOKEN: "0123456789abcdef0123",
+      ESSFED_ALLOW_PRIVATE: "true", ESSFED_ROLE: "worker", ESSFED_FOLLOW_APPROVAL: "manual", ESSFED_UNFOLLOW_MIRRORS: "keep",
+      ESSFED_RECONCILE_HOURS: "0",
+    });
+    expect(c).toEqual(expect.objectContaining({
+      url: "https://coops.example.org", port: 3000, dataDir: "/srv/essfed", databaseUrl: "postgres://u@db/essfed", handle: "northwest",
+      name: "North West Co-ops", adminToken: "0123456789abcdef0123", allowPrivate: true, role: "worker", followApproval: "manual",
+      unfollowMirrors: "keep", reconcileHours: 0,
+    }));
+  });
+
+  it.each([
+    ["ESSFED_URL", "not a url"],
+    ["ESSFED_URL", "ftp://example.org"],
+    ["ESSFED_URL", "https://example.org/sub/path"],
+    ["PORT", "eighty"],
+    ["PORT", "70000"],
+    ["DATABASE_URL", "mysql://x"],
+    ["ESSFED_HANDLE", "no spaces allowed"],
+    ["ESSFED_ADMIN_TOKEN", "short"],
+    ["ESSFED_ALLOW_PRIVATE", "perhaps"],
+    ["ESSFED_ROLE", "everything"],
+    ["ESSFED_FOLLOW_APPROVAL", "sometimes"],
+    ["ESSFED_UNFOLLOW_MIRRORS", "shred"],
+    ["ESSFED_LOG_LEVEL", "loud"],
+    ["ESSFED_TILE_URL", "https://tiles.example/no-placeholders.png"],
+    ["ESSFED_RECONCILE_HOURS", "-1"],
+  ])("refuses a bad %s (%s) with a message that names it.", (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it("never shows a database password in its error.", () => {
+    expect(() => loadConfig({ DATABASE_URL: "mysql://user:secret@db/x" })).toThrow(/user:\*\*\*@/);
+  });
+});
