@@ -7,3 +7,8 @@ declare module "@peertube/http-signature" {
   };
   export default httpSignature;
 }
+
+declare module "autocannon" {
+  const autocannon: (options: Record<string, unknown>) => Promise<{ requests: { average: number }; non2xx: number }>;
+  export default autocannon;
+}

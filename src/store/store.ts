@@ -81,6 +81,17 @@ export interface Store {
 
   /** The record with this IRI, or undefined (also for deleted ones; see {@link getTombstone}). */
   getInitiative(id: string): Promise<StoredInitiative | undefined>;
+  /**
+   * The current change number of a record, or undefined when there is none: a cheap check that a
+   * cached rendering of the record is still current.
+   */
+  initiativeSeq(id: string): Promise<number | undefined>;
+  /**
+   * A token that changes whenever records may have changed, in this process or any other. Caches
+   * compare it before anything else; an adapter that cannot tell cheaply returns a new token every
+   * time (callers then fall back to {@link initiativeSeq}).
+   */
+  changeStamp(): Promise<string>;
   /** The tombstone left by a delete, or undefined. */
   getTombstone(id: string): Promise<Tombstone | undefined>;
   /**

@@ -38,6 +38,21 @@ function parseAccept(header: string): Range[] {
  * @returns the chosen offer and the exact media type to answer with
  */
 export function negotiate<K extends string>(req: Request, offers: readonly Offer<K>[]): { key: K; type: string } {
+  // The same few Accept headers come again and again: remember what each one chose.
+  const cacheKey = `${typeof req.query.format === "string" ? req.query.format : ""}\n${req.headers.accept ?? ""}`;
+  let memo = memos.get(offers);
+  const hit = memo?.get(cacheKey);
+  if (hit) return hit as { key: K; type: string };
+  const result = choose(req, offers);
+  if (!memo) memos.set(offers, (memo = new Map()));
+  if (memo.size > 500) memo.clear();
+  memo.set(cacheKey, result);
+  return result;
+}
+
+const memos = new WeakMap<readonly Offer[], Map<string, { key: string; type: string }>>();
+
+function choose<K extends string>(req: Request, offers: readonly Offer<K>[]): { key: K; type: string } {
   const format = typeof req.query.format === "string" ? req.query.format.toLowerCase() : undefined;
   if (format) {
     const o = offers.find((x) => x.formats.includes(format));

@@ -17,7 +17,8 @@ import { BODY_LIMIT, JSON_TYPES, TURTLE_TYPES, readOneDraft } from "../body.ts";
 import { ConflictHttpError, GoneHttpError, NotFoundHttpError, UnprocessableHttpError } from "../errors.ts";
 import { esc, initiativePage, layout } from "../html.ts";
 import { requireAdmin } from "../middleware/auth.ts";
-import { AS_JSONLD, RDF_OFFERS, negotiate } from "../middleware/negotiate.ts";
+import { AS_JSONLD, RDF_OFFERS, negotiate, type RdfKey } from "../middleware/negotiate.ts";
+import { RepresentationCache, type Representation } from "../representations.ts";
 
 const PAGE_DEFAULT = 100;
 const PAGE_MAX = 1000;
@@ -32,19 +33,32 @@ export function initiativeRoutes(deps: HttpDeps): Router {
   ];
   const ownerOf = (r: StoredInitiative) => r.provenance?.origin ?? iris.actor;
 
-  /** Sends one record in the representation the client asked for. */
-  const send = (req: Request, res: Response, rec: StoredInitiative) => {
-    const { key, type } = negotiate(req, RDF_OFFERS);
-    res.setHeader("Vary", "Accept");
-    res.setHeader("ETag", `"${rec.version}-${key}"`);
-    res.setHeader("Last-Modified", new Date(rec.updated).toUTCString());
-    if (req.headers["if-none-match"] === `"${rec.version}-${key}"`) return void res.status(304).end();
-    if (key === "html") return void res.type("text/html").send(initiativePage(rec, taxonomies, config.name));
-    if (key === "jsonld") {
-      const doc = rec.signed ?? JSON.stringify(initiativeToJsonLd(rec, taxonomies, { owner: ownerOf(rec) }));
-      return void res.type(type).send(doc);
+  const cache = new RepresentationCache();
+
+  /** Renders one record in a representation (the cache keeps the result). */
+  const render = (rec: StoredInitiative, key: RdfKey, type: string): Representation => {
+    const text = key === "html" ? initiativePage(rec, taxonomies, config.name)
+      : key === "jsonld" ? rec.signed ?? JSON.stringify(initiativeToJsonLd(rec, taxonomies, { owner: ownerOf(rec) }))
+      : writeQuads(initiativeToQuads(rec, taxonomies, ownerOf(rec)), key);
+    const body = Buffer.from(text, "utf8");
+    const etag = `"${rec.version}-${key}"`;
+    return {
+      body, etag,
+      headers: {
+        "Content-Type": `${type}; charset=utf-8`, "Content-Length": String(body.length), ETag: etag,
+        "Last-Modified": new Date(rec.updated).toUTCString(), Vary: "Accept",
+      },
+    };
+  };
+
+  /** Sends a rendered representation (304 when the client has it). */
+  const send = (req: Request, res: Response, r: Representation) => {
+    if (req.headers["if-none-match"] === r.etag) {
+      res.writeHead(304, { ETag: r.etag, Vary: "Accept" });
+      return void res.end();
     }
-    res.type(type).send(writeQuads(initiativeToQuads(rec, taxonomies, ownerOf(rec)), key));
+    res.writeHead(200, r.headers);
+    res.end(req.method === "HEAD" ? undefined : r.body);
   };
 
   const issuesToProblem = (issues: Issue[]) =>
@@ -102,13 +116,26 @@ export function initiativeRoutes(deps: HttpDeps): Router {
 
   router.get("/initiatives/:id", async (req, res) => {
     const id = iris.initiative(req.params.id as string);
-    const rec = await store.getInitiative(id);
-    if (rec) return send(req, res, rec);
+    const { key, type } = negotiate(req, RDF_OFFERS);
+    const stamp = await store.changeStamp();
+    const fresh = cache.fresh(id, stamp, type);
+    if (fresh) return send(req, res, fresh);
+    const seq = await store.initiativeSeq(id);
+    if (seq !== undefined) {
+      const cached = cache.get(id, seq, stamp, type);
+      if (cached) return send(req, res, cached);
+      const rec = await store.getInitiative(id);
+      if (rec) {
+        const r = render(rec, key, type);
+        cache.set(id, rec.seq, stamp, type, r);
+        return send(req, res, r);
+      }
+    }
     const tomb = await store.getTombstone(id);
     if (!tomb) throw new NotFoundHttpError(`no initiative ${id}`);
-    const { key, type } = negotiate(req, [RDF_OFFERS[0], RDF_OFFERS[4]]);
-    if (key === "html") return void res.status(410).type("text/html").send(layout("Deleted", `<h1>Deleted</h1><p>This initiative was removed on ${esc(tomb.deleted)}.</p>`));
-    res.status(410).type(type).send(JSON.stringify({
+    const gone = negotiate(req, [RDF_OFFERS[0], RDF_OFFERS[4]]);
+    if (gone.key === "html") return void res.status(410).type("text/html").send(layout("Deleted", `<h1>Deleted</h1><p>This initiative was removed on ${esc(tomb.deleted)}.</p>`));
+    res.status(410).type(gone.type).send(JSON.stringify({
       "@context": DOCUMENT_CONTEXT, id, type: "Tombstone", formerType: ["Page", "essglobal:SSEInitiative"], deleted: tomb.deleted,
     }));
   });

@@ -43,6 +43,18 @@ export class SqliteStore implements Store {
     return row ? toStored(row) : undefined;
   }
 
+  /** Writes through this connection (SQLite's data_version counts only other connections'). */
+  #localWrites = 0;
+
+  async changeStamp(): Promise<string> {
+    const { data_version } = this.db.prepare("PRAGMA data_version").get() as { data_version: number };
+    return `${data_version}.${this.#localWrites}`;
+  }
+
+  async initiativeSeq(id: string): Promise<number | undefined> {
+    return (this.db.prepare("SELECT seq FROM initiative WHERE id = ?").get(id) as { seq: number } | undefined)?.seq;
+  }
+
   async getTombstone(id: string): Promise<Tombstone | undefined> {
     const row = this.db.prepare("SELECT id, deleted, source FROM tombstone WHERE id = ?").get(id) as
       | { id: string; deleted: string; source: string | null } | undefined;
@@ -87,6 +99,7 @@ export class SqliteStore implements Store {
    * the end. The counter is forgotten afterwards either way: another process may write next.
    */
   #writing<T>(fn: () => T): T {
+    this.#localWrites++;
     try {
       return this.db.transaction(() => {
         const out = fn();
@@ -135,6 +148,7 @@ export class SqliteStore implements Store {
   }
 
   async setSigned(id: string, version: string, signed: string): Promise<void> {
+    this.#localWrites++;
     this.db.prepare("UPDATE initiative SET signed = ? WHERE id = ? AND version = ?").run(signed, id, version);
   }
 
@@ -148,6 +162,7 @@ export class SqliteStore implements Store {
   }
 
   async purgeInitiatives(ids: string[]): Promise<number> {
+    this.#localWrites++;
     return this.db.transaction(() => {
       let n = 0;
       const del = this.db.prepare("DELETE FROM initiative WHERE id = ?");

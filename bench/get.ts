@@ -1,0 +1,93 @@
+/**
+ * GET-initiative throughput (issue 2): an essfed instance with N initiatives (5,000 by default)
+ * answering GETs of random initiative IRIs as JSON-LD, next to a bare Express app serving the same
+ * bytes from memory, loaded one after the other in the same run with the same autocannon settings.
+ *
+ *   node bench/get.ts [--initiatives 5000] [--seconds 10] [--connections 32]
+ *
+ * Prints requests/s of each and the ratio; asserts nothing. The load generator runs in this process,
+ * the servers in child processes (one at a time), so they do not share a CPU with it.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+
+const { values } = parseArgs({ options: {
+  initiatives: { type: "string", default: "5000" }, seconds: { type: "string", default: "10" }, connections: { type: "string", default: "32" },
+  serve: { type: "string" }, dir: { type: "string" }, port: { type: "string" },
+} });
+
+/** Child mode: run one server and report its port and the paths to load. */
+async function serve(kind: string, dir: string) {
+  const { loadConfig } = await import("../src/config.ts");
+  const { compose } = await import("../src/compose.ts");
+  const config = loadConfig({ ESSFED_DATA: dir, PORT: "0", ESSFED_BIND: "127.0.0.1", ESSFED_URL: `http://127.0.0.1:${values.port}`, ESSFED_LOG_LEVEL: "error" });
+  const instance = await compose(config);
+  const n = Number(values.initiatives);
+  if ((await instance.store.countInitiatives()) < n) {
+    const drafts = Array.from({ length: n }, (_, k) => ({
+      id: instance.iris.initiative(`get-${k}`), name: `Bench Co-op ${k}`, description: `A co-operative used to measure GET throughput, number ${k}.`,
+      organisationalStructure: ["OS60"], primaryActivity: "ICA120", country: "FR",
+      address: { locality: "Lyon", postcode: "69001", lat: 45.76 + k / 1e5, long: 4.83 },
+    }));
+    for (let k = 0; k < n; k += 1000) await instance.directory.upsert(drafts.slice(k, k + 1000));
+  }
+  const paths = Array.from({ length: 1000 }, (_, k) => `/initiatives/get-${(k * 7919) % n}`);
+  if (kind === "essfed") {
+    const server = instance.app.listen(Number(values.port), "127.0.0.1", () => process.send!({ paths }));
+    process.on("message", () => server.close(() => process.exit(0)));
+    return;
+  }
+  // Bare Express: the very bytes essfed sends for each path, from a Map in memory.
+  const express = (await import("express")).default;
+  const bodies = new Map<string, Buffer>();
+  for (const p of paths) {
+    const rec = await instance.store.getInitiative(`http://127.0.0.1:${values.port}${p}`);
+    const { initiativeToJsonLd } = await import("../src/linkeddata/initiative-jsonld.ts");
+    bodies.set(p, Buffer.from(rec!.signed ?? JSON.stringify(initiativeToJsonLd(rec!, instance.taxonomies, { owner: instance.iris.actor }))));
+  }
+  await instance.close();
+  const app = express();
+  app.get("/initiatives/:id", (req, res) => {
+    res.type('application/ld+json; profile="https://www.w3.org/ns/activitystreams"').send(bodies.get(req.path));
+  });
+  const server = app.listen(Number(values.port), "127.0.0.1", () => process.send!({ paths }));
+  process.on("message", () => server.close(() => process.exit(0)));
+}
+
+async function measure(kind: "essfed" | "bare", dir: string, port: number): Promise<number> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--serve", kind, "--dir", dir, "--port", String(port), "--initiatives", values.initiatives!]);
+  const { paths } = await new Promise<{ paths: string[] }>((resolve) => child.once("message", (m) => resolve(m as { paths: string[] })));
+  let n = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`, connections: Number(values.connections), duration: Number(values.seconds),
+    headers: { accept: "application/ld+json" },
+    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[n++ % paths.length] }) }],
+  });
+  child.send("stop");
+  await new Promise((r) => child.once("exit", r));
+  if (result.non2xx) console.log(`  ${kind}: ${result.non2xx} non-2xx answers`);
+  return result.requests.average;
+}
+
+if (values.serve) {
+  await serve(values.serve, values.dir!);
+} else {
+  const dir = mkdtempSync(join(tmpdir(), "essfed-bench-get-"));
+  try {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const bare = await measure("bare", dir, port);
+    const ess = await measure("essfed", dir, port);
+    const bare2 = await measure("bare", dir, port);
+    const base = (bare + bare2) / 2;
+    console.log(`GET initiative as JSON-LD, ${values.initiatives} initiatives, ${values.connections} connections, ${values.seconds} s each:`);
+    console.log(`  bare Express, same bytes from memory: ${Math.round(base)} req/s (runs: ${Math.round(bare)}, ${Math.round(bare2)})`);
+    console.log(`  essfed (SQLite): ${Math.round(ess)} req/s → ${((100 * ess) / base).toFixed(0)} % of bare Express`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
