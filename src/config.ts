@@ -37,6 +37,11 @@ export interface Config {
   readonly tileUrl: string;
   /** Hours between reconciliations of followed networks (`ESSFED_RECONCILE_HOURS`; 0 = never). */
   readonly reconcileHours: number;
+  /**
+   * How long a delivery being sent stays hidden from other workers (`ESSFED_DELIVERY_LEASE_SECONDS`);
+   * after a worker dies, what it was sending is retried once this runs out.
+   */
+  readonly deliveryLeaseMs: number;
 }
 
 /** A configuration problem; the message names the variable. */
@@ -107,6 +112,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError(`ESSFED_RECONCILE_HOURS must be a number of hours from 0 (never) to 720 (got "${reconcileText}")`);
   }
 
+  const leaseText = env.ESSFED_DELIVERY_LEASE_SECONDS?.trim() || "60";
+  const lease = Number(leaseText);
+  if (!Number.isFinite(lease) || lease < 1 || lease > 3600) {
+    throw new ConfigError(`ESSFED_DELIVERY_LEASE_SECONDS must be a number of seconds from 1 to 3600 (got "${leaseText}")`);
+  }
+
   return Object.freeze({
     url: url.origin,
     port,
@@ -124,6 +135,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: oneOf(env, "ESSFED_LOG_LEVEL", ["debug", "info", "warning", "error"] as const, "info"),
     tileUrl,
     reconcileHours,
+    deliveryLeaseMs: lease * 1000,
     ...overrides,
   });
 }

@@ -1,26 +1,36 @@
 /**
- * The delivery worker: takes due deliveries from the durable queue, signs each POST (RSA with
+ * The delivery worker: listens on the durable `delivery` queue, signs each POST (RSA with
  * draft-cavage and a SHA-256 Digest, what Mastodon verifies, or Ed25519 with RFC 9421 for hosts
- * known to verify it; see `signing.ts`) and retries failures with exponential backoff. A delivery is claimed with a lease,
- * so one that was in flight when a worker died is retried by another after the lease runs out;
- * receivers absorb the repeat because activity ids and object versions are idempotent.
+ * known to verify it; see `signing.ts`) and retries failures with exponential backoff by queueing
+ * the delivery again with a delay. A delivery in flight when its worker dies is handed to another
+ * worker when its lease runs out; receivers absorb the repeat, since activity ids and object
+ * versions are idempotent.
  */
+import { Temporal } from "@js-temporal/polyfill";
 import { signRequest } from "@fedify/fedify/sig";
 import { logger } from "../logging.ts";
-import type { Delivery, Store } from "../store/store.ts";
+import type { DurableQueue } from "../store/queue.ts";
 import type { Fetcher } from "./fetcher.ts";
 import { signRfc9421Ed25519 } from "./rfc9421.ts";
 import type { SigningPolicy, SigningScheme } from "./signing.ts";
 
 const log = logger("federation", "delivery");
 
+/** One outgoing activity addressed to one inbox, as queued. */
+export interface Delivery {
+  inbox: string;
+  activityId: string;
+  /** The JSON-LD body, exactly as it will be signed and sent. */
+  body: string;
+  /** Attempts made so far. */
+  attempts: number;
+}
+
 export interface DeliveryOptions {
-  /** Deliveries in flight at once. */
+  /** Deliveries in flight at once per worker process. */
   concurrency?: number;
-  /** How long a claimed delivery stays invisible to other workers. */
+  /** How long a delivery being sent stays hidden from other workers. */
   leaseMs?: number;
-  /** How often to look at the queue when nothing woke the worker (other processes enqueue too). */
-  pollMs?: number;
   timeoutMs?: number;
   /** Give up after this many attempts (with the default backoff, about three days). */
   maxAttempts?: number;
@@ -39,93 +49,40 @@ export interface SigningKeys {
 }
 
 export class DeliveryWorker {
-  readonly #store: Store;
+  readonly #queue: DurableQueue;
   readonly #keys: SigningKeys;
   readonly #policy: SigningPolicy;
   readonly #fetcher: Fetcher;
   readonly #o: Required<DeliveryOptions>;
-  #running = false;
-  #wakeUp: (() => void) | undefined;
-  #pending = false;
-  #loop: Promise<void> | undefined;
-  #inFlight = 0;
+  #controller: AbortController | undefined;
+  #listening: Promise<void> | undefined;
 
-  constructor(store: Store, keys: SigningKeys, policy: SigningPolicy, fetcher: Fetcher, o: DeliveryOptions = {}) {
-    this.#store = store;
+  constructor(queue: DurableQueue, keys: SigningKeys, policy: SigningPolicy, fetcher: Fetcher, o: DeliveryOptions = {}) {
+    this.#queue = queue;
     this.#keys = keys;
     this.#policy = policy;
     this.#fetcher = fetcher;
-    this.#o = { concurrency: 32, leaseMs: 60_000, pollMs: 500, timeoutMs: 15_000, maxAttempts: 80, ...o };
+    this.#o = { concurrency: 32, leaseMs: 60_000, timeoutMs: 15_000, maxAttempts: 80, ...o };
+  }
+
+  /** Queues deliveries of activities (already serialised) to inboxes. */
+  async enqueue(deliveries: Omit<Delivery, "attempts">[]): Promise<void> {
+    await this.#queue.enqueueMany(deliveries.map((d) => ({ ...d, attempts: 0 })));
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
+    if (this.#listening) return;
+    this.#controller = new AbortController();
+    this.#listening = this.#queue.listen((d: Delivery) => this.#deliver(d), { signal: this.#controller.signal });
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    this.wake();
-    await this.#loop;
-  }
-
-  /** Something was queued: look now instead of at the next poll. */
-  wake(): void {
-    this.#pending = true;
-    this.#wakeUp?.();
-  }
-
-  async #run(): Promise<void> {
-    const active = new Set<Promise<void>>();
-    const threshold = Math.min(8, this.#o.concurrency);
-    while (this.#running) {
-      this.#pending = false;
-      const room = this.#o.concurrency - active.size;
-      let claimed = 0;
-      // Claim in batches: one query per few finished deliveries, not one per delivery.
-      if (room >= threshold || (active.size === 0 && room > 0)) {
-        let batch: Delivery[] = [];
-        try {
-          batch = await this.#store.claimDeliveries(room, this.#o.leaseMs);
-        } catch (e) {
-          if (!this.#running) break;
-          log.error("Could not claim deliveries: {error}", { error: e });
-        }
-        claimed = batch.length;
-        for (const d of batch) {
-          const p = this.#deliver(d).finally(() => {
-            active.delete(p);
-            this.wake();
-          });
-          active.add(p);
-        }
-        if (claimed === room) continue; // there may be more due right now
-      }
-      if (this.#pending) continue;
-      // Sleep until a delivery finishes or is queued here (wake), the next one falls due, or the
-      // poll interval passes (other processes queue deliveries too).
-      let wait = this.#o.pollMs;
-      if (active.size === 0 || room >= threshold) {
-        const next = await this.#store.nextDeliveryAt().catch(() => undefined);
-        if (next !== undefined) wait = Math.min(wait, Math.max(10, next - Date.now()));
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, wait);
-        this.#wakeUp = () => { clearTimeout(t); resolve(); };
-      });
-      this.#wakeUp = undefined;
-    }
-    await Promise.allSettled([...active]);
-  }
-
-  /** How many deliveries this worker has in flight (for status and tests). */
-  get inFlight(): number {
-    return this.#inFlight;
+    this.#controller?.abort();
+    await this.#listening;
+    this.#listening = undefined;
   }
 
   async #deliver(d: Delivery): Promise<void> {
-    this.#inFlight++;
     try {
       await this.#fetcher.check(d.inbox);
       const scheme = await this.#policy.schemeFor(d.inbox);
@@ -135,21 +92,15 @@ export class DeliveryWorker {
         await this.#policy.refused(d.inbox);
         res = await this.#post(d, "rsa-cavage");
       }
-      if (res.ok) {
-        await this.#store.completeDelivery(d.id);
-        return;
-      }
+      if (res.ok) return;
       // Client errors other than throttling will not get better by retrying.
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
         log.warning("Delivery of {activity} to {inbox} refused with {status}; dropped", { activity: d.activityId, inbox: d.inbox, status: res.status });
-        await this.#store.completeDelivery(d.id);
         return;
       }
       await this.#retry(d, `HTTP ${res.status}`);
     } catch (e) {
       await this.#retry(d, (e as Error).message ?? String(e));
-    } finally {
-      this.#inFlight--;
     }
   }
 
@@ -169,12 +120,12 @@ export class DeliveryWorker {
   }
 
   async #retry(d: Delivery, error: string): Promise<void> {
-    if (d.attempts >= this.#o.maxAttempts) {
-      log.warning("Giving up on {activity} to {inbox} after {attempts} attempts: {error}", { activity: d.activityId, inbox: d.inbox, attempts: d.attempts, error });
-      await this.#store.completeDelivery(d.id);
+    const attempts = d.attempts + 1;
+    if (attempts >= this.#o.maxAttempts) {
+      log.warning("Giving up on {activity} to {inbox} after {attempts} attempts: {error}", { activity: d.activityId, inbox: d.inbox, attempts, error });
       return;
     }
     log.debug("Delivery of {activity} to {inbox} failed ({error}); retrying", { activity: d.activityId, inbox: d.inbox, error });
-    await this.#store.retryDelivery(d.id, Date.now() + backoff(d.attempts), error);
+    await this.#queue.enqueue({ ...d, attempts }, { delay: Temporal.Duration.from({ milliseconds: backoff(attempts) }) });
   }
 }

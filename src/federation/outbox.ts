@@ -6,6 +6,7 @@ import type { Iris } from "../directory/ids.ts";
 import type { Follower, Store } from "../store/store.ts";
 import { attachProof } from "./proof.ts";
 import type { Json } from "./activities.ts";
+import type { DeliveryWorker } from "./delivery.ts";
 import type { ActorKeys } from "./keys.ts";
 
 /** Fedify names the actor's keys `#main-key`/`#multikey-N` in the order the key pairs dispatcher gives them. */
@@ -17,14 +18,13 @@ export class Outbox {
   readonly #store: Store;
   readonly #iris: Iris;
   readonly #keys: ActorKeys;
-  readonly #wake: () => void;
+  readonly #deliveries: DeliveryWorker;
 
-  /** @param wake tells the delivery worker in this process that there is work */
-  constructor(store: Store, iris: Iris, keys: ActorKeys, wake: () => void) {
+  constructor(store: Store, iris: Iris, keys: ActorKeys, deliveries: DeliveryWorker) {
     this.#store = store;
     this.#iris = iris;
     this.#keys = keys;
-    this.#wake = wake;
+    this.#deliveries = deliveries;
   }
 
   /** The verification method IRI of the Ed25519 key (as listed in the actor's `assertionMethod`). */
@@ -43,14 +43,12 @@ export class Outbox {
     return [...new Set(followers.filter((f) => !skip(f)).map((f) => f.sharedInbox ?? f.inbox))];
   }
 
-  /** Queues each activity for each inbox (one transaction) and wakes the worker. */
+  /** Queues each activity for each inbox (one transaction); the delivery workers send them. */
   async send(activities: Json[], inboxes: string[]): Promise<void> {
     if (!activities.length || !inboxes.length) return;
-    const deliveries = activities.flatMap((a) => {
+    await this.#deliveries.enqueue(activities.flatMap((a) => {
       const body = JSON.stringify(a);
       return inboxes.map((inbox) => ({ inbox, activityId: String(a.id), body }));
-    });
-    await this.#store.enqueueDeliveries(deliveries);
-    this.#wake();
+    }));
   }
 }

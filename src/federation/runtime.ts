@@ -49,11 +49,12 @@ export function createFederationRuntime(
   const keyId = new URL(iris.actor + RSA_KEY_FRAGMENT);
   const fetcher = createFetcher({ allowPrivate: config.allowPrivate, signer: { privateKey: keys.rsa.privateKey, keyId } });
   const policy = new SigningPolicy(store.kv);
-  const worker = new DeliveryWorker(store, {
+  const deliveries = store.queue("delivery", { concurrency: o.delivery?.concurrency ?? 32, leaseMs: o.delivery?.leaseMs ?? config.deliveryLeaseMs });
+  const worker = new DeliveryWorker(deliveries, {
     rsa: { privateKey: keys.rsa.privateKey, keyId },
     ed25519: { privateKey: keys.ed25519.privateKey, keyId: new URL(iris.actor + ED25519_HTTP_KEY_FRAGMENT) },
   }, policy, fetcher, o.delivery);
-  const outbox = new Outbox(store, iris, keys, () => worker.wake());
+  const outbox = new Outbox(store, iris, keys, worker);
   const publisher = new Publisher(store, taxonomies, iris, outbox);
   deps.directory.onChange(publisher);
 

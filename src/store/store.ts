@@ -5,6 +5,7 @@
  */
 import type { KvStore } from "@fedify/fedify";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
+import type { DurableQueue, QueueOptions } from "./queue.ts";
 
 /** A record as stored, with its place in the change order. */
 export interface StoredInitiative extends InitiativeRecord {
@@ -54,22 +55,6 @@ export interface Following {
   directory?: string;
   /** When its directory was last fully reconciled. */
   reconciledAt?: string;
-}
-
-/** An outgoing activity addressed to one inbox. */
-export interface NewDelivery {
-  inbox: string;
-  activityId: string;
-  /** The JSON-LD body, exactly as it will be signed and sent. */
-  body: string;
-  /** Epoch ms before which it must not be attempted. */
-  notBefore?: number;
-}
-
-/** A claimed delivery. */
-export interface Delivery extends NewDelivery {
-  id: number;
-  attempts: number;
 }
 
 /** The port. */
@@ -138,19 +123,11 @@ export interface Store {
   getFollowing(actor: string): Promise<Following | undefined>;
   listFollowing(): Promise<Following[]>;
 
-  /** Queues deliveries durably (a restart loses none). */
-  enqueueDeliveries(deliveries: NewDelivery[]): Promise<void>;
   /**
-   * Claims up to `limit` due deliveries for `leaseMs` milliseconds. A claimed delivery is invisible
-   * to other claimers until the lease runs out, so a worker that dies leaves it to be retried.
+   * A durable message queue on this database (Fedify's `MessageQueue` interface). The delivery
+   * worker uses `queue("delivery")`; every process on the database shares each named queue.
    */
-  claimDeliveries(limit: number, leaseMs: number): Promise<Delivery[]>;
-  /** Removes a delivered (or permanently failed) delivery. */
-  completeDelivery(id: number): Promise<void>;
-  /** Schedules another attempt at `notBefore` (epoch ms), recording the error. */
-  retryDelivery(id: number, notBefore: number, error: string): Promise<void>;
-  /** Epoch ms of the earliest pending delivery, or undefined when the queue is empty. */
-  nextDeliveryAt(): Promise<number | undefined>;
+  queue(name: string, options?: QueueOptions): DurableQueue;
 
   /**
    * Records an activity IRI as processed. Returns true the first time, false when it was seen

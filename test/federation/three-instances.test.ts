@@ -69,7 +69,7 @@ describe("Three instances chained by follows", () => {
     const id = await createInitiative(local, "Loop Test Co-op");
     await eventually(async () => aggStore.getInitiative(id), 10_000, "create at aggregator");
     // Let any echo come back round the loop, then check nothing is still moving.
-    await eventually(async () => (await Promise.all([localStore, natStore, aggStore].map((s) => s.nextDeliveryAt()))).every((t) => t === undefined), 10_000, "queues drained");
+    await eventually(async () => (await Promise.all([localStore, natStore, aggStore].map((s) => s.queue("delivery").pending()))).every((n) => n === 0), 10_000, "queues drained");
     const seqs = await Promise.all([natStore, aggStore].map(async (s) => (await s.getInitiative(id))!.seq));
     await new Promise((r) => setTimeout(r, 500));
     expect(await Promise.all([natStore, aggStore].map(async (s) => (await s.getInitiative(id))!.seq))).toEqual(seqs);

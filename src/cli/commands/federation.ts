@@ -58,7 +58,7 @@ export async function statusCommand(args: string[], io: Io): Promise<number> {
     for (const f of s.followers) io.out(`  ${f.state.padEnd(9)} ${f.actor}  (since ${f.since})`);
     io.out(`following  ${s.following.length}`);
     for (const f of s.following) io.out(`  ${f.state.padEnd(9)} ${f.actor}  (since ${f.since}${f.reconciledAt ? `, reconciled ${f.reconciledAt}` : ""})`);
-    io.out(`deliveries ${s.deliveries.pending ? `pending (next at ${s.deliveries.nextAt})` : "none pending"}`);
+    io.out(`deliveries ${s.deliveries.pending ? `${s.deliveries.pending} pending (${s.deliveries.ready} ready, ${s.deliveries.retrying} waiting to retry)` : "none pending"}`);
     return 0;
   });
 }

@@ -11,15 +11,16 @@ import { requireAdmin } from "../middleware/auth.ts";
 
 /** Counts and relations, as `essfed status` prints them. */
 export async function federationStatus(ctx: FederationContext) {
-  const [own, total, followers, following, nextDelivery] = await Promise.all([
-    ctx.store.countInitiatives(null), ctx.store.countInitiatives(), ctx.store.listFollowers(), ctx.store.listFollowing(), ctx.store.nextDeliveryAt(),
+  const queue = ctx.store.queue("delivery");
+  const [own, total, followers, following, pending, depth] = await Promise.all([
+    ctx.store.countInitiatives(null), ctx.store.countInitiatives(), ctx.store.listFollowers(), ctx.store.listFollowing(), queue.pending(), queue.getDepth(),
   ]);
   return {
     actor: ctx.iris.actor,
     initiatives: { own, mirrored: total - own, total },
     followers,
     following,
-    deliveries: { pending: nextDelivery !== undefined, nextAt: nextDelivery === undefined ? null : new Date(nextDelivery).toISOString() },
+    deliveries: { pending, ready: depth.ready ?? 0, retrying: depth.delayed ?? 0 },
   };
 }
 

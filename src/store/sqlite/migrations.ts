@@ -3,7 +3,7 @@
  * never edit a released migration, append a new one.
  */
 export const SQLITE_MIGRATIONS: readonly string[] = [
-  // 1: initiatives, tombstones, follows, delivery queue, seen log, key–value store
+  // 1: initiatives, tombstones, follows, message queues, seen log, key–value store
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
   INSERT INTO meta (key, value) VALUES ('seq', 0);
@@ -46,16 +46,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     reconciled_at TEXT
   ) STRICT;
 
-  CREATE TABLE delivery (
+  -- Durable message queues (see src/store/queue.ts); "delivery" holds outgoing activities.
+  CREATE TABLE mq (
     id INTEGER PRIMARY KEY,
-    inbox TEXT NOT NULL,
-    activity_id TEXT NOT NULL,
-    body TEXT NOT NULL,
-    not_before INTEGER NOT NULL,
+    queue TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    visible_at INTEGER NOT NULL,
+    ordering_key TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT
+    leased INTEGER NOT NULL DEFAULT 0
   ) STRICT;
-  CREATE INDEX delivery_due ON delivery (not_before);
+  CREATE INDEX mq_visible ON mq (queue, visible_at, id);
+  CREATE INDEX mq_ordering ON mq (queue, ordering_key, id) WHERE ordering_key IS NOT NULL;
 
   CREATE TABLE seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL) STRICT;
 

@@ -2,9 +2,10 @@
  * The embedded adapter: one SQLite file (node:sqlite, WAL). The default for a regional network.
  */
 import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
-import type {
-  Delivery, Follower, Following, ListOptions, NewDelivery, Page, PutOutcome, Store, StoredInitiative,
-} from "../store.ts";
+import { EventEmitter } from "node:events";
+import { DurableQueue, type QueueOptions } from "../queue.ts";
+import type { Follower, Following, ListOptions, Page, PutOutcome, Store, StoredInitiative } from "../store.ts";
+import { sqliteQueueBackend } from "./queue.sqlite.ts";
 import { openSqlite, type SqliteDatabase } from "./database.ts";
 import { SqliteKvStore } from "./kv.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
@@ -14,6 +15,8 @@ interface InitiativeRow { seq: number; record: string; signed: string | null }
 export class SqliteStore implements Store {
   readonly db: SqliteDatabase;
   readonly kv: SqliteKvStore;
+  /** Wakes queue listeners in this process when something is enqueued through this store. */
+  readonly #events = new EventEmitter().setMaxListeners(0);
 
   /** @param path a file path, or `:memory:` for tests */
   constructor(path: string) {
@@ -221,35 +224,8 @@ export class SqliteStore implements Store {
     return (this.db.prepare("SELECT * FROM following ORDER BY since, actor").all() as unknown as FollowingRow[]).map(toFollowing);
   }
 
-  async enqueueDeliveries(ds: NewDelivery[]): Promise<void> {
-    const now = Date.now();
-    this.db.transaction(() => {
-      const insert = this.db.prepare("INSERT INTO delivery (inbox, activity_id, body, not_before) VALUES (?, ?, ?, ?)");
-      for (const d of ds) insert.run(d.inbox, d.activityId, d.body, d.notBefore ?? now);
-    });
-  }
-
-  async claimDeliveries(limit: number, leaseMs: number): Promise<Delivery[]> {
-    const now = Date.now();
-    const rows = this.db.prepare(`UPDATE delivery SET not_before = ?, attempts = attempts + 1
-      WHERE id IN (SELECT id FROM delivery WHERE not_before <= ? ORDER BY not_before, id LIMIT ?)
-      RETURNING id, inbox, activity_id, body, attempts`).all(now + leaseMs, now, limit) as unknown as
-      { id: number; inbox: string; activity_id: string; body: string; attempts: number }[];
-    return rows.sort((a, b) => a.id - b.id)
-      .map((r) => ({ id: r.id, inbox: r.inbox, activityId: r.activity_id, body: r.body, attempts: r.attempts }));
-  }
-
-  async completeDelivery(id: number): Promise<void> {
-    this.db.prepare("DELETE FROM delivery WHERE id = ?").run(id);
-  }
-
-  async retryDelivery(id: number, notBefore: number, error: string): Promise<void> {
-    this.db.prepare("UPDATE delivery SET not_before = ?, last_error = ? WHERE id = ?").run(notBefore, error.slice(0, 1000), id);
-  }
-
-  async nextDeliveryAt(): Promise<number | undefined> {
-    const row = this.db.prepare("SELECT min(not_before) AS t FROM delivery").get() as { t: number | null };
-    return row.t ?? undefined;
+  queue(name: string, options?: QueueOptions): DurableQueue {
+    return new DurableQueue(sqliteQueueBackend(this.db, name, this.#events), options);
   }
 
   async markSeen(activityId: string): Promise<boolean> {

@@ -1,0 +1,149 @@
+/**
+ * Durable message queues on the store's own database, implementing Fedify's `MessageQueue`
+ * interface (and checked with `@fedify/testing`'s `testMessageQueue`). A message is taken by one
+ * listener at a time with a lease: if its listener dies, it becomes visible again when the lease
+ * runs out. Messages with the same `orderingKey` are handled one after another. The listening loop
+ * is shared here; each adapter supplies the few SQL operations.
+ */
+import type { MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
+
+/** A claimed message. */
+export interface QueuedMessage {
+  id: number;
+  payload: unknown;
+  /** How many times it has been handed out, this time included. */
+  attempts: number;
+}
+
+/** What an adapter implements for one named queue. */
+export interface QueueBackend {
+  /** Stores messages visible from `visibleAt` (epoch ms). */
+  insert(payloads: unknown[], visibleAt: number, orderingKey: string | null): Promise<void>;
+  /** Takes up to `limit` visible messages, hiding them until `leaseUntil`; never the same to two callers. */
+  claim(limit: number, now: number, leaseUntil: number): Promise<QueuedMessage[]>;
+  /** Removes a handled message. */
+  ack(id: number): Promise<void>;
+  /** Makes a message visible again at `visibleAt` (after its handler failed). */
+  release(id: number, visibleAt: number): Promise<void>;
+  /** Epoch ms at which the next message becomes visible, or undefined when the queue is empty. */
+  nextVisibleAt(now: number): Promise<number | undefined>;
+  /** Messages stored (ready, delayed or leased) and how many are ready or delayed now. */
+  counts(now: number): Promise<{ total: number; ready: number; delayed: number }>;
+  /** Subscribes to "something was enqueued" from any process that can tell; returns an unsubscribe. */
+  watch(onEnqueue: () => void): () => void;
+}
+
+export interface QueueOptions {
+  /** Messages handled at once by one `listen` call. */
+  concurrency?: number;
+  /** How long a taken message stays hidden from other listeners. */
+  leaseMs?: number;
+  /** How often to look when nothing woke the listener. */
+  pollMs?: number;
+}
+
+/** Delay before retrying a message whose handler threw: 1 s, 2 s, 4 s … at most 10 minutes. */
+export function retryDelay(attempts: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 600_000);
+}
+
+/** A Fedify `MessageQueue` over a {@link QueueBackend}. */
+export class DurableQueue implements MessageQueue {
+  /** Handler failures are retried here (with backoff), so Fedify need not re-enqueue. */
+  readonly nativeRetrial = true;
+  readonly #backend: QueueBackend;
+  readonly #o: Required<QueueOptions>;
+
+  constructor(backend: QueueBackend, o: QueueOptions = {}) {
+    this.#backend = backend;
+    this.#o = { concurrency: 1, leaseMs: 60_000, pollMs: 250, ...o };
+  }
+
+  async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
+    await this.enqueueMany([message], options);
+  }
+
+  enqueueMany = async (messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> => {
+    if (!messages.length) return;
+    const delay = options?.delay ? Math.max(0, options.delay.total("millisecond")) : 0;
+    await this.#backend.insert([...messages], Date.now() + delay, options?.orderingKey ?? null);
+  };
+
+  async getDepth(): Promise<MessageQueueDepth> {
+    const c = await this.#backend.counts(Date.now());
+    return { queued: c.ready + c.delayed, ready: c.ready, delayed: c.delayed };
+  }
+
+  /** Every message not yet handled, those being handled included (0 = drained). */
+  async pending(): Promise<number> {
+    return (await this.#backend.counts(Date.now())).total;
+  }
+
+  /** When the next message becomes visible (epoch ms), or undefined. */
+  nextVisibleAt(): Promise<number | undefined> {
+    return this.#backend.nextVisibleAt(Date.now());
+  }
+
+  async listen(handler: (message: any) => Promise<void> | void, options: MessageQueueListenOptions = {}): Promise<void> {
+    const { signal } = options;
+    const active = new Set<Promise<void>>();
+    let wake: (() => void) | undefined;
+    let poked = false;
+    const poke = () => {
+      poked = true;
+      wake?.();
+    };
+    const unwatch = this.#backend.watch(poke);
+    signal?.addEventListener("abort", poke);
+    try {
+      while (!signal?.aborted) {
+        poked = false;
+        const room = this.#o.concurrency - active.size;
+        if (room > 0) {
+          const now = Date.now();
+          let batch: QueuedMessage[] = [];
+          try {
+            batch = await this.#backend.claim(room, now, now + this.#o.leaseMs);
+          } catch (e) {
+            if (signal?.aborted) break;
+            // The database is unreachable for a moment: wait a poll interval and try again.
+            void e;
+          }
+          for (const m of batch) {
+            const p = this.#handle(handler, m).finally(() => {
+              active.delete(p);
+              poke();
+            });
+            active.add(p);
+          }
+          if (batch.length === room) continue;
+        }
+        if (poked) continue;
+        let wait = this.#o.pollMs;
+        if (active.size < this.#o.concurrency) {
+          const next = await this.#backend.nextVisibleAt(Date.now()).catch(() => undefined);
+          if (next !== undefined) wait = Math.min(wait, Math.max(5, next - Date.now()));
+        }
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, wait);
+          wake = () => { clearTimeout(t); resolve(); };
+        });
+        wake = undefined;
+      }
+    } finally {
+      unwatch();
+      signal?.removeEventListener("abort", poke);
+      await Promise.allSettled([...active]);
+    }
+  }
+
+  async #handle(handler: (message: any) => Promise<void> | void, m: QueuedMessage): Promise<void> {
+    try {
+      await handler(m.payload);
+    } catch {
+      await this.#backend.release(m.id, Date.now() + retryDelay(m.attempts)).catch(() => {});
+      return;
+    }
+    await this.#backend.ack(m.id).catch(() => {});
+  }
+}

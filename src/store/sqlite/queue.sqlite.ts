@@ -1,0 +1,50 @@
+/**
+ * The SQLite side of the durable queues (see `../queue.ts`): one `mq` table, claims in one UPDATE
+ * (SQLite serialises writers, so two processes never take the same message), wake-ups within the
+ * process and polling across processes.
+ */
+import { EventEmitter } from "node:events";
+import type { QueueBackend, QueuedMessage } from "../queue.ts";
+import type { SqliteDatabase } from "./database.ts";
+
+export function sqliteQueueBackend(db: SqliteDatabase, queue: string, events: EventEmitter): QueueBackend {
+  return {
+    async insert(payloads, visibleAt, orderingKey) {
+      db.transaction(() => {
+        const insert = db.prepare("INSERT INTO mq (queue, payload, visible_at, ordering_key) VALUES (?, ?, ?, ?)");
+        for (const p of payloads) insert.run(queue, JSON.stringify(p), visibleAt, orderingKey);
+      });
+      events.emit(queue);
+    },
+    async claim(limit, now, leaseUntil) {
+      const rows = db.prepare(`UPDATE mq SET visible_at = ?, attempts = attempts + 1, leased = 1 WHERE id IN (
+          SELECT id FROM mq q WHERE queue = ? AND visible_at <= ?
+            AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM mq p WHERE p.queue = q.queue AND p.ordering_key = q.ordering_key AND p.id < q.id))
+          ORDER BY visible_at, id LIMIT ?)
+        RETURNING id, payload, attempts`).all(leaseUntil, queue, now, limit) as unknown as { id: number; payload: string; attempts: number }[];
+      return rows.sort((a, b) => a.id - b.id).map((r): QueuedMessage => ({ id: r.id, payload: JSON.parse(r.payload), attempts: r.attempts }));
+    },
+    async ack(id) {
+      db.prepare("DELETE FROM mq WHERE id = ?").run(id);
+    },
+    async release(id, visibleAt) {
+      db.prepare("UPDATE mq SET visible_at = ?, leased = 0 WHERE id = ?").run(visibleAt, id);
+    },
+    async nextVisibleAt() {
+      const row = db.prepare("SELECT min(visible_at) AS t FROM mq WHERE queue = ?").get(queue) as { t: number | null };
+      return row.t ?? undefined;
+    },
+    async counts(now) {
+      // A lease that ran out (its listener died) counts as ready: anyone may take the message.
+      const row = db.prepare(`SELECT count(*) AS total,
+          coalesce(sum(CASE WHEN visible_at <= ? THEN 1 ELSE 0 END), 0) AS ready,
+          coalesce(sum(CASE WHEN visible_at > ? AND leased = 0 THEN 1 ELSE 0 END), 0) AS delayed
+        FROM mq WHERE queue = ?`).get(now, now, queue) as { total: number; ready: number; delayed: number };
+      return row;
+    },
+    watch(onEnqueue) {
+      events.on(queue, onEnqueue);
+      return () => events.off(queue, onEnqueue);
+    },
+  };
+}
