@@ -29,4 +29,6 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["**/store/sqlite/*", "**/store/postgres/*"], message: "use the Store port; adapters are chosen in compose.ts" }] }] },
   },
   { files: ["**/*.test.ts", "test/**/*.ts"], ...jest.configs["flat/recommended"], rules: { ...jest.configs["flat/recommended"].rules, "jest/expect-expect": "off", "jest/no-conditional-expect": "off" } },
+  // Shared suites (contract tests) are modules that test files call.
+  { files: ["test/**/*.ts"], ignores: ["**/*.test.ts"], rules: { "jest/no-export": "off" } },
 );

@@ -3,7 +3,7 @@
  * (SQLite serialises writers, so two processes never take the same message), wake-ups within the
  * process and polling across processes.
  */
-import { EventEmitter } from "node:events";
+import type { EventEmitter } from "node:events";
 import type { QueueBackend, QueuedMessage } from "../queue.ts";
 import type { SqliteDatabase } from "./database.ts";
 
