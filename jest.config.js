@@ -22,4 +22,6 @@ export default {
     { ...common, displayName: "integration", testMatch: ["<rootDir>/test/**/*.test.ts"] },
   ],
   testTimeout: 30000,
+  // A handle left open by a failing test must not keep CI waiting forever; tests close what they open.
+  forceExit: true,
 };

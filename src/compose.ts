@@ -44,8 +44,8 @@ export interface Instance {
 /** Opens the store named by the config: PostgreSQL when DATABASE_URL is set, else the SQLite file. */
 export async function openStore(config: Config): Promise<Store> {
   if (config.databaseUrl) {
-    // TODO(issue 4): PostgresStore
-    throw new Error("DATABASE_URL is set but the PostgreSQL adapter is not part of this build yet");
+    const { PostgresStore } = await import("./store/postgres/store.postgres.ts");
+    return new PostgresStore(config.databaseUrl);
   }
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteStore(join(config.dataDir, "essfed.sqlite"));

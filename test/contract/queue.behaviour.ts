@@ -61,7 +61,8 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       expect(got).toEqual(["important"]);
       expect(await b.queue(q).pending()).toBe(0);
       dying.abort();
-      await b.close(); await f.cleanup();
+      // The dead listener's handler never returns; its store is simply closed, as a killed process's would be.
+      await a.close(); await b.close(); await f.cleanup();
     }, 30_000);
 
     it("retry a message whose handler throws, and report it as delayed meanwhile.", async () => {

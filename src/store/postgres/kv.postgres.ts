@@ -1,0 +1,78 @@
+/**
+ * Fedify 2's {@link KvStore} on PostgreSQL (the registry's `@fedify/postgres` is 1.x and lacks
+ * `list()`, which Fedify 2 requires).
+ */
+import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
+import type { Pool } from "pg";
+
+const k = (key: KvKey) => JSON.stringify(key);
+const expiry = (o?: KvStoreSetOptions) => (o?.ttl ? Date.now() + o.ttl.total("millisecond") : null);
+
+export class PostgresKvStore implements KvStore {
+  readonly #pool: Pool;
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    const { rows } = await this.#pool.query("SELECT value FROM kv WHERE key = $1 AND (expires IS NULL OR expires > $2)", [k(key), Date.now()]);
+    return rows.length ? (rows[0].value as T) : undefined;
+  }
+
+  async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+    await this.#pool.query(
+      "INSERT INTO kv (key, value, expires) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
+      [k(key), JSON.stringify(value ?? null), expiry(options)],
+    );
+  }
+
+  async delete(key: KvKey): Promise<void> {
+    await this.#pool.query("DELETE FROM kv WHERE key = $1", [k(key)]);
+  }
+
+  async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query("BEGIN");
+      // Serialise writers of this key, whether or not a row exists yet.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [k(key)]);
+      const { rows } = await client.query("SELECT value FROM kv WHERE key = $1 AND (expires IS NULL OR expires > $2)", [k(key), Date.now()]);
+      const current = rows.length ? JSON.stringify(rows[0].value) : undefined;
+      const expected = expectedValue === undefined ? undefined : JSON.stringify(JSON.parse(JSON.stringify(expectedValue)));
+      if (!sameJson(current, expected)) {
+        await client.query("ROLLBACK");
+        return false;
+      }
+      await client.query(
+        "INSERT INTO kv (key, value, expires) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
+        [k(key), JSON.stringify(newValue ?? null), expiry(options)],
+      );
+      await client.query("COMMIT");
+      return true;
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
+    const now = Date.now();
+    const { rows } = prefix
+      ? await this.#pool.query("SELECT key, value FROM kv WHERE (key = $1 OR left(key, $2) = $3) AND (expires IS NULL OR expires > $4) ORDER BY key",
+        [k(prefix), k(prefix).length, k(prefix).slice(0, -1) + ",", now])
+      : await this.#pool.query("SELECT key, value FROM kv WHERE expires IS NULL OR expires > $1 ORDER BY key", [now]);
+    for (const r of rows) yield { key: JSON.parse(r.key) as KvKey, value: r.value };
+  }
+}
+
+/** jsonb normalises key order and spacing; compare values, not texts. */
+function sameJson(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return stable(JSON.parse(a)) === stable(JSON.parse(b));
+}
+function stable(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === "object" && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map((key) => [key, (x as Record<string, unknown>)[key]])) : x));
+}

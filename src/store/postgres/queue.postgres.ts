@@ -1,0 +1,60 @@
+/**
+ * The PostgreSQL side of the durable queues (see `../queue.ts`): claims with
+ * `FOR UPDATE SKIP LOCKED`, so any number of worker processes take each message exactly once, and
+ * LISTEN/NOTIFY, so a message enqueued by one process wakes listeners in all of them at once.
+ */
+import type { EventEmitter } from "node:events";
+import type { Pool } from "pg";
+import type { QueueBackend, QueuedMessage } from "../queue.ts";
+
+export const QUEUE_CHANNEL = "essfed_mq";
+
+export function postgresQueueBackend(pool: Pool, queue: string, events: EventEmitter, notifyKey: string): QueueBackend {
+  return {
+    async insert(payloads, visibleAt, orderingKey) {
+      await pool.query(
+        "INSERT INTO mq (queue, payload, visible_at, ordering_key) SELECT $1, p, $2, $3 FROM unnest($4::jsonb[]) AS p",
+        [queue, visibleAt, orderingKey, payloads.map((p) => JSON.stringify(p))],
+      );
+      await pool.query("SELECT pg_notify($1, $2)", [QUEUE_CHANNEL, `${notifyKey}:${queue}`]);
+      events.emit(queue);
+    },
+    async claim(limit, now, leaseUntil) {
+      const { rows } = await pool.query(
+        `WITH due AS (
+           SELECT id FROM mq q WHERE queue = $1 AND visible_at <= $2
+             AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM mq p WHERE p.queue = q.queue AND p.ordering_key = q.ordering_key AND p.id < q.id))
+           ORDER BY visible_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+         UPDATE mq SET visible_at = $4, attempts = mq.attempts + 1, leased = true FROM due WHERE mq.id = due.id
+         RETURNING mq.id, mq.payload, mq.attempts`,
+        [queue, now, limit, leaseUntil],
+      );
+      return rows.map((r): QueuedMessage => ({ id: Number(r.id), payload: r.payload, attempts: r.attempts }))
+        .sort((a, b) => a.id - b.id);
+    },
+    async ack(id) {
+      await pool.query("DELETE FROM mq WHERE id = $1", [id]);
+    },
+    async release(id, visibleAt) {
+      await pool.query("UPDATE mq SET visible_at = $2, leased = false WHERE id = $1", [id, visibleAt]);
+    },
+    async nextVisibleAt() {
+      const { rows } = await pool.query("SELECT min(visible_at) AS t FROM mq WHERE queue = $1", [queue]);
+      return rows[0].t === null ? undefined : Number(rows[0].t);
+    },
+    async counts(now) {
+      const { rows } = await pool.query(
+        `SELECT count(*) AS total,
+           count(*) FILTER (WHERE visible_at <= $2) AS ready,
+           count(*) FILTER (WHERE visible_at > $2 AND NOT leased) AS delayed
+         FROM mq WHERE queue = $1`,
+        [queue, now],
+      );
+      return { total: Number(rows[0].total), ready: Number(rows[0].ready), delayed: Number(rows[0].delayed) };
+    },
+    watch(onEnqueue) {
+      events.on(queue, onEnqueue);
+      return () => events.off(queue, onEnqueue);
+    },
+  };
+}

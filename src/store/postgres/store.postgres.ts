@@ -1,0 +1,305 @@
+/**
+ * The PostgreSQL adapter, for aggregators and for several processes on one database. Same
+ * behaviour as the SQLite adapter (the contract suite holds both to it); records are jsonb.
+ */
+import { EventEmitter } from "node:events";
+import pg from "pg";
+import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
+import { DurableQueue, type QueueOptions } from "../queue.ts";
+import type { Follower, Following, ListOptions, Page, PutOutcome, Store, StoredInitiative } from "../store.ts";
+import { PostgresKvStore } from "./kv.postgres.ts";
+import { POSTGRES_MIGRATIONS } from "./migrations.ts";
+import { planPuts, type ExistingRow } from "./puts.ts";
+import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
+
+const CHANGE_CHANNEL = "essfed_change";
+
+export interface PostgresStoreOptions {
+  /** Schema to use (created if missing); default: the connection's search_path. */
+  schema?: string;
+  /** Pool size. */
+  max?: number;
+}
+
+interface Row { seq: string; record: InitiativeRecord; signed: string | null }
+const toStored = (r: Row): StoredInitiative => ({ ...r.record, seq: Number(r.seq), ...(r.signed ? { signed: r.signed } : {}) });
+
+export class PostgresStore implements Store {
+  readonly pool: pg.Pool;
+  readonly kv: PostgresKvStore;
+  readonly schema: string | undefined;
+  readonly #url: string;
+  readonly #events = new EventEmitter().setMaxListeners(0);
+  #listener: pg.Client | undefined;
+  #changes = 0;
+  #listening = false;
+
+  constructor(url: string, o: PostgresStoreOptions = {}) {
+    this.#url = url;
+    this.schema = o.schema;
+    if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) throw new Error(`invalid schema name ${o.schema}`);
+    this.pool = new pg.Pool({ connectionString: url, max: o.max ?? 10, ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}) });
+    this.pool.on("error", () => {}); // an idle client lost its connection; the pool replaces it
+    this.kv = new PostgresKvStore(this.pool);
+  }
+
+  /** What NOTIFY payloads of this database and schema start with. */
+  get #notifyKey(): string {
+    return this.schema ?? "public";
+  }
+
+  async initialize(): Promise<void> {
+    if (this.schema) await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('essfed_migrations:' || current_schema()))");
+      await client.query("CREATE TABLE IF NOT EXISTS essfed_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+      const { rows } = await client.query("SELECT coalesce(max(version), 0) AS v FROM essfed_schema");
+      const current = Number(rows[0].v);
+      if (current > POSTGRES_MIGRATIONS.length) throw new Error(`database schema version ${current} is newer than this essfed (${POSTGRES_MIGRATIONS.length}); upgrade essfed`);
+      for (let v = current; v < POSTGRES_MIGRATIONS.length; v++) {
+        await client.query(POSTGRES_MIGRATIONS[v]!);
+        await client.query("INSERT INTO essfed_schema (version) VALUES ($1)", [v + 1]);
+      }
+      await client.query("COMMIT");
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+    await this.#listen();
+  }
+
+  /** One connection LISTENs for queue and change notifications from every process. */
+  async #listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.#url });
+    client.on("error", () => { this.#listening = false; });
+    client.on("end", () => { this.#listening = false; });
+    await client.connect();
+    client.on("notification", (n) => {
+      const [key, queue] = (n.payload ?? "").split(":");
+      if (key !== this.#notifyKey) return;
+      if (n.channel === CHANGE_CHANNEL) this.#changes++;
+      else if (queue) this.#events.emit(queue);
+    });
+    await client.query(`LISTEN ${QUEUE_CHANNEL}`);
+    await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+    this.#listener = client;
+    this.#listening = true;
+  }
+
+  async close(): Promise<void> {
+    this.#listening = false;
+    await this.#listener?.end().catch(() => {});
+    await this.pool.end();
+  }
+
+  /** Drops the schema (tests). */
+  async drop(): Promise<void> {
+    if (!this.schema) throw new Error("drop() needs an explicit schema");
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
+  }
+
+  async #changed(client: pg.PoolClient | pg.Pool): Promise<void> {
+    this.#changes++;
+    await client.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${this.#notifyKey}:`]);
+  }
+
+  async changeStamp(): Promise<string> {
+    // Without the notification connection we cannot tell: a new token every time (callers recheck).
+    return this.#listening ? `pg.${this.#changes}` : `pg.${this.#changes}.${Math.random()}`;
+  }
+
+  async getInitiative(id: string): Promise<StoredInitiative | undefined> {
+    const { rows } = await this.pool.query("SELECT seq, record, signed FROM initiative WHERE id = $1", [id]);
+    return rows.length ? toStored(rows[0]) : undefined;
+  }
+
+  async initiativeSeq(id: string): Promise<number | undefined> {
+    const { rows } = await this.pool.query("SELECT seq FROM initiative WHERE id = $1", [id]);
+    return rows.length ? Number(rows[0].seq) : undefined;
+  }
+
+  async getTombstone(id: string): Promise<Tombstone | undefined> {
+    const { rows } = await this.pool.query("SELECT id, deleted, source FROM tombstone WHERE id = $1", [id]);
+    return rows.length ? { id: rows[0].id, deleted: rows[0].deleted, ...(rows[0].source ? { origin: rows[0].source } : {}) } : undefined;
+  }
+
+  async putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]> {
+    if (!records.length) return [];
+    return this.#tx(async (c) => {
+      const ids = [...new Set(records.map((r) => r.initiative.id))];
+      const existing = await c.query("SELECT id, version, updated FROM initiative WHERE id = ANY($1) FOR UPDATE", [ids]);
+      const tombs = await c.query("SELECT id, deleted FROM tombstone WHERE id = ANY($1)", [ids]);
+      const plan = planPuts(records, new Map((existing.rows as ExistingRow[]).map((r) => [r.id, r])), new Map(tombs.rows.map((t) => [t.id as string, t.deleted as string])));
+      if (plan.writes.length) {
+        const w = plan.writes;
+        await c.query(
+          `INSERT INTO initiative (id, seq, source, version, updated, record, signed)
+           SELECT t.id, nextval('initiative_seq'), t.source, t.version, t.updated, t.record, t.signed
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY AS t(id, source, version, updated, record, signed, n)
+           ORDER BY t.n
+           ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, source = excluded.source, version = excluded.version,
+             updated = excluded.updated, record = excluded.record, signed = excluded.signed
+           WHERE initiative.version <> excluded.version AND initiative.updated <= excluded.updated`,
+          [w.map((r) => r.initiative.id), w.map((r) => r.provenance?.origin ?? null), w.map((r) => r.version), w.map((r) => r.updated),
+            w.map(({ signed: _s, ...r }) => JSON.stringify(r)), w.map((r) => r.signed ?? null)],
+        );
+        if (plan.clearTombstones.length) await c.query("DELETE FROM tombstone WHERE id = ANY($1)", [plan.clearTombstones]);
+        await this.#changed(c);
+      }
+      return plan.outcomes;
+    });
+  }
+
+  async deleteInitiative(t: Tombstone): Promise<boolean> {
+    return this.#tx(async (c) => {
+      const { rows } = await c.query("SELECT updated FROM initiative WHERE id = $1 FOR UPDATE", [t.id]);
+      if (rows.length && Date.parse(rows[0].updated) > Date.parse(t.deleted)) return false;
+      await c.query(
+        `INSERT INTO tombstone (id, deleted, source, seq) VALUES ($1, $2, $3, nextval('initiative_seq'))
+         ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq`,
+        [t.id, t.deleted, t.origin ?? null],
+      );
+      if (!rows.length) return false;
+      await c.query("DELETE FROM initiative WHERE id = $1", [t.id]);
+      await this.#changed(c);
+      return true;
+    });
+  }
+
+  async listInitiatives(o: ListOptions): Promise<Page<StoredInitiative>> {
+    const before = o.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(o.cursor);
+    if (!Number.isSafeInteger(before)) return { items: [] };
+    const limit = Math.max(1, Math.min(o.limit, 10_000));
+    const { rows } = o.source === undefined
+      ? await this.pool.query("SELECT seq, record, signed FROM initiative WHERE seq < $1 ORDER BY seq DESC LIMIT $2", [before, limit + 1])
+      : o.source === null
+        ? await this.pool.query("SELECT seq, record, signed FROM initiative WHERE source IS NULL AND seq < $1 ORDER BY seq DESC LIMIT $2", [before, limit + 1])
+        : await this.pool.query("SELECT seq, record, signed FROM initiative WHERE source = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3", [o.source, before, limit + 1]);
+    const items = (rows as Row[]).slice(0, limit).map(toStored);
+    return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
+  }
+
+  async countInitiatives(source?: string | null): Promise<number> {
+    const { rows } = source === undefined
+      ? await this.pool.query("SELECT count(*) AS n FROM initiative")
+      : source === null
+        ? await this.pool.query("SELECT count(*) AS n FROM initiative WHERE source IS NULL")
+        : await this.pool.query("SELECT count(*) AS n FROM initiative WHERE source = $1", [source]);
+    return Number(rows[0].n);
+  }
+
+  async setSigned(id: string, version: string, signed: string): Promise<void> {
+    const r = await this.pool.query("UPDATE initiative SET signed = $3 WHERE id = $1 AND version = $2", [id, version, signed]);
+    if (r.rowCount) await this.#changed(this.pool);
+  }
+
+  async listIdsBySource(source: string): Promise<string[]> {
+    return (await this.pool.query("SELECT id FROM initiative WHERE source = $1", [source])).rows.map((r) => r.id);
+  }
+
+  async listIdsByVia(actor: string): Promise<string[]> {
+    return (await this.pool.query("SELECT id FROM initiative WHERE source IS NOT NULL AND (record->'provenance'->'via') ? $1", [actor])).rows.map((r) => r.id);
+  }
+
+  async purgeInitiatives(ids: string[]): Promise<number> {
+    const r = await this.pool.query("DELETE FROM initiative WHERE id = ANY($1)", [ids]);
+    if (r.rowCount) await this.#changed(this.pool);
+    return r.rowCount ?? 0;
+  }
+
+  async pruneTombstones(before: string): Promise<number> {
+    return (await this.pool.query("DELETE FROM tombstone WHERE deleted < $1", [new Date(before).toISOString()])).rowCount ?? 0;
+  }
+
+  async putFollower(f: Follower): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO follower (actor, inbox, shared_inbox, follow_id, state, since) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (actor) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, follow_id = excluded.follow_id,
+       state = excluded.state, since = excluded.since`,
+      [f.actor, f.inbox, f.sharedInbox ?? null, f.followId, f.state, f.since],
+    );
+  }
+
+  async removeFollower(actor: string): Promise<boolean> {
+    return ((await this.pool.query("DELETE FROM follower WHERE actor = $1", [actor])).rowCount ?? 0) > 0;
+  }
+
+  async getFollower(actor: string): Promise<Follower | undefined> {
+    const { rows } = await this.pool.query("SELECT * FROM follower WHERE actor = $1", [actor]);
+    return rows.length ? toFollower(rows[0]) : undefined;
+  }
+
+  async listFollowers(state?: Follower["state"]): Promise<Follower[]> {
+    const { rows } = state
+      ? await this.pool.query("SELECT * FROM follower WHERE state = $1 ORDER BY since, actor", [state])
+      : await this.pool.query("SELECT * FROM follower ORDER BY since, actor");
+    return rows.map(toFollower);
+  }
+
+  async putFollowing(f: Following): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO following (actor, inbox, follow_id, state, since, directory, reconciled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (actor) DO UPDATE SET inbox = excluded.inbox, follow_id = excluded.follow_id, state = excluded.state,
+       since = excluded.since, directory = excluded.directory, reconciled_at = excluded.reconciled_at`,
+      [f.actor, f.inbox, f.followId, f.state, f.since, f.directory ?? null, f.reconciledAt ?? null],
+    );
+  }
+
+  async removeFollowing(actor: string): Promise<boolean> {
+    return ((await this.pool.query("DELETE FROM following WHERE actor = $1", [actor])).rowCount ?? 0) > 0;
+  }
+
+  async getFollowing(actor: string): Promise<Following | undefined> {
+    const { rows } = await this.pool.query("SELECT * FROM following WHERE actor = $1", [actor]);
+    return rows.length ? toFollowing(rows[0]) : undefined;
+  }
+
+  async listFollowing(): Promise<Following[]> {
+    return (await this.pool.query("SELECT * FROM following ORDER BY since, actor")).rows.map(toFollowing);
+  }
+
+  queue(name: string, options?: QueueOptions): DurableQueue {
+    return new DurableQueue(postgresQueueBackend(this.pool, name, this.#events, this.#notifyKey), options);
+  }
+
+  async markSeen(activityId: string): Promise<boolean> {
+    return ((await this.pool.query("INSERT INTO seen (id, at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", [activityId, Date.now()])).rowCount ?? 0) === 1;
+  }
+
+  async pruneSeen(before: number): Promise<number> {
+    return (await this.pool.query("DELETE FROM seen WHERE at < $1", [before])).rowCount ?? 0;
+  }
+
+  async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const out = await fn(client);
+      await client.query("COMMIT");
+      return out;
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+function toFollower(r: Record<string, string | null>): Follower {
+  return {
+    actor: r.actor!, inbox: r.inbox!, followId: r.follow_id!, state: r.state as Follower["state"], since: r.since!,
+    ...(r.shared_inbox ? { sharedInbox: r.shared_inbox } : {}),
+  };
+}
+
+function toFollowing(r: Record<string, string | null>): Following {
+  return {
+    actor: r.actor!, inbox: r.inbox!, followId: r.follow_id!, state: r.state as Following["state"], since: r.since!,
+    ...(r.directory ? { directory: r.directory } : {}), ...(r.reconciled_at ? { reconciledAt: r.reconciled_at } : {}),
+  };
+}

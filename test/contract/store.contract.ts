@@ -1,0 +1,186 @@
+/**
+ * The Store port's contract (STYLE.md §24): one suite, run against every adapter. Each test gets a
+ * fresh, empty store from `make` and hands it to `cleanup` afterwards.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { Temporal } from "@js-temporal/polyfill";
+import type { InitiativeRecord } from "../../src/domain/initiative.ts";
+import { emptyInitiative } from "../../src/domain/initiative.ts";
+import { versionOf } from "../../src/domain/version.ts";
+import type { Store } from "../../src/store/store.ts";
+
+const T0 = "2026-01-01T00:00:00.000Z";
+const T1 = "2026-02-01T00:00:00.000Z";
+const T2 = "2026-03-01T00:00:00.000Z";
+
+export function record(id: string, name: string, updated = T1, origin?: string, via: string[] = []): InitiativeRecord {
+  const initiative = { ...emptyInitiative(id, name), address: { locality: "Leeds", lat: 53.8, long: -1.5 } };
+  return {
+    initiative, published: T0, updated, version: versionOf(initiative),
+    ...(origin ? { provenance: { origin, via, receivedAt: updated } } : {}),
+  };
+}
+
+export function describeStoreContract(name: string, make: () => Promise<Store>, cleanup: (s: Store) => Promise<void>): void {
+  describe(`A ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => { store = await make(); });
+    afterEach(async () => { await cleanup(store); });
+
+    it("returns undefined for an unknown initiative, tombstone, follower and following.", async () => {
+      expect(await store.getInitiative("https://x.example/initiatives/none")).toBeUndefined();
+      expect(await store.initiativeSeq("https://x.example/initiatives/none")).toBeUndefined();
+      expect(await store.getTombstone("https://x.example/initiatives/none")).toBeUndefined();
+      expect(await store.getFollower("https://x.example/actors/none")).toBeUndefined();
+      expect(await store.getFollowing("https://x.example/actors/none")).toBeUndefined();
+    });
+
+    it("initializes idempotently.", async () => {
+      await store.initialize();
+      await store.initialize();
+      expect(await store.countInitiatives()).toBe(0);
+    });
+
+    it("creates, keeps unchanged, updates and refuses stale records.", async () => {
+      const a = record("https://x.example/initiatives/a", "A");
+      expect(await store.putInitiatives([a])).toEqual(["created"]);
+      expect(await store.putInitiatives([a])).toEqual(["unchanged"]);
+      const a2 = record(a.initiative.id, "A renamed", T2);
+      expect(await store.putInitiatives([a2])).toEqual(["updated"]);
+      expect(await store.putInitiatives([record(a.initiative.id, "A old", T0)])).toEqual(["stale"]);
+      const got = await store.getInitiative(a.initiative.id);
+      expect(got?.initiative.name).toBe("A renamed");
+      expect(got?.updated).toBe(T2);
+      expect(got?.version).toBe(a2.version);
+      expect(await store.initiativeSeq(a.initiative.id)).toBe(got?.seq);
+    });
+
+    it("applies several records for one IRI in one batch in order.", async () => {
+      const id = "https://x.example/initiatives/b";
+      expect(await store.putInitiatives([record(id, "B1", T1), record(id, "B2", T2), record(id, "B0", T0)])).toEqual(["created", "updated", "stale"]);
+      expect((await store.getInitiative(id))?.initiative.name).toBe("B2");
+    });
+
+    it("keeps provenance and the signed document, and clears the signature when content changes.", async () => {
+      const m = { ...record("https://o.example/initiatives/m", "M", T1, "https://o.example/actors/o", ["https://n.example/actors/n"]), signed: '{"proof":1}' };
+      await store.putInitiatives([m]);
+      const got = await store.getInitiative(m.initiative.id);
+      expect(got?.provenance).toEqual({ origin: "https://o.example/actors/o", via: ["https://n.example/actors/n"], receivedAt: T1 });
+      expect(got?.signed).toBe('{"proof":1}');
+      await store.putInitiatives([record(m.initiative.id, "M2", T2, "https://o.example/actors/o")]);
+      expect((await store.getInitiative(m.initiative.id))?.signed).toBeUndefined();
+      await store.setSigned(m.initiative.id, "not-the-version", "x");
+      expect((await store.getInitiative(m.initiative.id))?.signed).toBeUndefined();
+      const current = (await store.getInitiative(m.initiative.id))!;
+      await store.setSigned(m.initiative.id, current.version, '{"proof":2}');
+      expect((await store.getInitiative(m.initiative.id))?.signed).toBe('{"proof":2}');
+    });
+
+    it("deletes with a tombstone, and a tombstone stops an older record coming back.", async () => {
+      const d = record("https://x.example/initiatives/d", "D", T1);
+      await store.putInitiatives([d]);
+      expect(await store.deleteInitiative({ id: d.initiative.id, deleted: T2 })).toBe(true);
+      expect(await store.getInitiative(d.initiative.id)).toBeUndefined();
+      expect(await store.getTombstone(d.initiative.id)).toEqual({ id: d.initiative.id, deleted: T2 });
+      expect(await store.deleteInitiative({ id: d.initiative.id, deleted: T2 })).toBe(false);
+      expect(await store.putInitiatives([d])).toEqual(["stale"]);
+      const newer = record(d.initiative.id, "D again", "2026-04-01T00:00:00.000Z");
+      expect(await store.putInitiatives([newer])).toEqual(["created"]);
+      expect(await store.getTombstone(d.initiative.id)).toBeUndefined();
+    });
+
+    it("keeps a tombstone for a Delete that arrives before its Create.", async () => {
+      const id = "https://o.example/initiatives/early";
+      expect(await store.deleteInitiative({ id, deleted: T2, origin: "https://o.example/actors/o" })).toBe(false);
+      expect(await store.getTombstone(id)).toEqual({ id, deleted: T2, origin: "https://o.example/actors/o" });
+      expect(await store.putInitiatives([record(id, "Late create", T1, "https://o.example/actors/o")])).toEqual(["stale"]);
+    });
+
+    it("does not delete a record changed after the deletion time.", async () => {
+      const r = record("https://x.example/initiatives/r", "R", T2);
+      await store.putInitiatives([r]);
+      expect(await store.deleteInitiative({ id: r.initiative.id, deleted: T1 })).toBe(false);
+      expect(await store.getInitiative(r.initiative.id)).toBeDefined();
+    });
+
+    it("lists newest change first, in pages, by source.", async () => {
+      const own = Array.from({ length: 5 }, (_, k) => record(`https://x.example/initiatives/o${k}`, `O${k}`));
+      const mirrored = Array.from({ length: 3 }, (_, k) => record(`https://m.example/initiatives/m${k}`, `M${k}`, T1, "https://m.example/actors/m", ["https://v.example/actors/v"]));
+      for (const r of [...own, ...mirrored]) await store.putInitiatives([r]);
+      await store.putInitiatives([record(own[0]!.initiative.id, "O0 changed", T2)]);
+      const first = await store.listInitiatives({ limit: 3 });
+      expect(first.items.map((i) => i.initiative.name)).toEqual(["O0 changed", "M2", "M1"]);
+      const second = await store.listInitiatives({ limit: 10, cursor: first.next! });
+      expect(second.items.map((i) => i.initiative.name)).toEqual(["M0", "O4", "O3", "O2", "O1"]);
+      expect(second.next).toBeUndefined();
+      expect((await store.listInitiatives({ limit: 10, source: null })).items).toHaveLength(5);
+      expect((await store.listInitiatives({ limit: 10, source: "https://m.example/actors/m" })).items).toHaveLength(3);
+      expect([await store.countInitiatives(), await store.countInitiatives(null), await store.countInitiatives("https://m.example/actors/m")]).toEqual([8, 5, 3]);
+      expect((await store.listIdsBySource("https://m.example/actors/m")).sort()).toEqual(mirrored.map((r) => r.initiative.id).sort());
+      expect((await store.listIdsByVia("https://v.example/actors/v")).sort()).toEqual(mirrored.map((r) => r.initiative.id).sort());
+      expect(await store.listInitiatives({ limit: 5, cursor: "not-a-number" })).toEqual({ items: [] });
+    });
+
+    it("purges records without tombstones.", async () => {
+      const r = record("https://m.example/initiatives/p", "P", T1, "https://m.example/actors/m");
+      await store.putInitiatives([r]);
+      expect(await store.purgeInitiatives([r.initiative.id, "https://m.example/initiatives/none"])).toBe(1);
+      expect(await store.getTombstone(r.initiative.id)).toBeUndefined();
+      expect(await store.putInitiatives([r])).toEqual(["created"]);
+    });
+
+    it("prunes old tombstones and old seen activities.", async () => {
+      await store.deleteInitiative({ id: "https://x.example/initiatives/old", deleted: T0 });
+      await store.deleteInitiative({ id: "https://x.example/initiatives/new", deleted: T2 });
+      expect(await store.pruneTombstones(T1)).toBe(1);
+      expect(await store.getTombstone("https://x.example/initiatives/new")).toBeDefined();
+      expect(await store.markSeen("https://x.example/activities/1")).toBe(true);
+      expect(await store.markSeen("https://x.example/activities/1")).toBe(false);
+      expect(await store.pruneSeen(Date.now() + 1000)).toBe(1);
+      expect(await store.markSeen("https://x.example/activities/1")).toBe(true);
+    });
+
+    it("changes its change stamp when records change.", async () => {
+      const before = await store.changeStamp();
+      await store.putInitiatives([record("https://x.example/initiatives/s", "S")]);
+      expect(await store.changeStamp()).not.toBe(before);
+    });
+
+    it("keeps followers and followings.", async () => {
+      const f = { actor: "https://a.example/users/alice", inbox: "https://a.example/users/alice/inbox", sharedInbox: "https://a.example/inbox", followId: "https://a.example/f/1", state: "pending" as const, since: T0 };
+      await store.putFollower(f);
+      expect(await store.getFollower(f.actor)).toEqual(f);
+      await store.putFollower({ ...f, state: "accepted" });
+      expect(await store.listFollowers("accepted")).toEqual([{ ...f, state: "accepted" }]);
+      expect(await store.listFollowers("pending")).toEqual([]);
+      expect(await store.removeFollower(f.actor)).toBe(true);
+      expect(await store.removeFollower(f.actor)).toBe(false);
+      const g = { actor: "https://n.example/actors/n", inbox: "https://n.example/actors/n/inbox", followId: "https://me.example/f/2", state: "pending" as const, since: T0, directory: "https://n.example/initiatives" };
+      await store.putFollowing(g);
+      await store.putFollowing({ ...g, state: "accepted", reconciledAt: T1 });
+      expect(await store.listFollowing()).toEqual([{ ...g, state: "accepted", reconciledAt: T1 }]);
+      expect(await store.removeFollowing(g.actor)).toBe(true);
+      expect(await store.getFollowing(g.actor)).toBeUndefined();
+    });
+
+    it("has a key–value store with TTL, prefix listing and compare-and-set.", async () => {
+      const kv = store.kv;
+      await kv.set(["a", "1"], { x: 1 });
+      await kv.set(["a", "2"], [1, 2]);
+      await kv.set(["b"], "b");
+      await kv.set(["a", "ttl"], "short", { ttl: Temporal.Duration.from({ milliseconds: 50 }) });
+      expect(await kv.get(["a", "1"])).toEqual({ x: 1 });
+      await new Promise((r) => setTimeout(r, 80));
+      expect(await kv.get(["a", "ttl"])).toBeUndefined();
+      const listed: unknown[] = [];
+      for await (const e of kv.list(["a"])) listed.push(e.key);
+      expect(listed).toEqual([["a", "1"], ["a", "2"]]);
+      expect(await kv.cas!(["c"], undefined, 1)).toBe(true);
+      expect(await kv.cas!(["c"], undefined, 2)).toBe(false);
+      expect(await kv.cas!(["c"], 1, 3)).toBe(true);
+      expect(await kv.get(["c"])).toBe(3);
+      await kv.delete(["c"]);
+      expect(await kv.get(["c"])).toBeUndefined();
+    });
+  });
+}
