@@ -8,8 +8,10 @@ import { PostgresStore } from "../../src/store/postgres/store.postgres.ts";
 export const POSTGRES_URL = process.env.POSTGRES_URL;
 
 /** `describe`, or `describe.skip` with the reason in its name when there is no database. */
-export const describePostgres = (name: string, fn: () => void) =>
-  POSTGRES_URL ? describe(name, fn) : describe.skip(`${name} (skipped: POSTGRES_URL is not set)`, fn);
+export function describePostgres(name: string, fn: () => void): void {
+  // eslint-disable-next-line jest/valid-title, jest/valid-describe-callback, jest/no-disabled-tests -- a wrapper: the caller's title and callback
+  (POSTGRES_URL ? describe : describe.skip)(POSTGRES_URL ? name : `${name} (skipped: POSTGRES_URL is not set)`, fn);
+}
 
 export function randomSchema(prefix = "t"): string {
   return `essfed_${prefix}_${Math.random().toString(36).slice(2, 10)}`;
