@@ -3,11 +3,14 @@
  * local → national → aggregator — chained by follows.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import type { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
+import type { Store } from "../../src/store/store.ts";
 import { createInitiative, eventually, spawnInstance, type ProcessInstance } from "../support/process.ts";
+import { databaseUrl, describePostgres, dropSchema, randomSchema } from "../support/postgres.ts";
 
+/** The whole scenario, with the aggregator's environment given (SQLite by default, or PostgreSQL). */
+function describeThreeInstances(title: string, aggregatorEnv: () => Record<string, string>, after: () => Promise<void> = async () => {}): void {
 let local: ProcessInstance, national: ProcessInstance, aggregator: ProcessInstance;
-let aggStore: SqliteStore, natStore: SqliteStore, localStore: SqliteStore;
+let aggStore: Store, natStore: Store, localStore: Store;
 const existing: string[] = [];
 
 async function follow(from: ProcessInstance, to: ProcessInstance): Promise<void> {
@@ -17,16 +20,17 @@ async function follow(from: ProcessInstance, to: ProcessInstance): Promise<void>
 }
 
 beforeAll(async () => {
-  [local, national, aggregator] = await Promise.all([spawnInstance("local"), spawnInstance("national"), spawnInstance("aggregator")]);
+  [local, national, aggregator] = await Promise.all([spawnInstance("local"), spawnInstance("national"), spawnInstance("aggregator", aggregatorEnv())]);
   [localStore, natStore, aggStore] = await Promise.all([local.openStoreCached(), national.openStoreCached(), aggregator.openStoreCached()]);
   for (const n of ["Leicester Bike Co-op", "Hebden Housing Co-op", "Brixton Energy"]) existing.push(await createInitiative(local, n));
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all([local, national, aggregator].map((p) => p?.destroy()));
+  await after();
 });
 
-describe("Three instances chained by follows", () => {
+describe(title, () => {
   it("back-fills existing records through the relay, with the origin verified and provenance kept.", async () => {
     await follow(national, local);
     await eventually(async () => (await natStore.countInitiatives()) === 3, 20_000, "national back-fill");
@@ -90,3 +94,13 @@ describe("Three instances chained by follows", () => {
     expect(await aggStore.countInitiatives()).toBe((await natStore.countInitiatives()));
   }, 90_000);
 });
+}
+
+describeThreeInstances("Three instances chained by follows", () => ({}));
+
+describePostgres("With the aggregator on PostgreSQL", () => {
+  const schema = randomSchema("agg");
+  describeThreeInstances("three instances chained by follows", () => ({ DATABASE_URL: databaseUrl(schema) }), () => dropSchema(schema));
+});
+
+

@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
+import type { Store } from "../../src/store/store.ts";
+import { PostgresStore } from "../../src/store/postgres/store.postgres.ts";
 import { ADMIN_TOKEN } from "./instance.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/essfed.js", import.meta.url));
@@ -35,10 +37,10 @@ export interface ProcessInstance {
   start(): Promise<void>;
   /** Stops the process (SIGTERM waits for a clean shutdown; SIGKILL does not). */
   stop(signal?: NodeJS.Signals): Promise<void>;
-  /** Opens the instance's SQLite file (read it while the process runs; WAL allows it). */
-  openStore(): Promise<SqliteStore>;
+  /** Opens the instance's database (its SQLite file, or its PostgreSQL schema) beside the process. */
+  openStore(): Promise<Store>;
   /** One shared handle from {@link openStore}, closed by {@link destroy}. */
-  openStoreCached(): Promise<SqliteStore>;
+  openStoreCached(): Promise<Store>;
   /** Stops and removes the data directory. */
   destroy(): Promise<void>;
   api(path: string, init?: RequestInit): Promise<Response>;
@@ -56,7 +58,7 @@ export async function spawnInstance(handle: string, env: Record<string, string> 
   };
   let child: ChildProcess | undefined;
   let output = "";
-  let cached: SqliteStore | undefined;
+  let cached: Store | undefined;
   const inst: ProcessInstance = {
     handle, base, actor: `${base}/actors/${handle}`, dir, env: fullEnv,
     log: () => output,
@@ -80,7 +82,8 @@ export async function spawnInstance(handle: string, env: Record<string, string> 
       child.kill(signal);
     }),
     openStore: async () => {
-      const s = new SqliteStore(join(dir, "essfed.sqlite"));
+      const url = fullEnv.DATABASE_URL;
+      const s = url ? new PostgresStore(url, { max: 2 }) : new SqliteStore(join(dir, "essfed.sqlite"));
       await s.initialize();
       return s;
     },

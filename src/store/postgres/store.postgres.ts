@@ -36,7 +36,8 @@ export class PostgresStore implements Store {
 
   constructor(url: string, o: PostgresStoreOptions = {}) {
     this.#url = url;
-    this.schema = o.schema;
+    // DATABASE_URL=postgres://…?options=-c%20search_path%3Dname puts the instance in its own schema.
+    this.schema = o.schema ?? schemaFromUrl(url);
     if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) throw new Error(`invalid schema name ${o.schema}`);
     this.pool = new pg.Pool({ connectionString: url, max: o.max ?? 10, ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}) });
     this.pool.on("error", () => {}); // an idle client lost its connection; the pool replaces it
@@ -287,6 +288,16 @@ export class PostgresStore implements Store {
     } finally {
       client.release();
     }
+  }
+}
+
+/** The schema a connection string selects with `options=-c search_path=…`, if any. */
+export function schemaFromUrl(url: string): string | undefined {
+  try {
+    const options = new URL(url).searchParams.get("options") ?? "";
+    return /(?:^|\s)-c\s*search_path=([a-z_][a-z0-9_]*)/.exec(options)?.[1];
+  } catch {
+    return undefined;
   }
 }
 
