@@ -10,3 +10,4 @@ registerCommand("status", "followers, followings and their state [--json]", asyn
 registerCommand("followers", "answer a held follow request: essfed followers accept|reject <actor URL>", async () => (await federation()).followersCommand);
 registerCommand("import", "import a SEA standard CSV (v1–v4), JSON-LD or Turtle file: essfed import FILE [--format csv|jsonld|turtle]", async () => (await import("./import.ts")).importCommand);
 registerCommand("export", "export everything held: essfed export [--format nquads|turtle|jsonld|csv|geojson] [--output FILE]", async () => (await import("./export.ts")).exportCommand);
+registerCommand("migrate-store", "copy this instance from its SQLite file (ESSFED_DATA) to PostgreSQL (DATABASE_URL) [--force]", async () => (await import("./migrate-store.ts")).migrateStoreCommand);
