@@ -1,9 +1,10 @@
 /**
- * Federation figures (issue 3): two-hop propagation latency (create at local until stored at the
- * aggregator), live throughput per hop, and back-fill rate. Three essfed processes on 127.0.0.1,
- * SQLite each (DATABASE_URL_AGGREGATOR=postgres://… puts the aggregator on PostgreSQL).
+ * Federation figures (issues 3 and 4): two-hop propagation latency (create at local until stored
+ * at the aggregator), live throughput per hop, and back-fill rate. Three essfed processes on
+ * 127.0.0.1 with SQLite each; then, when POSTGRES_URL is set, the same with the aggregators on
+ * PostgreSQL (a schema of their own, dropped afterwards).
  *
- *   node bench/federation.ts [--latency 200] [--burst 2000] [--backfill 100000]
+ *   node bench/federation.ts [--latency 200] [--burst 3000] [--backfill 100000] [--stores sqlite,postgres]
  *
  * Prints figures; asserts nothing.
  */
@@ -12,14 +13,15 @@ import { loadConfig } from "../src/config.ts";
 import { compose } from "../src/compose.ts";
 import type { InitiativeDraft } from "../src/domain/validate.ts";
 import { createInitiative, eventually, spawnInstance, type ProcessInstance } from "../test/support/process.ts";
+import { databaseUrl, dropSchema, randomSchema } from "../test/support/postgres.ts";
 
 const { values } = parseArgs({ options: {
-  latency: { type: "string", default: "200" }, burst: { type: "string", default: "2000" }, backfill: { type: "string", default: "100000" },
+  latency: { type: "string", default: "200" }, burst: { type: "string", default: "3000" }, backfill: { type: "string", default: "100000" },
+  stores: { type: "string", default: process.env.POSTGRES_URL ? "sqlite,postgres" : "sqlite" },
 } });
 const N_LAT = Number(values.latency), N_BURST = Number(values.burst), N_BACKFILL = Number(values.backfill);
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-const aggEnv: Record<string, string> = process.env.DATABASE_URL_AGGREGATOR ? { DATABASE_URL: process.env.DATABASE_URL_AGGREGATOR } : {};
 
 async function follow(from: ProcessInstance, to: ProcessInstance) {
   await from.api("/api/follows", { method: "POST", body: JSON.stringify({ target: to.actor }) });
@@ -56,7 +58,7 @@ async function seed(inst: ProcessInstance, n: number) {
   });
 }
 
-async function main() {
+async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, string> = aggEnv) {
   // BENCH_PROFILE=national (or local, aggregator) writes a CPU profile of that process to ./bench/out.
   const prof = (h: string): Record<string, string> => (process.env.BENCH_PROFILE === h ? { NODE_OPTIONS: "--cpu-prof --cpu-prof-dir=bench/out" } : {});
   const [local, national, aggregator] = await Promise.all([
@@ -105,8 +107,8 @@ async function main() {
 
     // 3. Back-fill: a fresh aggregator follows a national network that already holds N records.
     if (N_BACKFILL > 0) {
-      const big = await spawnInstance("bignational");
-      const fresh = await spawnInstance("freshaggregator", aggEnv);
+      const big = await spawnInstance("bignational", prof("bignational"));
+      const fresh = await spawnInstance("freshaggregator", { ...freshAggEnv, ...prof("freshaggregator") });
       try {
         const s0 = performance.now();
         await seed(big, N_BACKFILL);
@@ -126,4 +128,16 @@ async function main() {
   }
 }
 
-await main();
+for (const store of values.stores!.split(",")) {
+  console.log(`\n== aggregators on ${store === "postgres" ? "PostgreSQL" : "SQLite"} (local and national on SQLite)`);
+  if (store !== "postgres") {
+    await main({});
+    continue;
+  }
+  const schemas = [randomSchema("bench"), randomSchema("bench")];
+  try {
+    await main({ DATABASE_URL: databaseUrl(schemas[0]!) }, { DATABASE_URL: databaseUrl(schemas[1]!) });
+  } finally {
+    for (const s of schemas) await dropSchema(s).catch(() => {});
+  }
+}

@@ -63,7 +63,7 @@ export async function compose(config: Config, opts: { store?: Store; runtime?: R
   const runtime = createFederationRuntime({ config, store, taxonomies, iris, keys, directory }, opts.runtime);
   const app = createApp({
     config, store, taxonomies, directory, iris, federation,
-    sign: (record) => runtime.ctx.publisher.signed(record),
+    sign: (records) => runtime.ctx.publisher.signMany(records),
     preRouters: [inboxRoutes(runtime.ctx)],
     routers: [adminRoutes(runtime.ctx)],
   });

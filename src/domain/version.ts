@@ -1,14 +1,34 @@
 import { createHash } from "node:crypto";
 import type { Initiative } from "./initiative.ts";
 
-/** JSON with object keys sorted at every level: equal content, equal text. */
+/**
+ * JSON with object keys sorted by UTF-16 code units at every level: equal content, equal text. For
+ * JSON values this is RFC 8785 (JCS). Built by hand because JavaScript objects list integer-like
+ * keys ("9", "10") first whatever order they were added in.
+ */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  // Frozen values (the shared JSON-LD contexts) never change: serialise them once.
+  if (Object.isFrozen(value)) {
+    let text = frozenTexts.get(value);
+    if (text === undefined) frozenTexts.set(value, (text = serialise(value)));
+    return text;
+  }
+  return serialise(value);
+}
+
+const frozenTexts = new WeakMap<object, string>();
+
+function serialise(value: object): string {
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return stableJson((value as { toJSON(): unknown }).toJSON());
+  if (Array.isArray(value)) return `[${value.map((x) => (x === undefined || typeof x === "function" ? "null" : stableJson(x))).join(",")}]`;
+  const parts: string[] = [];
+  for (const k of Object.keys(value).sort()) {
+    const x = (value as Record<string, unknown>)[k];
+    if (x === undefined || typeof x === "function") continue;
+    parts.push(`${JSON.stringify(k)}:${stableJson(x)}`);
+  }
+  return `{${parts.join(",")}}`;
 }
 
 /**

@@ -43,19 +43,27 @@ export async function backfill(ctx: FederationContext, following: Following, rec
   if (hostOf(directory) !== hostOf(following.actor)) throw new FetchError(directory, "the directory is not on the followed network's host");
   const seen = reconcile ? new Set<string>() : undefined;
   const collection = await ctx.fetcher.getJson(directory);
-  let next = firstPage(collection, directory);
-  while (next && report.pages < MAX_PAGES) {
-    const url = new URL(next);
-    if (url.host !== hostOf(following.actor)) throw new FetchError(next, "a directory page is not on the followed network's host");
+  const host = hostOf(following.actor);
+  const fetchPage = (link: string | undefined) => {
+    if (!link) return undefined;
+    const url = new URL(link);
+    if (url.host !== host) return Promise.reject(new FetchError(link, "a directory page is not on the followed network's host"));
     if (!url.searchParams.has("limit")) url.searchParams.set("limit", String(PAGE_SIZE));
-    const page = await ctx.fetcher.getJson(url.href, { maxBytes: 64 * 1024 * 1024 });
+    return ctx.fetcher.getJson(url.href, { maxBytes: 64 * 1024 * 1024 });
+  };
+  let pending = fetchPage(firstPage(collection, directory));
+  while (pending && report.pages < MAX_PAGES) {
+    const page = await pending;
     report.pages++;
+    // Ask for the next page while this one is checked and stored: the two ends work at once.
+    pending = fetchPage(typeof page.next === "string" ? page.next : idOf(page.next));
+    pending?.catch(() => {});
     const items = (Array.isArray(page.orderedItems) ? page.orderedItems : Array.isArray(page.items) ? page.items : []) as unknown[];
     const verified: VerifiedObject[] = [];
     for (const raw of items) {
       report.items++;
       const item = withContext(raw, page);
-      const v = await verifyItem(ctx, item, following.actor, url.host);
+      const v = await verifyItem(ctx, item, following.actor, host);
       if (v) {
         verified.push(v);
         seen?.add(String(v.doc.id));
@@ -71,7 +79,6 @@ export async function backfill(ctx: FederationContext, following: Following, rec
       else if (r.outcome === "updated") report.updated++;
       else report.unchanged++;
     }
-    next = typeof page.next === "string" ? page.next : idOf(page.next);
   }
   if (seen) report.deleted = await pruneMissing(ctx, following.actor, seen);
   await ctx.store.putFollowing({ ...following, ...(directory ? { directory } : {}), reconciledAt: new Date().toISOString() });

@@ -5,7 +5,7 @@
  * without fetching from the origin. Interoperates with Fedify's `verifyProof` (held by a test).
  */
 import { createHash, KeyObject, sign, verify } from "node:crypto";
-import canonicalize from "canonicalize";
+import { stableJson } from "../domain/version.ts";
 import { decodeMultibase, encodeMultibase } from "@fedify/vocab-runtime";
 
 export const CRYPTOSUITE = "eddsa-jcs-2022";
@@ -21,12 +21,21 @@ export interface Proof {
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
 
+/** Hashes of recent proof configurations: a page of documents signed in one second shares one. */
+const configHashes = new Map<string, Buffer>();
+
 function hashData(doc: Record<string, unknown>, config: Omit<Proof, "proofValue">): Uint8Array<ArrayBuffer> {
   const { proof: _p, ...unsigned } = doc;
-  const proofConfig = { "@context": doc["@context"], ...config };
+  // JCS (RFC 8785) for JSON values is JSON.stringify with keys sorted by UTF-16 code units.
+  const configText = stableJson({ "@context": doc["@context"], ...config });
+  let configHash = configHashes.get(configText);
+  if (!configHash) {
+    if (configHashes.size > 64) configHashes.clear();
+    configHashes.set(configText, (configHash = sha256(configText)));
+  }
   const out = new Uint8Array(64);
-  out.set(sha256(canonicalize(proofConfig)!), 0);
-  out.set(sha256(canonicalize(unsigned)!), 32);
+  out.set(configHash, 0);
+  out.set(sha256(stableJson(unsigned)), 32);
   return out;
 }
 

@@ -25,21 +25,18 @@ export class Publisher implements ChangeListener {
     this.#outbox = outbox;
   }
 
-  /** The signed JSON-LD of one of our records, made once per version and kept in the store. */
-  async signed(record: InitiativeRecord): Promise<Json> {
-    const doc = await this.#outbox.sign(initiativeToJsonLd(record, this.#taxonomies, { owner: this.#iris.actor }));
-    await this.#store.setSigned(record.initiative.id, record.version, JSON.stringify(doc));
-    return doc;
+  /** The signed JSON-LD of our records, made once per version and kept in the store (one write). */
+  async signMany(records: InitiativeRecord[]): Promise<Json[]> {
+    const docs = await Promise.all(records.map((r) => this.#outbox.sign(initiativeToJsonLd(r, this.#taxonomies, { owner: this.#iris.actor }))));
+    await this.#store.setSigned(records.map((r, n) => ({ id: r.initiative.id, version: r.version, signed: JSON.stringify(docs[n]) })));
+    return docs;
   }
 
   async changed(changes: { record: InitiativeRecord; outcome: "created" | "updated" }[]): Promise<void> {
     const inboxes = await this.#outbox.followerInboxes();
     if (!inboxes.length) return;
-    const activities: Json[] = [];
-    for (const { record, outcome } of changes) {
-      const object = await this.signed(record);
-      activities.push(createOrUpdate(this.#iris, outcome === "created" ? "Create" : "Update", object, record.version));
-    }
+    const objects = await this.signMany(changes.map((c) => c.record));
+    const activities = changes.map(({ record, outcome }, n) => createOrUpdate(this.#iris, outcome === "created" ? "Create" : "Update", objects[n]!, record.version));
     await this.#outbox.send(activities, inboxes);
   }
 

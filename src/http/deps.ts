@@ -16,5 +16,5 @@ export interface HttpDeps {
    * Signs one of our own records (FEP-8b32 proof by this network) and caches the result, so that
    * directory pages carry proofs that relays can pass on. Absent: pages carry unsigned documents.
    */
-  sign?: (record: InitiativeRecord) => Promise<Record<string, unknown>>;
+  sign?: (records: InitiativeRecord[]) => Promise<Record<string, unknown>[]>;
 }

@@ -95,8 +95,8 @@ export interface Store {
   listInitiatives(options: ListOptions): Promise<Page<StoredInitiative>>;
   /** How many records are held (optionally from one source; `null` = own ones). */
   countInitiatives(source?: string | null): Promise<number>;
-  /** Caches the signed JSON-LD of one version; ignored when the version is no longer current. */
-  setSigned(id: string, version: string, signed: string): Promise<void>;
+  /** Caches the signed JSON-LD of record versions (one transaction); ignored where a version is no longer current. */
+  setSigned(entries: { id: string; version: string; signed: string }[]): Promise<void>;
   /** IRIs of all records from one source (for reconciliation and unfollow). */
   listIdsBySource(source: string): Promise<string[]>;
   /** IRIs of all mirrored records that were relayed through `actor` (its `provenance.via`). */

@@ -8,7 +8,8 @@ import { promisify } from "node:util";
 import { afterAll, expect, it } from "@jest/globals";
 import { loadConfig } from "../../src/config.ts";
 import { compose } from "../../src/compose.ts";
-import { databaseUrl, describePostgres, dropSchema, randomSchema } from "../support/postgres.ts";
+import { databaseUrl, dropSchema, randomSchema } from "../support/postgres.ts";
+import { describePostgres } from "../support/describe-postgres.ts";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 
 const run = promisify(execFile);

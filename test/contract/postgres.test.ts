@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
 import { testMessageQueue } from "@fedify/testing";
 import type { PostgresStore } from "../../src/store/postgres/store.postgres.ts";
-import { describePostgres, freshPostgresStore, randomSchema } from "../support/postgres.ts";
+import { freshPostgresStore, randomSchema } from "../support/postgres.ts";
+import { describePostgres } from "../support/describe-postgres.ts";
 import { describeStoreContract } from "./store.contract.ts";
 import { describeQueueBehaviour } from "./queue.behaviour.ts";
 

@@ -69,10 +69,10 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       expect(got?.signed).toBe('{"proof":1}');
       await store.putInitiatives([record(m.initiative.id, "M2", T2, "https://o.example/actors/o")]);
       expect((await store.getInitiative(m.initiative.id))?.signed).toBeUndefined();
-      await store.setSigned(m.initiative.id, "not-the-version", "x");
+      await store.setSigned([{ id: m.initiative.id, version: "not-the-version", signed: "x" }]);
       expect((await store.getInitiative(m.initiative.id))?.signed).toBeUndefined();
       const current = (await store.getInitiative(m.initiative.id))!;
-      await store.setSigned(m.initiative.id, current.version, '{"proof":2}');
+      await store.setSigned([{ id: m.initiative.id, version: current.version, signed: '{"proof":2}' }]);
       expect((await store.getInitiative(m.initiative.id))?.signed).toBe('{"proof":2}');
     });
 

@@ -8,7 +8,8 @@ import { loadConfig } from "../../src/config.ts";
 import { compose } from "../../src/compose.ts";
 import type { InitiativeDraft } from "../../src/domain/validate.ts";
 import type { Store } from "../../src/store/store.ts";
-import { databaseUrl, describePostgres, dropSchema, randomSchema } from "../support/postgres.ts";
+import { databaseUrl, dropSchema, randomSchema } from "../support/postgres.ts";
+import { describePostgres } from "../support/describe-postgres.ts";
 import { eventually, spawnInstance, type ProcessInstance } from "../support/process.ts";
 
 const N = 10_000;

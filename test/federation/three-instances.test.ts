@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Store } from "../../src/store/store.ts";
 import { createInitiative, eventually, spawnInstance, type ProcessInstance } from "../support/process.ts";
-import { databaseUrl, describePostgres, dropSchema, randomSchema } from "../support/postgres.ts";
+import { databaseUrl, dropSchema, randomSchema } from "../support/postgres.ts";
+import { describePostgres } from "../support/describe-postgres.ts";
 
 /** The whole scenario, with the aggregator's environment given (SQLite by default, or PostgreSQL). */
 function describeThreeInstances(title: string, aggregatorEnv: () => Record<string, string>, after: () => Promise<void> = async () => {}): void {
@@ -30,6 +31,7 @@ afterAll(async () => {
   await after();
 });
 
+// eslint-disable-next-line jest/valid-title -- the title is the caller's
 describe(title, () => {
   it("back-fills existing records through the relay, with the origin verified and provenance kept.", async () => {
     await follow(national, local);

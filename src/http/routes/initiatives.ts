@@ -89,19 +89,34 @@ export function initiativeRoutes(deps: HttpDeps): Router {
     }
     // Own records get signed once per version, so followers can relay them verifiably.
     if (deps.sign) {
-      for (const [n, r] of page.items.entries()) {
-        if (!r.signed && !r.provenance) page.items[n] = { ...r, signed: JSON.stringify(await deps.sign(r)) };
-      }
+      const unsigned = page.items.filter((r) => !r.signed && !r.provenance);
+      const docs = unsigned.length ? await deps.sign(unsigned) : [];
+      const signedNow = new Map(unsigned.map((r, n) => [r.initiative.id, JSON.stringify(docs[n])]));
+      page.items = page.items.map((r) => (signedNow.has(r.initiative.id) ? { ...r, signed: signedNow.get(r.initiative.id)! } : r));
     }
-    res.type(type).send(JSON.stringify({
-      "@context": DOCUMENT_CONTEXT, id: self, type: "OrderedCollectionPage", partOf: iris.directory, totalItems: total,
-      ...(next ? { next } : {}),
-      // A signed item keeps its own @context: its proof covers the document as signed.
-      orderedItems: page.items.map((r) => r.signed
-        ? JSON.parse(r.signed) as Record<string, unknown>
-        : initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false })),
-    }));
+    // Items are spliced in as text: a signed item keeps its own @context (its proof covers the
+    // document as signed), and a page of a thousand is not parsed and serialised again.
+    const head = JSON.stringify({
+      "@context": DOCUMENT_CONTEXT, id: self, type: "OrderedCollectionPage", partOf: iris.directory, totalItems: total, ...(next ? { next } : {}),
+    });
+    const items = page.items.map((r) => r.signed ?? JSON.stringify(initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false })));
+    res.type(type).send(`${head.slice(0, -1)},"orderedItems":[${items.join(",")}]}`);
+    // A follower paging through the directory asks for the next page at once: sign it while the
+    // follower is busy with this one.
+    if (deps.sign && page.next) void signAhead(page.next, limit);
   });
+
+  /** Signs the own, unsigned records of the page after `cursor` (once at a time). */
+  let signing: Promise<void> | undefined;
+  const signAhead = (cursor: string, limit: number) => {
+    if (signing) return signing;
+    signing = (async () => {
+      const next = await store.listInitiatives({ limit, cursor });
+      const unsigned = next.items.filter((r) => !r.signed && !r.provenance);
+      if (unsigned.length) await deps.sign!(unsigned);
+    })().catch(() => {}).finally(() => { signing = undefined; });
+    return signing;
+  };
 
   router.post("/initiatives", admin, ...body, async (req, res) => {
     const draft = await readOneDraft(req);

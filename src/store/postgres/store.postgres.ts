@@ -193,8 +193,13 @@ export class PostgresStore implements Store {
     return Number(rows[0].n);
   }
 
-  async setSigned(id: string, version: string, signed: string): Promise<void> {
-    const r = await this.pool.query("UPDATE initiative SET signed = $3 WHERE id = $1 AND version = $2", [id, version, signed]);
+  async setSigned(entries: { id: string; version: string; signed: string }[]): Promise<void> {
+    if (!entries.length) return;
+    const r = await this.pool.query(
+      `UPDATE initiative SET signed = t.signed FROM unnest($1::text[], $2::text[], $3::text[]) AS t(id, version, signed)
+       WHERE initiative.id = t.id AND initiative.version = t.version`,
+      [entries.map((e) => e.id), entries.map((e) => e.version), entries.map((e) => e.signed)],
+    );
     if (r.rowCount) await this.#changed(this.pool);
   }
 

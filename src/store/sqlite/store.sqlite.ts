@@ -150,9 +150,13 @@ export class SqliteStore implements Store {
     return row.n;
   }
 
-  async setSigned(id: string, version: string, signed: string): Promise<void> {
+  async setSigned(entries: { id: string; version: string; signed: string }[]): Promise<void> {
+    if (!entries.length) return;
     this.#localWrites++;
-    this.db.prepare("UPDATE initiative SET signed = ? WHERE id = ? AND version = ?").run(signed, id, version);
+    this.db.transaction(() => {
+      const update = this.db.prepare("UPDATE initiative SET signed = ? WHERE id = ? AND version = ?");
+      for (const e of entries) update.run(e.signed, e.id, e.version);
+    });
   }
 
   async listIdsBySource(source: string): Promise<string[]> {
