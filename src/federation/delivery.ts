@@ -11,6 +11,7 @@ import { signRequest } from "@fedify/fedify/sig";
 import { logger } from "../logging.ts";
 import type { DurableQueue } from "../store/queue.ts";
 import type { Fetcher } from "./fetcher.ts";
+import { post } from "./post.ts";
 import { signRfc9421Ed25519 } from "./rfc9421.ts";
 import type { SigningPolicy, SigningScheme } from "./signing.ts";
 
@@ -86,25 +87,25 @@ export class DeliveryWorker {
     try {
       await this.#fetcher.check(d.inbox);
       const scheme = await this.#policy.schemeFor(d.inbox);
-      let res = await this.#post(d, scheme);
-      if (res.status === 401 && scheme === "ed25519-rfc9421") {
+      let status = await this.#post(d, scheme);
+      if (status === 401 && scheme === "ed25519-rfc9421") {
         // Double knock: this host does not verify Ed25519 signatures after all.
         await this.#policy.refused(d.inbox);
-        res = await this.#post(d, "rsa-cavage");
+        status = await this.#post(d, "rsa-cavage");
       }
-      if (res.ok) return;
+      if (status >= 200 && status < 300) return;
       // Client errors other than throttling will not get better by retrying.
-      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-        log.warning("Delivery of {activity} to {inbox} refused with {status}; dropped", { activity: d.activityId, inbox: d.inbox, status: res.status });
+      if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        log.warning("Delivery of {activity} to {inbox} refused with {status}; dropped", { activity: d.activityId, inbox: d.inbox, status });
         return;
       }
-      await this.#retry(d, `HTTP ${res.status}`);
+      await this.#retry(d, `HTTP ${status}`);
     } catch (e) {
       await this.#retry(d, (e as Error).message ?? String(e));
     }
   }
 
-  async #post(d: Delivery, scheme: SigningScheme): Promise<Response> {
+  async #post(d: Delivery, scheme: SigningScheme): Promise<number> {
     const body = new TextEncoder().encode(d.body);
     const unsigned = new Request(d.inbox, {
       method: "POST",
@@ -114,9 +115,7 @@ export class DeliveryWorker {
     const request = scheme === "ed25519-rfc9421"
       ? await signRfc9421Ed25519(unsigned, body, this.#keys.ed25519.privateKey, this.#keys.ed25519.keyId)
       : await signRequest(unsigned, this.#keys.rsa.privateKey, this.#keys.rsa.keyId, { spec: "draft-cavage-http-signatures-12", body: body.buffer as ArrayBuffer });
-    const res = await fetch(request, { signal: AbortSignal.timeout(this.#o.timeoutMs) });
-    await res.body?.cancel();
-    return res;
+    return post(request, body, this.#o.timeoutMs);
   }
 
   async #retry(d: Delivery, error: string): Promise<void> {

@@ -21,8 +21,8 @@ export interface QueueBackend {
   insert(payloads: unknown[], visibleAt: number, orderingKey: string | null): Promise<void>;
   /** Takes up to `limit` visible messages, hiding them until `leaseUntil`; never the same to two callers. */
   claim(limit: number, now: number, leaseUntil: number): Promise<QueuedMessage[]>;
-  /** Removes a handled message. */
-  ack(id: number): Promise<void>;
+  /** Removes handled messages. */
+  ack(ids: number[]): Promise<void>;
   /** Makes a message visible again at `visibleAt` (after its handler failed). */
   release(id: number, visibleAt: number): Promise<void>;
   /** Epoch ms at which the next message becomes visible, or undefined when the queue is empty. */
@@ -99,7 +99,8 @@ export class DurableQueue implements MessageQueue {
       while (!signal?.aborted) {
         poked = false;
         const room = this.#o.concurrency - active.size;
-        if (room > 0) {
+        // Claim in batches (one query per several finished messages, not one per message).
+        if (room > 0 && (room >= Math.min(8, this.#o.concurrency) || active.size === 0)) {
           const now = Date.now();
           let batch: QueuedMessage[] = [];
           try {
@@ -120,7 +121,7 @@ export class DurableQueue implements MessageQueue {
         }
         if (poked) continue;
         let wait = this.#o.pollMs;
-        if (active.size < this.#o.concurrency) {
+        if (active.size === 0 || this.#o.concurrency - active.size >= Math.min(8, this.#o.concurrency)) {
           const next = await this.#backend.nextVisibleAt(Date.now()).catch(() => undefined);
           if (next !== undefined) wait = Math.min(wait, Math.max(5, next - Date.now()));
         }
@@ -144,6 +145,24 @@ export class DurableQueue implements MessageQueue {
       await this.#backend.release(m.id, Date.now() + retryDelay(m.attempts)).catch(() => {});
       return;
     }
-    await this.#backend.ack(m.id).catch(() => {});
+    await this.#ack(m.id);
+  }
+
+  /**
+   * Acknowledgements are written together, a few milliseconds apart, in one statement. If the
+   * process dies in between, those messages are handed out again: handlers must be idempotent,
+   * as they must be anyway (a process can die just before any acknowledgement).
+   */
+  #acks: number[] = [];
+  #acking: Promise<void> | undefined;
+  #ack(id: number): Promise<void> {
+    this.#acks.push(id);
+    this.#acking ??= new Promise<void>((r) => setTimeout(r, 2)).then(async () => {
+      const ids = this.#acks;
+      this.#acks = [];
+      this.#acking = undefined;
+      await this.#backend.ack(ids).catch(() => {});
+    });
+    return this.#acking;
   }
 }

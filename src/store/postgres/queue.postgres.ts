@@ -32,8 +32,8 @@ export function postgresQueueBackend(pool: Pool, queue: string, events: EventEmi
       return rows.map((r): QueuedMessage => ({ id: Number(r.id), payload: r.payload, attempts: r.attempts }))
         .sort((a, b) => a.id - b.id);
     },
-    async ack(id) {
-      await pool.query("DELETE FROM mq WHERE id = $1", [id]);
+    async ack(ids) {
+      await pool.query("DELETE FROM mq WHERE id = ANY($1::bigint[])", [ids]);
     },
     async release(id, visibleAt) {
       await pool.query("UPDATE mq SET visible_at = $2, leased = false WHERE id = $1", [id, visibleAt]);

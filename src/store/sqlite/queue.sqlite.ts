@@ -24,8 +24,11 @@ export function sqliteQueueBackend(db: SqliteDatabase, queue: string, events: Ev
         RETURNING id, payload, attempts`).all(leaseUntil, queue, now, limit) as unknown as { id: number; payload: string; attempts: number }[];
       return rows.sort((a, b) => a.id - b.id).map((r): QueuedMessage => ({ id: r.id, payload: JSON.parse(r.payload), attempts: r.attempts }));
     },
-    async ack(id) {
-      db.prepare("DELETE FROM mq WHERE id = ?").run(id);
+    async ack(ids) {
+      db.transaction(() => {
+        const del = db.prepare("DELETE FROM mq WHERE id = ?");
+        for (const id of ids) del.run(id);
+      });
     },
     async release(id, visibleAt) {
       db.prepare("UPDATE mq SET visible_at = ?, leased = 0 WHERE id = ?").run(visibleAt, id);
