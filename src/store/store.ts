@@ -5,6 +5,7 @@
  */
 import type { KvStore } from "@fedify/fedify";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
+import type { SearchIndex } from "../query/search.ts";
 import type { DurableQueue, QueueOptions } from "./queue.ts";
 
 /** A record as stored, with its place in the change order. */
@@ -139,4 +140,7 @@ export interface Store {
 
   /** A Fedify key–value store on the same database (keys, caches, idempotence). */
   readonly kv: KvStore;
+
+  /** Search over everything held (own and mirrored records). */
+  readonly search: SearchIndex;
 }

@@ -4,10 +4,16 @@ import type { PostgresStore } from "../../src/store/postgres/store.postgres.ts";
 import { freshPostgresStore, randomSchema } from "../support/postgres.ts";
 import { describePostgres } from "../support/describe-postgres.ts";
 import { describeStoreContract } from "./store.contract.ts";
+import { describeSearchContract } from "./search.contract.ts";
 import { describeQueueBehaviour } from "./queue.behaviour.ts";
 
 describePostgres("PostgreSQL", () => {
   describeStoreContract("PostgresStore", () => freshPostgresStore(), async (s) => {
+    await (s as PostgresStore).drop();
+    await s.close();
+  });
+
+  describeSearchContract("PostgresStore", () => freshPostgresStore(), async (s) => {
     await (s as PostgresStore).drop();
     await s.close();
   });

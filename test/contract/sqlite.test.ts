@@ -3,10 +3,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 import { describeStoreContract } from "./store.contract.ts";
+import { describeSearchContract } from "./search.contract.ts";
 
 const dirs = new Map<SqliteStore, string>();
 describeStoreContract("SqliteStore", async () => {
   const dir = mkdtempSync(join(tmpdir(), "essfed-contract-"));
+  const s = new SqliteStore(join(dir, "essfed.sqlite"));
+  await s.initialize();
+  dirs.set(s, dir);
+  return s;
+}, async (s) => {
+  await s.close();
+  rmSync(dirs.get(s as SqliteStore)!, { recursive: true, force: true });
+});
+
+describeSearchContract("SqliteStore", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "essfed-search-"));
   const s = new SqliteStore(join(dir, "essfed.sqlite"));
   await s.initialize();
   dirs.set(s, dir);

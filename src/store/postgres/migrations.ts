@@ -3,6 +3,26 @@
  * transaction-level advisory lock (several processes may start together); `essfed_schema` records
  * what was applied. Never edit a released migration: append one.
  */
+/**
+ * A statement-level trigger function that applies the count deltas of `rows` (record, source, d):
+ * +1 for each facet value and 1° cell of a new row, -1 of an old one, in key order.
+ */
+function countsFunction(name: string, rows: string): string {
+  return `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO facet_count (name, value, n)
+      SELECT f.name, f.value, sum(x.d) FROM (${rows}) x, LATERAL essfed_facets(x.record, x.source) f
+      GROUP BY f.name, f.value ORDER BY f.name, f.value
+      ON CONFLICT (name, value) DO UPDATE SET n = facet_count.n + excluded.n;
+    INSERT INTO geo_cell (lat_idx, lon_idx, n)
+      SELECT least(179, floor(essfed_lat(x.record) + 90))::int, least(359, floor(essfed_lon(x.record) + 180))::int, sum(x.d)
+      FROM (${rows}) x WHERE essfed_point(x.record) IS NOT NULL
+      GROUP BY 1, 2 ORDER BY 1, 2
+      ON CONFLICT (lat_idx, lon_idx) DO UPDATE SET n = geo_cell.n + excluded.n;
+    RETURN NULL;
+  END $$;`;
+}
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 1: initiatives, tombstones, follows, message queues, seen log, key–value store
   `
@@ -62,5 +82,53 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX seen_at ON seen (at);
 
   CREATE TABLE kv (key text PRIMARY KEY, value jsonb NOT NULL, expires bigint);
+  `,
+  // 2: search — expression indexes on the records themselves (always in step with writes), and
+  // facet and 1° cell counts kept by statement-level triggers (deltas applied in key order, so
+  // concurrent writers never deadlock on them).
+  `
+  CREATE FUNCTION essfed_text(r jsonb) RETURNS tsvector IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
+    SELECT to_tsvector('simple', concat_ws(' ', r->'initiative'->>'name',
+      regexp_replace(coalesce(r->'initiative'->>'description', ''), '<[^>]*>', ' ', 'g'),
+      r->'initiative'->'address'->>'locality', r->'initiative'->'address'->>'region', r->'initiative'->'address'->>'postcode'))
+  $$;
+  CREATE FUNCTION essfed_lat(r jsonb) RETURNS float8 IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
+    SELECT coalesce(r->'initiative'->'address'->>'lat', r->'initiative'->'address'->>'geoContainerLat')::float8
+  $$;
+  CREATE FUNCTION essfed_lon(r jsonb) RETURNS float8 IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
+    SELECT coalesce(r->'initiative'->'address'->>'long', r->'initiative'->'address'->>'geoContainerLong')::float8
+  $$;
+  CREATE FUNCTION essfed_point(r jsonb) RETURNS point IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
+    SELECT CASE WHEN essfed_lat(r) IS NULL OR essfed_lon(r) IS NULL THEN NULL ELSE point(essfed_lon(r), essfed_lat(r)) END
+  $$;
+  CREATE FUNCTION essfed_facets(r jsonb, src text) RETURNS TABLE (name text, value text) IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
+    SELECT DISTINCT 'activity', v FROM (
+      SELECT r->'initiative'->>'primaryActivity' AS v
+      UNION ALL SELECT jsonb_array_elements_text(coalesce(r->'initiative'->'activities', '[]'))) a WHERE v IS NOT NULL
+    UNION ALL SELECT DISTINCT 'structure', jsonb_array_elements_text(coalesce(r->'initiative'->'organisationalStructure', '[]'))
+    UNION ALL SELECT 'membership', r->'initiative'->>'baseMembershipType' WHERE r->'initiative'->>'baseMembershipType' IS NOT NULL
+    UNION ALL SELECT DISTINCT 'qualifier', jsonb_array_elements_text(coalesce(r->'initiative'->'qualifiers', '[]'))
+    UNION ALL SELECT 'country', r->'initiative'->>'country' WHERE r->'initiative'->>'country' IS NOT NULL
+    UNION ALL SELECT 'source', coalesce(src, 'local')
+  $$;
+
+  CREATE INDEX initiative_text ON initiative USING gin (essfed_text(record));
+  CREATE INDEX initiative_facets ON initiative USING gin ((record->'initiative') jsonb_path_ops);
+  CREATE INDEX initiative_point ON initiative USING gist (essfed_point(record));
+  CREATE INDEX initiative_updated ON initiative (updated);
+
+  CREATE TABLE facet_count (name text NOT NULL, value text NOT NULL, n bigint NOT NULL, PRIMARY KEY (name, value));
+  CREATE TABLE geo_cell (lat_idx integer NOT NULL, lon_idx integer NOT NULL, n bigint NOT NULL, PRIMARY KEY (lat_idx, lon_idx));
+
+  ${countsFunction("essfed_counts_insert", "SELECT record, source, 1 AS d FROM new_rows")}
+  ${countsFunction("essfed_counts_update", "SELECT record, source, 1 AS d FROM new_rows UNION ALL SELECT record, source, -1 FROM old_rows")}
+  ${countsFunction("essfed_counts_delete", "SELECT record, source, -1 AS d FROM old_rows")}
+  CREATE TRIGGER initiative_counts_insert AFTER INSERT ON initiative REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_counts_insert();
+  CREATE TRIGGER initiative_counts_update AFTER UPDATE ON initiative REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_counts_update();
+  CREATE TRIGGER initiative_counts_delete AFTER DELETE ON initiative REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_counts_delete();
+  INSERT INTO facet_count (name, value, n) SELECT f.name, f.value, count(*) FROM initiative i, LATERAL essfed_facets(i.record, i.source) f GROUP BY 1, 2;
+  INSERT INTO geo_cell (lat_idx, lon_idx, n)
+    SELECT least(179, floor(essfed_lat(record) + 90))::int, least(359, floor(essfed_lon(record) + 180))::int, count(*)
+    FROM initiative WHERE essfed_point(record) IS NOT NULL GROUP BY 1, 2;
   `,
 ];

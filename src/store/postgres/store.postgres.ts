@@ -11,6 +11,7 @@ import { PostgresKvStore } from "./kv.postgres.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { planPuts, type ExistingRow } from "./puts.ts";
 import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
+import { PostgresSearchIndex } from "./search.postgres.ts";
 
 const CHANGE_CHANNEL = "essfed_change";
 
@@ -27,6 +28,7 @@ const toStored = (r: Row): StoredInitiative => ({ ...r.record, seq: Number(r.seq
 export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   readonly kv: PostgresKvStore;
+  readonly search: PostgresSearchIndex;
   readonly schema: string | undefined;
   readonly #url: string;
   readonly #events = new EventEmitter().setMaxListeners(0);
@@ -42,6 +44,7 @@ export class PostgresStore implements Store {
     this.pool = new pg.Pool({ connectionString: url, max: o.max ?? 10, ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}) });
     this.pool.on("error", () => {}); // an idle client lost its connection; the pool replaces it
     this.kv = new PostgresKvStore(this.pool);
+    this.search = new PostgresSearchIndex(this.pool);
   }
 
   /** What NOTIFY payloads of this database and schema start with. */

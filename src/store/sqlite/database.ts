@@ -10,6 +10,9 @@ export interface SqliteDatabase {
   close(): void;
   /** Runs `fn` in one IMMEDIATE transaction (rolled back if it throws). */
   transaction<T>(fn: () => T): T;
+  isOpen(): boolean;
+  /** Registers a deterministic SQL function of numbers. */
+  defineFunction(name: string, fn: (...args: number[]) => number): void;
 }
 
 /**
@@ -28,6 +31,8 @@ export function openSqlite(path: string): SqliteDatabase {
       return s;
     },
     exec: (sql) => db.exec(sql),
+    isOpen: () => db.isOpen,
+    defineFunction: (name, fn) => db.function(name, { deterministic: true }, fn as (...a: unknown[]) => number),
     close: () => {
       statements.clear();
       if (db.isOpen) db.close();

@@ -63,4 +63,25 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
 
   CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires INTEGER) STRICT;
   `,
+  // 2: the search index (src/store/sqlite/search.sqlite.ts), keyed by each record's change number
+  // and kept up to date from the change order by an indexer, so writes stay fast.
+  `
+  INSERT INTO meta (key, value) VALUES ('indexed_seq', 0);
+  CREATE TABLE search (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    updated INTEGER NOT NULL,
+    lat REAL,
+    lon REAL
+  ) STRICT;
+  CREATE INDEX search_updated ON search (updated);
+  CREATE TABLE facet (name TEXT NOT NULL, value TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (name, value, seq)) STRICT, WITHOUT ROWID;
+  CREATE INDEX facet_seq ON facet (seq, name, value);
+  CREATE TABLE facet_count (name TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (name, value)) STRICT, WITHOUT ROWID;
+  CREATE TABLE geo_cell (lat_idx INTEGER NOT NULL, lon_idx INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (lat_idx, lon_idx)) STRICT, WITHOUT ROWID;
+  CREATE VIRTUAL TABLE search_fts USING fts5(name, description, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+  CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, row);
+  CREATE VIRTUAL TABLE search_geo USING rtree(seq, min_lat, max_lat, min_lon, max_lon);
+  `,
 ];

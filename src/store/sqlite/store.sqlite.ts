@@ -6,6 +6,8 @@ import { EventEmitter } from "node:events";
 import { DurableQueue, type QueueOptions } from "../queue.ts";
 import type { Follower, Following, ListOptions, Page, PutOutcome, Store, StoredInitiative } from "../store.ts";
 import { sqliteQueueBackend } from "./queue.sqlite.ts";
+import { unindex } from "./indexer.sqlite.ts";
+import { SqliteSearchIndex } from "./search.sqlite.ts";
 import { openSqlite, type SqliteDatabase } from "./database.ts";
 import { SqliteKvStore } from "./kv.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
@@ -15,6 +17,7 @@ interface InitiativeRow { seq: number; record: string; signed: string | null }
 export class SqliteStore implements Store {
   readonly db: SqliteDatabase;
   readonly kv: SqliteKvStore;
+  readonly search: SqliteSearchIndex;
   /** Wakes queue listeners in this process when something is enqueued through this store. */
   readonly #events = new EventEmitter().setMaxListeners(0);
 
@@ -22,6 +25,7 @@ export class SqliteStore implements Store {
   constructor(path: string) {
     this.db = openSqlite(path);
     this.kv = new SqliteKvStore(this.db);
+    this.search = new SqliteSearchIndex(this.db);
   }
 
   async initialize(): Promise<void> {
@@ -38,7 +42,24 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.#indexTimer);
     this.db.close();
+  }
+
+  /**
+   * Brings the search index up to date a little after writes stop (at most two seconds after the
+   * first), so that a bulk import is not slowed by indexing every batch as it goes.
+   */
+  #indexTimer: NodeJS.Timeout | undefined;
+  #indexDue = 0;
+  #scheduleIndex(): void {
+    const now = Date.now();
+    if (!this.#indexTimer) this.#indexDue = now + 2000;
+    clearTimeout(this.#indexTimer);
+    this.#indexTimer = setTimeout(() => {
+      this.#indexTimer = undefined;
+      if (this.db.isOpen()) void this.search.catchUp().catch(() => {});
+    }, Math.max(0, Math.min(200, this.#indexDue - now))).unref();
   }
 
   async getInitiative(id: string): Promise<StoredInitiative | undefined> {
@@ -65,7 +86,9 @@ export class SqliteStore implements Store {
   }
 
   async putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]> {
-    return this.#writing(() => records.map((r) => this.#put(r)));
+    const outcomes = this.#writing(() => records.map((r) => this.#put(r)));
+    this.#scheduleIndex();
+    return outcomes;
   }
 
   #put(input: InitiativeRecord & { signed?: string }): PutOutcome {
@@ -115,6 +138,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteInitiative(t: Tombstone): Promise<boolean> {
+    this.#scheduleIndex();
     return this.#writing(() => {
       const existing = this.db.prepare("SELECT rid, updated FROM initiative WHERE id = ?").get(t.id) as
         | { rid: number; updated: string } | undefined;
@@ -173,7 +197,10 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       let n = 0;
       const del = this.db.prepare("DELETE FROM initiative WHERE id = ?");
-      for (const id of ids) n += Number(del.run(id).changes);
+      for (const id of ids) {
+        unindex(this.db, id);
+        n += Number(del.run(id).changes);
+      }
       return n;
     });
   }

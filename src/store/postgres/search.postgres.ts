@@ -1,0 +1,115 @@
+/**
+ * Search on PostgreSQL: expression indexes on the stored records (GIN full text, GIN jsonb
+ * containment for facets, GiST on points), so the index is always exactly the data; the planner
+ * combines them. Facet and cell counts for the unfiltered case come from trigger-kept tables.
+ */
+import type pg from "pg";
+import type { InitiativeRecord } from "../../domain/initiative.ts";
+import {
+  FACET_NAMES, LOCAL_SOURCE, emptyFacetCounts, locationBox,
+  type Cluster, type FacetCounts, type FacetName, type SearchFilter, type SearchIndex,
+} from "../../query/search.ts";
+import type { Page, StoredInitiative } from "../store.ts";
+
+/** jsonb containment patterns for a facet value (activity matches the primary activity too). */
+function facetPatterns(facet: FacetName, value: string): string[] {
+  switch (facet) {
+    case "activity": return [JSON.stringify({ primaryActivity: value }), JSON.stringify({ activities: [value] })];
+    case "structure": return [JSON.stringify({ organisationalStructure: [value] })];
+    case "membership": return [JSON.stringify({ baseMembershipType: value })];
+    case "qualifier": return [JSON.stringify({ qualifiers: [value] })];
+    case "country": return [JSON.stringify({ country: value })];
+    case "source": return [];
+  }
+}
+
+/** A tsquery of the words, each as a prefix, all required; words are letters and digits only. */
+function tsQuery(words: string[]): string {
+  return words.map((w) => `${w.replace(/[^\p{L}\p{N}]/gu, "")}:*`).filter((w) => w !== ":*").join(" & ");
+}
+
+export class PostgresSearchIndex implements SearchIndex {
+  readonly #pool: pg.Pool;
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async catchUp(): Promise<void> {
+    // Expression indexes change with the data: nothing to catch up.
+  }
+
+  /** WHERE clause (on alias i) and its parameters for a filter. */
+  #where(f: SearchFilter, params: unknown[]): string[] {
+    const where: string[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    if (f.words?.length) where.push(`essfed_text(i.record) @@ to_tsquery('simple', ${p(tsQuery(f.words))})`);
+    for (const name of FACET_NAMES) {
+      const values = f.facets[name];
+      if (!values?.length) continue;
+      if (name === "source") {
+        const local = values.includes(LOCAL_SOURCE);
+        const others = values.filter((v) => v !== LOCAL_SOURCE);
+        const parts = [...(local ? ["i.source IS NULL"] : []), ...(others.length ? [`i.source = ANY(${p(others)})`] : [])];
+        where.push(`(${parts.join(" OR ")})`);
+        continue;
+      }
+      where.push(`(${values.flatMap((v) => facetPatterns(name, v)).map((pat) => `i.record->'initiative' @> ${p(pat)}::jsonb`).join(" OR ")})`);
+    }
+    const box = locationBox(f);
+    if (box) where.push(`essfed_point(i.record) <@ box(point(${p(box.minLon)}, ${p(box.minLat)}), point(${p(box.maxLon)}, ${p(box.maxLat)}))`);
+    if (f.near) {
+      // Haversine, in km, on rows the box above let through.
+      where.push(`2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(essfed_lat(i.record) - ${p(f.near.lat)}) / 2), 2)
+        + cos(radians(essfed_lat(i.record))) * cos(radians(${p(f.near.lat)})) * power(sin(radians(essfed_lon(i.record) - ${p(f.near.lon)}) / 2), 2)))) <= ${p(f.near.radiusKm)}`);
+    }
+    if (f.updatedSince !== undefined) where.push(`i.updated >= ${p(new Date(f.updatedSince).toISOString())}`);
+    return where;
+  }
+
+  async search(f: SearchFilter, limit: number, cursor?: string): Promise<Page<StoredInitiative>> {
+    const params: unknown[] = [];
+    const where = this.#where(f, params);
+    if (cursor !== undefined) where.push(`i.seq < $${params.push(Number(cursor))}`);
+    const { rows } = await this.#pool.query(
+      `SELECT i.seq, i.record, i.signed FROM initiative i ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY i.seq DESC LIMIT $${params.push(limit + 1)}`,
+      params,
+    );
+    const items = rows.slice(0, limit).map((r): StoredInitiative => ({ ...(r.record as InitiativeRecord), seq: Number(r.seq), ...(r.signed ? { signed: r.signed } : {}) }));
+    return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
+  }
+
+  async count(f: SearchFilter): Promise<number> {
+    const params: unknown[] = [];
+    const where = this.#where(f, params);
+    const { rows } = await this.#pool.query(`SELECT count(*) AS n FROM initiative i ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`, params);
+    return Number(rows[0].n);
+  }
+
+  async facets(f: SearchFilter): Promise<FacetCounts> {
+    const params: unknown[] = [];
+    const where = this.#where(f, params);
+    const { rows } = where.length
+      ? await this.#pool.query(
+        `SELECT x.name, x.value, count(*) AS n FROM initiative i, LATERAL essfed_facets(i.record, i.source) x
+         WHERE ${where.join(" AND ")} GROUP BY x.name, x.value ORDER BY n DESC, x.value`, params)
+      : await this.#pool.query("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value");
+    const out = emptyFacetCounts();
+    for (const r of rows) out[r.name as FacetName]?.push({ value: r.value, count: Number(r.n) });
+    return out;
+  }
+
+  async clusters(f: SearchFilter, cell: number, limit: number): Promise<Cluster[]> {
+    const params: unknown[] = [];
+    const where = ["essfed_point(i.record) IS NOT NULL", ...this.#where(f, params)];
+    const base = `SELECT i.record->'initiative'->>'id' AS id, i.record->'initiative'->>'name' AS name, essfed_lat(i.record) AS lat, essfed_lon(i.record) AS lon
+      FROM initiative i WHERE ${where.join(" AND ")}`;
+    const sql = cell > 0
+      ? `SELECT count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(id) AS id, min(name) AS name FROM (${base}) p
+         GROUP BY floor(lat / ${Number(cell)}), floor(lon / ${Number(cell)}) ORDER BY n DESC LIMIT $${params.push(limit)}`
+      : `SELECT 1 AS n, lat, lon, id, name FROM (${base}) p LIMIT $${params.push(limit)}`;
+    const { rows } = await this.#pool.query(sql, params);
+    return rows.map((r) => (Number(r.n) === 1
+      ? { lat: Number(r.lat), lon: Number(r.lon), count: 1, id: r.id, name: r.name }
+      : { lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Search on SQLite: FTS5 for words, an R*Tree for places, a facet table, all keyed by change
+ * number so that results come newest change first without sorting. Each query starts from the
+ * most selective index it can (estimated from FTS5's vocabulary, facet counts and 1° cell counts)
+ * and checks the other conditions row by row.
+ */
+import type { InitiativeRecord } from "../../domain/initiative.ts";
+import {
+  FACET_NAMES, distanceKm, emptyFacetCounts, locationBox,
+  type Cluster, type FacetCounts, type FacetName, type SearchFilter, type SearchIndex,
+} from "../../query/search.ts";
+import type { Page, StoredInitiative } from "../store.ts";
+import type { SqliteDatabase } from "./database.ts";
+import { catchUp } from "./indexer.sqlite.ts";
+
+/** Above this many candidates, an unordered (R*Tree) start would mean sorting too much. */
+const GEO_DRIVER_MAX = 20_000;
+
+type Driver = "text" | "facet" | "geo" | "scan";
+interface Plan { sql: string; params: (string | number)[]; ordered: boolean }
+
+/** `"word"*` for each word: every word must occur, as a word or the start of one. */
+export function ftsQuery(words: string[]): string {
+  return words.map((w) => `"${w.replace(/"/g, "")}"*`).join(" ");
+}
+
+export class SqliteSearchIndex implements SearchIndex {
+  readonly #db: SqliteDatabase;
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    // Great-circle distance for `near` (km), evaluated only on rows inside the circle's box.
+    db.defineFunction("dist_km", (lat1, lon1, lat2, lon2) => distanceKm(lat1, lon1, lat2, lon2));
+  }
+
+  async catchUp(): Promise<void> {
+    catchUp(this.#db);
+  }
+
+  /** How many rows each possible starting index would give (upper bounds). */
+  #estimates(f: SearchFilter): Partial<Record<Driver, number>> {
+    const e: Partial<Record<Driver, number>> = {};
+    if (f.words?.length) {
+      e.text = Math.min(...f.words.map((w) => (this.#db.prepare("SELECT coalesce(sum(doc), 0) AS n FROM search_vocab WHERE term >= ? AND term < ?").get(w, w + "\uffff") as { n: number }).n));
+    }
+    for (const [name, values] of Object.entries(f.facets)) {
+      if (values?.length) e.facet = Math.min(e.facet ?? Infinity, this.#facetCount(name, values));
+    }
+    const box = locationBox(f);
+    if (box) {
+      e.geo = (this.#db.prepare(`SELECT coalesce(sum(n), 0) AS n FROM geo_cell WHERE lat_idx BETWEEN ? AND ? AND lon_idx BETWEEN ? AND ?`)
+        .get(Math.floor(box.minLat + 90), Math.floor(box.maxLat + 90), Math.floor(box.minLon + 180), Math.floor(box.maxLon + 180)) as { n: number }).n;
+    }
+    return e;
+  }
+
+  /** How many records have any of the values of a facet. */
+  #facetCount(name: string, values: string[]): number {
+    const get = this.#db.prepare("SELECT n FROM facet_count WHERE name = ? AND value = ?");
+    return values.reduce((sum, v) => sum + ((get.get(name, v) as { n: number } | undefined)?.n ?? 0), 0);
+  }
+
+  /** The query for a filter: the start with the fewest candidates, then every other condition. */
+  #plan(f: SearchFilter, columns: string, before?: number): Plan {
+    const est = this.#estimates(f);
+    const ordered = (["text", "facet"] as const).filter((d) => est[d] !== undefined).sort((a, b) => est[a]! - est[b]!);
+    let driver: Driver = ordered[0] ?? "scan";
+    if (est.geo !== undefined && est.geo <= GEO_DRIVER_MAX && est.geo < (est[driver as "text" | "facet"] ?? Infinity)) driver = "geo";
+    const params: (string | number)[] = [];
+    const where: string[] = [];
+    let from = "search s";
+    let order = "s.seq DESC";
+    // The facet that starts the query (the most selective one).
+    let drivingFacet: FacetName | undefined;
+    if (driver === "text") {
+      from = "search_fts JOIN search s ON s.seq = search_fts.rowid";
+      where.push("search_fts MATCH ?");
+      params.push(ftsQuery(f.words!));
+      order = "search_fts.rowid DESC";
+      if (before !== undefined) { where.push("search_fts.rowid < ?"); params.push(before); }
+    } else if (driver === "facet") {
+      drivingFacet = (Object.entries(f.facets).filter(([, v]) => v?.length) as [FacetName, string[]][])
+        .map(([name, values]) => [name, this.#facetCount(name, values)] as const)
+        .sort((a, b) => a[1] - b[1])[0]![0];
+      const values = f.facets[drivingFacet]!;
+      from = "facet d JOIN search s ON s.seq = d.seq";
+      where.push(`d.name = ? AND d.value IN (${values.map(() => "?").join(",")})`);
+      params.push(drivingFacet, ...values);
+      order = "d.seq DESC";
+      if (before !== undefined) { where.push("d.seq < ?"); params.push(before); }
+    } else if (driver === "geo") {
+      const b = locationBox(f)!;
+      from = "search_geo g JOIN search s ON s.seq = g.seq";
+      where.push("g.min_lat >= ? AND g.max_lat <= ? AND g.min_lon >= ? AND g.max_lon <= ?");
+      params.push(b.minLat, b.maxLat, b.minLon, b.maxLon);
+      if (before !== undefined) { where.push("s.seq < ?"); params.push(before); }
+    } else if (before !== undefined) {
+      where.push("s.seq < ?");
+      params.push(before);
+    }
+    if (f.words?.length && driver !== "text") {
+      where.push("EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ? AND search_fts.rowid = s.seq)");
+      params.push(ftsQuery(f.words));
+    }
+    for (const name of FACET_NAMES) {
+      const values = f.facets[name];
+      if (!values?.length || name === drivingFacet) continue;
+      where.push(`EXISTS (SELECT 1 FROM facet x WHERE x.name = ? AND x.value IN (${values.map(() => "?").join(",")}) AND x.seq = s.seq)`);
+      params.push(name, ...values);
+    }
+    const box = locationBox(f);
+    if (box && driver !== "geo") {
+      where.push("s.lat BETWEEN ? AND ? AND s.lon BETWEEN ? AND ?");
+      params.push(box.minLat, box.maxLat, box.minLon, box.maxLon);
+    }
+    if (f.near) {
+      where.push("dist_km(s.lat, s.lon, ?, ?) <= ?");
+      params.push(f.near.lat, f.near.lon, f.near.radiusKm);
+    }
+    if (f.updatedSince !== undefined) {
+      where.push("s.updated >= ?");
+      params.push(f.updatedSince);
+    }
+    return { sql: `SELECT ${columns} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order}`, params, ordered: driver !== "geo" };
+  }
+
+  async search(f: SearchFilter, limit: number, cursor?: string): Promise<Page<StoredInitiative>> {
+    await this.catchUp();
+    const plan = this.#plan(f, "s.seq AS seq", cursor === undefined ? undefined : Number(cursor));
+    const seqs = (this.#db.prepare(`${plan.sql} LIMIT ?`).all(...plan.params, limit + 1) as { seq: number }[]).map((r) => r.seq);
+    const page = seqs.slice(0, limit);
+    const get = this.#db.prepare("SELECT seq, record, signed FROM initiative WHERE seq = ?");
+    const items = page.map((seq) => get.get(seq) as { seq: number; record: string; signed: string | null } | undefined)
+      .filter((r) => r !== undefined)
+      .map((r) => ({ ...(JSON.parse(r.record) as InitiativeRecord), seq: r.seq, ...(r.signed ? { signed: r.signed } : {}) }));
+    return seqs.length > limit ? { items, next: String(page[page.length - 1]) } : { items };
+  }
+
+  async count(f: SearchFilter): Promise<number> {
+    await this.catchUp();
+    if (isEmpty(f)) return (this.#db.prepare("SELECT count(*) AS n FROM search").get() as { n: number }).n;
+    const plan = this.#plan(f, "s.seq");
+    return (this.#db.prepare(`SELECT count(*) AS n FROM (${plan.sql})`).get(...plan.params) as { n: number }).n;
+  }
+
+  async facets(f: SearchFilter): Promise<FacetCounts> {
+    await this.catchUp();
+    const out = emptyFacetCounts();
+    const rows = isEmpty(f)
+      ? this.#db.prepare("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value").all() as { name: FacetName; value: string; n: number }[]
+      : (() => {
+        const plan = this.#plan(f, "s.seq AS seq");
+        return this.#db.prepare(`WITH m AS (${plan.sql}) SELECT x.name AS name, x.value AS value, count(*) AS n FROM m JOIN facet x ON x.seq = m.seq GROUP BY x.name, x.value ORDER BY n DESC, x.value`)
+          .all(...plan.params) as { name: FacetName; value: string; n: number }[];
+      })();
+    for (const r of rows) out[r.name]?.push({ value: r.value, count: r.n });
+    return out;
+  }
+
+  async clusters(f: SearchFilter, cell: number, limit: number): Promise<Cluster[]> {
+    await this.catchUp();
+    const plan = this.#plan(f, "s.seq AS seq, s.id AS id, s.name AS name, s.lat AS lat, s.lon AS lon");
+    const grouped = cell > 0
+      ? `SELECT CAST(floor(lat / ${cell}) AS INTEGER) AS a, CAST(floor(lon / ${cell}) AS INTEGER) AS b, count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(id) AS id, min(name) AS name
+         FROM (${plan.sql}) WHERE lat IS NOT NULL GROUP BY a, b ORDER BY n DESC LIMIT ?`
+      : `SELECT 1 AS n, lat, lon, id, name FROM (${plan.sql}) WHERE lat IS NOT NULL LIMIT ?`;
+    return (this.#db.prepare(grouped).all(...plan.params, limit) as { n: number; lat: number; lon: number; id: string; name: string }[])
+      .map((r) => (r.n === 1 ? { lat: r.lat, lon: r.lon, count: 1, id: r.id, name: r.name } : { lat: r.lat, lon: r.lon, count: r.n }));
+  }
+}
+
+function isEmpty(f: SearchFilter): boolean {
+  return !f.words?.length && !f.bbox && !f.near && f.updatedSince === undefined && !Object.values(f.facets).some((v) => v?.length);
+}
