@@ -34,6 +34,9 @@ try {
   const secs = (performance.now() - t0) / 1000;
   console.log(`import of ${ROWS.toLocaleString("en")} generated v4 rows: ${secs.toFixed(2)} s → ${Math.round(ROWS / secs).toLocaleString("en")} rows/s ` +
     `(${report.created} created, ${report.refused.length} refused), peak RSS ${Math.round(peak / 1048576)} MB`);
+  const ti = performance.now();
+  await instance.store.search.catchUp();
+  console.log(`search index caught up ${((performance.now() - ti) / 1000).toFixed(2)} s after the import returned (it indexes behind the writes)`);
   const t1 = performance.now();
   const again = await importFile(file, instance.directory, instance.iris, "csv");
   const secs2 = (performance.now() - t1) / 1000;

@@ -148,6 +148,8 @@ export function describeSearchContract(name: string, make: () => Promise<Store>,
       const withPoints = stored.filter((r) => matches(r, f) && indexFields(r).lat !== undefined);
       const clusters = await store.search.clusters(f, 5, 1000);
       expect(clusters.reduce((n, c) => n + c.count, 0)).toBe(withPoints.length);
+      const world = await store.search.clusters({ facets: {} }, 10, 1000);
+      expect(world.reduce((n, c) => n + c.count, 0)).toBe(stored.filter((r) => indexFields(r).lat !== undefined).length);
       const points = await store.search.clusters({ ...f, near: { lat: 53.8, lon: -1.55, radiusKm: 3 } }, 0, 1000);
       expect(points.length).toBeGreaterThan(0);
       for (const p of points) expect(p).toEqual(expect.objectContaining({ count: 1, id: expect.any(String), name: expect.stringContaining("cooperative") }));

@@ -99,6 +99,17 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async clusters(f: SearchFilter, cell: number, limit: number): Promise<Cluster[]> {
+    if (cell >= 1 && !f.words?.length && !f.near && f.updatedSince === undefined && !Object.values(f.facets).some((v) => v?.length)) {
+      // A whole-world view of everything: the 1° cell counts already hold the answer.
+      const b = f.bbox ?? { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 };
+      const { rows } = await this.#pool.query(
+        `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
+         FROM geo_cell WHERE n > 0 AND lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4
+         GROUP BY floor((lat_idx - 90) / $5::float8), floor((lon_idx - 180) / $5::float8) ORDER BY n DESC LIMIT $6`,
+        [Math.floor(b.minLat + 90), Math.floor(b.maxLat + 90), Math.floor(b.minLon + 180), Math.floor(b.maxLon + 180), cell, limit],
+      );
+      return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
+    }
     const params: unknown[] = [];
     const where = ["essfed_point(i.record) IS NOT NULL", ...this.#where(f, params)];
     const base = `SELECT i.record->'initiative'->>'id' AS id, i.record->'initiative'->>'name' AS name, essfed_lat(i.record) AS lat, essfed_lon(i.record) AS lon

@@ -13,39 +13,55 @@ const BATCH = 2000;
 /** The 1° cell a point falls in (for estimating how many points a box holds). */
 export const cellOf = (lat: number, lon: number) => [Math.min(179, Math.floor(lat + 90)), Math.min(359, Math.floor(lon + 180))] as const;
 
+/** Count changes gathered over a batch and written once per key. */
+class Deltas {
+  readonly facets = new Map<string, number>();
+  readonly cells = new Map<string, number>();
+  facet(name: string, value: string, d: number): void {
+    const k = `${name}\u0000${value}`;
+    this.facets.set(k, (this.facets.get(k) ?? 0) + d);
+  }
+  cell(lat: number, lon: number, d: number): void {
+    const k = cellOf(lat, lon).join(",");
+    this.cells.set(k, (this.cells.get(k) ?? 0) + d);
+  }
+  write(db: SqliteDatabase): void {
+    const f = db.prepare("INSERT INTO facet_count (name, value, n) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n");
+    for (const [k, d] of this.facets) if (d) f.run(...(k.split("\u0000") as [string, string]), d);
+    const c = db.prepare("INSERT INTO geo_cell (lat_idx, lon_idx, n) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n");
+    for (const [k, d] of this.cells) if (d) c.run(...(k.split(",").map(Number) as [number, number]), d);
+  }
+}
+
 /** Removes one record (by IRI) from every index table; returns whether it was indexed. */
-export function unindex(db: SqliteDatabase, id: string): boolean {
+export function unindex(db: SqliteDatabase, id: string, deltas?: Deltas): boolean {
+  const own = deltas ?? new Deltas();
   const row = db.prepare("SELECT seq, lat, lon FROM search WHERE id = ?").get(id) as { seq: number; lat: number | null; lon: number | null } | undefined;
   if (!row) return false;
   db.prepare("DELETE FROM search_fts WHERE rowid = ?").run(row.seq);
   db.prepare("DELETE FROM search_geo WHERE seq = ?").run(row.seq);
   const facets = db.prepare("SELECT name, value FROM facet WHERE seq = ?").all(row.seq) as { name: string; value: string }[];
-  const dec = db.prepare("UPDATE facet_count SET n = n - 1 WHERE name = ? AND value = ?");
-  for (const f of facets) dec.run(f.name, f.value);
+  for (const f of facets) own.facet(f.name, f.value, -1);
   db.prepare("DELETE FROM facet WHERE seq = ?").run(row.seq);
-  if (row.lat !== null && row.lon !== null) {
-    const [a, b] = cellOf(row.lat, row.lon);
-    db.prepare("UPDATE geo_cell SET n = n - 1 WHERE lat_idx = ? AND lon_idx = ?").run(a, b);
-  }
+  if (row.lat !== null && row.lon !== null) own.cell(row.lat, row.lon, -1);
   db.prepare("DELETE FROM search WHERE seq = ?").run(row.seq);
+  if (!deltas) own.write(db);
   return true;
 }
 
-function index(db: SqliteDatabase, seq: number, record: InitiativeRecord): void {
+function index(db: SqliteDatabase, seq: number, record: InitiativeRecord, deltas: Deltas): void {
   const f = indexFields(record);
   const id = record.initiative.id;
   db.prepare("INSERT INTO search (seq, id, name, updated, lat, lon) VALUES (?, ?, ?, ?, ?, ?)").run(seq, id, f.name, f.updated, f.lat ?? null, f.lon ?? null);
   db.prepare("INSERT INTO search_fts (rowid, name, description) VALUES (?, ?, ?)").run(seq, f.name, f.description);
   if (f.lat !== undefined && f.lon !== undefined) {
     db.prepare("INSERT INTO search_geo (seq, min_lat, max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)").run(seq, f.lat, f.lat, f.lon, f.lon);
-    const [a, b] = cellOf(f.lat, f.lon);
-    db.prepare("INSERT INTO geo_cell (lat_idx, lon_idx, n) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1").run(a, b);
+    deltas.cell(f.lat, f.lon, 1);
   }
   const insert = db.prepare("INSERT INTO facet (name, value, seq) VALUES (?, ?, ?)");
-  const inc = db.prepare("INSERT INTO facet_count (name, value, n) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1");
   for (const x of f.facets) {
     insert.run(x.name, x.value, seq);
-    inc.run(x.name, x.value);
+    deltas.facet(x.name, x.value, 1);
   }
 }
 
@@ -64,11 +80,13 @@ export function catchUp(db: SqliteDatabase): number {
       const events = [...rows.map((r) => ({ ...r, kind: "put" as const })), ...tombs.map((t) => ({ ...t, kind: "delete" as const, record: "" }))]
         .sort((a, b) => a.seq - b.seq);
       let last = from;
+      const deltas = new Deltas();
       for (const e of events) {
-        unindex(db, e.id);
-        if (e.kind === "put") index(db, e.seq, JSON.parse(e.record) as InitiativeRecord);
+        unindex(db, e.id, deltas);
+        if (e.kind === "put") index(db, e.seq, JSON.parse(e.record) as InitiativeRecord, deltas);
         last = e.seq;
       }
+      deltas.write(db);
       if (events.length) db.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(last);
       return events.length;
     });

@@ -158,6 +158,15 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async clusters(f: SearchFilter, cell: number, limit: number): Promise<Cluster[]> {
     await this.catchUp();
+    if (cell >= 1 && onlyPlace(f)) {
+      // A whole-world view of everything: the 1° cell counts already hold the answer.
+      const b = f.bbox ?? { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 };
+      return (this.#db.prepare(`SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
+          FROM geo_cell WHERE n > 0 AND lat_idx BETWEEN ? AND ? AND lon_idx BETWEEN ? AND ?
+          GROUP BY CAST(floor((lat_idx - 90) / ?) AS INTEGER), CAST(floor((lon_idx - 180) / ?) AS INTEGER) ORDER BY n DESC LIMIT ?`)
+        .all(Math.floor(b.minLat + 90), Math.floor(b.maxLat + 90), Math.floor(b.minLon + 180), Math.floor(b.maxLon + 180), cell, cell, limit) as { n: number; lat: number; lon: number }[])
+        .map((r) => ({ lat: r.lat, lon: r.lon, count: r.n }));
+    }
     const plan = this.#plan(f, "s.seq AS seq, s.id AS id, s.name AS name, s.lat AS lat, s.lon AS lon");
     const grouped = cell > 0
       ? `SELECT CAST(floor(lat / ${cell}) AS INTEGER) AS a, CAST(floor(lon / ${cell}) AS INTEGER) AS b, count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(id) AS id, min(name) AS name
@@ -166,6 +175,11 @@ export class SqliteSearchIndex implements SearchIndex {
     return (this.#db.prepare(grouped).all(...plan.params, limit) as { n: number; lat: number; lon: number; id: string; name: string }[])
       .map((r) => (r.n === 1 ? { lat: r.lat, lon: r.lon, count: 1, id: r.id, name: r.name } : { lat: r.lat, lon: r.lon, count: r.n }));
   }
+}
+
+/** Nothing but (at most) a bounding box. */
+function onlyPlace(f: SearchFilter): boolean {
+  return isEmpty({ ...f, bbox: undefined } as SearchFilter);
 }
 
 function isEmpty(f: SearchFilter): boolean {

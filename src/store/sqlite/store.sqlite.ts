@@ -47,19 +47,20 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Brings the search index up to date a little after writes stop (at most two seconds after the
-   * first), so that a bulk import is not slowed by indexing every batch as it goes.
+   * Brings the search index up to date a little after writes stop (at most ten seconds after the
+   * first), so that a bulk import is not slowed by indexing every batch as it goes. A search never
+   * waits for this: it catches up first.
    */
   #indexTimer: NodeJS.Timeout | undefined;
   #indexDue = 0;
   #scheduleIndex(): void {
     const now = Date.now();
-    if (!this.#indexTimer) this.#indexDue = now + 2000;
+    if (!this.#indexTimer) this.#indexDue = now + 10_000;
     clearTimeout(this.#indexTimer);
     this.#indexTimer = setTimeout(() => {
       this.#indexTimer = undefined;
       if (this.db.isOpen()) void this.search.catchUp().catch(() => {});
-    }, Math.max(0, Math.min(200, this.#indexDue - now))).unref();
+    }, Math.max(0, Math.min(500, this.#indexDue - now))).unref();
   }
 
   async getInitiative(id: string): Promise<StoredInitiative | undefined> {

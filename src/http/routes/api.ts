@@ -1,0 +1,88 @@
+/**
+ * The query API for people and programs: `GET /api/initiatives` (JSON-LD, GeoJSON or CSV),
+ * `GET /api/facets` (counts with labels) and `GET /api/clusters` (for the map). Parameters are
+ * validated up front (400 naming each bad one); paging is by cursor, as deep as one likes.
+ */
+import { Router, type Request, type Response } from "express";
+import { DOCUMENT_CONTEXT } from "../../linkeddata/context.ts";
+import { initiativeToJsonLd } from "../../linkeddata/initiative-jsonld.ts";
+import { csvHeader, csvRow } from "../../exporters/csv.ts";
+import { geoJsonFeature } from "../../exporters/geojson.ts";
+import { FACET_NAMES, LOCAL_SOURCE } from "../../query/search.ts";
+import type { StoredInitiative } from "../../store/store.ts";
+import type { HttpDeps } from "../deps.ts";
+import { BadRequestHttpError } from "../errors.ts";
+import { negotiate, type Offer } from "../middleware/negotiate.ts";
+import { parseSearch } from "../search-params.ts";
+
+const OFFERS = [
+  { key: "jsonld", types: ['application/ld+json; profile="https://www.w3.org/ns/activitystreams"', "application/activity+json", "application/json"], formats: ["jsonld", "json"] },
+  { key: "geojson", types: ["application/geo+json"], formats: ["geojson"] },
+  { key: "csv", types: ["text/csv"], formats: ["csv"] },
+] as const satisfies readonly Offer[];
+
+/** The request's URL with `cursor` replaced (for `next` links). */
+function withCursor(req: Request, base: string, cursor: string): string {
+  const url = new URL(req.originalUrl, base);
+  url.searchParams.set("cursor", cursor);
+  return url.href;
+}
+
+export function apiRoutes(deps: HttpDeps): Router {
+  const { config, store, taxonomies, iris } = deps;
+  const router = Router();
+  const ownerOf = (r: StoredInitiative) => r.provenance?.origin ?? iris.actor;
+
+  router.get("/api/initiatives", async (req: Request, res: Response) => {
+    const { key, type } = negotiate(req, OFFERS);
+    const { filter, limit, cursor } = parseSearch(req.query as Record<string, unknown>, taxonomies, req.headers["accept-language"]);
+    const page = await store.search.search(filter, limit, cursor);
+    const next = page.next ? withCursor(req, config.url, page.next) : undefined;
+    res.setHeader("Vary", "Accept");
+    if (next) res.setHeader("Link", `<${next}>; rel="next"`);
+    if (key === "csv") {
+      return void res.type(type).send([csvHeader(), ...page.items.map((r) => csvRow(r, iris, taxonomies))].join("\n") + "\n");
+    }
+    if (key === "geojson") {
+      const features = page.items.map((r) => geoJsonFeature(r, taxonomies, iris)).filter(Boolean);
+      return void res.type(type).send(JSON.stringify({ type: "FeatureCollection", features, ...(next ? { next } : {}) }));
+    }
+    res.type(type).send(JSON.stringify({
+      "@context": DOCUMENT_CONTEXT,
+      id: new URL(req.originalUrl, config.url).href,
+      type: "OrderedCollectionPage",
+      ...(next ? { next } : {}),
+      orderedItems: page.items.map((r) => ({
+        ...initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false }),
+        ...(r.provenance ? { "essfed:via": r.provenance.via, "essfed:receivedAt": r.provenance.receivedAt } : {}),
+      })),
+    }));
+  });
+
+  router.get("/api/facets", async (req, res) => {
+    const { filter, lang } = parseSearch(req.query as Record<string, unknown>, taxonomies, req.headers["accept-language"]);
+    const [counts, total] = await Promise.all([store.search.facets(filter), store.search.count(filter)]);
+    const facets = Object.fromEntries(FACET_NAMES.map((name) => [name, counts[name].map((c) => ({
+      value: c.value,
+      label: name === "source" ? (c.value === LOCAL_SOURCE ? config.name : c.value) : taxonomies.label(c.value, lang) ?? c.value,
+      count: c.count,
+    }))]));
+    res.setHeader("Vary", "Accept-Language");
+    res.json({ total, lang, facets });
+  });
+
+  router.get("/api/clusters", async (req, res) => {
+    const { zoom, ...rest } = req.query as Record<string, unknown>;
+    const z = zoom === undefined ? 2 : Number(zoom);
+    if (!Number.isInteger(z) || z < 0 || z > 22) {
+      throw new BadRequestHttpError("zoom must be an integer from 0 to 22", "invalid-search", { errors: [{ param: "zoom", message: "must be an integer from 0 to 22" }] });
+    }
+    const { filter } = parseSearch(rest, taxonomies);
+    // Cells of a few dozen pixels at this zoom; single markers from street level on.
+    const cell = z >= 15 ? 0 : 360 / 2 ** (z + 3);
+    const clusters = await store.search.clusters(filter, cell, 5000);
+    res.json({ zoom: z, cellDegrees: cell, clusters });
+  });
+
+  return router;
+}
