@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // Browser code of the map page.
+    files: ["src/http/map/**/*.js"],
+    languageOptions: { globals: { document: "readonly", window: "readonly", navigator: "readonly", URLSearchParams: "readonly" } },
+  },
+  {
     // The domain is pure: no storage, no HTTP, no federation, no I/O.
     files: ["src/domain/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: IO_LAYERS.map((group) => ({ group: [group], message: "src/domain must not do I/O or depend on outer layers" })) }] },

@@ -16,6 +16,7 @@ import { inboxRoutes } from "./federation/inbox/receive.ts";
 import { createFederationRuntime, type FederationRuntime, type RuntimeOptions } from "./federation/runtime.ts";
 import { adminRoutes } from "./http/routes/admin.ts";
 import { apiRoutes } from "./http/routes/api.ts";
+import { mapRoutes } from "./http/routes/map.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
 import { createApp } from "./http/app.ts";
 import { loadTaxonomies } from "./linkeddata/vocabulary.ts";
@@ -66,7 +67,7 @@ export async function compose(config: Config, opts: { store?: Store; runtime?: R
     config, store, taxonomies, directory, iris, federation,
     sign: (records) => runtime.ctx.publisher.signMany(records),
     preRouters: [inboxRoutes(runtime.ctx)],
-    routers: [adminRoutes(runtime.ctx), apiRoutes({ config, store, taxonomies, directory, iris })],
+    routers: [adminRoutes(runtime.ctx), apiRoutes({ config, store, taxonomies, directory, iris }), mapRoutes({ config, store, taxonomies, directory, iris })],
   });
   let server: Server | undefined;
   const log = logger("server");

@@ -21,7 +21,6 @@ export function pageRoutes(deps: HttpDeps): Router {
 <p><a href="${esc(iris.directory)}?page=true&amp;format=html">Browse the directory</a> · <a href="/vocab/">Vocabularies</a></p>`,
     `<link rel="alternate" type="application/activity+json" href="${esc(iris.actor)}">`);
   };
-  router.get("/", async (_req, res) => void res.type("text/html").send(await profile()));
   router.get(`/actors/${config.handle}`, async (_req, res) => void res.type("text/html").send(await profile()));
   router.get("/problems/:code", (req, res) => {
     const code = String(req.params.code).replace(/[^a-z0-9-]/g, "");

@@ -98,7 +98,9 @@ export class SqliteSearchIndex implements SearchIndex {
       params.push(before);
     }
     if (f.words?.length && driver !== "text") {
-      where.push("EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ? AND search_fts.rowid = s.seq)");
+      // Evaluated once into a temporary index of matching rows, then looked up per row (FTS5 would
+      // re-run the whole match for every row if asked for one rowid at a time).
+      where.push("s.seq IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)");
       params.push(ftsQuery(f.words));
     }
     for (const name of FACET_NAMES) {

@@ -1,0 +1,133 @@
+/**
+ * Query latency and memory (issue 5): generates N initiatives (100k and 1M by default) into SQLite
+ * and PostgreSQL stores, then, in a separate process that only opens the store (as a server
+ * would), runs each kind of query many times with varied parameters and prints p50/p95 and RSS.
+ *
+ *   node bench/query.ts [--sizes 100000,1000000] [--stores sqlite,postgres] [--runs 60]
+ *
+ * PostgreSQL needs POSTGRES_URL. Prints figures; asserts nothing.
+ */
+import { fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { InitiativeRecord } from "../src/domain/initiative.ts";
+import { versionOf } from "../src/domain/version.ts";
+import type { SearchFilter } from "../src/query/search.ts";
+import { PostgresStore } from "../src/store/postgres/store.postgres.ts";
+import { SqliteStore } from "../src/store/sqlite/store.sqlite.ts";
+import type { Store } from "../src/store/store.ts";
+import { generateRow, rng } from "./generate.ts";
+
+const { values } = parseArgs({ options: {
+  sizes: { type: "string", default: "100000,1000000" },
+  stores: { type: "string", default: process.env.POSTGRES_URL ? "sqlite,postgres" : "sqlite" },
+  runs: { type: "string", default: "60" },
+  child: { type: "string" }, target: { type: "string" },
+} });
+
+const S = "https://lod.coop/essglobal/2.1/standard/";
+const WORDS = ["green", "valley", "bread", "energy", "housing", "workers", "food", "bike", "river", "commons", "solidarity", "market"];
+
+function record(k: number, r: () => number): InitiativeRecord {
+  const g = generateRow(k, r);
+  const initiative = {
+    id: `https://bench.example/initiatives/${g.id}`, name: g.name, description: g.description,
+    organisationalStructure: [`${S}organisational-structure/${g.structure}`], legalForm: [],
+    primaryActivity: `${S}activities-ica/${g.primary}`, activities: g.activities.map((a) => `${S}activities-modified/${a}`),
+    qualifiers: g.qualifiers.map((q) => `${S}qualifiers/${q}`), baseMembershipType: `${S}base-membership-type/${g.membership}`,
+    country: `${S}countries-iso/${g.country}`, homepage: g.website,
+    address: { streetAddress: `${k} High Street`, locality: g.locality, postcode: g.postcode, lat: g.lat, long: g.long }, sameAs: [],
+  };
+  const updated = new Date(Date.UTC(2025, 0, 1) + k * 1000).toISOString();
+  return {
+    initiative, published: updated, updated, version: versionOf(initiative),
+    ...(k % 5 === 0 ? { provenance: { origin: `https://n${k % 3}.example/actors/network`, via: [], receivedAt: updated } } : {}),
+  };
+}
+
+async function open(target: string): Promise<Store> {
+  const s = target.startsWith("postgres") ? new PostgresStore(target, { max: 4 }) : new SqliteStore(target);
+  await s.initialize();
+  return s;
+}
+
+async function fill(target: string, n: number): Promise<void> {
+  const s = await open(target);
+  const r = rng(1);
+  const t0 = performance.now();
+  for (let k = 0; k < n; k += 5000) await s.putInitiatives(Array.from({ length: Math.min(5000, n - k) }, (_, j) => record(k + j, r)));
+  const t1 = performance.now();
+  await s.search.catchUp();
+  console.log(`  stored ${n.toLocaleString("en")} in ${((t1 - t0) / 1000).toFixed(1)} s; search index ready ${((performance.now() - t1) / 1000).toFixed(1)} s later`);
+  if (s instanceof PostgresStore) await s.pool.query("ANALYZE");
+  await s.close();
+}
+
+/** Child process: open the store, run the queries, report. */
+async function run(target: string, runs: number) {
+  const s = await open(target);
+  const r = rng(9);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const cityBox = (): SearchFilter["bbox"] => { const lat = 37 + r() * 22, lon = -8 + r() * 30; return { minLat: lat, maxLat: lat + 0.5, minLon: lon, maxLon: lon + 0.5 }; };
+  const countryBox = (): SearchFilter["bbox"] => { const lat = 38 + r() * 15, lon = -6 + r() * 20; return { minLat: lat, maxLat: lat + 5, minLon: lon, maxLon: lon + 5 }; };
+  const structure = () => [`${S}organisational-structure/${pick(["OS60", "OS70", "OS115", "OS130"])}`];
+  const kinds: [string, () => Promise<unknown>][] = [
+    ["text", () => s.search.search({ words: [pick(WORDS)], facets: {} }, 100)],
+    ["bbox", () => s.search.search({ bbox: cityBox(), facets: {} }, 100)],
+    ["bbox+facet", () => s.search.search({ bbox: countryBox(), facets: { structure: structure() } }, 100)],
+    ["text+bbox", () => s.search.search({ words: [pick(WORDS)], bbox: countryBox(), facets: {} }, 100)],
+    ["near", () => s.search.search({ near: { lat: 40 + r() * 15, lon: r() * 15, radiusKm: 25 }, facets: {} }, 100)],
+    ["facet counts (all)", () => s.search.facets({ facets: {} })],
+    ["facet counts (text)", () => s.search.facets({ words: [pick(WORDS)], facets: {} })],
+    ["facet counts (city box)", () => s.search.facets({ bbox: cityBox(), facets: {} })],
+    ["deep page (cursor)", async () => {
+      const first = await s.search.search({ facets: { structure: structure() } }, 100, String(Math.floor(r() * 1e6)));
+      return first;
+    }],
+    ["clusters (world)", () => s.search.clusters({ facets: {} }, 360 / 2 ** 5, 5000)],
+    ["clusters (text, country)", () => s.search.clusters({ words: [pick(WORDS)], bbox: countryBox(), facets: {} }, 360 / 2 ** 9, 5000)],
+  ];
+  const out: Record<string, { p50: number; p95: number }> = {};
+  for (const [name, q] of kinds) {
+    await q();
+    const times: number[] = [];
+    for (let k = 0; k < runs; k++) {
+      const t0 = performance.now();
+      await q();
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    out[name] = { p50: times[Math.floor(runs * 0.5)]!, p95: times[Math.min(runs - 1, Math.floor(runs * 0.95))]! };
+  }
+  process.send!({ out, rss: process.memoryUsage().rss });
+  await s.close();
+}
+
+if (values.child) {
+  await run(values.target!, Number(values.runs));
+} else {
+  for (const store of values.stores!.split(",")) {
+    for (const size of values.sizes!.split(",").map(Number)) {
+      const dir = mkdtempSync(join(tmpdir(), "essfed-bench-query-"));
+      const schema = `essfed_bq_${Math.random().toString(36).slice(2, 8)}`;
+      const target = store === "postgres"
+        ? (() => { const u = new URL(process.env.POSTGRES_URL!); u.searchParams.set("options", `-c search_path=${schema}`); return u.href; })()
+        : join(dir, "essfed.sqlite");
+      console.log(`\n== ${store}, ${size.toLocaleString("en")} initiatives`);
+      try {
+        await fill(target, size);
+        const child = fork(fileURLToPath(import.meta.url), ["--child", "1", "--target", target, "--runs", values.runs!]);
+        const { out, rss } = await new Promise<{ out: Record<string, { p50: number; p95: number }>; rss: number }>((res) => child.once("message", (m) => res(m as never)));
+        for (const [name, t] of Object.entries(out)) console.log(`  ${name.padEnd(26)} p50 ${t.p50.toFixed(1).padStart(7)} ms   p95 ${t.p95.toFixed(1).padStart(7)} ms`);
+        console.log(`  query process RSS ${Math.round(rss / 1048576)} MB`);
+        await new Promise((res) => child.once("exit", res));
+      } finally {
+        if (store === "postgres") { const s = new PostgresStore(process.env.POSTGRES_URL!, { schema, max: 1 }); await s.drop().catch(() => {}); await s.pool.end(); }
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+}
