@@ -17,6 +17,7 @@ import { createFederationRuntime, type FederationRuntime, type RuntimeOptions } 
 import { adminRoutes } from "./http/routes/admin.ts";
 import { apiRoutes } from "./http/routes/api.ts";
 import { mapRoutes } from "./http/routes/map.ts";
+import { dumpRoutes } from "./http/routes/dumps.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
 import { createApp } from "./http/app.ts";
 import { loadTaxonomies } from "./linkeddata/vocabulary.ts";
@@ -67,7 +68,7 @@ export async function compose(config: Config, opts: { store?: Store; runtime?: R
     config, store, taxonomies, directory, iris, federation,
     sign: (records) => runtime.ctx.publisher.signMany(records),
     preRouters: [inboxRoutes(runtime.ctx)],
-    routers: [adminRoutes(runtime.ctx), apiRoutes({ config, store, taxonomies, directory, iris }), mapRoutes({ config, store, taxonomies, directory, iris })],
+    routers: [adminRoutes(runtime.ctx), apiRoutes({ config, store, taxonomies, directory, iris }), mapRoutes({ config, store, taxonomies, directory, iris }), dumpRoutes({ config, store, taxonomies, directory, iris })],
   });
   let server: Server | undefined;
   const log = logger("server");

@@ -78,6 +78,8 @@ export interface Store {
    * time (callers then fall back to {@link initiativeSeq}).
    */
   changeStamp(): Promise<string>;
+  /** The latest change number given out (records and tombstones): a version of the whole store. */
+  changeNumber(): Promise<number>;
   /** The tombstone left by a delete, or undefined. */
   getTombstone(id: string): Promise<Tombstone | undefined>;
   /**

@@ -140,10 +140,15 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       expect(await store.markSeen("https://x.example/activities/1")).toBe(true);
     });
 
-    it("changes its change stamp when records change.", async () => {
+    it("changes its change stamp and change number when records change.", async () => {
       const before = await store.changeStamp();
+      const n0 = await store.changeNumber();
       await store.putInitiatives([record("https://x.example/initiatives/s", "S")]);
       expect(await store.changeStamp()).not.toBe(before);
+      const n1 = await store.changeNumber();
+      expect(n1).toBeGreaterThan(n0);
+      await store.deleteInitiative({ id: "https://x.example/initiatives/s", deleted: T2 });
+      expect(await store.changeNumber()).toBeGreaterThan(n1);
     });
 
     it("keeps followers and followings.", async () => {

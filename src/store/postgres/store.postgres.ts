@@ -121,6 +121,11 @@ export class PostgresStore implements Store {
     return rows.length ? toStored(rows[0]) : undefined;
   }
 
+  async changeNumber(): Promise<number> {
+    const { rows } = await this.pool.query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM initiative_seq");
+    return Number(rows[0].n);
+  }
+
   async initiativeSeq(id: string): Promise<number | undefined> {
     const { rows } = await this.pool.query("SELECT seq FROM initiative WHERE id = $1", [id]);
     return rows.length ? Number(rows[0].seq) : undefined;

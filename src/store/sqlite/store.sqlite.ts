@@ -76,6 +76,10 @@ export class SqliteStore implements Store {
     return `${data_version}.${this.#localWrites}`;
   }
 
+  async changeNumber(): Promise<number> {
+    return (this.db.prepare("SELECT value FROM meta WHERE key = 'seq'").get() as { value: number }).value;
+  }
+
   async initiativeSeq(id: string): Promise<number | undefined> {
     return (this.db.prepare("SELECT seq FROM initiative WHERE id = ?").get(id) as { seq: number } | undefined)?.seq;
   }

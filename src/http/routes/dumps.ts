@@ -1,0 +1,74 @@
+/**
+ * Full dumps for researchers and other aggregators: N-Quads (one named graph per source network),
+ * CSV in the SEA standard columns, GeoJSON. Each is written to a file under the data directory the
+ * first time it is asked for after a change (never built in memory), then served from it with a
+ * strong ETag (the store's change number), so an unchanged dump costs a 304.
+ */
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { once } from "node:events";
+import { join } from "node:path";
+import { Router } from "express";
+import { exportAll, type ExportFormat } from "../../exporters/export.ts";
+import type { HttpDeps } from "../deps.ts";
+import { NotFoundHttpError } from "../errors.ts";
+import { esc, layout } from "../html.ts";
+
+const DUMPS: Record<string, { format: ExportFormat; type: string }> = {
+  "initiatives.nq": { format: "nquads", type: "application/n-quads" },
+  "initiatives.csv": { format: "csv", type: "text/csv; charset=utf-8" },
+  "initiatives.geojson": { format: "geojson", type: "application/geo+json" },
+};
+
+export function dumpRoutes(deps: HttpDeps): Router {
+  const { config, store } = deps;
+  const router = Router();
+  const dir = join(config.dataDir, "dumps");
+  const building = new Map<string, Promise<string>>();
+
+  /** The file holding `name` at change number `n`, written if it is not there yet. */
+  const file = (name: string, n: number): Promise<string> => {
+    const key = `${name}@${n}`;
+    let p = building.get(key);
+    if (!p) {
+      p = (async () => {
+        const path = join(dir, `${n}-${name}`);
+        if (await stat(path).then(() => true, () => false)) return path;
+        await mkdir(dir, { recursive: true });
+        const tmp = `${path}.${process.pid}.tmp`;
+        const out = createWriteStream(tmp);
+        for await (const chunk of exportAll(deps, DUMPS[name]!.format)) if (!out.write(chunk)) await once(out, "drain");
+        await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+        await rename(tmp, path);
+        // Older versions of this dump are no longer served.
+        for (const f of await readdir(dir)) if (f.endsWith(`-${name}`) && f !== `${n}-${name}`) await rm(join(dir, f), { force: true });
+        return path;
+      })().finally(() => building.delete(key));
+      building.set(key, p);
+    }
+    return p;
+  };
+
+  router.get("/dumps/", (_req, res) => {
+    const items = Object.entries(DUMPS).map(([name, d]) => `<li><a href="/dumps/${name}">${name}</a> (${esc(d.type.split(";")[0])})</li>`).join("");
+    res.type("text/html").send(layout("Dumps", `<h1>Dumps</h1><p>Everything this instance holds, regenerated after each change.</p><ul>${items}</ul>`));
+  });
+
+  router.get("/dumps/:name", async (req, res) => {
+    const name = String(req.params.name);
+    const d = DUMPS[name];
+    if (!d) throw new NotFoundHttpError(`no dump ${name}; see /dumps/`);
+    const n = await store.changeNumber();
+    const etag = `"${n}-${d.format}"`;
+    res.setHeader("ETag", etag);
+    res.setHeader("Cache-Control", "no-cache");
+    if (req.headers["if-none-match"] === etag) return void res.status(304).end();
+    const path = await file(name, n);
+    res.setHeader("Content-Type", d.type);
+    res.setHeader("Content-Length", String((await stat(path)).size));
+    res.setHeader("Content-Disposition", `inline; filename="${name}"`);
+    if (req.method === "HEAD") return void res.end();
+    createReadStream(path).pipe(res);
+  });
+  return router;
+}
