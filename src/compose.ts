@@ -18,6 +18,8 @@ import { adminRoutes } from "./http/routes/admin.ts";
 import { apiRoutes } from "./http/routes/api.ts";
 import { mapRoutes } from "./http/routes/map.ts";
 import { dumpRoutes } from "./http/routes/dumps.ts";
+import { sparqlRoutes } from "./http/routes/sparql.ts";
+import { SparqlPool } from "./query/sparql-pool.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
 import { createApp } from "./http/app.ts";
 import { loadTaxonomies } from "./linkeddata/vocabulary.ts";
@@ -64,11 +66,12 @@ export async function compose(config: Config, opts: { store?: Store; runtime?: R
   const directory = new Directory(store, taxonomies, iris);
   const federation = createEssFederation({ config, store, iris, keys });
   const runtime = createFederationRuntime({ config, store, taxonomies, iris, keys, directory }, opts.runtime);
+  const sparql = new SparqlPool(config);
   const app = createApp({
     config, store, taxonomies, directory, iris, federation,
     sign: (records) => runtime.ctx.publisher.signMany(records),
     preRouters: [inboxRoutes(runtime.ctx)],
-    routers: [adminRoutes(runtime.ctx), apiRoutes({ config, store, taxonomies, directory, iris }), mapRoutes({ config, store, taxonomies, directory, iris }), dumpRoutes({ config, store, taxonomies, directory, iris })],
+    routers: [adminRoutes(runtime.ctx), apiRoutes({ config, store, taxonomies, directory, iris }), mapRoutes({ config, store, taxonomies, directory, iris }), dumpRoutes({ config, store, taxonomies, directory, iris }), sparqlRoutes(sparql)],
   });
   let server: Server | undefined;
   const log = logger("server");
@@ -89,6 +92,7 @@ export async function compose(config: Config, opts: { store?: Store; runtime?: R
     async close() {
       if (server) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
       await runtime.stop();
+      await sparql.close();
       await store.close();
     },
   };

@@ -1,0 +1,68 @@
+/**
+ * The SPARQL 1.1 result formats the endpoint writes: JSON, XML, CSV and TSV for SELECT and ASK
+ * (W3C Recommendations "SPARQL 1.1 Query Results JSON/XML/CSV and TSV Formats").
+ */
+import type { Term } from "n3";
+
+export type Row = Map<string, Term>;
+
+const xmlEsc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+
+function jsonTerm(t: Term): Record<string, string> {
+  if (t.termType === "NamedNode") return { type: "uri", value: t.value };
+  if (t.termType === "BlankNode") return { type: "bnode", value: t.value };
+  const l = t as Term & { language?: string; datatype?: { value: string } };
+  if (l.language) return { type: "literal", value: t.value, "xml:lang": l.language };
+  if (l.datatype && l.datatype.value !== "http://www.w3.org/2001/XMLSchema#string") return { type: "literal", value: t.value, datatype: l.datatype.value };
+  return { type: "literal", value: t.value };
+}
+
+function xmlTerm(t: Term): string {
+  if (t.termType === "NamedNode") return `<uri>${xmlEsc(t.value)}</uri>`;
+  if (t.termType === "BlankNode") return `<bnode>${xmlEsc(t.value)}</bnode>`;
+  const j = jsonTerm(t);
+  const attr = j["xml:lang"] ? ` xml:lang="${xmlEsc(j["xml:lang"])}"` : j.datatype ? ` datatype="${xmlEsc(j.datatype)}"` : "";
+  return `<literal${attr}>${xmlEsc(t.value)}</literal>`;
+}
+
+function tsvTerm(t: Term): string {
+  if (t.termType === "NamedNode") return `<${t.value}>`;
+  if (t.termType === "BlankNode") return `_:${t.value}`;
+  const j = jsonTerm(t);
+  const lex = `"${t.value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t")}"`;
+  return j["xml:lang"] ? `${lex}@${j["xml:lang"]}` : j.datatype ? `${lex}^^<${j.datatype}>` : lex;
+}
+
+const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+export const SELECT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"] as const;
+export type SelectType = (typeof SELECT_TYPES)[number];
+
+export function writeSelect(type: SelectType, vars: string[], rows: Row[]): string {
+  switch (type) {
+    case "application/sparql-results+json":
+      return JSON.stringify({
+        head: { vars },
+        results: { bindings: rows.map((r) => Object.fromEntries([...r].filter(([k]) => vars.includes(k)).map(([k, t]) => [k, jsonTerm(t)]))) },
+      });
+    case "application/sparql-results+xml":
+      return `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>${vars.map((v) => `<variable name="${xmlEsc(v)}"/>`).join("")}</head>\n<results>\n${
+        rows.map((r) => `<result>${vars.filter((v) => r.has(v)).map((v) => `<binding name="${xmlEsc(v)}">${xmlTerm(r.get(v)!)}</binding>`).join("")}</result>`).join("\n")}\n</results>\n</sparql>\n`;
+    case "text/csv":
+      return [vars.join(","), ...rows.map((r) => vars.map((v) => csvCell(r.get(v)?.value ?? "")).join(","))].join("\r\n") + "\r\n";
+    case "text/tab-separated-values":
+      return [vars.map((v) => `?${v}`).join("\t"), ...rows.map((r) => vars.map((v) => (r.has(v) ? tsvTerm(r.get(v)!) : "")).join("\t"))].join("\n") + "\n";
+  }
+}
+
+export function writeAsk(type: SelectType, value: boolean): string {
+  switch (type) {
+    case "application/sparql-results+xml":
+      return `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/><boolean>${value}</boolean></sparql>\n`;
+    case "text/csv":
+    case "text/tab-separated-values":
+      return `${value}\n`;
+    default:
+      return JSON.stringify({ head: {}, boolean: value });
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The dataset the SPARQL endpoint answers over, as an RDF/JS source for Comunica: every held
+ * initiative (own and mirrored) as `initiativeToQuads` gives it, plus the shipped vocabularies.
+ * Nothing is materialised: a triple pattern is answered from the record it names, from the search
+ * index when it asks for a taxonomy value, a type or a name, and otherwise by streaming through the
+ * store a page at a time — stopping as soon as the query is cancelled or out of time.
+ */
+import { Readable } from "node:stream";
+import { Store as N3Store, type Quad, type Term } from "n3";
+import type { Iris } from "../directory/ids.ts";
+import type { Taxonomies } from "../domain/taxonomy.ts";
+import { initiativeToQuads } from "../linkeddata/initiative-rdf.ts";
+import { AS, ESS, GR, RDF } from "../linkeddata/namespaces.ts";
+import { vocabularyQuads } from "../linkeddata/vocabulary.ts";
+import type { Store, StoredInitiative } from "../store/store.ts";
+import { wordsOf, type FacetName, type SearchFilter } from "./search.ts";
+
+/** Which facet answers "?s <predicate> <concept>". */
+const FACET_OF: Record<string, FacetName> = {
+  [ESS.organisationalStructure]: "structure", [ESS.primarySector]: "activity", [ESS.economicSector]: "activity",
+  [ESS.baseMembershipType]: "membership", [ESS.qualifier]: "qualifier", [ESS.country_id]: "country",
+};
+const PAGE = 500;
+
+export interface SourceLimits {
+  /** The query must be answered by then (epoch ms); streams end early after it. */
+  deadline: number;
+  /** Set when the query is abandoned (client gone, result cap reached). */
+  signal: AbortSignal;
+}
+
+export class InitiativeSource {
+  readonly #store: Store;
+  readonly #taxonomies: Taxonomies;
+  readonly #iris: Iris;
+  readonly #limits: SourceLimits;
+  readonly #vocab: N3Store;
+
+  constructor(store: Store, taxonomies: Taxonomies, iris: Iris, limits: SourceLimits, vocab: N3Store) {
+    this.#store = store;
+    this.#taxonomies = taxonomies;
+    this.#iris = iris;
+    this.#limits = limits;
+    this.#vocab = vocab;
+  }
+
+  /** All vocabulary quads in one store (shared by every query). */
+  static vocabulary(): N3Store {
+    return new N3Store([...vocabularyQuads().values()].flat());
+  }
+
+  #quadsOf(r: StoredInitiative): Quad[] {
+    return initiativeToQuads(r, this.#taxonomies, r.provenance?.origin ?? this.#iris.actor);
+  }
+
+  /** RDF/JS `match`: a stream of the quads that fit the pattern (variables are undefined). */
+  match(s?: Term | null, p?: Term | null, o?: Term | null, g?: Term | null): Readable {
+    const fits = (q: Quad) => (!s || q.subject.equals(s)) && (!p || q.predicate.equals(p)) && (!o || q.object.equals(o));
+    const self = this;
+    // Everything lives in the default graph.
+    if (g && g.termType !== "DefaultGraph" && g.termType !== "Variable") return Readable.from([]);
+    // A cancelled or late query just ends its streams: an error here would reach Comunica's
+    // iterators after the query was abandoned, with nobody listening.
+    async function* generate(): AsyncGenerator<Quad> {
+      let n = 0;
+      for (const q of self.#vocab.match(s ?? null, p ?? null, o ?? null)) {
+        if (++n % 1000 === 0 && self.#stopped()) return;
+        yield q as Quad;
+      }
+      for await (const records of self.#candidates(s, p, o)) {
+        for (const r of records) for (const q of self.#quadsOf(r)) if (fits(q)) yield q;
+      }
+    }
+    return Readable.from(generate(), { objectMode: true });
+  }
+
+  /** A cheap estimate of how many quads fit (Comunica plans joins with it). */
+  async countQuads(s?: Term | null, p?: Term | null, o?: Term | null): Promise<number> {
+    const vocab = this.#vocab.countQuads(s ?? null, p ?? null, o ?? null, null);
+    if (s?.termType === "NamedNode") return vocab + 30;
+    const total = await this.#store.countInitiatives();
+    if (p?.termType === "NamedNode" && o && o.termType !== "Variable") {
+      const facet = FACET_OF[p.value];
+      if (facet && o.termType === "NamedNode") return vocab + (await this.#store.search.count({ facets: { [facet]: [o.value] } }));
+      if (p.value === RDF.type) return vocab + (o.value === ESS.SSEInitiative || o.value === AS.Page ? total : 0);
+      if (o.termType === "Literal") return vocab + 10;
+    }
+    return vocab + total * (p ? 1 : 40);
+  }
+
+  /** The records that can hold quads fitting the pattern, a page at a time. */
+  async *#candidates(s?: Term | null, p?: Term | null, o?: Term | null): AsyncGenerator<StoredInitiative[]> {
+    if (s?.termType === "NamedNode") {
+      // The record itself, or the one whose #Address, #Email… node this is.
+      const r = await this.#store.getInitiative(s.value.split("#")[0]!);
+      if (r) yield [r];
+      return;
+    }
+    if (s && s.termType !== "Variable") return;
+    let filter: SearchFilter | undefined;
+    if (p?.termType === "NamedNode" && o?.termType === "NamedNode" && FACET_OF[p.value]) {
+      filter = { facets: { [FACET_OF[p.value]!]: [o.value] } };
+    } else if (p?.termType === "NamedNode" && o?.termType === "Literal" && (p.value === GR.name || p.value === AS.name)) {
+      const words = wordsOf(o.value);
+      filter = words.length ? { words, facets: {} } : undefined;
+    }
+    if (filter) {
+      let cursor: string | undefined;
+      do {
+        if (this.#stopped()) return;
+        const page = await this.#store.search.search(filter, PAGE, cursor);
+        yield page.items;
+        cursor = page.next;
+      } while (cursor);
+      return;
+    }
+    let cursor: string | undefined;
+    do {
+      if (this.#stopped()) return;
+      const page = await this.#store.listInitiatives({ limit: PAGE, ...(cursor ? { cursor } : {}) });
+      yield page.items;
+      cursor = page.next;
+    } while (cursor);
+  }
+
+  #stopped(): boolean {
+    return this.#limits.signal.aborted || Date.now() > this.#limits.deadline;
+  }
+}

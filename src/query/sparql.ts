@@ -1,0 +1,95 @@
+/**
+ * Runs SPARQL 1.1 queries with Comunica over {@link InitiativeSource}, bounded: a query longer than
+ * 10,000 characters is refused, evaluation stops at a deadline (the source ends its streams and
+ * the result is abandoned), and results stop at a row or triple cap. Errors come back as values
+ * the HTTP layer turns into problem details.
+ */
+import { QueryEngine } from "@comunica/query-sparql-rdfjs";
+import jsonld from "jsonld";
+import type { Quad, Store as N3Store, Term } from "n3";
+import type { Iris } from "../directory/ids.ts";
+import type { Taxonomies } from "../domain/taxonomy.ts";
+import { writeQuads } from "../linkeddata/serialize.ts";
+import type { Store } from "../store/store.ts";
+import { InitiativeSource } from "./sparql-source.ts";
+import { writeAsk, writeSelect, type Row, type SelectType } from "./sparql-results.ts";
+
+export const SPARQL_LIMITS = { queryLength: 10_000, timeoutMs: 10_000, rows: 10_000, triples: 100_000 } as const;
+
+export type GraphType = "text/turtle" | "application/n-triples" | "application/ld+json";
+export type SparqlOutcome =
+  | { ok: true; kind: "select" | "ask" | "graph"; body: string; type: string }
+  | { ok: false; status: 400 | 413 | 503; code: string; message: string };
+
+/** Consumes a Comunica stream up to `cap` items, or fails at the deadline. */
+function collect<T>(stream: { on(e: string, f: (x: unknown) => void): unknown; destroy?(e?: Error): void }, cap: number, deadline: number): Promise<T[] | "cap" | "timeout"> {
+  return new Promise((resolve, reject) => {
+    const out: T[] = [];
+    const timer = setTimeout(() => { stream.destroy?.(); resolve("timeout"); }, Math.max(0, deadline - Date.now()));
+    stream.on("data", (x) => {
+      out.push(x as T);
+      if (out.length > cap) { clearTimeout(timer); stream.destroy?.(); resolve("cap"); }
+    });
+    stream.on("end", () => { clearTimeout(timer); resolve(out); });
+    stream.on("error", (e) => { clearTimeout(timer); Date.now() >= deadline ? resolve("timeout") : reject(e); });
+  });
+}
+
+export class SparqlService {
+  readonly #store: Store;
+  readonly #taxonomies: Taxonomies;
+  readonly #iris: Iris;
+  readonly #engine = new QueryEngine();
+  readonly #limits: { timeoutMs: number; rows: number; triples: number };
+  #vocab: N3Store | undefined;
+
+  constructor(store: Store, taxonomies: Taxonomies, iris: Iris, limits: Partial<{ timeoutMs: number; rows: number; triples: number }> = {}) {
+    this.#store = store;
+    this.#taxonomies = taxonomies;
+    this.#iris = iris;
+    this.#limits = { ...SPARQL_LIMITS, ...limits };
+  }
+
+  async execute(query: string, selectType: SelectType, graphType: GraphType): Promise<SparqlOutcome> {
+    if (query.length > SPARQL_LIMITS.queryLength) return { ok: false, status: 413, code: "query-too-long", message: `the query is longer than ${SPARQL_LIMITS.queryLength} characters` };
+    const deadline = Date.now() + this.#limits.timeoutMs;
+    const controller = new AbortController();
+    this.#vocab ??= InitiativeSource.vocabulary();
+    const source = new InitiativeSource(this.#store, this.#taxonomies, this.#iris, { deadline, signal: controller.signal }, this.#vocab);
+    const timedOut = { ok: false, status: 503, code: "query-timeout", message: `the query did not finish within ${this.#limits.timeoutMs / 1000} s; narrow it (e.g. a LIMIT or more specific patterns)` } as const;
+    try {
+      const result = await this.#engine.query(query, { sources: [source as never] });
+      if (result.resultType === "boolean") {
+        const value = await Promise.race([result.execute(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())).unref())]);
+        if (value === "timeout") return timedOut;
+        return { ok: true, kind: "ask", body: writeAsk(selectType, value), type: selectType };
+      }
+      if (result.resultType === "bindings") {
+        // Comunica's metadata lists variables as terms or as { variable, canBeUndef } by version.
+        const vars = ((await result.metadata()).variables as unknown as ({ value: string } | { variable: { value: string } })[])
+          .map((v) => ("variable" in v ? v.variable.value : v.value));
+        const rows = await collect<{ get(v: string): Term | undefined }>(await result.execute() as never, this.#limits.rows, deadline);
+        if (rows === "timeout") return timedOut;
+        if (rows === "cap") return { ok: false, status: 413, code: "too-many-results", message: `the result has more than ${this.#limits.rows} rows; use LIMIT and OFFSET` };
+        const maps: Row[] = rows.map((b) => new Map(vars.flatMap((v: string) => { const t = b.get(v); return t ? [[v, t] as [string, Term]] : []; })));
+        return { ok: true, kind: "select", body: writeSelect(selectType, vars, maps), type: selectType };
+      }
+      if (result.resultType === "quads") {
+        const quads = await collect<Quad>(await result.execute() as never, this.#limits.triples, deadline);
+        if (quads === "timeout") return timedOut;
+        if (quads === "cap") return { ok: false, status: 413, code: "too-many-results", message: `the graph has more than ${this.#limits.triples} triples; narrow the query` };
+        if (graphType === "application/ld+json") {
+          const doc = await jsonld.fromRDF(writeQuads(quads, "nquads") as never, { format: "application/n-quads" });
+          return { ok: true, kind: "graph", body: JSON.stringify(doc), type: graphType };
+        }
+        return { ok: true, kind: "graph", body: writeQuads(quads, graphType === "text/turtle" ? "turtle" : "ntriples"), type: graphType };
+      }
+      return { ok: false, status: 400, code: "not-a-query", message: "updates are not accepted; this endpoint answers queries" };
+    } catch (e) {
+      if (Date.now() >= deadline) return timedOut;
+      return { ok: false, status: 400, code: "invalid-query", message: `the query is not valid SPARQL 1.1: ${(e as Error).message}` };
+    } finally {
+      controller.abort();
+    }
+  }
+}
