@@ -90,7 +90,11 @@ export class SparqlPool {
     const id = ++this.#nextId;
     const outcome = await new Promise<{ outcome: SparqlOutcome; healthy: boolean }>((resolve) => {
       const timer = setTimeout(() => done({ ok: false, status: 503, code: "query-timeout", message: `the query did not finish within ${this.#o.timeoutMs / 1000} s; narrow it (e.g. a LIMIT or more specific patterns)` }, false), this.#o.timeoutMs + 1000);
-      const onMessage = (m: { id?: number; outcome?: SparqlOutcome }) => { if (m.id === id) done(m.outcome!, true); };
+      // A query cut short (too many results, out of time) may still be computing in its worker:
+      // Comunica does not stop when its result stream is dropped. Such a worker is replaced too.
+      const onMessage = (m: { id?: number; outcome?: SparqlOutcome }) => {
+        if (m.id === id) done(m.outcome!, m.outcome!.ok || (m.outcome!.code !== "too-many-results" && m.outcome!.code !== "query-timeout"));
+      };
       const onError = (e: Error & { code?: string }) => done(e.code === "ERR_WORKER_OUT_OF_MEMORY"
         ? { ok: false, status: 503, code: "query-too-large", message: `the query needed more than ${this.#o.memoryMb} MB; narrow it` }
         : { ok: false, status: 503, code: "sparql-failed", message: "the query engine failed" }, false);
@@ -107,14 +111,14 @@ export class SparqlPool {
       worker.once("exit", onExit);
       worker.postMessage({ id, query: job.query, selectType: job.selectType, graphType: job.graphType });
     });
-    job.resolve(outcome.outcome);
     if (outcome.healthy && !this.#closed) {
       this.#idle.push(worker);
     } else {
-      // A worker stuck in (or killed by) a query is replaced.
+      // A worker stuck in (or killed by) a query is replaced; it is gone before the answer goes out.
       this.#workers--;
       await worker.terminate().catch(() => {});
     }
+    job.resolve(outcome.outcome);
     void this.#pump();
   }
 }

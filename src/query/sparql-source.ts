@@ -56,22 +56,21 @@ export class InitiativeSource {
   /** RDF/JS `match`: a stream of the quads that fit the pattern (variables are undefined). */
   match(s?: Term | null, p?: Term | null, o?: Term | null, g?: Term | null): Readable {
     const fits = (q: Quad) => (!s || q.subject.equals(s)) && (!p || q.predicate.equals(p)) && (!o || q.object.equals(o));
-    const self = this;
     // Everything lives in the default graph.
     if (g && g.termType !== "DefaultGraph" && g.termType !== "Variable") return Readable.from([]);
     // A cancelled or late query just ends its streams: an error here would reach Comunica's
     // iterators after the query was abandoned, with nobody listening.
-    async function* generate(): AsyncGenerator<Quad> {
+    const generate = async function* (this: InitiativeSource): AsyncGenerator<Quad> {
       let n = 0;
-      for (const q of self.#vocab.match(s ?? null, p ?? null, o ?? null)) {
-        if (++n % 1000 === 0 && self.#stopped()) return;
+      for (const q of this.#vocab.match(s ?? null, p ?? null, o ?? null)) {
+        if (++n % 1000 === 0 && this.#stopped()) return;
         yield q as Quad;
       }
-      for await (const records of self.#candidates(s, p, o)) {
-        for (const r of records) for (const q of self.#quadsOf(r)) if (fits(q)) yield q;
+      for await (const records of this.#candidates(s, p, o)) {
+        for (const r of records) for (const q of this.#quadsOf(r)) if (fits(q)) yield q;
       }
-    }
-    return Readable.from(generate(), { objectMode: true });
+    };
+    return Readable.from(generate.call(this), { objectMode: true });
   }
 
   /** A cheap estimate of how many quads fit (Comunica plans joins with it). */

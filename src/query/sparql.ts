@@ -31,7 +31,11 @@ function collect<T>(stream: { on(e: string, f: (x: unknown) => void): unknown; d
       if (out.length > cap) { clearTimeout(timer); stream.destroy?.(); resolve("cap"); }
     });
     stream.on("end", () => { clearTimeout(timer); resolve(out); });
-    stream.on("error", (e) => { clearTimeout(timer); Date.now() >= deadline ? resolve("timeout") : reject(e); });
+    stream.on("error", (e) => {
+      clearTimeout(timer);
+      if (Date.now() >= deadline) resolve("timeout");
+      else reject(e);
+    });
   });
 }
 
