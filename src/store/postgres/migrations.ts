@@ -112,9 +112,17 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     UNION ALL SELECT 'source', coalesce(src, 'local')
   $$;
 
-  CREATE INDEX initiative_text ON initiative USING gin (essfed_text(record));
-  CREATE INDEX initiative_facets ON initiative USING gin ((record->'initiative') jsonb_path_ops);
-  CREATE INDEX initiative_point ON initiative USING gist (essfed_point(record));
+  CREATE FUNCTION essfed_facet_keys(r jsonb, src text) RETURNS text[] IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
+    SELECT coalesce(array_agg(name || ' ' || value), '{}') FROM essfed_facets(r, src)
+  $$;
+  -- Stored, so that index rechecks and facet counts read a few small columns, not the record.
+  ALTER TABLE initiative
+    ADD COLUMN search_text tsvector GENERATED ALWAYS AS (essfed_text(record)) STORED,
+    ADD COLUMN search_point point GENERATED ALWAYS AS (essfed_point(record)) STORED,
+    ADD COLUMN facet_keys text[] GENERATED ALWAYS AS (essfed_facet_keys(record, source)) STORED;
+  CREATE INDEX initiative_text ON initiative USING gin (search_text);
+  CREATE INDEX initiative_facets ON initiative USING gin (facet_keys);
+  CREATE INDEX initiative_point ON initiative USING gist (search_point);
   CREATE INDEX initiative_updated ON initiative (updated);
 
   CREATE TABLE facet_count (name text NOT NULL, value text NOT NULL, n bigint NOT NULL, PRIMARY KEY (name, value));

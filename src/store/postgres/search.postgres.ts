@@ -6,22 +6,10 @@
 import type pg from "pg";
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import {
-  FACET_NAMES, LOCAL_SOURCE, emptyFacetCounts, locationBox,
+  FACET_NAMES, emptyFacetCounts, locationBox,
   type Cluster, type FacetCounts, type FacetName, type SearchFilter, type SearchIndex,
 } from "../../query/search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
-
-/** jsonb containment patterns for a facet value (activity matches the primary activity too). */
-function facetPatterns(facet: FacetName, value: string): string[] {
-  switch (facet) {
-    case "activity": return [JSON.stringify({ primaryActivity: value }), JSON.stringify({ activities: [value] })];
-    case "structure": return [JSON.stringify({ organisationalStructure: [value] })];
-    case "membership": return [JSON.stringify({ baseMembershipType: value })];
-    case "qualifier": return [JSON.stringify({ qualifiers: [value] })];
-    case "country": return [JSON.stringify({ country: value })];
-    case "source": return [];
-  }
-}
 
 /** A tsquery of the words, each as a prefix, all required; words are letters and digits only. */
 function tsQuery(words: string[]): string {
@@ -42,25 +30,18 @@ export class PostgresSearchIndex implements SearchIndex {
   #where(f: SearchFilter, params: unknown[]): string[] {
     const where: string[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
-    if (f.words?.length) where.push(`essfed_text(i.record) @@ to_tsquery('simple', ${p(tsQuery(f.words))})`);
+    if (f.words?.length) where.push(`i.search_text @@ to_tsquery('simple', ${p(tsQuery(f.words))})`);
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
-      if (!values?.length) continue;
-      if (name === "source") {
-        const local = values.includes(LOCAL_SOURCE);
-        const others = values.filter((v) => v !== LOCAL_SOURCE);
-        const parts = [...(local ? ["i.source IS NULL"] : []), ...(others.length ? [`i.source = ANY(${p(others)})`] : [])];
-        where.push(`(${parts.join(" OR ")})`);
-        continue;
-      }
-      where.push(`(${values.flatMap((v) => facetPatterns(name, v)).map((pat) => `i.record->'initiative' @> ${p(pat)}::jsonb`).join(" OR ")})`);
+      // Any of the values: array overlap on "facet value" keys (GIN).
+      if (values?.length) where.push(`i.facet_keys && ${p(values.map((v) => `${name} ${v}`))}::text[]`);
     }
     const box = locationBox(f);
-    if (box) where.push(`essfed_point(i.record) <@ box(point(${p(box.minLon)}, ${p(box.minLat)}), point(${p(box.maxLon)}, ${p(box.maxLat)}))`);
+    if (box) where.push(`i.search_point <@ box(point(${p(box.minLon)}, ${p(box.minLat)}), point(${p(box.maxLon)}, ${p(box.maxLat)}))`);
     if (f.near) {
-      // Haversine, in km, on rows the box above let through.
-      where.push(`2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(essfed_lat(i.record) - ${p(f.near.lat)}) / 2), 2)
-        + cos(radians(essfed_lat(i.record))) * cos(radians(${p(f.near.lat)})) * power(sin(radians(essfed_lon(i.record) - ${p(f.near.lon)}) / 2), 2)))) <= ${p(f.near.radiusKm)}`);
+      // Haversine, in km, on rows the box above let through (search_point is lon, lat).
+      where.push(`2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(i.search_point[1] - ${p(f.near.lat)}) / 2), 2)
+        + cos(radians(i.search_point[1])) * cos(radians(${p(f.near.lat)})) * power(sin(radians(i.search_point[0] - ${p(f.near.lon)}) / 2), 2)))) <= ${p(f.near.radiusKm)}`);
     }
     if (f.updatedSince !== undefined) where.push(`i.updated >= ${p(new Date(f.updatedSince).toISOString())}`);
     return where;
@@ -88,13 +69,18 @@ export class PostgresSearchIndex implements SearchIndex {
   async facets(f: SearchFilter): Promise<FacetCounts> {
     const params: unknown[] = [];
     const where = this.#where(f, params);
-    const { rows } = where.length
-      ? await this.#pool.query(
-        `SELECT x.name, x.value, count(*) AS n FROM initiative i, LATERAL essfed_facets(i.record, i.source) x
-         WHERE ${where.join(" AND ")} GROUP BY x.name, x.value ORDER BY n DESC, x.value`, params)
-      : await this.#pool.query("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value");
     const out = emptyFacetCounts();
-    for (const r of rows) out[r.name as FacetName]?.push({ value: r.value, count: Number(r.n) });
+    if (!where.length) {
+      const { rows } = await this.#pool.query("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value");
+      for (const r of rows) out[r.name as FacetName]?.push({ value: r.value, count: Number(r.n) });
+      return out;
+    }
+    const { rows } = await this.#pool.query(
+      `SELECT k, count(*) AS n FROM initiative i, unnest(i.facet_keys) k WHERE ${where.join(" AND ")} GROUP BY k ORDER BY n DESC, k`, params);
+    for (const r of rows) {
+      const cut = (r.k as string).indexOf(" ");
+      out[(r.k as string).slice(0, cut) as FacetName]?.push({ value: (r.k as string).slice(cut + 1), count: Number(r.n) });
+    }
     return out;
   }
 
@@ -111,8 +97,8 @@ export class PostgresSearchIndex implements SearchIndex {
       return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
     }
     const params: unknown[] = [];
-    const where = ["essfed_point(i.record) IS NOT NULL", ...this.#where(f, params)];
-    const base = `SELECT i.record->'initiative'->>'id' AS id, i.record->'initiative'->>'name' AS name, essfed_lat(i.record) AS lat, essfed_lon(i.record) AS lon
+    const where = ["i.search_point IS NOT NULL", ...this.#where(f, params)];
+    const base = `SELECT i.id, i.record->'initiative'->>'name' AS name, i.search_point[1] AS lat, i.search_point[0] AS lon
       FROM initiative i WHERE ${where.join(" AND ")}`;
     const sql = cell > 0
       ? `SELECT count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(id) AS id, min(name) AS name FROM (${base}) p

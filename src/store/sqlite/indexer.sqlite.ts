@@ -7,6 +7,7 @@
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import { indexFields } from "../../query/search.ts";
 import type { SqliteDatabase } from "./database.ts";
+import type { FacetMemo } from "./facets.sqlite.ts";
 
 const BATCH = 2000;
 
@@ -34,7 +35,7 @@ class Deltas {
 }
 
 /** Removes one record (by IRI) from every index table; returns whether it was indexed. */
-export function unindex(db: SqliteDatabase, id: string, deltas?: Deltas): boolean {
+export function unindex(db: SqliteDatabase, id: string, deltas?: Deltas, memo?: FacetMemo): boolean {
   const own = deltas ?? new Deltas();
   const row = db.prepare("SELECT seq, lat, lon FROM search WHERE id = ?").get(id) as { seq: number; lat: number | null; lon: number | null } | undefined;
   if (!row) return false;
@@ -45,12 +46,14 @@ export function unindex(db: SqliteDatabase, id: string, deltas?: Deltas): boolea
   db.prepare("DELETE FROM facet WHERE seq = ?").run(row.seq);
   if (row.lat !== null && row.lon !== null) own.cell(row.lat, row.lon, -1);
   db.prepare("DELETE FROM search WHERE seq = ?").run(row.seq);
+  memo?.clear(row.seq);
   if (!deltas) own.write(db);
   return true;
 }
 
-function index(db: SqliteDatabase, seq: number, record: InitiativeRecord, deltas: Deltas): void {
+function index(db: SqliteDatabase, seq: number, record: InitiativeRecord, deltas: Deltas, memo?: FacetMemo): void {
   const f = indexFields(record);
+  memo?.set(seq, f.facets);
   const id = record.initiative.id;
   db.prepare("INSERT INTO search (seq, id, name, updated, lat, lon) VALUES (?, ?, ?, ?, ?, ?)").run(seq, id, f.name, f.updated, f.lat ?? null, f.lon ?? null);
   db.prepare("INSERT INTO search_fts (rowid, name, description) VALUES (?, ?, ?)").run(seq, f.name, f.description);
@@ -69,7 +72,7 @@ function index(db: SqliteDatabase, seq: number, record: InitiativeRecord, deltas
  * Indexes what changed since the last run, a batch per transaction, until nothing is left.
  * @returns how many changes were applied
  */
-export function catchUp(db: SqliteDatabase): number {
+export function catchUp(db: SqliteDatabase, memo?: FacetMemo): number {
   let applied = 0;
   for (;;) {
     const n = db.transaction(() => {
@@ -82,12 +85,15 @@ export function catchUp(db: SqliteDatabase): number {
       let last = from;
       const deltas = new Deltas();
       for (const e of events) {
-        unindex(db, e.id, deltas);
-        if (e.kind === "put") index(db, e.seq, JSON.parse(e.record) as InitiativeRecord, deltas);
+        unindex(db, e.id, deltas, memo);
+        if (e.kind === "put") index(db, e.seq, JSON.parse(e.record) as InitiativeRecord, deltas, memo);
         last = e.seq;
       }
       deltas.write(db);
-      if (events.length) db.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(last);
+      if (events.length) {
+        db.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(last);
+        memo?.advanced(last);
+      }
       return events.length;
     });
     applied += n;

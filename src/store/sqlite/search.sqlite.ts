@@ -12,6 +12,7 @@ import {
 import type { Page, StoredInitiative } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 import { catchUp } from "./indexer.sqlite.ts";
+import { FacetMemo } from "./facets.sqlite.ts";
 
 /** Above this many candidates, an unordered (R*Tree) start would mean sorting too much. */
 const GEO_DRIVER_MAX = 20_000;
@@ -26,14 +27,17 @@ export function ftsQuery(words: string[]): string {
 
 export class SqliteSearchIndex implements SearchIndex {
   readonly #db: SqliteDatabase;
+  /** Facet values in memory for fast counts (loaded on the first filtered count). */
+  readonly memo: FacetMemo;
   constructor(db: SqliteDatabase) {
     this.#db = db;
+    this.memo = new FacetMemo(db);
     // Great-circle distance for `near` (km), evaluated only on rows inside the circle's box.
     db.defineFunction("dist_km", (lat1, lon1, lat2, lon2) => distanceKm(lat1, lon1, lat2, lon2));
   }
 
   async catchUp(): Promise<void> {
-    catchUp(this.#db);
+    catchUp(this.#db, this.memo);
   }
 
   /** How many rows each possible starting index would give (upper bounds). */
@@ -146,16 +150,22 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async facets(f: SearchFilter): Promise<FacetCounts> {
     await this.catchUp();
-    const out = emptyFacetCounts();
-    const rows = isEmpty(f)
-      ? this.#db.prepare("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value").all() as { name: FacetName; value: string; n: number }[]
-      : (() => {
-        const plan = this.#plan(f, "s.seq AS seq");
-        return this.#db.prepare(`WITH m AS (${plan.sql}) SELECT x.name AS name, x.value AS value, count(*) AS n FROM m JOIN facet x ON x.seq = m.seq GROUP BY x.name, x.value ORDER BY n DESC, x.value`)
-          .all(...plan.params) as { name: FacetName; value: string; n: number }[];
-      })();
-    for (const r of rows) out[r.name]?.push({ value: r.value, count: r.n });
-    return out;
+    if (isEmpty(f)) {
+      const out = emptyFacetCounts();
+      for (const r of this.#db.prepare("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value").all() as { name: FacetName; value: string; n: number }[]) {
+        out[r.name]?.push({ value: r.value, count: r.n });
+      }
+      return out;
+    }
+    // Words alone: the matching change numbers straight from FTS5; otherwise from the query plan.
+    const onlyWords = f.words?.length && isEmpty({ ...f, words: undefined } as SearchFilter);
+    const plan = onlyWords ? { sql: "SELECT rowid AS seq FROM search_fts WHERE search_fts MATCH ?", params: [ftsQuery(f.words!)] } : this.#plan(f, "s.seq AS seq");
+    const stmt = this.#db.prepare(plan.sql);
+    const params = plan.params;
+    const seqs = (function* () {
+      for (const r of stmt.iterate(...params) as Iterable<{ seq: number }>) yield r.seq;
+    })();
+    return this.memo.count(seqs);
   }
 
   async clusters(f: SearchFilter, cell: number, limit: number): Promise<Cluster[]> {

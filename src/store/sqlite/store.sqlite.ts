@@ -203,9 +203,11 @@ export class SqliteStore implements Store {
       let n = 0;
       const del = this.db.prepare("DELETE FROM initiative WHERE id = ?");
       for (const id of ids) {
-        unindex(this.db, id);
+        unindex(this.db, id, undefined, this.search.memo);
         n += Number(del.run(id).changes);
       }
+      // Other processes' in-memory facet values cannot see this: tell them to reload.
+      if (n) this.db.prepare("INSERT INTO meta (key, value) VALUES ('index_epoch', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1").run();
       return n;
     });
   }

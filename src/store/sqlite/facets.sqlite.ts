@@ -1,0 +1,126 @@
+/**
+ * Facet values of every indexed record, in memory, by change number: counting the facets of
+ * 80,000 matching records is then a loop over small typed arrays (milliseconds) instead of 560,000
+ * index lookups. Loaded from the facet table on first use and kept in step by the indexer of this
+ * process; when another process indexed meanwhile, it is loaded again.
+ */
+import { FACET_NAMES, emptyFacetCounts, type FacetCounts, type FacetName } from "../../query/search.ts";
+import type { SqliteDatabase } from "./database.ts";
+
+const SLOTS = 8;
+
+export class FacetMemo {
+  readonly #db: SqliteDatabase;
+  #keys: string[] = [];
+  readonly #ids = new Map<string, number>();
+  #vals = new Uint16Array(0);
+  #lens = new Uint8Array(0);
+  readonly #overflow = new Map<number, number[]>();
+  /** The indexed change number this memo reflects; -1 = not loaded. */
+  #at = -1;
+  /** Bumped by purges, which change the index without a change number. */
+  #epoch = 0;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+  }
+
+  #id(name: string, value: string): number {
+    const key = `${name} ${value}`;
+    let id = this.#ids.get(key);
+    if (id === undefined) {
+      id = this.#keys.length;
+      this.#keys.push(key);
+      this.#ids.set(key, id);
+    }
+    return id;
+  }
+
+  #ensure(seq: number): void {
+    if (seq < this.#lens.length) return;
+    const size = Math.max(1024, seq + 1, this.#lens.length * 2);
+    const vals = new Uint16Array(size * SLOTS);
+    vals.set(this.#vals);
+    const lens = new Uint8Array(size);
+    lens.set(this.#lens);
+    this.#vals = vals;
+    this.#lens = lens;
+  }
+
+  /** Records a record's facets under its change number (the indexer calls this). */
+  set(seq: number, facets: { name: string; value: string }[]): void {
+    if (this.#at < 0) return;
+    this.#ensure(seq);
+    const ids = facets.map((f) => this.#id(f.name, f.value));
+    this.#vals.set(ids.slice(0, SLOTS), seq * SLOTS);
+    this.#lens[seq] = Math.min(SLOTS, ids.length);
+    if (ids.length > SLOTS) this.#overflow.set(seq, ids.slice(SLOTS));
+    else this.#overflow.delete(seq);
+  }
+
+  /** Forgets a change number (the record changed again or was deleted). */
+  clear(seq: number): void {
+    if (this.#at < 0 || seq >= this.#lens.length) return;
+    this.#lens[seq] = 0;
+    this.#overflow.delete(seq);
+  }
+
+  /** The indexer of this process finished a batch up to `indexed`. */
+  advanced(indexed: number): void {
+    if (this.#at >= 0) this.#at = indexed;
+  }
+
+  /** Loads (or reloads) everything when this memo is behind what the database has indexed. */
+  sync(): void {
+    const indexed = (this.#db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number }).value;
+    const epoch = (this.#db.prepare("SELECT value FROM meta WHERE key = 'index_epoch'").get() as { value: number } | undefined)?.value ?? 0;
+    if (this.#at === indexed && this.#epoch === epoch) return;
+    this.#epoch = epoch;
+    this.#keys = [];
+    this.#ids.clear();
+    this.#overflow.clear();
+    this.#vals = new Uint16Array(0);
+    this.#lens = new Uint8Array(0);
+    this.#at = 0;
+    const max = (this.#db.prepare("SELECT coalesce(max(seq), 0) AS m FROM search").get() as { m: number }).m;
+    this.#ensure(max);
+    let seq = -1;
+    let batch: { name: string; value: string }[] = [];
+    for (const row of this.#db.prepare("SELECT seq, name, value FROM facet INDEXED BY facet_seq ORDER BY seq").iterate() as Iterable<{ seq: number; name: string; value: string }>) {
+      if (row.seq !== seq) {
+        if (seq >= 0) this.set(seq, batch);
+        seq = row.seq;
+        batch = [];
+      }
+      batch.push({ name: row.name, value: row.value });
+    }
+    if (seq >= 0) this.set(seq, batch);
+    this.#at = indexed;
+  }
+
+  /** Facet counts over the records with these change numbers. */
+  count(seqs: Iterable<number>): FacetCounts {
+    this.sync();
+    const counts = new Uint32Array(this.#keys.length);
+    const vals = this.#vals;
+    const lens = this.#lens;
+    for (const seq of seqs) {
+      if (seq >= lens.length) continue;
+      const n = lens[seq]!;
+      const base = seq * SLOTS;
+      for (let k = 0; k < n; k++) counts[vals[base + k]!]!++;
+      const more = n === SLOTS ? this.#overflow.get(seq) : undefined;
+      if (more) for (const id of more) counts[id]!++;
+    }
+    const out = emptyFacetCounts();
+    counts.forEach((n, id) => {
+      if (!n) return;
+      const key = this.#keys[id]!;
+      const cut = key.indexOf(" ");
+      const name = key.slice(0, cut) as FacetName;
+      if (FACET_NAMES.includes(name)) out[name].push({ value: key.slice(cut + 1), count: n });
+    });
+    for (const name of FACET_NAMES) out[name].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+    return out;
+  }
+}
