@@ -6,24 +6,19 @@ import { describeStoreContract } from "./store.contract.ts";
 import { describeSearchContract } from "./search.contract.ts";
 
 const dirs = new Map<SqliteStore, string>();
-describeStoreContract("SqliteStore", async () => {
+/** A fresh store in a temporary directory, and its removal. */
+const make = async () => {
   const dir = mkdtempSync(join(tmpdir(), "essfed-contract-"));
   const s = new SqliteStore(join(dir, "essfed.sqlite"));
   await s.initialize();
   dirs.set(s, dir);
   return s;
-}, async (s) => {
-  await s.close();
+};
+const cleanup = async (s: unknown) => {
+  await (s as SqliteStore).close();
   rmSync(dirs.get(s as SqliteStore)!, { recursive: true, force: true });
-});
+};
 
-describeSearchContract("SqliteStore", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "essfed-search-"));
-  const s = new SqliteStore(join(dir, "essfed.sqlite"));
-  await s.initialize();
-  dirs.set(s, dir);
-  return s;
-}, async (s) => {
-  await s.close();
-  rmSync(dirs.get(s as SqliteStore)!, { recursive: true, force: true });
-});
+describeStoreContract("SqliteStore", make, cleanup);
+
+describeSearchContract("SqliteStore", make, cleanup);

@@ -40,9 +40,7 @@ export async function migrateStoreCommand(args: string[], io: Io): Promise<numbe
     if (counts.some((n) => n > 0) && !values.force) {
       throw new CommandError("the PostgreSQL database is not empty; add --force to replace what it holds", 1);
     }
-    const client = await target.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await target.transaction(async (client) => {
       for (const t of TABLES) await client.query(`DELETE FROM ${t.name}`);
       for (const t of TABLES) {
         let copied = 0;
@@ -61,13 +59,7 @@ export async function migrateStoreCommand(args: string[], io: Io): Promise<numbe
       }
       // New change numbers continue after the copied ones, so the change order carries on.
       await client.query("SELECT setval('initiative_seq', greatest((SELECT coalesce(max(seq), 0) FROM initiative), (SELECT coalesce(max(seq), 0) FROM tombstone), 1))");
-      await client.query("COMMIT");
-    } catch (e) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
     for (const t of TABLES) {
       const a = (source.db.prepare(`SELECT count(*) AS n FROM ${t.name}`).get() as { n: number }).n;
       const b = Number((await target.pool.query(`SELECT count(*) AS n FROM ${t.name}`)).rows[0].n);

@@ -4,6 +4,7 @@
  */
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
 import type { Pool } from "pg";
+import { withTransaction } from "./tx.ts";
 
 const k = (key: KvKey) => JSON.stringify(key);
 const expiry = (o?: KvStoreSetOptions) => (o?.ttl ? Date.now() + o.ttl.total("millisecond") : null);
@@ -31,30 +32,19 @@ export class PostgresKvStore implements KvStore {
   }
 
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query("BEGIN");
+    return withTransaction(this.#pool, async (client) => {
       // Serialise writers of this key, whether or not a row exists yet.
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [k(key)]);
       const { rows } = await client.query("SELECT value FROM kv WHERE key = $1 AND (expires IS NULL OR expires > $2)", [k(key), Date.now()]);
       const current = rows.length ? JSON.stringify(rows[0].value) : undefined;
       const expected = expectedValue === undefined ? undefined : JSON.stringify(JSON.parse(JSON.stringify(expectedValue)));
-      if (!sameJson(current, expected)) {
-        await client.query("ROLLBACK");
-        return false;
-      }
+      if (!sameJson(current, expected)) return false;
       await client.query(
         "INSERT INTO kv (key, value, expires) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
         [k(key), JSON.stringify(newValue ?? null), expiry(options)],
       );
-      await client.query("COMMIT");
       return true;
-    } catch (e) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {

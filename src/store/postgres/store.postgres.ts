@@ -12,6 +12,7 @@ import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { planPuts, type ExistingRow } from "./puts.ts";
 import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
 import { PostgresSearchIndex } from "./search.postgres.ts";
+import { withTransaction } from "./tx.ts";
 
 const CHANGE_CHANNEL = "essfed_change";
 
@@ -54,9 +55,7 @@ export class PostgresStore implements Store {
 
   async initialize(): Promise<void> {
     if (this.schema) await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await this.transaction(async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('essfed_migrations:' || current_schema()))");
       await client.query("CREATE TABLE IF NOT EXISTS essfed_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
       const { rows } = await client.query("SELECT coalesce(max(version), 0) AS v FROM essfed_schema");
@@ -66,13 +65,7 @@ export class PostgresStore implements Store {
         await client.query(POSTGRES_MIGRATIONS[v]!);
         await client.query("INSERT INTO essfed_schema (version) VALUES ($1)", [v + 1]);
       }
-      await client.query("COMMIT");
-    } catch (e) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
     await this.#listen();
   }
 
@@ -138,7 +131,7 @@ export class PostgresStore implements Store {
 
   async putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]> {
     if (!records.length) return [];
-    return this.#tx(async (c) => {
+    return this.transaction(async (c) => {
       const ids = [...new Set(records.map((r) => r.initiative.id))];
       const existing = await c.query("SELECT id, version, updated FROM initiative WHERE id = ANY($1) FOR UPDATE", [ids]);
       const tombs = await c.query("SELECT id, deleted FROM tombstone WHERE id = ANY($1)", [ids]);
@@ -164,7 +157,7 @@ export class PostgresStore implements Store {
   }
 
   async deleteInitiative(t: Tombstone): Promise<boolean> {
-    return this.#tx(async (c) => {
+    return this.transaction(async (c) => {
       const { rows } = await c.query("SELECT updated FROM initiative WHERE id = $1 FOR UPDATE", [t.id]);
       if (rows.length && Date.parse(rows[0].updated) > Date.parse(t.deleted)) return false;
       await c.query(
@@ -288,20 +281,11 @@ export class PostgresStore implements Store {
     return (await this.pool.query("DELETE FROM seen WHERE at < $1", [before])).rowCount ?? 0;
   }
 
-  async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const out = await fn(client);
-      await client.query("COMMIT");
-      return out;
-    } catch (e) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+  /** Runs `fn` in one transaction (used by the adapter and by `essfed migrate-store`). */
+  transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, fn);
   }
+
 }
 
 /** The schema a connection string selects with `options=-c search_path=…`, if any. */
