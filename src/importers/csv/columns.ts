@@ -28,6 +28,11 @@ export const VERSION_COLUMNS: Record<1 | 2 | 3 | 4, readonly string[]> = {
 
 export type CsvVersion = 1 | 2 | 3 | 4;
 
+/** Every standard column name by its lower-case, single-spaced form ("country  id" → "Country ID"). */
+export const CANONICAL_COLUMN: ReadonlyMap<string, string> = new Map(
+  [...new Set([...V4_COLUMNS, ...VERSION_COLUMNS[3]])].map((c) => [c.toLowerCase(), c]),
+);
+
 /** Recognises the version from a header row, or says which columns are missing. */
 export function detectVersion(header: string[]): { version: CsvVersion } | { missing: string[] } {
   const have = new Set(header.map((h) => h.trim()));

@@ -3,9 +3,9 @@
  * with the spreadsheet row and file line of every record, so that errors can say exactly where.
  */
 import type { Readable } from "node:stream";
-import { parse, CsvError } from "csv-parse";
 import type { InitiativeDraft } from "../../domain/validate.ts";
-import { detectVersion, type CsvVersion } from "./columns.ts";
+import { CANONICAL_COLUMN, detectVersion, type CsvVersion } from "./columns.ts";
+import { CsvSyntaxError, CsvTokenizer, type CsvRecord, type TokenizerLimits } from "./tokenizer.ts";
 
 /** One problem in the file: where (spreadsheet row, file line, column) and why. */
 export interface RowIssue {
@@ -36,62 +36,88 @@ export class CsvFormatError extends Error {
   }
 }
 
-const linesOf = (e: CsvError) => (e as unknown as { lines?: number }).lines ?? 0;
 const multi = (v: string | undefined) => (v ? v.split(";").map((x) => x.trim()).filter(Boolean) : []);
 const cell = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
+/** Header names as people type them: any case, any spacing. */
+const headerKey = (h: string) => h.trim().replace(/\s+/g, " ").toLowerCase();
+
+/**
+ * Decodes UTF-8 (refusing anything else, with the line it broke on), drops a byte-order mark and
+ * yields the tokenizer's records; a fatal syntax error ends the stream with a {@link CsvFormatError}.
+ */
+async function* records(input: Readable, limits?: TokenizerLimits): AsyncGenerator<CsvRecord> {
+  const tokenizer = new CsvTokenizer(limits);
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+  const out: CsvRecord[] = [];
+  const fatal = (e: unknown, chunk?: Buffer): never => {
+    if (e instanceof CsvSyntaxError) throw new CsvFormatError({ row: e.row, line: e.line, message: `CSV syntax error: ${e.message}` });
+    if ((e as { code?: string }).code === "ERR_ENCODING_INVALID_ENCODED_DATA") {
+      // The line of the first byte that is not UTF-8: lines already read plus line breaks before it.
+      const lenient = chunk ? new TextDecoder("utf-8").decode(chunk) : "";
+      const bad = lenient.indexOf("\uFFFD");
+      const line = tokenizer.line + (lenient.slice(0, Math.max(bad, 0)).match(/\r\n|\r|\n/g)?.length ?? 0);
+      throw new CsvFormatError({ row: 0, line, message: `the file is not UTF-8 text (line ${line}); save it as "CSV UTF-8"` });
+    }
+    throw e;
+  };
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    try {
+      tokenizer.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }), out);
+    } catch (e) {
+      fatal(e, typeof chunk === "string" ? undefined : chunk);
+    }
+    yield* out;
+    out.length = 0;
+  }
+  try {
+    tokenizer.push(decoder.decode(), out);
+    tokenizer.end(out);
+  } catch (e) {
+    fatal(e);
+  }
+  yield* out;
+}
 
 /**
  * Yields the detected version first, then one {@link CsvRow} per data row, and `{ issue }` for a
- * record that is not valid CSV (the reader skips it and goes on). A quote left open at the end of
- * the file ends the stream with a {@link CsvFormatError} naming its line, after every row before it.
+ * record that is not valid CSV (the reader skips it and goes on). Rows whose cells are all empty
+ * are skipped but still counted, so row numbers are the spreadsheet's. A quote left open ends the
+ * stream with a {@link CsvFormatError} naming its line, after every row before it.
  */
-export async function* readStandardCsv(input: Readable): AsyncGenerator<{ version: CsvVersion } | CsvRow | { issue: RowIssue }> {
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, skip_records_with_error: true }));
-  const skipped: CsvError[] = [];
-  parser.on("skip", (e: CsvError) => skipped.push(e));
+export async function* readStandardCsv(input: Readable, limits?: TokenizerLimits): AsyncGenerator<{ version: CsvVersion } | CsvRow | { issue: RowIssue }> {
   let index: Map<string, number> | undefined;
-  let row = 0;
-  let previousEnd = 0;
-  const syntax = (e: CsvError): RowIssue => {
-    row++;
-    const line = previousEnd + 1;
-    previousEnd = linesOf(e) || previousEnd + 1;
-    return { row, line, message: `CSV syntax error: ${e.message.replace(/^Invalid \w+: /, "")}` };
-  };
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      // Skipped records are reported in file order: before the first record that ends after them.
-      while (skipped.length && linesOf(skipped[0]!) < info.lines) yield { issue: syntax(skipped.shift()!) };
-      row++;
-      const line = previousEnd + 1;
-      previousEnd = info.lines;
-      if (!index) {
-        const header = record.map((h) => h.trim());
-        const detected = detectVersion(header);
-        if ("missing" in detected) {
-          throw new CsvFormatError({ row: 1, line: 1, message: `not a SEA standard CSV (v1–v4): missing column${detected.missing.length > 1 ? "s" : ""} ${detected.missing.join(", ")}` });
-        }
-        index = new Map();
-        // Files in the wild repeat extra columns; the first occurrence of a name wins.
-        header.forEach((h, n) => { if (!index!.has(h)) index!.set(h, n); });
-        yield { version: detected.version };
-        continue;
-      }
-      const get = (name: string) => {
-        const n = index!.get(name);
-        return n === undefined ? undefined : record[n];
-      };
-      yield { row, line, identifier: (get("Identifier") ?? "").trim(), draft: toDraft(get) };
+  let header: string[] = [];
+  let first = true;
+  for await (const r of records(input, limits)) {
+    if (first && r.cells[0]?.charCodeAt(0) === 0xfeff) r.cells[0] = r.cells[0].slice(1);
+    first = false;
+    if (r.error) {
+      const column = header[r.error.cell];
+      yield { issue: { row: r.row, line: r.line, ...(column ? { column } : {}), message: `CSV syntax error: ${r.error.message}` } };
+      continue;
     }
-  } catch (e) {
-    if (e instanceof CsvFormatError) throw e;
-    if (e instanceof CsvError) throw new CsvFormatError(syntax(e));
-    throw e;
+    if (r.cells.every((c) => c.trim() === "")) continue;
+    if (!index) {
+      header = r.cells.map((h) => h.trim());
+      // Match the standard's column names whatever their case and spacing in this file.
+      const canonical = header.map((h) => CANONICAL_COLUMN.get(headerKey(h)) ?? h);
+      const detected = detectVersion(canonical);
+      if ("missing" in detected) {
+        throw new CsvFormatError({ row: r.row, line: r.line, message: `not a SEA standard CSV (v1–v4): missing column${detected.missing.length > 1 ? "s" : ""} ${detected.missing.join(", ")}` });
+      }
+      index = new Map();
+      // Files in the wild repeat extra columns; the first occurrence of a name wins.
+      canonical.forEach((h, n) => { if (!index!.has(h)) index!.set(h, n); });
+      yield { version: detected.version };
+      continue;
+    }
+    const cells = r.cells;
+    const get = (name: string) => {
+      const n = index!.get(name);
+      return n === undefined ? undefined : cells[n];
+    };
+    yield { row: r.row, line: r.line, identifier: (get("Identifier") ?? "").trim(), draft: toDraft(get) };
   }
-  const last = skipped.pop();
-  while (skipped.length) yield { issue: syntax(skipped.shift()!) };
-  // A quote still open at the end swallowed the rest of the file: that is not one bad row.
-  if (last) throw new CsvFormatError({ ...syntax(last), message: `CSV syntax error: ${last.message.replace(/^Invalid \w+: /, "")}; the rest of the file after this line was not read` });
   if (!index) throw new CsvFormatError({ row: 1, line: 1, message: "the file is empty" });
 }
 
