@@ -32,6 +32,13 @@ export class Directory {
     this.#iris = iris;
   }
 
+  /** One of this instance's own initiatives (not a mirrored one), or undefined. */
+  async get(id: string): Promise<StoredInitiative | undefined> {
+    if (!this.#iris.localId(id)) return undefined;
+    const found = await this.#store.getInitiative(id);
+    return found && !found.provenance ? found : undefined;
+  }
+
   /** Registers a listener (the federation publisher). */
   onChange(listener: ChangeListener): void {
     this.#listeners.push(listener);

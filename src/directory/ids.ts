@@ -33,10 +33,15 @@ export function makeIris(base: string, handle: string): Iris {
   };
 }
 
+/** "Brixton Energy Co-op!" → "brixton-energy-co-op" (may be empty). */
+export function slugOf(name: string): string {
+  return name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
+}
+
 /** "Brixton Energy Co-op!" → "brixton-energy-co-op-x3k9" (readable and unique enough to retry once). */
 export function mintLocalId(name: string): string {
-  const slug = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
+  const slug = slugOf(name);
   const suffix = randomBytes(4).toString("hex").slice(0, 6);
   return slug ? `${slug}-${suffix}` : `initiative-${suffix}`;
 }

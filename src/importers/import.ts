@@ -4,13 +4,15 @@
  * (through the Directory, so validation and federation are the same as for the admin API); a second
  * import of the same data changes nothing.
  */
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import type { Readable } from "node:stream";
 import { Parser } from "n3";
 import type { Directory } from "../directory/directory.ts";
-import { LOCAL_ID, mintLocalId, type Iris } from "../directory/ids.ts";
+import { LOCAL_ID, mintLocalId, slugOf, type Iris } from "../directory/ids.ts";
+import { stableJson } from "../domain/version.ts";
 import type { InitiativeDraft, Issue } from "../domain/validate.ts";
 import { draftsFromQuads } from "../linkeddata/initiative-rdf.ts";
 import { FIELD_PROPERTY } from "../linkeddata/fields.ts";
@@ -145,16 +147,35 @@ export async function importCsv(input: Readable, directory: Directory, iris: Iri
 }
 
 /**
- * The IRI an imported record gets here: its own when it is already one of ours, else a local id
- * from its IRI's last segment (or minted from its name), with the original kept as owl:sameAs.
+ * The IRI an imported record gets here, chosen so that importing the same file again lands on the
+ * same records and never on an unrelated one: its own when it is already one of ours; else its
+ * IRI's last segment (or, for a blank node, its name's slug) when that local id is free or already
+ * holds this record (same owl:sameAs, or for a blank node the same name); else that id suffixed
+ * with a hash of its IRI (or, for a blank node, of its content). A foreign IRI is kept as owl:sameAs.
  */
-function localise(draft: InitiativeDraft, iris: Iris, taken: Set<string>): InitiativeDraft {
+async function localise(draft: InitiativeDraft, iris: Iris, directory: Directory, taken: Set<string>): Promise<InitiativeDraft> {
   if (iris.localId(draft.id)) return draft;
-  const segment = draft.id ? decodeURIComponent(draft.id.replace(/[#?].*$/, "").replace(/\/+$/, "").split("/").pop() ?? "") : "";
-  let id = LOCAL_ID.test(segment) ? segment : mintLocalId(draft.name ?? "");
-  while (taken.has(id)) id = mintLocalId(draft.name ?? id);
+  const foreign = /^https?:\/\//.test(draft.id) ? draft.id : undefined;
+  let segment = "";
+  try {
+    segment = foreign ? decodeURIComponent(foreign.replace(/[#?].*$/, "").replace(/\/+$/, "").split("/").pop() ?? "") : "";
+  } catch { /* a malformed %-escape: use the name instead */ }
+  const base = LOCAL_ID.test(segment) ? segment : slugOf(draft.name ?? "") || "initiative";
+  const hash = createHash("sha256").update(foreign ?? stableJson(draft)).digest("hex").slice(0, 10);
+  const sameAs = foreign ? [...(draft.sameAs ?? []), foreign] : draft.sameAs ?? [];
+  const candidates = [base, `${base.slice(0, 89)}-${hash}`];
+  for (const [k, id] of candidates.entries()) {
+    if (taken.has(id)) continue;
+    const prev = await directory.get(iris.initiative(id));
+    const ours = !prev || k === candidates.length - 1
+      || (foreign ? prev.initiative.sameAs.includes(foreign) : prev.initiative.name === draft.name && !prev.initiative.sameAs.length);
+    if (!ours) continue;
+    taken.add(id);
+    return { ...draft, id: iris.initiative(id), sameAs };
+  }
+  // The same record twice in one file: the later one gets a fresh id, as two records would.
+  const id = mintLocalId(draft.name ?? "");
   taken.add(id);
-  const sameAs = /^https?:\/\//.test(draft.id) ? [...(draft.sameAs ?? []), draft.id] : draft.sameAs ?? [];
   return { ...draft, id: iris.initiative(id), sameAs };
 }
 
@@ -163,7 +184,7 @@ async function importDrafts(format: ImportFormat, drafts: InitiativeDraft[], dir
   const taken = new Set<string>();
   for (const [n, d] of drafts.entries()) {
     b.report.read++;
-    await b.add({ where: { row: n + 1, line: 0, ...(d.id ? { value: d.id } : {}) }, draft: localise(d, iris, taken) });
+    await b.add({ where: { row: n + 1, line: 0, ...(d.id ? { value: d.id } : {}) }, draft: await localise(d, iris, directory, taken) });
   }
   await b.flush();
   return b.finish();
@@ -189,7 +210,8 @@ export async function importJsonLd(text: string, directory: Directory, iris: Iri
 export async function importTurtle(text: string, directory: Directory, iris: Iris, o: ImportOptions = {}): Promise<ImportReport> {
   let quads;
   try {
-    quads = new Parser({ format: "text/turtle" }).parse(text);
+    // Relative IRIs name this instance's own initiatives.
+    quads = new Parser({ format: "text/turtle", baseIRI: `${iris.directory}/` }).parse(text);
   } catch (e) {
     const line = Number(/line (\d+)/.exec((e as Error).message)?.[1] ?? 0);
     return { format: "turtle", read: 0, created: 0, updated: 0, unchanged: 0, refused: [], warnings: [], fatal: { row: 0, line, message: `Turtle syntax error: ${(e as Error).message}` } };
