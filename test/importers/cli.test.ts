@@ -2,7 +2,8 @@
  * `essfed import` and `essfed export` as a user runs them: the real bin/essfed.js in a child
  * process, a temporary data directory, exit codes, the report and progress on stderr.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,6 +59,20 @@ describe("essfed import and export", () => {
     await essfed("export", "--format", "turtle", "--output", out);
     const quads = new Parser({ format: "text/turtle" }).parse(readFileSync(out, "utf8"));
     expect(quads.some((q) => q.object.value === "Metro-Boulot-Dodo")).toBe(true);
+  });
+
+  it("stops quietly with exit 0 when the reader of its output goes away (essfed export | head).", async () => {
+    // The store holds the 60,000 rows imported above: far more than a pipe buffers.
+    const child = spawn(process.execPath, [BIN, "export"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+    const [code] = await once(child, "exit") as [number];
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+  });
+
+  it("exits 1 naming the file when the output cannot be written.", async () => {
+    await expect(essfed("export", "--output", join(dir, "no-such-dir", "out.nq"))).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot write .*no-such-dir.*ENOENT/) });
   });
 
   it("refuses an unknown export format with exit code 2.", async () => {

@@ -17,14 +17,21 @@ export async function exportCommand(args: string[], io: Io, stdout: Writable = p
   if (!EXPORT_FORMATS.includes(format)) throw new CommandError(`--format must be one of ${EXPORT_FORMATS.join(", ")}`, 2);
   const instance = await compose(loadConfig(io.env));
   const out = values.output ? createWriteStream(values.output) : stdout;
+  // A reader that stops early (`essfed export | head`) or an output that cannot be written ends
+  // the export; the first error says which.
+  let failed: NodeJS.ErrnoException | undefined;
+  out.on("error", (e: NodeJS.ErrnoException) => { failed ??= e; });
   try {
     for await (const chunk of exportAll(instance, format)) {
-      if (!out.write(chunk)) await once(out, "drain");
+      if (failed) break;
+      if (!out.write(chunk)) await once(out, "drain").catch(() => undefined);
     }
+    if (values.output && !failed) await new Promise<void>((r) => out.end(() => r()));
   } finally {
     await instance.close();
-    if (values.output) await new Promise<void>((r) => out.end(() => r()));
   }
+  if (failed && !values.output && failed.code === "EPIPE") return 0;
+  if (failed) throw new CommandError(`cannot write ${values.output ?? "the output"}: ${failed.message}`, 1);
   if (values.output) io.err(`essfed: wrote ${format} to ${values.output}`);
   return 0;
 }
