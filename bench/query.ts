@@ -3,12 +3,15 @@
  * and PostgreSQL stores, then, in a separate process that only opens the store (as a server
  * would), runs each kind of query many times with varied parameters and prints p50/p95 and RSS.
  *
- *   node bench/query.ts [--sizes 100000,1000000] [--stores sqlite,postgres] [--runs 60]
+ *   node bench/query.ts [--sizes 100000,1000000] [--stores sqlite,postgres] [--runs 60] [--keep] [--only text,bbox+facet]
+ *
+ * --keep generates each data set once into bench/out/ (SQLite) or schema essfed_bq_<size>
+ * (PostgreSQL) and keeps it for the next run, which then only queries.
  *
  * PostgreSQL needs POSTGRES_URL. Prints figures; asserts nothing.
  */
 import { fork } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,7 +27,7 @@ import { generateRow, rng } from "./generate.ts";
 const { values } = parseArgs({ options: {
   sizes: { type: "string", default: "100000,1000000" },
   stores: { type: "string", default: process.env.POSTGRES_URL ? "sqlite,postgres" : "sqlite" },
-  runs: { type: "string", default: "60" },
+  runs: { type: "string", default: "60" }, keep: { type: "boolean", default: false }, only: { type: "string" },
   child: { type: "string" }, target: { type: "string" },
 } });
 
@@ -56,6 +59,10 @@ async function open(target: string): Promise<Store> {
 
 async function fill(target: string, n: number): Promise<void> {
   const s = await open(target);
+  if (values.keep && (await s.countInitiatives()) === n) {
+    console.log(`  kept from an earlier run`);
+    return void (await s.close());
+  }
   const r = rng(1);
   const t0 = performance.now();
   for (let k = 0; k < n; k += 5000) await s.putInitiatives(Array.from({ length: Math.min(5000, n - k) }, (_, j) => record(k + j, r)));
@@ -91,7 +98,7 @@ async function run(target: string, runs: number) {
     ["clusters (text, country)", () => s.search.clusters({ words: [pick(WORDS)], bbox: countryBox(), facets: {} }, 360 / 2 ** 9, 5000)],
   ];
   const out: Record<string, { p50: number; p95: number }> = {};
-  for (const [name, q] of kinds) {
+  for (const [name, q] of kinds.filter(([n]) => !values.only || values.only.split(",").some((o) => n.startsWith(o)))) {
     await q();
     const times: number[] = [];
     for (let k = 0; k < runs; k++) {
@@ -111,22 +118,25 @@ if (values.child) {
 } else {
   for (const store of values.stores!.split(",")) {
     for (const size of values.sizes!.split(",").map(Number)) {
-      const dir = mkdtempSync(join(tmpdir(), "essfed-bench-query-"));
-      const schema = `essfed_bq_${Math.random().toString(36).slice(2, 8)}`;
+      const dir = values.keep ? fileURLToPath(new URL("out/", import.meta.url)) : mkdtempSync(join(tmpdir(), "essfed-bench-query-"));
+      if (values.keep) mkdirSync(dir, { recursive: true });
+      const schema = values.keep ? `essfed_bq_${size}` : `essfed_bq_${Math.random().toString(36).slice(2, 8)}`;
       const target = store === "postgres"
         ? (() => { const u = new URL(process.env.POSTGRES_URL!); u.searchParams.set("options", `-c search_path=${schema}`); return u.href; })()
-        : join(dir, "essfed.sqlite");
+        : join(dir, values.keep ? `query-${size}.sqlite` : "essfed.sqlite");
       console.log(`\n== ${store}, ${size.toLocaleString("en")} initiatives`);
       try {
         await fill(target, size);
-        const child = fork(fileURLToPath(import.meta.url), ["--child", "1", "--target", target, "--runs", values.runs!]);
+        const child = fork(fileURLToPath(import.meta.url), ["--child", "1", "--target", target, "--runs", values.runs!, ...(values.only ? ["--only", values.only] : [])]);
         const { out, rss } = await new Promise<{ out: Record<string, { p50: number; p95: number }>; rss: number }>((res) => child.once("message", (m) => res(m as never)));
         for (const [name, t] of Object.entries(out)) console.log(`  ${name.padEnd(26)} p50 ${t.p50.toFixed(1).padStart(7)} ms   p95 ${t.p95.toFixed(1).padStart(7)} ms`);
         console.log(`  query process RSS ${Math.round(rss / 1048576)} MB`);
         await new Promise((res) => child.once("exit", res));
       } finally {
-        if (store === "postgres") { const s = new PostgresStore(process.env.POSTGRES_URL!, { schema, max: 1 }); await s.drop().catch(() => {}); await s.pool.end(); }
-        rmSync(dir, { recursive: true, force: true });
+        if (!values.keep) {
+          if (store === "postgres") { const s = new PostgresStore(process.env.POSTGRES_URL!, { schema, max: 1 }); await s.drop().catch(() => {}); await s.pool.end(); }
+          rmSync(dir, { recursive: true, force: true });
+        }
       }
     }
   }

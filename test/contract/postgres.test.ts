@@ -18,6 +18,12 @@ describePostgres("PostgreSQL", () => {
     await s.close();
   });
 
+  // Tiny thresholds: every query walks a short window and then falls back to the indexes.
+  describeSearchContract("PostgresStore (window and fallback paths)", () => freshPostgresStore(randomSchema(), { searchTuning: { window: 40, geoDriven: 0 } }), async (s) => {
+    await (s as PostgresStore).drop();
+    await s.close();
+  });
+
   describe("PostgresStore queues", () => {
     it("pass Fedify's MessageQueue test suite, ordering keys included.", async () => {
       const schema = randomSchema("mq");

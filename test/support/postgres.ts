@@ -2,7 +2,7 @@
  * PostgreSQL for tests: the server CI starts (POSTGRES_URL), one random schema per store, dropped
  * afterwards. Tests that need it are skipped, visibly, only when POSTGRES_URL is unset.
  */
-import { PostgresStore } from "../../src/store/postgres/store.postgres.ts";
+import { PostgresStore, type PostgresStoreOptions } from "../../src/store/postgres/store.postgres.ts";
 
 export const POSTGRES_URL = process.env.POSTGRES_URL;
 
@@ -10,8 +10,8 @@ export function randomSchema(prefix = "t"): string {
   return `essfed_${prefix}_${Math.random().toString(36).slice(2, 10)}`;
 }
 
-export async function freshPostgresStore(schema = randomSchema()): Promise<PostgresStore> {
-  const s = new PostgresStore(POSTGRES_URL!, { schema, max: 4 });
+export async function freshPostgresStore(schema = randomSchema(), o: Omit<PostgresStoreOptions, "schema"> = {}): Promise<PostgresStore> {
+  const s = new PostgresStore(POSTGRES_URL!, { schema, max: 4, ...o });
   await s.initialize();
   return s;
 }

@@ -16,59 +16,118 @@ function tsQuery(words: string[]): string {
   return words.map((w) => `${w.replace(/[^\p{L}\p{N}]/gu, "")}:*`).filter((w) => w !== ":*").join(" & ");
 }
 
+/** How queries choose their access path (see {@link PostgresSearchIndex.search}); tests shrink them. */
+export interface SearchTuning {
+  /** Change numbers walked from the top before the indexes take over (~15 ms of row tests). */
+  window: number;
+  /** At most this many points around a box: the box's index drives the query. */
+  geoDriven: number;
+  /** At most this many: the box's index drives what the window could not find. */
+  geoFallback: number;
+}
+const TUNING: SearchTuning = { window: 30_000, geoDriven: 5_000, geoFallback: 50_000 };
+
+const isUnfiltered = (f: SearchFilter) => !f.words?.length && !f.bbox && !f.near && f.updatedSince === undefined && !Object.values(f.facets).some((v) => v?.length);
+
 export class PostgresSearchIndex implements SearchIndex {
   readonly #pool: pg.Pool;
-  constructor(pool: pg.Pool) {
+  readonly #tuning: SearchTuning;
+  constructor(pool: pg.Pool, tuning: Partial<SearchTuning> = {}) {
     this.#pool = pool;
+    this.#tuning = { ...TUNING, ...tuning };
   }
 
   async catchUp(): Promise<void> {
     // Expression indexes change with the data: nothing to catch up.
   }
 
-  /** WHERE clause (on alias i) and its parameters for a filter. */
-  #where(f: SearchFilter, params: unknown[]): string[] {
+  /**
+   * WHERE clause (on alias i) and its parameters for a filter. `indexed` says which conditions the
+   * planner may answer from an index; the others are wrapped in `IS TRUE`, which no index matches,
+   * so they are tested on the rows the chosen access path yields (see {@link search}).
+   */
+  #where(f: SearchFilter, params: unknown[], indexed: "all" | "geo" | "none" = "all"): string[] {
     const where: string[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
-    if (f.words?.length) where.push(`i.search_text @@ to_tsquery('simple', ${p(tsQuery(f.words))})`);
+    const add = (cond: string, kind: "geo" | "other") => where.push(indexed === "all" || (indexed === "geo" && kind === "geo") ? cond : `(${cond}) IS TRUE`);
+    if (f.words?.length) add(`i.search_text @@ to_tsquery('simple', ${p(tsQuery(f.words))})`, "other");
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
       // Any of the values: array overlap on "facet value" keys (GIN).
-      if (values?.length) where.push(`i.facet_keys && ${p(values.map((v) => `${name} ${v}`))}::text[]`);
+      if (values?.length) add(`i.facet_keys && ${p(values.map((v) => `${name} ${v}`))}::text[]`, "other");
     }
     const box = locationBox(f);
-    if (box) where.push(`i.search_point <@ box(point(${p(box.minLon)}, ${p(box.minLat)}), point(${p(box.maxLon)}, ${p(box.maxLat)}))`);
+    if (box) add(`i.search_point <@ box(point(${p(box.minLon)}, ${p(box.minLat)}), point(${p(box.maxLon)}, ${p(box.maxLat)}))`, "geo");
     if (f.near) {
       // Haversine, in km, on rows the box above let through (search_point is lon, lat).
       where.push(`2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(i.search_point[1] - ${p(f.near.lat)}) / 2), 2)
         + cos(radians(i.search_point[1])) * cos(radians(${p(f.near.lat)})) * power(sin(radians(i.search_point[0] - ${p(f.near.lon)}) / 2), 2)))) <= ${p(f.near.radiusKm)}`);
     }
-    if (f.updatedSince !== undefined) where.push(`i.updated >= ${p(new Date(f.updatedSince).toISOString())}`);
+    if (f.updatedSince !== undefined) add(`i.updated >= ${p(new Date(f.updatedSince).toISOString())}`, "other");
     return where;
   }
 
-  async search(f: SearchFilter, limit: number, cursor?: string): Promise<Page<StoredInitiative>> {
-    const params: unknown[] = [];
-    const where = this.#where(f, params);
-    if (cursor !== undefined) where.push(`i.seq < $${params.push(Number(cursor))}`);
+  /** Points in the 1° cells covering a box (an upper bound of the records in it). */
+  async #pointsAround(box: NonNullable<SearchFilter["bbox"]>): Promise<number> {
     const { rows } = await this.#pool.query(
-      `SELECT i.seq, i.record, i.signed FROM initiative i ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY i.seq DESC LIMIT $${params.push(limit + 1)}`,
+      "SELECT coalesce(sum(n), 0) AS n FROM geo_cell WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4",
+      [Math.floor(box.minLat + 90), Math.floor(box.maxLat + 90), Math.floor(box.minLon + 180), Math.floor(box.maxLon + 180)],
+    );
+    return Number(rows[0].n);
+  }
+
+  /** Which indexes the planner may use: the box alone when at most `limit` points are in it. */
+  async #access(f: SearchFilter, limit = this.#tuning.geoDriven): Promise<"geo" | "all"> {
+    const box = locationBox(f);
+    return box && (await this.#pointsAround(box)) <= limit ? "geo" : "all";
+  }
+
+  async #query(f: SearchFilter, limit: number, indexed: "all" | "geo" | "none", below?: number, from?: number): Promise<{ seq: string; record: unknown; signed: unknown }[]> {
+    const params: unknown[] = [];
+    const where = this.#where(f, params, indexed);
+    if (below !== undefined) where.push(`i.seq < $${params.push(below)}`);
+    if (from !== undefined) where.push(`i.seq >= $${params.push(from)}`);
+    const { rows } = await this.#pool.query(
+      `SELECT i.seq, i.record, i.signed FROM initiative i ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY i.seq DESC LIMIT $${params.push(limit)}`,
       params,
     );
-    const items = rows.slice(0, limit).map((r): StoredInitiative => ({ ...(r.record as InitiativeRecord), seq: Number(r.seq), ...(r.signed ? { signed: r.signed } : {}) }));
+    return rows;
+  }
+
+  /**
+   * A page, newest change first. A box with few points in it drives (its index, the rest tested
+   * per row). Otherwise the planner combines bitmaps of every record each condition matches and
+   * sorts them: fine for facets and boxes, but a common word's bitmap alone is 100,000+ entries
+   * (~100 ms at 1M records). So with words, the newest `window` change numbers are first walked
+   * from the top testing every condition, which fills a page whenever 1 record in a few hundred
+   * matches; only when it cannot do the indexes answer the rest, below it. Work stays bounded.
+   */
+  async search(f: SearchFilter, limit: number, cursor?: string): Promise<Page<StoredInitiative>> {
+    let rows: { seq: string; record: unknown; signed: unknown }[];
+    const below = cursor !== undefined ? Number(cursor) : undefined;
+    const access = await this.#access(f);
+    if (access === "geo" || !f.words?.length) {
+      rows = await this.#query(f, limit + 1, access, below);
+    } else {
+      const top = below ?? Number((await this.#pool.query("SELECT coalesce(max(seq), 0) + 1 AS t FROM initiative")).rows[0].t);
+      const from = top - this.#tuning.window;
+      rows = await this.#query(f, limit + 1, "none", top, from);
+      if (rows.length <= limit && from > 0) rows = rows.concat(await this.#query(f, limit + 1 - rows.length, await this.#access(f, this.#tuning.geoFallback), from));
+    }
+    const items = rows.slice(0, limit).map((r): StoredInitiative => ({ ...(r.record as InitiativeRecord), seq: Number(r.seq), ...(r.signed ? { signed: r.signed as string } : {}) }));
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
   }
 
   async count(f: SearchFilter): Promise<number> {
     const params: unknown[] = [];
-    const where = this.#where(f, params);
+    const where = this.#where(f, params, await this.#access(f));
     const { rows } = await this.#pool.query(`SELECT count(*) AS n FROM initiative i ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`, params);
     return Number(rows[0].n);
   }
 
   async facets(f: SearchFilter): Promise<FacetCounts> {
     const params: unknown[] = [];
-    const where = this.#where(f, params);
+    const where = this.#where(f, params, isUnfiltered(f) ? "all" : await this.#access(f));
     const out = emptyFacetCounts();
     if (!where.length) {
       const { rows } = await this.#pool.query("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value");
@@ -97,7 +156,7 @@ export class PostgresSearchIndex implements SearchIndex {
       return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
     }
     const params: unknown[] = [];
-    const where = ["i.search_point IS NOT NULL", ...this.#where(f, params)];
+    const where = ["i.search_point IS NOT NULL", ...this.#where(f, params, await this.#access(f))];
     const base = `SELECT i.id, i.record->'initiative'->>'name' AS name, i.search_point[1] AS lat, i.search_point[0] AS lon
       FROM initiative i WHERE ${where.join(" AND ")}`;
     const sql = cell > 0

@@ -11,7 +11,7 @@ import { PostgresKvStore } from "./kv.postgres.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { planPuts, type ExistingRow } from "./puts.ts";
 import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
-import { PostgresSearchIndex } from "./search.postgres.ts";
+import { PostgresSearchIndex, type SearchTuning } from "./search.postgres.ts";
 import { withTransaction } from "./tx.ts";
 
 const CHANGE_CHANNEL = "essfed_change";
@@ -21,6 +21,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Pool size. */
   max?: number;
+  /** Search access-path thresholds (tests use small ones to exercise every path). */
+  searchTuning?: Partial<SearchTuning>;
 }
 
 interface Row { seq: string; record: InitiativeRecord; signed: string | null }
@@ -44,8 +46,10 @@ export class PostgresStore implements Store {
     if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) throw new Error(`invalid schema name ${o.schema}`);
     this.pool = new pg.Pool({ connectionString: url, max: o.max ?? 10, ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}) });
     this.pool.on("error", () => {}); // an idle client lost its connection; the pool replaces it
+    // JIT compiling costs 30-100 ms on large estimated costs and wins nothing on short API queries.
+    this.pool.on("connect", (client) => void client.query("SET jit = off").catch(() => {}));
     this.kv = new PostgresKvStore(this.pool);
-    this.search = new PostgresSearchIndex(this.pool);
+    this.search = new PostgresSearchIndex(this.pool, o.searchTuning);
   }
 
   /** What NOTIFY payloads of this database and schema start with. */
