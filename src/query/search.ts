@@ -38,6 +38,22 @@ export interface SearchFilter {
 /** Counts per facet value for a filter. */
 export type FacetCounts = Record<FacetName, { value: string; count: number }[]>;
 
+/** Facet counts and how many records match in all (each record has exactly one `source`). */
+export interface FacetSummary {
+  total: number;
+  counts: FacetCounts;
+  /**
+   * True when the counts were estimated from a sample because the match set was too large to
+   * count within the query budget (an adapter's choice; the SQLite adapter always counts).
+   */
+  approximate: boolean;
+}
+
+/** A summary of exact counts: the total is the sum of the `source` counts. */
+export function exactSummary(counts: FacetCounts): FacetSummary {
+  return { total: counts.source.reduce((n, c) => n + c.count, 0), counts, approximate: false };
+}
+
 /** A cluster of points (or a single point when `count` is 1) for the map. */
 export interface Cluster {
   lat: number;
@@ -54,8 +70,8 @@ export interface SearchIndex {
   search(filter: SearchFilter, limit: number, cursor?: string): Promise<Page<StoredInitiative>>;
   /** How many records match. */
   count(filter: SearchFilter): Promise<number>;
-  /** Counts per facet value among the records that match. */
-  facets(filter: SearchFilter): Promise<FacetCounts>;
+  /** Counts per facet value among the records that match, and their total. */
+  facets(filter: SearchFilter): Promise<FacetSummary>;
   /** Matching records with coordinates grouped into cells of `cellDegrees` (0 = no grouping). */
   clusters(filter: SearchFilter, cellDegrees: number, limit: number): Promise<Cluster[]>;
   /** Brings the index up to date with every stored change (adapters that index asynchronously). */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { testMessageQueue } from "@fedify/testing";
+import { emptyInitiative, type InitiativeRecord } from "../../src/domain/initiative.ts";
+import { versionOf } from "../../src/domain/version.ts";
 import type { PostgresStore } from "../../src/store/postgres/store.postgres.ts";
 import { freshPostgresStore, randomSchema } from "../support/postgres.ts";
 import { describePostgres } from "../support/describe-postgres.ts";
@@ -54,4 +56,49 @@ describePostgres("PostgreSQL", () => {
       await s.close();
     },
   }));
+});
+
+describePostgres("PostgreSQL counts", () => {
+  const S = "https://lod.coop/essglobal/2.1/standard/countries-iso/";
+  const records = Array.from({ length: 2000 }, (_, k): InitiativeRecord => {
+    const initiative = { ...emptyInitiative(`https://here.example/initiatives/p${k}`, `${k % 5 < 2 ? "bakery" : "garage"} ${k}`), country: `${S}${k % 2 ? "GB" : "FR"}` };
+    return { initiative, published: "2026-01-01T00:00:00Z", updated: "2026-01-01T00:00:00Z", version: versionOf(initiative) };
+  });
+  const near = (got: number, want: number) => expect(Math.abs(got - want) / want).toBeLessThan(0.3);
+
+  it("estimates facet counts from a sample when the match set may be too large to count, and says so.", async () => {
+    const s = await freshPostgresStore(randomSchema(), { searchTuning: { exactMax: 100, sampleRows: 600 } });
+    try {
+      await s.putInitiatives(records);
+      await s.pool.query("ANALYZE initiative"); // as autovacuum would: the planner's estimates bound the match set
+      const f = { words: ["bakery"], facets: {} };
+      const sampled = await s.search.facets(f);
+      expect(sampled.approximate).toBe(true);
+      near(sampled.total, 800);
+      for (const c of sampled.counts.country) near(c.count, 400);
+      // A match set known to be small is counted exactly.
+      const small = await s.search.facets({ words: ["bakery", "12"], facets: {} });
+      expect(small).toEqual(expect.objectContaining({ approximate: false, total: records.filter((r) => /^bakery 12/.test(r.initiative.name)).length }));
+    } finally {
+      await s.drop();
+      await s.close();
+    }
+  });
+
+  it("counts records, by source and by single facets, from the kept counts, exactly.", async () => {
+    const s = await freshPostgresStore();
+    try {
+      await s.putInitiatives(records);
+      await s.deleteInitiative({ id: records[0]!.initiative.id, deleted: "2026-01-02T00:00:00Z" });
+      expect(await s.countInitiatives()).toBe(1999);
+      expect(await s.countInitiatives(null)).toBe(1999);
+      expect(await s.countInitiatives("https://elsewhere.example/actors/n")).toBe(0);
+      expect(await s.search.count({ facets: { country: [`${S}GB`, `${S}FR`] } })).toBe(1999);
+      expect(await s.search.count({ facets: { country: [`${S}FR`] } })).toBe(999);
+      expect(await s.search.count({ words: ["garage"], facets: { country: [`${S}FR`] } })).toBe(records.slice(1).filter((r) => r.initiative.name.startsWith("garage") && r.initiative.country!.endsWith("FR")).length);
+    } finally {
+      await s.drop();
+      await s.close();
+    }
+  });
 });

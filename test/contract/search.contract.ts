@@ -138,9 +138,10 @@ export function describeSearchContract(name: string, make: () => Promise<Store>,
       const want = new Map<string, number>();
       for (const r of stored.filter((x) => matches(x, f))) for (const v of indexFields(r).facets) want.set(`${v.name} ${v.value}`, (want.get(`${v.name} ${v.value}`) ?? 0) + 1);
       const got = new Map<string, number>();
-      const counts = await store.search.facets(f);
+      const { counts, total, approximate } = await store.search.facets(f);
       for (const [facet, values] of Object.entries(counts)) for (const v of values) got.set(`${facet} ${v.value}`, v.count);
       expect(got).toEqual(want);
+      expect({ total, approximate }).toEqual({ total: stored.filter((x) => matches(x, f)).length, approximate: false });
     });
 
     it("groups matching points into clusters that add up, and lists single points with their name.", async () => {
@@ -153,6 +154,22 @@ export function describeSearchContract(name: string, make: () => Promise<Store>,
       const points = await store.search.clusters({ ...f, near: { lat: 53.8, lon: -1.55, radiusKm: 3 } }, 0, 1000);
       expect(points.length).toBeGreaterThan(0);
       for (const p of points) expect(p).toEqual(expect.objectContaining({ count: 1, id: expect.any(String), name: expect.stringContaining("cooperative") }));
+    });
+
+    it.each([0.0713, 0])("clusters words within a box cell by cell as the records have them (cell %s°).", async (cell) => {
+      const f: SearchFilter = { words: ["bakery"], bbox: { minLon: -3, minLat: 43, maxLon: 5, maxLat: 54 }, facets: {} };
+      const points = stored.filter((r) => matches(r, f)).map((r) => ({ id: r.initiative.id, ...indexFields(r) })).filter((p) => p.lat !== undefined);
+      expect(points.length).toBeGreaterThan(10);
+      const got = await store.search.clusters(f, cell, 1000);
+      if (cell === 0) {
+        expect(got.map((c) => c.id).sort()).toEqual(points.map((p) => p.id).sort());
+        for (const c of got) expect(c).toEqual(expect.objectContaining({ count: 1, lat: indexFields(stored.find((r) => r.initiative.id === c.id)!).lat }));
+        return;
+      }
+      const want = new Map<string, number>();
+      for (const p of points) want.set(`${Math.floor(p.lat! / cell)} ${Math.floor(p.lon! / cell)}`, (want.get(`${Math.floor(p.lat! / cell)} ${Math.floor(p.lon! / cell)}`) ?? 0) + 1);
+      expect(got.map((c) => c.count).sort((a, b) => a - b)).toEqual([...want.values()].sort((a, b) => a - b));
+      for (const c of got) expect(want.get(`${Math.floor(c.lat / cell)} ${Math.floor(c.lon / cell)}`)).toBe(c.count);
     });
   });
 }

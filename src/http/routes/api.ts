@@ -61,14 +61,14 @@ export function apiRoutes(deps: HttpDeps): Router {
 
   router.get("/api/facets", async (req, res) => {
     const { filter, lang } = parseSearch(req.query as Record<string, unknown>, taxonomies, req.headers["accept-language"]);
-    const [counts, total] = await Promise.all([store.search.facets(filter), store.search.count(filter)]);
+    const { counts, total, approximate } = await store.search.facets(filter);
     const facets = Object.fromEntries(FACET_NAMES.map((name) => [name, counts[name].map((c) => ({
       value: c.value,
       label: name === "source" ? (c.value === LOCAL_SOURCE ? config.name : c.value) : taxonomies.label(c.value, lang) ?? c.value,
       count: c.count,
     }))]));
     res.setHeader("Vary", "Accept-Language");
-    res.json({ total, lang, facets });
+    res.json({ total, ...(approximate ? { approximate } : {}), lang, facets });
   });
 
   router.get("/api/clusters", async (req, res) => {

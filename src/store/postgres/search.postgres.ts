@@ -6,8 +6,8 @@
 import type pg from "pg";
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import {
-  FACET_NAMES, emptyFacetCounts, locationBox,
-  type Cluster, type FacetCounts, type FacetName, type SearchFilter, type SearchIndex,
+  FACET_NAMES, emptyFacetCounts, exactSummary, locationBox,
+  type Cluster, type FacetName, type FacetSummary, type SearchFilter, type SearchIndex,
 } from "../../query/search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
 
@@ -24,8 +24,15 @@ export interface SearchTuning {
   geoDriven: number;
   /** At most this many: the box's index drives what the window could not find. */
   geoFallback: number;
+  /** Facet counts are exact when at most this many records may match… */
+  exactMax: number;
+  /** …and otherwise estimated from a sample of about this many rows. */
+  sampleRows: number;
 }
-const TUNING: SearchTuning = { window: 30_000, geoDriven: 5_000, geoFallback: 50_000 };
+const TUNING: SearchTuning = { window: 30_000, geoDriven: 5_000, geoFallback: 50_000, exactMax: 3_000, sampleRows: 15_000 };
+/** Facets a record has at most one value of. */
+const SINGLE_VALUED = new Set<FacetName>(["membership", "country", "source"]);
+const p = (params: unknown[], v: unknown) => `$${params.push(v)}`;
 
 const isUnfiltered = (f: SearchFilter) => !f.words?.length && !f.bbox && !f.near && f.updatedSince === undefined && !Object.values(f.facets).some((v) => v?.length);
 
@@ -67,13 +74,15 @@ export class PostgresSearchIndex implements SearchIndex {
     return where;
   }
 
-  /** Points in the 1° cells covering a box (an upper bound of the records in it). */
+  /** Points in a box, estimated from the 1° cell counts (each cell's share by overlapping area). */
   async #pointsAround(box: NonNullable<SearchFilter["bbox"]>): Promise<number> {
     const { rows } = await this.#pool.query(
-      "SELECT coalesce(sum(n), 0) AS n FROM geo_cell WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4",
-      [Math.floor(box.minLat + 90), Math.floor(box.maxLat + 90), Math.floor(box.minLon + 180), Math.floor(box.maxLon + 180)],
+      `SELECT coalesce(sum(n * greatest(0, least($5::float8, lat_idx - 89) - greatest($6::float8, lat_idx - 90))
+                          * greatest(0, least($7::float8, lon_idx - 179) - greatest($8::float8, lon_idx - 180))), 0) AS n
+       FROM geo_cell WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4`,
+      [Math.floor(box.minLat + 90), Math.floor(box.maxLat + 90), Math.floor(box.minLon + 180), Math.floor(box.maxLon + 180), box.maxLat, box.minLat, box.maxLon, box.minLon],
     );
-    return Number(rows[0].n);
+    return Math.ceil(Number(rows[0].n));
   }
 
   /** Which indexes the planner may use: the box alone when at most `limit` points are in it. */
@@ -118,29 +127,79 @@ export class PostgresSearchIndex implements SearchIndex {
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
   }
 
-  async count(f: SearchFilter): Promise<number> {
-    const params: unknown[] = [];
-    const where = this.#where(f, params, await this.#access(f));
-    const { rows } = await this.#pool.query(`SELECT count(*) AS n FROM initiative i ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`, params);
+  /** Every record has exactly one `source` value, so the trigger-kept counts hold the total. */
+  async #total(): Promise<number> {
+    const { rows } = await this.#pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = 'source'");
     return Number(rows[0].n);
   }
 
-  async facets(f: SearchFilter): Promise<FacetCounts> {
+  /** An upper bound of the matches from the cheapest estimates: planner rows for words, counts for facets and boxes. */
+  async #upperBound(f: SearchFilter, total: number): Promise<number> {
+    let bound = total;
+    if (f.words?.length) {
+      const { rows } = await this.#pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM initiative i WHERE i.search_text @@ to_tsquery('simple', $1)`, [tsQuery(f.words)]);
+      bound = Math.min(bound, Number(rows[0]["QUERY PLAN"][0].Plan["Plan Rows"]));
+    }
+    for (const name of FACET_NAMES) {
+      const values = f.facets[name];
+      if (!values?.length) continue;
+      const { rows } = await this.#pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1 AND value = ANY($2)", [name, values]);
+      bound = Math.min(bound, Number(rows[0].n));
+    }
+    const box = locationBox(f);
+    if (box) bound = Math.min(bound, await this.#pointsAround(box));
+    return bound;
+  }
+
+  async count(f: SearchFilter): Promise<number> {
+    if (isUnfiltered(f)) return this.#total();
+    const only = Object.entries(f.facets).filter(([, v]) => v?.length) as [FacetName, string[]][];
+    if (only.length === 1 && isUnfiltered({ ...f, facets: {} }) && (only[0]![1].length === 1 || SINGLE_VALUED.has(only[0]![0]))) {
+      // One value, or values of a facet a record has at most one of: the kept counts add up.
+      const { rows } = await this.#pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1 AND value = ANY($2)", only[0]!);
+      return Number(rows[0].n);
+    }
     const params: unknown[] = [];
-    const where = this.#where(f, params, isUnfiltered(f) ? "all" : await this.#access(f));
+    const where = this.#where(f, params, await this.#access(f));
+    const { rows } = await this.#pool.query(`SELECT count(*) AS n FROM initiative i WHERE ${where.join(" AND ")}`, params);
+    return Number(rows[0].n);
+  }
+
+  /**
+   * Facet counts. Counting exactly reads every matching row, ~15 µs each from a large table, so a
+   * match set that may exceed `exactMax` is counted on a fixed sample of the table's pages
+   * (`sampleRows` rows, the same pages every time) and scaled up: bounded work, flagged approximate.
+   */
+  async facets(f: SearchFilter): Promise<FacetSummary> {
     const out = emptyFacetCounts();
-    if (!where.length) {
+    const add = (k: string, n: number) => {
+      const cut = k.indexOf(" ");
+      out[k.slice(0, cut) as FacetName]?.push({ value: k.slice(cut + 1), count: n });
+    };
+    if (isUnfiltered(f)) {
       const { rows } = await this.#pool.query("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value");
       for (const r of rows) out[r.name as FacetName]?.push({ value: r.value, count: Number(r.n) });
-      return out;
+      return exactSummary(out);
     }
+    const total = await this.#total();
+    const params: unknown[] = [];
+    if (total <= this.#tuning.sampleRows || (await this.#upperBound(f, total)) <= this.#tuning.exactMax) {
+      const where = this.#where(f, params, await this.#access(f));
+      const { rows } = await this.#pool.query(
+        `SELECT k, count(*) AS n FROM initiative i, unnest(i.facet_keys) k WHERE ${where.join(" AND ")} GROUP BY k ORDER BY n DESC, k`, params);
+      for (const r of rows) add(r.k, Number(r.n));
+      return exactSummary(out);
+    }
+    const percent = p(params, Math.min(100, (100 * this.#tuning.sampleRows) / total));
+    const where = this.#where(f, params, "all");
+    // The sample's own size (row NULL) gives the scale: matches per sampled row times the total.
     const { rows } = await this.#pool.query(
-      `SELECT k, count(*) AS n FROM initiative i, unnest(i.facet_keys) k WHERE ${where.join(" AND ")} GROUP BY k ORDER BY n DESC, k`, params);
-    for (const r of rows) {
-      const cut = (r.k as string).indexOf(" ");
-      out[(r.k as string).slice(0, cut) as FacetName]?.push({ value: (r.k as string).slice(cut + 1), count: Number(r.n) });
-    }
-    return out;
+      `WITH s AS MATERIALIZED (SELECT i.facet_keys, (${where.join(" AND ")}) AS hit FROM initiative i TABLESAMPLE SYSTEM (${percent}) REPEATABLE (0))
+       SELECT NULL AS k, count(*) AS n FROM s UNION ALL SELECT k, count(*) FROM s, unnest(s.facet_keys) k WHERE s.hit GROUP BY k`, params);
+    const sampled = Number(rows.find((r) => r.k === null)?.n ?? 0);
+    const scale = sampled ? total / sampled : 0;
+    for (const r of rows.filter((x) => x.k !== null).sort((a, b) => Number(b.n) - Number(a.n) || (a.k < b.k ? -1 : 1))) add(r.k, Math.round(Number(r.n) * scale));
+    return { total: out.source.reduce((n, c) => n + c.count, 0), counts: out, approximate: true };
   }
 
   async clusters(f: SearchFilter, cell: number, limit: number): Promise<Cluster[]> {
@@ -157,12 +216,14 @@ export class PostgresSearchIndex implements SearchIndex {
     }
     const params: unknown[] = [];
     const where = ["i.search_point IS NOT NULL", ...this.#where(f, params, await this.#access(f))];
-    const base = `SELECT i.id, i.record->'initiative'->>'name' AS name, i.search_point[1] AS lat, i.search_point[0] AS lon
-      FROM initiative i WHERE ${where.join(" AND ")}`;
-    const sql = cell > 0
-      ? `SELECT count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(id) AS id, min(name) AS name FROM (${base}) p
+    const base = `SELECT i.seq, i.search_point[1] AS lat, i.search_point[0] AS lon FROM initiative i WHERE ${where.join(" AND ")}`;
+    // Group on the narrow columns first; only a cell of one point needs its record's id and name.
+    const grouped = cell > 0
+      ? `SELECT count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(seq) AS seq FROM (${base}) p
          GROUP BY floor(lat / ${Number(cell)}), floor(lon / ${Number(cell)}) ORDER BY n DESC LIMIT $${params.push(limit)}`
-      : `SELECT 1 AS n, lat, lon, id, name FROM (${base}) p LIMIT $${params.push(limit)}`;
+      : `SELECT 1 AS n, lat, lon, seq FROM (${base}) p LIMIT $${params.push(limit)}`;
+    const sql = `SELECT g.n, g.lat, g.lon, i.id, i.record->'initiative'->>'name' AS name
+      FROM (${grouped}) g LEFT JOIN initiative i ON g.n = 1 AND i.seq = g.seq ORDER BY g.n DESC`;
     const { rows } = await this.#pool.query(sql, params);
     return rows.map((r) => (Number(r.n) === 1
       ? { lat: Number(r.lat), lon: Number(r.lon), count: 1, id: r.id, name: r.name }

@@ -13,6 +13,7 @@ import { planPuts, type ExistingRow } from "./puts.ts";
 import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
 import { PostgresSearchIndex, type SearchTuning } from "./search.postgres.ts";
 import { withTransaction } from "./tx.ts";
+import { LOCAL_SOURCE } from "../../query/search.ts";
 
 const CHANGE_CHANNEL = "essfed_change";
 
@@ -190,11 +191,11 @@ export class PostgresStore implements Store {
   }
 
   async countInitiatives(source?: string | null): Promise<number> {
+    // Every record has exactly one `source` facet value: the trigger-kept counts answer in O(1)
+    // what count(*) needs a scan of the whole table for (300+ ms at a million records).
     const { rows } = source === undefined
-      ? await this.pool.query("SELECT count(*) AS n FROM initiative")
-      : source === null
-        ? await this.pool.query("SELECT count(*) AS n FROM initiative WHERE source IS NULL")
-        : await this.pool.query("SELECT count(*) AS n FROM initiative WHERE source = $1", [source]);
+      ? await this.pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = 'source'")
+      : await this.pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = 'source' AND value = $1", [source ?? LOCAL_SOURCE]);
     return Number(rows[0].n);
   }
 

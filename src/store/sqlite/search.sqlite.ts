@@ -6,11 +6,12 @@
  */
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import {
-  FACET_NAMES, distanceKm, emptyFacetCounts, locationBox,
-  type Cluster, type FacetCounts, type FacetName, type SearchFilter, type SearchIndex,
+  FACET_NAMES, distanceKm, emptyFacetCounts, exactSummary, locationBox,
+  type Cluster, type FacetName, type FacetSummary, type SearchFilter, type SearchIndex,
 } from "../../query/search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
+import { clustersOfWordsInBox } from "./clusters.sqlite.ts";
 import { catchUp } from "./indexer.sqlite.ts";
 import { FacetMemo } from "./facets.sqlite.ts";
 
@@ -148,24 +149,21 @@ export class SqliteSearchIndex implements SearchIndex {
     return (this.#db.prepare(`SELECT count(*) AS n FROM (${plan.sql})`).get(...plan.params) as { n: number }).n;
   }
 
-  async facets(f: SearchFilter): Promise<FacetCounts> {
+  async facets(f: SearchFilter): Promise<FacetSummary> {
     await this.catchUp();
     if (isEmpty(f)) {
       const out = emptyFacetCounts();
       for (const r of this.#db.prepare("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value").all() as { name: FacetName; value: string; n: number }[]) {
         out[r.name]?.push({ value: r.value, count: r.n });
       }
-      return out;
+      return exactSummary(out);
     }
-    // Words alone: the matching change numbers straight from FTS5; otherwise from the query plan.
+    // The matching change numbers as one string (156,000 rows as objects cost 5x more), from
+    // FTS5 directly for words alone, otherwise from the query plan; counted in the memo.
     const onlyWords = f.words?.length && isEmpty({ ...f, words: undefined } as SearchFilter);
     const plan = onlyWords ? { sql: "SELECT rowid AS seq FROM search_fts WHERE search_fts MATCH ?", params: [ftsQuery(f.words!)] } : this.#plan(f, "s.seq AS seq");
-    const stmt = this.#db.prepare(plan.sql);
-    const params = plan.params;
-    const seqs = (function* () {
-      for (const r of stmt.iterate(...params) as Iterable<{ seq: number }>) yield r.seq;
-    })();
-    return this.memo.count(seqs);
+    const { list } = this.#db.prepare(`SELECT group_concat(seq) AS list FROM (${plan.sql})`).get(...plan.params) as { list: string | null };
+    return exactSummary(this.memo.count(numbersIn(list ?? "")));
   }
 
   async clusters(f: SearchFilter, cell: number, limit: number): Promise<Cluster[]> {
@@ -179,6 +177,9 @@ export class SqliteSearchIndex implements SearchIndex {
         .all(Math.floor(b.minLat + 90), Math.floor(b.maxLat + 90), Math.floor(b.minLon + 180), Math.floor(b.maxLon + 180), cell, cell, limit) as { n: number; lat: number; lon: number }[])
         .map((r) => ({ lat: r.lat, lon: r.lon, count: r.n }));
     }
+    if (f.words?.length && f.bbox && !f.near && f.updatedSince === undefined && !Object.values(f.facets).some((v) => v?.length)) {
+      return clustersOfWordsInBox(this.#db, ftsQuery(f.words), f.bbox, cell, limit);
+    }
     const plan = this.#plan(f, "s.seq AS seq, s.id AS id, s.name AS name, s.lat AS lat, s.lon AS lon");
     const grouped = cell > 0
       ? `SELECT CAST(floor(lat / ${cell}) AS INTEGER) AS a, CAST(floor(lon / ${cell}) AS INTEGER) AS b, count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(id) AS id, min(name) AS name
@@ -187,6 +188,21 @@ export class SqliteSearchIndex implements SearchIndex {
     return (this.#db.prepare(grouped).all(...plan.params, limit) as { n: number; lat: number; lon: number; id: string; name: string }[])
       .map((r) => (r.n === 1 ? { lat: r.lat, lon: r.lon, count: 1, id: r.id, name: r.name } : { lat: r.lat, lon: r.lon, count: r.n }));
   }
+}
+
+/** The numbers of a comma-separated list of non-negative integers, parsed in one pass. */
+function numbersIn(list: string): number[] {
+  const out: number[] = [];
+  let n = 0;
+  for (let k = 0; k < list.length; k++) {
+    const c = list.charCodeAt(k);
+    if (c === 44) {
+      out.push(n);
+      n = 0;
+    } else n = n * 10 + c - 48;
+  }
+  if (list.length) out.push(n);
+  return out;
 }
 
 /** Nothing but (at most) a bounding box. */
