@@ -23,6 +23,28 @@ function countsFunction(name: string, rows: string): string {
   END $$;`;
 }
 
+/**
+ * The same, with each delta applied to the caller's shard of the counter (one of 16, by backend):
+ * concurrent writers of one source, country or cell no longer queue on one counter row's lock
+ * until each other's commit. Readers sum the shards.
+ */
+function shardedCountsFunction(name: string, rows: string): string {
+  return `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE s smallint := (pg_backend_pid() % 16)::smallint;
+  BEGIN
+    INSERT INTO facet_count (name, value, shard, n)
+      SELECT f.name, f.value, s, sum(x.d) FROM (${rows}) x, LATERAL essfed_facets(x.record, x.source) f
+      GROUP BY f.name, f.value ORDER BY f.name, f.value
+      ON CONFLICT (name, value, shard) DO UPDATE SET n = facet_count.n + excluded.n;
+    INSERT INTO geo_cell (lat_idx, lon_idx, shard, n)
+      SELECT least(179, floor(essfed_lat(x.record) + 90))::int, least(359, floor(essfed_lon(x.record) + 180))::int, s, sum(x.d)
+      FROM (${rows}) x WHERE essfed_point(x.record) IS NOT NULL
+      GROUP BY 1, 2 ORDER BY 1, 2
+      ON CONFLICT (lat_idx, lon_idx, shard) DO UPDATE SET n = geo_cell.n + excluded.n;
+    RETURN NULL;
+  END $$;`;
+}
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 1: initiatives, tombstones, follows, message queues, seen log, key–value store
   `
@@ -138,5 +160,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   INSERT INTO geo_cell (lat_idx, lon_idx, n)
     SELECT least(179, floor(essfed_lat(record) + 90))::int, least(359, floor(essfed_lon(record) + 180))::int, count(*)
     FROM initiative WHERE essfed_point(record) IS NOT NULL GROUP BY 1, 2;
+  `,
+  // 3: counter rows sharded by writer, so concurrent inbox writes do not serialise on them
+  `
+  ALTER TABLE facet_count ADD COLUMN shard smallint NOT NULL DEFAULT 0;
+  ALTER TABLE facet_count DROP CONSTRAINT facet_count_pkey, ADD PRIMARY KEY (name, value, shard);
+  ALTER TABLE geo_cell ADD COLUMN shard smallint NOT NULL DEFAULT 0;
+  ALTER TABLE geo_cell DROP CONSTRAINT geo_cell_pkey, ADD PRIMARY KEY (lat_idx, lon_idx, shard);
+  ${shardedCountsFunction("essfed_counts_insert", "SELECT record, source, 1 AS d FROM new_rows")}
+  ${shardedCountsFunction("essfed_counts_update", "SELECT record, source, 1 AS d FROM new_rows UNION ALL SELECT record, source, -1 FROM old_rows")}
+  ${shardedCountsFunction("essfed_counts_delete", "SELECT record, source, -1 AS d FROM old_rows")}
   `,
 ];

@@ -177,7 +177,7 @@ export class PostgresSearchIndex implements SearchIndex {
       out[k.slice(0, cut) as FacetName]?.push({ value: k.slice(cut + 1), count: n });
     };
     if (isUnfiltered(f)) {
-      const { rows } = await this.#pool.query("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value");
+      const { rows } = await this.#pool.query("SELECT name, value, sum(n) AS n FROM facet_count GROUP BY name, value HAVING sum(n) > 0 ORDER BY n DESC, value");
       for (const r of rows) out[r.name as FacetName]?.push({ value: r.value, count: Number(r.n) });
       return exactSummary(out);
     }
@@ -208,8 +208,8 @@ export class PostgresSearchIndex implements SearchIndex {
       const b = f.bbox ?? { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 };
       const { rows } = await this.#pool.query(
         `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
-         FROM geo_cell WHERE n > 0 AND lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4
-         GROUP BY floor((lat_idx - 90) / $5::float8), floor((lon_idx - 180) / $5::float8) ORDER BY n DESC LIMIT $6`,
+         FROM geo_cell WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4
+         GROUP BY floor((lat_idx - 90) / $5::float8), floor((lon_idx - 180) / $5::float8) HAVING sum(n) > 0 ORDER BY n DESC LIMIT $6`,
         [Math.floor(b.minLat + 90), Math.floor(b.maxLat + 90), Math.floor(b.minLon + 180), Math.floor(b.maxLon + 180), cell, limit],
       );
       return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));

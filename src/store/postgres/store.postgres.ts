@@ -104,9 +104,14 @@ export class PostgresStore implements Store {
     await this.pool.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
   }
 
-  async #changed(client: pg.PoolClient | pg.Pool): Promise<void> {
+  /**
+   * Tells every process of this database that records changed. Sent after the write commits, in
+   * a statement of its own: a NOTIFY inside the write would hold PostgreSQL's single notification
+   * lock through that transaction's commit, serialising every concurrent writer (~300 commits/s).
+   */
+  async #changed(): Promise<void> {
     this.#changes++;
-    await client.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${this.#notifyKey}:`]);
+    await this.pool.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${this.#notifyKey}:`]);
   }
 
   async changeStamp(): Promise<string> {
@@ -136,7 +141,8 @@ export class PostgresStore implements Store {
 
   async putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]> {
     if (!records.length) return [];
-    return this.transaction(async (c) => {
+    let wrote = false;
+    const outcomes = await this.transaction(async (c) => {
       const ids = [...new Set(records.map((r) => r.initiative.id))];
       const existing = await c.query("SELECT id, version, updated FROM initiative WHERE id = ANY($1) FOR UPDATE", [ids]);
       const tombs = await c.query("SELECT id, deleted FROM tombstone WHERE id = ANY($1)", [ids]);
@@ -155,14 +161,16 @@ export class PostgresStore implements Store {
             w.map(({ signed: _s, ...r }) => JSON.stringify(r)), w.map((r) => r.signed ?? null)],
         );
         if (plan.clearTombstones.length) await c.query("DELETE FROM tombstone WHERE id = ANY($1)", [plan.clearTombstones]);
-        await this.#changed(c);
+        wrote = true;
       }
       return plan.outcomes;
     });
+    if (wrote) await this.#changed();
+    return outcomes;
   }
 
   async deleteInitiative(t: Tombstone): Promise<boolean> {
-    return this.transaction(async (c) => {
+    const deleted = await this.transaction(async (c) => {
       const { rows } = await c.query("SELECT updated FROM initiative WHERE id = $1 FOR UPDATE", [t.id]);
       if (rows.length && Date.parse(rows[0].updated) > Date.parse(t.deleted)) return false;
       await c.query(
@@ -172,9 +180,10 @@ export class PostgresStore implements Store {
       );
       if (!rows.length) return false;
       await c.query("DELETE FROM initiative WHERE id = $1", [t.id]);
-      await this.#changed(c);
       return true;
     });
+    if (deleted) await this.#changed();
+    return deleted;
   }
 
   async listInitiatives(o: ListOptions): Promise<Page<StoredInitiative>> {
@@ -206,7 +215,7 @@ export class PostgresStore implements Store {
        WHERE initiative.id = t.id AND initiative.version = t.version`,
       [entries.map((e) => e.id), entries.map((e) => e.version), entries.map((e) => e.signed)],
     );
-    if (r.rowCount) await this.#changed(this.pool);
+    if (r.rowCount) await this.#changed();
   }
 
   async listIdsBySource(source: string): Promise<string[]> {
@@ -219,7 +228,7 @@ export class PostgresStore implements Store {
 
   async purgeInitiatives(ids: string[]): Promise<number> {
     const r = await this.pool.query("DELETE FROM initiative WHERE id = ANY($1)", [ids]);
-    if (r.rowCount) await this.#changed(this.pool);
+    if (r.rowCount) await this.#changed();
     return r.rowCount ?? 0;
   }
 
