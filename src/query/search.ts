@@ -27,6 +27,8 @@ export const LOCAL_SOURCE = "local";
 export interface SearchFilter {
   /** Words that must all occur in the name or description (prefix match). */
   words?: string[];
+  /** Match `words` as whole words only, not as prefixes (SPARQL literal lookups). */
+  wholeWords?: boolean;
   bbox?: { minLon: number; minLat: number; maxLon: number; maxLat: number };
   near?: { lat: number; lon: number; radiusKm: number };
   /** Per facet, values of which a record must have at least one. */

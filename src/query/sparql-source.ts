@@ -101,7 +101,7 @@ export class InitiativeSource {
       filter = { facets: { [FACET_OF[p.value]!]: [o.value] } };
     } else if (p?.termType === "NamedNode" && o?.termType === "Literal" && (p.value === GR.name || p.value === AS.name)) {
       const words = wordsOf(o.value);
-      filter = words.length ? { words, facets: {} } : undefined;
+      filter = words.length ? { words, wholeWords: true, facets: {} } : undefined;
     }
     if (filter) {
       let cursor: string | undefined;

@@ -52,7 +52,7 @@ function matches(r: InitiativeRecord, f: SearchFilter): boolean {
   const x = indexFields(r);
   if (f.words?.length) {
     const tokens = wordsOf(`${x.name} ${x.description}`);
-    if (!f.words.every((w) => tokens.some((t) => t.startsWith(w)))) return false;
+    if (!f.words.every((w) => tokens.some((t) => (f.wholeWords ? t === w : t.startsWith(w))))) return false;
   }
   for (const [name, values] of Object.entries(f.facets) as [FacetName, string[]][]) {
     if (values?.length && !x.facets.some((v) => v.name === name && values.includes(v.value))) return false;
@@ -104,6 +104,7 @@ export function describeSearchContract(name: string, make: () => Promise<Store>,
       ["a word prefix", { words: ["bicyc"], facets: {} }],
       ["two words (both required)", { words: ["energy", "leeds"], facets: {} }],
       ["a word nothing has", { words: ["zeppelin"], facets: {} }],
+      ["whole words only", { words: ["bakery", "16"], wholeWords: true, facets: {} }],
       ["a bounding box", { bbox: { minLon: -3, minLat: 43, maxLon: 5, maxLat: 46 }, facets: {} }],
       ["near a point", { near: { lat: 53.8, lon: -1.55, radiusKm: 8 }, facets: {} }],
       ["a structure", { facets: { structure: [OS[0]!] } }],

@@ -12,8 +12,8 @@ import {
 import type { Page, StoredInitiative } from "../store.ts";
 
 /** A tsquery of the words, each as a prefix, all required; words are letters and digits only. */
-function tsQuery(words: string[]): string {
-  return words.map((w) => `${w.replace(/[^\p{L}\p{N}]/gu, "")}:*`).filter((w) => w !== ":*").join(" & ");
+function tsQuery(words: string[], whole = false): string {
+  return words.map((w) => w.replace(/[^\p{L}\p{N}]/gu, "")).filter(Boolean).map((w) => (whole ? w : `${w}:*`)).join(" & ");
 }
 
 /** How queries choose their access path (see {@link PostgresSearchIndex.search}); tests shrink them. */
@@ -57,7 +57,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const where: string[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
     const add = (cond: string, kind: "geo" | "other") => where.push(indexed === "all" || (indexed === "geo" && kind === "geo") ? cond : `(${cond}) IS TRUE`);
-    if (f.words?.length) add(`i.search_text @@ to_tsquery('simple', ${p(tsQuery(f.words))})`, "other");
+    if (f.words?.length) add(`i.search_text @@ to_tsquery('simple', ${p(tsQuery(f.words, f.wholeWords))})`, "other");
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
       // Any of the values: array overlap on "facet value" keys (GIN).
@@ -137,7 +137,7 @@ export class PostgresSearchIndex implements SearchIndex {
   async #upperBound(f: SearchFilter, total: number): Promise<number> {
     let bound = total;
     if (f.words?.length) {
-      const { rows } = await this.#pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM initiative i WHERE i.search_text @@ to_tsquery('simple', $1)`, [tsQuery(f.words)]);
+      const { rows } = await this.#pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM initiative i WHERE i.search_text @@ to_tsquery('simple', $1)`, [tsQuery(f.words, f.wholeWords)]);
       bound = Math.min(bound, Number(rows[0]["QUERY PLAN"][0].Plan["Plan Rows"]));
     }
     for (const name of FACET_NAMES) {

@@ -22,8 +22,8 @@ type Driver = "text" | "facet" | "geo" | "scan";
 interface Plan { sql: string; params: (string | number)[]; ordered: boolean }
 
 /** `"word"*` for each word: every word must occur, as a word or the start of one. */
-export function ftsQuery(words: string[]): string {
-  return words.map((w) => `"${w.replace(/"/g, "")}"*`).join(" ");
+export function ftsQuery(words: string[], whole = false): string {
+  return words.map((w) => `"${w.replace(/"/g, "")}"${whole ? "" : "*"}`).join(" ");
 }
 
 export class SqliteSearchIndex implements SearchIndex {
@@ -45,7 +45,7 @@ export class SqliteSearchIndex implements SearchIndex {
   #estimates(f: SearchFilter): Partial<Record<Driver, number>> {
     const e: Partial<Record<Driver, number>> = {};
     if (f.words?.length) {
-      e.text = Math.min(...f.words.map((w) => (this.#db.prepare("SELECT coalesce(sum(doc), 0) AS n FROM search_vocab WHERE term >= ? AND term < ?").get(w, w + "\uffff") as { n: number }).n));
+      e.text = Math.min(...f.words.map((w) => (this.#db.prepare("SELECT coalesce(sum(doc), 0) AS n FROM search_vocab WHERE term >= ? AND term < ?").get(w, f.wholeWords ? w + "\u0000" : w + "\uffff") as { n: number }).n));
     }
     for (const [name, values] of Object.entries(f.facets)) {
       if (values?.length) e.facet = Math.min(e.facet ?? Infinity, this.#facetCount(name, values));
@@ -79,7 +79,7 @@ export class SqliteSearchIndex implements SearchIndex {
     if (driver === "text") {
       from = "search_fts JOIN search s ON s.seq = search_fts.rowid";
       where.push("search_fts MATCH ?");
-      params.push(ftsQuery(f.words!));
+      params.push(ftsQuery(f.words!, f.wholeWords));
       order = "search_fts.rowid DESC";
       if (before !== undefined) { where.push("search_fts.rowid < ?"); params.push(before); }
     } else if (driver === "facet") {
@@ -106,7 +106,7 @@ export class SqliteSearchIndex implements SearchIndex {
       // Evaluated once into a temporary index of matching rows, then looked up per row (FTS5 would
       // re-run the whole match for every row if asked for one rowid at a time).
       where.push("s.seq IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)");
-      params.push(ftsQuery(f.words));
+      params.push(ftsQuery(f.words, f.wholeWords));
     }
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
@@ -161,7 +161,7 @@ export class SqliteSearchIndex implements SearchIndex {
     // The matching change numbers as one string (156,000 rows as objects cost 5x more), from
     // FTS5 directly for words alone, otherwise from the query plan; counted in the memo.
     const onlyWords = f.words?.length && isEmpty({ ...f, words: undefined } as SearchFilter);
-    const plan = onlyWords ? { sql: "SELECT rowid AS seq FROM search_fts WHERE search_fts MATCH ?", params: [ftsQuery(f.words!)] } : this.#plan(f, "s.seq AS seq");
+    const plan = onlyWords ? { sql: "SELECT rowid AS seq FROM search_fts WHERE search_fts MATCH ?", params: [ftsQuery(f.words!, f.wholeWords)] } : this.#plan(f, "s.seq AS seq");
     const { list } = this.#db.prepare(`SELECT group_concat(seq) AS list FROM (${plan.sql})`).get(...plan.params) as { list: string | null };
     return exactSummary(this.memo.count(numbersIn(list ?? "")));
   }
@@ -178,7 +178,7 @@ export class SqliteSearchIndex implements SearchIndex {
         .map((r) => ({ lat: r.lat, lon: r.lon, count: r.n }));
     }
     if (f.words?.length && f.bbox && !f.near && f.updatedSince === undefined && !Object.values(f.facets).some((v) => v?.length)) {
-      return clustersOfWordsInBox(this.#db, ftsQuery(f.words), f.bbox, cell, limit);
+      return clustersOfWordsInBox(this.#db, ftsQuery(f.words, f.wholeWords), f.bbox, cell, limit);
     }
     const plan = this.#plan(f, "s.seq AS seq, s.id AS id, s.name AS name, s.lat AS lat, s.lon AS lon");
     const grouped = cell > 0
