@@ -21,7 +21,7 @@ describePostgres("PostgreSQL", () => {
   });
 
   // Tiny thresholds: every query walks a short window and then falls back to the indexes.
-  describeSearchContract("PostgresStore (window and fallback paths)", () => freshPostgresStore(randomSchema(), { searchTuning: { window: 40, geoDriven: 0 } }), async (s) => {
+  describeSearchContract("PostgresStore (window and fallback paths)", () => freshPostgresStore(randomSchema(), { searchTuning: { window: 40, geoDriven: 0, commonWord: 0 } }), async (s) => {
     await (s as PostgresStore).drop();
     await s.close();
   });

@@ -22,6 +22,8 @@ export interface SearchTuning {
   window: number;
   /** At most this many points around a box: the box's index drives the query. */
   geoDriven: number;
+  /** Words the planner expects in at least this many records take the window first. */
+  commonWord: number;
   /** At most this many: the box's index drives what the window could not find. */
   geoFallback: number;
   /** Facet counts are exact when at most this many records may match… */
@@ -29,7 +31,7 @@ export interface SearchTuning {
   /** …and otherwise estimated from a sample of about this many rows. */
   sampleRows: number;
 }
-const TUNING: SearchTuning = { window: 30_000, geoDriven: 5_000, geoFallback: 50_000, exactMax: 3_000, sampleRows: 15_000 };
+const TUNING: SearchTuning = { window: 30_000, geoDriven: 5_000, commonWord: 20_000, geoFallback: 50_000, exactMax: 3_000, sampleRows: 15_000 };
 /** Facets a record has at most one value of. */
 const SINGLE_VALUED = new Set<FacetName>(["membership", "country", "source"]);
 const p = (params: unknown[], v: unknown) => `$${params.push(v)}`;
@@ -107,7 +109,7 @@ export class PostgresSearchIndex implements SearchIndex {
    * A page, newest change first. A box with few points in it drives (its index, the rest tested
    * per row). Otherwise the planner combines bitmaps of every record each condition matches and
    * sorts them: fine for facets and boxes, but a common word's bitmap alone is 100,000+ entries
-   * (~100 ms at 1M records). So with words, the newest `window` change numbers are first walked
+   * (~100 ms at 1M records). So with words the planner expects to be common, the newest `window` change numbers are first walked
    * from the top testing every condition, which fills a page whenever 1 record in a few hundred
    * matches; only when it cannot do the indexes answer the rest, below it. Work stays bounded.
    */
@@ -115,7 +117,7 @@ export class PostgresSearchIndex implements SearchIndex {
     let rows: { seq: string; record: unknown; signed: unknown }[];
     const below = cursor !== undefined ? Number(cursor) : undefined;
     const access = await this.#access(f);
-    if (access === "geo" || !f.words?.length) {
+    if (access === "geo" || !f.words?.length || (await this.#wordMatches(f)) < this.#tuning.commonWord) {
       rows = await this.#query(f, limit + 1, access, below);
     } else {
       const top = below ?? Number((await this.#pool.query("SELECT coalesce(max(seq), 0) + 1 AS t FROM initiative")).rows[0].t);
@@ -133,13 +135,16 @@ export class PostgresSearchIndex implements SearchIndex {
     return Number(rows[0].n);
   }
 
+  /** The planner's estimate of how many records have the words (from the text column's statistics). */
+  async #wordMatches(f: SearchFilter): Promise<number> {
+    const { rows } = await this.#pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM initiative i WHERE i.search_text @@ to_tsquery('simple', $1)`, [tsQuery(f.words!, f.wholeWords)]);
+    return Number(rows[0]["QUERY PLAN"][0].Plan["Plan Rows"]);
+  }
+
   /** An upper bound of the matches from the cheapest estimates: planner rows for words, counts for facets and boxes. */
   async #upperBound(f: SearchFilter, total: number): Promise<number> {
     let bound = total;
-    if (f.words?.length) {
-      const { rows } = await this.#pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM initiative i WHERE i.search_text @@ to_tsquery('simple', $1)`, [tsQuery(f.words, f.wholeWords)]);
-      bound = Math.min(bound, Number(rows[0]["QUERY PLAN"][0].Plan["Plan Rows"]));
-    }
+    if (f.words?.length) bound = Math.min(bound, await this.#wordMatches(f));
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
       if (!values?.length) continue;
