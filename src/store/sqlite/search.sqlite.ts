@@ -45,7 +45,11 @@ export class SqliteSearchIndex implements SearchIndex {
   #estimates(f: SearchFilter): Partial<Record<Driver, number>> {
     const e: Partial<Record<Driver, number>> = {};
     if (f.words?.length) {
-      e.text = Math.min(...f.words.map((w) => (this.#db.prepare("SELECT coalesce(sum(doc), 0) AS n FROM search_vocab WHERE term >= ? AND term < ?").get(w, f.wholeWords ? w + "\u0000" : w + "\uffff") as { n: number }).n));
+      // A prefix sums every term it starts (a range of the vocabulary); a whole word is one term.
+      const vocab = f.wholeWords
+        ? this.#db.prepare("SELECT coalesce(sum(doc), 0) AS n FROM search_vocab WHERE term = ?")
+        : this.#db.prepare("SELECT coalesce(sum(doc), 0) AS n FROM search_vocab WHERE term >= ? AND term < ?");
+      e.text = Math.min(...f.words.map((w) => (vocab.get(...(f.wholeWords ? [w] : [w, w + "\uffff"])) as { n: number }).n));
     }
     for (const [name, values] of Object.entries(f.facets)) {
       if (values?.length) e.facet = Math.min(e.facet ?? Infinity, this.#facetCount(name, values));
