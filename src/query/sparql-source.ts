@@ -29,6 +29,17 @@ export interface SourceLimits {
   signal: AbortSignal;
 }
 
+/** Record counts by store, kept while its change stamp stays the same (count(*) is a scan). */
+const totals = new WeakMap<Store, { stamp: string; n: number }>();
+async function totalOf(store: Store): Promise<number> {
+  const stamp = await store.changeStamp();
+  const known = totals.get(store);
+  if (known?.stamp === stamp) return known.n;
+  const n = await store.countInitiatives();
+  totals.set(store, { stamp, n });
+  return n;
+}
+
 export class InitiativeSource {
   readonly #store: Store;
   readonly #taxonomies: Taxonomies;
@@ -77,7 +88,7 @@ export class InitiativeSource {
   async countQuads(s?: Term | null, p?: Term | null, o?: Term | null): Promise<number> {
     const vocab = this.#vocab.countQuads(s ?? null, p ?? null, o ?? null, null);
     if (s?.termType === "NamedNode") return vocab + 30;
-    const total = await this.#store.countInitiatives();
+    const total = await totalOf(this.#store);
     if (p?.termType === "NamedNode" && o && o.termType !== "Variable") {
       const facet = FACET_OF[p.value];
       if (facet && o.termType === "NamedNode") return vocab + (await this.#store.search.count({ facets: { [facet]: [o.value] } }));
