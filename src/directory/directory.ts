@@ -54,8 +54,8 @@ export class Directory {
     const results: WriteResult[] = [];
     const records: InitiativeRecord[] = [];
     const at: number[] = [];
-    const existing = await Promise.all(drafts.map((d) => (this.#iris.localId(d.id) ? this.#store.getInitiative(d.id) : undefined)));
-    drafts.forEach((draft, n) => {
+    const found = await this.#store.getInitiatives(drafts.filter((d) => this.#iris.localId(d.id)).map((d) => d.id));
+    drafts.forEach((draft) => {
       if (!this.#iris.localId(draft.id)) {
         results.push({ ok: false, issues: [{ field: "id", message: `must be ${this.#iris.directory}/ followed by 1-100 letters, digits, ".", "_", "~" or "-"`, value: draft.id }] });
         return;
@@ -63,7 +63,7 @@ export class Directory {
       const v = validateInitiative(draft, this.#taxonomies);
       if (!v.ok) return void results.push(v);
       const version = versionOf(v.initiative);
-      const prev = existing[n];
+      const prev = found.get(draft.id);
       if (prev && prev.provenance) {
         results.push({ ok: false, issues: [{ field: "id", message: "belongs to a mirrored record from another network", value: draft.id }] });
         return;

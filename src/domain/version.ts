@@ -19,16 +19,34 @@ export function stableJson(value: unknown): string {
 
 const frozenTexts = new WeakMap<object, string>();
 
+/** Object keys repeat (every record has the same few dozen): quote each one once. */
+const quotedKeys = new Map<string, string>();
+const quoted = (k: string) => {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < 10_000) quotedKeys.set(k, q);
+  }
+  return q;
+};
+
 function serialise(value: object): string {
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") return stableJson((value as { toJSON(): unknown }).toJSON());
-  if (Array.isArray(value)) return `[${value.map((x) => (x === undefined || typeof x === "function" ? "null" : stableJson(x))).join(",")}]`;
-  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let n = 0; n < value.length; n++) {
+      const x: unknown = value[n];
+      out += (n ? "," : "") + (x === undefined || typeof x === "function" ? "null" : typeof x === "string" ? JSON.stringify(x) : stableJson(x));
+    }
+    return out + "]";
+  }
+  let out = "{";
   for (const k of Object.keys(value).sort()) {
     const x = (value as Record<string, unknown>)[k];
     if (x === undefined || typeof x === "function") continue;
-    parts.push(`${JSON.stringify(k)}:${stableJson(x)}`);
+    out += (out.length > 1 ? "," : "") + quoted(k) + ":" + (typeof x === "string" ? JSON.stringify(x) : stableJson(x));
   }
-  return `{${parts.join(",")}}`;
+  return out + "}";
 }
 
 /**

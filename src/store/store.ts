@@ -67,6 +67,8 @@ export interface Store {
 
   /** The record with this IRI, or undefined (also for deleted ones; see {@link getTombstone}). */
   getInitiative(id: string): Promise<StoredInitiative | undefined>;
+  /** The records with these IRIs that exist, by IRI (one query for a whole import batch). */
+  getInitiatives(ids: string[]): Promise<Map<string, StoredInitiative>>;
   /**
    * The current change number of a record, or undefined when there is none: a cheap check that a
    * cached rendering of the record is still current.

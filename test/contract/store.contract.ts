@@ -53,6 +53,12 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       expect(got?.updated).toBe(T2);
       expect(got?.version).toBe(a2.version);
       expect(await store.initiativeSeq(a.initiative.id)).toBe(got?.seq);
+      // Several at once: the ones that exist, by IRI.
+      await store.putInitiatives([record("https://x.example/initiatives/b", "B")]);
+      const many = await store.getInitiatives([a.initiative.id, "https://x.example/initiatives/none", "https://x.example/initiatives/b", a.initiative.id]);
+      expect([...many.keys()].sort()).toEqual([a.initiative.id, "https://x.example/initiatives/b"]);
+      expect(many.get(a.initiative.id)).toEqual(got);
+      expect((await store.getInitiatives([])).size).toBe(0);
     });
 
     it("applies several records for one IRI in one batch in order.", async () => {

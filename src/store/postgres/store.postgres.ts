@@ -119,6 +119,17 @@ export class PostgresStore implements Store {
     return this.#listening ? `pg.${this.#changes}` : `pg.${this.#changes}.${Math.random()}`;
   }
 
+  async getInitiatives(ids: string[]): Promise<Map<string, StoredInitiative>> {
+    const out = new Map<string, StoredInitiative>();
+    if (!ids.length) return out;
+    const { rows } = await this.pool.query("SELECT seq, record, signed FROM initiative WHERE id = ANY($1)", [ids]);
+    for (const row of rows) {
+      const r = toStored(row);
+      out.set(r.initiative.id, r);
+    }
+    return out;
+  }
+
   async getInitiative(id: string): Promise<StoredInitiative | undefined> {
     const { rows } = await this.pool.query("SELECT seq, record, signed FROM initiative WHERE id = $1", [id]);
     return rows.length ? toStored(rows[0]) : undefined;

@@ -63,6 +63,17 @@ export class SqliteStore implements Store {
     }, Math.max(0, Math.min(500, this.#indexDue - now))).unref();
   }
 
+  async getInitiatives(ids: string[]): Promise<Map<string, StoredInitiative>> {
+    const out = new Map<string, StoredInitiative>();
+    if (!ids.length) return out;
+    const rows = this.db.prepare("SELECT seq, record, signed FROM initiative WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(ids)) as unknown as InitiativeRow[];
+    for (const row of rows) {
+      const r = toStored(row);
+      out.set(r.initiative.id, r);
+    }
+    return out;
+  }
+
   async getInitiative(id: string): Promise<StoredInitiative | undefined> {
     const row = this.db.prepare("SELECT seq, record, signed FROM initiative WHERE id = ?").get(id) as InitiativeRow | undefined;
     return row ? toStored(row) : undefined;
