@@ -98,20 +98,37 @@ export class FacetMemo {
     this.#at = indexed;
   }
 
-  /** Facet counts over the records with these change numbers. */
-  count(seqs: Iterable<number>): FacetCounts {
+  /**
+   * Facet counts over a comma-separated list of change numbers (SQLite's group_concat), parsed
+   * and counted in one pass: 150,000 matches make no array and no garbage.
+   */
+  countList(list: string): FacetCounts {
     this.sync();
     const counts = new Uint32Array(this.#keys.length);
-    const vals = this.#vals;
-    const lens = this.#lens;
-    for (const seq of seqs) {
-      if (seq >= lens.length) continue;
-      const n = lens[seq]!;
-      const base = seq * SLOTS;
-      for (let k = 0; k < n; k++) counts[vals[base + k]!]!++;
-      const more = n === SLOTS ? this.#overflow.get(seq) : undefined;
-      if (more) for (const id of more) counts[id]!++;
+    let seq = 0;
+    for (let k = 0; k < list.length; k++) {
+      const c = list.charCodeAt(k);
+      if (c === 44) {
+        this.#add(counts, seq);
+        seq = 0;
+      } else seq = seq * 10 + c - 48;
     }
+    if (list.length) this.#add(counts, seq);
+    return this.#counted(counts);
+  }
+
+  #add(counts: Uint32Array, seq: number): void {
+    const lens = this.#lens;
+    if (seq >= lens.length) return;
+    const n = lens[seq]!;
+    const vals = this.#vals;
+    const base = seq * SLOTS;
+    for (let k = 0; k < n; k++) counts[vals[base + k]!]!++;
+    const more = n === SLOTS ? this.#overflow.get(seq) : undefined;
+    if (more) for (const id of more) counts[id]!++;
+  }
+
+  #counted(counts: Uint32Array): FacetCounts {
     const out = emptyFacetCounts();
     counts.forEach((n, id) => {
       if (!n) return;
