@@ -12,8 +12,11 @@ import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { planPuts, type ExistingRow } from "./puts.ts";
 import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
 import { PostgresSearchIndex, type SearchTuning } from "./search.postgres.ts";
+import { schemaFromUrl, toFollower, toFollowing, toStored, type Row } from "./rows.postgres.ts";
 import { withTransaction } from "./tx.ts";
 import { LOCAL_SOURCE } from "../../query/search.ts";
+
+export { schemaFromUrl } from "./rows.postgres.ts";
 
 const CHANGE_CHANNEL = "essfed_change";
 
@@ -25,9 +28,6 @@ export interface PostgresStoreOptions {
   /** Search access-path thresholds (tests use small ones to exercise every path). */
   searchTuning?: Partial<SearchTuning>;
 }
-
-interface Row { seq: string; record: InitiativeRecord; signed: string | null }
-const toStored = (r: Row): StoredInitiative => ({ ...r.record, seq: Number(r.seq), ...(r.signed ? { signed: r.signed } : {}) });
 
 export class PostgresStore implements Store {
   readonly pool: pg.Pool;
@@ -311,28 +311,4 @@ export class PostgresStore implements Store {
     return withTransaction(this.pool, fn);
   }
 
-}
-
-/** The schema a connection string selects with `options=-c search_path=…`, if any. */
-export function schemaFromUrl(url: string): string | undefined {
-  try {
-    const options = new URL(url).searchParams.get("options") ?? "";
-    return /(?:^|\s)-c\s*search_path=([a-z_][a-z0-9_]*)/.exec(options)?.[1];
-  } catch {
-    return undefined;
-  }
-}
-
-function toFollower(r: Record<string, string | null>): Follower {
-  return {
-    actor: r.actor!, inbox: r.inbox!, followId: r.follow_id!, state: r.state as Follower["state"], since: r.since!,
-    ...(r.shared_inbox ? { sharedInbox: r.shared_inbox } : {}),
-  };
-}
-
-function toFollowing(r: Record<string, string | null>): Following {
-  return {
-    actor: r.actor!, inbox: r.inbox!, followId: r.follow_id!, state: r.state as Following["state"], since: r.since!,
-    ...(r.directory ? { directory: r.directory } : {}), ...(r.reconciled_at ? { reconciledAt: r.reconciled_at } : {}),
-  };
 }
