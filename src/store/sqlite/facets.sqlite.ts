@@ -15,6 +15,9 @@ export class FacetMemo {
   readonly #ids = new Map<string, number>();
   #vals = new Uint16Array(0);
   #lens = new Uint8Array(0);
+  /** Coordinates by change number (NaN: none), for map clusters of words in a box. */
+  #lat = new Float64Array(0);
+  #lon = new Float64Array(0);
   readonly #overflow = new Map<number, number[]>();
   /** The indexed change number this memo reflects; -1 = not loaded. */
   #at = -1;
@@ -43,14 +46,22 @@ export class FacetMemo {
     vals.set(this.#vals);
     const lens = new Uint8Array(size);
     lens.set(this.#lens);
+    const lat = new Float64Array(size).fill(NaN);
+    lat.set(this.#lat);
+    const lon = new Float64Array(size).fill(NaN);
+    lon.set(this.#lon);
     this.#vals = vals;
     this.#lens = lens;
+    this.#lat = lat;
+    this.#lon = lon;
   }
 
   /** Records a record's facets under its change number (the indexer calls this). */
-  set(seq: number, facets: { name: string; value: string }[]): void {
+  set(seq: number, facets: { name: string; value: string }[], lat?: number, lon?: number): void {
     if (this.#at < 0) return;
     this.#ensure(seq);
+    this.#lat[seq] = lat ?? NaN;
+    this.#lon[seq] = lon ?? NaN;
     const ids = facets.map((f) => this.#id(f.name, f.value));
     this.#vals.set(ids.slice(0, SLOTS), seq * SLOTS);
     this.#lens[seq] = Math.min(SLOTS, ids.length);
@@ -62,6 +73,8 @@ export class FacetMemo {
   clear(seq: number): void {
     if (this.#at < 0 || seq >= this.#lens.length) return;
     this.#lens[seq] = 0;
+    this.#lat[seq] = NaN;
+    this.#lon[seq] = NaN;
     this.#overflow.delete(seq);
   }
 
@@ -81,6 +94,8 @@ export class FacetMemo {
     this.#overflow.clear();
     this.#vals = new Uint16Array(0);
     this.#lens = new Uint8Array(0);
+    this.#lat = new Float64Array(0);
+    this.#lon = new Float64Array(0);
     this.#at = 0;
     const max = (this.#db.prepare("SELECT coalesce(max(seq), 0) AS m FROM search").get() as { m: number }).m;
     this.#ensure(max);
@@ -95,7 +110,37 @@ export class FacetMemo {
       batch.push({ name: row.name, value: row.value });
     }
     if (seq >= 0) this.set(seq, batch);
+    for (const row of this.#db.prepare("SELECT seq, lat, lon FROM search WHERE lat IS NOT NULL AND lon IS NOT NULL").iterate() as Iterable<{ seq: number; lat: number; lon: number }>) {
+      this.#lat[row.seq] = row.lat;
+      this.#lon[row.seq] = row.lon;
+    }
     this.#at = indexed;
+  }
+
+  /**
+   * Calls `visit` with each change number of a comma-separated list (SQLite's group_concat) whose
+   * record has a point in the box, and its coordinates; `visit` returning false stops.
+   */
+  pointsInBox(list: string, box: { minLat: number; maxLat: number; minLon: number; maxLon: number }, visit: (seq: number, lat: number, lon: number) => boolean): void {
+    this.sync();
+    const lats = this.#lat;
+    const lons = this.#lon;
+    const test = (seq: number): boolean => {
+      if (seq >= lats.length) return true;
+      const lat = lats[seq]!;
+      const lon = lons[seq]!;
+      // NaN (no point) fails every comparison.
+      return !(lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon) || visit(seq, lat, lon);
+    };
+    let seq = 0;
+    for (let k = 0; k < list.length; k++) {
+      const c = list.charCodeAt(k);
+      if (c === 44) {
+        if (!test(seq)) return;
+        seq = 0;
+      } else seq = seq * 10 + c - 48;
+    }
+    if (list.length) test(seq);
   }
 
   /**

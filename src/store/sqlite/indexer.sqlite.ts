@@ -53,7 +53,7 @@ export function unindex(db: SqliteDatabase, id: string, deltas?: Deltas, memo?: 
 
 function index(db: SqliteDatabase, seq: number, record: InitiativeRecord, deltas: Deltas, memo?: FacetMemo): void {
   const f = indexFields(record);
-  memo?.set(seq, f.facets);
+  memo?.set(seq, f.facets, f.lat, f.lon);
   const id = record.initiative.id;
   db.prepare("INSERT INTO search (seq, id, name, updated, lat, lon) VALUES (?, ?, ?, ?, ?, ?)").run(seq, id, f.name, f.updated, f.lat ?? null, f.lon ?? null);
   db.prepare("INSERT INTO search_fts (rowid, name, description) VALUES (?, ?, ?)").run(seq, f.name, f.description);

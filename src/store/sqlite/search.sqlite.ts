@@ -204,7 +204,7 @@ export class SqliteSearchIndex implements SearchIndex {
         .map((r) => ({ lat: r.lat, lon: r.lon, count: r.n }));
     }
     if (f.words?.length && f.bbox && !f.near && f.updatedSince === undefined && !Object.values(f.facets).some((v) => v?.length)) {
-      return clustersOfWordsInBox(this.#db, ftsQuery(f.words, f.wholeWords), f.bbox, cell, limit);
+      return clustersOfWordsInBox(this.#db, this.memo, ftsQuery(f.words, f.wholeWords), f.bbox, cell, limit);
     }
     const plan = this.#plan(f, "s.seq AS seq, s.id AS id, s.name AS name, s.lat AS lat, s.lon AS lon");
     const grouped = cell > 0
