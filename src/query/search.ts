@@ -37,6 +37,12 @@ export interface SearchFilter {
   updatedSince?: number;
 }
 
+/** True when a filter has no condition at all (`except` names conditions to disregard). */
+export function isUnfiltered(f: SearchFilter, ...except: ("words" | "bbox" | "facets")[]): boolean {
+  return (except.includes("words") || !f.words?.length) && (except.includes("bbox") || !f.bbox) && !f.near && f.updatedSince === undefined
+    && (except.includes("facets") || !Object.values(f.facets).some((v) => v?.length));
+}
+
 /** Counts per facet value for a filter. */
 export type FacetCounts = Record<FacetName, { value: string; count: number }[]>;
 

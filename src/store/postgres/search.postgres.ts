@@ -6,7 +6,7 @@
 import type pg from "pg";
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import {
-  FACET_NAMES, emptyFacetCounts, exactSummary, locationBox,
+  FACET_NAMES, emptyFacetCounts, exactSummary, isUnfiltered, locationBox,
   type Cluster, type FacetName, type FacetSummary, type SearchFilter, type SearchIndex,
 } from "../../query/search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
@@ -34,9 +34,20 @@ export interface SearchTuning {
 const TUNING: SearchTuning = { window: 30_000, geoDriven: 5_000, commonWord: 20_000, geoFallback: 50_000, exactMax: 3_000, sampleRows: 15_000 };
 /** Facets a record has at most one value of. */
 const SINGLE_VALUED = new Set<FacetName>(["membership", "country", "source"]);
-const p = (params: unknown[], v: unknown) => `$${params.push(v)}`;
+/** Adds a query parameter and returns its placeholder. */
+const param = (params: unknown[], v: unknown) => `$${params.push(v)}`;
 
-const isUnfiltered = (f: SearchFilter) => !f.words?.length && !f.bbox && !f.near && f.updatedSince === undefined && !Object.values(f.facets).some((v) => v?.length);
+/**
+ * Records with any of these values of a facet (every value when none are given), from the
+ * trigger-kept counts summed over their shards. With `source`, which every record has exactly one
+ * of, that is the number of records.
+ */
+export async function keptCount(pool: pg.Pool, name: FacetName, values?: string[]): Promise<number> {
+  const { rows } = values
+    ? await pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1 AND value = ANY($2)", [name, values])
+    : await pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1", [name]);
+  return Number(rows[0].n);
+}
 
 export class PostgresSearchIndex implements SearchIndex {
   readonly #pool: pg.Pool;
@@ -57,7 +68,7 @@ export class PostgresSearchIndex implements SearchIndex {
    */
   #where(f: SearchFilter, params: unknown[], indexed: "all" | "geo" | "none" = "all"): string[] {
     const where: string[] = [];
-    const p = (v: unknown) => `$${params.push(v)}`;
+    const p = (v: unknown) => param(params, v);
     const add = (cond: string, kind: "geo" | "other") => where.push(indexed === "all" || (indexed === "geo" && kind === "geo") ? cond : `(${cond}) IS TRUE`);
     if (f.words?.length) add(`i.search_text @@ to_tsquery('simple', ${p(tsQuery(f.words, f.wholeWords))})`, "other");
     for (const name of FACET_NAMES) {
@@ -87,10 +98,15 @@ export class PostgresSearchIndex implements SearchIndex {
     return Math.ceil(Number(rows[0].n));
   }
 
-  /** Which indexes the planner may use: the box alone when at most `limit` points are in it. */
-  async #access(f: SearchFilter, limit = this.#tuning.geoDriven): Promise<"geo" | "all"> {
+  /** The estimated points in the filter's box, or undefined without one. */
+  async #points(f: SearchFilter): Promise<number | undefined> {
     const box = locationBox(f);
-    return box && (await this.#pointsAround(box)) <= limit ? "geo" : "all";
+    return box ? this.#pointsAround(box) : undefined;
+  }
+
+  /** Which indexes the planner may use: the box alone when at most `limit` points are in it. */
+  #access(points: number | undefined, limit = this.#tuning.geoDriven): "geo" | "all" {
+    return points !== undefined && points <= limit ? "geo" : "all";
   }
 
   async #query(f: SearchFilter, limit: number, indexed: "all" | "geo" | "none", below?: number, from?: number): Promise<{ seq: string; record: unknown; signed: unknown }[]> {
@@ -116,23 +132,18 @@ export class PostgresSearchIndex implements SearchIndex {
   async search(f: SearchFilter, limit: number, cursor?: string): Promise<Page<StoredInitiative>> {
     let rows: { seq: string; record: unknown; signed: unknown }[];
     const below = cursor !== undefined ? Number(cursor) : undefined;
-    const access = await this.#access(f);
+    const points = await this.#points(f);
+    const access = this.#access(points);
     if (access === "geo" || !f.words?.length || (await this.#wordMatches(f)) < this.#tuning.commonWord) {
       rows = await this.#query(f, limit + 1, access, below);
     } else {
       const top = below ?? Number((await this.#pool.query("SELECT coalesce(max(seq), 0) + 1 AS t FROM initiative")).rows[0].t);
       const from = top - this.#tuning.window;
       rows = await this.#query(f, limit + 1, "none", top, from);
-      if (rows.length <= limit && from > 0) rows = rows.concat(await this.#query(f, limit + 1 - rows.length, await this.#access(f, this.#tuning.geoFallback), from));
+      if (rows.length <= limit && from > 0) rows = rows.concat(await this.#query(f, limit + 1 - rows.length, this.#access(points, this.#tuning.geoFallback), from));
     }
     const items = rows.slice(0, limit).map((r): StoredInitiative => ({ ...(r.record as InitiativeRecord), seq: Number(r.seq), ...(r.signed ? { signed: r.signed as string } : {}) }));
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
-  }
-
-  /** Every record has exactly one `source` value, so the trigger-kept counts hold the total. */
-  async #total(): Promise<number> {
-    const { rows } = await this.#pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = 'source'");
-    return Number(rows[0].n);
   }
 
   /** The planner's estimate of how many records have the words (from the text column's statistics). */
@@ -142,30 +153,25 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   /** An upper bound of the matches from the cheapest estimates: planner rows for words, counts for facets and boxes. */
-  async #upperBound(f: SearchFilter, total: number): Promise<number> {
-    let bound = total;
+  async #upperBound(f: SearchFilter, total: number, points: number | undefined): Promise<number> {
+    let bound = Math.min(total, points ?? total);
     if (f.words?.length) bound = Math.min(bound, await this.#wordMatches(f));
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
-      if (!values?.length) continue;
-      const { rows } = await this.#pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1 AND value = ANY($2)", [name, values]);
-      bound = Math.min(bound, Number(rows[0].n));
+      if (values?.length) bound = Math.min(bound, await keptCount(this.#pool, name, values));
     }
-    const box = locationBox(f);
-    if (box) bound = Math.min(bound, await this.#pointsAround(box));
     return bound;
   }
 
   async count(f: SearchFilter): Promise<number> {
-    if (isUnfiltered(f)) return this.#total();
+    if (isUnfiltered(f)) return keptCount(this.#pool, "source");
     const only = Object.entries(f.facets).filter(([, v]) => v?.length) as [FacetName, string[]][];
-    if (only.length === 1 && isUnfiltered({ ...f, facets: {} }) && (only[0]![1].length === 1 || SINGLE_VALUED.has(only[0]![0]))) {
+    if (only.length === 1 && isUnfiltered(f, "facets") && (only[0]![1].length === 1 || SINGLE_VALUED.has(only[0]![0]))) {
       // One value, or values of a facet a record has at most one of: the kept counts add up.
-      const { rows } = await this.#pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1 AND value = ANY($2)", only[0]!);
-      return Number(rows[0].n);
+      return keptCount(this.#pool, ...only[0]!);
     }
     const params: unknown[] = [];
-    const where = this.#where(f, params, await this.#access(f));
+    const where = this.#where(f, params, this.#access(await this.#points(f)));
     const { rows } = await this.#pool.query(`SELECT count(*) AS n FROM initiative i WHERE ${where.join(" AND ")}`, params);
     return Number(rows[0].n);
   }
@@ -186,16 +192,17 @@ export class PostgresSearchIndex implements SearchIndex {
       for (const r of rows) out[r.name as FacetName]?.push({ value: r.value, count: Number(r.n) });
       return exactSummary(out);
     }
-    const total = await this.#total();
+    const total = await keptCount(this.#pool, "source");
     const params: unknown[] = [];
-    if (total <= this.#tuning.sampleRows || (await this.#upperBound(f, total)) <= this.#tuning.exactMax) {
-      const where = this.#where(f, params, await this.#access(f));
+    const points = await this.#points(f);
+    if (total <= this.#tuning.sampleRows || (await this.#upperBound(f, total, points)) <= this.#tuning.exactMax) {
+      const where = this.#where(f, params, this.#access(points));
       const { rows } = await this.#pool.query(
         `SELECT k, count(*) AS n FROM initiative i, unnest(i.facet_keys) k WHERE ${where.join(" AND ")} GROUP BY k ORDER BY n DESC, k`, params);
       for (const r of rows) add(r.k, Number(r.n));
       return exactSummary(out);
     }
-    const percent = p(params, Math.min(100, (100 * this.#tuning.sampleRows) / total));
+    const percent = param(params, Math.min(100, (100 * this.#tuning.sampleRows) / total));
     const where = this.#where(f, params, "all");
     // The sample's own size (row NULL) gives the scale: matches per sampled row times the total.
     const { rows } = await this.#pool.query(
@@ -204,11 +211,12 @@ export class PostgresSearchIndex implements SearchIndex {
     const sampled = Number(rows.find((r) => r.k === null)?.n ?? 0);
     const scale = sampled ? total / sampled : 0;
     for (const r of rows.filter((x) => x.k !== null).sort((a, b) => Number(b.n) - Number(a.n) || (a.k < b.k ? -1 : 1))) add(r.k, Math.round(Number(r.n) * scale));
-    return { total: out.source.reduce((n, c) => n + c.count, 0), counts: out, approximate: true };
+    // Scaled counts are estimates; the total is still the sum of the (scaled) `source` counts.
+    return { ...exactSummary(out), approximate: true };
   }
 
   async clusters(f: SearchFilter, cell: number, limit: number): Promise<Cluster[]> {
-    if (cell >= 1 && !f.words?.length && !f.near && f.updatedSince === undefined && !Object.values(f.facets).some((v) => v?.length)) {
+    if (cell >= 1 && isUnfiltered(f, "bbox")) {
       // A whole-world view of everything: the 1° cell counts already hold the answer.
       const b = f.bbox ?? { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 };
       const { rows } = await this.#pool.query(
@@ -220,7 +228,7 @@ export class PostgresSearchIndex implements SearchIndex {
       return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
     }
     const params: unknown[] = [];
-    const where = ["i.search_point IS NOT NULL", ...this.#where(f, params, await this.#access(f))];
+    const where = ["i.search_point IS NOT NULL", ...this.#where(f, params, this.#access(await this.#points(f)))];
     const base = `SELECT i.seq, i.search_point[1] AS lat, i.search_point[0] AS lon FROM initiative i WHERE ${where.join(" AND ")}`;
     // Group on the narrow columns first; only a cell of one point needs its record's id and name.
     const grouped = cell > 0

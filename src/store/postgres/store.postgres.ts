@@ -11,7 +11,7 @@ import { PostgresKvStore } from "./kv.postgres.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { planPuts, type ExistingRow } from "./puts.ts";
 import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
-import { PostgresSearchIndex, type SearchTuning } from "./search.postgres.ts";
+import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.postgres.ts";
 import { schemaFromUrl, toFollower, toFollowing, toStored, type Row } from "./rows.postgres.ts";
 import { withTransaction } from "./tx.ts";
 import { LOCAL_SOURCE } from "../../query/search.ts";
@@ -213,10 +213,7 @@ export class PostgresStore implements Store {
   async countInitiatives(source?: string | null): Promise<number> {
     // Every record has exactly one `source` facet value: the trigger-kept counts answer in O(1)
     // what count(*) needs a scan of the whole table for (300+ ms at a million records).
-    const { rows } = source === undefined
-      ? await this.pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = 'source'")
-      : await this.pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = 'source' AND value = $1", [source ?? LOCAL_SOURCE]);
-    return Number(rows[0].n);
+    return keptCount(this.pool, "source", source === undefined ? undefined : [source ?? LOCAL_SOURCE]);
   }
 
   async setSigned(entries: { id: string; version: string; signed: string }[]): Promise<void> {
@@ -310,5 +307,4 @@ export class PostgresStore implements Store {
   transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     return withTransaction(this.pool, fn);
   }
-
 }

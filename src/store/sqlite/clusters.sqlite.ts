@@ -11,11 +11,11 @@ import type { FacetMemo } from "./facets.sqlite.ts";
 
 interface Cell { n: number; lat: number; lon: number; seq: number }
 
-export function clustersOfWordsInBox(db: SqliteDatabase, memo: FacetMemo, ftsQuery: string, box: NonNullable<SearchFilter["bbox"]>, cell: number, limit: number): Cluster[] {
-  const { list } = db.prepare("SELECT group_concat(rowid) AS list FROM search_fts WHERE search_fts MATCH ?").get(ftsQuery) as { list: string | null };
+/** `matches`: the word's matching change numbers, comma-separated (SQLite's group_concat). */
+export function clustersOfWordsInBox(db: SqliteDatabase, memo: FacetMemo, matches: string, box: NonNullable<SearchFilter["bbox"]>, cell: number, limit: number): Cluster[] {
   const cells = new Map<string, Cell>();
   const singles: Cell[] = [];
-  memo.pointsInBox(list ?? "", box, (seq, lat, lon) => {
+  memo.pointsInBox(matches, box, (seq, lat, lon) => {
     if (cell <= 0) {
       singles.push({ n: 1, lat, lon, seq });
       return singles.length < limit;

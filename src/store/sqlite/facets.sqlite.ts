@@ -125,22 +125,13 @@ export class FacetMemo {
     this.sync();
     const lats = this.#lat;
     const lons = this.#lon;
-    const test = (seq: number): boolean => {
+    eachIn(list, (seq) => {
       if (seq >= lats.length) return true;
       const lat = lats[seq]!;
       const lon = lons[seq]!;
       // NaN (no point) fails every comparison.
       return !(lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon) || visit(seq, lat, lon);
-    };
-    let seq = 0;
-    for (let k = 0; k < list.length; k++) {
-      const c = list.charCodeAt(k);
-      if (c === 44) {
-        if (!test(seq)) return;
-        seq = 0;
-      } else seq = seq * 10 + c - 48;
-    }
-    if (list.length) test(seq);
+    });
   }
 
   /**
@@ -150,15 +141,10 @@ export class FacetMemo {
   countList(list: string): FacetCounts {
     this.sync();
     const counts = new Uint32Array(this.#keys.length);
-    let seq = 0;
-    for (let k = 0; k < list.length; k++) {
-      const c = list.charCodeAt(k);
-      if (c === 44) {
-        this.#add(counts, seq);
-        seq = 0;
-      } else seq = seq * 10 + c - 48;
-    }
-    if (list.length) this.#add(counts, seq);
+    eachIn(list, (seq) => {
+      this.#add(counts, seq);
+      return true;
+    });
     return this.#counted(counts);
   }
 
@@ -185,4 +171,20 @@ export class FacetMemo {
     for (const name of FACET_NAMES) out[name].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
     return out;
   }
+}
+
+/**
+ * Calls `fn` with each number of a comma-separated list of non-negative integers (SQLite's
+ * group_concat), parsed in one pass without an array; `fn` returning false stops.
+ */
+function eachIn(list: string, fn: (n: number) => boolean): void {
+  let n = 0;
+  for (let k = 0; k < list.length; k++) {
+    const c = list.charCodeAt(k);
+    if (c === 44) {
+      if (!fn(n)) return;
+      n = 0;
+    } else n = n * 10 + c - 48;
+  }
+  if (list.length) fn(n);
 }
