@@ -81,15 +81,12 @@ export class CsvTokenizer {
     while (i < n) {
       const state = this.#state;
       if (state === S.Quoted) {
-        QUOTED_STOP.lastIndex = i;
-        const m = QUOTED_STOP.exec(text);
-        const stop = m ? m.index : n;
-        this.#take(text, i, stop);
-        if (!m) return;
+        const stop = this.#takeUntil(QUOTED_STOP, text, i);
+        if (stop < 0) return;
         const c = text.charCodeAt(stop);
         if (c === 34) { this.#state = S.QuoteInQuoted; i = stop + 1; continue; }
         // A line break inside a quoted cell: kept in the cell, counted as one line.
-        i = this.#lineBreakInCell(text, stop);
+        i = this.#pastLineBreak(text, stop, true);
         continue;
       }
       if (state === S.Skipping) {
@@ -110,11 +107,8 @@ export class CsvTokenizer {
       // FieldStart or Unquoted.
       if (state === S.FieldStart && text.charCodeAt(i) === 34) { this.#state = S.Quoted; this.#chars++; i++; continue; }
       this.#state = S.Unquoted;
-      UNQUOTED_STOP.lastIndex = i;
-      const m = UNQUOTED_STOP.exec(text);
-      const stop = m ? m.index : n;
-      this.#take(text, i, stop);
-      if (!m) return;
+      const stop = this.#takeUntil(UNQUOTED_STOP, text, i);
+      if (stop < 0) return;
       const c = text.charCodeAt(stop);
       if (c === 34) { this.#take(text, stop, stop + 1); i = stop + 1; continue; } // a quote inside an unquoted cell is kept, as spreadsheets do
       if (c === 44) { this.#endField(); i = stop + 1; continue; }
@@ -130,6 +124,14 @@ export class CsvTokenizer {
     if (this.#state !== S.FieldStart || this.#cells.length > 0) this.#emit(out);
   }
 
+  /** Takes the text from `i` up to the next match of `stop` into the cell; returns where that match is, or -1 at the chunk's end. */
+  #takeUntil(stop: RegExp, text: string, i: number): number {
+    stop.lastIndex = i;
+    const m = stop.exec(text);
+    this.#take(text, i, m ? m.index : text.length);
+    return m ? m.index : -1;
+  }
+
   #take(text: string, from: number, to: number): void {
     if (to <= from) return;
     this.#chars += to - from;
@@ -139,13 +141,20 @@ export class CsvTokenizer {
     if (this.#state !== S.Skipping) this.#field += text.slice(from, to);
   }
 
-  #lineBreakInCell(text: string, at: number): number {
-    const c = text.charCodeAt(at);
-    this.#take(text, at, at + 1);
+  /**
+   * Steps over the line break at `at` (CRLF, LF or a lone CR, counted as one line), keeping it in
+   * the cell when it is inside quotes; a CR that ends the chunk leaves its LF to the next one.
+   * @returns the index after the line break
+   */
+  #pastLineBreak(text: string, at: number, inCell: boolean): number {
     this.#line++;
-    if (c === 13) {
+    if (inCell) this.#take(text, at, at + 1);
+    if (text.charCodeAt(at) === 13) {
       if (at + 1 >= text.length) { this.#afterCR = true; return at + 1; }
-      if (text.charCodeAt(at + 1) === 10) { this.#take(text, at + 1, at + 2); return at + 2; }
+      if (text.charCodeAt(at + 1) === 10) {
+        if (inCell) this.#take(text, at + 1, at + 2);
+        return at + 2;
+      }
     }
     return at + 1;
   }
@@ -167,13 +176,9 @@ export class CsvTokenizer {
   /** Ends the record at the line break at `at`; returns the index after the line break. */
   #endRecord(text: string, at: number, out: CsvRecord[]): number {
     this.#emit(out);
-    this.#line++;
+    const next = this.#pastLineBreak(text, at, false);
     this.#recordLine = this.#line;
-    if (text.charCodeAt(at) === 13) {
-      if (at + 1 >= text.length) { this.#afterCR = true; return at + 1; }
-      if (text.charCodeAt(at + 1) === 10) return at + 2;
-    }
-    return at + 1;
+    return next;
   }
 
   #emit(out: CsvRecord[]): void {
