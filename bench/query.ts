@@ -31,7 +31,7 @@ const { values } = parseArgs({ options: {
   stores: { type: "string", default: process.env.POSTGRES_URL ? "sqlite,postgres" : "sqlite" },
   runs: { type: "string", default: "60" }, keep: { type: "boolean", default: false }, only: { type: "string" }, warm: { type: "boolean", default: true },
   child: { type: "string" }, target: { type: "string" },
-} });
+}, allowNegative: true });
 
 const S = "https://lod.coop/essglobal/2.1/standard/";
 const WORDS = ["green", "valley", "bread", "energy", "housing", "workers", "food", "bike", "river", "commons", "solidarity", "market"];
