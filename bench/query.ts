@@ -71,7 +71,7 @@ async function fill(target: string, n: number): Promise<void> {
   const t1 = performance.now();
   await s.search.catchUp();
   console.log(`  stored ${n.toLocaleString("en")} in ${((t1 - t0) / 1000).toFixed(1)} s; search index ready ${((performance.now() - t1) / 1000).toFixed(1)} s later`);
-  if (s instanceof PostgresStore) await s.pool.query("ANALYZE");
+  if (s instanceof PostgresStore) await s.pool.query("VACUUM ANALYZE"); // as autovacuum would after a bulk load
   await s.close();
 }
 
@@ -86,6 +86,9 @@ async function warm(target: string): Promise<void> {
       await s.pool.query("CREATE EXTENSION IF NOT EXISTS pg_prewarm SCHEMA public");
       await s.pool.query(`SELECT public.pg_prewarm(c.oid, 'read') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i', 't')`);
+      // The search table and its indexes into shared buffers too, as far as they hold them.
+      await s.pool.query(`SELECT public.pg_prewarm(c.oid, 'buffer') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = current_schema() AND c.relname LIKE 'initiative_search%'`);
     } catch (e) {
       console.log(`  (not warmed: ${(e as Error).message})`);
     } finally {

@@ -21,7 +21,7 @@ describePostgres("PostgreSQL", () => {
   });
 
   // Tiny thresholds: every query walks a short window and then falls back to the indexes.
-  describeSearchContract("PostgresStore (window and fallback paths)", () => freshPostgresStore(randomSchema(), { searchTuning: { window: 40, geoDriven: 0, commonWord: 0 } }), async (s) => {
+  describeSearchContract("PostgresStore (window and fallback paths)", () => freshPostgresStore(randomSchema(), { searchTuning: { window: 40, geoDriven: 0, pageShare: 0 } }), async (s) => {
     await (s as PostgresStore).drop();
     await s.close();
   });
@@ -70,7 +70,7 @@ describePostgres("PostgreSQL counts", () => {
     const s = await freshPostgresStore(randomSchema(), { searchTuning: { exactMax: 100, sampleRows: 600 } });
     try {
       await s.putInitiatives(records);
-      await s.pool.query("ANALYZE initiative"); // as autovacuum would: the planner's estimates bound the match set
+      await s.pool.query("ANALYZE initiative_search"); // as autovacuum would: the planner's estimates bound the match set
       const f = { words: ["bakery"], facets: {} };
       const sampled = await s.search.facets(f);
       expect(sampled.approximate).toBe(true);

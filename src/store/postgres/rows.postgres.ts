@@ -18,6 +18,22 @@ export function schemaFromUrl(url: string): string | undefined {
   }
 }
 
+/**
+ * The connection string with more server settings appended to its `options` (later `-c` settings
+ * win over earlier ones). Settings given at connection start hold before any query runs, unlike a
+ * SET sent from the pool's connect event, which races the first query on that client.
+ */
+export function withSettings(url: string, settings: Record<string, string>): string {
+  const extra = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`);
+  try {
+    const u = new URL(url);
+    u.searchParams.set("options", [u.searchParams.get("options"), ...extra].filter(Boolean).join(" "));
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
 export function toFollower(r: Record<string, string | null>): Follower {
   return {
     actor: r.actor!, inbox: r.inbox!, followId: r.follow_id!, state: r.state as Follower["state"], since: r.since!,

@@ -1,7 +1,9 @@
 /**
- * Search on PostgreSQL: expression indexes on the stored records (GIN full text, GIN jsonb
- * containment for facets, GiST on points), so the index is always exactly the data; the planner
- * combines them. Facet and cell counts for the unfiltered case come from trigger-kept tables.
+ * Search on PostgreSQL: a narrow side table, `initiative_search`, holds what queries test of each
+ * record (change number, point, word vector, facet value hashes, update time), kept in step with
+ * `initiative` by statement triggers in the writing transaction, with GIN full text, GIN facet
+ * and GiST point indexes (ADR 8). Queries scan it and read whole records only for the rows they
+ * return. Facet and cell counts for the unfiltered case come from trigger-kept tables.
  */
 import type pg from "pg";
 import type { InitiativeRecord } from "../../domain/initiative.ts";
@@ -20,10 +22,12 @@ function tsQuery(words: string[], whole = false): string {
 export interface SearchTuning {
   /** Change numbers walked from the top before the indexes take over (~15 ms of row tests). */
   window: number;
-  /** At most this many points around a box: the box's index drives the query. */
+  /** At most this many points around a box: the box's index drives a page, other conditions tested per row. */
   geoDriven: number;
-  /** Words the planner expects in at least this many records take the window first. */
-  commonWord: number;
+  /** The same for map clusters, which need every match: reading the box's rows beats a common word's index. */
+  geoClusters: number;
+  /** Walk the window first when it is expected to hold this many pages of matches (0: always). */
+  pageShare: number;
   /** At most this many: the box's index drives what the window could not find. */
   geoFallback: number;
   /** Facet counts are exact when at most this many records may match… */
@@ -31,9 +35,14 @@ export interface SearchTuning {
   /** …and otherwise estimated from a sample of about this many rows. */
   sampleRows: number;
 }
-const TUNING: SearchTuning = { window: 30_000, geoDriven: 5_000, commonWord: 20_000, geoFallback: 50_000, exactMax: 3_000, sampleRows: 15_000 };
+const TUNING: SearchTuning = { window: 100_000, geoDriven: 5_000, geoClusters: 60_000, pageShare: 2, geoFallback: 50_000, exactMax: 3_000, sampleRows: 15_000 };
 /** Facets a record has at most one value of. */
 const SINGLE_VALUED = new Set<FacetName>(["membership", "country", "source"]);
+/**
+ * The "facet value" keys known to the kept counts, joined (alias v) to counts per key hash (alias
+ * c, column h): records keep 64-bit hashes of their keys, this turns them back into keys.
+ */
+const FACET_KEYS = "(SELECT DISTINCT name || ' ' || value AS k FROM facet_count) v ON hashtextextended(v.k, 0) = c.h";
 /** Adds a query parameter and returns its placeholder. */
 const param = (params: unknown[], v: unknown) => `$${params.push(v)}`;
 
@@ -62,7 +71,7 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   /**
-   * WHERE clause (on alias i) and its parameters for a filter. `indexed` says which conditions the
+   * WHERE clause (on the side table, alias s) and its parameters for a filter. `indexed` says which conditions the
    * planner may answer from an index; the others are wrapped in `IS TRUE`, which no index matches,
    * so they are tested on the rows the chosen access path yields (see {@link search}).
    */
@@ -70,20 +79,20 @@ export class PostgresSearchIndex implements SearchIndex {
     const where: string[] = [];
     const p = (v: unknown) => param(params, v);
     const add = (cond: string, kind: "geo" | "other") => where.push(indexed === "all" || (indexed === "geo" && kind === "geo") ? cond : `(${cond}) IS TRUE`);
-    if (f.words?.length) add(`i.search_text @@ to_tsquery('simple', ${p(tsQuery(f.words, f.wholeWords))})`, "other");
+    if (f.words?.length) add(`s.search_text @@ to_tsquery('simple', ${p(tsQuery(f.words, f.wholeWords))})`, "other");
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
-      // Any of the values: array overlap on "facet value" keys (GIN).
-      if (values?.length) add(`i.facet_keys && ${p(values.map((v) => `${name} ${v}`))}::text[]`, "other");
+      // Any of the values: array overlap on hashes of "facet value" keys (GIN).
+      if (values?.length) add(`s.facet_ids && essfed_facet_ids(${p(values.map((v) => `${name} ${v}`))}::text[])`, "other");
     }
     const box = locationBox(f);
-    if (box) add(`i.search_point <@ box(point(${p(box.minLon)}, ${p(box.minLat)}), point(${p(box.maxLon)}, ${p(box.maxLat)}))`, "geo");
+    if (box) add(`s.search_point <@ box(point(${p(box.minLon)}, ${p(box.minLat)}), point(${p(box.maxLon)}, ${p(box.maxLat)}))`, "geo");
     if (f.near) {
       // Haversine, in km, on rows the box above let through (search_point is lon, lat).
-      where.push(`2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(i.search_point[1] - ${p(f.near.lat)}) / 2), 2)
-        + cos(radians(i.search_point[1])) * cos(radians(${p(f.near.lat)})) * power(sin(radians(i.search_point[0] - ${p(f.near.lon)}) / 2), 2)))) <= ${p(f.near.radiusKm)}`);
+      where.push(`2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(s.search_point[1] - ${p(f.near.lat)}) / 2), 2)
+        + cos(radians(s.search_point[1])) * cos(radians(${p(f.near.lat)})) * power(sin(radians(s.search_point[0] - ${p(f.near.lon)}) / 2), 2)))) <= ${p(f.near.radiusKm)}`);
     }
-    if (f.updatedSince !== undefined) add(`i.updated >= ${p(new Date(f.updatedSince).toISOString())}`, "other");
+    if (f.updatedSince !== undefined) add(`s.updated >= ${p(new Date(f.updatedSince).toISOString())}`, "other");
     return where;
   }
 
@@ -112,10 +121,12 @@ export class PostgresSearchIndex implements SearchIndex {
   async #query(f: SearchFilter, limit: number, indexed: "all" | "geo" | "none", below?: number, from?: number): Promise<{ seq: string; record: unknown; signed: unknown }[]> {
     const params: unknown[] = [];
     const where = this.#where(f, params, indexed);
-    if (below !== undefined) where.push(`i.seq < $${params.push(below)}`);
-    if (from !== undefined) where.push(`i.seq >= $${params.push(from)}`);
+    if (below !== undefined) where.push(`s.seq < $${params.push(below)}`);
+    if (from !== undefined) where.push(`s.seq >= $${params.push(from)}`);
+    // The page is chosen on the narrow rows; only its records are read.
     const { rows } = await this.#pool.query(
-      `SELECT i.seq, i.record, i.signed FROM initiative i ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY i.seq DESC LIMIT $${params.push(limit)}`,
+      `SELECT i.seq, i.record, i.signed FROM (SELECT s.rid, s.seq FROM initiative_search s ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+       ORDER BY s.seq DESC LIMIT $${params.push(limit)}) m JOIN initiative i ON i.rid = m.rid ORDER BY m.seq DESC`,
       params,
     );
     return rows;
@@ -123,21 +134,22 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /**
    * A page, newest change first. A box with few points in it drives (its index, the rest tested
-   * per row). Otherwise the planner combines bitmaps of every record each condition matches and
-   * sorts them: fine for facets and boxes, but a common word's bitmap alone is 100,000+ entries
-   * (~100 ms at 1M records). So with words the planner expects to be common, the newest `window` change numbers are first walked
-   * from the top testing every condition, which fills a page whenever 1 record in a few hundred
-   * matches; only when it cannot do the indexes answer the rest, below it. Work stays bounded.
+   * per row). Otherwise the planner would combine bitmaps of every record each condition matches
+   * and sort them, and a bitmap costs ~0.4 µs an entry: a common word's or facet's is 100,000+
+   * entries at 1M records. So when the matches are expected (from the conditions' estimated sizes,
+   * taken as independent) to fill a page within the newest `window` change numbers, those are
+   * walked first from the top (or the cursor), every condition tested on the narrow rows; only if
+   * that falls short do the indexes answer the rest, below it. Work stays bounded either way.
    */
   async search(f: SearchFilter, limit: number, cursor?: string): Promise<Page<StoredInitiative>> {
     let rows: { seq: string; record: unknown; signed: unknown }[];
     const below = cursor !== undefined ? Number(cursor) : undefined;
     const points = await this.#points(f);
     const access = this.#access(points);
-    if (access === "geo" || !f.words?.length || (await this.#wordMatches(f)) < this.#tuning.commonWord) {
+    if (access === "geo" || isUnfiltered(f) || !(await this.#windowFills(f, points, limit + 1))) {
       rows = await this.#query(f, limit + 1, access, below);
     } else {
-      const top = below ?? Number((await this.#pool.query("SELECT coalesce(max(seq), 0) + 1 AS t FROM initiative")).rows[0].t);
+      const top = below ?? Number((await this.#pool.query("SELECT coalesce(max(seq), 0) + 1 AS t FROM initiative_search")).rows[0].t);
       const from = top - this.#tuning.window;
       rows = await this.#query(f, limit + 1, "none", top, from);
       if (rows.length <= limit && from > 0) rows = rows.concat(await this.#query(f, limit + 1 - rows.length, this.#access(points, this.#tuning.geoFallback), from));
@@ -148,19 +160,31 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /** The planner's estimate of how many records have the words (from the text column's statistics). */
   async #wordMatches(f: SearchFilter): Promise<number> {
-    const { rows } = await this.#pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM initiative i WHERE i.search_text @@ to_tsquery('simple', $1)`, [tsQuery(f.words!, f.wholeWords)]);
+    const { rows } = await this.#pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM initiative_search s WHERE s.search_text @@ to_tsquery('simple', $1)`, [tsQuery(f.words!, f.wholeWords)]);
     return Number(rows[0]["QUERY PLAN"][0].Plan["Plan Rows"]);
   }
 
-  /** An upper bound of the matches from the cheapest estimates: planner rows for words, counts for facets and boxes. */
-  async #upperBound(f: SearchFilter, total: number, points: number | undefined): Promise<number> {
-    let bound = Math.min(total, points ?? total);
-    if (f.words?.length) bound = Math.min(bound, await this.#wordMatches(f));
+  /** Estimated matches of each condition, from the cheapest estimates: planner rows for words, kept counts for facets and boxes. */
+  async #sizes(f: SearchFilter, points: number | undefined): Promise<number[]> {
+    const sizes = points !== undefined ? [points] : [];
+    if (f.words?.length) sizes.push(await this.#wordMatches(f));
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
-      if (values?.length) bound = Math.min(bound, await keptCount(this.#pool, name, values));
+      if (values?.length) sizes.push(await keptCount(this.#pool, name, values));
     }
-    return bound;
+    return sizes;
+  }
+
+  /** An upper bound of the matches: the smallest condition's. */
+  async #upperBound(f: SearchFilter, total: number, points: number | undefined): Promise<number> {
+    return Math.min(total, ...(await this.#sizes(f, points)));
+  }
+
+  /** Whether the window is expected to hold `pageShare` pages of matches, the conditions taken as independent. */
+  async #windowFills(f: SearchFilter, points: number | undefined, page: number): Promise<boolean> {
+    const total = Math.max(1, await keptCount(this.#pool, "source"));
+    const share = (await this.#sizes(f, points)).reduce((p, n) => p * Math.min(1, n / total), 1);
+    return share * Math.min(total, this.#tuning.window) >= this.#tuning.pageShare * page;
   }
 
   async count(f: SearchFilter): Promise<number> {
@@ -172,7 +196,7 @@ export class PostgresSearchIndex implements SearchIndex {
     }
     const params: unknown[] = [];
     const where = this.#where(f, params, this.#access(await this.#points(f)));
-    const { rows } = await this.#pool.query(`SELECT count(*) AS n FROM initiative i WHERE ${where.join(" AND ")}`, params);
+    const { rows } = await this.#pool.query(`SELECT count(*) AS n FROM initiative_search s WHERE ${where.join(" AND ")}`, params);
     return Number(rows[0].n);
   }
 
@@ -198,7 +222,8 @@ export class PostgresSearchIndex implements SearchIndex {
     if (total <= this.#tuning.sampleRows || (await this.#upperBound(f, total, points)) <= this.#tuning.exactMax) {
       const where = this.#where(f, params, this.#access(points));
       const { rows } = await this.#pool.query(
-        `SELECT k, count(*) AS n FROM initiative i, unnest(i.facet_keys) k WHERE ${where.join(" AND ")} GROUP BY k ORDER BY n DESC, k`, params);
+        `WITH c AS (SELECT h, count(*) AS n FROM initiative_search s, unnest(s.facet_ids) h WHERE ${where.join(" AND ")} GROUP BY h)
+         SELECT v.k, c.n FROM c JOIN ${FACET_KEYS} ORDER BY c.n DESC, v.k`, params);
       for (const r of rows) add(r.k, Number(r.n));
       return exactSummary(out);
     }
@@ -206,8 +231,9 @@ export class PostgresSearchIndex implements SearchIndex {
     const where = this.#where(f, params, "all");
     // The sample's own size (row NULL) gives the scale: matches per sampled row times the total.
     const { rows } = await this.#pool.query(
-      `WITH s AS MATERIALIZED (SELECT i.facet_keys, (${where.join(" AND ")}) AS hit FROM initiative i TABLESAMPLE SYSTEM (${percent}) REPEATABLE (0))
-       SELECT NULL AS k, count(*) AS n FROM s UNION ALL SELECT k, count(*) FROM s, unnest(s.facet_keys) k WHERE s.hit GROUP BY k`, params);
+      `WITH sample AS MATERIALIZED (SELECT s.facet_ids, (${where.join(" AND ")}) AS hit FROM initiative_search s TABLESAMPLE SYSTEM (${percent}) REPEATABLE (0)),
+         c AS (SELECT h, count(*) AS n FROM sample, unnest(sample.facet_ids) h WHERE sample.hit GROUP BY h)
+       SELECT NULL AS k, count(*) AS n FROM sample UNION ALL SELECT v.k, c.n FROM c JOIN ${FACET_KEYS}`, params);
     const sampled = Number(rows.find((r) => r.k === null)?.n ?? 0);
     const scale = sampled ? total / sampled : 0;
     for (const r of rows.filter((x) => x.k !== null).sort((a, b) => Number(b.n) - Number(a.n) || (a.k < b.k ? -1 : 1))) add(r.k, Math.round(Number(r.n) * scale));
@@ -228,8 +254,8 @@ export class PostgresSearchIndex implements SearchIndex {
       return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
     }
     const params: unknown[] = [];
-    const where = ["i.search_point IS NOT NULL", ...this.#where(f, params, this.#access(await this.#points(f)))];
-    const base = `SELECT i.seq, i.search_point[1] AS lat, i.search_point[0] AS lon FROM initiative i WHERE ${where.join(" AND ")}`;
+    const where = ["s.search_point IS NOT NULL", ...this.#where(f, params, this.#access(await this.#points(f), this.#tuning.geoClusters))];
+    const base = `SELECT s.seq, s.search_point[1] AS lat, s.search_point[0] AS lon FROM initiative_search s WHERE ${where.join(" AND ")}`;
     // Group on the narrow columns first; only a cell of one point needs its record's id and name.
     const grouped = cell > 0
       ? `SELECT count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(seq) AS seq FROM (${base}) p

@@ -12,7 +12,7 @@ import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { planPuts, type ExistingRow } from "./puts.ts";
 import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
 import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.postgres.ts";
-import { schemaFromUrl, toFollower, toFollowing, toStored, type Row } from "./rows.postgres.ts";
+import { schemaFromUrl, toFollower, withSettings, toFollowing, toStored, type Row } from "./rows.postgres.ts";
 import { withTransaction } from "./tx.ts";
 import { LOCAL_SOURCE } from "../../query/search.ts";
 
@@ -45,10 +45,12 @@ export class PostgresStore implements Store {
     // DATABASE_URL=postgres://…?options=-c%20search_path%3Dname puts the instance in its own schema.
     this.schema = o.schema ?? schemaFromUrl(url);
     if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) throw new Error(`invalid schema name ${o.schema}`);
-    this.pool = new pg.Pool({ connectionString: url, max: o.max ?? 10, ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}) });
-    this.pool.on("error", () => {}); // an idle client lost its connection; the pool replaces it
     // JIT compiling costs 30-100 ms on large estimated costs and wins nothing on short API queries.
-    this.pool.on("connect", (client) => void client.query("SET jit = off").catch(() => {}));
+    const settings = { ...(o.schema ? { search_path: o.schema } : {}), jit: "off" };
+    // Idle connections are kept for minutes, not pg's 10 s: a new backend pays page faults on its
+    // first touch of a large shared_buffers, tens of ms on a big query (ADR 8).
+    this.pool = new pg.Pool({ connectionString: withSettings(url, settings), max: o.max ?? 10, idleTimeoutMillis: 300_000 });
+    this.pool.on("error", () => {}); // an idle client lost its connection; the pool replaces it
     this.kv = new PostgresKvStore(this.pool);
     this.search = new PostgresSearchIndex(this.pool, o.searchTuning);
   }
