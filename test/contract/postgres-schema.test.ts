@@ -47,6 +47,16 @@ describePostgres("PostgreSQL schema", () => {
       expect((await s.search.search({ words: ["renamed"], facets: {} }, 10)).items.map((r) => r.initiative.id)).toEqual([records[0]!.initiative.id]);
       const { rows } = await s.pool.query("SELECT (SELECT count(*) FROM initiative) AS a, (SELECT count(*) FROM initiative_search) AS b");
       expect(rows[0]).toEqual({ a: "299", b: "299" });
+
+      // Storing signatures (no new change number) writes neither counts nor search rows: their
+      // row versions (xmin) stay as they were.
+      const versions = async () => (await s.pool.query(
+        "SELECT (SELECT string_agg(xmin::text, ',' ORDER BY seq) FROM initiative_search) AS a, (SELECT string_agg(xmin::text, ',' ORDER BY name, value, shard) FROM facet_count) AS b")).rows[0];
+      const before = { versions: await versions(), facets: await s.search.facets({ facets: {} }) };
+      const some = (await s.listInitiatives({ limit: 50 })).items;
+      await s.setSigned(some.map((r) => ({ id: r.initiative.id, version: r.version, signed: "{}" })));
+      expect((await s.pool.query("SELECT count(*) AS n FROM initiative WHERE signed = '{}'")).rows[0].n).toBe("50");
+      expect({ versions: await versions(), facets: await s.search.facets({ facets: {} }) }).toEqual(before);
     } finally {
       await s.drop();
       await s.close();

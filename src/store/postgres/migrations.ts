@@ -179,21 +179,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     SELECT coalesce(array_agg(hashtextextended(k, 0)), '{}') FROM unnest(keys) k
   $$;
   CREATE TABLE initiative_search (
-    rid bigint PRIMARY KEY,
-    seq bigint NOT NULL,
+    seq bigint PRIMARY KEY,
     search_point point,
     search_text tsvector NOT NULL,
     facet_ids bigint[] NOT NULL,
     updated text NOT NULL
   );
   INSERT INTO initiative_search
-    SELECT rid, seq, essfed_point(record), strip(essfed_text(record)), essfed_facet_ids(essfed_facet_keys(record, source)), updated
+    SELECT seq, essfed_point(record), strip(essfed_text(record)), essfed_facet_ids(essfed_facet_keys(record, source)), updated
     FROM initiative ORDER BY seq;
-  CREATE UNIQUE INDEX initiative_search_seq ON initiative_search (seq);
   CREATE INDEX initiative_search_text ON initiative_search USING gin (search_text);
   CREATE INDEX initiative_search_facets ON initiative_search USING gin (facet_ids);
   -- Covering: a box's rows are read from the index alone, words tested there (index-only scans).
-  CREATE INDEX initiative_search_point ON initiative_search USING gist (search_point) INCLUDE (rid, seq, search_text);
+  CREATE INDEX initiative_search_point ON initiative_search USING gist (search_point) INCLUDE (seq, search_text);
   CREATE INDEX initiative_search_updated ON initiative_search (updated);
   ALTER TABLE initiative DROP COLUMN search_text, DROP COLUMN search_point, DROP COLUMN facet_keys;
   DROP INDEX initiative_updated;
@@ -201,20 +199,26 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE FUNCTION essfed_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     IF TG_OP = 'DELETE' THEN
-      DELETE FROM initiative_search s USING old_rows o WHERE s.rid = o.rid;
+      DELETE FROM initiative_search s USING old_rows o WHERE s.seq = o.seq;
     ELSIF TG_OP = 'UPDATE' THEN
+      -- Only rows whose change number moved: storing a signature changes nothing searched.
       UPDATE initiative_search s SET seq = n.seq, search_point = essfed_point(n.record), search_text = strip(essfed_text(n.record)),
         facet_ids = essfed_facet_ids(essfed_facet_keys(n.record, n.source)), updated = n.updated
-      FROM new_rows n WHERE s.rid = n.rid;
+      FROM old_rows o JOIN new_rows n ON n.rid = o.rid WHERE s.seq = o.seq AND n.seq <> o.seq;
     ELSE
       INSERT INTO initiative_search
-        SELECT rid, seq, essfed_point(record), strip(essfed_text(record)), essfed_facet_ids(essfed_facet_keys(record, source)), updated
+        SELECT seq, essfed_point(record), strip(essfed_text(record)), essfed_facet_ids(essfed_facet_keys(record, source)), updated
         FROM new_rows;
     END IF;
     RETURN NULL;
   END $$;
   CREATE TRIGGER initiative_search_insert AFTER INSERT ON initiative REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_search_sync();
-  CREATE TRIGGER initiative_search_update AFTER UPDATE ON initiative REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_search_sync();
+  CREATE TRIGGER initiative_search_update AFTER UPDATE ON initiative REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_search_sync();
   CREATE TRIGGER initiative_search_delete AFTER DELETE ON initiative REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_search_sync();
+
+  -- A record's content changes only with a new change number: storing a signature (same number)
+  -- leaves its counts alone instead of taking them down and up again.
+  ${shardedCountsFunction("essfed_counts_update", `SELECT n.record, n.source, 1 AS d FROM new_rows n JOIN old_rows o ON o.rid = n.rid WHERE n.seq <> o.seq
+    UNION ALL SELECT o.record, o.source, -1 FROM old_rows o JOIN new_rows n ON n.rid = o.rid WHERE n.seq <> o.seq`)}
   `,
 ];

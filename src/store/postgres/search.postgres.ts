@@ -125,8 +125,8 @@ export class PostgresSearchIndex implements SearchIndex {
     if (from !== undefined) where.push(`s.seq >= $${params.push(from)}`);
     // The page is chosen on the narrow rows; only its records are read.
     const { rows } = await this.#pool.query(
-      `SELECT i.seq, i.record, i.signed FROM (SELECT s.rid, s.seq FROM initiative_search s ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-       ORDER BY s.seq DESC LIMIT $${params.push(limit)}) m JOIN initiative i ON i.rid = m.rid ORDER BY m.seq DESC`,
+      `SELECT i.seq, i.record, i.signed FROM (SELECT s.seq FROM initiative_search s ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+       ORDER BY s.seq DESC LIMIT $${params.push(limit)}) m JOIN initiative i ON i.seq = m.seq ORDER BY m.seq DESC`,
       params,
     );
     return rows;
