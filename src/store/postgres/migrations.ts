@@ -178,6 +178,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE FUNCTION essfed_facet_ids(keys text[]) RETURNS bigint[] IMMUTABLE STRICT PARALLEL SAFE LANGUAGE sql AS $$
     SELECT coalesce(array_agg(hashtextextended(k, 0)), '{}') FROM unnest(keys) k
   $$;
+  -- Writers (older processes still running) wait until the triggers below exist, so no write
+  -- falls between the copy and them.
+  LOCK TABLE initiative IN SHARE MODE;
   CREATE TABLE initiative_search (
     seq bigint PRIMARY KEY,
     search_point point,
