@@ -105,6 +105,7 @@ async function run(target: string, runs: number) {
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   const cityBox = (): SearchFilter["bbox"] => { const lat = 37 + r() * 22, lon = -8 + r() * 30; return { minLat: lat, maxLat: lat + 0.5, minLon: lon, maxLon: lon + 0.5 }; };
   const countryBox = (): SearchFilter["bbox"] => { const lat = 38 + r() * 15, lon = -6 + r() * 20; return { minLat: lat, maxLat: lat + 5, minLon: lon, maxLon: lon + 5 }; };
+  const wideBox = (): SearchFilter["bbox"] => { const lat = 36 + r() * 6, lon = -9 + r() * 10; return { minLat: lat, maxLat: lat + 18, minLon: lon, maxLon: lon + 24 }; };
   const structure = () => [`${S}organisational-structure/${pick(["OS60", "OS70", "OS115", "OS130"])}`];
   const kinds: [string, () => Promise<unknown>][] = [
     ["text", () => s.search.search({ words: [pick(WORDS)], facets: {} }, 100)],
@@ -121,6 +122,7 @@ async function run(target: string, runs: number) {
     }],
     ["clusters (world)", () => s.search.clusters({ facets: {} }, 360 / 2 ** 5, 5000)],
     ["clusters (text, country)", () => s.search.clusters({ words: [pick(WORDS)], bbox: countryBox(), facets: {} }, 360 / 2 ** 9, 5000)],
+    ["clusters (text, continent)", () => s.search.clusters({ words: [pick(WORDS)], bbox: wideBox(), facets: {} }, 360 / 2 ** 7, 5000)],
   ];
   const out: Record<string, { p50: number; p95: number }> = {};
   for (const [name, q] of kinds.filter(([n]) => !values.only || values.only.split(",").some((o) => n.startsWith(o)))) {

@@ -74,7 +74,7 @@ export function openApi(config: Config): Record<string, unknown> {
         get: { summary: "Counts per facet value for the same filters, with labels, and their total (approximate: true when estimated from a sample)", parameters: [...SEARCH_PARAMS, qp("lang", "Label language (default from Accept-Language)")], responses: { 200: ok("Counts", "application/json"), 400: problem } },
       },
       "/api/clusters": {
-        get: { summary: "Matching initiatives grouped for a map view", parameters: [...SEARCH_PARAMS, qp("zoom", "Map zoom level, 0 to 22.", { type: "integer" })], responses: { 200: ok("Clusters and single points", "application/json"), 400: problem } },
+        get: { summary: "Matching initiatives grouped for a map view", parameters: [...SEARCH_PARAMS, qp("zoom", "Map zoom level, 0 to 22.", { type: "integer" })], responses: { 200: ok("Clusters and single points; `approximate: true` when counted on a sample (very many matches in a wide view)", "application/json"), 400: problem } },
       },
       "/api/status": { get: { summary: "Federation status (admin)", security: admin, responses: { 200: ok("Status", "application/json"), 401: problem } } },
       "/api/follows": {

@@ -72,6 +72,12 @@ export interface Cluster {
   name?: string;
 }
 
+/** Map clusters; `approximate` when counted on a sample (too many matches to read each). */
+export interface ClusterSummary {
+  clusters: Cluster[];
+  approximate: boolean;
+}
+
 /** The search port (one implementation per store adapter). */
 export interface SearchIndex {
   /** Matching records, newest change first; `cursor` from a previous page. */
@@ -81,7 +87,7 @@ export interface SearchIndex {
   /** Counts per facet value among the records that match, and their total. */
   facets(filter: SearchFilter): Promise<FacetSummary>;
   /** Matching records with coordinates grouped into cells of `cellDegrees` (0 = no grouping). */
-  clusters(filter: SearchFilter, cellDegrees: number, limit: number): Promise<Cluster[]>;
+  clusters(filter: SearchFilter, cellDegrees: number, limit: number): Promise<ClusterSummary>;
   /** Brings the index up to date with every stored change (adapters that index asynchronously). */
   catchUp(): Promise<void>;
 }

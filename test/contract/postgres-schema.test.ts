@@ -36,7 +36,7 @@ describePostgres("PostgreSQL schema", () => {
       const fr = await s.search.facets({ words: ["bakery"], facets: { country: [`${C}FR`] } });
       expect(fr.total).toBe(bakeries.filter((r) => r.initiative.country!.endsWith("FR")).length);
       expect(fr.counts.country).toEqual([{ value: `${C}FR`, count: fr.total }]);
-      const clusters = await s.search.clusters({ words: ["bakery"], bbox: { minLat: 49, maxLat: 52, minLon: -1, maxLon: 1 }, facets: {} }, 0, 1000);
+      const { clusters } = await s.search.clusters({ words: ["bakery"], bbox: { minLat: 49, maxLat: 52, minLon: -1, maxLon: 1 }, facets: {} }, 0, 1000);
       expect(clusters.reduce((n, c) => n + c.count, 0)).toBe(bakeries.length);
 
       // Writes after the upgrade: an update renames one, a delete removes another.

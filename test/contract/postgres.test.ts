@@ -85,6 +85,30 @@ describePostgres("PostgreSQL counts", () => {
     }
   });
 
+  it("counts map clusters over a wide box on a sample when very many records may match, and says so.", async () => {
+    const s = await freshPostgresStore(randomSchema(), { searchTuning: { geoClusters: 100, clusterExactMax: 100, clusterSampleRows: 600 } });
+    try {
+      // 40 % bakeries, spread evenly over 10° × 10°.
+      await s.putInitiatives(records.map((r, k) => ({ ...r, initiative: { ...r.initiative, address: { lat: 40 + (k % 40) / 4, long: Math.floor(k / 40) / 5 } } })));
+      await s.pool.query("ANALYZE initiative_search");
+      const bbox = { minLat: 39, maxLat: 51, minLon: -1, maxLon: 11 };
+      const sampled = await s.search.clusters({ words: ["bakery"], bbox, facets: {} }, 5, 1000);
+      expect(sampled.approximate).toBe(true);
+      near(sampled.clusters.reduce((n, c) => n + c.count, 0), 800);
+      for (const c of sampled.clusters) expect(c.id).toBeUndefined(); // a scaled count names no single record
+      // Few expected matches, or a box small enough to drive: exact.
+      const rare = await s.search.clusters({ words: ["bakery", "12"], bbox, facets: {} }, 5, 1000);
+      expect(rare.approximate).toBe(false);
+      expect(rare.clusters.reduce((n, c) => n + c.count, 0)).toBe(records.filter((r) => /^bakery 12/.test(r.initiative.name)).length);
+      const small = await s.search.clusters({ words: ["bakery"], bbox: { minLat: 39, maxLat: 40.1, minLon: -1, maxLon: 11 }, facets: {} }, 5, 1000);
+      expect(small.approximate).toBe(false);
+      expect(small.clusters.reduce((n, c) => n + c.count, 0)).toBe(records.filter((r, k) => r.initiative.name.startsWith("bakery") && k % 40 < 1).length);
+    } finally {
+      await s.drop();
+      await s.close();
+    }
+  });
+
   it("counts records, by source and by single facets, from the kept counts, exactly, whichever connections wrote them.", async () => {
     const s = await freshPostgresStore();
     try {

@@ -148,11 +148,12 @@ export function describeSearchContract(name: string, make: () => Promise<Store>,
     it("groups matching points into clusters that add up, and lists single points with their name.", async () => {
       const f: SearchFilter = { words: ["cooperative"], facets: {} };
       const withPoints = stored.filter((r) => matches(r, f) && indexFields(r).lat !== undefined);
-      const clusters = await store.search.clusters(f, 5, 1000);
+      const { clusters, approximate } = await store.search.clusters(f, 5, 1000);
+      expect(approximate).toBe(false);
       expect(clusters.reduce((n, c) => n + c.count, 0)).toBe(withPoints.length);
-      const world = await store.search.clusters({ facets: {} }, 10, 1000);
+      const { clusters: world } = await store.search.clusters({ facets: {} }, 10, 1000);
       expect(world.reduce((n, c) => n + c.count, 0)).toBe(stored.filter((r) => indexFields(r).lat !== undefined).length);
-      const points = await store.search.clusters({ ...f, near: { lat: 53.8, lon: -1.55, radiusKm: 3 } }, 0, 1000);
+      const { clusters: points } = await store.search.clusters({ ...f, near: { lat: 53.8, lon: -1.55, radiusKm: 3 } }, 0, 1000);
       expect(points.length).toBeGreaterThan(0);
       for (const p of points) expect(p).toEqual(expect.objectContaining({ count: 1, id: expect.any(String), name: expect.stringContaining("cooperative") }));
     });
@@ -161,7 +162,8 @@ export function describeSearchContract(name: string, make: () => Promise<Store>,
       const f: SearchFilter = { words: ["bakery"], bbox: { minLon: -3, minLat: 43, maxLon: 5, maxLat: 54 }, facets: {} };
       const points = stored.filter((r) => matches(r, f)).map((r) => ({ id: r.initiative.id, ...indexFields(r) })).filter((p) => p.lat !== undefined);
       expect(points.length).toBeGreaterThan(10);
-      const got = await store.search.clusters(f, cell, 1000);
+      const { clusters: got, approximate } = await store.search.clusters(f, cell, 1000);
+      expect(approximate).toBe(false);
       if (cell === 0) {
         expect(got.map((c) => c.id).sort()).toEqual(points.map((p) => p.id).sort());
         for (const c of got) expect(c).toEqual(expect.objectContaining({ count: 1, lat: indexFields(stored.find((r) => r.initiative.id === c.id)!).lat }));

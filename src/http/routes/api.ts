@@ -80,8 +80,8 @@ export function apiRoutes(deps: HttpDeps): Router {
     const { filter } = parseSearch(rest, taxonomies);
     // Cells of a few dozen pixels at this zoom; single markers from street level on.
     const cell = z >= 15 ? 0 : 360 / 2 ** (z + 3);
-    const clusters = await store.search.clusters(filter, cell, 5000);
-    res.json({ zoom: z, cellDegrees: cell, clusters });
+    const { clusters, approximate } = await store.search.clusters(filter, cell, 5000);
+    res.json({ zoom: z, cellDegrees: cell, ...(approximate ? { approximate } : {}), clusters });
   });
 
   return router;

@@ -9,33 +9,18 @@ import type pg from "pg";
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import {
   FACET_NAMES, emptyFacetCounts, exactSummary, isUnfiltered, locationBox,
-  type Cluster, type FacetName, type FacetSummary, type SearchFilter, type SearchIndex,
+  type Cluster, type ClusterSummary, type FacetName, type FacetSummary, type SearchFilter, type SearchIndex,
 } from "../../query/search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
+import { TUNING, type SearchTuning } from "./search-tuning.ts";
+
+export type { SearchTuning } from "./search-tuning.ts";
 
 /** A tsquery of the words, each as a prefix, all required; words are letters and digits only. */
 function tsQuery(words: string[], whole = false): string {
   return words.map((w) => w.replace(/[^\p{L}\p{N}]/gu, "")).filter(Boolean).map((w) => (whole ? w : `${w}:*`)).join(" & ");
 }
 
-/** How queries choose their access path (see {@link PostgresSearchIndex.search}); tests shrink them. */
-export interface SearchTuning {
-  /** Change numbers walked from the top before the indexes take over (~15 ms of row tests). */
-  window: number;
-  /** At most this many points around a box: the box's index drives a page, other conditions tested per row. */
-  geoDriven: number;
-  /** The same for map clusters, which need every match: reading the box's rows beats a common word's index. */
-  geoClusters: number;
-  /** Walk the window first when it is expected to hold this many pages of matches (0: always). */
-  pageShare: number;
-  /** At most this many: the box's index drives what the window could not find. */
-  geoFallback: number;
-  /** Facet counts are exact when at most this many records may match… */
-  exactMax: number;
-  /** …and otherwise estimated from a sample of about this many rows. */
-  sampleRows: number;
-}
-const TUNING: SearchTuning = { window: 100_000, geoDriven: 5_000, geoClusters: 60_000, pageShare: 2, geoFallback: 50_000, exactMax: 3_000, sampleRows: 15_000 };
 /** Facets a record has at most one value of. */
 const SINGLE_VALUED = new Set<FacetName>(["membership", "country", "source"]);
 /**
@@ -180,11 +165,15 @@ export class PostgresSearchIndex implements SearchIndex {
     return Math.min(total, ...(await this.#sizes(f, points)));
   }
 
-  /** Whether the window is expected to hold `pageShare` pages of matches, the conditions taken as independent. */
+  /** The share of records expected to match, the conditions' estimated sizes taken as independent. */
+  async #share(f: SearchFilter, points: number | undefined, total: number): Promise<number> {
+    return (await this.#sizes(f, points)).reduce((p, n) => p * Math.min(1, n / total), 1);
+  }
+
+  /** Whether the window is expected to hold `pageShare` pages of matches. */
   async #windowFills(f: SearchFilter, points: number | undefined, page: number): Promise<boolean> {
     const total = Math.max(1, await keptCount(this.#pool, "source"));
-    const share = (await this.#sizes(f, points)).reduce((p, n) => p * Math.min(1, n / total), 1);
-    return share * Math.min(total, this.#tuning.window) >= this.#tuning.pageShare * page;
+    return (await this.#share(f, points, total)) * Math.min(total, this.#tuning.window) >= this.#tuning.pageShare * page;
   }
 
   async count(f: SearchFilter): Promise<number> {
@@ -241,7 +230,34 @@ export class PostgresSearchIndex implements SearchIndex {
     return { ...exactSummary(out), approximate: true };
   }
 
-  async clusters(f: SearchFilter, cell: number, limit: number): Promise<Cluster[]> {
+  /**
+   * Map clusters. Exact, except when a box too large to drive holds more expected matches than
+   * `clusterExactMax` (a common word over a continent: 150,000 matches, ~550 ms to read at 1M):
+   * those are counted on a fixed sample of pages and scaled, like facet counts, and flagged.
+   */
+  async clusters(f: SearchFilter, cell: number, limit: number): Promise<ClusterSummary> {
+    const points = await this.#points(f);
+    const kept = cell >= 1 && isUnfiltered(f, "bbox"); // answered from the 1° cell counts
+    if (cell > 0 && !kept && points !== undefined && points > this.#tuning.geoClusters) {
+      const total = Math.max(1, await keptCount(this.#pool, "source"));
+      if (total * (await this.#share(f, points, total)) > this.#tuning.clusterExactMax) return this.#sampledClusters(f, cell, limit, total);
+    }
+    return { clusters: await this.#exactClusters(f, cell, limit, points), approximate: false };
+  }
+
+  async #sampledClusters(f: SearchFilter, cell: number, limit: number, total: number): Promise<ClusterSummary> {
+    const params: unknown[] = [];
+    const percent = param(params, Math.min(100, (100 * this.#tuning.clusterSampleRows) / total));
+    const where = this.#where(f, params, "all");
+    const { rows } = await this.#pool.query(
+      `WITH sample AS MATERIALIZED (SELECT s.search_point AS p, (${where.join(" AND ")}) AS hit FROM initiative_search s TABLESAMPLE SYSTEM (${percent}) REPEATABLE (0))
+       SELECT count(*) AS n, avg(p[1]) AS lat, avg(p[0]) AS lon, (SELECT count(*) FROM sample) AS sampled FROM sample WHERE hit
+       GROUP BY floor(p[1] / ${Number(cell)}), floor(p[0] / ${Number(cell)}) ORDER BY n DESC LIMIT ${param(params, limit)}`, params);
+    const scale = rows.length ? total / Number(rows[0].sampled) : 0;
+    return { clusters: rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Math.max(1, Math.round(Number(r.n) * scale)) })), approximate: true };
+  }
+
+  async #exactClusters(f: SearchFilter, cell: number, limit: number, points: number | undefined): Promise<Cluster[]> {
     if (cell >= 1 && isUnfiltered(f, "bbox")) {
       // A whole-world view of everything: the 1° cell counts already hold the answer.
       const b = f.bbox ?? { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 };
@@ -254,7 +270,7 @@ export class PostgresSearchIndex implements SearchIndex {
       return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
     }
     const params: unknown[] = [];
-    const where = ["s.search_point IS NOT NULL", ...this.#where(f, params, this.#access(await this.#points(f), this.#tuning.geoClusters))];
+    const where = ["s.search_point IS NOT NULL", ...this.#where(f, params, this.#access(points, this.#tuning.geoClusters))];
     const base = `SELECT s.seq, s.search_point[1] AS lat, s.search_point[0] AS lon FROM initiative_search s WHERE ${where.join(" AND ")}`;
     // Group on the narrow columns first; only a cell of one point needs its record's id and name.
     const grouped = cell > 0

@@ -7,7 +7,7 @@
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import {
   FACET_NAMES, distanceKm, emptyFacetCounts, exactSummary, isUnfiltered, locationBox,
-  type Cluster, type FacetName, type FacetSummary, type SearchFilter, type SearchIndex,
+  type Cluster, type ClusterSummary, type FacetName, type FacetSummary, type SearchFilter, type SearchIndex,
 } from "../../query/search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
@@ -198,7 +198,11 @@ export class SqliteSearchIndex implements SearchIndex {
     return list ?? "";
   }
 
-  async clusters(f: SearchFilter, cell: number, limit: number): Promise<Cluster[]> {
+  async clusters(f: SearchFilter, cell: number, limit: number): Promise<ClusterSummary> {
+    return { clusters: await this.#clusters(f, cell, limit), approximate: false };
+  }
+
+  async #clusters(f: SearchFilter, cell: number, limit: number): Promise<Cluster[]> {
     await this.catchUp();
     if (cell >= 1 && isUnfiltered(f, "bbox")) {
       // A whole-world view of everything: the 1° cell counts already hold the answer.
