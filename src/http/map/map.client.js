@@ -55,20 +55,22 @@ async function refresh() {
   const data = await res.json();
   layer.clearLayers();
   let points = 0;
+  // Counted on a sample (very many matches in a wide view): counts are estimates.
+  const about = data.approximate ? "≈" : "";
   for (const c of data.clusters) {
     points += c.count;
-    if (c.count === 1) {
+    if (c.count === 1 && c.id) {
       L.circleMarker([c.lat, c.lon], { radius: 6, className: "essfed-point", color: "#0a7d4f", fillOpacity: 0.8 })
         .bindPopup(`<a href="${esc(c.id)}">${esc(c.name)}</a>`).addTo(layer);
     } else {
       const size = Math.round(24 + 8 * Math.log10(c.count));
-      L.marker([c.lat, c.lon], { icon: L.divIcon({ className: "essfed-cluster", html: `<span>${c.count}</span>`, iconSize: [size, size] }) })
+      L.marker([c.lat, c.lon], { icon: L.divIcon({ className: "essfed-cluster", html: `<span>${about}${c.count}</span>`, iconSize: [size, size] }) })
         .on("click", () => map.setView([c.lat, c.lon], Math.min(19, map.getZoom() + 2))).addTo(layer);
     }
   }
   status.dataset.points = String(points);
   status.dataset.markers = String(data.clusters.length);
-  status.textContent = `${points.toLocaleString()} initiatives in view`;
+  status.textContent = `${about}${points.toLocaleString()} initiatives in view`;
 }
 
 map.on("moveend", refresh);
