@@ -48,6 +48,11 @@ describe("SqliteStore facet counts across connections", () => {
       // And this process's own writes after that reload stay in step too.
       await a.putInitiatives([record(5, "ES")]);
       expect(await countries(a)).toEqual({ FR: 2, ES: 2 });
+      // A kept word list still holds record 3's old change number; renamed, it no longer counts.
+      const garage = { ...record(3, "FR").initiative, name: "garage 3" };
+      await b.putInitiatives([{ ...record(3, "FR"), initiative: garage, version: versionOf(garage) }]);
+      await b.search.catchUp();
+      expect(await countries(a)).toEqual({ FR: 1, ES: 2 });
     } finally {
       await b.close();
       await cleanup(a);

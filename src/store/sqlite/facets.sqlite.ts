@@ -83,11 +83,11 @@ export class FacetMemo {
     if (this.#at >= 0) this.#at = indexed;
   }
 
-  /** Loads (or reloads) everything when this memo is behind what the database has indexed. */
-  sync(): void {
+  /** Loads (or reloads) everything when this memo is behind what the database has indexed; returns the indexed change number it reflects. */
+  sync(): number {
     const indexed = (this.#db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number }).value;
     const epoch = (this.#db.prepare("SELECT value FROM meta WHERE key = 'index_epoch'").get() as { value: number } | undefined)?.value ?? 0;
-    if (this.#at === indexed && this.#epoch === epoch) return;
+    if (this.#at === indexed && this.#epoch === epoch) return indexed;
     this.#epoch = epoch;
     this.#keys = [];
     this.#ids.clear();
@@ -115,6 +115,7 @@ export class FacetMemo {
       this.#lon[row.seq] = row.lon;
     }
     this.#at = indexed;
+    return indexed;
   }
 
   /**

@@ -14,6 +14,7 @@ import type { SqliteDatabase } from "./database.ts";
 import { clustersOfWordsInBox } from "./clusters.sqlite.ts";
 import { catchUp } from "./indexer.sqlite.ts";
 import { FacetMemo } from "./facets.sqlite.ts";
+import { WordLists } from "./word-lists.ts";
 
 /** Above this many candidates, an unordered (R*Tree) start would mean sorting too much. */
 const GEO_DRIVER_MAX = 20_000;
@@ -43,6 +44,7 @@ export class SqliteSearchIndex implements SearchIndex {
 
   /** Documents per word, for estimates only: kept until the index has moved on by 5 % of its changes. */
   readonly #wordCounts = new Map<string, number>();
+  readonly #lists = new WordLists();
   #wordCountsAt = -1;
 
   /**
@@ -192,10 +194,11 @@ export class SqliteSearchIndex implements SearchIndex {
     return exactSummary(this.memo.countList(list ?? ""));
   }
 
-  /** The change numbers of the records with the filter's words, as one comma-separated list. */
+  /** The change numbers of the records with the filter's words, as one comma-separated list (kept per query, see WordLists). */
   #wordMatches(f: SearchFilter): string {
-    const { list } = this.#db.prepare("SELECT group_concat(rowid) AS list FROM search_fts WHERE search_fts MATCH ?").get(ftsQuery(f.words!, f.wholeWords)) as { list: string | null };
-    return list ?? "";
+    const query = ftsQuery(f.words!, f.wholeWords);
+    const read = this.#db.prepare("SELECT group_concat(rowid) AS list FROM search_fts WHERE search_fts MATCH ? AND rowid > ? AND rowid <= ?");
+    return this.#lists.get(query, this.memo.sync(), (after, at) => (read.get(query, after, at) as { list: string | null }).list ?? "");
   }
 
   async clusters(f: SearchFilter, cell: number, limit: number): Promise<ClusterSummary> {
