@@ -30,6 +30,9 @@ const SINGLE_VALUED = new Set<FacetName>(["membership", "country", "source"]);
 const FACET_KEYS = "(SELECT DISTINCT name || ' ' || value AS k FROM facet_count) v ON hashtextextended(v.k, 0) = c.h";
 /** Adds a query parameter and returns its placeholder. */
 const param = (params: unknown[], v: unknown) => `$${params.push(v)}`;
+/** The side table (alias s) as a fixed sample of its pages, about `rows` of its `total` rows. */
+const sampleOf = (params: unknown[], rows: number, total: number) =>
+  `initiative_search s TABLESAMPLE SYSTEM (${param(params, Math.min(100, (100 * rows) / total))}) REPEATABLE (0)`;
 
 /**
  * Records with any of these values of a facet (every value when none are given), from the
@@ -170,9 +173,14 @@ export class PostgresSearchIndex implements SearchIndex {
     return (await this.#sizes(f, points)).reduce((p, n) => p * Math.min(1, n / total), 1);
   }
 
+  /** The number of records (at least 1, to divide by), from the kept counts. */
+  async #total(): Promise<number> {
+    return Math.max(1, await keptCount(this.#pool, "source"));
+  }
+
   /** Whether the window is expected to hold `pageShare` pages of matches. */
   async #windowFills(f: SearchFilter, points: number | undefined, page: number): Promise<boolean> {
-    const total = Math.max(1, await keptCount(this.#pool, "source"));
+    const total = await this.#total();
     return (await this.#share(f, points, total)) * Math.min(total, this.#tuning.window) >= this.#tuning.pageShare * page;
   }
 
@@ -216,11 +224,11 @@ export class PostgresSearchIndex implements SearchIndex {
       for (const r of rows) add(r.k, Number(r.n));
       return exactSummary(out);
     }
-    const percent = param(params, Math.min(100, (100 * this.#tuning.sampleRows) / total));
+    const sample = sampleOf(params, this.#tuning.sampleRows, total);
     const where = this.#where(f, params, "all");
     // The sample's own size (row NULL) gives the scale: matches per sampled row times the total.
     const { rows } = await this.#pool.query(
-      `WITH sample AS MATERIALIZED (SELECT s.facet_ids, (${where.join(" AND ")}) AS hit FROM initiative_search s TABLESAMPLE SYSTEM (${percent}) REPEATABLE (0)),
+      `WITH sample AS MATERIALIZED (SELECT s.facet_ids, (${where.join(" AND ")}) AS hit FROM ${sample}),
          c AS (SELECT h, count(*) AS n FROM sample, unnest(sample.facet_ids) h WHERE sample.hit GROUP BY h)
        SELECT NULL AS k, count(*) AS n FROM sample UNION ALL SELECT v.k, c.n FROM c JOIN ${FACET_KEYS}`, params);
     const sampled = Number(rows.find((r) => r.k === null)?.n ?? 0);
@@ -236,21 +244,33 @@ export class PostgresSearchIndex implements SearchIndex {
    * those are counted on a fixed sample of pages and scaled, like facet counts, and flagged.
    */
   async clusters(f: SearchFilter, cell: number, limit: number): Promise<ClusterSummary> {
+    if (cell >= 1 && isUnfiltered(f, "bbox")) return { clusters: await this.#keptClusters(f.bbox, cell, limit), approximate: false };
     const points = await this.#points(f);
-    const kept = cell >= 1 && isUnfiltered(f, "bbox"); // answered from the 1° cell counts
-    if (cell > 0 && !kept && points !== undefined && points > this.#tuning.geoClusters) {
-      const total = Math.max(1, await keptCount(this.#pool, "source"));
+    if (cell > 0 && points !== undefined && points > this.#tuning.geoClusters) {
+      const total = await this.#total();
       if (total * (await this.#share(f, points, total)) > this.#tuning.clusterExactMax) return this.#sampledClusters(f, cell, limit, total);
     }
     return { clusters: await this.#exactClusters(f, cell, limit, points), approximate: false };
   }
 
+  /** A view of everything at 1° cells or coarser: the kept 1° cell counts already hold the answer. */
+  async #keptClusters(bbox: SearchFilter["bbox"], cell: number, limit: number): Promise<Cluster[]> {
+    const b = bbox ?? { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 };
+    const { rows } = await this.#pool.query(
+      `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
+       FROM geo_cell WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4
+       GROUP BY floor((lat_idx - 90) / $5::float8), floor((lon_idx - 180) / $5::float8) HAVING sum(n) > 0 ORDER BY n DESC LIMIT $6`,
+      [Math.floor(b.minLat + 90), Math.floor(b.maxLat + 90), Math.floor(b.minLon + 180), Math.floor(b.maxLon + 180), cell, limit],
+    );
+    return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
+  }
+
   async #sampledClusters(f: SearchFilter, cell: number, limit: number, total: number): Promise<ClusterSummary> {
     const params: unknown[] = [];
-    const percent = param(params, Math.min(100, (100 * this.#tuning.clusterSampleRows) / total));
+    const sample = sampleOf(params, this.#tuning.clusterSampleRows, total);
     const where = this.#where(f, params, "all");
     const { rows } = await this.#pool.query(
-      `WITH sample AS MATERIALIZED (SELECT s.search_point AS p, (${where.join(" AND ")}) AS hit FROM initiative_search s TABLESAMPLE SYSTEM (${percent}) REPEATABLE (0))
+      `WITH sample AS MATERIALIZED (SELECT s.search_point AS p, (${where.join(" AND ")}) AS hit FROM ${sample})
        SELECT count(*) AS n, avg(p[1]) AS lat, avg(p[0]) AS lon, (SELECT count(*) FROM sample) AS sampled FROM sample WHERE hit
        GROUP BY floor(p[1] / ${Number(cell)}), floor(p[0] / ${Number(cell)}) ORDER BY n DESC LIMIT ${param(params, limit)}`, params);
     const scale = rows.length ? total / Number(rows[0].sampled) : 0;
@@ -258,17 +278,6 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async #exactClusters(f: SearchFilter, cell: number, limit: number, points: number | undefined): Promise<Cluster[]> {
-    if (cell >= 1 && isUnfiltered(f, "bbox")) {
-      // A whole-world view of everything: the 1° cell counts already hold the answer.
-      const b = f.bbox ?? { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 };
-      const { rows } = await this.#pool.query(
-        `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
-         FROM geo_cell WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4
-         GROUP BY floor((lat_idx - 90) / $5::float8), floor((lon_idx - 180) / $5::float8) HAVING sum(n) > 0 ORDER BY n DESC LIMIT $6`,
-        [Math.floor(b.minLat + 90), Math.floor(b.maxLat + 90), Math.floor(b.minLon + 180), Math.floor(b.maxLon + 180), cell, limit],
-      );
-      return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
-    }
     const params: unknown[] = [];
     const where = ["s.search_point IS NOT NULL", ...this.#where(f, params, this.#access(points, this.#tuning.geoClusters))];
     const base = `SELECT s.seq, s.search_point[1] AS lat, s.search_point[0] AS lon FROM initiative_search s WHERE ${where.join(" AND ")}`;
