@@ -1,8 +1,9 @@
 /**
- * The composition root (STYLE.md §4): config → store → taxonomies → directory → federation → app.
+ * The composition root, the one place that picks adapters and wires the parts:
+ * config → store → identity → taxonomies → directory → federation → app.
  * Tests and the CLI build instances through here exactly as production does.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "node:http";
 import type { Express } from "express";
@@ -22,14 +23,21 @@ import { sparqlRoutes } from "./http/routes/sparql.ts";
 import { SparqlPool } from "./query/sparql-pool.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
 import { createApp } from "./http/app.ts";
+import { startHeartbeat } from "./instance/heartbeat.ts";
+import { NoInstanceError, resolveIdentity, type Identity } from "./instance/identity.ts";
 import { loadTaxonomies } from "./linkeddata/vocabulary.ts";
 import { logger } from "./logging.ts";
+import { schemaFromUrl } from "./store/postgres/rows.postgres.ts";
 import { SqliteStore } from "./store/sqlite/store.sqlite.ts";
 import type { Store } from "./store/store.ts";
 
 /** Everything one running instance is made of. */
 export interface Instance {
+  /** The configuration, with the URL and handle the instance has stored. */
   config: Config;
+  identity: Identity;
+  /** This call created the instance (its first start, or `essfed init`). */
+  created: boolean;
   store: Store;
   taxonomies: Taxonomies;
   iris: Iris;
@@ -46,20 +54,56 @@ export interface Instance {
   close(): Promise<void>;
 }
 
-/** Opens the store named by the config: PostgreSQL when DATABASE_URL is set, else the SQLite file. */
-export async function openStore(config: Config): Promise<Store> {
-  if (config.databaseUrl) {
-    const { PostgresStore } = await import("./store/postgres/store.postgres.ts");
-    return new PostgresStore(config.databaseUrl);
-  }
-  mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteStore(join(config.dataDir, "essfed.sqlite"));
+/** Where an instance's data lives, in words for messages. */
+export function dataPlace(config: Config): string {
+  if (!config.databaseUrl) return config.dataDir;
+  const schema = schemaFromUrl(config.databaseUrl);
+  return `the PostgreSQL database${schema ? ` (schema ${schema})` : ""}`;
 }
 
-/** Builds an instance; the store is initialised (migrated) and the actor keys exist afterwards. */
-export async function compose(config: Config, opts: { store?: Store; runtime?: RuntimeOptions } = {}): Promise<Instance> {
-  const store = opts.store ?? (await openStore(config));
-  await store.initialize();
+/**
+ * Opens the store named by the config: PostgreSQL when DATABASE_URL is set, else the SQLite file.
+ * Unless `create`, a data directory or database that holds no instance is refused before anything
+ * is created in it.
+ */
+export async function openStore(config: Config, create = true): Promise<Store> {
+  if (config.databaseUrl) {
+    const { PostgresStore } = await import("./store/postgres/store.postgres.ts");
+    const store = new PostgresStore(config.databaseUrl);
+    if (!create) {
+      const { rows } = await store.pool.query("SELECT to_regclass('essfed_schema') IS NOT NULL AS present").catch(async (e) => { await store.close(); throw e; });
+      if (!rows[0].present) {
+        await store.close();
+        throw new NoInstanceError(`${dataPlace(config)} holds no essfed instance: create one with "essfed init" (or "essfed serve"), or check DATABASE_URL`);
+      }
+    }
+    return store;
+  }
+  const file = join(config.dataDir, "essfed.sqlite");
+  if (!create && !existsSync(file)) {
+    throw new NoInstanceError(`${config.dataDir} holds no essfed instance (no essfed.sqlite): create one with "essfed init" ` +
+      `(or "essfed serve"), or point ESSFED_DATA at an instance's data directory`);
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteStore(file);
+}
+
+/**
+ * Builds an instance; the store is initialised (migrated), the identity checked (or recorded, with
+ * `create`) and the actor keys exist afterwards.
+ */
+export async function compose(given: Config, opts: { store?: Store; runtime?: RuntimeOptions; create?: boolean } = {}): Promise<Instance> {
+  const create = opts.create ?? true;
+  const store = opts.store ?? (await openStore(given, create));
+  let identity: Identity, created: boolean;
+  try {
+    await store.initialize();
+    ({ identity, created } = await resolveIdentity(store, given, { create, where: dataPlace(given) }));
+  } catch (e) {
+    if (!opts.store) await store.close();
+    throw e;
+  }
+  const config: Config = Object.freeze({ ...given, url: identity.url, handle: identity.handle });
   const taxonomies = loadTaxonomies();
   const iris = makeIris(config.url, config.handle);
   const keys = await ensureActorKeys(store.kv);
@@ -75,22 +119,28 @@ export async function compose(config: Config, opts: { store?: Store; runtime?: R
   });
   let server: Server | undefined;
   const log = logger("server");
+  const heartbeats: (() => Promise<void>)[] = [];
 
   return {
-    config, store, taxonomies, iris, keys, directory, federation, runtime, app,
-    startWorkers: () => runtime.start(),
+    config, identity, created, store, taxonomies, iris, keys, directory, federation, runtime, app,
+    startWorkers: () => {
+      runtime.start();
+      heartbeats.push(startHeartbeat(store.kv, "worker"));
+    },
     listen: () => new Promise((resolve, reject) => {
       server = app.listen(config.port, config.bind, (err?: Error) => {
         if (err) return reject(err);
         const address = server!.address();
         const port = typeof address === "object" && address ? address.port : config.port;
         log.info("Listening on {bind}:{port} as {url}", { bind: config.bind, port, url: config.url });
+        heartbeats.push(startHeartbeat(store.kv, "web"));
         resolve(port);
       });
       server.keepAliveTimeout = 65_000;
     }),
     async close() {
-      if (server) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
+      if (server?.listening) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
+      await Promise.all(heartbeats.splice(0).map((stop) => stop()));
       await runtime.stop();
       await sparql.close();
       await store.close();

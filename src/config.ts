@@ -1,11 +1,16 @@
 /**
- * The only reader of `process.env` (STYLE.md §19). Validates everything at start, fails with a
- * message that names the variable and what it expects, and returns a frozen {@link Config}.
+ * The only reader of `process.env`, so that every setting is validated in one place at start. A
+ * bad value fails with a message that names the variable and what it expects; the result is a
+ * frozen {@link Config}.
  */
 import { resolve } from "node:path";
 
 export interface Config {
-  /** Public base URL, no trailing slash (`ESSFED_URL`). Every IRI this instance mints starts with it. */
+  /**
+   * Public base URL, no trailing slash (`ESSFED_URL`). Every IRI this instance mints starts with it.
+   * An instance stores its URL and handle when it is created; `compose()` replaces both with the
+   * stored ones (see src/instance/identity.ts).
+   */
   readonly url: string;
   /** TCP port to listen on (`PORT`; 0 = any free port, for tests). */
   readonly port: number;
@@ -17,6 +22,11 @@ export interface Config {
   readonly databaseUrl?: string;
   /** The network actor's handle (`ESSFED_HANDLE`), as in acct:handle@host. */
   readonly handle: string;
+  /**
+   * Whether the environment set `url` and `handle` (otherwise they are defaults): a set value that
+   * differs from the instance's stored one is refused, a default gives way to it.
+   */
+  readonly given: { readonly url: boolean; readonly handle: boolean };
   /** The network's display name (`ESSFED_NAME`). */
   readonly name: string;
   /** A line about the network shown on its profile (`ESSFED_SUMMARY`). */
@@ -46,7 +56,7 @@ export interface Config {
 
 /** A configuration problem; the message names the variable. */
 export class ConfigError extends Error {
-  override readonly name = "ConfigError";
+  override readonly name: string = "ConfigError";
 }
 
 type Env = Record<string, string | undefined>;
@@ -125,6 +135,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dataDir: resolve(env.ESSFED_DATA?.trim() || "data"),
     ...(databaseUrl ? { databaseUrl } : {}),
     handle,
+    given: Object.freeze({ url: Boolean(env.ESSFED_URL?.trim()), handle: Boolean(env.ESSFED_HANDLE?.trim()) }),
     name,
     summary: env.ESSFED_SUMMARY?.trim() || `${name}: a directory of social and solidarity economy initiatives.`,
     ...(adminToken ? { adminToken } : {}),

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Parser } from "n3";
 import { V4_COLUMNS } from "../../src/importers/csv/columns.ts";
 import { csvLine, generateRow, rng } from "../../bench/generate.ts";
@@ -22,6 +22,8 @@ const env = { PATH: process.env.PATH ?? "", ESSFED_DATA: join(dir, "data"), ESSF
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const essfed = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
+// Commands other than init and serve refuse a data directory that holds no instance.
+beforeAll(() => essfed("init"), 60_000);
 
 describe("essfed import and export", () => {
   it("imports a spreadsheet, reports it, and exits 0.", async () => {
@@ -75,7 +77,7 @@ describe("essfed import and export", () => {
     await expect(essfed("export", "--output", join(dir, "no-such-dir", "out.nq"))).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot write .*no-such-dir.*ENOENT/) });
   });
 
-  it("refuses an unknown export format with exit code 2.", async () => {
-    await expect(essfed("export", "--format", "xml")).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--format must be one of") });
+  it("refuses an unknown export format as a usage error (exit code 64).", async () => {
+    await expect(essfed("export", "--format", "xml")).rejects.toMatchObject({ code: 64, stderr: expect.stringContaining("--format must be one of") });
   });
 });

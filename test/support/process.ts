@@ -64,7 +64,7 @@ export async function spawnInstance(handle: string, env: Record<string, string> 
     log: () => output,
     start: () => new Promise((resolve, reject) => {
       child = spawn(process.execPath, [BIN, "serve"], { env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
-      const timer = setTimeout(() => reject(new Error(`${handle} did not start:\n${output}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`${handle} did not start:\n${output}`)), 60_000);
       const onData = (d: Buffer) => {
         output += d.toString();
         if (/ on http:\/\/|worker started/.test(output.slice(-2000))) {

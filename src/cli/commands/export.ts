@@ -4,18 +4,18 @@
  */
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { parseArgs } from "node:util";
 import type { Writable } from "node:stream";
 import { loadConfig } from "../../config.ts";
 import { compose } from "../../compose.ts";
 import { EXPORT_FORMATS, exportAll, type ExportFormat } from "../../exporters/export.ts";
-import { CommandError, type Io } from "../main.ts";
+import { CommandError, EXIT, type Io } from "../io.ts";
+import type { Parsed } from "../registry.ts";
 
-export async function exportCommand(args: string[], io: Io, stdout: Writable = process.stdout): Promise<number> {
-  const { values } = parseArgs({ args, options: { format: { type: "string", default: "nquads" }, output: { type: "string", short: "o" } } });
+export async function exportCommand(args: Parsed, io: Io, stdout: Writable = process.stdout): Promise<number> {
+  const values = { format: "nquads", ...args.values } as { format: string; output?: string };
   const format = values.format as ExportFormat;
-  if (!EXPORT_FORMATS.includes(format)) throw new CommandError(`--format must be one of ${EXPORT_FORMATS.join(", ")}`, 2);
-  const instance = await compose(loadConfig(io.env));
+  if (!EXPORT_FORMATS.includes(format)) throw new CommandError(`--format must be one of ${EXPORT_FORMATS.join(", ")}`, EXIT.usage);
+  const instance = await compose(loadConfig(io.env), { create: false });
   const out = values.output ? createWriteStream(values.output) : stdout;
   // A reader that stops early (`essfed export | head`) or an output that cannot be written ends
   // the export; the first error says which.

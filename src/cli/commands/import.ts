@@ -4,12 +4,12 @@
  * 2 when the file could not be read.
  */
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { loadConfig } from "../../config.ts";
 import { compose } from "../../compose.ts";
 import { formatOf, importFile, type ImportFormat, type ImportReport } from "../../importers/import.ts";
 import type { RowIssue } from "../../importers/csv/read.ts";
-import { CommandError, type Io } from "../main.ts";
+import { CommandError, type Io } from "../io.ts";
+import type { Parsed } from "../registry.ts";
 
 const where = (i: RowIssue) => [i.row ? `row ${i.row}` : "", i.line && i.line !== i.row ? `(line ${i.line})` : "", i.column ? `column "${i.column}"` : ""].filter(Boolean).join(" ");
 
@@ -17,14 +17,12 @@ export function formatIssue(i: RowIssue): string {
   return `${where(i)}: ${i.message}${i.value !== undefined && !i.message.includes(i.value) ? ` (got "${i.value}")` : ""}`;
 }
 
-export async function importCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { format: { type: "string" }, quiet: { type: "boolean" } }, allowPositionals: true });
-  const file = positionals[0];
-  if (!file) throw new CommandError("usage: essfed import FILE [--format csv|jsonld|turtle]", 2);
+export async function importCommand({ values, positionals }: Parsed, io: Io): Promise<number> {
+  const file = positionals[0]!;
   if (!existsSync(file)) throw new CommandError(`no such file: ${file}`, 2);
-  const format = (values.format ?? formatOf(file)) as ImportFormat | undefined;
+  const format = (typeof values.format === "string" ? values.format : formatOf(file)) as ImportFormat | undefined;
   if (!format || !["csv", "jsonld", "turtle"].includes(format)) throw new CommandError(`cannot tell the format of ${file}: add --format csv|jsonld|turtle`, 2);
-  const instance = await compose(loadConfig(io.env));
+  const instance = await compose(loadConfig(io.env), { create: false });
   const started = Date.now();
   let lastProgress = started;
   let report: ImportReport;

@@ -7,11 +7,13 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { loadConfig } from "../../config.ts";
+import { dataPlace } from "../../compose.ts";
+import { IDENTITY_KEY, resolveIdentity, type Identity } from "../../instance/identity.ts";
 import { PostgresStore } from "../../store/postgres/store.postgres.ts";
 import { SqliteStore } from "../../store/sqlite/store.sqlite.ts";
-import { CommandError, type Io } from "../main.ts";
+import { CommandError, EXIT, type Io } from "../io.ts";
+import type { Parsed } from "../registry.ts";
 
 /** Tables in copy order, with their columns (the same names in both schemas). */
 const TABLES: { name: string; columns: string[]; order: string; jsonb?: string[] }[] = [
@@ -25,16 +27,18 @@ const TABLES: { name: string; columns: string[]; order: string; jsonb?: string[]
 ];
 const BATCH = 1000;
 
-export async function migrateStoreCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args, options: { force: { type: "boolean" } } });
+export async function migrateStoreCommand({ values }: Parsed, io: Io): Promise<number> {
   const config = loadConfig(io.env);
-  if (!config.databaseUrl) throw new CommandError("set DATABASE_URL to the PostgreSQL database to copy to", 2);
+  if (!config.databaseUrl) throw new CommandError("set DATABASE_URL to the PostgreSQL database to copy to", EXIT.usage);
   const file = join(config.dataDir, "essfed.sqlite");
-  if (!existsSync(file)) throw new CommandError(`no SQLite database at ${file} (set ESSFED_DATA)`, 2);
+  if (!existsSync(file)) throw new CommandError(`${config.dataDir} holds no essfed instance (no essfed.sqlite): set ESSFED_DATA to the instance's data directory`, EXIT.noInstance);
   const source = new SqliteStore(file);
   const target = new PostgresStore(config.databaseUrl);
   try {
     await source.initialize();
+    // The copy carries the stored URL and handle (in the key–value table); ESSFED_URL and
+    // ESSFED_HANDLE, when set, must agree with them as for any other command.
+    const { identity } = await resolveIdentity(source, config, { create: false, where: config.dataDir });
     await target.initialize();
     const counts = await Promise.all(TABLES.map(async (t) => Number((await target.pool.query(`SELECT count(*) AS n FROM ${t.name}`)).rows[0].n)));
     if (counts.some((n) => n > 0) && !values.force) {
@@ -65,6 +69,8 @@ export async function migrateStoreCommand(args: string[], io: Io): Promise<numbe
       const b = Number((await target.pool.query(`SELECT count(*) AS n FROM ${t.name}`)).rows[0].n);
       if (a !== b) throw new CommandError(`${t.name}: ${a} rows in SQLite but ${b} in PostgreSQL after the copy`);
     }
+    const copied = await target.kv.get<Identity>(IDENTITY_KEY);
+    if (copied?.url !== identity.url || copied.handle !== identity.handle) throw new CommandError(`the identity in ${dataPlace(config)} is not the one copied`, EXIT.software);
     io.out("Copied and verified. Start essfed with this DATABASE_URL; the SQLite file is left as it was.");
     return 0;
   } finally {

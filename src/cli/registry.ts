@@ -1,0 +1,112 @@
+/**
+ * The one list of commands: what each is called, its arguments and options (with their help), and
+ * how to load it. `main.ts` parses the command line against this list, so an unknown option or a
+ * missing argument is refused the same way for every command, and `--help` needs no command code.
+ */
+import type { Io } from "./io.ts";
+
+/** An option as node:util parseArgs takes it, plus its help line. */
+export interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  /** What the value looks like in the usage (`FILE`, `SECONDS`). */
+  value?: string;
+  help: string;
+}
+
+/** A positional argument; `optional` ones come last. */
+export interface ArgumentSpec {
+  name: string;
+  help: string;
+  optional?: boolean;
+}
+
+/** What a command receives: option values by name (strings or booleans) and its positionals. */
+export interface Parsed {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export type Run = (args: Parsed, io: Io) => Promise<number>;
+
+export interface CommandSpec {
+  summary: string;
+  args?: ArgumentSpec[];
+  options?: Record<string, OptionSpec>;
+  /** More lines for `essfed COMMAND --help`: exit codes, what the command needs. */
+  notes?: string[];
+  load(): Promise<Run>;
+}
+
+const federation = () => import("./commands/federation.ts");
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  init: {
+    summary: "create the instance: data directory or database, actor keys, and its stored URL and handle",
+    notes: [
+      "The URL (ESSFED_URL) and handle (ESSFED_HANDLE) are stored with the data; every later command and the",
+      "server use the stored ones, and refuse a different ESSFED_URL or ESSFED_HANDLE.",
+      "Running it again on an instance changes nothing and says what is there.",
+    ],
+    load: async () => (await import("./commands/init.ts")).init,
+  },
+  serve: {
+    summary: "run the instance (web and/or worker, see ESSFED_ROLE); creates it on first start",
+    notes: ["Runs until SIGINT or SIGTERM. Exits with 69 when its port is taken."],
+    load: async () => (await import("./commands/serve.ts")).serve,
+  },
+  import: {
+    summary: "import a SEA standard CSV (v1-v4), JSON-LD or Turtle file into this instance's own directory",
+    args: [{ name: "FILE", help: "the file to import" }],
+    options: {
+      format: { type: "string", value: "FORMAT", help: "csv, jsonld or turtle (default: from the file name)" },
+      quiet: { type: "boolean", help: "no progress lines on stderr" },
+    },
+    notes: ["Exit codes: 0 every row imported, 1 some rows refused (the others are imported), 2 the file could not be read."],
+    load: async () => (await import("./commands/import.ts")).importCommand,
+  },
+  export: {
+    summary: "export everything held (own and mirrored records)",
+    options: {
+      format: { type: "string", value: "FORMAT", help: "nquads (default), turtle, jsonld, csv or geojson" },
+      output: { type: "string", short: "o", value: "FILE", help: "write to FILE instead of standard output" },
+    },
+    load: async () => (await import("./commands/export.ts")).exportCommand,
+  },
+  follow: {
+    summary: "follow another network",
+    args: [{ name: "TARGET", help: "its actor URL, or acct:handle@host" }],
+    options: {
+      wait: { type: "string", value: "SECONDS", help: "how long to wait for the answer when a server is running (default 10; 0 = do not wait)" },
+    },
+    notes: [
+      "The Follow is queued in the store; the running server (essfed serve, or a worker process) sends it,",
+      "signed as this instance's actor. The command says whether it was answered, or only queued.",
+      "Exit codes: 0 accepted or queued, 1 refused by the other network.",
+    ],
+    load: async () => (await federation()).followCommand,
+  },
+  unfollow: {
+    summary: "stop following a network (removes or keeps its records, see ESSFED_UNFOLLOW_MIRRORS)",
+    args: [{ name: "TARGET", help: "its actor URL, or acct:handle@host" }],
+    notes: ["The Undo is queued; the running server sends it. Exit code 1 when this instance does not follow TARGET."],
+    load: async () => (await federation()).unfollowCommand,
+  },
+  status: {
+    summary: "this instance's actor, records, followers, followings and queued deliveries",
+    options: { json: { type: "boolean", help: "print JSON instead of text" } },
+    load: async () => (await federation()).statusCommand,
+  },
+  followers: {
+    summary: "answer a follow request held for the admin (ESSFED_FOLLOW_APPROVAL=manual)",
+    args: [{ name: "accept|reject", help: "the answer" }, { name: "ACTOR", help: "the actor URL that asked" }],
+    notes: ["The answer is queued; the running server sends it."],
+    load: async () => (await federation()).followersCommand,
+  },
+  "migrate-store": {
+    summary: "copy this instance from its SQLite file (ESSFED_DATA) to PostgreSQL (DATABASE_URL)",
+    options: { force: { type: "boolean", help: "replace what the PostgreSQL database holds" } },
+    notes: ["Stop the server first. The SQLite file is left as it was."],
+    load: async () => (await import("./commands/migrate-store.ts")).migrateStoreCommand,
+  },
+};
