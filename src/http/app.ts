@@ -6,7 +6,7 @@ import express, { type Express } from "express";
 import type { Federation } from "@fedify/fedify";
 import type { HttpDeps } from "./deps.ts";
 import { federationMiddleware } from "./middleware/federation.ts";
-import { notFound, problemHandler } from "./middleware/problem.ts";
+import { notFound, problemHandler, refuseMalformedPath } from "./middleware/problem.ts";
 import { initiativeRoutes } from "./routes/initiatives.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { vocabRoutes } from "./routes/vocab.ts";
@@ -24,6 +24,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.set("query parser", "simple");
+  app.use(refuseMalformedPath);
   for (const r of deps.preRouters ?? []) app.use(r);
   app.use(federationMiddleware(deps.federation, deps.config.url));
   app.use(initiativeRoutes(deps));

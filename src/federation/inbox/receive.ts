@@ -104,8 +104,8 @@ export function inboxRoutes(ctx: FederationContext): Router {
       try {
         await receive(req, res);
       } catch (e) {
-        if (!HttpError.isInstance(e)) log.error("Inbox failure on {path}: {error}", { path, error: e });
-        else log.debug("Inbox refused {code}: {message}", { code: e.code, message: e.message });
+        // Unknown failures are logged once, by the problem handler; refusals are expected outcomes.
+        if (HttpError.isInstance(e)) log.debug("Inbox refused {code}: {message}", { code: e.code, message: e.message, client: req.ip ?? "" });
         next(e);
       }
     });

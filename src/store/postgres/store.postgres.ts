@@ -10,6 +10,7 @@ import type { Follower, Following, ListOptions, Page, PutOutcome, Store, StoredI
 import { PostgresKvStore } from "./kv.postgres.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { planPuts, type ExistingRow } from "./puts.ts";
+import { PostgresListener } from "./listen.postgres.ts";
 import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
 import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.postgres.ts";
 import { schemaFromUrl, toFollower, withSettings, toFollowing, toStored, type Row } from "./rows.postgres.ts";
@@ -36,9 +37,8 @@ export class PostgresStore implements Store {
   readonly schema: string | undefined;
   readonly #url: string;
   readonly #events = new EventEmitter().setMaxListeners(0);
-  #listener: pg.Client | undefined;
+  #listener: PostgresListener | undefined;
   #changes = 0;
-  #listening = false;
 
   constructor(url: string, o: PostgresStoreOptions = {}) {
     this.#url = url;
@@ -76,27 +76,30 @@ export class PostgresStore implements Store {
     await this.#listen();
   }
 
-  /** One connection LISTENs for queue and change notifications from every process. */
+  /** Notifications from every process on this database; comes back by itself when lost. */
   async #listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#url });
-    client.on("error", () => { this.#listening = false; });
-    client.on("end", () => { this.#listening = false; });
-    await client.connect();
-    client.on("notification", (n) => {
-      const [key, queue] = (n.payload ?? "").split(":");
-      if (key !== this.#notifyKey) return;
-      if (n.channel === CHANGE_CHANNEL) this.#changes++;
-      else if (queue) this.#events.emit(queue);
+    this.#listener ??= new PostgresListener(this.#url, `essfed-listen:${this.#notifyKey}`, [QUEUE_CHANNEL, CHANGE_CHANNEL], {
+      notification: (channel, payload) => {
+        const [key, queue] = payload.split(":");
+        if (key !== this.#notifyKey) return;
+        if (channel === CHANGE_CHANNEL) this.#changes++;
+        else if (queue) this.#events.emit(queue);
+      },
+      reconnected: () => {
+        this.#changes++;
+        for (const queue of this.#events.eventNames()) this.#events.emit(queue);
+      },
     });
-    await client.query(`LISTEN ${QUEUE_CHANNEL}`);
-    await client.query(`LISTEN ${CHANGE_CHANNEL}`);
-    this.#listener = client;
-    this.#listening = true;
+    if (!this.#listener.listening) await this.#listener.start();
+  }
+
+  /** Whether notifications from other processes reach this one right now (readiness, tests). */
+  get listening(): boolean {
+    return this.#listener?.listening ?? false;
   }
 
   async close(): Promise<void> {
-    this.#listening = false;
-    await this.#listener?.end().catch(() => {});
+    await this.#listener?.close();
     await this.pool.end();
   }
 
@@ -118,7 +121,7 @@ export class PostgresStore implements Store {
 
   async changeStamp(): Promise<string> {
     // Without the notification connection we cannot tell: a new token every time (callers recheck).
-    return this.#listening ? `pg.${this.#changes}` : `pg.${this.#changes}.${Math.random()}`;
+    return this.#listener?.listening ? `pg.${this.#changes}` : `pg.${this.#changes}.${Math.random()}`;
   }
 
   async getInitiatives(ids: string[]): Promise<Map<string, StoredInitiative>> {
