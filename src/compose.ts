@@ -3,7 +3,7 @@
  * config → store → identity → taxonomies → directory → federation → app.
  * Tests and the CLI build instances through here exactly as production does.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "node:http";
 import type { Express } from "express";
@@ -24,7 +24,7 @@ import { SparqlPool } from "./query/sparql-pool.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
 import { createApp } from "./http/app.ts";
 import { startHeartbeat } from "./instance/heartbeat.ts";
-import { NoInstanceError, resolveIdentity, type Identity } from "./instance/identity.ts";
+import { DataAccessError, NoInstanceError, resolveIdentity, type Identity } from "./instance/identity.ts";
 import { loadTaxonomies } from "./linkeddata/vocabulary.ts";
 import { logger } from "./logging.ts";
 import { schemaFromUrl } from "./store/postgres/rows.postgres.ts";
@@ -85,6 +85,13 @@ export async function openStore(config: Config, create = true): Promise<Store> {
       `(or "essfed serve"), or point ESSFED_DATA at an instance's data directory`);
   }
   mkdirSync(config.dataDir, { recursive: true });
+  // A volume left to root (as container runtimes create them) would otherwise fail deep in SQLite.
+  try {
+    accessSync(config.dataDir, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new DataAccessError(`cannot write to the data directory ${config.dataDir} (owned by uid ${statSync(config.dataDir).uid}; ` +
+      `essfed runs as uid ${process.getuid?.() ?? "?"}): give it to that user, or point ESSFED_DATA elsewhere`);
+  }
   return new SqliteStore(file);
 }
 

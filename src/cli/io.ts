@@ -25,8 +25,10 @@ export const EXIT = {
   usage: 64,
   /** EX_NOINPUT: the data directory or database holds no essfed instance. */
   noInstance: 66,
-  /** EX_UNAVAILABLE: something essfed needs is not there (a recent Node, a free port, a reachable URL). */
+  /** EX_UNAVAILABLE: something essfed needs is not there (a recent Node, a free port). */
   unavailable: 69,
+  /** EX_CANTCREAT: the data directory cannot be written. */
+  cantCreate: 73,
   /** EX_SOFTWARE: a bug; the message says where. */
   software: 70,
   /** EX_CONFIG: the configuration is invalid or disagrees with the instance's stored identity. */

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config.ts";
-import { IdentityError, NoInstanceError } from "../instance/identity.ts";
+import { DataAccessError, IdentityError, NoInstanceError } from "../instance/identity.ts";
 import { CommandError, EXIT, type Io } from "./io.ts";
 import { COMMANDS, type CommandSpec } from "./registry.ts";
 
@@ -113,6 +113,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (e instanceof NoInstanceError) {
       io.err(`essfed ${name}: ${e.message}`);
       return EXIT.noInstance;
+    }
+    if (e instanceof DataAccessError) {
+      io.err(`essfed ${name}: ${e.message}`);
+      return EXIT.cantCreate;
     }
     if (e instanceof IdentityError) {
       io.err(`essfed ${name}: ${e.message}`);

@@ -33,6 +33,11 @@ export class NoInstanceError extends Error {
   override readonly name = "NoInstanceError";
 }
 
+/** The data directory cannot be written by the user essfed runs as. */
+export class DataAccessError extends Error {
+  override readonly name = "DataAccessError";
+}
+
 export const actorOf = (i: { url: string; handle: string }) => `${i.url}/actors/${i.handle}`;
 
 /**

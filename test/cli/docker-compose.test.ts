@@ -11,7 +11,10 @@ import { loadConfig } from "../../src/config.ts";
 import { schemaFromUrl } from "../../src/store/postgres/store.postgres.ts";
 
 const file = fileURLToPath(new URL("../../docker-compose.yml", import.meta.url));
-type Service = { build?: string; image?: string; profiles?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>; deploy?: { replicas?: number } };
+type Service = {
+  build?: string; image?: string; profiles?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>;
+  deploy?: { replicas?: number }; ports?: string[]; network_mode?: string; healthcheck?: { disable?: boolean };
+};
 const compose = parse(readFileSync(file, "utf8"), { merge: true }) as { services: Record<string, Service> };
 /** Compose's ${VAR:-default} and ${VAR:?message} as a shell would expand them with nothing set. */
 const expand = (v: string) => v.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, "$1").replace(/\$\{[A-Z_]+:\?[^}]*\}/g, "set-by-the-operator-0123456789");
@@ -42,5 +45,28 @@ describe("docker-compose.yml", () => {
     expect(compose.services["aggregator-worker"]!.deploy?.replicas).toBe(2);
     const schemas = demo.map(([, s]) => schemaFromUrl(s.environment!.DATABASE_URL!));
     expect(new Set(schemas)).toEqual(new Set(["local", "national", "aggregator"]));
+  });
+
+  it("gives every web process a URL that works from a browser on the host and from the other instances alike.", () => {
+    const listening = new Map<string, Set<number>>();
+    for (const [name, s] of essfed) {
+      const config = loadConfig(Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, expand(String(v))])));
+      if (config.role === "worker") {
+        // A worker listens on nothing: the image's HTTP health check would only ever fail.
+        expect([name, s.healthcheck?.disable]).toEqual([name, true]);
+        continue;
+      }
+      const url = new URL(config.url);
+      const port = Number(url.port || 80);
+      // The host's browser reaches the published port on localhost; the process listens on that very port.
+      expect([name, url.hostname, config.port]).toEqual([name, "localhost", port]);
+      // Instances sharing a network namespace reach each other on localhost:port too; its owner publishes the ports.
+      const owner = s.network_mode?.replace(/^service:/, "") ?? name;
+      expect([name, compose.services[owner]?.ports ?? []]).toEqual([name, expect.arrayContaining([`${port}:${port}`])]);
+      const ports = listening.get(owner) ?? new Set<number>();
+      expect([name, ports.has(port)]).toEqual([name, false]);
+      listening.set(owner, ports.add(port));
+    }
+    expect([...listening.values()].reduce((n, p) => n + p.size, 0)).toBe(4);
   });
 });
