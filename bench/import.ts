@@ -30,7 +30,7 @@ try {
   const instance = await compose(loadConfig({ ESSFED_DATA: join(dir, "data"), ESSFED_LOG_LEVEL: "error" }));
   let peak = process.memoryUsage().rss;
   const t0 = performance.now();
-  const report = await importFile(file, instance.directory, instance.iris, "csv", { onProgress: () => { peak = Math.max(peak, process.memoryUsage().rss); } });
+  const report = await importFile(file, instance.directory, instance.iris, { format: "csv", onProgress: () => { peak = Math.max(peak, process.memoryUsage().rss); } });
   const secs = (performance.now() - t0) / 1000;
   console.log(`import of ${ROWS.toLocaleString("en")} generated v4 rows: ${secs.toFixed(2)} s → ${Math.round(ROWS / secs).toLocaleString("en")} rows/s ` +
     `(${report.created} created, ${report.refused.length} refused), peak RSS ${Math.round(peak / 1048576)} MB`);
@@ -38,7 +38,7 @@ try {
   await instance.store.search.catchUp();
   console.log(`search index caught up ${((performance.now() - ti) / 1000).toFixed(2)} s after the import returned (it indexes behind the writes)`);
   const t1 = performance.now();
-  const again = await importFile(file, instance.directory, instance.iris, "csv");
+  const again = await importFile(file, instance.directory, instance.iris, { format: "csv" });
   const secs2 = (performance.now() - t1) / 1000;
   console.log(`re-import (nothing changes): ${secs2.toFixed(2)} s → ${Math.round(ROWS / secs2).toLocaleString("en")} rows/s (${again.unchanged} unchanged)`);
   await instance.close();

@@ -56,13 +56,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import("./commands/serve.ts")).serve,
   },
   import: {
-    summary: "import a SEA standard CSV (v1-v4), JSON-LD or Turtle file into this instance's own directory",
+    summary: "import a SEA standard CSV (v1-v4), GeoJSON, JSON-LD, Turtle or N-Triples/N-Quads file into this instance's own directory",
     args: [{ name: "FILE", help: "the file to import" }],
     options: {
-      format: { type: "string", value: "FORMAT", help: "csv, jsonld or turtle (default: from the file name)" },
+      format: { type: "string", value: "FORMAT", help: "csv, geojson, jsonld, turtle or nquads (default: told from the content and name)" },
+      "dry-run": { type: "boolean", help: "validate and say what would be created, updated, unchanged and refused; write nothing" },
       quiet: { type: "boolean", help: "no progress lines on stderr" },
     },
-    notes: ["Exit codes: 0 every row imported, 1 some rows refused (the others are imported), 2 the file could not be read."],
+    notes: [
+      "A bad value in an optional field is left out with a warning; a record is refused only without a usable identifier or name.",
+      "Exit codes: 0 every record imported, 1 some records refused (the others are imported), 2 the file could not be read",
+      "(a format essfed does not import, a syntax error, no initiatives in it).",
+    ],
     load: async () => (await import("./commands/import.ts")).importCommand,
   },
   export: {

@@ -5,7 +5,7 @@
  */
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
-import { validateInitiative, type InitiativeDraft, type Issue } from "../domain/validate.ts";
+import { validateInitiative, type InitiativeDraft, type Issue, type ValidateOptions } from "../domain/validate.ts";
 import { versionOf } from "../domain/version.ts";
 import type { PutOutcome, Store, StoredInitiative } from "../store/store.ts";
 import type { Iris } from "./ids.ts";
@@ -19,6 +19,11 @@ export interface ChangeListener {
 export type WriteResult =
   | { ok: true; record: StoredInitiative | InitiativeRecord; outcome: PutOutcome; warnings: Issue[] }
   | { ok: false; issues: Issue[] };
+
+export interface UpsertOptions extends ValidateOptions {
+  /** Validate and say what would happen (created, updated, unchanged), writing nothing. */
+  dryRun?: boolean;
+}
 
 export class Directory {
   readonly #store: Store;
@@ -50,7 +55,7 @@ export class Directory {
    * the same data changes nothing and publishes nothing.
    * @returns one result per draft, in order
    */
-  async upsert(drafts: InitiativeDraft[], now = new Date().toISOString()): Promise<WriteResult[]> {
+  async upsert(drafts: InitiativeDraft[], now = new Date().toISOString(), o: UpsertOptions = {}): Promise<WriteResult[]> {
     const results: WriteResult[] = [];
     const records: InitiativeRecord[] = [];
     const at: number[] = [];
@@ -60,7 +65,7 @@ export class Directory {
         results.push({ ok: false, issues: [{ field: "id", message: `must be ${this.#iris.directory}/ followed by 1-100 letters, digits, ".", "_", "~" or "-"`, value: draft.id }] });
         return;
       }
-      const v = validateInitiative(draft, this.#taxonomies);
+      const v = validateInitiative(draft, this.#taxonomies, o);
       if (!v.ok) return void results.push(v);
       const version = versionOf(v.initiative);
       const prev = found.get(draft.id);
@@ -73,9 +78,9 @@ export class Directory {
         : { initiative: v.initiative, published: prev?.published ?? now, updated: now, version };
       at.push(results.length);
       records.push(record);
-      results.push({ ok: true, record, outcome: "unchanged", warnings: v.warnings });
+      results.push({ ok: true, record, outcome: o.dryRun ? (!prev ? "created" : record === prev ? "unchanged" : "updated") : "unchanged", warnings: v.warnings });
     });
-    if (!records.length) return results;
+    if (!records.length || o.dryRun) return results;
     const outcomes = await this.#store.putInitiatives(records);
     const changes: { record: InitiativeRecord; outcome: "created" | "updated" }[] = [];
     outcomes.forEach((outcome, k) => {

@@ -32,7 +32,19 @@ export interface Initiative {
   /** Website, kept as a literal as the lod.coop data does (`foaf:homepage`). */
   homepage?: string;
   organisationalStructure: string[];
+  /** Concept IRIs in the legal-form scheme. */
   legalForm: string[];
+  /**
+   * The legal form as a register names it ("Community Interest Company", "Society"), kept when it
+   * is more specific than, or not among, the legal-form concepts.
+   */
+  legalFormText?: string;
+  /** Sector as a source classifies it (Co-ops UK "Sector"), free text. */
+  sector?: string;
+  /** UK Standard Industrial Classification codes (4 or 5 digits). */
+  sicCodes?: string[];
+  /** Who owns the initiative as a source classifies it (Co-ops UK "Ownership Classification"). */
+  ownership?: string;
   primaryActivity?: string;
   activities: string[];
   qualifiers: string[];
@@ -49,6 +61,17 @@ export interface Initiative {
   /** UK Companies House number, left-padded to 8 characters. */
   companiesHouseNumber?: string;
   sameAs: string[];
+  /**
+   * The name and description in other languages, by lower-case BCP 47 tag ("fr", "pt-br"); the
+   * plain {@link name} and {@link description} are the record's own language.
+   */
+  translations?: Record<string, Translation>;
+}
+
+/** The name and description in one other language. */
+export interface Translation {
+  name?: string;
+  description?: string;
 }
 
 /** Where a mirrored record came from (DESIGN.md "Propagation"). */

@@ -6,6 +6,7 @@
 import sanitizeHtml from "sanitize-html";
 import { COMPANIES_HOUSE } from "../linkeddata/namespaces.ts";
 import type { Address, Initiative } from "./initiative.ts";
+import { legalFormText } from "./legal-form.ts";
 import type { Taxonomies, TaxonomyField } from "./taxonomy.ts";
 
 /** Raw input: strings where the model has IRIs or numbers, everything optional. */
@@ -16,6 +17,11 @@ export interface InitiativeDraft {
   homepage?: string;
   organisationalStructure?: string[];
   legalForm?: string[];
+  /** Legal form as written; parts (`;`) that name a legal-form concept become {@link legalForm}. */
+  legalFormText?: string;
+  sector?: string;
+  sicCodes?: string[];
+  ownership?: string;
   primaryActivity?: string;
   activities?: string[];
   qualifiers?: string[];
@@ -33,6 +39,8 @@ export interface InitiativeDraft {
   facebook?: string;
   companiesHouseNumber?: string;
   sameAs?: string[];
+  /** Language tag → name and description in that language. */
+  translations?: Record<string, { name?: string; description?: string }>;
 }
 
 /** Why one field was refused. `field` is a model path such as `address.lat`. */
@@ -40,6 +48,15 @@ export interface Issue {
   field: string;
   message: string;
   value?: string;
+}
+
+/**
+ * How strict to be. The admin API refuses a record for any bad value (a person is there to fix it);
+ * imports are `lenient`: a bad value in an optional field is dropped with a warning naming the
+ * field, and only a record with no usable id or name is refused.
+ */
+export interface ValidateOptions {
+  lenient?: boolean;
 }
 
 /** A warning does not stop the record; it says what was dropped or guessed. */
@@ -64,11 +81,15 @@ export function sanitiseDescription(html: string): string {
 }
 
 /** Validates a draft; see {@link ValidationResult}. */
-export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomies): ValidationResult {
+export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomies, o: ValidateOptions = {}): ValidationResult {
   const issues: Issue[] = [];
   const warnings: Issue[] = [];
-  const bad = (field: string, message: string, value?: unknown) =>
-    issues.push({ field, message, ...(value === undefined ? {} : { value: String(value).slice(0, 200) }) });
+  // Every check below leaves a bad value out of the result, so leniency only decides what to say.
+  const bad = (field: string, message: string, value?: unknown) => {
+    const issue = { field, message, ...(value === undefined ? {} : { value: String(value).slice(0, 200) }) };
+    if (o.lenient && field !== "id" && field !== "name") warnings.push({ ...issue, message: `${message}; left out` });
+    else issues.push(issue);
+  };
 
   if (!isHttpIri(draft.id) || draft.id.includes("#")) bad("id", "must be an absolute http(s) IRI without a fragment", draft.id);
   const name = text(draft.name);
@@ -90,7 +111,8 @@ export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomie
   if (homepage !== undefined) {
     // Spreadsheets sometimes list several sites in one cell: keep the first, say what was left out.
     const [first, ...rest] = homepage.split(/\s*[;,\s]\s*(?=(?:https?:\/\/|www\.))/i).map((u) => u.trim()).filter(Boolean);
-    const fixed = first && /^www\./i.test(first) ? `http://${first}` : first;
+    // A bare host name ("www.coop.example", "coop.example/about") is how many spreadsheets and maps write a site.
+    const fixed = first && /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(\/\S*)?$/i.test(first) ? `http://${first}` : first;
     if (fixed && isHttpIri(fixed)) {
       out.homepage = fixed;
       if (rest.length) warnings.push({ field: "homepage", message: `has several addresses; kept the first, left out ${rest.join(", ")}`, value: homepage.slice(0, 200) });
@@ -108,6 +130,8 @@ export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomie
   };
   many("organisationalStructure");
   many("legalForm");
+  const legalText = legalFormText(text(draft.legalFormText), taxonomies, out.legalForm, bad);
+  if (legalText !== undefined) out.legalFormText = legalText;
   many("activities");
   many("qualifiers");
   // RDF values are sets: keep them sorted so that equal content has an equal version.
@@ -132,7 +156,7 @@ export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomie
   }
   if (address && Object.keys(address).length) out.address = address;
 
-  for (const field of ["phone", "twitter", "facebook"] as const) {
+  for (const field of ["phone", "twitter", "facebook", "sector", "ownership"] as const) {
     const v = text(draft[field]);
     if (v === undefined) continue;
     if (v.length > LIMITS.text) bad(field, `is longer than ${LIMITS.text} characters`);
@@ -149,6 +173,17 @@ export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomie
     if (/^[A-Z0-9]{1,8}$/i.test(ch)) out.companiesHouseNumber = ch.toUpperCase().padStart(8, "0");
     else bad("companiesHouseNumber", "must be 1 to 8 letters or digits", ch);
   }
+  const sic = (draft.sicCodes ?? []).map((v) => v.trim()).filter(Boolean);
+  if (sic.length > LIMITS.values) bad("sicCodes", `has more than ${LIMITS.values} values`);
+  else {
+    for (const v of sic) {
+      if (!/^\d{4,5}$/.test(v)) bad("sicCodes", "must be a SIC code of 4 or 5 digits", v);
+      else if (!out.sicCodes?.includes(v)) (out.sicCodes ??= []).push(v);
+    }
+    out.sicCodes?.sort();
+  }
+  const translations = validateTranslations(draft.translations, bad);
+  if (translations) out.translations = translations;
   for (const s of draft.sameAs ?? []) {
     if (isHttpIri(s)) out.sameAs.push(s);
     else bad("sameAs", "must be an absolute http(s) IRI", s);
@@ -180,9 +215,18 @@ function validateAddress(a: InitiativeDraft["address"], bad: (f: string, m: stri
   coord("geoContainerLat", 90);
   coord("geoContainerLong", 180);
   const given = (v: unknown) => v !== undefined && v !== null && !(typeof v === "string" && !v.trim());
-  if (given(a.lat) !== given(a.long)) bad(given(a.lat) ? "address.long" : "address.lat", "latitude and longitude must be given together");
-  if (given(a.geoContainerLat) !== given(a.geoContainerLong)) {
-    bad(given(a.geoContainerLat) ? "address.geoContainerLong" : "address.geoContainerLat", "geo container latitude and longitude must be given together");
+  // One coordinate without the other is no position: leave both out.
+  if (given(a.lat) !== given(a.long) || (out.lat === undefined) !== (out.long === undefined)) {
+    if (given(a.lat) !== given(a.long)) bad(given(a.lat) ? "address.long" : "address.lat", "latitude and longitude must be given together");
+    delete out.lat;
+    delete out.long;
+  }
+  if (given(a.geoContainerLat) !== given(a.geoContainerLong) || (out.geoContainerLat === undefined) !== (out.geoContainerLong === undefined)) {
+    if (given(a.geoContainerLat) !== given(a.geoContainerLong)) {
+      bad(given(a.geoContainerLat) ? "address.geoContainerLong" : "address.geoContainerLat", "geo container latitude and longitude must be given together");
+    }
+    delete out.geoContainerLat;
+    delete out.geoContainerLong;
   }
   const gc = text(a.geoContainer);
   if (gc !== undefined) {
@@ -190,6 +234,36 @@ function validateAddress(a: InitiativeDraft["address"], bad: (f: string, m: stri
     else bad("address.geoContainer", "must be an absolute http(s) IRI", gc);
   }
   return out;
+}
+
+/** Language tags as BCP 47 allows them (letters, digits, hyphens), lower-cased. */
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[a-z0-9]{1,8})*$/;
+
+function validateTranslations(t: InitiativeDraft["translations"], bad: (f: string, m: string, v?: unknown) => void): Initiative["translations"] {
+  if (!t || typeof t !== "object") return undefined;
+  const entries = Object.entries(t);
+  if (entries.length > LIMITS.values) return void bad("translations", `has more than ${LIMITS.values} languages`);
+  const out: NonNullable<Initiative["translations"]> = {};
+  for (const [rawTag, v] of entries) {
+    const tag = rawTag.trim().toLowerCase();
+    if (!LANGUAGE_TAG.test(tag)) {
+      bad("translations", "is not a language tag", rawTag);
+      continue;
+    }
+    const name = text(v?.name);
+    const description = text(v?.description);
+    const one: { name?: string; description?: string } = {};
+    if (name !== undefined) {
+      if (name.length > LIMITS.name) bad(`translations.${tag}.name`, `is longer than ${LIMITS.name} characters`);
+      else one.name = name;
+    }
+    if (description !== undefined) {
+      if (description.length > LIMITS.description) bad(`translations.${tag}.description`, `is longer than ${LIMITS.description} characters`);
+      else one.description = sanitiseDescription(description);
+    }
+    if (one.name !== undefined || one.description !== undefined) out[tag] = { ...out[tag], ...one };
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function text(v: string | undefined): string | undefined {

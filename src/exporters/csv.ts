@@ -6,7 +6,7 @@
 import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { decimal } from "../linkeddata/initiative-jsonld.ts";
-import { V4_COLUMNS } from "../importers/csv/columns.ts";
+import { EXTRA_COLUMNS, V4_COLUMNS } from "../importers/csv/columns.ts";
 import type { StoredInitiative } from "../store/store.ts";
 
 const cell = (v: string | number | undefined): string => {
@@ -15,11 +15,21 @@ const cell = (v: string | number | undefined): string => {
   return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-export function csvHeader(): string {
-  return V4_COLUMNS.join(",");
+/**
+ * The header: the standard's 25 columns, the extra columns essfed holds, then `Name:xx` and
+ * `Description:xx` for each language in `languages` (those the exported records have translations in).
+ */
+export function csvHeader(languages: readonly string[] = []): string {
+  return [...V4_COLUMNS, ...EXTRA_COLUMNS, ...languages.flatMap((l) => [`Name:${l}`, `Description:${l}`])].map(cell).join(",");
 }
 
-export function csvRow(r: StoredInitiative, iris: Iris, taxonomies: Taxonomies): string {
+/** The languages records have translations in, sorted: the translation columns of a CSV of them. */
+export function translationLanguages(records: Iterable<StoredInitiative>, into = new Set<string>()): Set<string> {
+  for (const r of records) for (const l of Object.keys(r.initiative.translations ?? {})) into.add(l);
+  return into;
+}
+
+export function csvRow(r: StoredInitiative, iris: Iris, taxonomies: Taxonomies, languages: readonly string[] = []): string {
   const i = r.initiative;
   const a = i.address ?? {};
   const code = (iri?: string) => (iri ? taxonomies.get(iri)?.code ?? iri : undefined);
@@ -51,5 +61,18 @@ export function csvRow(r: StoredInitiative, iris: Iris, taxonomies: Taxonomies):
     "Geo Container Latitude": a.geoContainerLat,
     "Geo Container Longitude": a.geoContainerLong,
   };
-  return V4_COLUMNS.map((c) => cell(values[c])).join(",");
+  const extra: Record<(typeof EXTRA_COLUMNS)[number], string | undefined> = {
+    // Concepts first, then the text as the source wrote it: reading the cell back gives both again.
+    "Legal Form": [...i.legalForm, ...(i.legalFormText ? [i.legalFormText] : [])].join(";") || undefined,
+    "Sector": i.sector,
+    "SIC Code": i.sicCodes?.join(";"),
+    "Ownership Classification": i.ownership,
+    "Same As": i.sameAs.join(";") || undefined,
+  };
+  const t = i.translations ?? {};
+  return [
+    ...V4_COLUMNS.map((c) => cell(values[c])),
+    ...EXTRA_COLUMNS.map((c) => cell(extra[c])),
+    ...languages.flatMap((l) => [cell(t[l]?.name), cell(t[l]?.description)]),
+  ].join(",");
 }

@@ -12,7 +12,7 @@ import { initiativeToJsonLd } from "../linkeddata/initiative-jsonld.ts";
 import { initiativeToQuads } from "../linkeddata/initiative-rdf.ts";
 import { PREFIXES, writeQuads } from "../linkeddata/serialize.ts";
 import type { Store, StoredInitiative } from "../store/store.ts";
-import { csvHeader, csvRow } from "./csv.ts";
+import { csvHeader, csvRow, translationLanguages } from "./csv.ts";
 import { geoJsonFeature } from "./geojson.ts";
 
 export type ExportFormat = "nquads" | "turtle" | "jsonld" | "csv" | "geojson";
@@ -73,16 +73,21 @@ export async function* exportAll(deps: ExportDeps, format: ExportFormat): AsyncG
       yield "\n]}\n";
       return;
     }
-    case "csv":
-      yield csvHeader() + "\n";
-      for await (const page of allRecords(store)) yield page.map((r) => csvRow(r, iris, taxonomies)).join("\n") + "\n";
+    case "csv": {
+      // The header names a column per translation language: find them first (one more pass, reading only).
+      const found = new Set<string>();
+      for await (const page of allRecords(store)) translationLanguages(page, found);
+      const languages = [...found].sort();
+      yield csvHeader(languages) + "\n";
+      for await (const page of allRecords(store)) yield page.map((r) => csvRow(r, iris, taxonomies, languages)).join("\n") + "\n";
       return;
+    }
     case "geojson": {
       yield '{"type":"FeatureCollection","features":[';
       let first = true;
       for await (const page of allRecords(store)) {
-        const features = page.map((r) => geoJsonFeature(r, taxonomies, iris)).filter((f) => f !== undefined).map((f) => JSON.stringify(f));
-        if (!features.length) continue;
+        // Every record, with a null geometry when it has no position (RFC 7946 §3.2), so the file holds all of them.
+        const features = page.map((r) => JSON.stringify(geoJsonFeature(r, taxonomies, iris)));
         yield (first ? "\n" : ",\n") + features.join(",\n");
         first = false;
       }

@@ -1,6 +1,8 @@
 /**
- * An initiative as a GeoJSON Feature (RFC 7946): a Point at its coordinates, with the name, IRI,
- * source network and taxonomy values (IRIs and English labels) as properties.
+ * An initiative as a GeoJSON Feature (RFC 7946): a Point at its coordinates (null when it has
+ * none), and every field the record holds as properties, so that `essfed import` reads the file
+ * back to the same data. Taxonomy values are `{ id, label }` (concept IRI and English label);
+ * translations are `name:xx` and `description:xx`, as OpenStreetMap tags them.
  */
 import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
@@ -9,32 +11,47 @@ import type { StoredInitiative } from "../store/store.ts";
 export interface Feature {
   type: "Feature";
   id: string;
-  geometry: { type: "Point"; coordinates: [number, number] };
+  geometry: { type: "Point"; coordinates: [number, number] } | null;
   properties: Record<string, unknown>;
 }
 
-/** The Feature of a record, or undefined when it has no coordinates. */
-export function geoJsonFeature(r: StoredInitiative, taxonomies: Taxonomies, iris: Iris): Feature | undefined {
+/** The Feature of a record. */
+export function geoJsonFeature(r: StoredInitiative, taxonomies: Taxonomies, iris: Iris): Feature {
   const i = r.initiative;
-  const a = i.address;
-  if (a?.lat === undefined || a.long === undefined) return undefined;
-  const labelled = (iris_: string[]) => iris_.map((iri) => ({ id: iri, label: taxonomies.label(iri) ?? iri }));
+  const a = i.address ?? {};
+  const concept = (iri: string | undefined) => (iri ? { id: iri, label: taxonomies.label(iri) ?? iri } : null);
+  const concepts = (list: string[]) => list.map((iri) => ({ id: iri, label: taxonomies.label(iri) ?? iri }));
+  const properties: Record<string, unknown> = {
+    name: i.name,
+    url: i.id,
+    source: r.provenance?.origin ?? iris.actor,
+    locality: a.locality ?? null,
+    country: concept(i.country),
+    organisationalStructure: concepts(i.organisationalStructure),
+    primaryActivity: concept(i.primaryActivity),
+    activities: concepts(i.activities),
+    qualifiers: concepts(i.qualifiers),
+    baseMembershipType: concept(i.baseMembershipType),
+    updated: r.updated,
+  };
+  // The rest only when present, so that a map's features stay small.
+  const optional: Record<string, unknown> = {
+    description: i.description, homepage: i.homepage, email: i.email, phone: i.phone, twitter: i.twitter, facebook: i.facebook,
+    companiesHouseNumber: i.companiesHouseNumber, streetAddress: a.streetAddress, region: a.region, postcode: a.postcode,
+    countryName: a.countryName, territory: concept(i.territory) ?? undefined,
+    legalForm: i.legalForm.length ? concepts(i.legalForm) : undefined, legalFormText: i.legalFormText, sector: i.sector,
+    sicCodes: i.sicCodes, ownership: i.ownership, sameAs: i.sameAs.length ? i.sameAs : undefined,
+    geoContainer: a.geoContainer, geoContainerLat: a.geoContainerLat, geoContainerLong: a.geoContainerLong,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) properties[k] = v;
+  for (const [lang, t] of Object.entries(i.translations ?? {})) {
+    if (t.name !== undefined) properties[`name:${lang}`] = t.name;
+    if (t.description !== undefined) properties[`description:${lang}`] = t.description;
+  }
   return {
     type: "Feature",
     id: i.id,
-    geometry: { type: "Point", coordinates: [a.long, a.lat] },
-    properties: {
-      name: i.name,
-      url: i.id,
-      source: r.provenance?.origin ?? iris.actor,
-      locality: a.locality ?? null,
-      country: i.country ? { id: i.country, label: taxonomies.label(i.country) } : null,
-      organisationalStructure: labelled(i.organisationalStructure),
-      primaryActivity: i.primaryActivity ? { id: i.primaryActivity, label: taxonomies.label(i.primaryActivity) } : null,
-      activities: labelled(i.activities),
-      qualifiers: labelled(i.qualifiers),
-      baseMembershipType: i.baseMembershipType ? { id: i.baseMembershipType, label: taxonomies.label(i.baseMembershipType) } : null,
-      updated: r.updated,
-    },
+    geometry: a.lat !== undefined && a.long !== undefined ? { type: "Point", coordinates: [a.long, a.lat] } : null,
+    properties,
   };
 }

@@ -17,6 +17,13 @@ dt{font-weight:600;margin-top:.6rem}dd{margin-left:0}a{color:#0b5}.muted{color:#
 <body>${body}</body></html>`;
 }
 
+/** The name and description in each other language the record has, marked with its language. */
+function translations(t: StoredInitiative["initiative"]["translations"]): string {
+  const entries = Object.entries(t ?? {});
+  if (!entries.length) return "";
+  return `<h2>In other languages</h2>${entries.map(([lang, v]) => `<div lang="${esc(lang)}"><h3>${esc(v.name ?? "")} <span class="muted">(${esc(lang)})</span></h3>${v.description ?? ""}</div>`).join("")}`;
+}
+
 /** The page for one initiative, with alternates for linked-data clients. */
 export function initiativePage(rec: StoredInitiative, taxonomies: Taxonomies, ownerName: string): string {
   const i = rec.initiative;
@@ -26,7 +33,10 @@ export function initiativePage(rec: StoredInitiative, taxonomies: Taxonomies, ow
   const place = a ? [a.streetAddress, a.locality, a.region, a.postcode, a.countryName].filter(Boolean).map(esc).join(", ") : "";
   const rows: [string, string][] = [
     ["Organisational structure", list(i.organisationalStructure)],
-    ["Legal form", list(i.legalForm)],
+    ["Legal form", [list(i.legalForm), esc(i.legalFormText ?? "")].filter(Boolean).join(" · ")],
+    ["Sector", esc(i.sector ?? "")],
+    ["SIC codes", (i.sicCodes ?? []).map(esc).join(", ")],
+    ["Ownership", esc(i.ownership ?? "")],
     ["Primary activity", label(i.primaryActivity)],
     ["Activities", list(i.activities)],
     ["Qualifiers", list(i.qualifiers)],
@@ -45,6 +55,7 @@ export function initiativePage(rec: StoredInitiative, taxonomies: Taxonomies, ow
   const body = `<h1>${esc(i.name)}</h1>
 ${i.description ? `<div class="description">${i.description}</div>` : ""}
 <dl>${rows.filter(([, v]) => v).map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>
+${translations(i.translations)}
 <p class="muted">${source}. Updated ${esc(rec.updated)}. As linked data:
 <a href="${esc(i.id)}?format=jsonld">JSON-LD</a> · <a href="${esc(i.id)}?format=ttl">Turtle</a> · <a href="${esc(i.id)}?format=nt">N-Triples</a></p>`;
   return layout(i.name, body, head);

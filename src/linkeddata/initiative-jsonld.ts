@@ -3,7 +3,7 @@
  * `jsonld.compact` on the hot path); `initiative-rdf.ts` emits the very same graph as quads and a
  * test holds the two isomorphic.
  */
-import type { InitiativeRecord } from "../domain/initiative.ts";
+import type { Initiative, InitiativeRecord } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { COMPANIES_HOUSE, PUBLIC } from "./namespaces.ts";
 import { DOCUMENT_CONTEXT } from "./context.ts";
@@ -29,6 +29,16 @@ export function decimal(n: number): string {
   return n.toFixed(12).replace(/\.?0+$/, "");
 }
 
+/**
+ * A text in the record's own language, followed by its translations as language-tagged values
+ * (`{"@value": …, "@language": "fr"}`); just the text when there are none.
+ */
+function withTranslations(plain: string | undefined, t: Initiative["translations"], key: "name" | "description"): unknown {
+  const tagged = Object.entries(t ?? {}).filter(([, v]) => v[key] !== undefined).map(([lang, v]) => ({ "@value": v[key], "@language": lang }));
+  if (!tagged.length) return plain;
+  return plain === undefined ? tagged : [plain, ...tagged];
+}
+
 /** Renders a stored record as a compact JSON-LD object. */
 export function initiativeToJsonLd(record: InitiativeRecord, taxonomies: Taxonomies, opts: RenderOptions): Record<string, unknown> {
   const i = record.initiative;
@@ -44,11 +54,16 @@ export function initiativeToJsonLd(record: InitiativeRecord, taxonomies: Taxonom
   doc.to = [PUBLIC];
   doc.published = record.published;
   doc.updated = record.updated;
-  doc["gr:name"] = i.name;
-  if (i.description !== undefined) doc["dcterms:description"] = i.description;
+  doc["gr:name"] = withTranslations(i.name, i.translations, "name");
+  const description = withTranslations(i.description, i.translations, "description");
+  if (description !== undefined) doc["dcterms:description"] = description;
   if (i.homepage !== undefined) doc["foaf:homepage"] = i.homepage;
   if (i.organisationalStructure.length) doc["essglobal:organisationalStructure"] = i.organisationalStructure;
   if (i.legalForm.length) doc["essglobal:legalForm"] = i.legalForm;
+  if (i.legalFormText !== undefined) doc["essfed:legalFormText"] = i.legalFormText;
+  if (i.sector !== undefined) doc["essfed:sector"] = i.sector;
+  if (i.sicCodes?.length) doc["essfed:sicCode"] = i.sicCodes;
+  if (i.ownership !== undefined) doc["essfed:ownership"] = i.ownership;
   if (i.primaryActivity) doc["essglobal:primarySector"] = i.primaryActivity;
   if (i.activities.length) doc["essglobal:economicSector"] = i.activities;
   if (i.qualifiers.length) doc["essglobal:qualifier"] = i.qualifiers;

@@ -9,7 +9,7 @@ import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { InitiativeDraft } from "../domain/validate.ts";
 import { ACCOUNT_SERVICES, NODE, decimal } from "./initiative-jsonld.ts";
 import {
-  AS, COMPANIES_HOUSE, DCTERMS, ESS, FOAF, GEO, GR, OSSPR, OWL, PUBLIC, RDF, ROV, VCARD, XSD, canonicalEssIri,
+  AS, COMPANIES_HOUSE, DCTERMS, ESS, ESSFED, FOAF, GEO, GR, OSSPR, OWL, PUBLIC, RDF, ROV, VCARD, XSD, canonicalEssIri,
 } from "./namespaces.ts";
 import { summarise } from "./summary.ts";
 
@@ -36,9 +36,17 @@ export function initiativeToQuads(record: InitiativeRecord, taxonomies: Taxonomi
   add(s, AS.updated, literal(record.updated, DATETIME));
   add(s, GR.name, literal(i.name));
   if (i.description !== undefined) add(s, DCTERMS.description, literal(i.description));
+  for (const [lang, t] of Object.entries(i.translations ?? {})) {
+    if (t.name !== undefined) add(s, GR.name, literal(t.name, lang));
+    if (t.description !== undefined) add(s, DCTERMS.description, literal(t.description, lang));
+  }
   if (i.homepage !== undefined) add(s, FOAF.homepage, literal(i.homepage));
   for (const v of i.organisationalStructure) add(s, ESS.organisationalStructure, iri(v));
   for (const v of i.legalForm) add(s, ESS.legalForm, iri(v));
+  if (i.legalFormText !== undefined) add(s, ESSFED.legalFormText, literal(i.legalFormText));
+  if (i.sector !== undefined) add(s, ESSFED.sector, literal(i.sector));
+  for (const v of i.sicCodes ?? []) add(s, ESSFED.sicCode, literal(v));
+  if (i.ownership !== undefined) add(s, ESSFED.ownership, literal(i.ownership));
   if (i.primaryActivity) add(s, ESS.primarySector, iri(i.primaryActivity));
   for (const v of i.activities) add(s, ESS.economicSector, iri(v));
   for (const v of i.qualifiers) add(s, ESS.qualifier, iri(v));
@@ -111,10 +119,18 @@ function readDraft(store: Store, s: Term): InitiativeDraft {
   const values = (subj: Term, p: string) => store.getObjects(subj as Quad["subject"], namedNode(p), null).map((o) => o.value);
   const one = (subj: Term, p: string) => values(subj, p)[0];
   const node = (subj: Term, p: string) => store.getObjects(subj as Quad["subject"], namedNode(p), null)[0];
+  const literals = (p: string) => store.getObjects(s as Quad["subject"], namedNode(p), null)
+    .filter((o) => o.termType === "Literal").map((o) => ({ value: o.value, lang: (o as { language: string }).language }));
+  const names = splitLanguages(literals(GR.name));
+  const descriptions = splitLanguages(literals(DCTERMS.description));
   const draft: InitiativeDraft = {
     id: s.termType === "NamedNode" ? s.value : "",
-    name: one(s, GR.name) ?? one(s, AS.name),
-    description: one(s, DCTERMS.description),
+    name: names.plain ?? one(s, AS.name),
+    description: descriptions.plain,
+    legalFormText: one(s, ESSFED.legalFormText),
+    sector: one(s, ESSFED.sector),
+    sicCodes: values(s, ESSFED.sicCode),
+    ownership: one(s, ESSFED.ownership),
     homepage: one(s, FOAF.homepage) ?? one(s, "http://purl.org/goodrelations/v1#homepage"),
     organisationalStructure: values(s, ESS.organisationalStructure),
     legalForm: values(s, ESS.legalForm),
@@ -126,6 +142,8 @@ function readDraft(store: Store, s: Term): InitiativeDraft {
     territory: one(s, ESS.territory_id),
     sameAs: values(s, OWL.sameAs),
   };
+  const translations = mergeTranslations(names.tagged, descriptions.tagged);
+  if (translations) draft.translations = translations;
   const a = node(s, ESS.hasAddress);
   if (a) {
     const gc = node(a, OSSPR.within);
@@ -149,4 +167,26 @@ function readDraft(store: Store, s: Term): InitiativeDraft {
   const ch = one(s, ROV.hasRegisteredOrganization);
   if (ch) draft.companiesHouseNumber = ch.replace(COMPANIES_HOUSE, "");
   return draft;
+}
+
+/**
+ * Texts in several languages: the one without a language tag is the record's own (or, when every
+ * one is tagged, the first); the others are translations by tag.
+ */
+export function splitLanguages(values: { value: string; lang?: string }[]): { plain?: string; tagged: Record<string, string> } {
+  const plainAt = values.findIndex((v) => !v.lang);
+  const at = plainAt >= 0 ? plainAt : 0;
+  const tagged: Record<string, string> = {};
+  values.forEach((v, n) => {
+    if (n !== at && v.lang && tagged[v.lang.toLowerCase()] === undefined) tagged[v.lang.toLowerCase()] = v.value;
+  });
+  return { ...(values[at] ? { plain: values[at].value } : {}), tagged };
+}
+
+/** Names and descriptions by language → the draft's translations (undefined when none). */
+export function mergeTranslations(names: Record<string, string>, descriptions: Record<string, string>): InitiativeDraft["translations"] {
+  const out: NonNullable<InitiativeDraft["translations"]> = {};
+  for (const [lang, name] of Object.entries(names)) out[lang] = { name };
+  for (const [lang, description] of Object.entries(descriptions)) out[lang] = { ...out[lang], description };
+  return Object.keys(out).length ? out : undefined;
 }

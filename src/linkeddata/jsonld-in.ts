@@ -8,7 +8,7 @@ import { Parser, type Quad } from "n3";
 import type { InitiativeDraft } from "../domain/validate.ts";
 import { DOCUMENT_CONTEXT_JSON, RemoteContextError, staticDocumentLoader } from "./context.ts";
 import { COMPANIES_HOUSE } from "./namespaces.ts";
-import { draftsFromQuads } from "./initiative-rdf.ts";
+import { draftsFromQuads, mergeTranslations, splitLanguages } from "./initiative-rdf.ts";
 
 /** The body is not JSON-LD we can read (syntax, structure or a refused context). */
 export class JsonLdInputError extends Error {
@@ -69,7 +69,7 @@ const strs = (v: unknown): string[] => arr(v).map(str).filter((x): x is string =
  * `@graph`). Returns undefined whenever the document could mean anything else: the caller then
  * takes the full JSON-LD path.
  */
-function fastDraft(doc: unknown): InitiativeDraft | undefined {
+export function fastDraft(doc: unknown): InitiativeDraft | undefined {
   if (!isObj(doc) || JSON.stringify(doc["@context"]) !== DOCUMENT_CONTEXT_JSON) return undefined;
   if ("@graph" in doc || "@id" in doc || "@type" in doc) return undefined;
   const types = arr(doc.type);
@@ -77,10 +77,17 @@ function fastDraft(doc: unknown): InitiativeDraft | undefined {
   for (const k of Object.keys(doc)) if (!KNOWN_KEYS.has(k)) return undefined;
   const address = isObj(doc["essglobal:hasAddress"]) ? doc["essglobal:hasAddress"] : undefined;
   const gc = address && isObj(address["osspr:within"]) ? address["osspr:within"] : undefined;
+  const names = languages(doc["gr:name"]);
+  const descriptions = languages(doc["dcterms:description"]);
+  if (!names || !descriptions) return undefined;
   const draft: InitiativeDraft = {
     id: doc.id,
-    name: str(doc["gr:name"]) ?? str(doc.name),
-    description: str(doc["dcterms:description"]),
+    name: names.plain ?? str(doc.name),
+    description: descriptions.plain,
+    legalFormText: str(doc["essfed:legalFormText"]),
+    sector: str(doc["essfed:sector"]),
+    sicCodes: strs(doc["essfed:sicCode"]),
+    ownership: str(doc["essfed:ownership"]),
     homepage: str(doc["foaf:homepage"]),
     organisationalStructure: strs(doc["essglobal:organisationalStructure"]),
     legalForm: strs(doc["essglobal:legalForm"]),
@@ -92,6 +99,8 @@ function fastDraft(doc: unknown): InitiativeDraft | undefined {
     territory: str(doc["essglobal:territory_id"]),
     sameAs: strs(doc["owl:sameAs"]),
   };
+  const translations = mergeTranslations(names.tagged, descriptions.tagged);
+  if (translations) draft.translations = translations;
   if (address) {
     draft.address = {
       streetAddress: str(address["vcard:street-address"]), locality: str(address["vcard:locality"]),
@@ -116,10 +125,23 @@ function fastDraft(doc: unknown): InitiativeDraft | undefined {
   return draft;
 }
 
+/** Plain and language-tagged strings of one key; undefined for any other shape (the full path reads it). */
+function languages(v: unknown): ReturnType<typeof splitLanguages> | undefined {
+  const values: { value: string; lang?: string }[] = [];
+  for (const x of arr(v)) {
+    if (typeof x === "string") values.push({ value: x });
+    else if (isObj(x) && typeof x["@value"] === "string" && typeof x["@language"] === "string" && Object.keys(x).length === 2) {
+      values.push({ value: x["@value"], lang: x["@language"] });
+    } else return undefined;
+  }
+  return splitLanguages(values);
+}
+
 const KNOWN_KEYS = new Set([
   "@context", "id", "type", "name", "summary", "url", "attributedTo", "to", "cc", "published", "updated",
   "gr:name", "dcterms:description", "foaf:homepage", "essglobal:organisationalStructure", "essglobal:legalForm",
   "essglobal:primarySector", "essglobal:economicSector", "essglobal:qualifier", "essglobal:baseMembershipType",
+  "essfed:legalFormText", "essfed:sector", "essfed:sicCode", "essfed:ownership",
   "essglobal:country_id", "essglobal:territory_id", "essglobal:hasAddress", "vcard:hasTelephone", "vcard:hasEmail",
   "foaf:account", "rov:hasRegisteredOrganization", "owl:sameAs",
   // An integrity proof describes the document, not the initiative: it does not change what is read.

@@ -55,8 +55,10 @@ export const AS = ns("https://www.w3.org/ns/activitystreams#", [
   "Page", "Tombstone", "OrderedCollection", "OrderedCollectionPage", "Public",
   "name", "summary", "url", "published", "updated", "attributedTo", "to", "cc", "formerType", "deleted",
 ] as const);
-/** essfed's own terms, for provenance of mirrored records (docs/protocol.md). */
-export const ESSFED = ns("https://w3id.org/essfed/ns#", ["via", "receivedAt", "origin", "version"] as const);
+/** essfed's own terms: provenance of mirrored records, and fields ESSGLOBAL has no term for (docs/protocol.md). */
+export const ESSFED = ns("https://w3id.org/essfed/ns#", [
+  "via", "receivedAt", "origin", "version", "legalFormText", "sector", "sicCode", "ownership",
+] as const);
 
 /** The ActivityStreams context IRI (always preloaded, never fetched). */
 export const AS_CONTEXT = "https://www.w3.org/ns/activitystreams";

@@ -30,11 +30,12 @@ describe("Dumps", () => {
     expect(quads.some((q) => q.graph.value === REGIONAL && q.object.value === "Regional One")).toBe(true);
   });
 
-  it("CSV and GeoJSON hold every record (GeoJSON those with coordinates).", async () => {
+  it("CSV and GeoJSON hold every record (GeoJSON with a null geometry for those without coordinates).", async () => {
     const csv = parse(await (await fetch(`${inst.base}/dumps/initiatives.csv`)).text(), { columns: true }) as Record<string, string>[];
     expect(csv.map((r) => r.Name).sort()).toEqual(["Dump One", "Dump Two", "Regional One"]);
-    const geo = await (await fetch(`${inst.base}/dumps/initiatives.geojson`)).json() as { features: unknown[] };
-    expect(geo.features).toHaveLength(2);
+    const geo = await (await fetch(`${inst.base}/dumps/initiatives.geojson`)).json() as { features: { geometry: unknown }[] };
+    expect(geo.features).toHaveLength(3);
+    expect(geo.features.filter((f) => f.geometry !== null)).toHaveLength(2);
   });
 
   it("answer 304 while nothing changed, and a new dump with a new ETag after a change.", async () => {

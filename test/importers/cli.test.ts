@@ -32,13 +32,15 @@ describe("essfed import and export", () => {
     expect(stdout).toContain("387 created, 0 updated, 0 unchanged, 0 refused");
   });
 
-  it("exits 1 and lists each refused row with row, column and reason, importing the rest.", async () => {
+  it("exits 1 and lists each refused row with row, column and reason, importing the rest; a bad optional value is a warning.", async () => {
     const file = join(dir, "bad.csv");
-    writeFileSync(file, [V4_COLUMNS.join(","), ["x1", "Fine Co-op"].join(",") + ",".repeat(23), ["x2", "Far North"].join(",") + ",".repeat(19) + "91,0,,,"].join("\n"));
+    writeFileSync(file, [V4_COLUMNS.join(","), ["x1", "Fine Co-op"].join(",") + ",".repeat(23), ["x2", "Far North"].join(",") + ",".repeat(19) + "91,0,,,",
+      ["x3", ""].join(",") + ",".repeat(23)].join("\n"));
     const err = await essfed("import", file).then(() => undefined, (e: { code: number; stdout: string; stderr: string }) => e);
     expect(err?.code).toBe(1);
-    expect(err?.stdout).toContain("1 created, 0 updated, 0 unchanged, 1 refused");
-    expect(err?.stderr).toContain('refused: row 3 column "Latitude": address.lat must be between -90 and 90 (got "91")');
+    expect(err?.stdout).toContain("2 created, 0 updated, 0 unchanged, 1 refused");
+    expect(err?.stderr).toContain('warning: row 3 [x2] column "Latitude": address.lat must be between -90 and 90; left out (got "91")');
+    expect(err?.stderr).toContain('refused: row 4 [x3] column "Name": name is required');
   });
 
   it("exits 2 on a file it cannot read as CSV at all.", async () => {

@@ -22,7 +22,7 @@ function row(cells: Partial<Record<(typeof V4_COLUMNS)[number], string>>): strin
 const csv = (...lines: string[]) => Readable.from([lines.join("\n") + "\n"]);
 
 describe("A CSV import with bad rows", () => {
-  it("reports each bad row with row, line, column and reason, and imports the good ones.", async () => {
+  it("refuses rows with no usable identifier or name, keeps rows with bad optional values without them, and says where and why.", async () => {
     const report = await importCsv(csv(
       HEADER,
       row({ Identifier: "ok1", Name: "Good One", "Organisational Structure": "OS60" }),
@@ -35,22 +35,25 @@ describe("A CSV import with bad rows", () => {
       row({ Identifier: "bad id!", Name: "Bad Identifier" }),
       row({ Identifier: "bad-country", Name: "Bad Country", "Country ID": "XX" }),
     ), inst.directory, inst.iris);
-    expect(report.created).toBe(2);
+    expect([report.created, report.refusedRecords]).toEqual([5, 4]);
     const refused = report.refused.map((r) => ({ row: r.row, line: r.line, column: r.column }));
     expect(refused).toEqual([
-      { row: 3, line: 3, column: "Organisational Structure" },
-      { row: 5, line: 7, column: "Latitude" },
       { row: 6, line: 8, column: "Identifier" },
       { row: 7, line: 9, column: "Name" },
       { row: 8, line: 10, column: "Identifier" },
       { row: 9, line: 11, column: "Identifier" },
-      { row: 10, line: 12, column: "Country ID" },
     ]);
-    expect(report.refused[0]!.message).toContain('"OS9999" is not a concept of organisational-structure');
-    expect(report.refused[1]!.message).toContain("must be between -90 and 90");
-    expect(report.refused[4]!.message).toContain("appears again (first at row 2)");
-    expect(await inst.store.countInitiatives()).toBe(2);
-    expect(await inst.store.getInitiative(inst.iris.initiative("bad-lat"))).toBeUndefined();
+    expect(report.refused[2]!.message).toContain("appears again (first at row 2)");
+    // Bad optional values are left out with a warning naming the row, the record and the column.
+    expect(report.warnings.map((w) => [w.row, w.record, w.column, w.message])).toEqual([
+      [3, "bad-structure", "Organisational Structure", expect.stringContaining('"OS9999" is not a concept of organisational-structure; left out')],
+      [5, "bad-lat", "Latitude", expect.stringContaining("must be between -90 and 90; left out")],
+      [10, "bad-country", "Country ID", expect.stringContaining('"XX" is not a concept of countries-iso; left out')],
+    ]);
+    expect(await inst.store.countInitiatives()).toBe(5);
+    const badLat = await inst.store.getInitiative(inst.iris.initiative("bad-lat"));
+    expect([badLat!.initiative.name, badLat!.initiative.address]).toEqual(["Bad Latitude", undefined]);
+    expect((await inst.store.getInitiative(inst.iris.initiative("bad-structure")))!.initiative.organisationalStructure).toEqual([]);
     expect((await inst.store.getInitiative(inst.iris.initiative("multi")))!.initiative.description).toBe("first line\nsecond line\nthird");
   });
 

@@ -82,12 +82,14 @@ describe("Exports", () => {
     }
   });
 
-  it("GeoJSON has a Point feature for every record with coordinates.", async () => {
-    const g = JSON.parse(await text(source, "geojson")) as { type: string; features: { geometry: { coordinates: number[] } }[] };
-    const withCoords = (await source.store.listInitiatives({ limit: 100 })).items.filter((r) => r.initiative.address?.lat !== undefined);
+  it("GeoJSON has a feature for every record: a Point where it has coordinates, a null geometry where not.", async () => {
+    const g = JSON.parse(await text(source, "geojson")) as { type: string; features: { geometry: { coordinates: number[] } | null }[] };
+    const all = (await source.store.listInitiatives({ limit: 100 })).items;
+    const withCoords = all.filter((r) => r.initiative.address?.lat !== undefined);
     expect(g.type).toBe("FeatureCollection");
     expect(withCoords.length).toBeGreaterThan(0);
-    expect(g.features).toHaveLength(withCoords.length);
-    expect(g.features.map((f) => f.geometry.coordinates)).toContainEqual([-1.55, 53.8]);
+    expect(g.features).toHaveLength(all.length);
+    expect(g.features.filter((f) => f.geometry).map((f) => f.geometry!.coordinates)).toContainEqual([-1.55, 53.8]);
+    expect(g.features.filter((f) => f.geometry === null)).toHaveLength(all.length - withCoords.length);
   });
 });

@@ -1,33 +1,69 @@
 /**
- * `essfed import FILE [--format csv|jsonld|turtle]`: imports into this instance's own directory.
- * Exit code 0 when every row was imported, 1 when some were refused (the others are imported),
- * 2 when the file could not be read.
+ * `essfed import FILE [--format F] [--dry-run] [--quiet]`: imports into this instance's own
+ * directory. Exit code 0 when every record was imported, 1 when some were refused (the others are
+ * imported), 2 when the file could not be read (an unsupported format, a syntax error, no
+ * initiatives in it).
  */
 import { existsSync } from "node:fs";
 import { loadConfig } from "../../config.ts";
 import { compose } from "../../compose.ts";
-import { formatOf, importFile, type ImportFormat, type ImportReport } from "../../importers/import.ts";
-import type { RowIssue } from "../../importers/csv/read.ts";
+import {
+  IMPORT_FORMATS, MAX_ISSUES, UnsupportedFormatError, describe, fileSource, formatOfSource, importSource, type ImportFormat, type ImportReport, type RowIssue,
+} from "../../importers/import.ts";
 import { CommandError, type Io } from "../io.ts";
 import type { Parsed } from "../registry.ts";
 
-const where = (i: RowIssue) => [i.row ? `row ${i.row}` : "", i.line && i.line !== i.row ? `(line ${i.line})` : "", i.column ? `column "${i.column}"` : ""].filter(Boolean).join(" ");
+const where = (i: RowIssue) => [
+  i.row ? `row ${i.row}` : "", i.line && i.line !== i.row ? `(line ${i.line})` : "", i.record ? `[${i.record}]` : "", i.column ? `column "${i.column}"` : "",
+].filter(Boolean).join(" ");
 
 export function formatIssue(i: RowIssue): string {
-  return `${where(i)}: ${i.message}${i.value !== undefined && !i.message.includes(i.value) ? ` (got "${i.value}")` : ""}`;
+  const at = where(i);
+  return `${at ? `${at}: ` : ""}${i.message}${i.value !== undefined && !i.message.includes(i.value) ? ` (got "${i.value}")` : ""}`;
+}
+
+/** The report as people read it: one summary line, then what was ignored, left out and refused. */
+export function reportLines(file: string, report: ImportReport, secs: number): { out: string[]; err: string[] } {
+  const what = `${describe(report.format)}${report.version ? ` (SEA standard v${report.version})` : ""}`;
+  const verb = report.dryRun ? "dry run, nothing written: would be" : "";
+  const out = [`${file}: ${what}, ${report.read} read in ${secs.toFixed(1)} s: ${verb ? `${verb} ` : ""}` +
+    `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.refusedRecords} refused`];
+  if (report.ignored.length) {
+    out.push(`not held, ignored: ${report.ignored.map((c) => `"${c.column}" (${c.rows} ${c.rows === 1 ? "record" : "records"})`).join(", ")}`);
+  }
+  const err = [
+    ...report.warnings.map((w) => `warning: ${formatIssue(w)}`),
+    ...report.refused.map((r) => `refused: ${formatIssue(r)}`),
+  ];
+  if (report.omitted.warnings) err.push(`… and ${report.omitted.warnings} more warnings (the first ${MAX_ISSUES} are listed)`);
+  if (report.omitted.refused) err.push(`… and ${report.omitted.refused} more refusals (the first ${MAX_ISSUES} are listed)`);
+  if (report.fatal) err.push(`error: ${formatIssue(report.fatal)}${report.read ? "; the rest of the file was not read" : ""}`);
+  return { out, err };
 }
 
 export async function importCommand({ values, positionals }: Parsed, io: Io): Promise<number> {
   const file = positionals[0]!;
   if (!existsSync(file)) throw new CommandError(`no such file: ${file}`, 2);
-  const format = (typeof values.format === "string" ? values.format : formatOf(file)) as ImportFormat | undefined;
-  if (!format || !["csv", "jsonld", "turtle"].includes(format)) throw new CommandError(`cannot tell the format of ${file}: add --format csv|jsonld|turtle`, 2);
+  if (values.format !== undefined && !(IMPORT_FORMATS as readonly unknown[]).includes(values.format)) {
+    throw new CommandError(`--format must be one of ${IMPORT_FORMATS.join(", ")}`, 2);
+  }
+  const source = fileSource(file);
+  let format: ImportFormat;
+  try {
+    // Told before the store is opened: a file that cannot be imported touches nothing.
+    format = (values.format as ImportFormat | undefined) ?? await formatOfSource(source);
+  } catch (e) {
+    if (e instanceof UnsupportedFormatError) throw new CommandError(`${file}: ${e.message}`, 2);
+    throw e;
+  }
   const instance = await compose(loadConfig(io.env), { create: false });
   const started = Date.now();
   let lastProgress = started;
   let report: ImportReport;
   try {
-    report = await importFile(file, instance.directory, instance.iris, format, {
+    report = await importSource(source, instance.directory, instance.iris, {
+      format,
+      dryRun: values["dry-run"] === true,
       onProgress: (read) => {
         const now = Date.now();
         if (values.quiet || now - lastProgress < 1000) return;
@@ -38,14 +74,9 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
   } finally {
     await instance.close();
   }
-  const secs = (Date.now() - started) / 1000;
-  io.out(`${file}: ${format}${report.version ? ` (SEA standard v${report.version})` : ""}, ${report.read} read in ${secs.toFixed(1)} s: ` +
-    `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${new Set(report.refused.map((r) => r.row)).size} refused`);
-  for (const w of report.warnings) io.err(`warning: ${formatIssue(w)}`);
-  for (const r of report.refused) io.err(`refused: ${formatIssue(r)}`);
-  if (report.fatal) {
-    io.err(`error: ${formatIssue(report.fatal)}; the rest of the file was not read`);
-    return 2;
-  }
-  return report.refused.length ? 1 : 0;
+  const lines = reportLines(file, report, (Date.now() - started) / 1000);
+  lines.out.forEach((l) => io.out(l));
+  lines.err.forEach((l) => io.err(l));
+  if (report.fatal) return 2;
+  return report.refusedRecords ? 1 : 0;
 }

@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from "express";
 import { DOCUMENT_CONTEXT } from "../../linkeddata/context.ts";
 import { initiativeToJsonLd } from "../../linkeddata/initiative-jsonld.ts";
-import { csvHeader, csvRow } from "../../exporters/csv.ts";
+import { csvHeader, csvRow, translationLanguages } from "../../exporters/csv.ts";
 import { geoJsonFeature } from "../../exporters/geojson.ts";
 import { FACET_NAMES, LOCAL_SOURCE } from "../../query/search.ts";
 import type { StoredInitiative } from "../../store/store.ts";
@@ -41,10 +41,12 @@ export function apiRoutes(deps: HttpDeps): Router {
     res.setHeader("Vary", "Accept");
     if (next) res.setHeader("Link", `<${next}>; rel="next"`);
     if (key === "csv") {
-      return void res.type(type).send([csvHeader(), ...page.items.map((r) => csvRow(r, iris, taxonomies))].join("\n") + "\n");
+      const languages = [...translationLanguages(page.items)].sort();
+      return void res.type(type).send([csvHeader(languages), ...page.items.map((r) => csvRow(r, iris, taxonomies, languages))].join("\n") + "\n");
     }
     if (key === "geojson") {
-      const features = page.items.map((r) => geoJsonFeature(r, taxonomies, iris)).filter(Boolean);
+      // A search answer for a map: only records with a position.
+      const features = page.items.map((r) => geoJsonFeature(r, taxonomies, iris)).filter((f) => f.geometry !== null);
       return void res.type(type).send(JSON.stringify({ type: "FeatureCollection", features, ...(next ? { next } : {}) }));
     }
     res.type(type).send(JSON.stringify({

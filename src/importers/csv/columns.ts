@@ -18,6 +18,19 @@ const V1_COLUMNS = [
   "Geo Container Longitude",
 ];
 
+/**
+ * Columns beyond the standard that essfed holds: Co-ops UK's classification columns, found in
+ * SEA data files next to the standard ones, and the IRIs of the same initiative elsewhere (what the
+ * SEA converter takes from a separate "sameas" file). Exports write them after the standard's 25.
+ */
+export const EXTRA_COLUMNS = ["Legal Form", "Sector", "SIC Code", "Ownership Classification", "Same As"] as const;
+
+/** A translation column: `Name:fr`, `Description:pt-br` (also `Name (fr)`), as OpenStreetMap tags name them. */
+export function translationColumn(header: string): { key: "name" | "description"; lang: string } | undefined {
+  const m = /^(name|description)\s*(?::\s*|\(\s*)([a-z]{2,3}(?:-[a-z0-9]{1,8})*)\s*\)?$/i.exec(header.trim());
+  return m ? { key: m[1]!.toLowerCase() as "name" | "description", lang: m[2]!.toLowerCase() } : undefined;
+}
+
 /** Columns of each version: v2 adds Qualifiers, v3 Membership Type, v4 replaces Country Name. */
 export const VERSION_COLUMNS: Record<1 | 2 | 3 | 4, readonly string[]> = {
   1: V1_COLUMNS,
@@ -30,7 +43,7 @@ export type CsvVersion = 1 | 2 | 3 | 4;
 
 /** Every standard column name by its lower-case, single-spaced form ("country  id" → "Country ID"). */
 export const CANONICAL_COLUMN: ReadonlyMap<string, string> = new Map(
-  [...new Set([...V4_COLUMNS, ...VERSION_COLUMNS[3]])].map((c) => [c.toLowerCase(), c]),
+  [...new Set([...V4_COLUMNS, ...VERSION_COLUMNS[3], ...EXTRA_COLUMNS])].map((c) => [c.toLowerCase(), c]),
 );
 
 /** Recognises the version from a header row, or says which columns are missing. */
@@ -70,4 +83,10 @@ export const FIELD_COLUMN: Record<string, string> = {
   "address.geoContainer": "Geo Container",
   "address.geoContainerLat": "Geo Container Latitude",
   "address.geoContainerLong": "Geo Container Longitude",
+  legalForm: "Legal Form",
+  legalFormText: "Legal Form",
+  sector: "Sector",
+  sicCodes: "SIC Code",
+  ownership: "Ownership Classification",
+  sameAs: "Same As",
 };

@@ -4,7 +4,7 @@
  */
 import type { Readable } from "node:stream";
 import type { InitiativeDraft } from "../../domain/validate.ts";
-import { CANONICAL_COLUMN, detectVersion, type CsvVersion } from "./columns.ts";
+import { CANONICAL_COLUMN, EXTRA_COLUMNS, VERSION_COLUMNS, detectVersion, translationColumn, type CsvVersion } from "./columns.ts";
 import { CsvSyntaxError, CsvTokenizer, type CsvRecord, type TokenizerLimits } from "./tokenizer.ts";
 
 /** One problem in the file: where (spreadsheet row, file line, column) and why. */
@@ -14,8 +14,16 @@ export interface RowIssue {
   /** Line in the file where the record starts (differs from `row` when cells hold line breaks). */
   line: number;
   column?: string;
+  /** The record's identifier, IRI or name, when known. */
+  record?: string;
   message: string;
   value?: string;
+}
+
+/** A column essfed does not hold, and in how many rows it had a value (reported, never dropped silently). */
+export interface IgnoredColumn {
+  column: string;
+  rows: number;
 }
 
 /** A data row read into a draft; `identifier` is the raw Identifier cell. */
@@ -78,15 +86,21 @@ async function* records(input: Readable, limits?: TokenizerLimits): AsyncGenerat
   yield* out;
 }
 
+/** Every column a standard file may have that essfed reads. */
+const HELD = new Set<string>([...VERSION_COLUMNS[4], ...VERSION_COLUMNS[3], ...EXTRA_COLUMNS]);
+
 /**
  * Yields the detected version first, then one {@link CsvRow} per data row, and `{ issue }` for a
- * record that is not valid CSV (the reader skips it and goes on). Rows whose cells are all empty
+ * record that is not valid CSV (the reader skips it and goes on); last, `{ ignored }`: the columns
+ * it does not hold that had values, and in how many rows. Rows whose cells are all empty
  * are skipped but still counted, so row numbers are the spreadsheet's. A quote left open ends the
  * stream with a {@link CsvFormatError} naming its line, after every row before it.
  */
-export async function* readStandardCsv(input: Readable, limits?: TokenizerLimits): AsyncGenerator<{ version: CsvVersion } | CsvRow | { issue: RowIssue }> {
+export async function* readStandardCsv(input: Readable, limits?: TokenizerLimits): AsyncGenerator<{ version: CsvVersion } | CsvRow | { issue: RowIssue } | { ignored: IgnoredColumn[] }> {
   let index: Map<string, number> | undefined;
   let header: string[] = [];
+  let translations: { at: number; key: "name" | "description"; lang: string }[] = [];
+  let ignored: { at: number; column: string; rows: number }[] = [];
   let first = true;
   for await (const r of records(input, limits)) {
     if (first && r.cells[0]?.charCodeAt(0) === 0xfeff) r.cells[0] = r.cells[0].slice(1);
@@ -108,6 +122,11 @@ export async function* readStandardCsv(input: Readable, limits?: TokenizerLimits
       index = new Map();
       // Files in the wild repeat extra columns; the first occurrence of a name wins.
       canonical.forEach((h, n) => { if (!index!.has(h)) index!.set(h, n); });
+      translations = canonical.flatMap((h, at) => {
+        const t = translationColumn(h);
+        return t && index!.get(h) === at ? [{ at, ...t }] : [];
+      });
+      ignored = canonical.flatMap((column, at) => (HELD.has(column) && index!.get(column) === at) || translations.some((t) => t.at === at) ? [] : [{ at, column, rows: 0 }]);
       yield { version: detected.version };
       continue;
     }
@@ -116,9 +135,16 @@ export async function* readStandardCsv(input: Readable, limits?: TokenizerLimits
       const n = index!.get(name);
       return n === undefined ? undefined : cells[n];
     };
-    yield { row: r.row, line: r.line, identifier: (get("Identifier") ?? "").trim(), draft: toDraft(get) };
+    for (const c of ignored) if (cells[c.at]?.trim()) c.rows++;
+    const draft = toDraft(get);
+    for (const t of translations) {
+      const v = cell(cells[t.at]);
+      if (v !== undefined) ((draft.translations ??= {})[t.lang] ??= {})[t.key] = v;
+    }
+    yield { row: r.row, line: r.line, identifier: (get("Identifier") ?? "").trim(), draft };
   }
   if (!index) throw new CsvFormatError({ row: 1, line: 1, message: "the file is empty" });
+  yield { ignored: ignored.filter((c) => c.rows > 0).map(({ column, rows }) => ({ column, rows })) };
 }
 
 function toDraft(get: (name: string) => string | undefined): Omit<InitiativeDraft, "id"> {
@@ -155,5 +181,10 @@ function toDraft(get: (name: string) => string | undefined): Omit<InitiativeDraf
     twitter: cell(get("Twitter")),
     facebook: cell(get("Facebook")),
     companiesHouseNumber: cell(get("Companies House Number")),
+    legalFormText: cell(get("Legal Form")),
+    sector: cell(get("Sector")),
+    sicCodes: multi(get("SIC Code")),
+    ownership: cell(get("Ownership Classification")),
+    sameAs: multi(get("Same As")),
   };
 }

@@ -1,0 +1,95 @@
+/**
+ * Gathers drafts from any reader into batches written through the Directory (leniently: a bad
+ * optional value is dropped with a warning), and keeps the report: counts, refusals and warnings
+ * with the row, the column or property, and the record they concern.
+ */
+import type { Directory } from "../directory/directory.ts";
+import type { InitiativeDraft, Issue } from "../domain/validate.ts";
+import type { RowIssue } from "./csv/read.ts";
+import type { ImportFormat } from "./detect.ts";
+import type { ImportOptions, ImportReport } from "./import.ts";
+
+/** Where a record is: its row (CSV) or position, its line when known, and a name for it. */
+export type Where = Omit<RowIssue, "message" | "column" | "value">;
+
+export interface Pending {
+  where: Where;
+  draft: InitiativeDraft;
+  /** The column or property each field was read from, when it differs from record to record. */
+  columns?: Record<string, string>;
+}
+
+/** Refusals and warnings kept in full; past these, only counted (a bad million-row file stays small). */
+export const MAX_ISSUES = 10_000;
+
+export class Batcher {
+  readonly report: ImportReport;
+  /** The column or property a model field comes from, as the reader of this format names it. */
+  columnOf: (field: string) => string | undefined = () => undefined;
+  readonly #pending: Pending[] = [];
+  readonly #directory: Directory;
+  readonly #o: ImportOptions;
+  readonly #size: number;
+
+  constructor(format: ImportFormat, directory: Directory, o: ImportOptions) {
+    this.report = {
+      format, dryRun: o.dryRun === true, read: 0, created: 0, updated: 0, unchanged: 0, refusedRecords: 0,
+      refused: [], warnings: [], omitted: { refused: 0, warnings: 0 }, ignored: [],
+    };
+    this.#directory = directory;
+    this.#o = o;
+    this.#size = o.batchSize ?? 1000;
+  }
+
+  /** The report, with refusals and warnings in file order. */
+  finish(): ImportReport {
+    this.report.refused.sort((a, b) => a.row - b.row);
+    this.report.warnings.sort((a, b) => a.row - b.row);
+    return this.report;
+  }
+
+  /** Refuses a record that could not be read or validated at all (a bad or repeated identifier, a broken row). */
+  refuse(where: Where & { column?: string }, message: string, value?: string): void {
+    this.report.read++;
+    this.report.refusedRecords++;
+    this.#keep("refused", [{ ...where, message, ...(value !== undefined ? { value } : {}) }]);
+  }
+
+  warn(where: Where & { column?: string }, message: string, value?: string): void {
+    this.#keep("warnings", [{ ...where, message, ...(value !== undefined ? { value } : {}) }]);
+  }
+
+  #keep(kind: "refused" | "warnings", issues: RowIssue[]): void {
+    const room = Math.max(0, MAX_ISSUES - this.report[kind].length);
+    this.report[kind].push(...issues.slice(0, room));
+    this.report.omitted[kind] += Math.max(0, issues.length - room);
+  }
+
+  async add(p: Pending): Promise<void> {
+    this.report.read++;
+    this.#pending.push(p);
+    if (this.#pending.length >= this.#size) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (!this.#pending.length) return;
+    const batch = this.#pending.splice(0);
+    const results = await this.#directory.upsert(batch.map((p) => p.draft), undefined, { lenient: true, dryRun: this.#o.dryRun === true });
+    results.forEach((r, n) => {
+      const where = batch[n]!.where;
+      const located = (i: Issue): RowIssue => {
+        const column = batch[n]!.columns?.[i.field] ?? this.columnOf(i.field);
+        return { ...where, ...(column ? { column } : {}), message: `${i.field} ${i.message}`, ...(i.value !== undefined ? { value: i.value } : {}) };
+      };
+      if (!r.ok) {
+        this.report.refusedRecords++;
+        return void this.#keep("refused", r.issues.map(located));
+      }
+      if (r.warnings.length) this.#keep("warnings", r.warnings.map(located));
+      if (r.outcome === "created") this.report.created++;
+      else if (r.outcome === "updated") this.report.updated++;
+      else this.report.unchanged++;
+    });
+    this.#o.onProgress?.(this.report.read);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * One GeoJSON Feature → a draft. Properties are read under the names essfed's own GeoJSON export
+ * writes and under the OpenStreetMap-style tags that TransforMap and other SSE maps publish
+ * (`addr:*`, `contact:*`, `website`, `name:fr`, `description:es`). Properties neither names are
+ * listed, so the import can report them instead of dropping them silently.
+ */
+import type { InitiativeDraft } from "../domain/validate.ts";
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A string, or the `id` of a `{ id, label }` object as the export writes taxonomy values. */
+const iriOrText = (v: unknown): string | undefined =>
+  typeof v === "string" ? v : typeof v === "number" ? String(v) : isObj(v) && typeof v.id === "string" ? v.id : undefined;
+const many = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : typeof v === "string" ? v.split(";") : [v])
+  .map(iriOrText).filter((x): x is string => x !== undefined);
+
+/** Properties read directly, by the model field they fill (first name present wins). */
+const TEXT: Record<string, readonly string[]> = {
+  description: ["description"],
+  homepage: ["homepage", "contact:website", "website", "contact:url"],
+  email: ["email", "contact:email"],
+  phone: ["phone", "contact:phone", "contact:mobile"],
+  twitter: ["twitter", "contact:twitter"],
+  facebook: ["facebook", "contact:facebook"],
+  companiesHouseNumber: ["companiesHouseNumber"],
+  legalFormText: ["legalFormText"],
+  sector: ["sector"],
+  ownership: ["ownership"],
+  primaryActivity: ["primaryActivity"],
+  baseMembershipType: ["baseMembershipType"],
+  country: ["country", "addr:country"],
+  territory: ["territory"],
+};
+const MANY: Record<string, string> = {
+  organisationalStructure: "organisationalStructure", legalForm: "legalForm", activities: "activities",
+  qualifiers: "qualifiers", sicCodes: "sicCodes", sameAs: "sameAs",
+};
+const ADDRESS: Record<string, readonly string[]> = {
+  streetAddress: ["streetAddress", "addr:full"],
+  locality: ["locality", "addr:city"],
+  region: ["region", "addr:state", "addr:province", "addr:region"],
+  postcode: ["postcode", "addr:postcode"],
+  countryName: ["countryName"],
+  geoContainer: ["geoContainer"],
+  geoContainerLat: ["geoContainerLat"],
+  geoContainerLong: ["geoContainerLong"],
+};
+/**
+ * Read elsewhere below (name, street parts), or written by the export about the record rather than
+ * part of it (its page, source network and dates): never reported as ignored.
+ */
+const READ_ELSEWHERE = new Set(["url", "source", "updated", "published", "addr:street", "addr:housenumber", "name"]);
+const TRANSLATION = /^(name|description):([a-z]{2,3}(?:-[a-z0-9]{1,8})*)$/i;
+
+export interface FeatureRead {
+  draft: InitiativeDraft;
+  /** The property each field was read from, for messages. */
+  columns: Record<string, string>;
+  /** Properties not read. */
+  ignored: string[];
+  /** Things said about the feature as a whole (a position taken from a polygon). */
+  notes: string[];
+}
+
+/** Reads a Feature; undefined when `f` is not a GeoJSON Feature at all. */
+export function readFeature(f: unknown): FeatureRead | undefined {
+  if (!isObj(f) || f.type !== "Feature") return undefined;
+  const p = isObj(f.properties) ? f.properties : {};
+  const columns: Record<string, string> = {};
+  const used = new Set<string>(READ_ELSEWHERE);
+  const first = (field: string, keys: readonly string[]) => {
+    const key = keys.find((k) => p[k] !== undefined && p[k] !== null && p[k] !== "");
+    keys.forEach((k) => used.add(k));
+    if (key === undefined) return undefined;
+    columns[field] = key;
+    return iriOrText(p[key]);
+  };
+  const draft: InitiativeDraft = { id: featureIri(f) ?? "" };
+  for (const [field, keys] of Object.entries(TEXT)) {
+    const v = first(field, keys);
+    if (v !== undefined) (draft as unknown as Obj)[field] = v;
+  }
+  // essfed's export writes the record's page as `url`; elsewhere `url` is the initiative's website.
+  if (draft.homepage === undefined && typeof p.url === "string" && p.url !== f.id) {
+    draft.homepage = p.url;
+    columns.homepage = "url";
+  }
+  for (const [field, key] of Object.entries(MANY)) {
+    used.add(key);
+    if (p[key] === undefined || p[key] === null) continue;
+    columns[field] = key;
+    (draft as unknown as Obj)[field] = many(p[key]);
+  }
+  const address: NonNullable<InitiativeDraft["address"]> = {};
+  for (const [field, keys] of Object.entries(ADDRESS)) {
+    const v = first(`address.${field}`, keys);
+    if (v !== undefined) (address as Obj)[field] = v;
+  }
+  const street = [p["addr:housenumber"], p["addr:street"]].filter((x) => typeof x === "string" || typeof x === "number").join(" ");
+  if (street && address.streetAddress === undefined) {
+    address.streetAddress = street;
+    columns["address.streetAddress"] = "addr:street";
+  }
+  const notes: string[] = [];
+  const position = positionOf(f.geometry, notes);
+  if (position) {
+    address.lat = position.lat;
+    address.long = position.long;
+    columns["address.lat"] = columns["address.long"] = "geometry";
+  }
+  if (Object.keys(address).length) draft.address = address;
+  readTexts(p, draft, columns, used);
+  const ignored = Object.keys(p).filter((k) => !used.has(k) && p[k] !== null && p[k] !== "");
+  return { draft, columns, ignored, notes };
+}
+
+/** The name and description, and their translations under `name:xx` and `description:xx`. */
+function readTexts(p: Obj, draft: InitiativeDraft, columns: Record<string, string>, used: Set<string>): void {
+  const names: [string, string][] = [];
+  for (const [k, v] of Object.entries(p)) {
+    const m = TRANSLATION.exec(k);
+    if (!m || typeof v !== "string") continue;
+    used.add(k);
+    const [kind, lang] = [m[1]!.toLowerCase(), m[2]!.toLowerCase()];
+    if (kind === "name") names.push([lang, v]);
+    const t = ((draft.translations ??= {})[lang] ??= {});
+    t[kind as "name" | "description"] = v;
+    columns[`translations.${lang}.${kind}`] = k;
+  }
+  const plain = typeof p.name === "string" && p.name.trim() ? p.name : undefined;
+  columns.name = "name";
+  // No plain name: an English one, else the first given, is the record's own.
+  const [lang, name] = plain !== undefined ? [undefined, plain] : names.find(([l]) => l === "en") ?? names[0] ?? [undefined, undefined];
+  draft.name = name;
+  if (lang !== undefined) {
+    columns.name = `name:${lang}`;
+    const t = draft.translations![lang]!;
+    delete t.name;
+    // The description in that language goes with it, when there is no plain one.
+    if (draft.description === undefined && t.description !== undefined) {
+      draft.description = t.description;
+      delete t.description;
+    }
+    if (t.description === undefined) delete draft.translations![lang];
+  }
+}
+
+/** An IRI for the feature: its own `id` when that is one, an OpenStreetMap element's page for `node/123`. */
+function featureIri(f: Obj): string | undefined {
+  const id = f.id ?? (isObj(f.properties) ? f.properties["@id"] : undefined);
+  if (typeof id === "string" && /^https?:\/\//.test(id)) return id;
+  if (typeof id === "string" && /^(node|way|relation)\/\d+$/.test(id)) return `https://www.openstreetmap.org/${id}`;
+  return undefined;
+}
+
+/** Latitude and longitude of a Point; the centre of the bounding box of anything else, with a note. */
+function positionOf(g: unknown, notes: string[]): { lat: number | string; long: number | string } | undefined {
+  if (!isObj(g)) return undefined;
+  if (g.type === "Point" && Array.isArray(g.coordinates)) {
+    // Whatever is there goes to validation, which leaves out what is not a position.
+    const [long, lat] = (g.coordinates as unknown[]).map((c) => (typeof c === "number" || typeof c === "string" ? c : String(c)));
+    return { long: long ?? "", lat: lat ?? "" };
+  }
+  const points: number[][] = [];
+  const walk = (c: unknown, depth: number): void => {
+    if (!Array.isArray(c) || depth > 4 || points.length > 100_000) return;
+    if (typeof c[0] === "number" && typeof c[1] === "number") points.push(c as number[]);
+    else for (const x of c) walk(x, depth + 1);
+  };
+  walk(g.coordinates, 0);
+  if (!points.length) return undefined;
+  let [minLat, maxLat, minLong, maxLong] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const [long, lat] of points as [number, number][]) {
+    minLat = Math.min(minLat, lat);
+    maxLat = Math.max(maxLat, lat);
+    minLong = Math.min(minLong, long);
+    maxLong = Math.max(maxLong, long);
+  }
+  notes.push(`geometry is a ${String(g.type)}: the centre of its bounding box is used as the position`);
+  return { lat: (minLat + maxLat) / 2, long: (minLong + maxLong) / 2 };
+}

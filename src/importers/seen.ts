@@ -1,0 +1,48 @@
+/**
+ * Identifiers already met in one import, with where, kept in a temporary SQLite file rather than
+ * in memory, so that a file of millions of rows needs no more memory than one of a thousand.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+
+export class SeenIds {
+  readonly #dir = mkdtempSync(join(tmpdir(), "essfed-import-"));
+  readonly #db = new DatabaseSync(join(this.#dir, "seen.sqlite"));
+  readonly #get: StatementSync;
+  readonly #put: StatementSync;
+  #pending = 0;
+
+  constructor() {
+    // Nothing here outlives the import: no journal, no syncing.
+    this.#db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; CREATE TABLE seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID");
+    this.#get = this.#db.prepare("SELECT at FROM seen WHERE id = ?");
+    this.#put = this.#db.prepare("INSERT INTO seen (id, at) VALUES (?, ?)");
+  }
+
+  /** Where `id` was first met, or undefined (and it is remembered as met at `at`). */
+  firstAt(id: string, at: number): number | undefined {
+    const prev = this.#get.get(id) as { at: number } | undefined;
+    if (prev) return prev.at;
+    if (this.#pending === 0) this.#db.exec("BEGIN");
+    this.#put.run(id, at);
+    if (++this.#pending >= 5000) this.#commit();
+    return undefined;
+  }
+
+  has(id: string): boolean {
+    return this.#get.get(id) !== undefined;
+  }
+
+  #commit(): void {
+    if (this.#pending) this.#db.exec("COMMIT");
+    this.#pending = 0;
+  }
+
+  close(): void {
+    this.#commit();
+    this.#db.close();
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
