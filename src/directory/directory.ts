@@ -44,6 +44,11 @@ export class Directory {
     return found && !found.provenance ? found : undefined;
   }
 
+  /** Holds background index upkeep off during a bulk write; call the result when done. */
+  deferIndexing(): () => void {
+    return this.#store.deferIndexing?.() ?? (() => {});
+  }
+
   /** Registers a listener (the federation publisher). */
   onChange(listener: ChangeListener): void {
     this.#listeners.push(listener);

@@ -110,8 +110,14 @@ export async function importSource(source: ImportSource, directory: Directory, i
   const records = format === "csv" ? csvRecords(source, iris, directory, b)
     : format === "geojson" || format === "jsonld" ? jsonRecords(format, source, iris, directory, b)
       : rdfRecords(format, source, iris, directory, b);
-  for await (const r of records) await b.add(r);
-  await b.flush();
+  // Indexing between batches would slow the writes down as the store grows: index once, after.
+  const release = directory.deferIndexing();
+  try {
+    for await (const r of records) await b.add(r);
+    await b.flush();
+  } finally {
+    release();
+  }
   const report = b.finish();
   if (!report.fatal && report.read === 0) {
     report.fatal = { row: 0, line: 0, message: `the file holds no initiatives (read as ${describe(report.format)})` };

@@ -92,6 +92,12 @@ export interface Store {
    */
   putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]>;
   /**
+   * Holds off index upkeep that would run between writes (SQLite's background indexer) until the
+   * returned release is called, so that a bulk import writes at full speed and is indexed once,
+   * at its end. Stores that index as they write leave this out.
+   */
+  deferIndexing?(): () => void;
+  /**
    * Deletes a record and leaves a tombstone. Returns false when there was nothing to delete.
    * A tombstone is also written when the record was never seen (a Delete that arrives first).
    */

@@ -59,7 +59,7 @@ describe("Telling the format", () => {
     const file = join(dir, "list.xlsx");
     writeFileSync(file, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]));
     await expect(essfed("import", file)).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/Excel workbook.*essfed imports SEA standard CSV/) });
-  });
+  }, 60_000);
 
   it.each([
     ["a JSON document with no initiatives", "other.json", '{"hello": "world"}', /holds no initiatives \(read as JSON-LD\)/],
@@ -71,7 +71,7 @@ describe("Telling the format", () => {
     const file = join(dir, name);
     writeFileSync(file, content);
     await expect(essfed("import", file)).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(message) });
-  });
+  }, 60_000);
 });
 
 describe("A dry run", () => {
@@ -98,7 +98,7 @@ describe("A dry run", () => {
     expect(stdout).toContain("dry run, nothing written: would be 1 created, 0 updated, 0 unchanged, 0 refused");
     const { stdout: real } = await essfed("import", file);
     expect(real).toContain("1 created");
-  });
+  }, 120_000);
 });
 
 describe("Optional values in imports and in the admin API", () => {

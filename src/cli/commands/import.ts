@@ -71,12 +71,20 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
         io.err(`  ${read.toLocaleString("en")} rows read (${Math.round(read / ((now - started) / 1000)).toLocaleString("en")} rows/s)`);
       },
     });
+    const secs = (Date.now() - started) / 1000;
+    const lines = reportLines(file, report, secs);
+    lines.out.forEach((l) => io.out(l));
+    lines.err.forEach((l) => io.err(l));
+    if (!report.dryRun && report.created + report.updated > 0) {
+      // Searches wait for the index to catch up: do it now rather than on the server's first search.
+      const t = Date.now();
+      await instance.store.search.catchUp();
+      const indexSecs = (Date.now() - t) / 1000;
+      if (indexSecs >= 0.5) io.out(`search index brought up to date in ${indexSecs.toFixed(1)} s`);
+    }
   } finally {
     await instance.close();
   }
-  const lines = reportLines(file, report, (Date.now() - started) / 1000);
-  lines.out.forEach((l) => io.out(l));
-  lines.err.forEach((l) => io.err(l));
   if (report.fatal) return 2;
   return report.refusedRecords ? 1 : 0;
 }

@@ -53,7 +53,21 @@ export class SqliteStore implements Store {
    */
   #indexTimer: NodeJS.Timeout | undefined;
   #indexDue = 0;
+  /** Bulk writes in progress that asked for indexing to wait ({@link deferIndexing}). */
+  #deferred = 0;
+  deferIndexing(): () => void {
+    this.#deferred++;
+    clearTimeout(this.#indexTimer);
+    this.#indexTimer = undefined;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.#deferred === 0 && this.db.isOpen()) this.#scheduleIndex();
+    };
+  }
   #scheduleIndex(): void {
+    if (this.#deferred) return;
     const now = Date.now();
     if (!this.#indexTimer) this.#indexDue = now + 10_000;
     clearTimeout(this.#indexTimer);
