@@ -14,6 +14,7 @@ import { makeIris, type Iris } from "./directory/ids.ts";
 import type { Taxonomies } from "./domain/taxonomy.ts";
 import { createEssFederation } from "./federation/federation.ts";
 import { inboxRoutes } from "./federation/inbox/receive.ts";
+import { fetcherDocumentLoader } from "./federation/fetcher.ts";
 import { createFederationRuntime, type FederationRuntime, type RuntimeOptions } from "./federation/runtime.ts";
 import { adminRoutes } from "./http/routes/admin.ts";
 import { apiRoutes } from "./http/routes/api.ts";
@@ -115,8 +116,8 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
   const iris = makeIris(config.url, config.handle);
   const keys = await ensureActorKeys(store.kv);
   const directory = new Directory(store, taxonomies, iris);
-  const federation = createEssFederation({ config, store, iris, keys });
   const runtime = createFederationRuntime({ config, store, taxonomies, iris, keys, directory }, opts.runtime);
+  const federation = createEssFederation({ config, store, iris, keys, documentLoader: fetcherDocumentLoader(runtime.ctx.fetcher) });
   const sparql = new SparqlPool(config);
   const app = createApp({
     config, store, taxonomies, directory, iris, federation,

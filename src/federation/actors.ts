@@ -3,7 +3,6 @@
  * {@link Fetcher} and cached in memory for an hour. Actor documents are read by key in their
  * compacted ActivityStreams form, as every ActivityPub server writes them.
  */
-import type { KeyCache } from "@fedify/fedify/sig";
 import { importMultibaseKey } from "@fedify/vocab-runtime";
 import { FetchError, type Fetcher } from "./fetcher.ts";
 
@@ -34,9 +33,9 @@ const arr = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Arr
 /** Parses an actor document; throws when it lacks what ActivityPub requires. */
 export function parseActor(doc: Record<string, unknown>, expectedId: string): RemoteActor {
   const id = str(doc.id);
-  if (id !== expectedId) throw new FetchError(expectedId, `actor document has id ${id ?? "(none)"}, not the requested IRI`);
+  if (id !== expectedId) throw new FetchError(expectedId, `actor document has id ${id ?? "(none)"}, not the requested IRI`, "invalid");
   const inbox = str(doc.inbox);
-  if (!inbox) throw new FetchError(expectedId, "actor has no inbox");
+  if (!inbox) throw new FetchError(expectedId, "actor has no inbox", "invalid");
   const endpoints = doc.endpoints as Record<string, unknown> | undefined;
   const assertionKeys = new Map<string, string>();
   for (const m of arr(doc.assertionMethod)) {
@@ -64,8 +63,6 @@ export class RemoteActors {
   readonly #fetcher: Fetcher;
   readonly #cache = new Map<string, { at: number; actor: Promise<RemoteActor> }>();
   readonly #keys = new Map<string, Promise<CryptoKey | undefined>>();
-  /** Fedify's key cache for HTTP signature verification, kept next to the actors. */
-  readonly keyCache: KeyCache;
 
   readonly #onActor: (actor: RemoteActor) => unknown;
 
@@ -73,18 +70,6 @@ export class RemoteActors {
   constructor(fetcher: Fetcher, onActor: (actor: RemoteActor) => unknown = () => {}) {
     this.#fetcher = fetcher;
     this.#onActor = onActor;
-    const keys = new Map<string, { at: number; key: unknown }>();
-    this.keyCache = {
-      get: async (keyId) => {
-        const hit = keys.get(keyId.href);
-        if (!hit || Date.now() - hit.at > (hit.key === null ? 60_000 : TTL_MS)) return undefined;
-        return hit.key as never;
-      },
-      set: async (keyId, key) => {
-        if (keys.size > MAX_ENTRIES) keys.clear();
-        keys.set(keyId.href, { at: Date.now(), key });
-      },
-    };
   }
 
   /** The actor with this IRI, fetched at most once an hour (or again when `fresh`). */
@@ -136,20 +121,20 @@ export class RemoteActors {
   async resolve(target: string, allowHttp: boolean): Promise<string> {
     if (/^https?:\/\//.test(target)) return target;
     const m = /^(?:acct:)?@?([^@\s]+)@([^@\s/]+)$/.exec(target.trim());
-    if (!m) throw new FetchError(target, "not an actor URL or acct:handle@host");
+    if (!m) throw new FetchError(target, "not an actor URL or acct:handle@host", "invalid");
     const resource = `acct:${m[1]}@${m[2]}`;
     const schemes = allowHttp ? ["https", "http"] : ["https"];
     let last: unknown;
     for (const scheme of schemes) {
       try {
-        const jrd = await this.#fetcher.getJson(`${scheme}://${m[2]}/.well-known/webfinger?resource=${encodeURIComponent(resource)}`);
+        const jrd = await this.#fetcher.getJson(`${scheme}://${m[2]}/.well-known/webfinger?resource=${encodeURIComponent(resource)}`, { accept: "application/jrd+json, application/json;q=0.9", maxBytes: 256 * 1024 });
         const self = arr(jrd.links).find((l) => {
           const link = l as Record<string, unknown>;
           return link.rel === "self" && typeof link.href === "string" &&
             /^application\/(activity\+json|ld\+json)/.test(String(link.type ?? ""));
         }) as { href: string } | undefined;
         if (self) return self.href;
-        last = new FetchError(target, "WebFinger answer has no ActivityPub self link");
+        last = new FetchError(target, "WebFinger answer has no ActivityPub self link", "invalid");
       } catch (e) {
         last = e;
       }

@@ -40,14 +40,14 @@ export async function backfill(ctx: FederationContext, following: Following, rec
     log.info("{actor} has no directory collection (not an essfed network?); nothing to back-fill", { actor: following.actor });
     return report;
   }
-  if (hostOf(directory) !== hostOf(following.actor)) throw new FetchError(directory, "the directory is not on the followed network's host");
+  if (hostOf(directory) !== hostOf(following.actor)) throw new FetchError(directory, "the directory is not on the followed network's host", "invalid");
   const seen = reconcile ? new Set<string>() : undefined;
   const collection = await ctx.fetcher.getJson(directory);
   const host = hostOf(following.actor);
   const fetchPage = (link: string | undefined) => {
     if (!link) return undefined;
     const url = new URL(link);
-    if (url.host !== host) return Promise.reject(new FetchError(link, "a directory page is not on the followed network's host"));
+    if (url.host !== host) return Promise.reject(new FetchError(link, "a directory page is not on the followed network's host", "invalid"));
     if (!url.searchParams.has("limit")) url.searchParams.set("limit", String(PAGE_SIZE));
     return ctx.fetcher.getJson(url.href, { maxBytes: 64 * 1024 * 1024 });
   };

@@ -7,6 +7,7 @@ import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { Store } from "../store/store.ts";
 import type { RemoteActors } from "./actors.ts";
 import type { Fetcher } from "./fetcher.ts";
+import type { KeyLookup } from "./inbox/key-lookup.ts";
 import type { Outbox } from "./outbox.ts";
 import type { Publisher } from "./publisher.ts";
 
@@ -16,7 +17,10 @@ export interface FederationContext {
   taxonomies: Taxonomies;
   iris: Iris;
   actors: RemoteActors;
+  /** The one outbound HTTP client (ADR 9). */
   fetcher: Fetcher;
+  /** Public keys for verifying the inbox's HTTP signatures, fetched through {@link fetcher}. */
+  keyLookup: KeyLookup;
   outbox: Outbox;
   publisher: Publisher;
   /** Starts a back-fill of a followed network's directory (runs in the background). */

@@ -4,14 +4,16 @@
  * known to verify it; see `signing.ts`) and retries failures with exponential backoff by queueing
  * the delivery again with a delay. A delivery in flight when its worker dies is handed to another
  * worker when its lease runs out; receivers absorb the repeat, since activity ids and object
- * versions are idempotent.
+ * versions are idempotent. An inbox the outbound address policy refuses (a private address, say)
+ * will not become acceptable by waiting: such deliveries are dropped at once, logged once per
+ * inbox and recorded for `essfed status`.
  */
 import { Temporal } from "@js-temporal/polyfill";
 import { signRequest } from "@fedify/fedify/sig";
 import { logger } from "../logging.ts";
+import type { KvStore } from "@fedify/fedify";
 import type { DurableQueue } from "../store/queue.ts";
-import type { Fetcher } from "./fetcher.ts";
-import { post } from "./post.ts";
+import { FetchError, type Fetcher } from "./fetcher.ts";
 import { signRfc9421Ed25519 } from "./rfc9421.ts";
 import type { SigningPolicy, SigningScheme } from "./signing.ts";
 
@@ -54,15 +56,17 @@ export class DeliveryWorker {
   readonly #keys: SigningKeys;
   readonly #policy: SigningPolicy;
   readonly #fetcher: Fetcher;
+  readonly #refusals: RefusedInboxes;
   readonly #o: Required<DeliveryOptions>;
   #controller: AbortController | undefined;
   #listening: Promise<void> | undefined;
 
-  constructor(queue: DurableQueue, keys: SigningKeys, policy: SigningPolicy, fetcher: Fetcher, o: DeliveryOptions = {}) {
+  constructor(queue: DurableQueue, keys: SigningKeys, policy: SigningPolicy, fetcher: Fetcher, refusals: RefusedInboxes, o: DeliveryOptions = {}) {
     this.#queue = queue;
     this.#keys = keys;
     this.#policy = policy;
     this.#fetcher = fetcher;
+    this.#refusals = refusals;
     this.#o = { concurrency: 32, leaseMs: 60_000, timeoutMs: 15_000, maxAttempts: 80, ...o };
   }
 
@@ -85,7 +89,8 @@ export class DeliveryWorker {
 
   async #deliver(d: Delivery): Promise<void> {
     try {
-      await this.#fetcher.check(d.inbox);
+      const refused = this.#fetcher.check(d.inbox);
+      if (refused) return await this.#refusals.record(d, refused);
       const scheme = await this.#policy.schemeFor(d.inbox);
       let status = await this.#post(d, scheme);
       if (status === 401 && scheme === "ed25519-rfc9421") {
@@ -101,6 +106,7 @@ export class DeliveryWorker {
       }
       await this.#retry(d, `HTTP ${status}`);
     } catch (e) {
+      if (e instanceof FetchError && e.kind === "refused") return await this.#refusals.record(d, e);
       await this.#retry(d, (e as Error).message ?? String(e));
     }
   }
@@ -115,7 +121,9 @@ export class DeliveryWorker {
     const request = scheme === "ed25519-rfc9421"
       ? await signRfc9421Ed25519(unsigned, body, this.#keys.ed25519.privateKey, this.#keys.ed25519.keyId)
       : await signRequest(unsigned, this.#keys.rsa.privateKey, this.#keys.rsa.keyId, { spec: "draft-cavage-http-signatures-12", body: body.buffer as ArrayBuffer });
-    return post(request, body, this.#o.timeoutMs);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((v, k) => { headers[k] = v; });
+    return this.#fetcher.post(d.inbox, headers, body, { timeoutMs: this.#o.timeoutMs });
   }
 
   async #retry(d: Delivery, error: string): Promise<void> {
@@ -126,5 +134,46 @@ export class DeliveryWorker {
     }
     log.debug("Delivery of {activity} to {inbox} failed ({error}); retrying", { activity: d.activityId, inbox: d.inbox, error });
     await this.#queue.enqueue({ ...d, attempts }, { delay: Temporal.Duration.from({ milliseconds: backoff(attempts) }) });
+  }
+}
+
+/** An inbox whose deliveries were dropped because the address policy refuses it. */
+export interface RefusedInbox {
+  inbox: string;
+  reason: string;
+  /** When the first delivery was dropped (ISO 8601). */
+  since: string;
+}
+
+const REFUSED_KEY = ["essfed", "deliveries-refused"] as const;
+/** Inboxes remembered for `essfed status`; older ones give way. */
+const REFUSED_KEPT = 100;
+
+/**
+ * Deliveries dropped by the address policy: each inbox is logged and recorded once per process,
+ * however many deliveries to it are dropped (a follower whose inbox resolves to a private address
+ * would otherwise log every change this network publishes).
+ */
+export class RefusedInboxes {
+  readonly #kv: KvStore;
+  readonly #seen = new Set<string>();
+
+  constructor(kv: KvStore) {
+    this.#kv = kv;
+  }
+
+  async record(d: Delivery, error: FetchError): Promise<void> {
+    if (this.#seen.has(d.inbox)) return;
+    if (this.#seen.size >= 10_000) this.#seen.clear();
+    this.#seen.add(d.inbox);
+    log.warning("Deliveries to {inbox} are dropped, not retried: {reason}", { inbox: d.inbox, reason: error.reason });
+    const list = ((await this.#kv.get<RefusedInbox[]>(REFUSED_KEY)) ?? []).filter((r) => r.inbox !== d.inbox);
+    list.push({ inbox: d.inbox, reason: error.reason, since: new Date().toISOString() });
+    await this.#kv.set(REFUSED_KEY, list.slice(-REFUSED_KEPT));
+  }
+
+  /** What was recorded, oldest first. */
+  async list(): Promise<RefusedInbox[]> {
+    return (await this.#kv.get<RefusedInbox[]>(REFUSED_KEY)) ?? [];
   }
 }

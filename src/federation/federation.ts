@@ -12,6 +12,7 @@ import type { Config } from "../config.ts";
 import type { Iris } from "../directory/ids.ts";
 import type { Store } from "../store/store.ts";
 import type { ActorKeys } from "./keys.ts";
+import type { DocumentLoader } from "@fedify/vocab-runtime";
 import { staticDocumentLoader } from "../linkeddata/context.ts";
 
 export interface FederationDeps {
@@ -19,6 +20,8 @@ export interface FederationDeps {
   store: Store;
   iris: Iris;
   keys: ActorKeys;
+  /** Loads remote documents through essfed's outbound client (signed, bounded, address policy). */
+  documentLoader: DocumentLoader;
   /** Registers inbox listeners (issue 3's handlers); the actor is served either way. */
   registerInbox?: (inbox: ReturnType<Federation<void>["setInboxListeners"]>) => void;
 }
@@ -30,9 +33,12 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
   const federation = createFederation<void>({
     kv: store.kv,
     origin: config.url,
-    allowPrivateAddress: config.allowPrivate,
-    // Contexts come from the shipped set only: an activity naming a remote context is refused.
-    ...(config.allowPrivate ? {} : { contextLoaderFactory: () => staticDocumentLoader as never }),
+    // Whatever Fedify fetches goes through essfed's one outbound client, which applies the
+    // ESSFED_ALLOW_PRIVATE policy itself (Fedify's allowPrivateAddress cannot be combined with
+    // custom loaders). Contexts come from the shipped set only.
+    documentLoaderFactory: () => deps.documentLoader,
+    authenticatedDocumentLoaderFactory: () => deps.documentLoader,
+    contextLoaderFactory: () => staticDocumentLoader as never,
   });
 
   federation

@@ -12,8 +12,9 @@ import type { Store } from "../store/store.ts";
 import { RemoteActors } from "./actors.ts";
 import { backfill, type BackfillReport } from "./backfill.ts";
 import type { FederationContext } from "./context.ts";
-import { DeliveryWorker, type DeliveryOptions } from "./delivery.ts";
-import { createFetcher } from "./fetcher.ts";
+import { DeliveryWorker, RefusedInboxes, type DeliveryOptions } from "./delivery.ts";
+import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.ts";
+import { KeyLookup } from "./inbox/key-lookup.ts";
 import type { ActorKeys } from "./keys.ts";
 import { ED25519_HTTP_KEY_FRAGMENT, Outbox, RSA_KEY_FRAGMENT } from "./outbox.ts";
 import { SigningPolicy } from "./signing.ts";
@@ -39,6 +40,15 @@ export interface RuntimeOptions {
   reconcileEveryMs?: number;
   /** Keep tombstones and the seen log this long. */
   retentionMs?: number;
+  /** Outbound client settings (tests inject a resolver, a narrower address policy, short deadlines). */
+  fetcher?: Partial<Omit<FetcherOptions, "allowPrivate" | "signer">>;
+  /** Deadline of one signing-key lookup made while verifying an inbox request. */
+  keyLookupTimeoutMs?: number;
+}
+
+/** The outbound client of an instance: its address policy, and GETs signed by its network actor. */
+export function instanceFetcher(config: Config, iris: Iris, keys: ActorKeys, o: RuntimeOptions["fetcher"] = {}): Fetcher {
+  return createFetcher({ ...o, allowPrivate: config.allowPrivate, signer: { privateKey: keys.rsa.privateKey, keyId: new URL(iris.actor + RSA_KEY_FRAGMENT) } });
 }
 
 export function createFederationRuntime(
@@ -47,13 +57,13 @@ export function createFederationRuntime(
 ): FederationRuntime {
   const { config, store, taxonomies, iris, keys } = deps;
   const keyId = new URL(iris.actor + RSA_KEY_FRAGMENT);
-  const fetcher = createFetcher({ allowPrivate: config.allowPrivate, signer: { privateKey: keys.rsa.privateKey, keyId } });
+  const fetcher = instanceFetcher(config, iris, keys, o.fetcher);
   const policy = new SigningPolicy(store.kv);
   const deliveries = store.queue("delivery", { concurrency: o.delivery?.concurrency ?? 32, leaseMs: o.delivery?.leaseMs ?? config.deliveryLeaseMs });
   const worker = new DeliveryWorker(deliveries, {
     rsa: { privateKey: keys.rsa.privateKey, keyId },
     ed25519: { privateKey: keys.ed25519.privateKey, keyId: new URL(iris.actor + ED25519_HTTP_KEY_FRAGMENT) },
-  }, policy, fetcher, o.delivery);
+  }, policy, fetcher, new RefusedInboxes(store.kv), o.delivery);
   const outbox = new Outbox(store, iris, keys, worker);
   const publisher = new Publisher(store, taxonomies, iris, outbox);
   deps.directory.onChange(publisher);
@@ -78,6 +88,7 @@ export function createFederationRuntime(
 
   const ctx: FederationContext = {
     config, store, taxonomies, iris, fetcher, outbox, publisher,
+    keyLookup: new KeyLookup(fetcher, o.keyLookupTimeoutMs),
     actors: new RemoteActors(fetcher, (a) => policy.learn([a.inbox, a.sharedInbox], a.ed25519HttpKey)),
     scheduleBackfill: (actor) => void runBackfill(actor),
   };

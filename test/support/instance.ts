@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { compose, type Instance } from "../../src/compose.ts";
+import type { RuntimeOptions } from "../../src/federation/runtime.ts";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 
@@ -28,14 +29,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startInstance(env: Record<string, string> = {}, overrides: Partial<Config> = {}): Promise<TestInstance> {
+/** @param runtime federation runtime options (an injected resolver or address policy, short deadlines) */
+export async function startInstance(env: Record<string, string> = {}, overrides: Partial<Config> = {}, runtime?: RuntimeOptions): Promise<TestInstance> {
   const dir = mkdtempSync(join(tmpdir(), "essfed-test-"));
   const port = await freePort();
   const config = loadConfig({
     PORT: String(port), ESSFED_BIND: "127.0.0.1", ESSFED_URL: `http://127.0.0.1:${port}`, ESSFED_DATA: dir,
     ESSFED_ADMIN_TOKEN: ADMIN_TOKEN, ESSFED_ALLOW_PRIVATE: "true", ESSFED_LOG_LEVEL: "error", ...env,
   }, overrides);
-  const instance = await compose(config);
+  const instance = await compose(config, runtime ? { runtime } : {});
   await instance.listen();
   instance.startWorkers();
   return Object.assign(instance, {

@@ -64,7 +64,8 @@ export async function spawnInstance(handle: string, env: Record<string, string> 
     log: () => output,
     start: () => new Promise((resolve, reject) => {
       child = spawn(process.execPath, [BIN, "serve"], { env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
-      const timer = setTimeout(() => reject(new Error(`${handle} did not start:\n${output}`)), 60_000);
+      // A process that is slow to start is not left running behind the failed test.
+      const timer = setTimeout(() => { child?.kill("SIGKILL"); reject(new Error(`${handle} did not start:\n${output}`)); }, 60_000);
       const onData = (d: Buffer) => {
         output += d.toString();
         if (/ on http:\/\/|worker started/.test(output.slice(-2000))) {

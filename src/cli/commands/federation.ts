@@ -98,6 +98,7 @@ export async function statusCommand({ values }: Parsed, io: Io): Promise<number>
     io.out(`following  ${s.following.length}`);
     for (const f of s.following) io.out(`  ${f.state.padEnd(9)} ${f.actor}  (since ${f.since}${f.reconciledAt ? `, reconciled ${f.reconciledAt}` : ""})`);
     io.out(`deliveries ${s.deliveries.pending ? `${s.deliveries.pending} pending (${s.deliveries.ready} ready, ${s.deliveries.retrying} waiting to retry)` : "none pending"}`);
+    for (const r of s.deliveries.refused) io.out(`  dropped   ${r.inbox}  (since ${r.since}: ${r.reason})`);
     return EXIT.ok;
   });
 }

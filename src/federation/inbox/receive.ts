@@ -2,13 +2,13 @@
  * The inbox (`POST /inbox`, `POST /actors/{handle}/inbox`). Before anything is stored, every
  * activity passes these gates, each refused with problem+json and a test: a size cap, JSON, only
  * shipped JSON-LD contexts, a valid HTTP signature (draft-cavage or RFC 9421, with digest and a
- * Date inside the time window, verified by Fedify) whose key belongs to the activity's actor, and
- * no private-address keys unless ESSFED_ALLOW_PRIVATE. Then each activity is handled once.
+ * Date inside the time window, verified by Fedify) whose key belongs to the activity's actor. The
+ * key is looked up through the outbound client (`key-lookup.ts`): signed, under a deadline, never
+ * at a refused address. Then each activity is handled once.
  */
 import express, { Router, type Request } from "express";
 import { Temporal } from "@js-temporal/polyfill";
 import { verifyRequestDetailed } from "@fedify/fedify/sig";
-import { getDocumentLoader } from "@fedify/vocab-runtime";
 import { staticDocumentLoader } from "../../linkeddata/context.ts";
 import { logger } from "../../logging.ts";
 import { BadRequestHttpError, ForbiddenHttpError, HttpError, UnauthorizedHttpError, UnsupportedMediaTypeHttpError } from "../../http/errors.ts";
@@ -48,7 +48,7 @@ export async function refuseRemoteContexts(doc: unknown, depth = 0): Promise<voi
 
 export function inboxRoutes(ctx: FederationContext): Router {
   const router = Router();
-  const documentLoader = getDocumentLoader({ allowPrivateAddress: ctx.config.allowPrivate });
+  const { documentLoader, keyCache } = ctx.keyLookup;
   const raw = express.raw({ type: () => true, limit: INBOX_LIMIT });
   const recent = new Set<string>();
   const remember = (id: string) => {
@@ -78,13 +78,17 @@ export function inboxRoutes(ctx: FederationContext): Router {
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
     const request = new Request(new URL(req.originalUrl, ctx.config.url), { method: "POST", headers, body: new Uint8Array(body) });
     const verified = await verifyRequestDetailed(request, {
-      documentLoader, contextLoader: staticDocumentLoader as never, keyCache: ctx.actors.keyCache,
+      documentLoader, contextLoader: staticDocumentLoader as never, keyCache,
       timeWindow: Temporal.Duration.from({ hours: 1 }),
     });
     if (!verified.verified) {
-      const reason = verified.reason.type === "keyFetchError"
-        ? `the signing key ${verified.reason.keyId.href} could not be fetched (private and loopback addresses need ESSFED_ALLOW_PRIVATE)`
-        : verified.reason.type === "noSignature" ? "the request is not signed" : "the signature, digest or date does not verify";
+      const r = verified.reason;
+      const keyId = "keyId" in r ? r.keyId : undefined;
+      // A failure within the last minute is not retried (Fedify caches it): say what it was.
+      const failure = keyId ? ctx.keyLookup.failure(keyId) : undefined;
+      const reason = failure ? `the signing key ${keyId!.href} could not be fetched: ${failure.reason}`
+        : r.type === "keyFetchError" ? `the signing key ${r.keyId.href} could not be fetched`
+          : r.type === "noSignature" ? "the request is not signed" : "the signature, digest or date does not verify";
       throw new UnauthorizedHttpError(reason);
     }
     const owner = verified.key.ownerId?.href;

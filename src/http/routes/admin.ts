@@ -4,6 +4,7 @@
  */
 import express, { Router } from "express";
 import type { FederationContext } from "../../federation/context.ts";
+import { RefusedInboxes } from "../../federation/delivery.ts";
 import { FetchError } from "../../federation/fetcher.ts";
 import { answerFollower, follow, unfollow } from "../../federation/follows.ts";
 import { BadRequestHttpError, HttpError, NotFoundHttpError } from "../errors.ts";
@@ -12,15 +13,17 @@ import { requireAdmin } from "../middleware/auth.ts";
 /** Counts and relations, as `essfed status` prints them. */
 export async function federationStatus(ctx: FederationContext) {
   const queue = ctx.store.queue("delivery");
-  const [own, total, followers, following, pending, depth] = await Promise.all([
+  const [own, total, followers, following, pending, depth, refused] = await Promise.all([
     ctx.store.countInitiatives(null), ctx.store.countInitiatives(), ctx.store.listFollowers(), ctx.store.listFollowing(), queue.pending(), queue.getDepth(),
+    new RefusedInboxes(ctx.store.kv).list(),
   ]);
   return {
     actor: ctx.iris.actor,
     initiatives: { own, mirrored: total - own, total },
     followers,
     following,
-    deliveries: { pending, ready: depth.ready ?? 0, retrying: depth.delayed ?? 0 },
+    // Inboxes the outbound address policy refuses: their deliveries are dropped, not retried.
+    deliveries: { pending, ready: depth.ready ?? 0, retrying: depth.delayed ?? 0, refused },
   };
 }
 
@@ -34,6 +37,8 @@ function target(body: unknown, key = "target"): string {
 
 /** Maps failures to reach a remote actor onto 502-style problems instead of 500s. */
 function remote(e: unknown): never {
+  // Our own address policy, not the remote side: nothing to wait for.
+  if (e instanceof FetchError && e.kind === "refused") throw new BadRequestHttpError(`will not fetch the actor: ${e.message}`, "refused-address");
   if (e instanceof FetchError) throw new HttpError(502, "remote-unavailable", `could not reach the actor: ${e.message}`);
   if (e instanceof Error && /cannot follow itself/.test(e.message)) throw new BadRequestHttpError(e.message, "invalid-target");
   throw e;
