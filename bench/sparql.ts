@@ -70,7 +70,9 @@ async function run(target: string, runs: number) {
       const t0 = performance.now();
       const res = await service.execute(q(), "application/sparql-results+json", "text/turtle");
       times.push(performance.now() - t0);
-      last = res.ok ? `ok (${res.body.length} bytes)` : `${res.code}`;
+      let bytes = 0;
+      if (res.ok) for await (const c of res.chunks) bytes += c.length;
+      last = res.ok ? `ok (${bytes} bytes)` : `${res.code}`;
     }
     times.sort((a, b) => a - b);
     out[name] = `p50 ${times[Math.floor(runs / 2)]!.toFixed(0).padStart(6)} ms   p95 ${times[Math.min(runs - 1, Math.floor(runs * 0.95))]!.toFixed(0).padStart(6)} ms   last: ${last}`;

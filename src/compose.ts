@@ -47,6 +47,8 @@ export interface Instance {
   federation: Federation<void>;
   runtime: FederationRuntime;
   app: Express;
+  /** The SPARQL query workers (their `stats` are for monitoring). */
+  sparql: SparqlPool;
   /** Starts listening (web role); resolves with the bound port. */
   listen(): Promise<number>;
   /** Starts the delivery worker and periodic jobs (worker role). */
@@ -118,7 +120,7 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
   const directory = new Directory(store, taxonomies, iris);
   const runtime = createFederationRuntime({ config, store, taxonomies, iris, keys, directory }, opts.runtime);
   const federation = createEssFederation({ config, store, iris, keys, documentLoader: fetcherDocumentLoader(runtime.ctx.fetcher) });
-  const sparql = new SparqlPool(config);
+  const sparql = new SparqlPool(config, { workers: config.sparqlWorkers, queue: config.sparqlQueue, timeoutMs: config.sparqlTimeoutMs });
   const app = createApp({
     config, store, taxonomies, directory, iris, federation,
     sign: (records) => runtime.ctx.publisher.signMany(records),
@@ -130,7 +132,7 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
   const heartbeats: (() => Promise<void>)[] = [];
 
   return {
-    config, identity, created, store, taxonomies, iris, keys, directory, federation, runtime, app,
+    config, identity, created, store, taxonomies, iris, keys, directory, federation, runtime, app, sparql,
     startWorkers: () => {
       runtime.start();
       heartbeats.push(startHeartbeat(store.kv, "worker"));

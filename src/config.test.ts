@@ -15,12 +15,12 @@ describe("loadConfig", () => {
       ESSFED_URL: "https://coops.example.org", PORT: "3000", ESSFED_DATA: "/srv/essfed", DATABASE_URL: "postgres://u@db/essfed",
       ESSFED_HANDLE: "northwest", ESSFED_NAME: "North West Co-ops", ESSFED_ADMIN_TOKEN: "0123456789abcdef0123",
       ESSFED_ALLOW_PRIVATE: "true", ESSFED_ROLE: "worker", ESSFED_FOLLOW_APPROVAL: "manual", ESSFED_UNFOLLOW_MIRRORS: "keep",
-      ESSFED_RECONCILE_HOURS: "0",
+      ESSFED_RECONCILE_HOURS: "0", ESSFED_SPARQL_WORKERS: "4", ESSFED_SPARQL_QUEUE: "40", ESSFED_SPARQL_TIMEOUT_SECONDS: "30",
     });
     expect(c).toEqual(expect.objectContaining({
       url: "https://coops.example.org", port: 3000, dataDir: "/srv/essfed", databaseUrl: "postgres://u@db/essfed", handle: "northwest",
       name: "North West Co-ops", adminToken: "0123456789abcdef0123", allowPrivate: true, role: "worker", followApproval: "manual",
-      unfollowMirrors: "keep", reconcileHours: 0,
+      unfollowMirrors: "keep", reconcileHours: 0, sparqlWorkers: 4, sparqlQueue: 40, sparqlTimeoutMs: 30_000,
     }));
   });
 
@@ -38,6 +38,9 @@ describe("loadConfig", () => {
     ["ESSFED_FOLLOW_APPROVAL", "sometimes"],
     ["ESSFED_UNFOLLOW_MIRRORS", "shred"],
     ["ESSFED_LOG_LEVEL", "loud"],
+    ["ESSFED_SPARQL_WORKERS", "0"],
+    ["ESSFED_SPARQL_QUEUE", "many"],
+    ["ESSFED_SPARQL_TIMEOUT_SECONDS", "0.5"],
     ["ESSFED_TILE_URL", "https://tiles.example/no-placeholders.png"],
     ["ESSFED_RECONCILE_HOURS", "-1"],
   ])("refuses a bad %s (%s) with a message that names it.", (name, value) => {

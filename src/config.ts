@@ -52,6 +52,12 @@ export interface Config {
    * after a worker dies, what it was sending is retried once this runs out.
    */
   readonly deliveryLeaseMs: number;
+  /** Worker threads that run SPARQL queries (`ESSFED_SPARQL_WORKERS`); one client may hold half of them. */
+  readonly sparqlWorkers: number;
+  /** SPARQL queries that may wait for a worker (`ESSFED_SPARQL_QUEUE`); one client may hold a quarter. */
+  readonly sparqlQueue: number;
+  /** How long a SPARQL query may take to start answering (`ESSFED_SPARQL_TIMEOUT_SECONDS`). */
+  readonly sparqlTimeoutMs: number;
 }
 
 /** A configuration problem; the message names the variable. */
@@ -74,6 +80,13 @@ function bool(env: Env, name: string): boolean {
   if (["1", "true", "yes", "on"].includes(v)) return true;
   if (["0", "false", "no", "off"].includes(v)) return false;
   throw new ConfigError(`${name} must be true or false (got "${env[name]}")`);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name]?.trim() || String(fallback);
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+  return n;
 }
 
 /** Reads and validates the configuration from `env` (defaults to `process.env`). */
@@ -128,6 +141,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError(`ESSFED_DELIVERY_LEASE_SECONDS must be a number of seconds from 1 to 3600 (got "${leaseText}")`);
   }
 
+  const sparqlWorkers = integer(env, "ESSFED_SPARQL_WORKERS", 2, 1, 64);
+  const sparqlQueue = integer(env, "ESSFED_SPARQL_QUEUE", 16, 1, 10_000);
+  const sparqlTimeout = integer(env, "ESSFED_SPARQL_TIMEOUT_SECONDS", 10, 1, 300);
+
   return Object.freeze({
     url: url.origin,
     port,
@@ -147,6 +164,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     tileUrl,
     reconcileHours,
     deliveryLeaseMs: lease * 1000,
+    sparqlWorkers,
+    sparqlQueue,
+    sparqlTimeoutMs: sparqlTimeout * 1000,
     ...overrides,
   });
 }

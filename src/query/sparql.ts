@@ -11,15 +11,18 @@ import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { writeQuads } from "../linkeddata/serialize.ts";
 import type { Store } from "../store/store.ts";
+import { parseQuery, refuseRemote } from "./sparql-guard.ts";
 import { InitiativeSource } from "./sparql-source.ts";
 import { writeAsk, writeSelect, type Row, type SelectType } from "./sparql-results.ts";
 
 export const SPARQL_LIMITS = { queryLength: 10_000, timeoutMs: 10_000, rows: 10_000, triples: 100_000 } as const;
 
 export type GraphType = "text/turtle" | "application/n-triples" | "application/ld+json";
-export type SparqlOutcome =
-  | { ok: true; kind: "select" | "ask" | "graph"; body: string; type: string }
-  | { ok: false; status: 400 | 413 | 503; code: string; message: string };
+/** A refusal the HTTP layer turns into problem details (`retryAfter` in seconds, when worth retrying). */
+export type SparqlRefusal = { ok: false; status: 400 | 413 | 429 | 503; code: string; message: string; retryAfter?: number };
+/** An answer: its media type and its body, a piece at a time. */
+export type SparqlAnswer = { ok: true; kind: "select" | "ask" | "graph"; type: string; chunks: AsyncIterable<string> | Iterable<string> };
+export type SparqlOutcome = SparqlAnswer | SparqlRefusal;
 
 /** Consumes a Comunica stream up to `cap` items, or fails at the deadline. */
 function collect<T>(stream: { on(e: string, f: (x: unknown) => void): unknown; destroy?(e?: Error): void }, cap: number, deadline: number): Promise<T[] | "cap" | "timeout"> {
@@ -56,17 +59,21 @@ export class SparqlService {
 
   async execute(query: string, selectType: SelectType, graphType: GraphType): Promise<SparqlOutcome> {
     if (query.length > SPARQL_LIMITS.queryLength) return { ok: false, status: 413, code: "query-too-long", message: `the query is longer than ${SPARQL_LIMITS.queryLength} characters` };
+    const parsed = parseQuery(query);
+    if (!parsed.ok) return parsed;
+    const refused = refuseRemote(parsed.algebra);
+    if (refused) return refused;
     const deadline = Date.now() + this.#limits.timeoutMs;
     const controller = new AbortController();
     this.#vocab ??= InitiativeSource.vocabulary();
     const source = new InitiativeSource(this.#store, this.#taxonomies, this.#iris, { deadline, signal: controller.signal }, this.#vocab);
     const timedOut = { ok: false, status: 503, code: "query-timeout", message: `the query did not finish within ${this.#limits.timeoutMs / 1000} s; narrow it (e.g. a LIMIT or more specific patterns)` } as const;
     try {
-      const result = await this.#engine.query(query, { sources: [source as never] });
+      const result = await this.#engine.query(parsed.algebra as unknown as Exclude<Parameters<QueryEngine["query"]>[0], string>, { sources: [source as never] });
       if (result.resultType === "boolean") {
         const value = await Promise.race([result.execute(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())).unref())]);
         if (value === "timeout") return timedOut;
-        return { ok: true, kind: "ask", body: writeAsk(selectType, value), type: selectType };
+        return { ok: true, kind: "ask", chunks: [writeAsk(selectType, value)], type: selectType };
       }
       if (result.resultType === "bindings") {
         // Comunica's metadata lists variables as terms or as { variable, canBeUndef } by version.
@@ -76,7 +83,7 @@ export class SparqlService {
         if (rows === "timeout") return timedOut;
         if (rows === "cap") return { ok: false, status: 413, code: "too-many-results", message: `the result has more than ${this.#limits.rows} rows; use LIMIT and OFFSET` };
         const maps: Row[] = rows.map((b) => new Map(vars.flatMap((v: string) => { const t = b.get(v); return t ? [[v, t] as [string, Term]] : []; })));
-        return { ok: true, kind: "select", body: writeSelect(selectType, vars, maps), type: selectType };
+        return { ok: true, kind: "select", chunks: [writeSelect(selectType, vars, maps)], type: selectType };
       }
       if (result.resultType === "quads") {
         const quads = await collect<Quad>(await result.execute() as never, this.#limits.triples, deadline);
@@ -84,9 +91,9 @@ export class SparqlService {
         if (quads === "cap") return { ok: false, status: 413, code: "too-many-results", message: `the graph has more than ${this.#limits.triples} triples; narrow the query` };
         if (graphType === "application/ld+json") {
           const doc = await jsonld.fromRDF(writeQuads(quads, "nquads") as never, { format: "application/n-quads" });
-          return { ok: true, kind: "graph", body: JSON.stringify(doc), type: graphType };
+          return { ok: true, kind: "graph", chunks: [JSON.stringify(doc)], type: graphType };
         }
-        return { ok: true, kind: "graph", body: writeQuads(quads, graphType === "text/turtle" ? "turtle" : "ntriples"), type: graphType };
+        return { ok: true, kind: "graph", chunks: [writeQuads(quads, graphType === "text/turtle" ? "turtle" : "ntriples")], type: graphType };
       }
       return { ok: false, status: 400, code: "not-a-query", message: "updates are not accepted; this endpoint answers queries" };
     } catch (e) {

@@ -104,21 +104,27 @@ describe("The SPARQL protocol", () => {
 describe("A SPARQL query that runs too long", () => {
   it("has its worker terminated (the CPU is freed) and the next query still answered.", async () => {
     const { SparqlPool } = await import("../../src/query/sparql-pool.ts");
-    const pool = new SparqlPool(inst.config, { timeoutMs: 300 });
+    const pool = new SparqlPool(inst.config, { workers: 1, timeoutMs: 300 });
     try {
+      await pool.ready();
       const t0 = Date.now();
       const out = await pool.execute("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "application/sparql-results+json", "text/turtle");
       expect(out).toEqual(expect.objectContaining({ ok: false, status: 503, code: "query-timeout" }));
       expect(Date.now() - t0).toBeLessThan(8000);
+      // The stopped worker's replacement has started (starting one costs CPU of its own).
+      await pool.ready();
       const cpu = process.cpuUsage();
       await new Promise((r) => setTimeout(r, 1000));
       const used = process.cpuUsage(cpu);
       // The whole process (worker threads included) is idle again.
       expect((used.user + used.system) / 1000).toBeLessThan(500);
       const next = await pool.execute(`${P} ASK { ?i gr:name "Coop. CASMUL" }`, "application/sparql-results+json", "text/turtle");
-      expect(next).toEqual(expect.objectContaining({ ok: true, body: '{"head":{},"boolean":true}' }));
+      expect(next.ok).toBe(true);
+      let body = "";
+      for await (const c of (next as { chunks: AsyncIterable<string> }).chunks) body += c;
+      expect(body).toBe('{"head":{},"boolean":true}');
     } finally {
       await pool.close();
     }
-  }, 30_000);
+  }, 120_000);
 });

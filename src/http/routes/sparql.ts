@@ -3,7 +3,11 @@
  * `query=`. SELECT and ASK as SPARQL JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE as Turtle,
  * N-Triples or JSON-LD, by Accept. A page with a query form for people.
  */
+import { once } from "node:events";
 import express, { Router, type Request, type Response } from "express";
+import { AnswerBroken } from "../../query/sparql-chunks.ts";
+import { refuseDatasetParameters } from "../../query/sparql-guard.ts";
+import type { RunOptions } from "../../query/sparql-pool.ts";
 import { SPARQL_LIMITS, type GraphType, type SparqlOutcome } from "../../query/sparql.ts";
 import type { SelectType as Select } from "../../query/sparql-results.ts";
 import { SELECT_TYPES, type SelectType } from "../../query/sparql-results.ts";
@@ -35,8 +39,24 @@ SELECT ?structure (COUNT(?i) AS ?n) WHERE {
 
 /** Whatever runs queries: the worker pool in production. */
 export interface SparqlRunner {
-  execute(query: string, selectType: Select, graphType: GraphType): Promise<SparqlOutcome>;
+  execute(query: string, selectType: Select, graphType: GraphType, o?: RunOptions): Promise<SparqlOutcome>;
 }
+
+/**
+ * Who is asking, for the per-client share of the query workers: the address (behind a trusted
+ * proxy, the one it reports), IPv6 addresses by their /64, which one host usually holds whole.
+ */
+export function clientKey(ip: string | undefined): string {
+  if (!ip) return "";
+  if (ip.startsWith("::ffff:")) return ip.slice(7);
+  if (!ip.includes(":")) return ip;
+  const [head, tail = ""] = ip.split("::");
+  const groups = [...head!.split(":"), ...Array(Math.max(0, 8 - head!.split(":").length - (tail ? tail.split(":").length : 0))).fill("0"), ...(tail ? tail.split(":") : [])];
+  return `${groups.slice(0, 4).map((g) => g || "0").join(":")}::/64`;
+}
+
+/** The values of a protocol parameter that may repeat (`default-graph-uri`, `named-graph-uri`). */
+const all = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 
 export function sparqlRoutes(service: SparqlRunner): Router {
   const router = Router();
@@ -45,14 +65,35 @@ export function sparqlRoutes(service: SparqlRunner): Router {
     express.urlencoded({ extended: false, limit: SPARQL_LIMITS.queryLength * 4 }),
   ];
 
-  const answer = async (req: Request, res: Response, query: unknown) => {
+  const answer = async (req: Request, res: Response, query: unknown, params: Record<string, unknown>) => {
     if (typeof query !== "string" || !query.trim()) {
       throw new BadRequestHttpError("give one SPARQL query: ?query=… or a POST body", "missing-query", { errors: [{ param: "query", message: "is required" }] });
     }
-    const out = await service.execute(query, pick(req.headers.accept, SELECT_TYPES, "application/sparql-results+json" as SelectType), pick(req.headers.accept, GRAPH_TYPES, "text/turtle"));
-    if (!out.ok) throw new HttpError(out.status, out.code, out.message);
+    const dataset = refuseDatasetParameters(all(params["default-graph-uri"]), all(params["named-graph-uri"]));
+    if (dataset) throw new HttpError(dataset.status, dataset.code, dataset.message);
+    // A client that goes away cancels its query, waiting or running.
+    const gone = new AbortController();
+    res.on("close", () => { if (!res.writableFinished) gone.abort(); });
+    const out = await service.execute(query, pick(req.headers.accept, SELECT_TYPES, "application/sparql-results+json" as SelectType), pick(req.headers.accept, GRAPH_TYPES, "text/turtle"),
+      { client: clientKey(req.ip), signal: gone.signal });
+    if (!out.ok) {
+      if (out.retryAfter !== undefined) res.setHeader("Retry-After", String(out.retryAfter));
+      throw new HttpError(out.status, out.code, out.message);
+    }
     res.setHeader("Vary", "Accept");
-    res.type(out.type).send(out.body);
+    res.type(out.type);
+    try {
+      for await (const chunk of out.chunks) {
+        if (!res.write(chunk)) await Promise.race([once(res, "drain"), once(res, "close")]);
+        if (gone.signal.aborted) break;
+      }
+    } catch (e) {
+      // Cut short after the status line went out: break the connection, so that the client sees
+      // an error instead of a result that looks complete.
+      if (!res.headersSent) throw e instanceof AnswerBroken ? new HttpError(503, e.code, e.message) : e;
+      return void res.destroy(e as Error);
+    }
+    res.end();
   };
 
   router.get("/sparql", async (req, res) => {
@@ -60,15 +101,16 @@ export function sparqlRoutes(service: SparqlRunner): Router {
       return void res.type("text/html").send(layout("SPARQL", `<h1>SPARQL</h1><p>SPARQL 1.1 over every initiative held here and the ESSGLOBAL vocabularies. Queries run for at most ${SPARQL_LIMITS.timeoutMs / 1000} s and return at most ${SPARQL_LIMITS.rows} rows.</p>
 <form method="get"><textarea name="query" rows="10" cols="90">${esc(EXAMPLE)}</textarea><br><button>Run</button></form>`));
     }
-    await answer(req, res, req.query.query);
+    await answer(req, res, req.query.query, req.query);
   });
 
   router.post("/sparql", ...bodies, async (req, res) => {
     const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim();
-    if (type === "application/sparql-query") return answer(req, res, req.body);
+    if (type === "application/sparql-query") return answer(req, res, req.body, req.query);
     if (type === "application/x-www-form-urlencoded") {
       if ((req.body as Record<string, unknown>)?.update !== undefined) throw new BadRequestHttpError("updates are not accepted; this endpoint answers queries", "not-a-query");
-      return answer(req, res, (req.body as Record<string, unknown>)?.query);
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      return answer(req, res, form.query, { ...req.query, ...form });
     }
     throw new UnsupportedMediaTypeHttpError(["application/sparql-query", "application/x-www-form-urlencoded"]);
   });
