@@ -11,15 +11,7 @@ import type { Algebra } from "@traqula/algebra-transformations-1-1";
 import { Parser } from "@traqula/parser-sparql-1-2";
 import { AstFactory } from "@traqula/rules-sparql-1-2";
 import { DataFactory } from "rdf-data-factory";
-
-export type Refusal = { ok: false; status: 400; code: string; message: string };
-
-/**
- * Named graphs this endpoint answers for. It holds one default graph (every initiative and the
- * vocabularies) and no named graph, so every IRI a dataset clause or protocol parameter names is
- * one we do not hold.
- */
-export const HELD_GRAPHS: ReadonlySet<string> = new Set();
+import { HELD_GRAPHS, remoteRefusal as remote, type SparqlRefusal as Refusal } from "./sparql-types.ts";
 
 const UPDATES = new Set(["compositeupdate", "deleteinsert", "load", "clear", "create", "drop", "add", "move", "copy"]);
 const parser = new Parser();
@@ -33,17 +25,6 @@ export function parseQuery(text: string): { ok: true; algebra: Algebra.Operation
   } catch (e) {
     return { ok: false, status: 400, code: "invalid-query", message: `the query is not valid SPARQL 1.1: ${(e as Error).message}` };
   }
-}
-
-const remote = (what: string, iri: string): Refusal => ({
-  ok: false, status: 400, code: "remote-data-refused",
-  message: `${what} <${iri}> names data this endpoint does not hold; it answers over its own initiatives and vocabularies only`,
-});
-
-/** Refuses graphs named by the protocol's `default-graph-uri` / `named-graph-uri` parameters. */
-export function refuseDatasetParameters(defaultGraphs: string[], namedGraphs: string[]): Refusal | undefined {
-  const foreign = [...defaultGraphs, ...namedGraphs].find((g) => !HELD_GRAPHS.has(g));
-  return foreign === undefined ? undefined : remote(defaultGraphs.includes(foreign) ? "default-graph-uri" : "named-graph-uri", foreign);
 }
 
 /**

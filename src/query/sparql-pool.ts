@@ -14,7 +14,7 @@ import { Worker } from "node:worker_threads";
 import type { Config } from "../config.ts";
 import { logger } from "../logging.ts";
 import { AnswerBroken, Chunks } from "./sparql-chunks.ts";
-import { SPARQL_LIMITS, type GraphType, type SparqlOutcome, type SparqlRefusal } from "./sparql.ts";
+import { SPARQL_LIMITS, type GraphType, type SparqlOutcome, type SparqlRefusal } from "./sparql-types.ts";
 import type { SelectType } from "./sparql-results.ts";
 import type { WorkerMessage } from "./sparql-worker.ts";
 

@@ -8,9 +8,10 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config.ts";
 import { makeIris } from "../directory/ids.ts";
 import { loadTaxonomies } from "../linkeddata/vocabulary.ts";
-import { openStore } from "../compose.ts";
+import { openInstanceStore } from "../store/open.ts";
 import { AnswerBroken } from "./sparql-chunks.ts";
-import { SparqlService, type GraphType, type SparqlRefusal } from "./sparql.ts";
+import { SparqlService } from "./sparql.ts";
+import type { GraphType, SparqlRefusal } from "./sparql-types.ts";
 import type { SelectType } from "./sparql-results.ts";
 
 /** What a worker tells the pool: ready once; per job a refusal, or a head, pieces and an end. */
@@ -23,7 +24,7 @@ export type WorkerMessage =
   | { id: number; broken: { code: string; message: string } };
 
 const { config, timeoutMs } = workerData as { config: Config; timeoutMs: number };
-const store = await openStore(config);
+const store = await openInstanceStore(config);
 await store.initialize();
 const service = new SparqlService(store, loadTaxonomies(), makeIris(config.url, config.handle), { timeoutMs });
 

@@ -14,15 +14,7 @@ import type { Store } from "../store/store.ts";
 import { parseQuery, refuseRemote } from "./sparql-guard.ts";
 import { InitiativeSource } from "./sparql-source.ts";
 import { writeAsk, writeSelect, type Row, type SelectType } from "./sparql-results.ts";
-
-export const SPARQL_LIMITS = { queryLength: 10_000, timeoutMs: 10_000, rows: 10_000, triples: 100_000 } as const;
-
-export type GraphType = "text/turtle" | "application/n-triples" | "application/ld+json";
-/** A refusal the HTTP layer turns into problem details (`retryAfter` in seconds, when worth retrying). */
-export type SparqlRefusal = { ok: false; status: 400 | 413 | 429 | 503; code: string; message: string; retryAfter?: number };
-/** An answer: its media type and its body, a piece at a time. */
-export type SparqlAnswer = { ok: true; kind: "select" | "ask" | "graph"; type: string; chunks: AsyncIterable<string> | Iterable<string> };
-export type SparqlOutcome = SparqlAnswer | SparqlRefusal;
+import { SPARQL_LIMITS, type GraphType, type SparqlOutcome } from "./sparql-types.ts";
 
 /** Consumes a Comunica stream up to `cap` items, or fails at the deadline. */
 function collect<T>(stream: { on(e: string, f: (x: unknown) => void): unknown; destroy?(e?: Error): void }, cap: number, deadline: number): Promise<T[] | "cap" | "timeout"> {

@@ -6,9 +6,8 @@
 import { once } from "node:events";
 import express, { Router, type Request, type Response } from "express";
 import { AnswerBroken } from "../../query/sparql-chunks.ts";
-import { refuseDatasetParameters } from "../../query/sparql-guard.ts";
 import type { RunOptions } from "../../query/sparql-pool.ts";
-import { SPARQL_LIMITS, type GraphType, type SparqlOutcome } from "../../query/sparql.ts";
+import { refuseDatasetParameters, SPARQL_LIMITS, type GraphType, type SparqlOutcome } from "../../query/sparql-types.ts";
 import type { SelectType as Select } from "../../query/sparql-results.ts";
 import { SELECT_TYPES, type SelectType } from "../../query/sparql-results.ts";
 import { BadRequestHttpError, HttpError, UnsupportedMediaTypeHttpError } from "../errors.ts";
