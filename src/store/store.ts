@@ -58,6 +58,23 @@ export interface Following {
   reconciledAt?: string;
 }
 
+/** How {@link Store.rewriteOwn} rewrites each own record and each queued message. */
+export interface OwnRewrite {
+  /** The record under its new IRI (re-versioned). */
+  record(r: InitiativeRecord): InitiativeRecord;
+  /** The message's new payload, or undefined to drop it. */
+  message(queue: string, payload: unknown): unknown;
+}
+
+export interface RewriteCounts {
+  records: number;
+  tombstones: number;
+  /** Queued messages whose payload changed. */
+  messages: number;
+  /** Queued messages dropped. */
+  dropped: number;
+}
+
 /** The port. */
 export interface Store {
   /** Creates or migrates the schema. Idempotent; safe to call from several processes at once. */
@@ -120,6 +137,13 @@ export interface Store {
   purgeInitiatives(ids: string[]): Promise<number>;
   /** Forgets tombstones deleted before `before` (ISO 8601); returns how many. */
   pruneTombstones(before: string): Promise<number>;
+  /**
+   * Moves this instance's own IRIs from the base URL `from` to `to` in one transaction (`essfed
+   * move-url`): own records under `from/` become `map.record(r)` with new change numbers and no
+   * signed document, own tombstones under `from/` move to the same path under `to`, and every
+   * queued message's payload becomes `map.message(queue, payload)` (dropped when undefined).
+   */
+  rewriteOwn(from: string, to: string, map: OwnRewrite): Promise<RewriteCounts>;
 
   /** Adds or replaces a follower. */
   putFollower(follower: Follower): Promise<void>;

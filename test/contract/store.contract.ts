@@ -193,5 +193,42 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       await kv.delete(["c"]);
       expect(await kv.get(["c"])).toBeUndefined();
     });
+
+    it("moves its own IRIs to another base in one go: records (re-versioned and found by search), tombstones and queued messages; mirrors stay.", async () => {
+      const own = record("https://a.example/initiatives/one", "Relocating bakery");
+      const mirror = record("https://m.example/initiatives/m", "Mirrored bakery", T1, "https://m.example/actors/m");
+      await store.putInitiatives([own, mirror, record("https://a.example/initiatives/gone", "Gone")]);
+      await store.deleteInitiative({ id: "https://a.example/initiatives/gone", deleted: T2 });
+      const q = store.queue("delivery");
+      await q.enqueueMany([{ body: "https://a.example/actors/a" }, { drop: true }, { untouched: 1 }]);
+      const before = await store.changeNumber();
+      const counts = await store.rewriteOwn("https://a.example", "https://b.example", {
+        record: (r) => {
+          const initiative = { ...r.initiative, id: r.initiative.id.replace("https://a.example/", "https://b.example/") };
+          return { ...r, initiative, version: versionOf(initiative) };
+        },
+        message: (_queue, p) => {
+          const m = p as { body?: string; drop?: boolean };
+          if (m.drop) return undefined;
+          return m.body ? { body: m.body.replace("https://a.example/", "https://b.example/") } : p;
+        },
+      });
+      expect(counts).toEqual({ records: 1, tombstones: 1, messages: 1, dropped: 1 });
+      expect(await store.getInitiative(own.initiative.id)).toBeUndefined();
+      const moved = await store.getInitiative("https://b.example/initiatives/one");
+      expect(moved).toMatchObject({ initiative: { name: "Relocating bakery" }, updated: own.updated });
+      expect(moved!.seq).toBeGreaterThan(before);
+      expect(moved!.version).not.toBe(own.version);
+      expect(await store.getInitiative(mirror.initiative.id)).toBeDefined();
+      expect(await store.getTombstone("https://a.example/initiatives/gone")).toBeUndefined();
+      expect(await store.getTombstone("https://b.example/initiatives/gone")).toMatchObject({ deleted: T2 });
+      expect(await store.countInitiatives(null)).toBe(1);
+      await store.search.catchUp();
+      const found = await store.search.search({ words: ["bakery"], facets: {} }, 10);
+      expect(found.items.map((r) => r.initiative.id).sort()).toEqual(["https://b.example/initiatives/one", mirror.initiative.id]);
+      expect(await q.pending()).toBe(2);
+      // Nothing is left under the old base: a second run finds nothing to do.
+      expect(await store.rewriteOwn("https://a.example", "https://b.example", { record: (r) => r, message: (_q, p) => p })).toEqual({ records: 0, tombstones: 0, messages: 0, dropped: 0 });
+    });
   });
 }

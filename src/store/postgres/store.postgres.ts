@@ -6,7 +6,7 @@ import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
 import { DurableQueue, type QueueOptions } from "../queue.ts";
-import type { Follower, Following, ListOptions, Page, PutOutcome, Store, StoredInitiative } from "../store.ts";
+import type { Follower, Following, ListOptions, OwnRewrite, Page, PutOutcome, RewriteCounts, Store, StoredInitiative } from "../store.ts";
 import { PostgresKvStore } from "./kv.postgres.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { planPuts, type ExistingRow } from "./puts.ts";
@@ -14,6 +14,7 @@ import { PostgresListener } from "./listen.postgres.ts";
 import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
 import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.postgres.ts";
 import { schemaFromUrl, toFollower, withSettings, toFollowing, toStored, type Row } from "./rows.postgres.ts";
+import { rewriteOwnPostgres } from "./rewrite.postgres.ts";
 import { withTransaction } from "./tx.ts";
 import { LOCAL_SOURCE } from "../../query/search.ts";
 
@@ -243,6 +244,12 @@ export class PostgresStore implements Store {
     const r = await this.pool.query("DELETE FROM initiative WHERE id = ANY($1)", [ids]);
     if (r.rowCount) await this.#changed();
     return r.rowCount ?? 0;
+  }
+
+  async rewriteOwn(from: string, to: string, map: OwnRewrite): Promise<RewriteCounts> {
+    const counts = await this.transaction((c) => rewriteOwnPostgres(c, from, to, map));
+    await this.#changed();
+    return counts;
   }
 
   async pruneTombstones(before: string): Promise<number> {

@@ -4,9 +4,10 @@
 import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
 import { EventEmitter } from "node:events";
 import { DurableQueue, type QueueOptions } from "../queue.ts";
-import type { Follower, Following, ListOptions, Page, PutOutcome, Store, StoredInitiative } from "../store.ts";
+import type { Follower, Following, ListOptions, OwnRewrite, Page, PutOutcome, RewriteCounts, Store, StoredInitiative } from "../store.ts";
 import { sqliteQueueBackend } from "./queue.sqlite.ts";
 import { unindex } from "./indexer.sqlite.ts";
+import { rewriteOwnSqlite } from "./rewrite.sqlite.ts";
 import { SqliteSearchIndex } from "./search.sqlite.ts";
 import { openSqlite, type SqliteDatabase } from "./database.ts";
 import { SqliteKvStore } from "./kv.sqlite.ts";
@@ -242,6 +243,12 @@ export class SqliteStore implements Store {
     const cutoff = Date.parse(before);
     const old = rows.filter((r) => Date.parse(r.deleted) < cutoff).map((r) => r.id);
     return this.db.transaction(() => old.reduce((n, id) => n + Number(this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id).changes), 0));
+  }
+
+  async rewriteOwn(from: string, to: string, map: OwnRewrite): Promise<RewriteCounts> {
+    const counts = this.#writing(() => rewriteOwnSqlite(this.db, () => this.#nextSeq(), this.search.memo, from, to, map));
+    this.#scheduleIndex();
+    return counts;
   }
 
   async putFollower(f: Follower): Promise<void> {
