@@ -19,13 +19,14 @@ import { createFederationRuntime, type FederationRuntime, type RuntimeOptions } 
 import { adminRoutes } from "./http/routes/admin.ts";
 import { apiRoutes } from "./http/routes/api.ts";
 import { mapRoutes } from "./http/routes/map.ts";
+import { movedRoutes } from "./http/routes/moved.ts";
 import { dumpRoutes } from "./http/routes/dumps.ts";
 import { sparqlRoutes } from "./http/routes/sparql.ts";
 import { SparqlPool } from "./query/sparql-pool.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
 import { createApp } from "./http/app.ts";
 import { startHeartbeat } from "./instance/heartbeat.ts";
-import { DataAccessError, NoInstanceError, resolveIdentity, type Identity } from "./instance/identity.ts";
+import { actorOf, DataAccessError, NoInstanceError, resolveIdentity, type Identity } from "./instance/identity.ts";
 import { loadTaxonomies } from "./linkeddata/vocabulary.ts";
 import { logger } from "./logging.ts";
 import { schemaFromUrl } from "./store/postgres/rows.postgres.ts";
@@ -102,13 +103,13 @@ export async function openStore(config: Config, create = true): Promise<Store> {
  * Builds an instance; the store is initialised (migrated), the identity checked (or recorded, with
  * `create`) and the actor keys exist afterwards.
  */
-export async function compose(given: Config, opts: { store?: Store; runtime?: RuntimeOptions; create?: boolean } = {}): Promise<Instance> {
+export async function compose(given: Config, opts: { store?: Store; runtime?: RuntimeOptions; create?: boolean; moving?: boolean } = {}): Promise<Instance> {
   const create = opts.create ?? true;
   const store = opts.store ?? (await openStore(given, create));
   let identity: Identity, created: boolean;
   try {
     await store.initialize();
-    ({ identity, created } = await resolveIdentity(store, given, { create, where: dataPlace(given) }));
+    ({ identity, created } = await resolveIdentity(store, given, { create, where: dataPlace(given), moving: opts.moving ?? false }));
   } catch (e) {
     if (!opts.store) await store.close();
     throw e;
@@ -119,12 +120,12 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
   const keys = await ensureActorKeys(store.kv);
   const directory = new Directory(store, taxonomies, iris);
   const runtime = createFederationRuntime({ config, store, taxonomies, iris, keys, directory }, opts.runtime);
-  const federation = createEssFederation({ config, store, iris, keys, documentLoader: fetcherDocumentLoader(runtime.ctx.fetcher) });
+  const federation = createEssFederation({ config, store, iris, keys, documentLoader: fetcherDocumentLoader(runtime.ctx.fetcher), aliases: identity.previous.map(actorOf) });
   const sparql = new SparqlPool(config, { workers: config.sparqlWorkers, queue: config.sparqlQueue, timeoutMs: config.sparqlTimeoutMs });
   const app = createApp({
     config, store, taxonomies, directory, iris, federation,
     sign: (records) => runtime.ctx.publisher.signMany(records),
-    preRouters: [inboxRoutes(runtime.ctx)],
+    preRouters: [movedRoutes({ identity, keys, name: config.name }), inboxRoutes(runtime.ctx)],
     routers: [adminRoutes(runtime.ctx), apiRoutes({ config, store, taxonomies, directory, iris }), mapRoutes({ config, store, taxonomies, directory, iris }), dumpRoutes({ config, store, taxonomies, directory, iris }), sparqlRoutes(sparql)],
   });
   let server: Server | undefined;

@@ -108,6 +108,19 @@ export const COMMANDS: Record<string, CommandSpec> = {
     notes: ["The answer is queued; the running server sends it."],
     load: async () => (await federation()).followersCommand,
   },
+  "move-url": {
+    summary: "move the instance to another URL (or rename its actor) and tell its followers",
+    args: [{ name: "NEW_URL", help: "the URL the instance moves to (give the current one to change only the handle)" }],
+    options: { handle: { type: "string", value: "HANDLE", help: "the actor's new handle (default: keep it)" } },
+    notes: [
+      "Stop every essfed process of the instance first. Both the old and the new URL must reach this server:",
+      "move-url checks that with a throwaway listener on PORT and refuses otherwise. Own records, tombstones and",
+      "queued activities move to the new URL in one transaction; followers are sent a Move (signed by the old",
+      "actor, whose URL keeps answering), followed networks a new Follow. See docs/moving.md.",
+      "Exit codes: 0 moved (or nothing to move), 1 refused (the reason says why), 69 PORT is taken.",
+    ],
+    load: async () => (await import("./commands/move-url.ts")).moveUrlCommand,
+  },
   "migrate-store": {
     summary: "copy this instance from its SQLite file (ESSFED_DATA) to PostgreSQL (DATABASE_URL)",
     options: { force: { type: "boolean", help: "replace what the PostgreSQL database holds" } },

@@ -19,6 +19,8 @@ export interface RemoteActor {
   assertionKeys: Map<string, string>;
   /** The actor lists an Ed25519 HTTP signature key: its server verifies RFC 9421 Ed25519 signatures. */
   ed25519HttpKey: boolean;
+  /** Other IRIs the actor says it has been (`alsoKnownAs`): a Move to it from one of them is genuine. */
+  aliases: string[];
 }
 
 /** Base64 of the SPKI header every Ed25519 public key in PEM starts with. */
@@ -52,8 +54,9 @@ export function parseActor(doc: Record<string, unknown>, expectedId: string): Re
     const pem = (k as Record<string, unknown>)?.publicKeyPem;
     return typeof pem === "string" && pem.replace(/-----[^-]+-----|\s/g, "").startsWith(ED25519_SPKI_PREFIX);
   });
+  const aliases = arr(doc.alsoKnownAs).map(str).filter((a): a is string => Boolean(a)).slice(0, 32);
   return {
-    id, inbox, assertionKeys, ed25519HttpKey, type: arr(doc.type).filter((t): t is string => typeof t === "string"),
+    id, inbox, assertionKeys, ed25519HttpKey, aliases, type: arr(doc.type).filter((t): t is string => typeof t === "string"),
     ...(sharedInbox ? { sharedInbox } : {}), ...(directory ? { directory } : {}),
     ...(name ? { name } : {}), ...(preferredUsername ? { preferredUsername } : {}),
   };

@@ -27,6 +27,11 @@ export interface Delivery {
   body: string;
   /** Attempts made so far. */
   attempts: number;
+  /**
+   * The actor whose key ids sign it, when not this instance's current actor: an actor this
+   * instance was before it moved (the same key pairs), for the Move that tells its followers.
+   */
+  signAs?: string;
 }
 
 export interface DeliveryOptions {
@@ -113,14 +118,15 @@ export class DeliveryWorker {
 
   async #post(d: Delivery, scheme: SigningScheme): Promise<number> {
     const body = new TextEncoder().encode(d.body);
+    const keyId = (own: URL) => (d.signAs ? new URL(d.signAs + own.hash) : own);
     const unsigned = new Request(d.inbox, {
       method: "POST",
       headers: { "content-type": "application/activity+json", accept: "application/activity+json", "user-agent": "essfed" },
       body,
     });
     const request = scheme === "ed25519-rfc9421"
-      ? await signRfc9421Ed25519(unsigned, body, this.#keys.ed25519.privateKey, this.#keys.ed25519.keyId)
-      : await signRequest(unsigned, this.#keys.rsa.privateKey, this.#keys.rsa.keyId, { spec: "draft-cavage-http-signatures-12", body: body.buffer as ArrayBuffer });
+      ? await signRfc9421Ed25519(unsigned, body, this.#keys.ed25519.privateKey, keyId(this.#keys.ed25519.keyId))
+      : await signRequest(unsigned, this.#keys.rsa.privateKey, keyId(this.#keys.rsa.keyId), { spec: "draft-cavage-http-signatures-12", body: body.buffer as ArrayBuffer });
     const headers: Record<string, string> = {};
     request.headers.forEach((v, k) => { headers[k] = v; });
     return this.#fetcher.post(d.inbox, headers, body, { timeoutMs: this.#o.timeoutMs });

@@ -22,6 +22,8 @@ export interface FederationDeps {
   keys: ActorKeys;
   /** Loads remote documents through essfed's outbound client (signed, bounded, address policy). */
   documentLoader: DocumentLoader;
+  /** Actor IRIs this instance had before it moved (`alsoKnownAs`), so followers can follow a Move. */
+  aliases?: string[];
   /** Registers inbox listeners (issue 3's handlers); the actor is served either way. */
   registerInbox?: (inbox: ReturnType<Federation<void>["setInboxListeners"]>) => void;
 }
@@ -58,6 +60,7 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
         endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
         streams: [new URL(iris.directory)],
         manuallyApprovesFollowers: config.followApproval === "manual",
+        ...(deps.aliases?.length ? { aliases: deps.aliases.map((a) => new URL(a)) } : {}),
         discoverable: true,
         // RSA first (what Mastodon reads), then Ed25519 for RFC 9421 signatures between essfed peers.
         publicKeys: pairs.map((p) => p.cryptographicKey),

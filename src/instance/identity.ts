@@ -15,11 +15,19 @@ export interface Identity {
   handle: string;
   /** When this identity was recorded (ISO 8601). */
   since: string;
-  /** Identities the instance had before, oldest first (none yet: an instance cannot move). */
+  /** Identities the instance had before `essfed move-url`, oldest first. */
   previous: { url: string; handle: string; until: string }[];
 }
 
+/** A move recorded before its rewrite starts; present only while one is under way or was interrupted. */
+export interface PendingMove {
+  from: { url: string; handle: string };
+  to: { url: string; handle: string };
+  started: string;
+}
+
 export const IDENTITY_KEY = ["essfed", "identity"] as const;
+export const MOVE_KEY = ["essfed", "move"] as const;
 /** The actor keys (see federation/keys.ts): present in every instance that has ever started. */
 const ACTOR_KEYS = ["essfed", "actor-keys"] as const;
 
@@ -40,6 +48,10 @@ export class DataAccessError extends Error {
 
 export const actorOf = (i: { url: string; handle: string }) => `${i.url}/actors/${i.handle}`;
 
+/** How to name a move on the command line. */
+export const moveCommand = (from: { handle: string }, to: { url: string; handle: string }) =>
+  `essfed move-url ${to.url}${to.handle !== from.handle ? ` --handle ${to.handle}` : ""}`;
+
 /**
  * The instance's identity, checked against the configuration. With `create`, an instance without
  * one records the configured URL and handle (a fresh one, or one made before identities were
@@ -48,7 +60,12 @@ export const actorOf = (i: { url: string; handle: string }) => `${i.url}/actors/
  * @throws IdentityError when ESSFED_URL or ESSFED_HANDLE is set to something else than the stored value
  * @throws NoInstanceError without `create`, when there is no instance
  */
-export async function resolveIdentity(store: Store, config: Config, o: { create: boolean; where: string }): Promise<{ identity: Identity; created: boolean }> {
+export async function resolveIdentity(store: Store, config: Config, o: { create: boolean; where: string; moving?: boolean }): Promise<{ identity: Identity; created: boolean }> {
+  const move = o.moving ? undefined : await store.kv.get<PendingMove>(MOVE_KEY);
+  if (move) {
+    throw new IdentityError(`a move of the instance in ${o.where} from ${actorOf(move.from)} to ${actorOf(move.to)} was interrupted; ` +
+      `finish it (every essfed process stopped) with: ${moveCommand(move.from, move.to)}`);
+  }
   const stored = await store.kv.get<Identity>(IDENTITY_KEY);
   if (stored) {
     checkAgainst(stored, config, o.where);
@@ -76,14 +93,16 @@ function checkAgainst(stored: Identity, config: Config, where: string): void {
     throw new IdentityError([
       `ESSFED_URL is ${config.url}, but the instance in ${where} is ${stored.url}: every IRI it has minted starts with that, ` +
       `and it will not run under another URL by accident.`,
-      `To go on as ${stored.url}, unset ESSFED_URL (the stored URL is used) or set it to ${stored.url}.`,
+      `  - to go on as ${stored.url}, unset ESSFED_URL (the stored URL is used) or set it to ${stored.url};`,
+      `  - to move the instance to ${config.url}, stop it and run: ${moveCommand(stored, { url: config.url, handle: stored.handle })} (see docs/moving.md).`,
     ].join("\n"));
   }
   if (config.given.handle && config.handle !== stored.handle) {
     throw new IdentityError([
       `ESSFED_HANDLE is "${config.handle}", but the instance in ${where} is the actor ${actorOf(stored)} ("${stored.handle}"), ` +
       `which its followers know by that IRI.`,
-      `To go on as "${stored.handle}", unset ESSFED_HANDLE or set it to "${stored.handle}".`,
+      `  - to go on as "${stored.handle}", unset ESSFED_HANDLE or set it to "${stored.handle}";`,
+      `  - to rename the actor, stop the instance and run: ${moveCommand(stored, { url: stored.url, handle: config.handle })} (see docs/moving.md).`,
     ].join("\n"));
   }
 }
@@ -96,5 +115,5 @@ async function checkOwnRecords(store: Store, config: Config, where: string): Pro
   if (base === config.url) return;
   throw new IdentityError(`the instance in ${where} has records minted under ${base} (such as ${own.initiative.id}), but ESSFED_URL is ` +
     `${config.url}${config.given.url ? "" : " (the default)"}: start it once with ESSFED_URL=${base} to record its identity, ` +
-    `(its URL cannot change afterwards)`);
+    `then move it with essfed move-url if it should live elsewhere`);
 }

@@ -16,7 +16,7 @@ import { main } from "../../src/cli/main.ts";
 import { COMMANDS } from "../../src/cli/registry.ts";
 import { loadConfig } from "../../src/config.ts";
 import { compose } from "../../src/compose.ts";
-import { IDENTITY_KEY } from "../../src/instance/identity.ts";
+import { IDENTITY_KEY, MOVE_KEY } from "../../src/instance/identity.ts";
 import pg from "pg";
 import { describePostgres } from "../support/describe-postgres.ts";
 import { databaseUrl, dropSchema, POSTGRES_URL, randomSchema } from "../support/postgres.ts";
@@ -207,22 +207,24 @@ describe("The instance's stored identity", () => {
     expect(subjects).toEqual(new Set(["https://net.example"]));
   });
 
-  it("refuses another ESSFED_URL with exit 78, naming both.", async () => {
+  it("refuses another ESSFED_URL with exit 78, naming both and how to move deliberately.", async () => {
     for (const command of [["serve"], ["status"], ["export"], ["init"], ["import", CSV]]) {
       const r = await (command[0] === "serve" ? essfed : inProcess)({ ...stored, ESSFED_URL: "https://elsewhere.example" }, ...command);
       expect({ command, code: r.code, stdout: r.stdout }).toEqual({ command, code: 78, stdout: "" });
       expect(r.stderr).toContain("ESSFED_URL is https://elsewhere.example, but the instance in");
       expect(r.stderr).toContain("is https://net.example");
-      expect(r.stderr).toContain("To go on as https://net.example, unset ESSFED_URL");
+      expect(r.stderr).toContain("to go on as https://net.example, unset ESSFED_URL");
+      expect(r.stderr).toContain("essfed move-url https://elsewhere.example");
     }
   });
 
-  it("refuses another ESSFED_HANDLE with exit 78, naming both.", async () => {
+  it("refuses another ESSFED_HANDLE with exit 78, naming both and how to rename.", async () => {
     const r = await inProcess({ ...stored, ESSFED_HANDLE: "other" }, "status");
     expect(r.code).toBe(78);
     expect(r.stderr).toContain('ESSFED_HANDLE is "other"');
     expect(r.stderr).toContain('https://net.example/actors/net ("net")');
-    expect(r.stderr).toContain('To go on as "net", unset ESSFED_HANDLE');
+    expect(r.stderr).toContain('to go on as "net", unset ESSFED_HANDLE');
+    expect(r.stderr).toContain("essfed move-url https://net.example --handle other");
   });
 
   it("is recorded for an instance made before identities were stored, once its records agree.", async () => {
@@ -239,6 +241,35 @@ describe("The instance's stored identity", () => {
     expect(wrong.stderr).toContain("ESSFED_URL is http://localhost:8080 (the default)");
     expect((await inProcess(env, "init")).code).toBe(0);
     expect((await inProcess({ ESSFED_DATA: env.ESSFED_DATA }, "status")).stdout).toContain("actor      https://old.example/actors/old");
+  });
+});
+
+describe("essfed move-url refusals", () => {
+  const data = join(dir, "moving");
+
+  it("refuses a bad URL (64), does nothing for the current one, and refuses when the old URL no longer reaches this server.", async () => {
+    const old = `http://127.0.0.1:${await freePort()}`;
+    expect((await inProcess({ ESSFED_DATA: data, ESSFED_URL: old, ESSFED_HANDLE: "mover" }, "init")).code).toBe(0);
+    for (const bad of ["ftp://x.example", "https://x.example/sub"]) {
+      expect(await inProcess({ ESSFED_DATA: data }, "move-url", bad)).toMatchObject({ code: 64, stderr: expect.stringContaining("NEW_URL must") });
+    }
+    expect(await inProcess({ ESSFED_DATA: data }, "move-url", old)).toMatchObject({ code: 0, stdout: expect.stringContaining("nothing to move") });
+    const port = await freePort();
+    const r = await inProcess({ ESSFED_DATA: data, PORT: String(port), ESSFED_BIND: "127.0.0.1" }, "move-url", `http://localhost:${port}`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`the old URL ${old} does not reach this server on port ${port}`);
+    expect(r.stderr).toContain("Followers check a Move with the old actor's key");
+    expect((await inProcess({ ESSFED_DATA: data }, "status")).stdout).toContain(`actor      ${old}/actors/mover`);
+  });
+
+  it("leaves every command refusing an instance whose move was interrupted, naming the command that finishes it.", async () => {
+    const made = await compose(loadConfig({ ESSFED_DATA: data, ESSFED_LOG_LEVEL: "error" }), { create: false });
+    const from = { url: made.identity.url, handle: "mover" };
+    await made.store.kv.set(MOVE_KEY, { from, to: { url: "https://new.example", handle: "renamed" }, started: new Date().toISOString() });
+    await made.close();
+    const r = await inProcess({ ESSFED_DATA: data }, "status");
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain("was interrupted; finish it (every essfed process stopped) with: essfed move-url https://new.example --handle renamed");
   });
 });
 

@@ -35,8 +35,13 @@ export async function onUndo(ctx: FederationContext, activity: Json, sender: str
   const innerType = typeof inner === "object" && inner ? inner.type : undefined;
   const follower = await ctx.store.getFollower(sender);
   if (!follower) return { status: "ignored" };
-  // Undo{Follow} embedded, or by id of the Follow we hold.
-  if (innerType === "Follow" || idOf(inner) === follower.followId) {
+  // Undo of the Follow we hold (by its id), or of an embedded Follow without an id that names our
+  // actor. An Undo of an older Follow, such as the one of an actor we were before a move (sent by a
+  // follower that has since followed our new actor), leaves the current follow alone.
+  const innerId = idOf(inner);
+  const undoesCurrent = innerId === follower.followId ||
+    (innerType === "Follow" && (typeof inner !== "object" || !inner.id) && idOf((inner as Json).object) === ctx.iris.actor);
+  if (undoesCurrent) {
     await ctx.store.removeFollower(sender);
     log.info("{sender} unfollowed us", { sender });
     return { status: "unfollowed" };

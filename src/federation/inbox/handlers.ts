@@ -9,6 +9,7 @@ import type { FederationContext } from "../context.ts";
 import { acceptObjects, hostOf, relayToFollowers } from "../mirror.ts";
 import { idOf, verifyDeletion, verifyInitiative, fetchFromOrigin } from "../trust.ts";
 import { onAccept, onFollow, onReject, onUndo } from "./follows.ts";
+import { onMove } from "./move.ts";
 
 const log = logger("federation", "inbox");
 
@@ -108,6 +109,7 @@ const HANDLERS: Record<string, Handler> = {
   Update: onCreateOrUpdate,
   Delete: onDelete,
   Announce: onAnnounce,
+  Move: onMove,
 };
 
 export async function handleActivity(ctx: FederationContext, activity: Json, sender: string): Promise<Outcome> {
