@@ -9,6 +9,9 @@ import type { RowIssue } from "./csv/read.ts";
 import type { ImportFormat } from "./detect.ts";
 import type { ImportOptions, ImportReport } from "./import.ts";
 
+/** Documents read whole are held in memory: this bounds them unless the caller says less. */
+export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
 /** Where a record is: its row (CSV) or position, its line when known, and a name for it. */
 export type Where = Omit<RowIssue, "message" | "column" | "value">;
 
@@ -39,6 +42,11 @@ export class Batcher {
     this.#directory = directory;
     this.#o = o;
     this.#size = o.batchSize ?? 1000;
+  }
+
+  /** The most a document read whole may hold. */
+  get maxDocumentBytes(): number {
+    return this.#o.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
   }
 
   /** The report, with refusals and warnings in file order. */

@@ -56,6 +56,11 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** The format, when the caller knows better than the content and name. */
   format?: ImportFormat;
+  /**
+   * How large a document read whole (Turtle, N-Quads, JSON-LD not written item by item) may be;
+   * 256 MB by default. An upload from a browser will want less.
+   */
+  maxDocumentBytes?: number;
 }
 
 /** Something to import: a name (for its extension and messages) and a way to read it, more than once if need be. */
@@ -68,10 +73,11 @@ export function fileSource(path: string): ImportSource {
   return { name: basename(path), open: () => createReadStream(path) };
 }
 
-/** Bytes already in memory, e.g. an upload. */
+/** Bytes already in memory, e.g. an upload; read in 64 KB pieces, as a file would be. */
 export function bufferSource(name: string, bytes: Buffer | string): ImportSource {
   const buf = typeof bytes === "string" ? Buffer.from(bytes) : bytes;
-  return { name, open: () => Readable.from([buf]) };
+  const CHUNK = 64 * 1024;
+  return { name, open: () => Readable.from(Array.from({ length: Math.ceil(buf.length / CHUNK) }, (_, k) => buf.subarray(k * CHUNK, (k + 1) * CHUNK))) };
 }
 
 /** The first `n` bytes (or all, when shorter) of a source. */

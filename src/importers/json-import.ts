@@ -13,10 +13,13 @@ import { JsonLdInputError, draftsFromJsonLd, fastDraft } from "../linkeddata/jso
 import type { Batcher, Pending } from "./batcher.ts";
 import { readFeature } from "./geojson.ts";
 import type { ImportSource } from "./import.ts";
-import { Localiser, MAX_DOCUMENT_BYTES, localised, readText, tooLarge } from "./rdf-import.ts";
+import { Localiser, localised, readText, tooLarge } from "./rdf-import.ts";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The most text one feature or @graph item may take while it is read. */
+const MAX_ITEM_BYTES = 16 * 1024 * 1024;
 
 /** Distinct ignored property names counted; past this many, the rest are one "other properties" line. */
 const MAX_IGNORED_NAMES = 200;
@@ -59,9 +62,16 @@ export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportS
         return false;
       }
     };
+    // One feature or item is held whole until it closes: bound how much text that may take.
+    const maxItem = Math.min(MAX_ITEM_BYTES, b.maxDocumentBytes);
+    let sinceItem = 0;
     for await (const chunk of source.open() as AsyncIterable<Buffer | string>) {
       if (parser.isEnded) break;
       if (!parse(chunk)) return;
+      sinceItem = queue.length ? 0 : sinceItem + chunk.length;
+      if (sinceItem > maxItem) {
+        return void (b.report.fatal = { row: features + graphItems + 1, line: 0, message: `a feature, @graph item or document part larger than ${+(maxItem / 1048576).toFixed(3)} MB` });
+      }
       for (const item of queue.splice(0)) {
         if (item.path === ".features") {
           const p = await feature(item.value);
@@ -75,7 +85,7 @@ export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportS
           else {
             held.push(item.value);
             heldBytes += JSON.stringify(item.value).length;
-            if (heldBytes > MAX_DOCUMENT_BYTES) return void (b.report.fatal = tooLarge("A JSON-LD @graph not written item by item as essfed writes it"));
+            if (heldBytes > b.maxDocumentBytes) return void (b.report.fatal = tooLarge("A JSON-LD @graph not written item by item as essfed writes it", b.maxDocumentBytes));
           }
         }
       }
@@ -92,8 +102,8 @@ export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportS
     }
     if (features || graphItems) return;
     // Neither a collection of features nor a graph: one Feature, or a single JSON-LD node.
-    const text = await readText(source);
-    if (text === undefined) return void (b.report.fatal = tooLarge("A JSON document without \"features\" or \"@graph\""));
+    const text = await readText(source, b.maxDocumentBytes);
+    if (text === undefined) return void (b.report.fatal = tooLarge("A JSON document without \"features\" or \"@graph\"", b.maxDocumentBytes));
     let doc: unknown;
     try {
       doc = JSON.parse(text);

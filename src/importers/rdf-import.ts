@@ -1,5 +1,5 @@
 /**
- * Linked-data records → drafts: Turtle and N-Triples/N-Quads read whole (up to {@link MAX_DOCUMENT_BYTES}),
+ * Linked-data records → drafts: Turtle and N-Triples/N-Quads read whole (up to a bound, 256 MB by default),
  * and the IRI each imported record gets here ({@link Localiser}), shared with the JSON readers.
  */
 import { createHash } from "node:crypto";
@@ -15,13 +15,10 @@ import type { ImportSource } from "./import.ts";
 import { SeenIds } from "./seen.ts";
 
 /**
- * Formats read as one document are held in memory whole: this bounds them. (CSV, GeoJSON and
+ * The whole text of a source, or undefined when it is larger than `max` bytes. (CSV, GeoJSON and
  * JSON-LD shaped like essfed's own export are read as streams, at any size.)
  */
-export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
-
-/** The whole text of a source, or undefined when it is larger than `max` bytes. */
-export async function readText(source: ImportSource, max = MAX_DOCUMENT_BYTES): Promise<string | undefined> {
+export async function readText(source: ImportSource, max: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   const stream = source.open();
@@ -38,7 +35,8 @@ export async function readText(source: ImportSource, max = MAX_DOCUMENT_BYTES): 
   return new TextDecoder("utf-8").decode(Buffer.concat(chunks));
 }
 
-export const tooLarge = (what: string) => ({ row: 0, line: 0, message: `${what} larger than ${MAX_DOCUMENT_BYTES / 1048576} MB cannot be read whole; split it, or export it as CSV` });
+export const tooLarge = (what: string, max: number) =>
+  ({ row: 0, line: 0, message: `${what} larger than ${+(max / 1048576).toFixed(3)} MB cannot be read whole; split it, or export it as CSV` });
 
 /**
  * Chooses the IRI an imported record gets here, so that importing the same file again lands on the
@@ -99,8 +97,8 @@ export async function* localised(drafts: Iterable<InitiativeDraft>, localiser: L
 
 export async function* rdfRecords(format: "turtle" | "nquads", source: ImportSource, iris: Iris, directory: Directory, b: Batcher): AsyncGenerator<Pending> {
   b.columnOf = (field) => FIELD_PROPERTY[field] ?? (field.startsWith("translations.") ? (field.endsWith(".name") ? "gr:name" : "dcterms:description") : undefined);
-  const text = await readText(source);
-  if (text === undefined) return void (b.report.fatal = tooLarge("A Turtle or N-Quads file"));
+  const text = await readText(source, b.maxDocumentBytes);
+  if (text === undefined) return void (b.report.fatal = tooLarge("A Turtle or N-Quads file", b.maxDocumentBytes));
   let quads;
   try {
     // Relative IRIs name this instance's own initiatives.
