@@ -18,9 +18,9 @@ export default tseslint.config(
     },
   },
   {
-    // Browser code of the map page.
-    files: ["src/http/map/**/*.js"],
-    languageOptions: { globals: { document: "readonly", window: "readonly", navigator: "readonly", URLSearchParams: "readonly" } },
+    // Browser code of the pages (bundled by esbuild).
+    files: ["src/web/client/**/*.js"],
+    languageOptions: { globals: { document: "readonly", window: "readonly", navigator: "readonly", URLSearchParams: "readonly", location: "readonly", history: "readonly", FormData: "readonly", Intl: "readonly", HTMLElement: "readonly" } },
   },
   {
     // The domain is pure: no storage, no HTTP, no federation, no I/O.

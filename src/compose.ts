@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "node:http";
-import type { Express } from "express";
+import type { Express, Request } from "express";
 import type { Federation } from "@fedify/fedify";
 import type { Config } from "./config.ts";
 import { Directory } from "./directory/directory.ts";
@@ -18,7 +18,6 @@ import { fetcherDocumentLoader } from "./federation/fetcher.ts";
 import { createFederationRuntime, type FederationRuntime, type RuntimeOptions } from "./federation/runtime.ts";
 import { adminRoutes } from "./http/routes/admin.ts";
 import { apiRoutes } from "./http/routes/api.ts";
-import { mapRoutes } from "./http/routes/map.ts";
 import { movedRoutes } from "./http/routes/moved.ts";
 import { dumpRoutes } from "./http/routes/dumps.ts";
 import { sparqlRoutes } from "./http/routes/sparql.ts";
@@ -32,6 +31,12 @@ import { logger } from "./logging.ts";
 import { schemaFromUrl } from "./store/postgres/rows.postgres.ts";
 import { SqliteStore } from "./store/sqlite/store.sqlite.ts";
 import type { Store } from "./store/store.ts";
+import { Accounts } from "./accounts/accounts.ts";
+import { Assets } from "./web/assets.ts";
+import { consoleRoutes } from "./web/console/index.ts";
+import { SessionCookies } from "./web/console/session.ts";
+import { NetworkNames } from "./web/names.ts";
+import { publicPages } from "./web/public.ts";
 
 /** Everything one running instance is made of. */
 export interface Instance {
@@ -45,6 +50,8 @@ export interface Instance {
   iris: Iris;
   keys: ActorKeys;
   directory: Directory;
+  /** The team's accounts and sessions. */
+  accounts: Accounts;
   federation: Federation<void>;
   runtime: FederationRuntime;
   app: Express;
@@ -122,18 +129,28 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
   const runtime = createFederationRuntime({ config, store, taxonomies, iris, keys, directory }, opts.runtime);
   const federation = createEssFederation({ config, store, iris, keys, documentLoader: fetcherDocumentLoader(runtime.ctx.fetcher), aliases: identity.previous.map(actorOf) });
   const sparql = new SparqlPool(config, { workers: config.sparqlWorkers, queue: config.sparqlQueue, timeoutMs: config.sparqlTimeoutMs });
+  const http = { config, store, taxonomies, directory, iris };
+  // The people's side: pages in four languages, the map, and the team console.
+  const assets = new Assets();
+  const names = new NetworkNames(store.kv, { iri: iris.actor, name: config.name, handle: `${config.handle}@${new URL(config.url).host}` },
+    async (iri) => { const a = await runtime.ctx.actors.get(iri); return a.name ?? a.preferredUsername; });
+  const accounts = new Accounts({ accounts: store.accounts, audit: store.audit, kv: store.kv, baseUrl: config.url });
+  const sessions = new SessionCookies(accounts, config.url);
+  const web = { ...http, assets, names, viewer: (req: Request) => sessions.viewerOf(req) };
+  const people = publicPages(web);
   const app = createApp({
-    config, store, taxonomies, directory, iris, federation,
+    ...http, federation,
     sign: (records) => runtime.ctx.publisher.signMany(records),
+    pages: people.pages,
     preRouters: [movedRoutes({ identity, keys, name: config.name }), inboxRoutes(runtime.ctx)],
-    routers: [adminRoutes(runtime.ctx), apiRoutes({ config, store, taxonomies, directory, iris }), mapRoutes({ config, store, taxonomies, directory, iris }), dumpRoutes({ config, store, taxonomies, directory, iris }), sparqlRoutes(sparql)],
+    routers: [adminRoutes(runtime.ctx), apiRoutes(http), assets.routes(), people.router, consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }), dumpRoutes(http), sparqlRoutes(sparql)],
   });
   let server: Server | undefined;
   const log = logger("server");
   const heartbeats: (() => Promise<void>)[] = [];
 
   return {
-    config, identity, created, store, taxonomies, iris, keys, directory, federation, runtime, app, sparql,
+    config, identity, created, store, taxonomies, iris, keys, directory, accounts, federation, runtime, app, sparql,
     startWorkers: () => {
       runtime.start();
       heartbeats.push(startHeartbeat(store.kv, "worker"));

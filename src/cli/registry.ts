@@ -121,6 +121,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
     ],
     load: async () => (await import("./commands/move-url.ts")).moveUrlCommand,
   },
+  accounts: {
+    summary: "the team's accounts for the console: add (prints a one-time sign-in link), list, link (a new link), remove",
+    args: [{ name: "add|list|link|remove", help: "what to do" }, { name: "NAME", help: "the person's sign-in name (not for list)", optional: true }],
+    options: { role: { type: "string", value: "ROLE", help: "admin or editor, for add (default editor)" } },
+    notes: [
+      "The link is valid for 72 hours and works once: the person chooses a password with it.",
+      "Exit codes: 0 done, 1 refused (a name taken, no such account, the last admin).",
+    ],
+    load: async () => (await import("./commands/accounts.ts")).accountsCommand,
+  },
   "migrate-store": {
     summary: "copy this instance from its SQLite file (ESSFED_DATA) to PostgreSQL (DATABASE_URL)",
     options: { force: { type: "boolean", help: "replace what the PostgreSQL database holds" } },

@@ -4,6 +4,7 @@ import type { Iris } from "../directory/ids.ts";
 import type { InitiativeRecord } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { Store } from "../store/store.ts";
+import type { PeoplePages } from "../web/public.ts";
 
 /** What the HTTP layer needs, built once in `compose.ts`. */
 export interface HttpDeps {
@@ -17,4 +18,6 @@ export interface HttpDeps {
    * directory pages carry proofs that relays can pass on. Absent: pages carry unsigned documents.
    */
   sign?: (records: InitiativeRecord[]) => Promise<Record<string, unknown>[]>;
+  /** The pages people see of an initiative (in their language); absent: a plain page. */
+  pages?: PeoplePages;
 }

@@ -4,6 +4,7 @@
  */
 import type { Config } from "../config.ts";
 import { FACET_NAMES } from "../query/search.ts";
+import { consolePaths } from "../web/console/openapi.ts";
 
 const problem = { description: "Problem details (RFC 9457)", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
 const ok = (description: string, ...types: string[]) => ({ description, content: Object.fromEntries(types.map((t) => [t, {}])) });
@@ -24,6 +25,7 @@ const SEARCH_PARAMS = [
     ? "Source network: an actor IRI, or 'local' for this instance's own. Comma-separated values: any of them."
     : `Concept IRI (any ESSGLOBAL base), code or label; comma-separated values: any of them.`)),
   qp("updatedSince", "ISO 8601 date or date-time.", { type: "string", format: "date-time" }),
+  qp("located", "true: only initiatives with coordinates; false: only those without (which a map cannot show).", { type: "boolean" }),
 ];
 const admin = [{ bearer: [] as string[] }];
 
@@ -45,9 +47,36 @@ export function openApi(config: Config): Record<string, unknown> {
       },
     },
     paths: {
+      ...consolePaths(),
       "/": { get: { summary: "The map page", responses: { 200: ok("HTML", "text/html") } } },
-      "/assets/map.js": { get: { summary: "The map page's script (bundled from npm packages)", responses: { 200: ok("JavaScript", "text/javascript"), 304: { description: "Not modified" } } } },
-      "/assets/map.css": { get: { summary: "The map page's styles", responses: { 200: ok("CSS", "text/css"), 304: { description: "Not modified" } } } },
+      "/assets/{file}": {
+        get: {
+          summary: "The pages' scripts, styles and preview image, bundled from npm packages; a name with a content hash (map.<hash>.js) is cached for a year",
+          parameters: [pp("file", "site.css, map.css, map.js, console.js or card.png, or the same with the hash the pages name")],
+          responses: { 200: ok("The file (gzipped when accepted)", "text/javascript", "text/css", "image/png"), 304: { description: "Not modified" }, 404: problem },
+        },
+      },
+      "/map/list": {
+        get: {
+          summary: "The map's list: 20 initiatives at a time as cards (name, kind, place, a line of description, who published it and via which networks), labels in lang; the first page also counts the matches without coordinates",
+          parameters: [...SEARCH_PARAMS, qp("cursor", "From the previous answer's next."), qp("lang", "en, fr, es or pt (default: Accept-Language).")],
+          responses: { 200: ok("{ items, next?, unlocated? }", "application/json"), 400: problem },
+        },
+      },
+      "/initiative": {
+        get: {
+          summary: "The page of a record as held here: a mirrored one with who published it, the networks it came by and when it was received and checked; one of ours redirects to its IRI",
+          parameters: [qp("id", "The initiative's IRI."), qp("lang", "en, fr, es or pt (default: cookie, then Accept-Language).")],
+          responses: { 200: ok("HTML", "text/html"), 303: { description: "One of this instance's own: see its IRI" }, 400: problem, 404: problem },
+        },
+      },
+      "/map/card": {
+        get: {
+          summary: "The card of one initiative, as a map popup shows it",
+          parameters: [qp("id", "The initiative's IRI."), qp("lang", "en, fr, es or pt (default: Accept-Language).")],
+          responses: { 200: ok("A card", "application/json"), 400: problem, 404: problem },
+        },
+      },
       "/openapi.json": { get: { summary: "This description", responses: { 200: ok("OpenAPI 3.1", "application/json") } } },
       "/initiatives": {
         get: {

@@ -18,7 +18,7 @@ export interface SearchRequest {
 type Query = Record<string, unknown>;
 type ParamError = { param: string; message: string; value?: string };
 
-const KNOWN = new Set(["q", "bbox", "near", "radius", ...FACET_NAMES, "updatedSince", "limit", "cursor", "format", "lang", "zoom"]);
+const KNOWN = new Set(["q", "bbox", "near", "radius", ...FACET_NAMES, "updatedSince", "located", "limit", "cursor", "format", "lang", "zoom"]);
 
 function list(v: unknown): string[] {
   const raw = Array.isArray(v) ? v : v === undefined ? [] : [v];
@@ -90,6 +90,11 @@ export function parseSearch(query: Query, taxonomies: Taxonomies, acceptLanguage
     const t = typeof query.updatedSince === "string" && /^\d{4}-\d{2}-\d{2}/.test(query.updatedSince) ? Date.parse(query.updatedSince) : NaN;
     if (Number.isNaN(t)) bad("updatedSince", "must be an ISO 8601 date or date-time", query.updatedSince);
     else filter.updatedSince = t;
+  }
+
+  if (query.located !== undefined) {
+    if (query.located === "true" || query.located === "false") filter.located = query.located === "true";
+    else bad("located", "must be true (with coordinates) or false (without)", query.located);
   }
 
   let limit: number = SEARCH_LIMITS.pageDefault;

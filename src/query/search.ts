@@ -35,11 +35,16 @@ export interface SearchFilter {
   facets: Partial<Record<FacetName, string[]>>;
   /** Epoch ms: only records changed at or after. */
   updatedSince?: number;
+  /**
+   * Only records with coordinates (true) or only those without (false): the map's list shows the
+   * second kind apart, since the map cannot.
+   */
+  located?: boolean;
 }
 
 /** True when a filter has no condition at all (`except` names conditions to disregard). */
 export function isUnfiltered(f: SearchFilter, ...except: ("words" | "bbox" | "facets")[]): boolean {
-  return (except.includes("words") || !f.words?.length) && (except.includes("bbox") || !f.bbox) && !f.near && f.updatedSince === undefined
+  return (except.includes("words") || !f.words?.length) && (except.includes("bbox") || !f.bbox) && !f.near && f.updatedSince === undefined && f.located === undefined
     && (except.includes("facets") || !Object.values(f.facets).some((v) => v?.length));
 }
 

@@ -29,8 +29,23 @@ export interface QueueBackend {
   nextVisibleAt(now: number): Promise<number | undefined>;
   /** Messages stored (ready, delayed or leased) and how many are ready or delayed now. */
   counts(now: number): Promise<{ total: number; ready: number; delayed: number }>;
+  /**
+   * The same counts for each value of one top-level field of the payloads (the delivery queue by
+   * `inbox`), with when the next delayed message of each becomes visible.
+   */
+  countsBy(field: string, now: number): Promise<GroupCounts[]>;
   /** Subscribes to "something was enqueued" from any process that can tell; returns an unsubscribe. */
   watch(onEnqueue: () => void): () => void;
+}
+
+/** Messages of one value of a payload field (see {@link QueueBackend.countsBy}). */
+export interface GroupCounts {
+  value: string;
+  total: number;
+  ready: number;
+  delayed: number;
+  /** Epoch ms at which the next delayed message becomes visible. */
+  nextVisibleAt?: number;
 }
 
 export interface QueueOptions {
@@ -75,6 +90,11 @@ export class DurableQueue implements MessageQueue {
   }
 
   /** Every message not yet handled, those being handled included (0 = drained). */
+  /** How the queue stands for each value of a payload field (the delivery queue by inbox). */
+  countsBy(field: string): Promise<GroupCounts[]> {
+    return this.#backend.countsBy(field, Date.now());
+  }
+
   async pending(): Promise<number> {
     return (await this.#backend.counts(Date.now())).total;
   }

@@ -6,6 +6,7 @@
 import type { KvStore } from "@fedify/fedify";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { SearchIndex } from "../query/search.ts";
+import type { AccountStore, AuditLog } from "./accounts.ts";
 import type { DurableQueue, QueueOptions } from "./queue.ts";
 
 /** A record as stored, with its place in the change order. */
@@ -177,4 +178,10 @@ export interface Store {
 
   /** Search over everything held (own and mirrored records). */
   readonly search: SearchIndex;
+
+  /** The team's accounts, sign-in links and sessions (`accounts.ts`). */
+  readonly accounts: AccountStore;
+
+  /** Who changed what, and why (`accounts.ts`). */
+  readonly audit: AuditLog;
 }

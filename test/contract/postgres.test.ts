@@ -8,9 +8,15 @@ import { describePostgres } from "../support/describe-postgres.ts";
 import { describeStoreContract } from "./store.contract.ts";
 import { describeSearchContract } from "./search.contract.ts";
 import { describeQueueBehaviour } from "./queue.behaviour.ts";
+import { describeAccountsContract } from "./accounts.contract.ts";
 
 describePostgres("PostgreSQL", () => {
   describeStoreContract("PostgresStore", () => freshPostgresStore(), async (s) => {
+    await (s as PostgresStore).drop();
+    await s.close();
+  });
+
+  describeAccountsContract("PostgresStore", () => freshPostgresStore(), async (s) => {
     await (s as PostgresStore).drop();
     await s.close();
   });

@@ -4,6 +4,7 @@
  * two listeners never get the same message. Run per adapter.
  */
 import { describe, expect, it } from "@jest/globals";
+import { Temporal } from "@js-temporal/polyfill";
 import type { Store } from "../../src/store/store.ts";
 
 export interface QueueFixture {
@@ -82,6 +83,22 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       controller.abort();
       await listening;
       expect(await s.queue(q).pending()).toBe(0);
+      await s.close(); await f.cleanup();
+    }, 30_000);
+
+    it("count messages for each value of a payload field: ready, delayed, and when the next is due.", async () => {
+      const f = await fixture();
+      const s = await f.open();
+      const q = `by-${Math.random().toString(36).slice(2)}`;
+      const queue = s.queue(q);
+      await queue.enqueueMany([{ inbox: "https://a.example/inbox" }, { inbox: "https://a.example/inbox" }, { inbox: "https://b.example/inbox" }]);
+      const before = Date.now();
+      await queue.enqueue({ inbox: "https://b.example/inbox" }, { delay: Temporal.Duration.from({ seconds: 60 }) });
+      const rows = await queue.countsBy("inbox");
+      expect(rows.find((r) => r.value === "https://a.example/inbox")).toEqual({ value: "https://a.example/inbox", total: 2, ready: 2, delayed: 0 });
+      const b = rows.find((r) => r.value === "https://b.example/inbox")!;
+      expect(b).toEqual(expect.objectContaining({ total: 2, ready: 1, delayed: 1 }));
+      expect(b.nextVisibleAt).toBeGreaterThanOrEqual(before + 59_000);
       await s.close(); await f.cleanup();
     }, 30_000);
   });

@@ -60,6 +60,7 @@ function matches(r: InitiativeRecord, f: SearchFilter): boolean {
   if (f.bbox && (x.lat === undefined || x.lat < f.bbox.minLat || x.lat > f.bbox.maxLat || x.lon! < f.bbox.minLon || x.lon! > f.bbox.maxLon)) return false;
   if (f.near && (x.lat === undefined || distanceKm(f.near.lat, f.near.lon, x.lat, x.lon!) > f.near.radiusKm)) return false;
   if (f.updatedSince !== undefined && x.updated < f.updatedSince) return false;
+  if (f.located !== undefined && (x.lat !== undefined) !== f.located) return false;
   return true;
 }
 
@@ -119,6 +120,9 @@ export function describeSearchContract(name: string, make: () => Promise<Store>,
       ["words and a box", { words: ["project"], bbox: { minLon: -70, minLat: -40, maxLon: 0, maxLat: 50 }, facets: {} }],
       ["a box and a facet", { bbox: { minLon: -10, minLat: 40, maxLon: 10, maxLat: 60 }, facets: { structure: [OS[0]!] } }],
       ["words, facets and a source", { words: ["cooperative"], facets: { country: [COUNTRY[0]!, COUNTRY[2]!], source: [LOCAL_SOURCE], activity: [ICA[2]!, ICA[4]!] } }],
+      ["without coordinates", { located: false, facets: {} }],
+      ["without coordinates, with words and a facet", { located: false, words: ["cooperative"], facets: { structure: [OS[1]!] } }],
+      ["with coordinates and a country", { located: true, facets: { country: [COUNTRY[1]!] } }],
       ["everything at once", { words: ["project"], bbox: { minLon: -5, minLat: 40, maxLon: 10, maxLat: 55 }, near: { lat: 45.76, lon: 4.84, radiusKm: 50 }, facets: { structure: [OS[1]!, OS[0]!] }, updatedSince: Date.UTC(2026, 0, 3) }],
     ];
 
@@ -135,7 +139,7 @@ export function describeSearchContract(name: string, make: () => Promise<Store>,
       expect(await all({ words: ["cooperative", "4"], facets: {} }, 100)).not.toContain(fixture()[4]!.initiative.id);
     });
 
-    it.each(cases.filter((_c, n) => [0, 1, 5, 12, 17, 18].includes(n)))("counts facet values as the records have them (%s).", async (_n, f) => {
+    it.each(cases.filter((_c, n) => [0, 1, 5, 12, 17, 18, 20].includes(n)))("counts facet values as the records have them (%s).", async (_n, f) => {
       const want = new Map<string, number>();
       for (const r of stored.filter((x) => matches(x, f))) for (const v of indexFields(r).facets) want.set(`${v.name} ${v.value}`, (want.get(`${v.name} ${v.value}`) ?? 0) + 1);
       const got = new Map<string, number>();

@@ -7,6 +7,7 @@ import { versionOf } from "../../src/domain/version.ts";
 import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 import { describeStoreContract } from "./store.contract.ts";
 import { describeSearchContract } from "./search.contract.ts";
+import { describeAccountsContract } from "./accounts.contract.ts";
 
 const dirs = new Map<SqliteStore, string>();
 /** A fresh store in a temporary directory, and its removal. */
@@ -25,6 +26,8 @@ const cleanup = async (s: unknown) => {
 describeStoreContract("SqliteStore", make, cleanup);
 
 describeSearchContract("SqliteStore", make, cleanup);
+
+describeAccountsContract("SqliteStore", make, cleanup);
 
 describe("SqliteStore facet counts across connections", () => {
   const S = "https://lod.coop/essglobal/2.1/standard/countries-iso/";

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => { await inst.stop(); });
 
 const METHODS = ["get", "post", "put", "delete", "patch"];
-const SAMPLE: Record<string, string> = { handle: "documented", name: "essglobal-vocab", code: "not-found" };
+const SAMPLE: Record<string, string> = { handle: "documented", name: "essglobal-vocab", code: "not-found", file: "site.css" };
 
 describe("The OpenAPI description", () => {
   it("is a valid OpenAPI 3.1 document.", async () => {

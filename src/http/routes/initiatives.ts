@@ -132,6 +132,15 @@ export function initiativeRoutes(deps: HttpDeps): Router {
   router.get("/initiatives/:id", async (req, res) => {
     const id = iris.initiative(req.params.id as string);
     const { key, type } = negotiate(req, RDF_OFFERS);
+    if (key === "html" && deps.pages) {
+      // Pages for people depend on the reader's language and session: rendered for each request.
+      res.setHeader("Vary", "Accept");
+      const rec = await store.getInitiative(id);
+      if (rec) return deps.pages.initiative(req, res, rec);
+      const tomb = await store.getTombstone(id);
+      if (tomb) return deps.pages.gone(req, res, tomb);
+      throw new NotFoundHttpError(`no initiative ${id}`);
+    }
     const stamp = await store.changeStamp();
     const fresh = cache.fresh(id, stamp, type);
     if (fresh) return send(req, res, fresh);

@@ -227,4 +227,24 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ${shardedCountsFunction("essfed_counts_update", `SELECT n.record, n.source, 1 AS d FROM new_rows n JOIN old_rows o ON o.rid = n.rid WHERE n.seq <> o.seq
     UNION ALL SELECT o.record, o.source, -1 FROM old_rows o JOIN new_rows n ON n.rid = o.rid WHERE n.seq <> o.seq`)}
   `,
+  // 5: records without coordinates (the map lists them apart, since it cannot show them) are
+  // found without reading every row: few records lack a place.
+  `
+  CREATE INDEX initiative_search_unlocated ON initiative_search (seq) WHERE search_point IS NULL;
+  `,
+  // 6: the team: accounts, one-time sign-in links, sessions (links and session tokens kept as
+  // hashes), and the audit log of who changed what.
+  `
+  CREATE TABLE account (id text PRIMARY KEY, name text NOT NULL, role text NOT NULL, password_hash text, created text NOT NULL);
+  CREATE UNIQUE INDEX account_name ON account (lower(name));
+  CREATE TABLE signin_link (token_hash text PRIMARY KEY, account_id text NOT NULL, expires text NOT NULL);
+  CREATE INDEX signin_link_account ON signin_link (account_id);
+  CREATE TABLE session (id text PRIMARY KEY, account_id text NOT NULL, csrf text NOT NULL, created text NOT NULL, expires text NOT NULL);
+  CREATE INDEX session_account ON session (account_id);
+  CREATE INDEX session_expires ON session (expires);
+  CREATE TABLE audit (
+    seq bigserial PRIMARY KEY, at text NOT NULL, actor jsonb NOT NULL, action text NOT NULL, target text NOT NULL, reason text, detail jsonb
+  );
+  CREATE INDEX audit_target ON audit (target, seq);
+  `,
 ];

@@ -52,6 +52,20 @@ export function postgresQueueBackend(pool: Pool, queue: string, events: EventEmi
       );
       return { total: Number(rows[0].total), ready: Number(rows[0].ready), delayed: Number(rows[0].delayed) };
     },
+    async countsBy(field, now) {
+      const { rows } = await pool.query(
+        `SELECT payload ->> $3 AS value, count(*) AS total,
+           count(*) FILTER (WHERE visible_at <= $2) AS ready,
+           count(*) FILTER (WHERE visible_at > $2 AND NOT leased) AS delayed,
+           min(visible_at) FILTER (WHERE visible_at > $2 AND NOT leased) AS next
+         FROM mq WHERE queue = $1 GROUP BY 1 ORDER BY total DESC LIMIT 1000`,
+        [queue, now, field],
+      );
+      return rows.map((r) => ({
+        value: String(r.value ?? ""), total: Number(r.total), ready: Number(r.ready), delayed: Number(r.delayed),
+        ...(r.next !== null ? { nextVisibleAt: Number(r.next) } : {}),
+      }));
+    },
     watch(onEnqueue) {
       events.on(queue, onEnqueue);
       return () => events.off(queue, onEnqueue);

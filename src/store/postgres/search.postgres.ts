@@ -81,6 +81,7 @@ export class PostgresSearchIndex implements SearchIndex {
         + cos(radians(s.search_point[1])) * cos(radians(${p(f.near.lat)})) * power(sin(radians(s.search_point[0] - ${p(f.near.lon)}) / 2), 2)))) <= ${p(f.near.radiusKm)}`);
     }
     if (f.updatedSince !== undefined) add(`s.updated >= ${p(new Date(f.updatedSince).toISOString())}`, "other");
+    if (f.located !== undefined) add(f.located ? "s.search_point IS NOT NULL" : "s.search_point IS NULL", "other");
     return where;
   }
 

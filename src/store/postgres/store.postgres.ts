@@ -8,6 +8,7 @@ import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
 import { DurableQueue, type QueueOptions } from "../queue.ts";
 import type { Follower, Following, ListOptions, OwnRewrite, Page, PutOutcome, RewriteCounts, Store, StoredInitiative } from "../store.ts";
 import { PostgresKvStore } from "./kv.postgres.ts";
+import { PostgresAccountStore, PostgresAuditLog } from "./accounts.postgres.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { planPuts, type ExistingRow } from "./puts.ts";
 import { PostgresListener } from "./listen.postgres.ts";
@@ -35,6 +36,8 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   readonly kv: PostgresKvStore;
   readonly search: PostgresSearchIndex;
+  readonly accounts: PostgresAccountStore;
+  readonly audit: PostgresAuditLog;
   readonly schema: string | undefined;
   readonly #url: string;
   readonly #events = new EventEmitter().setMaxListeners(0);
@@ -54,6 +57,8 @@ export class PostgresStore implements Store {
     this.pool.on("error", () => {}); // an idle client lost its connection; the pool replaces it
     this.kv = new PostgresKvStore(this.pool);
     this.search = new PostgresSearchIndex(this.pool, o.searchTuning);
+    this.accounts = new PostgresAccountStore(this.pool);
+    this.audit = new PostgresAuditLog(this.pool);
   }
 
   /** What NOTIFY payloads of this database and schema start with. */

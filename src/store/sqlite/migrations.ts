@@ -84,4 +84,35 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, row);
   CREATE VIRTUAL TABLE search_geo USING rtree(seq, min_lat, max_lat, min_lon, max_lon);
   `,
+  // 3: records without coordinates (the map lists them apart, since it cannot show them) are
+  // found without reading every row: few records lack a place.
+  `
+  CREATE INDEX search_unlocated ON search (seq) WHERE lat IS NULL;
+  `,
+  // 4: the team: accounts, one-time sign-in links, sessions (links and session tokens kept as
+  // hashes), and the audit log of who changed what.
+  `
+  CREATE TABLE account (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL,
+    password_hash TEXT,
+    created TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE signin_link (token_hash TEXT PRIMARY KEY, account_id TEXT NOT NULL, expires TEXT NOT NULL) STRICT;
+  CREATE INDEX signin_link_account ON signin_link (account_id);
+  CREATE TABLE session (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, csrf TEXT NOT NULL, created TEXT NOT NULL, expires TEXT NOT NULL) STRICT;
+  CREATE INDEX session_account ON session (account_id);
+  CREATE INDEX session_expires ON session (expires);
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    reason TEXT,
+    detail TEXT
+  ) STRICT;
+  CREATE INDEX audit_target ON audit (target, seq);
+  `,
 ];

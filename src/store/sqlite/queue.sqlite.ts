@@ -45,6 +45,15 @@ export function sqliteQueueBackend(db: SqliteDatabase, queue: string, events: Ev
         FROM mq WHERE queue = ?`).get(now, now, queue) as { total: number; ready: number; delayed: number };
       return row;
     },
+    async countsBy(field, now) {
+      const rows = db.prepare(`SELECT json_extract(payload, ?) AS value, count(*) AS total,
+          coalesce(sum(CASE WHEN visible_at <= ? THEN 1 ELSE 0 END), 0) AS ready,
+          coalesce(sum(CASE WHEN visible_at > ? AND leased = 0 THEN 1 ELSE 0 END), 0) AS delayed,
+          min(CASE WHEN visible_at > ? AND leased = 0 THEN visible_at END) AS next
+        FROM mq WHERE queue = ? GROUP BY 1 ORDER BY total DESC LIMIT 1000`).all(`$."${field.replace(/"/g, "")}"`, now, now, now, queue) as
+        { value: string | null; total: number; ready: number; delayed: number; next: number | null }[];
+      return rows.map((r) => ({ value: String(r.value ?? ""), total: r.total, ready: r.ready, delayed: r.delayed, ...(r.next !== null ? { nextVisibleAt: r.next } : {}) }));
+    },
     watch(onEnqueue) {
       events.on(queue, onEnqueue);
       return () => events.off(queue, onEnqueue);

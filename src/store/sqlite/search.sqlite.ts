@@ -155,6 +155,7 @@ export class SqliteSearchIndex implements SearchIndex {
       where.push("s.updated >= ?");
       params.push(f.updatedSince);
     }
+    if (f.located !== undefined) where.push(f.located ? "s.lat IS NOT NULL" : "s.lat IS NULL");
     return { sql: `SELECT ${columns} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order}`, params, ordered: driver !== "geo" };
   }
 

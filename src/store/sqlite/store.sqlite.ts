@@ -11,6 +11,7 @@ import { rewriteOwnSqlite } from "./rewrite.sqlite.ts";
 import { SqliteSearchIndex } from "./search.sqlite.ts";
 import { openSqlite, type SqliteDatabase } from "./database.ts";
 import { SqliteKvStore } from "./kv.sqlite.ts";
+import { SqliteAccountStore, SqliteAuditLog } from "./accounts.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
 
 interface InitiativeRow { seq: number; record: string; signed: string | null }
@@ -19,6 +20,8 @@ export class SqliteStore implements Store {
   readonly db: SqliteDatabase;
   readonly kv: SqliteKvStore;
   readonly search: SqliteSearchIndex;
+  readonly accounts: SqliteAccountStore;
+  readonly audit: SqliteAuditLog;
   /** Wakes queue listeners in this process when something is enqueued through this store. */
   readonly #events = new EventEmitter().setMaxListeners(0);
 
@@ -27,6 +30,8 @@ export class SqliteStore implements Store {
     this.db = openSqlite(path);
     this.kv = new SqliteKvStore(this.db);
     this.search = new SqliteSearchIndex(this.db);
+    this.accounts = new SqliteAccountStore(this.db);
+    this.audit = new SqliteAuditLog(this.db);
   }
 
   async initialize(): Promise<void> {

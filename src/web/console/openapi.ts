@@ -1,0 +1,48 @@
+/**
+ * The console's routes, as the OpenAPI description lists them: HTML pages and the forms they post
+ * (a session cookie and its CSRF token, not the bearer token). Scripts use the JSON API instead.
+ */
+const html = (summary: string, extra: Record<string, unknown> = {}) => ({
+  summary, tags: ["console"], responses: { 200: { description: "HTML", content: { "text/html": {} } }, 303: { description: "Redirect (sign in first, or where to go next)" }, 403: { description: "Not allowed (role, or a missing CSRF token)" } }, ...extra,
+});
+const formPost = (summary: string, fields: string[]) => html(summary, {
+  requestBody: {
+    required: true,
+    content: { "application/x-www-form-urlencoded": { schema: { type: "object", properties: Object.fromEntries(["_csrf", ...fields].map((f) => [f, { type: "string" }])) } } },
+  },
+});
+const token = [{ name: "token", in: "path", required: true, description: "From a one-time sign-in link", schema: { type: "string" } }];
+
+export function consolePaths(): Record<string, unknown> {
+  return {
+    "/console": { get: html("The team console's home (signed in)") },
+    "/console/sign-in": { get: html("The sign-in form"), post: formPost("Sign in with a name and password (rate limited per name and address: 429 with Retry-After)", ["name", "password", "next"]) },
+    "/console/sign-out": { post: formPost("Sign out of this browser", []) },
+    "/console/sign-out-everywhere": { post: formPost("End every session of the signed-in account", []) },
+    "/console/welcome/{token}": {
+      get: html("Choose a password from a one-time sign-in link (410 when used or expired)", { parameters: token }),
+      post: formPost("Set the password, use up the link and sign in", ["password"]),
+    },
+    "/console/accounts": { get: html("The team's accounts (admins)"), post: formPost("Add an account; the page shows its one-time sign-in link (admins)", ["name", "role"]) },
+    "/console/accounts/role": { post: formPost("Change an account's role (admins)", ["id", "role"]) },
+    "/console/accounts/link": { post: formPost("Make a new one-time sign-in link for an account (admins)", ["id"]) },
+    "/console/accounts/sign-out": { post: formPost("End every session of an account (admins)", ["id"]) },
+    "/console/accounts/remove": { post: formPost("Remove an account (admins; never the last admin)", ["id"]) },
+    "/console/initiatives": { get: html("This network's initiatives, to find one to edit", { parameters: [{ name: "q", in: "query", schema: { type: "string" } }, { name: "cursor", in: "query", schema: { type: "string" } }] }) },
+    "/console/initiatives/new": {
+      get: html("The form for a new initiative: every field, taxonomy pickers, a map pin"),
+      post: formPost("Add and publish an initiative (validated as the API's writes are; 422 with messages next to the fields)", ["name", "description", "organisationalStructure", "country", "lat", "long"]),
+    },
+    "/console/initiatives/edit": {
+      get: html("The form of one of this network's initiatives", { parameters: [{ name: "id", in: "query", required: true, schema: { type: "string" } }] }),
+      post: formPost("Save an initiative (409 when someone saved it since the form was opened)", ["id", "version", "name"]),
+    },
+    "/console/initiatives/delete": { post: formPost("Delete one of this network's initiatives (followers are told)", ["id"]) },
+    "/console/federation": { get: html("Networks followed and following, held follow requests, deliveries per peer") },
+    "/console/federation/follow": { post: formPost("Follow a network by handle (network@host) or address", ["target"]) },
+    "/console/federation/unfollow": { post: formPost("Stop following a network", ["actor"]) },
+    "/console/federation/accept": { post: formPost("Accept a held follow request", ["actor"]) },
+    "/console/federation/reject": { post: formPost("Refuse a follow request, or remove a follower", ["actor"]) },
+    "/console/audit": { get: html("The audit log, newest first, 50 entries a page", { parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }] }) },
+  };
+}
