@@ -82,11 +82,12 @@ function cardNode(card, heading) {
     provenance(card));
 }
 
+// The popup belongs to the map, not to the marker: opening it may pan the map, which redraws the
+// markers, and a popup bound to a marker would vanish with it.
 async function openCard(marker, id) {
-  marker.bindPopup(t("map.loading")).openPopup();
+  const popup = L.popup({ offset: [0, -6] }).setLatLng(marker.getLatLng()).setContent(t("map.loading")).openOn(map);
   const res = await fetch(`/map/card?id=${encodeURIComponent(id)}&lang=${config.locale}`);
-  if (!res.ok) return marker.setPopupContent(t("map.loadFailed"));
-  marker.setPopupContent(cardNode(await res.json(), "h2"));
+  popup.setContent(res.ok ? cardNode(await res.json(), "h2") : t("map.loadFailed"));
 }
 
 // --- clusters ---
