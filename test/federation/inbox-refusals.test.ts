@@ -1,12 +1,14 @@
 /**
  * Every refusal at the inbox (issue 3 item 8), each against a real instance over HTTP, and each
  * leaving stored data untouched. A correctly signed activity from the same sender is accepted, so
- * the refusals are not an inbox that refuses everything.
+ * the refusals are not an inbox that refuses everything. The receiver follows the sender: it takes
+ * initiatives only from networks it follows (those refusals are in test/security).
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { generateCryptoKeyPair } from "@fedify/fedify/sig";
 import { createActivity, postActivity } from "../support/sender.ts";
-import { startInstance, type TestInstance } from "../support/instance.ts";
+import { auth, startInstance, type TestInstance } from "../support/instance.ts";
+import { eventually } from "../support/process.ts";
 
 let receiver: TestInstance, sender: TestInstance, third: TestInstance, strict: TestInstance;
 let inbox: string;
@@ -17,6 +19,9 @@ beforeAll(async () => {
     startInstance({ ESSFED_HANDLE: "third" }), startInstance({ ESSFED_HANDLE: "strict", ESSFED_ALLOW_PRIVATE: "false" }),
   ]);
   inbox = `${receiver.base}/inbox`;
+  const res = await fetch(`${receiver.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: sender.iris.actor }) });
+  if (res.status !== 202) throw new Error(`follow: ${res.status} ${await res.text()}`);
+  await eventually(async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted", 15_000, "receiver follows sender");
 });
 afterAll(async () => { await Promise.all([receiver, sender, third, strict].map((i) => i?.stop())); });
 

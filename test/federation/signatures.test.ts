@@ -14,6 +14,7 @@ import { exportSpki, getDocumentLoader } from "@fedify/vocab-runtime";
 import { createObjectKey } from "../support/keys.ts";
 import { createActivity } from "../support/sender.ts";
 import { auth, startInstance, type TestInstance } from "../support/instance.ts";
+import { eventually } from "../support/process.ts";
 
 let inst: TestInstance, peer: TestInstance;
 let fakeInbox: Server;
@@ -54,6 +55,10 @@ describe("HTTP signatures", () => {
   });
 
   it("made by an independent signer are accepted by our inbox.", async () => {
+    // Initiatives are taken only from networks followed: inst follows peer first.
+    const follow = await fetch(`${inst.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: peer.iris.actor }) });
+    expect(follow.status).toBe(202);
+    await eventually(async () => (await inst.store.getFollowing(peer.iris.actor))?.state === "accepted", 15_000, "inst follows peer");
     const id = `${peer.base}/initiatives/peertube-signed`;
     const body = JSON.stringify(createActivity(peer.iris.actor, id));
     const jwk = await exportJwk(peer.keys.rsa.privateKey);

@@ -4,7 +4,8 @@
  * shipped JSON-LD contexts, a valid HTTP signature (draft-cavage or RFC 9421, with digest and a
  * Date inside the time window, verified by Fedify) whose key belongs to the activity's actor. The
  * key is looked up through the outbound client (`key-lookup.ts`): signed, under a deadline, never
- * at a refused address. Then each activity is handled once.
+ * at a refused address. Then only what this network asked for is taken (`admission.ts`), and
+ * each activity is handled once.
  */
 import express, { Router, type Request } from "express";
 import { Temporal } from "@js-temporal/polyfill";
@@ -14,6 +15,7 @@ import { logger } from "../../logging.ts";
 import { BadRequestHttpError, ForbiddenHttpError, HttpError, UnauthorizedHttpError, UnsupportedMediaTypeHttpError } from "../../http/errors.ts";
 import type { FederationContext } from "../context.ts";
 import { idOf } from "../trust.ts";
+import { admission } from "./admission.ts";
 import { handleActivity } from "./handlers.ts";
 
 const log = logger("federation", "inbox");
@@ -93,6 +95,9 @@ export function inboxRoutes(ctx: FederationContext): Router {
     }
     const owner = verified.key.ownerId?.href;
     if (owner !== actor) throw new UnauthorizedHttpError(`the request is signed by ${owner ?? "an unknown actor"}, not by the activity's actor ${actor}`);
+    // Authenticated; now, did this network ask for it?
+    const refusal = await admission(ctx, activity, actor);
+    if (refusal) throw new ForbiddenHttpError(refusal.message, refusal.code);
     // The same activity by two paths: the second is absorbed (handlers are idempotent as well, by
     // object version, so this is the cheap early exit, not the only guard).
     if (recent.has(activity.id as string)) return void res.status(202).type("application/json").send('{"status":"duplicate"}');
