@@ -8,10 +8,16 @@
  * receiver on PostgreSQL when POSTGRES_URL is set. A last round sends the same number of Creates
  * from an instance the receiver does not follow (refused since issue 10; stored before it).
  *
+ * On a machine shared with other work, activities/s swings by a factor of two from round to round;
+ * the receiving process's CPU time per activity (user + system, read from /proc on Linux) is the
+ * steadier figure, and what a dedicated core's throughput is the inverse of. PostgreSQL's own CPU
+ * is not in it.
+ *
  *   node bench/inbox.ts [--n 3000] [--concurrency 16] [--rounds 3] [--stores sqlite,postgres]
  *
  * Prints figures; asserts nothing.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { signRequest } from "@fedify/fedify/sig";
 import { loadConfig } from "../src/config.ts";
@@ -29,6 +35,23 @@ const { values } = parseArgs({ options: {
 } });
 const N = Number(values.n), C = Number(values.concurrency), ROUNDS = Number(values.rounds);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+/** The pid of the process serving from data directory `dir` (Linux), to read its CPU time. */
+function pidOf(dir: string): number | undefined {
+  for (const p of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${p}/environ`, "utf8").split("\0").includes(`ESSFED_DATA=${dir}`)) return Number(p);
+    } catch { /* gone or not ours */ }
+  }
+  return undefined;
+}
+
+/** User + system CPU milliseconds a process has used. */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 
 /** Signed POSTs of `n` Creates by `from` (composed in this process on its own database). */
 async function prepare(from: Instance, inbox: string, n: number, tag: string): Promise<{ url: string; headers: Headers; body: string }[]> {
@@ -82,17 +105,24 @@ async function run(store: string, receiverEnv: Record<string, string>) {
     await eventually(async () => (await rs.getFollowing(sender.actor))?.state === "accepted", 30_000, "accept");
     const [s, x] = await Promise.all([sender, stranger].map((p: ProcessInstance) => compose(loadConfig({ ...p.env, ESSFED_LOG_LEVEL: "error" }))));
     composed.push(s!, x!);
+    const pid = pidOf(receiver.dir);
     const rates: number[] = [];
+    const cpus: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const requests = await prepare(s!, `${receiver.base}/inbox`, N, `r${round}`);
+      const c0 = cpuMs(pid);
       const r = await blast(requests);
+      const cpu = ((cpuMs(pid) - c0) * 1000) / N;
       rates.push(r.rate);
-      console.log(`  ${store} round ${round + 1}: ${r.rate.toFixed(0)} activities/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, statuses ${JSON.stringify(r.statuses)}`);
+      cpus.push(cpu);
+      console.log(`  ${store} round ${round + 1}: ${r.rate.toFixed(0)} activities/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, receiver CPU ${cpu.toFixed(0)} µs/activity, statuses ${JSON.stringify(r.statuses)}`);
     }
-    console.log(`${store}: median of ${ROUNDS} rounds ${pct(rates, 50).toFixed(0)} activities/s (N=${N}, ${C} in flight); ${await rs.countInitiatives()} stored`);
+    console.log(`${store}: median of ${ROUNDS} rounds ${pct(rates, 50).toFixed(0)} activities/s, receiver CPU ${pct(cpus, 50).toFixed(0)} µs/activity (N=${N}, ${C} in flight); ${await rs.countInitiatives()} stored`);
     const before = await rs.countInitiatives();
-    const u = await blast(await prepare(x!, `${receiver.base}/inbox`, N, "unsolicited"));
-    console.log(`${store}: ${N} Creates from an instance not followed: ${u.rate.toFixed(0)} /s, p50 ${u.p50.toFixed(1)} ms, statuses ${JSON.stringify(u.statuses)}, ${(await rs.countInitiatives()) - before} stored`);
+    const unsolicited = await prepare(x!, `${receiver.base}/inbox`, N, "unsolicited");
+    const c0 = cpuMs(pid);
+    const u = await blast(unsolicited);
+    console.log(`${store}: ${N} Creates from an instance not followed: ${u.rate.toFixed(0)} /s, p50 ${u.p50.toFixed(1)} ms, receiver CPU ${(((cpuMs(pid) - c0) * 1000) / N).toFixed(0)} µs/activity, statuses ${JSON.stringify(u.statuses)}, ${(await rs.countInitiatives()) - before} stored`);
   } finally {
     for (const c of composed) await c.close();
     await Promise.all([receiver.destroy(), sender.destroy(), stranger.destroy()]);

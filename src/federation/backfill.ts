@@ -49,7 +49,8 @@ export async function backfill(ctx: FederationContext, following: Following, rec
     const url = new URL(link);
     if (url.host !== host) return Promise.reject(new FetchError(link, "a directory page is not on the followed network's host", "invalid"));
     if (!url.searchParams.has("limit")) url.searchParams.set("limit", String(PAGE_SIZE));
-    return ctx.fetcher.getJson(url.href, { maxBytes: 64 * 1024 * 1024 });
+    // A page of a thousand signed records is a few megabytes; a slow link gets a minute for it.
+    return ctx.fetcher.getJson(url.href, { maxBytes: 64 * 1024 * 1024, timeoutMs: 60_000 });
   };
   let pending = fetchPage(firstPage(collection, directory));
   while (pending && report.pages < MAX_PAGES) {

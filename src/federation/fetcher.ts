@@ -98,10 +98,13 @@ export function createFetcher(o: FetcherOptions): Fetcher {
 
   /** The agents' DNS step: refuses the name when any of its addresses is refused. */
   const lookup = ((hostname: string, options: { all?: boolean; family?: number | string }, callback: (...args: unknown[]) => void) => {
-    resolve(hostname).then((found) => {
+    resolve(hostname).catch((e: unknown) => {
+      const code = (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.message;
+      throw new FetchError(hostname, `the DNS name ${hostname} could not be resolved (${code})`, "network", undefined, { cause: e });
+    }).then((found) => {
       const family = options.family === 4 || options.family === "IPv4" ? 4 : options.family === 6 || options.family === "IPv6" ? 6 : 0;
       const addresses = found.filter((a) => !family || a.family === family);
-      if (!addresses.length) throw new FetchError(hostname, "the name has no address", "network");
+      if (!addresses.length) throw new FetchError(hostname, `the DNS name ${hostname} has no address${family ? ` of IPv${family}` : ""}`, "network");
       for (const a of addresses) {
         const why = refuse(a.address);
         if (why) throw new FetchError(hostname, `refused: the DNS name ${hostname} resolves to ${a.address}, ${why}${hint(a.address)}`, "refused");

@@ -84,6 +84,11 @@ describe("Key lookups made while verifying an inbox request", () => {
     await refusedKey(site.url("/actor", "metadata.test"), /resolves to 169\.254\.169\.254, a cloud metadata address/);
   });
 
+  it("say so when the key's host name does not resolve, without blaming the address policy.", async () => {
+    const detail = await refusedKey(site.url("/actor", "nowhere.test"), /the DNS name nowhere\.test could not be resolved \(ENOTFOUND\)/);
+    expect(detail).not.toContain("ESSFED_ALLOW_PRIVATE");
+  });
+
   it("refuse key ids that are not http(s) URLs.", async () => {
     const followers = (await inst.store.listFollowers()).length;
     const actor = site.url("/actor");
