@@ -192,3 +192,28 @@ describe("Deliveries", () => {
     expect(site.internalHits).toEqual([]);
   });
 });
+
+describe("With ESSFED_ALLOW_PRIVATE set", () => {
+  let open: TestInstance;
+  beforeAll(async () => { open = await startInstance({ ESSFED_HANDLE: "open" }, {}, { keyLookupTimeoutMs: 1000 }); });
+  afterAll(async () => { await open?.stop(); });
+
+  it("a key server that refuses connections is named as such, with no hint about ESSFED_ALLOW_PRIVATE.", async () => {
+    const actor = "http://127.0.0.1:1/actor";
+    const r = await alongside(open, () => site.send(`${open.base}/inbox`, { ...follow(actor), object: open.iris.actor }));
+    expect(r.ordinary).toBe(200);
+    const p = await problem(r.hostile, 401);
+    expect(p.detail).toMatch(/could not be fetched: request failed: ECONNREFUSED/);
+    expect(p.detail).not.toContain("ESSFED_ALLOW_PRIVATE");
+    expect(await open.store.listFollowers()).toEqual([]);
+  });
+
+  it("the cloud metadata address is still refused.", async () => {
+    const r = await alongside(open, () => site.send(`${open.base}/inbox`, { ...follow("http://169.254.169.254/latest/actor"), object: open.iris.actor }));
+    expect(r.ordinary).toBe(200);
+    const p = await problem(r.hostile, 401);
+    expect(p.detail).toMatch(/169\.254\.169\.254 is a cloud metadata address/);
+    expect(p.detail).not.toContain("ESSFED_ALLOW_PRIVATE");
+    expect(await open.store.listFollowers()).toEqual([]);
+  });
+});
