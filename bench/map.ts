@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { chromium, type Page } from "playwright-core";
+import { chromium, type Page, type Response as PageResponse } from "playwright-core";
 import { loadConfig } from "../src/config.ts";
 import { compose } from "../src/compose.ts";
 import type { InitiativeRecord } from "../src/domain/initiative.ts";
@@ -41,7 +41,7 @@ function record(k: number, r: () => number, base: string): InitiativeRecord {
 /** Loads the map page; returns bytes transferred (excluding tiles) and ms until the first marker. */
 async function visit(page: Page, url: string): Promise<{ bytes: number; requests: number; firstMarkerMs: number; listMs: number }> {
   const sizes: Promise<number>[] = [];
-  const onResponse = (res: import("playwright-core").Response) => {
+  const onResponse = (res: PageResponse) => {
     if (res.url().startsWith("https://tiles.invalid/")) return;
     sizes.push(res.request().sizes().then((s) => s.responseHeadersSize + s.responseBodySize));
   };

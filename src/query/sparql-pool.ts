@@ -49,6 +49,8 @@ export interface SparqlPoolStats {
   queued: number;
   completed: number;
   refusedBusy: number;
+  /** Worker threads that have exited (terminated after a timeout, cancellation or failure); their CPU is free again. */
+  exited: number;
   cancelled: number;
   timeouts: number;
   failed: number;
@@ -78,7 +80,7 @@ export class SparqlPool {
   readonly #starting = new Set<Promise<void>>();
   #nextId = 0;
   #closed = false;
-  readonly #counts = { completed: 0, refusedBusy: 0, cancelled: 0, timeouts: 0, failed: 0 };
+  readonly #counts = { completed: 0, refusedBusy: 0, cancelled: 0, timeouts: 0, failed: 0, exited: 0 };
 
   constructor(config: Config, o: SparqlPoolOptions = {}) {
     this.#config = config;
@@ -211,6 +213,7 @@ export class SparqlPool {
       const idle = this.#idle.indexOf(worker);
       if (idle >= 0) this.#idle.splice(idle, 1);
       this.#workers--;
+      this.#counts.exited++;
       started();
       if (this.#closed) return;
       if (!ready) {

@@ -18,8 +18,9 @@ const ORDINARY = 'PREFIX gr: <http://purl.org/goodrelations/v1#> ASK { ?i gr:nam
 let inst: TestInstance;
 
 beforeAll(async () => {
-  // Two workers (one client may hold one), four places in the line (one client may hold one).
-  inst = await startInstance({ ESSFED_SPARQL_WORKERS: "2", ESSFED_SPARQL_QUEUE: "4", ESSFED_SPARQL_TIMEOUT_SECONDS: "4" });
+  // Two workers (one client may hold one), four places in the line (one client may hold one). The time
+  // limit is long enough that, even on a loaded machine, every held query is admitted before the first ends.
+  inst = await startInstance({ ESSFED_SPARQL_WORKERS: "2", ESSFED_SPARQL_QUEUE: "4", ESSFED_SPARQL_TIMEOUT_SECONDS: "10" });
   await importCsv(createReadStream(CSV), inst.directory, inst.iris);
   await inst.sparql.ready();
 }, 120_000);
@@ -84,33 +85,32 @@ describe("SPARQL admission", () => {
 
   it("refuses with 503 and Retry-After when the waiting line is full, and other requests are still answered.", async () => {
     // Two clients take both workers, four more fill the four places in the line.
-    const held = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"].map((c) => ask(SLOW, c));
+    const gone = new AbortController();
+    const held = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"].map((c) => ask(SLOW, c, gone.signal).catch((e: Error) => e));
     await until((s) => s.busy === 2 && s.queued === 4);
     const [full, api] = await Promise.all([ask(ORDINARY, "10.0.0.7"), fetch(`${inst.base}/api/initiatives?limit=1`)]);
     expect(full.status).toBe(503);
     expect(Number(full.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(((await full.json()) as { code: string }).code).toBe("sparql-busy");
     expect(api.status).toBe(200);
-    // Every held query runs to its time limit in turn.
-    expect((await Promise.all(held)).every((r) => r.status === 503)).toBe(true);
+    // The holders walk away: the line empties and the workers are replaced.
+    gone.abort();
+    expect((await Promise.all(held)).map(aborted)).toEqual(Array(6).fill("AbortError"));
     await drained();
   }, 180_000);
 
   it("cancels a running query whose client went away: its worker is terminated and the CPU freed.", async () => {
     const before = inst.sparql.stats.cancelled;
+    const exitedBefore = inst.sparql.stats.exited;
     const gone = new AbortController();
     const pending = ask(SLOW, "198.51.100.5", gone.signal).catch((e: Error) => e);
     await until((s) => s.busy === 1);
     gone.abort();
     expect(aborted(await pending)).toBe("AbortError");
     await until((s) => s.cancelled === before + 1 && s.busy === 0);
-    // Its replacement has started (starting one costs CPU of its own).
+    // Its thread has exited (nothing computes for the query any more) and a replacement has started.
+    await until((s) => s.exited >= exitedBefore + 1);
     await inst.sparql.ready();
-    const cpu = process.cpuUsage();
-    await new Promise((r) => setTimeout(r, 1000));
-    const used = process.cpuUsage(cpu);
-    // The worker threads are in this process: nothing is computing for the query any more.
-    expect((used.user + used.system) / 1000).toBeLessThan(500);
     await ordinaryAnswered("198.51.100.6");
     await drained();
   }, 90_000);
