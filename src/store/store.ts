@@ -7,6 +7,7 @@ import type { KvStore } from "@fedify/fedify";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { SearchIndex } from "../query/search.ts";
 import type { AccountStore, AuditLog } from "./accounts.ts";
+import type { CurationStore } from "./curation.ts";
 import type { DurableQueue, QueueOptions } from "./queue.ts";
 
 /** A record as stored, with its place in the change order. */
@@ -184,4 +185,7 @@ export interface Store {
 
   /** Who changed what, and why (`accounts.ts`). */
   readonly audit: AuditLog;
+
+  /** What this network serves and passes on: source policies, withheld records, the review queue (`curation.ts`). */
+  readonly curation: CurationStore;
 }

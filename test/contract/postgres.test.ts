@@ -9,6 +9,7 @@ import { describeStoreContract } from "./store.contract.ts";
 import { describeSearchContract } from "./search.contract.ts";
 import { describeQueueBehaviour } from "./queue.behaviour.ts";
 import { describeAccountsContract } from "./accounts.contract.ts";
+import { describeCurationContract } from "./curation.contract.ts";
 
 describePostgres("PostgreSQL", () => {
   describeStoreContract("PostgresStore", () => freshPostgresStore(), async (s) => {
@@ -17,6 +18,11 @@ describePostgres("PostgreSQL", () => {
   });
 
   describeAccountsContract("PostgresStore", () => freshPostgresStore(), async (s) => {
+    await (s as PostgresStore).drop();
+    await s.close();
+  });
+
+  describeCurationContract("PostgresStore", () => freshPostgresStore(), async (s) => {
     await (s as PostgresStore).drop();
     await s.close();
   });

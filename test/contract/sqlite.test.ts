@@ -8,6 +8,7 @@ import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 import { describeStoreContract } from "./store.contract.ts";
 import { describeSearchContract } from "./search.contract.ts";
 import { describeAccountsContract } from "./accounts.contract.ts";
+import { describeCurationContract } from "./curation.contract.ts";
 
 const dirs = new Map<SqliteStore, string>();
 /** A fresh store in a temporary directory, and its removal. */
@@ -28,6 +29,8 @@ describeStoreContract("SqliteStore", make, cleanup);
 describeSearchContract("SqliteStore", make, cleanup);
 
 describeAccountsContract("SqliteStore", make, cleanup);
+
+describeCurationContract("SqliteStore", make, cleanup);
 
 describe("SqliteStore facet counts across connections", () => {
   const S = "https://lod.coop/essglobal/2.1/standard/countries-iso/";

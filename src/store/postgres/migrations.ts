@@ -247,4 +247,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_target ON audit (target, seq);
   `,
+  // 7: curation (src/store/curation.ts): source policies, records withheld from service (hidden or
+  // from a blocked source, kept with their signed document), and the queue of what waits for a decision.
+  `
+  CREATE TABLE source_policy (source text PRIMARY KEY, policy text NOT NULL, reason text, at text NOT NULL);
+  CREATE TABLE withheld (
+    n bigserial PRIMARY KEY, id text NOT NULL UNIQUE, source text, state text NOT NULL, reason text, at text NOT NULL,
+    updated text NOT NULL, record jsonb NOT NULL, signed text
+  );
+  CREATE INDEX withheld_source ON withheld (source, state);
+  CREATE TABLE review_queue (
+    n bigserial PRIMARY KEY, kind text NOT NULL, target text NOT NULL, record jsonb, signed text, text text, sender text, received text NOT NULL
+  );
+  CREATE INDEX review_queue_target ON review_queue (target, n);
+  CREATE INDEX review_queue_kind ON review_queue (kind, n);
+  `,
 ];

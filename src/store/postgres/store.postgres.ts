@@ -9,6 +9,7 @@ import { DurableQueue, type QueueOptions } from "../queue.ts";
 import type { Follower, Following, ListOptions, OwnRewrite, Page, PutOutcome, RewriteCounts, Store, StoredInitiative } from "../store.ts";
 import { PostgresKvStore } from "./kv.postgres.ts";
 import { PostgresAccountStore, PostgresAuditLog } from "./accounts.postgres.ts";
+import { PostgresCurationStore } from "./curation.postgres.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { planPuts, type ExistingRow } from "./puts.ts";
 import { PostgresListener } from "./listen.postgres.ts";
@@ -38,6 +39,7 @@ export class PostgresStore implements Store {
   readonly search: PostgresSearchIndex;
   readonly accounts: PostgresAccountStore;
   readonly audit: PostgresAuditLog;
+  readonly curation: PostgresCurationStore;
   readonly schema: string | undefined;
   readonly #url: string;
   readonly #events = new EventEmitter().setMaxListeners(0);
@@ -59,6 +61,11 @@ export class PostgresStore implements Store {
     this.search = new PostgresSearchIndex(this.pool, o.searchTuning);
     this.accounts = new PostgresAccountStore(this.pool);
     this.audit = new PostgresAuditLog(this.pool);
+    this.curation = new PostgresCurationStore(this.pool, {
+      transaction: (fn) => this.transaction(fn),
+      put: async (c, records) => (await this.#putWith(c, records)).outcomes,
+      changed: () => this.#changed(),
+    });
   }
 
   /** What NOTIFY payloads of this database and schema start with. */
@@ -165,30 +172,35 @@ export class PostgresStore implements Store {
     if (!records.length) return [];
     let wrote = false;
     const outcomes = await this.transaction(async (c) => {
-      const ids = [...new Set(records.map((r) => r.initiative.id))];
-      const existing = await c.query("SELECT id, version, updated FROM initiative WHERE id = ANY($1) FOR UPDATE", [ids]);
-      const tombs = await c.query("SELECT id, deleted FROM tombstone WHERE id = ANY($1)", [ids]);
-      const plan = planPuts(records, new Map((existing.rows as ExistingRow[]).map((r) => [r.id, r])), new Map(tombs.rows.map((t) => [t.id as string, t.deleted as string])));
-      if (plan.writes.length) {
-        const w = plan.writes;
-        await c.query(
-          `INSERT INTO initiative (id, seq, source, version, updated, record, signed)
-           SELECT t.id, nextval('initiative_seq'), t.source, t.version, t.updated, t.record, t.signed
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY AS t(id, source, version, updated, record, signed, n)
-           ORDER BY t.n
-           ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, source = excluded.source, version = excluded.version,
-             updated = excluded.updated, record = excluded.record, signed = excluded.signed
-           WHERE initiative.version <> excluded.version AND initiative.updated <= excluded.updated`,
-          [w.map((r) => r.initiative.id), w.map((r) => r.provenance?.origin ?? null), w.map((r) => r.version), w.map((r) => r.updated),
-            w.map(({ signed: _s, ...r }) => JSON.stringify(r)), w.map((r) => r.signed ?? null)],
-        );
-        if (plan.clearTombstones.length) await c.query("DELETE FROM tombstone WHERE id = ANY($1)", [plan.clearTombstones]);
-        wrote = true;
-      }
-      return plan.outcomes;
+      const { outcomes, wrote: w } = await this.#putWith(c, records);
+      wrote = w;
+      return outcomes;
     });
     if (wrote) await this.#changed();
     return outcomes;
+  }
+
+  /** The write rules of {@link putInitiatives} inside the caller's transaction. */
+  async #putWith(c: pg.PoolClient, records: (InitiativeRecord & { signed?: string })[]): Promise<{ outcomes: PutOutcome[]; wrote: boolean }> {
+    const ids = [...new Set(records.map((r) => r.initiative.id))];
+    const existing = await c.query("SELECT id, version, updated FROM initiative WHERE id = ANY($1) FOR UPDATE", [ids]);
+    const tombs = await c.query("SELECT id, deleted FROM tombstone WHERE id = ANY($1)", [ids]);
+    const plan = planPuts(records, new Map((existing.rows as ExistingRow[]).map((r) => [r.id, r])), new Map(tombs.rows.map((t) => [t.id as string, t.deleted as string])));
+    if (!plan.writes.length) return { outcomes: plan.outcomes, wrote: false };
+    const w = plan.writes;
+    await c.query(
+      `INSERT INTO initiative (id, seq, source, version, updated, record, signed)
+       SELECT t.id, nextval('initiative_seq'), t.source, t.version, t.updated, t.record, t.signed
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY AS t(id, source, version, updated, record, signed, n)
+       ORDER BY t.n
+       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, source = excluded.source, version = excluded.version,
+         updated = excluded.updated, record = excluded.record, signed = excluded.signed
+       WHERE initiative.version <> excluded.version AND initiative.updated <= excluded.updated`,
+      [w.map((r) => r.initiative.id), w.map((r) => r.provenance?.origin ?? null), w.map((r) => r.version), w.map((r) => r.updated),
+        w.map(({ signed: _s, ...r }) => JSON.stringify(r)), w.map((r) => r.signed ?? null)],
+    );
+    if (plan.clearTombstones.length) await c.query("DELETE FROM tombstone WHERE id = ANY($1)", [plan.clearTombstones]);
+    return { outcomes: plan.outcomes, wrote: true };
   }
 
   async deleteInitiative(t: Tombstone): Promise<boolean> {

@@ -115,4 +115,33 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX audit_target ON audit (target, seq);
   `,
+  // 5: curation (src/store/curation.ts): source policies, records withheld from service (hidden or
+  // from a blocked source, kept with their signed document), and the queue of what waits for a decision.
+  `
+  CREATE TABLE source_policy (source TEXT PRIMARY KEY, policy TEXT NOT NULL, reason TEXT, at TEXT NOT NULL) STRICT;
+  CREATE TABLE withheld (
+    n INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    source TEXT,
+    state TEXT NOT NULL,
+    reason TEXT,
+    at TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    record TEXT NOT NULL,
+    signed TEXT
+  ) STRICT;
+  CREATE INDEX withheld_source ON withheld (source, state);
+  CREATE TABLE review_queue (
+    n INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    record TEXT,
+    signed TEXT,
+    text TEXT,
+    sender TEXT,
+    received TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX review_queue_target ON review_queue (target, n);
+  CREATE INDEX review_queue_kind ON review_queue (kind, n);
+  `,
 ];

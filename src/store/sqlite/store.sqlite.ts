@@ -12,6 +12,7 @@ import { SqliteSearchIndex } from "./search.sqlite.ts";
 import { openSqlite, type SqliteDatabase } from "./database.ts";
 import { SqliteKvStore } from "./kv.sqlite.ts";
 import { SqliteAccountStore, SqliteAuditLog } from "./accounts.sqlite.ts";
+import { SqliteCurationStore } from "./curation.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
 
 interface InitiativeRow { seq: number; record: string; signed: string | null }
@@ -22,6 +23,7 @@ export class SqliteStore implements Store {
   readonly search: SqliteSearchIndex;
   readonly accounts: SqliteAccountStore;
   readonly audit: SqliteAuditLog;
+  readonly curation: SqliteCurationStore;
   /** Wakes queue listeners in this process when something is enqueued through this store. */
   readonly #events = new EventEmitter().setMaxListeners(0);
 
@@ -32,6 +34,13 @@ export class SqliteStore implements Store {
     this.search = new SqliteSearchIndex(this.db);
     this.accounts = new SqliteAccountStore(this.db);
     this.audit = new SqliteAuditLog(this.db);
+    this.curation = new SqliteCurationStore(this.db, {
+      writing: (fn) => this.#writing(fn),
+      nextSeq: () => this.#nextSeq(),
+      put: (r) => this.#put(r),
+      memo: () => this.search.memo,
+      written: () => this.#scheduleIndex(),
+    });
   }
 
   async initialize(): Promise<void> {
