@@ -26,7 +26,7 @@ const { values } = parseArgs({ options: {
 async function serve(kind: string, dir: string) {
   const { loadConfig } = await import("../src/config.ts");
   const { compose } = await import("../src/compose.ts");
-  const config = loadConfig({ ESSFED_DATA: dir, PORT: "0", ESSFED_BIND: "127.0.0.1", ESSFED_URL: `http://127.0.0.1:${values.port}`, ESSFED_LOG_LEVEL: "error" });
+  const config = loadConfig({ ESSFED_DATA: dir, PORT: "0", ESSFED_BIND: "127.0.0.1", ESSFED_URL: `http://127.0.0.1:${values.port}`, ESSFED_LOG_LEVEL: "error", ESSFED_RATE_LIMIT_API: "0" });
   const instance = await compose(config);
   const n = Number(values.initiatives);
   if ((await instance.store.countInitiatives()) < n) {

@@ -70,7 +70,7 @@ try {
   console.log(`  generated and indexed in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   await store.close();
 
-  const config = loadConfig({ PORT: "18931", ESSFED_BIND: "127.0.0.1", ESSFED_URL: base, ESSFED_DATA: dir, ESSFED_LOG_LEVEL: "error", ESSFED_TILE_URL: "https://tiles.invalid/{z}/{x}/{y}.png" });
+  const config = loadConfig({ PORT: "18931", ESSFED_BIND: "127.0.0.1", ESSFED_URL: base, ESSFED_DATA: dir, ESSFED_LOG_LEVEL: "error", ESSFED_RATE_LIMIT_API: "0", ESSFED_TILE_URL: "https://tiles.invalid/{z}/{x}/{y}.png" });
   const instance = await compose(config);
   await instance.listen();
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });

@@ -24,6 +24,7 @@ import { sparqlRoutes } from "./http/routes/sparql.ts";
 import { SparqlPool } from "./query/sparql-pool.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
 import { createApp } from "./http/app.ts";
+import { rateLimits } from "./http/middleware/rate-limit.ts";
 import { startHeartbeat } from "./instance/heartbeat.ts";
 import { actorOf, DataAccessError, NoInstanceError, resolveIdentity, type Identity } from "./instance/identity.ts";
 import { loadTaxonomies } from "./linkeddata/vocabulary.ts";
@@ -138,11 +139,12 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
   const sessions = new SessionCookies(accounts, config.url);
   const web = { ...http, assets, names, viewer: (req: Request) => sessions.viewerOf(req) };
   const people = publicPages(web);
+  const limits = rateLimits(config);
   const app = createApp({
-    ...http, federation,
+    ...http, federation, rateLimit: limits.api,
     sign: (records) => runtime.ctx.publisher.signMany(records),
     pages: people.pages,
-    preRouters: [movedRoutes({ identity, keys, name: config.name }), inboxRoutes(runtime.ctx)],
+    preRouters: [movedRoutes({ identity, keys, name: config.name }), inboxRoutes(runtime.ctx, limits)],
     routers: [adminRoutes(runtime.ctx), apiRoutes(http), assets.routes(), people.router, consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }), dumpRoutes(http), sparqlRoutes(sparql)],
   });
   let server: Server | undefined;

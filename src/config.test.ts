@@ -43,9 +43,31 @@ describe("loadConfig", () => {
     ["ESSFED_SPARQL_TIMEOUT_SECONDS", "0.5"],
     ["ESSFED_TILE_URL", "https://tiles.example/no-placeholders.png"],
     ["ESSFED_RECONCILE_HOURS", "-1"],
+    ["ESSFED_RATE_LIMIT_API", "-5"],
+    ["ESSFED_RATE_LIMIT_INBOX", "lots"],
+    ["ESSFED_RATE_LIMIT_WINDOW_SECONDS", "0"],
+    ["ESSFED_TRUST_PROXY", "true"],
+    ["ESSFED_TRUST_PROXY", "10.0.0.300"],
+    ["ESSFED_TRUST_PROXY", "10.0.0.0/33"],
+    ["ESSFED_TRUST_PROXY", "proxy.example"],
+    ["ESSFED_METRICS_TOKEN", "short"],
+    ["ESSFED_METRICS_BIND", "9464"],
+    ["ESSFED_METRICS_BIND", "127.0.0.1:99999"],
   ])("refuses a bad %s (%s) with a message that names it.", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it("reads the rate limits, the trusted proxies and the metrics settings.", () => {
+    expect(loadConfig({})).toEqual(expect.objectContaining({ rateLimitApi: 600, rateLimitInbox: 1800, rateLimitWindowMs: 60_000, trustProxy: false }));
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ ESSFED_TRUST_PROXY: "loopback, 10.0.0.0/8,::1" }).trustProxy).toEqual(["loopback", "10.0.0.0/8", "::1"]);
+    expect(loadConfig({ ESSFED_TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ ESSFED_TRUST_PROXY: "off" }).trustProxy).toBe(false);
+    expect(loadConfig({ ESSFED_RATE_LIMIT_API: "0", ESSFED_RATE_LIMIT_INBOX: "50", ESSFED_RATE_LIMIT_WINDOW_SECONDS: "10" }))
+      .toEqual(expect.objectContaining({ rateLimitApi: 0, rateLimitInbox: 50, rateLimitWindowMs: 10_000 }));
+    expect(loadConfig({ ESSFED_METRICS_BIND: "[::1]:9464", ESSFED_METRICS_TOKEN: "0123456789abcdef" }))
+      .toEqual(expect.objectContaining({ metricsBind: { host: "::1", port: 9464 }, metricsToken: "0123456789abcdef" }));
   });
 
   it("never shows a database password in its error.", () => {

@@ -4,6 +4,7 @@
  * frozen {@link Config}.
  */
 import { resolve } from "node:path";
+import { isIP } from "node:net";
 
 export interface Config {
   /**
@@ -58,6 +59,24 @@ export interface Config {
   readonly sparqlQueue: number;
   /** How long a SPARQL query may take to start answering (`ESSFED_SPARQL_TIMEOUT_SECONDS`). */
   readonly sparqlTimeoutMs: number;
+  /** The window the request rate limits count in (`ESSFED_RATE_LIMIT_WINDOW_SECONDS`). */
+  readonly rateLimitWindowMs: number;
+  /** Requests per window per client address to everything but the inbox (`ESSFED_RATE_LIMIT_API`; 0 = no limit). */
+  readonly rateLimitApi: number;
+  /** Inbox POSTs per window per signing actor's host (`ESSFED_RATE_LIMIT_INBOX`; 0 = no limit). */
+  readonly rateLimitInbox: number;
+  /**
+   * Which proxies' `X-Forwarded-For` to believe (`ESSFED_TRUST_PROXY`), as Express's "trust proxy":
+   * false (the default: the TCP peer is the client), a number of hops, or addresses, subnets and
+   * the names `loopback`, `linklocal`, `uniquelocal`.
+   */
+  readonly trustProxy: false | number | string[];
+  /** Bearer token that opens `/metrics` on the main port (`ESSFED_METRICS_TOKEN`). */
+  readonly metricsToken?: string;
+  /** `host:port` of a separate listener that serves `/metrics` only (`ESSFED_METRICS_BIND`). */
+  readonly metricsBind?: { host: string; port: number };
+  /** How far behind the search index may be before `/readyz` says not ready (`ESSFED_READY_INDEX_LAG_SECONDS`). */
+  readonly readyIndexLagMs: number;
 }
 
 /** A configuration problem; the message names the variable. */
@@ -87,6 +106,32 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const n = Number(text);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
   return n;
+}
+
+function trustProxy(env: Env): false | number | string[] {
+  const v = env.ESSFED_TRUST_PROXY?.trim() ?? "";
+  if (["", "0", "false", "no", "off"].includes(v.toLowerCase())) return false;
+  if (/^\d+$/.test(v) && Number(v) <= 10) return Number(v);
+  const list = v.split(",").map((x) => x.trim()).filter(Boolean);
+  const valid = (x: string) => {
+    if (["loopback", "linklocal", "uniquelocal"].includes(x)) return true;
+    const [ip = "", bits, extra] = x.split("/");
+    const family = isIP(ip);
+    return family > 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+  };
+  if (!list.length || !list.every(valid)) {
+    throw new ConfigError(`ESSFED_TRUST_PROXY must be false, a number of proxy hops (1-10), or the proxies' addresses or subnets ` +
+      `(such as loopback or 10.0.0.0/8), comma-separated (got "${v}"); trusting every address would let any client choose its own`);
+  }
+  return list;
+}
+
+function metricsBind(env: Env): { host: string; port: number } | undefined {
+  const v = env.ESSFED_METRICS_BIND?.trim();
+  if (!v) return undefined;
+  const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/i.exec(v);
+  if (!m || Number(m[3]) > 65535) throw new ConfigError(`ESSFED_METRICS_BIND must be host:port, such as 127.0.0.1:9464 (got "${v}")`);
+  return { host: m[1] ?? m[2]!, port: Number(m[3]) };
 }
 
 /** Reads and validates the configuration from `env` (defaults to `process.env`). */
@@ -144,6 +189,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const sparqlWorkers = integer(env, "ESSFED_SPARQL_WORKERS", 2, 1, 64);
   const sparqlQueue = integer(env, "ESSFED_SPARQL_QUEUE", 16, 1, 10_000);
   const sparqlTimeout = integer(env, "ESSFED_SPARQL_TIMEOUT_SECONDS", 10, 1, 300);
+  const metricsToken = env.ESSFED_METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new ConfigError("ESSFED_METRICS_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)");
+  }
+  const bindMetrics = metricsBind(env);
 
   return Object.freeze({
     url: url.origin,
@@ -167,6 +217,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sparqlWorkers,
     sparqlQueue,
     sparqlTimeoutMs: sparqlTimeout * 1000,
+    rateLimitWindowMs: integer(env, "ESSFED_RATE_LIMIT_WINDOW_SECONDS", 60, 1, 3600) * 1000,
+    rateLimitApi: integer(env, "ESSFED_RATE_LIMIT_API", 600, 0, 10_000_000),
+    rateLimitInbox: integer(env, "ESSFED_RATE_LIMIT_INBOX", 1800, 0, 10_000_000),
+    trustProxy: trustProxy(env),
+    ...(metricsToken ? { metricsToken } : {}),
+    ...(bindMetrics ? { metricsBind: bindMetrics } : {}),
+    readyIndexLagMs: integer(env, "ESSFED_READY_INDEX_LAG_SECONDS", 300, 1, 86_400) * 1000,
     ...overrides,
   });
 }

@@ -15,6 +15,8 @@ export interface AppDeps extends HttpDeps {
   federation: Federation<void>;
   /** Routers that must see their paths before Fedify does (the inbox). */
   preRouters?: express.Router[];
+  /** Request rate limits per client address (everything but the inbox, which limits itself). */
+  rateLimit?: express.RequestHandler;
   /** Extra routers (admin API, query API) mounted before the 404 handler. */
   routers?: express.Router[];
 }
@@ -22,9 +24,11 @@ export interface AppDeps extends HttpDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // X-Forwarded-For is believed only from the proxies ESSFED_TRUST_PROXY names (none by default).
+  app.set("trust proxy", deps.config.trustProxy);
   app.set("query parser", "simple");
   app.use(refuseMalformedPath);
+  if (deps.rateLimit) app.use(deps.rateLimit);
   for (const r of deps.preRouters ?? []) app.use(r);
   app.use(federationMiddleware(deps.federation, deps.config.url));
   app.use(initiativeRoutes(deps));

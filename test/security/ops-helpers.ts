@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the ops security cases: instances on either store, and requests that appear
- * to come from distinct client addresses. Instances trust X-Forwarded-For from loopback (the
- * default ESSFED_TRUST_PROXY), as they would behind a reverse proxy on the same host, so a test
+ * to come from distinct client addresses. Instances started with {@link BEHIND_PROXY} trust
+ * X-Forwarded-For from loopback, as they would behind a reverse proxy on the same host, so a test
  * can speak as many clients from 127.0.0.1.
  */
 import { request as httpRequest } from "node:http";
@@ -37,7 +37,10 @@ export function describeStores(name: string, fn: (kind: StoreKind) => void): voi
   }
 }
 
-/** A fetch as client `address` (through the trusted-proxy header). */
+/** The environment of an instance behind a reverse proxy on its own host. */
+export const BEHIND_PROXY = { ESSFED_TRUST_PROXY: "loopback" };
+
+/** A fetch as client `address` (through the trusted-proxy header; see {@link BEHIND_PROXY}). */
 export function as(address: string, url: string, init: RequestInit = {}): Promise<Response> {
   return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string> ?? {}), "x-forwarded-for": address } });
 }

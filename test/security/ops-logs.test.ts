@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { LOG_THROTTLE } from "../../src/logging.ts";
 import { spawnInstance, type ProcessInstance } from "../support/process.ts";
-import { as, raw } from "./ops-helpers.ts";
+import { as, BEHIND_PROXY, raw } from "./ops-helpers.ts";
 
 interface Line { level: string; message: string; logger: string; properties: Record<string, unknown> }
 
@@ -15,7 +15,7 @@ const running: ProcessInstance[] = [];
 afterEach(async () => { await Promise.all(running.splice(0).map((p) => p.destroy())); });
 
 async function start(env: Record<string, string> = {}): Promise<ProcessInstance> {
-  const p = await spawnInstance("logged", env);
+  const p = await spawnInstance("logged", { ...BEHIND_PROXY, ...env });
   running.push(p);
   return p;
 }

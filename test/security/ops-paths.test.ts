@@ -7,14 +7,14 @@
 import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import { auth, type TestInstance } from "../support/instance.ts";
 import { initiativeBody } from "../support/process.ts";
-import { as, describeStores, raw } from "./ops-helpers.ts";
+import { as, BEHIND_PROXY, describeStores, raw } from "./ops-helpers.ts";
 
 describeStores("Malformed percent-encoding", (kind) => {
   let inst: TestInstance;
   let existing: string;
   let localId: string;
   beforeAll(async () => {
-    inst = await kind.start();
+    inst = await kind.start(BEHIND_PROXY);
     const res = await fetch(`${inst.base}/initiatives`, { method: "POST", headers: { "content-type": "application/ld+json", ...auth }, body: initiativeBody("Untouchable Co-op") });
     existing = res.headers.get("location")!;
     localId = inst.iris.localId(existing)!;

@@ -20,7 +20,7 @@ let inst: TestInstance;
 beforeAll(async () => {
   // Two workers (one client may hold one), four places in the line (one client may hold one). The time
   // limit is long enough that, even on a loaded machine, every held query is admitted before the first ends.
-  inst = await startInstance({ ESSFED_SPARQL_WORKERS: "2", ESSFED_SPARQL_QUEUE: "4", ESSFED_SPARQL_TIMEOUT_SECONDS: "10" });
+  inst = await startInstance({ ESSFED_SPARQL_WORKERS: "2", ESSFED_SPARQL_QUEUE: "4", ESSFED_SPARQL_TIMEOUT_SECONDS: "10", ESSFED_TRUST_PROXY: "loopback" });
   await importCsv(createReadStream(CSV), inst.directory, inst.iris);
   await inst.sparql.ready();
 }, 120_000);

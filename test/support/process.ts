@@ -54,6 +54,7 @@ export async function spawnInstance(handle: string, env: Record<string, string> 
     PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir,
     PORT: String(port), ESSFED_BIND: "127.0.0.1", ESSFED_URL: base, ESSFED_DATA: dir, ESSFED_HANDLE: handle,
     ESSFED_NAME: `${handle} network`, ESSFED_ADMIN_TOKEN: ADMIN_TOKEN, ESSFED_ALLOW_PRIVATE: "true", ESSFED_LOG_LEVEL: "warning",
+    ESSFED_RATE_LIMIT_API: "1000000", ESSFED_RATE_LIMIT_INBOX: "1000000",
     ...env,
   };
   let child: ChildProcess | undefined;

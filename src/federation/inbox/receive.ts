@@ -48,7 +48,13 @@ export async function refuseRemoteContexts(doc: unknown, depth = 0): Promise<voi
   }
 }
 
-export function inboxRoutes(ctx: FederationContext): Router {
+/** The inbox's rate limits (see src/http/middleware/rate-limit.ts); absent: none. */
+export interface InboxLimits {
+  inboxAddress: express.RequestHandler;
+  inboxHost(req: Request, res: express.Response, host: string): Promise<void>;
+}
+
+export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Router {
   const router = Router();
   const { documentLoader, keyCache } = ctx.keyLookup;
   const raw = express.raw({ type: () => true, limit: INBOX_LIMIT });
@@ -95,6 +101,9 @@ export function inboxRoutes(ctx: FederationContext): Router {
     }
     const owner = verified.key.ownerId?.href;
     if (owner !== actor) throw new UnauthorizedHttpError(`the request is signed by ${owner ?? "an unknown actor"}, not by the activity's actor ${actor}`);
+    // From here on the sender is known: it is counted by its host, not by its address.
+    res.locals.activityType = activity.type;
+    await limits?.inboxHost(req, res, new URL(actor).host);
     // Authenticated; now, did this network ask for it?
     const refusal = await admission(ctx, activity, actor);
     if (refusal) throw new ForbiddenHttpError(refusal.message, refusal.code);
@@ -109,7 +118,7 @@ export function inboxRoutes(ctx: FederationContext): Router {
   };
 
   for (const path of ["/inbox", `/actors/${ctx.config.handle}/inbox`]) {
-    router.post(path, raw, async (req, res, next) => {
+    router.post(path, ...(limits ? [limits.inboxAddress] : []), raw, async (req, res, next) => {
       try {
         await receive(req, res);
       } catch (e) {
