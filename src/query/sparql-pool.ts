@@ -85,7 +85,7 @@ export class SparqlPool {
   constructor(config: Config, o: SparqlPoolOptions = {}) {
     this.#config = config;
     const timeoutMs = o.timeoutMs ?? SPARQL_LIMITS.timeoutMs;
-    this.#o = { workers: 2, memoryMb: 384, queue: 16, streamMs: timeoutMs * 6, ...o, timeoutMs };
+    this.#o = { workers: 2, memoryMb: 384, queue: 16, streamMs: timeoutMs * SPARQL_LIMITS.streamFactor, ...o, timeoutMs };
   }
 
   /** Workers one client may hold at once: half of them, and never all when there are several. */
@@ -184,7 +184,7 @@ export class SparqlPool {
     this.#starting.add(promise);
     void promise.then(() => this.#starting.delete(promise));
     const worker = new Worker(new URL("./sparql-worker.ts", import.meta.url), {
-      workerData: { config: { ...this.#config }, timeoutMs: this.#o.timeoutMs },
+      workerData: { config: { ...this.#config }, timeoutMs: this.#o.timeoutMs, streamMs: this.#o.streamMs },
       resourceLimits: { maxOldGenerationSizeMb: this.#o.memoryMb },
     });
     let ready = false;

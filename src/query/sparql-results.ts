@@ -38,21 +38,45 @@ const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"
 export const SELECT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"] as const;
 export type SelectType = (typeof SELECT_TYPES)[number];
 
-export function writeSelect(type: SelectType, vars: string[], rows: Row[]): string {
+/** Writes a SELECT answer a row at a time: the head, each row, then the tail. */
+export interface SelectWriter {
+  head(): string;
+  row(r: Row): string;
+  tail(): string;
+}
+
+export function selectWriter(type: SelectType, vars: string[]): SelectWriter {
+  let first = true;
   switch (type) {
     case "application/sparql-results+json":
-      return JSON.stringify({
-        head: { vars },
-        results: { bindings: rows.map((r) => Object.fromEntries([...r].filter(([k]) => vars.includes(k)).map(([k, t]) => [k, jsonTerm(t)]))) },
-      });
+      return {
+        head: () => `{"head":{"vars":${JSON.stringify(vars)}},"results":{"bindings":[`,
+        row: (r) => {
+          const out: Record<string, Record<string, string>> = {};
+          for (const v of vars) { const t = r.get(v); if (t) out[v] = jsonTerm(t); }
+          const sep = first ? "" : ",";
+          first = false;
+          return sep + JSON.stringify(out);
+        },
+        tail: () => "]}}",
+      };
     case "application/sparql-results+xml":
-      return `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>${vars.map((v) => `<variable name="${xmlEsc(v)}"/>`).join("")}</head>\n<results>\n${
-        rows.map((r) => `<result>${vars.filter((v) => r.has(v)).map((v) => `<binding name="${xmlEsc(v)}">${xmlTerm(r.get(v)!)}</binding>`).join("")}</result>`).join("\n")}\n</results>\n</sparql>\n`;
+      return {
+        head: () => `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>${vars.map((v) => `<variable name="${xmlEsc(v)}"/>`).join("")}</head>\n<results>\n`,
+        row: (r) => `<result>${vars.filter((v) => r.has(v)).map((v) => `<binding name="${xmlEsc(v)}">${xmlTerm(r.get(v)!)}</binding>`).join("")}</result>\n`,
+        tail: () => "</results>\n</sparql>\n",
+      };
     case "text/csv":
-      return [vars.join(","), ...rows.map((r) => vars.map((v) => csvCell(r.get(v)?.value ?? "")).join(","))].join("\r\n") + "\r\n";
+      return { head: () => vars.join(",") + "\r\n", row: (r) => vars.map((v) => csvCell(r.get(v)?.value ?? "")).join(",") + "\r\n", tail: () => "" };
     case "text/tab-separated-values":
-      return [vars.map((v) => `?${v}`).join("\t"), ...rows.map((r) => vars.map((v) => (r.has(v) ? tsvTerm(r.get(v)!) : "")).join("\t"))].join("\n") + "\n";
+      return { head: () => vars.map((v) => `?${v}`).join("\t") + "\n", row: (r) => vars.map((v) => (r.has(v) ? tsvTerm(r.get(v)!) : "")).join("\t") + "\n", tail: () => "" };
   }
+}
+
+/** A whole SELECT answer in one string. */
+export function writeSelect(type: SelectType, vars: string[], rows: Row[]): string {
+  const w = selectWriter(type, vars);
+  return w.head() + rows.map((r) => w.row(r)).join("") + w.tail();
 }
 
 export function writeAsk(type: SelectType, value: boolean): string {

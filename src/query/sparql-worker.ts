@@ -23,10 +23,10 @@ export type WorkerMessage =
   | { id: number; end: true }
   | { id: number; broken: { code: string; message: string } };
 
-const { config, timeoutMs } = workerData as { config: Config; timeoutMs: number };
+const { config, timeoutMs, streamMs } = workerData as { config: Config; timeoutMs: number; streamMs: number };
 const store = await openInstanceStore(config);
 await store.initialize();
-const service = new SparqlService(store, loadTaxonomies(), makeIris(config.url, config.handle), { timeoutMs });
+const service = new SparqlService(store, loadTaxonomies(), makeIris(config.url, config.handle), { timeoutMs, streamMs });
 
 /** Codes after which the engine may still be computing in this thread: the pool replaces it. */
 const DIRTY = new Set(["too-many-results", "query-timeout"]);

@@ -13,7 +13,9 @@ import { writeQuads } from "../linkeddata/serialize.ts";
 import type { Store } from "../store/store.ts";
 import { parseQuery, refuseRemote } from "./sparql-guard.ts";
 import { InitiativeSource } from "./sparql-source.ts";
-import { writeAsk, writeSelect, type Row, type SelectType } from "./sparql-results.ts";
+import { canonicalizeAlgebra } from "./sparql-alias.ts";
+import { AnswerBroken } from "./sparql-chunks.ts";
+import { selectWriter, writeAsk, type Row, type SelectType, type SelectWriter } from "./sparql-results.ts";
 import { SPARQL_LIMITS, type GraphType, type SparqlOutcome } from "./sparql-types.ts";
 
 /** Consumes a Comunica stream up to `cap` items, or fails at the deadline. */
@@ -39,14 +41,15 @@ export class SparqlService {
   readonly #taxonomies: Taxonomies;
   readonly #iris: Iris;
   readonly #engine = new QueryEngine();
-  readonly #limits: { timeoutMs: number; rows: number; triples: number };
+  readonly #limits: { timeoutMs: number; streamMs: number; triples: number };
   #vocab: N3Store | undefined;
 
-  constructor(store: Store, taxonomies: Taxonomies, iris: Iris, limits: Partial<{ timeoutMs: number; rows: number; triples: number }> = {}) {
+  constructor(store: Store, taxonomies: Taxonomies, iris: Iris, limits: Partial<{ timeoutMs: number; streamMs: number; triples: number }> = {}) {
     this.#store = store;
     this.#taxonomies = taxonomies;
     this.#iris = iris;
-    this.#limits = { ...SPARQL_LIMITS, ...limits };
+    const timeoutMs = limits.timeoutMs ?? SPARQL_LIMITS.timeoutMs;
+    this.#limits = { triples: SPARQL_LIMITS.triples, streamMs: timeoutMs * SPARQL_LIMITS.streamFactor, ...limits, timeoutMs };
   }
 
   async execute(query: string, selectType: SelectType, graphType: GraphType): Promise<SparqlOutcome> {
@@ -55,11 +58,16 @@ export class SparqlService {
     if (!parsed.ok) return parsed;
     const refused = refuseRemote(parsed.algebra);
     if (refused) return refused;
-    const deadline = Date.now() + this.#limits.timeoutMs;
+    canonicalizeAlgebra(parsed.algebra);
+    const started = Date.now();
+    const deadline = started + this.#limits.timeoutMs;
     const controller = new AbortController();
     this.#vocab ??= InitiativeSource.vocabulary();
-    const source = new InitiativeSource(this.#store, this.#taxonomies, this.#iris, { deadline, signal: controller.signal }, this.#vocab);
+    // The source serves until the whole answer is due: a SELECT streams past the first deadline.
+    const streamDeadline = started + this.#limits.streamMs;
+    const source = new InitiativeSource(this.#store, this.#taxonomies, this.#iris, { deadline: streamDeadline, signal: controller.signal }, this.#vocab);
     const timedOut = { ok: false, status: 503, code: "query-timeout", message: `the query did not finish within ${this.#limits.timeoutMs / 1000} s; narrow it (e.g. a LIMIT or more specific patterns)` } as const;
+    let handedOver = false;
     try {
       const result = await this.#engine.query(parsed.algebra as unknown as Exclude<Parameters<QueryEngine["query"]>[0], string>, { sources: [source as never] });
       if (result.resultType === "boolean") {
@@ -71,11 +79,13 @@ export class SparqlService {
         // Comunica's metadata lists variables as terms or as { variable, canBeUndef } by version.
         const vars = ((await result.metadata()).variables as unknown as ({ value: string } | { variable: { value: string } })[])
           .map((v) => ("variable" in v ? v.variable.value : v.value));
-        const rows = await collect<{ get(v: string): Term | undefined }>(await result.execute() as never, this.#limits.rows, deadline);
-        if (rows === "timeout") return timedOut;
-        if (rows === "cap") return { ok: false, status: 413, code: "too-many-results", message: `the result has more than ${this.#limits.rows} rows; use LIMIT and OFFSET` };
-        const maps: Row[] = rows.map((b) => new Map(vars.flatMap((v: string) => { const t = b.get(v); return t ? [[v, t] as [string, Term]] : []; })));
-        return { ok: true, kind: "select", chunks: [writeSelect(selectType, vars, maps)], type: selectType };
+        const rows = pull<{ get(v: string): Term | undefined }>(await result.execute() as never);
+        const first = await Promise.race([rows.next(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())).unref())]);
+        if (first === "timeout") return timedOut;
+        const toRow = (b: { get(v: string): Term | undefined }): Row => new Map(vars.flatMap((v: string) => { const t = b.get(v); return t ? [[v, t] as [string, Term]] : []; }));
+        handedOver = true;
+        const late = () => Date.now() >= streamDeadline;
+        return { ok: true, kind: "select", type: selectType, chunks: streamSelect(selectWriter(selectType, vars), first, rows, toRow, late, controller) };
       }
       if (result.resultType === "quads") {
         const quads = await collect<Quad>(await result.execute() as never, this.#limits.triples, deadline);
@@ -92,7 +102,58 @@ export class SparqlService {
       if (Date.now() >= deadline) return timedOut;
       return { ok: false, status: 400, code: "invalid-query", message: `the query is not valid SPARQL 1.1: ${(e as Error).message}` };
     } finally {
-      controller.abort();
+      if (!handedOver) controller.abort();
     }
+  }
+}
+
+/** Text pieces of about this size go to the client (one message from the worker each). */
+const PIECE = 32 * 1024;
+
+/**
+ * A SELECT answer as pieces of text, rows written as the engine gives them. An answer that runs
+ * past its deadline is broken off (never ended as if complete); so is one whose engine fails.
+ */
+async function* streamSelect<B>(
+  w: SelectWriter, first: IteratorResult<B>, rows: AsyncGenerator<B>, toRow: (b: B) => Row, late: () => boolean, controller: AbortController,
+): AsyncGenerator<string> {
+  try {
+    let piece = w.head();
+    for (let next = first; !next.done; next = await rows.next()) {
+      piece += w.row(toRow(next.value));
+      if (piece.length >= PIECE) {
+        yield piece;
+        piece = "";
+      }
+    }
+    if (late()) throw new AnswerBroken("answer-timeout", "the answer did not finish in time; narrow the query or page it with LIMIT and OFFSET");
+    yield piece + w.tail();
+  } catch (e) {
+    if (e instanceof AnswerBroken) throw e;
+    throw new AnswerBroken(late() ? "answer-timeout" : "sparql-failed", (e as Error).message);
+  } finally {
+    controller.abort();
+    await rows.return(undefined);
+  }
+}
+
+/** Pulls the items of an engine's result iterator (`read()` and events) as an async generator. */
+async function* pull<T>(it: { read(): T | null; on(e: string, f: (x?: unknown) => void): unknown; done?: boolean; destroy?(): void }): AsyncGenerator<T> {
+  let ended = false;
+  let error: Error | undefined;
+  let wake: (() => void) | undefined;
+  it.on("end", () => { ended = true; wake?.(); });
+  it.on("error", (e) => { error = e as Error; wake?.(); });
+  it.on("readable", () => wake?.());
+  try {
+    for (;;) {
+      for (let x = it.read(); x !== null; x = it.read()) yield x;
+      if (error) throw error;
+      if (ended || it.done) return;
+      await new Promise<void>((resolve) => { wake = resolve; });
+      wake = undefined;
+    }
+  } finally {
+    if (!ended) it.destroy?.();
   }
 }

@@ -97,7 +97,7 @@ export function sparqlRoutes(service: SparqlRunner): Router {
 
   router.get("/sparql", async (req, res) => {
     if (req.query.query === undefined && (req.headers.accept ?? "").includes("text/html")) {
-      return void res.type("text/html").send(layout("SPARQL", `<h1>SPARQL</h1><p>SPARQL 1.1 over every initiative held here and the ESSGLOBAL vocabularies. Queries run for at most ${SPARQL_LIMITS.timeoutMs / 1000} s and return at most ${SPARQL_LIMITS.rows} rows.</p>
+      return void res.type("text/html").send(layout("SPARQL", `<h1>SPARQL</h1><p>SPARQL 1.1 over every initiative held here and the ESSGLOBAL vocabularies. Queries must start answering within ${SPARQL_LIMITS.timeoutMs / 1000} s; SELECT answers then stream, every row, for up to ${SPARQL_LIMITS.timeoutMs * SPARQL_LIMITS.streamFactor / 1000} s.</p>
 <form method="get"><textarea name="query" rows="10" cols="90">${esc(EXAMPLE)}</textarea><br><button>Run</button></form>`));
     }
     await answer(req, res, req.query.query, req.query);
