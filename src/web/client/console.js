@@ -74,3 +74,25 @@ for (const button of document.querySelectorAll("button[data-confirm]")) {
 
 // --- after a refused save, take the person to the list of what to fix ---
 document.getElementById("error-summary")?.focus();
+
+// --- an import's progress: followed without reloading; the page is reloaded when the step ends ---
+const importStatus = document.querySelector("[data-import-status]");
+if (importStatus) {
+  const progress = document.getElementById("import-progress");
+  const readLine = document.getElementById("import-read");
+  const follow = async () => {
+    try {
+      const res = await fetch(importStatus.dataset.importStatus, { headers: { accept: "application/json" } });
+      if (!res.ok) return location.reload();
+      const s = await res.json();
+      if (!["checking", "waiting", "running"].includes(s.state)) return location.reload();
+      progress.value = s.read;
+      if (s.state === "running" && s.total) progress.max = s.total;
+      readLine.textContent = readLine.textContent.replace(/[\d\s,.\u202f\u00a0]+/, ` ${s.read.toLocaleString(document.documentElement.lang)} `).trim();
+    } catch {
+      // A failed poll (the server restarting, say) is simply tried again.
+    }
+    setTimeout(follow, 1000);
+  };
+  setTimeout(follow, 1000);
+}

@@ -1,11 +1,12 @@
 /**
  * The team console under `/console`: sign-in, the team's accounts, the audit log, and (in their own
- * modules) editing initiatives and following networks.
+ * modules) editing initiatives, importing files and following networks.
  */
 import { Router } from "express";
 import { htmlErrors } from "./context.ts";
 import { authRoutes } from "./auth.ts";
 import { federationRoutes, type FederationConsoleDeps } from "./federation.ts";
+import { importRoutes } from "./imports.ts";
 import { initiativeRoutes } from "./initiatives.ts";
 import { teamRoutes } from "./team.ts";
 
@@ -17,6 +18,7 @@ export function consoleRoutes(d: FederationConsoleDeps): Router {
   router.use(authRoutes(d));
   router.use(teamRoutes(d));
   router.use(initiativeRoutes(d));
+  router.use(importRoutes(d));
   router.use(federationRoutes(d));
   router.use(htmlErrors(d));
   return router;
