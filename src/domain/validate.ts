@@ -8,6 +8,7 @@ import { COMPANIES_HOUSE } from "../linkeddata/namespaces.ts";
 import type { Address, Initiative } from "./initiative.ts";
 import { legalFormText } from "./legal-form.ts";
 import type { Taxonomies, TaxonomyField } from "./taxonomy.ts";
+import { MAX_IRI_BYTES, iriFits, screenDraft } from "./text.ts";
 
 /** Raw input: strings where the model has IRIs or numbers, everything optional. */
 export interface InitiativeDraft {
@@ -90,10 +91,19 @@ export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomie
     if (o.lenient && field !== "id" && field !== "name") warnings.push({ ...issue, message: `${message}; left out` });
     else issues.push(issue);
   };
+  // Text no store can hold is reported under its field, then treated as absent (ADR 19).
+  const screened = new Set<string>();
+  draft = screenDraft(draft, (field, message, value) => {
+    screened.add(field);
+    bad(field, message, value);
+  });
 
-  if (!isHttpIri(draft.id) || draft.id.includes("#")) bad("id", "must be an absolute http(s) IRI without a fragment", draft.id);
+  // (An id screened out above has been reported already.)
+  if (draft.id !== undefined && (!isHttpIri(draft.id) || draft.id.includes("#"))) bad("id", `must be an absolute http(s) IRI without a fragment, at most ${MAX_IRI_BYTES} bytes`, draft.id);
   const name = text(draft.name);
-  if (!name) bad("name", "is required");
+  if (!name) {
+    if (!screened.has("name")) bad("name", "is required");
+  }
   else if (name.length > LIMITS.name) bad("name", `is longer than ${LIMITS.name} characters`);
 
   const out: Initiative = {
@@ -274,7 +284,7 @@ function text(v: string | undefined): string | undefined {
 
 /** True for an absolute http(s) IRI that `URL` can parse. */
 export function isHttpIri(v: unknown): v is string {
-  if (typeof v !== "string" || v.length > 2000 || !/^https?:\/\/[^\s]+$/i.test(v)) return false;
+  if (typeof v !== "string" || !iriFits(v) || !/^https?:\/\/[^\s]+$/i.test(v)) return false;
   return URL.canParse(v);
 }
 

@@ -4,6 +4,7 @@
  * verified origin (see `trust.ts`); an object of our own is never overwritten from outside.
  */
 import type { InitiativeRecord } from "../domain/initiative.ts";
+import { MAX_IRI_BYTES, findUnstorableText, iriFits, visible } from "../domain/text.ts";
 import { validateInitiative, type Issue } from "../domain/validate.ts";
 import { versionOf } from "../domain/version.ts";
 import { draftsFromJsonLd } from "../linkeddata/jsonld-in.ts";
@@ -30,6 +31,11 @@ const isoOr = (v: unknown, fallback: string) => (typeof v === "string" && !Numbe
 
 /** Reads, validates and builds the mirror record of a verified document (no I/O). */
 export async function toMirrorRecord(ctx: FederationContext, v: VerifiedObject, receivedAt: string): Promise<MirrorResult> {
+  // The document itself is kept (signed) and relayed, not only what is read from it: all of it
+  // must be text every store holds (ADR 19).
+  const unstorable = findUnstorableText(v.doc);
+  if (unstorable) return { ok: false, issues: [{ field: unstorable.path, message: unstorable.reason }] };
+  if (!iriFits(v.origin)) return { ok: false, issues: [{ field: "attributedTo", message: `the owner's IRI is longer than ${MAX_IRI_BYTES} bytes` }] };
   const drafts = await draftsFromJsonLd(v.doc);
   const draft = drafts.find((d) => d.id === v.doc.id);
   if (!draft || drafts.length !== 1) return { ok: false, issues: [{ field: "id", message: "the document must describe exactly the one initiative it names" }] };
@@ -65,7 +71,8 @@ export async function acceptObjects(ctx: FederationContext, objects: VerifiedObj
       index.push(results.length);
       records.push(r.record);
     } else {
-      log.debug("Refused {id} from {origin}: {issues}", { id: v.doc.id, origin: v.origin, issues: r.issues });
+      // The origin's own mistake, worth a line (throttled per host): the rest of its batch is stored.
+      log.info("Refused {id} from {origin}: {issues}", { id: visible(String(v.doc.id)), origin: v.origin, issues: r.issues });
     }
     results.push(r);
   }

@@ -8,6 +8,7 @@ import type { HttpDeps } from "./deps.ts";
 import { federationMiddleware } from "./middleware/federation.ts";
 import { notFound, problemHandler, refuseMalformedPath } from "./middleware/problem.ts";
 import { initiativeRoutes } from "./routes/initiatives.ts";
+import { refuseUnstorableUrl } from "./middleware/text.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { vocabRoutes } from "./routes/vocab.ts";
 
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): Express {
   app.set("query parser", "simple");
   app.use(refuseMalformedPath);
   if (deps.rateLimit) app.use(deps.rateLimit);
+  app.use(refuseUnstorableUrl);
   for (const r of deps.preRouters ?? []) app.use(r);
   app.use(federationMiddleware(deps.federation, deps.config.url));
   app.use(initiativeRoutes(deps));

@@ -12,7 +12,8 @@ import { Temporal } from "@js-temporal/polyfill";
 import { verifyRequestDetailed } from "@fedify/fedify/sig";
 import { staticDocumentLoader } from "../../linkeddata/context.ts";
 import { logger } from "../../logging.ts";
-import { BadRequestHttpError, ForbiddenHttpError, HttpError, UnauthorizedHttpError, UnsupportedMediaTypeHttpError } from "../../http/errors.ts";
+import { BadRequestHttpError, ForbiddenHttpError, HttpError, UnauthorizedHttpError, UnprocessableHttpError, UnsupportedMediaTypeHttpError } from "../../http/errors.ts";
+import { MAX_IRI_BYTES, findUnstorableText, iriFits } from "../../domain/text.ts";
 import type { FederationContext } from "../context.ts";
 import { idOf } from "../trust.ts";
 import { admission } from "./admission.ts";
@@ -44,6 +45,31 @@ export async function refuseRemoteContexts(doc: unknown, depth = 0): Promise<voi
       }
     } else {
       await refuseRemoteContexts(v, depth + 1);
+    }
+  }
+}
+
+/**
+ * Refuses (422) an activity holding text no store can hold, anywhere in it (it may be relayed and
+ * queued whole), or an id or actor IRI too long to be a key (ADR 19). Checked before the signature:
+ * it is a property of the document, whoever sent it.
+ */
+export function refuseUnstorableText(activity: Record<string, unknown>): void {
+  const bad = findUnstorableText(activity, "activity");
+  if (bad) throw new UnprocessableHttpError(`${bad.path} ${bad.reason}`, [{ field: bad.path, message: bad.reason }], "unstorable-text");
+  // Ids of the activity, its actor and its objects (nested ones: an Announce of a Delete) become keys.
+  const stack: unknown[] = [activity];
+  for (let n = 0; stack.length && n < 100_000; n++) {
+    const v = stack.pop();
+    if (Array.isArray(v)) stack.push(...v);
+    else if (v !== null && typeof v === "object") {
+      for (const key of ["id", "@id", "actor", "object"]) {
+        const x = (v as Record<string, unknown>)[key];
+        if (typeof x === "string" && !iriFits(x)) {
+          throw new UnprocessableHttpError(`an ${key} of the activity is longer than ${MAX_IRI_BYTES} bytes`, [{ field: key, message: `is longer than ${MAX_IRI_BYTES} bytes` }], "iri-too-long");
+        }
+        if (typeof x === "object") stack.push(x);
+      }
     }
   }
 }
@@ -80,6 +106,7 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
     if (!actor || typeof activity.id !== "string" || typeof activity.type !== "string") {
       throw new BadRequestHttpError("an activity needs an id, a type and an actor", "invalid-activity");
     }
+    refuseUnstorableText(activity);
     await refuseRemoteContexts(activity);
 
     const headers = new Headers();
