@@ -8,6 +8,7 @@ import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { SearchIndex } from "../query/search.ts";
 import type { AccountStore, AuditLog } from "./accounts.ts";
 import type { CurationStore } from "./curation.ts";
+import type { DuplicateStore } from "./duplicates.ts";
 import type { DurableQueue, QueueOptions } from "./queue.ts";
 
 /** A record as stored, with its place in the change order. */
@@ -188,4 +189,7 @@ export interface Store {
 
   /** What this network serves and passes on: source policies, withheld records, the review queue (`curation.ts`). */
   readonly curation: CurationStore;
+
+  /** Blocking keys, candidate duplicate pairs and the decisions on them (`duplicates.ts`). */
+  readonly duplicates: DuplicateStore;
 }

@@ -10,6 +10,7 @@ import { describeSearchContract } from "./search.contract.ts";
 import { describeQueueBehaviour } from "./queue.behaviour.ts";
 import { describeAccountsContract } from "./accounts.contract.ts";
 import { describeCurationContract } from "./curation.contract.ts";
+import { describeDuplicatesContract } from "./duplicates.contract.ts";
 
 describePostgres("PostgreSQL", () => {
   describeStoreContract("PostgresStore", () => freshPostgresStore(), async (s) => {
@@ -23,6 +24,11 @@ describePostgres("PostgreSQL", () => {
   });
 
   describeCurationContract("PostgresStore", () => freshPostgresStore(), async (s) => {
+    await (s as PostgresStore).drop();
+    await s.close();
+  });
+
+  describeDuplicatesContract("PostgresStore", () => freshPostgresStore(), async (s) => {
     await (s as PostgresStore).drop();
     await s.close();
   });

@@ -9,6 +9,7 @@ import { describeStoreContract } from "./store.contract.ts";
 import { describeSearchContract } from "./search.contract.ts";
 import { describeAccountsContract } from "./accounts.contract.ts";
 import { describeCurationContract } from "./curation.contract.ts";
+import { describeDuplicatesContract } from "./duplicates.contract.ts";
 
 const dirs = new Map<SqliteStore, string>();
 /** A fresh store in a temporary directory, and its removal. */
@@ -31,6 +32,8 @@ describeSearchContract("SqliteStore", make, cleanup);
 describeAccountsContract("SqliteStore", make, cleanup);
 
 describeCurationContract("SqliteStore", make, cleanup);
+
+describeDuplicatesContract("SqliteStore", make, cleanup);
 
 describe("SqliteStore facet counts across connections", () => {
   const S = "https://lod.coop/essglobal/2.1/standard/countries-iso/";

@@ -262,4 +262,39 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX review_queue_target ON review_queue (target, n);
   CREATE INDEX review_queue_kind ON review_queue (kind, n);
   `,
+  // 8: duplicates (src/store/duplicates.ts): every record written, changed or removed is noted in
+  // dup_pending by statement-level triggers, in the writing transaction (notes taken in id order, so
+  // concurrent writers never deadlock on them), for the duplicate finder; its blocking keys and the
+  // candidate pairs with their decisions. Records already held are noted once here.
+  `
+  CREATE TABLE dup_pending (id text PRIMARY KEY, n bigint NOT NULL, noted bigserial NOT NULL);
+  CREATE INDEX dup_pending_noted ON dup_pending (noted);
+  CREATE TABLE dup_key (key text NOT NULL, id text NOT NULL, PRIMARY KEY (key, id));
+  CREATE INDEX dup_key_id ON dup_key (id);
+  CREATE TABLE dup_pair (
+    a text NOT NULL, b text NOT NULL, score double precision NOT NULL, reasons jsonb NOT NULL, state text NOT NULL,
+    decided_by text, decided_at text, updated text NOT NULL, PRIMARY KEY (a, b)
+  );
+  CREATE INDEX dup_pair_b ON dup_pair (b);
+  CREATE INDEX dup_pair_state ON dup_pair (state, score);
+  CREATE FUNCTION essfed_dup_note() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'INSERT' THEN
+      INSERT INTO dup_pending (id, n) SELECT id, 0 FROM new_rows ORDER BY id ON CONFLICT (id) DO UPDATE SET n = dup_pending.n + 1;
+    ELSIF TG_OP = 'UPDATE' THEN
+      INSERT INTO dup_pending (id, n)
+        SELECT DISTINCT id, 0 FROM (
+          SELECT nr.id FROM new_rows nr LEFT JOIN old_rows o ON o.id = nr.id WHERE o.id IS NULL OR o.version IS DISTINCT FROM nr.version
+          UNION ALL SELECT o.id FROM old_rows o LEFT JOIN new_rows nr ON nr.id = o.id WHERE nr.id IS NULL
+        ) x ORDER BY id ON CONFLICT (id) DO UPDATE SET n = dup_pending.n + 1;
+    ELSE
+      INSERT INTO dup_pending (id, n) SELECT id, 0 FROM old_rows ORDER BY id ON CONFLICT (id) DO UPDATE SET n = dup_pending.n + 1;
+    END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER dup_note_insert AFTER INSERT ON initiative REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_dup_note();
+  CREATE TRIGGER dup_note_update AFTER UPDATE ON initiative REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_dup_note();
+  CREATE TRIGGER dup_note_delete AFTER DELETE ON initiative REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_dup_note();
+  INSERT INTO dup_pending (id, n) SELECT id, 0 FROM initiative ORDER BY seq;
+  `,
 ];

@@ -11,6 +11,7 @@ import { PostgresKvStore } from "./kv.postgres.ts";
 import { PostgresAccountStore, PostgresAuditLog } from "./accounts.postgres.ts";
 import { PostgresCurationStore } from "./curation.postgres.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
+import { PostgresDuplicateStore } from "./duplicates.postgres.ts";
 import { planPuts, type ExistingRow } from "./puts.ts";
 import { PostgresListener } from "./listen.postgres.ts";
 import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
@@ -39,6 +40,7 @@ export class PostgresStore implements Store {
   readonly search: PostgresSearchIndex;
   readonly accounts: PostgresAccountStore;
   readonly audit: PostgresAuditLog;
+  readonly duplicates: PostgresDuplicateStore;
   readonly curation: PostgresCurationStore;
   readonly schema: string | undefined;
   readonly #url: string;
@@ -61,6 +63,7 @@ export class PostgresStore implements Store {
     this.search = new PostgresSearchIndex(this.pool, o.searchTuning);
     this.accounts = new PostgresAccountStore(this.pool);
     this.audit = new PostgresAuditLog(this.pool);
+    this.duplicates = new PostgresDuplicateStore(this.pool);
     this.curation = new PostgresCurationStore(this.pool, {
       transaction: (fn) => this.transaction(fn),
       put: async (c, records) => (await this.#putWith(c, records)).outcomes,

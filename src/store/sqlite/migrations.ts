@@ -144,4 +144,36 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX review_queue_target ON review_queue (target, n);
   CREATE INDEX review_queue_kind ON review_queue (kind, n);
   `,
+  // 6: duplicates (src/store/duplicates.ts): every record written, changed or removed is noted in
+  // dup_pending by triggers, in the writing transaction, for the duplicate finder; its blocking keys
+  // and the candidate pairs with their decisions. Records already held are noted once here.
+  `
+  CREATE TABLE dup_pending (id TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT;
+  CREATE TABLE dup_key (key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) STRICT, WITHOUT ROWID;
+  CREATE INDEX dup_key_id ON dup_key (id);
+  CREATE TABLE dup_pair (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    score REAL NOT NULL,
+    reasons TEXT NOT NULL,
+    state TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at TEXT,
+    updated TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+  ) STRICT;
+  CREATE INDEX dup_pair_b ON dup_pair (b);
+  CREATE INDEX dup_pair_state ON dup_pair (state, score);
+  CREATE TRIGGER dup_note_insert AFTER INSERT ON initiative BEGIN
+    INSERT INTO dup_pending (id, n) VALUES (new.id, 0) ON CONFLICT (id) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER dup_note_update AFTER UPDATE OF id, record ON initiative BEGIN
+    INSERT INTO dup_pending (id, n) VALUES (new.id, 0) ON CONFLICT (id) DO UPDATE SET n = n + 1;
+    INSERT INTO dup_pending (id, n) SELECT old.id, 0 WHERE old.id <> new.id ON CONFLICT (id) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER dup_note_delete AFTER DELETE ON initiative BEGIN
+    INSERT INTO dup_pending (id, n) VALUES (old.id, 0) ON CONFLICT (id) DO UPDATE SET n = n + 1;
+  END;
+  INSERT INTO dup_pending (id, n) SELECT id, 0 FROM initiative ORDER BY seq;
+  `,
 ];

@@ -13,6 +13,7 @@ import { openSqlite, type SqliteDatabase } from "./database.ts";
 import { SqliteKvStore } from "./kv.sqlite.ts";
 import { SqliteAccountStore, SqliteAuditLog } from "./accounts.sqlite.ts";
 import { SqliteCurationStore } from "./curation.sqlite.ts";
+import { SqliteDuplicateStore } from "./duplicates.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
 
 interface InitiativeRow { seq: number; record: string; signed: string | null }
@@ -24,6 +25,7 @@ export class SqliteStore implements Store {
   readonly accounts: SqliteAccountStore;
   readonly audit: SqliteAuditLog;
   readonly curation: SqliteCurationStore;
+  readonly duplicates: SqliteDuplicateStore;
   /** Wakes queue listeners in this process when something is enqueued through this store. */
   readonly #events = new EventEmitter().setMaxListeners(0);
 
@@ -34,6 +36,7 @@ export class SqliteStore implements Store {
     this.search = new SqliteSearchIndex(this.db);
     this.accounts = new SqliteAccountStore(this.db);
     this.audit = new SqliteAuditLog(this.db);
+    this.duplicates = new SqliteDuplicateStore(this.db);
     this.curation = new SqliteCurationStore(this.db, {
       writing: (fn) => this.#writing(fn),
       nextSeq: () => this.#nextSeq(),

@@ -1,0 +1,148 @@
+/**
+ * The contract of the duplicates port, run against every store adapter through the finder:
+ * candidates follow records as they arrive, change and go; decisions survive all of it.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { emptyInitiative, type Initiative, type InitiativeRecord } from "../../src/domain/initiative.ts";
+import { versionOf } from "../../src/domain/version.ts";
+import { DuplicateFinder } from "../../src/duplicates/finder.ts";
+import type { Store } from "../../src/store/store.ts";
+
+const GB = "https://lod.coop/essglobal/2.1/standard/countries-iso/GB";
+const LEEDS = "https://leeds.example/actors/network";
+const YORK = "https://york.example/actors/network";
+
+/** A record of `name` at a place, from a network (own when absent). */
+export function listing(id: string, name: string, more: Partial<Initiative> = {}, origin?: string, updated = "2026-05-01T00:00:00.000Z"): InitiativeRecord {
+  const initiative = { ...emptyInitiative(id, name), country: GB, address: { postcode: "LS6 1AA", lat: 53.81, long: -1.56 }, ...more };
+  return { initiative, published: updated, updated, version: versionOf(initiative), ...(origin ? { provenance: { origin, via: [], receivedAt: updated } } : {}) };
+}
+
+const A = "https://leeds.example/initiatives/a";
+const B = "https://york.example/initiatives/b";
+const C = "https://york.example/initiatives/c";
+
+export function describeDuplicatesContract(name: string, make: () => Promise<Store>, cleanup: (s: Store) => Promise<void>): void {
+  describe(`Duplicates on a ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => { store = await make(); });
+    afterEach(async () => { await cleanup(store); });
+
+    const pairs = async () => (await store.duplicates.listPairs({ limit: 100 })).items.map((p) => `${p.a.slice(-1)}${p.b.slice(-1)}:${p.state}`);
+
+    it("finds a candidate as records arrive, with its score and reasons, and not among different organisations.", async () => {
+      const finder = new DuplicateFinder(store);
+      await store.putInitiatives([listing(A, "Green Bay Projects", {}, LEEDS), listing(C, "Leeds Bike Kitchen", {}, YORK)]);
+      expect((await finder.catchUp()).records).toBe(2);
+      expect(await pairs()).toEqual([]);
+      await store.putInitiatives([listing(B, "Green Bay Projects Limited", { address: { postcode: "ls61aa", lat: 53.8101, long: -1.5601 } }, YORK)]);
+      expect(await store.duplicates.pendingCount()).toBe(1);
+      const round = await finder.catchUp();
+      expect(round).toMatchObject({ records: 1, pairs: 1 });
+      const [pair] = (await store.duplicates.listPairs({ limit: 10 })).items;
+      expect(pair).toMatchObject({ a: A, b: B, state: "candidate" });
+      expect(pair!.score).toBeGreaterThan(0.8);
+      expect(pair!.reasons.map((r) => r.kind)).toEqual(["name", "postcode", "near"]);
+      expect(await store.duplicates.pendingCount()).toBe(0);
+      expect((await finder.catchUp()).records).toBe(0);
+    });
+
+    it("finds records of one round among themselves, and across rounds of one record.", async () => {
+      await store.putInitiatives([listing(A, "Suma Wholefoods", {}, LEEDS), listing(B, "SUMA WHOLEFOODS LTD", {}, YORK)]);
+      await new DuplicateFinder(store).catchUp();
+      expect(await pairs()).toEqual(["ab:candidate"]);
+      await store.putInitiatives([listing(C, "Suma Wholefoods Co-operative", {}, YORK)]);
+      await new DuplicateFinder(store, { batch: 1 }).catchUp();
+      expect(await pairs()).toEqual(["ab:candidate", "ac:candidate", "bc:candidate"]);
+    });
+
+    it("drops a candidate when a record changes away or goes, and finds it again when it comes back.", async () => {
+      const finder = new DuplicateFinder(store);
+      await store.putInitiatives([listing(A, "Green Bay Projects", {}, LEEDS), listing(B, "Green Bay Projects", {}, YORK)]);
+      await finder.catchUp();
+      expect(await pairs()).toEqual(["ab:candidate"]);
+      await store.putInitiatives([listing(B, "Kirkstall Bakery", {}, YORK, "2026-05-02T00:00:00.000Z")]);
+      await finder.catchUp();
+      expect(await pairs()).toEqual([]);
+      await store.putInitiatives([listing(B, "Green Bay Projects", {}, YORK, "2026-05-03T00:00:00.000Z")]);
+      await finder.catchUp();
+      expect(await pairs()).toEqual(["ab:candidate"]);
+      await store.deleteInitiative({ id: B, deleted: "2026-05-04T00:00:00.000Z", origin: YORK });
+      await finder.catchUp();
+      expect(await pairs()).toEqual([]);
+      await store.putInitiatives([listing(B, "Green Bay Projects", {}, YORK, "2026-05-05T00:00:00.000Z")]);
+      await finder.catchUp();
+      expect(await pairs()).toEqual(["ab:candidate"]);
+      await store.purgeInitiatives([A]);
+      await finder.catchUp();
+      expect(await pairs()).toEqual([]);
+    });
+
+    it("keeps decisions through re-imports, deletes and back-fills, and decides only pairs that exist.", async () => {
+      const finder = new DuplicateFinder(store);
+      await store.putInitiatives([listing(A, "Green Bay Projects", {}, LEEDS), listing(B, "Green Bay Projects", {}, YORK), listing(C, "Green Bay Projects CIC", {}, YORK)]);
+      await finder.catchUp();
+      const at = "2026-05-06T10:00:00.000Z";
+      expect(await store.duplicates.decide(A, B, "confirmed", "ana", at)).toMatchObject({ state: "confirmed", decidedBy: "ana", decidedAt: at });
+      expect(await store.duplicates.decide(A, C, "rejected", "ana", at)).toMatchObject({ state: "rejected" });
+      expect(await store.duplicates.decide(A, "https://nowhere.example/x", "confirmed", "ana", at)).toBeUndefined();
+      // Re-imported with changes, deleted and back-filled: the decisions stay.
+      await store.putInitiatives([listing(B, "Green Bay Projects Ltd", {}, YORK, "2026-05-07T00:00:00.000Z")]);
+      await store.deleteInitiative({ id: C, deleted: "2026-05-07T00:00:00.000Z", origin: YORK });
+      await store.purgeInitiatives([A]);
+      await finder.catchUp();
+      expect(await pairs()).toEqual(["ab:confirmed", "ac:rejected"]);
+      await store.putInitiatives([listing(A, "Green Bay Projects", {}, LEEDS, "2026-05-08T00:00:00.000Z"), listing(C, "Green Bay Projects CIC", {}, YORK, "2026-05-08T00:00:00.000Z")]);
+      await finder.catchUp();
+      expect(await pairs()).toEqual(["ab:confirmed", "ac:rejected", "bc:candidate"]);
+      expect((await store.duplicates.getPair(A, B))!.decidedBy).toBe("ana");
+      expect((await store.duplicates.listPairs({ limit: 10, state: "rejected" })).items.map((p) => p.b)).toEqual([C]);
+      expect((await store.duplicates.listPairs({ limit: 10, id: C })).items).toHaveLength(2);
+      // Back to candidate.
+      expect(await store.duplicates.decide(A, C, "candidate", "ana", at)).toMatchObject({ state: "candidate" });
+      expect((await store.duplicates.getPair(A, C))!.decidedBy).toBeUndefined();
+    });
+
+    it("confirms automatically above the configured score, in the audit log.", async () => {
+      const finder = new DuplicateFinder(store, { auto: 0.9 });
+      const same = { homepage: "https://greenbay.example/", email: "hello@greenbay.example" };
+      await store.putInitiatives([listing(A, "Green Bay Projects", same, LEEDS), listing(B, "Green Bay Projects", same, YORK), listing(C, "Green Bay Projects", {}, YORK)]);
+      const round = await finder.catchUp();
+      expect(round.autoConfirmed.map((p) => [p.a, p.b, p.decidedBy])).toEqual([[A, B, "auto"]]);
+      expect(await pairs()).toEqual(["ab:confirmed", "ac:candidate", "bc:candidate"]);
+      const audit = (await store.audit.list({ limit: 10, actionPrefix: "duplicate." })).items;
+      expect(audit).toMatchObject([{ action: "duplicate.confirm", target: `${A} ${B}`, actor: { kind: "system" } }]);
+    });
+
+    it("pages confirmed pairs in a stable order.", async () => {
+      const ids = Array.from({ length: 5 }, (_, i) => `https://x.example/initiatives/${i}`);
+      await store.putInitiatives(ids.map((id) => listing(id, "Green Bay Projects", {}, LEEDS)));
+      await new DuplicateFinder(store).catchUp();
+      const all = (await store.duplicates.listPairs({ limit: 100 })).items;
+      expect(all).toHaveLength(10);
+      for (const p of all.slice(0, 7)) await store.duplicates.decide(p.a, p.b, "confirmed", "ana", "2026-05-06T10:00:00.000Z");
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.duplicates.confirmedPairs(3, cursor);
+        seen.push(...page.items.map((p) => `${p.a} ${p.b}`));
+        cursor = page.next;
+      } while (cursor);
+      expect(seen).toHaveLength(7);
+      expect([...seen].sort()).toEqual(seen);
+      const first = await store.duplicates.listPairs({ limit: 4 });
+      const second = await store.duplicates.listPairs({ limit: 100, cursor: first.next! });
+      expect(first.items.length + second.items.length).toBe(10);
+    });
+
+    it("does not compare on a key shared by too many records (bounded fan-out).", async () => {
+      const many = Array.from({ length: 60 }, (_, i) => listing(`https://x.example/initiatives/${i}`, `Member ${i} of a big network`,
+        { homepage: "https://bignetwork.example/", address: { postcode: `LS${i} 1AA`, lat: 50 + i, long: 0 } }, LEEDS));
+      await store.putInitiatives(many);
+      const round = await new DuplicateFinder(store, { maxBlock: 50 }).catchUp();
+      expect(round.crowdedKeys).toBeGreaterThan(0);
+      expect(round.compared).toBe(0);
+      expect(await pairs()).toEqual([]);
+    });
+  });
+}
