@@ -5,6 +5,8 @@
  * owner). Reconciliation is the same pass plus a re-check of records that are no longer listed:
  * a 404 or 410 from the owner counts as deleted.
  */
+import { prescanContext } from "../linkeddata/jsonld-budget.ts";
+import { isJsonLdRefusal } from "../linkeddata/jsonld-in.ts";
 import { logger } from "../logging.ts";
 import type { Following } from "../store/store.ts";
 import { withContext, type Json } from "./activities.ts";
@@ -56,6 +58,8 @@ export async function backfill(ctx: FederationContext, following: Following, rec
   while (pending && report.pages < MAX_PAGES) {
     const page = await pending;
     report.pages++;
+    // The page's @context is every item's (JSON-LD scoping): its shape is checked once, here.
+    refuseOverBudgetPage(page, directory);
     // Ask for the next page while this one is checked and stored: the two ends work at once.
     pending = fetchPage(typeof page.next === "string" ? page.next : idOf(page.next));
     pending?.catch(() => {});
@@ -85,6 +89,16 @@ export async function backfill(ctx: FederationContext, following: Following, rec
   await ctx.store.putFollowing({ ...following, ...(directory ? { directory } : {}), reconciledAt: new Date().toISOString() });
   log.info("Back-filled {actor}: {report}", { actor: following.actor, report });
   return report;
+}
+
+/** A directory page whose @context is over the JSON-LD budget (ADR 18) stops the back-fill, named. */
+function refuseOverBudgetPage(page: Json, directory: string): void {
+  try {
+    prescanContext(page["@context"]);
+  } catch (e) {
+    if (!isJsonLdRefusal(e)) throw e;
+    throw new FetchError(typeof page.id === "string" ? page.id : directory, `the directory page is over the JSON-LD budget: ${e.message}`, "invalid");
+  }
 }
 
 function firstPage(collection: Json, directory: string): string | undefined {

@@ -18,6 +18,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { signRequest } from "@fedify/fedify/sig";
 import type { DocumentLoader, RemoteDocument } from "@fedify/vocab-runtime";
+import { JsonLdBudgetError, JsonLdInputError, jsonLdToQuads } from "../linkeddata/jsonld-in.ts";
 import { addressRefusal } from "./net/addresses.ts";
 
 export const ACCEPT_AP = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams";q=0.9, application/json;q=0.5';
@@ -215,6 +216,15 @@ export function createFetcher(o: FetcherOptions): Fetcher {
 export function fetcherDocumentLoader(fetcher: Fetcher, options: CallOptions = {}): DocumentLoader {
   return async (url: string): Promise<RemoteDocument> => {
     const { doc, url: documentUrl } = await fetcher.fetchJson(url.replace(/#.*$/, ""), options);
+    // Fedify expands what this loads on the main thread: only once the JSON-LD budget (ADR 18)
+    // has seen it pre-scanned and expanded in a worker within its limits. (A document that is not
+    // readable JSON-LD is Fedify's to refuse, as before.)
+    try {
+      await jsonLdToQuads(doc);
+    } catch (e) {
+      if (e instanceof JsonLdBudgetError) throw new FetchError(documentUrl, `the document is over the JSON-LD budget: ${e.message}`, "invalid", undefined, { cause: e });
+      if (!(e instanceof JsonLdInputError)) throw e;
+    }
     return { contextUrl: null, document: doc, documentUrl };
   };
 }

@@ -7,7 +7,7 @@ import type { InitiativeRecord } from "../domain/initiative.ts";
 import { MAX_IRI_BYTES, findUnstorableText, iriFits, visible } from "../domain/text.ts";
 import { validateInitiative, type Issue } from "../domain/validate.ts";
 import { versionOf } from "../domain/version.ts";
-import { draftsFromJsonLd } from "../linkeddata/jsonld-in.ts";
+import { draftsFromJsonLd, isJsonLdRefusal, type JsonLdBudgetError, type JsonLdInputError } from "../linkeddata/jsonld-in.ts";
 import { logger } from "../logging.ts";
 import type { PutOutcome } from "../store/store.ts";
 import { announce, type Json } from "./activities.ts";
@@ -25,7 +25,8 @@ export interface VerifiedObject {
   via: string[];
 }
 
-export type MirrorResult = { ok: true; outcome: PutOutcome; record: InitiativeRecord } | { ok: false; issues: Issue[] };
+/** `refusal`: the document was not readable JSON-LD within the budget (the inbox answers with it). */
+export type MirrorResult = { ok: true; outcome: PutOutcome; record: InitiativeRecord } | { ok: false; issues: Issue[]; refusal?: JsonLdBudgetError | JsonLdInputError };
 
 const isoOr = (v: unknown, fallback: string) => (typeof v === "string" && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : fallback);
 
@@ -36,7 +37,14 @@ export async function toMirrorRecord(ctx: FederationContext, v: VerifiedObject, 
   const unstorable = findUnstorableText(v.doc);
   if (unstorable) return { ok: false, issues: [{ field: unstorable.path, message: unstorable.reason }] };
   if (!iriFits(v.origin)) return { ok: false, issues: [{ field: "attributedTo", message: `the owner's IRI is longer than ${MAX_IRI_BYTES} bytes` }] };
-  const drafts = await draftsFromJsonLd(v.doc);
+  let drafts;
+  try {
+    drafts = await draftsFromJsonLd(v.doc);
+  } catch (e) {
+    // One unreadable or over-budget document is refused alone, never the page or batch it came in.
+    if (!isJsonLdRefusal(e)) throw e;
+    return { ok: false, issues: [{ field: "@context", message: e.message }], refusal: e };
+  }
   const draft = drafts.find((d) => d.id === v.doc.id);
   if (!draft || drafts.length !== 1) return { ok: false, issues: [{ field: "id", message: "the document must describe exactly the one initiative it names" }] };
   const checked = validateInitiative(draft, ctx.taxonomies);

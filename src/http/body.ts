@@ -1,12 +1,13 @@
 /**
- * Reading initiatives from request bodies: JSON-LD (any correct context, no remote ones) or Turtle.
+ * Reading initiatives from request bodies: JSON-LD (any correct context, no remote ones, within the
+ * JSON-LD budget of ADR 18) or Turtle.
  */
 import type { Request } from "express";
 import { Parser } from "n3";
 import type { InitiativeDraft } from "../domain/validate.ts";
 import { draftsFromQuads } from "../linkeddata/initiative-rdf.ts";
-import { JsonLdInputError, draftsFromJsonLd } from "../linkeddata/jsonld-in.ts";
-import { BadRequestHttpError, UnprocessableHttpError, UnsupportedMediaTypeHttpError } from "./errors.ts";
+import { JsonLdBudgetError, JsonLdInputError, draftsFromJsonLd } from "../linkeddata/jsonld-in.ts";
+import { BadRequestHttpError, HttpError, UnprocessableHttpError, UnsupportedMediaTypeHttpError } from "./errors.ts";
 
 export const BODY_LIMIT = 1024 * 1024;
 export const JSON_TYPES = ["application/ld+json", "application/activity+json", "application/json"];
@@ -22,6 +23,7 @@ export async function readOneDraft(req: Request): Promise<InitiativeDraft> {
       drafts = await draftsFromJsonLd(req.body);
     } catch (e) {
       if (e instanceof JsonLdInputError) throw new BadRequestHttpError(e.message, e.code, {}, { cause: e });
+      if (e instanceof JsonLdBudgetError) throw new HttpError(e.status, e.code, e.message, e.extensions, { cause: e });
       throw e;
     }
   } else if (TURTLE_TYPES.includes(type)) {

@@ -9,7 +9,8 @@ import { JSONParser } from "@streamparser/json";
 import type { Directory } from "../directory/directory.ts";
 import type { Iris } from "../directory/ids.ts";
 import { FIELD_PROPERTY } from "../linkeddata/fields.ts";
-import { JsonLdInputError, draftsFromJsonLd, fastDraft } from "../linkeddata/jsonld-in.ts";
+import { IMPORT_BUDGET, draftsFromJsonLd, fastDraft, isJsonLdRefusal } from "../linkeddata/jsonld-in.ts";
+import { prescan, prescanContext } from "../linkeddata/jsonld-budget.ts";
 import type { Batcher, Pending } from "./batcher.ts";
 import { readFeature } from "./geojson.ts";
 import type { ImportSource } from "./import.ts";
@@ -46,6 +47,17 @@ export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportS
     for (const note of read.notes) b.warn(where, note);
     return { where, draft: await localiser.localise(read.draft), columns: read.columns };
   };
+  /** Runs a budget check; a refusal is the import's fatal error, naming `what`. */
+  const overBudget = (check: () => void, row: number, what: string): boolean => {
+    try {
+      check();
+      return true;
+    } catch (e) {
+      if (!isJsonLdRefusal(e)) throw e;
+      b.report.fatal = { row, line: 0, message: `${what}: ${e.message}` };
+      return false;
+    }
+  };
   /** The stream pass: features and @graph items as they close. */
   async function* stream(): AsyncGenerator<Pending> {
     const queue: { key: string | number | undefined; path: string; value: unknown }[] = [];
@@ -76,13 +88,17 @@ export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportS
         if (item.path === ".features") {
           const p = await feature(item.value);
           if (p) yield p;
-        } else if (item.key === "@context") context = item.value;
-        else if (item.path === ".@graph") {
+        } else if (item.key === "@context") {
+          // The JSON-LD budget's shape limits (ADR 18), once for the context every item shares.
+          if (!overBudget(() => prescanContext(item.value, IMPORT_BUDGET), 0, "the document's @context")) return;
+          context = item.value;
+        } else if (item.path === ".@graph") {
           graphItems++;
           // essfed's own items carry their whole record: read each as it comes.
           const own = context !== undefined && isObj(item.value) ? fastDraft({ "@context": context, ...item.value }) : undefined;
           if (own) yield* localised([own], localiser, graphItems);
           else {
+            if (!overBudget(() => prescan(item.value, IMPORT_BUDGET), graphItems, `@graph item ${graphItems}`)) return;
             held.push(item.value);
             heldBytes += JSON.stringify(item.value).length;
             if (heldBytes > b.maxDocumentBytes) return void (b.report.fatal = tooLarge("A JSON-LD @graph not written item by item as essfed writes it", b.maxDocumentBytes));
@@ -96,7 +112,7 @@ export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportS
   /** What the stream pass could not read by itself: gathered @graph items, or a document read whole. */
   async function* rest(): AsyncGenerator<Pending> {
     if (held.length) {
-      const drafts = await draftsFromJsonLd({ ...(context !== undefined ? { "@context": context } : {}), "@graph": held });
+      const drafts = await draftsFromJsonLd({ ...(context !== undefined ? { "@context": context } : {}), "@graph": held }, IMPORT_BUDGET);
       held = [];
       return yield* localised(drafts, localiser, graphItems - drafts.length + 1);
     }
@@ -115,15 +131,15 @@ export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportS
       if (p) yield p;
     } else if (isObj(doc) && doc.type === "FeatureCollection") {
       b.report.fatal = { row: 0, line: 0, message: "the FeatureCollection has no features" };
-    } else yield* localised(await draftsFromJsonLd(doc), localiser);
+    } else yield* localised(await draftsFromJsonLd(doc, IMPORT_BUDGET), localiser);
   }
 
   try {
     yield* stream();
     if (!b.report.fatal) yield* rest();
   } catch (e) {
-    if (!(e instanceof JsonLdInputError)) throw e;
-    b.report.fatal = { row: 0, line: 0, message: e.message };
+    if (!isJsonLdRefusal(e)) throw e;
+    b.report.fatal = { row: 0, line: 0, message: `the JSON-LD document: ${e.message}` };
   } finally {
     localiser.close();
     if (ignored.size) b.report.ignored.push(...[...ignored].map(([column, rows]) => ({ column, rows })));

@@ -36,7 +36,7 @@ export class RemoteContextError extends Error {
   override readonly name = "RemoteContextError";
   readonly url: string;
   constructor(url: string) {
-    super(`remote JSON-LD context ${url} is not allowed; use inline contexts or a preloaded one`);
+    super(`remote JSON-LD context ${url.slice(0, 300)} is not allowed; use inline contexts or a preloaded one`);
     this.url = url;
   }
 }
@@ -48,9 +48,17 @@ const CONTEXTS: Record<string, unknown> = {
   "http://www.w3.org/ns/activitystreams": (preloadedContexts as Record<string, unknown>)[AS_CONTEXT],
 };
 
+/** Every context the static loader ships, by URL (for the worker that expands, which has no imports of its own). */
+export const SHIPPED_CONTEXTS: Readonly<Record<string, unknown>> = CONTEXTS;
+
+/** Whether {@link staticDocumentLoader} resolves `url` without the network. */
+export function isShippedContext(url: string): boolean {
+  return Object.hasOwn(CONTEXTS, url) || Object.hasOwn(CONTEXTS, url.replace(/#$/, ""));
+}
+
 /** A `jsonld` document loader that knows the shipped contexts and refuses everything else. */
 export async function staticDocumentLoader(url: string): Promise<{ contextUrl: null; documentUrl: string; document: unknown }> {
-  const document = CONTEXTS[url] ?? CONTEXTS[url.replace(/#$/, "")];
-  if (document === undefined) throw new RemoteContextError(url);
+  if (!isShippedContext(url)) throw new RemoteContextError(url);
+  const document = Object.hasOwn(CONTEXTS, url) ? CONTEXTS[url] : CONTEXTS[url.replace(/#$/, "")];
   return { contextUrl: null, documentUrl: url, document };
 }

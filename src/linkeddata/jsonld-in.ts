@@ -1,55 +1,39 @@
 /**
- * Reads initiatives out of JSON-LD written with any correct context. Documents under essfed's own
- * context are read by key (fast path: no expansion); everything else goes through `jsonld.toRDF`
- * with the static document loader, so a remote context is refused, never fetched.
+ * Reads initiatives out of JSON-LD written with any correct context, under the JSON-LD budget
+ * (ADR 18): every document is pre-scanned first; documents under essfed's own context are then read
+ * by key (fast path: no expansion); everything else is expanded by `jsonld.toRDF` in a worker, with
+ * the shipped contexts only (a remote context is refused, never fetched).
  */
-import jsonld from "jsonld";
-import { Parser, type Quad } from "n3";
+import type { Quad } from "n3";
 import type { InitiativeDraft } from "../domain/validate.ts";
-import { DOCUMENT_CONTEXT_JSON, RemoteContextError, staticDocumentLoader } from "./context.ts";
+import { DOCUMENT_CONTEXT_JSON } from "./context.ts";
 import { COMPANIES_HOUSE } from "./namespaces.ts";
 import { draftsFromQuads, mergeTranslations, splitLanguages } from "./initiative-rdf.ts";
+import { DEFAULT_BUDGET, JsonLdBudgetError, JsonLdInputError, prescan, type JsonLdBudget } from "./jsonld-budget.ts";
+import { expandInWorker } from "./jsonld-pool.ts";
 
-/** The body is not JSON-LD we can read (syntax, structure or a refused context). */
-export class JsonLdInputError extends Error {
-  override readonly name = "JsonLdInputError";
-  readonly code: "remote-context" | "invalid-jsonld";
-  constructor(message: string, code: "remote-context" | "invalid-jsonld", options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
-}
+export { DEFAULT_BUDGET, IMPORT_BUDGET, JsonLdBudgetError, JsonLdInputError, type JsonLdBudget } from "./jsonld-budget.ts";
 
-/** JSON-LD → quads with the static loader; maps jsonld's errors to {@link JsonLdInputError}. */
-export async function jsonLdToQuads(doc: unknown): Promise<Quad[]> {
-  let nquads: string;
-  try {
-    // safe: false, so that keys no context defines are dropped rather than fatal (as JSON-LD 1.1 says).
-    const options = { format: "application/n-quads", documentLoader: staticDocumentLoader, safe: false };
-    nquads = (await jsonld.toRDF(doc as jsonld.JsonLdDocument, options as never)) as unknown as string;
-  } catch (e) {
-    const remote = findCause(e, RemoteContextError);
-    if (remote) throw new JsonLdInputError(remote.message, "remote-context", { cause: e });
-    throw new JsonLdInputError(`invalid JSON-LD: ${(e as Error).message}`, "invalid-jsonld", { cause: e });
-  }
-  return new Parser({ format: "N-Quads" }).parse(nquads);
+/**
+ * JSON-LD → quads under `budget`: throws {@link JsonLdBudgetError} when the document is over it,
+ * {@link JsonLdInputError} when it is not JSON-LD we can read.
+ * @param scanned the caller has already pre-scanned `doc` under this budget
+ */
+export async function jsonLdToQuads(doc: unknown, budget: Readonly<JsonLdBudget> = DEFAULT_BUDGET, scanned = false): Promise<Quad[]> {
+  if (!scanned) prescan(doc, budget);
+  return expandInWorker(doc, budget);
 }
 
 /** Every initiative described in `doc`. */
-export async function draftsFromJsonLd(doc: unknown): Promise<InitiativeDraft[]> {
+export async function draftsFromJsonLd(doc: unknown, budget: Readonly<JsonLdBudget> = DEFAULT_BUDGET): Promise<InitiativeDraft[]> {
+  prescan(doc, budget);
   const fast = fastDraft(doc);
   if (fast) return [fast];
-  return draftsFromQuads(await jsonLdToQuads(doc));
+  return draftsFromQuads(await jsonLdToQuads(doc, budget, true));
 }
 
-function findCause<T extends Error>(e: unknown, cls: new (...a: never[]) => T): T | undefined {
-  for (let cur = e, depth = 0; cur && depth < 8; depth++) {
-    if (cur instanceof cls) return cur;
-    const c = cur as { cause?: unknown; details?: { cause?: unknown } };
-    cur = c.cause ?? c.details?.cause;
-  }
-  return undefined;
-}
+/** Whether `e` is a refusal of the document itself (as opposed to a failure of ours). */
+export const isJsonLdRefusal = (e: unknown): e is JsonLdBudgetError | JsonLdInputError => e instanceof JsonLdBudgetError || e instanceof JsonLdInputError;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -6,7 +6,9 @@
 import { logger } from "../../logging.ts";
 import { withContext, type Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
-import { acceptObjects, hostOf, relayToFollowers } from "../mirror.ts";
+import { BadRequestHttpError } from "../../http/errors.ts";
+import { JsonLdInputError } from "../../linkeddata/jsonld-in.ts";
+import { acceptObjects, hostOf, relayToFollowers, type MirrorResult } from "../mirror.ts";
 import { idOf, verifyDeletion, verifyInitiative, fetchFromOrigin } from "../trust.ts";
 import { onAccept, onFollow, onReject, onUndo } from "./follows.ts";
 import { onMove } from "./move.ts";
@@ -31,6 +33,17 @@ const typesOf = (o: unknown): string[] => {
   return (Array.isArray(t) ? t : [t]).filter((x): x is string => typeof x === "string");
 };
 
+/**
+ * What the sender is told about its object. An object over the JSON-LD budget or not readable is
+ * refused with the budget's problem (413, 422 or 400); an invalid initiative is taken as "invalid".
+ */
+function outcomeOf(r: MirrorResult): Outcome {
+  if (r.ok) return { status: r.outcome };
+  if (r.refusal instanceof JsonLdInputError) throw new BadRequestHttpError(r.refusal.message, r.refusal.code);
+  if (r.refusal) throw r.refusal;
+  return { status: "invalid" };
+}
+
 /** Create and Update: the object must come from its owner (or prove it does). */
 const onCreateOrUpdate: Handler = async (ctx, activity, sender) => {
   let object = withContext(activity.object, activity);
@@ -43,8 +56,7 @@ const onCreateOrUpdate: Handler = async (ctx, activity, sender) => {
   if (!isInitiative(object)) return { status: "ignored" };
   const verified = await verifyInitiative(ctx, object, sender);
   if (!verified) return { status: "refused", refused: `the origin of ${String(object.id)} cannot be verified: it is not on ${sender}'s host, has no valid proof by its owner and could not be fetched from it` };
-  const [result] = await acceptObjects(ctx, [verified]);
-  return { status: result!.ok ? result!.outcome : "invalid" };
+  return outcomeOf((await acceptObjects(ctx, [verified]))[0]!);
 };
 
 /** Delete of an initiative by its owner; Delete of an actor (account gone) drops the relations. */
@@ -80,14 +92,12 @@ const onAnnounce: Handler = async (ctx, activity, sender) => {
   if (typeof object === "string") {
     const fetched = await fetchFromOrigin(ctx, object);
     if (!fetched) return { status: "ignored" };
-    const [r] = await acceptObjects(ctx, [{ ...fetched, via: [...via, sender] }]);
-    return { status: r!.ok ? r!.outcome : "invalid" };
+    return outcomeOf((await acceptObjects(ctx, [{ ...fetched, via: [...via, sender] }]))[0]!);
   }
   if (isInitiative(object)) {
     const verified = await verifyInitiative(ctx, object, sender, via);
     if (!verified) return { status: "refused", refused: `the origin of ${String(object.id)} cannot be verified` };
-    const [r] = await acceptObjects(ctx, [verified]);
-    return { status: r!.ok ? r!.outcome : "invalid" };
+    return outcomeOf((await acceptObjects(ctx, [verified]))[0]!);
   }
   if (typesOf(object).includes("Delete")) {
     const inner = object as Json;

@@ -1,8 +1,9 @@
 /**
  * The inbox (`POST /inbox`, `POST /actors/{handle}/inbox`). Before anything is stored, every
- * activity passes these gates, each refused with problem+json and a test: a size cap, JSON, only
- * shipped JSON-LD contexts, a valid HTTP signature (draft-cavage or RFC 9421, with digest and a
- * Date inside the time window, verified by Fedify) whose key belongs to the activity's actor. The
+ * activity passes these gates, each refused with problem+json and a test: a size cap, JSON, the
+ * JSON-LD budget (shipped contexts only; ADR 18), a valid HTTP signature (draft-cavage or RFC 9421,
+ * with digest and a Date inside the time window, verified by Fedify) whose key belongs to the
+ * activity's actor. The
  * key is looked up through the outbound client (`key-lookup.ts`): signed, under a deadline, never
  * at a refused address. Then only what this network asked for is taken (`admission.ts`), and
  * each activity is handled once.
@@ -11,6 +12,7 @@ import express, { Router, type Request } from "express";
 import { Temporal } from "@js-temporal/polyfill";
 import { verifyRequestDetailed } from "@fedify/fedify/sig";
 import { staticDocumentLoader } from "../../linkeddata/context.ts";
+import { JsonLdInputError, prescan } from "../../linkeddata/jsonld-budget.ts";
 import { logger } from "../../logging.ts";
 import { BadRequestHttpError, ForbiddenHttpError, HttpError, UnauthorizedHttpError, UnprocessableHttpError, UnsupportedMediaTypeHttpError } from "../../http/errors.ts";
 import { MAX_IRI_BYTES, findUnstorableText, iriFits } from "../../domain/text.ts";
@@ -25,27 +27,16 @@ const log = logger("federation", "inbox");
 export const INBOX_LIMIT = 1024 * 1024;
 const TYPES = ["application/activity+json", "application/ld+json", "application/json"];
 
-/** Throws unless every `@context` in the document is one the static loader ships. */
-export async function refuseRemoteContexts(doc: unknown, depth = 0): Promise<void> {
-  if (depth > 32) throw new BadRequestHttpError("the document is nested too deeply", "too-deep");
-  if (Array.isArray(doc)) {
-    for (const x of doc) await refuseRemoteContexts(x, depth + 1);
-    return;
-  }
-  if (typeof doc !== "object" || doc === null) return;
-  for (const [k, v] of Object.entries(doc)) {
-    if (k === "@context") {
-      for (const c of Array.isArray(v) ? v : [v]) {
-        if (typeof c !== "string") continue;
-        try {
-          await staticDocumentLoader(c);
-        } catch {
-          throw new BadRequestHttpError(`remote JSON-LD context ${c} is not allowed; use inline contexts or a preloaded one`, "remote-context");
-        }
-      }
-    } else {
-      await refuseRemoteContexts(v, depth + 1);
-    }
+/**
+ * The JSON-LD budget (ADR 18), before the signature is checked and anything is fetched: a document
+ * whose shape is over it is refused with 413 or 422, a context we do not ship with 400.
+ */
+export function refuseOverBudget(activity: unknown): void {
+  try {
+    prescan(activity);
+  } catch (e) {
+    if (e instanceof JsonLdInputError) throw new BadRequestHttpError(e.message, e.code);
+    throw e;
   }
 }
 
@@ -106,8 +97,8 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
     if (!actor || typeof activity.id !== "string" || typeof activity.type !== "string") {
       throw new BadRequestHttpError("an activity needs an id, a type and an actor", "invalid-activity");
     }
+    refuseOverBudget(activity);
     refuseUnstorableText(activity);
-    await refuseRemoteContexts(activity);
 
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
