@@ -65,6 +65,8 @@ export interface Config {
   readonly rateLimitApi: number;
   /** Inbox POSTs per window per signing actor's host (`ESSFED_RATE_LIMIT_INBOX`; 0 = no limit). */
   readonly rateLimitInbox: number;
+  /** Public suggestions one address may send per hour (0: the network takes no suggestions). */
+  readonly suggestionsPerHour: number;
   /**
    * Which proxies' `X-Forwarded-For` to believe (`ESSFED_TRUST_PROXY`), as Express's "trust proxy":
    * false (the default: the TCP peer is the client), a number of hops, or addresses, subnets and
@@ -220,6 +222,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     rateLimitWindowMs: integer(env, "ESSFED_RATE_LIMIT_WINDOW_SECONDS", 60, 1, 3600) * 1000,
     rateLimitApi: integer(env, "ESSFED_RATE_LIMIT_API", 600, 0, 10_000_000),
     rateLimitInbox: integer(env, "ESSFED_RATE_LIMIT_INBOX", 1800, 0, 10_000_000),
+    suggestionsPerHour: integer(env, "ESSFED_SUGGESTIONS_PER_HOUR", 10, 0, 10_000),
     trustProxy: trustProxy(env),
     ...(metricsToken ? { metricsToken } : {}),
     ...(bindMetrics ? { metricsBind: bindMetrics } : {}),

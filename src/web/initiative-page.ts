@@ -29,6 +29,8 @@ export interface InitiativePageData {
   /** The asset URL of the preview image. */
   imageUrl: string;
   canEdit: boolean;
+  /** Visitors may propose a correction (an own record, and the network takes suggestions). */
+  canSuggest?: boolean;
 }
 
 const mapFilter = (facet: string, iri: string) => `/?${facet}=${encodeURIComponent(iri)}`;
@@ -148,6 +150,7 @@ export function initiativePage(ctx: PageContext, d: InitiativePageData): string 
     mapHref: located ? `/?at=${lat.toFixed(5)},${lon.toFixed(5)},15` : "/",
     moreHref: `/?source=${encodeURIComponent(source)}`,
     editHref: d.canEdit ? `/console/initiatives/edit?id=${encodeURIComponent(i.id)}` : undefined,
+    suggestHref: d.canSuggest ? `/suggest?about=${encodeURIComponent(i.id)}` : undefined,
   });
   return render("layout", ctx, { title: i.name, head: head(ctx, i, d, summary), body, asset: ctx.asset });
 }

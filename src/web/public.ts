@@ -54,7 +54,7 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
       messages: ctx.tr.catalogue("map."), facets: FACET_NAMES,
     };
     const body = render("map", ctx, {
-      query, facets, anyFacet: FORM_FACETS.filter((f) => query[f]).length, configJson: json(clientConfig),
+      suggest: config.suggestionsPerHour > 0, query, facets, anyFacet: FORM_FACETS.filter((f) => query[f]).length, configJson: json(clientConfig),
     });
     const head = render("meta", ctx, {
       links: [{ rel: "alternate", type: "application/activity+json", href: iris.actor }],
@@ -132,6 +132,7 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
         ...(following?.reconciledAt ? { reconciledAt: following.reconciledAt } : {}),
         imageUrl: `${config.url}/assets/${assets.url("card.png")}`,
         canEdit: Boolean(ctx.viewer) && !p,
+        canSuggest: !p && config.suggestionsPerHour > 0,
       });
       res.setHeader("Last-Modified", new Date(rec.updated).toUTCString());
       sendPage(res, ctx, html);

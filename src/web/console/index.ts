@@ -9,6 +9,7 @@ import { federationRoutes, type FederationConsoleDeps } from "./federation.ts";
 import { importRoutes } from "./imports.ts";
 import { initiativeRoutes } from "./initiatives.ts";
 import { teamRoutes } from "./team.ts";
+import { suggestRoutes } from "../suggest.ts";
 
 export type { ConsoleDeps } from "./context.ts";
 
@@ -20,6 +21,7 @@ export function consoleRoutes(d: FederationConsoleDeps): Router {
   router.use(initiativeRoutes(d));
   router.use(importRoutes(d));
   router.use(federationRoutes(d));
+  router.use(suggestRoutes(d));
   router.use(htmlErrors(d));
   return router;
 }

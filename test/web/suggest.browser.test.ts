@@ -1,0 +1,53 @@
+/**
+ * A visitor suggests an initiative in a real browser, in Portuguese: the form with its pickers and
+ * map, a message next to a wrong field, then the thanks; the suggestion waits in the review queue.
+ * axe-core checks each screen.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { startInstance, type TestInstance } from "../support/instance.ts";
+import { TILE_URL, axeViolations, launchBrowser, type TestBrowser } from "../support/browser.ts";
+
+let inst: TestInstance;
+let browser: TestBrowser;
+beforeAll(async () => {
+  inst = await startInstance({ ESSFED_NAME: "Rede de Economia Solidária", ESSFED_TILE_URL: TILE_URL });
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await inst?.stop();
+});
+
+describe("A visitor's suggestion in the browser", () => {
+  it("is sent from the map's link, corrected where the form says, and waits in the queue.", async () => {
+    const page = await browser.page({ locale: "pt-BR" });
+    await page.goto(`${inst.base}/`);
+    await page.click("#suggest-link");
+    await page.waitForURL(`${inst.base}/suggest`);
+    expect(await page.textContent("h1")).toBe("Sugerir uma iniciativa");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.fill("#f-name", "Cooperativa de Costura Unidas");
+    const structure = page.locator("[data-picker=organisationalStructure]");
+    await structure.locator("input.filter").fill("Coopera");
+    await structure.locator("label.option:visible").first().locator("input").check();
+    await page.fill("#f-locality", "Recife");
+    await page.fill("#f-homepage", "não é um site");
+    await page.fill("#f-message", "Sou associada.");
+    await page.click("#save");
+    await page.waitForSelector("#err-homepage");
+    expect(await axeViolations(page)).toEqual([]);
+    // What was typed is still there.
+    expect(await page.inputValue("#f-message")).toBe("Sou associada.");
+    await page.fill("#f-homepage", "https://unidas.example");
+    await page.click("#save");
+    await page.waitForSelector("#thanks");
+    expect(await page.textContent("#thanks")).toContain("Sua sugestão chegou à equipe de Rede de Economia Solidária");
+    expect(await axeViolations(page)).toEqual([]);
+    const [item] = (await inst.store.curation.listQueue({ limit: 5, kind: "suggestion" })).items;
+    expect(item!.record!.initiative).toEqual(expect.objectContaining({ name: "Cooperativa de Costura Unidas", homepage: "https://unidas.example" }));
+    expect(item!.record!.initiative.organisationalStructure).toHaveLength(1);
+    expect(item!.text).toBe("Sou associada.");
+    expect(await inst.store.countInitiatives(null)).toBe(0);
+    if (process.env.ESSFED_SCREENSHOTS) await page.screenshot({ path: `${process.env.ESSFED_SCREENSHOTS}/suggest-thanks.png` });
+  }, 120_000);
+});
