@@ -14,6 +14,8 @@ import type { Store } from "../store/store.ts";
 import { parseQuery, refuseRemote } from "./sparql-guard.ts";
 import { InitiativeSource } from "./sparql-source.ts";
 import { canonicalizeAlgebra } from "./sparql-alias.ts";
+import { answerShaped } from "./sparql-fast.ts";
+import { recogniseShape } from "./sparql-shape.ts";
 import { AnswerBroken } from "./sparql-chunks.ts";
 import { selectWriter, writeAsk, type Row, type SelectType, type SelectWriter } from "./sparql-results.ts";
 import { SPARQL_LIMITS, type GraphType, type SparqlOutcome } from "./sparql-types.ts";
@@ -41,15 +43,15 @@ export class SparqlService {
   readonly #taxonomies: Taxonomies;
   readonly #iris: Iris;
   readonly #engine = new QueryEngine();
-  readonly #limits: { timeoutMs: number; streamMs: number; triples: number };
+  readonly #limits: { timeoutMs: number; streamMs: number; triples: number; shapes: boolean };
   #vocab: N3Store | undefined;
 
-  constructor(store: Store, taxonomies: Taxonomies, iris: Iris, limits: Partial<{ timeoutMs: number; streamMs: number; triples: number }> = {}) {
+  constructor(store: Store, taxonomies: Taxonomies, iris: Iris, limits: Partial<{ timeoutMs: number; streamMs: number; triples: number; shapes: boolean }> = {}) {
     this.#store = store;
     this.#taxonomies = taxonomies;
     this.#iris = iris;
     const timeoutMs = limits.timeoutMs ?? SPARQL_LIMITS.timeoutMs;
-    this.#limits = { triples: SPARQL_LIMITS.triples, streamMs: timeoutMs * SPARQL_LIMITS.streamFactor, ...limits, timeoutMs };
+    this.#limits = { triples: SPARQL_LIMITS.triples, shapes: true, streamMs: timeoutMs * SPARQL_LIMITS.streamFactor, ...limits, timeoutMs };
   }
 
   async execute(query: string, selectType: SelectType, graphType: GraphType): Promise<SparqlOutcome> {
@@ -59,6 +61,7 @@ export class SparqlService {
     const refused = refuseRemote(parsed.algebra);
     if (refused) return refused;
     canonicalizeAlgebra(parsed.algebra);
+    const shaped = this.#limits.shapes ? recogniseShape(parsed.algebra) : undefined;
     const started = Date.now();
     const deadline = started + this.#limits.timeoutMs;
     const controller = new AbortController();
@@ -69,6 +72,14 @@ export class SparqlService {
     const timedOut = { ok: false, status: 503, code: "query-timeout", message: `the query did not finish within ${this.#limits.timeoutMs / 1000} s; narrow it (e.g. a LIMIT or more specific patterns)` } as const;
     let handedOver = false;
     try {
+      if (shaped) {
+        const stopped = () => controller.signal.aborted || Date.now() >= streamDeadline;
+        const rows = answerShaped(shaped, { store: this.#store, taxonomies: this.#taxonomies, iris: this.#iris, stopped });
+        const first = await Promise.race([rows.next(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())).unref())]);
+        if (first === "timeout") return timedOut;
+        handedOver = true;
+        return { ok: true, kind: "select", type: selectType, chunks: streamSelect(selectWriter(selectType, shaped.vars), first, rows, (r) => r, stopped, controller) };
+      }
       const result = await this.#engine.query(parsed.algebra as unknown as Exclude<Parameters<QueryEngine["query"]>[0], string>, { sources: [source as never] });
       if (result.resultType === "boolean") {
         const value = await Promise.race([result.execute(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())).unref())]);

@@ -1,0 +1,211 @@
+/**
+ * Answers a query over the initiative shape (see `sparql-shape.ts`) record by record: each held
+ * record is read once, in pages, turned into its own triples (the same `initiativeToQuads` the
+ * general engine's source uses, so the answers are the same), and the pattern is matched against
+ * those few triples alone. Whole-dataset queries then cost one pass over the records instead of
+ * joins across millions of triples; counts of initiatives, and counts grouped by a taxonomy
+ * property, come from the store's own counters.
+ */
+import type { Quad, Term } from "n3";
+import { DataFactory } from "n3";
+import type { Iris } from "../directory/ids.ts";
+import type { Taxonomies } from "../domain/taxonomy.ts";
+import { initiativeToQuads } from "../linkeddata/initiative-rdf.ts";
+import { ESS, RDF, XSD } from "../linkeddata/namespaces.ts";
+import type { Store, StoredInitiative } from "../store/store.ts";
+import type { FacetName } from "./search.ts";
+import type { Count, ShapedQuery, Tree } from "./sparql-shape.ts";
+import type { Row } from "./sparql-results.ts";
+
+const PAGE = 1000;
+type Solution = Map<string, Term>;
+
+/** Which facet counter answers "GROUP BY ?v" over "?i <predicate> ?v" (one value per record each). */
+const COUNTED_FACETS: Record<string, FacetName> = {
+  [ESS.organisationalStructure]: "structure", [ESS.baseMembershipType]: "membership", [ESS.qualifier]: "qualifier", [ESS.country_id]: "country",
+};
+
+export interface FastContext {
+  store: Store;
+  taxonomies: Taxonomies;
+  iris: Iris;
+  /** True once the query must stop (cancelled or out of time). */
+  stopped(): boolean;
+}
+
+/** The rows of a shaped query, in order, as they are produced. */
+export async function* answerShaped(q: ShapedQuery, cx: FastContext): AsyncGenerator<Row> {
+  const counted = q.group ? await fromCounters(q, cx) : undefined;
+  let rows: AsyncIterable<Solution> | Iterable<Solution> = counted ?? (q.group ? grouped(q, solutions(q, cx)) : solutions(q, cx));
+  if (q.renames.length) rows = renamed(q, rows);
+  if (q.order.length) rows = await sorted(q, rows, cx);
+  const seen = q.distinct ? new Set<string>() : undefined;
+  let skip = q.offset;
+  let left = q.limit ?? Infinity;
+  if (left <= 0) return;
+  for await (const s of rows) {
+    const row: Row = new Map(q.vars.flatMap((v) => (s.has(v) ? [[v, s.get(v)!] as [string, Term]] : [])));
+    if (seen) {
+      const key = q.vars.map((v) => keyOf(row.get(v))).join("\u0000");
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    if (skip > 0) { skip--; continue; }
+    yield row;
+    if (--left <= 0) return;
+  }
+}
+
+/** Every solution of the pattern, record after record. */
+async function* solutions(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solution> {
+  let cursor: string | undefined;
+  do {
+    if (cx.stopped()) throw new Error("stopped");
+    const page = await cx.store.listInitiatives({ limit: PAGE, ...(cursor ? { cursor } : {}) });
+    for (const r of page.items) yield* ofRecord(q, r, cx);
+    cursor = page.next;
+  } while (cursor);
+}
+
+function ofRecord(q: ShapedQuery, r: StoredInitiative, cx: FastContext): Solution[] {
+  const bySubject = new Map<string, Quad[]>();
+  for (const quad of initiativeToQuads(r, cx.taxonomies, r.provenance?.origin ?? cx.iris.actor)) {
+    const list = bySubject.get(quad.subject.value);
+    if (list) list.push(quad);
+    else bySubject.set(quad.subject.value, [quad]);
+  }
+  const root = new Map<string, Term>([[q.root, DataFactory.namedNode(r.initiative.id)]]);
+  return evaluate(q.tree, bySubject, [root]);
+}
+
+/** Solutions of `t` over one record's triples, extending each of `input`. */
+function evaluate(t: Tree, triples: Map<string, Quad[]>, input: Solution[]): Solution[] {
+  if (t.kind === "join") return t.inputs.reduce((acc, i) => evaluate(i, triples, acc), input);
+  if (t.kind === "optional") {
+    return evaluate(t.left, triples, input).flatMap((s) => {
+      const ext = evaluate(t.right, triples, [s]);
+      return ext.length ? ext : [s];
+    });
+  }
+  let out = input;
+  for (const p of t.patterns) {
+    const next: Solution[] = [];
+    for (const s of out) {
+      const subject = s.get(p.subject.value);
+      const candidates = subject ? triples.get(subject.value) ?? [] : [...triples.values()].flat();
+      for (const quad of candidates) {
+        if (quad.predicate.value !== p.predicate.value) continue;
+        if (subject && !quad.subject.equals(subject)) continue;
+        const m = bind(s, p.subject as Term, quad.subject as Term);
+        const n = m && bind(m, p.object as Term, quad.object as Term);
+        if (n) next.push(n);
+      }
+    }
+    out = next;
+    if (!out.length) break;
+  }
+  return out;
+}
+
+function bind(s: Solution, pattern: Term, value: Term): Solution | undefined {
+  if (pattern.termType !== "Variable") return pattern.equals(value) ? s : undefined;
+  const held = s.get(pattern.value);
+  if (held) return held.equals(value) ? s : undefined;
+  return new Map(s).set(pattern.value, value);
+}
+
+const integer = (n: number) => DataFactory.literal(String(n), DataFactory.namedNode(XSD.integer));
+
+/** Groups solutions and counts them (SPARQL 1.1 §18.5: no solutions and no GROUP BY still give one row). */
+async function* grouped(q: ShapedQuery, input: AsyncIterable<Solution>): AsyncGenerator<Solution> {
+  const { by, counts } = q.group!;
+  const groups = new Map<string, { keys: Solution; n: number[]; distinct: Set<string>[] }>();
+  for await (const s of input) {
+    const key = by.map((v) => keyOf(s.get(v))).join("\u0000");
+    let g = groups.get(key);
+    if (!g) {
+      g = { keys: new Map(by.flatMap((v) => (s.has(v) ? [[v, s.get(v)!] as [string, Term]] : []))), n: counts.map(() => 0), distinct: counts.map(() => new Set()) };
+      groups.set(key, g);
+    }
+    counts.forEach((c: Count, k) => {
+      if (c.of !== undefined && !s.has(c.of)) return;
+      if (!c.distinct) { g.n[k]!++; return; }
+      g.distinct[k]!.add(c.of !== undefined ? keyOf(s.get(c.of)) : q.vars.map((v) => keyOf(s.get(v))).join("\u0000"));
+    });
+  }
+  if (!groups.size && !by.length) groups.set("", { keys: new Map(), n: counts.map(() => 0), distinct: counts.map(() => new Set()) });
+  for (const g of groups.values()) {
+    const out = new Map(g.keys);
+    counts.forEach((c, k) => out.set(c.as, integer(c.distinct ? g.distinct[k]!.size : g.n[k]!)));
+    yield out;
+  }
+}
+
+/**
+ * Counts the store keeps itself: COUNT of initiatives (`?i a essglobal:SSEInitiative` alone),
+ * and the same grouped by a taxonomy property every record holds each value of once.
+ */
+async function fromCounters(q: ShapedQuery, cx: FastContext): Promise<Solution[] | undefined> {
+  const { by, counts } = q.group!;
+  if (q.tree.kind !== "bgp") return undefined;
+  const [typed, other, ...more] = [...q.tree.patterns].sort((a) => (a.predicate.value === RDF.type ? -1 : 1));
+  if (more.length || typed?.predicate.value !== RDF.type || typed.subject.value !== q.root) return undefined;
+  // Counting the root (or every solution): distinct or not, one per record.
+  if (counts.some((c) => c.of !== undefined && c.of !== q.root && c.of !== by[0])) return undefined;
+  if (!other) return by.length ? undefined : [await countAll(cx, counts)];
+  const facet = COUNTED_FACETS[other.predicate.value];
+  if (!facet || other.subject.value !== q.root || other.object.termType !== "Variable" || by.length !== 1 || by[0] !== other.object.value) return undefined;
+  const summary = await cx.store.search.facets({ facets: {} });
+  if (summary.approximate) return undefined;
+  return summary.counts[facet].filter((c) => c.count > 0).map(({ value, count }) => new Map<string, Term>([[by[0]!, DataFactory.namedNode(value)], ...counts.map((c) => [c.as, integer(count)] as [string, Term])]));
+}
+
+async function countAll(cx: FastContext, counts: Count[]): Promise<Solution> {
+  const n = await cx.store.countInitiatives();
+  return new Map(counts.map((c) => [c.as, integer(n)]));
+}
+
+async function* renamed(q: ShapedQuery, input: AsyncIterable<Solution> | Iterable<Solution>): AsyncGenerator<Solution> {
+  for await (const s of input) {
+    const out = new Map(s);
+    for (const [to, from] of q.renames) if (s.has(from)) out.set(to, s.get(from)!);
+    yield out;
+  }
+}
+
+async function sorted(q: ShapedQuery, input: AsyncIterable<Solution> | Iterable<Solution>, cx: FastContext): Promise<Solution[]> {
+  const all: Solution[] = [];
+  for await (const s of input) {
+    all.push(s);
+    if (all.length % 10_000 === 0 && cx.stopped()) throw new Error("stopped");
+  }
+  return all.sort((a, b) => {
+    for (const o of q.order) {
+      const c = compareTerms(a.get(o.variable), b.get(o.variable));
+      if (c) return o.descending ? -c : c;
+    }
+    return 0;
+  });
+}
+
+const RANK: Record<string, number> = { BlankNode: 1, NamedNode: 2, Literal: 3 };
+const NUMERIC = new Set([XSD.integer, XSD.decimal, "http://www.w3.org/2001/XMLSchema#double", "http://www.w3.org/2001/XMLSchema#float"]);
+
+/** SPARQL 1.1 ORDER BY (§15.1): unbound, blank nodes, IRIs, then literals; numbers by value. */
+export function compareTerms(a: Term | undefined, b: Term | undefined): number {
+  if (!a || !b) return a ? 1 : b ? -1 : 0;
+  if (a.termType !== b.termType) return (RANK[a.termType] ?? 0) - (RANK[b.termType] ?? 0);
+  if (a.termType === "Literal" && b.termType === "Literal") {
+    if (NUMERIC.has(a.datatype.value) && NUMERIC.has(b.datatype.value)) return Number(a.value) - Number(b.value);
+    // Language-tagged before plain ones, as the general engine orders them.
+    if (!a.language !== !b.language) return a.language ? -1 : 1;
+    if (a.datatype.value !== b.datatype.value) return a.datatype.value < b.datatype.value ? -1 : 1;
+  }
+  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+}
+
+function keyOf(t: Term | undefined): string {
+  if (!t) return "";
+  if (t.termType === "Literal") return `"${t.value}"@${t.language}^^${t.datatype.value}`;
+  return `${t.termType[0]}${t.value}`;
+}

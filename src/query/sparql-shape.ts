@@ -1,0 +1,160 @@
+/**
+ * Recognises SELECT queries over the initiative shape (ADR 20): a graph pattern of basic graph
+ * patterns, joins and OPTIONALs (nested or not) rooted at one variable typed
+ * `essglobal:SSEInitiative`, where every triple pattern starts from that initiative or from a node
+ * of its own (its address, telephone, email, accounts) reached in the same pattern or already
+ * bound around it. Such a pattern only ever matches triples of one record, so it can be answered
+ * record by record, without joining across the whole dataset. On top: projection, DISTINCT,
+ * ORDER BY variables, LIMIT/OFFSET, and GROUP BY with COUNT. Anything else is not recognised and
+ * goes to the general engine.
+ */
+import type * as RDF from "@rdfjs/types";
+import type { Algebra } from "@traqula/algebra-transformations-1-1";
+import { ESS, FOAF, RDF as RDFNS, VCARD } from "../linkeddata/namespaces.ts";
+
+/** Predicates whose object is a node of the record itself (`id#Address`, `id#Telephone`…). */
+const OWN_NODE_LINKS = new Set([ESS.hasAddress, VCARD.hasTelephone, VCARD.hasEmail, FOAF.account]);
+
+export type Tree =
+  | { kind: "bgp"; patterns: RDF.Quad[] }
+  | { kind: "join"; inputs: Tree[] }
+  | { kind: "optional"; left: Tree; right: Tree };
+
+export interface Count { as: string; of?: string; distinct: boolean }
+
+export interface ShapedQuery {
+  root: string;
+  tree: Tree;
+  /** Grouping (with counts), when the query aggregates. */
+  group?: { by: string[]; counts: Count[] };
+  /** Extends of the form (?alias := ?aggregateVariable), applied after grouping. */
+  renames: [string, string][];
+  order: { variable: string; descending: boolean }[];
+  distinct: boolean;
+  vars: string[];
+  offset: number;
+  limit?: number;
+}
+
+type Op = Algebra.Operation & Record<string, unknown>;
+type Expr = { type: string; subType: string; term?: RDF.Term; operator?: string; args?: Expr[]; aggregator?: string; expression?: Expr; distinct?: boolean; variable?: RDF.Variable };
+
+const variableOf = (e: Expr | undefined): string | undefined =>
+  e?.subType === "term" && e.term?.termType === "Variable" ? e.term.value : undefined;
+
+/** The query as a shape, or undefined when it is not one (then the engine answers it). */
+export function recogniseShape(algebra: Algebra.Operation): ShapedQuery | undefined {
+  let op = algebra as Op;
+  const q: Partial<ShapedQuery> & { renames: [string, string][]; order: ShapedQuery["order"] } = { renames: [], order: [], distinct: false, offset: 0 };
+  if (op.type === "slice") {
+    q.offset = (op.start as number) ?? 0;
+    if (op.length !== undefined) q.limit = op.length as number;
+    op = op.input as Op;
+  }
+  if (op.type === "distinct") { q.distinct = true; op = op.input as Op; }
+  if (op.type !== "project") return undefined;
+  q.vars = (op.variables as RDF.Variable[]).map((v) => v.value);
+  op = op.input as Op;
+  if (op.type === "orderby") {
+    for (const e of op.expressions as Expr[]) {
+      const descending = e.subType === "operator" && e.operator === "desc";
+      const v = variableOf(descending ? e.args?.[0] : e);
+      if (!v) return undefined;
+      q.order.push({ variable: v, descending });
+    }
+    op = op.input as Op;
+  }
+  while (op.type === "extend") {
+    const from = variableOf(op.expression as Expr);
+    if (!from) return undefined;
+    q.renames.unshift([(op.variable as RDF.Variable).value, from]);
+    op = op.input as Op;
+  }
+  if (op.type === "group") {
+    const counts: Count[] = [];
+    for (const a of op.aggregates as Expr[]) {
+      if (a.aggregator !== "count") return undefined;
+      const e = a.expression;
+      const of = e?.subType === "wildcard" ? undefined : variableOf(e);
+      if (e?.subType !== "wildcard" && !of) return undefined;
+      counts.push({ as: a.variable!.value, ...(of ? { of } : {}), distinct: !!a.distinct });
+    }
+    q.group = { by: (op.variables as RDF.Variable[]).map((v) => v.value), counts };
+    op = op.input as Op;
+  } else if (q.renames.length) return undefined;
+  const tree = treeOf(op);
+  if (!tree) return undefined;
+  const root = rootOf(tree);
+  if (!root || !recordLocal(tree, root, new Set([root]))) return undefined;
+  return { ...q, root, tree } as ShapedQuery;
+}
+
+function treeOf(op: Op): Tree | undefined {
+  if (op.type === "bgp") {
+    const patterns = op.patterns as (RDF.Quad & { type: string })[];
+    if (patterns.some((p) => p.graph.termType !== "DefaultGraph" || p.subject.termType !== "Variable" || p.predicate.termType !== "NamedNode"
+      || (p.object.termType !== "Variable" && p.object.termType !== "NamedNode" && p.object.termType !== "Literal"))) return undefined;
+    return { kind: "bgp", patterns };
+  }
+  if (op.type === "join") {
+    const inputs = (op.input as unknown as Op[]).map(treeOf);
+    return inputs.every((t) => t) ? { kind: "join", inputs: inputs as Tree[] } : undefined;
+  }
+  if (op.type === "leftjoin" && !op.expression) {
+    const [l, r] = (op.input as unknown as Op[]).map(treeOf);
+    return l && r ? { kind: "optional", left: l, right: r } : undefined;
+  }
+  return undefined;
+}
+
+/** Triple patterns that must match for any solution (not inside an OPTIONAL's right side). */
+function mandatory(t: Tree): RDF.Quad[] {
+  if (t.kind === "bgp") return t.patterns;
+  if (t.kind === "join") return t.inputs.flatMap(mandatory);
+  return mandatory(t.left);
+}
+
+/** The variable typed essglobal:SSEInitiative in a mandatory pattern. */
+function rootOf(t: Tree): string | undefined {
+  const typed = mandatory(t).filter((p) => p.predicate.value === RDFNS.type && p.object.termType === "NamedNode" && p.object.value === ESS.SSEInitiative);
+  const roots = new Set(typed.map((p) => p.subject.value));
+  return roots.size === 1 ? [...roots][0] : undefined;
+}
+
+/** Variables every solution of the tree binds to a node of the record (root or own node). */
+function boundNodes(t: Tree, root: string, anchored: Set<string>): Set<string> {
+  const out = new Set(anchored);
+  for (const p of mandatory(t)) {
+    if (p.subject.value === root) out.add(root);
+    if (out.has(p.subject.value) && OWN_NODE_LINKS.has(p.predicate.value) && p.object.termType === "Variable") out.add(p.object.value);
+  }
+  return out;
+}
+
+/**
+ * True when every triple pattern's subject is the root or one of the record's own nodes, bound
+ * as such in the same basic pattern or by what surrounds it (so no pattern can match another
+ * record's triples), and no variable standing for such a node is also used for anything else.
+ */
+function recordLocal(t: Tree, root: string, anchored: Set<string>): boolean {
+  if (t.kind === "join") {
+    const all = t.inputs.reduce((acc, i) => boundNodes(i, root, acc), anchored);
+    return t.inputs.every((i) => recordLocal(i, root, all));
+  }
+  if (t.kind === "optional") return recordLocal(t.left, root, anchored) && recordLocal(t.right, root, boundNodes(t.left, root, anchored));
+  const nodes = new Set(anchored);
+  nodes.add(root);
+  // Links within the pattern, followed from the root outwards (a chain is a few steps long).
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const p of t.patterns) {
+      if (nodes.has(p.subject.value) && OWN_NODE_LINKS.has(p.predicate.value) && p.object.termType === "Variable" && !nodes.has(p.object.value)) {
+        nodes.add(p.object.value);
+        changed = true;
+      }
+    }
+  }
+  return t.patterns.every((p) => nodes.has(p.subject.value)
+    && (p.object.termType !== "Variable" || p.object.value !== root)
+    && (p.object.termType !== "Variable" || !nodes.has(p.object.value) || OWN_NODE_LINKS.has(p.predicate.value)));
+}
