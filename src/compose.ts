@@ -17,6 +17,7 @@ import { inboxRoutes } from "./federation/inbox/receive.ts";
 import { fetcherDocumentLoader } from "./federation/fetcher.ts";
 import { createFederationRuntime, type FederationRuntime, type RuntimeOptions } from "./federation/runtime.ts";
 import { adminRoutes } from "./http/routes/admin.ts";
+import { curationRoutes } from "./http/routes/curation.ts";
 import { apiRoutes } from "./http/routes/api.ts";
 import { movedRoutes } from "./http/routes/moved.ts";
 import { dumpRoutes } from "./http/routes/dumps.ts";
@@ -145,7 +146,7 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
     sign: (records) => runtime.ctx.publisher.signMany(records),
     pages: people.pages,
     preRouters: [movedRoutes({ identity, keys, name: config.name }), inboxRoutes(runtime.ctx, limits)],
-    routers: [adminRoutes(runtime.ctx), apiRoutes(http), assets.routes(), people.router, consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }), dumpRoutes(http), sparqlRoutes(sparql)],
+    routers: [adminRoutes(runtime.ctx), curationRoutes(runtime.ctx), apiRoutes(http), assets.routes(), people.router, consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }), dumpRoutes(http), sparqlRoutes(sparql)],
   });
   let server: Server | undefined;
   const log = logger("server");

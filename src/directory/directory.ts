@@ -64,7 +64,10 @@ export class Directory {
     const results: WriteResult[] = [];
     const records: InitiativeRecord[] = [];
     const at: number[] = [];
-    const found = await this.#store.getInitiatives(drafts.filter((d) => this.#iris.localId(d.id)).map((d) => d.id));
+    const local = drafts.filter((d) => this.#iris.localId(d.id)).map((d) => d.id);
+    const found = await this.#store.getInitiatives(local);
+    // Own records hidden by curation stay hidden when edited: the new version is kept withheld.
+    const hidden = await this.#store.curation.getWithhelds(local.filter((id) => !found.has(id)));
     drafts.forEach((draft) => {
       if (!this.#iris.localId(draft.id)) {
         results.push({ ok: false, issues: [{ field: "id", message: `must be ${this.#iris.directory}/ followed by 1-100 letters, digits, ".", "_", "~" or "-"`, value: draft.id }] });
@@ -73,7 +76,8 @@ export class Directory {
       const v = validateInitiative(draft, this.#taxonomies, o);
       if (!v.ok) return void results.push(v);
       const version = versionOf(v.initiative);
-      const prev = found.get(draft.id);
+      const w = hidden.get(draft.id);
+      const prev = found.get(draft.id) ?? w?.record;
       if (prev && prev.provenance) {
         results.push({ ok: false, issues: [{ field: "id", message: "belongs to a mirrored record from another network", value: draft.id }] });
         return;
@@ -86,10 +90,18 @@ export class Directory {
       results.push({ ok: true, record, outcome: o.dryRun ? (!prev ? "created" : record === prev ? "unchanged" : "updated") : "unchanged", warnings: v.warnings });
     });
     if (!records.length || o.dryRun) return results;
-    const outcomes = await this.#store.putInitiatives(records);
+    const kept = records.filter((r) => hidden.has(r.initiative.id));
+    for (const r of kept) {
+      const res = results[at[records.indexOf(r)]!] as Extract<WriteResult, { ok: true }>;
+      res.outcome = hidden.get(r.initiative.id)!.record.version === r.version ? "unchanged" : "updated";
+      if (res.outcome === "updated") await this.#store.curation.putWithheld(r, "hidden", now);
+    }
+    const served = records.filter((r) => !hidden.has(r.initiative.id));
+    const servedAt = at.filter((_k, j) => !hidden.has(records[j]!.initiative.id));
+    const outcomes = await this.#store.putInitiatives(served);
     const changes: { record: InitiativeRecord; outcome: "created" | "updated" }[] = [];
     outcomes.forEach((outcome, k) => {
-      const r = results[at[k]!] as Extract<WriteResult, { ok: true }>;
+      const r = results[servedAt[k]!] as Extract<WriteResult, { ok: true }>;
       r.outcome = outcome;
       if (outcome === "created" || outcome === "updated") changes.push({ record: r.record, outcome });
     });
@@ -101,9 +113,14 @@ export class Directory {
   async delete(id: string, now = new Date().toISOString()): Promise<boolean> {
     if (!this.#iris.localId(id)) return false;
     const existing = await this.#store.getInitiative(id);
-    if (!existing || existing.provenance) return false;
+    if (!existing && (await this.#store.curation.getWithheld(id))) {
+      // A hidden own record: deleted like any other, and its followers told (they may hold it from before).
+      await this.#store.curation.dropWithheld(id);
+    } else if (!existing || existing.provenance) {
+      return false;
+    }
     const tombstone: Tombstone = { id, deleted: now };
-    const done = await this.#store.deleteInitiative(tombstone);
+    const done = (await this.#store.deleteInitiative(tombstone)) || !existing;
     if (done) for (const l of this.#listeners) await l.deleted(tombstone);
     return done;
   }

@@ -30,13 +30,15 @@ export interface BackfillReport {
   updated: number;
   unchanged: number;
   refused: number;
+  /** Records waiting in the review queue (curation). */
+  held: number;
   /** Records from that source no longer listed and confirmed gone (reconciliation only). */
   deleted: number;
 }
 
 /** Pages through `following.directory`, mirroring every item; with `reconcile`, also prunes. */
 export async function backfill(ctx: FederationContext, following: Following, reconcile = false): Promise<BackfillReport> {
-  const report: BackfillReport = { pages: 0, items: 0, created: 0, updated: 0, unchanged: 0, refused: 0, deleted: 0 };
+  const report: BackfillReport = { pages: 0, items: 0, created: 0, updated: 0, unchanged: 0, refused: 0, held: 0, deleted: 0 };
   const directory = following.directory ?? (await ctx.actors.get(following.actor)).directory;
   if (!directory) {
     log.info("{actor} has no directory collection (not an essfed network?); nothing to back-fill", { actor: following.actor });
@@ -82,6 +84,7 @@ export async function backfill(ctx: FederationContext, following: Following, rec
       if (!r.ok) report.refused++;
       else if (r.outcome === "created") report.created++;
       else if (r.outcome === "updated") report.updated++;
+      else if (r.outcome === "held") report.held++;
       else report.unchanged++;
     }
   }

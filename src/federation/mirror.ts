@@ -13,6 +13,7 @@ import type { PutOutcome } from "../store/store.ts";
 import { announce, type Json } from "./activities.ts";
 import type { FederationContext } from "./context.ts";
 import { proofOf } from "./proof.ts";
+import { gate } from "../curation/gate.ts";
 
 const log = logger("federation", "mirror");
 
@@ -25,8 +26,11 @@ export interface VerifiedObject {
   via: string[];
 }
 
-/** `refusal`: the document was not readable JSON-LD within the budget (the inbox answers with it). */
-export type MirrorResult = { ok: true; outcome: PutOutcome; record: InitiativeRecord } | { ok: false; issues: Issue[]; refusal?: JsonLdBudgetError | JsonLdInputError };
+/**
+ * `refusal`: the document was not readable JSON-LD within the budget (the inbox answers with it).
+ * `held`: kept in the review queue, not served (curation); `blocked` refusals come from a blocked source.
+ */
+export type MirrorResult = { ok: true; outcome: PutOutcome | "held"; record: InitiativeRecord } | { ok: false; issues: Issue[]; refusal?: JsonLdBudgetError | JsonLdInputError; blocked?: boolean };
 
 const isoOr = (v: unknown, fallback: string) => (typeof v === "string" && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : fallback);
 
@@ -87,15 +91,25 @@ export async function acceptObjects(ctx: FederationContext, objects: VerifiedObj
   if (!records.length) return results;
   // Keep the origin's signed document with the record: our directory serves it, so that our
   // followers can verify it too.
-  const outcomes = await ctx.store.putInitiatives(records.map((r, k) => {
+  const signed = records.map((r, k) => {
     const doc = objects[index[k]!]!.doc;
     return proofOf(doc) ? { ...r, signed: JSON.stringify(doc) } : r;
-  }));
+  });
+  // Curation first: blocked sources are refused, reviewed ones and withheld records wait.
+  const gated = await gate(ctx, signed);
+  const served: number[] = [];
+  gated.forEach((g, k) => {
+    if (g.go === "serve") return void served.push(k);
+    if (g.go === "held") (results[index[k]!] as Extract<MirrorResult, { ok: true }>).outcome = "held";
+    else results[index[k]!] = { ok: false, blocked: true, issues: [{ field: "origin", message: g.reason }] };
+  });
+  const outcomes = await ctx.store.putInitiatives(served.map((k) => signed[k]!));
   const relay: Json[] = [];
   const relayVia: string[][] = [];
-  for (let k = 0; k < outcomes.length; k++) {
+  for (let j = 0; j < outcomes.length; j++) {
+    const k = served[j]!;
     const r = results[index[k]!] as Extract<MirrorResult, { ok: true }>;
-    r.outcome = outcomes[k]!;
+    r.outcome = outcomes[j]!;
     if (r.outcome !== "created" && r.outcome !== "updated") continue;
     const v = objects[index[k]!]!;
     relay.push(v.doc);

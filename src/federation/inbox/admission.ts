@@ -9,6 +9,8 @@
 import type { Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
 import { idOf } from "../trust.ts";
+import { curatorOf } from "../../curation/curator.ts";
+import { policyFor } from "../../curation/policy.ts";
 
 export interface Refusal {
   /** `not-followed` or `unsolicited-delete`. */
@@ -23,6 +25,9 @@ const followed = async (ctx: FederationContext, actor: string) => (await ctx.sto
 /** Why `actor` (authenticated by its signature) may not send `activity` here, if it may not. */
 export async function admission(ctx: FederationContext, activity: Json, actor: string): Promise<Refusal | undefined> {
   const type = String(activity.type);
+  // A blocked network or domain is heard on nothing (curation, ADR 13).
+  const applied = policyFor(await curatorOf(ctx).policies(), [actor]);
+  if (applied.policy === "block") return { code: "blocked", message: `${applied.by!.source} is blocked by this network` };
   if (CARRIERS.has(type)) {
     if (await followed(ctx, actor)) return undefined;
     return { code: "not-followed", message: `${type} is accepted only from networks this one follows, and it does not follow ${actor}` };

@@ -9,6 +9,9 @@ import type { FederationContext } from "../context.ts";
 import { BadRequestHttpError } from "../../http/errors.ts";
 import { JsonLdInputError } from "../../linkeddata/jsonld-in.ts";
 import { acceptObjects, hostOf, relayToFollowers, type MirrorResult } from "../mirror.ts";
+import { curatorOf } from "../../curation/curator.ts";
+import { onFlag } from "./flag.ts";
+import { onWithdraw } from "./withdraw.ts";
 import { idOf, verifyDeletion, verifyInitiative, fetchFromOrigin } from "../trust.ts";
 import { onAccept, onFollow, onReject, onUndo } from "./follows.ts";
 import { onMove } from "./move.ts";
@@ -19,6 +22,8 @@ export interface Outcome {
   status: string;
   /** Set when the activity is refused (the caller answers 403; nothing was stored). */
   refused?: string;
+  /** The refusal's code (default `unverifiable-origin`). */
+  code?: string;
 }
 
 type Handler = (ctx: FederationContext, activity: Json, sender: string) => Promise<Outcome>;
@@ -39,6 +44,8 @@ const typesOf = (o: unknown): string[] => {
  */
 function outcomeOf(r: MirrorResult): Outcome {
   if (r.ok) return { status: r.outcome };
+  // A record from a blocked source refuses the activity (curation).
+  if (r.blocked) return { status: "refused", refused: r.issues[0]!.message, code: "blocked" };
   if (r.refusal instanceof JsonLdInputError) throw new BadRequestHttpError(r.refusal.message, r.refusal.code);
   if (r.refusal) throw r.refusal;
   return { status: "invalid" };
@@ -75,6 +82,12 @@ const onDelete: Handler = async (ctx, activity, sender) => {
 };
 
 async function applyDeletion(ctx: FederationContext, activity: Json, objectId: string, owner: string, via: string[]): Promise<Outcome> {
+  // Nothing is passed on, or kept, on a blocked source's behalf.
+  const applied = await curatorOf(ctx).applied(owner, via);
+  if (applied.policy === "block") return { status: "refused", refused: `deletions by ${applied.by!.source} are blocked here`, code: "blocked" };
+  // Withheld copies and waiting versions of a deleted record go too.
+  await ctx.store.curation.dropWithheld(objectId);
+  await ctx.store.curation.dequeueTarget(objectId);
   const deleted = typeof activity.published === "string" && !Number.isNaN(Date.parse(activity.published))
     ? new Date(activity.published).toISOString() : new Date().toISOString();
   const done = await ctx.store.deleteInitiative({ id: objectId, deleted, origin: owner });
@@ -120,9 +133,11 @@ const HANDLERS: Record<string, Handler> = {
   Delete: onDelete,
   Announce: onAnnounce,
   Move: onMove,
+  Flag: onFlag,
 };
 
 export async function handleActivity(ctx: FederationContext, activity: Json, sender: string): Promise<Outcome> {
+  if (activity.type === "Undo" && typesOf(activity.object).includes("Announce")) return onWithdraw(ctx, activity, sender);
   const handler = HANDLERS[String(activity.type)];
   if (!handler) {
     log.debug("Ignoring {type} from {sender}", { type: activity.type, sender });

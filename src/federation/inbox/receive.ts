@@ -129,7 +129,7 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
     // object version, so this is the cheap early exit, not the only guard).
     if (recent.has(activity.id as string)) return void res.status(202).type("application/json").send('{"status":"duplicate"}');
     const outcome = await handleActivity(ctx, activity, actor);
-    if (outcome.refused) throw new ForbiddenHttpError(outcome.refused, "unverifiable-origin");
+    if (outcome.refused) throw new ForbiddenHttpError(outcome.refused, outcome.code ?? "unverifiable-origin");
     remember(activity.id as string);
     if (!(await ctx.store.markSeen(activity.id as string))) outcome.status = "duplicate";
     res.status(202).type("application/json").send(JSON.stringify({ status: outcome.status }));
