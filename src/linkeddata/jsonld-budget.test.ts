@@ -50,7 +50,8 @@ describe("The pre-scan", () => {
       for (let d = 0; d < 40; d++) v = [v];
       return { "@context": { t: { "@id": "http://example.org/t", "@language": v } } };
     }, "maxDepth", 422],
-    ["too many values", () => ({ "@context": AS, "http://example.org/p": Array.from({ length: 20_001 }, (_, i) => i) }), "maxValues", 413],
+    ["too many values", () => ({ "@context": AS, "http://example.org/p": Array.from({ length: 21 }, () => Array.from({ length: 1000 }, (_, i) => i)) }), "maxValues", 413],
+    ["one array too long", () => ({ "@context": AS, "http://example.org/p": Array.from({ length: 1001 }, (_, i) => i) }), "maxArrayItems", 413],
     ["a term mapped to a huge IRI", () => ({ "@context": { a: `http://example.org/${"x".repeat(3000)}` } }), "maxIriLength", 422],
     ["a huge @vocab", () => ({ "@context": { "@vocab": `http://example.org/${"x".repeat(3000)}` } }), "maxIriLength", 422],
   ])("refuses %s, naming the limit.", (_what, make, limit, status) => {
@@ -106,6 +107,7 @@ describe("Real documents", () => {
     const u = measure(doc);
     expect(u.depth).toBeLessThanOrEqual(DEFAULT_BUDGET.maxDepth / 4);
     expect(u.values).toBeLessThanOrEqual(DEFAULT_BUDGET.maxValues / 20);
+    expect(u.arrayItems).toBeLessThanOrEqual(DEFAULT_BUDGET.maxArrayItems / 20);
     expect(u.contextChars).toBeLessThanOrEqual(DEFAULT_BUDGET.maxContextChars / 20);
     expect(u.termDefinitions).toBeLessThanOrEqual(DEFAULT_BUDGET.maxTermDefinitions / 20);
     expect(u.scopedContextDepth).toBeLessThanOrEqual(1);
@@ -115,7 +117,10 @@ describe("Real documents", () => {
 });
 
 describe("The expansion in a worker", () => {
-  const list = (n: number) => ({ "@context": { l: { "@id": "http://example.org/l", "@container": "@list" } }, "@id": "http://example.org/x", l: Array.from({ length: n }, (_, i) => i) });
+  const list = (n: number) => ({
+    "@context": { l: "http://example.org/l" }, "@id": "http://example.org/x",
+    l: Array.from({ length: Math.ceil(n / 1000) }, (_, k) => ({ "@list": Array.from({ length: Math.min(1000, n - k * 1000) }, (_, i) => i) })),
+  });
   const budget = (o: Partial<JsonLdBudget>): JsonLdBudget => ({ ...DEFAULT_BUDGET, ...o });
 
   async function refused(p: Promise<unknown>): Promise<JsonLdBudgetError> {
@@ -131,7 +136,8 @@ describe("The expansion in a worker", () => {
 
   it("refuses an expansion whose terms add up to too many characters (413).", async () => {
     const long = `http://example.org/${"x".repeat(2000)}`;
-    const doc = { "@context": { a: { "@id": long, "@type": "@vocab" }, b: long }, "@graph": Array.from({ length: 3000 }, () => ({ a: "b" })) };
+    const graph = () => ({ "@graph": Array.from({ length: 1000 }, () => ({ a: "b" })) });
+    const doc = { "@context": { a: { "@id": long, "@type": "@vocab" }, b: long }, "@graph": [graph(), graph(), graph()] };
     const e = await refused(jsonLdToQuads(doc));
     expect([e.limit, e.status]).toEqual(["maxOutputChars", 413]);
   }, 30_000);
@@ -146,8 +152,8 @@ describe("The expansion in a worker", () => {
   }, 30_000);
 
   it("stops an expansion that outgrows its heap.", async () => {
-    const doc = { ...list(0), l: Array.from({ length: 100_000 }, (_, i) => `value number ${i}`) };
-    const e = await refused(jsonLdToQuads(doc, budget({ memoryMb: 24, maxValues: 1e6, maxQuads: 1e9, maxOutputChars: 1e12, timeoutMs: 60_000 })));
+    const doc = { ...list(0), l: { "@list": Array.from({ length: 100_000 }, (_, i) => `value number ${i}`) } };
+    const e = await refused(jsonLdToQuads(doc, budget({ memoryMb: 24, maxValues: 1e6, maxArrayItems: 1e6, maxQuads: 1e9, maxOutputChars: 1e12, timeoutMs: 60_000 })));
     expect([e.limit, e.status]).toEqual(["memory", 413]);
   }, 60_000);
 

@@ -14,6 +14,11 @@ export interface JsonLdBudget {
   maxDepth: number;
   /** JSON values of the document: objects, arrays, strings, numbers, booleans and nulls. */
   maxValues: number;
+  /**
+   * Items of one array: jsonld.js keeps the values of a property free of duplicates by comparing
+   * each new value with those before it, so one long array costs time quadratic in its length.
+   */
+  maxArrayItems: number;
   /** Characters of JSON that all inline contexts take together. */
   maxContextChars: number;
   /** Term definitions in all inline contexts together (scoped ones included). */
@@ -40,6 +45,7 @@ export interface JsonLdBudget {
 export const DEFAULT_BUDGET: Readonly<JsonLdBudget> = Object.freeze({
   maxDepth: 32,
   maxValues: 20_000,
+  maxArrayItems: 1_000,
   maxContextChars: 64 * 1024,
   maxTermDefinitions: 1_000,
   maxScopedContextDepth: 4,
@@ -58,6 +64,7 @@ export const IMPORT_BUDGET: Readonly<JsonLdBudget> = Object.freeze({
   ...DEFAULT_BUDGET,
   maxDepth: 64,
   maxValues: 50_000_000,
+  maxArrayItems: 50_000_000,
   maxQuads: 10_000_000,
   maxOutputChars: 2 * 1024 * 1024 * 1024,
   timeoutMs: 10 * 60_000,
@@ -82,7 +89,7 @@ export class JsonLdBudgetError extends Error {
     this.extensions = { limit, ...(max !== undefined ? { max } : {}), ...(limit === "queue" ? { retryAfter: 5 } : {}) };
   }
 }
-const LARGE = new Set<string>(["maxValues", "maxContextChars", "maxQuads", "maxOutputChars", "memory"]);
+const LARGE = new Set<string>(["maxValues", "maxArrayItems", "maxContextChars", "maxQuads", "maxOutputChars", "memory"]);
 
 /** The body is not JSON-LD we can read (syntax, structure or a refused context). */
 export class JsonLdInputError extends Error {
@@ -95,9 +102,9 @@ export class JsonLdInputError extends Error {
 }
 
 /** What a document takes of each shape limit (for the documentation and its test). */
-export interface Usage { depth: number; values: number; contextChars: number; termDefinitions: number; scopedContextDepth: number; iriLength: number }
+export interface Usage { depth: number; values: number; arrayItems: number; contextChars: number; termDefinitions: number; scopedContextDepth: number; iriLength: number }
 
-interface Tally { values: number; contextChars: number; terms: number; depth: number; scoped: number; iri: number }
+interface Tally { values: number; array: number; contextChars: number; terms: number; depth: number; scoped: number; iri: number }
 
 type Obj = Record<string, unknown>;
 
@@ -114,7 +121,7 @@ export function measure(doc: unknown, budget: Readonly<JsonLdBudget> = DEFAULT_B
   const scan = new Scan(budget);
   scan.node(doc, 0);
   const t = scan.t;
-  return { depth: t.depth, values: t.values, contextChars: t.contextChars, termDefinitions: t.terms, scopedContextDepth: t.scoped, iriLength: t.iri };
+  return { depth: t.depth, values: t.values, arrayItems: t.array, contextChars: t.contextChars, termDefinitions: t.terms, scopedContextDepth: t.scoped, iriLength: t.iri };
 }
 
 /** Checks one `@context` value alone (a directory page's, shared by all its items). */
@@ -124,7 +131,7 @@ export function prescanContext(context: unknown, budget: Readonly<JsonLdBudget> 
 
 class Scan {
   readonly b: Readonly<JsonLdBudget>;
-  readonly t: Tally = { values: 0, contextChars: 0, terms: 0, depth: 0, scoped: 0, iri: 0 };
+  readonly t: Tally = { values: 0, array: 0, contextChars: 0, terms: 0, depth: 0, scoped: 0, iri: 0 };
   constructor(b: Readonly<JsonLdBudget>) {
     this.b = b;
   }
@@ -136,6 +143,10 @@ class Scan {
     if (typeof v !== "object" || v === null) return;
     this.deep(depth);
     if (Array.isArray(v)) {
+      if (v.length > this.t.array) this.t.array = v.length;
+      if (v.length > this.b.maxArrayItems) {
+        throw new JsonLdBudgetError("maxArrayItems", `an array of the document has more than ${this.b.maxArrayItems} items (${v.length})`, this.b.maxArrayItems);
+      }
       for (const x of v) this.node(x, depth + 1);
       return;
     }
