@@ -37,6 +37,14 @@ describePostgres("Migrating a store from SQLite to PostgreSQL", () => {
     }]);
     await inst.store.putFollower({ actor: "https://a.example/u/a", inbox: "https://a.example/u/a/inbox", followId: "https://a.example/f", state: "accepted", since: "2026-01-01T00:00:00.000Z" });
     await inst.store.queue("delivery").enqueue({ inbox: "https://a.example/u/a/inbox", activityId: "x", body: "{}", attempts: 0 });
+    // The team, its log and its curation come along.
+    const { link } = await inst.accounts.add("ana", "admin", { kind: "cli", name: "test" });
+    await inst.store.curation.putPolicy({ source: "spam.example", policy: "block", reason: "spam", at: "2026-01-03T00:00:00.000Z" });
+    await inst.store.curation.enqueue({ kind: "report", target: id, text: "wrong address", from: "https://a.example/u/a", received: "2026-01-03T00:00:00.000Z" });
+    await inst.store.curation.withhold(["https://o.example/initiatives/x"], "hidden", "2026-01-04T00:00:00.000Z", "checking");
+    const auditBefore = (await inst.store.audit.list({ limit: 10 })).items;
+    const lastQueued = (await inst.store.curation.listQueue({ limit: 10 })).items.at(-1)!.n;
+    expect(auditBefore.length).toBeGreaterThan(0);
     const before = await inst.store.listInitiatives({ limit: 10 });
     const keysBefore = await inst.store.kv.get(["essfed", "actor-keys"]);
     await inst.close();
@@ -54,6 +62,15 @@ describePostgres("Migrating a store from SQLite to PostgreSQL", () => {
       expect(await pg.store.listFollowers()).toHaveLength(1);
       expect(await pg.store.queue("delivery").pending()).toBe(1);
       expect(await pg.store.kv.get(["essfed", "actor-keys"])).toEqual(keysBefore);
+      expect((await pg.accounts.byName("ana"))?.role).toBe("admin");
+      expect((await pg.accounts.linkAccount(link.slice(link.lastIndexOf("/") + 1)))?.name).toBe("ana");
+      expect((await pg.store.audit.list({ limit: 10 })).items).toEqual(auditBefore);
+      expect(await pg.store.curation.listPolicies()).toEqual([expect.objectContaining({ source: "spam.example", policy: "block" })]);
+      expect((await pg.store.curation.listQueue({ limit: 10 })).items).toEqual([expect.objectContaining({ kind: "report", target: id, text: "wrong address" })]);
+      expect(await pg.store.curation.getWithheld("https://o.example/initiatives/x")).toEqual(expect.objectContaining({ state: "hidden", reason: "checking" }));
+      // Numbering goes on after the copied rows.
+      const next = await pg.store.curation.enqueue({ kind: "report", target: id, text: "again", received: "2026-01-05T00:00:00.000Z" });
+      expect(next.n).toBeGreaterThan(lastQueued);
       // New changes continue the change order.
       await pg.directory.upsert([{ id: inst.iris.initiative("m-3"), name: "After the move" }]);
       expect((await pg.store.listInitiatives({ limit: 1 })).items[0]!.seq).toBeGreaterThan(before.items[0]!.seq);

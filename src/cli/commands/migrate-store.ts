@@ -2,7 +2,10 @@
  * `essfed migrate-store [--force]`: copies an instance from its SQLite file (ESSFED_DATA) to the
  * PostgreSQL database in DATABASE_URL, losing nothing: initiatives with provenance, signed
  * documents and their change numbers, tombstones, followers, followings, queued deliveries, the
- * seen log and the key–value store (which holds the actor's keys: followers keep trusting it).
+ * seen log and the key–value store (which holds the actor's keys: followers keep trusting it); the
+ * team's accounts, sign-in links and sessions (people stay signed in), the audit log; curation
+ * (source policies, withheld records, the review queue) and the decided duplicate pairs. Search
+ * indexes and duplicate candidates are derived: PostgreSQL builds its own from the copied records.
  * Stop the server first. The target must be empty unless --force, which empties it.
  */
 import { existsSync } from "node:fs";
@@ -16,7 +19,7 @@ import { CommandError, EXIT, type Io } from "../io.ts";
 import type { Parsed } from "../registry.ts";
 
 /** Tables in copy order, with their columns (the same names in both schemas). */
-const TABLES: { name: string; columns: string[]; order: string; jsonb?: string[] }[] = [
+const TABLES: { name: string; columns: string[]; order: string; jsonb?: string[]; serial?: string; where?: string }[] = [
   { name: "initiative", columns: ["id", "seq", "source", "version", "updated", "record", "signed"], order: "seq", jsonb: ["record"] },
   { name: "tombstone", columns: ["id", "deleted", "source", "seq"], order: "seq" },
   { name: "follower", columns: ["actor", "inbox", "shared_inbox", "follow_id", "state", "since"], order: "actor" },
@@ -24,6 +27,15 @@ const TABLES: { name: string; columns: string[]; order: string; jsonb?: string[]
   { name: "mq", columns: ["queue", "payload", "visible_at", "ordering_key", "attempts"], order: "id", jsonb: ["payload"] },
   { name: "seen", columns: ["id", "at"], order: "id" },
   { name: "kv", columns: ["key", "value", "expires"], order: "key", jsonb: ["value"] },
+  { name: "account", columns: ["id", "name", "role", "password_hash", "created"], order: "id" },
+  { name: "signin_link", columns: ["token_hash", "account_id", "expires"], order: "token_hash" },
+  { name: "session", columns: ["id", "account_id", "csrf", "created", "expires"], order: "id" },
+  { name: "audit", columns: ["seq", "at", "actor", "action", "target", "reason", "detail"], order: "seq", jsonb: ["actor", "detail"], serial: "seq" },
+  { name: "source_policy", columns: ["source", "policy", "reason", "at"], order: "source" },
+  { name: "withheld", columns: ["n", "id", "source", "state", "reason", "at", "updated", "record", "signed"], order: "n", jsonb: ["record"], serial: "n" },
+  { name: "review_queue", columns: ["n", "kind", "target", "record", "signed", "text", "sender", "received"], order: "n", jsonb: ["record"], serial: "n" },
+  // Decided pairs only: candidates are found again from the copied records.
+  { name: "dup_pair", columns: ["a", "b", "score", "reasons", "state", "decided_by", "decided_at", "updated"], order: "a, b", jsonb: ["reasons"], where: "decided_at IS NOT NULL" },
 ];
 const BATCH = 1000;
 
@@ -49,7 +61,7 @@ export async function migrateStoreCommand({ values }: Parsed, io: Io): Promise<n
       for (const t of TABLES) {
         let copied = 0;
         for (let offset = 0; ; offset += BATCH) {
-          const rows = source.db.prepare(`SELECT ${t.columns.join(", ")} FROM ${t.name} ORDER BY ${t.order} LIMIT ? OFFSET ?`).all(BATCH, offset) as Record<string, unknown>[];
+          const rows = source.db.prepare(`SELECT ${t.columns.join(", ")} FROM ${t.name}${t.where ? ` WHERE ${t.where}` : ""} ORDER BY ${t.order} LIMIT ? OFFSET ?`).all(BATCH, offset) as Record<string, unknown>[];
           if (!rows.length) break;
           const params: unknown[] = [];
           const tuples = rows.map((r) => `(${t.columns.map((c) => {
@@ -61,12 +73,17 @@ export async function migrateStoreCommand({ values }: Parsed, io: Io): Promise<n
         }
         io.out(`${t.name.padEnd(10)} ${copied}`);
       }
+      // Numbered tables go on numbering after the copied rows.
+      for (const t of TABLES.filter((x) => x.serial)) {
+        await client.query(`SELECT setval(pg_get_serial_sequence('${t.name}', '${t.serial}'), greatest((SELECT coalesce(max(${t.serial}), 0) FROM ${t.name}), 1))`);
+      }
       // New change numbers continue after the copied ones, so the change order carries on.
       await client.query("SELECT setval('initiative_seq', greatest((SELECT coalesce(max(seq), 0) FROM initiative), (SELECT coalesce(max(seq), 0) FROM tombstone), 1))");
     });
     for (const t of TABLES) {
-      const a = (source.db.prepare(`SELECT count(*) AS n FROM ${t.name}`).get() as { n: number }).n;
-      const b = Number((await target.pool.query(`SELECT count(*) AS n FROM ${t.name}`)).rows[0].n);
+      const where = t.where ? ` WHERE ${t.where}` : "";
+      const a = (source.db.prepare(`SELECT count(*) AS n FROM ${t.name}${where}`).get() as { n: number }).n;
+      const b = Number((await target.pool.query(`SELECT count(*) AS n FROM ${t.name}${where}`)).rows[0].n);
       if (a !== b) throw new CommandError(`${t.name}: ${a} rows in SQLite but ${b} in PostgreSQL after the copy`);
     }
     const copied = await target.kv.get<Identity>(IDENTITY_KEY);
