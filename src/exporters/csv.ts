@@ -1,19 +1,18 @@
 /**
  * Records as SEA standard v4 CSV rows (VOCAB.md §4): taxonomy values as canonical concept IRIs,
  * `;` between values. An instance's own records export with their local id as Identifier, so the
- * file imports back to the same data; mirrored records carry their full IRI.
+ * file imports back to the same data; mirrored records carry their full IRI. A cell a spreadsheet
+ * would run as a formula is written with an apostrophe in front, which the importer takes off.
  */
 import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { decimal } from "../linkeddata/initiative-jsonld.ts";
+import { csvCell } from "../importers/csv/cells.ts";
 import { EXTRA_COLUMNS, V4_COLUMNS } from "../importers/csv/columns.ts";
 import type { StoredInitiative } from "../store/store.ts";
 
-const cell = (v: string | number | undefined): string => {
-  if (v === undefined) return "";
-  const s = typeof v === "number" ? decimal(v) : v;
-  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+/** A value as a cell, quoted as RFC 4180 needs and neutralised so that no spreadsheet runs it (ADR 19). */
+const cell = (v: string | number | undefined): string => (v === undefined ? "" : csvCell(typeof v === "number" ? decimal(v) : v));
 
 /**
  * The header: the standard's 25 columns, the extra columns essfed holds, then `Name:xx` and

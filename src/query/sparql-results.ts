@@ -3,6 +3,7 @@
  * (W3C Recommendations "SPARQL 1.1 Query Results JSON/XML/CSV and TSV Formats").
  */
 import type { Term } from "n3";
+import { csvCell } from "../importers/csv/cells.ts";
 
 export type Row = Map<string, Term>;
 
@@ -29,11 +30,13 @@ function tsvTerm(t: Term): string {
   if (t.termType === "NamedNode") return `<${t.value}>`;
   if (t.termType === "BlankNode") return `_:${t.value}`;
   const j = jsonTerm(t);
-  const lex = `"${t.value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t")}"`;
+  // A first character a spreadsheet would take for a formula is written as \uXXXX: the same
+  // literal to anything that reads the format, text to a spreadsheet (ADR 19).
+  const lex = `"${t.value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t")
+    .replace(/^[=+\-@]/, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`)}"`;
   return j["xml:lang"] ? `${lex}@${j["xml:lang"]}` : j.datatype ? `${lex}^^<${j.datatype}>` : lex;
 }
 
-const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 export const SELECT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"] as const;
 export type SelectType = (typeof SELECT_TYPES)[number];

@@ -5,6 +5,7 @@
 import type { Readable } from "node:stream";
 import type { InitiativeDraft } from "../../domain/validate.ts";
 import { CANONICAL_COLUMN, EXTRA_COLUMNS, VERSION_COLUMNS, detectVersion, translationColumn, type CsvVersion } from "./columns.ts";
+import { restore } from "./cells.ts";
 import { CsvSyntaxError, CsvTokenizer, type CsvRecord, type TokenizerLimits } from "./tokenizer.ts";
 
 /** One problem in the file: where (spreadsheet row, file line, column) and why. */
@@ -131,14 +132,17 @@ export async function* readStandardCsv(input: Readable, limits?: TokenizerLimits
       continue;
     }
     const cells = r.cells;
+    // Cells as written, without the apostrophe an export puts before what looks like a formula.
     const get = (name: string) => {
       const n = index!.get(name);
-      return n === undefined ? undefined : cells[n];
+      const c = n === undefined ? undefined : cells[n];
+      return c === undefined ? undefined : restore(c);
     };
     for (const c of ignored) if (cells[c.at]?.trim()) c.rows++;
     const draft = toDraft(get);
     for (const t of translations) {
-      const v = cell(cells[t.at]);
+      const raw = cells[t.at];
+      const v = cell(raw === undefined ? undefined : restore(raw));
       if (v !== undefined) ((draft.translations ??= {})[t.lang] ??= {})[t.key] = v;
     }
     yield { row: r.row, line: r.line, identifier: (get("Identifier") ?? "").trim(), draft };
