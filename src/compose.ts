@@ -21,6 +21,8 @@ import { curationRoutes } from "./http/routes/curation.ts";
 import { apiRoutes } from "./http/routes/api.ts";
 import { movedRoutes } from "./http/routes/moved.ts";
 import { dumpRoutes } from "./http/routes/dumps.ts";
+import { duplicateRoutes } from "./http/routes/duplicates.ts";
+import { DuplicateFinder, startDuplicateFinder } from "./duplicates/finder.ts";
 import { sparqlRoutes } from "./http/routes/sparql.ts";
 import { SparqlPool } from "./query/sparql-pool.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
@@ -146,7 +148,7 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
     sign: (records) => runtime.ctx.publisher.signMany(records),
     pages: people.pages,
     preRouters: [movedRoutes({ identity, keys, name: config.name }), inboxRoutes(runtime.ctx, limits)],
-    routers: [adminRoutes(runtime.ctx), curationRoutes(runtime.ctx), apiRoutes(http), assets.routes(), people.router, consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }), dumpRoutes(http), sparqlRoutes(sparql)],
+    routers: [adminRoutes(runtime.ctx), curationRoutes(runtime.ctx), apiRoutes(http), assets.routes(), people.router, consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }), dumpRoutes(http), sparqlRoutes(sparql), duplicateRoutes(http)],
   });
   let server: Server | undefined;
   const log = logger("server");
@@ -157,6 +159,9 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
     startWorkers: () => {
       runtime.start();
       heartbeats.push(startHeartbeat(store.kv, "worker"));
+      // Candidate duplicates follow the records as they are written (issue 16).
+      const finder = new DuplicateFinder(store, config.sameAsAuto !== undefined ? { auto: config.sameAsAuto } : {});
+      heartbeats.push(startDuplicateFinder(finder, (e) => log.error("Duplicate finder: {error}", { error: e })));
     },
     listen: () => new Promise((resolve, reject) => {
       server = app.listen(config.port, config.bind, (err?: Error) => {

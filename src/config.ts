@@ -79,6 +79,8 @@ export interface Config {
   readonly metricsBind?: { host: string; port: number };
   /** How far behind the search index may be before `/readyz` says not ready (`ESSFED_READY_INDEX_LAG_SECONDS`). */
   readonly readyIndexLagMs: number;
+  /** Duplicate pairs scoring at least this are confirmed without asking (`ESSFED_SAMEAS_AUTO`, 0.5-1); absent = never. */
+  readonly sameAsAuto?: number;
 }
 
 /** A configuration problem; the message names the variable. */
@@ -107,6 +109,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const text = env[name]?.trim() || String(fallback);
   const n = Number(text);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+  return n;
+}
+
+function sameAsAuto(env: Env): number | undefined {
+  const v = env.ESSFED_SAMEAS_AUTO?.trim();
+  if (!v) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0.5 || n > 1) throw new ConfigError(`ESSFED_SAMEAS_AUTO must be a score from 0.5 to 1 (got "${v}"); leave it unset to confirm duplicates only by hand`);
   return n;
 }
 
@@ -196,6 +206,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError("ESSFED_METRICS_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)");
   }
   const bindMetrics = metricsBind(env);
+  const auto = sameAsAuto(env);
 
   return Object.freeze({
     url: url.origin,
@@ -227,6 +238,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ...(metricsToken ? { metricsToken } : {}),
     ...(bindMetrics ? { metricsBind: bindMetrics } : {}),
     readyIndexLagMs: integer(env, "ESSFED_READY_INDEX_LAG_SECONDS", 300, 1, 86_400) * 1000,
+    ...(auto !== undefined ? { sameAsAuto: auto } : {}),
     ...overrides,
   });
 }

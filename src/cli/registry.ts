@@ -131,6 +131,25 @@ export const COMMANDS: Record<string, CommandSpec> = {
     ],
     load: async () => (await import("./commands/accounts.ts")).accountsCommand,
   },
+  duplicates: {
+    summary: "records that may be one organisation: list the pairs found, confirm or reject one, undo a decision",
+    args: [
+      { name: "list|confirm|reject|undo", help: "what to do" },
+      { name: "IRI", help: "one record of the pair (not for list)", optional: true },
+      { name: "OTHER", help: "the other record of the pair (not for list)", optional: true },
+    ],
+    options: {
+      state: { type: "string", value: "STATE", help: "for list: candidate (default), confirmed or rejected" },
+      limit: { type: "string", value: "N", help: "for list: how many pairs, highest score first (default 50, at most 500)" },
+      reason: { type: "string", value: "TEXT", help: "why, kept in the audit log with the decision" },
+    },
+    notes: [
+      "list first looks at every record written since the finder last ran (the server's worker does this as records arrive).",
+      "Each decision is in the audit log as made from the command line.",
+      "Exit codes: 0 done, 1 no such pair.",
+    ],
+    load: async () => (await import("./commands/duplicates.ts")).duplicatesCommand,
+  },
   "migrate-store": {
     summary: "copy this instance from its SQLite file (ESSFED_DATA) to PostgreSQL (DATABASE_URL)",
     options: { force: { type: "boolean", help: "replace what the PostgreSQL database holds" } },

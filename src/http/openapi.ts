@@ -6,6 +6,7 @@ import type { Config } from "../config.ts";
 import { FACET_NAMES } from "../query/search.ts";
 import { consolePaths } from "../web/console/openapi.ts";
 import { curationPaths } from "./curation-openapi.ts";
+import { duplicatePaths } from "./routes/duplicates.ts";
 
 const problem = { description: "Problem details (RFC 9457)", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
 const ok = (description: string, ...types: string[]) => ({ description, content: Object.fromEntries(types.map((t) => [t, {}])) });
@@ -50,6 +51,7 @@ export function openApi(config: Config): Record<string, unknown> {
     paths: {
       ...consolePaths(),
       ...curationPaths(),
+      ...duplicatePaths(),
       "/": { get: { summary: "The map page", responses: { 200: ok("HTML", "text/html") } } },
       "/assets/{file}": {
         get: {
