@@ -1,9 +1,15 @@
 /**
- * SPARQL figures (issue 5): a lookup by name, a DESCRIBE and a facet count (GROUP BY) over N
- * generated initiatives on SQLite and PostgreSQL, run in a separate process that only opens the
- * store, with the endpoint's own limits (10 s, 10,000 rows). Prints p50/p95 and RSS.
+ * SPARQL figures (issues 5 and 15) over N generated initiatives on SQLite and PostgreSQL, run in a
+ * separate process that only opens the store, with the endpoint's own limits (10 s to start
+ * answering, then streaming): lookups, counts, GROUP BY, every initiative's name and coordinates,
+ * and the map client's query unnested and nested. Prints the median time to the first piece of the
+ * answer and to its end, the rows, and the query process's RSS.
  *
- *   node bench/sparql.ts [--sizes 100000,1000000] [--stores sqlite,postgres] [--runs 10]
+ * With --compare (on by default up to 100,000), the same queries also run through an independent
+ * engine, Oxigraph, over the N-Quads dump of the same store (with the vocabularies), and each
+ * answer is checked equal to essfed's (same solutions; same order where the query orders them).
+ *
+ *   node bench/sparql.ts [--sizes 10000,100000] [--stores sqlite,postgres] [--runs 3] [--only count,group] [--compare auto|yes|no]
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,21 +18,23 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { makeIris } from "../src/directory/ids.ts";
+import { versionOf } from "../src/domain/version.ts";
 import { loadTaxonomies } from "../src/linkeddata/vocabulary.ts";
 import { SparqlService } from "../src/query/sparql.ts";
 import { PostgresStore } from "../src/store/postgres/store.postgres.ts";
 import { SqliteStore } from "../src/store/sqlite/store.sqlite.ts";
 import type { Store } from "../src/store/store.ts";
 import { generateRow, rng } from "./generate.ts";
-import { versionOf } from "../src/domain/version.ts";
+import { oxigraphOver, sameAnswers, type Answer } from "./sparql-compare.ts";
+import { MAP_QUERY, MAP_QUERY_NESTED, PREFIXES } from "./sparql-queries.ts";
 
 const { values } = parseArgs({ options: {
-  sizes: { type: "string", default: "100000,1000000" },
+  sizes: { type: "string", default: "10000,100000" },
   stores: { type: "string", default: process.env.POSTGRES_URL ? "sqlite,postgres" : "sqlite" },
-  runs: { type: "string", default: "10" }, child: { type: "string" }, target: { type: "string" },
+  runs: { type: "string", default: "3" }, only: { type: "string" }, compare: { type: "string", default: "auto" },
+  child: { type: "string" }, target: { type: "string" }, size: { type: "string" },
 } });
 const S = "https://lod.coop/essglobal/2.1/standard/";
-const P = "PREFIX essglobal: <https://lod.coop/essglobal/2.1/vocab/> PREFIX gr: <http://purl.org/goodrelations/v1#>";
 
 async function open(target: string): Promise<Store> {
   const s = target.startsWith("postgres") ? new PostgresStore(target, { max: 4 }) : new SqliteStore(target);
@@ -37,53 +45,100 @@ async function open(target: string): Promise<Store> {
 async function fill(target: string, n: number) {
   const s = await open(target);
   const r = rng(1);
+  const release = s.deferIndexing?.();
   for (let k = 0; k < n; k += 5000) {
     await s.putInitiatives(Array.from({ length: Math.min(5000, n - k) }, (_, j) => {
       const g = generateRow(k + j, r);
       const initiative = {
-        id: `https://bench.example/initiatives/${g.id}`, name: g.name, description: g.description,
+        id: `https://bench.example/initiatives/${g.id}`, name: g.name, description: g.description, homepage: g.website,
         organisationalStructure: [`${S}organisational-structure/${g.structure}`], legalForm: [], activities: [], qualifiers: [], sameAs: [],
-        primaryActivity: `${S}activities-ica/${g.primary}`, country: `${S}countries-iso/${g.country}`, address: { locality: g.locality, lat: g.lat, long: g.long },
+        primaryActivity: `${S}activities-ica/${g.primary}`, country: `${S}countries-iso/${g.country}`, baseMembershipType: `${S}base-membership-type/${g.membership}`,
+        ...((k + j) % 5 === 0 ? { companiesHouseNumber: `IP${30000 + k + j}` } : {}),
+        address: { streetAddress: `${k + j} High Street`, locality: g.locality, postcode: g.postcode, lat: g.lat, long: g.long },
       };
       return { initiative, published: "2025-01-01T00:00:00.000Z", updated: "2025-01-01T00:00:00.000Z", version: versionOf(initiative) };
     }));
   }
+  release?.();
   await s.search.catchUp();
   await s.close();
 }
 
-async function run(target: string, runs: number) {
+/** [name, query, kind (for --only), ordered-by variable] */
+const QUERIES: [string, (r: () => number) => string, string, string?][] = [
+  ["lookup by name (FILTER)", (r) => `${PREFIXES} SELECT ?i WHERE { ?i gr:name ?n FILTER(?n = "${generateRow(Math.floor(r() * 1000), rng(1)).name}") }`, "lookup"],
+  ["lookup by name (literal)", () => `${PREFIXES} SELECT ?i WHERE { ?i gr:name "Green Valley Co-op 7" }`, "lookup"],
+  ["DESCRIBE one initiative", (r) => `DESCRIBE <https://bench.example/initiatives/G${Math.floor(r() * 1000)}>`, "lookup"],
+  ["COUNT of initiatives", () => `${PREFIXES} SELECT (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative }`, "count"],
+  ["GROUP BY structure (COUNT)", () => `${PREFIXES} SELECT ?s (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s } GROUP BY ?s`, "group"],
+  ["GROUP BY primary activity (COUNT)", () => `${PREFIXES} SELECT ?a (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:primarySector ?a } GROUP BY ?a`, "group"],
+  ["name, coordinates of every initiative", () => `${PREFIXES} SELECT ?i ?name ?lat ?lng WHERE { ?i a essglobal:SSEInitiative ; gr:name ?name ; essglobal:hasAddress ?a . ?a geo:lat ?lat ; geo:long ?lng }`, "all"],
+  ["map query nested, LIMIT 100", () => `${MAP_QUERY_NESTED} LIMIT 100`, "map", "name"],
+  ["map query nested, all rows", () => MAP_QUERY_NESTED, "map", "name"],
+  ["map query unnested, all rows", () => MAP_QUERY, "map", "name"],
+];
+
+/** Reads an answer whole: ms to its first piece and to its end, and the text. */
+async function timed(service: SparqlService, query: string): Promise<{ first: number; all: number; text: string; code?: string }> {
+  const t0 = performance.now();
+  const res = await service.execute(query, "application/sparql-results+json", "text/turtle");
+  if (!res.ok) return { first: performance.now() - t0, all: performance.now() - t0, text: "", code: res.code };
+  let first = 0;
+  const pieces: string[] = [];
+  for await (const c of res.chunks) {
+    if (!pieces.length) first = performance.now() - t0;
+    pieces.push(c);
+  }
+  return { first, all: performance.now() - t0, text: pieces.join("") };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
+const ms = (x: number) => `${x.toFixed(0).padStart(6)} ms`;
+
+async function run(target: string, runs: number, size: number) {
   const s = await open(target);
   const service = new SparqlService(s, loadTaxonomies(), makeIris("https://bench.example", "network"));
+  const only = values.only?.split(",");
+  const compare = values.compare === "yes" || (values.compare === "auto" && size <= 100_000);
+  const oxigraph = compare ? await oxigraphOver(s, makeIris("https://bench.example", "network")) : undefined;
+  const lines: string[] = [];
+  if (oxigraph) lines.push(`  Oxigraph: ${oxigraph.quads.toLocaleString("en")} quads of the N-Quads dump loaded in ${ms(oxigraph.loadMs)}`);
+  // The engine's first query builds its pipeline and the vocabulary index (a query worker does this before it is ready).
+  await timed(service, "ASK { ?s a ?t }");
   const r = rng(5);
-  const kinds: [string, () => string][] = [
-    ["lookup by name", () => { const k = Math.floor(r() * 1000); return `${P} SELECT ?i ?locality WHERE { ?i gr:name ?n FILTER(?n = "${generateRow(k, rng(1)).name}") }`; }],
-    ["lookup by name (literal)", () => `${P} SELECT ?i WHERE { ?i gr:name "Green Valley Co-op 7" }`],
-    ["DESCRIBE one initiative", () => `DESCRIBE <https://bench.example/initiatives/G${Math.floor(r() * 1000)}>`],
-    ["facet count (GROUP BY structure)", () => `${P} SELECT ?s (COUNT(?i) AS ?n) WHERE { ?i essglobal:organisationalStructure ?s } GROUP BY ?s`],
-  ];
-  const out: Record<string, string> = {};
-  for (const [name, q] of kinds) {
-    const times: number[] = [];
-    let last = "";
-    for (let k = 0; k < runs; k++) {
-      const t0 = performance.now();
-      const res = await service.execute(q(), "application/sparql-results+json", "text/turtle");
-      times.push(performance.now() - t0);
-      let bytes = 0;
-      if (res.ok) for await (const c of res.chunks) bytes += c.length;
-      last = res.ok ? `ok (${bytes} bytes)` : `${res.code}`;
+  for (const [name, make, kind, orderedBy] of QUERIES) {
+    if (only && !only.includes(kind)) continue;
+    const firsts: number[] = [];
+    const alls: number[] = [];
+    let last: Awaited<ReturnType<typeof timed>> = { first: 0, all: 0, text: "" };
+    for (let k = 0; k < (kind === "lookup" ? runs * 4 : runs); k++) {
+      last = await timed(service, make(r));
+      firsts.push(last.first);
+      alls.push(last.all);
     }
-    times.sort((a, b) => a - b);
-    out[name] = `p50 ${times[Math.floor(runs / 2)]!.toFixed(0).padStart(6)} ms   p95 ${times[Math.min(runs - 1, Math.floor(runs * 0.95))]!.toFixed(0).padStart(6)} ms   last: ${last}`;
+    const rows = last.code ?? (last.text.startsWith("{") ? `${answerOf(last.text).rows.length.toLocaleString("en")} rows` : `${last.text.length.toLocaleString("en")} bytes`);
+    let line = `  ${name.padEnd(38)} first ${ms(median(firsts))}  all p50 ${ms(median(alls))} p95 ${ms(p95(alls))}  ${rows}`;
+    if (oxigraph && kind !== "lookup" && !last.code) {
+      const query = make(rng(5));
+      const other = oxigraph.time(query);
+      const equal = sameAnswers(answerOf(last.text), other.answer, orderedBy);
+      line += `  | Oxigraph ${ms(other.ms)} (×${(other.ms / median(alls)).toFixed(1)}) ${equal ? "equal" : "DIFFERENT"}`;
+    }
+    lines.push(line);
   }
-  process.send!({ out, rss: process.memoryUsage().rss });
+  process.send!({ lines, rss: process.memoryUsage().rss });
   await s.close();
   process.exit(0);
 }
 
+function answerOf(text: string): Answer {
+  const json = JSON.parse(text) as { head: { vars: string[] }; results: { bindings: Record<string, { type: string; value: string; datatype?: string; "xml:lang"?: string }>[] } };
+  return { vars: json.head.vars, rows: json.results.bindings };
+}
+
 if (values.child) {
-  await run(values.target!, Number(values.runs));
+  await run(values.target!, Number(values.runs), Number(values.size));
 } else {
   for (const store of values.stores!.split(",")) {
     for (const size of values.sizes!.split(",").map(Number)) {
@@ -94,10 +149,16 @@ if (values.child) {
         : join(dir, "essfed.sqlite");
       console.log(`\n== SPARQL on ${store}, ${size.toLocaleString("en")} initiatives`);
       try {
+        const t0 = performance.now();
         await fill(target, size);
-        const child = fork(fileURLToPath(import.meta.url), ["--child", "1", "--target", target, "--runs", values.runs!]);
-        const { out, rss } = await new Promise<{ out: Record<string, string>; rss: number }>((res) => child.once("message", (m) => res(m as never)));
-        for (const [name, line] of Object.entries(out)) console.log(`  ${name.padEnd(34)} ${line}`);
+        console.log(`  (filled in ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+        const args = ["--child", "1", "--target", target, "--runs", values.runs!, "--size", String(size), "--compare", values.compare!, ...(values.only ? ["--only", values.only] : [])];
+        const child = fork(fileURLToPath(import.meta.url), args, { execArgv: ["--max-old-space-size=4096"] });
+        const { lines, rss } = await new Promise<{ lines: string[]; rss: number }>((res, rej) => {
+          child.once("message", (m) => res(m as never));
+          child.once("exit", (code) => rej(new Error(`the query process exited (${code})`)));
+        });
+        for (const line of lines) console.log(line);
         console.log(`  query process RSS ${Math.round(rss / 1048576)} MB`);
       } finally {
         if (store === "postgres") { const s = new PostgresStore(process.env.POSTGRES_URL!, { schema, max: 1 }); await s.drop().catch(() => {}); await s.pool.end(); }

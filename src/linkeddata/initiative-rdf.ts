@@ -17,17 +17,21 @@ const { namedNode, literal, quad, defaultGraph } = DataFactory;
 const DECIMAL = namedNode(XSD.decimal);
 const DATETIME = namedNode(XSD.dateTime);
 
-/** The quads of one record, in graph `graph` (default graph when omitted). */
-export function initiativeToQuads(record: InitiativeRecord, taxonomies: Taxonomies, owner: string, graph: Quad_Graph = defaultGraph()): Quad[] {
+/**
+ * The quads of one record, in graph `graph` (default graph when omitted). With `only`, just those
+ * whose predicate it holds (the SPARQL endpoint's record-by-record answers need a few of them).
+ */
+export function initiativeToQuads(record: InitiativeRecord, taxonomies: Taxonomies, owner: string, graph: Quad_Graph = defaultGraph(), only?: ReadonlySet<string>): Quad[] {
   const i = record.initiative;
   const out: Quad[] = [];
   const s = namedNode(i.id);
-  const add = (subj: Quad["subject"], p: string, o: Quad["object"]) => out.push(quad(subj, namedNode(p), o, graph));
+  const want = (p: string) => !only || only.has(p);
+  const add = (subj: Quad["subject"], p: string, o: Quad["object"]) => { if (want(p)) out.push(quad(subj, namedNode(p), o, graph)); };
   const iri = (v: string) => namedNode(v);
   add(s, RDF.type, iri(AS.Page));
   add(s, RDF.type, iri(ESS.SSEInitiative));
   add(s, AS.name, literal(i.name));
-  const summary = summarise(i, taxonomies);
+  const summary = want(AS.summary) ? summarise(i, taxonomies) : undefined;
   if (summary) add(s, AS.summary, literal(summary));
   add(s, AS.url, iri(i.id));
   add(s, AS.attributedTo, iri(owner));
@@ -63,8 +67,8 @@ export function initiativeToQuads(record: InitiativeRecord, taxonomies: Taxonomi
     if (a.region !== undefined) add(n, VCARD.region, literal(a.region));
     if (a.postcode !== undefined) add(n, VCARD["postal-code"], literal(a.postcode));
     if (a.countryName !== undefined) add(n, VCARD["country-name"], literal(a.countryName));
-    if (a.lat !== undefined) add(n, GEO.lat, literal(decimal(a.lat), DECIMAL));
-    if (a.long !== undefined) add(n, GEO.long, literal(decimal(a.long), DECIMAL));
+    if (a.lat !== undefined && want(GEO.lat)) add(n, GEO.lat, literal(decimal(a.lat), DECIMAL));
+    if (a.long !== undefined && want(GEO.long)) add(n, GEO.long, literal(decimal(a.long), DECIMAL));
     if (a.geoContainer !== undefined) {
       const gc = iri(a.geoContainer);
       add(n, OSSPR.within, gc);

@@ -67,19 +67,41 @@ async function* solutions(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solut
   } while (cursor);
 }
 
+/** One record's triples by subject, then predicate. */
+type Triples = Map<string, Map<string, Quad[]>>;
+
 function ofRecord(q: ShapedQuery, r: StoredInitiative, cx: FastContext): Solution[] {
-  const bySubject = new Map<string, Quad[]>();
-  for (const quad of initiativeToQuads(r, cx.taxonomies, r.provenance?.origin ?? cx.iris.actor)) {
-    const list = bySubject.get(quad.subject.value);
+  const bySubject: Triples = new Map();
+  for (const quad of initiativeToQuads(r, cx.taxonomies, r.provenance?.origin ?? cx.iris.actor, undefined, predicatesOf(q))) {
+    let byPredicate = bySubject.get(quad.subject.value);
+    if (!byPredicate) bySubject.set(quad.subject.value, byPredicate = new Map());
+    const list = byPredicate.get(quad.predicate.value);
     if (list) list.push(quad);
-    else bySubject.set(quad.subject.value, [quad]);
+    else byPredicate.set(quad.predicate.value, [quad]);
   }
   const root = new Map<string, Term>([[q.root, DataFactory.namedNode(r.initiative.id)]]);
   return evaluate(q.tree, bySubject, [root]);
 }
 
+/** The predicates a query's patterns name: only those of a record's triples are made. */
+const predicates = new WeakMap<ShapedQuery, Set<string>>();
+function predicatesOf(q: ShapedQuery): Set<string> {
+  let set = predicates.get(q);
+  if (!set) {
+    set = new Set();
+    const walk = (t: Tree): void => {
+      if (t.kind === "bgp") for (const p of t.patterns) set!.add(p.predicate.value);
+      else if (t.kind === "join") t.inputs.forEach(walk);
+      else { walk(t.left); walk(t.right); }
+    };
+    walk(q.tree);
+    predicates.set(q, set);
+  }
+  return set;
+}
+
 /** Solutions of `t` over one record's triples, extending each of `input`. */
-function evaluate(t: Tree, triples: Map<string, Quad[]>, input: Solution[]): Solution[] {
+function evaluate(t: Tree, triples: Triples, input: Solution[]): Solution[] {
   if (t.kind === "join") return t.inputs.reduce((acc, i) => evaluate(i, triples, acc), input);
   if (t.kind === "optional") {
     return evaluate(t.left, triples, input).flatMap((s) => {
@@ -92,10 +114,11 @@ function evaluate(t: Tree, triples: Map<string, Quad[]>, input: Solution[]): Sol
     const next: Solution[] = [];
     for (const s of out) {
       const subject = s.get(p.subject.value);
-      const candidates = subject ? triples.get(subject.value) ?? [] : [...triples.values()].flat();
+      // Subjects are IRIs of the record's own nodes: the value names one.
+      const candidates = subject
+        ? (subject.termType === "NamedNode" ? triples.get(subject.value)?.get(p.predicate.value) ?? [] : [])
+        : [...triples.values()].flatMap((byPredicate) => byPredicate.get(p.predicate.value) ?? []);
       for (const quad of candidates) {
-        if (quad.predicate.value !== p.predicate.value) continue;
-        if (subject && !quad.subject.equals(subject)) continue;
         const m = bind(s, p.subject as Term, quad.subject as Term);
         const n = m && bind(m, p.object as Term, quad.object as Term);
         if (n) next.push(n);
@@ -174,34 +197,52 @@ async function* renamed(q: ShapedQuery, input: AsyncIterable<Solution> | Iterabl
 }
 
 async function sorted(q: ShapedQuery, input: AsyncIterable<Solution> | Iterable<Solution>, cx: FastContext): Promise<Solution[]> {
-  const all: Solution[] = [];
+  const all: { s: Solution; keys: (SortKey | undefined)[] }[] = [];
   for await (const s of input) {
-    all.push(s);
+    all.push({ s, keys: q.order.map((o) => sortKey(s.get(o.variable))) });
     if (all.length % 10_000 === 0 && cx.stopped()) throw new Error("stopped");
   }
-  return all.sort((a, b) => {
-    for (const o of q.order) {
-      const c = compareTerms(a.get(o.variable), b.get(o.variable));
-      if (c) return o.descending ? -c : c;
+  all.sort((a, b) => {
+    for (let k = 0; k < q.order.length; k++) {
+      const c = compareKeys(a.keys[k], b.keys[k]);
+      if (c) return q.order[k]!.descending ? -c : c;
     }
     return 0;
   });
+  return all.map((x) => x.s);
 }
 
 const RANK: Record<string, number> = { BlankNode: 1, NamedNode: 2, Literal: 3 };
 const NUMERIC = new Set([XSD.integer, XSD.decimal, "http://www.w3.org/2001/XMLSchema#double", "http://www.w3.org/2001/XMLSchema#float"]);
 
-/** SPARQL 1.1 ORDER BY (§15.1): unbound, blank nodes, IRIs, then literals; numbers by value. */
-export function compareTerms(a: Term | undefined, b: Term | undefined): number {
+/** What ORDER BY compares of a term, read once (a literal's parts are parsed on each access). */
+interface SortKey { rank: number; number?: number; tagged: boolean; datatype: string; value: string }
+
+function sortKey(t: Term | undefined): SortKey | undefined {
+  if (!t) return undefined;
+  if (t.termType !== "Literal") return { rank: RANK[t.termType] ?? 0, tagged: false, datatype: "", value: t.value };
+  const datatype = t.datatype.value;
+  return { rank: 3, tagged: !!t.language, datatype, value: t.value, ...(NUMERIC.has(datatype) ? { number: Number(t.value) } : {}) };
+}
+
+/**
+ * SPARQL 1.1 ORDER BY (§15.1): unbound, blank nodes, IRIs, then literals; numbers by value;
+ * language-tagged literals before plain ones, as the general engine orders them.
+ */
+function compareKeys(a: SortKey | undefined, b: SortKey | undefined): number {
   if (!a || !b) return a ? 1 : b ? -1 : 0;
-  if (a.termType !== b.termType) return (RANK[a.termType] ?? 0) - (RANK[b.termType] ?? 0);
-  if (a.termType === "Literal" && b.termType === "Literal") {
-    if (NUMERIC.has(a.datatype.value) && NUMERIC.has(b.datatype.value)) return Number(a.value) - Number(b.value);
-    // Language-tagged before plain ones, as the general engine orders them.
-    if (!a.language !== !b.language) return a.language ? -1 : 1;
-    if (a.datatype.value !== b.datatype.value) return a.datatype.value < b.datatype.value ? -1 : 1;
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  if (a.rank === 3) {
+    if (a.number !== undefined && b.number !== undefined) return a.number - b.number;
+    if (a.tagged !== b.tagged) return a.tagged ? -1 : 1;
+    if (a.datatype !== b.datatype) return a.datatype < b.datatype ? -1 : 1;
   }
   return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+}
+
+/** Compares two terms as ORDER BY does. */
+export function compareTerms(a: Term | undefined, b: Term | undefined): number {
+  return compareKeys(sortKey(a), sortKey(b));
 }
 
 function keyOf(t: Term | undefined): string {

@@ -12,9 +12,12 @@ const xmlEsc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<":
 function jsonTerm(t: Term): Record<string, string> {
   if (t.termType === "NamedNode") return { type: "uri", value: t.value };
   if (t.termType === "BlankNode") return { type: "bnode", value: t.value };
+  // Each read of an n3 literal's language or datatype parses it again: read them once.
   const l = t as Term & { language?: string; datatype?: { value: string } };
-  if (l.language) return { type: "literal", value: t.value, "xml:lang": l.language };
-  if (l.datatype && l.datatype.value !== "http://www.w3.org/2001/XMLSchema#string") return { type: "literal", value: t.value, datatype: l.datatype.value };
+  const language = l.language;
+  if (language) return { type: "literal", value: t.value, "xml:lang": language };
+  const datatype = l.datatype?.value;
+  if (datatype && datatype !== "http://www.w3.org/2001/XMLSchema#string") return { type: "literal", value: t.value, datatype };
   return { type: "literal", value: t.value };
 }
 
