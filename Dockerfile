@@ -33,9 +33,9 @@ ENV PATH=/app/node_modules/.bin:$PATH \
 VOLUME ["/data"]
 EXPOSE 8080
 USER essfed:essfed
-# Liveness: the web process answers on its port (NodeInfo discovery: a fixed document that needs
-# no database; to become /healthz once the server has it). A worker-only container
-# (ESSFED_ROLE=worker) listens on nothing; docker-compose.yml turns the check off for those.
+# Liveness: the web process answers /healthz on its port (no database, no work; /readyz is for
+# orchestrators that route traffic). A worker-only container (ESSFED_ROLE=worker) listens on
+# nothing; docker-compose.yml turns the check off for those.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 8080}/.well-known/nodeinfo`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 8080}/healthz`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "bin/essfed.js", "serve"]

@@ -28,6 +28,8 @@ import { SparqlPool } from "./query/sparql-pool.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
 import { createApp } from "./http/app.ts";
 import { rateLimits } from "./http/middleware/rate-limit.ts";
+import { opsRoutes } from "./http/routes/ops.ts";
+import { Health } from "./ops/health.ts";
 import { startHeartbeat } from "./instance/heartbeat.ts";
 import { actorOf, DataAccessError, NoInstanceError, resolveIdentity, type Identity } from "./instance/identity.ts";
 import { loadTaxonomies } from "./linkeddata/vocabulary.ts";
@@ -143,8 +145,9 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
   const web = { ...http, assets, names, viewer: (req: Request) => sessions.viewerOf(req) };
   const people = publicPages(web);
   const limits = rateLimits(config);
+  const health = new Health(store, { indexLagBoundMs: config.readyIndexLagMs });
   const app = createApp({
-    ...http, federation, rateLimit: limits.api,
+    ...http, federation, rateLimit: limits.api, probes: opsRoutes(health),
     sign: (records) => runtime.ctx.publisher.signMany(records),
     pages: people.pages,
     preRouters: [movedRoutes({ identity, keys, name: config.name }), inboxRoutes(runtime.ctx, limits)],
@@ -170,12 +173,14 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
         const port = typeof address === "object" && address ? address.port : config.port;
         log.info("Listening on {bind}:{port} as {url}", { bind: config.bind, port, url: config.url });
         heartbeats.push(startHeartbeat(store.kv, "web"));
+        health.start();
         resolve(port);
       });
       server.keepAliveTimeout = 65_000;
     }),
     async close() {
       if (server?.listening) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
+      health.stop();
       await Promise.all(heartbeats.splice(0).map((stop) => stop()));
       await runtime.stop();
       await sparql.close();

@@ -16,6 +16,8 @@ export interface AppDeps extends HttpDeps {
   federation: Federation<void>;
   /** Routers that must see their paths before Fedify does (the inbox). */
   preRouters?: express.Router[];
+  /** `/healthz` and `/readyz`, answered before anything else (and never rate limited). */
+  probes?: express.Router;
   /** Request rate limits per client address (everything but the inbox, which limits itself). */
   rateLimit?: express.RequestHandler;
   /** Extra routers (admin API, query API) mounted before the 404 handler. */
@@ -29,6 +31,7 @@ export function createApp(deps: AppDeps): Express {
   app.set("trust proxy", deps.config.trustProxy);
   app.set("query parser", "simple");
   app.use(refuseMalformedPath);
+  if (deps.probes) app.use(deps.probes);
   if (deps.rateLimit) app.use(deps.rateLimit);
   app.use(refuseUnstorableUrl);
   for (const r of deps.preRouters ?? []) app.use(r);

@@ -129,14 +129,16 @@ export function openApi(config: Config): Record<string, unknown> {
       "/vocab/{name}": { parameters: [pp("name", "essglobal-vocab or a SKOS scheme name, optionally .ttl or .nt")], get: { summary: "The ontology or a SKOS scheme (canonical base)", responses: { 200: ok("RDF", "text/turtle", "application/n-triples"), 404: problem } } },
       "/problems/{code}": { parameters: [pp("code", "A problem type code")], get: { summary: "What a problem type means", responses: { 200: ok("HTML", "text/html") } } },
       "/actors/{handle}": { parameters: [pp("handle", "The network's handle (ESSFED_HANDLE)")], get: { summary: "The network actor (ActivityPub Organization), or its profile page", responses: { 200: ok("Actor", "application/activity+json", "text/html") } } },
-      "/actors/{handle}/inbox": { parameters: [pp("handle", "The network's handle")], post: { summary: "ActivityPub inbox (HTTP-signed activities)", requestBody: { required: true, content: { "application/activity+json": {} } }, responses: { 202: { description: "Accepted" }, 400: problem, 401: problem, 403: problem, 413: problem, 415: problem } } },
-      "/inbox": { post: { summary: "ActivityPub shared inbox", requestBody: { required: true, content: { "application/activity+json": {} } }, responses: { 202: { description: "Accepted" }, 400: problem, 401: problem, 403: problem, 413: problem, 415: problem } } },
+      "/actors/{handle}/inbox": { parameters: [pp("handle", "The network's handle")], post: { summary: "ActivityPub inbox (HTTP-signed activities)", requestBody: { required: true, content: { "application/activity+json": {} } }, responses: { 202: { description: "Accepted" }, 400: problem, 401: problem, 403: problem, 413: problem, 415: problem, 429: problem } } },
+      "/inbox": { post: { summary: "ActivityPub shared inbox", requestBody: { required: true, content: { "application/activity+json": {} } }, responses: { 202: { description: "Accepted" }, 400: problem, 401: problem, 403: problem, 413: problem, 415: problem, 429: problem } } },
       "/actors/{handle}/outbox": { parameters: [pp("handle", "The network's handle")], get: { summary: "ActivityPub outbox", responses: { 200: ok("OrderedCollection", "application/activity+json") } } },
       "/actors/{handle}/followers": { parameters: [pp("handle", "The network's handle")], get: { summary: "Followers collection", responses: { 200: ok("Collection", "application/activity+json") } } },
       "/actors/{handle}/following": { parameters: [pp("handle", "The network's handle")], get: { summary: "Following collection", responses: { 200: ok("Collection", "application/activity+json") } } },
       "/.well-known/webfinger": { get: { summary: "WebFinger (acct:handle@host)", parameters: [qp("resource", "acct:handle@host or the actor IRI")], responses: { 200: ok("JRD", "application/jrd+json"), 404: { description: "Unknown resource" } } } },
       "/.well-known/nodeinfo": { get: { summary: "NodeInfo discovery", responses: { 200: ok("Links", "application/json") } } },
       "/nodeinfo/2.1": { get: { summary: "NodeInfo 2.1", responses: { 200: ok("NodeInfo", "application/json") } } },
+      "/healthz": { get: { summary: "Liveness: the process answers (no store, never rate limited)", responses: { 200: ok("Alive", "application/json") } } },
+      "/readyz": { get: { summary: "Readiness: the store answers, its schema is this version's, the search index is caught up within ESSFED_READY_INDEX_LAG_SECONDS", responses: { 200: ok("Ready, with each check", "application/json"), 503: problem } } },
     },
   };
 }

@@ -79,6 +79,17 @@ export interface RewriteCounts {
 }
 
 /** The port. */
+/** The store as `/readyz` and `/metrics` see it. */
+export interface StoreHealth {
+  /** The schema version in the database, and the one this essfed migrates to. */
+  schema: { current: number; expected: number };
+  /**
+   * Changes written but not yet in the search index (0 where the index is kept in the writing
+   * transaction, as on PostgreSQL; on SQLite the indexer follows writes in batches).
+   */
+  indexLag: number;
+}
+
 export interface Store {
   /** Creates or migrates the schema. Idempotent; safe to call from several processes at once. */
   initialize(): Promise<void>;
@@ -174,6 +185,9 @@ export interface Store {
   markSeen(activityId: string): Promise<boolean>;
   /** Forgets seen activities recorded before `before` (epoch ms); returns how many. */
   pruneSeen(before: number): Promise<number>;
+
+  /** What readiness and metrics read: a round trip to the database, cheap queries, no locks. */
+  health(): Promise<StoreHealth>;
 
   /** A Fedify key–value store on the same database (keys, caches, idempotence). */
   readonly kv: KvStore;

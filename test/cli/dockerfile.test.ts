@@ -78,6 +78,8 @@ describe("The Dockerfile", () => {
     expect(env.PATH!.startsWith(`${workdir}/node_modules/.bin:`)).toBe(true);
     expect(cmd).toEqual(["node", "bin/essfed.js", "serve"]);
     expect(healthcheck[0]).toBe("node");
+    // Liveness asks /healthz, which needs no database.
+    expect(healthcheck.join(" ")).toContain("/healthz`");
   });
 
   it("has a .dockerignore that keeps dependencies, data and secrets out of the build context, and not what the image copies.", () => {

@@ -41,6 +41,19 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       expect(await store.countInitiatives()).toBe(0);
     });
 
+    it("reports its health: the schema migrated to this essfed's version, and the search index caught up.", async () => {
+      const h = await store.health();
+      expect(h.schema.current).toBe(h.schema.expected);
+      expect(h.schema.expected).toBeGreaterThan(0);
+      const undo = store.deferIndexing?.();
+      await store.putInitiatives([record("https://x.example/initiatives/h1", "H1"), record("https://x.example/initiatives/h2", "H2")]);
+      // An adapter that indexes behind the writes says how far behind it is.
+      if (undo) expect((await store.health()).indexLag).toBeGreaterThan(0);
+      undo?.();
+      await store.search.catchUp();
+      expect((await store.health()).indexLag).toBe(0);
+    });
+
     it("creates, keeps unchanged, updates and refuses stale records.", async () => {
       const a = record("https://x.example/initiatives/a", "A");
       expect(await store.putInitiatives([a])).toEqual(["created"]);

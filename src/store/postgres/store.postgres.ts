@@ -6,7 +6,7 @@ import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
 import { DurableQueue, type QueueOptions } from "../queue.ts";
-import type { Follower, Following, ListOptions, OwnRewrite, Page, PutOutcome, RewriteCounts, Store, StoredInitiative } from "../store.ts";
+import type { Follower, Following, ListOptions, OwnRewrite, Page, PutOutcome, RewriteCounts, Store, StoredInitiative, StoreHealth } from "../store.ts";
 import { PostgresKvStore } from "./kv.postgres.ts";
 import { PostgresAccountStore, PostgresAuditLog } from "./accounts.postgres.ts";
 import { PostgresCurationStore } from "./curation.postgres.ts";
@@ -333,6 +333,11 @@ export class PostgresStore implements Store {
 
   async pruneSeen(before: number): Promise<number> {
     return (await this.pool.query("DELETE FROM seen WHERE at < $1", [before])).rowCount ?? 0;
+  }
+
+  async health(): Promise<StoreHealth> {
+    const { rows } = await this.pool.query("SELECT coalesce(max(version), 0) AS v FROM essfed_schema");
+    return { schema: { current: Number(rows[0].v), expected: POSTGRES_MIGRATIONS.length }, indexLag: 0 };
   }
 
   /** Runs `fn` in one transaction (used by the adapter and by `essfed migrate-store`). */

@@ -4,7 +4,7 @@
 import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
 import { EventEmitter } from "node:events";
 import { DurableQueue, type QueueOptions } from "../queue.ts";
-import type { Follower, Following, ListOptions, OwnRewrite, Page, PutOutcome, RewriteCounts, Store, StoredInitiative } from "../store.ts";
+import type { Follower, Following, ListOptions, OwnRewrite, Page, PutOutcome, RewriteCounts, Store, StoredInitiative, StoreHealth } from "../store.ts";
 import { sqliteQueueBackend } from "./queue.sqlite.ts";
 import { unindex } from "./indexer.sqlite.ts";
 import { rewriteOwnSqlite } from "./rewrite.sqlite.ts";
@@ -321,6 +321,12 @@ export class SqliteStore implements Store {
 
   async pruneSeen(before: number): Promise<number> {
     return Number(this.db.prepare("DELETE FROM seen WHERE at < ?").run(before).changes);
+  }
+
+  async health(): Promise<StoreHealth> {
+    const { user_version: current } = this.db.prepare("PRAGMA user_version").get() as { user_version: number };
+    const row = this.db.prepare("SELECT (SELECT value FROM meta WHERE key = 'seq') - (SELECT value FROM meta WHERE key = 'indexed_seq') AS lag").get() as { lag: number | null };
+    return { schema: { current, expected: SQLITE_MIGRATIONS.length }, indexLag: Math.max(0, Number(row.lag ?? 0)) };
   }
 }
 
