@@ -198,8 +198,9 @@ export class Curator {
   }
 
   /**
-   * Decides queue items. Approving a change serves that version (a hidden record with it is served
-   * again); rejecting it hides the record like {@link hide}. Approving a report hides the record it
+   * Decides queue items. Approving a change or a suggestion serves that version (a hidden record with
+   * it is served again); rejecting a change hides the record like {@link hide}, rejecting a
+   * suggestion dismisses it. Approving a report hides the record it
    * is about; rejecting a report dismisses it. Each item is taken once, even by two people at once.
    */
   async decide(who: Curating, ns: number[], decision: Decision, reasonInput?: unknown) {
@@ -246,6 +247,8 @@ export class Curator {
       return "hidden";
     }
     if (!i.record) return "empty";
+    // A visitor's suggestion that is turned down is only dismissed: the record it is about stays as it is.
+    if (i.kind === "suggestion" && decision === "reject") return "dismissed";
     if (decision === "approve") {
       await this.#c.dropWithheld(i.target);
       const [outcome] = await this.#ctx.store.putInitiatives([i.record]);

@@ -15,9 +15,9 @@ export function teamRoutes(d: ConsoleDeps): Router {
   const router = Router();
 
   router.get("/console", signedIn, async (req: SignedInRequest, res) => {
-    const [own, followers, following] = await Promise.all([store.countInitiatives(null), store.listFollowers("accepted"), store.listFollowing()]);
+    const [own, followers, following, waiting] = await Promise.all([store.countInitiatives(null), store.listFollowers("accepted"), store.listFollowing(), store.curation.countQueue()]);
     await sendConsolePage(d, req, res, "console/home", "console.title", {
-      own, followers: followers.length, following: following.filter((f) => f.state === "accepted").length,
+      own, waiting, followers: followers.length, following: following.filter((f) => f.state === "accepted").length,
       notice: req.query.welcome !== undefined ? "welcome" : undefined,
     });
   });
