@@ -157,6 +157,11 @@ describe("The expansion in a worker", () => {
     expect([e.limit, e.status]).toEqual(["memory", 413]);
   }, 60_000);
 
+  it("reads a document with a relative IRI where an IRI is expected (jsonld yields no term for it; found by fuzzing).", async () => {
+    const doc = { "@context": [AS, { "@language": "en" }], id: "https://example.org/c", type: "OrderedCollectionPage", orderedItems: ["https://example.org/a", "\"8(z\"8G"] };
+    expect(await jsonLdToQuads(doc)).toHaveLength(5); // a type, and a list of two whose second item is left out
+  }, 30_000);
+
   it("reads the next document normally after a worker was stopped.", async () => {
     expect(await jsonLdToQuads(list(3))).toHaveLength(7);
   }, 30_000);

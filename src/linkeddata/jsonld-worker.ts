@@ -49,6 +49,8 @@ async function run(job: JobMessage): Promise<WorkerReply> {
   try {
     // safe: false, so that keys no context defines are dropped rather than fatal (as JSON-LD 1.1 says).
     quads = (await jsonld.toRDF(job.doc as jsonld.JsonLdDocument, { documentLoader, safe: false } as never)) as unknown as RawQuad[];
+    // With safe: false, a term jsonld cannot make an IRI of (a relative one) comes out as null: not RDF.
+    quads = quads.filter((q) => q.subject && q.predicate && q.object && q.graph);
   } catch (e) {
     const remote = findRemote(e);
     if (remote) return { id: job.id, error: { kind: "remote-context", message: remote.message, url: remote.url } };
@@ -69,6 +71,8 @@ async function run(job: JobMessage): Promise<WorkerReply> {
 }
 
 parentPort!.on("message", (job: JobMessage) => {
-  void run(job).then((reply) => parentPort!.postMessage(reply));
+  // Whatever goes wrong with one document is that document's refusal, never this thread's end.
+  void run(job).catch((e: unknown) => ({ id: job.id, error: { kind: "invalid-jsonld" as const, message: `invalid JSON-LD: ${String((e as Error)?.message ?? e).slice(0, 500)}` } }))
+    .then((reply) => parentPort!.postMessage(reply));
 });
 parentPort!.postMessage({ ready: true } satisfies WorkerReply);
