@@ -7,6 +7,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { logger } from "../../logging.ts";
 import { BadRequestHttpError, HttpError, NotFoundHttpError, PayloadTooLargeHttpError } from "../errors.ts";
+import { storeTextError } from "./text.ts";
 
 const log = logger("http");
 
@@ -48,6 +49,8 @@ function normalise(err: unknown): HttpError {
   if (e?.type === "entity.parse.failed") return new HttpError(400, "invalid-json", `the body is not valid JSON: ${e.message}`);
   if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") return new HttpError(415, "unsupported-encoding", String(e.message));
   if (e?.type === "request.aborted") return new HttpError(400, "request-aborted", "the client aborted the request");
+  const text = storeTextError(e as Parameters<typeof storeTextError>[0]);
+  if (text) return text;
   return new HttpError(500, "internal-error", "an unexpected error occurred; it has been logged");
 }
 

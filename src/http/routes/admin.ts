@@ -9,6 +9,7 @@ import { FetchError } from "../../federation/fetcher.ts";
 import { answerFollower, follow, unfollow } from "../../federation/follows.ts";
 import { BadRequestHttpError, HttpError, NotFoundHttpError } from "../errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";
+import { checkedBody } from "../middleware/text.ts";
 
 /** Counts and relations, as `essfed status` prints them. */
 export async function federationStatus(ctx: FederationContext) {
@@ -49,7 +50,7 @@ export function adminRoutes(ctx: FederationContext): Router {
   router.use("/api/follows", requireAdmin(ctx.config.adminToken));
   router.use("/api/followers", requireAdmin(ctx.config.adminToken));
   router.use("/api/status", requireAdmin(ctx.config.adminToken));
-  const json = express.json({ limit: 16 * 1024 });
+  const json = checkedBody(express.json({ limit: 16 * 1024 }));
 
   router.get("/api/status", async (_req, res) => void res.json(await federationStatus(ctx)));
   router.get("/api/follows", async (_req, res) => void res.json(await ctx.store.listFollowing()));

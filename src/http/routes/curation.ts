@@ -9,6 +9,7 @@ import type { FederationContext } from "../../federation/context.ts";
 import type { Policy, QueueKind, WithheldState } from "../../store/curation.ts";
 import { BadRequestHttpError } from "../errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";
+import { checkedBody } from "../middleware/text.ts";
 
 /** The audit log's name for whoever holds the admin token. */
 export const TOKEN: Curating = { kind: "token", name: "admin token" };
@@ -54,7 +55,7 @@ export function curationRoutes(ctx: FederationContext): Router {
   const router = Router();
   const curator = curatorOf(ctx);
   for (const path of ["/api/sources", "/api/records", "/api/queue", "/api/reports", "/api/audit"]) router.use(path, requireAdmin(ctx.config.adminToken));
-  const json = express.json({ limit: 64 * 1024 });
+  const json = checkedBody(express.json({ limit: 64 * 1024 }));
   const body = (req: Request): Body => {
     if (!req.body || typeof req.body !== "object" || Array.isArray(req.body)) throw new BadRequestHttpError("the body must be a JSON object", "invalid-body");
     return req.body as Body;

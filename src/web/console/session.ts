@@ -13,6 +13,7 @@ import { stringifySetCookie } from "cookie";
 import type { Accounts } from "../../accounts/accounts.ts";
 import type { Account, AuditActor, Session } from "../../store/accounts.ts";
 import { ForbiddenHttpError } from "../../http/errors.ts";
+import { checkedBody } from "../../http/middleware/text.ts";
 import { cookieValue } from "../i18n.ts";
 import type { Viewer } from "../render.ts";
 
@@ -112,8 +113,8 @@ export class SessionCookies {
   };
 }
 
-/** Form bodies: small, flat (no nested objects from `a[b]=c`). */
-export const formBody = express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 200 });
+/** Form bodies: small, flat (no nested objects from `a[b]=c`), of text every store holds (ADR 19). */
+export const formBody = checkedBody(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 200 }));
 
 /** Pages for signed-in people: others are sent to sign in (and back afterwards). */
 export function signedIn(req: SignedInRequest, res: Response, next: NextFunction): void {
