@@ -1,21 +1,30 @@
 /**
  * A visitor suggests an initiative in a real browser, in Portuguese: the form with its pickers and
  * map, a message next to a wrong field, then the thanks; the suggestion waits in the review queue.
- * axe-core checks each screen.
+ * A member of the team approves it in the console's queue: it is then on the map, and reaches a
+ * network that follows this one. axe-core checks each screen.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 import { TILE_URL, axeViolations, launchBrowser, type TestBrowser } from "../support/browser.ts";
+import { auth } from "../support/instance.ts";
+import { eventually } from "../support/process.ts";
 
 let inst: TestInstance;
+let follower: TestInstance;
 let browser: TestBrowser;
 beforeAll(async () => {
   inst = await startInstance({ ESSFED_NAME: "Rede de Economia Solidária", ESSFED_TILE_URL: TILE_URL });
+  follower = await startInstance({ ESSFED_NAME: "Rede Nacional", ESSFED_HANDLE: "nacional" });
   browser = await launchBrowser();
-}, 60_000);
+  const res = await fetch(`${follower.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: inst.iris.actor }) });
+  expect(res.status).toBe(202);
+  await eventually(async () => (await follower.store.getFollowing(inst.iris.actor))?.state === "accepted", 30_000, "the national network follows");
+}, 90_000);
 afterAll(async () => {
   await browser?.close();
   await inst?.stop();
+  await follower?.stop();
 });
 
 describe("A visitor's suggestion in the browser", () => {
@@ -31,6 +40,8 @@ describe("A visitor's suggestion in the browser", () => {
     await structure.locator("input.filter").fill("Coopera");
     await structure.locator("label.option:visible").first().locator("input").check();
     await page.fill("#f-locality", "Recife");
+    await page.fill("#f-lat", "-8.0476");
+    await page.fill("#f-long", "-34.8770");
     await page.fill("#f-homepage", "não é um site");
     await page.fill("#f-message", "Sou associada.");
     await page.click("#save");
@@ -49,5 +60,26 @@ describe("A visitor's suggestion in the browser", () => {
     expect(item!.text).toBe("Sou associada.");
     expect(await inst.store.countInitiatives(null)).toBe(0);
     if (process.env.ESSFED_SCREENSHOTS) await page.screenshot({ path: `${process.env.ESSFED_SCREENSHOTS}/suggest-thanks.png` });
-  }, 120_000);
+
+    // The team approves it in the queue.
+    const { link } = await inst.accounts.add("joana", "editor", { kind: "cli", name: "test" });
+    const team = await browser.page({ locale: "pt-BR" });
+    await team.goto(link);
+    await team.fill("#password", "uma frase bastante longa");
+    await team.click("button[type=submit]");
+    await team.waitForURL(`${inst.base}/console?welcome`);
+    await team.click("text=Fila de revisão");
+    await team.waitForURL(`${inst.base}/console/queue`);
+    expect(await team.textContent(".queue-item")).toContain("Sou associada.");
+    expect(await axeViolations(team)).toEqual([]);
+    if (process.env.ESSFED_SCREENSHOTS) await team.screenshot({ path: `${process.env.ESSFED_SCREENSHOTS}/queue.png`, fullPage: true });
+    await team.check(`input[name=n][value="${item!.n}"]`);
+    await team.fill("#reason", "conferido por telefone");
+    await team.click("#approve");
+    await team.waitForSelector("#queue-done");
+    // On the map, and at the network that follows this one.
+    await page.goto(`${inst.base}/?q=Unidas`);
+    await page.waitForSelector("#list li >> text=Cooperativa de Costura Unidas", { timeout: 30_000 });
+    await eventually(async () => (await follower.store.getInitiative(item!.target)) !== undefined, 30_000, "the follower has it");
+  }, 180_000);
 });
