@@ -87,11 +87,14 @@ describe("A hostile suggestion", () => {
     expect((await fetch(mine.target, { headers: { accept: "application/ld+json" } })).status).toBe(404);
   });
 
-  it("with a message too long is refused (422).", async () => {
+  it("with a message too long, or text no store can hold, is refused (422).", async () => {
     const before = await queued();
     const long = await suggest(inst, { name: "Chatty Co-op", message: "m".repeat(2001) }, undefined, "en", from(9));
     expect(long.status).toBe(422);
     expect(await long.text()).toContain('id="err-message"');
+    // Text no store can hold (NUL; a lone surrogate cannot even be form-encoded) is refused.
+    const bad = await suggest(inst, { name: "Nul\u0000 Co-op" }, undefined, "en", from(9));
+    expect([400, 422]).toContain(bad.status);
     expect(await queued()).toBe(before);
   });
 
