@@ -41,7 +41,7 @@ export function describeDuplicatesContract(name: string, make: () => Promise<Sto
       expect(round).toMatchObject({ records: 1, pairs: 1 });
       const [pair] = (await store.duplicates.listPairs({ limit: 10 })).items;
       expect(pair).toMatchObject({ a: A, b: B, state: "candidate" });
-      expect(pair!.score).toBeGreaterThan(0.8);
+      expect(pair!.score).toBeGreaterThan(0.75);
       expect(pair!.reasons.map((r) => r.kind)).toEqual(["name", "postcode", "near"]);
       expect(await store.duplicates.pendingCount()).toBe(0);
       expect((await finder.catchUp()).records).toBe(0);

@@ -91,5 +91,8 @@ describe("similarity", () => {
   it("is low for different names.", () => {
     expect(nameSimilarity("unicorn grocery", "suma wholefoods")).toBeLessThan(0.6);
     expect(nameSimilarity("leicester bike", "leeds bakery")).toBeLessThan(0.9);
+    // Letters alike, a whole word different.
+    expect(nameSimilarity("leeds bakery collective", "leeds bakery works")).toBeLessThan(0.9);
+    expect(nameSimilarity("suma wholefoods", "suma wholefoods workers")).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -30,10 +30,10 @@ export const WEIGHTS = {
   website: 0.7,
   email: 0.7,
   phone: 0.6,
-  /** Equal normalised names. */
-  name: 0.6,
+  /** Equal normalised names (alone, not enough for a candidate: a place or a contact must agree too). */
+  name: 0.45,
   /** Names at least {@link SIMILAR_NAME} alike. */
-  similarName: 0.45,
+  similarName: 0.35,
   postcode: 0.35,
   /** Within {@link NEAR_KM}. */
   near: 0.35,

@@ -43,19 +43,43 @@ export function jaroWinkler(a: string, b: string): number {
   return jaro + prefix * 0.1 * (1 - jaro);
 }
 
+/** Words alike enough to count as one word written two ways (a typo, a plural). */
+const WORD_ALIKE = 0.9;
+
 /**
- * Similarity of two normalised names: the best of comparing them as written, without spaces
- * ("Green-Bay" / "Greenbay") and with their words in order ("Bay Green Projects").
+ * How many words of the shorter name the longer one has (each written alike, within a typo), as a
+ * share of the shorter name's words: "leeds bakery" / "leeds bakery workers" is 1, but "leeds
+ * bakery collective" / "leeds bakery works" is 2/3 however alike their letters are.
+ */
+export function wordOverlap(a: string[], b: string[]): number {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (!short.length) return 0;
+  let matched = 0;
+  for (const w of short) if (long.some((v) => v === w || jaroWinkler(v, w) >= WORD_ALIKE)) matched++;
+  return matched / short.length;
+}
+
+/**
+ * Similarity of two normalised names: 1 when they are equal without spaces ("Green-Bay" /
+ * "Greenbay"), 0.98 with their words in another order; otherwise the best Jaro-Winkler of the
+ * names as written, without spaces and with words sorted, but no more than their {@link wordOverlap}:
+ * letters alike are not enough when a whole word differs.
  */
 export function nameSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   const compactA = a.replace(/ /g, "");
   const compactB = b.replace(/ /g, "");
   if (compactA === compactB) return 1;
-  const sortedA = a.split(" ").sort().join(" ");
-  const sortedB = b.split(" ").sort().join(" ");
+  const wordsA = a.split(" ");
+  const wordsB = b.split(" ");
+  const sortedA = [...wordsA].sort().join(" ");
+  const sortedB = [...wordsB].sort().join(" ");
   if (sortedA === sortedB) return 0.98;
-  return Math.max(jaroWinkler(a, b), jaroWinkler(compactA, compactB), jaroWinkler(sortedA, sortedB));
+  const letters = Math.max(jaroWinkler(a, b), jaroWinkler(compactA, compactB), jaroWinkler(sortedA, sortedB));
+  // Names joined differently ("greenbay projects" / "green bay projcts") have no words in common
+  // to count; their letters decide.
+  if (wordsA.length !== wordsB.length && jaroWinkler(compactA, compactB) >= 0.95) return letters;
+  return Math.min(letters, wordOverlap(wordsA.slice(0, 30), wordsB.slice(0, 30)));
 }
 
 /** Great-circle distance in kilometres. */

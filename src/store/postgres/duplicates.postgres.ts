@@ -45,7 +45,8 @@ export class PostgresDuplicateStore implements DuplicateStore {
       // One round at a time per database: rounds of several processes never deadlock on each other's rows.
       await c.query("SELECT pg_advisory_xact_lock(hashtext('essfed_duplicates:' || current_schema()))");
       await c.query("DELETE FROM dup_key WHERE id = ANY($1)", [ids]);
-      await c.query("DELETE FROM dup_pair WHERE (a = ANY($1) OR b = ANY($1)) AND state = 'candidate'", [ids]);
+      await c.query("DELETE FROM dup_pair WHERE a = ANY($1) AND state = 'candidate'", [ids]);
+      await c.query("DELETE FROM dup_pair WHERE b = ANY($1) AND state = 'candidate'", [ids]);
       if (keyRows.length) {
         await c.query("INSERT INTO dup_key (key, id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
           [keyRows.map((r) => r[0]), keyRows.map((r) => r[1])]);

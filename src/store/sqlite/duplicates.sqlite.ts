@@ -33,10 +33,13 @@ export class SqliteDuplicateStore implements DuplicateStore {
     return db.transaction(() => {
       const dropKeys = db.prepare("DELETE FROM dup_key WHERE id = ?");
       const addKey = db.prepare("INSERT INTO dup_key (key, id) VALUES (?, ?) ON CONFLICT DO NOTHING");
-      const dropPairs = db.prepare("DELETE FROM dup_pair WHERE (a = ? OR b = ?) AND state = 'candidate'");
+      // Two statements, each on its own index: with OR, SQLite would walk every candidate by state.
+      const dropPairsA = db.prepare("DELETE FROM dup_pair WHERE a = ? AND +state = 'candidate'");
+      const dropPairsB = db.prepare("DELETE FROM dup_pair WHERE b = ? AND +state = 'candidate'");
       for (const { id } of batch.done) {
         dropKeys.run(id);
-        dropPairs.run(id, id);
+        dropPairsA.run(id);
+        dropPairsB.run(id);
         for (const k of batch.keys.get(id) ?? []) addKey.run(k, id);
       }
       const upsert = db.prepare(`INSERT INTO dup_pair (a, b, score, reasons, state, updated) VALUES (?, ?, ?, ?, 'candidate', ?)
@@ -45,7 +48,7 @@ export class SqliteDuplicateStore implements DuplicateStore {
       const confirmed: DuplicatePair[] = [];
       if (batch.auto) {
         const confirm = db.prepare(`UPDATE dup_pair SET state = 'confirmed', decided_by = ?, decided_at = ?
-          WHERE a = ? AND b = ? AND state = 'candidate' AND score >= ? RETURNING *`);
+          WHERE a = ? AND b = ? AND +state = 'candidate' AND score >= ? RETURNING *`);
         for (const p of batch.pairs) {
           const row = confirm.get(batch.auto.by, batch.auto.at, p.a, p.b, batch.auto.score) as PairRow | undefined;
           if (row) confirmed.push(pairFromRow(row));
@@ -67,7 +70,8 @@ export class SqliteDuplicateStore implements DuplicateStore {
     if (!Number.isSafeInteger(offset) || offset < 0) return { items: [] };
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (q.state) { where.push("state = ?"); params.push(q.state); }
+    // With an id, its indexes find the few pairs; the state index would walk every pair of a state.
+    if (q.state) { where.push(q.id ? "+state = ?" : "state = ?"); params.push(q.state); }
     if (q.id) { where.push("(a = ? OR b = ?)"); params.push(q.id, q.id); }
     const rows = this.#db.prepare(`SELECT * FROM dup_pair${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
       ORDER BY score DESC, a, b LIMIT ? OFFSET ?`).all(...params, q.limit + 1, offset) as unknown as PairRow[];
