@@ -64,10 +64,14 @@ async function fill(target: string, n: number) {
   await s.close();
 }
 
+/** Names of the first thousand generated records, as `fill` made them. */
+const NAMES = (() => { const r = rng(1); return Array.from({ length: 1000 }, (_, k) => generateRow(k, r).name); })();
+
 /** [name, query, kind (for --only), ordered-by variable] */
 const QUERIES: [string, (r: () => number) => string, string, string?][] = [
-  ["lookup by name (FILTER)", (r) => `${PREFIXES} SELECT ?i WHERE { ?i gr:name ?n FILTER(?n = "${generateRow(Math.floor(r() * 1000), rng(1)).name}") }`, "lookup"],
-  ["lookup by name (literal)", () => `${PREFIXES} SELECT ?i WHERE { ?i gr:name "Green Valley Co-op 7" }`, "lookup"],
+  ["lookup by name (FILTER)", (r) => `${PREFIXES} SELECT ?i WHERE { ?i gr:name ?n FILTER(?n = "${NAMES[Math.floor(r() * 1000)]}") }`, "lookup"],
+  ["lookup by name (literal)", (r) => `${PREFIXES} SELECT ?i WHERE { ?i gr:name "${NAMES[Math.floor(r() * 1000)]}" }`, "lookup"],
+  ["lookup by name, typed, OPTIONAL", (r) => `${PREFIXES} SELECT ?i ?www WHERE { ?i a essglobal:SSEInitiative ; gr:name "${NAMES[Math.floor(r() * 1000)]}" OPTIONAL { ?i foaf:homepage ?www } }`, "lookup"],
   ["DESCRIBE one initiative", (r) => `DESCRIBE <https://bench.example/initiatives/G${Math.floor(r() * 1000)}>`, "lookup"],
   ["COUNT of initiatives", () => `${PREFIXES} SELECT (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative }`, "count"],
   ["GROUP BY structure (COUNT)", () => `${PREFIXES} SELECT ?s (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s } GROUP BY ?s`, "group"],

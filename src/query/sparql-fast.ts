@@ -11,10 +11,11 @@ import { DataFactory } from "n3";
 import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { initiativeToQuads } from "../linkeddata/initiative-rdf.ts";
-import { ESS, RDF, XSD } from "../linkeddata/namespaces.ts";
+import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
 import type { Store, StoredInitiative } from "../store/store.ts";
-import type { FacetName } from "./search.ts";
-import type { Count, ShapedQuery, Tree } from "./sparql-shape.ts";
+import { wordsOf, type FacetName, type SearchFilter } from "./search.ts";
+import { FACET_OF } from "./sparql-source.ts";
+import { mandatory, type Count, type ShapedQuery, type Tree } from "./sparql-shape.ts";
 import type { Row } from "./sparql-results.ts";
 
 const PAGE = 1000;
@@ -56,12 +57,35 @@ export async function* answerShaped(q: ShapedQuery, cx: FastContext): AsyncGener
   }
 }
 
+/**
+ * The records that can match, as a search: those with a taxonomy value, or a name, that the
+ * pattern requires of the initiative (a superset: each record is still matched in full).
+ */
+function narrowing(q: ShapedQuery): SearchFilter | undefined {
+  const facets: SearchFilter["facets"] = {};
+  let words: string[] | undefined;
+  for (const p of mandatory(q.tree)) {
+    if (p.subject.value !== q.root) continue;
+    const facet = FACET_OF[p.predicate.value];
+    if (facet && p.object.termType === "NamedNode") facets[facet] ??= [p.object.value];
+    else if ((p.predicate.value === GR.name || p.predicate.value === AS.name) && p.object.termType === "Literal" && !p.object.language) {
+      const found = wordsOf(p.object.value);
+      if (found.length) words ??= found;
+    }
+  }
+  if (!words && !Object.keys(facets).length) return undefined;
+  return { ...(words ? { words, wholeWords: true } : {}), facets };
+}
+
 /** Every solution of the pattern, record after record. */
 async function* solutions(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solution> {
+  const filter = narrowing(q);
   let cursor: string | undefined;
   do {
     if (cx.stopped()) throw new Error("stopped");
-    const page = await cx.store.listInitiatives({ limit: PAGE, ...(cursor ? { cursor } : {}) });
+    const page = filter
+      ? await cx.store.search.search(filter, PAGE, cursor)
+      : await cx.store.listInitiatives({ limit: PAGE, ...(cursor ? { cursor } : {}) });
     for (const r of page.items) yield* ofRecord(q, r, cx);
     cursor = page.next;
   } while (cursor);

@@ -108,7 +108,7 @@ function treeOf(op: Op): Tree | undefined {
 }
 
 /** Triple patterns that must match for any solution (not inside an OPTIONAL's right side). */
-function mandatory(t: Tree): RDF.Quad[] {
+export function mandatory(t: Tree): RDF.Quad[] {
   if (t.kind === "bgp") return t.patterns;
   if (t.kind === "join") return t.inputs.flatMap(mandatory);
   return mandatory(t.left);

@@ -16,7 +16,7 @@ import type { Store, StoredInitiative } from "../store/store.ts";
 import { wordsOf, type FacetName, type SearchFilter } from "./search.ts";
 
 /** Which facet answers "?s <predicate> <concept>". */
-const FACET_OF: Record<string, FacetName> = {
+export const FACET_OF: Record<string, FacetName> = {
   [ESS.organisationalStructure]: "structure", [ESS.primarySector]: "activity", [ESS.economicSector]: "activity",
   [ESS.baseMembershipType]: "membership", [ESS.qualifier]: "qualifier", [ESS.country_id]: "country",
 };

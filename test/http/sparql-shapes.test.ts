@@ -35,6 +35,8 @@ const SHAPED: [string, string, string[]][] = [
   ["a page of names, by name descending", `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; essglobal:hasAddress ?a . ?i gr:name ?n FILTER NOT EXISTS { ?i gr:name ?m } } ORDER BY DESC(?n) ?i LIMIT 7 OFFSET 5`.replace(" FILTER NOT EXISTS { ?i gr:name ?m }", ""), ["n", "i"]],
   ["a page of names, unordered but with OFFSET past the end", `${P} SELECT ?i WHERE { ?i a essglobal:SSEInitiative } OFFSET 1000`, []],
   ["types of initiatives with a literal object", `${P} SELECT ?i ?t WHERE { ?i a essglobal:SSEInitiative ; a ?t ; essglobal:hasAddress ?a . ?a vcard:locality "Leeds" }`, []],
+  ["initiatives of one country (found through the search index)", `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; essglobal:country_id <${S}countries-iso/FR> ; gr:name ?n OPTIONAL { ?i essglobal:organisationalStructure ?s } }`, []],
+  ["an initiative by its name (found through the search index)", `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; gr:name "Same Name" ; gr:name ?n }`, []],
   ["an empty group", `${P} SELECT (COUNT(*) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; gr:name "nobody" }`, []],
   ["telephone and email nodes", `${P} SELECT * WHERE { ?i a essglobal:SSEInitiative . OPTIONAL { ?i vcard:hasTelephone ?t . ?t vcard:value ?phone } OPTIONAL { ?i vcard:hasEmail ?e . ?e vcard:value ?mail } } ORDER BY ?phone ?i`, ["phone", "i"]],
 ];
