@@ -8,6 +8,7 @@ import type { InitiativeDraft, Issue } from "../domain/validate.ts";
 import type { RowIssue } from "./csv/read.ts";
 import type { ImportFormat } from "./detect.ts";
 import type { ImportOptions, ImportReport } from "./import.ts";
+import { visible } from "../domain/text.ts";
 
 /** Documents read whole are held in memory: this bounds them unless the caller says less. */
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -69,7 +70,10 @@ export class Batcher {
 
   #keep(kind: "refused" | "warnings", issues: RowIssue[]): void {
     const room = Math.max(0, MAX_ISSUES - this.report[kind].length);
-    this.report[kind].push(...issues.slice(0, room));
+    // A report is printed and shown: control characters from the file are written as \uXXXX.
+    this.report[kind].push(...issues.slice(0, room).map((i) => ({
+      ...i, ...(i.record !== undefined ? { record: visible(i.record) } : {}), ...(i.value !== undefined ? { value: visible(i.value) } : {}),
+    })));
     this.report.omitted[kind] += Math.max(0, issues.length - room);
   }
 
