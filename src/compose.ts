@@ -28,8 +28,9 @@ import { SparqlPool } from "./query/sparql-pool.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
 import { createApp } from "./http/app.ts";
 import { rateLimits } from "./http/middleware/rate-limit.ts";
-import { opsRoutes } from "./http/routes/ops.ts";
+import { listenMetrics, metricsRoutes, opsRoutes } from "./http/routes/ops.ts";
 import { Health } from "./ops/health.ts";
+import { Metrics } from "./ops/metrics.ts";
 import { startHeartbeat } from "./instance/heartbeat.ts";
 import { actorOf, DataAccessError, NoInstanceError, resolveIdentity, type Identity } from "./instance/identity.ts";
 import { loadTaxonomies } from "./linkeddata/vocabulary.ts";
@@ -63,6 +64,10 @@ export interface Instance {
   app: Express;
   /** The SPARQL query workers (their `stats` are for monitoring). */
   sparql: SparqlPool;
+  /** This process's metrics (served at `/metrics`). */
+  metrics: Metrics;
+  /** The port of the separate metrics listener (ESSFED_METRICS_BIND), once it listens. */
+  metricsAddress(): Promise<number | undefined>;
   /** Starts listening (web role); resolves with the bound port. */
   listen(): Promise<number>;
   /** Starts the delivery worker and periodic jobs (worker role). */
@@ -146,20 +151,36 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
   const people = publicPages(web);
   const limits = rateLimits(config);
   const health = new Health(store, { indexLagBoundMs: config.readyIndexLagMs });
+  const metrics = new Metrics({ store, health, sparql: () => sparql.stats, inboxPaths: ["/inbox", `/actors/${config.handle}/inbox`], handle: config.handle });
+  runtime.worker.observer = metrics.deliveries;
   const app = createApp({
-    ...http, federation, rateLimit: limits.api, probes: opsRoutes(health),
+    ...http, federation, rateLimit: limits.api, measure: metrics.middleware,
+    probes: opsRoutes(health, config.metricsToken ? metricsRoutes(metrics, config.metricsToken) : undefined),
     sign: (records) => runtime.ctx.publisher.signMany(records),
     pages: people.pages,
     preRouters: [movedRoutes({ identity, keys, name: config.name }), inboxRoutes(runtime.ctx, limits)],
     routers: [adminRoutes(runtime.ctx), curationRoutes(runtime.ctx), apiRoutes(http), assets.routes(), people.router, consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }), dumpRoutes(http), sparqlRoutes(sparql), duplicateRoutes(http)],
   });
   let server: Server | undefined;
+  let metricsServer: Promise<Server> | undefined;
   const log = logger("server");
+  // Whichever role this process has, its metrics can have a listener of their own.
+  const serveMetrics = () => {
+    if (!config.metricsBind || metricsServer) return;
+    metricsServer = listenMetrics(metrics, config.metricsBind, config.metricsToken);
+    metricsServer.then((s) => { const a = s.address(); log.info("Metrics on {address}", { address: typeof a === "object" && a ? `${a.address}:${a.port}` : String(a) }); },
+      (e: Error) => log.error("Metrics listener failed on {bind}: {error}", { bind: `${config.metricsBind!.host}:${config.metricsBind!.port}`, error: e.message }));
+  };
   const heartbeats: (() => Promise<void>)[] = [];
 
   return {
-    config, identity, created, store, taxonomies, iris, keys, directory, accounts, federation, runtime, app, sparql,
+    config, identity, created, store, taxonomies, iris, keys, directory, accounts, federation, runtime, app, sparql, metrics,
+    metricsAddress: async () => {
+      const a = (await metricsServer)?.address();
+      return typeof a === "object" && a ? a.port : undefined;
+    },
     startWorkers: () => {
+      serveMetrics();
       runtime.start();
       heartbeats.push(startHeartbeat(store.kv, "worker"));
       // Candidate duplicates follow the records as they are written (issue 16).
@@ -174,6 +195,7 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
         log.info("Listening on {bind}:{port} as {url}", { bind: config.bind, port, url: config.url });
         heartbeats.push(startHeartbeat(store.kv, "web"));
         health.start();
+        serveMetrics();
         resolve(port);
       });
       server.keepAliveTimeout = 65_000;
@@ -181,6 +203,8 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
     async close() {
       if (server?.listening) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
       health.stop();
+      const ms = await metricsServer?.catch(() => undefined);
+      if (ms?.listening) await new Promise<void>((r) => { ms.close(() => r()); ms.closeAllConnections(); });
       await Promise.all(heartbeats.splice(0).map((stop) => stop()));
       await runtime.stop();
       await sparql.close();

@@ -56,7 +56,15 @@ export interface SigningKeys {
   ed25519: { privateKey: CryptoKey; keyId: URL };
 }
 
+/** Told the outcome of every delivery attempt (the metrics count them per peer). */
+export interface DeliveryObserver {
+  /** `sent`: the inbox took it (2xx); `retry`: it failed and is queued again; `failed`: given up or refused for good; `dropped`: the address policy refuses the inbox. */
+  attempted(inbox: string, outcome: "sent" | "retry" | "failed" | "dropped"): void;
+}
+
 export class DeliveryWorker {
+  /** Set by whoever counts deliveries. */
+  observer: DeliveryObserver | undefined;
   readonly #queue: DurableQueue;
   readonly #keys: SigningKeys;
   readonly #policy: SigningPolicy;
@@ -93,9 +101,13 @@ export class DeliveryWorker {
   }
 
   async #deliver(d: Delivery): Promise<void> {
+    const told = (outcome: "sent" | "retry" | "failed" | "dropped") => this.observer?.attempted(d.inbox, outcome);
     try {
       const refused = this.#fetcher.check(d.inbox);
-      if (refused) return await this.#refusals.record(d, refused);
+      if (refused) {
+        told("dropped");
+        return await this.#refusals.record(d, refused);
+      }
       const scheme = await this.#policy.schemeFor(d.inbox);
       let status = await this.#post(d, scheme);
       if (status === 401 && scheme === "ed25519-rfc9421") {
@@ -103,16 +115,20 @@ export class DeliveryWorker {
         await this.#policy.refused(d.inbox);
         status = await this.#post(d, "rsa-cavage");
       }
-      if (status >= 200 && status < 300) return;
+      if (status >= 200 && status < 300) return told("sent");
       // Client errors other than throttling will not get better by retrying.
       if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        told("failed");
         log.warning("Delivery of {activity} to {inbox} refused with {status}; dropped", { activity: d.activityId, inbox: d.inbox, status });
         return;
       }
-      await this.#retry(d, `HTTP ${status}`);
+      told(await this.#retry(d, `HTTP ${status}`));
     } catch (e) {
-      if (e instanceof FetchError && e.kind === "refused") return await this.#refusals.record(d, e);
-      await this.#retry(d, (e as Error).message ?? String(e));
+      if (e instanceof FetchError && e.kind === "refused") {
+        told("dropped");
+        return await this.#refusals.record(d, e);
+      }
+      told(await this.#retry(d, (e as Error).message ?? String(e)));
     }
   }
 
@@ -132,14 +148,16 @@ export class DeliveryWorker {
     return this.#fetcher.post(d.inbox, headers, body, { timeoutMs: this.#o.timeoutMs });
   }
 
-  async #retry(d: Delivery, error: string): Promise<void> {
+  /** Queues the delivery again after a backoff, or gives up; says which. */
+  async #retry(d: Delivery, error: string): Promise<"retry" | "failed"> {
     const attempts = d.attempts + 1;
     if (attempts >= this.#o.maxAttempts) {
       log.warning("Giving up on {activity} to {inbox} after {attempts} attempts: {error}", { activity: d.activityId, inbox: d.inbox, attempts, error });
-      return;
+      return "failed";
     }
     log.debug("Delivery of {activity} to {inbox} failed ({error}); retrying", { activity: d.activityId, inbox: d.inbox, error });
     await this.#queue.enqueue({ ...d, attempts }, { delay: Temporal.Duration.from({ milliseconds: backoff(attempts) }) });
+    return "retry";
   }
 }
 

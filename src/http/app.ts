@@ -16,6 +16,8 @@ export interface AppDeps extends HttpDeps {
   federation: Federation<void>;
   /** Routers that must see their paths before Fedify does (the inbox). */
   preRouters?: express.Router[];
+  /** Counts every request (the metrics); first, so that every answer is counted. */
+  measure?: express.RequestHandler;
   /** `/healthz` and `/readyz`, answered before anything else (and never rate limited). */
   probes?: express.Router;
   /** Request rate limits per client address (everything but the inbox, which limits itself). */
@@ -30,6 +32,7 @@ export function createApp(deps: AppDeps): Express {
   // X-Forwarded-For is believed only from the proxies ESSFED_TRUST_PROXY names (none by default).
   app.set("trust proxy", deps.config.trustProxy);
   app.set("query parser", "simple");
+  if (deps.measure) app.use(deps.measure);
   app.use(refuseMalformedPath);
   if (deps.probes) app.use(deps.probes);
   if (deps.rateLimit) app.use(deps.rateLimit);

@@ -27,8 +27,11 @@ export interface QueueBackend {
   release(id: number, visibleAt: number): Promise<void>;
   /** Epoch ms at which the next message becomes visible, or undefined when the queue is empty. */
   nextVisibleAt(now: number): Promise<number | undefined>;
-  /** Messages stored (ready, delayed or leased) and how many are ready or delayed now. */
-  counts(now: number): Promise<{ total: number; ready: number; delayed: number }>;
+  /**
+   * Messages stored (ready, delayed or leased), how many are ready or delayed now, and since when
+   * the longest-waiting ready message has been ready (epoch ms; undefined when none is).
+   */
+  counts(now: number): Promise<QueueCounts>;
   /**
    * The same counts for each value of one top-level field of the payloads (the delivery queue by
    * `inbox`), with when the next delayed message of each becomes visible.
@@ -36,6 +39,13 @@ export interface QueueBackend {
   countsBy(field: string, now: number): Promise<GroupCounts[]>;
   /** Subscribes to "something was enqueued" from any process that can tell; returns an unsubscribe. */
   watch(onEnqueue: () => void): () => void;
+}
+
+export interface QueueCounts {
+  total: number;
+  ready: number;
+  delayed: number;
+  oldestReadyAt?: number;
 }
 
 /** Messages of one value of a payload field (see {@link QueueBackend.countsBy}). */
@@ -93,6 +103,11 @@ export class DurableQueue implements MessageQueue {
   /** How the queue stands for each value of a payload field (the delivery queue by inbox). */
   countsBy(field: string): Promise<GroupCounts[]> {
     return this.#backend.countsBy(field, Date.now());
+  }
+
+  /** How the whole queue stands now (for metrics). */
+  counts(): Promise<QueueCounts> {
+    return this.#backend.counts(Date.now());
   }
 
   async pending(): Promise<number> {

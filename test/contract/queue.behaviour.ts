@@ -99,6 +99,12 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       const b = rows.find((r) => r.value === "https://b.example/inbox")!;
       expect(b).toEqual(expect.objectContaining({ total: 2, ready: 1, delayed: 1 }));
       expect(b.nextVisibleAt).toBeGreaterThanOrEqual(before + 59_000);
+      // The whole queue, and since when its longest-waiting ready message has waited.
+      const all = await queue.counts();
+      expect(all).toEqual(expect.objectContaining({ total: 4, ready: 3, delayed: 1 }));
+      expect(all.oldestReadyAt).toBeLessThanOrEqual(before);
+      expect(all.oldestReadyAt).toBeGreaterThan(before - 30_000);
+      expect((await s.queue(`${q}-empty`).counts()).oldestReadyAt).toBeUndefined();
       await s.close(); await f.cleanup();
     }, 30_000);
   });

@@ -46,11 +46,13 @@ export function postgresQueueBackend(pool: Pool, queue: string, events: EventEmi
       const { rows } = await pool.query(
         `SELECT count(*) AS total,
            count(*) FILTER (WHERE visible_at <= $2) AS ready,
-           count(*) FILTER (WHERE visible_at > $2 AND NOT leased) AS delayed
+           count(*) FILTER (WHERE visible_at > $2 AND NOT leased) AS delayed,
+           min(visible_at) FILTER (WHERE visible_at <= $2) AS oldest
          FROM mq WHERE queue = $1`,
         [queue, now],
       );
-      return { total: Number(rows[0].total), ready: Number(rows[0].ready), delayed: Number(rows[0].delayed) };
+      const counts = { total: Number(rows[0].total), ready: Number(rows[0].ready), delayed: Number(rows[0].delayed) };
+      return rows[0].oldest === null ? counts : { ...counts, oldestReadyAt: Number(rows[0].oldest) };
     },
     async countsBy(field, now) {
       const { rows } = await pool.query(

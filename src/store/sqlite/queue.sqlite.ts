@@ -41,9 +41,11 @@ export function sqliteQueueBackend(db: SqliteDatabase, queue: string, events: Ev
       // A lease that ran out (its listener died) counts as ready: anyone may take the message.
       const row = db.prepare(`SELECT count(*) AS total,
           coalesce(sum(CASE WHEN visible_at <= ? THEN 1 ELSE 0 END), 0) AS ready,
-          coalesce(sum(CASE WHEN visible_at > ? AND leased = 0 THEN 1 ELSE 0 END), 0) AS delayed
-        FROM mq WHERE queue = ?`).get(now, now, queue) as { total: number; ready: number; delayed: number };
-      return row;
+          coalesce(sum(CASE WHEN visible_at > ? AND leased = 0 THEN 1 ELSE 0 END), 0) AS delayed,
+          min(CASE WHEN visible_at <= ? THEN visible_at END) AS oldest
+        FROM mq WHERE queue = ?`).get(now, now, now, queue) as { total: number; ready: number; delayed: number; oldest: number | null };
+      const { oldest, ...counts } = row;
+      return oldest === null ? counts : { ...counts, oldestReadyAt: oldest };
     },
     async countsBy(field, now) {
       const rows = db.prepare(`SELECT json_extract(payload, ?) AS value, count(*) AS total,
