@@ -7,6 +7,7 @@ import { FACET_NAMES } from "../query/search.ts";
 import { consolePaths } from "../web/console/openapi.ts";
 import { curationPaths } from "./curation-openapi.ts";
 import { duplicatePaths } from "./routes/duplicates.ts";
+import { linksetPaths } from "./routes/linkset.ts";
 
 const problem = { description: "Problem details (RFC 9457)", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
 const ok = (description: string, ...types: string[]) => ({ description, content: Object.fromEntries(types.map((t) => [t, {}])) });
@@ -52,6 +53,7 @@ export function openApi(config: Config): Record<string, unknown> {
       ...consolePaths(),
       ...curationPaths(),
       ...duplicatePaths(),
+      ...linksetPaths(),
       "/": { get: { summary: "The map page", responses: { 200: ok("HTML", "text/html") } } },
       "/assets/{file}": {
         get: {
@@ -123,7 +125,7 @@ export function openApi(config: Config): Record<string, unknown> {
         post: { summary: "SPARQL 1.1 Protocol query by POST", requestBody: { required: true, content: { "application/sparql-query": {}, "application/x-www-form-urlencoded": {} } }, responses: { 200: ok("Results", "application/sparql-results+json"), 400: problem, 413: problem, 415: problem, 429: problem, 503: problem } },
       },
       "/dumps/": { get: { summary: "The list of dumps", responses: { 200: ok("HTML", "text/html") } } },
-      "/dumps/{name}": { parameters: [pp("name", "initiatives.nq, initiatives.csv or initiatives.geojson")], get: { summary: "A full dump (ETag = change number)", responses: { 200: ok("The dump", "application/n-quads", "text/csv", "application/geo+json"), 304: { description: "Not modified" }, 404: problem } } },
+      "/dumps/{name}": { parameters: [pp("name", "initiatives.nq, initiatives.csv, initiatives.geojson, or sameas.nq (this network's sameAs linkset, always current)")], get: { summary: "A full dump (ETag = change number)", responses: { 200: ok("The dump", "application/n-quads", "text/csv", "application/geo+json"), 304: { description: "Not modified" }, 404: problem } } },
       "/vocab/": { get: { summary: "The shipped vocabularies", responses: { 200: ok("HTML", "text/html") } } },
       "/vocab/essglobal-context.jsonld": { get: { summary: "The ESSGLOBAL JSON-LD context", responses: { 200: ok("JSON-LD context", "application/ld+json") } } },
       "/vocab/{name}": { parameters: [pp("name", "essglobal-vocab or a SKOS scheme name, optionally .ttl or .nt")], get: { summary: "The ontology or a SKOS scheme (canonical base)", responses: { 200: ok("RDF", "text/turtle", "application/n-triples"), 404: problem } } },

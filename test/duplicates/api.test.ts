@@ -3,6 +3,7 @@
  * candidates as records arrive; decisions are taken, listed and written to the audit log.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { Parser } from "n3";
 import { main } from "../../src/cli/main.ts";
 import { auth, startInstance, type TestInstance } from "../support/instance.ts";
 import { listing } from "../contract/duplicates.contract.ts";
@@ -68,9 +69,34 @@ describe("The duplicates admin API", () => {
     expect(audit[2]!.detail).toMatchObject({ before: "candidate" });
   });
 
+  it("publishes confirmed pairs as this network's linkset: owl:sameAs with who decided and when, in its own named graph and in the dumps.", async () => {
+    const res = await fetch(`${inst.base}/linksets/sameas`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/turtle/);
+    const linkset = `${inst.base}/linksets/sameas`;
+    const quads = new Parser({ baseIRI: linkset }).parse(await res.text());
+    const has = (s: string, p: string, o?: string) => quads.some((q) => q.subject.value === s && q.predicate.value === p && (o === undefined || q.object.value === o));
+    const [a, b] = [A, B].sort() as [string, string];
+    expect(has(a, "http://www.w3.org/2002/07/owl#sameAs", b)).toBe(true);
+    expect(quads.filter((q) => q.predicate.value === "http://www.w3.org/2002/07/owl#sameAs")).toHaveLength(1); // not the undone or rejected ones
+    expect(has(linkset, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://rdfs.org/ns/void#Linkset")).toBe(true);
+    expect(has(linkset, "http://purl.org/dc/terms/publisher", inst.iris.actor)).toBe(true);
+    const decision = quads.find((q) => q.predicate.value === "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")!.subject.value;
+    expect(decision.startsWith(`${linkset}#`)).toBe(true);
+    expect(has(decision, "http://www.w3.org/ns/prov#wasAttributedTo", inst.iris.actor)).toBe(true);
+    expect(has(decision, "https://w3id.org/essfed/ns#decidedBy", "admin token")).toBe(true);
+    expect(has(decision, "http://www.w3.org/ns/prov#generatedAtTime")).toBe(true);
+    for (const url of [`${inst.base}/linksets/sameas?format=nq`, `${inst.base}/dumps/sameas.nq`]) {
+      const nq = new Parser({ format: "N-Quads" }).parse(await (await fetch(url)).text());
+      expect(nq.length).toBe(quads.length);
+      expect(new Set(nq.map((q) => q.graph.value))).toEqual(new Set([linkset]));
+    }
+    expect((await fetch(`${inst.base}/linksets/sameas`, { headers: { accept: "image/png" } })).status).toBe(406);
+  });
+
   it("is described in the OpenAPI document.", async () => {
     const doc = await (await fetch(`${inst.base}/openapi.json`)).json() as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api/duplicates"))).toEqual(["/api/duplicates", "/api/duplicates/confirm", "/api/duplicates/reject", "/api/duplicates/undo"]);
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api/duplicates") || p.startsWith("/linksets"))).toEqual(["/api/duplicates", "/api/duplicates/confirm", "/api/duplicates/reject", "/api/duplicates/undo", "/linksets/sameas"]);
   });
 });
 

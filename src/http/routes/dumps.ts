@@ -13,6 +13,7 @@ import { exportAll, type ExportFormat } from "../../exporters/export.ts";
 import type { HttpDeps } from "../deps.ts";
 import { NotFoundHttpError } from "../errors.ts";
 import { esc, layout } from "../html.ts";
+import { sendLinkset } from "./linkset.ts";
 
 const DUMPS: Record<string, { format: ExportFormat; type: string }> = {
   "initiatives.nq": { format: "nquads", type: "application/n-quads" },
@@ -50,8 +51,15 @@ export function dumpRoutes(deps: HttpDeps): Router {
   };
 
   router.get("/dumps/", (_req, res) => {
-    const items = Object.entries(DUMPS).map(([name, d]) => `<li><a href="/dumps/${name}">${name}</a> (${esc(d.type.split(";")[0])})</li>`).join("");
+    const items = Object.entries(DUMPS).map(([name, d]) => `<li><a href="/dumps/${name}">${name}</a> (${esc(d.type.split(";")[0])})</li>`).join("")
+      + `<li><a href="/dumps/sameas.nq">sameas.nq</a> (application/n-quads): this network's sameAs linkset</li>`;
     res.type("text/html").send(layout("Dumps", `<h1>Dumps</h1><p>Everything this instance holds, regenerated after each change.</p><ul>${items}</ul>`));
+  });
+
+  // The linkset changes with decisions, not with records: written afresh each time (it is small).
+  router.get("/dumps/sameas.nq", async (_req, res) => {
+    res.setHeader("Content-Disposition", `inline; filename="sameas.nq"`);
+    await sendLinkset(deps, res, "application/n-quads");
   });
 
   router.get("/dumps/:name", async (req, res) => {

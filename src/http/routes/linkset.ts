@@ -1,0 +1,47 @@
+/**
+ * The network's sameAs linkset (issue 16) at a stable URL: Turtle by default, N-Triples, or
+ * N-Quads in the linkset's own named graph, streamed a page of pairs at a time.
+ */
+import { Router, type Response } from "express";
+import { linksetChunks, LINKSET_PATH } from "../../linkeddata/linkset.ts";
+import type { RdfFormat } from "../../linkeddata/serialize.ts";
+import type { HttpDeps } from "../deps.ts";
+import { NotAcceptableHttpError } from "../errors.ts";
+
+const TYPES: Record<string, RdfFormat> = { "text/turtle": "turtle", "application/n-triples": "ntriples", "application/n-quads": "nquads" };
+const BY_FORMAT: Record<string, string> = { ttl: "text/turtle", nt: "application/n-triples", nq: "application/n-quads" };
+
+/** Writes the linkset in `format` to the response, a page at a time. */
+export async function sendLinkset(deps: HttpDeps, res: Response, type: string): Promise<void> {
+  res.setHeader("Content-Type", `${type}; charset=utf-8`);
+  res.setHeader("Cache-Control", "no-cache");
+  for await (const chunk of linksetChunks(deps.store, deps.config.url, deps.iris.actor, TYPES[type]!)) {
+    if (!res.write(chunk)) await new Promise((r) => res.once("drain", r));
+  }
+  res.end();
+}
+
+export function linksetRoutes(deps: HttpDeps): Router {
+  const router = Router();
+  router.get(LINKSET_PATH, async (req, res) => {
+    const asked = typeof req.query.format === "string" ? BY_FORMAT[req.query.format] : undefined;
+    const type = asked ?? req.accepts(Object.keys(TYPES));
+    if (!type) throw new NotAcceptableHttpError(Object.keys(TYPES));
+    res.vary("Accept");
+    await sendLinkset(deps, res, type);
+  });
+  return router;
+}
+
+export const linksetPaths = () => ({
+  [LINKSET_PATH]: {
+    get: {
+      summary: "This network's sameAs linkset: the records it has confirmed to be one organisation (owl:sameAs), each with who decided and when (a VoID linkset in its own named graph)",
+      parameters: [{ name: "format", in: "query", description: "ttl, nt or nq (default: Accept, then Turtle)", schema: { type: "string" } }],
+      responses: {
+        200: { description: "The linkset", content: { "text/turtle": {}, "application/n-triples": {}, "application/n-quads": {} } },
+        406: { description: "Problem details (RFC 9457)", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
+      },
+    },
+  },
+});

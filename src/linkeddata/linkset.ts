@@ -1,0 +1,72 @@
+/**
+ * The sameAs linkset a network publishes from its confirmed duplicate pairs (issue 16): a VoID
+ * linkset of its own, at its own IRI and in a named graph of that IRI, with one `owl:sameAs` per
+ * confirmed pair and, for each, a reified statement saying who decided it and when. Other
+ * networks' records are never edited: the links are this network's statements about them.
+ */
+import { createHash } from "node:crypto";
+import { DataFactory, type Quad, type Quad_Graph } from "n3";
+import type { DuplicatePair } from "../store/duplicates.ts";
+import type { Store } from "../store/store.ts";
+import { DCTERMS, ESSFED, OWL, PROV, RDF, XSD } from "./namespaces.ts";
+import { writeQuads, type RdfFormat } from "./serialize.ts";
+
+const { namedNode, literal, quad, defaultGraph } = DataFactory;
+
+/** Where a network serves its linkset, under its base URL. */
+export const LINKSET_PATH = "/linksets/sameas";
+
+const VOID = "http://rdfs.org/ns/void#";
+const STATEMENT = `${RDF.ns}Statement`;
+
+export const linksetIri = (base: string): string => `${base}${LINKSET_PATH}`;
+
+/** The IRI of the decision on one pair, within the linkset. */
+export function decisionIri(linkset: string, p: { a: string; b: string }): string {
+  return `${linkset}#${createHash("sha256").update(`${p.a} ${p.b}`).digest("hex").slice(0, 24)}`;
+}
+
+/** What the linkset is and who publishes it. */
+export function linksetHeader(linkset: string, actor: string, graph: Quad_Graph = defaultGraph()): Quad[] {
+  const s = namedNode(linkset);
+  return [
+    quad(s, namedNode(RDF.type), namedNode(`${VOID}Linkset`), graph),
+    quad(s, namedNode(`${VOID}linkPredicate`), namedNode(OWL.sameAs), graph),
+    quad(s, namedNode(DCTERMS.title), literal("Records this network has confirmed to be one organisation"), graph),
+    quad(s, namedNode(`${DCTERMS.ns}publisher`), namedNode(actor), graph),
+  ];
+}
+
+/** One confirmed pair: the link, and the decision with who took it and when. */
+export function pairQuads(linkset: string, actor: string, p: DuplicatePair, graph: Quad_Graph = defaultGraph()): Quad[] {
+  const d = namedNode(decisionIri(linkset, p));
+  const out = [
+    quad(namedNode(p.a), namedNode(OWL.sameAs), namedNode(p.b), graph),
+    quad(d, namedNode(RDF.type), namedNode(STATEMENT), graph),
+    quad(d, namedNode(`${RDF.ns}subject`), namedNode(p.a), graph),
+    quad(d, namedNode(`${RDF.ns}predicate`), namedNode(OWL.sameAs), graph),
+    quad(d, namedNode(`${RDF.ns}object`), namedNode(p.b), graph),
+    quad(d, namedNode(PROV.wasAttributedTo), namedNode(actor), graph),
+    quad(d, namedNode(`${ESSFED.ns}decidedBy`), literal(p.decidedBy ?? "unknown"), graph),
+    quad(d, namedNode(`${ESSFED.ns}score`), literal(String(p.score), namedNode(XSD.decimal)), graph),
+    quad(namedNode(linkset), namedNode(`${VOID}linkset`), d, graph),
+  ];
+  if (p.decidedAt) out.push(quad(d, namedNode(PROV.generatedAtTime), literal(p.decidedAt, namedNode(XSD.dateTime)), graph));
+  return out;
+}
+
+/**
+ * The linkset as text, a page of pairs at a time (never the whole set in memory): N-Triples,
+ * N-Quads in the linkset's named graph, or Turtle (each page a valid Turtle document on its own).
+ */
+export async function* linksetChunks(store: Store, base: string, actor: string, format: RdfFormat): AsyncGenerator<string> {
+  const linkset = linksetIri(base);
+  const graph = format === "nquads" ? namedNode(linkset) : defaultGraph();
+  yield writeQuads(linksetHeader(linkset, actor, graph), format);
+  let cursor: string | undefined;
+  do {
+    const page = await store.duplicates.confirmedPairs(1000, cursor);
+    if (page.items.length) yield writeQuads(page.items.flatMap((p) => pairQuads(linkset, actor, p, graph)), format);
+    cursor = page.next;
+  } while (cursor);
+}
