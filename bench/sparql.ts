@@ -89,9 +89,13 @@ async function timed(service: SparqlService, query: string): Promise<{ first: nu
   if (!res.ok) return { first: performance.now() - t0, all: performance.now() - t0, text: "", code: res.code };
   let first = 0;
   const pieces: string[] = [];
-  for await (const c of res.chunks) {
-    if (!pieces.length) first = performance.now() - t0;
-    pieces.push(c);
+  try {
+    for await (const c of res.chunks) {
+      if (!pieces.length) first = performance.now() - t0;
+      pieces.push(c);
+    }
+  } catch (e) {
+    return { first, all: performance.now() - t0, text: "", code: `broken off: ${(e as { code?: string }).code ?? (e as Error).message}` };
   }
   return { first, all: performance.now() - t0, text: pieces.join("") };
 }

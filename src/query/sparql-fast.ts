@@ -85,7 +85,7 @@ async function* solutions(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solut
     if (cx.stopped()) throw new Error("stopped");
     const page = filter
       ? await cx.store.search.search(filter, PAGE, cursor)
-      : await cx.store.listInitiatives({ limit: PAGE, ...(cursor ? { cursor } : {}) });
+      : await cx.store.listInitiatives({ limit: PAGE, unsigned: true, ...(cursor ? { cursor } : {}) });
     for (const r of page.items) yield* ofRecord(q, r, cx);
     cursor = page.next;
   } while (cursor);

@@ -35,6 +35,8 @@ export interface ListOptions {
   limit: number;
   /** Only records from this origin network (`null` = only this instance's own). */
   source?: string | null;
+  /** Leave the signed documents out (readers of the records alone, such as SPARQL's record pass). */
+  unsigned?: boolean;
 }
 
 /** An actor that follows this instance. */

@@ -93,6 +93,11 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       const current = (await store.getInitiative(m.initiative.id))!;
       await store.setSigned([{ id: m.initiative.id, version: current.version, signed: '{"proof":2}' }]);
       expect((await store.getInitiative(m.initiative.id))?.signed).toBe('{"proof":2}');
+      const listed = async (o: { unsigned?: boolean }) => (await store.listInitiatives({ limit: 100, ...o })).items.find((r) => r.initiative.id === m.initiative.id);
+      expect((await listed({}))?.signed).toBe('{"proof":2}');
+      const bare = await listed({ unsigned: true });
+      expect(bare?.initiative.name).toBe("M2");
+      expect(bare?.signed).toBeUndefined();
     });
 
     it("deletes with a tombstone, and a tombstone stops an older record coming back.", async () => {

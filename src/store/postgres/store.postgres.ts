@@ -227,11 +227,12 @@ export class PostgresStore implements Store {
     const before = o.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(o.cursor);
     if (!Number.isSafeInteger(before)) return { items: [] };
     const limit = Math.max(1, Math.min(o.limit, 10_000));
+    const signed = o.unsigned ? "NULL AS signed" : "signed";
     const { rows } = o.source === undefined
-      ? await this.pool.query("SELECT seq, record, signed FROM initiative WHERE seq < $1 ORDER BY seq DESC LIMIT $2", [before, limit + 1])
+      ? await this.pool.query(`SELECT seq, record, ${signed} FROM initiative WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, [before, limit + 1])
       : o.source === null
-        ? await this.pool.query("SELECT seq, record, signed FROM initiative WHERE source IS NULL AND seq < $1 ORDER BY seq DESC LIMIT $2", [before, limit + 1])
-        : await this.pool.query("SELECT seq, record, signed FROM initiative WHERE source = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3", [o.source, before, limit + 1]);
+        ? await this.pool.query(`SELECT seq, record, ${signed} FROM initiative WHERE source IS NULL AND seq < $1 ORDER BY seq DESC LIMIT $2`, [before, limit + 1])
+        : await this.pool.query(`SELECT seq, record, ${signed} FROM initiative WHERE source = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`, [o.source, before, limit + 1]);
     const items = (rows as Row[]).slice(0, limit).map(toStored);
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
   }

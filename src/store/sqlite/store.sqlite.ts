@@ -203,11 +203,12 @@ export class SqliteStore implements Store {
     const before = o.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(o.cursor);
     if (!Number.isSafeInteger(before)) return { items: [] };
     const limit = Math.max(1, Math.min(o.limit, 10_000));
+    const signed = o.unsigned ? "NULL AS signed" : "signed";
     const rows = (o.source === undefined
-      ? this.db.prepare("SELECT seq, record, signed FROM initiative WHERE seq < ? ORDER BY seq DESC LIMIT ?").all(before, limit + 1)
+      ? this.db.prepare(`SELECT seq, record, ${signed} FROM initiative WHERE seq < ? ORDER BY seq DESC LIMIT ?`).all(before, limit + 1)
       : o.source === null
-        ? this.db.prepare("SELECT seq, record, signed FROM initiative WHERE source IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?").all(before, limit + 1)
-        : this.db.prepare("SELECT seq, record, signed FROM initiative WHERE source = ? AND seq < ? ORDER BY seq DESC LIMIT ?").all(o.source, before, limit + 1)
+        ? this.db.prepare(`SELECT seq, record, ${signed} FROM initiative WHERE source IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?`).all(before, limit + 1)
+        : this.db.prepare(`SELECT seq, record, ${signed} FROM initiative WHERE source = ? AND seq < ? ORDER BY seq DESC LIMIT ?`).all(o.source, before, limit + 1)
     ) as unknown as InitiativeRow[];
     const items = rows.slice(0, limit).map(toStored);
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
