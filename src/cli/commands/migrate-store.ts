@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../config.ts";
 import { dataPlace } from "../../compose.ts";
 import { IDENTITY_KEY, resolveIdentity, type Identity } from "../../instance/identity.ts";
+import { MAX_IRI_BYTES, findUnstorableText, iriFits, unstorableReason, visible } from "../../domain/text.ts";
 import { PostgresStore } from "../../store/postgres/store.postgres.ts";
 import { SqliteStore } from "../../store/sqlite/store.sqlite.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
@@ -38,6 +39,31 @@ const TABLES: { name: string; columns: string[]; order: string; jsonb?: string[]
   { name: "dup_pair", columns: ["a", "b", "score", "reasons", "state", "decided_by", "decided_at", "updated"], order: "a, b", jsonb: ["reasons"], where: "decided_at IS NOT NULL" },
 ];
 const BATCH = 1000;
+type Table = (typeof TABLES)[number];
+
+/**
+ * Why PostgreSQL would refuse a row SQLite holds (ADR 19): text with U+0000 or an unpaired
+ * surrogate (kept by an essfed from before the check, or written past it), or a key over the index
+ * limit. Checked before inserting, so the copy can name every such row instead of failing on one.
+ */
+function unstorableRow(t: Table, r: Record<string, unknown>): string | undefined {
+  for (const c of t.columns) {
+    const v = r[c];
+    if (typeof v !== "string") continue;
+    let why: string | undefined;
+    if (t.jsonb?.includes(c)) {
+      let parsed: unknown;
+      try { parsed = JSON.parse(v); } catch { parsed = v; }
+      const bad = findUnstorableText(parsed);
+      why = bad && `${c}${bad.path === "(the document)" ? "" : bad.path} ${bad.reason}`;
+    } else {
+      const reason = unstorableReason(v);
+      why = reason ? `${c} ${reason}` : c === t.columns[0] && !iriFits(v) ? `${c} is longer than ${MAX_IRI_BYTES} bytes` : undefined;
+    }
+    if (why) return `${t.name} ${t.columns[0]} ${visible(String(r[t.columns[0]!]).slice(0, 120))}: ${why}`;
+  }
+  return undefined;
+}
 
 export async function migrateStoreCommand({ values }: Parsed, io: Io): Promise<number> {
   const config = loadConfig(io.env);
@@ -56,6 +82,7 @@ export async function migrateStoreCommand({ values }: Parsed, io: Io): Promise<n
     if (counts.some((n) => n > 0) && !values.force) {
       throw new CommandError("the PostgreSQL database is not empty; add --force to replace what it holds", 1);
     }
+    const refused: string[] = [];
     await target.transaction(async (client) => {
       for (const t of TABLES) await client.query(`DELETE FROM ${t.name}`);
       for (const t of TABLES) {
@@ -63,6 +90,11 @@ export async function migrateStoreCommand({ values }: Parsed, io: Io): Promise<n
         for (let offset = 0; ; offset += BATCH) {
           const rows = source.db.prepare(`SELECT ${t.columns.join(", ")} FROM ${t.name}${t.where ? ` WHERE ${t.where}` : ""} ORDER BY ${t.order} LIMIT ? OFFSET ?`).all(BATCH, offset) as Record<string, unknown>[];
           if (!rows.length) break;
+          for (const r of rows) {
+            const why = unstorableRow(t, r);
+            if (why) refused.push(why);
+          }
+          if (refused.length) continue; // nothing will be copied: only look for the other such rows
           const params: unknown[] = [];
           const tuples = rows.map((r) => `(${t.columns.map((c) => {
             params.push(r[c] ?? null);
@@ -71,7 +103,11 @@ export async function migrateStoreCommand({ values }: Parsed, io: Io): Promise<n
           await client.query(`INSERT INTO ${t.name} (${t.columns.join(", ")}) VALUES ${tuples.join(", ")}`, params);
           copied += rows.length;
         }
-        io.out(`${t.name.padEnd(10)} ${copied}`);
+        if (!refused.length) io.out(`${t.name.padEnd(10)} ${copied}`);
+      }
+      if (refused.length) {
+        const shown = refused.slice(0, 20).map((w) => `  ${w}`).join("\n");
+        throw new CommandError(`${refused.length} row${refused.length > 1 ? "s" : ""} hold text PostgreSQL cannot store; nothing was copied. Correct or delete ${refused.length > 1 ? "them" : "it"} in this instance first (PUT or DELETE /initiatives/…, the console), then copy again:\n${shown}${refused.length > 20 ? `\n  … and ${refused.length - 20} more` : ""}`, 1);
       }
       // Numbered tables go on numbering after the copied rows.
       for (const t of TABLES.filter((x) => x.serial)) {
