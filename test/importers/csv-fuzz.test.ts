@@ -81,15 +81,20 @@ describe("Fuzzing the CSV tokenizer", () => {
     }), { numRuns: 2000, ...BUDGET });
   });
 
-  it("never hangs or throws on arbitrary files given to the standard reader: rows, issues or a format error.", async () => {
+  it("never hangs or throws on arbitrary files given to the standard reader: rows, issues naming row, line and column, or a format error.", async () => {
     const header = V4_COLUMNS.join(",") + "\n";
-    await fc.assert(fc.asyncProperty(csvText, async (body) => {
+    await fc.assert(fc.asyncProperty(csvText, cuts, async (body, at) => {
       try {
-        for await (const item of readStandardCsv(Readable.from([header + body]), { maxRecordChars: 200 })) {
-          if ("issue" in item) expect(item.issue.row).toBeGreaterThanOrEqual(1);
+        for await (const item of readStandardCsv(Readable.from(split(header + body, at)), { maxRecordChars: 200 })) {
+          if (!("issue" in item)) continue;
+          expect(item.issue.row).toBeGreaterThanOrEqual(2);
+          expect(item.issue.line).toBeGreaterThanOrEqual(2);
+          // A syntax error in one of the header's cells names that column.
+          expect(V4_COLUMNS).toContain(item.issue.column ?? V4_COLUMNS[0]);
         }
       } catch (e) {
         expect(e).toBeInstanceOf(CsvFormatError);
+        expect((e as CsvFormatError).issue.line).toBeGreaterThanOrEqual(1);
       }
     }), { numRuns: 500, ...BUDGET });
   });
