@@ -39,6 +39,12 @@ export interface CommandSpec {
 }
 
 const federation = () => import("./commands/federation.ts");
+const curation = () => import("./commands/curation.ts");
+const paging: Record<string, OptionSpec> = {
+  limit: { type: "string", value: "N", help: "items per page, 1-500 (default 50)" },
+  cursor: { type: "string", value: "CURSOR", help: "the next page, as the previous one printed it" },
+  json: { type: "boolean", help: "print JSON instead of text" },
+};
 
 export const COMMANDS: Record<string, CommandSpec> = {
   init: {
@@ -149,6 +155,38 @@ export const COMMANDS: Record<string, CommandSpec> = {
       "Exit codes: 0 done, 1 no such pair.",
     ],
     load: async () => (await import("./commands/duplicates.ts")).duplicatesCommand,
+  },
+  sources: {
+    summary: "source policies: list, or set accept|review|block for an origin network (actor URL) or a whole domain, or remove one",
+    args: [{ name: "list|accept|review|block|remove", help: "what to do (default list)", optional: true }, { name: "SOURCE", help: "an actor URL or a domain (subdomains included)", optional: true }],
+    options: { reason: { type: "string", value: "TEXT", help: "why (kept in the audit log)" }, json: paging.json! },
+    notes: [
+      "review: new and changed records from it wait in the queue (essfed queue); block: refused at the inbox, also when",
+      "relayed by others, and its records leave everything served; followers are told. Exit codes: 0 done, 1 refused, 64 a bad SOURCE.",
+    ],
+    load: async () => (await curation()).sourcesCommand,
+  },
+  records: {
+    summary: "hide or restore a record (own or mirrored), see its history of decisions, or list withheld records",
+    args: [{ name: "hide|restore|history|withheld", help: "what to do" }, { name: "ID", help: "the record's IRI (not for withheld)", optional: true }],
+    options: { reason: { type: "string", value: "TEXT", help: "why (required to hide or restore; kept in the audit log)" }, ...paging },
+    notes: ["Exit codes: 0 done, 1 refused (not held, already hidden, its source blocked), 64 usage."],
+    load: async () => (await curation()).recordsCommand,
+  },
+  queue: {
+    summary: "the review queue: list it with each change field by field, or approve/reject items (one or N,N,...)",
+    args: [{ name: "list|approve|reject", help: "what to do (default list)", optional: true }, { name: "ITEMS", help: "item numbers, N or N,N,... (approve, reject)", optional: true }],
+    options: { kind: { type: "string", value: "KIND", help: "only change, report or suggestion (list)" }, reason: { type: "string", value: "TEXT", help: "why (kept in the audit log)" }, ...paging },
+    notes: [
+      "Approving a change serves it (and followers get it); rejecting a change hides the record. Approving a report hides",
+      "the record it is about; rejecting one dismisses it. Exit codes: 0 done, 1 some items not found or from a blocked source.",
+    ],
+    load: async () => (await curation()).queueCommand,
+  },
+  audit: {
+    summary: "the audit log, newest first: who decided what, when and why",
+    options: { target: { type: "string", value: "IRI", help: "only entries about this target" }, action: { type: "string", value: "PREFIX", help: "only actions starting with this (source., record., queue., account.)" }, ...paging },
+    load: async () => (await curation()).auditCommand,
   },
   "migrate-store": {
     summary: "copy this instance from its SQLite file (ESSFED_DATA) to PostgreSQL (DATABASE_URL)",
