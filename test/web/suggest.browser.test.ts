@@ -18,7 +18,7 @@ beforeAll(async () => {
   follower = await startInstance({ ESSFED_NAME: "Rede Nacional", ESSFED_HANDLE: "nacional" });
   browser = await launchBrowser();
   const res = await fetch(`${follower.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: inst.iris.actor }) });
-  expect(res.status).toBe(202);
+  if (res.status !== 202) throw new Error(`the follow was refused: ${res.status}`);
   await eventually(async () => (await follower.store.getFollowing(inst.iris.actor))?.state === "accepted", 30_000, "the national network follows");
 }, 90_000);
 afterAll(async () => {
