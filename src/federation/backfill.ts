@@ -36,6 +36,21 @@ export interface BackfillReport {
   deleted: number;
 }
 
+/** Waits after a 429 (the followed network rate-limits its readers): 2 s, 4 s … 60 s, about 4 minutes in all. */
+const THROTTLED_WAITS_MS = [2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000];
+
+/** A fetch that is tried again, after a wait, while the other side answers 429. */
+async function patiently<T>(get: () => Promise<T>, waits: readonly number[] = THROTTLED_WAITS_MS): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await get();
+    } catch (e) {
+      if (!(e instanceof FetchError && e.status === 429) || attempt >= waits.length) throw e;
+      await new Promise((r) => setTimeout(r, waits[attempt]));
+    }
+  }
+}
+
 /** Pages through `following.directory`, mirroring every item; with `reconcile`, also prunes. */
 export async function backfill(ctx: FederationContext, following: Following, reconcile = false): Promise<BackfillReport> {
   const report: BackfillReport = { pages: 0, items: 0, created: 0, updated: 0, unchanged: 0, refused: 0, held: 0, deleted: 0 };
@@ -46,7 +61,7 @@ export async function backfill(ctx: FederationContext, following: Following, rec
   }
   if (hostOf(directory) !== hostOf(following.actor)) throw new FetchError(directory, "the directory is not on the followed network's host", "invalid");
   const seen = reconcile ? new Set<string>() : undefined;
-  const collection = await ctx.fetcher.getJson(directory);
+  const collection = await patiently(() => ctx.fetcher.getJson(directory));
   const host = hostOf(following.actor);
   const fetchPage = (link: string | undefined) => {
     if (!link) return undefined;
@@ -54,7 +69,7 @@ export async function backfill(ctx: FederationContext, following: Following, rec
     if (url.host !== host) return Promise.reject(new FetchError(link, "a directory page is not on the followed network's host", "invalid"));
     if (!url.searchParams.has("limit")) url.searchParams.set("limit", String(PAGE_SIZE));
     // A page of a thousand signed records is a few megabytes; a slow link gets a minute for it.
-    return ctx.fetcher.getJson(url.href, { maxBytes: 64 * 1024 * 1024, timeoutMs: 60_000 });
+    return patiently(() => ctx.fetcher.getJson(url.href, { maxBytes: 64 * 1024 * 1024, timeoutMs: 60_000 }));
   };
   let pending = fetchPage(firstPage(collection, directory));
   while (pending && report.pages < MAX_PAGES) {
