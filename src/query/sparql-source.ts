@@ -6,10 +6,11 @@
  * store a page at a time — stopping as soon as the query is cancelled or out of time.
  */
 import { Readable } from "node:stream";
-import { Store as N3Store, type Quad, type Term } from "n3";
+import { DataFactory, Store as N3Store, type Quad, type Quad_Graph, type Term } from "n3";
 import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { initiativeToQuads } from "../linkeddata/initiative-rdf.ts";
+import { linksetHeader, linksetIri, pairQuads } from "../linkeddata/linkset.ts";
 import { AS, ESS, GR, RDF } from "../linkeddata/namespaces.ts";
 import { vocabularyQuads } from "../linkeddata/vocabulary.ts";
 import type { Store, StoredInitiative } from "../store/store.ts";
@@ -67,12 +68,18 @@ export class InitiativeSource {
   /** RDF/JS `match`: a stream of the quads that fit the pattern (variables are undefined). */
   match(s?: Term | null, p?: Term | null, o?: Term | null, g?: Term | null): Readable {
     const fits = (q: Quad) => (!s || q.subject.equals(s)) && (!p || q.predicate.equals(p)) && (!o || q.object.equals(o));
-    // Everything lives in the default graph.
-    if (g && g.termType !== "DefaultGraph" && g.termType !== "Variable") return Readable.from([]);
+    // Everything lives in the default graph, but for this network's sameAs linkset, which is also
+    // in a named graph of its own (issue 16).
+    const linkset = linksetIri(this.#iris.base);
+    const onlyLinkset = g?.termType === "NamedNode" && g.value === linkset;
+    if (g && g.termType !== "DefaultGraph" && g.termType !== "Variable" && !onlyLinkset) return Readable.from([]);
+    const linksetGraph = g?.termType === "Variable" || onlyLinkset ? DataFactory.namedNode(linkset) : DataFactory.defaultGraph();
     // A cancelled or late query just ends its streams: an error here would reach Comunica's
     // iterators after the query was abandoned, with nobody listening.
     const generate = async function* (this: InitiativeSource): AsyncGenerator<Quad> {
       let n = 0;
+      for await (const quads of this.#linkset(linkset, linksetGraph, s)) for (const q of quads) if (fits(q)) yield q;
+      if (onlyLinkset) return;
       for (const q of this.#vocab.match(s ?? null, p ?? null, o ?? null)) {
         if (++n % 1000 === 0 && this.#stopped()) return;
         yield q as Quad;
@@ -82,6 +89,25 @@ export class InitiativeSource {
       }
     };
     return Readable.from(generate.call(this), { objectMode: true });
+  }
+
+  /** The linkset's quads, a page of confirmed pairs at a time (only the subject's pairs when it is a record). */
+  async *#linkset(linkset: string, graph: Quad_Graph, s?: Term | null): AsyncGenerator<Quad[]> {
+    if (!s || s.termType === "Variable" || s.value === linkset) yield linksetHeader(linkset, this.#iris.actor, graph);
+    if (s?.termType === "NamedNode" && !s.value.startsWith(`${linkset}#`)) {
+      if (s.value === linkset) return;
+      const page = await this.#store.duplicates.listPairs({ id: s.value, state: "confirmed", limit: 1000 });
+      yield page.items.flatMap((p) => pairQuads(linkset, this.#iris.actor, p, graph));
+      return;
+    }
+    if (s && s.termType !== "Variable" && s.termType !== "NamedNode") return;
+    let cursor: string | undefined;
+    do {
+      if (this.#stopped()) return;
+      const page = await this.#store.duplicates.confirmedPairs(1000, cursor);
+      yield page.items.flatMap((p) => pairQuads(linkset, this.#iris.actor, p, graph));
+      cursor = page.next;
+    } while (cursor);
   }
 
   /** A cheap estimate of how many quads fit (Comunica plans joins with it). */

@@ -94,6 +94,21 @@ describe("The duplicates admin API", () => {
     expect((await fetch(`${inst.base}/linksets/sameas`, { headers: { accept: "image/png" } })).status).toBe(406);
   });
 
+  it("answers the linkset in SPARQL, in the default graph and in its own named graph.", async () => {
+    const linkset = `${inst.base}/linksets/sameas`;
+    const select = async (query: string) => {
+      const res = await fetch(`${inst.base}/sparql?query=${encodeURIComponent(query)}`, { headers: { accept: "application/sparql-results+json" } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { results: { bindings: Record<string, { value: string }>[] } }).results.bindings;
+    };
+    const [a, b] = [A, B].sort() as [string, string];
+    const OWL = "http://www.w3.org/2002/07/owl#sameAs";
+    expect((await select(`SELECT ?o WHERE { <${a}> <${OWL}> ?o }`)).map((r) => r.o!.value)).toEqual([b]);
+    expect((await select(`SELECT ?s ?o WHERE { GRAPH <${linkset}> { ?s <${OWL}> ?o } }`)).map((r) => [r.s!.value, r.o!.value])).toEqual([[a, b]]);
+    const who = await select(`SELECT ?by ?at WHERE { ?d <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <${a}> ; <https://w3id.org/essfed/ns#decidedBy> ?by ; <http://www.w3.org/ns/prov#generatedAtTime> ?at }`);
+    expect(who.map((r) => r.by!.value)).toEqual(["admin token"]);
+  });
+
   it("is described in the OpenAPI document.", async () => {
     const doc = await (await fetch(`${inst.base}/openapi.json`)).json() as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api/duplicates") || p.startsWith("/linksets"))).toEqual(["/api/duplicates", "/api/duplicates/confirm", "/api/duplicates/reject", "/api/duplicates/undo", "/linksets/sameas"]);
