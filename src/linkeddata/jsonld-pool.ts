@@ -88,6 +88,8 @@ class JsonLdPool {
       this.#pump();
     });
     worker.on("error", (e: Error & { code?: string }) => {
+      // The thread is ending: give it no other document before its exit.
+      slot.ready = false;
       const job = slot.job;
       if (!job) return;
       this.#free(slot);
