@@ -3,7 +3,10 @@
  * and PostgreSQL stores, then, in a separate process that only opens the store (as a server
  * would), runs each kind of query many times with varied parameters and prints p50/p95 and RSS.
  *
- *   node bench/query.ts [--sizes 100000,1000000] [--stores sqlite,postgres] [--runs 60] [--keep] [--only text,bbox+facet]
+ *   node bench/query.ts [--sizes 100000,1000000] [--stores sqlite,postgres] [--runs 60] [--keep] [--only text,bbox+facet] [--curated]
+ *
+ * --curated hides 1 % of the records and blocks one source network (a fifteenth of the records)
+ * before querying, as curation does (ADR 13): they leave the served records and their indexes.
  *
  * Before querying, the data set is read once into the OS page cache (--no-warm to skip), as on a
  * server whose memory holds its data: virtual machines that reclaim page cache eagerly otherwise
@@ -30,7 +33,7 @@ const { values } = parseArgs({ options: {
   sizes: { type: "string", default: "100000,1000000" },
   stores: { type: "string", default: process.env.POSTGRES_URL ? "sqlite,postgres" : "sqlite" },
   runs: { type: "string", default: "60" }, keep: { type: "boolean", default: false }, only: { type: "string" }, warm: { type: "boolean", default: true },
-  child: { type: "string" }, target: { type: "string" },
+  child: { type: "string" }, target: { type: "string" }, curated: { type: "boolean", default: false },
 }, allowNegative: true });
 
 const S = "https://lod.coop/essglobal/2.1/standard/";
@@ -61,7 +64,7 @@ async function open(target: string): Promise<Store> {
 
 async function fill(target: string, n: number): Promise<void> {
   const s = await open(target);
-  if (values.keep && (await s.countInitiatives()) === n) {
+  if (values.keep && ((await s.countInitiatives()) === n || (values.curated && (await s.curation.listPolicies()).length > 0))) {
     console.log(`  kept from an earlier run`);
     return void (await s.close());
   }
@@ -72,6 +75,29 @@ async function fill(target: string, n: number): Promise<void> {
   await s.search.catchUp();
   console.log(`  stored ${n.toLocaleString("en")} in ${((t1 - t0) / 1000).toFixed(1)} s; search index ready ${((performance.now() - t1) / 1000).toFixed(1)} s later`);
   if (s instanceof PostgresStore) await s.pool.query("VACUUM ANALYZE"); // as autovacuum would after a bulk load
+  await s.close();
+}
+
+/** Hides every hundredth record and blocks one source, through the store's curation port. */
+async function curate(target: string, n: number): Promise<void> {
+  const s = await open(target);
+  if ((await s.curation.listPolicies()).length) return void (await s.close()); // kept, already curated
+  const at = new Date().toISOString();
+  const t0 = performance.now();
+  let hidden = 0;
+  for (let k = 0; k < n; k += 100_000) {
+    const ids = Array.from({ length: Math.min(100_000, n - k) / 100 }, (_, j) => `https://bench.example/initiatives/G${k + j * 100 + 1}`);
+    hidden += await s.curation.withhold(ids, "hidden", at, "bench");
+  }
+  const blockedSource = "https://n2.example/actors/network";
+  await s.curation.putPolicy({ source: blockedSource, policy: "block", at });
+  const ids = await s.listIdsBySource(blockedSource);
+  let blocked = 0;
+  for (let k = 0; k < ids.length; k += 20_000) blocked += await s.curation.withhold(ids.slice(k, k + 20_000), "blocked", at, "bench");
+  const t1 = performance.now();
+  await s.search.catchUp();
+  console.log(`  curated: ${hidden.toLocaleString("en")} hidden, ${blocked.toLocaleString("en")} from a blocked source, in ${((t1 - t0) / 1000).toFixed(1)} s; ${(await s.countInitiatives()).toLocaleString("en")} served`);
+  if (s instanceof PostgresStore) await s.pool.query("VACUUM ANALYZE");
   await s.close();
 }
 
@@ -147,13 +173,14 @@ if (values.child) {
     for (const size of values.sizes!.split(",").map(Number)) {
       const dir = values.keep ? fileURLToPath(new URL("out/", import.meta.url)) : mkdtempSync(join(tmpdir(), "essfed-bench-query-"));
       if (values.keep) mkdirSync(dir, { recursive: true });
-      const schema = values.keep ? `essfed_bq_${size}` : `essfed_bq_${Math.random().toString(36).slice(2, 8)}`;
+      const schema = values.keep ? `essfed_bq_${size}${values.curated ? "_c" : ""}` : `essfed_bq_${Math.random().toString(36).slice(2, 8)}`;
       const target = store === "postgres"
         ? (() => { const u = new URL(process.env.POSTGRES_URL!); u.searchParams.set("options", `-c search_path=${schema}`); return u.href; })()
-        : join(dir, values.keep ? `query-${size}.sqlite` : "essfed.sqlite");
+        : join(dir, values.keep ? `query-${size}${values.curated ? "-curated" : ""}.sqlite` : "essfed.sqlite");
       console.log(`\n== ${store}, ${size.toLocaleString("en")} initiatives`);
       try {
         await fill(target, size);
+        if (values.curated) await curate(target, size);
         if (values.warm) await warm(target);
         const child = fork(fileURLToPath(import.meta.url), ["--child", "1", "--target", target, "--runs", values.runs!, ...(values.only ? ["--only", values.only] : [])]);
         const { out, rss } = await new Promise<{ out: Record<string, { p50: number; p95: number }>; rss: number }>((res) => child.once("message", (m) => res(m as never)));

@@ -118,9 +118,16 @@ export class Curator {
     const ids = new Set<string>();
     for (const s of await this.#c.servedSources()) if (policyFor(blocks, [s]).policy === "block") for (const id of await this.#ctx.store.listIdsBySource(s)) ids.add(id);
     for (const f of await this.#ctx.store.listFollowing()) if (policyFor(blocks, [f.actor]).policy === "block") for (const id of await this.#ctx.store.listIdsByVia(f.actor)) ids.add(id);
-    const gone = [...(await this.#ctx.store.getInitiatives([...ids])).values()];
-    const withheld = await this.#c.withhold([...ids], "blocked", new Date().toISOString(), "source blocked");
-    await withdraw(this.#ctx, gone);
+    // In batches: one transaction per batch, so a large source neither holds the store's write lock
+    // for long nor is read into memory whole.
+    const all = [...ids];
+    let withheld = 0;
+    for (let k = 0; k < all.length; k += 2000) {
+      const batch = all.slice(k, k + 2000);
+      const gone = [...(await this.#ctx.store.getInitiatives(batch)).values()];
+      withheld += await this.#c.withhold(batch, "blocked", new Date().toISOString(), "source blocked");
+      await withdraw(this.#ctx, gone);
+    }
     let released = 0;
     if (unblocked) {
       const back: string[] = [];

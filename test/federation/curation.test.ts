@@ -8,6 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { auth, startInstance, type TestInstance } from "../support/instance.ts";
 import { eventually, initiativeBody } from "../support/process.ts";
+import { databaseUrl, dropSchema, randomSchema } from "../support/postgres.ts";
+import { describePostgres } from "../support/describe-postgres.ts";
+
+/** The whole scenario, with national's environment given (SQLite by default, or PostgreSQL). */
+function describeCuration(title: string, nationalEnv: () => Record<string, string>, after: () => Promise<void> = async () => {}): void {
 
 let local: TestInstance, other: TestInstance, regional: TestInstance, national: TestInstance, watcher: TestInstance;
 const started: TestInstance[] = [];
@@ -34,7 +39,7 @@ const settled = async (...insts: TestInstance[]) =>
   eventually(async () => (await Promise.all(insts.map((i) => i.store.queue("delivery").pending()))).every((n) => n === 0), 20_000, "deliveries sent");
 
 beforeAll(async () => {
-  for (const h of ["local", "other", "regional", "national", "watcher"]) started.push(await startInstance({ ESSFED_HANDLE: h }));
+  for (const h of ["local", "other", "regional", "national", "watcher"]) started.push(await startInstance({ ESSFED_HANDLE: h, ...(h === "national" ? nationalEnv() : {}) }));
   [local, other, regional, national, watcher] = started as [TestInstance, TestInstance, TestInstance, TestInstance, TestInstance];
   for (const n of ["Leeds Bakery", "Leeds Garage", "Leeds Housing"]) L.push(await create(local, n));
   for (const n of ["Spam One", "Spam Two"]) X.push(await create(other, n));
@@ -42,9 +47,13 @@ beforeAll(async () => {
   await follow(regional, other);
   await eventually(async () => (await regional.store.countInitiatives()) === 5, 20_000, "regional back-fill");
 }, 120_000);
-afterAll(async () => { await Promise.all(started.map((i) => i.stop())); });
+afterAll(async () => {
+  await Promise.all(started.splice(0).map((i) => i.stop()));
+  await after();
+});
 
-describe("Curation across a chain of networks", () => {
+// eslint-disable-next-line jest/valid-title -- the title is the caller's
+describe(title, () => {
   it("holds what a source in review sends: nothing is served or passed on before approval.", async () => {
     expect((await api(national, "/api/sources", "PUT", { source: regional.iris.actor, policy: "review", reason: "new regional member" })).status).toBe(200);
     await follow(watcher, national);
@@ -126,4 +135,14 @@ describe("Curation across a chain of networks", () => {
     // The one hidden by hand stays hidden.
     expect(await national.store.getInitiative(L[1]!)).toBeUndefined();
   }, 60_000);
+});
+}
+
+describe("On SQLite", () => {
+  describeCuration("Curation across a chain of networks", () => ({}));
+});
+
+describePostgres("With national on PostgreSQL", () => {
+  const schema = randomSchema("cur");
+  describeCuration("curation across a chain of networks", () => ({ DATABASE_URL: databaseUrl(schema) }), () => dropSchema(schema));
 });
