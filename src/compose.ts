@@ -21,6 +21,7 @@ import { curationRoutes } from "./http/routes/curation.ts";
 import { apiRoutes } from "./http/routes/api.ts";
 import { movedRoutes } from "./http/routes/moved.ts";
 import { dumpRoutes } from "./http/routes/dumps.ts";
+import { datasetRoutes } from "./http/routes/dataset.ts";
 import { duplicateRoutes } from "./http/routes/duplicates.ts";
 import { linksetRoutes } from "./http/routes/linkset.ts";
 import { DuplicateFinder, startDuplicateFinder } from "./duplicates/finder.ts";
@@ -160,7 +161,7 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
     sign: (records) => runtime.ctx.publisher.signMany(records),
     pages: people.pages,
     preRouters: [movedRoutes({ identity, keys, name: config.name }), inboxRoutes(runtime.ctx, limits)],
-    routers: [adminRoutes(runtime.ctx), curationRoutes(runtime.ctx), apiRoutes(http), assets.routes(), people.router, consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }), dumpRoutes(http), sparqlRoutes(sparql), duplicateRoutes(http), linksetRoutes(http)],
+    routers: [datasetRoutes(http), adminRoutes(runtime.ctx), curationRoutes(runtime.ctx), apiRoutes(http), assets.routes(), people.router, consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }), dumpRoutes(http), sparqlRoutes(sparql), duplicateRoutes(http), linksetRoutes(http)],
   });
   let server: Server | undefined;
   let metricsServer: Promise<Server> | undefined;

@@ -73,4 +73,25 @@ describe("loadConfig", () => {
   it("never shows a database password in its error.", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://user:secret@db/x" })).toThrow(/user:\*\*\*@/);
   });
+
+  it("reads the data licence as an SPDX id (any case) or an IRI, and the attribution.", () => {
+    const none = loadConfig({ ESSFED_NAME: "Leeds SE" });
+    expect(none.licence).toBeUndefined();
+    expect(none.attribution).toBe("Leeds SE");
+    expect(loadConfig({ ESSFED_LICENSE: "odbl-1.0" }).licence).toEqual({ iri: "https://opendatacommons.org/licenses/odbl/1-0/", spdx: "ODbL-1.0", label: "ODbL-1.0" });
+    expect(loadConfig({ ESSFED_LICENSE: "CC-BY-4.0" }).licence?.iri).toBe("https://creativecommons.org/licenses/by/4.0/");
+    expect(loadConfig({ ESSFED_LICENSE: "MIT" }).licence?.iri).toBe("https://spdx.org/licenses/MIT");
+    expect(loadConfig({ ESSFED_LICENSE: "https://creativecommons.org/publicdomain/zero/1.0/" }).licence?.spdx).toBe("CC0-1.0");
+    expect(loadConfig({ ESSFED_LICENSE: "https://example.org/our-terms" }).licence).toEqual({ iri: "https://example.org/our-terms", label: "https://example.org/our-terms" });
+    expect(loadConfig({ ESSFED_ATTRIBUTION: "© Leeds SE network and contributors" }).attribution).toBe("© Leeds SE network and contributors");
+  });
+
+  it.each([
+    ["ESSFED_LICENSE", "CC-BY"], ["ESSFED_LICENSE", "ODbL"], ["ESSFED_LICENSE", "public domain"], ["ESSFED_LICENSE", "ftp://example.org/licence"],
+    ["ESSFED_LICENSE", "https://user:pw@example.org/l"], ["ESSFED_LICENSE", `https://example.org/${"x".repeat(600)}`],
+    ["ESSFED_ATTRIBUTION", "two\nlines"], ["ESSFED_ATTRIBUTION", "x".repeat(501)],
+  ])("refuses a bad %s (case %#) at start with a message naming the variable.", (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
 });

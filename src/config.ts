@@ -5,6 +5,7 @@
  */
 import { resolve } from "node:path";
 import { isIP } from "node:net";
+import { LicenceError, parseLicence, type Licence } from "./linkeddata/licences.ts";
 
 export interface Config {
   /**
@@ -81,6 +82,10 @@ export interface Config {
   readonly readyIndexLagMs: number;
   /** Duplicate pairs scoring at least this are confirmed without asking (`ESSFED_SAMEAS_AUTO`, 0.5-1); absent = never. */
   readonly sameAsAuto?: number;
+  /** The licence of the network's own data (`ESSFED_LICENSE`, an SPDX id or an IRI); absent = none declared. */
+  readonly licence?: Licence;
+  /** How reusers are asked to credit the data (`ESSFED_ATTRIBUTION`; default: the network's name). */
+  readonly attribution: string;
 }
 
 /** A configuration problem; the message names the variable. */
@@ -146,6 +151,25 @@ function metricsBind(env: Env): { host: string; port: number } | undefined {
   return { host: m[1] ?? m[2]!, port: Number(m[3]) };
 }
 
+function licence(env: Env): Licence | undefined {
+  const v = env.ESSFED_LICENSE?.trim();
+  if (!v) return undefined;
+  try {
+    return parseLicence(v);
+  } catch (e) {
+    if (e instanceof LicenceError) throw new ConfigError(`ESSFED_LICENSE must be an SPDX licence id or an http(s) IRI: ${e.message}`);
+    throw e;
+  }
+}
+
+function attribution(env: Env, name: string): string {
+  const v = env.ESSFED_ATTRIBUTION?.trim();
+  if (!v) return name;
+  // eslint-disable-next-line no-control-regex
+  if (v.length > 500 || /[\u0000-\u001f\u007f]/.test(v)) throw new ConfigError("ESSFED_ATTRIBUTION must be one line of at most 500 characters");
+  return v;
+}
+
 /** Reads and validates the configuration from `env` (defaults to `process.env`). */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const portText = env.PORT?.trim() || "8080";
@@ -207,6 +231,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   }
   const bindMetrics = metricsBind(env);
   const auto = sameAsAuto(env);
+  const dataLicence = licence(env);
 
   return Object.freeze({
     url: url.origin,
@@ -239,6 +264,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ...(bindMetrics ? { metricsBind: bindMetrics } : {}),
     readyIndexLagMs: integer(env, "ESSFED_READY_INDEX_LAG_SECONDS", 300, 1, 86_400) * 1000,
     ...(auto !== undefined ? { sameAsAuto: auto } : {}),
+    ...(dataLicence ? { licence: dataLicence } : {}),
+    attribution: attribution(env, name),
     ...overrides,
   });
 }

@@ -14,6 +14,7 @@ import type { HttpDeps } from "../deps.ts";
 import { NotFoundHttpError } from "../errors.ts";
 import { esc, layout } from "../html.ts";
 import { sendLinkset } from "./linkset.ts";
+import { termsHtml } from "./dataset.ts";
 
 const DUMPS: Record<string, { format: ExportFormat; type: string }> = {
   "initiatives.nq": { format: "nquads", type: "application/n-quads" },
@@ -53,7 +54,8 @@ export function dumpRoutes(deps: HttpDeps): Router {
   router.get("/dumps/", (_req, res) => {
     const items = Object.entries(DUMPS).map(([name, d]) => `<li><a href="/dumps/${name}">${name}</a> (${esc(d.type.split(";")[0])})</li>`).join("")
       + `<li><a href="/dumps/sameas.nq">sameas.nq</a> (application/n-quads): this network's sameAs linkset</li>`;
-    res.type("text/html").send(layout("Dumps", `<h1>Dumps</h1><p>Everything this instance holds, regenerated after each change.</p><ul>${items}</ul>`));
+    res.type("text/html").send(layout("Dumps", `<h1>Dumps</h1><p>Everything this instance holds, regenerated after each change.</p><ul>${items}</ul>
+<p>${termsHtml(config)}</p><p>The <a href="/dataset">dataset description</a> (DCAT, VoID) lists these dumps.</p>`));
   });
 
   // The linkset changes with decisions, not with records: written afresh each time (it is small).
