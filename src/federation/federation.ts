@@ -6,7 +6,7 @@
 import { Temporal } from "@js-temporal/polyfill";
 import { createFederation, type Federation } from "@fedify/fedify";
 import {
-  Endpoints, Organization, Create, type Recipient,
+  Endpoints, Organization, Create, PropertyValue, type Recipient,
 } from "@fedify/vocab";
 import type { Config } from "../config.ts";
 import type { Iris } from "../directory/ids.ts";
@@ -62,6 +62,8 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
         manuallyApprovesFollowers: config.followApproval === "manual",
         ...(deps.aliases?.length ? { aliases: deps.aliases.map((a) => new URL(a)) } : {}),
         discoverable: true,
+        // The dataset description and the data licence, as profile fields Mastodon shows.
+        attachments: termsFields(config),
         // RSA first (what Mastodon reads), then Ed25519 for RFC 9421 signatures between essfed peers.
         publicKeys: pairs.map((p) => p.cryptographicKey),
         assertionMethods: pairs.map((p) => p.multikey),
@@ -117,4 +119,14 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
   const inbox = federation.setInboxListeners("/actors/{identifier}/inbox", "/inbox");
   deps.registerInbox?.(inbox);
   return federation;
+}
+
+/** The actor's `PropertyValue` attachments naming the dataset description and the data licence. */
+function termsFields(config: Config): PropertyValue[] {
+  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const dataset = `${config.url}/dataset`;
+  return [
+    new PropertyValue({ name: "Dataset", value: `<a href="${esc(dataset)}" rel="describedby">${esc(dataset)}</a>` }),
+    ...(config.licence ? [new PropertyValue({ name: "Data licence", value: `<a href="${esc(config.licence.iri)}" rel="license">${esc(config.licence.label)}</a>` })] : []),
+  ];
 }

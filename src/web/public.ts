@@ -50,7 +50,7 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
       })).sort((a, b) => (name === "source" ? b.count - a.count : a.label.localeCompare(b.label, ctx.locale))),
     }));
     const clientConfig = {
-      tileUrl: config.tileUrl, attribution: "© OpenStreetMap contributors", extent, locale: ctx.locale,
+      tileUrl: config.tileUrl, attribution: `© OpenStreetMap contributors | ${ctx.terms}`, extent, locale: ctx.locale,
       messages: ctx.tr.catalogue("map."), facets: FACET_NAMES,
     };
     const body = render("map", ctx, {

@@ -25,6 +25,8 @@ export interface PageContext {
   tr: Translator;
   t: Translator["t"];
   site: { name: string; summary: string; handle: string; host: string; url: string; actor: string };
+  /** The data's licence and attribution with a link to the dataset description, as HTML (footers, the map). */
+  terms: string;
   /** Links to this same page in each language, for the switcher. */
   languages: { locale: Locale; name: string; href: string; current: boolean }[];
   viewer?: Viewer;
@@ -50,10 +52,20 @@ export function pageContext(req: Request, res: Response, config: Config, actor: 
   return {
     locale, tr, t: tr.t.bind(tr),
     site: { name: config.name, summary: config.summary, handle: config.handle, host: new URL(config.url).host, url: config.url, actor },
-    languages: languageLinks(req, locale), asset,
+    languages: languageLinks(req, locale), asset, terms: termsLine(config, tr),
     ...(viewer ? { viewer } : {}),
   };
 }
+
+/** The licence (or that none is declared), the attribution and the dataset description's link, escaped. */
+function termsLine(config: Config, tr: Translator): string {
+  const licence = config.licence
+    ? `${escapeHtml(tr.t("layout.licence"))}: <a rel="license" href="${escapeHtml(config.licence.iri)}">${escapeHtml(config.licence.label)}</a>`
+    : escapeHtml(tr.t("layout.noLicence"));
+  return `${licence} · ${escapeHtml(tr.t("layout.attribution"))}: ${escapeHtml(config.attribution)} · <a href="/dataset">${escapeHtml(tr.t("layout.dataset"))}</a>`;
+}
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** Renders `views/<name>.eta` with the page context and the page's own data. */
 export function render(name: string, ctx: PageContext, data: Record<string, unknown> = {}): string {

@@ -53,6 +53,9 @@ describe("For Mastodon", () => {
     expect(publicKey.owner).toBe(actor.id);
     expect(new URL(actor.url).host).toBe(new URL(actor.id).host);
     expect(actor.streams).toBe(inst.iris.directory);
+    // Profile fields Mastodon shows: the dataset description (and the licence, when one is declared).
+    const fields = [actor.attachment].flat();
+    expect(fields).toEqual([expect.objectContaining({ type: "PropertyValue", name: "Dataset", value: expect.stringContaining(`href="${inst.base}/dataset"`) })]);
   });
 
   it("accepts a Follow from a Mastodon user and sends the Accept to its inbox.", async () => {

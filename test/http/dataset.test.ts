@@ -119,6 +119,27 @@ describe("Dataset description", () => {
   });
 });
 
+describe("Links to the dataset terms", () => {
+  it("the actor lists the description and the licence as profile fields.", async () => {
+    const actor = await (await fetch(inst.iris.actor, { headers: { accept: "application/activity+json" } })).json() as { attachment: Record<string, string>[] };
+    expect(actor.attachment).toEqual([
+      expect.objectContaining({ type: "PropertyValue", name: "Dataset", value: expect.stringContaining(`href="${inst.base}/dataset"`) }),
+      expect.objectContaining({ type: "PropertyValue", name: "Data licence", value: `<a href="${CC_BY}" rel="license">CC-BY-4.0</a>` }),
+    ]);
+  });
+
+  it("the network page and every page's footer show the licence and attribution (in the reader's language), and the map's attribution has them.", async () => {
+    const network = await (await fetch(inst.iris.actor, { headers: { accept: "text/html", "accept-language": "fr" } })).text();
+    expect(network).toContain(`Licence des données: <a rel="license" href="${CC_BY}">CC-BY-4.0</a>`);
+    expect(network).toContain("© Leeds SE network and its members");
+    expect(network.match(/href="\/dataset"/g)?.length).toBe(2);
+    const map = await (await fetch(`${inst.base}/`, { headers: { accept: "text/html" } })).text();
+    const config = JSON.parse(/<script type="application\/json" id="essfed-config">(.*?)<\/script>/s.exec(map)![1]!) as { attribution: string };
+    expect(config.attribution).toContain(`<a rel="license" href="${CC_BY}">CC-BY-4.0</a>`);
+    expect(config.attribution).toContain("Credit: © Leeds SE network and its members");
+  });
+});
+
 describe("Dataset description without a declared licence", () => {
   let bare: TestInstance;
   beforeAll(async () => { bare = await startInstance({ ESSFED_NAME: "Quiet network" }); }, 60_000);

@@ -66,7 +66,7 @@ export function datasetRoutes(deps: HttpDeps): Router {
     return text;
   };
 
-  router.get(["/dataset", "/.well-known/void"], async (req, res) => {
+  const serve: RequestHandler = async (req, res) => {
     const { key, type } = negotiate(req, OFFERS);
     const n = await store.changeNumber();
     const etag = `"${n}-dataset-${key}"`;
@@ -84,6 +84,8 @@ export function datasetRoutes(deps: HttpDeps): Router {
 <p>This description in <a href="/dataset?format=ttl">Turtle</a>, <a href="/dataset?format=jsonld">JSON-LD</a>, <a href="/dataset?format=nt">N-Triples</a> (DCAT and VoID).</p>`));
     }
     res.type(type).send(await describe(n, key));
-  });
+  };
+  router.get("/dataset", serve);
+  router.get("/.well-known/void", serve);
   return router;
 }
