@@ -49,3 +49,11 @@ export async function viewPairs(store: Store, pairs: DuplicatePair[]): Promise<P
     }),
   }));
 }
+
+/** The other listings confirmed to be the same organisation as `id`: their IRI, name and network. */
+export async function alsoListed(store: Store, id: string, limit = 20): Promise<{ id: string; name: string; origin?: string }[]> {
+  const pairs = (await store.duplicates.listPairs({ id, state: "confirmed", limit })).items;
+  const held = await store.getInitiatives(pairs.map((p) => (p.a === id ? p.b : p.a)));
+  return [...held.values()].map((r) => ({ id: r.initiative.id, name: r.initiative.name, ...(r.provenance ? { origin: r.provenance.origin } : {}) }))
+    .sort((x, y) => (x.name < y.name ? -1 : 1));
+}

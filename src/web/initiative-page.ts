@@ -31,6 +31,8 @@ export interface InitiativePageData {
   canEdit: boolean;
   /** Visitors may propose a correction (an own record, and the network takes suggestions). */
   canSuggest?: boolean;
+  /** Other listings this network confirmed to be the same organisation (issue 16). */
+  alsoListed?: { href: string; name: string; network: NetworkName }[];
 }
 
 const mapFilter = (facet: string, iri: string) => `/?${facet}=${encodeURIComponent(iri)}`;
@@ -141,7 +143,7 @@ export function initiativePage(ctx: PageContext, d: InitiativePageData): string 
   const located = lat !== undefined && lon !== undefined;
   const source = d.rec.provenance ? d.rec.provenance.origin : "local";
   const body = render("initiative", ctx, {
-    rec: d.rec, origin: d.origin, via: d.via, kinds: kindOf(i, d.taxonomies, ctx.locale).split(" · ").filter(Boolean),
+    rec: d.rec, origin: d.origin, via: d.via, alsoListed: d.alsoListed ?? [], kinds: kindOf(i, d.taxonomies, ctx.locale).split(" · ").filter(Boolean),
     // Sanitised when it was stored (only a few harmless tags survive).
     descriptionHtml: i.description ?? "",
     details: details(i, d.taxonomies, ctx), translations: translations(i, ctx), contact: contact(i, ctx.t), addressLines: addressLines(i, d.taxonomies, ctx.locale),

@@ -10,6 +10,7 @@ import type { StoredInitiative } from "../store/store.ts";
 import { BadRequestHttpError, NotFoundHttpError } from "../http/errors.ts";
 import { parseSearch } from "../http/search-params.ts";
 import { cardsOf, provenanceActors } from "./cards.ts";
+import { alsoListed } from "../duplicates/decisions.ts";
 import type { WebDeps } from "./deps.ts";
 import { extentOf } from "./extent.ts";
 import { initiativePage, gonePage } from "./initiative-page.ts";
@@ -121,7 +122,8 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
   const pages: PeoplePages = {
     async initiative(req, res, rec) {
       const ctx = await context(req, res);
-      const known = await names.getAll(provenanceActors(rec));
+      const also = await alsoListed(store, rec.initiative.id);
+      const known = await names.getAll([...provenanceActors(rec), ...also.flatMap((x) => (x.origin ? [x.origin] : []))]);
       const p = rec.provenance;
       const nearest = p ? p.via[p.via.length - 1] ?? p.origin : undefined;
       const following = nearest ? await store.getFollowing(nearest) : undefined;
@@ -133,6 +135,7 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
         imageUrl: `${config.url}/assets/${assets.url("card.png")}`,
         canEdit: Boolean(ctx.viewer) && !p,
         canSuggest: !p && config.suggestionsPerHour > 0,
+        alsoListed: also.map((x) => ({ href: `/initiative?id=${encodeURIComponent(x.id)}`, name: x.name, network: x.origin ? known.get(x.origin)! : self })),
       });
       res.setHeader("Last-Modified", new Date(rec.updated).toUTCString());
       sendPage(res, ctx, html);

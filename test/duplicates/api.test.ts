@@ -109,6 +109,17 @@ describe("The duplicates admin API", () => {
     expect(who.map((r) => r.by!.value)).toEqual(["admin token"]);
   });
 
+  it("shows on the page of a listing the others confirmed to be the same organisation.", async () => {
+    const html = await (await fetch(`${inst.base}/initiative?id=${encodeURIComponent(B)}&lang=en`)).text();
+    const also = /<p class="also-listed">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? "";
+    expect(also).toContain("Also listed as");
+    expect(also).toContain(`href="/initiative?id=${encodeURIComponent(A)}"`);
+    expect(also).toContain("Green Bay Projects</a> (Aggregator)");
+    expect(also).not.toContain(C); // rejected or undecided pairs are not shown
+    const fr = await (await fetch(`${inst.base}/initiative?id=${encodeURIComponent(B)}&lang=fr`)).text();
+    expect(fr).toContain("Aussi répertoriée comme");
+  });
+
   it("is described in the OpenAPI document.", async () => {
     const doc = await (await fetch(`${inst.base}/openapi.json`)).json() as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api/duplicates") || p.startsWith("/linksets"))).toEqual(["/api/duplicates", "/api/duplicates/confirm", "/api/duplicates/reject", "/api/duplicates/undo", "/linksets/sameas"]);
