@@ -162,6 +162,16 @@ describe("The expansion in a worker", () => {
     expect(await jsonLdToQuads(doc)).toHaveLength(5); // a type, and a list of two whose second item is left out
   }, 30_000);
 
+  it("refuses documents beyond the 64 that may wait for a worker (503, retry after), and reads the rest.", async () => {
+    // A pool of its own (its own heap size), so that no worker is ready yet and all wait.
+    const fresh = budget({ memoryMb: 100 });
+    const outcomes = await Promise.all(Array.from({ length: 70 }, () => jsonLdToQuads(list(2), fresh, true).then(() => "read", (e: unknown) => e)));
+    const busy = outcomes.filter((o): o is JsonLdBudgetError => o instanceof JsonLdBudgetError);
+    expect(busy).toHaveLength(6);
+    expect(busy.map((e) => [e.status, e.code, e.extensions.retryAfter])).toEqual(Array(6).fill([503, "jsonld-busy", 5]));
+    expect(outcomes.filter((o) => o === "read")).toHaveLength(64);
+  }, 60_000);
+
   it("reads the next document normally after a worker was stopped.", async () => {
     expect(await jsonLdToQuads(list(3))).toHaveLength(7);
   }, 30_000);
