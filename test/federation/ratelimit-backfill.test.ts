@@ -1,7 +1,8 @@
 /**
- * A followed network that rate-limits its readers hard (one request per 2 s per address) is still
- * followed and back-filled in full: its 429s are waited out (the back-fill tries the collection
- * and each page again after 2 s, 4 s …; a refused Accept is delivered again), not taken as failure.
+ * A followed network that rate-limits its readers hard (one request per 5 s per address) is still
+ * followed and back-filled in full: its actor document stays reachable for key lookups, and the
+ * 429s of its collection and pages are waited out (tried again after 2 s, 4 s …), not taken as
+ * the end of the back-fill.
  */
 import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import { auth, startInstance, type TestInstance } from "../support/instance.ts";
@@ -12,7 +13,7 @@ const TOKEN = "metrics-token-0123456789";
 let origin: TestInstance, follower: TestInstance;
 beforeAll(async () => {
   [origin, follower] = await Promise.all([
-    startInstance({ ESSFED_HANDLE: "strict", ESSFED_RATE_LIMIT_API: "1", ESSFED_RATE_LIMIT_WINDOW_SECONDS: "2", ESSFED_METRICS_TOKEN: TOKEN }),
+    startInstance({ ESSFED_HANDLE: "strict", ESSFED_RATE_LIMIT_API: "1", ESSFED_RATE_LIMIT_WINDOW_SECONDS: "5", ESSFED_METRICS_TOKEN: TOKEN }),
     startInstance({ ESSFED_HANDLE: "reader" }),
   ]);
 }, 60_000);

@@ -59,15 +59,30 @@ describe("API rate limits behind a trusted proxy", () => {
 
   it("counts pages, SPARQL, dumps and records toward the same limit per client.", async () => {
     const client = "203.0.113.53";
-    const paths = ["/", "/sparql?query=ASK%7B%7D", "/dumps/", new URL(record).pathname, "/actors/network", "/api/initiatives", "/sparql?query=ASK%7B%7D"];
+    const paths = ["/", "/sparql?query=ASK%7B%7D", "/dumps/", new URL(record).pathname, "/api/initiatives", "/sparql?query=ASK%7B%7D", "/actors/network"];
     const statuses: number[] = [];
     for (const p of paths) {
-      const res = await as(client, `${inst.base}${p}`, { headers: { accept: "application/sparql-results+json, application/ld+json;q=0.9, text/html;q=0.8" } });
+      // The actor's profile page for people (as JSON, the actor document is not limited).
+      const accept = p.startsWith("/actors/") ? "text/html" : "application/sparql-results+json, application/ld+json;q=0.9, text/html;q=0.8";
+      const res = await as(client, `${inst.base}${p}`, { headers: { accept } });
       statuses.push(res.status);
       await res.arrayBuffer();
     }
-    expect(statuses.slice(0, LIMIT).every((s) => s < 400)).toBe(true);
+    expect(statuses.slice(0, LIMIT).filter((s) => s >= 400)).toEqual([]);
     expect(statuses.slice(LIMIT)).toEqual([429, 429]);
+  });
+
+  it("does not limit the actor document and WebFinger as JSON, which peers need to check our signatures.", async () => {
+    const client = "203.0.113.56";
+    for (let k = 0; k < LIMIT; k++) await (await as(client, `${inst.base}/api/initiatives`)).arrayBuffer();
+    expect((await as(client, `${inst.base}/api/initiatives`)).status).toBe(429);
+    const host = new URL(inst.base).host;
+    for (let k = 0; k < 3; k++) {
+      expect((await as(client, `${inst.base}/actors/network`, { headers: { accept: "application/activity+json" } })).status).toBe(200);
+      expect((await as(client, `${inst.base}/.well-known/webfinger?resource=acct:network@${host}`, { headers: { accept: "application/jrd+json" } })).status).toBe(200);
+    }
+    // The profile page for people is a page like the others.
+    expect((await as(client, `${inst.base}/actors/network`, { headers: { accept: "text/html" } })).status).toBe(429);
   });
 
   it("does not limit the admin's token or health probes, and a wrong token gets no pass.", async () => {

@@ -1,8 +1,9 @@
 /**
  * Request rate limits (express-rate-limit, counts in this process's memory), so that one client
  * or one peer cannot starve the others:
- * - `api`: every request except inbox POSTs, health and metrics, and the admin's (bearer token),
- *   counted per client address (IPv6 by /64);
+ * - `api`: every request except inbox POSTs, health and metrics, the actor document and WebFinger
+ *   as JSON (peers fetch keys from them), and the admin's (bearer token), counted per client
+ *   address (IPv6 by /64);
  * - the inbox, counted per signing actor's host once the signature has verified (`inboxHost`),
  *   and before that per client address, counting only requests that never got that far
  *   (`inboxAddress`: unsigned, forged, malformed), so peers that share an address do not share a
@@ -64,7 +65,7 @@ export function rateLimits(config: Config): RateLimits {
   const api = rateLimit({
     ...base(config, config.rateLimitApi),
     keyGenerator: byAddress,
-    skip: (req) => config.rateLimitApi === 0 || UNLIMITED_PATHS.has(req.path) || isInbox(req, config) || isAdmin(req),
+    skip: (req) => config.rateLimitApi === 0 || UNLIMITED_PATHS.has(req.path) || isInbox(req, config) || isKeyDocument(req, config) || isAdmin(req),
     handler: limited("from this address", config.rateLimitWindowMs),
   });
   const inboxAddress = rateLimit({
@@ -90,6 +91,17 @@ export function rateLimits(config: Config): RateLimits {
       void host(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve()));
     }),
   };
+}
+
+/**
+ * The actor document (which carries the public keys) and WebFinger, asked for as JSON: peers need
+ * them to verify our signatures, and a refused key fetch turns into a refused (and, by most
+ * senders, dropped) activity. Both are small documents from memory.
+ */
+function isKeyDocument(req: Request, config: Config): boolean {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  if (req.path !== `/actors/${config.handle}` && req.path !== "/.well-known/webfinger") return false;
+  return /json/i.test(req.headers.accept ?? "");
 }
 
 function isInbox(req: Request, config: Config): boolean {
