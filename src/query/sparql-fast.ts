@@ -6,16 +6,16 @@
  * joins across millions of triples; counts of initiatives, and counts grouped by a taxonomy
  * property, come from the store's own counters.
  */
-import type { Quad, Term } from "n3";
+import type { Term } from "n3";
 import { DataFactory } from "n3";
 import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
-import { initiativeToQuads } from "../linkeddata/initiative-rdf.ts";
 import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
-import type { Store, StoredInitiative } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
 import { wordsOf, type FacetName, type SearchFilter } from "./search.ts";
 import { FACET_OF } from "./sparql-source.ts";
-import { mandatory, type Count, type ShapedQuery, type Tree } from "./sparql-shape.ts";
+import { matcherOf, matchRecord } from "./sparql-record.ts";
+import { mandatory, type Count, type ShapedQuery } from "./sparql-shape.ts";
 import type { Row } from "./sparql-results.ts";
 
 const PAGE = 1000;
@@ -80,85 +80,16 @@ function narrowing(q: ShapedQuery): SearchFilter | undefined {
 /** Every solution of the pattern, record after record. */
 async function* solutions(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solution> {
   const filter = narrowing(q);
+  const matcher = matcherOf(q);
   let cursor: string | undefined;
   do {
     if (cx.stopped()) throw new Error("stopped");
     const page = filter
       ? await cx.store.search.search(filter, PAGE, cursor)
       : await cx.store.listInitiatives({ limit: PAGE, unsigned: true, ...(cursor ? { cursor } : {}) });
-    for (const r of page.items) yield* ofRecord(q, r, cx);
+    for (const r of page.items) yield* matchRecord(matcher, r, cx.taxonomies, r.provenance?.origin ?? cx.iris.actor);
     cursor = page.next;
   } while (cursor);
-}
-
-/** One record's triples by subject, then predicate. */
-type Triples = Map<string, Map<string, Quad[]>>;
-
-function ofRecord(q: ShapedQuery, r: StoredInitiative, cx: FastContext): Solution[] {
-  const bySubject: Triples = new Map();
-  for (const quad of initiativeToQuads(r, cx.taxonomies, r.provenance?.origin ?? cx.iris.actor, undefined, predicatesOf(q))) {
-    let byPredicate = bySubject.get(quad.subject.value);
-    if (!byPredicate) bySubject.set(quad.subject.value, byPredicate = new Map());
-    const list = byPredicate.get(quad.predicate.value);
-    if (list) list.push(quad);
-    else byPredicate.set(quad.predicate.value, [quad]);
-  }
-  const root = new Map<string, Term>([[q.root, DataFactory.namedNode(r.initiative.id)]]);
-  return evaluate(q.tree, bySubject, [root]);
-}
-
-/** The predicates a query's patterns name: only those of a record's triples are made. */
-const predicates = new WeakMap<ShapedQuery, Set<string>>();
-function predicatesOf(q: ShapedQuery): Set<string> {
-  let set = predicates.get(q);
-  if (!set) {
-    set = new Set();
-    const walk = (t: Tree): void => {
-      if (t.kind === "bgp") for (const p of t.patterns) set!.add(p.predicate.value);
-      else if (t.kind === "join") t.inputs.forEach(walk);
-      else { walk(t.left); walk(t.right); }
-    };
-    walk(q.tree);
-    predicates.set(q, set);
-  }
-  return set;
-}
-
-/** Solutions of `t` over one record's triples, extending each of `input`. */
-function evaluate(t: Tree, triples: Triples, input: Solution[]): Solution[] {
-  if (t.kind === "join") return t.inputs.reduce((acc, i) => evaluate(i, triples, acc), input);
-  if (t.kind === "optional") {
-    return evaluate(t.left, triples, input).flatMap((s) => {
-      const ext = evaluate(t.right, triples, [s]);
-      return ext.length ? ext : [s];
-    });
-  }
-  let out = input;
-  for (const p of t.patterns) {
-    const next: Solution[] = [];
-    for (const s of out) {
-      const subject = s.get(p.subject.value);
-      // Subjects are IRIs of the record's own nodes: the value names one.
-      const candidates = subject
-        ? (subject.termType === "NamedNode" ? triples.get(subject.value)?.get(p.predicate.value) ?? [] : [])
-        : [...triples.values()].flatMap((byPredicate) => byPredicate.get(p.predicate.value) ?? []);
-      for (const quad of candidates) {
-        const m = bind(s, p.subject as Term, quad.subject as Term);
-        const n = m && bind(m, p.object as Term, quad.object as Term);
-        if (n) next.push(n);
-      }
-    }
-    out = next;
-    if (!out.length) break;
-  }
-  return out;
-}
-
-function bind(s: Solution, pattern: Term, value: Term): Solution | undefined {
-  if (pattern.termType !== "Variable") return pattern.equals(value) ? s : undefined;
-  const held = s.get(pattern.value);
-  if (held) return held.equals(value) ? s : undefined;
-  return new Map(s).set(pattern.value, value);
 }
 
 const integer = (n: number) => DataFactory.literal(String(n), DataFactory.namedNode(XSD.integer));
