@@ -75,10 +75,11 @@ export class SparqlService {
       if (shaped) {
         const stopped = () => controller.signal.aborted || Date.now() >= streamDeadline;
         const rows = answerShaped(shaped, { store: this.#store, taxonomies: this.#taxonomies, iris: this.#iris, stopped });
-        const first = await Promise.race([rows.next(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())).unref())]);
-        if (first === "timeout") return timedOut;
+        // One pass over the records, bounded by their number, not a join: the answer starts at
+        // once, and an ORDER BY or GROUP BY over a whole large directory has the answer's whole
+        // time to read it (ADR 20).
         handedOver = true;
-        return { ok: true, kind: "select", type: selectType, chunks: streamSelect(selectWriter(selectType, shaped.vars), first, rows, (r) => r, stopped, controller) };
+        return { ok: true, kind: "select", type: selectType, chunks: streamSelect(selectWriter(selectType, shaped.vars), undefined, rows, (r) => r, stopped, controller) };
       }
       const result = await this.#engine.query(parsed.algebra as unknown as Exclude<Parameters<QueryEngine["query"]>[0], string>, { sources: [source as never] });
       if (result.resultType === "boolean") {
@@ -126,11 +127,11 @@ const PIECE = 32 * 1024;
  * past its deadline is broken off (never ended as if complete); so is one whose engine fails.
  */
 async function* streamSelect<B>(
-  w: SelectWriter, first: IteratorResult<B>, rows: AsyncGenerator<B>, toRow: (b: B) => Row, late: () => boolean, controller: AbortController,
+  w: SelectWriter, first: IteratorResult<B> | undefined, rows: AsyncGenerator<B>, toRow: (b: B) => Row, late: () => boolean, controller: AbortController,
 ): AsyncGenerator<string> {
   try {
     let piece = w.head();
-    for (let next = first; !next.done; next = await rows.next()) {
+    for (let next = first ?? await rows.next(); !next.done; next = await rows.next()) {
       piece += w.row(toRow(next.value));
       if (piece.length >= PIECE) {
         yield piece;
