@@ -16,21 +16,12 @@ export interface SqliteDatabase {
 }
 
 /**
- * Pages SQLite may keep in memory per connection, in KiB (SQLite's default is 2 MiB). Writes to
- * the index B-trees land all over them (a facet value's newest entries, the R*Tree, the id index),
- * so with the default a large import or catch-up waits on reading back pages it has just evicted:
- * indexing 100,000 records took 36 s with it and 16 s with this. The cache grows only as pages are
- * used and never past this, whatever the size of the file.
- */
-export const CACHE_KIB = 64 * 1024;
-
-/**
  * Opens (creating if needed) a database file, or `:memory:`. WAL lets the CLI import while the
  * server reads; busy_timeout makes concurrent writers from several processes wait instead of fail.
  */
 export function openSqlite(path: string): SqliteDatabase {
   const db = new DatabaseSync(path);
-  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -${CACHE_KIB};`);
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;");
   const statements = new Map<string, StatementSync>();
   let depth = 0;
   return {
