@@ -6,7 +6,8 @@
 import { DataFactory, Writer, type Quad, type Quad_Object } from "n3";
 import jsonld from "jsonld";
 import type { Licence } from "./licences.ts";
-import { ESS } from "./namespaces.ts";
+import { LINKSET_PATH } from "./linkset.ts";
+import { ESS, OWL } from "./namespaces.ts";
 import { writeQuads } from "./serialize.ts";
 
 const { namedNode, literal, blankNode, quad } = DataFactory;
@@ -101,6 +102,17 @@ export function datasetQuads(f: DatasetFacts): Quad[] {
     add(url, DCAT + "mediaType", iri(`https://www.iana.org/assignments/media-types/${d.type}`));
     if (f.licence) add(url, DCT + "license", iri(f.licence.iri));
   }
+  // The network's sameAs decisions (its linkset), published beside the records.
+  const linkset = `${f.base}${LINKSET_PATH}`;
+  add(ds, VOID + "subset", iri(linkset));
+  add(linkset, RDF_TYPE, iri(VOID + "Linkset"));
+  add(linkset, DCT + "title", literal(`Records ${f.name} has confirmed to be the same organisation`));
+  add(linkset, VOID + "linkPredicate", iri(OWL.sameAs));
+  add(linkset, VOID + "subjectsTarget", iri(ds));
+  add(linkset, VOID + "dataDump", iri(`${f.base}/dumps/sameas.nq`));
+  add(linkset, DCT + "publisher", iri(f.actor));
+  if (f.licence) add(linkset, DCT + "license", iri(f.licence.iri));
+
   const sparql = `${f.base}/sparql`;
   add(ds, VOID + "sparqlEndpoint", iri(sparql));
   const services = [

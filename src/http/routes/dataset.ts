@@ -44,7 +44,7 @@ export function termsHtml(config: Config): string {
 export function datasetRoutes(deps: HttpDeps): Router {
   const { config, store, iris } = deps;
   const router = Router();
-  router.use(termsLinkHeaders(config, ["/dumps", "/api/initiatives", "/api/facets", "/sparql"]));
+  router.use(termsLinkHeaders(config, ["/dumps", "/api/initiatives", "/api/facets", "/sparql", "/linksets"]));
   let cached: { n: number; texts: Map<DatasetFormat, Promise<string>> } | undefined;
 
   const describe = async (n: number, format: DatasetFormat): Promise<string> => {
