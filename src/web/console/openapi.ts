@@ -43,6 +43,13 @@ export function consolePaths(): Record<string, unknown> {
     "/console/federation/unfollow": { post: formPost("Stop following a network", ["actor"]) },
     "/console/federation/accept": { post: formPost("Accept a held follow request", ["actor"]) },
     "/console/federation/reject": { post: formPost("Refuse a follow request, or remove a follower", ["actor"]) },
+    "/console/queue": { get: html("The review queue (ADR 13): each item's changes field by field, origin, relay path and message", { parameters: [{ name: "kind", in: "query", schema: { type: "string" } }, { name: "cursor", in: "query", schema: { type: "string" } }] }) },
+    "/console/queue/decide": { post: formPost("Approve or reject queue items, one or together, with a reason", ["items", "decision", "reason"]) },
+    "/console/sources": { get: html("Source policies (set by admins, shown to editors)"), post: formPost("Set a source's policy: accept, review or block (admins)", ["source", "policy", "reason"]) },
+    "/console/sources/remove": { post: formPost("Remove a source's policy (admins)", ["source", "reason"]) },
+    "/console/withheld": { get: html("Hidden records and records from blocked sources", { parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }] }) },
+    "/console/records/hide": { post: formPost("Hide a record with a reason (kept, but no longer served or passed on)", ["id", "reason"]) },
+    "/console/records/restore": { post: formPost("Serve a hidden record again, with a reason", ["id", "reason"]) },
     "/console/audit": { get: html("The audit log, newest first, 50 entries a page", { parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }] }) },
   };
 }
