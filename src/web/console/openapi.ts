@@ -11,6 +11,7 @@ const formPost = (summary: string, fields: string[]) => html(summary, {
     content: { "application/x-www-form-urlencoded": { schema: { type: "object", properties: Object.fromEntries(["_csrf", ...fields].map((f) => [f, { type: "string" }])) } } },
   },
 });
+const jobId = [{ name: "id", in: "path", required: true, description: "An import, as its upload's answer names it", schema: { type: "string" } }];
 const token = [{ name: "token", in: "path", required: true, description: "From a one-time sign-in link", schema: { type: "string" } }];
 
 export function consolePaths(): Record<string, unknown> {
@@ -43,13 +44,28 @@ export function consolePaths(): Record<string, unknown> {
     "/console/federation/unfollow": { post: formPost("Stop following a network", ["actor"]) },
     "/console/federation/accept": { post: formPost("Accept a held follow request", ["actor"]) },
     "/console/federation/reject": { post: formPost("Refuse a follow request, or remove a follower", ["actor"]) },
-    "/console/queue": { get: html("The review queue (ADR 13): each item's changes field by field, origin, relay path and message", { parameters: [{ name: "kind", in: "query", schema: { type: "string" } }, { name: "cursor", in: "query", schema: { type: "string" } }] }) },
-    "/console/queue/decide": { post: formPost("Approve or reject queue items, one or together, with a reason", ["items", "decision", "reason"]) },
-    "/console/sources": { get: html("Source policies (set by admins, shown to editors)"), post: formPost("Set a source's policy: accept, review or block (admins)", ["source", "policy", "reason"]) },
-    "/console/sources/remove": { post: formPost("Remove a source's policy (admins)", ["source", "reason"]) },
-    "/console/withheld": { get: html("Hidden records and records from blocked sources", { parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }] }) },
-    "/console/records/hide": { post: formPost("Hide a record with a reason (kept, but no longer served or passed on)", ["id", "reason"]) },
+    "/console/import": {
+      get: html("Upload a file to import (CSV in the SEA standard, GeoJSON, JSON-LD, Turtle, N-Quads)"),
+      post: {
+        ...html("Upload a file (multipart form, at most 32 MB: 413 beyond); its dry run starts and the answer redirects to it"),
+        requestBody: { required: true, content: { "multipart/form-data": { schema: { type: "object", properties: { _csrf: { type: "string" }, file: { type: "string", format: "binary" } } } } } },
+      },
+    },
+    "/console/import/{id}": { get: html("An import's dry run (created, updated, unchanged, refused with row, column and reason), its progress, or its result", { parameters: jobId }) },
+    "/console/import/{id}/status": { get: { summary: "An import's state and the records read so far, for the page's script", tags: ["console"], parameters: jobId, responses: { 200: { description: "JSON", content: { "application/json": {} } }, 404: { description: "No such import (kept an hour)" } } } },
+    "/console/import/{id}/confirm": { post: formPost("Import a checked file for real (its records are published as by essfed import)", []) },
+    "/console/import/{id}/discard": { post: formPost("Forget an upload without importing it", []) },
+    "/console/queue": { get: html("The review queue: changes, reports and suggestions with their changes field by field", { parameters: [{ name: "kind", in: "query", schema: { type: "string", enum: ["change", "report", "suggestion"] } }, { name: "cursor", in: "query", schema: { type: "string" } }] }) },
+    "/console/queue/decide": { post: formPost("Approve or reject the chosen queue items, with a reason", ["n", "decision", "reason"]) },
+    "/console/sources": { get: html("Source policies (accept, review, block) per network or domain"), post: formPost("Set a source's policy (admins)", ["source", "policy", "reason"]) },
+    "/console/sources/remove": { post: formPost("Remove a source's policy: back to accepting it (admins)", ["source", "reason"]) },
+    "/console/withheld": { get: html("Hidden records and records of blocked sources", { parameters: [{ name: "state", in: "query", schema: { type: "string", enum: ["hidden", "blocked"] } }, { name: "cursor", in: "query", schema: { type: "string" } }] }) },
+    "/console/records/hide": { post: formPost("Hide a record, with a reason: kept, but no longer served or passed on", ["id", "reason"]) },
     "/console/records/restore": { post: formPost("Serve a hidden record again, with a reason", ["id", "reason"]) },
+    "/suggest": {
+      get: { ...html("The public suggestion form: a new initiative, or a correction to one of this network's own (?about=)", { parameters: [{ name: "about", in: "query", schema: { type: "string" } }] }), tags: ["pages"] },
+      post: { ...formPost("Send a suggestion to the review queue (no account; limited per address and hour: 429; 404 when the network takes none; 503 when too many wait)", ["about", "name", "message", "contact"]), tags: ["pages"] },
+    },
     "/console/audit": { get: html("The audit log, newest first, 50 entries a page", { parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }] }) },
   };
 }
