@@ -10,7 +10,7 @@
  */
 import type * as RDF from "@rdfjs/types";
 import type { Algebra } from "@traqula/algebra-transformations-1-1";
-import { ESS, FOAF, RDF as RDFNS, VCARD } from "../linkeddata/namespaces.ts";
+import { ESS, FOAF, OWL, RDF as RDFNS, VCARD } from "../linkeddata/namespaces.ts";
 
 /** Predicates whose object is a node of the record itself (`id#Address`, `id#Telephone`…). */
 const OWN_NODE_LINKS = new Set([ESS.hasAddress, VCARD.hasTelephone, VCARD.hasEmail, FOAF.account]);
@@ -93,6 +93,8 @@ function treeOf(op: Op): Tree | undefined {
   if (op.type === "bgp") {
     const patterns = op.patterns as (RDF.Quad & { type: string })[];
     if (patterns.some((p) => p.graph.termType !== "DefaultGraph" || p.subject.termType !== "Variable" || p.predicate.termType !== "NamedNode"
+      // The default graph also holds the network's sameAs linkset: links a record's own triples do not have.
+      || p.predicate.value === OWL.sameAs
       || (p.object.termType !== "Variable" && p.object.termType !== "NamedNode" && p.object.termType !== "Literal"))) return undefined;
     return { kind: "bgp", patterns };
   }

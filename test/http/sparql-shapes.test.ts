@@ -45,6 +45,7 @@ const UNSHAPED: [string, string][] = [
   ["a FILTER", `${P} SELECT ?i WHERE { ?i a essglobal:SSEInitiative ; gr:name ?n FILTER(CONTAINS(?n, "7")) }`],
   ["a join with the vocabularies", `${P} SELECT ?i ?label WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s . ?s skos:prefLabel ?label }`],
   ["an OPTIONAL whose node is bound nowhere around it", `${P} SELECT ?i ?l WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?a vcard:locality ?l } }`],
+  ["owl:sameAs, which the network's linkset also answers", `${P} SELECT ?i ?same WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?i <http://www.w3.org/2002/07/owl#sameAs> ?same } }`],
   ["no initiative type", `${P} SELECT ?i ?n WHERE { ?i gr:name ?n }`],
   ["an initiative as an object", `${P} SELECT ?i ?j WHERE { ?i a essglobal:SSEInitiative . ?j <http://www.w3.org/2002/07/owl#sameAs> ?i }`],
 ];
