@@ -86,9 +86,9 @@ describe("SPARQL admission", () => {
   it("refuses with 503 and Retry-After when the waiting line is full, and other requests are still answered.", async () => {
     // Two clients take both workers, four more fill the four places in the line.
     const gone = new AbortController();
-    const held = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"].map((c) => ask(SLOW, c, gone.signal).catch((e: Error) => e));
+    const held = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4", "203.0.113.5", "203.0.113.6"].map((c) => ask(SLOW, c, gone.signal).catch((e: Error) => e));
     await until((s) => s.busy === 2 && s.queued === 4);
-    const [full, api] = await Promise.all([ask(ORDINARY, "10.0.0.7"), fetch(`${inst.base}/api/initiatives?limit=1`)]);
+    const [full, api] = await Promise.all([ask(ORDINARY, "203.0.113.7"), fetch(`${inst.base}/api/initiatives?limit=1`)]);
     expect(full.status).toBe(503);
     expect(Number(full.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(((await full.json()) as { code: string }).code).toBe("sparql-busy");
