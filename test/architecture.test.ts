@@ -1,5 +1,5 @@
 /**
- * The dependency rules of DESIGN.md ("dependencies point inward"), checked on the source itself so
+ * The dependency rules ("dependencies point inward", see README's layout), checked on the source itself so
  * that `npm test` fails when a layer reaches outward. ESLint (`npm run lint`) reports the same.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";

@@ -1,7 +1,7 @@
 /**
  * The initiative model: what essfed knows about one SSE initiative, independent of any wire format.
  * Taxonomy values are canonical concept IRIs (see {@link Taxonomies}); JSON-LD and RDF names appear
- * only in `linkeddata/` (STYLE.md §22).
+ * only in `linkeddata/`.
  */
 
 /** The postal and geographic location of an initiative (`essglobal:Address`). */
@@ -74,7 +74,7 @@ export interface Translation {
   description?: string;
 }
 
-/** Where a mirrored record came from (DESIGN.md "Propagation"). */
+/** Where a mirrored record came from. */
 export interface Provenance {
   /** Actor IRI of the network that owns the initiative. */
   origin: string;

@@ -18,7 +18,7 @@ export interface Concept {
   broader?: string;
 }
 
-/** The schemes essfed ships (VOCAB.md §3). */
+/** The schemes essfed ships. */
 export const SCHEMES = [
   "activities", "activities-ica", "activities-modified", "base-membership-type", "countries-iso",
   "legal-form", "organisational-structure", "products-services", "qualifiers", "regions-ica",

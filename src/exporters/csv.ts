@@ -1,5 +1,5 @@
 /**
- * Records as SEA standard v4 CSV rows (VOCAB.md §4): taxonomy values as canonical concept IRIs,
+ * Records as SEA standard v4 CSV rows: taxonomy values as canonical concept IRIs,
  * `;` between values. An instance's own records export with their local id as Identifier, so the
  * file imports back to the same data; mirrored records carry their full IRI. A cell a spreadsheet
  * would run as a formula is written with an apostrophe in front, which the importer takes off.

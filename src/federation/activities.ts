@@ -1,7 +1,7 @@
 /**
  * The activities essfed sends, as plain JSON-LD under {@link DOCUMENT_CONTEXT}. They are built and
  * signed here, not through Fedify's vocabulary classes, because those drop every property they do
- * not model (INTEROP.md §2.3) and the whole point is to carry ESSGLOBAL data intact.
+ * not model and the whole point is to carry ESSGLOBAL data intact.
  */
 import { DOCUMENT_CONTEXT } from "../linkeddata/context.ts";
 import { PUBLIC } from "../linkeddata/namespaces.ts";

@@ -1,6 +1,6 @@
 /**
  * Deciding whether to believe that an initiative (or a deletion) really comes from the network that
- * owns its IRI (DESIGN.md "Trust"): it came straight from the owner, or it carries the owner's
+ * owns its IRI: it came straight from the owner, or it carries the owner's
  * integrity proof, or we fetch it from the owner ourselves. A relay's word alone is never enough.
  */
 import type { Json } from "./activities.ts";

@@ -1,5 +1,5 @@
 /**
- * Typed HTTP errors (STYLE.md §10–11). Each has a fixed status and a stable `code`; the problem
+ * Typed HTTP errors. Each has a fixed status and a stable `code`; the problem
  * middleware turns them into RFC 9457 `application/problem+json`.
  */
 

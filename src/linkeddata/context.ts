@@ -1,6 +1,6 @@
 /**
  * The JSON-LD contexts essfed emits and the static document loader that resolves contexts
- * without the network (DESIGN.md: "contexts shipped in vocab/, never fetched at request time").
+ * without the network (contexts are shipped in vocab/ and never fetched at request time).
  */
 import { readFileSync } from "node:fs";
 import { preloadedContexts } from "@fedify/vocab-runtime";

@@ -1,12 +1,12 @@
 /**
- * Namespaces and terms as typed constants (STYLE.md §8). Pure data: safe to import from `domain/`.
+ * Namespaces and terms as typed constants. Pure data: safe to import from `domain/`.
  */
 
 /** The ESSGLOBAL base essfed emits: vocabulary terms live under `vocab/`, SKOS schemes under `standard/`. */
 export const ESSGLOBAL_BASE = "https://lod.coop/essglobal/2.1/";
 
 /**
- * Every ESSGLOBAL base found in published data (VOCAB.md §1). Values under any of them are accepted
+ * Every ESSGLOBAL base found in published data. Values under any of them are accepted
  * on input and rewritten to {@link ESSGLOBAL_BASE}. Longest first, so prefix matching is unambiguous.
  */
 export const ESSGLOBAL_BASES: readonly string[] = [

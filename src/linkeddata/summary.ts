@@ -1,6 +1,6 @@
 /**
  * The one-paragraph plain-text summary that fediverse software shows for an initiative
- * (Mastodon shows name, summary and link of a `Page`; INTEROP.md §1.4).
+ * (Mastodon shows name, summary and link of a `Page`).
  */
 import type { Initiative } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";

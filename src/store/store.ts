@@ -1,7 +1,7 @@
 /**
- * The storage port (DESIGN.md "Storage port"). Two real adapters implement it, `sqlite/` (the
+ * The storage port. Two real adapters implement it, `sqlite/` (the
  * embedded default) and `postgres/`, and one contract suite (`test/contract/`) holds them to the
- * same behaviour. Methods return `undefined` for "absent" and never throw for it (STYLE.md §1).
+ * same behaviour. Methods return `undefined` for "absent" and never throw for it.
  */
 import type { KvStore } from "@fedify/fedify";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";

@@ -1,5 +1,5 @@
 /**
- * The Store port's contract (STYLE.md §24): one suite, run against every adapter. Each test gets a
+ * The Store port's contract: one suite, run against every adapter. Each test gets a
  * fresh, empty store from `make` and hands it to `cleanup` afterwards.
  */
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";

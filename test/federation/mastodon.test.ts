@@ -1,5 +1,5 @@
 /**
- * What a Mastodon server requires (INTEROP.md §1), checked against a running instance: WebFinger
+ * What a Mastodon server requires of a remote actor, checked against a running instance: WebFinger
  * and its round trip, the actor document, a Follow from a Mastodon-style `Person`, and the posts
  * its followers receive — readable as Mastodon renders a converted `Page`: name, place and
  * summary, and a link.

@@ -1,5 +1,5 @@
 /**
- * One handler per activity type, registered in one table (STYLE.md §5). Each starts with guard
+ * One handler per activity type, registered in one table. Each starts with guard
  * clauses; malformed or irrelevant input is ignored (202), unverifiable claims are refused (403).
  * The sender has already been authenticated by its HTTP signature.
  */

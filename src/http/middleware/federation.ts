@@ -1,5 +1,5 @@
 /**
- * Hands ActivityPub requests to Fedify (INTEROP.md §2.1: the registry's Express adapter is a dev
+ * Hands ActivityPub requests to Fedify (Fedify's published Express adapter is a dev
  * build pinned to Express 4, so essfed owns this small bridge). Only the paths Fedify serves are
  * routed here, so the initiative pages never pay for the conversion to a fetch `Request`.
  */

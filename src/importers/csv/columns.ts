@@ -1,5 +1,5 @@
 /**
- * The SEA / Digital Commons "standard" CSV (VOCAB.md §4): its columns, how a version is recognised
+ * The SEA / Digital Commons "standard" CSV: its columns, how a version is recognised
  * from the header, and which column each initiative field comes from (for error messages).
  */
 

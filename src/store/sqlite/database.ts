@@ -1,5 +1,5 @@
 /**
- * The three-method wrapper around `node:sqlite` (STYLE.md §3): everything else in the adapter
+ * The three-method wrapper around `node:sqlite`: everything else in the adapter
  * writes its own SQL against this.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
