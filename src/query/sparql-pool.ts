@@ -76,6 +76,8 @@ export class SparqlPool {
   readonly #running = new Map<Worker, Running>();
   readonly #perClient = new Map<string, { running: number; waiting: number }>();
   #workers = 0;
+  /** Workers told to stop, until their thread has exited (they still count among #workers meanwhile). */
+  readonly #exiting = new Set<Promise<void>>();
   /** Workers being started, until they are ready or have failed. */
   readonly #starting = new Set<Promise<void>>();
   #nextId = 0;
@@ -128,6 +130,8 @@ export class SparqlPool {
 
   /** Starts every worker now instead of at the first queries; resolves when all are ready. */
   async ready(): Promise<void> {
+    // A stopping worker is replaced when its thread exits: wait for that, or this would count it as ready.
+    while (this.#exiting.size) await Promise.all(this.#exiting);
     while (this.#workers < this.#o.workers) void this.#spawn();
     while (this.#starting.size) await Promise.all(this.#starting);
   }
@@ -280,7 +284,11 @@ export class SparqlPool {
       this.#idle.push(r.worker);
     } else {
       // A worker stuck in (or killed by) a query is replaced; its exit event does the bookkeeping.
-      void r.worker.terminate().catch(() => {});
+      const worker = r.worker;
+      const exited = new Promise<void>((done) => worker.once("exit", () => done()));
+      this.#exiting.add(exited);
+      void exited.then(() => this.#exiting.delete(exited));
+      void worker.terminate().catch(() => {});
     }
     this.#pump();
   }

@@ -36,7 +36,8 @@ function ask(query: string, client: string, signal?: AbortSignal): Promise<Respo
 /** Waits (bounded) until the pool's figures satisfy `ok`. */
 async function until(ok: (s: TestInstance["sparql"]["stats"]) => boolean): Promise<void> {
   for (let k = 0; k < 1200 && !ok(inst.sparql.stats); k++) await new Promise((r) => setTimeout(r, 50));
-  expect(ok(inst.sparql.stats)).toBe(true);
+  // The figures themselves on failure, to tell a slow machine from a wrong count.
+  expect({ ok: ok(inst.sparql.stats), stats: inst.sparql.stats }).toEqual(expect.objectContaining({ ok: true }));
 }
 
 async function ordinaryAnswered(client: string): Promise<void> {
