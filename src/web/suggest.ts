@@ -18,9 +18,8 @@ import { clientKey } from "../http/routes/sparql.ts";
 import { logger } from "../logging.ts";
 import type { ConsoleDeps } from "./console/context.ts";
 import { consoleContext, sendConsolePage } from "./console/context.ts";
-import { ADDRESS_FIELDS, COORDINATE_FIELDS, REGISTER_FIELDS, TEXT_FIELDS, TRANSLATION_LANGUAGES, draftFromForm, messagesOf, pickers, valuesFromForm, valuesOf, type FormValues } from "./console/initiative-form.ts";
+import { draftFromForm, formParts, messagesOf, valuesFromForm, valuesOf, type FormValues } from "./console/initiative-form.ts";
 import { formBody } from "./console/session.ts";
-import { json } from "./render.ts";
 
 /** How many suggestions may wait for the team at once; beyond it, visitors are asked to come back later. */
 const log = logger("web", "suggest");
@@ -56,18 +55,13 @@ export function suggestRoutes(d: ConsoleDeps): Router {
 
   const formPage = async (req: Request, res: Response, o: { about?: { id: string; name: string }; values: FormValues; errors?: Record<string, string> }, status = 200) => {
     const ctx = await consoleContext(d, req, res);
-    const locale = ctx.locale;
     await sendConsolePage(d, req, res, "console/initiative-form", o.about ? "suggest.correctPageTitle" : "suggest.title", {
       values: o.values, errors: o.errors ?? {},
       suggest: {
         csrf: sessions.preSessionToken(req, res), about: o.about?.id, aboutName: o.about?.name,
         back: o.about?.id ?? "/", backLabel: o.about?.name ?? config.name,
       },
-      pickers: pickers(taxonomies, o.values, locale),
-      textFields: TEXT_FIELDS, registerFields: REGISTER_FIELDS, addressFields: ADDRESS_FIELDS, coordinateFields: COORDINATE_FIELDS,
-      translationLanguages: TRANSLATION_LANGUAGES.map((l) => ({ lang: l, language: new Intl.DisplayNames([locale], { type: "language" }).of(l) ?? l })),
-      tileUrl: config.tileUrl,
-      clientMessages: json(Object.fromEntries(["filter", "filterPlaceholder", "chosen", "noneChosen", "pin"].map((k) => [k, ctx.t(`edit.${k}`, { field: "{field}", list: "{list}" })]))),
+      ...formParts(taxonomies, o.values, ctx, config.tileUrl),
     }, status, { styles: ["map.css"], scripts: ["console.js"] });
   };
 

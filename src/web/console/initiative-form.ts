@@ -7,6 +7,7 @@ import type { Initiative } from "../../domain/initiative.ts";
 import { FIELD_SCHEMES, type Taxonomies, type TaxonomyField } from "../../domain/taxonomy.ts";
 import type { InitiativeDraft, Issue } from "../../domain/validate.ts";
 import type { Translator } from "../i18n.ts";
+import { json } from "../render.ts";
 
 /** Plain text fields of the contact part, in form order. `kind` is the input type. */
 export const TEXT_FIELDS = [
@@ -130,4 +131,19 @@ export function messagesOf(issues: Issue[], tr: Translator): Record<string, stri
     out[field] = out[field] ? `${out[field]} ${hit ?? m}` : hit ?? m;
   }
   return out;
+}
+
+/**
+ * What the initiative form's template needs beside the values and messages: the pickers and field
+ * lists, the languages offered for translations, the pin map's tiles and the script's messages.
+ * Shared by the team's form and the public suggestion form.
+ */
+export function formParts(taxonomies: Taxonomies, values: FormValues, ctx: { locale: string; t: Translator["t"] }, tileUrl: string) {
+  return {
+    pickers: pickers(taxonomies, values, ctx.locale),
+    textFields: TEXT_FIELDS, registerFields: REGISTER_FIELDS, addressFields: ADDRESS_FIELDS, coordinateFields: COORDINATE_FIELDS,
+    translationLanguages: TRANSLATION_LANGUAGES.map((l) => ({ lang: l, language: new Intl.DisplayNames([ctx.locale], { type: "language" }).of(l) ?? l })),
+    tileUrl,
+    clientMessages: json(Object.fromEntries(["filter", "filterPlaceholder", "chosen", "noneChosen", "pin"].map((k) => [k, ctx.t(`edit.${k}`, { field: "{field}", list: "{list}" })]))),
+  };
 }

@@ -9,10 +9,9 @@ import type { InitiativeDraft } from "../../domain/validate.ts";
 import { LOCAL_SOURCE, wordsOf } from "../../query/search.ts";
 import { BadRequestHttpError, NotFoundHttpError } from "../../http/errors.ts";
 import { placeOf } from "../cards.ts";
-import { json } from "../render.ts";
 import type { ConsoleDeps } from "./context.ts";
 import { consoleContext, sendConsolePage } from "./context.ts";
-import { ADDRESS_FIELDS, COORDINATE_FIELDS, REGISTER_FIELDS, TEXT_FIELDS, TRANSLATION_LANGUAGES, draftFromForm, messagesOf, pickers, valuesFromForm, valuesOf, type FormValues } from "./initiative-form.ts";
+import { draftFromForm, formParts, messagesOf, valuesFromForm, valuesOf, type FormValues } from "./initiative-form.ts";
 import { actorOf, formBody, signedIn, type SignedInRequest } from "./session.ts";
 
 const LIST_PAGE = 25;
@@ -38,11 +37,7 @@ export function initiativeRoutes(d: ConsoleDeps): Router {
   const formPage = async (req: SignedInRequest, res: Response, o: { id?: string; version?: string; values: FormValues; errors?: Record<string, string>; conflict?: boolean; notice?: string }, status = 200) => {
     const ctx = await consoleContext(d, req, res);
     await sendConsolePage(d, req, res, "console/initiative-form", o.id ? "edit.editTitle" : "edit.newTitle", {
-      ...o, errors: o.errors ?? {}, pickers: pickers(taxonomies, o.values, ctx.locale),
-      textFields: TEXT_FIELDS, registerFields: REGISTER_FIELDS, addressFields: ADDRESS_FIELDS, coordinateFields: COORDINATE_FIELDS,
-      translationLanguages: TRANSLATION_LANGUAGES.map((l) => ({ lang: l, language: new Intl.DisplayNames([ctx.locale], { type: "language" }).of(l) ?? l })),
-      tileUrl: d.config.tileUrl,
-      clientMessages: json(Object.fromEntries(["filter", "filterPlaceholder", "chosen", "noneChosen", "pin"].map((k) => [k, ctx.t(`edit.${k}`, { field: "{field}", list: "{list}" })]))),
+      ...o, errors: o.errors ?? {}, ...formParts(taxonomies, o.values, ctx, d.config.tileUrl),
     }, status, { styles: ["map.css"], scripts: ["console.js"] });
   };
 
