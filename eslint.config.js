@@ -1,18 +1,52 @@
 // One linter for the project (STYLE.md §32), with the layering rules of STYLE.md §7.
 import js from "@eslint/js";
 import jest from "eslint-plugin-jest";
+import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
-const IO_LAYERS = ["**/store/**", "**/http/**", "**/federation/**", "**/cli/**", "**/query/**", "**/importers/**", "express", "pg", "node:sqlite", "node:fs", "node:http"];
+const IO_LAYERS = [
+  "**/store/**",
+  "**/http/**",
+  "**/federation/**",
+  "**/cli/**",
+  "**/query/**",
+  "**/importers/**",
+  "express",
+  "pg",
+  "node:sqlite",
+  "node:fs",
+  "node:http",
+];
 
 export default tseslint.config(
   { ignores: ["node_modules/", "coverage/", "tmp/", "bench/out/", "data/", ".ci/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", performance: "readonly", TextEncoder: "readonly", TextDecoder: "readonly", AbortSignal: "readonly", crypto: "readonly", structuredClone: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        URL: "readonly",
+        fetch: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        performance: "readonly",
+        TextEncoder: "readonly",
+        TextDecoder: "readonly",
+        AbortSignal: "readonly",
+        crypto: "readonly",
+        structuredClone: "readonly",
+      },
+    },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/consistent-type-imports": "error",
     },
@@ -20,20 +54,64 @@ export default tseslint.config(
   {
     // Browser code of the pages (bundled by esbuild).
     files: ["src/web/client/**/*.js"],
-    languageOptions: { globals: { document: "readonly", window: "readonly", navigator: "readonly", URLSearchParams: "readonly", location: "readonly", history: "readonly", FormData: "readonly", Intl: "readonly", HTMLElement: "readonly" } },
+    languageOptions: {
+      globals: {
+        document: "readonly",
+        window: "readonly",
+        navigator: "readonly",
+        URLSearchParams: "readonly",
+        location: "readonly",
+        history: "readonly",
+        FormData: "readonly",
+        Intl: "readonly",
+        HTMLElement: "readonly",
+      },
+    },
   },
   {
     // The domain is pure: no storage, no HTTP, no federation, no I/O.
     files: ["src/domain/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: IO_LAYERS.map((group) => ({ group: [group], message: "src/domain must not do I/O or depend on outer layers" })) }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: IO_LAYERS.map((group) => ({
+            group: [group],
+            message: "src/domain must not do I/O or depend on outer layers",
+          })),
+        },
+      ],
+    },
   },
   {
     // Adapters are picked in one place: compose.ts (and tests, benches, the migrate command).
     files: ["src/**/*.ts"],
     ignores: ["src/compose.ts", "src/store/**", "src/cli/commands/migrate*.ts", "**/*.test.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["**/store/sqlite/*", "**/store/postgres/*"], message: "use the Store port; adapters are chosen in compose.ts" }] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/store/sqlite/*", "**/store/postgres/*"],
+              message: "use the Store port; adapters are chosen in compose.ts",
+            },
+          ],
+        },
+      ],
+    },
   },
-  { files: ["**/*.test.ts", "test/**/*.ts"], ...jest.configs["flat/recommended"], rules: { ...jest.configs["flat/recommended"].rules, "jest/expect-expect": "off", "jest/no-conditional-expect": "off" } },
+  {
+    files: ["**/*.test.ts", "test/**/*.ts"],
+    ...jest.configs["flat/recommended"],
+    rules: {
+      ...jest.configs["flat/recommended"].rules,
+      "jest/expect-expect": "off",
+      "jest/no-conditional-expect": "off",
+    },
+  },
   // Shared suites (contract tests) are modules that test files call.
   { files: ["test/**/*.ts"], ignores: ["**/*.test.ts"], rules: { "jest/no-export": "off" } },
+  // Layout is the formatter's job (prettier, run by `npm run check`); switch off rules that would fight it.
+  prettier,
 );

@@ -15,13 +15,20 @@ import type { InitiativeDraft } from "../src/domain/validate.ts";
 import { createInitiative, eventually, spawnInstance, type ProcessInstance } from "../test/support/process.ts";
 import { databaseUrl, dropSchema, randomSchema } from "../test/support/postgres.ts";
 
-const { values } = parseArgs({ options: {
-  latency: { type: "string", default: "200" }, burst: { type: "string", default: "3000" }, backfill: { type: "string", default: "100000" },
-  stores: { type: "string", default: process.env.POSTGRES_URL ? "sqlite,postgres" : "sqlite" },
-} });
-const N_LAT = Number(values.latency), N_BURST = Number(values.burst), N_BACKFILL = Number(values.backfill);
+const { values } = parseArgs({
+  options: {
+    latency: { type: "string", default: "200" },
+    burst: { type: "string", default: "3000" },
+    backfill: { type: "string", default: "100000" },
+    stores: { type: "string", default: process.env.POSTGRES_URL ? "sqlite,postgres" : "sqlite" },
+  },
+});
+const N_LAT = Number(values.latency),
+  N_BURST = Number(values.burst),
+  N_BACKFILL = Number(values.backfill);
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 async function follow(from: ProcessInstance, to: ProcessInstance) {
   await from.api("/api/follows", { method: "POST", body: JSON.stringify({ target: to.actor }) });
@@ -31,14 +38,24 @@ async function follow(from: ProcessInstance, to: ProcessInstance) {
 
 function draft(id: string, k: number, kind: string): InitiativeDraft {
   return {
-    id, name: `${kind} Co-op ${k}`, description: `A generated co-operative number ${k}.`,
-    organisationalStructure: ["OS60"], primaryActivity: `ICA${10 * (1 + (k % 28))}`, country: "GB",
+    id,
+    name: `${kind} Co-op ${k}`,
+    description: `A generated co-operative number ${k}.`,
+    organisationalStructure: ["OS60"],
+    primaryActivity: `ICA${10 * (1 + (k % 28))}`,
+    country: "GB",
     address: { locality: `Town ${k % 500}`, lat: 50 + (k % 800) / 100, long: -5 + (k % 700) / 100 },
   };
 }
 
 /** Opens an instance's own database in this process (beside its server) and writes through its directory. */
-async function withDirectory(inst: ProcessInstance, fn: (d: Awaited<ReturnType<typeof compose>>["directory"], iris: Awaited<ReturnType<typeof compose>>["iris"]) => Promise<void>) {
+async function withDirectory(
+  inst: ProcessInstance,
+  fn: (
+    d: Awaited<ReturnType<typeof compose>>["directory"],
+    iris: Awaited<ReturnType<typeof compose>>["iris"],
+  ) => Promise<void>,
+) {
   const i = await compose(loadConfig({ ...inst.env, ESSFED_LOG_LEVEL: "error" }));
   try {
     await fn(i.directory, i.iris);
@@ -60,9 +77,12 @@ async function seed(inst: ProcessInstance, n: number) {
 
 async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, string> = aggEnv) {
   // BENCH_PROFILE=national (or local, aggregator) writes a CPU profile of that process to ./bench/out.
-  const prof = (h: string): Record<string, string> => (process.env.BENCH_PROFILE === h ? { NODE_OPTIONS: "--cpu-prof --cpu-prof-dir=bench/out" } : {});
+  const prof = (h: string): Record<string, string> =>
+    process.env.BENCH_PROFILE === h ? { NODE_OPTIONS: "--cpu-prof --cpu-prof-dir=bench/out" } : {};
   const [local, national, aggregator] = await Promise.all([
-    spawnInstance("local", prof("local")), spawnInstance("national", prof("national")), spawnInstance("aggregator", { ...aggEnv, ...prof("aggregator") }),
+    spawnInstance("local", prof("local")),
+    spawnInstance("national", prof("national")),
+    spawnInstance("aggregator", { ...aggEnv, ...prof("aggregator") }),
   ]);
   try {
     const [natStore, aggStore] = await Promise.all([national.openStoreCached(), aggregator.openStoreCached()]);
@@ -77,7 +97,9 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
       while (!(await aggStore.getInitiative(id))) await new Promise((r) => setTimeout(r, 1));
       lat.push(performance.now() - t0);
     }
-    console.log(`two-hop latency (create at local → stored at aggregator), n=${N_LAT}: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`);
+    console.log(
+      `two-hop latency (create at local → stored at aggregator), n=${N_LAT}: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`,
+    );
 
     // 2. Live throughput per hop: a burst of N changes published at once at local (written through
     // the directory into local's database by this process, as `essfed import` does; local's server
@@ -92,18 +114,28 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
     const queued = performance.now();
     const arrivals = async (store: typeof natStore, base: number) => {
       let first = 0;
-      await eventually(async () => {
-        const n = (await store.countInitiatives()) - base;
-        if (n > 0 && !first) first = performance.now();
-        return n >= N_BURST;
-      }, 600_000, "burst arrivals");
+      await eventually(
+        async () => {
+          const n = (await store.countInitiatives()) - base;
+          if (n > 0 && !first) first = performance.now();
+          return n >= N_BURST;
+        },
+        600_000,
+        "burst arrivals",
+      );
       return { first, last: performance.now() };
     };
     const [hop1, hop2] = await Promise.all([arrivals(natStore, before[0]!), arrivals(aggStore, before[1]!)]);
     const rate = (h: { first: number; last: number }) => (N_BURST / ((h.last - h.first) / 1000)).toFixed(0);
-    console.log(`burst of ${N_BURST} creates published at local in ${((queued - t0) / 1000).toFixed(2)} s (signed and queued)`);
-    console.log(`  hop 1 (local → national): ${rate(hop1)} activities/s (first to last arrival), all in ${((hop1.last - t0) / 1000).toFixed(2)} s`);
-    console.log(`  hop 2 (national → aggregator): ${rate(hop2)} activities/s (first to last arrival), all in ${((hop2.last - t0) / 1000).toFixed(2)} s`);
+    console.log(
+      `burst of ${N_BURST} creates published at local in ${((queued - t0) / 1000).toFixed(2)} s (signed and queued)`,
+    );
+    console.log(
+      `  hop 1 (local → national): ${rate(hop1)} activities/s (first to last arrival), all in ${((hop1.last - t0) / 1000).toFixed(2)} s`,
+    );
+    console.log(
+      `  hop 2 (national → aggregator): ${rate(hop2)} activities/s (first to last arrival), all in ${((hop2.last - t0) / 1000).toFixed(2)} s`,
+    );
 
     // 3. Back-fill: a fresh aggregator follows a national network that already holds N records.
     if (N_BACKFILL > 0) {
@@ -118,7 +150,9 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
         await fresh.api("/api/follows", { method: "POST", body: JSON.stringify({ target: big.actor }) });
         await eventually(async () => (await freshStore.countInitiatives()) >= N_BACKFILL, 3_600_000, "back-fill");
         const secs = (performance.now() - b0) / 1000;
-        console.log(`back-fill of ${N_BACKFILL} initiatives: ${secs.toFixed(1)} s → ${(N_BACKFILL / secs).toFixed(0)} initiatives/s`);
+        console.log(
+          `back-fill of ${N_BACKFILL} initiatives: ${secs.toFixed(1)} s → ${(N_BACKFILL / secs).toFixed(0)} initiatives/s`,
+        );
       } finally {
         await Promise.all([big.destroy(), fresh.destroy()]);
       }

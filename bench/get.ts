@@ -16,23 +16,40 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 
-const { values } = parseArgs({ options: {
-  initiatives: { type: "string", default: "5000" }, seconds: { type: "string", default: "10" }, connections: { type: "string", default: "32" },
-  rounds: { type: "string", default: "3" },
-  serve: { type: "string" }, dir: { type: "string" }, port: { type: "string" },
-} });
+const { values } = parseArgs({
+  options: {
+    initiatives: { type: "string", default: "5000" },
+    seconds: { type: "string", default: "10" },
+    connections: { type: "string", default: "32" },
+    rounds: { type: "string", default: "3" },
+    serve: { type: "string" },
+    dir: { type: "string" },
+    port: { type: "string" },
+  },
+});
 
 /** Child mode: run one server and report its port and the paths to load. */
 async function serve(kind: string, dir: string) {
   const { loadConfig } = await import("../src/config.ts");
   const { compose } = await import("../src/compose.ts");
-  const config = loadConfig({ ESSFED_DATA: dir, PORT: "0", ESSFED_BIND: "127.0.0.1", ESSFED_URL: `http://127.0.0.1:${values.port}`, ESSFED_LOG_LEVEL: "error", ESSFED_RATE_LIMIT_API: "0" });
+  const config = loadConfig({
+    ESSFED_DATA: dir,
+    PORT: "0",
+    ESSFED_BIND: "127.0.0.1",
+    ESSFED_URL: `http://127.0.0.1:${values.port}`,
+    ESSFED_LOG_LEVEL: "error",
+    ESSFED_RATE_LIMIT_API: "0",
+  });
   const instance = await compose(config);
   const n = Number(values.initiatives);
   if ((await instance.store.countInitiatives()) < n) {
     const drafts = Array.from({ length: n }, (_, k) => ({
-      id: instance.iris.initiative(`get-${k}`), name: `Bench Co-op ${k}`, description: `A co-operative used to measure GET throughput, number ${k}.`,
-      organisationalStructure: ["OS60"], primaryActivity: "ICA120", country: "FR",
+      id: instance.iris.initiative(`get-${k}`),
+      name: `Bench Co-op ${k}`,
+      description: `A co-operative used to measure GET throughput, number ${k}.`,
+      organisationalStructure: ["OS60"],
+      primaryActivity: "ICA120",
+      country: "FR",
       address: { locality: "Lyon", postcode: "69001", lat: 45.76 + k / 1e5, long: 4.83 },
     }));
     for (let k = 0; k < n; k += 1000) await instance.directory.upsert(drafts.slice(k, k + 1000));
@@ -49,7 +66,12 @@ async function serve(kind: string, dir: string) {
   for (const p of paths) {
     const rec = await instance.store.getInitiative(`http://127.0.0.1:${values.port}${p}`);
     const { initiativeToJsonLd } = await import("../src/linkeddata/initiative-jsonld.ts");
-    bodies.set(p, Buffer.from(rec!.signed ?? JSON.stringify(initiativeToJsonLd(rec!, instance.taxonomies, { owner: instance.iris.actor }))));
+    bodies.set(
+      p,
+      Buffer.from(
+        rec!.signed ?? JSON.stringify(initiativeToJsonLd(rec!, instance.taxonomies, { owner: instance.iris.actor })),
+      ),
+    );
   }
   await instance.close();
   const app = express();
@@ -61,11 +83,24 @@ async function serve(kind: string, dir: string) {
 }
 
 async function measure(kind: "essfed" | "bare", dir: string, port: number): Promise<number> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--serve", kind, "--dir", dir, "--port", String(port), "--initiatives", values.initiatives!]);
-  const { paths } = await new Promise<{ paths: string[] }>((resolve) => child.once("message", (m) => resolve(m as { paths: string[] })));
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [
+    "--serve",
+    kind,
+    "--dir",
+    dir,
+    "--port",
+    String(port),
+    "--initiatives",
+    values.initiatives!,
+  ]);
+  const { paths } = await new Promise<{ paths: string[] }>((resolve) =>
+    child.once("message", (m) => resolve(m as { paths: string[] })),
+  );
   let n = 0;
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}`, connections: Number(values.connections), duration: Number(values.seconds),
+    url: `http://127.0.0.1:${port}`,
+    connections: Number(values.connections),
+    duration: Number(values.seconds),
     headers: { accept: "application/ld+json" },
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[n++ % paths.length] }) }],
   });
@@ -90,9 +125,15 @@ if (values.serve) {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const [b, e] = [median(bare), median(ess)];
-    console.log(`GET initiative as JSON-LD, ${values.initiatives} initiatives, ${values.connections} connections, ${values.seconds} s per run, median of ${values.rounds} alternating rounds:`);
-    console.log(`  bare Express, same bytes from memory: ${Math.round(b)} req/s (runs: ${bare.map(Math.round).join(", ")})`);
-    console.log(`  essfed (SQLite): ${Math.round(e)} req/s (runs: ${ess.map(Math.round).join(", ")}) → ${((100 * e) / b).toFixed(0)} % of bare Express`);
+    console.log(
+      `GET initiative as JSON-LD, ${values.initiatives} initiatives, ${values.connections} connections, ${values.seconds} s per run, median of ${values.rounds} alternating rounds:`,
+    );
+    console.log(
+      `  bare Express, same bytes from memory: ${Math.round(b)} req/s (runs: ${bare.map(Math.round).join(", ")})`,
+    );
+    console.log(
+      `  essfed (SQLite): ${Math.round(e)} req/s (runs: ${ess.map(Math.round).join(", ")}) → ${((100 * e) / b).toFixed(0)} % of bare Express`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

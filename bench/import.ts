@@ -22,14 +22,23 @@ import { importFile } from "../src/importers/import.ts";
 import { V4_COLUMNS } from "../src/importers/csv/columns.ts";
 import { csvLine, generateRow, rng } from "./generate.ts";
 
-const { values } = parseArgs({ options: { rows: { type: "string", default: "100000" }, "keep-file": { type: "boolean" }, "no-reimport": { type: "boolean" } } });
+const { values } = parseArgs({
+  options: {
+    rows: { type: "string", default: "100000" },
+    "keep-file": { type: "boolean" },
+    "no-reimport": { type: "boolean" },
+  },
+});
 const ROWS = Number(values.rows);
 const dir = mkdtempSync(join(tmpdir(), "essfed-bench-import-"));
 // --keep-file keeps the generated CSV between runs (it takes a while to write a million rows).
 const file = values["keep-file"] ? join(tmpdir(), `essfed-bench-import-${ROWS}.csv`) : join(dir, "generated.csv");
 
 const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
-const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1e6; };
+const cpu = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+};
 const rate = (n: number, secs: number) => `${Math.round(n / secs).toLocaleString("en")} rows/s`;
 const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
 
@@ -38,11 +47,15 @@ try {
     const out = createWriteStream(file);
     out.write(V4_COLUMNS.join(",") + "\n");
     const r = rng();
-    for (let k = 0; k < ROWS; k++) if (!out.write(csvLine(generateRow(k, r), k) + "\n")) await new Promise<void>((res) => out.once("drain", () => res()));
+    for (let k = 0; k < ROWS; k++)
+      if (!out.write(csvLine(generateRow(k, r), k) + "\n"))
+        await new Promise<void>((res) => out.once("drain", () => res()));
     await new Promise<void>((res) => out.end(() => res()));
   }
   const mb = Math.round(statSync(file).size / 1048576);
-  console.log(`${ROWS.toLocaleString("en")} generated v4 rows, ${mb} MB; peak RSS before importing ${peakMb()} MB; ${load()}`);
+  console.log(
+    `${ROWS.toLocaleString("en")} generated v4 rows, ${mb} MB; peak RSS before importing ${peakMb()} MB; ${load()}`,
+  );
 
   const instance = await compose(loadConfig({ ESSFED_DATA: join(dir, "data"), ESSFED_LOG_LEVEL: "error" }));
   let t = performance.now();
@@ -51,21 +64,29 @@ try {
   const report = await importFile(file, instance.directory, instance.iris, { format: "csv" });
   const importSecs = (performance.now() - t) / 1000;
   const importCpu = cpu() - c;
-  console.log(`import: ${importSecs.toFixed(2)} s → ${rate(ROWS, importSecs)} (CPU ${(importCpu * 1e6 / ROWS).toFixed(1)} µs/row; ` +
-    `${report.created} created, ${report.refusedRecords} refused), peak RSS ${peakMb()} MB; ${load()}`);
+  console.log(
+    `import: ${importSecs.toFixed(2)} s → ${rate(ROWS, importSecs)} (CPU ${((importCpu * 1e6) / ROWS).toFixed(1)} µs/row; ` +
+      `${report.created} created, ${report.refusedRecords} refused), peak RSS ${peakMb()} MB; ${load()}`,
+  );
 
   t = performance.now();
   c = cpu();
   await instance.store.search.catchUp();
   const indexSecs = (performance.now() - t) / 1000;
-  console.log(`search index brought up to date: ${indexSecs.toFixed(2)} s → ${rate(ROWS, indexSecs)} (CPU ${((cpu() - c) * 1e6 / ROWS).toFixed(1)} µs/row), peak RSS ${peakMb()} MB; ${load()}`);
-  console.log(`import and index together: ${(importSecs + indexSecs).toFixed(2)} s → ${rate(ROWS, importSecs + indexSecs)} (CPU ${((cpu() - c0) * 1e6 / ROWS).toFixed(1)} µs/row)`);
+  console.log(
+    `search index brought up to date: ${indexSecs.toFixed(2)} s → ${rate(ROWS, indexSecs)} (CPU ${(((cpu() - c) * 1e6) / ROWS).toFixed(1)} µs/row), peak RSS ${peakMb()} MB; ${load()}`,
+  );
+  console.log(
+    `import and index together: ${(importSecs + indexSecs).toFixed(2)} s → ${rate(ROWS, importSecs + indexSecs)} (CPU ${(((cpu() - c0) * 1e6) / ROWS).toFixed(1)} µs/row)`,
+  );
 
   if (!values["no-reimport"]) {
     t = performance.now();
     const again = await importFile(file, instance.directory, instance.iris, { format: "csv" });
     const secs2 = (performance.now() - t) / 1000;
-    console.log(`re-import (nothing changes): ${secs2.toFixed(2)} s → ${rate(ROWS, secs2)} (${again.unchanged} unchanged), peak RSS ${peakMb()} MB`);
+    console.log(
+      `re-import (nothing changes): ${secs2.toFixed(2)} s → ${rate(ROWS, secs2)} (${again.unchanged} unchanged), peak RSS ${peakMb()} MB`,
+    );
   }
   await instance.close();
 } finally {

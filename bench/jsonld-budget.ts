@@ -32,21 +32,37 @@ import { draftsFromJsonLd, isJsonLdRefusal } from "../src/linkeddata/jsonld-in.t
 import { closeJsonLdPools } from "../src/linkeddata/jsonld-pool.ts";
 import { loadTaxonomies } from "../src/linkeddata/vocabulary.ts";
 
-const { values } = parseArgs({ options: {
-  timeout: { type: "string", default: "60" }, only: { type: "string" }, child: { type: "string" }, mode: { type: "string" },
-} });
+const { values } = parseArgs({
+  options: {
+    timeout: { type: "string", default: "60" },
+    only: { type: "string" },
+    child: { type: "string" },
+    mode: { type: "string" },
+  },
+});
 
 const E = "http://example.org/";
 const AS = "https://www.w3.org/ns/activitystreams";
 const initiative = (extra: Record<string, unknown>, context: unknown[] = []) => ({
-  "@context": [AS, { essglobal: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" }, ...context],
-  id: "https://bomb.example/initiatives/1", type: ["Page", "essglobal:SSEInitiative"], "gr:name": "Bomb", attributedTo: "https://bomb.example/actor", ...extra,
+  "@context": [
+    AS,
+    { essglobal: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" },
+    ...context,
+  ],
+  id: "https://bomb.example/initiatives/1",
+  type: ["Page", "essglobal:SSEInitiative"],
+  "gr:name": "Bomb",
+  attributedTo: "https://bomb.example/actor",
+  ...extra,
 });
 const terms = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, `${E}${i}`]));
 
 /** Worst cases the 1 MB inbox took before the budget, each aimed at one weakness. */
 const WORST: Record<string, () => unknown> = {
-  "list-150k": () => initiative({ items: Array.from({ length: 150_000 }, (_, i) => i) }, [{ items: { "@id": `${E}items`, "@container": "@list" } }]),
+  "list-150k": () =>
+    initiative({ items: Array.from({ length: 150_000 }, (_, i) => i) }, [
+      { items: { "@id": `${E}items`, "@container": "@list" } },
+    ]),
   "terms-30k": () => initiative({ t1: "x" }, [terms(30_000)]),
   "scoped-30x200": () => {
     let ctx: Record<string, unknown> = terms(200);
@@ -55,13 +71,31 @@ const WORST: Record<string, () => unknown> = {
     for (let d = 0; d < 30; d++) doc = { p: doc, t1: "v" };
     return initiative(doc, [ctx]);
   },
-  "set-20k": () => initiative({ v: Array.from({ length: 20_000 }, (_, i) => i) }, [{ v: { "@id": `${E}v`, "@container": "@set" } }]),
+  "set-20k": () =>
+    initiative({ v: Array.from({ length: 20_000 }, (_, i) => i) }, [{ v: { "@id": `${E}v`, "@container": "@set" } }]),
   // Within the pre-scan's limits: refused by the worker (quad cap, deadline), off the main thread.
-  "lists-19x1000": () => initiative({ items: Array.from({ length: 19 }, () => ({ "@list": Array.from({ length: 1000 }, (_, i) => i) })) }, [{ items: `${E}items` }]),
-  "sets-19x1000": () => initiative(Object.fromEntries(Array.from({ length: 19 }, (_, k) => [`v${k}`, Array.from({ length: 1000 }, (_, i) => i)])),
-    [Object.fromEntries(Array.from({ length: 19 }, (_, k) => [`v${k}`, { "@id": `${E}v${k}`, "@container": "@set" }]))]),
-  "vocab-output": () => initiative({ p: Array.from({ length: 20 }, (_, n) => ({ "@list": Array.from({ length: 600 }, (_, i) => ({ k1: i, k2: i, k3: i, k4: n })) })) },
-    [{ p: { "@id": `${E}p`, "@context": { "@vocab": `${E}${"x".repeat(2000)}/` } } }]),
+  "lists-19x1000": () =>
+    initiative({ items: Array.from({ length: 19 }, () => ({ "@list": Array.from({ length: 1000 }, (_, i) => i) })) }, [
+      { items: `${E}items` },
+    ]),
+  "sets-19x1000": () =>
+    initiative(
+      Object.fromEntries(Array.from({ length: 19 }, (_, k) => [`v${k}`, Array.from({ length: 1000 }, (_, i) => i)])),
+      [
+        Object.fromEntries(
+          Array.from({ length: 19 }, (_, k) => [`v${k}`, { "@id": `${E}v${k}`, "@container": "@set" }]),
+        ),
+      ],
+    ),
+  "vocab-output": () =>
+    initiative(
+      {
+        p: Array.from({ length: 20 }, (_, n) => ({
+          "@list": Array.from({ length: 600 }, (_, i) => ({ k1: i, k2: i, k3: i, k4: n })),
+        })),
+      },
+      [{ p: { "@id": `${E}p`, "@context": { "@vocab": `${E}${"x".repeat(2000)}/` } } }],
+    ),
 };
 
 /** The check the inbox made before the budget: every @context string must be shipped, depth ≤ 32. */
@@ -73,14 +107,20 @@ async function shippedContextsOnly(doc: unknown, depth = 0): Promise<void> {
   }
   if (typeof doc !== "object" || doc === null) return;
   for (const [k, v] of Object.entries(doc)) {
-    if (k === "@context") for (const c of Array.isArray(v) ? v : [v]) { if (typeof c === "string") await staticDocumentLoader(c); }
+    if (k === "@context")
+      for (const c of Array.isArray(v) ? v : [v]) {
+        if (typeof c === "string") await staticDocumentLoader(c);
+      }
     else await shippedContextsOnly(v, depth + 1);
   }
 }
 
 /** The intake as it was: jsonld.toRDF on this thread, then N-Quads parsed. */
 async function withoutBudget(doc: unknown): Promise<number> {
-  const nquads = await jsonld.toRDF(doc as jsonld.JsonLdDocument, { format: "application/n-quads", documentLoader: staticDocumentLoader, safe: false } as never) as unknown as string;
+  const nquads = (await jsonld.toRDF(
+    doc as jsonld.JsonLdDocument,
+    { format: "application/n-quads", documentLoader: staticDocumentLoader, safe: false } as never,
+  )) as unknown as string;
   return new Parser({ format: "N-Quads" }).parse(nquads).length;
 }
 
@@ -88,8 +128,13 @@ async function child(name: string, mode: string): Promise<void> {
   const doc = WORST[name]!();
   const bytes = JSON.stringify(doc).length;
   const delay = monitorEventLoopDelay({ resolution: 10 });
-  let last = performance.now(), stall = 0;
-  const ticker = setInterval(() => { const now = performance.now(); stall = Math.max(stall, now - last); last = now; }, 10);
+  let last = performance.now(),
+    stall = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    stall = Math.max(stall, now - last);
+    last = now;
+  }, 10);
   // Workers start before the clock: a running server has its pool started long before.
   if (mode === "on") await draftsFromJsonLd({ "@context": AS, id: "https://warm.example/x", type: "Note" });
   delay.enable();
@@ -97,9 +142,12 @@ async function child(name: string, mode: string): Promise<void> {
   const t0 = performance.now();
   let outcome: string;
   try {
-    outcome = mode === "on" ? `read ${(await draftsFromJsonLd(doc)).length} drafts` : `${await withoutBudget(doc)} quads`;
+    outcome =
+      mode === "on" ? `read ${(await draftsFromJsonLd(doc)).length} drafts` : `${await withoutBudget(doc)} quads`;
   } catch (e) {
-    outcome = isJsonLdRefusal(e) ? `refused: ${"status" in e ? e.status : 400} ${(e as { limit?: string }).limit ?? e.code}` : `failed: ${(e as Error).message.slice(0, 60)}`;
+    outcome = isJsonLdRefusal(e)
+      ? `refused: ${"status" in e ? e.status : 400} ${(e as { limit?: string }).limit ?? e.code}`
+      : `failed: ${(e as Error).message.slice(0, 60)}`;
   }
   const ms = performance.now() - t0;
   stall = Math.max(stall, performance.now() - last);
@@ -112,33 +160,71 @@ async function child(name: string, mode: string): Promise<void> {
 function perDocument(): void {
   const taxonomies = loadTaxonomies();
   const iris = makeIris("https://regional.example", "network");
-  const v = validateInitiative({ id: iris.initiative("R1"), name: "Brixton Energy", description: "Community energy", homepage: "https://brixtonenergy.example",
-    organisationalStructure: ["OS60"], legalForm: ["L2"], address: { locality: "London", lat: "51.46", long: "-0.11" } }, taxonomies);
+  const v = validateInitiative(
+    {
+      id: iris.initiative("R1"),
+      name: "Brixton Energy",
+      description: "Community energy",
+      homepage: "https://brixtonenergy.example",
+      organisationalStructure: ["OS60"],
+      legalForm: ["L2"],
+      address: { locality: "London", lat: "51.46", long: "-0.11" },
+    },
+    taxonomies,
+  );
   if (!v.ok) throw new Error("invalid");
-  const object = initiativeToJsonLd({ initiative: v.initiative, published: "2026-01-01T00:00:00.000Z", updated: "2026-01-01T00:00:00.000Z", version: versionOf(v.initiative) }, taxonomies, { owner: iris.actor });
+  const object = initiativeToJsonLd(
+    {
+      initiative: v.initiative,
+      published: "2026-01-01T00:00:00.000Z",
+      updated: "2026-01-01T00:00:00.000Z",
+      version: versionOf(v.initiative),
+    },
+    taxonomies,
+    { owner: iris.actor },
+  );
   const docs: Record<string, unknown> = {
     "essfed Create": createOrUpdate(iris, "Create", object, "v1"),
-    "Mastodon Create": JSON.parse(readFileSync(new URL("../test/fixtures/jsonld/mastodon-create-note.json", import.meta.url), "utf8")),
+    "Mastodon Create": JSON.parse(
+      readFileSync(new URL("../test/fixtures/jsonld/mastodon-create-note.json", import.meta.url), "utf8"),
+    ),
   };
-  return void Object.entries(docs).map(([name, doc]) => [name, doc] as const).reduce(async (prev, [name, doc]) => {
-    await prev;
-    const time = async (f: () => unknown, n: number) => { const t = performance.now(); for (let i = 0; i < n; i++) await f(); return (performance.now() - t) / n; };
-    await time(() => prescan(doc), 2000);
-    const after = await time(() => prescan(doc), 20_000) * 1000;
-    const before = await time(() => shippedContextsOnly(doc), 20_000) * 1000;
-    console.log(`| ${name} (${JSON.stringify(doc).length} bytes) | ${before.toFixed(1)} µs | ${after.toFixed(1)} µs |`);
-  }, Promise.resolve());
+  return void Object.entries(docs)
+    .map(([name, doc]) => [name, doc] as const)
+    .reduce(async (prev, [name, doc]) => {
+      await prev;
+      const time = async (f: () => unknown, n: number) => {
+        const t = performance.now();
+        for (let i = 0; i < n; i++) await f();
+        return (performance.now() - t) / n;
+      };
+      await time(() => prescan(doc), 2000);
+      const after = (await time(() => prescan(doc), 20_000)) * 1000;
+      const before = (await time(() => shippedContextsOnly(doc), 20_000)) * 1000;
+      console.log(
+        `| ${name} (${JSON.stringify(doc).length} bytes) | ${before.toFixed(1)} µs | ${after.toFixed(1)} µs |`,
+      );
+    }, Promise.resolve());
 }
 
 async function intakePerDocument(): Promise<void> {
   const docs = { "Mastodon actor": "mastodon-actor.json", "ESSGLOBAL @graph": "essglobal-graph.jsonld" };
-  console.log("\n| document, through the whole intake | without the budget | with it (pre-scan + worker) |\n| --- | --- | --- |");
+  console.log(
+    "\n| document, through the whole intake | without the budget | with it (pre-scan + worker) |\n| --- | --- | --- |",
+  );
   for (const [name, file] of Object.entries(docs)) {
-    const doc = JSON.parse(readFileSync(new URL(`../test/fixtures/jsonld/${file}`, import.meta.url), "utf8")) as unknown;
-    const time = async (f: () => Promise<unknown>, n: number) => { const t = performance.now(); for (let i = 0; i < n; i++) await f(); return (performance.now() - t) / n; };
+    const doc = JSON.parse(
+      readFileSync(new URL(`../test/fixtures/jsonld/${file}`, import.meta.url), "utf8"),
+    ) as unknown;
+    const time = async (f: () => Promise<unknown>, n: number) => {
+      const t = performance.now();
+      for (let i = 0; i < n; i++) await f();
+      return (performance.now() - t) / n;
+    };
     await time(() => withoutBudget(doc), 20);
     await time(() => draftsFromJsonLd(doc), 20);
-    const off = await time(() => withoutBudget(doc), 200), on = await time(() => draftsFromJsonLd(doc), 200);
+    const off = await time(() => withoutBudget(doc), 200),
+      on = await time(() => draftsFromJsonLd(doc), 200);
     console.log(`| ${name} | ${off.toFixed(2)} ms | ${on.toFixed(2)} ms |`);
   }
   await closeJsonLdPools();
@@ -147,19 +233,37 @@ async function intakePerDocument(): Promise<void> {
 if (values.child) {
   await child(values.child, values.mode ?? "on");
 } else {
-  console.log("| worst case (bytes) | budget | outcome | wall | longest main-thread stall | peak RSS |\n| --- | --- | --- | --- | --- | --- |");
+  console.log(
+    "| worst case (bytes) | budget | outcome | wall | longest main-thread stall | peak RSS |\n| --- | --- | --- | --- | --- | --- |",
+  );
   for (const name of Object.keys(WORST).filter((n) => !values.only || n === values.only)) {
     for (const mode of ["off", "on"]) {
-      const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, "--child", name, "--mode", mode], { encoding: "utf8", timeout: Number(values.timeout) * 1000, maxBuffer: 1 << 20 });
+      const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, "--child", name, "--mode", mode], {
+        encoding: "utf8",
+        timeout: Number(values.timeout) * 1000,
+        maxBuffer: 1 << 20,
+      });
       if (r.status !== 0) {
-        console.log(`| ${name} | ${mode} | ${r.signal ? `killed after ${values.timeout} s` : `exited ${r.status}: ${r.stderr.split("\n").find((l) => /Error|heap/.test(l)) ?? ""}`} | | | |`);
+        console.log(
+          `| ${name} | ${mode} | ${r.signal ? `killed after ${values.timeout} s` : `exited ${r.status}: ${r.stderr.split("\n").find((l) => /Error|heap/.test(l)) ?? ""}`} | | | |`,
+        );
         continue;
       }
-      const m = JSON.parse(r.stdout.trim().split("\n").pop()!) as { bytes: number; ms: number; stall: number; rss: number; outcome: string };
-      console.log(`| ${name} (${m.bytes}) | ${mode} | ${m.outcome} | ${(m.ms / 1000).toFixed(2)} s | ${(m.stall / 1000).toFixed(2)} s | ${m.rss.toFixed(0)} MB |`);
+      const m = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
+        bytes: number;
+        ms: number;
+        stall: number;
+        rss: number;
+        outcome: string;
+      };
+      console.log(
+        `| ${name} (${m.bytes}) | ${mode} | ${m.outcome} | ${(m.ms / 1000).toFixed(2)} s | ${(m.stall / 1000).toFixed(2)} s | ${m.rss.toFixed(0)} MB |`,
+      );
     }
   }
-  console.log("\n| ordinary activity | pre-scan before the budget (shipped contexts only) | pre-scan with the budget |\n| --- | --- | --- |");
+  console.log(
+    "\n| ordinary activity | pre-scan before the budget (shipped contexts only) | pre-scan with the budget |\n| --- | --- | --- |",
+  );
   perDocument();
   await new Promise((r) => setTimeout(r, 100));
   await intakePerDocument();

@@ -35,4 +35,3 @@ export const MAP_QUERY_NESTED = `${PREFIXES} SELECT ?initiative ?name ?desc ?www
     OPTIONAL { ?addr vcard:postal-code ?postcode } OPTIONAL { ?addr vcard:country-name ?country }
     OPTIONAL { ?addr geo:lat ?lat } OPTIONAL { ?addr geo:long ?lng } }
 } ORDER BY ?name`;
-

@@ -28,12 +28,18 @@ import { generateRow, rng } from "./generate.ts";
 import { oxigraphOver, sameAnswers, type Answer } from "./sparql-compare.ts";
 import { MAP_QUERY, MAP_QUERY_NESTED, PREFIXES } from "./sparql-queries.ts";
 
-const { values } = parseArgs({ options: {
-  sizes: { type: "string", default: "10000,100000" },
-  stores: { type: "string", default: process.env.POSTGRES_URL ? "sqlite,postgres" : "sqlite" },
-  runs: { type: "string", default: "3" }, only: { type: "string" }, compare: { type: "string", default: "auto" },
-  child: { type: "string" }, target: { type: "string" }, size: { type: "string" },
-} });
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "10000,100000" },
+    stores: { type: "string", default: process.env.POSTGRES_URL ? "sqlite,postgres" : "sqlite" },
+    runs: { type: "string", default: "3" },
+    only: { type: "string" },
+    compare: { type: "string", default: "auto" },
+    child: { type: "string" },
+    target: { type: "string" },
+    size: { type: "string" },
+  },
+});
 const S = "https://lod.coop/essglobal/2.1/standard/";
 
 async function open(target: string): Promise<Store> {
@@ -47,17 +53,39 @@ async function fill(target: string, n: number) {
   const r = rng(1);
   const release = s.deferIndexing?.();
   for (let k = 0; k < n; k += 5000) {
-    await s.putInitiatives(Array.from({ length: Math.min(5000, n - k) }, (_, j) => {
-      const g = generateRow(k + j, r);
-      const initiative = {
-        id: `https://bench.example/initiatives/${g.id}`, name: g.name, description: g.description, homepage: g.website,
-        organisationalStructure: [`${S}organisational-structure/${g.structure}`], legalForm: [], activities: [], qualifiers: [], sameAs: [],
-        primaryActivity: `${S}activities-ica/${g.primary}`, country: `${S}countries-iso/${g.country}`, baseMembershipType: `${S}base-membership-type/${g.membership}`,
-        ...((k + j) % 5 === 0 ? { companiesHouseNumber: `IP${30000 + k + j}` } : {}),
-        address: { streetAddress: `${k + j} High Street`, locality: g.locality, postcode: g.postcode, lat: g.lat, long: g.long },
-      };
-      return { initiative, published: "2025-01-01T00:00:00.000Z", updated: "2025-01-01T00:00:00.000Z", version: versionOf(initiative) };
-    }));
+    await s.putInitiatives(
+      Array.from({ length: Math.min(5000, n - k) }, (_, j) => {
+        const g = generateRow(k + j, r);
+        const initiative = {
+          id: `https://bench.example/initiatives/${g.id}`,
+          name: g.name,
+          description: g.description,
+          homepage: g.website,
+          organisationalStructure: [`${S}organisational-structure/${g.structure}`],
+          legalForm: [],
+          activities: [],
+          qualifiers: [],
+          sameAs: [],
+          primaryActivity: `${S}activities-ica/${g.primary}`,
+          country: `${S}countries-iso/${g.country}`,
+          baseMembershipType: `${S}base-membership-type/${g.membership}`,
+          ...((k + j) % 5 === 0 ? { companiesHouseNumber: `IP${30000 + k + j}` } : {}),
+          address: {
+            streetAddress: `${k + j} High Street`,
+            locality: g.locality,
+            postcode: g.postcode,
+            lat: g.lat,
+            long: g.long,
+          },
+        };
+        return {
+          initiative,
+          published: "2025-01-01T00:00:00.000Z",
+          updated: "2025-01-01T00:00:00.000Z",
+          version: versionOf(initiative),
+        };
+      }),
+    );
   }
   release?.();
   await s.search.catchUp();
@@ -65,25 +93,67 @@ async function fill(target: string, n: number) {
 }
 
 /** Names of the first thousand generated records, as `fill` made them. */
-const NAMES = (() => { const r = rng(1); return Array.from({ length: 1000 }, (_, k) => generateRow(k, r).name); })();
+const NAMES = (() => {
+  const r = rng(1);
+  return Array.from({ length: 1000 }, (_, k) => generateRow(k, r).name);
+})();
 
 /** [name, query, kind (for --only), ordered-by variable] */
 const QUERIES: [string, (r: () => number) => string, string, string?][] = [
-  ["lookup by name (FILTER)", (r) => `${PREFIXES} SELECT ?i WHERE { ?i gr:name ?n FILTER(?n = "${NAMES[Math.floor(r() * 1000)]}") }`, "lookup"],
-  ["lookup by name (literal)", (r) => `${PREFIXES} SELECT ?i WHERE { ?i gr:name "${NAMES[Math.floor(r() * 1000)]}" }`, "lookup"],
-  ["lookup by name, typed, OPTIONAL", (r) => `${PREFIXES} SELECT ?i ?www WHERE { ?i a essglobal:SSEInitiative ; gr:name "${NAMES[Math.floor(r() * 1000)]}" OPTIONAL { ?i foaf:homepage ?www } }`, "lookup"],
-  ["DESCRIBE one initiative", (r) => `DESCRIBE <https://bench.example/initiatives/G${Math.floor(r() * 1000)}>`, "lookup"],
-  ["COUNT of initiatives", () => `${PREFIXES} SELECT (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative }`, "count"],
-  ["GROUP BY structure (COUNT)", () => `${PREFIXES} SELECT ?s (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s } GROUP BY ?s`, "group"],
-  ["GROUP BY primary activity (COUNT)", () => `${PREFIXES} SELECT ?a (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:primarySector ?a } GROUP BY ?a`, "group"],
-  ["name, coordinates of every initiative", () => `${PREFIXES} SELECT ?i ?name ?lat ?lng WHERE { ?i a essglobal:SSEInitiative ; gr:name ?name ; essglobal:hasAddress ?a . ?a geo:lat ?lat ; geo:long ?lng }`, "all"],
+  [
+    "lookup by name (FILTER)",
+    (r) => `${PREFIXES} SELECT ?i WHERE { ?i gr:name ?n FILTER(?n = "${NAMES[Math.floor(r() * 1000)]}") }`,
+    "lookup",
+  ],
+  [
+    "lookup by name (literal)",
+    (r) => `${PREFIXES} SELECT ?i WHERE { ?i gr:name "${NAMES[Math.floor(r() * 1000)]}" }`,
+    "lookup",
+  ],
+  [
+    "lookup by name, typed, OPTIONAL",
+    (r) =>
+      `${PREFIXES} SELECT ?i ?www WHERE { ?i a essglobal:SSEInitiative ; gr:name "${NAMES[Math.floor(r() * 1000)]}" OPTIONAL { ?i foaf:homepage ?www } }`,
+    "lookup",
+  ],
+  [
+    "DESCRIBE one initiative",
+    (r) => `DESCRIBE <https://bench.example/initiatives/G${Math.floor(r() * 1000)}>`,
+    "lookup",
+  ],
+  [
+    "COUNT of initiatives",
+    () => `${PREFIXES} SELECT (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative }`,
+    "count",
+  ],
+  [
+    "GROUP BY structure (COUNT)",
+    () =>
+      `${PREFIXES} SELECT ?s (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s } GROUP BY ?s`,
+    "group",
+  ],
+  [
+    "GROUP BY primary activity (COUNT)",
+    () =>
+      `${PREFIXES} SELECT ?a (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:primarySector ?a } GROUP BY ?a`,
+    "group",
+  ],
+  [
+    "name, coordinates of every initiative",
+    () =>
+      `${PREFIXES} SELECT ?i ?name ?lat ?lng WHERE { ?i a essglobal:SSEInitiative ; gr:name ?name ; essglobal:hasAddress ?a . ?a geo:lat ?lat ; geo:long ?lng }`,
+    "all",
+  ],
   ["map query nested, LIMIT 100", () => `${MAP_QUERY_NESTED} LIMIT 100`, "map", "name"],
   ["map query nested, all rows", () => MAP_QUERY_NESTED, "map", "name"],
   ["map query unnested, all rows", () => MAP_QUERY, "map", "name"],
 ];
 
 /** Reads an answer whole: ms to its first piece and to its end, and the text. */
-async function timed(service: SparqlService, query: string): Promise<{ first: number; all: number; text: string; code?: string }> {
+async function timed(
+  service: SparqlService,
+  query: string,
+): Promise<{ first: number; all: number; text: string; code?: string }> {
   const t0 = performance.now();
   const res = await service.execute(query, "application/sparql-results+json", "text/turtle");
   if (!res.ok) return { first: performance.now() - t0, all: performance.now() - t0, text: "", code: res.code };
@@ -95,7 +165,12 @@ async function timed(service: SparqlService, query: string): Promise<{ first: nu
       pieces.push(c);
     }
   } catch (e) {
-    return { first, all: performance.now() - t0, text: "", code: `broken off: ${(e as { code?: string }).code ?? (e as Error).message}` };
+    return {
+      first,
+      all: performance.now() - t0,
+      text: "",
+      code: `broken off: ${(e as { code?: string }).code ?? (e as Error).message}`,
+    };
   }
   return { first, all: performance.now() - t0, text: pieces.join("") };
 }
@@ -111,7 +186,10 @@ async function run(target: string, runs: number, size: number) {
   const compare = values.compare === "yes" || (values.compare === "auto" && size <= 100_000);
   const oxigraph = compare ? await oxigraphOver(s, makeIris("https://bench.example", "network")) : undefined;
   const lines: string[] = [];
-  if (oxigraph) lines.push(`  Oxigraph: ${oxigraph.quads.toLocaleString("en")} quads of the N-Quads dump loaded in ${ms(oxigraph.loadMs)}`);
+  if (oxigraph)
+    lines.push(
+      `  Oxigraph: ${oxigraph.quads.toLocaleString("en")} quads of the N-Quads dump loaded in ${ms(oxigraph.loadMs)}`,
+    );
   // The engine's first query builds its pipeline and the vocabulary index (a query worker does this before it is ready).
   await timed(service, "ASK { ?s a ?t }");
   const r = rng(5);
@@ -125,7 +203,11 @@ async function run(target: string, runs: number, size: number) {
       firsts.push(last.first);
       alls.push(last.all);
     }
-    const rows = last.code ?? (last.text.startsWith("{") ? `${answerOf(last.text).rows.length.toLocaleString("en")} rows` : `${last.text.length.toLocaleString("en")} bytes`);
+    const rows =
+      last.code ??
+      (last.text.startsWith("{")
+        ? `${answerOf(last.text).rows.length.toLocaleString("en")} rows`
+        : `${last.text.length.toLocaleString("en")} bytes`);
     let line = `  ${name.padEnd(38)} first ${ms(median(firsts))}  all p50 ${ms(median(alls))} p95 ${ms(p95(alls))}  ${rows}`;
     if (oxigraph && kind !== "lookup" && !last.code) {
       const query = make(rng(5));
@@ -141,7 +223,10 @@ async function run(target: string, runs: number, size: number) {
 }
 
 function answerOf(text: string): Answer {
-  const json = JSON.parse(text) as { head: { vars: string[] }; results: { bindings: Record<string, { type: string; value: string; datatype?: string; "xml:lang"?: string }>[] } };
+  const json = JSON.parse(text) as {
+    head: { vars: string[] };
+    results: { bindings: Record<string, { type: string; value: string; datatype?: string; "xml:lang"?: string }>[] };
+  };
   return { vars: json.head.vars, rows: json.results.bindings };
 }
 
@@ -152,15 +237,32 @@ if (values.child) {
     for (const size of values.sizes!.split(",").map(Number)) {
       const dir = mkdtempSync(join(tmpdir(), "essfed-bench-sparql-"));
       const schema = `essfed_bs_${Math.random().toString(36).slice(2, 8)}`;
-      const target = store === "postgres"
-        ? (() => { const u = new URL(process.env.POSTGRES_URL!); u.searchParams.set("options", `-c search_path=${schema}`); return u.href; })()
-        : join(dir, "essfed.sqlite");
+      const target =
+        store === "postgres"
+          ? (() => {
+              const u = new URL(process.env.POSTGRES_URL!);
+              u.searchParams.set("options", `-c search_path=${schema}`);
+              return u.href;
+            })()
+          : join(dir, "essfed.sqlite");
       console.log(`\n== SPARQL on ${store}, ${size.toLocaleString("en")} initiatives`);
       try {
         const t0 = performance.now();
         await fill(target, size);
         console.log(`  (filled in ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-        const args = ["--child", "1", "--target", target, "--runs", values.runs!, "--size", String(size), "--compare", values.compare!, ...(values.only ? ["--only", values.only] : [])];
+        const args = [
+          "--child",
+          "1",
+          "--target",
+          target,
+          "--runs",
+          values.runs!,
+          "--size",
+          String(size),
+          "--compare",
+          values.compare!,
+          ...(values.only ? ["--only", values.only] : []),
+        ];
         const child = fork(fileURLToPath(import.meta.url), args, { execArgv: ["--max-old-space-size=4096"] });
         const { lines, rss } = await new Promise<{ lines: string[]; rss: number }>((res, rej) => {
           child.once("message", (m) => res(m as never));
@@ -169,7 +271,11 @@ if (values.child) {
         for (const line of lines) console.log(line);
         console.log(`  query process RSS ${Math.round(rss / 1048576)} MB`);
       } finally {
-        if (store === "postgres") { const s = new PostgresStore(process.env.POSTGRES_URL!, { schema, max: 1 }); await s.drop().catch(() => {}); await s.pool.end(); }
+        if (store === "postgres") {
+          const s = new PostgresStore(process.env.POSTGRES_URL!, { schema, max: 1 });
+          await s.drop().catch(() => {});
+          await s.pool.end();
+        }
         rmSync(dir, { recursive: true, force: true });
       }
     }

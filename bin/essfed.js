@@ -17,8 +17,15 @@ const stripsTypes = !process.features || process.features.typescript !== false;
 if (!recent || !stripsTypes) {
   const pinned = fileURLToPath(new URL("../node_modules/.bin/node", import.meta.url));
   const lines = [
-    "essfed needs Node.js " + MINIMUM.join(".") + " or newer (24 recommended), which runs TypeScript by stripping types;",
-    "this is Node.js " + process.versions.node + " (" + process.execPath + ")" + (recent ? ", started with type stripping turned off." : "."),
+    "essfed needs Node.js " +
+      MINIMUM.join(".") +
+      " or newer (24 recommended), which runs TypeScript by stripping types;",
+    "this is Node.js " +
+      process.versions.node +
+      " (" +
+      process.execPath +
+      ")" +
+      (recent ? ", started with type stripping turned off." : "."),
     "",
   ];
   if (recent) {
@@ -26,13 +33,17 @@ if (!recent || !stripsTypes) {
   } else {
     lines.push("Ways to get it:");
     if (existsSync(pinned)) {
-      lines.push("  - use the Node 24 that `npm install` put in node_modules: npm start, npm test, npm exec essfed -- COMMAND,");
+      lines.push(
+        "  - use the Node 24 that `npm install` put in node_modules: npm start, npm test, npm exec essfed -- COMMAND,",
+      );
       lines.push("    or " + pinned + " " + fileURLToPath(import.meta.url) + " COMMAND");
     } else {
       lines.push("  - run `npm install` in the essfed checkout: on Linux (x64, arm64) it installs a pinned Node 24,");
       lines.push("    which `npm start`, `npm test` and `npm exec essfed -- COMMAND` then use");
     }
-    lines.push("  - or install Node.js 24 from https://nodejs.org/en/download (or with a version manager: nvm install 24)");
+    lines.push(
+      "  - or install Node.js 24 from https://nodejs.org/en/download (or with a version manager: nvm install 24)",
+    );
   }
   console.error(lines.join("\n"));
   process.exit(69); // EX_UNAVAILABLE: a program essfed needs is not there
@@ -43,10 +54,17 @@ process.on("unhandledRejection", (reason) => {
   process.exit(70);
 });
 
-import("../src/cli/main.ts").then((cli) => {
-  const io = { out: (l) => console.log(l), err: (l) => console.error(l), env: process.env };
-  return cli.main(process.argv.slice(2), io);
-}).then(
-  (code) => { process.exitCode = code; },
-  (e) => { console.error("essfed:", e); process.exitCode = 70; },
-);
+import("../src/cli/main.ts")
+  .then((cli) => {
+    const io = { out: (l) => console.log(l), err: (l) => console.error(l), env: process.env };
+    return cli.main(process.argv.slice(2), io);
+  })
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      console.error("essfed:", e);
+      process.exitCode = 70;
+    },
+  );

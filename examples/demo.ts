@@ -14,7 +14,9 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { dir: { type: "string", default: "demo-data" }, "base-port": { type: "string", default: "8081" } } });
+const { values } = parseArgs({
+  options: { dir: { type: "string", default: "demo-data" }, "base-port": { type: "string", default: "8081" } },
+});
 const BIN = fileURLToPath(new URL("../bin/essfed.js", import.meta.url));
 const SAMPLE = fileURLToPath(new URL("./data/sample-standard-v4-25rows.csv", import.meta.url));
 const TOKEN = "demo-admin-token-change-me";
@@ -28,14 +30,24 @@ const networks = [
   const data = resolve(values.dir!, n.handle);
   mkdirSync(data, { recursive: true });
   const env = {
-    ...process.env, PORT: String(n.port), ESSFED_BIND: "127.0.0.1", ESSFED_URL: `http://127.0.0.1:${n.port}`, ESSFED_DATA: data,
-    ESSFED_HANDLE: n.handle, ESSFED_NAME: n.name, ESSFED_ADMIN_TOKEN: TOKEN, ESSFED_ALLOW_PRIVATE: "true", ESSFED_LOG_LEVEL: "warning",
+    ...process.env,
+    PORT: String(n.port),
+    ESSFED_BIND: "127.0.0.1",
+    ESSFED_URL: `http://127.0.0.1:${n.port}`,
+    ESSFED_DATA: data,
+    ESSFED_HANDLE: n.handle,
+    ESSFED_NAME: n.name,
+    ESSFED_ADMIN_TOKEN: TOKEN,
+    ESSFED_ALLOW_PRIVATE: "true",
+    ESSFED_LOG_LEVEL: "warning",
   };
   return { ...n, env, url: env.ESSFED_URL, actor: `${env.ESSFED_URL}/actors/${n.handle}` };
 });
 
 const children: ChildProcess[] = [];
-const stop = () => { for (const c of children) c.kill("SIGTERM"); };
+const stop = () => {
+  for (const c of children) c.kill("SIGTERM");
+};
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
@@ -43,13 +55,16 @@ async function started(url: string) {
   for (let k = 0; k < 100; k++) {
     try {
       if ((await fetch(`${url}/nodeinfo/2.1`)).ok) return;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} did not start`);
 }
 
-const essfed = (n: (typeof networks)[number], ...args: string[]) => execFileSync(process.execPath, [BIN, ...args], { env: n.env, encoding: "utf8" });
+const essfed = (n: (typeof networks)[number], ...args: string[]) =>
+  execFileSync(process.execPath, [BIN, ...args], { env: n.env, encoding: "utf8" });
 
 const [local, national, aggregator] = networks;
 console.log(`Importing ${SAMPLE} into the local network…`);
@@ -63,7 +78,12 @@ for (const n of networks) {
 console.log(essfed(national!, "follow", local!.actor).trim());
 console.log(essfed(aggregator!, "follow", national!.actor).trim());
 
-const count = async (n: (typeof networks)[number]) => ((await (await fetch(`${n.url}/initiatives`, { headers: { accept: "application/activity+json" } })).json()) as { totalItems: number }).totalItems;
+const count = async (n: (typeof networks)[number]) =>
+  (
+    (await (await fetch(`${n.url}/initiatives`, { headers: { accept: "application/activity+json" } })).json()) as {
+      totalItems: number;
+    }
+  ).totalItems;
 for (let k = 0; k < 100; k++) {
   const counts = await Promise.all(networks.map(count));
   process.stdout.write(`\rrecords — local ${counts[0]}, national ${counts[1]}, aggregator ${counts[2]}   `);

@@ -95,26 +95,37 @@ export async function openStore(config: Config, create = true): Promise<Store> {
     const { PostgresStore } = await import("./store/postgres/store.postgres.ts");
     const store = new PostgresStore(config.databaseUrl);
     if (!create) {
-      const { rows } = await store.pool.query("SELECT to_regclass('essfed_schema') IS NOT NULL AS present").catch(async (e) => { await store.close(); throw e; });
+      const { rows } = await store.pool
+        .query("SELECT to_regclass('essfed_schema') IS NOT NULL AS present")
+        .catch(async (e) => {
+          await store.close();
+          throw e;
+        });
       if (!rows[0].present) {
         await store.close();
-        throw new NoInstanceError(`${dataPlace(config)} holds no essfed instance: create one with "essfed init" (or "essfed serve"), or check DATABASE_URL`);
+        throw new NoInstanceError(
+          `${dataPlace(config)} holds no essfed instance: create one with "essfed init" (or "essfed serve"), or check DATABASE_URL`,
+        );
       }
     }
     return store;
   }
   const file = join(config.dataDir, "essfed.sqlite");
   if (!create && !existsSync(file)) {
-    throw new NoInstanceError(`${config.dataDir} holds no essfed instance (no essfed.sqlite): create one with "essfed init" ` +
-      `(or "essfed serve"), or point ESSFED_DATA at an instance's data directory`);
+    throw new NoInstanceError(
+      `${config.dataDir} holds no essfed instance (no essfed.sqlite): create one with "essfed init" ` +
+        `(or "essfed serve"), or point ESSFED_DATA at an instance's data directory`,
+    );
   }
   mkdirSync(config.dataDir, { recursive: true });
   // A volume left to root (as container runtimes create them) would otherwise fail deep in SQLite.
   try {
     accessSync(config.dataDir, constants.W_OK | constants.X_OK);
   } catch {
-    throw new DataAccessError(`cannot write to the data directory ${config.dataDir} (owned by uid ${statSync(config.dataDir).uid}; ` +
-      `essfed runs as uid ${process.getuid?.() ?? "?"}): give it to that user, or point ESSFED_DATA elsewhere`);
+    throw new DataAccessError(
+      `cannot write to the data directory ${config.dataDir} (owned by uid ${statSync(config.dataDir).uid}; ` +
+        `essfed runs as uid ${process.getuid?.() ?? "?"}): give it to that user, or point ESSFED_DATA elsewhere`,
+    );
   }
   return new SqliteStore(file);
 }
@@ -123,13 +134,20 @@ export async function openStore(config: Config, create = true): Promise<Store> {
  * Builds an instance; the store is initialised (migrated), the identity checked (or recorded, with
  * `create`) and the actor keys exist afterwards.
  */
-export async function compose(given: Config, opts: { store?: Store; runtime?: RuntimeOptions; create?: boolean; moving?: boolean } = {}): Promise<Instance> {
+export async function compose(
+  given: Config,
+  opts: { store?: Store; runtime?: RuntimeOptions; create?: boolean; moving?: boolean } = {},
+): Promise<Instance> {
   const create = opts.create ?? true;
   const store = opts.store ?? (await openStore(given, create));
   let identity: Identity, created: boolean;
   try {
     await store.initialize();
-    ({ identity, created } = await resolveIdentity(store, given, { create, where: dataPlace(given), moving: opts.moving ?? false }));
+    ({ identity, created } = await resolveIdentity(store, given, {
+      create,
+      where: dataPlace(given),
+      moving: opts.moving ?? false,
+    }));
   } catch (e) {
     if (!opts.store) await store.close();
     throw e;
@@ -140,28 +158,66 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
   const keys = await ensureActorKeys(store.kv);
   const directory = new Directory(store, taxonomies, iris);
   const runtime = createFederationRuntime({ config, store, taxonomies, iris, keys, directory }, opts.runtime);
-  const federation = createEssFederation({ config, store, iris, keys, documentLoader: fetcherDocumentLoader(runtime.ctx.fetcher), aliases: identity.previous.map(actorOf) });
-  const sparql = new SparqlPool(config, { workers: config.sparqlWorkers, queue: config.sparqlQueue, timeoutMs: config.sparqlTimeoutMs });
+  const federation = createEssFederation({
+    config,
+    store,
+    iris,
+    keys,
+    documentLoader: fetcherDocumentLoader(runtime.ctx.fetcher),
+    aliases: identity.previous.map(actorOf),
+  });
+  const sparql = new SparqlPool(config, {
+    workers: config.sparqlWorkers,
+    queue: config.sparqlQueue,
+    timeoutMs: config.sparqlTimeoutMs,
+  });
   const http = { config, store, taxonomies, directory, iris };
   // The people's side: pages in four languages, the map, and the team console.
   const assets = new Assets();
-  const names = new NetworkNames(store.kv, { iri: iris.actor, name: config.name, handle: `${config.handle}@${new URL(config.url).host}` },
-    async (iri) => { const a = await runtime.ctx.actors.get(iri); return a.name ?? a.preferredUsername; });
+  const names = new NetworkNames(
+    store.kv,
+    { iri: iris.actor, name: config.name, handle: `${config.handle}@${new URL(config.url).host}` },
+    async (iri) => {
+      const a = await runtime.ctx.actors.get(iri);
+      return a.name ?? a.preferredUsername;
+    },
+  );
   const accounts = new Accounts({ accounts: store.accounts, audit: store.audit, kv: store.kv, baseUrl: config.url });
   const sessions = new SessionCookies(accounts, config.url);
   const web = { ...http, assets, names, viewer: (req: Request) => sessions.viewerOf(req) };
   const people = publicPages(web);
   const limits = rateLimits(config);
   const health = new Health(store, { indexLagBoundMs: config.readyIndexLagMs });
-  const metrics = new Metrics({ store, health, sparql: () => sparql.stats, inboxPaths: ["/inbox", `/actors/${config.handle}/inbox`], handle: config.handle });
+  const metrics = new Metrics({
+    store,
+    health,
+    sparql: () => sparql.stats,
+    inboxPaths: ["/inbox", `/actors/${config.handle}/inbox`],
+    handle: config.handle,
+  });
   runtime.worker.observer = metrics.deliveries;
   const app = createApp({
-    ...http, federation, rateLimit: limits.api, measure: metrics.middleware,
+    ...http,
+    federation,
+    rateLimit: limits.api,
+    measure: metrics.middleware,
     probes: opsRoutes(health, config.metricsToken ? metricsRoutes(metrics, config.metricsToken) : undefined),
     sign: (records) => runtime.ctx.publisher.signMany(records),
     pages: people.pages,
     preRouters: [movedRoutes({ identity, keys, name: config.name }), inboxRoutes(runtime.ctx, limits)],
-    routers: [datasetRoutes(http), adminRoutes(runtime.ctx), curationRoutes(runtime.ctx), apiRoutes(http), assets.routes(), people.router, consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }), dumpRoutes(http), sparqlRoutes(sparql), duplicateRoutes(http), linksetRoutes(http)],
+    routers: [
+      datasetRoutes(http),
+      adminRoutes(runtime.ctx),
+      curationRoutes(runtime.ctx),
+      apiRoutes(http),
+      assets.routes(),
+      people.router,
+      consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }),
+      dumpRoutes(http),
+      sparqlRoutes(sparql),
+      duplicateRoutes(http),
+      linksetRoutes(http),
+    ],
   });
   let server: Server | undefined;
   let metricsServer: Promise<Server> | undefined;
@@ -170,13 +226,37 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
   const serveMetrics = () => {
     if (!config.metricsBind || metricsServer) return;
     metricsServer = listenMetrics(metrics, config.metricsBind, config.metricsToken);
-    metricsServer.then((s) => { const a = s.address(); log.info("Metrics on {address}", { address: typeof a === "object" && a ? `${a.address}:${a.port}` : String(a) }); },
-      (e: Error) => log.error("Metrics listener failed on {bind}: {error}", { bind: `${config.metricsBind!.host}:${config.metricsBind!.port}`, error: e.message }));
+    metricsServer.then(
+      (s) => {
+        const a = s.address();
+        log.info("Metrics on {address}", {
+          address: typeof a === "object" && a ? `${a.address}:${a.port}` : String(a),
+        });
+      },
+      (e: Error) =>
+        log.error("Metrics listener failed on {bind}: {error}", {
+          bind: `${config.metricsBind!.host}:${config.metricsBind!.port}`,
+          error: e.message,
+        }),
+    );
   };
   const heartbeats: (() => Promise<void>)[] = [];
 
   return {
-    config, identity, created, store, taxonomies, iris, keys, directory, accounts, federation, runtime, app, sparql, metrics,
+    config,
+    identity,
+    created,
+    store,
+    taxonomies,
+    iris,
+    keys,
+    directory,
+    accounts,
+    federation,
+    runtime,
+    app,
+    sparql,
+    metrics,
     metricsAddress: async () => {
       const a = (await metricsServer)?.address();
       return typeof a === "object" && a ? a.port : undefined;
@@ -189,24 +269,33 @@ export async function compose(given: Config, opts: { store?: Store; runtime?: Ru
       const finder = new DuplicateFinder(store, config.sameAsAuto !== undefined ? { auto: config.sameAsAuto } : {});
       heartbeats.push(startDuplicateFinder(finder, (e) => log.error("Duplicate finder: {error}", { error: e })));
     },
-    listen: () => new Promise((resolve, reject) => {
-      server = app.listen(config.port, config.bind, (err?: Error) => {
-        if (err) return reject(err);
-        const address = server!.address();
-        const port = typeof address === "object" && address ? address.port : config.port;
-        log.info("Listening on {bind}:{port} as {url}", { bind: config.bind, port, url: config.url });
-        heartbeats.push(startHeartbeat(store.kv, "web"));
-        health.start();
-        serveMetrics();
-        resolve(port);
-      });
-      server.keepAliveTimeout = 65_000;
-    }),
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server = app.listen(config.port, config.bind, (err?: Error) => {
+          if (err) return reject(err);
+          const address = server!.address();
+          const port = typeof address === "object" && address ? address.port : config.port;
+          log.info("Listening on {bind}:{port} as {url}", { bind: config.bind, port, url: config.url });
+          heartbeats.push(startHeartbeat(store.kv, "web"));
+          health.start();
+          serveMetrics();
+          resolve(port);
+        });
+        server.keepAliveTimeout = 65_000;
+      }),
     async close() {
-      if (server?.listening) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
+      if (server?.listening)
+        await new Promise<void>((r) => {
+          server!.close(() => r());
+          server!.closeAllConnections();
+        });
       health.stop();
       const ms = await metricsServer?.catch(() => undefined);
-      if (ms?.listening) await new Promise<void>((r) => { ms.close(() => r()); ms.closeAllConnections(); });
+      if (ms?.listening)
+        await new Promise<void>((r) => {
+          ms.close(() => r());
+          ms.closeAllConnections();
+        });
       await Promise.all(heartbeats.splice(0).map((stop) => stop()));
       await runtime.stop();
       await sparql.close();

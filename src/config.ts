@@ -98,7 +98,8 @@ type Env = Record<string, string | undefined>;
 function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
   const v = env[name]?.trim();
   if (v === undefined || v === "") return fallback;
-  if (!(values as readonly string[]).includes(v)) throw new ConfigError(`${name} must be one of ${values.join(", ")} (got "${v}")`);
+  if (!(values as readonly string[]).includes(v))
+    throw new ConfigError(`${name} must be one of ${values.join(", ")} (got "${v}")`);
   return v as T;
 }
 
@@ -113,7 +114,8 @@ function bool(env: Env, name: string): boolean {
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const text = env[name]?.trim() || String(fallback);
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
   return n;
 }
 
@@ -121,7 +123,10 @@ function sameAsAuto(env: Env): number | undefined {
   const v = env.ESSFED_SAMEAS_AUTO?.trim();
   if (!v) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0.5 || n > 1) throw new ConfigError(`ESSFED_SAMEAS_AUTO must be a score from 0.5 to 1 (got "${v}"); leave it unset to confirm duplicates only by hand`);
+  if (!Number.isFinite(n) || n < 0.5 || n > 1)
+    throw new ConfigError(
+      `ESSFED_SAMEAS_AUTO must be a score from 0.5 to 1 (got "${v}"); leave it unset to confirm duplicates only by hand`,
+    );
   return n;
 }
 
@@ -129,16 +134,25 @@ function trustProxy(env: Env): false | number | string[] {
   const v = env.ESSFED_TRUST_PROXY?.trim() ?? "";
   if (["", "0", "false", "no", "off"].includes(v.toLowerCase())) return false;
   if (/^\d+$/.test(v) && Number(v) <= 10) return Number(v);
-  const list = v.split(",").map((x) => x.trim()).filter(Boolean);
+  const list = v
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
   const valid = (x: string) => {
     if (["loopback", "linklocal", "uniquelocal"].includes(x)) return true;
     const [ip = "", bits, extra] = x.split("/");
     const family = isIP(ip);
-    return family > 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+    return (
+      family > 0 &&
+      extra === undefined &&
+      (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)))
+    );
   };
   if (!list.length || !list.every(valid)) {
-    throw new ConfigError(`ESSFED_TRUST_PROXY must be false, a number of proxy hops (1-10), or the proxies' addresses or subnets ` +
-      `(such as loopback or 10.0.0.0/8), comma-separated (got "${v}"); trusting every address would let any client choose its own`);
+    throw new ConfigError(
+      `ESSFED_TRUST_PROXY must be false, a number of proxy hops (1-10), or the proxies' addresses or subnets ` +
+        `(such as loopback or 10.0.0.0/8), comma-separated (got "${v}"); trusting every address would let any client choose its own`,
+    );
   }
   return list;
 }
@@ -147,7 +161,8 @@ function metricsBind(env: Env): { host: string; port: number } | undefined {
   const v = env.ESSFED_METRICS_BIND?.trim();
   if (!v) return undefined;
   const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/i.exec(v);
-  if (!m || Number(m[3]) > 65535) throw new ConfigError(`ESSFED_METRICS_BIND must be host:port, such as 127.0.0.1:9464 (got "${v}")`);
+  if (!m || Number(m[3]) > 65535)
+    throw new ConfigError(`ESSFED_METRICS_BIND must be host:port, such as 127.0.0.1:9464 (got "${v}")`);
   return { host: m[1] ?? m[2]!, port: Number(m[3]) };
 }
 
@@ -157,7 +172,8 @@ function licence(env: Env): Licence | undefined {
   try {
     return parseLicence(v);
   } catch (e) {
-    if (e instanceof LicenceError) throw new ConfigError(`ESSFED_LICENSE must be an SPDX licence id or an http(s) IRI: ${e.message}`);
+    if (e instanceof LicenceError)
+      throw new ConfigError(`ESSFED_LICENSE must be an SPDX licence id or an http(s) IRI: ${e.message}`);
     throw e;
   }
 }
@@ -166,7 +182,8 @@ function attribution(env: Env, name: string): string {
   const v = env.ESSFED_ATTRIBUTION?.trim();
   if (!v) return name;
   // eslint-disable-next-line no-control-regex
-  if (v.length > 500 || /[\u0000-\u001f\u007f]/.test(v)) throw new ConfigError("ESSFED_ATTRIBUTION must be one line of at most 500 characters");
+  if (v.length > 500 || /[\u0000-\u001f\u007f]/.test(v))
+    throw new ConfigError("ESSFED_ATTRIBUTION must be one line of at most 500 characters");
   return v;
 }
 
@@ -174,19 +191,25 @@ function attribution(env: Env, name: string): string {
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const portText = env.PORT?.trim() || "8080";
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`PORT must be an integer from 0 to 65535 (got "${env.PORT}")`);
+  if (!/^\d+$/.test(portText) || port > 65535)
+    throw new ConfigError(`PORT must be an integer from 0 to 65535 (got "${env.PORT}")`);
 
   const rawUrl = env.ESSFED_URL?.trim() || `http://localhost:${port || 8080}`;
   let url: URL;
   try {
     url = new URL(rawUrl);
   } catch {
-    throw new ConfigError(`ESSFED_URL must be an absolute http(s) URL such as https://essfed.example.org (got "${rawUrl}")`);
+    throw new ConfigError(
+      `ESSFED_URL must be an absolute http(s) URL such as https://essfed.example.org (got "${rawUrl}")`,
+    );
   }
   if (!/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
-    throw new ConfigError(`ESSFED_URL must be a plain http(s) URL without query, fragment or credentials (got "${rawUrl}")`);
+    throw new ConfigError(
+      `ESSFED_URL must be a plain http(s) URL without query, fragment or credentials (got "${rawUrl}")`,
+    );
   }
-  if (url.pathname !== "/") throw new ConfigError(`ESSFED_URL must not have a path; essfed serves from the root of its host (got "${rawUrl}")`);
+  if (url.pathname !== "/")
+    throw new ConfigError(`ESSFED_URL must not have a path; essfed serves from the root of its host (got "${rawUrl}")`);
 
   const handle = env.ESSFED_HANDLE?.trim() || "network";
   if (!/^[a-z0-9_][a-z0-9_.-]{0,62}$/i.test(handle)) {
@@ -197,12 +220,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 
   const adminToken = env.ESSFED_ADMIN_TOKEN?.trim() || undefined;
   if (adminToken !== undefined && adminToken.length < 16) {
-    throw new ConfigError("ESSFED_ADMIN_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)");
+    throw new ConfigError(
+      "ESSFED_ADMIN_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)",
+    );
   }
 
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// connection string (got "${databaseUrl.replace(/:[^:@/]*@/, ":***@")}")`);
+    throw new ConfigError(
+      `DATABASE_URL must be a postgres:// or postgresql:// connection string (got "${databaseUrl.replace(/:[^:@/]*@/, ":***@")}")`,
+    );
   }
 
   const tileUrl = env.ESSFED_TILE_URL?.trim() || "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
@@ -213,13 +240,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const reconcileText = env.ESSFED_RECONCILE_HOURS?.trim() || "6";
   const reconcileHours = Number(reconcileText);
   if (!Number.isFinite(reconcileHours) || reconcileHours < 0 || reconcileHours > 24 * 30) {
-    throw new ConfigError(`ESSFED_RECONCILE_HOURS must be a number of hours from 0 (never) to 720 (got "${reconcileText}")`);
+    throw new ConfigError(
+      `ESSFED_RECONCILE_HOURS must be a number of hours from 0 (never) to 720 (got "${reconcileText}")`,
+    );
   }
 
   const leaseText = env.ESSFED_DELIVERY_LEASE_SECONDS?.trim() || "60";
   const lease = Number(leaseText);
   if (!Number.isFinite(lease) || lease < 1 || lease > 3600) {
-    throw new ConfigError(`ESSFED_DELIVERY_LEASE_SECONDS must be a number of seconds from 1 to 3600 (got "${leaseText}")`);
+    throw new ConfigError(
+      `ESSFED_DELIVERY_LEASE_SECONDS must be a number of seconds from 1 to 3600 (got "${leaseText}")`,
+    );
   }
 
   const sparqlWorkers = integer(env, "ESSFED_SPARQL_WORKERS", 2, 1, 64);
@@ -227,7 +258,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const sparqlTimeout = integer(env, "ESSFED_SPARQL_TIMEOUT_SECONDS", 10, 1, 300);
   const metricsToken = env.ESSFED_METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) {
-    throw new ConfigError("ESSFED_METRICS_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)");
+    throw new ConfigError(
+      "ESSFED_METRICS_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)",
+    );
   }
   const bindMetrics = metricsBind(env);
   const auto = sameAsAuto(env);

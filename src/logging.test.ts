@@ -11,8 +11,12 @@ let now = 1_000_000;
 const log = logger("test");
 const messages = () => records.map((r) => r.message.map(String).join(""));
 
-beforeAll(async () => { await setupLogging("debug", { sink: (r) => void records.push(r), clock: () => now }); });
-afterAll(async () => { await reset(); });
+beforeAll(async () => {
+  await setupLogging("debug", { sink: (r) => void records.push(r), clock: () => now });
+});
+afterAll(async () => {
+  await reset();
+});
 beforeEach(() => {
   records.length = 0;
   now += 10 * LOG_THROTTLE.windowMs;
@@ -20,7 +24,8 @@ beforeEach(() => {
 
 describe("Log throttling", () => {
   it("writes a bounded number of records per template and host, then says how many it suppressed.", () => {
-    for (let k = 0; k < 50; k++) log.warning("Delivery to {inbox} failed: {error}", { inbox: "https://flood.example/inbox", error: `error ${k}` });
+    for (let k = 0; k < 50; k++)
+      log.warning("Delivery to {inbox} failed: {error}", { inbox: "https://flood.example/inbox", error: `error ${k}` });
     expect(records).toHaveLength(LOG_THROTTLE.perHost);
     // Another host is not silenced by the first one's flood.
     log.warning("Delivery to {inbox} failed: {error}", { inbox: "https://quiet.example/inbox", error: "once" });
@@ -33,16 +38,25 @@ describe("Log throttling", () => {
     expect(summary.category).toEqual(["essfed", "log"]);
     expect(summary.level).toBe("warning");
     expect(summary.properties).toMatchObject({ suppressed: 40, remote: "flood.example" });
-    expect(messages().at(-2)).toMatch(/^Suppressed 40 similar records in \d+ s \(Delivery to \{inbox\} failed: \{error\} from flood\.example\)$/);
+    expect(messages().at(-2)).toMatch(
+      /^Suppressed 40 similar records in \d+ s \(Delivery to \{inbox\} failed: \{error\} from flood\.example\)$/,
+    );
     expect(messages().at(-1)).toContain("later");
   });
 
   it("bounds a template over many hosts too.", () => {
-    for (let k = 0; k < 1000; k++) log.info("Refused {method} {path} from {client}", { method: "GET", path: "/x", client: `10.0.${k >> 8}.${k & 255}` });
+    for (let k = 0; k < 1000; k++)
+      log.info("Refused {method} {path} from {client}", {
+        method: "GET",
+        path: "/x",
+        client: `10.0.${k >> 8}.${k & 255}`,
+      });
     expect(records).toHaveLength(LOG_THROTTLE.perTemplate);
     now += LOG_THROTTLE.windowMs + 1;
     log.info("Refused {method} {path} from {client}", { method: "GET", path: "/x", client: "10.9.9.9" });
-    expect(messages()).toContain("Suppressed 900 similar records in 60 s (Refused {method} {path} from {client} from all hosts)");
+    expect(messages()).toContain(
+      "Suppressed 900 similar records in 60 s (Refused {method} {path} from {client} from all hosts)",
+    );
   });
 
   it("keeps records about different templates apart, and those without a remote party under their template.", () => {

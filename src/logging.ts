@@ -7,8 +7,17 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import {
-  configure, getConsoleSink, getLogger, getThrottlingFilter, jsonLinesFormatter, reset,
-  type Filter, type Logger, type LogRecord, type Sink, type ThrottlingFilterSummary,
+  configure,
+  getConsoleSink,
+  getLogger,
+  getThrottlingFilter,
+  jsonLinesFormatter,
+  reset,
+  type Filter,
+  type Logger,
+  type LogRecord,
+  type Sink,
+  type ThrottlingFilterSummary,
 } from "@logtape/logtape";
 import type { Config } from "./config.ts";
 
@@ -55,21 +64,39 @@ const summaryLogger = () => logger("log");
 /** A throttle whose summary lines name the template and host, not the whole records. */
 function throttle(limit: number, perHost: boolean, clock?: () => number): Filter & Disposable {
   const marker = Symbol.for("LogTape.throttlingSummaryRecord");
-  const write = (level: "debug" | "info" | "warning" | "error" | "fatal" | "trace") => (_message: string, props: Record<string, unknown>) => {
-    const s = props as unknown as ThrottlingFilterSummary;
-    const remote = perHost ? remoteOf(s.lastRecord) : "";
-    summaryLogger()[level]("Suppressed {suppressed} similar records in {seconds} s ({template}{from})", {
-      suppressed: s.suppressed, seconds: Math.round((s.endTime - s.startTime) / 1000), template: templateOf(s.lastRecord),
-      from: remote ? ` from ${remote}` : " from all hosts", remote, reason: s.reason,
-      // The throttle recognises its own summaries by this marker and lets them through.
-      [marker]: true,
-    } as Record<string, unknown>);
-  };
-  const key = (r: LogRecord) => `${r.category.join(".")}\n${r.level}\n${templateOf(r)}${perHost ? `\n${remoteOf(r)}` : ""}`;
+  const write =
+    (level: "debug" | "info" | "warning" | "error" | "fatal" | "trace") =>
+    (_message: string, props: Record<string, unknown>) => {
+      const s = props as unknown as ThrottlingFilterSummary;
+      const remote = perHost ? remoteOf(s.lastRecord) : "";
+      summaryLogger()[level]("Suppressed {suppressed} similar records in {seconds} s ({template}{from})", {
+        suppressed: s.suppressed,
+        seconds: Math.round((s.endTime - s.startTime) / 1000),
+        template: templateOf(s.lastRecord),
+        from: remote ? ` from ${remote}` : " from all hosts",
+        remote,
+        reason: s.reason,
+        // The throttle recognises its own summaries by this marker and lets them through.
+        [marker]: true,
+      } as Record<string, unknown>);
+    };
+  const key = (r: LogRecord) =>
+    `${r.category.join(".")}\n${r.level}\n${templateOf(r)}${perHost ? `\n${remoteOf(r)}` : ""}`;
   return getThrottlingFilter({
-    limit, windowMs: LOG_THROTTLE.windowMs, key, maxKeys: 1000, ...(clock ? { clock } : {}),
+    limit,
+    windowMs: LOG_THROTTLE.windowMs,
+    key,
+    maxKeys: 1000,
+    ...(clock ? { clock } : {}),
     summary: {
-      logger: { trace: write("trace"), debug: write("debug"), info: write("info"), warning: write("warning"), error: write("error"), fatal: write("fatal") },
+      logger: {
+        trace: write("trace"),
+        debug: write("debug"),
+        info: write("info"),
+        warning: write("warning"),
+        error: write("error"),
+        fatal: write("fatal"),
+      },
       level: (s) => s.lastRecord.level,
     },
   });
@@ -96,7 +123,12 @@ export async function setupLogging(level: Config["logLevel"], o: LoggingOptions 
     },
     loggers: [
       { category: ["essfed"], lowestLevel: level, sinks: ["out"], filters: ["perHost", "perTemplate"] },
-      { category: ["fedify"], lowestLevel: level === "debug" ? "info" : "warning", sinks: ["out"], filters: ["perHost", "perTemplate"] },
+      {
+        category: ["fedify"],
+        lowestLevel: level === "debug" ? "info" : "warning",
+        sinks: ["out"],
+        filters: ["perHost", "perTemplate"],
+      },
       // Fedify logs every 4xx it answers at warning: ordinary refusals, which essfed counts in its
       // metrics instead. Its own failures (5xx) stay at error.
       { category: ["fedify", "federation", "http"], lowestLevel: level === "debug" ? "info" : "error" },

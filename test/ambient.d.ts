@@ -3,7 +3,10 @@ declare module "@peertube/http-signature" {
   const httpSignature: {
     parseRequest(req: unknown, options?: { headers?: string[] }): { keyId: string; [k: string]: unknown };
     verifySignature(parsed: unknown, pem: string): boolean;
-    signRequest(req: unknown, options: { key: string; keyId: string; authorizationHeaderName?: string; headers?: string[] }): boolean;
+    signRequest(
+      req: unknown,
+      options: { key: string; keyId: string; authorizationHeaderName?: string; headers?: string[] },
+    ): boolean;
   };
   export default httpSignature;
 }

@@ -16,8 +16,11 @@ function files(dir: string): string[] {
   });
 }
 function imports(file: string): string[] {
-  return [...readFileSync(file, "utf8").matchAll(/^\s*(?:import|export)[^'"]*?from\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm)]
-    .map((m) => m[1] ?? m[2] ?? m[3]!);
+  return [
+    ...readFileSync(file, "utf8").matchAll(
+      /^\s*(?:import|export)[^'"]*?from\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
 describe("The layering", () => {
@@ -25,7 +28,10 @@ describe("The layering", () => {
     const offenders: string[] = [];
     for (const f of files(join(SRC, "domain"))) {
       for (const i of imports(f)) {
-        if (/(^|\/)(store|http|federation|cli|query|importers|directory)\//.test(i) || /^(express|pg|node:sqlite|node:fs|node:http|node:net)$/.test(i)) {
+        if (
+          /(^|\/)(store|http|federation|cli|query|importers|directory)\//.test(i) ||
+          /^(express|pg|node:sqlite|node:fs|node:http|node:net)$/.test(i)
+        ) {
           offenders.push(`${relative(SRC, f)} imports ${i}`);
         }
       }

@@ -19,7 +19,16 @@ export const ACCOUNT_NAME = /^[\p{L}\p{N}][\p{L}\p{N}._@+-]{1,63}$/u;
 /** A refusal a person can act on; `code` is stable (messages are looked up by it). */
 export class AccountError extends Error {
   override readonly name = "AccountError";
-  readonly code: "name-invalid" | "name-taken" | "no-such-account" | "last-admin" | "link-invalid" | "password-short" | "password-long" | "password-name" | "role-invalid";
+  readonly code:
+    | "name-invalid"
+    | "name-taken"
+    | "no-such-account"
+    | "last-admin"
+    | "link-invalid"
+    | "password-short"
+    | "password-long"
+    | "password-name"
+    | "role-invalid";
   constructor(code: AccountError["code"], message: string) {
     super(message);
     this.code = code;
@@ -30,8 +39,13 @@ export const sha256 = (token: string): string => createHash("sha256").update(tok
 const token = (): string => randomBytes(32).toString("base64url");
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export interface SignedIn { account: Account; session: Session; /** The cookie's value (only its hash is stored). */ token: string }
-export type SignInResult = ({ ok: true } & SignedIn) | { ok: false; reason: "invalid" } | { ok: false; reason: "limited"; retryAfter: number };
+export interface SignedIn {
+  account: Account;
+  session: Session;
+  /** The cookie's value (only its hash is stored). */ token: string;
+}
+export type SignInResult =
+  ({ ok: true } & SignedIn) | { ok: false; reason: "invalid" } | { ok: false; reason: "limited"; retryAfter: number };
 
 export interface AccountsDeps {
   accounts: AccountStore;
@@ -56,7 +70,13 @@ export class Accounts {
   }
 
   async #log(by: AuditActor, action: string, target: string, detail?: Record<string, unknown>): Promise<void> {
-    await this.#audit.append({ at: new Date().toISOString(), actor: by, action, target, ...(detail ? { detail } : {}) });
+    await this.#audit.append({
+      at: new Date().toISOString(),
+      actor: by,
+      action,
+      target,
+      ...(detail ? { detail } : {}),
+    });
   }
 
   list(): Promise<Account[]> {
@@ -74,17 +94,26 @@ export class Accounts {
   /** Adds a person; returns the one-time link with which they choose a password. */
   async add(name: string, role: Role, by: AuditActor): Promise<{ account: Account; link: string }> {
     const n = name.trim();
-    if (!ACCOUNT_NAME.test(n)) throw new AccountError("name-invalid", "a name is 2 to 64 letters, digits or . _ @ + - (starting with a letter or digit)");
+    if (!ACCOUNT_NAME.test(n))
+      throw new AccountError(
+        "name-invalid",
+        "a name is 2 to 64 letters, digits or . _ @ + - (starting with a letter or digit)",
+      );
     if (role !== "admin" && role !== "editor") throw new AccountError("role-invalid", "the role is admin or editor");
     const account: Account = { id: randomUUID(), name: n, role, created: new Date().toISOString() };
-    if (!(await this.#store.createAccount(account))) throw new AccountError("name-taken", `there is already an account named ${n}`);
+    if (!(await this.#store.createAccount(account)))
+      throw new AccountError("name-taken", `there is already an account named ${n}`);
     await this.#log(by, "account.create", n, { role });
     return { account, link: await this.#newLink(account) };
   }
 
   async #newLink(account: Account): Promise<string> {
     const t = token();
-    await this.#store.putSignInLink({ tokenHash: sha256(t), accountId: account.id, expires: iso(Date.now() + LINK_HOURS * 3600_000) });
+    await this.#store.putSignInLink({
+      tokenHash: sha256(t),
+      accountId: account.id,
+      expires: iso(Date.now() + LINK_HOURS * 3600_000),
+    });
     return `${this.#base}/console/welcome/${t}`;
   }
 
@@ -104,11 +133,17 @@ export class Accounts {
   /** Uses a link to set a password; every other session of the account ends, and a new one starts. */
   async redeem(t: string, password: string): Promise<SignedIn> {
     const account = await this.linkAccount(t);
-    if (!account) throw new AccountError("link-invalid", "this link was used already or has expired; ask an admin for a new one");
+    if (!account)
+      throw new AccountError("link-invalid", "this link was used already or has expired; ask an admin for a new one");
     const problem = passwordProblem(password, account.name);
-    if (problem) throw new AccountError(`password-${problem}`, `the password is ${problem === "short" ? "too short" : problem === "long" ? "too long" : "the same as the name"}`);
+    if (problem)
+      throw new AccountError(
+        `password-${problem}`,
+        `the password is ${problem === "short" ? "too short" : problem === "long" ? "too long" : "the same as the name"}`,
+      );
     const link = await this.#store.takeSignInLink(sha256(t), new Date().toISOString());
-    if (!link) throw new AccountError("link-invalid", "this link was used already or has expired; ask an admin for a new one");
+    if (!link)
+      throw new AccountError("link-invalid", "this link was used already or has expired; ask an admin for a new one");
     await this.#store.updateAccount(account.id, { passwordHash: await hashPassword(password) });
     await this.#store.deleteSessionsOf(account.id);
     await this.#log({ kind: "account", name: account.name, id: account.id }, "account.password", account.name);
@@ -118,7 +153,13 @@ export class Accounts {
   async #startSession(account: Account): Promise<SignedIn> {
     const t = token();
     const now = Date.now();
-    const session: Session = { id: sha256(t), accountId: account.id, csrf: token(), created: iso(now), expires: iso(now + IDLE_DAYS * 86400_000) };
+    const session: Session = {
+      id: sha256(t),
+      accountId: account.id,
+      csrf: token(),
+      created: iso(now),
+      expires: iso(now + IDLE_DAYS * 86400_000),
+    };
     await this.#store.createSession(session);
     return { account, session, token: t };
   }
@@ -127,7 +168,8 @@ export class Accounts {
   async signIn(name: string, password: string, address: string): Promise<SignInResult> {
     const retryAfter = await this.limiter.wait(name, address);
     if (retryAfter > 0) return { ok: false, reason: "limited", retryAfter };
-    const account = name.length <= 64 && password.length <= 1000 ? await this.#store.getAccountByName(name.trim()) : undefined;
+    const account =
+      name.length <= 64 && password.length <= 1000 ? await this.#store.getAccountByName(name.trim()) : undefined;
     // An unknown name is checked against a decoy hash, so the answer takes as long either way.
     const ok = await verifyPassword(password.slice(0, 1000), account?.passwordHash ?? (await decoyHash()));
     if (!account?.passwordHash || !ok) {
@@ -147,7 +189,8 @@ export class Accounts {
     const account = await this.#store.getAccount(session.accountId);
     if (!account) return undefined;
     // At most one write a day per session.
-    if (Date.parse(session.expires) - now < (IDLE_DAYS - 1) * 86400_000) await this.#store.extendSession(session.id, iso(now + IDLE_DAYS * 86400_000));
+    if (Date.parse(session.expires) - now < (IDLE_DAYS - 1) * 86400_000)
+      await this.#store.extendSession(session.id, iso(now + IDLE_DAYS * 86400_000));
     return { session, account };
   }
 
@@ -183,7 +226,8 @@ export class Accounts {
   /** Refuses to take away the last admin: nobody could manage accounts any more. */
   async #keepAnAdmin(account: Account): Promise<void> {
     const admins = (await this.#store.listAccounts()).filter((a) => a.role === "admin" && a.id !== account.id);
-    if (!admins.length) throw new AccountError("last-admin", `${account.name} is the only admin; make someone else admin first`);
+    if (!admins.length)
+      throw new AccountError("last-admin", `${account.name} is the only admin; make someone else admin first`);
   }
 
   async #must(id: string): Promise<Account> {

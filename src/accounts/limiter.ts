@@ -18,7 +18,10 @@ export interface LimiterOptions {
 
 export const SIGN_IN_LIMITS: LimiterOptions = { perName: 5, perAddress: 20, windowMs: 15 * 60_000 };
 
-interface Window { count: number; ends: number }
+interface Window {
+  count: number;
+  ends: number;
+}
 
 export class SignInLimiter {
   readonly #kv: KvStore;
@@ -29,7 +32,10 @@ export class SignInLimiter {
   }
 
   #keys(name: string, address: string): [KvKey, number][] {
-    return [[["essfed", "signin-failures", "name", name.trim().toLowerCase()], this.#o.perName], [["essfed", "signin-failures", "address", address], this.#o.perAddress]];
+    return [
+      [["essfed", "signin-failures", "name", name.trim().toLowerCase()], this.#o.perName],
+      [["essfed", "signin-failures", "address", address], this.#o.perAddress],
+    ];
   }
 
   /** Seconds until this name or address may try again, or 0 when it may now. */
@@ -48,7 +54,10 @@ export class SignInLimiter {
       // Compare-and-set: two processes counting at once both get counted.
       for (let tries = 0; tries < 10; tries++) {
         const current = await this.#kv.get<Window>(key);
-        const next: Window = current && current.ends > now ? { count: current.count + 1, ends: current.ends } : { count: 1, ends: now + this.#o.windowMs };
+        const next: Window =
+          current && current.ends > now
+            ? { count: current.count + 1, ends: current.ends }
+            : { count: 1, ends: now + this.#o.windowMs };
         const ttl = Temporal.Duration.from({ milliseconds: Math.max(1, next.ends - now) });
         // Every store essfed has implements compare-and-set (the contract tests hold them to it).
         if (await this.#kv.cas!(key, current, next, { ttl })) break;

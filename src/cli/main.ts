@@ -33,14 +33,27 @@ export function usage(): string {
 export function commandUsage(name: string, spec: CommandSpec): string {
   const args = spec.args ?? [];
   const options = Object.entries(spec.options ?? {});
-  const synopsis = ["usage: essfed", name, ...args.map((a) => (a.optional ? `[${a.name}]` : a.name)), ...(options.length ? ["[options]"] : [])].join(" ");
-  const flag = (n: string, o: { short?: string; value?: string }) => `${o.short ? `-${o.short}, ` : ""}--${n}${o.value ? ` ${o.value}` : ""}`;
-  const rows: [string, string][] = [...options.map(([n, o]) => [flag(n, o), o.help] as [string, string]), ["-h, --help", "print this help"]];
+  const synopsis = [
+    "usage: essfed",
+    name,
+    ...args.map((a) => (a.optional ? `[${a.name}]` : a.name)),
+    ...(options.length ? ["[options]"] : []),
+  ].join(" ");
+  const flag = (n: string, o: { short?: string; value?: string }) =>
+    `${o.short ? `-${o.short}, ` : ""}--${n}${o.value ? ` ${o.value}` : ""}`;
+  const rows: [string, string][] = [
+    ...options.map(([n, o]) => [flag(n, o), o.help] as [string, string]),
+    ["-h, --help", "print this help"],
+  ];
   const width = Math.max(...rows.map(([f]) => f.length), ...args.map((a) => a.name.length));
   return [
-    synopsis, "", `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`,
+    synopsis,
+    "",
+    `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`,
     ...(args.length ? ["", "arguments:", ...args.map((a) => `  ${a.name.padEnd(width)}  ${a.help}`)] : []),
-    "", "options:", ...rows.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`),
+    "",
+    "options:",
+    ...rows.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`),
     ...(spec.notes?.length ? ["", ...spec.notes] : []),
   ].join("\n");
 }
@@ -84,7 +97,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   let parsed;
   try {
-    const config = Object.fromEntries(Object.entries(spec.options ?? {}).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}) }]));
+    const config = Object.fromEntries(
+      Object.entries(spec.options ?? {}).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}) }]),
+    );
     parsed = parseArgs({ args: rest, options: config, allowPositionals: true, strict: true });
   } catch (e) {
     // parseArgs explains unknown options and missing values in its own words.
@@ -94,16 +109,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const args = spec.args ?? [];
   const required = args.filter((a) => !a.optional).length;
   if (parsed.positionals.length < required || parsed.positionals.length > args.length) {
-    const problem = parsed.positionals.length < required
-      ? `missing ${args.slice(parsed.positionals.length, required).map((a) => a.name).join(" and ")}`
-      : `unexpected argument "${parsed.positionals[args.length]}"`;
+    const problem =
+      parsed.positionals.length < required
+        ? `missing ${args
+            .slice(parsed.positionals.length, required)
+            .map((a) => a.name)
+            .join(" and ")}`
+        : `unexpected argument "${parsed.positionals[args.length]}"`;
     io.err(`essfed ${name}: ${problem}\n\n${commandUsage(name, spec)}`);
     return EXIT.usage;
   }
 
   try {
     const run = await spec.load();
-    return await run({ values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals }, io);
+    return await run(
+      { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals },
+      io,
+    );
   } catch (e) {
     if (e instanceof CommandError) {
       io.err(`essfed ${name}: ${e.message}`);

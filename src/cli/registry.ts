@@ -62,11 +62,19 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import("./commands/serve.ts")).serve,
   },
   import: {
-    summary: "import a SEA standard CSV (v1-v4), GeoJSON, JSON-LD, Turtle or N-Triples/N-Quads file into this instance's own directory",
+    summary:
+      "import a SEA standard CSV (v1-v4), GeoJSON, JSON-LD, Turtle or N-Triples/N-Quads file into this instance's own directory",
     args: [{ name: "FILE", help: "the file to import" }],
     options: {
-      format: { type: "string", value: "FORMAT", help: "csv, geojson, jsonld, turtle or nquads (default: told from the content and name)" },
-      "dry-run": { type: "boolean", help: "validate and say what would be created, updated, unchanged and refused; write nothing" },
+      format: {
+        type: "string",
+        value: "FORMAT",
+        help: "csv, geojson, jsonld, turtle or nquads (default: told from the content and name)",
+      },
+      "dry-run": {
+        type: "boolean",
+        help: "validate and say what would be created, updated, unchanged and refused; write nothing",
+      },
       quiet: { type: "boolean", help: "no progress lines on stderr" },
     },
     notes: [
@@ -88,7 +96,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: "follow another network",
     args: [{ name: "TARGET", help: "its actor URL, or acct:handle@host" }],
     options: {
-      wait: { type: "string", value: "SECONDS", help: "how long to wait for the answer when a server is running (default 10; 0 = do not wait)" },
+      wait: {
+        type: "string",
+        value: "SECONDS",
+        help: "how long to wait for the answer when a server is running (default 10; 0 = do not wait)",
+      },
     },
     notes: [
       "The Follow is queued in the store; the running server (essfed serve, or a worker process) sends it,",
@@ -110,7 +122,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   followers: {
     summary: "answer a follow request held for the admin (ESSFED_FOLLOW_APPROVAL=manual)",
-    args: [{ name: "accept|reject", help: "the answer" }, { name: "ACTOR", help: "the actor URL that asked" }],
+    args: [
+      { name: "accept|reject", help: "the answer" },
+      { name: "ACTOR", help: "the actor URL that asked" },
+    ],
     notes: ["The answer is queued; the running server sends it."],
     load: async () => (await federation()).followersCommand,
   },
@@ -128,8 +143,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import("./commands/move-url.ts")).moveUrlCommand,
   },
   accounts: {
-    summary: "the team's accounts for the console: add (prints a one-time sign-in link), list, link (a new link), remove",
-    args: [{ name: "add|list|link|remove", help: "what to do" }, { name: "NAME", help: "the person's sign-in name (not for list)", optional: true }],
+    summary:
+      "the team's accounts for the console: add (prints a one-time sign-in link), list, link (a new link), remove",
+    args: [
+      { name: "add|list|link|remove", help: "what to do" },
+      { name: "NAME", help: "the person's sign-in name (not for list)", optional: true },
+    ],
     options: { role: { type: "string", value: "ROLE", help: "admin or editor, for add (default editor)" } },
     notes: [
       "The link is valid for 72 hours and works once: the person chooses a password with it.",
@@ -146,7 +165,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     ],
     options: {
       state: { type: "string", value: "STATE", help: "for list: candidate (default), confirmed or rejected" },
-      limit: { type: "string", value: "N", help: "for list: how many pairs, highest score first (default 50, at most 500)" },
+      limit: {
+        type: "string",
+        value: "N",
+        help: "for list: how many pairs, highest score first (default 50, at most 500)",
+      },
       reason: { type: "string", value: "TEXT", help: "why, kept in the audit log with the decision" },
     },
     notes: [
@@ -157,8 +180,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import("./commands/duplicates.ts")).duplicatesCommand,
   },
   sources: {
-    summary: "source policies: list, or set accept|review|block for an origin network (actor URL) or a whole domain, or remove one",
-    args: [{ name: "list|accept|review|block|remove", help: "what to do (default list)", optional: true }, { name: "SOURCE", help: "an actor URL or a domain (subdomains included)", optional: true }],
+    summary:
+      "source policies: list, or set accept|review|block for an origin network (actor URL) or a whole domain, or remove one",
+    args: [
+      { name: "list|accept|review|block|remove", help: "what to do (default list)", optional: true },
+      { name: "SOURCE", help: "an actor URL or a domain (subdomains included)", optional: true },
+    ],
     options: { reason: { type: "string", value: "TEXT", help: "why (kept in the audit log)" }, json: paging.json! },
     notes: [
       "review: new and changed records from it wait in the queue (essfed queue); block: refused at the inbox, also when",
@@ -168,15 +195,28 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   records: {
     summary: "hide or restore a record (own or mirrored), see its history of decisions, or list withheld records",
-    args: [{ name: "hide|restore|history|withheld", help: "what to do" }, { name: "ID", help: "the record's IRI (not for withheld)", optional: true }],
-    options: { reason: { type: "string", value: "TEXT", help: "why (required to hide or restore; kept in the audit log)" }, ...paging },
+    args: [
+      { name: "hide|restore|history|withheld", help: "what to do" },
+      { name: "ID", help: "the record's IRI (not for withheld)", optional: true },
+    ],
+    options: {
+      reason: { type: "string", value: "TEXT", help: "why (required to hide or restore; kept in the audit log)" },
+      ...paging,
+    },
     notes: ["Exit codes: 0 done, 1 refused (not held, already hidden, its source blocked), 64 usage."],
     load: async () => (await curation()).recordsCommand,
   },
   queue: {
     summary: "the review queue: list it with each change field by field, or approve/reject items (one or N,N,...)",
-    args: [{ name: "list|approve|reject", help: "what to do (default list)", optional: true }, { name: "ITEMS", help: "item numbers, N or N,N,... (approve, reject)", optional: true }],
-    options: { kind: { type: "string", value: "KIND", help: "only change, report or suggestion (list)" }, reason: { type: "string", value: "TEXT", help: "why (kept in the audit log)" }, ...paging },
+    args: [
+      { name: "list|approve|reject", help: "what to do (default list)", optional: true },
+      { name: "ITEMS", help: "item numbers, N or N,N,... (approve, reject)", optional: true },
+    ],
+    options: {
+      kind: { type: "string", value: "KIND", help: "only change, report or suggestion (list)" },
+      reason: { type: "string", value: "TEXT", help: "why (kept in the audit log)" },
+      ...paging,
+    },
     notes: [
       "Approving a change serves it (and followers get it); rejecting a change hides the record. Approving a report hides",
       "the record it is about; rejecting one dismisses it. Exit codes: 0 done, 1 some items not found or from a blocked source.",
@@ -185,7 +225,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   audit: {
     summary: "the audit log, newest first: who decided what, when and why",
-    options: { target: { type: "string", value: "IRI", help: "only entries about this target" }, action: { type: "string", value: "PREFIX", help: "only actions starting with this (source., record., queue., account.)" }, ...paging },
+    options: {
+      target: { type: "string", value: "IRI", help: "only entries about this target" },
+      action: {
+        type: "string",
+        value: "PREFIX",
+        help: "only actions starting with this (source., record., queue., account.)",
+      },
+      ...paging,
+    },
     load: async () => (await curation()).auditCommand,
   },
   "migrate-store": {

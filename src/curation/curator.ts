@@ -5,9 +5,22 @@
  * announced again). The admin API, the CLI and the console all decide through here.
  */
 import type { FederationContext } from "../federation/context.ts";
-import { BadRequestHttpError, ConflictHttpError, ForbiddenHttpError, HttpError, NotFoundHttpError } from "../http/errors.ts";
+import {
+  BadRequestHttpError,
+  ConflictHttpError,
+  ForbiddenHttpError,
+  HttpError,
+  NotFoundHttpError,
+} from "../http/errors.ts";
 import type { AuditActor, AuditEntry, Role } from "../store/accounts.ts";
-import { POLICIES, type HeldRecord, type Policy, type QueueItem, type QueueKind, type SourcePolicy } from "../store/curation.ts";
+import {
+  POLICIES,
+  type HeldRecord,
+  type Policy,
+  type QueueItem,
+  type QueueKind,
+  type SourcePolicy,
+} from "../store/curation.ts";
 import type { Page } from "../store/store.ts";
 import { diffInitiatives, type FieldChange } from "./diff.ts";
 import { names, normaliseSource, policyFor, type Applied } from "./policy.ts";
@@ -44,8 +57,12 @@ function reasonOf(reason: unknown, required: boolean): string | undefined {
     if (required) throw new BadRequestHttpError("give a reason for this decision", "reason-required");
     return undefined;
   }
-  if (typeof reason !== "string" || !reason.trim()) throw new BadRequestHttpError("the reason must be text", "invalid-reason");
-  if (reason.length > MAX_TEXT) throw new HttpError(413, "reason-too-long", `the reason is longer than ${MAX_TEXT} characters`, { limit: MAX_TEXT });
+  if (typeof reason !== "string" || !reason.trim())
+    throw new BadRequestHttpError("the reason must be text", "invalid-reason");
+  if (reason.length > MAX_TEXT)
+    throw new HttpError(413, "reason-too-long", `the reason is longer than ${MAX_TEXT} characters`, {
+      limit: MAX_TEXT,
+    });
   return reason.trim();
 }
 
@@ -74,29 +91,54 @@ export class Curator {
     return origin ? policyFor(await this.policies(), [origin, ...via]) : { policy: "accept" };
   }
 
-  async #audit(who: Curating, action: string, target: string, reason?: string, detail?: Record<string, unknown>): Promise<AuditEntry> {
+  async #audit(
+    who: Curating,
+    action: string,
+    target: string,
+    reason?: string,
+    detail?: Record<string, unknown>,
+  ): Promise<AuditEntry> {
     const { role: _role, ...actor } = who;
-    return this.#ctx.store.audit.append({ at: new Date().toISOString(), actor, action, target, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) });
+    return this.#ctx.store.audit.append({
+      at: new Date().toISOString(),
+      actor,
+      action,
+      target,
+      ...(reason ? { reason } : {}),
+      ...(detail ? { detail } : {}),
+    });
   }
 
   /** Sets a source's policy (admins only) and applies it to what is served. */
   async setPolicy(who: Curating, input: string, policy: Policy, reasonInput?: unknown) {
-    if (who.kind === "account" && who.role !== "admin") throw new ForbiddenHttpError("only an admin may change source policies", "admin-only");
-    if (!POLICIES.includes(policy)) throw new BadRequestHttpError(`the policy must be one of ${POLICIES.join(", ")}`, "invalid-policy");
+    if (who.kind === "account" && who.role !== "admin")
+      throw new ForbiddenHttpError("only an admin may change source policies", "admin-only");
+    if (!POLICIES.includes(policy))
+      throw new BadRequestHttpError(`the policy must be one of ${POLICIES.join(", ")}`, "invalid-policy");
     const source = normaliseSource(input);
-    if (!source) throw new BadRequestHttpError("the source must be an actor URL (http or https) or a domain name", "invalid-source");
-    if (names(source, this.#ctx.iris.actor)) throw new BadRequestHttpError("that source names this network itself", "own-source");
+    if (!source)
+      throw new BadRequestHttpError(
+        "the source must be an actor URL (http or https) or a domain name",
+        "invalid-source",
+      );
+    if (names(source, this.#ctx.iris.actor))
+      throw new BadRequestHttpError("that source names this network itself", "own-source");
     const reason = reasonOf(reasonInput, false);
     const before = (await this.#c.listPolicies()).find((p) => p.source === source);
     await this.#c.putPolicy({ source, policy, at: new Date().toISOString(), ...(reason ? { reason } : {}) });
     this.#cache = undefined;
     await this.#audit(who, `source.${policy}`, source, reason, before ? { before: before.policy } : undefined);
-    return { source, policy, ...(await this.#enforce(before?.policy === "block" && policy !== "block" ? source : undefined)) };
+    return {
+      source,
+      policy,
+      ...(await this.#enforce(before?.policy === "block" && policy !== "block" ? source : undefined)),
+    };
   }
 
   /** Removes a source's policy (admins only): back to accepting it. */
   async removePolicy(who: Curating, input: string, reasonInput?: unknown) {
-    if (who.kind === "account" && who.role !== "admin") throw new ForbiddenHttpError("only an admin may change source policies", "admin-only");
+    if (who.kind === "account" && who.role !== "admin")
+      throw new ForbiddenHttpError("only an admin may change source policies", "admin-only");
     const source = normaliseSource(input) ?? input;
     const before = (await this.#c.listPolicies()).find((p) => p.source === source);
     if (!before) throw new NotFoundHttpError(`no policy for ${source}`);
@@ -104,7 +146,11 @@ export class Curator {
     await this.#c.removePolicy(source);
     this.#cache = undefined;
     await this.#audit(who, "source.remove", source, reason, { before: before.policy });
-    return { source, policy: "accept" as const, ...(await this.#enforce(before.policy === "block" ? source : undefined)) };
+    return {
+      source,
+      policy: "accept" as const,
+      ...(await this.#enforce(before.policy === "block" ? source : undefined)),
+    };
   }
 
   /**
@@ -116,8 +162,12 @@ export class Curator {
     const policies = await this.policies();
     const blocks = policies.filter((p) => p.policy === "block");
     const ids = new Set<string>();
-    for (const s of await this.#c.servedSources()) if (policyFor(blocks, [s]).policy === "block") for (const id of await this.#ctx.store.listIdsBySource(s)) ids.add(id);
-    for (const f of await this.#ctx.store.listFollowing()) if (policyFor(blocks, [f.actor]).policy === "block") for (const id of await this.#ctx.store.listIdsByVia(f.actor)) ids.add(id);
+    for (const s of await this.#c.servedSources())
+      if (policyFor(blocks, [s]).policy === "block")
+        for (const id of await this.#ctx.store.listIdsBySource(s)) ids.add(id);
+    for (const f of await this.#ctx.store.listFollowing())
+      if (policyFor(blocks, [f.actor]).policy === "block")
+        for (const id of await this.#ctx.store.listIdsByVia(f.actor)) ids.add(id);
     // In batches: one transaction per batch, so a large source neither holds the store's write lock
     // for long nor is read into memory whole.
     const all = [...ids];
@@ -134,13 +184,18 @@ export class Curator {
       let cursor: string | undefined;
       do {
         const page = await this.#c.listWithheld({ limit: 1000, state: "blocked", ...(cursor ? { cursor } : {}) });
-        for (const w of page.items) if (policyFor(policies, [w.record.provenance?.origin, ...(w.record.provenance?.via ?? [])]).policy !== "block") back.push(w.record.initiative.id);
+        for (const w of page.items)
+          if (
+            policyFor(policies, [w.record.provenance?.origin, ...(w.record.provenance?.via ?? [])]).policy !== "block"
+          )
+            back.push(w.record.initiative.id);
         cursor = page.next;
       } while (cursor);
       const served = await this.#c.release(back, "blocked");
       released = served.length;
       await reannounce(this.#ctx, [...(await this.#ctx.store.getInitiatives(served)).values()]);
-      for (const f of await this.#ctx.store.listFollowing()) if (f.state === "accepted" && names(unblocked, f.actor)) this.#ctx.scheduleBackfill(f.actor);
+      for (const f of await this.#ctx.store.listFollowing())
+        if (f.state === "accepted" && names(unblocked, f.actor)) this.#ctx.scheduleBackfill(f.actor);
     }
     return { withheld, released };
   }
@@ -152,7 +207,10 @@ export class Curator {
     if (!served) {
       const w = await this.#c.getWithheld(id);
       if (!w) throw new NotFoundHttpError(`this network holds no record ${id}`);
-      throw new ConflictHttpError(w.state === "hidden" ? `${id} is already hidden` : `${id} is withheld: its source is blocked`, `already-${w.state}`);
+      throw new ConflictHttpError(
+        w.state === "hidden" ? `${id} is already hidden` : `${id} is withheld: its source is blocked`,
+        `already-${w.state}`,
+      );
     }
     await this.#c.withhold([id], "hidden", new Date().toISOString(), reason);
     await this.#audit(who, "record.hide", id, reason);
@@ -179,7 +237,12 @@ export class Curator {
 
   /** Queue items with what they would change, oldest first. */
   async queue(limit: number, cursor?: string, kind?: QueueKind, target?: string): Promise<Page<QueueView>> {
-    const page = await this.#c.listQueue({ limit, ...(cursor ? { cursor } : {}), ...(kind ? { kind } : {}), ...(target ? { target } : {}) });
+    const page = await this.#c.listQueue({
+      limit,
+      ...(cursor ? { cursor } : {}),
+      ...(kind ? { kind } : {}),
+      ...(target ? { target } : {}),
+    });
     return { ...page, items: await this.#views(page.items) };
   }
 
@@ -190,14 +253,18 @@ export class Curator {
 
   async #views(items: QueueItem[]): Promise<QueueView[]> {
     const targets = [...new Set(items.map((i) => i.target))];
-    const [served, withheld] = await Promise.all([this.#ctx.store.getInitiatives(targets), this.#c.getWithhelds(targets)]);
+    const [served, withheld] = await Promise.all([
+      this.#ctx.store.getInitiatives(targets),
+      this.#c.getWithhelds(targets),
+    ]);
     return items.map((i) => {
       const s = served.get(i.target);
       const w = withheld.get(i.target);
       const approved = s ?? w?.record;
       const p = (i.record ?? approved)?.provenance;
       return {
-        ...i, approved: s ? "served" : w ? w.state : "none",
+        ...i,
+        approved: s ? "served" : w ? w.state : "none",
         ...(p ? { origin: p.origin, via: p.via } : {}),
         ...(i.record ? { changes: diffInitiatives(approved?.initiative, i.record.initiative) } : {}),
       };
@@ -211,7 +278,8 @@ export class Curator {
    * is about; rejecting a report dismisses it. Each item is taken once, even by two people at once.
    */
   async decide(who: Curating, ns: number[], decision: Decision, reasonInput?: unknown) {
-    if (decision !== "approve" && decision !== "reject") throw new BadRequestHttpError("the decision must be approve or reject", "invalid-decision");
+    if (decision !== "approve" && decision !== "reject")
+      throw new BadRequestHttpError("the decision must be approve or reject", "invalid-decision");
     const reason = reasonOf(reasonInput, false);
     const wanted = await Promise.all(ns.map((n) => this.#c.getQueued(n)));
     const results: { n: number; outcome: string }[] = [];
@@ -244,7 +312,14 @@ export class Curator {
     return results.sort((a, b) => a.n - b.n);
   }
 
-  async #apply(i: QueueItem, decision: Decision, now: string, reason: string | undefined, announce: HeldRecord[], withdrawn: HeldRecord[]): Promise<string> {
+  async #apply(
+    i: QueueItem,
+    decision: Decision,
+    now: string,
+    reason: string | undefined,
+    announce: HeldRecord[],
+    withdrawn: HeldRecord[],
+  ): Promise<string> {
     const served = await this.#ctx.store.getInitiative(i.target);
     if (i.kind === "report") {
       if (decision === "reject") return "dismissed";
@@ -272,10 +347,21 @@ export class Curator {
 
   /** Files a report about a record this network holds (served or withheld). */
   async report(target: string, textInput: unknown, from: string, who?: Curating): Promise<QueueItem> {
-    if (typeof textInput !== "string" || !textInput.trim()) throw new BadRequestHttpError("a report needs its text", "text-required");
-    if (textInput.length > MAX_TEXT) throw new HttpError(413, "report-too-long", `the report is longer than ${MAX_TEXT} characters`, { limit: MAX_TEXT });
-    if (!(await this.#ctx.store.getInitiative(target)) && !(await this.#c.getWithheld(target))) throw new NotFoundHttpError(`this network holds no record ${target}`);
-    const item = await this.#c.enqueue({ kind: "report", target, text: textInput.trim(), from, received: new Date().toISOString() });
+    if (typeof textInput !== "string" || !textInput.trim())
+      throw new BadRequestHttpError("a report needs its text", "text-required");
+    if (textInput.length > MAX_TEXT)
+      throw new HttpError(413, "report-too-long", `the report is longer than ${MAX_TEXT} characters`, {
+        limit: MAX_TEXT,
+      });
+    if (!(await this.#ctx.store.getInitiative(target)) && !(await this.#c.getWithheld(target)))
+      throw new NotFoundHttpError(`this network holds no record ${target}`);
+    const item = await this.#c.enqueue({
+      kind: "report",
+      target,
+      text: textInput.trim(),
+      from,
+      received: new Date().toISOString(),
+    });
     if (who) await this.#audit(who, "report.create", target, undefined, { n: item.n });
     return item;
   }

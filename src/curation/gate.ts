@@ -45,7 +45,14 @@ export async function gate(ctx: FederationContext, records: HeldRecord[]): Promi
     }
     const queued = (await c.listQueue({ limit: 1, kind: "change", target: r.initiative.id })).items[0];
     if (queued?.record?.version !== r.version) {
-      await c.enqueue({ kind: "change", target: r.initiative.id, record: r, text: w ? w.state : "review", ...(p ? { from: p.origin } : {}), received: now });
+      await c.enqueue({
+        kind: "change",
+        target: r.initiative.id,
+        record: r,
+        text: w ? w.state : "review",
+        ...(p ? { from: p.origin } : {}),
+        received: now,
+      });
     }
     out.push({ go: "held" });
   }

@@ -22,7 +22,10 @@ export function normaliseSource(input: string): string | undefined {
   }
   const d = s.toLowerCase().replace(/\.$/, "");
   // Letters, digits and hyphens in dot-separated labels (punycode for other scripts).
-  return d.length <= 253 && /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(d) ? d : undefined;
+  return d.length <= 253 &&
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(d)
+    ? d
+    : undefined;
 }
 
 const hostname = (iri: string) => {
@@ -50,7 +53,8 @@ export interface Applied {
 export function policyFor(policies: SourcePolicy[], actors: (string | undefined)[]): Applied {
   let best: Applied = { policy: "accept" };
   for (const p of policies) {
-    if (actors.some((a) => a && names(p.source, a)) && (!best.by || RANK[p.policy] > RANK[best.policy])) best = { policy: p.policy, by: p };
+    if (actors.some((a) => a && names(p.source, a)) && (!best.by || RANK[p.policy] > RANK[best.policy]))
+      best = { policy: p.policy, by: p };
   }
   return best;
 }

@@ -14,8 +14,12 @@ import type { HeldRecord } from "../store/curation.ts";
 /** `Undo` of our `Announce` of a record: we no longer pass it on. */
 export function withdrawal(ctx: FederationContext, recordId: string): Json {
   return {
-    "@context": DOCUMENT_CONTEXT, id: ctx.iris.activity("undo"), type: "Undo", actor: ctx.iris.actor,
-    to: [PUBLIC], cc: [`${ctx.iris.actor}/followers`],
+    "@context": DOCUMENT_CONTEXT,
+    id: ctx.iris.activity("undo"),
+    type: "Undo",
+    actor: ctx.iris.actor,
+    to: [PUBLIC],
+    cc: [`${ctx.iris.actor}/followers`],
     object: { type: "Announce", actor: ctx.iris.actor, object: recordId },
   };
 }
@@ -29,7 +33,11 @@ export async function withdraw(ctx: FederationContext, records: HeldRecord[]): P
   }
   for (const [host, ids] of byHost) {
     const inboxes = await ctx.outbox.followerInboxes((f) => host !== "" && hostOf(f.actor) === host);
-    if (inboxes.length) await ctx.outbox.send(ids.map((id) => withdrawal(ctx, id)), inboxes);
+    if (inboxes.length)
+      await ctx.outbox.send(
+        ids.map((id) => withdrawal(ctx, id)),
+        inboxes,
+      );
   }
 }
 

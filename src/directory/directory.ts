@@ -60,7 +60,11 @@ export class Directory {
    * the same data changes nothing and publishes nothing.
    * @returns one result per draft, in order
    */
-  async upsert(drafts: InitiativeDraft[], now = new Date().toISOString(), o: UpsertOptions = {}): Promise<WriteResult[]> {
+  async upsert(
+    drafts: InitiativeDraft[],
+    now = new Date().toISOString(),
+    o: UpsertOptions = {},
+  ): Promise<WriteResult[]> {
     const results: WriteResult[] = [];
     const records: InitiativeRecord[] = [];
     const at: number[] = [];
@@ -70,7 +74,16 @@ export class Directory {
     const hidden = await this.#store.curation.getWithhelds(local.filter((id) => !found.has(id)));
     drafts.forEach((draft) => {
       if (!this.#iris.localId(draft.id)) {
-        results.push({ ok: false, issues: [{ field: "id", message: `must be ${this.#iris.directory}/ followed by 1-100 letters, digits, ".", "_", "~" or "-"`, value: draft.id }] });
+        results.push({
+          ok: false,
+          issues: [
+            {
+              field: "id",
+              message: `must be ${this.#iris.directory}/ followed by 1-100 letters, digits, ".", "_", "~" or "-"`,
+              value: draft.id,
+            },
+          ],
+        });
         return;
       }
       const v = validateInitiative(draft, this.#taxonomies, o);
@@ -79,15 +92,24 @@ export class Directory {
       const w = hidden.get(draft.id);
       const prev = found.get(draft.id) ?? w?.record;
       if (prev && prev.provenance) {
-        results.push({ ok: false, issues: [{ field: "id", message: "belongs to a mirrored record from another network", value: draft.id }] });
+        results.push({
+          ok: false,
+          issues: [{ field: "id", message: "belongs to a mirrored record from another network", value: draft.id }],
+        });
         return;
       }
-      const record: InitiativeRecord = prev && prev.version === version
-        ? prev
-        : { initiative: v.initiative, published: prev?.published ?? now, updated: now, version };
+      const record: InitiativeRecord =
+        prev && prev.version === version
+          ? prev
+          : { initiative: v.initiative, published: prev?.published ?? now, updated: now, version };
       at.push(results.length);
       records.push(record);
-      results.push({ ok: true, record, outcome: o.dryRun ? (!prev ? "created" : record === prev ? "unchanged" : "updated") : "unchanged", warnings: v.warnings });
+      results.push({
+        ok: true,
+        record,
+        outcome: o.dryRun ? (!prev ? "created" : record === prev ? "unchanged" : "updated") : "unchanged",
+        warnings: v.warnings,
+      });
     });
     if (!records.length || o.dryRun) return results;
     const kept = records.filter((r) => hidden.has(r.initiative.id));

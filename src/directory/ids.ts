@@ -29,14 +29,21 @@ export function makeIris(base: string, handle: string): Iris {
       const id = iri.slice(directory.length + 1);
       return LOCAL_ID.test(id) ? id : undefined;
     },
-    activity: (kind) => `${base}/activities/${kind.toLowerCase()}-${Date.now().toString(36)}-${randomBytes(6).toString("base64url")}`,
+    activity: (kind) =>
+      `${base}/activities/${kind.toLowerCase()}-${Date.now().toString(36)}-${randomBytes(6).toString("base64url")}`,
   };
 }
 
 /** "Brixton Energy Co-op!" → "brixton-energy-co-op" (may be empty). */
 export function slugOf(name: string): string {
-  return name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
+  return name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60)
+    .replace(/-+$/, "");
 }
 
 /** "Brixton Energy Co-op!" → "brixton-energy-co-op-x3k9" (readable and unique enough to retry once). */

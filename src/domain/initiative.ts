@@ -108,7 +108,12 @@ export interface Tombstone {
 /** Returns an initiative with every array field present and empty. */
 export function emptyInitiative(id: string, name: string): Initiative {
   return {
-    id, name,
-    organisationalStructure: [], legalForm: [], activities: [], qualifiers: [], sameAs: [],
+    id,
+    name,
+    organisationalStructure: [],
+    legalForm: [],
+    activities: [],
+    qualifiers: [],
+    sameAs: [],
   };
 }

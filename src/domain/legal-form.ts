@@ -28,14 +28,22 @@ const LEGAL_FORM_KINDS: Record<string, string> = {
  * IRI or label) becomes that concept; a register's own name for a kind of one adds the concept and
  * stays as text; anything else stays as text. Returns the text to keep.
  */
-export function legalFormText(v: string | undefined, taxonomies: Taxonomies, concepts: string[], bad: (f: string, m: string, v?: unknown) => void): string | undefined {
+export function legalFormText(
+  v: string | undefined,
+  taxonomies: Taxonomies,
+  concepts: string[],
+  bad: (f: string, m: string, v?: unknown) => void,
+): string | undefined {
   if (v === undefined) return undefined;
   if (v.length > LIMITS.text) return void bad("legalFormText", `is longer than ${LIMITS.text} characters`);
   const kept: string[] = [];
   const add = (iri: string) => {
     if (!concepts.includes(iri)) concepts.push(iri);
   };
-  for (const part of v.split(";").map((x) => x.trim()).filter(Boolean)) {
+  for (const part of v
+    .split(";")
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const iri = taxonomies.resolveField("legalForm", part);
     if (iri) {
       add(iri);
@@ -49,4 +57,3 @@ export function legalFormText(v: string | undefined, taxonomies: Taxonomies, con
   concepts.sort();
   return kept.length ? kept.join("; ") : undefined;
 }
-

@@ -20,9 +20,20 @@ export interface Concept {
 
 /** The schemes essfed ships. */
 export const SCHEMES = [
-  "activities", "activities-ica", "activities-modified", "base-membership-type", "countries-iso",
-  "legal-form", "organisational-structure", "products-services", "qualifiers", "regions-ica",
-  "super-regions-ica", "territories-ica", "themes", "type-of-labour",
+  "activities",
+  "activities-ica",
+  "activities-modified",
+  "base-membership-type",
+  "countries-iso",
+  "legal-form",
+  "organisational-structure",
+  "products-services",
+  "qualifiers",
+  "regions-ica",
+  "super-regions-ica",
+  "territories-ica",
+  "themes",
+  "type-of-labour",
 ] as const;
 export type SchemeName = (typeof SCHEMES)[number];
 
@@ -41,8 +52,12 @@ export type TaxonomyField = keyof typeof FIELD_SCHEMES;
 
 /** Prefixes used by Mykomap and the SEA data for codes, e.g. `aci:ICA280`. */
 const CODE_PREFIXES: Record<string, SchemeName> = {
-  aci: "activities-ica", am: "activities-modified", os: "organisational-structure",
-  bmt: "base-membership-type", coun: "countries-iso", qf: "qualifiers",
+  aci: "activities-ica",
+  am: "activities-modified",
+  os: "organisational-structure",
+  bmt: "base-membership-type",
+  coun: "countries-iso",
+  qf: "qualifiers",
 };
 
 /**
@@ -75,7 +90,11 @@ const LABEL_ALIASES: Record<string, `${SchemeName}/${string}`> = {
 
 /** Lower-cases and drops spaces, hyphens and punctuation, so "Co-operative" matches "Cooperative". */
 export function normaliseLabel(label: string): string {
-  return label.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  return label
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "");
 }
 
 /** Read-only index of every shipped concept. */
@@ -188,4 +207,3 @@ export function schemeOfIri(iri: string): SchemeName | undefined {
   const name = c.slice(STANDARD.length).split("/")[0];
   return (SCHEMES as readonly string[]).includes(name ?? "") ? (name as SchemeName) : undefined;
 }
-

@@ -94,7 +94,10 @@ export function iriFits(iri: string): boolean {
  * (`name`, `address.locality`, `activities`, `translations.fr.name`): the validator then treats the
  * field as absent, so a strict caller refuses the record and a lenient one leaves the value out.
  */
-export function screenDraft<D extends object>(draft: D, bad: (field: string, message: string, value?: unknown) => void): D {
+export function screenDraft<D extends object>(
+  draft: D,
+  bad: (field: string, message: string, value?: unknown) => void,
+): D {
   const screen = (v: unknown, field: string): unknown => {
     if (typeof v === "string") {
       const reason = unstorableReason(v);

@@ -14,17 +14,33 @@ describe("validateInitiative", () => {
   it.each<[string, Partial<InitiativeDraft>, string]>([
     ["no name", { name: "  " }, "name: is required"],
     ["a name too long", { name: "x".repeat(301) }, "name: is longer than 300 characters"],
-    ["an unknown structure", { organisationalStructure: ["OS9999"] }, 'organisationalStructure: "OS9999" is not a concept of organisational-structure'],
-    ["a structure given as an activity", { organisationalStructure: ["ICA10"] }, 'organisationalStructure: "ICA10" is not a concept'],
+    [
+      "an unknown structure",
+      { organisationalStructure: ["OS9999"] },
+      'organisationalStructure: "OS9999" is not a concept of organisational-structure',
+    ],
+    [
+      "a structure given as an activity",
+      { organisationalStructure: ["ICA10"] },
+      'organisationalStructure: "ICA10" is not a concept',
+    ],
     ["an unknown activity", { activities: ["Juggling"] }, 'activities: "Juggling" is not a concept of activities-ica'],
     ["an unknown country", { country: "XX" }, 'country: "XX" is not a concept of countries-iso'],
     ["a latitude out of range", { address: { lat: 91, long: 0 } }, "address.lat: must be between -90 and 90"],
     ["a longitude out of range", { address: { lat: 0, long: -181 } }, "address.long: must be between -180 and 180"],
     ["a latitude that is not a number", { address: { lat: "north", long: 1 } }, "address.lat: is not a number"],
-    ["a latitude without longitude", { address: { lat: 10 } }, "address.long: latitude and longitude must be given together"],
+    [
+      "a latitude without longitude",
+      { address: { lat: 10 } },
+      "address.long: latitude and longitude must be given together",
+    ],
     ["a website that is not a URL", { homepage: "call us" }, "homepage: must be an http(s) URL"],
     ["a bad email", { email: "nobody" }, "email: is not an email address"],
-    ["a bad Companies House number", { companiesHouseNumber: "12-34" }, "companiesHouseNumber: must be 1 to 8 letters or digits"],
+    [
+      "a bad Companies House number",
+      { companiesHouseNumber: "12-34" },
+      "companiesHouseNumber: must be 1 to 8 letters or digits",
+    ],
     ["an IRI that is not http(s)", { id: "urn:x:1" }, "id: must be an absolute http(s) IRI"],
   ])("refuses %s, saying which field and why.", (_what, draft, expected) => {
     expect(issues(draft).join("\n")).toContain(expected);
@@ -34,7 +50,10 @@ describe("validateInitiative", () => {
     ["an IRI on the lod.coop 2.1 base", "https://lod.coop/essglobal/2.1/standard/organisational-structure/OS60"],
     ["an IRI on the lod.coop V2a base", "https://lod.coop/essglobal/V2a/standard/organisational-structure/OS60"],
     ["an IRI on the dev.lod.coop base", "https://dev.lod.coop/essglobal/2.1/standard/organisational-structure/OS60"],
-    ["an IRI on the w3id.solidarityeconomy.coop base", "https://w3id.solidarityeconomy.coop/essglobal/V2a/standard/organisational-structure/OS60"],
+    [
+      "an IRI on the w3id.solidarityeconomy.coop base",
+      "https://w3id.solidarityeconomy.coop/essglobal/V2a/standard/organisational-structure/OS60",
+    ],
     ["an IRI on the purl.org base", "http://purl.org/essglobal/standard/organisational-structure/OS60"],
     ["a code", "OS60"],
     ["a prefixed code", "os:OS60"],
@@ -42,7 +61,9 @@ describe("validateInitiative", () => {
     ["the label with other spelling", "workers co-operative"],
   ])("accepts a taxonomy value as %s and stores the canonical IRI.", (_what, value) => {
     const r = check({ organisationalStructure: [value] });
-    expect(r.ok && r.initiative.organisationalStructure).toEqual(["https://lod.coop/essglobal/2.1/standard/organisational-structure/OS60"]);
+    expect(r.ok && r.initiative.organisationalStructure).toEqual([
+      "https://lod.coop/essglobal/2.1/standard/organisational-structure/OS60",
+    ]);
   });
 
   it("accepts labels in other languages the schemes carry.", () => {
@@ -61,6 +82,9 @@ describe("validateInitiative", () => {
 
   it("adds the scheme to a bare www address and pads Companies House numbers.", () => {
     const r = check({ homepage: "www.coop.example", companiesHouseNumber: "4711097" });
-    expect(r.ok && [r.initiative.homepage, r.initiative.companiesHouseNumber]).toEqual(["http://www.coop.example", "04711097"]);
+    expect(r.ok && [r.initiative.homepage, r.initiative.companiesHouseNumber]).toEqual([
+      "http://www.coop.example",
+      "04711097",
+    ]);
   });
 });

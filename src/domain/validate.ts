@@ -30,9 +30,16 @@ export interface InitiativeDraft {
   country?: string;
   territory?: string;
   address?: {
-    streetAddress?: string; locality?: string; region?: string; postcode?: string; countryName?: string;
-    lat?: number | string; long?: number | string;
-    geoContainer?: string; geoContainerLat?: number | string; geoContainerLong?: number | string;
+    streetAddress?: string;
+    locality?: string;
+    region?: string;
+    postcode?: string;
+    countryName?: string;
+    lat?: number | string;
+    long?: number | string;
+    geoContainer?: string;
+    geoContainerLat?: number | string;
+    geoContainerLong?: number | string;
   };
   phone?: string;
   email?: string;
@@ -61,9 +68,7 @@ export interface ValidateOptions {
 }
 
 /** A warning does not stop the record; it says what was dropped or guessed. */
-export type ValidationResult =
-  | { ok: true; initiative: Initiative; warnings: Issue[] }
-  | { ok: false; issues: Issue[] };
+export type ValidationResult = { ok: true; initiative: Initiative; warnings: Issue[] } | { ok: false; issues: Issue[] };
 
 /** Bounds on what one record may hold. */
 export const LIMITS = { name: 300, description: 20_000, text: 1_000, values: 50 } as const;
@@ -82,7 +87,11 @@ export function sanitiseDescription(html: string): string {
 }
 
 /** Validates a draft; see {@link ValidationResult}. */
-export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomies, o: ValidateOptions = {}): ValidationResult {
+export function validateInitiative(
+  draft: InitiativeDraft,
+  taxonomies: Taxonomies,
+  o: ValidateOptions = {},
+): ValidationResult {
   const issues: Issue[] = [];
   const warnings: Issue[] = [];
   // Every check below leaves a bad value out of the result, so leniency only decides what to say.
@@ -99,16 +108,21 @@ export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomie
   });
 
   // (An id screened out above has been reported already.)
-  if (draft.id !== undefined && (!isHttpIri(draft.id) || draft.id.includes("#"))) bad("id", `must be an absolute http(s) IRI without a fragment, at most ${MAX_IRI_BYTES} bytes`, draft.id);
+  if (draft.id !== undefined && (!isHttpIri(draft.id) || draft.id.includes("#")))
+    bad("id", `must be an absolute http(s) IRI without a fragment, at most ${MAX_IRI_BYTES} bytes`, draft.id);
   const name = text(draft.name);
   if (!name) {
     if (!screened.has("name")) bad("name", "is required");
-  }
-  else if (name.length > LIMITS.name) bad("name", `is longer than ${LIMITS.name} characters`);
+  } else if (name.length > LIMITS.name) bad("name", `is longer than ${LIMITS.name} characters`);
 
   const out: Initiative = {
-    id: draft.id, name: name ?? "",
-    organisationalStructure: [], legalForm: [], activities: [], qualifiers: [], sameAs: [],
+    id: draft.id,
+    name: name ?? "",
+    organisationalStructure: [],
+    legalForm: [],
+    activities: [],
+    qualifiers: [],
+    sameAs: [],
   };
 
   const description = text(draft.description);
@@ -120,12 +134,20 @@ export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomie
   const homepage = text(draft.homepage);
   if (homepage !== undefined) {
     // Spreadsheets sometimes list several sites in one cell: keep the first, say what was left out.
-    const [first, ...rest] = homepage.split(/\s*[;,\s]\s*(?=(?:https?:\/\/|www\.))/i).map((u) => u.trim()).filter(Boolean);
+    const [first, ...rest] = homepage
+      .split(/\s*[;,\s]\s*(?=(?:https?:\/\/|www\.))/i)
+      .map((u) => u.trim())
+      .filter(Boolean);
     // A bare host name ("www.coop.example", "coop.example/about") is how many spreadsheets and maps write a site.
     const fixed = first && /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(\/\S*)?$/i.test(first) ? `http://${first}` : first;
     if (fixed && isHttpIri(fixed)) {
       out.homepage = fixed;
-      if (rest.length) warnings.push({ field: "homepage", message: `has several addresses; kept the first, left out ${rest.join(", ")}`, value: homepage.slice(0, 200) });
+      if (rest.length)
+        warnings.push({
+          field: "homepage",
+          message: `has several addresses; kept the first, left out ${rest.join(", ")}`,
+          value: homepage.slice(0, 200),
+        });
     } else bad("homepage", "must be an http(s) URL", homepage);
   }
 
@@ -162,7 +184,12 @@ export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomie
     if (iri) {
       out.country = iri;
       address.countryName = taxonomies.label(iri, "en");
-    } else warnings.push({ field: "address.countryName", message: "is not a known country; kept as text", value: address.countryName });
+    } else
+      warnings.push({
+        field: "address.countryName",
+        message: "is not a known country; kept as text",
+        value: address.countryName,
+      });
   }
   if (address && Object.keys(address).length) out.address = address;
 
@@ -203,7 +230,10 @@ export function validateInitiative(draft: InitiativeDraft, taxonomies: Taxonomie
   return issues.length ? { ok: false, issues } : { ok: true, initiative: out, warnings };
 }
 
-function validateAddress(a: InitiativeDraft["address"], bad: (f: string, m: string, v?: unknown) => void): Address | undefined {
+function validateAddress(
+  a: InitiativeDraft["address"],
+  bad: (f: string, m: string, v?: unknown) => void,
+): Address | undefined {
   if (!a) return undefined;
   const out: Address = {};
   for (const f of ["streetAddress", "locality", "region", "postcode", "countryName"] as const) {
@@ -227,13 +257,20 @@ function validateAddress(a: InitiativeDraft["address"], bad: (f: string, m: stri
   const given = (v: unknown) => v !== undefined && v !== null && !(typeof v === "string" && !v.trim());
   // One coordinate without the other is no position: leave both out.
   if (given(a.lat) !== given(a.long) || (out.lat === undefined) !== (out.long === undefined)) {
-    if (given(a.lat) !== given(a.long)) bad(given(a.lat) ? "address.long" : "address.lat", "latitude and longitude must be given together");
+    if (given(a.lat) !== given(a.long))
+      bad(given(a.lat) ? "address.long" : "address.lat", "latitude and longitude must be given together");
     delete out.lat;
     delete out.long;
   }
-  if (given(a.geoContainerLat) !== given(a.geoContainerLong) || (out.geoContainerLat === undefined) !== (out.geoContainerLong === undefined)) {
+  if (
+    given(a.geoContainerLat) !== given(a.geoContainerLong) ||
+    (out.geoContainerLat === undefined) !== (out.geoContainerLong === undefined)
+  ) {
     if (given(a.geoContainerLat) !== given(a.geoContainerLong)) {
-      bad(given(a.geoContainerLat) ? "address.geoContainerLong" : "address.geoContainerLat", "geo container latitude and longitude must be given together");
+      bad(
+        given(a.geoContainerLat) ? "address.geoContainerLong" : "address.geoContainerLat",
+        "geo container latitude and longitude must be given together",
+      );
     }
     delete out.geoContainerLat;
     delete out.geoContainerLong;
@@ -249,7 +286,10 @@ function validateAddress(a: InitiativeDraft["address"], bad: (f: string, m: stri
 /** Language tags as BCP 47 allows them (letters, digits, hyphens), lower-cased. */
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[a-z0-9]{1,8})*$/;
 
-function validateTranslations(t: InitiativeDraft["translations"], bad: (f: string, m: string, v?: unknown) => void): Initiative["translations"] {
+function validateTranslations(
+  t: InitiativeDraft["translations"],
+  bad: (f: string, m: string, v?: unknown) => void,
+): Initiative["translations"] {
   if (!t || typeof t !== "object") return undefined;
   const entries = Object.entries(t);
   if (entries.length > LIMITS.values) return void bad("translations", `has more than ${LIMITS.values} languages`);
@@ -268,7 +308,8 @@ function validateTranslations(t: InitiativeDraft["translations"], bad: (f: strin
       else one.name = name;
     }
     if (description !== undefined) {
-      if (description.length > LIMITS.description) bad(`translations.${tag}.description`, `is longer than ${LIMITS.description} characters`);
+      if (description.length > LIMITS.description)
+        bad(`translations.${tag}.description`, `is longer than ${LIMITS.description} characters`);
       else one.description = sanitiseDescription(description);
     }
     if (one.name !== undefined || one.description !== undefined) out[tag] = { ...out[tag], ...one };

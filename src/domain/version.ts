@@ -31,12 +31,19 @@ const quoted = (k: string) => {
 };
 
 function serialise(value: object): string {
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return stableJson((value as { toJSON(): unknown }).toJSON());
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function")
+    return stableJson((value as { toJSON(): unknown }).toJSON());
   if (Array.isArray(value)) {
     let out = "[";
     for (let n = 0; n < value.length; n++) {
       const x: unknown = value[n];
-      out += (n ? "," : "") + (x === undefined || typeof x === "function" ? "null" : typeof x === "string" ? JSON.stringify(x) : stableJson(x));
+      out +=
+        (n ? "," : "") +
+        (x === undefined || typeof x === "function"
+          ? "null"
+          : typeof x === "string"
+            ? JSON.stringify(x)
+            : stableJson(x));
     }
     return out + "]";
   }

@@ -18,7 +18,14 @@ export const MAX_REASON = 500;
  * Confirms, rejects or undoes the decision on the pair of `x` and `y` (either order). Returns the
  * pair as it is now, or undefined when the finder never paired them (nothing is written then).
  */
-export async function decidePair(store: Store, x: string, y: string, decision: Decision, by: AuditActor, reason?: string): Promise<DuplicatePair | undefined> {
+export async function decidePair(
+  store: Store,
+  x: string,
+  y: string,
+  decision: Decision,
+  by: AuditActor,
+  reason?: string,
+): Promise<DuplicatePair | undefined> {
   const [a, b] = pairOf(x, y);
   const at = new Date().toISOString();
   const before = await store.duplicates.getPair(a, b);
@@ -26,7 +33,10 @@ export async function decidePair(store: Store, x: string, y: string, decision: D
   const pair = await store.duplicates.decide(a, b, STATE[decision], by.name, at);
   if (!pair) return undefined;
   await store.audit.append({
-    at, actor: by, action: `duplicate.${decision}`, target: `${a} ${b}`,
+    at,
+    actor: by,
+    action: `duplicate.${decision}`,
+    target: `${a} ${b}`,
     ...(reason ? { reason: reason.slice(0, MAX_REASON) } : {}),
     detail: { score: pair.score, before: before.state, reasons: pair.reasons.map((r) => r.kind) },
   });
@@ -45,15 +55,26 @@ export async function viewPairs(store: Store, pairs: DuplicatePair[]): Promise<P
     ...p,
     listings: [p.a, p.b].map((id) => {
       const r = held.get(id);
-      return r ? { id, name: r.initiative.name, ...(r.provenance ? { source: r.provenance.origin } : {}), held: true } : { id, held: false };
+      return r
+        ? { id, name: r.initiative.name, ...(r.provenance ? { source: r.provenance.origin } : {}), held: true }
+        : { id, held: false };
     }),
   }));
 }
 
 /** The other listings confirmed to be the same organisation as `id`: their IRI, name and network. */
-export async function alsoListed(store: Store, id: string, limit = 20): Promise<{ id: string; name: string; origin?: string }[]> {
+export async function alsoListed(
+  store: Store,
+  id: string,
+  limit = 20,
+): Promise<{ id: string; name: string; origin?: string }[]> {
   const pairs = (await store.duplicates.listPairs({ id, state: "confirmed", limit })).items;
   const held = await store.getInitiatives(pairs.map((p) => (p.a === id ? p.b : p.a)));
-  return [...held.values()].map((r) => ({ id: r.initiative.id, name: r.initiative.name, ...(r.provenance ? { origin: r.provenance.origin } : {}) }))
+  return [...held.values()]
+    .map((r) => ({
+      id: r.initiative.id,
+      name: r.initiative.name,
+      ...(r.provenance ? { origin: r.provenance.origin } : {}),
+    }))
     .sort((x, y) => (x.name < y.name ? -1 : 1));
 }

@@ -52,7 +52,9 @@ export class DuplicateFinder {
   async catchUp(): Promise<RoundFigures> {
     const total: RoundFigures = { records: 0, compared: 0, pairs: 0, crowdedKeys: 0, autoConfirmed: [] };
     for (;;) {
-      this.#running ??= this.#round().finally(() => { this.#running = undefined; });
+      this.#running ??= this.#round().finally(() => {
+        this.#running = undefined;
+      });
       const r = await this.#running;
       total.records += r.records;
       total.compared += r.compared;
@@ -123,13 +125,20 @@ export class DuplicateFinder {
     figures.pairs = pairs.size;
     const at = new Date().toISOString();
     figures.autoConfirmed = await dups.apply({
-      done, keys, pairs: [...pairs.values()], at,
+      done,
+      keys,
+      pairs: [...pairs.values()],
+      at,
       ...(this.#o.auto !== undefined ? { auto: { score: this.#o.auto, by: AUTO, at } } : {}),
     });
     for (const p of figures.autoConfirmed) {
       await this.#store.audit.append({
-        at, actor: { kind: "system", name: "duplicates" }, action: "duplicate.confirm", target: `${p.a} ${p.b}`,
-        reason: `score ${p.score} ≥ ESSFED_SAMEAS_AUTO ${this.#o.auto}`, detail: { score: p.score, reasons: p.reasons.map((r) => r.kind) },
+        at,
+        actor: { kind: "system", name: "duplicates" },
+        action: "duplicate.confirm",
+        target: `${p.a} ${p.b}`,
+        reason: `score ${p.score} ≥ ESSFED_SAMEAS_AUTO ${this.#o.auto}`,
+        detail: { score: p.score, reasons: p.reasons.map((r) => r.kind) },
       });
     }
     return figures;
@@ -144,10 +153,19 @@ function signalsFor(r: InitiativeRecord): Signals {
  * Runs the finder a moment after records change (worker role): checks for noted records every
  * `everyMs` and works through them. Returns a stop function.
  */
-export function startDuplicateFinder(finder: DuplicateFinder, onError: (e: unknown) => void, everyMs = 2000): () => Promise<void> {
+export function startDuplicateFinder(
+  finder: DuplicateFinder,
+  onError: (e: unknown) => void,
+  everyMs = 2000,
+): () => Promise<void> {
   let busy: Promise<unknown> | undefined;
   const timer = setInterval(() => {
-    busy ??= finder.catchUp().catch(onError).finally(() => { busy = undefined; });
+    busy ??= finder
+      .catchUp()
+      .catch(onError)
+      .finally(() => {
+        busy = undefined;
+      });
   }, everyMs);
   timer.unref();
   return async () => {

@@ -47,17 +47,29 @@ export async function* exportAll(deps: ExportDeps, format: ExportFormat): AsyncG
   switch (format) {
     case "nquads":
       for await (const page of allRecords(store)) {
-        yield writeQuads(page.flatMap((r) => initiativeToQuads(r, taxonomies, sourceOf(r, iris), DataFactory.namedNode(sourceOf(r, iris)))), "nquads");
+        yield writeQuads(
+          page.flatMap((r) =>
+            initiativeToQuads(r, taxonomies, sourceOf(r, iris), DataFactory.namedNode(sourceOf(r, iris))),
+          ),
+          "nquads",
+        );
       }
       return;
     case "turtle": {
-      yield Object.entries(PREFIXES).map(([p, ns]) => `@prefix ${p}: <${ns}>.\n`).join("") + "\n";
+      yield (
+        Object.entries(PREFIXES)
+          .map(([p, ns]) => `@prefix ${p}: <${ns}>.\n`)
+          .join("") + "\n"
+      );
       for await (const page of allRecords(store)) {
         // Each page is written with the same prefixes, so only the body goes out after the first.
         const writer = new Writer({ format: "Turtle", prefixes: PREFIXES });
         writer.addQuads(page.flatMap((r) => initiativeToQuads(r, taxonomies, sourceOf(r, iris))));
         let text = "";
-        writer.end((err, result) => { if (err) throw err; text = result; });
+        writer.end((err, result) => {
+          if (err) throw err;
+          text = result;
+        });
         yield text.replace(/^@prefix [^\n]*\n/gm, "").replace(/^\n+/, "") + "\n";
       }
       return;
@@ -66,7 +78,9 @@ export async function* exportAll(deps: ExportDeps, format: ExportFormat): AsyncG
       yield `{"@context":${JSON.stringify(DOCUMENT_CONTEXT)},"@graph":[`;
       let first = true;
       for await (const page of allRecords(store)) {
-        const items = page.map((r) => JSON.stringify(initiativeToJsonLd(r, taxonomies, { owner: sourceOf(r, iris), context: false })));
+        const items = page.map((r) =>
+          JSON.stringify(initiativeToJsonLd(r, taxonomies, { owner: sourceOf(r, iris), context: false })),
+        );
         yield (first ? "\n" : ",\n") + items.join(",\n");
         first = false;
       }
@@ -79,7 +93,8 @@ export async function* exportAll(deps: ExportDeps, format: ExportFormat): AsyncG
       for await (const page of allRecords(store)) translationLanguages(page, found);
       const languages = [...found].sort();
       yield csvHeader(languages) + "\n";
-      for await (const page of allRecords(store)) yield page.map((r) => csvRow(r, iris, taxonomies, languages)).join("\n") + "\n";
+      for await (const page of allRecords(store))
+        yield page.map((r) => csvRow(r, iris, taxonomies, languages)).join("\n") + "\n";
       return;
     }
     case "geojson": {

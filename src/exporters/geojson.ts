@@ -36,12 +36,27 @@ export function geoJsonFeature(r: StoredInitiative, taxonomies: Taxonomies, iris
   };
   // The rest only when present, so that a map's features stay small.
   const optional: Record<string, unknown> = {
-    description: i.description, homepage: i.homepage, email: i.email, phone: i.phone, twitter: i.twitter, facebook: i.facebook,
-    companiesHouseNumber: i.companiesHouseNumber, streetAddress: a.streetAddress, region: a.region, postcode: a.postcode,
-    countryName: a.countryName, territory: concept(i.territory) ?? undefined,
-    legalForm: i.legalForm.length ? concepts(i.legalForm) : undefined, legalFormText: i.legalFormText, sector: i.sector,
-    sicCodes: i.sicCodes, ownership: i.ownership, sameAs: i.sameAs.length ? i.sameAs : undefined,
-    geoContainer: a.geoContainer, geoContainerLat: a.geoContainerLat, geoContainerLong: a.geoContainerLong,
+    description: i.description,
+    homepage: i.homepage,
+    email: i.email,
+    phone: i.phone,
+    twitter: i.twitter,
+    facebook: i.facebook,
+    companiesHouseNumber: i.companiesHouseNumber,
+    streetAddress: a.streetAddress,
+    region: a.region,
+    postcode: a.postcode,
+    countryName: a.countryName,
+    territory: concept(i.territory) ?? undefined,
+    legalForm: i.legalForm.length ? concepts(i.legalForm) : undefined,
+    legalFormText: i.legalFormText,
+    sector: i.sector,
+    sicCodes: i.sicCodes,
+    ownership: i.ownership,
+    sameAs: i.sameAs.length ? i.sameAs : undefined,
+    geoContainer: a.geoContainer,
+    geoContainerLat: a.geoContainerLat,
+    geoContainerLong: a.geoContainerLong,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) properties[k] = v;
   for (const [lang, t] of Object.entries(i.translations ?? {})) {

@@ -11,8 +11,13 @@ export type Json = Record<string, unknown>;
 
 /** An embedded object without its own @context is read under its container's (JSON-LD scoping). */
 export function withContext(object: unknown, outer: Json): unknown {
-  return object && typeof object === "object" && !Array.isArray(object) && !("@context" in object) && outer["@context"] !== undefined
-    ? { "@context": outer["@context"], ...object } : object;
+  return object &&
+    typeof object === "object" &&
+    !Array.isArray(object) &&
+    !("@context" in object) &&
+    outer["@context"] !== undefined
+    ? { "@context": outer["@context"], ...object }
+    : object;
 }
 
 /** Addressing shared by public activities: everyone, and this network's followers. */
@@ -72,14 +77,22 @@ export function follow(iris: Iris, id: string, target: string): Json {
 
 export function undoFollow(iris: Iris, followId: string, target: string): Json {
   return {
-    "@context": DOCUMENT_CONTEXT, id: iris.activity("undo"), type: "Undo", actor: iris.actor, to: [target],
+    "@context": DOCUMENT_CONTEXT,
+    id: iris.activity("undo"),
+    type: "Undo",
+    actor: iris.actor,
+    to: [target],
     object: { id: followId, type: "Follow", actor: iris.actor, object: target },
   };
 }
 
 export function acceptOrReject(iris: Iris, kind: "Accept" | "Reject", followId: string, follower: string): Json {
   return {
-    "@context": DOCUMENT_CONTEXT, id: iris.activity(kind), type: kind, actor: iris.actor, to: [follower],
+    "@context": DOCUMENT_CONTEXT,
+    id: iris.activity(kind),
+    type: kind,
+    actor: iris.actor,
+    to: [follower],
     object: { id: followId, type: "Follow", actor: follower, object: iris.actor },
   };
 }

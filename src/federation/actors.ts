@@ -29,13 +29,15 @@ const ED25519_SPKI_PREFIX = "MCowBQYDK2VwAyEA";
 const TTL_MS = 60 * 60 * 1000;
 const MAX_ENTRIES = 10_000;
 
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof (v as { id?: unknown })?.id === "string" ? (v as { id: string }).id : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === "string" ? v : typeof (v as { id?: unknown })?.id === "string" ? (v as { id: string }).id : undefined;
 const arr = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
 /** Parses an actor document; throws when it lacks what ActivityPub requires. */
 export function parseActor(doc: Record<string, unknown>, expectedId: string): RemoteActor {
   const id = str(doc.id);
-  if (id !== expectedId) throw new FetchError(expectedId, `actor document has id ${id ?? "(none)"}, not the requested IRI`, "invalid");
+  if (id !== expectedId)
+    throw new FetchError(expectedId, `actor document has id ${id ?? "(none)"}, not the requested IRI`, "invalid");
   const inbox = str(doc.inbox);
   if (!inbox) throw new FetchError(expectedId, "actor has no inbox", "invalid");
   const endpoints = doc.endpoints as Record<string, unknown> | undefined;
@@ -54,11 +56,21 @@ export function parseActor(doc: Record<string, unknown>, expectedId: string): Re
     const pem = (k as Record<string, unknown>)?.publicKeyPem;
     return typeof pem === "string" && pem.replace(/-----[^-]+-----|\s/g, "").startsWith(ED25519_SPKI_PREFIX);
   });
-  const aliases = arr(doc.alsoKnownAs).map(str).filter((a): a is string => Boolean(a)).slice(0, 32);
+  const aliases = arr(doc.alsoKnownAs)
+    .map(str)
+    .filter((a): a is string => Boolean(a))
+    .slice(0, 32);
   return {
-    id, inbox, assertionKeys, ed25519HttpKey, aliases, type: arr(doc.type).filter((t): t is string => typeof t === "string"),
-    ...(sharedInbox ? { sharedInbox } : {}), ...(directory ? { directory } : {}),
-    ...(name ? { name } : {}), ...(preferredUsername ? { preferredUsername } : {}),
+    id,
+    inbox,
+    assertionKeys,
+    ed25519HttpKey,
+    aliases,
+    type: arr(doc.type).filter((t): t is string => typeof t === "string"),
+    ...(sharedInbox ? { sharedInbox } : {}),
+    ...(directory ? { directory } : {}),
+    ...(name ? { name } : {}),
+    ...(preferredUsername ? { preferredUsername } : {}),
   };
 }
 
@@ -104,12 +116,14 @@ export class RemoteActors {
     const controller = verificationMethod.split("#")[0]!;
     let p = this.#keys.get(verificationMethod);
     if (!p) {
-      p = this.get(controller).then(async (actor) => {
-        const multibase = actor.assertionKeys.get(verificationMethod);
-        if (!multibase) return undefined;
-        const key = await importMultibaseKey(multibase);
-        return key.algorithm.name === "Ed25519" ? key : undefined;
-      }).catch(() => undefined);
+      p = this.get(controller)
+        .then(async (actor) => {
+          const multibase = actor.assertionKeys.get(verificationMethod);
+          if (!multibase) return undefined;
+          const key = await importMultibaseKey(multibase);
+          return key.algorithm.name === "Ed25519" ? key : undefined;
+        })
+        .catch(() => undefined);
       this.#keys.set(verificationMethod, p);
     }
     const key = await p;
@@ -130,11 +144,17 @@ export class RemoteActors {
     let last: unknown;
     for (const scheme of schemes) {
       try {
-        const jrd = await this.#fetcher.getJson(`${scheme}://${m[2]}/.well-known/webfinger?resource=${encodeURIComponent(resource)}`, { accept: "application/jrd+json, application/json;q=0.9", maxBytes: 256 * 1024 });
+        const jrd = await this.#fetcher.getJson(
+          `${scheme}://${m[2]}/.well-known/webfinger?resource=${encodeURIComponent(resource)}`,
+          { accept: "application/jrd+json, application/json;q=0.9", maxBytes: 256 * 1024 },
+        );
         const self = arr(jrd.links).find((l) => {
           const link = l as Record<string, unknown>;
-          return link.rel === "self" && typeof link.href === "string" &&
-            /^application\/(activity\+json|ld\+json)/.test(String(link.type ?? ""));
+          return (
+            link.rel === "self" &&
+            typeof link.href === "string" &&
+            /^application\/(activity\+json|ld\+json)/.test(String(link.type ?? ""))
+          );
         }) as { href: string } | undefined;
         if (self) return self.href;
         last = new FetchError(target, "WebFinger answer has no ActivityPub self link", "invalid");

@@ -52,21 +52,38 @@ async function patiently<T>(get: () => Promise<T>, waits: readonly number[] = TH
 }
 
 /** Pages through `following.directory`, mirroring every item; with `reconcile`, also prunes. */
-export async function backfill(ctx: FederationContext, following: Following, reconcile = false): Promise<BackfillReport> {
-  const report: BackfillReport = { pages: 0, items: 0, created: 0, updated: 0, unchanged: 0, refused: 0, held: 0, deleted: 0 };
+export async function backfill(
+  ctx: FederationContext,
+  following: Following,
+  reconcile = false,
+): Promise<BackfillReport> {
+  const report: BackfillReport = {
+    pages: 0,
+    items: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    refused: 0,
+    held: 0,
+    deleted: 0,
+  };
   const directory = following.directory ?? (await ctx.actors.get(following.actor)).directory;
   if (!directory) {
-    log.info("{actor} has no directory collection (not an essfed network?); nothing to back-fill", { actor: following.actor });
+    log.info("{actor} has no directory collection (not an essfed network?); nothing to back-fill", {
+      actor: following.actor,
+    });
     return report;
   }
-  if (hostOf(directory) !== hostOf(following.actor)) throw new FetchError(directory, "the directory is not on the followed network's host", "invalid");
+  if (hostOf(directory) !== hostOf(following.actor))
+    throw new FetchError(directory, "the directory is not on the followed network's host", "invalid");
   const seen = reconcile ? new Set<string>() : undefined;
   const collection = await patiently(() => ctx.fetcher.getJson(directory));
   const host = hostOf(following.actor);
   const fetchPage = (link: string | undefined) => {
     if (!link) return undefined;
     const url = new URL(link);
-    if (url.host !== host) return Promise.reject(new FetchError(link, "a directory page is not on the followed network's host", "invalid"));
+    if (url.host !== host)
+      return Promise.reject(new FetchError(link, "a directory page is not on the followed network's host", "invalid"));
     if (!url.searchParams.has("limit")) url.searchParams.set("limit", String(PAGE_SIZE));
     // A page of a thousand signed records is a few megabytes; a slow link gets a minute for it.
     return patiently(() => ctx.fetcher.getJson(url.href, { maxBytes: 64 * 1024 * 1024, timeoutMs: 60_000 }));
@@ -80,7 +97,9 @@ export async function backfill(ctx: FederationContext, following: Following, rec
     // Ask for the next page while this one is checked and stored: the two ends work at once.
     pending = fetchPage(typeof page.next === "string" ? page.next : idOf(page.next));
     pending?.catch(() => {});
-    const items = (Array.isArray(page.orderedItems) ? page.orderedItems : Array.isArray(page.items) ? page.items : []) as unknown[];
+    const items = (
+      Array.isArray(page.orderedItems) ? page.orderedItems : Array.isArray(page.items) ? page.items : []
+    ) as unknown[];
     const verified: VerifiedObject[] = [];
     for (const raw of items) {
       report.items++;
@@ -104,7 +123,11 @@ export async function backfill(ctx: FederationContext, following: Following, rec
     }
   }
   if (seen) report.deleted = await pruneMissing(ctx, following.actor, seen);
-  await ctx.store.putFollowing({ ...following, ...(directory ? { directory } : {}), reconciledAt: new Date().toISOString() });
+  await ctx.store.putFollowing({
+    ...following,
+    ...(directory ? { directory } : {}),
+    reconciledAt: new Date().toISOString(),
+  });
   log.info("Back-filled {actor}: {report}", { actor: following.actor, report });
   return report;
 }
@@ -115,7 +138,11 @@ function refuseOverBudgetPage(page: Json, directory: string): void {
     prescanContext(page["@context"]);
   } catch (e) {
     if (!isJsonLdRefusal(e)) throw e;
-    throw new FetchError(typeof page.id === "string" ? page.id : directory, `the directory page is over the JSON-LD budget: ${e.message}`, "invalid");
+    throw new FetchError(
+      typeof page.id === "string" ? page.id : directory,
+      `the directory page is over the JSON-LD budget: ${e.message}`,
+      "invalid",
+    );
   }
 }
 
@@ -127,7 +154,12 @@ function firstPage(collection: Json, directory: string): string | undefined {
   return Array.isArray(collection.orderedItems) ? directory : undefined;
 }
 
-async function verifyItem(ctx: FederationContext, item: unknown, source: string, pageHost: string): Promise<VerifiedObject | undefined> {
+async function verifyItem(
+  ctx: FederationContext,
+  item: unknown,
+  source: string,
+  pageHost: string,
+): Promise<VerifiedObject | undefined> {
   if (typeof item === "string") return fetchFromOrigin(ctx, item);
   if (!item || typeof item !== "object") return undefined;
   const doc = item as Json;
@@ -143,7 +175,7 @@ async function verifyItem(ctx: FederationContext, item: unknown, source: string,
 /** Re-checks records we hold from `source` (directly or relayed) that its directory no longer lists. */
 async function pruneMissing(ctx: FederationContext, source: string, listed: Set<string>): Promise<number> {
   let deleted = 0;
-  const ids = new Set([...await ctx.store.listIdsBySource(source), ...await ctx.store.listIdsByVia(source)]);
+  const ids = new Set([...(await ctx.store.listIdsBySource(source)), ...(await ctx.store.listIdsByVia(source))]);
   for (const id of ids) {
     if (listed.has(id)) continue;
     try {
@@ -151,7 +183,14 @@ async function pruneMissing(ctx: FederationContext, source: string, listed: Set<
     } catch (e) {
       if (e instanceof FetchError && e.gone) {
         const rec = await ctx.store.getInitiative(id);
-        if (await ctx.store.deleteInitiative({ id, deleted: new Date().toISOString(), ...(rec?.provenance ? { origin: rec.provenance.origin } : {}) })) deleted++;
+        if (
+          await ctx.store.deleteInitiative({
+            id,
+            deleted: new Date().toISOString(),
+            ...(rec?.provenance ? { origin: rec.provenance.origin } : {}),
+          })
+        )
+          deleted++;
       }
     }
   }

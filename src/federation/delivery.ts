@@ -74,7 +74,14 @@ export class DeliveryWorker {
   #controller: AbortController | undefined;
   #listening: Promise<void> | undefined;
 
-  constructor(queue: DurableQueue, keys: SigningKeys, policy: SigningPolicy, fetcher: Fetcher, refusals: RefusedInboxes, o: DeliveryOptions = {}) {
+  constructor(
+    queue: DurableQueue,
+    keys: SigningKeys,
+    policy: SigningPolicy,
+    fetcher: Fetcher,
+    refusals: RefusedInboxes,
+    o: DeliveryOptions = {},
+  ) {
     this.#queue = queue;
     this.#keys = keys;
     this.#policy = policy;
@@ -119,7 +126,11 @@ export class DeliveryWorker {
       // Client errors other than throttling will not get better by retrying.
       if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
         told("failed");
-        log.warning("Delivery of {activity} to {inbox} refused with {status}; dropped", { activity: d.activityId, inbox: d.inbox, status });
+        log.warning("Delivery of {activity} to {inbox} refused with {status}; dropped", {
+          activity: d.activityId,
+          inbox: d.inbox,
+          status,
+        });
         return;
       }
       told(await this.#retry(d, `HTTP ${status}`));
@@ -137,14 +148,24 @@ export class DeliveryWorker {
     const keyId = (own: URL) => (d.signAs ? new URL(d.signAs + own.hash) : own);
     const unsigned = new Request(d.inbox, {
       method: "POST",
-      headers: { "content-type": "application/activity+json", accept: "application/activity+json", "user-agent": "essfed" },
+      headers: {
+        "content-type": "application/activity+json",
+        accept: "application/activity+json",
+        "user-agent": "essfed",
+      },
       body,
     });
-    const request = scheme === "ed25519-rfc9421"
-      ? await signRfc9421Ed25519(unsigned, body, this.#keys.ed25519.privateKey, keyId(this.#keys.ed25519.keyId))
-      : await signRequest(unsigned, this.#keys.rsa.privateKey, keyId(this.#keys.rsa.keyId), { spec: "draft-cavage-http-signatures-12", body: body.buffer as ArrayBuffer });
+    const request =
+      scheme === "ed25519-rfc9421"
+        ? await signRfc9421Ed25519(unsigned, body, this.#keys.ed25519.privateKey, keyId(this.#keys.ed25519.keyId))
+        : await signRequest(unsigned, this.#keys.rsa.privateKey, keyId(this.#keys.rsa.keyId), {
+            spec: "draft-cavage-http-signatures-12",
+            body: body.buffer as ArrayBuffer,
+          });
     const headers: Record<string, string> = {};
-    request.headers.forEach((v, k) => { headers[k] = v; });
+    request.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
     return this.#fetcher.post(d.inbox, headers, body, { timeoutMs: this.#o.timeoutMs });
   }
 
@@ -152,11 +173,23 @@ export class DeliveryWorker {
   async #retry(d: Delivery, error: string): Promise<"retry" | "failed"> {
     const attempts = d.attempts + 1;
     if (attempts >= this.#o.maxAttempts) {
-      log.warning("Giving up on {activity} to {inbox} after {attempts} attempts: {error}", { activity: d.activityId, inbox: d.inbox, attempts, error });
+      log.warning("Giving up on {activity} to {inbox} after {attempts} attempts: {error}", {
+        activity: d.activityId,
+        inbox: d.inbox,
+        attempts,
+        error,
+      });
       return "failed";
     }
-    log.debug("Delivery of {activity} to {inbox} failed ({error}); retrying", { activity: d.activityId, inbox: d.inbox, error });
-    await this.#queue.enqueue({ ...d, attempts }, { delay: Temporal.Duration.from({ milliseconds: backoff(attempts) }) });
+    log.debug("Delivery of {activity} to {inbox} failed ({error}); retrying", {
+      activity: d.activityId,
+      inbox: d.inbox,
+      error,
+    });
+    await this.#queue.enqueue(
+      { ...d, attempts },
+      { delay: Temporal.Duration.from({ milliseconds: backoff(attempts) }) },
+    );
     return "retry";
   }
 }

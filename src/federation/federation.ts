@@ -5,9 +5,7 @@
  */
 import { Temporal } from "@js-temporal/polyfill";
 import { createFederation, type Federation } from "@fedify/fedify";
-import {
-  Endpoints, Organization, Create, PropertyValue, type Recipient,
-} from "@fedify/vocab";
+import { Endpoints, Organization, Create, PropertyValue, type Recipient } from "@fedify/vocab";
 import type { Config } from "../config.ts";
 import type { Iris } from "../directory/ids.ts";
 import type { Store } from "../store/store.ts";
@@ -76,7 +74,8 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
       if (identifier !== config.handle) return null;
       const followers = await store.listFollowers("accepted");
       const items: Recipient[] = followers.map((f) => ({
-        id: new URL(f.actor), inboxId: new URL(f.inbox),
+        id: new URL(f.actor),
+        inboxId: new URL(f.inbox),
         ...(f.sharedInbox ? { endpoints: { sharedInbox: new URL(f.sharedInbox) } } : {}),
       }));
       return { items };
@@ -97,12 +96,15 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
       const page = await store.listInitiatives({ limit: 20, source: null, ...(cursor ? { cursor } : {}) });
       // The outbox lists the latest Create per own initiative, newest first; the full data is at
       // each object's IRI (Fedify re-serialises these, so only ActivityStreams terms appear here).
-      const items = page.items.map((r) => new Create({
-        id: new URL(`${r.initiative.id}#create-${r.version}`),
-        actor: new URL(iris.actor),
-        object: new URL(r.initiative.id),
-        published: Temporal.Instant.from(r.updated),
-      }));
+      const items = page.items.map(
+        (r) =>
+          new Create({
+            id: new URL(`${r.initiative.id}#create-${r.version}`),
+            actor: new URL(iris.actor),
+            object: new URL(r.initiative.id),
+            published: Temporal.Instant.from(r.updated),
+          }),
+      );
       return { items, nextCursor: page.next ?? null };
     })
     .setFirstCursor(() => "")
@@ -111,7 +113,11 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", async () => ({
     software: { name: "essfed", version: SOFTWARE_VERSION, homepage: new URL("https://github.com/essfed/essfed") },
     protocols: ["activitypub"],
-    usage: { users: { total: 1, activeMonth: 1, activeHalfyear: 1 }, localPosts: await store.countInitiatives(null), localComments: 0 },
+    usage: {
+      users: { total: 1, activeMonth: 1, activeHalfyear: 1 },
+      localPosts: await store.countInitiatives(null),
+      localComments: 0,
+    },
     openRegistrations: false,
     metadata: { nodeName: config.name, directory: iris.directory },
   }));
@@ -127,6 +133,13 @@ function termsFields(config: Config): PropertyValue[] {
   const dataset = `${config.url}/dataset`;
   return [
     new PropertyValue({ name: "Dataset", value: `<a href="${esc(dataset)}" rel="describedby">${esc(dataset)}</a>` }),
-    ...(config.licence ? [new PropertyValue({ name: "Data licence", value: `<a href="${esc(config.licence.iri)}" rel="license">${esc(config.licence.label)}</a>` })] : []),
+    ...(config.licence
+      ? [
+          new PropertyValue({
+            name: "Data licence",
+            value: `<a href="${esc(config.licence.iri)}" rel="license">${esc(config.licence.label)}</a>`,
+          }),
+        ]
+      : []),
   ];
 }

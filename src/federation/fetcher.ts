@@ -21,7 +21,8 @@ import type { DocumentLoader, RemoteDocument } from "@fedify/vocab-runtime";
 import { JsonLdBudgetError, JsonLdInputError, jsonLdToQuads } from "../linkeddata/jsonld-in.ts";
 import { addressRefusal } from "./net/addresses.ts";
 
-export const ACCEPT_AP = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams";q=0.9, application/json;q=0.5';
+export const ACCEPT_AP =
+  'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams";q=0.9, application/json;q=0.5';
 
 /** What went wrong: `refused` is our own address or URL policy, never the remote side. */
 export type FetchFailure = "refused" | "timeout" | "too-large" | "http" | "network" | "invalid";
@@ -77,7 +78,12 @@ export interface Fetcher {
   /** As {@link getJson}, with the URL the document was finally served from. */
   fetchJson(url: string, options?: CallOptions): Promise<{ doc: Record<string, unknown>; url: string }>;
   /** POSTs `body` with the given (already signed) headers; resolves with the status code. */
-  post(url: string, headers: Record<string, string>, body: Uint8Array, options?: { timeoutMs?: number }): Promise<number>;
+  post(
+    url: string,
+    headers: Record<string, string>,
+    body: Uint8Array,
+    options?: { timeoutMs?: number },
+  ): Promise<number>;
   /** The refusal for a URL that may not be requested at all (scheme, credentials, IP literal), without any I/O. */
   check(url: string): FetchError | undefined;
 }
@@ -85,7 +91,11 @@ export interface Fetcher {
 const MAX_REDIRECTS = 5;
 
 /** When a call must be over, its budget (for the message), and the error once it has passed. */
-interface Deadline { at: number; ms: number; expired?: FetchError }
+interface Deadline {
+  at: number;
+  ms: number;
+  expired?: FetchError;
+}
 const deadlineOf = (ms: number): Deadline => ({ at: Date.now() + ms, ms });
 /** A delivery's answer is not read; this much of it is drained before the socket is dropped. */
 const POST_DRAIN_BYTES = 64 * 1024;
@@ -95,24 +105,55 @@ export function createFetcher(o: FetcherOptions): Fetcher {
   const defaultMax = o.maxBytes ?? 16 * 1024 * 1024;
   const refuse = o.refuseAddress ?? ((ip: string) => addressRefusal(ip, o.allowPrivate));
   const resolve: Resolver = o.resolve ?? ((host) => dnsLookup(host, { all: true }));
-  const hint = (ip: string) => (!o.allowPrivate && !addressRefusal(ip, true) ? " (set ESSFED_ALLOW_PRIVATE=true to federate with such addresses in tests and local demos)" : "");
+  const hint = (ip: string) =>
+    !o.allowPrivate && !addressRefusal(ip, true)
+      ? " (set ESSFED_ALLOW_PRIVATE=true to federate with such addresses in tests and local demos)"
+      : "";
 
   /** The agents' DNS step: refuses the name when any of its addresses is refused. */
-  const lookup = ((hostname: string, options: { all?: boolean; family?: number | string }, callback: (...args: unknown[]) => void) => {
-    resolve(hostname).catch((e: unknown) => {
-      const code = (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.message;
-      throw new FetchError(hostname, `the DNS name ${hostname} could not be resolved (${code})`, "network", undefined, { cause: e });
-    }).then((found) => {
-      const family = options.family === 4 || options.family === "IPv4" ? 4 : options.family === 6 || options.family === "IPv6" ? 6 : 0;
-      const addresses = found.filter((a) => !family || a.family === family);
-      if (!addresses.length) throw new FetchError(hostname, `the DNS name ${hostname} has no address${family ? ` of IPv${family}` : ""}`, "network");
-      for (const a of addresses) {
-        const why = refuse(a.address);
-        if (why) throw new FetchError(hostname, `refused: the DNS name ${hostname} resolves to ${a.address}, ${why}${hint(a.address)}`, "refused");
-      }
-      if (options.all) callback(null, addresses);
-      else callback(null, addresses[0]!.address, addresses[0]!.family);
-    }).catch((e: unknown) => callback(e));
+  const lookup = ((
+    hostname: string,
+    options: { all?: boolean; family?: number | string },
+    callback: (...args: unknown[]) => void,
+  ) => {
+    resolve(hostname)
+      .catch((e: unknown) => {
+        const code = (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.message;
+        throw new FetchError(
+          hostname,
+          `the DNS name ${hostname} could not be resolved (${code})`,
+          "network",
+          undefined,
+          { cause: e },
+        );
+      })
+      .then((found) => {
+        const family =
+          options.family === 4 || options.family === "IPv4"
+            ? 4
+            : options.family === 6 || options.family === "IPv6"
+              ? 6
+              : 0;
+        const addresses = found.filter((a) => !family || a.family === family);
+        if (!addresses.length)
+          throw new FetchError(
+            hostname,
+            `the DNS name ${hostname} has no address${family ? ` of IPv${family}` : ""}`,
+            "network",
+          );
+        for (const a of addresses) {
+          const why = refuse(a.address);
+          if (why)
+            throw new FetchError(
+              hostname,
+              `refused: the DNS name ${hostname} resolves to ${a.address}, ${why}${hint(a.address)}`,
+              "refused",
+            );
+        }
+        if (options.all) callback(null, addresses);
+        else callback(null, addresses[0]!.address, addresses[0]!.family);
+      })
+      .catch((e: unknown) => callback(e));
   }) as unknown as LookupFunction;
   const agentOptions = { keepAlive: true, maxSockets: 64, lookup };
   const http = new HttpAgent(agentOptions);
@@ -125,8 +166,10 @@ export function createFetcher(o: FetcherOptions): Fetcher {
     } catch {
       return new FetchError(url, "not a URL", "invalid");
     }
-    if (u.protocol !== "https:" && u.protocol !== "http:") return new FetchError(url, "refused: only http(s) URLs are fetched", "refused");
-    if (u.username || u.password) return new FetchError(url, "refused: URLs with credentials are not fetched", "refused");
+    if (u.protocol !== "https:" && u.protocol !== "http:")
+      return new FetchError(url, "refused: only http(s) URLs are fetched", "refused");
+    if (u.username || u.password)
+      return new FetchError(url, "refused: URLs with credentials are not fetched", "refused");
     const host = u.hostname.replace(/^\[|\]$/g, "");
     if (isIP(host)) {
       const why = refuse(host);
@@ -136,22 +179,47 @@ export function createFetcher(o: FetcherOptions): Fetcher {
   }
 
   /** One request; resolves when the response head arrives. The deadline is the caller's. */
-  function send(method: string, url: string, headers: OutgoingHttpHeaders, body: Uint8Array | undefined, deadline: Deadline): Promise<IncomingMessage> {
+  function send(
+    method: string,
+    url: string,
+    headers: OutgoingHttpHeaders,
+    body: Uint8Array | undefined,
+    deadline: Deadline,
+  ): Promise<IncomingMessage> {
     const refused = check(url);
     if (refused) return Promise.reject(refused);
     const u = new URL(url);
     const secure = u.protocol === "https:";
     return new Promise((resolveResponse, reject) => {
-      const req = (secure ? httpsRequest : httpRequest)(u, { method, headers, agent: secure ? https : http, lookup }, resolveResponse);
-      const timer = setTimeout(() => {
-        deadline.expired = new FetchError(url, `no complete answer within ${deadline.ms} ms`, "timeout");
-        req.destroy(deadline.expired);
-      }, Math.max(0, deadline.at - Date.now()));
+      const req = (secure ? httpsRequest : httpRequest)(
+        u,
+        { method, headers, agent: secure ? https : http, lookup },
+        resolveResponse,
+      );
+      const timer = setTimeout(
+        () => {
+          deadline.expired = new FetchError(url, `no complete answer within ${deadline.ms} ms`, "timeout");
+          req.destroy(deadline.expired);
+        },
+        Math.max(0, deadline.at - Date.now()),
+      );
       req.on("close", () => clearTimeout(timer));
-      req.on("error", (e) => reject(e instanceof FetchError
-        // The lookup's refusal names the host only; the caller wants the URL.
-        ? (e.url === url ? e : new FetchError(url, e.reason, e.kind, e.status))
-        : new FetchError(url, `request failed: ${(e as NodeJS.ErrnoException).code ?? e.message}`, "network", undefined, { cause: e })));
+      req.on("error", (e) =>
+        reject(
+          e instanceof FetchError
+            ? // The lookup's refusal names the host only; the caller wants the URL.
+              e.url === url
+              ? e
+              : new FetchError(url, e.reason, e.kind, e.status)
+            : new FetchError(
+                url,
+                `request failed: ${(e as NodeJS.ErrnoException).code ?? e.message}`,
+                "network",
+                undefined,
+                { cause: e },
+              ),
+        ),
+      );
       req.end(body);
     });
   }
@@ -159,18 +227,31 @@ export function createFetcher(o: FetcherOptions): Fetcher {
   async function getHeaders(url: string, accept: string): Promise<OutgoingHttpHeaders> {
     const base = { accept, "user-agent": o.userAgent ?? "essfed", "accept-encoding": "identity" };
     if (!o.signer) return base;
-    const signed = await signRequest(new Request(url, { headers: base }), o.signer.privateKey, o.signer.keyId, { spec: "draft-cavage-http-signatures-12" });
+    const signed = await signRequest(new Request(url, { headers: base }), o.signer.privateKey, o.signer.keyId, {
+      spec: "draft-cavage-http-signatures-12",
+    });
     const headers: OutgoingHttpHeaders = {};
-    signed.headers.forEach((v, k) => { headers[k] = v; });
+    signed.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
     return headers;
   }
 
-  async function fetchJson(url: string, options: CallOptions = {}): Promise<{ doc: Record<string, unknown>; url: string }> {
+  async function fetchJson(
+    url: string,
+    options: CallOptions = {},
+  ): Promise<{ doc: Record<string, unknown>; url: string }> {
     const max = options.maxBytes ?? defaultMax;
     const deadline = deadlineOf(options.timeoutMs ?? defaultTimeout);
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const res = await send("GET", current, await getHeaders(current, options.accept ?? ACCEPT_AP), undefined, deadline);
+      const res = await send(
+        "GET",
+        current,
+        await getHeaders(current, options.accept ?? ACCEPT_AP),
+        undefined,
+        deadline,
+      );
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (status >= 300 && status < 400 && location) {
@@ -193,18 +274,26 @@ export function createFetcher(o: FetcherOptions): Fetcher {
       } catch (e) {
         throw new FetchError(current, `invalid JSON: ${(e as Error).message}`, "invalid", status, { cause: e });
       }
-      if (typeof json !== "object" || json === null || Array.isArray(json)) throw new FetchError(current, "invalid JSON: not a JSON object", "invalid", status);
+      if (typeof json !== "object" || json === null || Array.isArray(json))
+        throw new FetchError(current, "invalid JSON: not a JSON object", "invalid", status);
       return { doc: json as Record<string, unknown>, url: current };
     }
     throw new FetchError(url, `more than ${MAX_REDIRECTS} redirects`, "invalid");
   }
 
-  async function post(url: string, headers: Record<string, string>, body: Uint8Array, options: { timeoutMs?: number } = {}): Promise<number> {
+  async function post(
+    url: string,
+    headers: Record<string, string>,
+    body: Uint8Array,
+    options: { timeoutMs?: number } = {},
+  ): Promise<number> {
     const deadline = deadlineOf(options.timeoutMs ?? defaultTimeout);
     const res = await send("POST", url, { ...headers, "content-length": String(body.byteLength) }, body, deadline);
     // Drain a little so the socket can be reused; an endless answer loses its socket instead.
     let drained = 0;
-    res.on("data", (chunk: Buffer) => { if ((drained += chunk.byteLength) > POST_DRAIN_BYTES) res.destroy(); });
+    res.on("data", (chunk: Buffer) => {
+      if ((drained += chunk.byteLength) > POST_DRAIN_BYTES) res.destroy();
+    });
     res.on("error", () => {});
     return res.statusCode ?? 0;
   }
@@ -222,7 +311,14 @@ export function fetcherDocumentLoader(fetcher: Fetcher, options: CallOptions = {
     try {
       await jsonLdToQuads(doc);
     } catch (e) {
-      if (e instanceof JsonLdBudgetError) throw new FetchError(documentUrl, `the document is over the JSON-LD budget: ${e.message}`, "invalid", undefined, { cause: e });
+      if (e instanceof JsonLdBudgetError)
+        throw new FetchError(
+          documentUrl,
+          `the document is over the JSON-LD budget: ${e.message}`,
+          "invalid",
+          undefined,
+          { cause: e },
+        );
       if (!(e instanceof JsonLdInputError)) throw e;
     }
     return { contextUrl: null, document: doc, documentUrl };
@@ -234,11 +330,21 @@ async function readCapped(res: IncomingMessage, max: number, url: string, deadli
   const encoding = res.headers["content-encoding"];
   if (encoding && encoding !== "identity") {
     res.destroy();
-    throw new FetchError(url, `answered with content-encoding ${encoding}, which was not asked for`, "invalid", res.statusCode);
+    throw new FetchError(
+      url,
+      `answered with content-encoding ${encoding}, which was not asked for`,
+      "invalid",
+      res.statusCode,
+    );
   }
   if (Number(res.headers["content-length"]) > max) {
     res.destroy();
-    throw new FetchError(url, `document larger than ${max} bytes (content-length ${res.headers["content-length"]})`, "too-large", res.statusCode);
+    throw new FetchError(
+      url,
+      `document larger than ${max} bytes (content-length ${res.headers["content-length"]})`,
+      "too-large",
+      res.statusCode,
+    );
   }
   const chunks: Buffer[] = [];
   let size = 0;

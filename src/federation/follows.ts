@@ -16,7 +16,8 @@ export async function follow(ctx: FederationContext, target: string): Promise<Fo
   const actor = await ctx.actors.get(actorId, true);
   const existing = await ctx.store.getFollowing(actorId);
   const following: Following = {
-    actor: actorId, inbox: actor.inbox,
+    actor: actorId,
+    inbox: actor.inbox,
     followId: existing?.state === "accepted" ? existing.followId : ctx.iris.activity("follow"),
     state: existing?.state === "accepted" ? "accepted" : "pending",
     since: existing?.since ?? new Date().toISOString(),
@@ -34,7 +35,10 @@ export async function follow(ctx: FederationContext, target: string): Promise<Fo
  * mirrored from that network (directly or relayed through it) are removed without tombstones.
  * @returns undefined when we did not follow `target`
  */
-export async function unfollow(ctx: FederationContext, target: string): Promise<{ following: Following; removed: number } | undefined> {
+export async function unfollow(
+  ctx: FederationContext,
+  target: string,
+): Promise<{ following: Following; removed: number } | undefined> {
   const actorId = await ctx.actors.resolve(target, ctx.config.allowPrivate).catch(() => target);
   const following = await ctx.store.getFollowing(actorId);
   if (!following) return undefined;
@@ -42,7 +46,7 @@ export async function unfollow(ctx: FederationContext, target: string): Promise<
   await ctx.store.removeFollowing(actorId);
   let removed = 0;
   if (ctx.config.unfollowMirrors === "delete") {
-    const ids = new Set([...await ctx.store.listIdsBySource(actorId), ...await ctx.store.listIdsByVia(actorId)]);
+    const ids = new Set([...(await ctx.store.listIdsBySource(actorId)), ...(await ctx.store.listIdsByVia(actorId))]);
     // Keep what another network we still follow also relays to us.
     const others = new Set((await ctx.store.listFollowing()).map((f) => f.actor));
     const keep = new Set<string>();
@@ -58,7 +62,11 @@ export async function unfollow(ctx: FederationContext, target: string): Promise<
 }
 
 /** Approves (or refuses) a follow request held under ESSFED_FOLLOW_APPROVAL=manual. */
-export async function answerFollower(ctx: FederationContext, actor: string, accept: boolean): Promise<Follower | undefined> {
+export async function answerFollower(
+  ctx: FederationContext,
+  actor: string,
+  accept: boolean,
+): Promise<Follower | undefined> {
   const follower = await ctx.store.getFollower(actor);
   if (!follower) return undefined;
   const activity = acceptOrReject(ctx.iris, accept ? "Accept" : "Reject", follower.followId, actor);

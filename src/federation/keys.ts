@@ -12,7 +12,10 @@ export interface ActorKeys {
 
 const KEY = ["essfed", "actor-keys"] as const;
 
-interface StoredJwks { rsa: { privateKey: JsonWebKey; publicKey: JsonWebKey }; ed25519: { privateKey: JsonWebKey; publicKey: JsonWebKey } }
+interface StoredJwks {
+  rsa: { privateKey: JsonWebKey; publicKey: JsonWebKey };
+  ed25519: { privateKey: JsonWebKey; publicKey: JsonWebKey };
+}
 
 async function importPair(p: { privateKey: JsonWebKey; publicKey: JsonWebKey }): Promise<CryptoKeyPair> {
   return { privateKey: await importJwk(p.privateKey, "private"), publicKey: await importJwk(p.publicKey, "public") };

@@ -7,7 +7,12 @@ import type { InitiativeRecord } from "../domain/initiative.ts";
 import { MAX_IRI_BYTES, findUnstorableText, iriFits, visible } from "../domain/text.ts";
 import { validateInitiative, type Issue } from "../domain/validate.ts";
 import { versionOf } from "../domain/version.ts";
-import { draftsFromJsonLd, isJsonLdRefusal, type JsonLdBudgetError, type JsonLdInputError } from "../linkeddata/jsonld-in.ts";
+import {
+  draftsFromJsonLd,
+  isJsonLdRefusal,
+  type JsonLdBudgetError,
+  type JsonLdInputError,
+} from "../linkeddata/jsonld-in.ts";
 import { logger } from "../logging.ts";
 import type { PutOutcome } from "../store/store.ts";
 import { announce, type Json } from "./activities.ts";
@@ -30,17 +35,28 @@ export interface VerifiedObject {
  * `refusal`: the document was not readable JSON-LD within the budget (the inbox answers with it).
  * `held`: kept in the review queue, not served (curation); `blocked` refusals come from a blocked source.
  */
-export type MirrorResult = { ok: true; outcome: PutOutcome | "held"; record: InitiativeRecord } | { ok: false; issues: Issue[]; refusal?: JsonLdBudgetError | JsonLdInputError; blocked?: boolean };
+export type MirrorResult =
+  | { ok: true; outcome: PutOutcome | "held"; record: InitiativeRecord }
+  | { ok: false; issues: Issue[]; refusal?: JsonLdBudgetError | JsonLdInputError; blocked?: boolean };
 
-const isoOr = (v: unknown, fallback: string) => (typeof v === "string" && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : fallback);
+const isoOr = (v: unknown, fallback: string) =>
+  typeof v === "string" && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : fallback;
 
 /** Reads, validates and builds the mirror record of a verified document (no I/O). */
-export async function toMirrorRecord(ctx: FederationContext, v: VerifiedObject, receivedAt: string): Promise<MirrorResult> {
+export async function toMirrorRecord(
+  ctx: FederationContext,
+  v: VerifiedObject,
+  receivedAt: string,
+): Promise<MirrorResult> {
   // The document itself is kept (signed) and relayed, not only what is read from it: all of it
   // must be text every store holds (ADR 19).
   const unstorable = findUnstorableText(v.doc);
   if (unstorable) return { ok: false, issues: [{ field: unstorable.path, message: unstorable.reason }] };
-  if (!iriFits(v.origin)) return { ok: false, issues: [{ field: "attributedTo", message: `the owner's IRI is longer than ${MAX_IRI_BYTES} bytes` }] };
+  if (!iriFits(v.origin))
+    return {
+      ok: false,
+      issues: [{ field: "attributedTo", message: `the owner's IRI is longer than ${MAX_IRI_BYTES} bytes` }],
+    };
   let drafts;
   try {
     drafts = await draftsFromJsonLd(v.doc);
@@ -50,7 +66,11 @@ export async function toMirrorRecord(ctx: FederationContext, v: VerifiedObject, 
     return { ok: false, issues: [{ field: "@context", message: e.message }], refusal: e };
   }
   const draft = drafts.find((d) => d.id === v.doc.id);
-  if (!draft || drafts.length !== 1) return { ok: false, issues: [{ field: "id", message: "the document must describe exactly the one initiative it names" }] };
+  if (!draft || drafts.length !== 1)
+    return {
+      ok: false,
+      issues: [{ field: "id", message: "the document must describe exactly the one initiative it names" }],
+    };
   const checked = validateInitiative(draft, ctx.taxonomies);
   if (!checked.ok) return checked;
   const record: InitiativeRecord = {
@@ -84,7 +104,11 @@ export async function acceptObjects(ctx: FederationContext, objects: VerifiedObj
       records.push(r.record);
     } else {
       // The origin's own mistake, worth a line (throttled per host): the rest of its batch is stored.
-      log.info("Refused {id} from {origin}: {issues}", { id: visible(String(v.doc.id)), origin: v.origin, issues: r.issues });
+      log.info("Refused {id} from {origin}: {issues}", {
+        id: visible(String(v.doc.id)),
+        origin: v.origin,
+        issues: r.issues,
+      });
     }
     results.push(r);
   }
@@ -120,11 +144,21 @@ export async function acceptObjects(ctx: FederationContext, objects: VerifiedObj
 }
 
 /** Re-announces origin-signed documents (initiatives or Deletes) to our followers. */
-export async function relayToFollowers(ctx: FederationContext, docs: Json[], vias: string[][], origin: string): Promise<void> {
+export async function relayToFollowers(
+  ctx: FederationContext,
+  docs: Json[],
+  vias: string[][],
+  origin: string,
+): Promise<void> {
   const originHost = hostOf(origin);
-  const inboxes = await ctx.outbox.followerInboxes((f) => f.actor === origin || hostOf(f.actor) === originHost || vias.some((v) => v.includes(f.actor)));
+  const inboxes = await ctx.outbox.followerInboxes(
+    (f) => f.actor === origin || hostOf(f.actor) === originHost || vias.some((v) => v.includes(f.actor)),
+  );
   if (!inboxes.length) return;
-  await ctx.outbox.send(docs.map((doc, n) => announce(ctx.iris, doc, vias[n] ?? [])), inboxes);
+  await ctx.outbox.send(
+    docs.map((doc, n) => announce(ctx.iris, doc, vias[n] ?? [])),
+    inboxes,
+  );
 }
 
 export function hostOf(iri: string): string {

@@ -46,9 +46,11 @@ export class Outbox {
   /** Queues each activity for each inbox (one transaction); the delivery workers send them. */
   async send(activities: Json[], inboxes: string[]): Promise<void> {
     if (!activities.length || !inboxes.length) return;
-    await this.#deliveries.enqueue(activities.flatMap((a) => {
-      const body = JSON.stringify(a);
-      return inboxes.map((inbox) => ({ inbox, activityId: String(a.id), body }));
-    }));
+    await this.#deliveries.enqueue(
+      activities.flatMap((a) => {
+        const body = JSON.stringify(a);
+        return inboxes.map((inbox) => ({ inbox, activityId: String(a.id), body }));
+      }),
+    );
   }
 }

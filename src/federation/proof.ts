@@ -43,9 +43,17 @@ function hashData(doc: Record<string, unknown>, config: Omit<Proof, "proofValue"
  * Returns a copy of `doc` with a `proof`. `doc` must carry an `@context` that defines `proof`
  * (the data-integrity context) and must not change afterwards.
  */
-export async function attachProof(doc: Record<string, unknown>, privateKey: CryptoKey, verificationMethod: string, created = new Date()): Promise<Record<string, unknown>> {
+export async function attachProof(
+  doc: Record<string, unknown>,
+  privateKey: CryptoKey,
+  verificationMethod: string,
+  created = new Date(),
+): Promise<Record<string, unknown>> {
   const config = {
-    type: "DataIntegrityProof", cryptosuite: CRYPTOSUITE, verificationMethod, proofPurpose: "assertionMethod",
+    type: "DataIntegrityProof",
+    cryptosuite: CRYPTOSUITE,
+    verificationMethod,
+    proofPurpose: "assertionMethod",
     // Whole seconds: the verifier rebuilds this string from a parsed instant.
     created: created.toISOString().replace(/\.\d{3}Z$/, "Z"),
   } as const;
@@ -59,8 +67,10 @@ export async function attachProof(doc: Record<string, unknown>, privateKey: Cryp
 export function proofOf(doc: Record<string, unknown>): Proof | undefined {
   const p = doc.proof as Record<string, unknown> | undefined;
   if (!p || typeof p !== "object" || Array.isArray(p)) return undefined;
-  if (p.type !== "DataIntegrityProof" || p.cryptosuite !== CRYPTOSUITE || p.proofPurpose !== "assertionMethod") return undefined;
-  if (typeof p.verificationMethod !== "string" || typeof p.proofValue !== "string" || typeof p.created !== "string") return undefined;
+  if (p.type !== "DataIntegrityProof" || p.cryptosuite !== CRYPTOSUITE || p.proofPurpose !== "assertionMethod")
+    return undefined;
+  if (typeof p.verificationMethod !== "string" || typeof p.proofValue !== "string" || typeof p.created !== "string")
+    return undefined;
   return p as unknown as Proof;
 }
 

@@ -27,8 +27,12 @@ export class Publisher implements ChangeListener {
 
   /** The signed JSON-LD of our records, made once per version and kept in the store (one write). */
   async signMany(records: InitiativeRecord[]): Promise<Json[]> {
-    const docs = await Promise.all(records.map((r) => this.#outbox.sign(initiativeToJsonLd(r, this.#taxonomies, { owner: this.#iris.actor }))));
-    await this.#store.setSigned(records.map((r, n) => ({ id: r.initiative.id, version: r.version, signed: JSON.stringify(docs[n]) })));
+    const docs = await Promise.all(
+      records.map((r) => this.#outbox.sign(initiativeToJsonLd(r, this.#taxonomies, { owner: this.#iris.actor }))),
+    );
+    await this.#store.setSigned(
+      records.map((r, n) => ({ id: r.initiative.id, version: r.version, signed: JSON.stringify(docs[n]) })),
+    );
     return docs;
   }
 
@@ -36,13 +40,18 @@ export class Publisher implements ChangeListener {
     const inboxes = await this.#outbox.followerInboxes();
     if (!inboxes.length) return;
     const objects = await this.signMany(changes.map((c) => c.record));
-    const activities = changes.map(({ record, outcome }, n) => createOrUpdate(this.#iris, outcome === "created" ? "Create" : "Update", objects[n]!, record.version));
+    const activities = changes.map(({ record, outcome }, n) =>
+      createOrUpdate(this.#iris, outcome === "created" ? "Create" : "Update", objects[n]!, record.version),
+    );
     await this.#outbox.send(activities, inboxes);
   }
 
   async deleted(tombstone: Tombstone): Promise<void> {
     const inboxes = await this.#outbox.followerInboxes();
     if (!inboxes.length) return;
-    await this.#outbox.send([await this.#outbox.sign(deleteActivity(this.#iris, tombstone.id, tombstone.deleted))], inboxes);
+    await this.#outbox.send(
+      [await this.#outbox.sign(deleteActivity(this.#iris, tombstone.id, tombstone.deleted))],
+      inboxes,
+    );
   }
 }

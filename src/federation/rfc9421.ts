@@ -14,7 +14,13 @@ const sfString = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"'
  * Returns a copy of `request` (a POST with `body`) signed over @method, @target-uri, @authority,
  * content-digest and date.
  */
-export async function signRfc9421Ed25519(request: Request, body: Uint8Array, privateKey: CryptoKey, keyId: URL, now = new Date()): Promise<Request> {
+export async function signRfc9421Ed25519(
+  request: Request,
+  body: Uint8Array,
+  privateKey: CryptoKey,
+  keyId: URL,
+  now = new Date(),
+): Promise<Request> {
   const url = new URL(request.url);
   const headers = new Headers(request.headers);
   const digest = `sha-256=:${createHash("sha256").update(body).digest("base64")}:`;
@@ -30,7 +36,10 @@ export async function signRfc9421Ed25519(request: Request, body: Uint8Array, pri
     ["date", headers.get("Date")!],
   ];
   const params = `(${components.map(([name]) => sfString(name)).join(" ")});created=${created};keyid=${sfString(keyId.href)};alg="ed25519"`;
-  const base = [...components.map(([name, value]) => `${sfString(name)}: ${value}`), `"@signature-params": ${params}`].join("\n");
+  const base = [
+    ...components.map(([name, value]) => `${sfString(name)}: ${value}`),
+    `"@signature-params": ${params}`,
+  ].join("\n");
   const signature = sign(null, Buffer.from(base, "utf8"), keyObject(privateKey)).toString("base64");
   headers.set("Signature-Input", `sig1=${params}`);
   headers.set("Signature", `sig1=:${signature}:`);

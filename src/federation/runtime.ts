@@ -47,8 +47,17 @@ export interface RuntimeOptions {
 }
 
 /** The outbound client of an instance: its address policy, and GETs signed by its network actor. */
-export function instanceFetcher(config: Config, iris: Iris, keys: ActorKeys, o: RuntimeOptions["fetcher"] = {}): Fetcher {
-  return createFetcher({ ...o, allowPrivate: config.allowPrivate, signer: { privateKey: keys.rsa.privateKey, keyId: new URL(iris.actor + RSA_KEY_FRAGMENT) } });
+export function instanceFetcher(
+  config: Config,
+  iris: Iris,
+  keys: ActorKeys,
+  o: RuntimeOptions["fetcher"] = {},
+): Fetcher {
+  return createFetcher({
+    ...o,
+    allowPrivate: config.allowPrivate,
+    signer: { privateKey: keys.rsa.privateKey, keyId: new URL(iris.actor + RSA_KEY_FRAGMENT) },
+  });
 }
 
 export function createFederationRuntime(
@@ -59,11 +68,21 @@ export function createFederationRuntime(
   const keyId = new URL(iris.actor + RSA_KEY_FRAGMENT);
   const fetcher = instanceFetcher(config, iris, keys, o.fetcher);
   const policy = new SigningPolicy(store.kv);
-  const deliveries = store.queue("delivery", { concurrency: o.delivery?.concurrency ?? 32, leaseMs: o.delivery?.leaseMs ?? config.deliveryLeaseMs });
-  const worker = new DeliveryWorker(deliveries, {
-    rsa: { privateKey: keys.rsa.privateKey, keyId },
-    ed25519: { privateKey: keys.ed25519.privateKey, keyId: new URL(iris.actor + ED25519_HTTP_KEY_FRAGMENT) },
-  }, policy, fetcher, new RefusedInboxes(store.kv), o.delivery);
+  const deliveries = store.queue("delivery", {
+    concurrency: o.delivery?.concurrency ?? 32,
+    leaseMs: o.delivery?.leaseMs ?? config.deliveryLeaseMs,
+  });
+  const worker = new DeliveryWorker(
+    deliveries,
+    {
+      rsa: { privateKey: keys.rsa.privateKey, keyId },
+      ed25519: { privateKey: keys.ed25519.privateKey, keyId: new URL(iris.actor + ED25519_HTTP_KEY_FRAGMENT) },
+    },
+    policy,
+    fetcher,
+    new RefusedInboxes(store.kv),
+    o.delivery,
+  );
   const outbox = new Outbox(store, iris, keys, worker);
   const publisher = new Publisher(store, taxonomies, iris, outbox);
   deps.directory.onChange(publisher);
@@ -71,23 +90,33 @@ export function createFederationRuntime(
   const running = new Map<string, Promise<BackfillReport | undefined>>();
   const runBackfill = (actor: string, reconcile = false): Promise<BackfillReport | undefined> => {
     const previous = running.get(actor) ?? Promise.resolve(undefined);
-    const next = previous.catch(() => undefined).then(async () => {
-      const following = await store.getFollowing(actor);
-      if (!following || following.state !== "accepted") return undefined;
-      try {
-        return await backfill(ctx, following, reconcile);
-      } catch (e) {
-        log.warning("Back-fill of {actor} failed: {error}", { actor, error: (e as Error).message });
-        return undefined;
-      }
-    });
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const following = await store.getFollowing(actor);
+        if (!following || following.state !== "accepted") return undefined;
+        try {
+          return await backfill(ctx, following, reconcile);
+        } catch (e) {
+          log.warning("Back-fill of {actor} failed: {error}", { actor, error: (e as Error).message });
+          return undefined;
+        }
+      });
     running.set(actor, next);
-    void next.finally(() => { if (running.get(actor) === next) running.delete(actor); });
+    void next.finally(() => {
+      if (running.get(actor) === next) running.delete(actor);
+    });
     return next;
   };
 
   const ctx: FederationContext = {
-    config, store, taxonomies, iris, fetcher, outbox, publisher,
+    config,
+    store,
+    taxonomies,
+    iris,
+    fetcher,
+    outbox,
+    publisher,
     keyLookup: new KeyLookup(fetcher, o.keyLookupTimeoutMs),
     actors: new RemoteActors(fetcher, (a) => policy.learn([a.inbox, a.sharedInbox], a.ed25519HttpKey)),
     scheduleBackfill: (actor) => void runBackfill(actor),
@@ -109,7 +138,9 @@ export function createFederationRuntime(
     ctx,
     worker,
     backfill: runBackfill,
-    idle: async () => { while (running.size) await Promise.allSettled([...running.values()]); },
+    idle: async () => {
+      while (running.size) await Promise.allSettled([...running.values()]);
+    },
     start() {
       worker.start();
       const every = o.reconcileEveryMs ?? config.reconcileHours * 3600_000;

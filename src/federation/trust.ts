@@ -27,7 +27,12 @@ export function claimedOwner(doc: Json): string | undefined {
  * @param via the relays it passed through before `sender`, when `sender` is a relay
  * @returns the verified object, or undefined when the origin cannot be established
  */
-export async function verifyInitiative(ctx: FederationContext, doc: Json, sender: string, via: string[] = []): Promise<VerifiedObject | undefined> {
+export async function verifyInitiative(
+  ctx: FederationContext,
+  doc: Json,
+  sender: string,
+  via: string[] = [],
+): Promise<VerifiedObject | undefined> {
   const owner = claimedOwner(doc);
   if (!owner) return undefined;
   if (owner === sender) return { doc, origin: owner, via: [] };
@@ -53,7 +58,12 @@ export async function fetchFromOrigin(ctx: FederationContext, id: string): Promi
  * owner, or carries the owner's proof, or the owner answers 404/410 for the IRI.
  * @returns the owner's actor IRI when the deletion is verified
  */
-export async function verifyDeletion(ctx: FederationContext, deleteActivity: Json, objectId: string, sender: string): Promise<string | undefined> {
+export async function verifyDeletion(
+  ctx: FederationContext,
+  deleteActivity: Json,
+  objectId: string,
+  sender: string,
+): Promise<string | undefined> {
   const actor = idOf(deleteActivity.actor);
   if (!actor || hostOf(actor) !== hostOf(objectId)) return undefined;
   if (actor === sender) return actor;

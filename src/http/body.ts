@@ -18,7 +18,8 @@ export async function readOneDraft(req: Request): Promise<InitiativeDraft> {
   const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   let drafts: InitiativeDraft[];
   if (JSON_TYPES.includes(type)) {
-    if (typeof req.body !== "object" || req.body === null) throw new BadRequestHttpError("the body must be a JSON-LD object", "invalid-jsonld");
+    if (typeof req.body !== "object" || req.body === null)
+      throw new BadRequestHttpError("the body must be a JSON-LD object", "invalid-jsonld");
     try {
       drafts = await draftsFromJsonLd(req.body);
     } catch (e) {
@@ -28,7 +29,9 @@ export async function readOneDraft(req: Request): Promise<InitiativeDraft> {
     }
   } else if (TURTLE_TYPES.includes(type)) {
     try {
-      drafts = draftsFromQuads(new Parser({ format: "text/turtle", baseIRI: "urn:essfed:body:" }).parse(String(req.body ?? "")));
+      drafts = draftsFromQuads(
+        new Parser({ format: "text/turtle", baseIRI: "urn:essfed:body:" }).parse(String(req.body ?? "")),
+      );
     } catch (e) {
       throw new BadRequestHttpError(`invalid Turtle: ${(e as Error).message}`, "invalid-turtle", {}, { cause: e });
     }
@@ -37,7 +40,9 @@ export async function readOneDraft(req: Request): Promise<InitiativeDraft> {
   }
   if (drafts.length !== 1) {
     throw new UnprocessableHttpError(
-      drafts.length ? `the body describes ${drafts.length} initiatives; send one` : "the body describes no essglobal:SSEInitiative",
+      drafts.length
+        ? `the body describes ${drafts.length} initiatives; send one`
+        : "the body describes no essglobal:SSEInitiative",
       [{ field: "type", property: "@type", message: "exactly one node typed essglobal:SSEInitiative is required" }],
       drafts.length ? "too-many-initiatives" : "no-initiative",
     );

@@ -10,48 +10,78 @@ export class HttpError extends Error {
   readonly code: string;
   /** Extension members added to the problem document (e.g. `errors`). */
   readonly extensions: Record<string, unknown>;
-  constructor(status: number, code: string, message: string, extensions: Record<string, unknown> = {}, options?: ErrorOptions) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    extensions: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.status = status;
     this.code = code;
     this.extensions = extensions;
   }
   static isInstance(e: unknown): e is HttpError {
-    return e instanceof Error && typeof (e as HttpError).status === "number" && typeof (e as HttpError).code === "string";
+    return (
+      e instanceof Error && typeof (e as HttpError).status === "number" && typeof (e as HttpError).code === "string"
+    );
   }
 }
 
 type Ext = Record<string, unknown>;
 export class BadRequestHttpError extends HttpError {
-  constructor(message: string, code = "bad-request", ext: Ext = {}, o?: ErrorOptions) { super(400, code, message, ext, o); }
+  constructor(message: string, code = "bad-request", ext: Ext = {}, o?: ErrorOptions) {
+    super(400, code, message, ext, o);
+  }
 }
 export class UnauthorizedHttpError extends HttpError {
-  constructor(message = "a valid admin bearer token is required") { super(401, "unauthorized", message); }
+  constructor(message = "a valid admin bearer token is required") {
+    super(401, "unauthorized", message);
+  }
 }
 export class ForbiddenHttpError extends HttpError {
-  constructor(message: string, code = "forbidden") { super(403, code, message); }
+  constructor(message: string, code = "forbidden") {
+    super(403, code, message);
+  }
 }
 export class NotFoundHttpError extends HttpError {
-  constructor(message = "no such resource") { super(404, "not-found", message); }
+  constructor(message = "no such resource") {
+    super(404, "not-found", message);
+  }
 }
 export class NotAcceptableHttpError extends HttpError {
-  constructor(available: string[]) { super(406, "not-acceptable", `available representations: ${available.join(", ")}`, { available }); }
+  constructor(available: string[]) {
+    super(406, "not-acceptable", `available representations: ${available.join(", ")}`, { available });
+  }
 }
 export class ConflictHttpError extends HttpError {
-  constructor(message: string, code = "conflict") { super(409, code, message); }
+  constructor(message: string, code = "conflict") {
+    super(409, code, message);
+  }
 }
 export class GoneHttpError extends HttpError {
-  constructor(message: string) { super(410, "gone", message); }
+  constructor(message: string) {
+    super(410, "gone", message);
+  }
 }
 export class PayloadTooLargeHttpError extends HttpError {
-  constructor(limit: number) { super(413, "payload-too-large", `the body is larger than ${limit} bytes`, { limit }); }
+  constructor(limit: number) {
+    super(413, "payload-too-large", `the body is larger than ${limit} bytes`, { limit });
+  }
 }
 export class UnsupportedMediaTypeHttpError extends HttpError {
-  constructor(accepted: string[]) { super(415, "unsupported-media-type", `send one of: ${accepted.join(", ")}`, { accepted }); }
+  constructor(accepted: string[]) {
+    super(415, "unsupported-media-type", `send one of: ${accepted.join(", ")}`, { accepted });
+  }
 }
 /** Validation failures: `errors` lists each field and why. */
 export class UnprocessableHttpError extends HttpError {
-  constructor(message: string, errors: { field: string; message: string; property?: string; value?: string }[], code = "invalid-initiative") {
+  constructor(
+    message: string,
+    errors: { field: string; message: string; property?: string; value?: string }[],
+    code = "invalid-initiative",
+  ) {
     super(422, code, message, { errors });
   }
 }

@@ -6,7 +6,10 @@ import type { StoredInitiative } from "../store/store.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 
 export function esc(s: unknown): string {
-  return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return String(s ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 }
 
 /** A full HTML document around `body`. */
@@ -30,7 +33,9 @@ export function initiativePage(rec: StoredInitiative, taxonomies: Taxonomies, ow
   const label = (iri?: string) => (iri ? `<a href="${esc(iri)}">${esc(taxonomies.label(iri) ?? iri)}</a>` : "");
   const list = (iris: string[]) => iris.map(label).join(", ");
   const a = i.address;
-  const place = a ? [a.streetAddress, a.locality, a.region, a.postcode, a.countryName].filter(Boolean).map(esc).join(", ") : "";
+  const place = a
+    ? [a.streetAddress, a.locality, a.region, a.postcode, a.countryName].filter(Boolean).map(esc).join(", ")
+    : "";
   const rows: [string, string][] = [
     ["Organisational structure", list(i.organisationalStructure)],
     ["Legal form", [list(i.legalForm), esc(i.legalFormText ?? "")].filter(Boolean).join(" · ")],
@@ -51,10 +56,17 @@ export function initiativePage(rec: StoredInitiative, taxonomies: Taxonomies, ow
     ? `Mirrored from <a href="${esc(rec.provenance.origin)}">${esc(rec.provenance.origin)}</a>`
     : `Published by ${esc(ownerName)}`;
   const head = ["jsonld:application/ld+json", "ttl:text/turtle", "nt:application/n-triples"]
-    .map((x) => { const [f, t] = x.split(":"); return `<link rel="alternate" type="${t}" href="${esc(i.id)}?format=${f}">`; }).join("");
+    .map((x) => {
+      const [f, t] = x.split(":");
+      return `<link rel="alternate" type="${t}" href="${esc(i.id)}?format=${f}">`;
+    })
+    .join("");
   const body = `<h1>${esc(i.name)}</h1>
 ${i.description ? `<div class="description">${i.description}</div>` : ""}
-<dl>${rows.filter(([, v]) => v).map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>
+<dl>${rows
+    .filter(([, v]) => v)
+    .map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`)
+    .join("")}</dl>
 ${translations(i.translations)}
 <p class="muted">${source}. Updated ${esc(rec.updated)}. As linked data:
 <a href="${esc(i.id)}?format=jsonld">JSON-LD</a> · <a href="${esc(i.id)}?format=ttl">Turtle</a> · <a href="${esc(i.id)}?format=nt">N-Triples</a></p>`;

@@ -6,7 +6,14 @@ import type { Taxonomies } from "../domain/taxonomy.ts";
 import { FACETS, FACET_NAMES, LOCAL_SOURCE, wordsOf, type FacetName, type SearchFilter } from "../query/search.ts";
 import { BadRequestHttpError } from "./errors.ts";
 
-export const SEARCH_LIMITS = { q: 200, words: 10, values: 20, pageMax: 1000, pageDefault: 100, radiusKm: 20_000 } as const;
+export const SEARCH_LIMITS = {
+  q: 200,
+  words: 10,
+  values: 20,
+  pageMax: 1000,
+  pageDefault: 100,
+  radiusKm: 20_000,
+} as const;
 
 export interface SearchRequest {
   filter: SearchFilter;
@@ -18,11 +25,27 @@ export interface SearchRequest {
 type Query = Record<string, unknown>;
 type ParamError = { param: string; message: string; value?: string };
 
-const KNOWN = new Set(["q", "bbox", "near", "radius", ...FACET_NAMES, "updatedSince", "located", "limit", "cursor", "format", "lang", "zoom"]);
+const KNOWN = new Set([
+  "q",
+  "bbox",
+  "near",
+  "radius",
+  ...FACET_NAMES,
+  "updatedSince",
+  "located",
+  "limit",
+  "cursor",
+  "format",
+  "lang",
+  "zoom",
+]);
 
 function list(v: unknown): string[] {
   const raw = Array.isArray(v) ? v : v === undefined ? [] : [v];
-  return raw.flatMap((x) => String(x).split(",")).map((x) => x.trim()).filter(Boolean);
+  return raw
+    .flatMap((x) => String(x).split(","))
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function numbers(v: unknown, n: number): number[] | undefined {
@@ -55,8 +78,10 @@ export function parseSearch(query: Query, taxonomies: Taxonomies, acceptLanguage
     if (!b) bad("bbox", "must be minLon,minLat,maxLon,maxLat in decimal degrees", query.bbox);
     else {
       const [minLon, minLat, maxLon, maxLat] = b as [number, number, number, number];
-      if (Math.abs(minLat) > 90 || Math.abs(maxLat) > 90 || Math.abs(minLon) > 180 || Math.abs(maxLon) > 180) bad("bbox", "is outside -180..180, -90..90", query.bbox);
-      else if (minLat > maxLat || minLon > maxLon) bad("bbox", "must have min before max (boxes across the antimeridian: send two queries)", query.bbox);
+      if (Math.abs(minLat) > 90 || Math.abs(maxLat) > 90 || Math.abs(minLon) > 180 || Math.abs(maxLon) > 180)
+        bad("bbox", "is outside -180..180, -90..90", query.bbox);
+      else if (minLat > maxLat || minLon > maxLon)
+        bad("bbox", "must have min before max (boxes across the antimeridian: send two queries)", query.bbox);
       else filter.bbox = { minLon, minLat, maxLon, maxLat };
     }
   }
@@ -66,8 +91,10 @@ export function parseSearch(query: Query, taxonomies: Taxonomies, acceptLanguage
     const radius = query.radius === undefined ? 25 : Number(query.radius);
     if (!p) bad("near", "must be lat,lon in decimal degrees", query.near);
     else if (Math.abs(p[0]!) > 90 || Math.abs(p[1]!) > 180) bad("near", "is outside -90..90, -180..180", query.near);
-    if (!Number.isFinite(radius) || radius <= 0 || radius > SEARCH_LIMITS.radiusKm) bad("radius", `must be a distance in km above 0 and at most ${SEARCH_LIMITS.radiusKm}`, query.radius);
-    else if (p && Math.abs(p[0]!) <= 90 && Math.abs(p[1]!) <= 180) filter.near = { lat: p[0]!, lon: p[1]!, radiusKm: radius };
+    if (!Number.isFinite(radius) || radius <= 0 || radius > SEARCH_LIMITS.radiusKm)
+      bad("radius", `must be a distance in km above 0 and at most ${SEARCH_LIMITS.radiusKm}`, query.radius);
+    else if (p && Math.abs(p[0]!) <= 90 && Math.abs(p[1]!) <= 180)
+      filter.near = { lat: p[0]!, lon: p[1]!, radiusKm: radius };
   }
 
   for (const facet of FACET_NAMES) {
@@ -81,13 +108,23 @@ export function parseSearch(query: Query, taxonomies: Taxonomies, acceptLanguage
     for (const v of values) {
       const iri = resolveFacet(facet, v, taxonomies);
       if (iri) resolved.push(iri);
-      else bad(facet, facet === "source" ? `"${v}" is neither an actor IRI nor "${LOCAL_SOURCE}"` : `"${v}" is not a concept of ${FACETS[facet].join(" or ")}`, v);
+      else
+        bad(
+          facet,
+          facet === "source"
+            ? `"${v}" is neither an actor IRI nor "${LOCAL_SOURCE}"`
+            : `"${v}" is not a concept of ${FACETS[facet].join(" or ")}`,
+          v,
+        );
     }
     filter.facets[facet as FacetName] = [...new Set(resolved)];
   }
 
   if (query.updatedSince !== undefined) {
-    const t = typeof query.updatedSince === "string" && /^\d{4}-\d{2}-\d{2}/.test(query.updatedSince) ? Date.parse(query.updatedSince) : NaN;
+    const t =
+      typeof query.updatedSince === "string" && /^\d{4}-\d{2}-\d{2}/.test(query.updatedSince)
+        ? Date.parse(query.updatedSince)
+        : NaN;
     if (Number.isNaN(t)) bad("updatedSince", "must be an ISO 8601 date or date-time", query.updatedSince);
     else filter.updatedSince = t;
   }
@@ -100,20 +137,29 @@ export function parseSearch(query: Query, taxonomies: Taxonomies, acceptLanguage
   let limit: number = SEARCH_LIMITS.pageDefault;
   if (query.limit !== undefined) {
     const n = Number(query.limit);
-    if (!Number.isInteger(n) || n < 1 || n > SEARCH_LIMITS.pageMax) bad("limit", `must be an integer from 1 to ${SEARCH_LIMITS.pageMax}`, query.limit);
+    if (!Number.isInteger(n) || n < 1 || n > SEARCH_LIMITS.pageMax)
+      bad("limit", `must be an integer from 1 to ${SEARCH_LIMITS.pageMax}`, query.limit);
     else limit = n;
   }
   let cursor: string | undefined;
   if (query.cursor !== undefined) {
-    if (typeof query.cursor !== "string" || !/^\d{1,16}$/.test(query.cursor)) bad("cursor", "is not a cursor this API gave out", query.cursor);
+    if (typeof query.cursor !== "string" || !/^\d{1,16}$/.test(query.cursor))
+      bad("cursor", "is not a cursor this API gave out", query.cursor);
     else cursor = query.cursor;
   }
-  const lang = typeof query.lang === "string" && /^[a-z]{2,3}(-[A-Za-z0-9]+)?$/.test(query.lang) ? query.lang
-    : (acceptLanguage ?? "").split(",")[0]?.split(";")[0]?.trim().toLowerCase().split("-")[0] || "en";
-  if (query.lang !== undefined && lang !== query.lang) bad("lang", "must be a language tag such as en, fr or es", query.lang);
+  const lang =
+    typeof query.lang === "string" && /^[a-z]{2,3}(-[A-Za-z0-9]+)?$/.test(query.lang)
+      ? query.lang
+      : (acceptLanguage ?? "").split(",")[0]?.split(";")[0]?.trim().toLowerCase().split("-")[0] || "en";
+  if (query.lang !== undefined && lang !== query.lang)
+    bad("lang", "must be a language tag such as en, fr or es", query.lang);
 
   if (errors.length) {
-    throw new BadRequestHttpError(`bad search parameters: ${errors.map((e) => `${e.param} ${e.message}`).join("; ")}`, "invalid-search", { errors });
+    throw new BadRequestHttpError(
+      `bad search parameters: ${errors.map((e) => `${e.param} ${e.message}`).join("; ")}`,
+      "invalid-search",
+      { errors },
+    );
   }
   return { filter, limit, ...(cursor ? { cursor } : {}), lang };
 }
@@ -121,5 +167,8 @@ export function parseSearch(query: Query, taxonomies: Taxonomies, acceptLanguage
 function resolveFacet(facet: FacetName, value: string, taxonomies: Taxonomies): string | undefined {
   if (facet === "source") return value === LOCAL_SOURCE || /^https?:\/\/\S+$/.test(value) ? value : undefined;
   // Countries are also written as ISO codes in lower case (fr, gb).
-  return taxonomies.resolve(FACETS[facet], facet === "country" && /^[a-z]{2}$/.test(value) ? value.toUpperCase() : value);
+  return taxonomies.resolve(
+    FACETS[facet],
+    facet === "country" && /^[a-z]{2}$/.test(value) ? value.toUpperCase() : value,
+  );
 }

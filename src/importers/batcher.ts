@@ -37,8 +37,17 @@ export class Batcher {
 
   constructor(format: ImportFormat, directory: Directory, o: ImportOptions) {
     this.report = {
-      format, dryRun: o.dryRun === true, read: 0, created: 0, updated: 0, unchanged: 0, refusedRecords: 0,
-      refused: [], warnings: [], omitted: { refused: 0, warnings: 0 }, ignored: [],
+      format,
+      dryRun: o.dryRun === true,
+      read: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      refusedRecords: 0,
+      refused: [],
+      warnings: [],
+      omitted: { refused: 0, warnings: 0 },
+      ignored: [],
     };
     this.#directory = directory;
     this.#o = o;
@@ -71,9 +80,13 @@ export class Batcher {
   #keep(kind: "refused" | "warnings", issues: RowIssue[]): void {
     const room = Math.max(0, MAX_ISSUES - this.report[kind].length);
     // A report is printed and shown: control characters from the file are written as \uXXXX.
-    this.report[kind].push(...issues.slice(0, room).map((i) => ({
-      ...i, ...(i.record !== undefined ? { record: visible(i.record) } : {}), ...(i.value !== undefined ? { value: visible(i.value) } : {}),
-    })));
+    this.report[kind].push(
+      ...issues.slice(0, room).map((i) => ({
+        ...i,
+        ...(i.record !== undefined ? { record: visible(i.record) } : {}),
+        ...(i.value !== undefined ? { value: visible(i.value) } : {}),
+      })),
+    );
     this.report.omitted[kind] += Math.max(0, issues.length - room);
   }
 
@@ -86,12 +99,21 @@ export class Batcher {
   async flush(): Promise<void> {
     if (!this.#pending.length) return;
     const batch = this.#pending.splice(0);
-    const results = await this.#directory.upsert(batch.map((p) => p.draft), undefined, { lenient: true, dryRun: this.#o.dryRun === true });
+    const results = await this.#directory.upsert(
+      batch.map((p) => p.draft),
+      undefined,
+      { lenient: true, dryRun: this.#o.dryRun === true },
+    );
     results.forEach((r, n) => {
       const where = batch[n]!.where;
       const located = (i: Issue): RowIssue => {
         const column = batch[n]!.columns?.[i.field] ?? this.columnOf(i.field);
-        return { ...where, ...(column ? { column } : {}), message: `${i.field} ${i.message}`, ...(i.value !== undefined ? { value: i.value } : {}) };
+        return {
+          ...where,
+          ...(column ? { column } : {}),
+          message: `${i.field} ${i.message}`,
+          ...(i.value !== undefined ? { value: i.value } : {}),
+        };
       };
       if (!r.ok) {
         this.report.refusedRecords++;

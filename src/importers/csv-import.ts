@@ -14,15 +14,25 @@ import { Localiser } from "./rdf-import.ts";
 import { SeenIds } from "./seen.ts";
 
 /** The column of a translation field (`translations.fr.name` → `Name:fr`). */
-export function translationColumnOf(field: string, name = (k: string) => k[0]!.toUpperCase() + k.slice(1)): string | undefined {
+export function translationColumnOf(
+  field: string,
+  name = (k: string) => k[0]!.toUpperCase() + k.slice(1),
+): string | undefined {
   const m = /^translations\.([^.]+)\.(name|description)$/.exec(field);
   return m ? `${name(m[2]!)}:${m[1]}` : undefined;
 }
 
-export async function* csvRecords(source: ImportSource, iris: Iris, directory: Directory, b: Batcher): AsyncGenerator<Pending> {
+export async function* csvRecords(
+  source: ImportSource,
+  iris: Iris,
+  directory: Directory,
+  b: Batcher,
+): AsyncGenerator<Pending> {
   let version: CsvVersion = 4;
-  b.columnOf = (field) => (field === "country" || field === "address.countryName") && version < 4 ? "Country Name"
-    : FIELD_COLUMN[field] ?? translationColumnOf(field);
+  b.columnOf = (field) =>
+    (field === "country" || field === "address.countryName") && version < 4
+      ? "Country Name"
+      : (FIELD_COLUMN[field] ?? translationColumnOf(field));
   const seen = new SeenIds();
   const localiser = new Localiser(iris, directory);
   try {
@@ -40,16 +50,27 @@ export async function* csvRecords(source: ImportSource, iris: Iris, directory: D
         b.refuse(item.issue, item.issue.message);
         continue;
       }
-      const where = { row: item.row, line: item.line, ...(item.identifier ? { record: item.identifier.slice(0, 100) } : {}) };
+      const where = {
+        row: item.row,
+        line: item.line,
+        ...(item.identifier ? { record: item.identifier.slice(0, 100) } : {}),
+      };
       // A record from another network, as essfed's own export writes it: its IRI is the identifier.
       if (/^https?:\/\//.test(item.identifier) && !iris.localId(item.identifier) && isHttpIri(item.identifier)) {
-        if (seen.firstAt(item.identifier, item.row) === undefined) yield { where, draft: await localiser.localise({ ...item.draft, id: item.identifier }) };
+        if (seen.firstAt(item.identifier, item.row) === undefined)
+          yield { where, draft: await localiser.localise({ ...item.draft, id: item.identifier }) };
         else b.refuse({ ...where, column: "Identifier" }, "appears again", item.identifier);
         continue;
       }
       const identifier = iris.localId(item.identifier) ?? item.identifier;
       if (!LOCAL_ID.test(identifier)) {
-        b.refuse({ ...where, column: "Identifier" }, item.identifier ? "must be 1-100 letters, digits, '.', '_', '~' or '-', starting with a letter or digit" : "is required", item.identifier);
+        b.refuse(
+          { ...where, column: "Identifier" },
+          item.identifier
+            ? "must be 1-100 letters, digits, '.', '_', '~' or '-', starting with a letter or digit"
+            : "is required",
+          item.identifier,
+        );
         continue;
       }
       const first = seen.firstAt(identifier, item.row);

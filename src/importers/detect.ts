@@ -18,17 +18,31 @@ export class UnsupportedFormatError extends Error {
 }
 
 const BY_EXTENSION: Record<string, ImportFormat> = {
-  ".csv": "csv", ".geojson": "geojson", ".jsonld": "jsonld", ".json": "jsonld", ".ttl": "turtle",
-  ".nt": "nquads", ".nq": "nquads",
+  ".csv": "csv",
+  ".geojson": "geojson",
+  ".jsonld": "jsonld",
+  ".json": "jsonld",
+  ".ttl": "turtle",
+  ".nt": "nquads",
+  ".nq": "nquads",
 };
 
 /** Formats known by name that essfed does not read, with what to do instead. */
 const REFUSED_EXTENSIONS: Record<string, string> = {
-  ".xlsx": "an Excel workbook: save it as \"CSV UTF-8\"",
-  ".xls": "an Excel workbook: save it as \"CSV UTF-8\"",
+  ".xlsx": 'an Excel workbook: save it as "CSV UTF-8"',
+  ".xls": 'an Excel workbook: save it as "CSV UTF-8"',
   ".ods": "an OpenDocument spreadsheet: save it as CSV (UTF-8)",
-  ".kml": "KML", ".kmz": "KMZ", ".gpx": "GPX", ".shp": "a shapefile", ".zip": "a ZIP archive",
-  ".rdf": "RDF/XML", ".owl": "RDF/XML", ".xml": "XML", ".html": "an HTML page", ".htm": "an HTML page", ".pdf": "a PDF",
+  ".kml": "KML",
+  ".kmz": "KMZ",
+  ".gpx": "GPX",
+  ".shp": "a shapefile",
+  ".zip": "a ZIP archive",
+  ".rdf": "RDF/XML",
+  ".owl": "RDF/XML",
+  ".xml": "XML",
+  ".html": "an HTML page",
+  ".htm": "an HTML page",
+  ".pdf": "a PDF",
 };
 
 /** The format an extension names, if any. */
@@ -48,7 +62,11 @@ export function detectFormat(head: Buffer, name = ""): ImportFormat {
   const ext = extname(name).toLowerCase();
   if (head.length === 0) throw new UnsupportedFormatError(`the file is empty; essfed imports ${SUPPORTED}`);
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
-    refuse(ext === ".xlsx" || ext === ".ods" ? REFUSED_EXTENSIONS[ext]! : "a ZIP archive (a spreadsheet workbook?); save spreadsheets as \"CSV UTF-8\"");
+    refuse(
+      ext === ".xlsx" || ext === ".ods"
+        ? REFUSED_EXTENSIONS[ext]!
+        : 'a ZIP archive (a spreadsheet workbook?); save spreadsheets as "CSV UTF-8"',
+    );
   }
   if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) refuse(REFUSED_EXTENSIONS[".xls"]!);
   if (head.subarray(0, 5).toString("latin1") === "%PDF-") refuse("a PDF");
@@ -61,7 +79,8 @@ export function detectFormat(head: Buffer, name = ""): ImportFormat {
     return "jsonld";
   }
   if (start.startsWith("<")) {
-    if (/^<\?xml|^<rdf:RDF|^<!DOCTYPE|^<html|^<kml|^<gpx/i.test(start)) refuse(/rdf:RDF/.test(text) ? "RDF/XML" : /^<(!DOCTYPE\s+)?html/i.test(start) ? "an HTML page" : "XML");
+    if (/^<\?xml|^<rdf:RDF|^<!DOCTYPE|^<html|^<kml|^<gpx/i.test(start))
+      refuse(/rdf:RDF/.test(text) ? "RDF/XML" : /^<(!DOCTYPE\s+)?html/i.test(start) ? "an HTML page" : "XML");
     return ext === ".ttl" ? "turtle" : firstStatementIsQuad(start) ? "nquads" : "turtle";
   }
   if (/^(@prefix|@base|PREFIX\s|BASE\s)/i.test(start) || ext === ".ttl") return "turtle";
@@ -75,7 +94,9 @@ export function detectFormat(head: Buffer, name = ""): ImportFormat {
     return "csv";
   }
   if (REFUSED_EXTENSIONS[ext]) refuse(REFUSED_EXTENSIONS[ext]);
-  throw new UnsupportedFormatError(`cannot tell what format this is (it starts "${firstLine.slice(0, 40)}"); essfed imports ${SUPPORTED}`);
+  throw new UnsupportedFormatError(
+    `cannot tell what format this is (it starts "${firstLine.slice(0, 40)}"); essfed imports ${SUPPORTED}`,
+  );
 }
 
 /** `<s> <p> <o> .` or with a fourth term: N-Triples or N-Quads rather than Turtle. */

@@ -11,9 +11,17 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 
 /** A string, or the `id` of a `{ id, label }` object as the export writes taxonomy values. */
 const iriOrText = (v: unknown): string | undefined =>
-  typeof v === "string" ? v : typeof v === "number" ? String(v) : isObj(v) && typeof v.id === "string" ? v.id : undefined;
-const many = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : typeof v === "string" ? v.split(";") : [v])
-  .map(iriOrText).filter((x): x is string => x !== undefined);
+  typeof v === "string"
+    ? v
+    : typeof v === "number"
+      ? String(v)
+      : isObj(v) && typeof v.id === "string"
+        ? v.id
+        : undefined;
+const many = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : v === undefined || v === null ? [] : typeof v === "string" ? v.split(";") : [v])
+    .map(iriOrText)
+    .filter((x): x is string => x !== undefined);
 
 /** Properties read directly, by the model field they fill (first name present wins). */
 const TEXT: Record<string, readonly string[]> = {
@@ -33,8 +41,12 @@ const TEXT: Record<string, readonly string[]> = {
   territory: ["territory"],
 };
 const MANY: Record<string, string> = {
-  organisationalStructure: "organisationalStructure", legalForm: "legalForm", activities: "activities",
-  qualifiers: "qualifiers", sicCodes: "sicCodes", sameAs: "sameAs",
+  organisationalStructure: "organisationalStructure",
+  legalForm: "legalForm",
+  activities: "activities",
+  qualifiers: "qualifiers",
+  sicCodes: "sicCodes",
+  sameAs: "sameAs",
 };
 const ADDRESS: Record<string, readonly string[]> = {
   streetAddress: ["streetAddress", "addr:full"],
@@ -97,7 +109,9 @@ export function readFeature(f: unknown): FeatureRead | undefined {
     const v = first(`address.${field}`, keys);
     if (v !== undefined) (address as Obj)[field] = v;
   }
-  const street = [p["addr:housenumber"], p["addr:street"]].filter((x) => typeof x === "string" || typeof x === "number").join(" ");
+  const street = [p["addr:housenumber"], p["addr:street"]]
+    .filter((x) => typeof x === "string" || typeof x === "number")
+    .join(" ");
   if (street && address.streetAddress === undefined) {
     address.streetAddress = street;
     columns["address.streetAddress"] = "addr:street";
@@ -131,7 +145,8 @@ function readTexts(p: Obj, draft: InitiativeDraft, columns: Record<string, strin
   const plain = typeof p.name === "string" && p.name.trim() ? p.name : undefined;
   columns.name = "name";
   // No plain name: an English one, else the first given, is the record's own.
-  const [lang, name] = plain !== undefined ? [undefined, plain] : names.find(([l]) => l === "en") ?? names[0] ?? [undefined, undefined];
+  const [lang, name] =
+    plain !== undefined ? [undefined, plain] : (names.find(([l]) => l === "en") ?? names[0] ?? [undefined, undefined]);
   draft.name = name;
   if (lang !== undefined) {
     columns.name = `name:${lang}`;
@@ -159,7 +174,9 @@ function positionOf(g: unknown, notes: string[]): { lat: number | string; long: 
   if (!isObj(g)) return undefined;
   if (g.type === "Point" && Array.isArray(g.coordinates)) {
     // Whatever is there goes to validation, which leaves out what is not a position.
-    const [long, lat] = (g.coordinates as unknown[]).map((c) => (typeof c === "number" || typeof c === "string" ? c : String(c)));
+    const [long, lat] = (g.coordinates as unknown[]).map((c) =>
+      typeof c === "number" || typeof c === "string" ? c : String(c),
+    );
     return { long: long ?? "", lat: lat ?? "" };
   }
   const points: number[][] = [];

@@ -14,7 +14,14 @@ import type { Iris } from "../directory/ids.ts";
 import type { CsvVersion } from "./csv/columns.ts";
 import type { IgnoredColumn, RowIssue } from "./csv/read.ts";
 import { csvRecords } from "./csv-import.ts";
-import { IMPORT_FORMATS, SUPPORTED, UnsupportedFormatError, detectFormat, formatOfName, type ImportFormat } from "./detect.ts";
+import {
+  IMPORT_FORMATS,
+  SUPPORTED,
+  UnsupportedFormatError,
+  detectFormat,
+  formatOfName,
+  type ImportFormat,
+} from "./detect.ts";
 import { jsonRecords } from "./json-import.ts";
 import { rdfRecords } from "./rdf-import.ts";
 import { Batcher, MAX_ISSUES } from "./batcher.ts";
@@ -77,7 +84,13 @@ export function fileSource(path: string): ImportSource {
 export function bufferSource(name: string, bytes: Buffer | string): ImportSource {
   const buf = typeof bytes === "string" ? Buffer.from(bytes) : bytes;
   const CHUNK = 64 * 1024;
-  return { name, open: () => Readable.from(Array.from({ length: Math.ceil(buf.length / CHUNK) }, (_, k) => buf.subarray(k * CHUNK, (k + 1) * CHUNK))) };
+  return {
+    name,
+    open: () =>
+      Readable.from(
+        Array.from({ length: Math.ceil(buf.length / CHUNK) }, (_, k) => buf.subarray(k * CHUNK, (k + 1) * CHUNK)),
+      ),
+  };
 }
 
 /** The first `n` bytes (or all, when shorter) of a source. */
@@ -110,12 +123,20 @@ export async function formatOfSource(source: ImportSource): Promise<ImportFormat
  * Imports a source; the format is told from its content and name unless given.
  * @throws UnsupportedFormatError when the source is in no format essfed reads
  */
-export async function importSource(source: ImportSource, directory: Directory, iris: Iris, o: ImportOptions = {}): Promise<ImportReport> {
-  const format = o.format ?? await formatOfSource(source);
+export async function importSource(
+  source: ImportSource,
+  directory: Directory,
+  iris: Iris,
+  o: ImportOptions = {},
+): Promise<ImportReport> {
+  const format = o.format ?? (await formatOfSource(source));
   const b = new Batcher(format, directory, o);
-  const records = format === "csv" ? csvRecords(source, iris, directory, b)
-    : format === "geojson" || format === "jsonld" ? jsonRecords(format, source, iris, directory, b)
-      : rdfRecords(format, source, iris, directory, b);
+  const records =
+    format === "csv"
+      ? csvRecords(source, iris, directory, b)
+      : format === "geojson" || format === "jsonld"
+        ? jsonRecords(format, source, iris, directory, b)
+        : rdfRecords(format, source, iris, directory, b);
   // Indexing between batches would slow the writes down as the store grows: index once, after.
   const release = directory.deferIndexing();
   try {
@@ -132,27 +153,52 @@ export async function importSource(source: ImportSource, directory: Directory, i
 }
 
 /** Validates a source and says what importing it would do, writing nothing (same report as an import). */
-export function dryRunImport(source: ImportSource, directory: Directory, iris: Iris, o: Omit<ImportOptions, "dryRun"> = {}): Promise<ImportReport> {
+export function dryRunImport(
+  source: ImportSource,
+  directory: Directory,
+  iris: Iris,
+  o: Omit<ImportOptions, "dryRun"> = {},
+): Promise<ImportReport> {
   return importSource(source, directory, iris, { ...o, dryRun: true });
 }
 
 /** Imports a file by path. */
-export function importFile(path: string, directory: Directory, iris: Iris, o: ImportOptions = {}): Promise<ImportReport> {
+export function importFile(
+  path: string,
+  directory: Directory,
+  iris: Iris,
+  o: ImportOptions = {},
+): Promise<ImportReport> {
   return importSource(fileSource(path), directory, iris, o);
 }
 
 /** Imports a SEA standard CSV (v1–v4) from a stream. */
-export function importCsv(input: Readable, directory: Directory, iris: Iris, o: ImportOptions = {}): Promise<ImportReport> {
+export function importCsv(
+  input: Readable,
+  directory: Directory,
+  iris: Iris,
+  o: ImportOptions = {},
+): Promise<ImportReport> {
   return importSource({ name: "input.csv", open: once(input) }, directory, iris, { ...o, format: "csv" });
 }
 
 /** Imports every essglobal:SSEInitiative in a JSON-LD document. */
-export function importJsonLd(text: string, directory: Directory, iris: Iris, o: ImportOptions = {}): Promise<ImportReport> {
+export function importJsonLd(
+  text: string,
+  directory: Directory,
+  iris: Iris,
+  o: ImportOptions = {},
+): Promise<ImportReport> {
   return importSource(bufferSource("input.jsonld", text), directory, iris, { ...o, format: "jsonld" });
 }
 
 /** Imports every essglobal:SSEInitiative in a Turtle document. */
-export function importTurtle(text: string, directory: Directory, iris: Iris, o: ImportOptions = {}): Promise<ImportReport> {
+export function importTurtle(
+  text: string,
+  directory: Directory,
+  iris: Iris,
+  o: ImportOptions = {},
+): Promise<ImportReport> {
   return importSource(bufferSource("input.ttl", text), directory, iris, { ...o, format: "turtle" });
 }
 
@@ -167,5 +213,7 @@ function once(input: Readable): () => Readable {
 }
 
 export function describe(format: ImportFormat): string {
-  return ({ csv: "CSV", geojson: "GeoJSON", jsonld: "JSON-LD", turtle: "Turtle", nquads: "N-Triples/N-Quads" } as const)[format];
+  return (
+    { csv: "CSV", geojson: "GeoJSON", jsonld: "JSON-LD", turtle: "Turtle", nquads: "N-Triples/N-Quads" } as const
+  )[format];
 }

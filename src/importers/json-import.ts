@@ -25,8 +25,16 @@ const MAX_ITEM_BYTES = 16 * 1024 * 1024;
 /** Distinct ignored property names counted; past this many, the rest are one "other properties" line. */
 const MAX_IGNORED_NAMES = 200;
 
-export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportSource, iris: Iris, directory: Directory, b: Batcher): AsyncGenerator<Pending> {
-  b.columnOf = (field) => FIELD_PROPERTY[field] ?? (field.startsWith("translations.") ? (field.endsWith(".name") ? "gr:name" : "dcterms:description") : undefined);
+export async function* jsonRecords(
+  format: "geojson" | "jsonld",
+  source: ImportSource,
+  iris: Iris,
+  directory: Directory,
+  b: Batcher,
+): AsyncGenerator<Pending> {
+  b.columnOf = (field) =>
+    FIELD_PROPERTY[field] ??
+    (field.startsWith("translations.") ? (field.endsWith(".name") ? "gr:name" : "dcterms:description") : undefined);
   const localiser = new Localiser(iris, directory);
   const ignored = new Map<string, number>();
   let features = 0;
@@ -62,7 +70,8 @@ export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportS
   async function* stream(): AsyncGenerator<Pending> {
     const queue: { key: string | number | undefined; path: string; value: unknown }[] = [];
     const parser = new JSONParser({ paths: ["$.features.*", "$.@graph.*", "$.@context"], keepStack: false });
-    parser.onValue = ({ value, key, stack }) => void queue.push({ key, path: stack.map((s) => s.key ?? "").join("."), value });
+    parser.onValue = ({ value, key, stack }) =>
+      void queue.push({ key, path: stack.map((s) => s.key ?? "").join("."), value });
     // The parser's own errors are the file's; anything else (the store) is not.
     const parse = (chunk?: Buffer | string) => {
       try {
@@ -82,7 +91,11 @@ export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportS
       if (!parse(chunk)) return;
       sinceItem = queue.length ? 0 : sinceItem + chunk.length;
       if (sinceItem > maxItem) {
-        return void (b.report.fatal = { row: features + graphItems + 1, line: 0, message: `a feature, @graph item or document part larger than ${+(maxItem / 1048576).toFixed(3)} MB` });
+        return void (b.report.fatal = {
+          row: features + graphItems + 1,
+          line: 0,
+          message: `a feature, @graph item or document part larger than ${+(maxItem / 1048576).toFixed(3)} MB`,
+        });
       }
       for (const item of queue.splice(0)) {
         if (item.path === ".features") {
@@ -95,13 +108,18 @@ export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportS
         } else if (item.path === ".@graph") {
           graphItems++;
           // essfed's own items carry their whole record: read each as it comes.
-          const own = context !== undefined && isObj(item.value) ? fastDraft({ "@context": context, ...item.value }) : undefined;
+          const own =
+            context !== undefined && isObj(item.value) ? fastDraft({ "@context": context, ...item.value }) : undefined;
           if (own) yield* localised([own], localiser, graphItems);
           else {
             if (!overBudget(() => prescan(item.value, IMPORT_BUDGET), graphItems, `@graph item ${graphItems}`)) return;
             held.push(item.value);
             heldBytes += JSON.stringify(item.value).length;
-            if (heldBytes > b.maxDocumentBytes) return void (b.report.fatal = tooLarge("A JSON-LD @graph not written item by item as essfed writes it", b.maxDocumentBytes));
+            if (heldBytes > b.maxDocumentBytes)
+              return void (b.report.fatal = tooLarge(
+                "A JSON-LD @graph not written item by item as essfed writes it",
+                b.maxDocumentBytes,
+              ));
           }
         }
       }
@@ -112,14 +130,18 @@ export async function* jsonRecords(format: "geojson" | "jsonld", source: ImportS
   /** What the stream pass could not read by itself: gathered @graph items, or a document read whole. */
   async function* rest(): AsyncGenerator<Pending> {
     if (held.length) {
-      const drafts = await draftsFromJsonLd({ ...(context !== undefined ? { "@context": context } : {}), "@graph": held }, IMPORT_BUDGET);
+      const drafts = await draftsFromJsonLd(
+        { ...(context !== undefined ? { "@context": context } : {}), "@graph": held },
+        IMPORT_BUDGET,
+      );
       held = [];
       return yield* localised(drafts, localiser, graphItems - drafts.length + 1);
     }
     if (features || graphItems) return;
     // Neither a collection of features nor a graph: one Feature, or a single JSON-LD node.
     const text = await readText(source, b.maxDocumentBytes);
-    if (text === undefined) return void (b.report.fatal = tooLarge("A JSON document without \"features\" or \"@graph\"", b.maxDocumentBytes));
+    if (text === undefined)
+      return void (b.report.fatal = tooLarge('A JSON document without "features" or "@graph"', b.maxDocumentBytes));
     let doc: unknown;
     try {
       doc = JSON.parse(text);

@@ -35,8 +35,11 @@ export async function readText(source: ImportSource, max: number): Promise<strin
   return new TextDecoder("utf-8").decode(Buffer.concat(chunks));
 }
 
-export const tooLarge = (what: string, max: number) =>
-  ({ row: 0, line: 0, message: `${what} larger than ${+(max / 1048576).toFixed(3)} MB cannot be read whole; split it, or export it as CSV` });
+export const tooLarge = (what: string, max: number) => ({
+  row: 0,
+  line: 0,
+  message: `${what} larger than ${+(max / 1048576).toFixed(3)} MB cannot be read whole; split it, or export it as CSV`,
+});
 
 /**
  * Chooses the IRI an imported record gets here, so that importing the same file again lands on the
@@ -64,17 +67,34 @@ export class Localiser {
     const foreign = /^https?:\/\//.test(draft.id) ? draft.id : undefined;
     let segment = "";
     try {
-      segment = foreign ? decodeURIComponent(foreign.replace(/[#?].*$/, "").replace(/\/+$/, "").split("/").pop() ?? "") : "";
-    } catch { /* a malformed %-escape: use the name instead */ }
+      segment = foreign
+        ? decodeURIComponent(
+            foreign
+              .replace(/[#?].*$/, "")
+              .replace(/\/+$/, "")
+              .split("/")
+              .pop() ?? "",
+          )
+        : "";
+    } catch {
+      /* a malformed %-escape: use the name instead */
+    }
     const base = LOCAL_ID.test(segment) ? segment : slugOf(draft.name ?? "") || "initiative";
-    const hash = createHash("sha256").update(foreign ?? stableJson(draft)).digest("hex").slice(0, 10);
-    const sameAs = foreign ? [...(draft.sameAs ?? []), foreign] : draft.sameAs ?? [];
+    const hash = createHash("sha256")
+      .update(foreign ?? stableJson(draft))
+      .digest("hex")
+      .slice(0, 10);
+    const sameAs = foreign ? [...(draft.sameAs ?? []), foreign] : (draft.sameAs ?? []);
     const candidates = [base, `${base.slice(0, 89)}-${hash}`];
     for (const [k, id] of candidates.entries()) {
       if (this.#taken.has(id)) continue;
       const prev = await this.#directory.get(this.#iris.initiative(id));
-      const ours = !prev || k === candidates.length - 1
-        || (foreign ? prev.initiative.sameAs.includes(foreign) : prev.initiative.name === draft.name && !prev.initiative.sameAs.length);
+      const ours =
+        !prev ||
+        k === candidates.length - 1 ||
+        (foreign
+          ? prev.initiative.sameAs.includes(foreign)
+          : prev.initiative.name === draft.name && !prev.initiative.sameAs.length);
       if (!ours) continue;
       this.#taken.firstAt(id, 0);
       return { ...draft, id: this.#iris.initiative(id), sameAs };
@@ -87,7 +107,11 @@ export class Localiser {
 }
 
 /** Pending records for drafts read from linked data, numbered in the order found. */
-export async function* localised(drafts: Iterable<InitiativeDraft>, localiser: Localiser, start = 1): AsyncGenerator<Pending> {
+export async function* localised(
+  drafts: Iterable<InitiativeDraft>,
+  localiser: Localiser,
+  start = 1,
+): AsyncGenerator<Pending> {
   let n = start;
   for (const d of drafts) {
     const record = (d.id || d.name || "").slice(0, 200);
@@ -95,17 +119,32 @@ export async function* localised(drafts: Iterable<InitiativeDraft>, localiser: L
   }
 }
 
-export async function* rdfRecords(format: "turtle" | "nquads", source: ImportSource, iris: Iris, directory: Directory, b: Batcher): AsyncGenerator<Pending> {
-  b.columnOf = (field) => FIELD_PROPERTY[field] ?? (field.startsWith("translations.") ? (field.endsWith(".name") ? "gr:name" : "dcterms:description") : undefined);
+export async function* rdfRecords(
+  format: "turtle" | "nquads",
+  source: ImportSource,
+  iris: Iris,
+  directory: Directory,
+  b: Batcher,
+): AsyncGenerator<Pending> {
+  b.columnOf = (field) =>
+    FIELD_PROPERTY[field] ??
+    (field.startsWith("translations.") ? (field.endsWith(".name") ? "gr:name" : "dcterms:description") : undefined);
   const text = await readText(source, b.maxDocumentBytes);
   if (text === undefined) return void (b.report.fatal = tooLarge("A Turtle or N-Quads file", b.maxDocumentBytes));
   let quads;
   try {
     // Relative IRIs name this instance's own initiatives.
-    quads = new Parser({ format: format === "turtle" ? "text/turtle" : "N-Quads", baseIRI: `${iris.directory}/` }).parse(text);
+    quads = new Parser({
+      format: format === "turtle" ? "text/turtle" : "N-Quads",
+      baseIRI: `${iris.directory}/`,
+    }).parse(text);
   } catch (e) {
     const line = Number(/line (\d+)/.exec((e as Error).message)?.[1] ?? 0);
-    b.report.fatal = { row: 0, line, message: `${format === "turtle" ? "Turtle" : "N-Quads"} syntax error: ${(e as Error).message}` };
+    b.report.fatal = {
+      row: 0,
+      line,
+      message: `${format === "turtle" ? "Turtle" : "N-Quads"} syntax error: ${(e as Error).message}`,
+    };
     return;
   }
   const localiser = new Localiser(iris, directory);

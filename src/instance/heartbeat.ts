@@ -25,10 +25,16 @@ const TTL = Temporal.Duration.from({ milliseconds: EVERY_MS * 3 });
 /** Marks this process as running in `role` until the returned function is called. */
 export function startHeartbeat(kv: KvStore, role: Role): () => Promise<void> {
   const key = [...PREFIX, role, `${hostname()}:${process.pid}`] as const;
-  const beat = () => kv.set(key, { role, host: hostname(), pid: process.pid, at: new Date().toISOString() } satisfies LiveProcess, { ttl: TTL })
-    .catch(() => undefined); // a store that is briefly unreachable only makes this process look absent
+  const beat = () =>
+    kv
+      .set(key, { role, host: hostname(), pid: process.pid, at: new Date().toISOString() } satisfies LiveProcess, {
+        ttl: TTL,
+      })
+      .catch(() => undefined); // a store that is briefly unreachable only makes this process look absent
   let last = beat();
-  const timer = setInterval(() => { last = beat(); }, EVERY_MS).unref();
+  const timer = setInterval(() => {
+    last = beat();
+  }, EVERY_MS).unref();
   return async () => {
     clearInterval(timer);
     await last;
@@ -39,6 +45,6 @@ export function startHeartbeat(kv: KvStore, role: Role): () => Promise<void> {
 /** The processes seen alive within the last half minute, optionally only those in one role. */
 export async function liveProcesses(kv: KvStore, role?: Role): Promise<LiveProcess[]> {
   const out: LiveProcess[] = [];
-  for await (const entry of kv.list(role ? [...PREFIX, role] as const : PREFIX)) out.push(entry.value as LiveProcess);
+  for await (const entry of kv.list(role ? ([...PREFIX, role] as const) : PREFIX)) out.push(entry.value as LiveProcess);
   return out;
 }

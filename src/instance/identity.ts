@@ -60,11 +60,17 @@ export const moveCommand = (from: { handle: string }, to: { url: string; handle:
  * @throws IdentityError when ESSFED_URL or ESSFED_HANDLE is set to something else than the stored value
  * @throws NoInstanceError without `create`, when there is no instance
  */
-export async function resolveIdentity(store: Store, config: Config, o: { create: boolean; where: string; moving?: boolean }): Promise<{ identity: Identity; created: boolean }> {
+export async function resolveIdentity(
+  store: Store,
+  config: Config,
+  o: { create: boolean; where: string; moving?: boolean },
+): Promise<{ identity: Identity; created: boolean }> {
   const move = o.moving ? undefined : await store.kv.get<PendingMove>(MOVE_KEY);
   if (move) {
-    throw new IdentityError(`a move of the instance in ${o.where} from ${actorOf(move.from)} to ${actorOf(move.to)} was interrupted; ` +
-      `finish it (every essfed process stopped) with: ${moveCommand(move.from, move.to)}`);
+    throw new IdentityError(
+      `a move of the instance in ${o.where} from ${actorOf(move.from)} to ${actorOf(move.to)} was interrupted; ` +
+        `finish it (every essfed process stopped) with: ${moveCommand(move.from, move.to)}`,
+    );
   }
   const stored = await store.kv.get<Identity>(IDENTITY_KEY);
   if (stored) {
@@ -74,15 +80,21 @@ export async function resolveIdentity(store: Store, config: Config, o: { create:
   const started = (await store.kv.get(ACTOR_KEYS)) !== undefined;
   if (!o.create) {
     if (started) {
-      throw new IdentityError(`the instance in ${o.where} was made by an older essfed and has no stored URL and handle yet: ` +
-        `run "essfed init" (or start the server) once with its ESSFED_URL and ESSFED_HANDLE to record them`);
+      throw new IdentityError(
+        `the instance in ${o.where} was made by an older essfed and has no stored URL and handle yet: ` +
+          `run "essfed init" (or start the server) once with its ESSFED_URL and ESSFED_HANDLE to record them`,
+      );
     }
-    throw new NoInstanceError(`${o.where} holds no essfed instance: create one with "essfed init" (or "essfed serve"), ` +
-      `or point ${config.databaseUrl ? "DATABASE_URL" : "ESSFED_DATA"} at an instance's data`);
+    throw new NoInstanceError(
+      `${o.where} holds no essfed instance: create one with "essfed init" (or "essfed serve"), ` +
+        `or point ${config.databaseUrl ? "DATABASE_URL" : "ESSFED_DATA"} at an instance's data`,
+    );
   }
   if (started) await checkOwnRecords(store, config, o.where);
   const fresh: Identity = { url: config.url, handle: config.handle, since: new Date().toISOString(), previous: [] };
-  const won = store.kv.cas ? await store.kv.cas(IDENTITY_KEY, undefined, fresh) : (await store.kv.set(IDENTITY_KEY, fresh), true);
+  const won = store.kv.cas
+    ? await store.kv.cas(IDENTITY_KEY, undefined, fresh)
+    : (await store.kv.set(IDENTITY_KEY, fresh), true);
   // Another process starting on the same database recorded one first: hold this one to it.
   if (!won) return resolveIdentity(store, config, o);
   return { identity: fresh, created: true };
@@ -90,20 +102,24 @@ export async function resolveIdentity(store: Store, config: Config, o: { create:
 
 function checkAgainst(stored: Identity, config: Config, where: string): void {
   if (config.given.url && config.url !== stored.url) {
-    throw new IdentityError([
-      `ESSFED_URL is ${config.url}, but the instance in ${where} is ${stored.url}: every IRI it has minted starts with that, ` +
-      `and it will not run under another URL by accident.`,
-      `  - to go on as ${stored.url}, unset ESSFED_URL (the stored URL is used) or set it to ${stored.url};`,
-      `  - to move the instance to ${config.url}, stop it and run: ${moveCommand(stored, { url: config.url, handle: stored.handle })} (see docs/moving.md).`,
-    ].join("\n"));
+    throw new IdentityError(
+      [
+        `ESSFED_URL is ${config.url}, but the instance in ${where} is ${stored.url}: every IRI it has minted starts with that, ` +
+          `and it will not run under another URL by accident.`,
+        `  - to go on as ${stored.url}, unset ESSFED_URL (the stored URL is used) or set it to ${stored.url};`,
+        `  - to move the instance to ${config.url}, stop it and run: ${moveCommand(stored, { url: config.url, handle: stored.handle })} (see docs/moving.md).`,
+      ].join("\n"),
+    );
   }
   if (config.given.handle && config.handle !== stored.handle) {
-    throw new IdentityError([
-      `ESSFED_HANDLE is "${config.handle}", but the instance in ${where} is the actor ${actorOf(stored)} ("${stored.handle}"), ` +
-      `which its followers know by that IRI.`,
-      `  - to go on as "${stored.handle}", unset ESSFED_HANDLE or set it to "${stored.handle}";`,
-      `  - to rename the actor, stop the instance and run: ${moveCommand(stored, { url: stored.url, handle: config.handle })} (see docs/moving.md).`,
-    ].join("\n"));
+    throw new IdentityError(
+      [
+        `ESSFED_HANDLE is "${config.handle}", but the instance in ${where} is the actor ${actorOf(stored)} ("${stored.handle}"), ` +
+          `which its followers know by that IRI.`,
+        `  - to go on as "${stored.handle}", unset ESSFED_HANDLE or set it to "${stored.handle}";`,
+        `  - to rename the actor, stop the instance and run: ${moveCommand(stored, { url: stored.url, handle: config.handle })} (see docs/moving.md).`,
+      ].join("\n"),
+    );
   }
 }
 
@@ -113,7 +129,9 @@ async function checkOwnRecords(store: Store, config: Config, where: string): Pro
   if (!own) return;
   const base = new URL(own.initiative.id).origin;
   if (base === config.url) return;
-  throw new IdentityError(`the instance in ${where} has records minted under ${base} (such as ${own.initiative.id}), but ESSFED_URL is ` +
-    `${config.url}${config.given.url ? "" : " (the default)"}: start it once with ESSFED_URL=${base} to record its identity, ` +
-    `then move it with essfed move-url if it should live elsewhere`);
+  throw new IdentityError(
+    `the instance in ${where} has records minted under ${base} (such as ${own.initiative.id}), but ESSFED_URL is ` +
+      `${config.url}${config.given.url ? "" : " (the default)"}: start it once with ESSFED_URL=${base} to record its identity, ` +
+      `then move it with essfed move-url if it should live elsewhere`,
+  );
 }

@@ -26,10 +26,17 @@ export const PROBE_PATH = "/.well-known/essfed-move-probe/";
  * token, which each URL must return as it is (no redirect). Run with the instance stopped.
  * @returns a reason per URL that does not reach it
  */
-export async function probe(bind: string, port: number, urls: string[], timeoutMs = 10_000): Promise<Map<string, string>> {
+export async function probe(
+  bind: string,
+  port: number,
+  urls: string[],
+  timeoutMs = 10_000,
+): Promise<Map<string, string>> {
   const token = randomBytes(16).toString("hex");
   const server = createServer((req, res) => {
-    res.writeHead(req.url === PROBE_PATH + token ? 200 : 404, { "content-type": "text/plain" }).end(req.url === PROBE_PATH + token ? token : "");
+    res
+      .writeHead(req.url === PROBE_PATH + token ? 200 : 404, { "content-type": "text/plain" })
+      .end(req.url === PROBE_PATH + token ? token : "");
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -37,16 +44,26 @@ export async function probe(bind: string, port: number, urls: string[], timeoutM
   });
   const failures = new Map<string, string>();
   try {
-    await Promise.all(urls.map(async (url) => {
-      try {
-        const res = await fetch(url + PROBE_PATH + token, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-        const body = await res.text();
-        if (res.status >= 300 && res.status < 400) failures.set(url, `it redirects to ${res.headers.get("location") ?? "elsewhere"}`);
-        else if (res.status !== 200 || body !== token) failures.set(url, `another server answers there (HTTP ${res.status})`);
-      } catch (e) {
-        failures.set(url, `it cannot be reached (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message})`);
-      }
-    }));
+    await Promise.all(
+      urls.map(async (url) => {
+        try {
+          const res = await fetch(url + PROBE_PATH + token, {
+            redirect: "manual",
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          const body = await res.text();
+          if (res.status >= 300 && res.status < 400)
+            failures.set(url, `it redirects to ${res.headers.get("location") ?? "elsewhere"}`);
+          else if (res.status !== 200 || body !== token)
+            failures.set(url, `another server answers there (HTTP ${res.status})`);
+        } catch (e) {
+          failures.set(
+            url,
+            `it cannot be reached (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message})`,
+          );
+        }
+      }),
+    );
   } finally {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
@@ -82,7 +99,12 @@ export async function moveInstance(instance: Instance, to: Previous): Promise<Mo
       // A record's Create, Update or Delete carries a proof by the old actor over the old IRIs;
       // followers get the records again by back-fill once they follow the new actor.
       const object = body.object as Json | undefined;
-      if (body.actor === oldActor && ["Create", "Update", "Delete"].includes(String(body.type)) && (object?.proof || body.proof)) return undefined;
+      if (
+        body.actor === oldActor &&
+        ["Create", "Update", "Delete"].includes(String(body.type)) &&
+        (object?.proof || body.proof)
+      )
+        return undefined;
       return { ...d, activityId: rebase(d.activityId, from, to), body: JSON.stringify(rebaseActivity(body, from, to)) };
     },
   });
@@ -90,18 +112,43 @@ export async function moveInstance(instance: Instance, to: Previous): Promise<Mo
   const iris = makeIris(to.url, to.handle);
   const fromIris = instance.iris;
   const keysOf = (activities: Json[], inboxes: string[], signAs?: string): Delivery[] =>
-    activities.flatMap((a) => inboxes.map((inbox) => ({ inbox, activityId: String(a.id), body: JSON.stringify(a), attempts: 0, ...(signAs ? { signAs } : {}) })));
+    activities.flatMap((a) =>
+      inboxes.map((inbox) => ({
+        inbox,
+        activityId: String(a.id),
+        body: JSON.stringify(a),
+        attempts: 0,
+        ...(signAs ? { signAs } : {}),
+      })),
+    );
   const deliveries: Delivery[] = [];
 
   const followerInboxes = [...new Set((await store.listFollowers("accepted")).map((f) => f.sharedInbox ?? f.inbox))];
   const identity: Identity = {
-    url: to.url, handle: to.handle, since: new Date().toISOString(),
+    url: to.url,
+    handle: to.handle,
+    since: new Date().toISOString(),
     previous: [...instance.identity.previous, { url: from.url, handle: from.handle, until: new Date().toISOString() }],
   };
   if (followerInboxes.length) {
     const document = await movedActorDocument(from, identity, instance.keys, instance.config.name);
-    const update = { "@context": document["@context"], id: fromIris.activity("update"), type: "Update", actor: oldActor, to: ["https://www.w3.org/ns/activitystreams#Public"], object: { ...document, "@context": undefined } };
-    const move = { "@context": DOCUMENT_CONTEXT, id: fromIris.activity("move"), type: "Move", actor: oldActor, object: oldActor, target: iris.actor, to: [`${oldActor}/followers`] };
+    const update = {
+      "@context": document["@context"],
+      id: fromIris.activity("update"),
+      type: "Update",
+      actor: oldActor,
+      to: ["https://www.w3.org/ns/activitystreams#Public"],
+      object: { ...document, "@context": undefined },
+    };
+    const move = {
+      "@context": DOCUMENT_CONTEXT,
+      id: fromIris.activity("move"),
+      type: "Move",
+      actor: oldActor,
+      object: oldActor,
+      target: iris.actor,
+      to: [`${oldActor}/followers`],
+    };
     deliveries.push(...keysOf([JSON.parse(JSON.stringify(update)) as Json, move], followerInboxes, oldActor));
   }
   const followings = await store.listFollowing();
@@ -120,7 +167,8 @@ export async function moveInstance(instance: Instance, to: Previous): Promise<Mo
 
 /** An activity of ours with its own IRIs moved; an embedded object with a proof is someone's signed document and stays as it is. */
 function rebaseActivity(activity: Json, from: Previous, to: Previous): Json {
-  const map = (v: unknown): unknown => (typeof v === "string" ? rebase(v, from, to) : Array.isArray(v) ? v.map(map) : v);
+  const map = (v: unknown): unknown =>
+    typeof v === "string" ? rebase(v, from, to) : Array.isArray(v) ? v.map(map) : v;
   const out: Json = { ...activity };
   for (const k of ["id", "actor", "to", "cc", "target"]) if (k in out) out[k] = map(out[k]);
   const object = out.object;

@@ -14,7 +14,12 @@ export interface Previous {
 }
 
 /** The previous identity's actor document (compact JSON-LD) pointing at the current actor. */
-export async function movedActorDocument(previous: Previous, current: Identity, keys: ActorKeys, name: string): Promise<Record<string, unknown>> {
+export async function movedActorDocument(
+  previous: Previous,
+  current: Identity,
+  keys: ActorKeys,
+  name: string,
+): Promise<Record<string, unknown>> {
   const id = actorOf(previous);
   const successor = new URL(actorOf(current));
   // The old actor's mail goes to this instance's shared inbox, under its current URL.
@@ -33,15 +38,18 @@ export async function movedActorDocument(previous: Previous, current: Identity, 
       new CryptographicKey({ id: new URL(`${id}#main-key`), owner: new URL(id), publicKey: keys.rsa.publicKey }),
       new CryptographicKey({ id: new URL(`${id}#key-2`), owner: new URL(id), publicKey: keys.ed25519.publicKey }),
     ],
-    assertionMethods: [new Multikey({ id: new URL(`${id}#multikey-2`), controller: new URL(id), publicKey: keys.ed25519.publicKey })],
+    assertionMethods: [
+      new Multikey({ id: new URL(`${id}#multikey-2`), controller: new URL(id), publicKey: keys.ed25519.publicKey }),
+    ],
   });
-  return await actor.toJsonLd({ format: "compact" }) as Record<string, unknown>;
+  return (await actor.toJsonLd({ format: "compact" })) as Record<string, unknown>;
 }
 
 /** Maps an IRI under a previous identity to the current one (the actor, then anything under the base URL). */
 export function rebase(iri: string, from: Previous, to: { url: string; handle: string }): string {
   const oldActor = actorOf(from);
-  if (iri === oldActor || iri.startsWith(`${oldActor}/`) || iri.startsWith(`${oldActor}#`)) return actorOf(to) + iri.slice(oldActor.length);
+  if (iri === oldActor || iri.startsWith(`${oldActor}/`) || iri.startsWith(`${oldActor}#`))
+    return actorOf(to) + iri.slice(oldActor.length);
   if (iri.startsWith(`${from.url}/`)) return to.url + iri.slice(from.url.length);
   return iri;
 }

@@ -57,7 +57,9 @@ export function isShippedContext(url: string): boolean {
 }
 
 /** A `jsonld` document loader that knows the shipped contexts and refuses everything else. */
-export async function staticDocumentLoader(url: string): Promise<{ contextUrl: null; documentUrl: string; document: unknown }> {
+export async function staticDocumentLoader(
+  url: string,
+): Promise<{ contextUrl: null; documentUrl: string; document: unknown }> {
   if (!isShippedContext(url)) throw new RemoteContextError(url);
   const document = Object.hasOwn(CONTEXTS, url) ? CONTEXTS[url] : CONTEXTS[url.replace(/#$/, "")];
   return { contextUrl: null, documentUrl: url, document };

@@ -72,7 +72,11 @@ export function datasetQuads(f: DatasetFacts): Quad[] {
     add(ds, DCT + "license", iri(f.licence.iri));
     add(rights, RDFS_LABEL, literal(`${f.licence.label}. Attribution: ${f.attribution}`));
   } else {
-    add(rights, RDFS_LABEL, literal(`No licence declared: ask ${f.name} before reusing this data. Attribution: ${f.attribution}`));
+    add(
+      rights,
+      RDFS_LABEL,
+      literal(`No licence declared: ask ${f.name} before reusing this data. Attribution: ${f.attribution}`),
+    );
   }
   add(ds, CC + "attributionName", literal(f.attribution));
   add(ds, CC + "attributionURL", iri(f.actor));
@@ -116,8 +120,18 @@ export function datasetQuads(f: DatasetFacts): Quad[] {
   const sparql = `${f.base}/sparql`;
   add(ds, VOID + "sparqlEndpoint", iri(sparql));
   const services = [
-    { id: `${sparql}#service`, title: "SPARQL 1.1 endpoint", endpoint: sparql, conforms: "https://www.w3.org/TR/sparql11-protocol/" },
-    { id: `${f.base}/api/initiatives#service`, title: "Search API (JSON-LD, GeoJSON, CSV)", endpoint: `${f.base}/api/initiatives`, description: `${f.base}/openapi.json` },
+    {
+      id: `${sparql}#service`,
+      title: "SPARQL 1.1 endpoint",
+      endpoint: sparql,
+      conforms: "https://www.w3.org/TR/sparql11-protocol/",
+    },
+    {
+      id: `${f.base}/api/initiatives#service`,
+      title: "Search API (JSON-LD, GeoJSON, CSV)",
+      endpoint: `${f.base}/api/initiatives`,
+      description: `${f.base}/openapi.json`,
+    },
   ];
   for (const s of services) {
     add(s.id, RDF_TYPE, iri(DCAT + "DataService"));
@@ -139,8 +153,14 @@ export function datasetQuads(f: DatasetFacts): Quad[] {
 }
 
 const CONTEXT = {
-  dcat: DCAT, void: VOID, dcterms: DCT, cc: CC, foaf: "http://xmlns.com/foaf/0.1/", rdfs: "http://www.w3.org/2000/01/rdf-schema#",
-  xsd: XSD, essglobal: ESS.ns,
+  dcat: DCAT,
+  void: VOID,
+  dcterms: DCT,
+  cc: CC,
+  foaf: "http://xmlns.com/foaf/0.1/",
+  rdfs: "http://www.w3.org/2000/01/rdf-schema#",
+  xsd: XSD,
+  essglobal: ESS.ns,
 };
 
 export type DatasetFormat = "turtle" | "ntriples" | "jsonld";

@@ -15,23 +15,52 @@ const OWNER = "https://regional.example/actors/network";
 function record(draft: InitiativeDraft): InitiativeRecord {
   const v = validateInitiative(draft, taxonomies);
   if (!v.ok) throw new Error(JSON.stringify(v.issues));
-  return { initiative: v.initiative, published: "2026-01-01T00:00:00.000Z", updated: "2026-02-01T10:00:00.000Z", version: versionOf(v.initiative) };
+  return {
+    initiative: v.initiative,
+    published: "2026-01-01T00:00:00.000Z",
+    updated: "2026-02-01T10:00:00.000Z",
+    version: versionOf(v.initiative),
+  };
 }
 
 const FULL: InitiativeDraft = {
   id: "https://regional.example/initiatives/R1",
-  name: "Brixton Energy", description: "Community <em>energy</em> co-op", homepage: "https://brixtonenergy.example",
-  organisationalStructure: ["OS60", "OS130"], legalForm: ["L2"], primaryActivity: "aci:ICA230", activities: ["AM50"],
-  qualifiers: ["q01"], baseMembershipType: "BMT40", country: "GB", territory: "I-EU-WE",
-  address: { streetAddress: "1 Electric Ave", locality: "London", region: "Lambeth", postcode: "SW9 8JX", lat: "51.4613", long: "-0.1156",
-    geoContainer: "http://data.ordnancesurvey.co.uk/id/postcodeunit/SW98JX", geoContainerLat: 51.46, geoContainerLong: -0.11 },
-  phone: "+44 20 0000 0000", email: "hello@brixtonenergy.example", twitter: "brixtonenergy", facebook: "brixtonenergy",
-  companiesHouseNumber: "4711097", sameAs: ["https://other.example/org/9"],
+  name: "Brixton Energy",
+  description: "Community <em>energy</em> co-op",
+  homepage: "https://brixtonenergy.example",
+  organisationalStructure: ["OS60", "OS130"],
+  legalForm: ["L2"],
+  primaryActivity: "aci:ICA230",
+  activities: ["AM50"],
+  qualifiers: ["q01"],
+  baseMembershipType: "BMT40",
+  country: "GB",
+  territory: "I-EU-WE",
+  address: {
+    streetAddress: "1 Electric Ave",
+    locality: "London",
+    region: "Lambeth",
+    postcode: "SW9 8JX",
+    lat: "51.4613",
+    long: "-0.1156",
+    geoContainer: "http://data.ordnancesurvey.co.uk/id/postcodeunit/SW98JX",
+    geoContainerLat: 51.46,
+    geoContainerLong: -0.11,
+  },
+  phone: "+44 20 0000 0000",
+  email: "hello@brixtonenergy.example",
+  twitter: "brixtonenergy",
+  facebook: "brixtonenergy",
+  companiesHouseNumber: "4711097",
+  sameAs: ["https://other.example/org/9"],
 };
 const MINIMAL: InitiativeDraft = { id: "https://regional.example/initiatives/R2", name: "Tiny Co-op" };
 
 describe("An initiative rendered as JSON-LD", () => {
-  it.each([["full", FULL], ["minimal", MINIMAL]])("describes the same graph as its quads (%s).", async (_n, draft) => {
+  it.each([
+    ["full", FULL],
+    ["minimal", MINIMAL],
+  ])("describes the same graph as its quads (%s).", async (_n, draft) => {
     const rec = record(draft);
     const fromJsonLd = await jsonLdToQuads(initiativeToJsonLd(rec, taxonomies, { owner: OWNER }));
     expect(fromJsonLd).toBeRdfIsomorphic(initiativeToQuads(rec, taxonomies, OWNER));

@@ -10,7 +10,13 @@ import { DOCUMENT_CONTEXT } from "./context.ts";
 import { summarise } from "./summary.ts";
 
 /** Fragment identifiers of the nodes hanging off an initiative, as the SEA converter names them. */
-export const NODE = { address: "#Address", telephone: "#Telephone", email: "#Email", twitter: "#twitter", facebook: "#facebook" } as const;
+export const NODE = {
+  address: "#Address",
+  telephone: "#Telephone",
+  email: "#Email",
+  twitter: "#twitter",
+  facebook: "#facebook",
+} as const;
 
 export const ACCOUNT_SERVICES = { twitter: "https://twitter.com/", facebook: "https://facebook.com/" } as const;
 
@@ -33,14 +39,24 @@ export function decimal(n: number): string {
  * A text in the record's own language, followed by its translations as language-tagged values
  * (`{"@value": …, "@language": "fr"}`); just the text when there are none.
  */
-function withTranslations(plain: string | undefined, t: Initiative["translations"], key: "name" | "description"): unknown {
-  const tagged = Object.entries(t ?? {}).filter(([, v]) => v[key] !== undefined).map(([lang, v]) => ({ "@value": v[key], "@language": lang }));
+function withTranslations(
+  plain: string | undefined,
+  t: Initiative["translations"],
+  key: "name" | "description",
+): unknown {
+  const tagged = Object.entries(t ?? {})
+    .filter(([, v]) => v[key] !== undefined)
+    .map(([lang, v]) => ({ "@value": v[key], "@language": lang }));
   if (!tagged.length) return plain;
   return plain === undefined ? tagged : [plain, ...tagged];
 }
 
 /** Renders a stored record as a compact JSON-LD object. */
-export function initiativeToJsonLd(record: InitiativeRecord, taxonomies: Taxonomies, opts: RenderOptions): Record<string, unknown> {
+export function initiativeToJsonLd(
+  record: InitiativeRecord,
+  taxonomies: Taxonomies,
+  opts: RenderOptions,
+): Record<string, unknown> {
   const i = record.initiative;
   const doc: Record<string, unknown> = {};
   if (opts.context !== false) doc["@context"] = DOCUMENT_CONTEXT;
@@ -95,8 +111,10 @@ export function initiativeToJsonLd(record: InitiativeRecord, taxonomies: Taxonom
     const v = i[k];
     if (v === undefined) continue;
     accounts.push({
-      id: i.id + NODE[k], type: "foaf:OnlineAccount",
-      "foaf:accountServiceHomepage": ACCOUNT_SERVICES[k], "foaf:accountName": v,
+      id: i.id + NODE[k],
+      type: "foaf:OnlineAccount",
+      "foaf:accountServiceHomepage": ACCOUNT_SERVICES[k],
+      "foaf:accountName": v,
     });
   }
   if (accounts.length) doc["foaf:account"] = accounts;

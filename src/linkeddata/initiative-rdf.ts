@@ -9,7 +9,22 @@ import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { InitiativeDraft } from "../domain/validate.ts";
 import { ACCOUNT_SERVICES, NODE, decimal } from "./initiative-jsonld.ts";
 import {
-  AS, COMPANIES_HOUSE, DCTERMS, ESS, ESSFED, FOAF, GEO, GR, OSSPR, OWL, PUBLIC, RDF, ROV, VCARD, XSD, canonicalEssIri,
+  AS,
+  COMPANIES_HOUSE,
+  DCTERMS,
+  ESS,
+  ESSFED,
+  FOAF,
+  GEO,
+  GR,
+  OSSPR,
+  OWL,
+  PUBLIC,
+  RDF,
+  ROV,
+  VCARD,
+  XSD,
+  canonicalEssIri,
 } from "./namespaces.ts";
 import { summarise } from "./summary.ts";
 
@@ -21,12 +36,20 @@ const DATETIME = namedNode(XSD.dateTime);
  * The quads of one record, in graph `graph` (default graph when omitted). With `only`, just those
  * whose predicate it holds (the SPARQL endpoint's record-by-record answers need a few of them).
  */
-export function initiativeToQuads(record: InitiativeRecord, taxonomies: Taxonomies, owner: string, graph: Quad_Graph = defaultGraph(), only?: ReadonlySet<string>): Quad[] {
+export function initiativeToQuads(
+  record: InitiativeRecord,
+  taxonomies: Taxonomies,
+  owner: string,
+  graph: Quad_Graph = defaultGraph(),
+  only?: ReadonlySet<string>,
+): Quad[] {
   const i = record.initiative;
   const out: Quad[] = [];
   const s = namedNode(i.id);
   const want = (p: string) => !only || only.has(p);
-  const add = (subj: Quad["subject"], p: string, o: Quad["object"]) => { if (want(p)) out.push(quad(subj, namedNode(p), o, graph)); };
+  const add = (subj: Quad["subject"], p: string, o: Quad["object"]) => {
+    if (want(p)) out.push(quad(subj, namedNode(p), o, graph));
+  };
   const iri = (v: string) => namedNode(v);
   add(s, RDF.type, iri(AS.Page));
   add(s, RDF.type, iri(ESS.SSEInitiative));
@@ -120,11 +143,15 @@ function canon<T extends Term>(t: T): T {
 }
 
 function readDraft(store: Store, s: Term): InitiativeDraft {
-  const values = (subj: Term, p: string) => store.getObjects(subj as Quad["subject"], namedNode(p), null).map((o) => o.value);
+  const values = (subj: Term, p: string) =>
+    store.getObjects(subj as Quad["subject"], namedNode(p), null).map((o) => o.value);
   const one = (subj: Term, p: string) => values(subj, p)[0];
   const node = (subj: Term, p: string) => store.getObjects(subj as Quad["subject"], namedNode(p), null)[0];
-  const literals = (p: string) => store.getObjects(s as Quad["subject"], namedNode(p), null)
-    .filter((o) => o.termType === "Literal").map((o) => ({ value: o.value, lang: (o as { language: string }).language }));
+  const literals = (p: string) =>
+    store
+      .getObjects(s as Quad["subject"], namedNode(p), null)
+      .filter((o) => o.termType === "Literal")
+      .map((o) => ({ value: o.value, lang: (o as { language: string }).language }));
   const names = splitLanguages(literals(GR.name));
   const descriptions = splitLanguages(literals(DCTERMS.description));
   const draft: InitiativeDraft = {
@@ -152,9 +179,13 @@ function readDraft(store: Store, s: Term): InitiativeDraft {
   if (a) {
     const gc = node(a, OSSPR.within);
     draft.address = {
-      streetAddress: one(a, VCARD["street-address"]), locality: one(a, VCARD.locality), region: one(a, VCARD.region),
-      postcode: one(a, VCARD["postal-code"]), countryName: one(a, VCARD["country-name"]),
-      lat: one(a, GEO.lat), long: one(a, GEO.long),
+      streetAddress: one(a, VCARD["street-address"]),
+      locality: one(a, VCARD.locality),
+      region: one(a, VCARD.region),
+      postcode: one(a, VCARD["postal-code"]),
+      countryName: one(a, VCARD["country-name"]),
+      lat: one(a, GEO.lat),
+      long: one(a, GEO.long),
       ...(gc ? { geoContainer: gc.value, geoContainerLat: one(gc, GEO.lat), geoContainerLong: one(gc, GEO.long) } : {}),
     };
   }
@@ -177,7 +208,10 @@ function readDraft(store: Store, s: Term): InitiativeDraft {
  * Texts in several languages: the one without a language tag is the record's own (or, when every
  * one is tagged, the first); the others are translations by tag.
  */
-export function splitLanguages(values: { value: string; lang?: string }[]): { plain?: string; tagged: Record<string, string> } {
+export function splitLanguages(values: { value: string; lang?: string }[]): {
+  plain?: string;
+  tagged: Record<string, string>;
+} {
   const plainAt = values.findIndex((v) => !v.lang);
   const at = plainAt >= 0 ? plainAt : 0;
   const tagged: Record<string, string> = {};
@@ -188,7 +222,10 @@ export function splitLanguages(values: { value: string; lang?: string }[]): { pl
 }
 
 /** Names and descriptions by language → the draft's translations (undefined when none). */
-export function mergeTranslations(names: Record<string, string>, descriptions: Record<string, string>): InitiativeDraft["translations"] {
+export function mergeTranslations(
+  names: Record<string, string>,
+  descriptions: Record<string, string>,
+): InitiativeDraft["translations"] {
   const out: NonNullable<InitiativeDraft["translations"]> = {};
   for (const [lang, name] of Object.entries(names)) out[lang] = { name };
   for (const [lang, description] of Object.entries(descriptions)) out[lang] = { ...out[lang], description };

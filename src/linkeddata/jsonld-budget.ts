@@ -89,7 +89,14 @@ export class JsonLdBudgetError extends Error {
     this.extensions = { limit, ...(max !== undefined ? { max } : {}), ...(limit === "queue" ? { retryAfter: 5 } : {}) };
   }
 }
-const LARGE = new Set<string>(["maxValues", "maxArrayItems", "maxContextChars", "maxQuads", "maxOutputChars", "memory"]);
+const LARGE = new Set<string>([
+  "maxValues",
+  "maxArrayItems",
+  "maxContextChars",
+  "maxQuads",
+  "maxOutputChars",
+  "memory",
+]);
 
 /** The body is not JSON-LD we can read (syntax, structure or a refused context). */
 export class JsonLdInputError extends Error {
@@ -102,9 +109,25 @@ export class JsonLdInputError extends Error {
 }
 
 /** What a document takes of each shape limit (for the documentation and its test). */
-export interface Usage { depth: number; values: number; arrayItems: number; contextChars: number; termDefinitions: number; scopedContextDepth: number; iriLength: number }
+export interface Usage {
+  depth: number;
+  values: number;
+  arrayItems: number;
+  contextChars: number;
+  termDefinitions: number;
+  scopedContextDepth: number;
+  iriLength: number;
+}
 
-interface Tally { values: number; array: number; contextChars: number; terms: number; depth: number; scoped: number; iri: number }
+interface Tally {
+  values: number;
+  array: number;
+  contextChars: number;
+  terms: number;
+  depth: number;
+  scoped: number;
+  iri: number;
+}
 
 type Obj = Record<string, unknown>;
 
@@ -121,7 +144,15 @@ export function measure(doc: unknown, budget: Readonly<JsonLdBudget> = DEFAULT_B
   const scan = new Scan(budget);
   scan.node(doc, 0);
   const t = scan.t;
-  return { depth: t.depth, values: t.values, arrayItems: t.array, contextChars: t.contextChars, termDefinitions: t.terms, scopedContextDepth: t.scoped, iriLength: t.iri };
+  return {
+    depth: t.depth,
+    values: t.values,
+    arrayItems: t.array,
+    contextChars: t.contextChars,
+    termDefinitions: t.terms,
+    scopedContextDepth: t.scoped,
+    iriLength: t.iri,
+  };
 }
 
 /** Checks one `@context` value alone (a directory page's, shared by all its items). */
@@ -138,14 +169,22 @@ class Scan {
 
   node(v: unknown, depth: number): void {
     if (++this.t.values > this.b.maxValues) {
-      throw new JsonLdBudgetError("maxValues", `the document has more than ${this.b.maxValues} JSON values`, this.b.maxValues);
+      throw new JsonLdBudgetError(
+        "maxValues",
+        `the document has more than ${this.b.maxValues} JSON values`,
+        this.b.maxValues,
+      );
     }
     if (typeof v !== "object" || v === null) return;
     this.deep(depth);
     if (Array.isArray(v)) {
       if (v.length > this.t.array) this.t.array = v.length;
       if (v.length > this.b.maxArrayItems) {
-        throw new JsonLdBudgetError("maxArrayItems", `an array of the document has more than ${this.b.maxArrayItems} items (${v.length})`, this.b.maxArrayItems);
+        throw new JsonLdBudgetError(
+          "maxArrayItems",
+          `an array of the document has more than ${this.b.maxArrayItems} items (${v.length})`,
+          this.b.maxArrayItems,
+        );
       }
       for (const x of v) this.node(x, depth + 1);
       return;
@@ -159,7 +198,12 @@ class Scan {
 
   deep(depth: number): void {
     if (depth + 1 > this.t.depth) this.t.depth = depth + 1;
-    if (depth >= this.b.maxDepth) throw new JsonLdBudgetError("maxDepth", `the document is nested more than ${this.b.maxDepth} levels deep`, this.b.maxDepth);
+    if (depth >= this.b.maxDepth)
+      throw new JsonLdBudgetError(
+        "maxDepth",
+        `the document is nested more than ${this.b.maxDepth} levels deep`,
+        this.b.maxDepth,
+      );
   }
 
   /** One `@context` value: a shipped URL, null, an inline context or an array of those. */
@@ -186,7 +230,11 @@ class Scan {
         this.size(def, depth + 1);
       } else {
         if (++this.t.terms > this.b.maxTermDefinitions) {
-          throw new JsonLdBudgetError("maxTermDefinitions", `the inline contexts define more than ${this.b.maxTermDefinitions} terms`, this.b.maxTermDefinitions);
+          throw new JsonLdBudgetError(
+            "maxTermDefinitions",
+            `the inline contexts define more than ${this.b.maxTermDefinitions} terms`,
+            this.b.maxTermDefinitions,
+          );
         }
         this.term(k, def, scoped, depth + 1);
       }
@@ -206,7 +254,11 @@ class Scan {
       this.chars(k.length + 4);
       if (k === "@context") {
         if (scoped + 1 > this.b.maxScopedContextDepth) {
-          throw new JsonLdBudgetError("maxScopedContextDepth", `scoped contexts are nested more than ${this.b.maxScopedContextDepth} deep (at term "${name.slice(0, 100)}")`, this.b.maxScopedContextDepth);
+          throw new JsonLdBudgetError(
+            "maxScopedContextDepth",
+            `scoped contexts are nested more than ${this.b.maxScopedContextDepth} deep (at term "${name.slice(0, 100)}")`,
+            this.b.maxScopedContextDepth,
+          );
         }
         if (scoped + 1 > this.t.scoped) this.t.scoped = scoped + 1;
         this.context(v, scoped + 1, depth + 1);
@@ -221,7 +273,11 @@ class Scan {
     if (typeof v !== "string") return;
     if (v.length > this.t.iri) this.t.iri = v.length;
     if (v.length > this.b.maxIriLength) {
-      throw new JsonLdBudgetError("maxIriLength", `the context maps "${term.slice(0, 100)}" to an IRI longer than ${this.b.maxIriLength} characters`, this.b.maxIriLength);
+      throw new JsonLdBudgetError(
+        "maxIriLength",
+        `the context maps "${term.slice(0, 100)}" to an IRI longer than ${this.b.maxIriLength} characters`,
+        this.b.maxIriLength,
+      );
     }
   }
 
@@ -236,13 +292,21 @@ class Scan {
     this.deep(depth);
     this.chars(2);
     if (Array.isArray(v)) for (const x of v) this.size(x, depth + 1);
-    else for (const k of Object.keys(v)) { this.chars(k.length + 4); this.size((v as Obj)[k], depth + 1); }
+    else
+      for (const k of Object.keys(v)) {
+        this.chars(k.length + 4);
+        this.size((v as Obj)[k], depth + 1);
+      }
   }
 
   chars(n: number): void {
     this.t.contextChars += n;
     if (this.t.contextChars > this.b.maxContextChars) {
-      throw new JsonLdBudgetError("maxContextChars", `the inline contexts take more than ${this.b.maxContextChars} characters`, this.b.maxContextChars);
+      throw new JsonLdBudgetError(
+        "maxContextChars",
+        `the inline contexts take more than ${this.b.maxContextChars} characters`,
+        this.b.maxContextChars,
+      );
     }
   }
 }

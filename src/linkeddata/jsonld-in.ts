@@ -12,20 +12,33 @@ import { draftsFromQuads, mergeTranslations, splitLanguages } from "./initiative
 import { DEFAULT_BUDGET, JsonLdBudgetError, JsonLdInputError, prescan, type JsonLdBudget } from "./jsonld-budget.ts";
 import { expandInWorker } from "./jsonld-pool.ts";
 
-export { DEFAULT_BUDGET, IMPORT_BUDGET, JsonLdBudgetError, JsonLdInputError, type JsonLdBudget } from "./jsonld-budget.ts";
+export {
+  DEFAULT_BUDGET,
+  IMPORT_BUDGET,
+  JsonLdBudgetError,
+  JsonLdInputError,
+  type JsonLdBudget,
+} from "./jsonld-budget.ts";
 
 /**
  * JSON-LD → quads under `budget`: throws {@link JsonLdBudgetError} when the document is over it,
  * {@link JsonLdInputError} when it is not JSON-LD we can read.
  * @param scanned the caller has already pre-scanned `doc` under this budget
  */
-export async function jsonLdToQuads(doc: unknown, budget: Readonly<JsonLdBudget> = DEFAULT_BUDGET, scanned = false): Promise<Quad[]> {
+export async function jsonLdToQuads(
+  doc: unknown,
+  budget: Readonly<JsonLdBudget> = DEFAULT_BUDGET,
+  scanned = false,
+): Promise<Quad[]> {
   if (!scanned) prescan(doc, budget);
   return expandInWorker(doc, budget);
 }
 
 /** Every initiative described in `doc`. */
-export async function draftsFromJsonLd(doc: unknown, budget: Readonly<JsonLdBudget> = DEFAULT_BUDGET): Promise<InitiativeDraft[]> {
+export async function draftsFromJsonLd(
+  doc: unknown,
+  budget: Readonly<JsonLdBudget> = DEFAULT_BUDGET,
+): Promise<InitiativeDraft[]> {
   prescan(doc, budget);
   const fast = fastDraft(doc);
   if (fast) return [fast];
@@ -33,7 +46,8 @@ export async function draftsFromJsonLd(doc: unknown, budget: Readonly<JsonLdBudg
 }
 
 /** Whether `e` is a refusal of the document itself (as opposed to a failure of ours). */
-export const isJsonLdRefusal = (e: unknown): e is JsonLdBudgetError | JsonLdInputError => e instanceof JsonLdBudgetError || e instanceof JsonLdInputError;
+export const isJsonLdRefusal = (e: unknown): e is JsonLdBudgetError | JsonLdInputError =>
+  e instanceof JsonLdBudgetError || e instanceof JsonLdInputError;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -46,7 +60,10 @@ const str = (v: unknown): string | undefined => {
   if (isObj(x) && typeof x.id === "string") return x.id;
   return undefined;
 };
-const strs = (v: unknown): string[] => arr(v).map(str).filter((x): x is string => x !== undefined);
+const strs = (v: unknown): string[] =>
+  arr(v)
+    .map(str)
+    .filter((x): x is string => x !== undefined);
 
 /**
  * Reads a single initiative written exactly as essfed writes it (same `@context`, one object, no
@@ -87,11 +104,16 @@ export function fastDraft(doc: unknown): InitiativeDraft | undefined {
   if (translations) draft.translations = translations;
   if (address) {
     draft.address = {
-      streetAddress: str(address["vcard:street-address"]), locality: str(address["vcard:locality"]),
-      region: str(address["vcard:region"]), postcode: str(address["vcard:postal-code"]),
+      streetAddress: str(address["vcard:street-address"]),
+      locality: str(address["vcard:locality"]),
+      region: str(address["vcard:region"]),
+      postcode: str(address["vcard:postal-code"]),
       countryName: str(address["vcard:country-name"]),
-      lat: str(address["geo:lat"]), long: str(address["geo:long"]),
-      ...(gc ? { geoContainer: str(gc.id), geoContainerLat: str(gc["geo:lat"]), geoContainerLong: str(gc["geo:long"]) } : {}),
+      lat: str(address["geo:lat"]),
+      long: str(address["geo:long"]),
+      ...(gc
+        ? { geoContainer: str(gc.id), geoContainerLat: str(gc["geo:lat"]), geoContainerLong: str(gc["geo:long"]) }
+        : {}),
     };
   }
   const tel = doc["vcard:hasTelephone"];
@@ -114,7 +136,12 @@ function languages(v: unknown): ReturnType<typeof splitLanguages> | undefined {
   const values: { value: string; lang?: string }[] = [];
   for (const x of arr(v)) {
     if (typeof x === "string") values.push({ value: x });
-    else if (isObj(x) && typeof x["@value"] === "string" && typeof x["@language"] === "string" && Object.keys(x).length === 2) {
+    else if (
+      isObj(x) &&
+      typeof x["@value"] === "string" &&
+      typeof x["@language"] === "string" &&
+      Object.keys(x).length === 2
+    ) {
       values.push({ value: x["@value"], lang: x["@language"] });
     } else return undefined;
   }
@@ -122,12 +149,38 @@ function languages(v: unknown): ReturnType<typeof splitLanguages> | undefined {
 }
 
 const KNOWN_KEYS = new Set([
-  "@context", "id", "type", "name", "summary", "url", "attributedTo", "to", "cc", "published", "updated",
-  "gr:name", "dcterms:description", "foaf:homepage", "essglobal:organisationalStructure", "essglobal:legalForm",
-  "essglobal:primarySector", "essglobal:economicSector", "essglobal:qualifier", "essglobal:baseMembershipType",
-  "essfed:legalFormText", "essfed:sector", "essfed:sicCode", "essfed:ownership",
-  "essglobal:country_id", "essglobal:territory_id", "essglobal:hasAddress", "vcard:hasTelephone", "vcard:hasEmail",
-  "foaf:account", "rov:hasRegisteredOrganization", "owl:sameAs",
+  "@context",
+  "id",
+  "type",
+  "name",
+  "summary",
+  "url",
+  "attributedTo",
+  "to",
+  "cc",
+  "published",
+  "updated",
+  "gr:name",
+  "dcterms:description",
+  "foaf:homepage",
+  "essglobal:organisationalStructure",
+  "essglobal:legalForm",
+  "essglobal:primarySector",
+  "essglobal:economicSector",
+  "essglobal:qualifier",
+  "essglobal:baseMembershipType",
+  "essfed:legalFormText",
+  "essfed:sector",
+  "essfed:sicCode",
+  "essfed:ownership",
+  "essglobal:country_id",
+  "essglobal:territory_id",
+  "essglobal:hasAddress",
+  "vcard:hasTelephone",
+  "vcard:hasEmail",
+  "foaf:account",
+  "rov:hasRegisteredOrganization",
+  "owl:sameAs",
   // An integrity proof describes the document, not the initiative: it does not change what is read.
   "proof",
 ]);

@@ -17,8 +17,19 @@ const { namedNode, blankNode, literal, quad, defaultGraph } = DataFactory;
 /** Documents that may wait for a worker, per pool; past that, 503 (try again). */
 const QUEUE = 64;
 
-interface Job { message: JobMessage; budget: Readonly<JsonLdBudget>; resolve: (q: RawQuad[]) => void; reject: (e: Error) => void }
-interface Slot { worker: Worker; ready: boolean; started: boolean; job?: Job; timer?: NodeJS.Timeout }
+interface Job {
+  message: JobMessage;
+  budget: Readonly<JsonLdBudget>;
+  resolve: (q: RawQuad[]) => void;
+  reject: (e: Error) => void;
+}
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  started: boolean;
+  job?: Job;
+  timer?: NodeJS.Timeout;
+}
 
 class JsonLdPool {
   readonly #memoryMb: number;
@@ -34,8 +45,16 @@ class JsonLdPool {
 
   run(doc: unknown, budget: Readonly<JsonLdBudget>): Promise<RawQuad[]> {
     return new Promise((resolve, reject) => {
-      if (this.#waiting.length >= QUEUE) return reject(new JsonLdBudgetError("queue", "too many JSON-LD documents are waiting to be read; try again shortly"));
-      const message: JobMessage = { id: ++this.#nextId, doc, maxQuads: budget.maxQuads, maxOutputChars: budget.maxOutputChars };
+      if (this.#waiting.length >= QUEUE)
+        return reject(
+          new JsonLdBudgetError("queue", "too many JSON-LD documents are waiting to be read; try again shortly"),
+        );
+      const message: JobMessage = {
+        id: ++this.#nextId,
+        doc,
+        maxQuads: budget.maxQuads,
+        maxOutputChars: budget.maxOutputChars,
+      };
       this.#waiting.push({ message, budget, resolve, reject });
       this.#pump();
     });
@@ -69,7 +88,10 @@ class JsonLdPool {
   #spawn(): void {
     const worker = new Worker(new URL("./jsonld-worker.ts", import.meta.url), {
       workerData: { contexts: SHIPPED_CONTEXTS },
-      resourceLimits: { maxOldGenerationSizeMb: this.#memoryMb, maxYoungGenerationSizeMb: Math.min(32, this.#memoryMb / 4) },
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.#memoryMb,
+        maxYoungGenerationSizeMb: Math.min(32, this.#memoryMb / 4),
+      },
     });
     const slot: Slot = { worker, ready: false, started: false };
     this.#slots.add(slot);
@@ -82,8 +104,10 @@ class JsonLdPool {
       if (!job || job.message.id !== m.id) return;
       this.#free(slot);
       if ("quads" in m) job.resolve(m.quads);
-      else if (m.error.kind === "maxQuads") job.reject(new JsonLdBudgetError("maxQuads", m.error.message, job.budget.maxQuads));
-      else if (m.error.kind === "maxOutputChars") job.reject(new JsonLdBudgetError("maxOutputChars", m.error.message, job.budget.maxOutputChars));
+      else if (m.error.kind === "maxQuads")
+        job.reject(new JsonLdBudgetError("maxQuads", m.error.message, job.budget.maxQuads));
+      else if (m.error.kind === "maxOutputChars")
+        job.reject(new JsonLdBudgetError("maxOutputChars", m.error.message, job.budget.maxOutputChars));
       else job.reject(new JsonLdInputError(m.error.message, m.error.kind));
       this.#pump();
     });
@@ -94,9 +118,15 @@ class JsonLdPool {
       if (!job) return;
       this.#free(slot);
       this.#hold();
-      job.reject(e.code === "ERR_WORKER_OUT_OF_MEMORY"
-        ? new JsonLdBudgetError("memory", `expanding the document needed more than ${this.#memoryMb} MB`, this.#memoryMb)
-        : new Error(`the JSON-LD reader failed: ${e.message}`, { cause: e }));
+      job.reject(
+        e.code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? new JsonLdBudgetError(
+              "memory",
+              `expanding the document needed more than ${this.#memoryMb} MB`,
+              this.#memoryMb,
+            )
+          : new Error(`the JSON-LD reader failed: ${e.message}`, { cause: e }),
+      );
     });
     worker.on("exit", () => {
       const job = slot.job;
@@ -113,7 +143,13 @@ class JsonLdPool {
     slot.job = job;
     slot.timer = setTimeout(() => {
       this.#free(slot);
-      job.reject(new JsonLdBudgetError("timeoutMs", `expanding the document took longer than ${job.budget.timeoutMs / 1000} s`, job.budget.timeoutMs));
+      job.reject(
+        new JsonLdBudgetError(
+          "timeoutMs",
+          `expanding the document took longer than ${job.budget.timeoutMs / 1000} s`,
+          job.budget.timeoutMs,
+        ),
+      );
       slot.ready = false;
       this.#hold();
       void slot.worker.terminate();
@@ -147,11 +183,23 @@ export async function closeJsonLdPools(): Promise<void> {
 
 function term(t: Term): Quad_Object {
   switch (t.termType) {
-    case "NamedNode": return namedNode(t.value);
-    case "BlankNode": return blankNode(t.value.replace(/^_:/, ""));
-    case "Literal": return t.language ? literal(t.value, t.language) : literal(t.value, t.datatype ? namedNode(t.datatype.value) : undefined);
-    default: return defaultGraph() as unknown as Quad_Object;
+    case "NamedNode":
+      return namedNode(t.value);
+    case "BlankNode":
+      return blankNode(t.value.replace(/^_:/, ""));
+    case "Literal":
+      return t.language
+        ? literal(t.value, t.language)
+        : literal(t.value, t.datatype ? namedNode(t.datatype.value) : undefined);
+    default:
+      return defaultGraph() as unknown as Quad_Object;
   }
 }
 
-const toQuad = (q: RawQuad): Quad => quad(term(q.subject) as Quad_Subject, term(q.predicate) as Quad_Predicate, term(q.object), term(q.graph) as Quad_Graph);
+const toQuad = (q: RawQuad): Quad =>
+  quad(
+    term(q.subject) as Quad_Subject,
+    term(q.predicate) as Quad_Predicate,
+    term(q.object),
+    term(q.graph) as Quad_Graph,
+  );

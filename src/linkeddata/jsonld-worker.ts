@@ -8,14 +8,31 @@ import { parentPort, workerData } from "node:worker_threads";
 import jsonld from "jsonld";
 
 /** A term as jsonld yields it: `value` of a blank node is its label without `_:`. */
-export interface Term { termType: string; value: string; datatype?: { value: string }; language?: string }
-export interface RawQuad { subject: Term; predicate: Term; object: Term; graph: Term }
+export interface Term {
+  termType: string;
+  value: string;
+  datatype?: { value: string };
+  language?: string;
+}
+export interface RawQuad {
+  subject: Term;
+  predicate: Term;
+  object: Term;
+  graph: Term;
+}
 
 export type JobMessage = { id: number; doc: unknown; maxQuads: number; maxOutputChars: number };
 export type WorkerReply =
   | { ready: true }
   | { id: number; quads: RawQuad[] }
-  | { id: number; error: { kind: "remote-context" | "invalid-jsonld" | "maxQuads" | "maxOutputChars"; message: string; url?: string } };
+  | {
+      id: number;
+      error: {
+        kind: "remote-context" | "invalid-jsonld" | "maxQuads" | "maxOutputChars";
+        message: string;
+        url?: string;
+      };
+    };
 
 const contexts = (workerData as { contexts: Record<string, unknown> }).contexts;
 
@@ -48,31 +65,61 @@ async function run(job: JobMessage): Promise<WorkerReply> {
   let quads: RawQuad[];
   try {
     // safe: false, so that keys no context defines are dropped rather than fatal (as JSON-LD 1.1 says).
-    quads = (await jsonld.toRDF(job.doc as jsonld.JsonLdDocument, { documentLoader, safe: false } as never)) as unknown as RawQuad[];
+    quads = (await jsonld.toRDF(
+      job.doc as jsonld.JsonLdDocument,
+      { documentLoader, safe: false } as never,
+    )) as unknown as RawQuad[];
     // With safe: false, a term jsonld cannot make an IRI of (a relative one) comes out as null: not RDF.
     quads = quads.filter((q) => q.subject && q.predicate && q.object && q.graph);
   } catch (e) {
     const remote = findRemote(e);
     if (remote) return { id: job.id, error: { kind: "remote-context", message: remote.message, url: remote.url } };
-    return { id: job.id, error: { kind: "invalid-jsonld", message: `invalid JSON-LD: ${String((e as Error)?.message ?? e).slice(0, 500)}` } };
+    return {
+      id: job.id,
+      error: {
+        kind: "invalid-jsonld",
+        message: `invalid JSON-LD: ${String((e as Error)?.message ?? e).slice(0, 500)}`,
+      },
+    };
   }
   if (quads.length > job.maxQuads) {
-    return { id: job.id, error: { kind: "maxQuads", message: `the document expands to more than ${job.maxQuads} quads (${quads.length})` } };
+    return {
+      id: job.id,
+      error: { kind: "maxQuads", message: `the document expands to more than ${job.maxQuads} quads (${quads.length})` },
+    };
   }
   let chars = 0;
   for (const q of quads) {
-    chars += q.subject.value.length + q.predicate.value.length + q.object.value.length + q.graph.value.length
-      + (q.object.datatype?.value.length ?? 0) + (q.object.language?.length ?? 0);
+    chars +=
+      q.subject.value.length +
+      q.predicate.value.length +
+      q.object.value.length +
+      q.graph.value.length +
+      (q.object.datatype?.value.length ?? 0) +
+      (q.object.language?.length ?? 0);
   }
   if (chars > job.maxOutputChars) {
-    return { id: job.id, error: { kind: "maxOutputChars", message: `the document expands to more than ${job.maxOutputChars} characters of quads (${chars})` } };
+    return {
+      id: job.id,
+      error: {
+        kind: "maxOutputChars",
+        message: `the document expands to more than ${job.maxOutputChars} characters of quads (${chars})`,
+      },
+    };
   }
   return { id: job.id, quads };
 }
 
 parentPort!.on("message", (job: JobMessage) => {
   // Whatever goes wrong with one document is that document's refusal, never this thread's end.
-  void run(job).catch((e: unknown) => ({ id: job.id, error: { kind: "invalid-jsonld" as const, message: `invalid JSON-LD: ${String((e as Error)?.message ?? e).slice(0, 500)}` } }))
+  void run(job)
+    .catch((e: unknown) => ({
+      id: job.id,
+      error: {
+        kind: "invalid-jsonld" as const,
+        message: `invalid JSON-LD: ${String((e as Error)?.message ?? e).slice(0, 500)}`,
+      },
+    }))
     .then((reply) => parentPort!.postMessage(reply));
 });
 parentPort!.postMessage({ ready: true } satisfies WorkerReply);

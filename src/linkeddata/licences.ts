@@ -54,13 +54,25 @@ export function parseLicence(value: string): Licence {
     } catch {
       throw new LicenceError(`"${v}" is not a valid IRI`);
     }
-    if (v.length > 500 || url.username || url.password || /[\s<>"{}|\\^`]/.test(v)) throw new LicenceError(`"${v.slice(0, 80)}" is not a usable licence IRI`);
-    const spdx = BY_IRI.get(url.href) ?? (url.hostname === "spdx.org" ? BY_LOWER.get(url.pathname.replace(/^\/licenses\//, "").replace(/\.html$/, "").toLowerCase()) : undefined);
+    if (v.length > 500 || url.username || url.password || /[\s<>"{}|\\^`]/.test(v))
+      throw new LicenceError(`"${v.slice(0, 80)}" is not a usable licence IRI`);
+    const spdx =
+      BY_IRI.get(url.href) ??
+      (url.hostname === "spdx.org"
+        ? BY_LOWER.get(
+            url.pathname
+              .replace(/^\/licenses\//, "")
+              .replace(/\.html$/, "")
+              .toLowerCase(),
+          )
+        : undefined);
     return spdx ? { iri: url.href, spdx, label: spdx } : { iri: url.href, label: url.href };
   }
   const id = BY_LOWER.get(v.toLowerCase());
   if (!id) {
-    throw new LicenceError(`"${v.slice(0, 80)}" is neither an SPDX licence id (such as CC-BY-4.0, ODbL-1.0 or CC0-1.0; see https://spdx.org/licenses/) nor an http(s) IRI`);
+    throw new LicenceError(
+      `"${v.slice(0, 80)}" is neither an SPDX licence id (such as CC-BY-4.0, ODbL-1.0 or CC0-1.0; see https://spdx.org/licenses/) nor an http(s) IRI`,
+    );
   }
   return { iri: ISSUER_IRIS[id] ?? `https://spdx.org/licenses/${id}`, spdx: id, label: id };
 }

@@ -38,7 +38,12 @@ export function linksetHeader(linkset: string, actor: string, graph: Quad_Graph 
 }
 
 /** One confirmed pair: the link, and the decision with who took it and when. */
-export function pairQuads(linkset: string, actor: string, p: DuplicatePair, graph: Quad_Graph = defaultGraph()): Quad[] {
+export function pairQuads(
+  linkset: string,
+  actor: string,
+  p: DuplicatePair,
+  graph: Quad_Graph = defaultGraph(),
+): Quad[] {
   const d = namedNode(decisionIri(linkset, p));
   const out = [
     quad(namedNode(p.a), namedNode(OWL.sameAs), namedNode(p.b), graph),
@@ -51,7 +56,8 @@ export function pairQuads(linkset: string, actor: string, p: DuplicatePair, grap
     quad(d, namedNode(`${ESSFED.ns}score`), literal(String(p.score), namedNode(XSD.decimal)), graph),
     quad(namedNode(linkset), namedNode(`${VOID}linkset`), d, graph),
   ];
-  if (p.decidedAt) out.push(quad(d, namedNode(PROV.generatedAtTime), literal(p.decidedAt, namedNode(XSD.dateTime)), graph));
+  if (p.decidedAt)
+    out.push(quad(d, namedNode(PROV.generatedAtTime), literal(p.decidedAt, namedNode(XSD.dateTime)), graph));
   return out;
 }
 
@@ -59,14 +65,23 @@ export function pairQuads(linkset: string, actor: string, p: DuplicatePair, grap
  * The linkset as text, a page of pairs at a time (never the whole set in memory): N-Triples,
  * N-Quads in the linkset's named graph, or Turtle (each page a valid Turtle document on its own).
  */
-export async function* linksetChunks(store: Store, base: string, actor: string, format: RdfFormat): AsyncGenerator<string> {
+export async function* linksetChunks(
+  store: Store,
+  base: string,
+  actor: string,
+  format: RdfFormat,
+): AsyncGenerator<string> {
   const linkset = linksetIri(base);
   const graph = format === "nquads" ? namedNode(linkset) : defaultGraph();
   yield writeQuads(linksetHeader(linkset, actor, graph), format);
   let cursor: string | undefined;
   do {
     const page = await store.duplicates.confirmedPairs(1000, cursor);
-    if (page.items.length) yield writeQuads(page.items.flatMap((p) => pairQuads(linkset, actor, p, graph)), format);
+    if (page.items.length)
+      yield writeQuads(
+        page.items.flatMap((p) => pairQuads(linkset, actor, p, graph)),
+        format,
+      );
     cursor = page.next;
   } while (cursor);
 }

@@ -5,8 +5,20 @@ import { Writer, type Quad } from "n3";
 import { DCTERMS, ESS, FOAF, GEO, GR, OSSPR, OWL, ROV, STANDARD, VCARD, XSD, AS, RDF, SKOS } from "./namespaces.ts";
 
 export const PREFIXES: Record<string, string> = {
-  essglobal: ESS.ns, standard: STANDARD, gr: GR.ns, dcterms: DCTERMS.ns, foaf: FOAF.ns, vcard: VCARD.ns, geo: GEO.ns,
-  osspr: OSSPR.ns, rov: ROV.ns, owl: OWL.ns, xsd: XSD.ns, as: AS.ns, rdf: RDF.ns, skos: SKOS.ns,
+  essglobal: ESS.ns,
+  standard: STANDARD,
+  gr: GR.ns,
+  dcterms: DCTERMS.ns,
+  foaf: FOAF.ns,
+  vcard: VCARD.ns,
+  geo: GEO.ns,
+  osspr: OSSPR.ns,
+  rov: ROV.ns,
+  owl: OWL.ns,
+  xsd: XSD.ns,
+  as: AS.ns,
+  rdf: RDF.ns,
+  skos: SKOS.ns,
 };
 
 export type RdfFormat = "turtle" | "ntriples" | "nquads";

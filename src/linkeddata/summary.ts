@@ -10,9 +10,14 @@ const MAX = 400;
 /** "Leicester, United Kingdom · Workers cooperative · Retail — first sentence of the description…" */
 export function summarise(i: Initiative, taxonomies: Taxonomies): string {
   const place = [i.address?.locality, i.address?.countryName ?? (i.country ? taxonomies.label(i.country) : undefined)]
-    .filter(Boolean).join(", ");
-  const kinds = [...i.organisationalStructure.slice(0, 1), ...(i.primaryActivity ? [i.primaryActivity] : i.activities.slice(0, 1))]
-    .map((iri) => taxonomies.label(iri)).filter(Boolean);
+    .filter(Boolean)
+    .join(", ");
+  const kinds = [
+    ...i.organisationalStructure.slice(0, 1),
+    ...(i.primaryActivity ? [i.primaryActivity] : i.activities.slice(0, 1)),
+  ]
+    .map((iri) => taxonomies.label(iri))
+    .filter(Boolean);
   const head = [place, ...kinds].filter(Boolean).join(" · ");
   const text = i.description ? plain(i.description) : "";
   const joined = head && text ? `${head} — ${text}` : head || text;
@@ -24,7 +29,11 @@ export function plain(html: string): string {
   if (!/[<&]/.test(html)) return html.replace(/\s+/g, " ").trim();
   return html
     .replace(/<[^>]*>/g, " ")
-    .replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&#39;/g, "'")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
     .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ")
     .trim();

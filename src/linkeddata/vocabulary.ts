@@ -71,7 +71,9 @@ function load(): NonNullable<typeof cached> {
         scheme,
         code: decodeURIComponent(subject.slice(schemeIri.length)),
         labels: langMap(props, SKOS.prefLabel),
-        altLabels: props.filter((q) => q.predicate.value === SKOS.altLabel && q.object.value).map((q) => q.object.value),
+        altLabels: props
+          .filter((q) => q.predicate.value === SKOS.altLabel && q.object.value)
+          .map((q) => q.object.value),
         ...(broader ? { broader } : {}),
       });
     }

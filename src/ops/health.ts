@@ -68,14 +68,26 @@ export class Health {
     } catch (e) {
       const detail = `the store does not answer: ${(e as Error).message}`;
       const unknown = { ok: false, detail: "unknown while the store does not answer" };
-      return { ready: false, checks: { store: { ok: false, detail }, migrations: unknown, searchIndex: unknown }, indexLag: { changes: 0, seconds: 0 } };
+      return {
+        ready: false,
+        checks: { store: { ok: false, detail }, migrations: unknown, searchIndex: unknown },
+        indexLag: { changes: 0, seconds: 0 },
+      };
     }
     const { current, expected } = h.schema;
-    const migrations: Check = current === expected ? { ok: true }
-      : { ok: false, detail: `the schema is at version ${current}, this essfed needs ${expected}${current > expected ? " (a newer essfed migrated it)" : ""}` };
+    const migrations: Check =
+      current === expected
+        ? { ok: true }
+        : {
+            ok: false,
+            detail: `the schema is at version ${current}, this essfed needs ${expected}${current > expected ? " (a newer essfed migrated it)" : ""}`,
+          };
     const behind = h.lagSeconds * 1000 > this.#boundMs;
     const searchIndex: Check = behind
-      ? { ok: false, detail: `the search index has been behind for ${Math.round(h.lagSeconds)} s (${h.indexLag} changes; the bound is ${this.#boundMs / 1000} s)` }
+      ? {
+          ok: false,
+          detail: `the search index has been behind for ${Math.round(h.lagSeconds)} s (${h.indexLag} changes; the bound is ${this.#boundMs / 1000} s)`,
+        }
       : { ok: true };
     return {
       ready: migrations.ok && searchIndex.ok,

@@ -16,7 +16,20 @@ import type { Health } from "./health.ts";
 
 export const PEER_LABELS = 100;
 export const SOURCE_LABELS = 50;
-const ACTIVITY_TYPES = new Set(["Create", "Update", "Delete", "Announce", "Follow", "Undo", "Accept", "Reject", "Move", "Add", "Remove", "Like"]);
+const ACTIVITY_TYPES = new Set([
+  "Create",
+  "Update",
+  "Delete",
+  "Announce",
+  "Follow",
+  "Undo",
+  "Accept",
+  "Reject",
+  "Move",
+  "Add",
+  "Remove",
+  "Like",
+]);
 
 /** Host names as label values, the first `max` seen; later ones are `other`. */
 export class BoundedLabels {
@@ -33,7 +46,13 @@ export class BoundedLabels {
   }
 }
 
-const hostOf = (url: string) => { try { return new URL(url).host; } catch { return "invalid"; } };
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "invalid";
+  }
+};
 
 export interface MetricsSources {
   store: Store;
@@ -58,13 +77,31 @@ export class Metrics {
     this.#s = s;
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "essfed_" });
-    this.#requests = new Counter({ name: "essfed_http_requests_total", help: "HTTP requests answered, by route template and status", labelNames: ["method", "route", "status"], registers });
+    this.#requests = new Counter({
+      name: "essfed_http_requests_total",
+      help: "HTTP requests answered, by route template and status",
+      labelNames: ["method", "route", "status"],
+      registers,
+    });
     this.#latency = new Histogram({
-      name: "essfed_http_request_duration_seconds", help: "Time to answer HTTP requests, by route template", labelNames: ["method", "route"], registers,
+      name: "essfed_http_request_duration_seconds",
+      help: "Time to answer HTTP requests, by route template",
+      labelNames: ["method", "route"],
+      registers,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     });
-    this.#inbox = new Counter({ name: "essfed_inbox_activities_total", help: "Activities posted to the inbox: accepted, or refused with the problem code as reason", labelNames: ["outcome", "reason", "type"], registers });
-    this.#deliveries = new Counter({ name: "essfed_deliveries_total", help: "Delivery attempts by peer host: sent, retry (queued again), failed (given up), dropped (address refused)", labelNames: ["peer", "outcome"], registers });
+    this.#inbox = new Counter({
+      name: "essfed_inbox_activities_total",
+      help: "Activities posted to the inbox: accepted, or refused with the problem code as reason",
+      labelNames: ["outcome", "reason", "type"],
+      registers,
+    });
+    this.#deliveries = new Counter({
+      name: "essfed_deliveries_total",
+      help: "Delivery attempts by peer host: sent, retry (queued again), failed (given up), dropped (address refused)",
+      labelNames: ["peer", "outcome"],
+      registers,
+    });
     this.#storeGauges(registers);
     this.#sparqlGauges(registers);
   }
@@ -79,8 +116,15 @@ export class Metrics {
       this.#latency.observe({ method: req.method, route }, seconds);
       if (req.method === "POST" && this.#s.inboxPaths.includes(req.path)) {
         const accepted = res.statusCode === 202;
-        const type = typeof res.locals.activityType === "string" && ACTIVITY_TYPES.has(res.locals.activityType) ? res.locals.activityType : "unknown";
-        this.#inbox.inc({ outcome: accepted ? "accepted" : "refused", reason: accepted ? "" : String(res.locals.problemCode ?? res.statusCode), type });
+        const type =
+          typeof res.locals.activityType === "string" && ACTIVITY_TYPES.has(res.locals.activityType)
+            ? res.locals.activityType
+            : "unknown";
+        this.#inbox.inc({
+          outcome: accepted ? "accepted" : "refused",
+          reason: accepted ? "" : String(res.locals.problemCode ?? res.statusCode),
+          type,
+        });
       }
     });
     next();
@@ -100,7 +144,11 @@ export class Metrics {
     if (p.startsWith("/.well-known/") || p.startsWith("/nodeinfo/")) return p.length <= 40 ? p : "other";
     const actor = `/actors/${this.#s.handle}`;
     if (p === actor) return "/actors/:handle";
-    if (p.startsWith(`${actor}/`)) return `/actors/:handle/${p.slice(actor.length + 1).split("/")[0]!.slice(0, 20)}`;
+    if (p.startsWith(`${actor}/`))
+      return `/actors/:handle/${p
+        .slice(actor.length + 1)
+        .split("/")[0]!
+        .slice(0, 20)}`;
     return "other";
   }
 
@@ -108,7 +156,10 @@ export class Metrics {
     const { store, health } = this.#s;
     const queue = store.queue("delivery");
     new Gauge({
-      name: "essfed_queue_depth", help: "Deliveries waiting in the queue (shared by every process on the database), by state", labelNames: ["queue", "state"], registers,
+      name: "essfed_queue_depth",
+      help: "Deliveries waiting in the queue (shared by every process on the database), by state",
+      labelNames: ["queue", "state"],
+      registers,
       async collect() {
         const c = await queue.counts();
         this.set({ queue: "delivery", state: "ready" }, c.ready);
@@ -117,15 +168,24 @@ export class Metrics {
       },
     });
     new Gauge({
-      name: "essfed_queue_oldest_ready_seconds", help: "How long the longest-waiting ready delivery has waited (0 when none waits)", labelNames: ["queue"], registers,
+      name: "essfed_queue_oldest_ready_seconds",
+      help: "How long the longest-waiting ready delivery has waited (0 when none waits)",
+      labelNames: ["queue"],
+      registers,
       async collect() {
         const c = await queue.counts();
-        this.set({ queue: "delivery" }, c.oldestReadyAt === undefined ? 0 : Math.max(0, (Date.now() - c.oldestReadyAt) / 1000));
+        this.set(
+          { queue: "delivery" },
+          c.oldestReadyAt === undefined ? 0 : Math.max(0, (Date.now() - c.oldestReadyAt) / 1000),
+        );
       },
     });
     const peers = this.#peers;
     new Gauge({
-      name: "essfed_deliveries_queued", help: "Deliveries queued per peer host (ready, delayed or in flight)", labelNames: ["peer"], registers,
+      name: "essfed_deliveries_queued",
+      help: "Deliveries queued per peer host (ready, delayed or in flight)",
+      labelNames: ["peer"],
+      registers,
       async collect() {
         this.reset();
         const sums = new Map<string, number>();
@@ -137,7 +197,10 @@ export class Metrics {
       },
     });
     new Gauge({
-      name: "essfed_records", help: "Initiatives held, by source network (local = this network's own)", labelNames: ["source"], registers,
+      name: "essfed_records",
+      help: "Initiatives held, by source network (local = this network's own)",
+      labelNames: ["source"],
+      registers,
       async collect() {
         this.reset();
         const counts = [...(await store.search.facets({ facets: {} })).counts.source].sort((a, b) => b.count - a.count);
@@ -147,25 +210,63 @@ export class Metrics {
       },
     });
     new Gauge({
-      name: "essfed_search_index_lag_changes", help: "Changes written but not yet in the search index", registers,
-      async collect() { this.set((await health.readiness()).indexLag.changes); },
+      name: "essfed_search_index_lag_changes",
+      help: "Changes written but not yet in the search index",
+      registers,
+      async collect() {
+        this.set((await health.readiness()).indexLag.changes);
+      },
     });
     new Gauge({
-      name: "essfed_search_index_lag_seconds", help: "How long the search index has been behind the writes (0 when caught up)", registers,
-      async collect() { this.set((await health.readiness()).indexLag.seconds); },
+      name: "essfed_search_index_lag_seconds",
+      help: "How long the search index has been behind the writes (0 when caught up)",
+      registers,
+      async collect() {
+        this.set((await health.readiness()).indexLag.seconds);
+      },
     });
   }
 
   #sparqlGauges(registers: Registry[]): void {
     const stats = this.#s.sparql;
-    new Gauge({ name: "essfed_sparql_queue_length", help: "SPARQL queries waiting for a worker", registers, collect() { this.set(stats().queued); } });
-    new Gauge({ name: "essfed_sparql_running", help: "SPARQL queries running", registers, collect() { this.set(stats().busy); } });
-    new Gauge({ name: "essfed_sparql_workers", help: "SPARQL worker threads started (they start with the first query)", registers, collect() { this.set(stats().workers); } });
+    new Gauge({
+      name: "essfed_sparql_queue_length",
+      help: "SPARQL queries waiting for a worker",
+      registers,
+      collect() {
+        this.set(stats().queued);
+      },
+    });
+    new Gauge({
+      name: "essfed_sparql_running",
+      help: "SPARQL queries running",
+      registers,
+      collect() {
+        this.set(stats().busy);
+      },
+    });
+    new Gauge({
+      name: "essfed_sparql_workers",
+      help: "SPARQL worker threads started (they start with the first query)",
+      registers,
+      collect() {
+        this.set(stats().workers);
+      },
+    });
     // The pool keeps running totals; a counter follows them by their increase.
     const seen: Record<string, number> = {};
-    const outcomes = { completed: "completed", timeouts: "timeout", cancelled: "cancelled", failed: "failed", refusedBusy: "refused_busy" } as const;
+    const outcomes = {
+      completed: "completed",
+      timeouts: "timeout",
+      cancelled: "cancelled",
+      failed: "failed",
+      refusedBusy: "refused_busy",
+    } as const;
     new Counter({
-      name: "essfed_sparql_queries_total", help: "SPARQL queries by outcome (refused_busy: 503, the line was full; 429s of a busy client are in essfed_http_requests_total)", labelNames: ["outcome"], registers,
+      name: "essfed_sparql_queries_total",
+      help: "SPARQL queries by outcome (refused_busy: 503, the line was full; 429s of a busy client are in essfed_http_requests_total)",
+      labelNames: ["outcome"],
+      registers,
       collect() {
         const s = stats();
         for (const [key, outcome] of Object.entries(outcomes)) {

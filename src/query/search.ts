@@ -44,8 +44,14 @@ export interface SearchFilter {
 
 /** True when a filter has no condition at all (`except` names conditions to disregard). */
 export function isUnfiltered(f: SearchFilter, ...except: ("words" | "bbox" | "facets")[]): boolean {
-  return (except.includes("words") || !f.words?.length) && (except.includes("bbox") || !f.bbox) && !f.near && f.updatedSince === undefined && f.located === undefined
-    && (except.includes("facets") || !Object.values(f.facets).some((v) => v?.length));
+  return (
+    (except.includes("words") || !f.words?.length) &&
+    (except.includes("bbox") || !f.bbox) &&
+    !f.near &&
+    f.updatedSince === undefined &&
+    f.located === undefined &&
+    (except.includes("facets") || !Object.values(f.facets).some((v) => v?.length))
+  );
 }
 
 /** Counts per facet value for a filter. */
@@ -124,7 +130,9 @@ export function indexFields(r: InitiativeRecord): IndexFields {
   const lon = a?.long ?? a?.geoContainerLong;
   return {
     name: i.name,
-    description: [i.description ? plain(i.description) : "", a?.locality, a?.region, a?.postcode].filter(Boolean).join(" "),
+    description: [i.description ? plain(i.description) : "", a?.locality, a?.region, a?.postcode]
+      .filter(Boolean)
+      .join(" "),
     ...(lat !== undefined && lon !== undefined ? { lat, lon } : {}),
     updated: Date.parse(r.updated),
     facets,
@@ -133,7 +141,12 @@ export function indexFields(r: InitiativeRecord): IndexFields {
 
 /** Splits free text into the words an index matches (letters and digits only). */
 export function wordsOf(text: string): string[] {
-  return (text.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10);
+  return (
+    text
+      .normalize("NFKC")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).slice(0, 10);
 }
 
 const EARTH_KM = 6371.0088;
@@ -141,7 +154,9 @@ const EARTH_KM = 6371.0088;
 /** Great-circle distance in km. */
 export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const r = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * r) / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
+  const a =
+    Math.sin(((lat2 - lat1) * r) / 2) ** 2 +
+    Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
   return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
@@ -161,8 +176,10 @@ export function locationBox(f: SearchFilter): SearchFilter["bbox"] {
   if (!f.bbox) return near;
   if (!near) return f.bbox;
   return {
-    minLat: Math.max(f.bbox.minLat, near.minLat), maxLat: Math.min(f.bbox.maxLat, near.maxLat),
-    minLon: Math.max(f.bbox.minLon, near.minLon), maxLon: Math.min(f.bbox.maxLon, near.maxLon),
+    minLat: Math.max(f.bbox.minLat, near.minLat),
+    maxLat: Math.min(f.bbox.maxLat, near.maxLat),
+    minLon: Math.max(f.bbox.minLon, near.minLon),
+    maxLon: Math.min(f.bbox.maxLon, near.maxLon),
   };
 }
 

@@ -23,7 +23,12 @@ function canonical<T extends RDF.Term>(t: T): T {
     const q = t as unknown as RDF.Quad;
     const [s, p, o, g] = TERM_KEYS.map((k) => canonical(q[k]));
     if (s === q.subject && p === q.predicate && o === q.object && g === q.graph) return t;
-    return dataFactory.quad(s as RDF.Quad_Subject, p as RDF.Quad_Predicate, o as RDF.Quad_Object, g as RDF.Quad_Graph) as unknown as T;
+    return dataFactory.quad(
+      s as RDF.Quad_Subject,
+      p as RDF.Quad_Predicate,
+      o as RDF.Quad_Object,
+      g as RDF.Quad_Graph,
+    ) as unknown as T;
   }
   return t;
 }
@@ -49,7 +54,10 @@ export function canonicalizeAlgebra(algebra: Algebra.Operation): number {
         value.forEach((item: unknown, k) => {
           if (isTerm(item) && !("type" in (item as object))) {
             const c = canonical(item);
-            if (c !== item) { value[k] = c; rewritten++; }
+            if (c !== item) {
+              value[k] = c;
+              rewritten++;
+            }
           } else if (item && typeof item === "object") stack.push(item);
         });
         continue;
@@ -57,7 +65,10 @@ export function canonicalizeAlgebra(algebra: Algebra.Operation): number {
       // A pattern (termType "Quad" with a `type`) is an operation: walk into its positions.
       if (isTerm(value) && !("type" in value)) {
         const c = canonical(value);
-        if (c !== value) { record[key] = c; rewritten++; }
+        if (c !== value) {
+          record[key] = c;
+          rewritten++;
+        }
         continue;
       }
       stack.push(value);

@@ -61,8 +61,13 @@ export class Chunks implements AsyncIterable<string> {
           yield next;
           continue;
         }
-        if (this.#ended) { complete = true; return; }
-        await new Promise<void>((resolve) => { this.#wake = resolve; });
+        if (this.#ended) {
+          complete = true;
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+        });
         this.#wake = undefined;
       }
     } finally {

@@ -23,7 +23,10 @@ type Solution = Map<string, Term>;
 
 /** Which facet counter answers "GROUP BY ?v" over "?i <predicate> ?v" (one value per record each). */
 const COUNTED_FACETS: Record<string, FacetName> = {
-  [ESS.organisationalStructure]: "structure", [ESS.baseMembershipType]: "membership", [ESS.qualifier]: "qualifier", [ESS.country_id]: "country",
+  [ESS.organisationalStructure]: "structure",
+  [ESS.baseMembershipType]: "membership",
+  [ESS.qualifier]: "qualifier",
+  [ESS.country_id]: "country",
 };
 
 export interface FastContext {
@@ -37,7 +40,8 @@ export interface FastContext {
 /** The rows of a shaped query, in order, as they are produced. */
 export async function* answerShaped(q: ShapedQuery, cx: FastContext): AsyncGenerator<Row> {
   const counted = q.group ? await fromCounters(q, cx) : undefined;
-  let rows: AsyncIterable<Solution> | Iterable<Solution> = counted ?? (q.group ? grouped(q, solutions(q, cx)) : solutions(q, cx));
+  let rows: AsyncIterable<Solution> | Iterable<Solution> =
+    counted ?? (q.group ? grouped(q, solutions(q, cx)) : solutions(q, cx));
   if (q.renames.length) rows = renamed(q, rows);
   if (q.order.length) rows = await sorted(q, rows, cx);
   const seen = q.distinct ? new Set<string>() : undefined;
@@ -51,7 +55,10 @@ export async function* answerShaped(q: ShapedQuery, cx: FastContext): AsyncGener
       if (seen.has(key)) continue;
       seen.add(key);
     }
-    if (skip > 0) { skip--; continue; }
+    if (skip > 0) {
+      skip--;
+      continue;
+    }
     yield row;
     if (--left <= 0) return;
   }
@@ -68,7 +75,11 @@ function narrowing(q: ShapedQuery): SearchFilter | undefined {
     if (p.subject.value !== q.root) continue;
     const facet = FACET_OF[p.predicate.value];
     if (facet && p.object.termType === "NamedNode") facets[facet] ??= [p.object.value];
-    else if ((p.predicate.value === GR.name || p.predicate.value === AS.name) && p.object.termType === "Literal" && !p.object.language) {
+    else if (
+      (p.predicate.value === GR.name || p.predicate.value === AS.name) &&
+      p.object.termType === "Literal" &&
+      !p.object.language
+    ) {
       const found = wordsOf(p.object.value);
       if (found.length) words ??= found;
     }
@@ -102,16 +113,24 @@ async function* grouped(q: ShapedQuery, input: AsyncIterable<Solution>): AsyncGe
     const key = by.map((v) => keyOf(s.get(v))).join("\u0000");
     let g = groups.get(key);
     if (!g) {
-      g = { keys: new Map(by.flatMap((v) => (s.has(v) ? [[v, s.get(v)!] as [string, Term]] : []))), n: counts.map(() => 0), distinct: counts.map(() => new Set()) };
+      g = {
+        keys: new Map(by.flatMap((v) => (s.has(v) ? [[v, s.get(v)!] as [string, Term]] : []))),
+        n: counts.map(() => 0),
+        distinct: counts.map(() => new Set()),
+      };
       groups.set(key, g);
     }
     counts.forEach((c: Count, k) => {
       if (c.of !== undefined && !s.has(c.of)) return;
-      if (!c.distinct) { g.n[k]!++; return; }
+      if (!c.distinct) {
+        g.n[k]!++;
+        return;
+      }
       g.distinct[k]!.add(c.of !== undefined ? keyOf(s.get(c.of)) : q.vars.map((v) => keyOf(s.get(v))).join("\u0000"));
     });
   }
-  if (!groups.size && !by.length) groups.set("", { keys: new Map(), n: counts.map(() => 0), distinct: counts.map(() => new Set()) });
+  if (!groups.size && !by.length)
+    groups.set("", { keys: new Map(), n: counts.map(() => 0), distinct: counts.map(() => new Set()) });
   for (const g of groups.values()) {
     const out = new Map(g.keys);
     counts.forEach((c, k) => out.set(c.as, integer(c.distinct ? g.distinct[k]!.size : g.n[k]!)));
@@ -132,10 +151,25 @@ async function fromCounters(q: ShapedQuery, cx: FastContext): Promise<Solution[]
   if (counts.some((c) => c.of !== undefined && c.of !== q.root && c.of !== by[0])) return undefined;
   if (!other) return by.length ? undefined : [await countAll(cx, counts)];
   const facet = COUNTED_FACETS[other.predicate.value];
-  if (!facet || other.subject.value !== q.root || other.object.termType !== "Variable" || by.length !== 1 || by[0] !== other.object.value) return undefined;
+  if (
+    !facet ||
+    other.subject.value !== q.root ||
+    other.object.termType !== "Variable" ||
+    by.length !== 1 ||
+    by[0] !== other.object.value
+  )
+    return undefined;
   const summary = await cx.store.search.facets({ facets: {} });
   if (summary.approximate) return undefined;
-  return summary.counts[facet].filter((c) => c.count > 0).map(({ value, count }) => new Map<string, Term>([[by[0]!, DataFactory.namedNode(value)], ...counts.map((c) => [c.as, integer(count)] as [string, Term])]));
+  return summary.counts[facet]
+    .filter((c) => c.count > 0)
+    .map(
+      ({ value, count }) =>
+        new Map<string, Term>([
+          [by[0]!, DataFactory.namedNode(value)],
+          ...counts.map((c) => [c.as, integer(count)] as [string, Term]),
+        ]),
+    );
 }
 
 async function countAll(cx: FastContext, counts: Count[]): Promise<Solution> {
@@ -151,7 +185,11 @@ async function* renamed(q: ShapedQuery, input: AsyncIterable<Solution> | Iterabl
   }
 }
 
-async function sorted(q: ShapedQuery, input: AsyncIterable<Solution> | Iterable<Solution>, cx: FastContext): Promise<Solution[]> {
+async function sorted(
+  q: ShapedQuery,
+  input: AsyncIterable<Solution> | Iterable<Solution>,
+  cx: FastContext,
+): Promise<Solution[]> {
   const all: { s: Solution; keys: (SortKey | undefined)[] }[] = [];
   for await (const s of input) {
     all.push({ s, keys: q.order.map((o) => sortKey(s.get(o.variable))) });
@@ -168,16 +206,33 @@ async function sorted(q: ShapedQuery, input: AsyncIterable<Solution> | Iterable<
 }
 
 const RANK: Record<string, number> = { BlankNode: 1, NamedNode: 2, Literal: 3 };
-const NUMERIC = new Set([XSD.integer, XSD.decimal, "http://www.w3.org/2001/XMLSchema#double", "http://www.w3.org/2001/XMLSchema#float"]);
+const NUMERIC = new Set([
+  XSD.integer,
+  XSD.decimal,
+  "http://www.w3.org/2001/XMLSchema#double",
+  "http://www.w3.org/2001/XMLSchema#float",
+]);
 
 /** What ORDER BY compares of a term, read once (a literal's parts are parsed on each access). */
-interface SortKey { rank: number; number?: number; tagged: boolean; datatype: string; value: string }
+interface SortKey {
+  rank: number;
+  number?: number;
+  tagged: boolean;
+  datatype: string;
+  value: string;
+}
 
 function sortKey(t: Term | undefined): SortKey | undefined {
   if (!t) return undefined;
   if (t.termType !== "Literal") return { rank: RANK[t.termType] ?? 0, tagged: false, datatype: "", value: t.value };
   const datatype = t.datatype.value;
-  return { rank: 3, tagged: !!t.language, datatype, value: t.value, ...(NUMERIC.has(datatype) ? { number: Number(t.value) } : {}) };
+  return {
+    rank: 3,
+    tagged: !!t.language,
+    datatype,
+    value: t.value,
+    ...(NUMERIC.has(datatype) ? { number: Number(t.value) } : {}),
+  };
 }
 
 /**

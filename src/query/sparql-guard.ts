@@ -23,7 +23,12 @@ export function parseQuery(text: string): { ok: true; algebra: Algebra.Operation
     const ast = parser.parse(text, { astFactory: new AstFactory() });
     return { ok: true, algebra: toAlgebra(ast as never, { quads: true, blankToVariable: true, dataFactory }) };
   } catch (e) {
-    return { ok: false, status: 400, code: "invalid-query", message: `the query is not valid SPARQL 1.1: ${(e as Error).message}` };
+    return {
+      ok: false,
+      status: 400,
+      code: "invalid-query",
+      message: `the query is not valid SPARQL 1.1: ${(e as Error).message}`,
+    };
   }
 }
 
@@ -37,17 +42,31 @@ export function refuseRemote(algebra: Algebra.Operation): Refusal | undefined {
   while (stack.length) {
     const node = stack.pop();
     // Algebra of a 10,000-character query is small; the cap only guards against a cycle.
-    if (++steps > 1_000_000) return { ok: false, status: 400, code: "invalid-query", message: "the query is too complex" };
-    if (Array.isArray(node)) { stack.push(...node); continue; }
+    if (++steps > 1_000_000)
+      return { ok: false, status: 400, code: "invalid-query", message: "the query is too complex" };
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
     if (!node || typeof node !== "object" || "termType" in node) continue;
     const op = node as { type?: string } & Record<string, unknown>;
     if (op.type === "service") {
       const name = op.name as RDF.Term;
-      return { ok: false, status: 400, code: "service-refused", message: `SERVICE ${name.termType === "Variable" ? `?${name.value}` : `<${name.value}>`} is not allowed: this endpoint never queries other endpoints` };
+      return {
+        ok: false,
+        status: 400,
+        code: "service-refused",
+        message: `SERVICE ${name.termType === "Variable" ? `?${name.value}` : `<${name.value}>`} is not allowed: this endpoint never queries other endpoints`,
+      };
     }
     if (op.type && UPDATES.has(op.type)) {
       const source = op.type === "load" ? ` (LOAD <${(op.source as RDF.NamedNode).value}>)` : "";
-      return { ok: false, status: 400, code: "not-a-query", message: `updates are not accepted; this endpoint answers queries${source}` };
+      return {
+        ok: false,
+        status: 400,
+        code: "not-a-query",
+        message: `updates are not accepted; this endpoint answers queries${source}`,
+      };
     }
     if (op.type === "from") {
       for (const g of op.default as RDF.NamedNode[]) if (!HELD_GRAPHS.has(g.value)) return remote("FROM", g.value);

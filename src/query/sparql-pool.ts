@@ -66,7 +66,13 @@ interface Job {
   settle: (o: SparqlOutcome) => void;
 }
 
-interface Running { job: Job; worker: Worker; chunks?: Chunks; timer: NodeJS.Timeout; done: boolean }
+interface Running {
+  job: Job;
+  worker: Worker;
+  chunks?: Chunks;
+  timer: NodeJS.Timeout;
+  done: boolean;
+}
 
 export class SparqlPool {
   readonly #config: Config;
@@ -87,7 +93,14 @@ export class SparqlPool {
   constructor(config: Config, o: SparqlPoolOptions = {}) {
     this.#config = config;
     const timeoutMs = o.timeoutMs ?? SPARQL_LIMITS.timeoutMs;
-    this.#o = { workers: 2, memoryMb: 384, queue: 16, streamMs: timeoutMs * SPARQL_LIMITS.streamFactor, ...o, timeoutMs };
+    this.#o = {
+      workers: 2,
+      memoryMb: 384,
+      queue: 16,
+      streamMs: timeoutMs * SPARQL_LIMITS.streamFactor,
+      ...o,
+      timeoutMs,
+    };
   }
 
   /** Workers one client may hold at once: half of them, and never all when there are several. */
@@ -114,13 +127,33 @@ export class SparqlPool {
       const retryAfter = Math.ceil(this.#o.timeoutMs / 1000);
       if (mine.waiting >= this.clientQueue) {
         this.#counts.refusedBusy++;
-        return settle({ ok: false, status: 429, code: "sparql-client-busy", retryAfter, message: `you already have ${mine.running + mine.waiting} queries running or waiting; wait for their answers` });
+        return settle({
+          ok: false,
+          status: 429,
+          code: "sparql-client-busy",
+          retryAfter,
+          message: `you already have ${mine.running + mine.waiting} queries running or waiting; wait for their answers`,
+        });
       }
       if (this.#waiting.length >= this.#o.queue) {
         this.#counts.refusedBusy++;
-        return settle({ ok: false, status: 503, code: "sparql-busy", retryAfter, message: "the query engine is busy; try again shortly" });
+        return settle({
+          ok: false,
+          status: 503,
+          code: "sparql-busy",
+          retryAfter,
+          message: "the query engine is busy; try again shortly",
+        });
       }
-      const job: Job = { id: ++this.#nextId, query, selectType, graphType, client, ...(o.signal ? { signal: o.signal } : {}), settle };
+      const job: Job = {
+        id: ++this.#nextId,
+        query,
+        selectType,
+        graphType,
+        client,
+        ...(o.signal ? { signal: o.signal } : {}),
+        settle,
+      };
       mine.waiting++;
       this.#waiting.push(job);
       o.signal?.addEventListener("abort", () => this.#cancel(job), { once: true });
@@ -139,7 +172,8 @@ export class SparqlPool {
   async close(): Promise<void> {
     this.#closed = true;
     for (const job of this.#waiting.splice(0)) job.settle(this.#unavailable("the query engine is shutting down"));
-    for (const r of this.#running.values()) this.#finish(r, { refusal: this.#unavailable("the query engine is shutting down") }, false);
+    for (const r of this.#running.values())
+      this.#finish(r, { refusal: this.#unavailable("the query engine is shutting down") }, false);
     await Promise.all(this.#idle.splice(0).map((w) => w.terminate()));
   }
 
@@ -184,7 +218,9 @@ export class SparqlPool {
   #spawn(): Promise<void> {
     this.#workers++;
     let started!: () => void;
-    const promise = new Promise<void>((resolve) => { started = resolve; });
+    const promise = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     this.#starting.add(promise);
     void promise.then(() => this.#starting.delete(promise));
     const worker = new Worker(new URL("./sparql-worker.ts", import.meta.url), {
@@ -206,14 +242,30 @@ export class SparqlPool {
       const r = this.#running.get(worker);
       if (r) {
         const tooLarge = e.code === "ERR_WORKER_OUT_OF_MEMORY";
-        this.#finish(r, { refusal: tooLarge
-          ? { ok: false, status: 503, code: "query-too-large", message: `the query needed more than ${this.#o.memoryMb} MB; narrow it` }
-          : { ok: false, status: 503, code: "sparql-failed", message: "the query engine failed" } }, false);
+        this.#finish(
+          r,
+          {
+            refusal: tooLarge
+              ? {
+                  ok: false,
+                  status: 503,
+                  code: "query-too-large",
+                  message: `the query needed more than ${this.#o.memoryMb} MB; narrow it`,
+                }
+              : { ok: false, status: 503, code: "sparql-failed", message: "the query engine failed" },
+          },
+          false,
+        );
       } else if (!ready) log.error("Could not start a SPARQL worker: {error}", { error: e });
     });
     worker.on("exit", () => {
       const r = this.#running.get(worker);
-      if (r) this.#finish(r, { refusal: { ok: false, status: 503, code: "sparql-failed", message: "the query engine stopped" } }, false);
+      if (r)
+        this.#finish(
+          r,
+          { refusal: { ok: false, status: 503, code: "sparql-failed", message: "the query engine stopped" } },
+          false,
+        );
       const idle = this.#idle.indexOf(worker);
       if (idle >= 0) this.#idle.splice(idle, 1);
       this.#workers--;
@@ -223,7 +275,10 @@ export class SparqlPool {
       if (!ready) {
         // It never started: answer one waiting query rather than retrying forever.
         const job = this.#waiting.shift();
-        if (job) { this.#release(job.client, "waiting"); job.settle(this.#unavailable("the query engine could not start")); }
+        if (job) {
+          this.#release(job.client, "waiting");
+          job.settle(this.#unavailable("the query engine could not start"));
+        }
       } else {
         // A replaced worker is started again at once: starting one takes long (the engine loads),
         // and the next query should not wait for that.
@@ -237,11 +292,28 @@ export class SparqlPool {
   #start(worker: Worker, job: Job): void {
     const timer = setTimeout(() => {
       this.#counts.timeouts++;
-      this.#finish(r, { refusal: { ok: false, status: 503, code: "query-timeout", message: `the query did not start answering within ${this.#o.timeoutMs / 1000} s; narrow it (e.g. a LIMIT or more specific patterns)` } }, false);
+      this.#finish(
+        r,
+        {
+          refusal: {
+            ok: false,
+            status: 503,
+            code: "query-timeout",
+            message: `the query did not start answering within ${this.#o.timeoutMs / 1000} s; narrow it (e.g. a LIMIT or more specific patterns)`,
+          },
+        },
+        false,
+      );
     }, this.#o.timeoutMs + 1000);
     const r: Running = { job, worker, timer, done: false };
     this.#running.set(worker, r);
-    worker.postMessage({ id: job.id, query: job.query, selectType: job.selectType, graphType: job.graphType, credit: CREDIT });
+    worker.postMessage({
+      id: job.id,
+      query: job.query,
+      selectType: job.selectType,
+      graphType: job.graphType,
+      credit: CREDIT,
+    });
   }
 
   #onMessage(r: Running, m: Exclude<WorkerMessage, { ready: true }>): void {
@@ -253,9 +325,18 @@ export class SparqlPool {
       clearTimeout(r.timer);
       r.timer = setTimeout(() => {
         this.#counts.timeouts++;
-        this.#finish(r, { broken: new AnswerBroken("answer-timeout", `the answer did not finish within ${this.#o.streamMs / 1000} s`) }, false);
+        this.#finish(
+          r,
+          {
+            broken: new AnswerBroken("answer-timeout", `the answer did not finish within ${this.#o.streamMs / 1000} s`),
+          },
+          false,
+        );
       }, this.#o.streamMs);
-      r.chunks = new Chunks(() => r.worker.postMessage({ id: r.job.id, credit: 1 }), () => this.#cancel(r.job));
+      r.chunks = new Chunks(
+        () => r.worker.postMessage({ id: r.job.id, credit: 1 }),
+        () => this.#cancel(r.job),
+      );
       return r.job.settle({ ok: true, kind: m.head.kind, type: m.head.type, chunks: r.chunks });
     }
     if ("chunk" in m) return r.chunks?.push(m.chunk);
@@ -273,7 +354,8 @@ export class SparqlPool {
     if (how.refusal) {
       if (r.chunks) r.chunks.fail(new AnswerBroken(how.refusal.code, how.refusal.message));
       else r.job.settle(how.refusal);
-      if (how.refusal.status >= 500 && how.refusal.code !== "query-timeout" && how.refusal.code !== "query-cancelled") this.#counts.failed++;
+      if (how.refusal.status >= 500 && how.refusal.code !== "query-timeout" && how.refusal.code !== "query-cancelled")
+        this.#counts.failed++;
     } else if (how.broken) {
       r.chunks?.fail(how.broken);
     } else {

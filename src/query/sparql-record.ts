@@ -12,8 +12,16 @@ import type { StoredInitiative } from "../store/store.ts";
 import type { ShapedQuery, Tree } from "./sparql-shape.ts";
 
 /** A triple pattern with its variables as positions (`o` is -1 for a constant object). */
-interface Step { s: number; p: string; o: number; constant?: { equals(t: Term): boolean } }
-type Compiled = { kind: "bgp"; steps: Step[] } | { kind: "join"; inputs: Compiled[] } | { kind: "optional"; left: Compiled; right: Compiled };
+interface Step {
+  s: number;
+  p: string;
+  o: number;
+  constant?: { equals(t: Term): boolean };
+}
+type Compiled =
+  | { kind: "bgp"; steps: Step[] }
+  | { kind: "join"; inputs: Compiled[] }
+  | { kind: "optional"; left: Compiled; right: Compiled };
 type Partial = (Term | undefined)[];
 
 export interface RecordMatcher {
@@ -31,7 +39,11 @@ export function matcherOf(q: ShapedQuery): RecordMatcher {
   const known = compiled.get(q);
   if (known) return known;
   const names: string[] = [q.root];
-  const at = (v: string) => { let k = names.indexOf(v); if (k < 0) k = names.push(v) - 1; return k; };
+  const at = (v: string) => {
+    let k = names.indexOf(v);
+    if (k < 0) k = names.push(v) - 1;
+    return k;
+  };
   const predicates = new Set<string>();
   const compile = (t: Tree): Compiled => {
     if (t.kind === "join") return { kind: "join", inputs: t.inputs.map(compile) };
@@ -42,7 +54,12 @@ export function matcherOf(q: ShapedQuery): RecordMatcher {
         predicates.add(p.predicate.value);
         return p.object.termType === "Variable"
           ? { s: at(p.subject.value), p: p.predicate.value, o: at(p.object.value) }
-          : { s: at(p.subject.value), p: p.predicate.value, o: -1, constant: p.object as unknown as { equals(t: Term): boolean } };
+          : {
+              s: at(p.subject.value),
+              p: p.predicate.value,
+              o: -1,
+              constant: p.object as unknown as { equals(t: Term): boolean },
+            };
       }),
     };
   };
@@ -56,11 +73,16 @@ type Triples = Map<string, Map<string, Quad[]>>;
 const NONE: Quad[] = [];
 
 /** The solutions of the pattern over one record's triples, as maps from variable to term. */
-export function matchRecord(m: RecordMatcher, r: StoredInitiative, taxonomies: Taxonomies, owner: string): Map<string, Term>[] {
+export function matchRecord(
+  m: RecordMatcher,
+  r: StoredInitiative,
+  taxonomies: Taxonomies,
+  owner: string,
+): Map<string, Term>[] {
   const triples: Triples = new Map();
   for (const quad of initiativeToQuads(r, taxonomies, owner, undefined, m.predicates)) {
     let byPredicate = triples.get(quad.subject.value);
-    if (!byPredicate) triples.set(quad.subject.value, byPredicate = new Map());
+    if (!byPredicate) triples.set(quad.subject.value, (byPredicate = new Map()));
     const list = byPredicate.get(quad.predicate.value);
     if (list) list.push(quad);
     else byPredicate.set(quad.predicate.value, [quad]);
@@ -93,11 +115,16 @@ function evaluate(t: Compiled, triples: Triples, input: Partial[]): Partial[] {
       const subject = s[step.s];
       // Subjects are IRIs of the record's own nodes: the value names one.
       const candidates = subject
-        ? (subject.termType === "NamedNode" ? triples.get(subject.value)?.get(step.p) ?? NONE : NONE)
+        ? subject.termType === "NamedNode"
+          ? (triples.get(subject.value)?.get(step.p) ?? NONE)
+          : NONE
         : [...triples.values()].flatMap((byPredicate) => byPredicate.get(step.p) ?? NONE);
       for (const quad of candidates) {
         let x = s;
-        if (!subject) { x = s.slice(); x[step.s] = quad.subject as Term; }
+        if (!subject) {
+          x = s.slice();
+          x[step.s] = quad.subject as Term;
+        }
         if (step.o < 0) {
           if (!step.constant!.equals(quad.object as Term)) continue;
         } else {

@@ -7,7 +7,8 @@ import { csvCell } from "../importers/csv/cells.ts";
 
 export type Row = Map<string, Term>;
 
-const xmlEsc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+const xmlEsc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 
 function jsonTerm(t: Term): Record<string, string> {
   if (t.termType === "NamedNode") return { type: "uri", value: t.value };
@@ -17,7 +18,8 @@ function jsonTerm(t: Term): Record<string, string> {
   const language = l.language;
   if (language) return { type: "literal", value: t.value, "xml:lang": language };
   const datatype = l.datatype?.value;
-  if (datatype && datatype !== "http://www.w3.org/2001/XMLSchema#string") return { type: "literal", value: t.value, datatype };
+  if (datatype && datatype !== "http://www.w3.org/2001/XMLSchema#string")
+    return { type: "literal", value: t.value, datatype };
   return { type: "literal", value: t.value };
 }
 
@@ -25,7 +27,11 @@ function xmlTerm(t: Term): string {
   if (t.termType === "NamedNode") return `<uri>${xmlEsc(t.value)}</uri>`;
   if (t.termType === "BlankNode") return `<bnode>${xmlEsc(t.value)}</bnode>`;
   const j = jsonTerm(t);
-  const attr = j["xml:lang"] ? ` xml:lang="${xmlEsc(j["xml:lang"])}"` : j.datatype ? ` datatype="${xmlEsc(j.datatype)}"` : "";
+  const attr = j["xml:lang"]
+    ? ` xml:lang="${xmlEsc(j["xml:lang"])}"`
+    : j.datatype
+      ? ` datatype="${xmlEsc(j.datatype)}"`
+      : "";
   return `<literal${attr}>${xmlEsc(t.value)}</literal>`;
 }
 
@@ -35,13 +41,22 @@ function tsvTerm(t: Term): string {
   const j = jsonTerm(t);
   // A first character a spreadsheet would take for a formula is written as \uXXXX: the same
   // literal to anything that reads the format, text to a spreadsheet (ADR 19).
-  const lex = `"${t.value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t")
+  const lex = `"${t.value
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r")
+    .replace(/\t/g, "\\t")
     .replace(/^[=+\-@]/, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`)}"`;
   return j["xml:lang"] ? `${lex}@${j["xml:lang"]}` : j.datatype ? `${lex}^^<${j.datatype}>` : lex;
 }
 
-
-export const SELECT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"] as const;
+export const SELECT_TYPES = [
+  "application/sparql-results+json",
+  "application/sparql-results+xml",
+  "text/csv",
+  "text/tab-separated-values",
+] as const;
 export type SelectType = (typeof SELECT_TYPES)[number];
 
 /** Writes a SELECT answer a row at a time: the head, each row, then the tail. */
@@ -59,7 +74,10 @@ export function selectWriter(type: SelectType, vars: string[]): SelectWriter {
         head: () => `{"head":{"vars":${JSON.stringify(vars)}},"results":{"bindings":[`,
         row: (r) => {
           const out: Record<string, Record<string, string>> = {};
-          for (const v of vars) { const t = r.get(v); if (t) out[v] = jsonTerm(t); }
+          for (const v of vars) {
+            const t = r.get(v);
+            if (t) out[v] = jsonTerm(t);
+          }
           const sep = first ? "" : ",";
           first = false;
           return sep + JSON.stringify(out);
@@ -68,14 +86,27 @@ export function selectWriter(type: SelectType, vars: string[]): SelectWriter {
       };
     case "application/sparql-results+xml":
       return {
-        head: () => `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>${vars.map((v) => `<variable name="${xmlEsc(v)}"/>`).join("")}</head>\n<results>\n`,
-        row: (r) => `<result>${vars.filter((v) => r.has(v)).map((v) => `<binding name="${xmlEsc(v)}">${xmlTerm(r.get(v)!)}</binding>`).join("")}</result>\n`,
+        head: () =>
+          `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>${vars.map((v) => `<variable name="${xmlEsc(v)}"/>`).join("")}</head>\n<results>\n`,
+        row: (r) =>
+          `<result>${vars
+            .filter((v) => r.has(v))
+            .map((v) => `<binding name="${xmlEsc(v)}">${xmlTerm(r.get(v)!)}</binding>`)
+            .join("")}</result>\n`,
         tail: () => "</results>\n</sparql>\n",
       };
     case "text/csv":
-      return { head: () => vars.join(",") + "\r\n", row: (r) => vars.map((v) => csvCell(r.get(v)?.value ?? "")).join(",") + "\r\n", tail: () => "" };
+      return {
+        head: () => vars.join(",") + "\r\n",
+        row: (r) => vars.map((v) => csvCell(r.get(v)?.value ?? "")).join(",") + "\r\n",
+        tail: () => "",
+      };
     case "text/tab-separated-values":
-      return { head: () => vars.map((v) => `?${v}`).join("\t") + "\n", row: (r) => vars.map((v) => (r.has(v) ? tsvTerm(r.get(v)!) : "")).join("\t") + "\n", tail: () => "" };
+      return {
+        head: () => vars.map((v) => `?${v}`).join("\t") + "\n",
+        row: (r) => vars.map((v) => (r.has(v) ? tsvTerm(r.get(v)!) : "")).join("\t") + "\n",
+        tail: () => "",
+      };
   }
 }
 

@@ -20,7 +20,11 @@ export type Tree =
   | { kind: "join"; inputs: Tree[] }
   | { kind: "optional"; left: Tree; right: Tree };
 
-export interface Count { as: string; of?: string; distinct: boolean }
+export interface Count {
+  as: string;
+  of?: string;
+  distinct: boolean;
+}
 
 export interface ShapedQuery {
   root: string;
@@ -37,7 +41,17 @@ export interface ShapedQuery {
 }
 
 type Op = Algebra.Operation & Record<string, unknown>;
-type Expr = { type: string; subType: string; term?: RDF.Term; operator?: string; args?: Expr[]; aggregator?: string; expression?: Expr; distinct?: boolean; variable?: RDF.Variable };
+type Expr = {
+  type: string;
+  subType: string;
+  term?: RDF.Term;
+  operator?: string;
+  args?: Expr[];
+  aggregator?: string;
+  expression?: Expr;
+  distinct?: boolean;
+  variable?: RDF.Variable;
+};
 
 const variableOf = (e: Expr | undefined): string | undefined =>
   e?.subType === "term" && e.term?.termType === "Variable" ? e.term.value : undefined;
@@ -45,13 +59,21 @@ const variableOf = (e: Expr | undefined): string | undefined =>
 /** The query as a shape, or undefined when it is not one (then the engine answers it). */
 export function recogniseShape(algebra: Algebra.Operation): ShapedQuery | undefined {
   let op = algebra as Op;
-  const q: Partial<ShapedQuery> & { renames: [string, string][]; order: ShapedQuery["order"] } = { renames: [], order: [], distinct: false, offset: 0 };
+  const q: Partial<ShapedQuery> & { renames: [string, string][]; order: ShapedQuery["order"] } = {
+    renames: [],
+    order: [],
+    distinct: false,
+    offset: 0,
+  };
   if (op.type === "slice") {
     q.offset = (op.start as number) ?? 0;
     if (op.length !== undefined) q.limit = op.length as number;
     op = op.input as Op;
   }
-  if (op.type === "distinct") { q.distinct = true; op = op.input as Op; }
+  if (op.type === "distinct") {
+    q.distinct = true;
+    op = op.input as Op;
+  }
   if (op.type !== "project") return undefined;
   q.vars = (op.variables as RDF.Variable[]).map((v) => v.value);
   op = op.input as Op;
@@ -92,10 +114,18 @@ export function recogniseShape(algebra: Algebra.Operation): ShapedQuery | undefi
 function treeOf(op: Op): Tree | undefined {
   if (op.type === "bgp") {
     const patterns = op.patterns as (RDF.Quad & { type: string })[];
-    if (patterns.some((p) => p.graph.termType !== "DefaultGraph" || p.subject.termType !== "Variable" || p.predicate.termType !== "NamedNode"
-      // The default graph also holds the network's sameAs linkset: links a record's own triples do not have.
-      || p.predicate.value === OWL.sameAs
-      || (p.object.termType !== "Variable" && p.object.termType !== "NamedNode" && p.object.termType !== "Literal"))) return undefined;
+    if (
+      patterns.some(
+        (p) =>
+          p.graph.termType !== "DefaultGraph" ||
+          p.subject.termType !== "Variable" ||
+          p.predicate.termType !== "NamedNode" ||
+          // The default graph also holds the network's sameAs linkset: links a record's own triples do not have.
+          p.predicate.value === OWL.sameAs ||
+          (p.object.termType !== "Variable" && p.object.termType !== "NamedNode" && p.object.termType !== "Literal"),
+      )
+    )
+      return undefined;
     return { kind: "bgp", patterns };
   }
   if (op.type === "join") {
@@ -118,7 +148,10 @@ export function mandatory(t: Tree): RDF.Quad[] {
 
 /** The variable typed essglobal:SSEInitiative in a mandatory pattern. */
 function rootOf(t: Tree): string | undefined {
-  const typed = mandatory(t).filter((p) => p.predicate.value === RDFNS.type && p.object.termType === "NamedNode" && p.object.value === ESS.SSEInitiative);
+  const typed = mandatory(t).filter(
+    (p) =>
+      p.predicate.value === RDFNS.type && p.object.termType === "NamedNode" && p.object.value === ESS.SSEInitiative,
+  );
   const roots = new Set(typed.map((p) => p.subject.value));
   return roots.size === 1 ? [...roots][0] : undefined;
 }
@@ -128,7 +161,8 @@ function boundNodes(t: Tree, root: string, anchored: Set<string>): Set<string> {
   const out = new Set(anchored);
   for (const p of mandatory(t)) {
     if (p.subject.value === root) out.add(root);
-    if (out.has(p.subject.value) && OWN_NODE_LINKS.has(p.predicate.value) && p.object.termType === "Variable") out.add(p.object.value);
+    if (out.has(p.subject.value) && OWN_NODE_LINKS.has(p.predicate.value) && p.object.termType === "Variable")
+      out.add(p.object.value);
   }
   return out;
 }
@@ -143,20 +177,29 @@ function recordLocal(t: Tree, root: string, anchored: Set<string>): boolean {
     const all = t.inputs.reduce((acc, i) => boundNodes(i, root, acc), anchored);
     return t.inputs.every((i) => recordLocal(i, root, all));
   }
-  if (t.kind === "optional") return recordLocal(t.left, root, anchored) && recordLocal(t.right, root, boundNodes(t.left, root, anchored));
+  if (t.kind === "optional")
+    return recordLocal(t.left, root, anchored) && recordLocal(t.right, root, boundNodes(t.left, root, anchored));
   const nodes = new Set(anchored);
   nodes.add(root);
   // Links within the pattern, followed from the root outwards (a chain is a few steps long).
   for (let changed = true; changed;) {
     changed = false;
     for (const p of t.patterns) {
-      if (nodes.has(p.subject.value) && OWN_NODE_LINKS.has(p.predicate.value) && p.object.termType === "Variable" && !nodes.has(p.object.value)) {
+      if (
+        nodes.has(p.subject.value) &&
+        OWN_NODE_LINKS.has(p.predicate.value) &&
+        p.object.termType === "Variable" &&
+        !nodes.has(p.object.value)
+      ) {
         nodes.add(p.object.value);
         changed = true;
       }
     }
   }
-  return t.patterns.every((p) => nodes.has(p.subject.value)
-    && (p.object.termType !== "Variable" || p.object.value !== root)
-    && (p.object.termType !== "Variable" || !nodes.has(p.object.value) || OWN_NODE_LINKS.has(p.predicate.value)));
+  return t.patterns.every(
+    (p) =>
+      nodes.has(p.subject.value) &&
+      (p.object.termType !== "Variable" || p.object.value !== root) &&
+      (p.object.termType !== "Variable" || !nodes.has(p.object.value) || OWN_NODE_LINKS.has(p.predicate.value)),
+  );
 }

@@ -18,8 +18,12 @@ import { wordsOf, type FacetName, type SearchFilter } from "./search.ts";
 
 /** Which facet answers "?s <predicate> <concept>". */
 export const FACET_OF: Record<string, FacetName> = {
-  [ESS.organisationalStructure]: "structure", [ESS.primarySector]: "activity", [ESS.economicSector]: "activity",
-  [ESS.baseMembershipType]: "membership", [ESS.qualifier]: "qualifier", [ESS.country_id]: "country",
+  [ESS.organisationalStructure]: "structure",
+  [ESS.primarySector]: "activity",
+  [ESS.economicSector]: "activity",
+  [ESS.baseMembershipType]: "membership",
+  [ESS.qualifier]: "qualifier",
+  [ESS.country_id]: "country",
 };
 const PAGE = 500;
 
@@ -67,13 +71,15 @@ export class InitiativeSource {
 
   /** RDF/JS `match`: a stream of the quads that fit the pattern (variables are undefined). */
   match(s?: Term | null, p?: Term | null, o?: Term | null, g?: Term | null): Readable {
-    const fits = (q: Quad) => (!s || q.subject.equals(s)) && (!p || q.predicate.equals(p)) && (!o || q.object.equals(o));
+    const fits = (q: Quad) =>
+      (!s || q.subject.equals(s)) && (!p || q.predicate.equals(p)) && (!o || q.object.equals(o));
     // Everything lives in the default graph, but for this network's sameAs linkset, which is also
     // in a named graph of its own (issue 16).
     const linkset = linksetIri(this.#iris.base);
     const onlyLinkset = g?.termType === "NamedNode" && g.value === linkset;
     if (g && g.termType !== "DefaultGraph" && g.termType !== "Variable" && !onlyLinkset) return Readable.from([]);
-    const linksetGraph = g?.termType === "Variable" || onlyLinkset ? DataFactory.namedNode(linkset) : DataFactory.defaultGraph();
+    const linksetGraph =
+      g?.termType === "Variable" || onlyLinkset ? DataFactory.namedNode(linkset) : DataFactory.defaultGraph();
     // A cancelled or late query just ends its streams: an error here would reach Comunica's
     // iterators after the query was abandoned, with nobody listening.
     const generate = async function* (this: InitiativeSource): AsyncGenerator<Quad> {
@@ -117,7 +123,8 @@ export class InitiativeSource {
     const total = await totalOf(this.#store);
     if (p?.termType === "NamedNode" && o && o.termType !== "Variable") {
       const facet = FACET_OF[p.value];
-      if (facet && o.termType === "NamedNode") return vocab + (await this.#store.search.count({ facets: { [facet]: [o.value] } }));
+      if (facet && o.termType === "NamedNode")
+        return vocab + (await this.#store.search.count({ facets: { [facet]: [o.value] } }));
       if (p.value === RDF.type) return vocab + (o.value === ESS.SSEInitiative || o.value === AS.Page ? total : 0);
       if (o.termType === "Literal") return vocab + 10;
     }
@@ -136,7 +143,11 @@ export class InitiativeSource {
     let filter: SearchFilter | undefined;
     if (p?.termType === "NamedNode" && o?.termType === "NamedNode" && FACET_OF[p.value]) {
       filter = { facets: { [FACET_OF[p.value]!]: [o.value] } };
-    } else if (p?.termType === "NamedNode" && o?.termType === "Literal" && (p.value === GR.name || p.value === AS.name)) {
+    } else if (
+      p?.termType === "NamedNode" &&
+      o?.termType === "Literal" &&
+      (p.value === GR.name || p.value === AS.name)
+    ) {
       const words = wordsOf(o.value);
       filter = words.length ? { words, wholeWords: true, facets: {} } : undefined;
     }

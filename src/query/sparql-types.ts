@@ -14,9 +14,20 @@ export const SPARQL_LIMITS = { queryLength: 10_000, timeoutMs: 10_000, streamFac
 export type GraphType = "text/turtle" | "application/n-triples" | "application/ld+json";
 
 /** A refusal the HTTP layer turns into problem details (`retryAfter` in seconds, when worth retrying). */
-export type SparqlRefusal = { ok: false; status: 400 | 413 | 429 | 503; code: string; message: string; retryAfter?: number };
+export type SparqlRefusal = {
+  ok: false;
+  status: 400 | 413 | 429 | 503;
+  code: string;
+  message: string;
+  retryAfter?: number;
+};
 /** An answer: its media type and its body, a piece at a time. */
-export type SparqlAnswer = { ok: true; kind: "select" | "ask" | "graph"; type: string; chunks: AsyncIterable<string> | Iterable<string> };
+export type SparqlAnswer = {
+  ok: true;
+  kind: "select" | "ask" | "graph";
+  type: string;
+  chunks: AsyncIterable<string> | Iterable<string>;
+};
 export type SparqlOutcome = SparqlAnswer | SparqlRefusal;
 
 /**
@@ -28,7 +39,9 @@ export const HELD_GRAPHS: ReadonlySet<string> = new Set();
 
 export function remoteRefusal(what: string, iri: string): SparqlRefusal {
   return {
-    ok: false, status: 400, code: "remote-data-refused",
+    ok: false,
+    status: 400,
+    code: "remote-data-refused",
     message: `${what} <${iri}> names data this endpoint does not hold; it answers over its own initiatives and vocabularies only`,
   };
 }
@@ -36,5 +49,7 @@ export function remoteRefusal(what: string, iri: string): SparqlRefusal {
 /** Refuses graphs named by the protocol's `default-graph-uri` / `named-graph-uri` parameters. */
 export function refuseDatasetParameters(defaultGraphs: string[], namedGraphs: string[]): SparqlRefusal | undefined {
   const foreign = [...defaultGraphs, ...namedGraphs].find((g) => !HELD_GRAPHS.has(g));
-  return foreign === undefined ? undefined : remoteRefusal(defaultGraphs.includes(foreign) ? "default-graph-uri" : "named-graph-uri", foreign);
+  return foreign === undefined
+    ? undefined
+    : remoteRefusal(defaultGraphs.includes(foreign) ? "default-graph-uri" : "named-graph-uri", foreign);
 }

@@ -26,25 +26,38 @@ export type WorkerMessage =
 const { config, timeoutMs, streamMs } = workerData as { config: Config; timeoutMs: number; streamMs: number };
 const store = await openInstanceStore(config);
 await store.initialize();
-const service = new SparqlService(store, loadTaxonomies(), makeIris(config.url, config.handle), { timeoutMs, streamMs });
+const service = new SparqlService(store, loadTaxonomies(), makeIris(config.url, config.handle), {
+  timeoutMs,
+  streamMs,
+});
 
 /** Codes after which the engine may still be computing in this thread: the pool replaces it. */
 const DIRTY = new Set(["too-many-results", "query-timeout"]);
 
-interface Job { id: number; query: string; selectType: SelectType; graphType: GraphType; credit: number }
+interface Job {
+  id: number;
+  query: string;
+  selectType: SelectType;
+  graphType: GraphType;
+  credit: number;
+}
 let current: { id: number; credit: number; wake?: () => void } | undefined;
 
 async function run(job: Job): Promise<void> {
   const port = parentPort!;
   current = { id: job.id, credit: job.credit };
   const me = current;
-  const outcome = await service.execute(job.query, job.selectType, job.graphType)
+  const outcome = await service
+    .execute(job.query, job.selectType, job.graphType)
     .catch((e: Error) => ({ ok: false as const, status: 400 as const, code: "invalid-query", message: e.message }));
   if (!outcome.ok) return port.postMessage({ id: job.id, refusal: outcome, recycle: DIRTY.has(outcome.code) });
   port.postMessage({ id: job.id, head: { kind: outcome.kind, type: outcome.type } });
   try {
     for await (const chunk of outcome.chunks) {
-      while (me.credit <= 0) await new Promise<void>((resolve) => { me.wake = resolve; });
+      while (me.credit <= 0)
+        await new Promise<void>((resolve) => {
+          me.wake = resolve;
+        });
       me.credit--;
       port.postMessage({ id: job.id, chunk });
     }

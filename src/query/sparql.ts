@@ -21,15 +21,32 @@ import { selectWriter, writeAsk, type Row, type SelectType, type SelectWriter } 
 import { SPARQL_LIMITS, type GraphType, type SparqlOutcome } from "./sparql-types.ts";
 
 /** Consumes a Comunica stream up to `cap` items, or fails at the deadline. */
-function collect<T>(stream: { on(e: string, f: (x: unknown) => void): unknown; destroy?(e?: Error): void }, cap: number, deadline: number): Promise<T[] | "cap" | "timeout"> {
+function collect<T>(
+  stream: { on(e: string, f: (x: unknown) => void): unknown; destroy?(e?: Error): void },
+  cap: number,
+  deadline: number,
+): Promise<T[] | "cap" | "timeout"> {
   return new Promise((resolve, reject) => {
     const out: T[] = [];
-    const timer = setTimeout(() => { stream.destroy?.(); resolve("timeout"); }, Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => {
+        stream.destroy?.();
+        resolve("timeout");
+      },
+      Math.max(0, deadline - Date.now()),
+    );
     stream.on("data", (x) => {
       out.push(x as T);
-      if (out.length > cap) { clearTimeout(timer); stream.destroy?.(); resolve("cap"); }
+      if (out.length > cap) {
+        clearTimeout(timer);
+        stream.destroy?.();
+        resolve("cap");
+      }
     });
-    stream.on("end", () => { clearTimeout(timer); resolve(out); });
+    stream.on("end", () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
     stream.on("error", (e) => {
       clearTimeout(timer);
       if (Date.now() >= deadline) resolve("timeout");
@@ -46,16 +63,33 @@ export class SparqlService {
   readonly #limits: { timeoutMs: number; streamMs: number; triples: number; shapes: boolean };
   #vocab: N3Store | undefined;
 
-  constructor(store: Store, taxonomies: Taxonomies, iris: Iris, limits: Partial<{ timeoutMs: number; streamMs: number; triples: number; shapes: boolean }> = {}) {
+  constructor(
+    store: Store,
+    taxonomies: Taxonomies,
+    iris: Iris,
+    limits: Partial<{ timeoutMs: number; streamMs: number; triples: number; shapes: boolean }> = {},
+  ) {
     this.#store = store;
     this.#taxonomies = taxonomies;
     this.#iris = iris;
     const timeoutMs = limits.timeoutMs ?? SPARQL_LIMITS.timeoutMs;
-    this.#limits = { triples: SPARQL_LIMITS.triples, shapes: true, streamMs: timeoutMs * SPARQL_LIMITS.streamFactor, ...limits, timeoutMs };
+    this.#limits = {
+      triples: SPARQL_LIMITS.triples,
+      shapes: true,
+      streamMs: timeoutMs * SPARQL_LIMITS.streamFactor,
+      ...limits,
+      timeoutMs,
+    };
   }
 
   async execute(query: string, selectType: SelectType, graphType: GraphType): Promise<SparqlOutcome> {
-    if (query.length > SPARQL_LIMITS.queryLength) return { ok: false, status: 413, code: "query-too-long", message: `the query is longer than ${SPARQL_LIMITS.queryLength} characters` };
+    if (query.length > SPARQL_LIMITS.queryLength)
+      return {
+        ok: false,
+        status: 413,
+        code: "query-too-long",
+        message: `the query is longer than ${SPARQL_LIMITS.queryLength} characters`,
+      };
     const parsed = parseQuery(query);
     if (!parsed.ok) return parsed;
     const refused = refuseRemote(parsed.algebra);
@@ -68,51 +102,114 @@ export class SparqlService {
     this.#vocab ??= InitiativeSource.vocabulary();
     // The source serves until the whole answer is due: a SELECT streams past the first deadline.
     const streamDeadline = started + this.#limits.streamMs;
-    const source = new InitiativeSource(this.#store, this.#taxonomies, this.#iris, { deadline: streamDeadline, signal: controller.signal }, this.#vocab);
-    const timedOut = { ok: false, status: 503, code: "query-timeout", message: `the query did not finish within ${this.#limits.timeoutMs / 1000} s; narrow it (e.g. a LIMIT or more specific patterns)` } as const;
+    const source = new InitiativeSource(
+      this.#store,
+      this.#taxonomies,
+      this.#iris,
+      { deadline: streamDeadline, signal: controller.signal },
+      this.#vocab,
+    );
+    const timedOut = {
+      ok: false,
+      status: 503,
+      code: "query-timeout",
+      message: `the query did not finish within ${this.#limits.timeoutMs / 1000} s; narrow it (e.g. a LIMIT or more specific patterns)`,
+    } as const;
     let handedOver = false;
     try {
       if (shaped) {
         const stopped = () => controller.signal.aborted || Date.now() >= streamDeadline;
-        const rows = answerShaped(shaped, { store: this.#store, taxonomies: this.#taxonomies, iris: this.#iris, stopped });
+        const rows = answerShaped(shaped, {
+          store: this.#store,
+          taxonomies: this.#taxonomies,
+          iris: this.#iris,
+          stopped,
+        });
         // One pass over the records, bounded by their number, not a join: the answer starts at
         // once, and an ORDER BY or GROUP BY over a whole large directory has the answer's whole
         // time to read it (ADR 20).
         handedOver = true;
-        return { ok: true, kind: "select", type: selectType, chunks: streamSelect(selectWriter(selectType, shaped.vars), undefined, rows, (r) => r, stopped, controller) };
+        return {
+          ok: true,
+          kind: "select",
+          type: selectType,
+          chunks: streamSelect(selectWriter(selectType, shaped.vars), undefined, rows, (r) => r, stopped, controller),
+        };
       }
-      const result = await this.#engine.query(parsed.algebra as unknown as Exclude<Parameters<QueryEngine["query"]>[0], string>, { sources: [source as never] });
+      const result = await this.#engine.query(
+        parsed.algebra as unknown as Exclude<Parameters<QueryEngine["query"]>[0], string>,
+        { sources: [source as never] },
+      );
       if (result.resultType === "boolean") {
-        const value = await Promise.race([result.execute(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())).unref())]);
+        const value = await Promise.race([
+          result.execute(),
+          new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())).unref()),
+        ]);
         if (value === "timeout") return timedOut;
         return { ok: true, kind: "ask", chunks: [writeAsk(selectType, value)], type: selectType };
       }
       if (result.resultType === "bindings") {
         // Comunica's metadata lists variables as terms or as { variable, canBeUndef } by version.
-        const vars = ((await result.metadata()).variables as unknown as ({ value: string } | { variable: { value: string } })[])
-          .map((v) => ("variable" in v ? v.variable.value : v.value));
-        const rows = pull<{ get(v: string): Term | undefined }>(await result.execute() as never);
-        const first = await Promise.race([rows.next(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())).unref())]);
+        const vars = (
+          (await result.metadata()).variables as unknown as ({ value: string } | { variable: { value: string } })[]
+        ).map((v) => ("variable" in v ? v.variable.value : v.value));
+        const rows = pull<{ get(v: string): Term | undefined }>((await result.execute()) as never);
+        const first = await Promise.race([
+          rows.next(),
+          new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())).unref()),
+        ]);
         if (first === "timeout") return timedOut;
-        const toRow = (b: { get(v: string): Term | undefined }): Row => new Map(vars.flatMap((v: string) => { const t = b.get(v); return t ? [[v, t] as [string, Term]] : []; }));
+        const toRow = (b: { get(v: string): Term | undefined }): Row =>
+          new Map(
+            vars.flatMap((v: string) => {
+              const t = b.get(v);
+              return t ? [[v, t] as [string, Term]] : [];
+            }),
+          );
         handedOver = true;
         const late = () => Date.now() >= streamDeadline;
-        return { ok: true, kind: "select", type: selectType, chunks: streamSelect(selectWriter(selectType, vars), first, rows, toRow, late, controller) };
+        return {
+          ok: true,
+          kind: "select",
+          type: selectType,
+          chunks: streamSelect(selectWriter(selectType, vars), first, rows, toRow, late, controller),
+        };
       }
       if (result.resultType === "quads") {
-        const quads = await collect<Quad>(await result.execute() as never, this.#limits.triples, deadline);
+        const quads = await collect<Quad>((await result.execute()) as never, this.#limits.triples, deadline);
         if (quads === "timeout") return timedOut;
-        if (quads === "cap") return { ok: false, status: 413, code: "too-many-results", message: `the graph has more than ${this.#limits.triples} triples; narrow the query` };
+        if (quads === "cap")
+          return {
+            ok: false,
+            status: 413,
+            code: "too-many-results",
+            message: `the graph has more than ${this.#limits.triples} triples; narrow the query`,
+          };
         if (graphType === "application/ld+json") {
           const doc = await jsonld.fromRDF(writeQuads(quads, "nquads") as never, { format: "application/n-quads" });
           return { ok: true, kind: "graph", chunks: [JSON.stringify(doc)], type: graphType };
         }
-        return { ok: true, kind: "graph", chunks: [writeQuads(quads, graphType === "text/turtle" ? "turtle" : "ntriples")], type: graphType };
+        return {
+          ok: true,
+          kind: "graph",
+          chunks: [writeQuads(quads, graphType === "text/turtle" ? "turtle" : "ntriples")],
+          type: graphType,
+        };
       }
-      return { ok: false, status: 400, code: "not-a-query", message: "updates are not accepted; this endpoint answers queries" };
+      return {
+        ok: false,
+        status: 400,
+        code: "not-a-query",
+        message: "updates are not accepted; this endpoint answers queries",
+      };
     } catch (e) {
       if (Date.now() >= deadline) return timedOut;
-      return { ok: false, status: 400, code: "invalid-query", message: `the query is not valid SPARQL 1.1: ${(e as Error).message}` };
+      return {
+        ok: false,
+        status: 400,
+        code: "invalid-query",
+        message: `the query is not valid SPARQL 1.1: ${(e as Error).message}`,
+      };
     } finally {
       if (!handedOver) controller.abort();
     }
@@ -127,18 +224,27 @@ const PIECE = 32 * 1024;
  * past its deadline is broken off (never ended as if complete); so is one whose engine fails.
  */
 async function* streamSelect<B>(
-  w: SelectWriter, first: IteratorResult<B> | undefined, rows: AsyncGenerator<B>, toRow: (b: B) => Row, late: () => boolean, controller: AbortController,
+  w: SelectWriter,
+  first: IteratorResult<B> | undefined,
+  rows: AsyncGenerator<B>,
+  toRow: (b: B) => Row,
+  late: () => boolean,
+  controller: AbortController,
 ): AsyncGenerator<string> {
   try {
     let piece = w.head();
-    for (let next = first ?? await rows.next(); !next.done; next = await rows.next()) {
+    for (let next = first ?? (await rows.next()); !next.done; next = await rows.next()) {
       piece += w.row(toRow(next.value));
       if (piece.length >= PIECE) {
         yield piece;
         piece = "";
       }
     }
-    if (late()) throw new AnswerBroken("answer-timeout", "the answer did not finish in time; narrow the query or page it with LIMIT and OFFSET");
+    if (late())
+      throw new AnswerBroken(
+        "answer-timeout",
+        "the answer did not finish in time; narrow the query or page it with LIMIT and OFFSET",
+      );
     yield piece + w.tail();
   } catch (e) {
     if (e instanceof AnswerBroken) throw e;
@@ -150,19 +256,32 @@ async function* streamSelect<B>(
 }
 
 /** Pulls the items of an engine's result iterator (`read()` and events) as an async generator. */
-async function* pull<T>(it: { read(): T | null; on(e: string, f: (x?: unknown) => void): unknown; done?: boolean; destroy?(): void }): AsyncGenerator<T> {
+async function* pull<T>(it: {
+  read(): T | null;
+  on(e: string, f: (x?: unknown) => void): unknown;
+  done?: boolean;
+  destroy?(): void;
+}): AsyncGenerator<T> {
   let ended = false;
   let error: Error | undefined;
   let wake: (() => void) | undefined;
-  it.on("end", () => { ended = true; wake?.(); });
-  it.on("error", (e) => { error = e as Error; wake?.(); });
+  it.on("end", () => {
+    ended = true;
+    wake?.();
+  });
+  it.on("error", (e) => {
+    error = e as Error;
+    wake?.();
+  });
   it.on("readable", () => wake?.());
   try {
     for (;;) {
       for (let x = it.read(); x !== null; x = it.read()) yield x;
       if (error) throw error;
       if (ended || it.done) return;
-      await new Promise<void>((resolve) => { wake = resolve; });
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
       wake = undefined;
     }
   } finally {

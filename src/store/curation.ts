@@ -97,7 +97,12 @@ export interface CurationStore {
   /** The withheld records among these IRIs (one query for a whole batch). */
   getWithhelds(ids: string[]): Promise<Map<string, Withheld>>;
   /** Withheld records, newest first; optionally one state or one origin (`null` = own). */
-  listWithheld(q: { limit: number; cursor?: string; state?: WithheldState; source?: string | null }): Promise<Page<Withheld>>;
+  listWithheld(q: {
+    limit: number;
+    cursor?: string;
+    state?: WithheldState;
+    source?: string | null;
+  }): Promise<Page<Withheld>>;
   /** IRIs of withheld records from one origin. */
   withheldIdsBySource(source: string, state?: WithheldState): Promise<string[]>;
 

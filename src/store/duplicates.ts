@@ -97,12 +97,26 @@ export function pairOf(x: string, y: string): [string, string] {
 }
 
 /** A pair as both adapters' tables hold it. */
-export interface PairRow { a: string; b: string; score: number; reasons: string | Reason[]; state: string; decided_by: string | null; decided_at: string | null; updated: string }
+export interface PairRow {
+  a: string;
+  b: string;
+  score: number;
+  reasons: string | Reason[];
+  state: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  updated: string;
+}
 
 export const pairFromRow = (r: PairRow): DuplicatePair => ({
-  a: r.a, b: r.b, score: Number(r.score), reasons: (typeof r.reasons === "string" ? JSON.parse(r.reasons) : r.reasons) as Reason[],
-  state: r.state as PairState, updated: r.updated,
-  ...(r.decided_by !== null ? { decidedBy: r.decided_by } : {}), ...(r.decided_at !== null ? { decidedAt: r.decided_at } : {}),
+  a: r.a,
+  b: r.b,
+  score: Number(r.score),
+  reasons: (typeof r.reasons === "string" ? JSON.parse(r.reasons) : r.reasons) as Reason[],
+  state: r.state as PairState,
+  updated: r.updated,
+  ...(r.decided_by !== null ? { decidedBy: r.decided_by } : {}),
+  ...(r.decided_at !== null ? { decidedAt: r.decided_at } : {}),
 });
 
 /** Splits a keyset cursor "a b" (IRIs hold no spaces). */

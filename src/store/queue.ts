@@ -5,7 +5,12 @@
  * runs out. Messages with the same `orderingKey` are handled one after another. The listening loop
  * is shared here; each adapter supplies the few SQL operations.
  */
-import type { MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
+import type {
+  MessageQueue,
+  MessageQueueDepth,
+  MessageQueueEnqueueOptions,
+  MessageQueueListenOptions,
+} from "@fedify/fedify";
 
 /** A claimed message. */
 export interface QueuedMessage {
@@ -119,7 +124,10 @@ export class DurableQueue implements MessageQueue {
     return this.#backend.nextVisibleAt(Date.now());
   }
 
-  async listen(handler: (message: any) => Promise<void> | void, options: MessageQueueListenOptions = {}): Promise<void> {
+  async listen(
+    handler: (message: any) => Promise<void> | void,
+    options: MessageQueueListenOptions = {},
+  ): Promise<void> {
     const { signal } = options;
     const active = new Set<Promise<void>>();
     let wake: (() => void) | undefined;
@@ -162,7 +170,10 @@ export class DurableQueue implements MessageQueue {
         }
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, wait);
-          wake = () => { clearTimeout(t); resolve(); };
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
         });
         wake = undefined;
       }

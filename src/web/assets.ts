@@ -14,7 +14,12 @@ import { Router, type Request, type Response } from "express";
 const require = createRequire(import.meta.url);
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-interface Asset { body: Buffer; gzip: Buffer; type: string; hash: string }
+interface Asset {
+  body: Buffer;
+  gzip: Buffer;
+  type: string;
+  hash: string;
+}
 
 /** Bundled script entries (browser code in `client/`). */
 const SCRIPTS = ["map.js", "console.js"] as const;
@@ -26,11 +31,20 @@ const STYLES: Record<string, () => string[]> = {
 /** Files served as they are. */
 const FILES: Record<string, string> = { "card.png": here("./client/card.png") };
 
-const TYPES: Record<string, string> = { js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", png: "image/png" };
+const TYPES: Record<string, string> = {
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  png: "image/png",
+};
 
 function asset(name: string, body: Buffer): Asset {
   const ext = name.slice(name.lastIndexOf(".") + 1);
-  return { body, gzip: gzipSync(body, { level: 9 }), type: TYPES[ext]!, hash: createHash("sha256").update(body).digest("base64url").slice(0, 10) };
+  return {
+    body,
+    gzip: gzipSync(body, { level: 9 }),
+    type: TYPES[ext]!,
+    hash: createHash("sha256").update(body).digest("base64url").slice(0, 10),
+  };
 }
 
 async function buildAll(): Promise<Map<string, Asset>> {
@@ -38,7 +52,13 @@ async function buildAll(): Promise<Map<string, Asset>> {
   const out = new Map<string, Asset>();
   const result = await esbuild.build({
     entryPoints: SCRIPTS.map((s) => here(`./client/${s}`)),
-    bundle: true, minify: true, format: "iife", target: "es2020", write: false, legalComments: "none", outdir: "out",
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: "es2020",
+    write: false,
+    legalComments: "none",
+    outdir: "out",
   });
   for (const f of result.outputFiles) {
     const name = f.path.slice(f.path.lastIndexOf("/") + 1);

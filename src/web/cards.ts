@@ -35,8 +35,14 @@ export function firstLine(description: string | undefined): string {
 
 /** "Worker co-operative · Retail", in `lang`. */
 export function kindOf(i: Initiative, taxonomies: Taxonomies, lang: string): string {
-  const iris = [...i.organisationalStructure.slice(0, 2), ...(i.primaryActivity ? [i.primaryActivity] : i.activities.slice(0, 1))];
-  return iris.map((iri) => taxonomies.label(iri, lang)).filter(Boolean).join(" · ");
+  const iris = [
+    ...i.organisationalStructure.slice(0, 2),
+    ...(i.primaryActivity ? [i.primaryActivity] : i.activities.slice(0, 1)),
+  ];
+  return iris
+    .map((iri) => taxonomies.label(iri, lang))
+    .filter(Boolean)
+    .join(" · ");
 }
 
 /** "Leeds, England, United Kingdom": locality, region and country (in `lang`). */
@@ -51,14 +57,25 @@ export function provenanceActors(r: StoredInitiative): string[] {
   return r.provenance ? [r.provenance.origin, ...r.provenance.via] : [];
 }
 
-export function cardOf(r: StoredInitiative, taxonomies: Taxonomies, lang: string, names: Map<string, NetworkName>, self: NetworkName): Card {
+export function cardOf(
+  r: StoredInitiative,
+  taxonomies: Taxonomies,
+  lang: string,
+  names: Map<string, NetworkName>,
+  self: NetworkName,
+): Card {
   const i = r.initiative;
   const link = (n: NetworkName) => ({ name: n.name, href: n.iri });
-  const origin = r.provenance ? names.get(r.provenance.origin) ?? self : self;
+  const origin = r.provenance ? (names.get(r.provenance.origin) ?? self) : self;
   const lat = i.address?.lat ?? i.address?.geoContainerLat;
   const lon = i.address?.long ?? i.address?.geoContainerLong;
   return {
-    id: i.id, href: r.provenance ? `/initiative?id=${encodeURIComponent(i.id)}` : i.id, name: i.name, kind: kindOf(i, taxonomies, lang), place: placeOf(i, taxonomies, lang), line: firstLine(i.description),
+    id: i.id,
+    href: r.provenance ? `/initiative?id=${encodeURIComponent(i.id)}` : i.id,
+    name: i.name,
+    kind: kindOf(i, taxonomies, lang),
+    place: placeOf(i, taxonomies, lang),
+    line: firstLine(i.description),
     ...(lat !== undefined && lon !== undefined ? { lat, lon } : {}),
     publishedBy: link(origin),
     // The path nearest to us last: "via Leeds hub, via UK national" reads from the origin outward.
@@ -67,7 +84,13 @@ export function cardOf(r: StoredInitiative, taxonomies: Taxonomies, lang: string
 }
 
 /** Cards for a page of records (one lookup of every network named). */
-export async function cardsOf(records: StoredInitiative[], taxonomies: Taxonomies, lang: string, names: NetworkNames, self: NetworkName): Promise<Card[]> {
+export async function cardsOf(
+  records: StoredInitiative[],
+  taxonomies: Taxonomies,
+  lang: string,
+  names: NetworkNames,
+  self: NetworkName,
+): Promise<Card[]> {
   const known = await names.getAll(records.flatMap(provenanceActors));
   return records.map((r) => cardOf(r, taxonomies, lang, known, self));
 }

@@ -6,7 +6,12 @@
  */
 import type { SearchIndex } from "../query/search.ts";
 
-export interface Extent { minLat: number; minLon: number; maxLat: number; maxLon: number }
+export interface Extent {
+  minLat: number;
+  minLon: number;
+  maxLat: number;
+  maxLon: number;
+}
 
 const TRIM = 0.02;
 
@@ -29,7 +34,9 @@ export async function extentOf(search: SearchIndex): Promise<Extent | undefined>
   // Cells are 1°: pad by half a degree so points at the edge are inside.
   const pad = 0.5;
   return {
-    minLat: Math.max(-85, quantile(lats, TRIM) - pad), maxLat: Math.min(85, quantile(lats, 1 - TRIM) + pad),
-    minLon: Math.max(-180, quantile(lons, TRIM) - pad), maxLon: Math.min(180, quantile(lons, 1 - TRIM) + pad),
+    minLat: Math.max(-85, quantile(lats, TRIM) - pad),
+    maxLat: Math.min(85, quantile(lats, 1 - TRIM) + pad),
+    minLon: Math.max(-180, quantile(lons, TRIM) - pad),
+    maxLon: Math.min(180, quantile(lons, 1 - TRIM) + pad),
   };
 }

@@ -33,7 +33,11 @@ describe("The message catalogues", () => {
   });
 
   it("have no empty message.", () => {
-    const empty = LOCALES.flatMap((l) => Object.entries(CATALOGUES[l]).filter(([, v]) => !v.trim()).map(([k]) => `${l} ${k}`));
+    const empty = LOCALES.flatMap((l) =>
+      Object.entries(CATALOGUES[l])
+        .filter(([, v]) => !v.trim())
+        .map(([k]) => `${l} ${k}`),
+    );
     expect(empty).toEqual([]);
   });
 });

@@ -22,8 +22,12 @@ type Values = Record<string, string | number | Date | undefined>;
 /** A catalogue: message key → ICU message. */
 export type Catalogue = Record<string, string>;
 
-const load = (l: Locale): Catalogue => JSON.parse(readFileSync(new URL(`./messages/${l}.json`, import.meta.url), "utf8")) as Catalogue;
-export const CATALOGUES: Record<Locale, Catalogue> = Object.fromEntries(LOCALES.map((l) => [l, load(l)])) as Record<Locale, Catalogue>;
+const load = (l: Locale): Catalogue =>
+  JSON.parse(readFileSync(new URL(`./messages/${l}.json`, import.meta.url), "utf8")) as Catalogue;
+export const CATALOGUES: Record<Locale, Catalogue> = Object.fromEntries(LOCALES.map((l) => [l, load(l)])) as Record<
+  Locale,
+  Catalogue
+>;
 
 export function isLocale(v: unknown): v is Locale {
   return typeof v === "string" && (LOCALES as readonly string[]).includes(v);
@@ -81,7 +85,8 @@ export class Translator {
   /** The messages whose keys start with `prefix`, for a page script to format itself. */
   catalogue(prefix: string): Catalogue {
     const out: Catalogue = {};
-    for (const [k, v] of Object.entries(CATALOGUES.en)) if (k.startsWith(prefix)) out[k] = CATALOGUES[this.locale][k] ?? v;
+    for (const [k, v] of Object.entries(CATALOGUES.en))
+      if (k.startsWith(prefix)) out[k] = CATALOGUES[this.locale][k] ?? v;
     return out;
   }
 }

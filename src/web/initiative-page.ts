@@ -12,8 +12,16 @@ import { kindOf } from "./cards.ts";
 import type { NetworkName } from "./names.ts";
 import { json, render, type PageContext } from "./render.ts";
 
-interface Value { text: string; href?: string; rel?: string; /** Put before this value instead of ", ". */ sep?: string }
-interface Row { label: string; values: Value[] }
+interface Value {
+  text: string;
+  href?: string;
+  rel?: string;
+  /** Put before this value instead of ", ". */ sep?: string;
+}
+interface Row {
+  label: string;
+  values: Value[];
+}
 
 const OG_LOCALE = { en: "en_GB", fr: "fr_FR", es: "es_ES", pt: "pt_PT" } as const;
 /** The UK register's page for a company number. */
@@ -40,33 +48,54 @@ const mapFilter = (facet: string, iri: string) => `/?${facet}=${encodeURICompone
 function details(i: Initiative, tx: Taxonomies, ctx: PageContext): Row[] {
   const { t, locale } = ctx;
   const labels = (facet: string | undefined, iris: string[]): Value[] =>
-    iris.map((iri) => ({ text: tx.label(iri, locale) ?? iri, ...(facet ? { href: mapFilter(facet, iri) } : { href: iri }) }));
+    iris.map((iri) => ({
+      text: tx.label(iri, locale) ?? iri,
+      ...(facet ? { href: mapFilter(facet, iri) } : { href: iri }),
+    }));
   const rows: Row[] = [
     { label: t("field.organisationalStructure"), values: labels("structure", i.organisationalStructure) },
     // The register's own words for the legal form follow the concepts it matched, if any.
-    { label: t("field.legalForm"), values: [...labels(undefined, i.legalForm), ...(i.legalFormText ? [{ text: i.legalFormText, sep: " · " }] : [])] },
+    {
+      label: t("field.legalForm"),
+      values: [...labels(undefined, i.legalForm), ...(i.legalFormText ? [{ text: i.legalFormText, sep: " · " }] : [])],
+    },
     { label: t("field.sector"), values: i.sector ? [{ text: i.sector }] : [] },
     { label: t("field.sicCodes"), values: (i.sicCodes ?? []).map((c) => ({ text: c })) },
     { label: t("field.ownership"), values: i.ownership ? [{ text: i.ownership }] : [] },
     { label: t("field.primaryActivity"), values: labels("activity", i.primaryActivity ? [i.primaryActivity] : []) },
     { label: t("field.activities"), values: labels("activity", i.activities) },
     { label: t("field.qualifiers"), values: labels("qualifier", i.qualifiers) },
-    { label: t("field.baseMembershipType"), values: labels("membership", i.baseMembershipType ? [i.baseMembershipType] : []) },
+    {
+      label: t("field.baseMembershipType"),
+      values: labels("membership", i.baseMembershipType ? [i.baseMembershipType] : []),
+    },
     { label: t("field.territory"), values: labels(undefined, i.territory ? [i.territory] : []) },
     {
       label: t("field.companiesHouseNumber"),
-      values: i.companiesHouseNumber ? [{ text: i.companiesHouseNumber, href: COMPANIES_HOUSE_PAGE + encodeURIComponent(i.companiesHouseNumber) }] : [],
+      values: i.companiesHouseNumber
+        ? [{ text: i.companiesHouseNumber, href: COMPANIES_HOUSE_PAGE + encodeURIComponent(i.companiesHouseNumber) }]
+        : [],
     },
   ];
   return rows.filter((r) => r.values.length);
 }
 
 function contact(i: Initiative, t: PageContext["t"]): Row[] {
-  const social = (v: string, site: string): Value => ({ text: v, href: /^https?:\/\//.test(v) ? v : `https://${site}/${v.replace(/^@/, "")}`, rel: "nofollow noopener" });
+  const social = (v: string, site: string): Value => ({
+    text: v,
+    href: /^https?:\/\//.test(v) ? v : `https://${site}/${v.replace(/^@/, "")}`,
+    rel: "nofollow noopener",
+  });
   const rows: Row[] = [
-    { label: t("field.homepage"), values: i.homepage ? [{ text: i.homepage, href: i.homepage, rel: "nofollow noopener" }] : [] },
+    {
+      label: t("field.homepage"),
+      values: i.homepage ? [{ text: i.homepage, href: i.homepage, rel: "nofollow noopener" }] : [],
+    },
     { label: t("field.email"), values: i.email ? [{ text: i.email, href: `mailto:${i.email}` }] : [] },
-    { label: t("field.phone"), values: i.phone ? [{ text: i.phone, href: `tel:${i.phone.replace(/[^+\d]/g, "")}` }] : [] },
+    {
+      label: t("field.phone"),
+      values: i.phone ? [{ text: i.phone, href: `tel:${i.phone.replace(/[^+\d]/g, "")}` }] : [],
+    },
     { label: t("field.twitter"), values: i.twitter ? [social(i.twitter, "twitter.com")] : [] },
     { label: t("field.facebook"), values: i.facebook ? [social(i.facebook, "www.facebook.com")] : [] },
     { label: t("field.sameAs"), values: i.sameAs.map((s) => ({ text: s, href: s, rel: "nofollow noopener" })) },
@@ -85,19 +114,36 @@ function addressLines(i: Initiative, tx: Taxonomies, locale: string): string[] {
 function schemaOrg(i: Initiative, tx: Taxonomies, description: string): Record<string, unknown> {
   const a = i.address;
   const country = i.country ? tx.get(i.country)?.code : undefined;
-  const address = a && (a.streetAddress || a.locality || a.region || a.postcode || country)
-    ? { "@type": "PostalAddress", streetAddress: a.streetAddress, addressLocality: a.locality, addressRegion: a.region, postalCode: a.postcode, addressCountry: country ?? a.countryName }
-    : undefined;
+  const address =
+    a && (a.streetAddress || a.locality || a.region || a.postcode || country)
+      ? {
+          "@type": "PostalAddress",
+          streetAddress: a.streetAddress,
+          addressLocality: a.locality,
+          addressRegion: a.region,
+          postalCode: a.postcode,
+          addressCountry: country ?? a.countryName,
+        }
+      : undefined;
   const lat = a?.lat ?? a?.geoContainerLat;
   const lon = a?.long ?? a?.geoContainerLong;
   return {
-    "@context": "https://schema.org", "@type": "Organization", "@id": i.id, name: i.name, url: i.homepage ?? i.id, mainEntityOfPage: i.id,
+    "@context": "https://schema.org",
+    "@type": "Organization",
+    "@id": i.id,
+    name: i.name,
+    url: i.homepage ?? i.id,
+    mainEntityOfPage: i.id,
     ...(description ? { description } : {}),
     ...(address ? { address } : {}),
-    ...(lat !== undefined && lon !== undefined ? { geo: { "@type": "GeoCoordinates", latitude: lat, longitude: lon } } : {}),
+    ...(lat !== undefined && lon !== undefined
+      ? { geo: { "@type": "GeoCoordinates", latitude: lat, longitude: lon } }
+      : {}),
     ...(i.email ? { email: i.email } : {}),
     ...(i.phone ? { telephone: i.phone } : {}),
-    ...(i.companiesHouseNumber ? { identifier: { "@type": "PropertyValue", propertyID: "Companies House", value: i.companiesHouseNumber } } : {}),
+    ...(i.companiesHouseNumber
+      ? { identifier: { "@type": "PropertyValue", propertyID: "Companies House", value: i.companiesHouseNumber } }
+      : {}),
     ...(i.legalForm.length ? { legalForm: i.legalForm.map((l) => tx.label(l, "en")) } : {}),
     ...(i.sameAs.length ? { sameAs: i.sameAs } : {}),
   };
@@ -114,22 +160,38 @@ function head(ctx: PageContext, i: Initiative, d: InitiativePageData, summary: s
       { rel: "alternate", type: "application/n-triples", href: `${i.id}?format=nt` },
     ],
     metas: [
-      named("description", summary), og("og:type", "website"), og("og:title", i.name), og("og:url", i.id),
-      og("og:site_name", ctx.site.name), og("og:locale", OG_LOCALE[ctx.locale]), og("og:description", summary),
-      og("og:image", d.imageUrl), og("og:image:width", "1200"), og("og:image:height", "630"),
+      named("description", summary),
+      og("og:type", "website"),
+      og("og:title", i.name),
+      og("og:url", i.id),
+      og("og:site_name", ctx.site.name),
+      og("og:locale", OG_LOCALE[ctx.locale]),
+      og("og:description", summary),
+      og("og:image", d.imageUrl),
+      og("og:image:width", "1200"),
+      og("og:image:height", "630"),
       og("og:image:alt", ctx.t("initiative.imageAlt", { network: ctx.site.name })),
-      named("twitter:card", "summary"), named("twitter:title", i.name), named("twitter:description", summary),
+      named("twitter:card", "summary"),
+      named("twitter:title", i.name),
+      named("twitter:description", summary),
     ],
     jsonLd: json(schemaOrg(i, d.taxonomies, summary)),
   });
 }
 
 /** The name and description in the other languages the record has, each marked with its language. */
-function translations(i: Initiative, ctx: PageContext): { lang: string; language: string; name: string; descriptionHtml: string }[] {
+function translations(
+  i: Initiative,
+  ctx: PageContext,
+): { lang: string; language: string; name: string; descriptionHtml: string }[] {
   const names = new Intl.DisplayNames([ctx.locale], { type: "language" });
   return Object.entries(i.translations ?? {}).map(([lang, v]) => {
     let language = lang;
-    try { language = names.of(lang) ?? lang; } catch { /* a tag Intl does not know: shown as it is */ }
+    try {
+      language = names.of(lang) ?? lang;
+    } catch {
+      /* a tag Intl does not know: shown as it is */
+    }
     // Descriptions were sanitised when stored, as the record's own is.
     return { lang, language, name: v.name ?? "", descriptionHtml: v.description ?? "" };
   });
@@ -143,12 +205,22 @@ export function initiativePage(ctx: PageContext, d: InitiativePageData): string 
   const located = lat !== undefined && lon !== undefined;
   const source = d.rec.provenance ? d.rec.provenance.origin : "local";
   const body = render("initiative", ctx, {
-    rec: d.rec, origin: d.origin, via: d.via, alsoListed: d.alsoListed ?? [], kinds: kindOf(i, d.taxonomies, ctx.locale).split(" · ").filter(Boolean),
+    rec: d.rec,
+    origin: d.origin,
+    via: d.via,
+    alsoListed: d.alsoListed ?? [],
+    kinds: kindOf(i, d.taxonomies, ctx.locale).split(" · ").filter(Boolean),
     // Sanitised when it was stored (only a few harmless tags survive).
     descriptionHtml: i.description ?? "",
-    details: details(i, d.taxonomies, ctx), translations: translations(i, ctx), contact: contact(i, ctx.t), addressLines: addressLines(i, d.taxonomies, ctx.locale),
-    coordinates: located ? { lat: lat.toFixed(5), lon: lon.toFixed(5), approximate: i.address?.lat === undefined } : undefined,
-    receivedAt: d.rec.provenance?.receivedAt, checkedAt: d.reconciledAt,
+    details: details(i, d.taxonomies, ctx),
+    translations: translations(i, ctx),
+    contact: contact(i, ctx.t),
+    addressLines: addressLines(i, d.taxonomies, ctx.locale),
+    coordinates: located
+      ? { lat: lat.toFixed(5), lon: lon.toFixed(5), approximate: i.address?.lat === undefined }
+      : undefined,
+    receivedAt: d.rec.provenance?.receivedAt,
+    checkedAt: d.reconciledAt,
     mapHref: located ? `/?at=${lat.toFixed(5)},${lon.toFixed(5)},15` : "/",
     moreHref: `/?source=${encodeURIComponent(source)}`,
     editHref: d.canEdit ? `/console/initiatives/edit?id=${encodeURIComponent(i.id)}` : undefined,

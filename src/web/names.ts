@@ -43,7 +43,11 @@ export class NetworkNames {
    * @param self this instance's actor IRI and name
    * @param lookup fetches an actor's display name (absent: names are never fetched)
    */
-  constructor(kv: KvStore, self: { iri: string; name: string; handle: string }, lookup?: (iri: string) => Promise<string | undefined>) {
+  constructor(
+    kv: KvStore,
+    self: { iri: string; name: string; handle: string },
+    lookup?: (iri: string) => Promise<string | undefined>,
+  ) {
     this.#kv = kv;
     this.#self = self;
     this.#lookup = lookup;
@@ -58,7 +62,13 @@ export class NetworkNames {
     else {
       // The first view waits a moment for the name; a slow or dead host leaves the handle shown.
       const found = this.#fetch(iri);
-      if (found) name = await Promise.race([found, new Promise<undefined>((r) => { (setTimeout(r, FIRST_WAIT_MS) as unknown as NodeJS.Timeout).unref(); })]);
+      if (found)
+        name = await Promise.race([
+          found,
+          new Promise<undefined>((r) => {
+            (setTimeout(r, FIRST_WAIT_MS) as unknown as NodeJS.Timeout).unref();
+          }),
+        ]);
     }
     if (this.#memo.size > 5000) this.#memo.clear();
     return { iri, name: name || handle, handle };

@@ -29,7 +29,11 @@ export interface PeoplePages {
 
 export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages } {
   const { config, store, taxonomies, iris, assets, names } = deps;
-  const self: NetworkName = { iri: iris.actor, name: config.name, handle: `${config.handle}@${new URL(config.url).host}` };
+  const self: NetworkName = {
+    iri: iris.actor,
+    name: config.name,
+    handle: `${config.handle}@${new URL(config.url).host}`,
+  };
   const router = Router();
 
   const context = async (req: Request, res: Response, section?: PageContext["section"]): Promise<PageContext> => {
@@ -40,42 +44,83 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
 
   router.get("/", async (req, res) => {
     const ctx = await context(req, res, "map");
-    const query = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+    const query = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === "string")) as Record<
+      string,
+      string
+    >;
     const [{ counts }, extent] = await Promise.all([store.search.facets({ facets: {} }), extentOf(store.search)]);
     const sources = await names.getAll(counts.source.map((c) => c.value).filter((v) => v !== LOCAL_SOURCE));
     const facets = FORM_FACETS.map((name) => ({
-      name, label: ctx.t(`map.facet.${name}`),
-      options: counts[name].map((c) => ({
-        value: c.value, count: c.count, selected: query[name] === c.value,
-        label: name === "source" ? (c.value === LOCAL_SOURCE ? config.name : sources.get(c.value)?.name ?? c.value) : taxonomies.label(c.value, ctx.locale) ?? c.value,
-      })).sort((a, b) => (name === "source" ? b.count - a.count : a.label.localeCompare(b.label, ctx.locale))),
+      name,
+      label: ctx.t(`map.facet.${name}`),
+      options: counts[name]
+        .map((c) => ({
+          value: c.value,
+          count: c.count,
+          selected: query[name] === c.value,
+          label:
+            name === "source"
+              ? c.value === LOCAL_SOURCE
+                ? config.name
+                : (sources.get(c.value)?.name ?? c.value)
+              : (taxonomies.label(c.value, ctx.locale) ?? c.value),
+        }))
+        .sort((a, b) => (name === "source" ? b.count - a.count : a.label.localeCompare(b.label, ctx.locale))),
     }));
     const clientConfig = {
-      tileUrl: config.tileUrl, attribution: `© OpenStreetMap contributors | ${ctx.terms}`, extent, locale: ctx.locale,
-      messages: ctx.tr.catalogue("map."), facets: FACET_NAMES,
+      tileUrl: config.tileUrl,
+      attribution: `© OpenStreetMap contributors | ${ctx.terms}`,
+      extent,
+      locale: ctx.locale,
+      messages: ctx.tr.catalogue("map."),
+      facets: FACET_NAMES,
     };
     const body = render("map", ctx, {
-      suggest: config.suggestionsPerHour > 0, query, facets, anyFacet: FORM_FACETS.filter((f) => query[f]).length, configJson: json(clientConfig),
+      suggest: config.suggestionsPerHour > 0,
+      query,
+      facets,
+      anyFacet: FORM_FACETS.filter((f) => query[f]).length,
+      configJson: json(clientConfig),
     });
     const head = render("meta", ctx, {
       links: [{ rel: "alternate", type: "application/activity+json", href: iris.actor }],
       metas: [
-        ["og:type", "website"], ["og:title", config.name], ["og:description", config.summary], ["og:url", `${config.url}/`],
+        ["og:type", "website"],
+        ["og:title", config.name],
+        ["og:description", config.summary],
+        ["og:url", `${config.url}/`],
         ["og:image", `${config.url}/assets/${assets.url("card.png")}`],
-      ].map(([key, value]) => ({ attr: "property", key, value })).concat([{ attr: "name", key: "twitter:card", value: "summary" }]),
+      ]
+        .map(([key, value]) => ({ attr: "property", key, value }))
+        .concat([{ attr: "name", key: "twitter:card", value: "summary" }]),
     });
-    sendPage(res, ctx, render("layout", ctx, {
-      body, head, styles: ["map.css"], scripts: ["map.js"], bodyClass: "full map-page", noFooter: true,
-    }));
+    sendPage(
+      res,
+      ctx,
+      render("layout", ctx, {
+        body,
+        head,
+        styles: ["map.css"],
+        scripts: ["map.js"],
+        bodyClass: "full map-page",
+        noFooter: true,
+      }),
+    );
   });
 
   /** One page of the list beside the map (what is in view, or what has no coordinates). */
   router.get("/map/list", async (req, res) => {
-    const { filter, cursor, lang } = parseSearch(req.query as Record<string, unknown>, taxonomies, req.headers["accept-language"]);
+    const { filter, cursor, lang } = parseSearch(
+      req.query as Record<string, unknown>,
+      taxonomies,
+      req.headers["accept-language"],
+    );
     const page = await store.search.search(filter, LIST_PAGE, cursor);
     // How many records the same filters find without a place (counted once, on the first page).
-    const unlocated = cursor === undefined && filter.located === undefined
-      ? await store.search.count({ ...filter, bbox: undefined, near: undefined, located: false } as typeof filter) : undefined;
+    const unlocated =
+      cursor === undefined && filter.located === undefined
+        ? await store.search.count({ ...filter, bbox: undefined, near: undefined, located: false } as typeof filter)
+        : undefined;
     res.setHeader("Vary", "Accept-Language");
     res.json({
       items: await cardsOf(page.items, taxonomies, lang, names, self),
@@ -87,10 +132,17 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
   /** The popup of one point on the map. */
   router.get("/map/card", async (req, res) => {
     const id = typeof req.query.id === "string" ? req.query.id : "";
-    if (!id || id.length > 2000) throw new BadRequestHttpError("give the initiative's IRI as ?id=", "invalid-id", { errors: [{ param: "id", message: "is required (at most 2000 characters)" }] });
+    if (!id || id.length > 2000)
+      throw new BadRequestHttpError("give the initiative's IRI as ?id=", "invalid-id", {
+        errors: [{ param: "id", message: "is required (at most 2000 characters)" }],
+      });
     const rec = await store.getInitiative(id);
     if (!rec) throw new NotFoundHttpError(`no initiative ${id.slice(0, 200)}`);
-    const { lang } = parseSearch(typeof req.query.lang === "string" ? { lang: req.query.lang } : {}, taxonomies, req.headers["accept-language"]);
+    const { lang } = parseSearch(
+      typeof req.query.lang === "string" ? { lang: req.query.lang } : {},
+      taxonomies,
+      req.headers["accept-language"],
+    );
     const [card] = await cardsOf([rec], taxonomies, lang, names, self);
     res.setHeader("Vary", "Accept-Language");
     res.json(card);
@@ -99,7 +151,10 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
   /** A record as held here: the page of a mirrored one (with where it came from), or a redirect to one of ours. */
   router.get("/initiative", async (req, res) => {
     const id = typeof req.query.id === "string" ? req.query.id : "";
-    if (!id || id.length > 2000) throw new BadRequestHttpError("give the initiative's IRI as ?id=", "invalid-id", { errors: [{ param: "id", message: "is required (at most 2000 characters)" }] });
+    if (!id || id.length > 2000)
+      throw new BadRequestHttpError("give the initiative's IRI as ?id=", "invalid-id", {
+        errors: [{ param: "id", message: "is required (at most 2000 characters)" }],
+      });
     const rec = await store.getInitiative(id);
     if (!rec) throw new NotFoundHttpError(`no initiative ${id.slice(0, 200)} is held here`);
     if (!rec.provenance) return void res.redirect(303, rec.initiative.id);
@@ -109,33 +164,57 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
   router.get(`/actors/${config.handle}`, async (req, res) => {
     const ctx = await context(req, res, "network");
     const [own, all, followers, following] = await Promise.all([
-      store.countInitiatives(null), store.countInitiatives(), store.listFollowers("accepted"), store.listFollowing(),
+      store.countInitiatives(null),
+      store.countInitiatives(),
+      store.listFollowers("accepted"),
+      store.listFollowing(),
     ]);
     const accepted = following.filter((f) => f.state === "accepted");
     const known = await names.getAll(accepted.map((f) => f.actor));
-    const body = render("network", ctx, { own, all, followers: followers.length, following: accepted.map((f) => known.get(f.actor)!) });
-    sendPage(res, ctx, render("layout", ctx, {
-      title: ctx.t("layout.network"), body, head: render("meta", ctx, { links: [{ rel: "alternate", type: "application/activity+json", href: iris.actor }] }),
-    }));
+    const body = render("network", ctx, {
+      own,
+      all,
+      followers: followers.length,
+      following: accepted.map((f) => known.get(f.actor)!),
+    });
+    sendPage(
+      res,
+      ctx,
+      render("layout", ctx, {
+        title: ctx.t("layout.network"),
+        body,
+        head: render("meta", ctx, {
+          links: [{ rel: "alternate", type: "application/activity+json", href: iris.actor }],
+        }),
+      }),
+    );
   });
 
   const pages: PeoplePages = {
     async initiative(req, res, rec) {
       const ctx = await context(req, res);
       const also = await alsoListed(store, rec.initiative.id);
-      const known = await names.getAll([...provenanceActors(rec), ...also.flatMap((x) => (x.origin ? [x.origin] : []))]);
+      const known = await names.getAll([
+        ...provenanceActors(rec),
+        ...also.flatMap((x) => (x.origin ? [x.origin] : [])),
+      ]);
       const p = rec.provenance;
-      const nearest = p ? p.via[p.via.length - 1] ?? p.origin : undefined;
+      const nearest = p ? (p.via[p.via.length - 1] ?? p.origin) : undefined;
       const following = nearest ? await store.getFollowing(nearest) : undefined;
       const html = initiativePage(ctx, {
-        rec, taxonomies,
+        rec,
+        taxonomies,
         origin: p ? known.get(p.origin)! : self,
         via: (p?.via ?? []).map((v) => known.get(v)!),
         ...(following?.reconciledAt ? { reconciledAt: following.reconciledAt } : {}),
         imageUrl: `${config.url}/assets/${assets.url("card.png")}`,
         canEdit: Boolean(ctx.viewer) && !p,
         canSuggest: !p && config.suggestionsPerHour > 0,
-        alsoListed: also.map((x) => ({ href: `/initiative?id=${encodeURIComponent(x.id)}`, name: x.name, network: x.origin ? known.get(x.origin)! : self })),
+        alsoListed: also.map((x) => ({
+          href: `/initiative?id=${encodeURIComponent(x.id)}`,
+          name: x.name,
+          network: x.origin ? known.get(x.origin)! : self,
+        })),
       });
       res.setHeader("Last-Modified", new Date(rec.updated).toUTCString());
       sendPage(res, ctx, html);

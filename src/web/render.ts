@@ -9,7 +9,12 @@ import { Eta } from "eta";
 import type { Config } from "../config.ts";
 import { LOCALES, LOCALE_NAMES, chooseLocale, translator, type Locale, type Translator } from "./i18n.ts";
 
-const eta = new Eta({ views: fileURLToPath(new URL("./views", import.meta.url)), cache: true, autoEscape: true, autoTrim: false });
+const eta = new Eta({
+  views: fileURLToPath(new URL("./views", import.meta.url)),
+  cache: true,
+  autoEscape: true,
+  autoTrim: false,
+});
 
 /** Who is signed in, as the layout needs it. */
 export interface Viewer {
@@ -46,13 +51,31 @@ function languageLinks(req: Request, current: Locale): PageContext["languages"] 
 }
 
 /** The shared page data for a request (chooses its language). */
-export function pageContext(req: Request, res: Response, config: Config, actor: string, asset: (name: string) => string, viewer?: Viewer): PageContext {
+export function pageContext(
+  req: Request,
+  res: Response,
+  config: Config,
+  actor: string,
+  asset: (name: string) => string,
+  viewer?: Viewer,
+): PageContext {
   const locale = chooseLocale(req, res);
   const tr = translator(locale);
   return {
-    locale, tr, t: tr.t.bind(tr),
-    site: { name: config.name, summary: config.summary, handle: config.handle, host: new URL(config.url).host, url: config.url, actor },
-    languages: languageLinks(req, locale), asset, terms: termsLine(config, tr),
+    locale,
+    tr,
+    t: tr.t.bind(tr),
+    site: {
+      name: config.name,
+      summary: config.summary,
+      handle: config.handle,
+      host: new URL(config.url).host,
+      url: config.url,
+      actor,
+    },
+    languages: languageLinks(req, locale),
+    asset,
+    terms: termsLine(config, tr),
     ...(viewer ? { viewer } : {}),
   };
 }
@@ -65,7 +88,8 @@ function termsLine(config: Config, tr: Translator): string {
   return `${licence} · ${escapeHtml(tr.t("layout.attribution"))}: ${escapeHtml(config.attribution)} · <a href="/dataset">${escapeHtml(tr.t("layout.dataset"))}</a>`;
 }
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** Renders `views/<name>.eta` with the page context and the page's own data. */
 export function render(name: string, ctx: PageContext, data: Record<string, unknown> = {}): string {
@@ -82,5 +106,8 @@ export function sendPage(res: Response, ctx: PageContext, html: string, status =
 
 /** JSON for a `<script type="application/json">` or JSON-LD block: `<` escaped so no tag can close it. */
 export function json(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }

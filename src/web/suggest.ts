@@ -18,7 +18,14 @@ import { clientKey } from "../http/routes/sparql.ts";
 import { logger } from "../logging.ts";
 import type { ConsoleDeps } from "./console/context.ts";
 import { consoleContext, sendConsolePage } from "./console/context.ts";
-import { draftFromForm, formParts, messagesOf, valuesFromForm, valuesOf, type FormValues } from "./console/initiative-form.ts";
+import {
+  draftFromForm,
+  formParts,
+  messagesOf,
+  valuesFromForm,
+  valuesOf,
+  type FormValues,
+} from "./console/initiative-form.ts";
 import { formBody } from "./console/session.ts";
 
 /** How many suggestions may wait for the team at once; beyond it, visitors are asked to come back later. */
@@ -33,12 +40,24 @@ export function suggestRoutes(d: ConsoleDeps): Router {
   const router = Router();
   const perHour = config.suggestionsPerHour;
   const limit = rateLimit({
-    windowMs: 3600_000, limit: perHour, standardHeaders: "draft-6", legacyHeaders: false, validate: false,
+    windowMs: 3600_000,
+    limit: perHour,
+    standardHeaders: "draft-6",
+    legacyHeaders: false,
+    validate: false,
     keyGenerator: (req) => `suggest:${clientKey(req.ip) || "unknown"}`,
     handler: (req, _res, next) => {
-      const reset = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime?.getTime() ?? Date.now() + 3600_000;
+      const reset =
+        (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime?.getTime() ?? Date.now() + 3600_000;
       const retryAfter = Math.max(1, Math.ceil((reset - Date.now()) / 1000));
-      next(new HttpError(429, "rate-limited", `too many suggestions from this address; try again in ${Math.ceil(retryAfter / 60)} minutes`, { retryAfter }));
+      next(
+        new HttpError(
+          429,
+          "rate-limited",
+          `too many suggestions from this address; try again in ${Math.ceil(retryAfter / 60)} minutes`,
+          { retryAfter },
+        ),
+      );
     },
   });
   const open = (_req: Request, _res: Response, next: (e?: unknown) => void) =>
@@ -47,32 +66,58 @@ export function suggestRoutes(d: ConsoleDeps): Router {
   /** The record a correction is about: one this network publishes itself. */
   const aboutOf = async (about: unknown) => {
     if (about === undefined || about === "") return undefined;
-    if (typeof about !== "string" || about.length > 2000 || !iris.localId(about)) throw new NotFoundHttpError("this network publishes no such initiative");
+    if (typeof about !== "string" || about.length > 2000 || !iris.localId(about))
+      throw new NotFoundHttpError("this network publishes no such initiative");
     const rec = await directory.get(about);
     if (!rec) throw new NotFoundHttpError("this network publishes no such initiative");
     return rec;
   };
 
-  const formPage = async (req: Request, res: Response, o: { about?: { id: string; name: string }; values: FormValues; errors?: Record<string, string> }, status = 200) => {
+  const formPage = async (
+    req: Request,
+    res: Response,
+    o: { about?: { id: string; name: string }; values: FormValues; errors?: Record<string, string> },
+    status = 200,
+  ) => {
     const ctx = await consoleContext(d, req, res);
-    await sendConsolePage(d, req, res, "console/initiative-form", o.about ? "suggest.correctPageTitle" : "suggest.title", {
-      values: o.values, errors: o.errors ?? {},
-      suggest: {
-        csrf: sessions.preSessionToken(req, res), about: o.about?.id, aboutName: o.about?.name,
-        back: o.about?.id ?? "/", backLabel: o.about?.name ?? config.name,
+    await sendConsolePage(
+      d,
+      req,
+      res,
+      "console/initiative-form",
+      o.about ? "suggest.correctPageTitle" : "suggest.title",
+      {
+        values: o.values,
+        errors: o.errors ?? {},
+        suggest: {
+          csrf: sessions.preSessionToken(req, res),
+          about: o.about?.id,
+          aboutName: o.about?.name,
+          back: o.about?.id ?? "/",
+          backLabel: o.about?.name ?? config.name,
+        },
+        ...formParts(taxonomies, o.values, ctx, config.tileUrl),
       },
-      ...formParts(taxonomies, o.values, ctx, config.tileUrl),
-    }, status, { styles: ["map.css"], scripts: ["console.js"] });
+      status,
+      { styles: ["map.css"], scripts: ["console.js"] },
+    );
   };
 
   router.get("/suggest", open, async (req, res) => {
     const rec = await aboutOf(req.query.about);
-    await formPage(req, res, rec ? { about: { id: rec.initiative.id, name: rec.initiative.name }, values: valuesOf(rec.initiative) } : { values: { name: "" } });
+    await formPage(
+      req,
+      res,
+      rec
+        ? { about: { id: rec.initiative.id, name: rec.initiative.name }, values: valuesOf(rec.initiative) }
+        : { values: { name: "" } },
+    );
   });
 
   router.post("/suggest", open, limit, formBody, sessions.preSessionCsrf, async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const thanks = () => sendConsolePage(d, req, res, "suggested", "suggest.thanksTitle", {}, 202, { section: "suggest" });
+    const thanks = () =>
+      sendConsolePage(d, req, res, "suggested", "suggest.thanksTitle", {}, 202, { section: "suggest" });
     // The honeypot: people never see this field; whatever fills it in is thanked and forgotten.
     if (typeof body.nickname === "string" && body.nickname !== "") {
       log.debug("A suggestion filled in the hidden field; dropped");
@@ -90,16 +135,31 @@ export function suggestRoutes(d: ConsoleDeps): Router {
     const draft = draftFromForm(id, body, rec?.initiative.translations);
     const result = (await directory.upsert([draft], new Date().toISOString(), { dryRun: true }))[0]!;
     if (!result.ok) Object.assign(errors, messagesOf(result.issues, ctx.tr));
-    if (Object.keys(errors).length) return formPage(req, res, { ...(about ? { about } : {}), values: valuesFromForm(body), errors }, 422);
+    if (Object.keys(errors).length)
+      return formPage(req, res, { ...(about ? { about } : {}), values: valuesFromForm(body), errors }, 422);
     if (result.ok && result.outcome === "unchanged") {
-      return formPage(req, res, { ...(about ? { about } : {}), values: valuesFromForm(body), errors: { name: ctx.t("suggest.unchanged") } }, 422);
+      return formPage(
+        req,
+        res,
+        { ...(about ? { about } : {}), values: valuesFromForm(body), errors: { name: ctx.t("suggest.unchanged") } },
+        422,
+      );
     }
     if ((await store.curation.countQueue("suggestion")) >= MAX_WAITING_SUGGESTIONS) {
-      throw new HttpError(503, "suggestions-full", "the team has many suggestions to look at already; please try again in a few days", { retryAfter: 86400 });
+      throw new HttpError(
+        503,
+        "suggestions-full",
+        "the team has many suggestions to look at already; please try again in a few days",
+        { retryAfter: 86400 },
+      );
     }
     await store.curation.enqueue({
-      kind: "suggestion", target: id, record: result.ok ? result.record : undefined,
-      ...(message ? { text: message } : {}), from: contact ? `visitor <${contact}>` : "visitor", received: new Date().toISOString(),
+      kind: "suggestion",
+      target: id,
+      record: result.ok ? result.record : undefined,
+      ...(message ? { text: message } : {}),
+      from: contact ? `visitor <${contact}>` : "visitor",
+      received: new Date().toISOString(),
     });
     return thanks();
   });

@@ -29,20 +29,34 @@ const BIN = fileURLToPath(new URL("../../bin/essfed.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "essfed-cmd-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Result { code: number; stdout: string; stderr: string }
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 /** Runs essfed; resolves with its exit code and output whatever the code. */
 function essfed(env: Record<string, string>, ...args: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? "", ESSFED_LOG_LEVEL: "error", ...env }, timeout: 60_000 }, (e, stdout, stderr) => {
-      resolve({ code: e ? (typeof e.code === "number" ? e.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? "", ESSFED_LOG_LEVEL: "error", ...env }, timeout: 60_000 },
+      (e, stdout, stderr) => {
+        resolve({ code: e ? (typeof e.code === "number" ? e.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 /** The same command line through `main()` in this process. */
 async function inProcess(env: Record<string, string>, ...args: string[]): Promise<Result> {
-  const out: string[] = [], err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: { ESSFED_LOG_LEVEL: "error", ...env } });
+  const out: string[] = [],
+    err: string[] = [];
+  const code = await main(args, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: { ESSFED_LOG_LEVEL: "error", ...env },
+  });
   return { code, stdout: out.map((l) => `${l}\n`).join(""), stderr: err.map((l) => `${l}\n`).join("") };
 }
 
@@ -92,7 +106,12 @@ describe("essfed COMMAND --help", () => {
 
   it.each(NAMES)("%s --help prints its usage and does nothing else.", async (name) => {
     const env = nowhere();
-    for (const args of [[name, "--help"], [name, "-h"], ["help", name], [name, "--bogus", "--help"]]) {
+    for (const args of [
+      [name, "--help"],
+      [name, "-h"],
+      ["help", name],
+      [name, "--bogus", "--help"],
+    ]) {
       const r = await inProcess(env, ...args);
       expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: "" });
       expect(r.stdout.startsWith(`usage: essfed ${name}`)).toBe(true);
@@ -114,7 +133,12 @@ describe("essfed COMMAND --help", () => {
 
   it.each(NAMES)("%s refuses an unknown option with its usage on stderr and exit 64.", async (name) => {
     const env = nowhere();
-    const r = await inProcess(env, name, ...(COMMANDS[name]!.args ?? []).map((a) => a.name === "accept|reject" ? "accept" : "x"), "--frobnicate");
+    const r = await inProcess(
+      env,
+      name,
+      ...(COMMANDS[name]!.args ?? []).map((a) => (a.name === "accept|reject" ? "accept" : "x")),
+      "--frobnicate",
+    );
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 64, stdout: "" });
     expect(r.stderr).toContain(`essfed ${name}: Unknown option '--frobnicate'`);
     expect(r.stderr).toContain(`usage: essfed ${name}`);
@@ -144,8 +168,14 @@ describe("essfed COMMAND --help", () => {
 });
 
 describe("A data directory that holds no instance", () => {
-  const readers: string[][] = [["status"], ["export"], ["import", CSV], ["follow", "https://a.example/actors/a", "--wait", "0"],
-    ["unfollow", "https://a.example/actors/a"], ["followers", "accept", "https://a.example/actors/a"]];
+  const readers: string[][] = [
+    ["status"],
+    ["export"],
+    ["import", CSV],
+    ["follow", "https://a.example/actors/a", "--wait", "0"],
+    ["unfollow", "https://a.example/actors/a"],
+    ["followers", "accept", "https://a.example/actors/a"],
+  ];
 
   it("is refused with exit 66 by a command run on it, which creates nothing (in a child process).", async () => {
     const empty = join(dir, "empty");
@@ -156,31 +186,44 @@ describe("A data directory that holds no instance", () => {
     expect(readdirSync(empty)).toEqual([]);
   });
 
-  it.each(readers.map((r) => [r[0]!, r]))("is refused by %s (exit 66), which creates nothing in it.", async (_name, args) => {
-    const empty = join(dir, `empty-${args[0]}`);
-    mkdirSync(empty);
-    const r = await inProcess({ ESSFED_DATA: empty }, ...args);
-    expect(r.code).toBe(66);
-    expect(r.stderr).toContain(`${empty} holds no essfed instance`);
-    expect(readdirSync(empty)).toEqual([]);
-    const absent = nowhere();
-    expect((await inProcess(absent, ...args)).code).toBe(66);
-    expect(existsSync(absent.ESSFED_DATA)).toBe(false);
-  });
+  it.each(readers.map((r) => [r[0]!, r]))(
+    "is refused by %s (exit 66), which creates nothing in it.",
+    async (_name, args) => {
+      const empty = join(dir, `empty-${args[0]}`);
+      mkdirSync(empty);
+      const r = await inProcess({ ESSFED_DATA: empty }, ...args);
+      expect(r.code).toBe(66);
+      expect(r.stderr).toContain(`${empty} holds no essfed instance`);
+      expect(readdirSync(empty)).toEqual([]);
+      const absent = nowhere();
+      expect((await inProcess(absent, ...args)).code).toBe(66);
+      expect(existsSync(absent.ESSFED_DATA)).toBe(false);
+    },
+  );
 
   it("is made an instance by init, which a second init leaves as it was.", async () => {
     const env = { ESSFED_DATA: join(dir, "fresh"), ESSFED_URL: "https://fresh.example", ESSFED_HANDLE: "fresh" };
     const first = await inProcess(env, "init");
-    expect(first).toMatchObject({ code: 0, stdout: expect.stringContaining("Created the essfed instance https://fresh.example/actors/fresh") });
+    expect(first).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("Created the essfed instance https://fresh.example/actors/fresh"),
+    });
     const again = await inProcess({ ESSFED_DATA: env.ESSFED_DATA }, "init");
-    expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining("already here: https://fresh.example/actors/fresh") });
-    expect((await inProcess({ ESSFED_DATA: env.ESSFED_DATA }, "status")).stdout).toContain("actor      https://fresh.example/actors/fresh");
+    expect(again).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("already here: https://fresh.example/actors/fresh"),
+    });
+    expect((await inProcess({ ESSFED_DATA: env.ESSFED_DATA }, "status")).stdout).toContain(
+      "actor      https://fresh.example/actors/fresh",
+    );
   });
 });
 
 describe("serve on a taken port", () => {
   let blocker: Server | undefined;
-  afterAll(() => { blocker?.close(); });
+  afterAll(() => {
+    blocker?.close();
+  });
 
   it("exits 69 with one line naming the port, instead of hanging.", async () => {
     const port = await freePort();
@@ -188,7 +231,9 @@ describe("serve on a taken port", () => {
     await new Promise<void>((r) => blocker!.listen(port, "127.0.0.1", () => r()));
     const r = await essfed({ ESSFED_DATA: join(dir, "busy"), PORT: String(port), ESSFED_BIND: "127.0.0.1" }, "serve");
     expect(r.code).toBe(69);
-    expect(r.stderr.trim().split("\n")).toEqual([`essfed serve: port ${port} on 127.0.0.1 is already in use: stop what uses it, or set PORT to another port`]);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      `essfed serve: port ${port} on 127.0.0.1 is already in use: stop what uses it, or set PORT to another port`,
+    ]);
   });
 });
 
@@ -200,8 +245,16 @@ describe("The instance's stored identity", () => {
     expect((await inProcess(stored, "init")).code).toBe(0);
     const imported = await essfed({ ESSFED_DATA: data, PORT: "9999" }, "import", CSV);
     expect(imported.code).toBe(0);
-    const status = JSON.parse((await inProcess({ ESSFED_DATA: data }, "status", "--json")).stdout) as { actor: string; url: string; handle: string };
-    expect(status).toMatchObject({ actor: "https://net.example/actors/net", url: "https://net.example", handle: "net" });
+    const status = JSON.parse((await inProcess({ ESSFED_DATA: data }, "status", "--json")).stdout) as {
+      actor: string;
+      url: string;
+      handle: string;
+    };
+    expect(status).toMatchObject({
+      actor: "https://net.example/actors/net",
+      url: "https://net.example",
+      handle: "net",
+    });
     const nq = (await essfed({ ESSFED_DATA: data }, "export")).stdout;
     const subjects = new Set([...nq.matchAll(/^<([^>]+)>/gm)].map((m) => new URL(m[1]!).origin));
     expect(subjects).toEqual(new Set(["https://net.example"]));
@@ -209,7 +262,10 @@ describe("The instance's stored identity", () => {
 
   it("refuses another ESSFED_URL with exit 78, naming both and how to move deliberately.", async () => {
     for (const command of [["serve"], ["status"], ["export"], ["init"], ["import", CSV]]) {
-      const r = await (command[0] === "serve" ? essfed : inProcess)({ ...stored, ESSFED_URL: "https://elsewhere.example" }, ...command);
+      const r = await (command[0] === "serve" ? essfed : inProcess)(
+        { ...stored, ESSFED_URL: "https://elsewhere.example" },
+        ...command,
+      );
       expect({ command, code: r.code, stdout: r.stdout }).toEqual({ command, code: 78, stdout: "" });
       expect(r.stderr).toContain("ESSFED_URL is https://elsewhere.example, but the instance in");
       expect(r.stderr).toContain("is https://net.example");
@@ -228,7 +284,12 @@ describe("The instance's stored identity", () => {
   });
 
   it("is recorded for an instance made before identities were stored, once its records agree.", async () => {
-    const env = { ESSFED_DATA: join(dir, "legacy"), ESSFED_URL: "https://old.example", ESSFED_HANDLE: "old", ESSFED_LOG_LEVEL: "error" };
+    const env = {
+      ESSFED_DATA: join(dir, "legacy"),
+      ESSFED_URL: "https://old.example",
+      ESSFED_HANDLE: "old",
+      ESSFED_LOG_LEVEL: "error",
+    };
     const made = await compose(loadConfig(env));
     await made.directory.upsert([{ id: made.iris.initiative("legacy-1"), name: "Legacy Co-op" }]);
     await made.store.kv.delete(IDENTITY_KEY);
@@ -240,7 +301,9 @@ describe("The instance's stored identity", () => {
     expect(wrong.stderr).toContain("records minted under https://old.example");
     expect(wrong.stderr).toContain("ESSFED_URL is http://localhost:8080 (the default)");
     expect((await inProcess(env, "init")).code).toBe(0);
-    expect((await inProcess({ ESSFED_DATA: env.ESSFED_DATA }, "status")).stdout).toContain("actor      https://old.example/actors/old");
+    expect((await inProcess({ ESSFED_DATA: env.ESSFED_DATA }, "status")).stdout).toContain(
+      "actor      https://old.example/actors/old",
+    );
   });
 });
 
@@ -251,11 +314,21 @@ describe("essfed move-url refusals", () => {
     const old = `http://127.0.0.1:${await freePort()}`;
     expect((await inProcess({ ESSFED_DATA: data, ESSFED_URL: old, ESSFED_HANDLE: "mover" }, "init")).code).toBe(0);
     for (const bad of ["ftp://x.example", "https://x.example/sub"]) {
-      expect(await inProcess({ ESSFED_DATA: data }, "move-url", bad)).toMatchObject({ code: 64, stderr: expect.stringContaining("NEW_URL must") });
+      expect(await inProcess({ ESSFED_DATA: data }, "move-url", bad)).toMatchObject({
+        code: 64,
+        stderr: expect.stringContaining("NEW_URL must"),
+      });
     }
-    expect(await inProcess({ ESSFED_DATA: data }, "move-url", old)).toMatchObject({ code: 0, stdout: expect.stringContaining("nothing to move") });
+    expect(await inProcess({ ESSFED_DATA: data }, "move-url", old)).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("nothing to move"),
+    });
     const port = await freePort();
-    const r = await inProcess({ ESSFED_DATA: data, PORT: String(port), ESSFED_BIND: "127.0.0.1" }, "move-url", `http://localhost:${port}`);
+    const r = await inProcess(
+      { ESSFED_DATA: data, PORT: String(port), ESSFED_BIND: "127.0.0.1" },
+      "move-url",
+      `http://localhost:${port}`,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`the old URL ${old} does not reach this server on port ${port}`);
     expect(r.stderr).toContain("Followers check a Move with the old actor's key");
@@ -265,11 +338,17 @@ describe("essfed move-url refusals", () => {
   it("leaves every command refusing an instance whose move was interrupted, naming the command that finishes it.", async () => {
     const made = await compose(loadConfig({ ESSFED_DATA: data, ESSFED_LOG_LEVEL: "error" }), { create: false });
     const from = { url: made.identity.url, handle: "mover" };
-    await made.store.kv.set(MOVE_KEY, { from, to: { url: "https://new.example", handle: "renamed" }, started: new Date().toISOString() });
+    await made.store.kv.set(MOVE_KEY, {
+      from,
+      to: { url: "https://new.example", handle: "renamed" },
+      started: new Date().toISOString(),
+    });
     await made.close();
     const r = await inProcess({ ESSFED_DATA: data }, "status");
     expect(r.code).toBe(78);
-    expect(r.stderr).toContain("was interrupted; finish it (every essfed process stopped) with: essfed move-url https://new.example --handle renamed");
+    expect(r.stderr).toContain(
+      "was interrupted; finish it (every essfed process stopped) with: essfed move-url https://new.example --handle renamed",
+    );
   });
 });
 
@@ -280,17 +359,27 @@ describePostgres("The stored identity and the refusal of an empty database on Po
 
   it("refuses a schema that holds no instance without creating it, then records and checks the identity in it.", async () => {
     const r = await inProcess(env, "status");
-    expect(r).toMatchObject({ code: 66, stderr: expect.stringContaining(`the PostgreSQL database (schema ${schema}) holds no essfed instance`) });
+    expect(r).toMatchObject({
+      code: 66,
+      stderr: expect.stringContaining(`the PostgreSQL database (schema ${schema}) holds no essfed instance`),
+    });
     const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
     try {
-      expect((await pool.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", [schema])).rowCount).toBe(0);
+      expect(
+        (await pool.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", [schema])).rowCount,
+      ).toBe(0);
     } finally {
       await pool.end();
     }
     expect((await inProcess({ ...env, ESSFED_URL: "https://pg.example", ESSFED_HANDLE: "pg" }, "init")).code).toBe(0);
     expect((await inProcess(env, "status")).stdout).toContain("actor      https://pg.example/actors/pg");
     const other = await inProcess({ ...env, ESSFED_URL: "https://other.example" }, "status");
-    expect(other).toMatchObject({ code: 78, stderr: expect.stringContaining("ESSFED_URL is https://other.example, but the instance in the PostgreSQL database") });
+    expect(other).toMatchObject({
+      code: 78,
+      stderr: expect.stringContaining(
+        "ESSFED_URL is https://other.example, but the instance in the PostgreSQL database",
+      ),
+    });
     expect(existsSync(env.ESSFED_DATA)).toBe(false);
   });
 });

@@ -12,12 +12,20 @@ import { schemaFromUrl } from "../../src/store/postgres/store.postgres.ts";
 
 const file = fileURLToPath(new URL("../../docker-compose.yml", import.meta.url));
 type Service = {
-  build?: string; image?: string; profiles?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>;
-  deploy?: { replicas?: number }; ports?: string[]; network_mode?: string; healthcheck?: { disable?: boolean };
+  build?: string;
+  image?: string;
+  profiles?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, unknown>;
+  deploy?: { replicas?: number };
+  ports?: string[];
+  network_mode?: string;
+  healthcheck?: { disable?: boolean };
 };
 const compose = parse(readFileSync(file, "utf8"), { merge: true }) as { services: Record<string, Service> };
 /** Compose's ${VAR:-default} and ${VAR:?message} as a shell would expand them with nothing set. */
-const expand = (v: string) => v.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, "$1").replace(/\$\{[A-Z_]+:\?[^}]*\}/g, "set-by-the-operator-0123456789");
+const expand = (v: string) =>
+  v.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, "$1").replace(/\$\{[A-Z_]+:\?[^}]*\}/g, "set-by-the-operator-0123456789");
 
 describe("docker-compose.yml", () => {
   const essfed = Object.entries(compose.services).filter(([, s]) => s.build === ".");
@@ -33,7 +41,10 @@ describe("docker-compose.yml", () => {
     for (const [name, s] of essfed) {
       const env = Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, expand(String(v))]));
       const config = loadConfig(env);
-      expect([name, config.databaseUrl]).toEqual([name, expect.stringMatching(/^postgres:\/\/essfed:essfed@postgres:5432\/essfed/)]);
+      expect([name, config.databaseUrl]).toEqual([
+        name,
+        expect.stringMatching(/^postgres:\/\/essfed:essfed@postgres:5432\/essfed/),
+      ]);
     }
   });
 
@@ -50,7 +61,9 @@ describe("docker-compose.yml", () => {
   it("gives every web process a URL that works from a browser on the host and from the other instances alike.", () => {
     const listening = new Map<string, Set<number>>();
     for (const [name, s] of essfed) {
-      const config = loadConfig(Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, expand(String(v))])));
+      const config = loadConfig(
+        Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, expand(String(v))])),
+      );
       if (config.role === "worker") {
         // A worker listens on nothing: the image's HTTP health check would only ever fail.
         expect([name, s.healthcheck?.disable]).toEqual([name, true]);

@@ -21,7 +21,10 @@ const dockerfile = DockerfileParser.parse(readFileSync(join(ROOT, "Dockerfile"),
 /** The instructions of the last stage: what the image is made of. */
 const final = (() => {
   const all = dockerfile.getInstructions();
-  const from = all.map((i, n) => (i.getKeyword() === "FROM" ? n : -1)).filter((n) => n >= 0).at(-1)!;
+  const from = all
+    .map((i, n) => (i.getKeyword() === "FROM" ? n : -1))
+    .filter((n) => n >= 0)
+    .at(-1)!;
   return all.slice(from);
 })();
 const of = (keyword: string): Instruction[] => final.filter((i) => i.getKeyword() === keyword);
@@ -54,12 +57,17 @@ afterAll(() => {
 
 /** The image's paths on this machine: the checkout stands for WORKDIR, `data` for the volume. */
 function local(value: string, data: string): string {
-  return value.replaceAll("$PATH", process.env.PATH ?? "").replaceAll(workdir, ROOT).replace(/^\/data$/, data);
+  return value
+    .replaceAll("$PATH", process.env.PATH ?? "")
+    .replaceAll(workdir, ROOT)
+    .replace(/^\/data$/, data);
 }
 const asRoot = process.getuid?.() === 0;
 /** Runs `argv` as the image's user with the image's environment (here, as this user when not root). */
 function asImageUser(argv: string[], environment: Record<string, string>): ChildProcess {
-  const [file, ...rest] = asRoot ? ["setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--", ...argv] : argv;
+  const [file, ...rest] = asRoot
+    ? ["setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--", ...argv]
+    : argv;
   const child = spawn(file!, rest, { cwd: ROOT, env: environment, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   return child;
@@ -83,9 +91,14 @@ describe("The Dockerfile", () => {
   });
 
   it("has a .dockerignore that keeps dependencies, data and secrets out of the build context, and not what the image copies.", () => {
-    const ignored = readFileSync(join(ROOT, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const ignored = readFileSync(join(ROOT, ".dockerignore"), "utf8")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"));
     for (const p of ["**/node_modules", ".git", "data", "**/*.sqlite", "**/.env"]) expect(ignored).toContain(p);
-    const copied = of("COPY").filter((i) => !/--from/.test(i.getTextContent())).flatMap((i) => text(i).split(/\s+/).slice(0, -1));
+    const copied = of("COPY")
+      .filter((i) => !/--from/.test(i.getTextContent()))
+      .flatMap((i) => text(i).split(/\s+/).slice(0, -1));
     expect(copied.length).toBeGreaterThan(0);
     for (const source of copied) {
       expect(existsSync(join(ROOT, source))).toBe(true);
@@ -107,14 +120,22 @@ describe("The Dockerfile", () => {
 
     const server = asImageUser(cmd, environment);
     let output = "";
-    server.stdout!.on("data", (d: Buffer) => { output += d.toString(); });
-    server.stderr!.on("data", (d: Buffer) => { output += d.toString(); });
+    server.stdout!.on("data", (d: Buffer) => {
+      output += d.toString();
+    });
+    server.stderr!.on("data", (d: Buffer) => {
+      output += d.toString();
+    });
     await new Promise<void>((resolve, reject) => {
-      server.stdout!.on("data", () => { if (output.includes(" on http://")) resolve(); });
+      server.stdout!.on("data", () => {
+        if (output.includes(" on http://")) resolve();
+      });
       server.once("exit", (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
     });
     const store = statSync(join(data, "essfed.sqlite"));
-    expect({ uid: store.uid, gid: store.gid }).toEqual(asRoot ? { uid, gid } : { uid: process.getuid!(), gid: process.getgid!() });
+    expect({ uid: store.uid, gid: store.gid }).toEqual(
+      asRoot ? { uid, gid } : { uid: process.getuid!(), gid: process.getgid!() },
+    );
 
     const check = asImageUser(healthcheck, environment);
     const [code] = await new Promise<[number | null]>((r) => check.once("exit", (c) => r([c])));
@@ -124,7 +145,6 @@ describe("The Dockerfile", () => {
     const [exit] = await new Promise<[number | null]>((r) => server.once("exit", (c) => r([c])));
     expect(exit).toBe(0);
   });
-
 });
 
 // Only root can hand a directory to another user and run as that user.
@@ -132,14 +152,25 @@ describe("The Dockerfile", () => {
   it("fails with one clear line, not a stack trace.", async () => {
     const data = join(dir, "root-owned");
     mkdirSync(data, { mode: 0o755 });
-    const environment: Record<string, string> = { HOME: data, ESSFED_LOG_LEVEL: "warning", PORT: String(await freePort()), ESSFED_BIND: "127.0.0.1" };
+    const environment: Record<string, string> = {
+      HOME: data,
+      ESSFED_LOG_LEVEL: "warning",
+      PORT: String(await freePort()),
+      ESSFED_BIND: "127.0.0.1",
+    };
     for (const [k, v] of Object.entries(env)) if (k !== "PORT") environment[k] = local(v, data);
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const [file, ...rest] = ["setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--", ...cmd];
-      execFile(file!, rest, { cwd: ROOT, env: environment }, (e, _out, err) => resolve({ code: e ? Number(e.code) : 0, stderr: err }));
+      execFile(file!, rest, { cwd: ROOT, env: environment }, (e, _out, err) =>
+        resolve({ code: e ? Number(e.code) : 0, stderr: err }),
+      );
     });
     expect(code).toBe(73);
-    expect(stderr.trim().split("\n")).toEqual([expect.stringContaining(`essfed serve: cannot write to the data directory ${data} (owned by uid 0; essfed runs as uid ${uid})`)]);
+    expect(stderr.trim().split("\n")).toEqual([
+      expect.stringContaining(
+        `essfed serve: cannot write to the data directory ${data} (owned by uid 0; essfed runs as uid ${uid})`,
+      ),
+    ]);
     expect(existsSync(join(data, "essfed.sqlite"))).toBe(false);
   });
 });

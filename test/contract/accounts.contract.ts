@@ -9,14 +9,33 @@ import type { Store } from "../../src/store/store.ts";
 const NOW = "2026-05-01T12:00:00.000Z";
 const LATER = "2026-05-08T12:00:00.000Z";
 const PAST = "2026-04-01T12:00:00.000Z";
-const account = (id: string, name: string, role: Account["role"] = "editor"): Account => ({ id, name, role, created: NOW });
-const session = (id: string, accountId: string, expires = LATER): Session => ({ id, accountId, csrf: `csrf-${id}`, created: NOW, expires });
+const account = (id: string, name: string, role: Account["role"] = "editor"): Account => ({
+  id,
+  name,
+  role,
+  created: NOW,
+});
+const session = (id: string, accountId: string, expires = LATER): Session => ({
+  id,
+  accountId,
+  csrf: `csrf-${id}`,
+  created: NOW,
+  expires,
+});
 
-export function describeAccountsContract(name: string, make: () => Promise<Store>, cleanup: (s: Store) => Promise<void>): void {
+export function describeAccountsContract(
+  name: string,
+  make: () => Promise<Store>,
+  cleanup: (s: Store) => Promise<void>,
+): void {
   describe(`The team's ports on a ${name}`, () => {
     let store: Store;
-    beforeEach(async () => { store = await make(); });
-    afterEach(async () => { await cleanup(store); });
+    beforeEach(async () => {
+      store = await make();
+    });
+    afterEach(async () => {
+      await cleanup(store);
+    });
 
     it("keeps accounts, finds them by name in any case, and refuses a name taken in another case.", async () => {
       const a = store.accounts;
@@ -40,7 +59,11 @@ export function describeAccountsContract(name: string, make: () => Promise<Store
       await a.putSignInLink({ tokenHash: "h2", accountId: "1", expires: PAST });
       expect(await a.getSignInLink("h1", NOW)).toEqual({ tokenHash: "h1", accountId: "1", expires: LATER });
       expect(await a.getSignInLink("h2", NOW)).toBeUndefined();
-      const takers = await Promise.all([a.takeSignInLink("h1", NOW), a.takeSignInLink("h1", NOW), a.takeSignInLink("h1", NOW)]);
+      const takers = await Promise.all([
+        a.takeSignInLink("h1", NOW),
+        a.takeSignInLink("h1", NOW),
+        a.takeSignInLink("h1", NOW),
+      ]);
       expect(takers.filter(Boolean)).toEqual([{ tokenHash: "h1", accountId: "1", expires: LATER }]);
       expect(await a.getSignInLink("h1", NOW)).toBeUndefined();
       expect(await a.takeSignInLink("h2", NOW)).toBeUndefined();
@@ -83,19 +106,46 @@ export function describeAccountsContract(name: string, make: () => Promise<Store
     it("appends to the audit log and reads it back newest first, a page at a time, by target or kind of action.", async () => {
       const log = store.audit;
       const by = { kind: "account" as const, name: "Ana", id: "1" };
-      const first = await log.append({ at: NOW, actor: by, action: "account.create", target: "Bruno", detail: { role: "editor" } });
-      const second = await log.append({ at: NOW, actor: { kind: "token", name: "admin token" }, action: "initiative.update", target: "https://x.example/initiatives/a", reason: "typo" });
-      for (let k = 0; k < 5; k++) await log.append({ at: NOW, actor: by, action: "account.role", target: k % 2 ? "Bruno" : "Carla", detail: { to: "admin" } });
+      const first = await log.append({
+        at: NOW,
+        actor: by,
+        action: "account.create",
+        target: "Bruno",
+        detail: { role: "editor" },
+      });
+      const second = await log.append({
+        at: NOW,
+        actor: { kind: "token", name: "admin token" },
+        action: "initiative.update",
+        target: "https://x.example/initiatives/a",
+        reason: "typo",
+      });
+      for (let k = 0; k < 5; k++)
+        await log.append({
+          at: NOW,
+          actor: by,
+          action: "account.role",
+          target: k % 2 ? "Bruno" : "Carla",
+          detail: { to: "admin" },
+        });
       expect(second.seq).toBeGreaterThan(first.seq);
       const page1 = await log.list({ limit: 4 });
       expect(page1.items).toHaveLength(4);
       expect(page1.items[0]!.seq).toBeGreaterThan(page1.items[1]!.seq);
       const page2 = await log.list({ limit: 4, cursor: page1.next! });
       expect(page2.next).toBeUndefined();
-      expect([...page1.items, ...page2.items].map((e) => e.action)).toEqual([...Array(5).fill("account.role"), "initiative.update", "account.create"]);
+      expect([...page1.items, ...page2.items].map((e) => e.action)).toEqual([
+        ...Array(5).fill("account.role"),
+        "initiative.update",
+        "account.create",
+      ]);
       expect(page2.items[1]).toEqual(second);
       expect(page2.items[2]).toEqual(first);
-      expect((await log.list({ limit: 10, target: "Bruno" })).items.map((e) => e.action)).toEqual(["account.role", "account.role", "account.create"]);
+      expect((await log.list({ limit: 10, target: "Bruno" })).items.map((e) => e.action)).toEqual([
+        "account.role",
+        "account.role",
+        "account.create",
+      ]);
       expect((await log.list({ limit: 10, actionPrefix: "initiative." })).items).toEqual([second]);
     });
   });

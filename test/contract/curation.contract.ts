@@ -11,11 +11,19 @@ const AT = "2026-05-01T12:00:00.000Z";
 const LEEDS = "https://leeds.example/actors/network";
 const id = (n: number) => `https://leeds.example/initiatives/${n}`;
 
-export function describeCurationContract(name: string, make: () => Promise<Store>, cleanup: (s: Store) => Promise<void>): void {
+export function describeCurationContract(
+  name: string,
+  make: () => Promise<Store>,
+  cleanup: (s: Store) => Promise<void>,
+): void {
   describe(`Curation on a ${name}`, () => {
     let store: Store;
-    beforeEach(async () => { store = await make(); });
-    afterEach(async () => { await cleanup(store); });
+    beforeEach(async () => {
+      store = await make();
+    });
+    afterEach(async () => {
+      await cleanup(store);
+    });
 
     const everywhere = async () => {
       await store.search.catchUp();
@@ -47,16 +55,33 @@ export function describeCurationContract(name: string, make: () => Promise<Store
 
     it("withholds records from every listing, count and index, and serves them again on release.", async () => {
       const c = store.curation;
-      await store.putInitiatives([1, 2, 3].map((n) => ({ ...record(id(n), `bakery ${n}`, undefined, LEEDS), signed: `{"n":${n}}` })));
+      await store.putInitiatives(
+        [1, 2, 3].map((n) => ({ ...record(id(n), `bakery ${n}`, undefined, LEEDS), signed: `{"n":${n}}` })),
+      );
       const before = await everywhere();
       expect(before).toMatchObject({ count: 3, fromLeeds: 3, total: 3, counted: 3, clustered: 3 });
       const changeBefore = await store.changeNumber();
-      expect(await c.withhold([id(2), "https://leeds.example/initiatives/none"], "hidden", AT, "wrong address")).toBe(1);
+      expect(await c.withhold([id(2), "https://leeds.example/initiatives/none"], "hidden", AT, "wrong address")).toBe(
+        1,
+      );
       expect(await store.changeNumber()).toBeGreaterThan(changeBefore);
       expect(await store.getInitiative(id(2))).toBeUndefined();
-      expect(await everywhere()).toEqual({ listed: [id(1), id(3)], count: 2, fromLeeds: 2, searched: [id(1), id(3)], total: 2, counted: 2, clustered: 2 });
+      expect(await everywhere()).toEqual({
+        listed: [id(1), id(3)],
+        count: 2,
+        fromLeeds: 2,
+        searched: [id(1), id(3)],
+        total: 2,
+        counted: 2,
+        clustered: 2,
+      });
       const w = await c.getWithheld(id(2));
-      expect(w).toEqual({ record: { ...record(id(2), "bakery 2", undefined, LEEDS), signed: '{"n":2}' }, state: "hidden", reason: "wrong address", at: AT });
+      expect(w).toEqual({
+        record: { ...record(id(2), "bakery 2", undefined, LEEDS), signed: '{"n":2}' },
+        state: "hidden",
+        reason: "wrong address",
+        at: AT,
+      });
       expect([...(await c.getWithhelds([id(1), id(2)])).keys()]).toEqual([id(2)]);
       expect(await c.withheldIdsBySource(LEEDS)).toEqual([id(2)]);
       expect(await c.withheldIdsBySource(LEEDS, "blocked")).toEqual([]);
@@ -70,14 +95,19 @@ export function describeCurationContract(name: string, make: () => Promise<Store
 
     it("keeps a newer version of a withheld record withheld, and drops a released one deleted meanwhile.", async () => {
       const c = store.curation;
-      await store.putInitiatives([record(id(1), "bakery one", undefined, LEEDS), record(id(2), "bakery two", undefined, LEEDS)]);
+      await store.putInitiatives([
+        record(id(1), "bakery one", undefined, LEEDS),
+        record(id(2), "bakery two", undefined, LEEDS),
+      ]);
       await c.withhold([id(1), id(2)], "blocked", AT);
       const newer = record(id(1), "bakery one renamed", "2026-04-01T00:00:00.000Z", LEEDS);
       await c.putWithheld(newer, "hidden", AT);
       expect(await c.getWithheld(id(1))).toEqual({ record: newer, state: "blocked", at: AT });
       // A never-served record can be withheld too (a rejected new record).
       await c.putWithheld(record(id(3), "bakery three", undefined, LEEDS), "hidden", AT, "rejected");
-      expect((await c.listWithheld({ limit: 10, state: "blocked" })).items.map((w) => w.record.initiative.id).sort()).toEqual([id(1), id(2)]);
+      expect(
+        (await c.listWithheld({ limit: 10, state: "blocked" })).items.map((w) => w.record.initiative.id).sort(),
+      ).toEqual([id(1), id(2)]);
       const page1 = await c.listWithheld({ limit: 2, source: LEEDS });
       const page2 = await c.listWithheld({ limit: 2, source: LEEDS, cursor: page1.next! });
       expect([...page1.items, ...page2.items].map((w) => w.record.initiative.id).sort()).toEqual([id(1), id(2), id(3)]);
@@ -93,7 +123,11 @@ export function describeCurationContract(name: string, make: () => Promise<Store
     });
 
     it("names the origins of served mirrored records.", async () => {
-      await store.putInitiatives([record(id(1), "a", undefined, LEEDS), record(id(2), "b", undefined, "https://york.example/actors/n"), record("https://here.example/initiatives/x", "own")]);
+      await store.putInitiatives([
+        record(id(1), "a", undefined, LEEDS),
+        record(id(2), "b", undefined, "https://york.example/actors/n"),
+        record("https://here.example/initiatives/x", "own"),
+      ]);
       expect((await store.curation.servedSources()).sort()).toEqual([LEEDS, "https://york.example/actors/n"]);
     });
 
@@ -102,7 +136,13 @@ export function describeCurationContract(name: string, make: () => Promise<Store
       const v1 = { ...record(id(1), "bakery", undefined, LEEDS), signed: "{}" };
       const v2 = record(id(1), "bakery two", "2026-04-01T00:00:00.000Z", LEEDS);
       const a = await c.enqueue({ kind: "change", target: id(1), record: v1, text: "review", received: AT });
-      const report = await c.enqueue({ kind: "report", target: id(1), text: "this is spam", from: "https://m.example/actor", received: AT });
+      const report = await c.enqueue({
+        kind: "report",
+        target: id(1),
+        text: "this is spam",
+        from: "https://m.example/actor",
+        received: AT,
+      });
       const b = await c.enqueue({ kind: "change", target: id(1), record: v2, text: "review", received: AT });
       await c.enqueue({ kind: "report", target: id(2), text: "closed", received: AT });
       expect(b.n).toBeGreaterThan(a.n);
@@ -118,7 +158,12 @@ export function describeCurationContract(name: string, make: () => Promise<Store
       expect((await c.listQueue({ limit: 10, target: id(1) })).items.map((i) => i.n)).toEqual([report.n, b.n]);
       expect((await c.listQueue({ limit: 10, kind: "change" })).items).toEqual([b]);
       const takers = await Promise.all([c.dequeue([b.n, report.n]), c.dequeue([b.n])]);
-      expect(takers.flat().map((i) => i.n).sort((x, y) => x - y)).toEqual([report.n, b.n]);
+      expect(
+        takers
+          .flat()
+          .map((i) => i.n)
+          .sort((x, y) => x - y),
+      ).toEqual([report.n, b.n]);
       expect(await c.dequeue([b.n])).toEqual([]);
       expect(await c.dequeueTarget(id(2))).toBe(1);
       expect(await c.countQueue()).toBe(0);

@@ -13,29 +13,67 @@ const LEEDS = "https://leeds.example/actors/network";
 const YORK = "https://york.example/actors/network";
 
 /** A record of `name` at a place, from a network (own when absent). */
-export function listing(id: string, name: string, more: Partial<Initiative> = {}, origin?: string, updated = "2026-05-01T00:00:00.000Z"): InitiativeRecord {
-  const initiative = { ...emptyInitiative(id, name), country: GB, address: { postcode: "LS6 1AA", lat: 53.81, long: -1.56 }, ...more };
-  return { initiative, published: updated, updated, version: versionOf(initiative), ...(origin ? { provenance: { origin, via: [], receivedAt: updated } } : {}) };
+export function listing(
+  id: string,
+  name: string,
+  more: Partial<Initiative> = {},
+  origin?: string,
+  updated = "2026-05-01T00:00:00.000Z",
+): InitiativeRecord {
+  const initiative = {
+    ...emptyInitiative(id, name),
+    country: GB,
+    address: { postcode: "LS6 1AA", lat: 53.81, long: -1.56 },
+    ...more,
+  };
+  return {
+    initiative,
+    published: updated,
+    updated,
+    version: versionOf(initiative),
+    ...(origin ? { provenance: { origin, via: [], receivedAt: updated } } : {}),
+  };
 }
 
 const A = "https://leeds.example/initiatives/a";
 const B = "https://york.example/initiatives/b";
 const C = "https://york.example/initiatives/c";
 
-export function describeDuplicatesContract(name: string, make: () => Promise<Store>, cleanup: (s: Store) => Promise<void>): void {
+export function describeDuplicatesContract(
+  name: string,
+  make: () => Promise<Store>,
+  cleanup: (s: Store) => Promise<void>,
+): void {
   describe(`Duplicates on a ${name}`, () => {
     let store: Store;
-    beforeEach(async () => { store = await make(); });
-    afterEach(async () => { await cleanup(store); });
+    beforeEach(async () => {
+      store = await make();
+    });
+    afterEach(async () => {
+      await cleanup(store);
+    });
 
-    const pairs = async () => (await store.duplicates.listPairs({ limit: 100 })).items.map((p) => `${p.a.slice(-1)}${p.b.slice(-1)}:${p.state}`);
+    const pairs = async () =>
+      (await store.duplicates.listPairs({ limit: 100 })).items.map(
+        (p) => `${p.a.slice(-1)}${p.b.slice(-1)}:${p.state}`,
+      );
 
     it("finds a candidate as records arrive, with its score and reasons, and not among different organisations.", async () => {
       const finder = new DuplicateFinder(store);
-      await store.putInitiatives([listing(A, "Green Bay Projects", {}, LEEDS), listing(C, "Leeds Bike Kitchen", {}, YORK)]);
+      await store.putInitiatives([
+        listing(A, "Green Bay Projects", {}, LEEDS),
+        listing(C, "Leeds Bike Kitchen", {}, YORK),
+      ]);
       expect((await finder.catchUp()).records).toBe(2);
       expect(await pairs()).toEqual([]);
-      await store.putInitiatives([listing(B, "Green Bay Projects Limited", { address: { postcode: "ls61aa", lat: 53.8101, long: -1.5601 } }, YORK)]);
+      await store.putInitiatives([
+        listing(
+          B,
+          "Green Bay Projects Limited",
+          { address: { postcode: "ls61aa", lat: 53.8101, long: -1.5601 } },
+          YORK,
+        ),
+      ]);
       expect(await store.duplicates.pendingCount()).toBe(1);
       const round = await finder.catchUp();
       expect(round).toMatchObject({ records: 1, pairs: 1 });
@@ -48,7 +86,10 @@ export function describeDuplicatesContract(name: string, make: () => Promise<Sto
     });
 
     it("finds records of one round among themselves, and across rounds of one record.", async () => {
-      await store.putInitiatives([listing(A, "Suma Wholefoods", {}, LEEDS), listing(B, "SUMA WHOLEFOODS LTD", {}, YORK)]);
+      await store.putInitiatives([
+        listing(A, "Suma Wholefoods", {}, LEEDS),
+        listing(B, "SUMA WHOLEFOODS LTD", {}, YORK),
+      ]);
       await new DuplicateFinder(store).catchUp();
       expect(await pairs()).toEqual(["ab:candidate"]);
       await store.putInitiatives([listing(C, "Suma Wholefoods Co-operative", {}, YORK)]);
@@ -58,7 +99,10 @@ export function describeDuplicatesContract(name: string, make: () => Promise<Sto
 
     it("drops a candidate when a record changes away or goes, and finds it again when it comes back.", async () => {
       const finder = new DuplicateFinder(store);
-      await store.putInitiatives([listing(A, "Green Bay Projects", {}, LEEDS), listing(B, "Green Bay Projects", {}, YORK)]);
+      await store.putInitiatives([
+        listing(A, "Green Bay Projects", {}, LEEDS),
+        listing(B, "Green Bay Projects", {}, YORK),
+      ]);
       await finder.catchUp();
       expect(await pairs()).toEqual(["ab:candidate"]);
       await store.putInitiatives([listing(B, "Kirkstall Bakery", {}, YORK, "2026-05-02T00:00:00.000Z")]);
@@ -80,10 +124,18 @@ export function describeDuplicatesContract(name: string, make: () => Promise<Sto
 
     it("keeps decisions through re-imports, deletes and back-fills, and decides only pairs that exist.", async () => {
       const finder = new DuplicateFinder(store);
-      await store.putInitiatives([listing(A, "Green Bay Projects", {}, LEEDS), listing(B, "Green Bay Projects", {}, YORK), listing(C, "Green Bay Projects CIC", {}, YORK)]);
+      await store.putInitiatives([
+        listing(A, "Green Bay Projects", {}, LEEDS),
+        listing(B, "Green Bay Projects", {}, YORK),
+        listing(C, "Green Bay Projects CIC", {}, YORK),
+      ]);
       await finder.catchUp();
       const at = "2026-05-06T10:00:00.000Z";
-      expect(await store.duplicates.decide(A, B, "confirmed", "ana", at)).toMatchObject({ state: "confirmed", decidedBy: "ana", decidedAt: at });
+      expect(await store.duplicates.decide(A, B, "confirmed", "ana", at)).toMatchObject({
+        state: "confirmed",
+        decidedBy: "ana",
+        decidedAt: at,
+      });
       expect(await store.duplicates.decide(A, C, "rejected", "ana", at)).toMatchObject({ state: "rejected" });
       expect(await store.duplicates.decide(A, "https://nowhere.example/x", "confirmed", "ana", at)).toBeUndefined();
       // Re-imported with changes, deleted and back-filled: the decisions stay.
@@ -92,7 +144,10 @@ export function describeDuplicatesContract(name: string, make: () => Promise<Sto
       await store.purgeInitiatives([A]);
       await finder.catchUp();
       expect(await pairs()).toEqual(["ab:confirmed", "ac:rejected"]);
-      await store.putInitiatives([listing(A, "Green Bay Projects", {}, LEEDS, "2026-05-08T00:00:00.000Z"), listing(C, "Green Bay Projects CIC", {}, YORK, "2026-05-08T00:00:00.000Z")]);
+      await store.putInitiatives([
+        listing(A, "Green Bay Projects", {}, LEEDS, "2026-05-08T00:00:00.000Z"),
+        listing(C, "Green Bay Projects CIC", {}, YORK, "2026-05-08T00:00:00.000Z"),
+      ]);
       await finder.catchUp();
       expect(await pairs()).toEqual(["ab:confirmed", "ac:rejected", "bc:candidate"]);
       expect((await store.duplicates.getPair(A, B))!.decidedBy).toBe("ana");
@@ -106,7 +161,11 @@ export function describeDuplicatesContract(name: string, make: () => Promise<Sto
     it("confirms automatically above the configured score, in the audit log.", async () => {
       const finder = new DuplicateFinder(store, { auto: 0.9 });
       const same = { homepage: "https://greenbay.example/", email: "hello@greenbay.example" };
-      await store.putInitiatives([listing(A, "Green Bay Projects", same, LEEDS), listing(B, "Green Bay Projects", same, YORK), listing(C, "Green Bay Projects", {}, YORK)]);
+      await store.putInitiatives([
+        listing(A, "Green Bay Projects", same, LEEDS),
+        listing(B, "Green Bay Projects", same, YORK),
+        listing(C, "Green Bay Projects", {}, YORK),
+      ]);
       const round = await finder.catchUp();
       expect(round.autoConfirmed.map((p) => [p.a, p.b, p.decidedBy])).toEqual([[A, B, "auto"]]);
       expect(await pairs()).toEqual(["ab:confirmed", "ac:candidate", "bc:candidate"]);
@@ -120,7 +179,8 @@ export function describeDuplicatesContract(name: string, make: () => Promise<Sto
       await new DuplicateFinder(store).catchUp();
       const all = (await store.duplicates.listPairs({ limit: 100 })).items;
       expect(all).toHaveLength(10);
-      for (const p of all.slice(0, 7)) await store.duplicates.decide(p.a, p.b, "confirmed", "ana", "2026-05-06T10:00:00.000Z");
+      for (const p of all.slice(0, 7))
+        await store.duplicates.decide(p.a, p.b, "confirmed", "ana", "2026-05-06T10:00:00.000Z");
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
@@ -136,8 +196,14 @@ export function describeDuplicatesContract(name: string, make: () => Promise<Sto
     });
 
     it("does not compare on a key shared by too many records (bounded fan-out).", async () => {
-      const many = Array.from({ length: 60 }, (_, i) => listing(`https://x.example/initiatives/${i}`, `Member ${i} of a big network`,
-        { homepage: "https://bignetwork.example/", address: { postcode: `LS${i} 1AA`, lat: 50 + i, long: 0 } }, LEEDS));
+      const many = Array.from({ length: 60 }, (_, i) =>
+        listing(
+          `https://x.example/initiatives/${i}`,
+          `Member ${i} of a big network`,
+          { homepage: "https://bignetwork.example/", address: { postcode: `LS${i} 1AA`, lat: 50 + i, long: 0 } },
+          LEEDS,
+        ),
+      );
       await store.putInitiatives(many);
       const round = await new DuplicateFinder(store, { maxBlock: 50 }).catchUp();
       expect(round.crowdedKeys).toBeGreaterThan(0);

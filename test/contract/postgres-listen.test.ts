@@ -29,18 +29,25 @@ async function enqueueFromAnotherProcess(schema: string, queue: string, payload:
 }
 
 async function listenerPids(admin: pg.Client, schema: string): Promise<number[]> {
-  const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [`essfed-listen:${schema}`]);
+  const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [
+    `essfed-listen:${schema}`,
+  ]);
   return rows.map((r) => Number(r.pid));
 }
 
 const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f().catch(() => {}); });
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
+});
 
 describePostgres("PostgreSQL notifications", () => {
   it("come back after the LISTEN backend is terminated: another process's enqueue still wakes the worker.", async () => {
     const schema = randomSchema("listen");
     const store: PostgresStore = await freshPostgresStore(schema);
-    cleanup.push(async () => { await store.drop(); await store.close(); });
+    cleanup.push(async () => {
+      await store.drop();
+      await store.close();
+    });
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
     cleanup.push(() => admin.end());
@@ -48,8 +55,13 @@ describePostgres("PostgreSQL notifications", () => {
     // The worker polls only every two minutes: within this test only a notification can wake it.
     const got: string[] = [];
     const controller = new AbortController();
-    const listening = store.queue("wake", { pollMs: 120_000 }).listen((m: { n: string }) => void got.push(m.n), { signal: controller.signal });
-    cleanup.push(async () => { controller.abort(); await listening; });
+    const listening = store
+      .queue("wake", { pollMs: 120_000 })
+      .listen((m: { n: string }) => void got.push(m.n), { signal: controller.signal });
+    cleanup.push(async () => {
+      controller.abort();
+      await listening;
+    });
 
     await enqueueFromAnotherProcess(schema, "wake", { n: "before" });
     await eventually(async () => got.includes("before"), 10_000, "the first message");
@@ -59,10 +71,14 @@ describePostgres("PostgreSQL notifications", () => {
     const { rows } = await admin.query("SELECT pg_terminate_backend($1) AS done", [old]);
     expect(rows[0].done).toBe(true);
     // A new session, on another backend, replaces it.
-    const fresh = await eventually(async () => {
-      const pids = await listenerPids(admin, schema);
-      return pids.length === 1 && pids[0] !== old && store.listening ? pids[0] : undefined;
-    }, 10_000, "the LISTEN session to come back");
+    const fresh = await eventually(
+      async () => {
+        const pids = await listenerPids(admin, schema);
+        return pids.length === 1 && pids[0] !== old && store.listening ? pids[0] : undefined;
+      },
+      10_000,
+      "the LISTEN session to come back",
+    );
     expect(fresh).not.toBe(old);
 
     await enqueueFromAnotherProcess(schema, "wake", { n: "after" });
@@ -73,14 +89,22 @@ describePostgres("PostgreSQL notifications", () => {
   it("wake listeners once on reconnecting, for what was sent while the session was down.", async () => {
     const schema = randomSchema("listen");
     const store: PostgresStore = await freshPostgresStore(schema);
-    cleanup.push(async () => { await store.drop(); await store.close(); });
+    cleanup.push(async () => {
+      await store.drop();
+      await store.close();
+    });
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
     cleanup.push(() => admin.end());
     const got: string[] = [];
     const controller = new AbortController();
-    const listening = store.queue("gap", { pollMs: 120_000 }).listen((m: { n: string }) => void got.push(m.n), { signal: controller.signal });
-    cleanup.push(async () => { controller.abort(); await listening; });
+    const listening = store
+      .queue("gap", { pollMs: 120_000 })
+      .listen((m: { n: string }) => void got.push(m.n), { signal: controller.signal });
+    cleanup.push(async () => {
+      controller.abort();
+      await listening;
+    });
     // The worker has looked once and now waits for a notification (else its first look, late on a
     // loaded machine, could find the message below by itself).
     await store.queue("gap").enqueue({ n: "first" });

@@ -10,7 +10,8 @@ const C = "https://lod.coop/essglobal/2.1/standard/countries-iso/";
 
 function record(k: number, name: string, updated = "2026-01-01T00:00:00Z"): InitiativeRecord {
   const initiative = {
-    ...emptyInitiative(`https://here.example/initiatives/m${k}`, name), country: `${C}${k % 3 ? "GB" : "FR"}`,
+    ...emptyInitiative(`https://here.example/initiatives/m${k}`, name),
+    country: `${C}${k % 3 ? "GB" : "FR"}`,
     address: { lat: 50 + (k % 10) / 10, long: (k % 7) / 10 },
   };
   return { initiative, published: "2026-01-01T00:00:00Z", updated, version: versionOf(initiative) };
@@ -23,35 +24,56 @@ describePostgres("PostgreSQL schema", () => {
     try {
       // A store as essfed with three migrations left it, holding records.
       await s.pool.query(`CREATE SCHEMA ${schema}`);
-      await s.pool.query("CREATE TABLE essfed_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+      await s.pool.query(
+        "CREATE TABLE essfed_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+      );
       for (let v = 0; v < 3; v++) await s.pool.query(POSTGRES_MIGRATIONS[v]!);
       await s.pool.query("INSERT INTO essfed_schema (version) VALUES (1), (2), (3)");
       const records = Array.from({ length: 300 }, (_, k) => record(k, `${k % 4 ? "garage" : "bakery"} ${k}`));
       await s.putInitiatives(records);
 
       await s.initialize();
-      expect((await s.pool.query("SELECT max(version) AS v FROM essfed_schema")).rows[0].v).toBe(POSTGRES_MIGRATIONS.length);
+      expect((await s.pool.query("SELECT max(version) AS v FROM essfed_schema")).rows[0].v).toBe(
+        POSTGRES_MIGRATIONS.length,
+      );
       const bakeries = records.filter((r) => r.initiative.name.startsWith("bakery"));
       expect(await s.search.count({ words: ["bakery"], facets: {} })).toBe(bakeries.length);
       const fr = await s.search.facets({ words: ["bakery"], facets: { country: [`${C}FR`] } });
       expect(fr.total).toBe(bakeries.filter((r) => r.initiative.country!.endsWith("FR")).length);
       expect(fr.counts.country).toEqual([{ value: `${C}FR`, count: fr.total }]);
-      const { clusters } = await s.search.clusters({ words: ["bakery"], bbox: { minLat: 49, maxLat: 52, minLon: -1, maxLon: 1 }, facets: {} }, 0, 1000);
+      const { clusters } = await s.search.clusters(
+        { words: ["bakery"], bbox: { minLat: 49, maxLat: 52, minLon: -1, maxLon: 1 }, facets: {} },
+        0,
+        1000,
+      );
       expect(clusters.reduce((n, c) => n + c.count, 0)).toBe(bakeries.length);
 
       // Writes after the upgrade: an update renames one, a delete removes another.
       await s.putInitiatives([record(0, "renamed 0", "2026-02-01T00:00:00Z")]);
       await s.deleteInitiative({ id: records[4]!.initiative.id, deleted: "2026-02-01T00:00:00Z" });
       const page = await s.search.search({ words: ["bakery"], facets: {} }, 1000);
-      expect(page.items.map((r) => r.initiative.name).sort()).toEqual(bakeries.slice(2).map((r) => r.initiative.name).sort());
-      expect((await s.search.search({ words: ["renamed"], facets: {} }, 10)).items.map((r) => r.initiative.id)).toEqual([records[0]!.initiative.id]);
-      const { rows } = await s.pool.query("SELECT (SELECT count(*) FROM initiative) AS a, (SELECT count(*) FROM initiative_search) AS b");
+      expect(page.items.map((r) => r.initiative.name).sort()).toEqual(
+        bakeries
+          .slice(2)
+          .map((r) => r.initiative.name)
+          .sort(),
+      );
+      expect((await s.search.search({ words: ["renamed"], facets: {} }, 10)).items.map((r) => r.initiative.id)).toEqual(
+        [records[0]!.initiative.id],
+      );
+      const { rows } = await s.pool.query(
+        "SELECT (SELECT count(*) FROM initiative) AS a, (SELECT count(*) FROM initiative_search) AS b",
+      );
       expect(rows[0]).toEqual({ a: "299", b: "299" });
 
       // Storing signatures (no new change number) writes neither counts nor search rows: their
       // row versions (xmin) stay as they were.
-      const versions = async () => (await s.pool.query(
-        "SELECT (SELECT string_agg(xmin::text, ',' ORDER BY seq) FROM initiative_search) AS a, (SELECT string_agg(xmin::text, ',' ORDER BY name, value, shard) FROM facet_count) AS b")).rows[0];
+      const versions = async () =>
+        (
+          await s.pool.query(
+            "SELECT (SELECT string_agg(xmin::text, ',' ORDER BY seq) FROM initiative_search) AS a, (SELECT string_agg(xmin::text, ',' ORDER BY name, value, shard) FROM facet_count) AS b",
+          )
+        ).rows[0];
       const before = { versions: await versions(), facets: await s.search.facets({ facets: {} }) };
       const some = (await s.listInitiatives({ limit: 50 })).items;
       await s.setSigned(some.map((r) => ({ id: r.initiative.id, version: r.version, signed: "{}" })));
@@ -71,8 +93,15 @@ describePostgres("PostgreSQL schema", () => {
     try {
       await s.initialize();
       // Several at once, so that the pool opens several connections.
-      const all = await Promise.all([0, 1, 2].map(() => s.pool.query("SELECT current_schema() AS schema, current_setting('jit') AS jit, current_setting('statement_timeout') AS timeout, pg_sleep(0.05)")));
-      for (const { rows } of all) expect(rows[0]).toEqual(expect.objectContaining({ schema, jit: "off", timeout: "4321ms" }));
+      const all = await Promise.all(
+        [0, 1, 2].map(() =>
+          s.pool.query(
+            "SELECT current_schema() AS schema, current_setting('jit') AS jit, current_setting('statement_timeout') AS timeout, pg_sleep(0.05)",
+          ),
+        ),
+      );
+      for (const { rows } of all)
+        expect(rows[0]).toEqual(expect.objectContaining({ schema, jit: "off", timeout: "4321ms" }));
     } finally {
       await s.drop();
       await s.close();

@@ -29,7 +29,13 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       const q = `race-${Math.random().toString(36).slice(2)}`;
       const seen: number[] = [];
       const controller = new AbortController();
-      const listen = (s: Store) => s.queue(q, { concurrency: 8, pollMs: 20 }).listen(async (m: number) => { seen.push(m); }, { signal: controller.signal });
+      const listen = (s: Store) =>
+        s.queue(q, { concurrency: 8, pollMs: 20 }).listen(
+          async (m: number) => {
+            seen.push(m);
+          },
+          { signal: controller.signal },
+        );
       const done = [listen(a), listen(b)];
       await a.queue(q).enqueueMany(Array.from({ length: 500 }, (_, k) => k));
       await until(() => seen.length >= 500);
@@ -39,7 +45,9 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       expect(seen.length).toBe(500);
       expect(new Set(seen).size).toBe(500);
       expect(await a.queue(q).pending()).toBe(0);
-      await a.close(); await b.close(); await f.cleanup();
+      await a.close();
+      await b.close();
+      await f.cleanup();
     }, 30_000);
 
     it("hand a message out again when its listener died holding it, after the lease.", async () => {
@@ -50,12 +58,23 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       // The first listener takes the message and never finishes (as if its process were killed).
       const dying = new AbortController();
       let taken = false;
-      void a.queue(q, { leaseMs: 500, pollMs: 20 }).listen(() => { taken = true; return new Promise(() => {}); }, { signal: dying.signal });
+      void a.queue(q, { leaseMs: 500, pollMs: 20 }).listen(
+        () => {
+          taken = true;
+          return new Promise(() => {});
+        },
+        { signal: dying.signal },
+      );
       await until(() => taken);
       expect(await b.queue(q).getDepth()).toEqual({ queued: 0, ready: 0, delayed: 0 });
       const got: string[] = [];
       const controller = new AbortController();
-      const listening = b.queue(q, { pollMs: 20 }).listen((m: string) => { got.push(m); }, { signal: controller.signal });
+      const listening = b.queue(q, { pollMs: 20 }).listen(
+        (m: string) => {
+          got.push(m);
+        },
+        { signal: controller.signal },
+      );
       await until(() => got.length > 0, 5000);
       controller.abort();
       await listening;
@@ -63,7 +82,9 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       expect(await b.queue(q).pending()).toBe(0);
       dying.abort();
       // The dead listener's handler never returns; its store is simply closed, as a killed process's would be.
-      await a.close(); await b.close(); await f.cleanup();
+      await a.close();
+      await b.close();
+      await f.cleanup();
     }, 30_000);
 
     it("retry a message whose handler throws, and report it as delayed meanwhile.", async () => {
@@ -73,17 +94,21 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       await s.queue(q).enqueue({ n: 1 });
       let calls = 0;
       const controller = new AbortController();
-      const listening = s.queue(q, { pollMs: 20 }).listen(() => {
-        calls++;
-        if (calls === 1) throw new Error("transient");
-      }, { signal: controller.signal });
+      const listening = s.queue(q, { pollMs: 20 }).listen(
+        () => {
+          calls++;
+          if (calls === 1) throw new Error("transient");
+        },
+        { signal: controller.signal },
+      );
       await until(() => calls === 1);
       await until(async () => (await s.queue(q).getDepth()).delayed === 1);
       await until(() => calls === 2, 5000);
       controller.abort();
       await listening;
       expect(await s.queue(q).pending()).toBe(0);
-      await s.close(); await f.cleanup();
+      await s.close();
+      await f.cleanup();
     }, 30_000);
 
     it("count messages for each value of a payload field: ready, delayed, and when the next is due.", async () => {
@@ -91,11 +116,20 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       const s = await f.open();
       const q = `by-${Math.random().toString(36).slice(2)}`;
       const queue = s.queue(q);
-      await queue.enqueueMany([{ inbox: "https://a.example/inbox" }, { inbox: "https://a.example/inbox" }, { inbox: "https://b.example/inbox" }]);
+      await queue.enqueueMany([
+        { inbox: "https://a.example/inbox" },
+        { inbox: "https://a.example/inbox" },
+        { inbox: "https://b.example/inbox" },
+      ]);
       const before = Date.now();
       await queue.enqueue({ inbox: "https://b.example/inbox" }, { delay: Temporal.Duration.from({ seconds: 60 }) });
       const rows = await queue.countsBy("inbox");
-      expect(rows.find((r) => r.value === "https://a.example/inbox")).toEqual({ value: "https://a.example/inbox", total: 2, ready: 2, delayed: 0 });
+      expect(rows.find((r) => r.value === "https://a.example/inbox")).toEqual({
+        value: "https://a.example/inbox",
+        total: 2,
+        ready: 2,
+        delayed: 0,
+      });
       const b = rows.find((r) => r.value === "https://b.example/inbox")!;
       expect(b).toEqual(expect.objectContaining({ total: 2, ready: 1, delayed: 1 }));
       expect(b.nextVisibleAt).toBeGreaterThanOrEqual(before + 59_000);
@@ -105,7 +139,8 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       expect(all.oldestReadyAt).toBeLessThanOrEqual(before);
       expect(all.oldestReadyAt).toBeGreaterThan(before - 30_000);
       expect((await s.queue(`${q}-empty`).counts()).oldestReadyAt).toBeUndefined();
-      await s.close(); await f.cleanup();
+      await s.close();
+      await f.cleanup();
     }, 30_000);
   });
 }

@@ -13,8 +13,16 @@ describe("SqliteStore catch-up over many batches", () => {
   let dir: string;
   let store: SqliteStore;
   const record = (n: number, country: string, name = `bakery ${n}`): InitiativeRecord => {
-    const initiative = { ...emptyInitiative(`https://here.example/initiatives/b${n}`, name), country: `${S}${country}` };
-    return { initiative, published: "2026-01-01T00:00:00Z", updated: "2026-01-02T00:00:00Z", version: versionOf(initiative) };
+    const initiative = {
+      ...emptyInitiative(`https://here.example/initiatives/b${n}`, name),
+      country: `${S}${country}`,
+    };
+    return {
+      initiative,
+      published: "2026-01-01T00:00:00Z",
+      updated: "2026-01-02T00:00:00Z",
+      version: versionOf(initiative),
+    };
   };
 
   beforeAll(async () => {
@@ -31,7 +39,9 @@ describe("SqliteStore catch-up over many batches", () => {
     const release = store.deferIndexing();
     try {
       for (let k = 0; k < N; k += 1000) {
-        await store.putInitiatives(Array.from({ length: Math.min(1000, N - k) }, (_, j) => record(k + j, (k + j) % 3 ? "GB" : "FR")));
+        await store.putInitiatives(
+          Array.from({ length: Math.min(1000, N - k) }, (_, j) => record(k + j, (k + j) % 3 ? "GB" : "FR")),
+        );
       }
       // Changes after the first batch's worth: a rename and a deletion the catch-up must apply in order.
       await store.putInitiatives([{ ...record(7, "ES", "garage 7"), updated: "2026-01-03T00:00:00Z" }]);
@@ -44,11 +54,14 @@ describe("SqliteStore catch-up over many batches", () => {
     expect((store.db.prepare("PRAGMA cache_size").get() as { cache_size: number }).cache_size).toBe(cacheBefore);
     expect(await store.search.count({ words: ["bakery"], facets: {} })).toBe(N - 2);
     expect(await store.search.count({ words: ["garage"], facets: {} })).toBe(1);
-    const counts = Object.fromEntries((await store.search.facets({ facets: {} })).counts.country.map((v) => [v.value.slice(S.length), v.count]));
+    const counts = Object.fromEntries(
+      (await store.search.facets({ facets: {} })).counts.country.map((v) => [v.value.slice(S.length), v.count]),
+    );
     // Records 0, 3, 6, … are French; 7 moved to Spain, 8 (British) was deleted.
     const fr = Math.ceil(N / 3);
     expect(counts).toEqual({ FR: fr, GB: N - fr - 2, ES: 1 });
-    const indexed = (store.db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number }).value;
+    const indexed = (store.db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number })
+      .value;
     expect(indexed).toBe(await store.changeNumber());
   });
 });

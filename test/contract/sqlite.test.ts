@@ -38,10 +38,24 @@ describeDuplicatesContract("SqliteStore", make, cleanup);
 describe("SqliteStore facet counts across connections", () => {
   const S = "https://lod.coop/essglobal/2.1/standard/countries-iso/";
   const record = (n: number, country: string): InitiativeRecord => {
-    const initiative = { ...emptyInitiative(`https://here.example/initiatives/c${n}`, `bakery ${n}`), country: `${S}${country}` };
-    return { initiative, published: "2026-01-01T00:00:00Z", updated: "2026-01-01T00:00:00Z", version: versionOf(initiative) };
+    const initiative = {
+      ...emptyInitiative(`https://here.example/initiatives/c${n}`, `bakery ${n}`),
+      country: `${S}${country}`,
+    };
+    return {
+      initiative,
+      published: "2026-01-01T00:00:00Z",
+      updated: "2026-01-01T00:00:00Z",
+      version: versionOf(initiative),
+    };
   };
-  const countries = async (s: SqliteStore) => Object.fromEntries((await s.search.facets({ words: ["bakery"], facets: {} })).counts.country.map((v) => [v.value.slice(S.length), v.count]));
+  const countries = async (s: SqliteStore) =>
+    Object.fromEntries(
+      (await s.search.facets({ words: ["bakery"], facets: {} })).counts.country.map((v) => [
+        v.value.slice(S.length),
+        v.count,
+      ]),
+    );
 
   it("sees what another process wrote and indexed, after this one already counted.", async () => {
     const a = await make();

@@ -16,16 +16,27 @@ const T2 = "2026-03-01T00:00:00.000Z";
 export function record(id: string, name: string, updated = T1, origin?: string, via: string[] = []): InitiativeRecord {
   const initiative = { ...emptyInitiative(id, name), address: { locality: "Leeds", lat: 53.8, long: -1.5 } };
   return {
-    initiative, published: T0, updated, version: versionOf(initiative),
+    initiative,
+    published: T0,
+    updated,
+    version: versionOf(initiative),
     ...(origin ? { provenance: { origin, via, receivedAt: updated } } : {}),
   };
 }
 
-export function describeStoreContract(name: string, make: () => Promise<Store>, cleanup: (s: Store) => Promise<void>): void {
+export function describeStoreContract(
+  name: string,
+  make: () => Promise<Store>,
+  cleanup: (s: Store) => Promise<void>,
+): void {
   describe(`A ${name}`, () => {
     let store: Store;
-    beforeEach(async () => { store = await make(); });
-    afterEach(async () => { await cleanup(store); });
+    beforeEach(async () => {
+      store = await make();
+    });
+    afterEach(async () => {
+      await cleanup(store);
+    });
 
     it("returns undefined for an unknown initiative, tombstone, follower and following.", async () => {
       expect(await store.getInitiative("https://x.example/initiatives/none")).toBeUndefined();
@@ -46,7 +57,10 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       expect(h.schema.current).toBe(h.schema.expected);
       expect(h.schema.expected).toBeGreaterThan(0);
       const undo = store.deferIndexing?.();
-      await store.putInitiatives([record("https://x.example/initiatives/h1", "H1"), record("https://x.example/initiatives/h2", "H2")]);
+      await store.putInitiatives([
+        record("https://x.example/initiatives/h1", "H1"),
+        record("https://x.example/initiatives/h2", "H2"),
+      ]);
       // An adapter that indexes behind the writes says how far behind it is.
       if (undo) expect((await store.health()).indexLag).toBeGreaterThan(0);
       undo?.();
@@ -68,7 +82,12 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       expect(await store.initiativeSeq(a.initiative.id)).toBe(got?.seq);
       // Several at once: the ones that exist, by IRI.
       await store.putInitiatives([record("https://x.example/initiatives/b", "B")]);
-      const many = await store.getInitiatives([a.initiative.id, "https://x.example/initiatives/none", "https://x.example/initiatives/b", a.initiative.id]);
+      const many = await store.getInitiatives([
+        a.initiative.id,
+        "https://x.example/initiatives/none",
+        "https://x.example/initiatives/b",
+        a.initiative.id,
+      ]);
       expect([...many.keys()].sort()).toEqual([a.initiative.id, "https://x.example/initiatives/b"]);
       expect(many.get(a.initiative.id)).toEqual(got);
       expect((await store.getInitiatives([])).size).toBe(0);
@@ -76,15 +95,28 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
 
     it("applies several records for one IRI in one batch in order.", async () => {
       const id = "https://x.example/initiatives/b";
-      expect(await store.putInitiatives([record(id, "B1", T1), record(id, "B2", T2), record(id, "B0", T0)])).toEqual(["created", "updated", "stale"]);
+      expect(await store.putInitiatives([record(id, "B1", T1), record(id, "B2", T2), record(id, "B0", T0)])).toEqual([
+        "created",
+        "updated",
+        "stale",
+      ]);
       expect((await store.getInitiative(id))?.initiative.name).toBe("B2");
     });
 
     it("keeps provenance and the signed document, and clears the signature when content changes.", async () => {
-      const m = { ...record("https://o.example/initiatives/m", "M", T1, "https://o.example/actors/o", ["https://n.example/actors/n"]), signed: '{"proof":1}' };
+      const m = {
+        ...record("https://o.example/initiatives/m", "M", T1, "https://o.example/actors/o", [
+          "https://n.example/actors/n",
+        ]),
+        signed: '{"proof":1}',
+      };
       await store.putInitiatives([m]);
       const got = await store.getInitiative(m.initiative.id);
-      expect(got?.provenance).toEqual({ origin: "https://o.example/actors/o", via: ["https://n.example/actors/n"], receivedAt: T1 });
+      expect(got?.provenance).toEqual({
+        origin: "https://o.example/actors/o",
+        via: ["https://n.example/actors/n"],
+        receivedAt: T1,
+      });
       expect(got?.signed).toBe('{"proof":1}');
       await store.putInitiatives([record(m.initiative.id, "M2", T2, "https://o.example/actors/o")]);
       expect((await store.getInitiative(m.initiative.id))?.signed).toBeUndefined();
@@ -93,7 +125,8 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       const current = (await store.getInitiative(m.initiative.id))!;
       await store.setSigned([{ id: m.initiative.id, version: current.version, signed: '{"proof":2}' }]);
       expect((await store.getInitiative(m.initiative.id))?.signed).toBe('{"proof":2}');
-      const listed = async (o: { unsigned?: boolean }) => (await store.listInitiatives({ limit: 100, ...o })).items.find((r) => r.initiative.id === m.initiative.id);
+      const listed = async (o: { unsigned?: boolean }) =>
+        (await store.listInitiatives({ limit: 100, ...o })).items.find((r) => r.initiative.id === m.initiative.id);
       expect((await listed({}))?.signed).toBe('{"proof":2}');
       const bare = await listed({ unsigned: true });
       expect(bare?.initiative.name).toBe("M2");
@@ -117,7 +150,9 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       const id = "https://o.example/initiatives/early";
       expect(await store.deleteInitiative({ id, deleted: T2, origin: "https://o.example/actors/o" })).toBe(false);
       expect(await store.getTombstone(id)).toEqual({ id, deleted: T2, origin: "https://o.example/actors/o" });
-      expect(await store.putInitiatives([record(id, "Late create", T1, "https://o.example/actors/o")])).toEqual(["stale"]);
+      expect(await store.putInitiatives([record(id, "Late create", T1, "https://o.example/actors/o")])).toEqual([
+        "stale",
+      ]);
     });
 
     it("does not delete a record changed after the deletion time.", async () => {
@@ -129,7 +164,11 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
 
     it("lists newest change first, in pages, by source.", async () => {
       const own = Array.from({ length: 5 }, (_, k) => record(`https://x.example/initiatives/o${k}`, `O${k}`));
-      const mirrored = Array.from({ length: 3 }, (_, k) => record(`https://m.example/initiatives/m${k}`, `M${k}`, T1, "https://m.example/actors/m", ["https://v.example/actors/v"]));
+      const mirrored = Array.from({ length: 3 }, (_, k) =>
+        record(`https://m.example/initiatives/m${k}`, `M${k}`, T1, "https://m.example/actors/m", [
+          "https://v.example/actors/v",
+        ]),
+      );
       for (const r of [...own, ...mirrored]) await store.putInitiatives([r]);
       await store.putInitiatives([record(own[0]!.initiative.id, "O0 changed", T2)]);
       const first = await store.listInitiatives({ limit: 3 });
@@ -139,9 +178,17 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       expect(second.next).toBeUndefined();
       expect((await store.listInitiatives({ limit: 10, source: null })).items).toHaveLength(5);
       expect((await store.listInitiatives({ limit: 10, source: "https://m.example/actors/m" })).items).toHaveLength(3);
-      expect([await store.countInitiatives(), await store.countInitiatives(null), await store.countInitiatives("https://m.example/actors/m")]).toEqual([8, 5, 3]);
-      expect((await store.listIdsBySource("https://m.example/actors/m")).sort()).toEqual(mirrored.map((r) => r.initiative.id).sort());
-      expect((await store.listIdsByVia("https://v.example/actors/v")).sort()).toEqual(mirrored.map((r) => r.initiative.id).sort());
+      expect([
+        await store.countInitiatives(),
+        await store.countInitiatives(null),
+        await store.countInitiatives("https://m.example/actors/m"),
+      ]).toEqual([8, 5, 3]);
+      expect((await store.listIdsBySource("https://m.example/actors/m")).sort()).toEqual(
+        mirrored.map((r) => r.initiative.id).sort(),
+      );
+      expect((await store.listIdsByVia("https://v.example/actors/v")).sort()).toEqual(
+        mirrored.map((r) => r.initiative.id).sort(),
+      );
       expect(await store.listInitiatives({ limit: 5, cursor: "not-a-number" })).toEqual({ items: [] });
     });
 
@@ -176,7 +223,14 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
     });
 
     it("keeps followers and followings.", async () => {
-      const f = { actor: "https://a.example/users/alice", inbox: "https://a.example/users/alice/inbox", sharedInbox: "https://a.example/inbox", followId: "https://a.example/f/1", state: "pending" as const, since: T0 };
+      const f = {
+        actor: "https://a.example/users/alice",
+        inbox: "https://a.example/users/alice/inbox",
+        sharedInbox: "https://a.example/inbox",
+        followId: "https://a.example/f/1",
+        state: "pending" as const,
+        since: T0,
+      };
       await store.putFollower(f);
       expect(await store.getFollower(f.actor)).toEqual(f);
       await store.putFollower({ ...f, state: "accepted" });
@@ -184,7 +238,14 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       expect(await store.listFollowers("pending")).toEqual([]);
       expect(await store.removeFollower(f.actor)).toBe(true);
       expect(await store.removeFollower(f.actor)).toBe(false);
-      const g = { actor: "https://n.example/actors/n", inbox: "https://n.example/actors/n/inbox", followId: "https://me.example/f/2", state: "pending" as const, since: T0, directory: "https://n.example/initiatives" };
+      const g = {
+        actor: "https://n.example/actors/n",
+        inbox: "https://n.example/actors/n/inbox",
+        followId: "https://me.example/f/2",
+        state: "pending" as const,
+        since: T0,
+        directory: "https://n.example/initiatives",
+      };
       await store.putFollowing(g);
       await store.putFollowing({ ...g, state: "accepted", reconciledAt: T1 });
       expect(await store.listFollowing()).toEqual([{ ...g, state: "accepted", reconciledAt: T1 }]);
@@ -203,7 +264,10 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       expect(await kv.get(["a", "ttl"])).toBeUndefined();
       const listed: unknown[] = [];
       for await (const e of kv.list(["a"])) listed.push(e.key);
-      expect(listed).toEqual([["a", "1"], ["a", "2"]]);
+      expect(listed).toEqual([
+        ["a", "1"],
+        ["a", "2"],
+      ]);
       expect(await kv.cas!(["c"], undefined, 1)).toBe(true);
       expect(await kv.cas!(["c"], undefined, 2)).toBe(false);
       expect(await kv.cas!(["c"], 1, 3)).toBe(true);
@@ -222,7 +286,10 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       const before = await store.changeNumber();
       const counts = await store.rewriteOwn("https://a.example", "https://b.example", {
         record: (r) => {
-          const initiative = { ...r.initiative, id: r.initiative.id.replace("https://a.example/", "https://b.example/") };
+          const initiative = {
+            ...r.initiative,
+            id: r.initiative.id.replace("https://a.example/", "https://b.example/"),
+          };
           return { ...r, initiative, version: versionOf(initiative) };
         },
         message: (_queue, p) => {
@@ -243,10 +310,15 @@ export function describeStoreContract(name: string, make: () => Promise<Store>, 
       expect(await store.countInitiatives(null)).toBe(1);
       await store.search.catchUp();
       const found = await store.search.search({ words: ["bakery"], facets: {} }, 10);
-      expect(found.items.map((r) => r.initiative.id).sort()).toEqual(["https://b.example/initiatives/one", mirror.initiative.id]);
+      expect(found.items.map((r) => r.initiative.id).sort()).toEqual([
+        "https://b.example/initiatives/one",
+        mirror.initiative.id,
+      ]);
       expect(await q.pending()).toBe(2);
       // Nothing is left under the old base: a second run finds nothing to do.
-      expect(await store.rewriteOwn("https://a.example", "https://b.example", { record: (r) => r, message: (_q, p) => p })).toEqual({ records: 0, tombstones: 0, messages: 0, dropped: 0 });
+      expect(
+        await store.rewriteOwn("https://a.example", "https://b.example", { record: (r) => r, message: (_q, p) => p }),
+      ).toEqual({ records: 0, tombstones: 0, messages: 0, dropped: 0 });
     });
   });
 }

@@ -25,17 +25,33 @@ beforeAll(async () => {
     listing("https://leeds.example/initiatives/other", "Kirkstall Bakery", {}, LEEDS),
   ]);
 });
-afterAll(async () => { await inst.stop(); });
+afterAll(async () => {
+  await inst.stop();
+});
 
-type Listed = { items: { a: string; b: string; score: number; state: string; decidedBy?: string; reasons: { kind: string }[]; listings: { id: string; name: string; source?: string }[] }[]; pending: number };
+type Listed = {
+  items: {
+    a: string;
+    b: string;
+    score: number;
+    state: string;
+    decidedBy?: string;
+    reasons: { kind: string }[];
+    listings: { id: string; name: string; source?: string }[];
+  }[];
+  pending: number;
+};
 const list = async (query = "") => {
   const res = await fetch(`${inst.base}/api/duplicates${query}`, { headers: auth });
   expect(res.status).toBe(200);
-  return await res.json() as Listed;
+  return (await res.json()) as Listed;
 };
-const decide = (verb: string, body: unknown) => fetch(`${inst.base}/api/duplicates/${verb}`, {
-  method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(body),
-});
+const decide = (verb: string, body: unknown) =>
+  fetch(`${inst.base}/api/duplicates/${verb}`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 describe("The duplicates admin API", () => {
   it("lists the candidates the worker found as records arrived, highest score first, with each side's name and network.", async () => {
@@ -46,7 +62,12 @@ describe("The duplicates admin API", () => {
     }
     expect(page.pending).toBe(0);
     expect([page.items[0]!.a, page.items[0]!.b]).toEqual([C, B].sort());
-    expect(page.items.slice(1).map((p) => `${p.a} ${p.b}`).sort()).toEqual([[A, B].sort().join(" "), [A, C].sort().join(" ")].sort());
+    expect(
+      page.items
+        .slice(1)
+        .map((p) => `${p.a} ${p.b}`)
+        .sort(),
+    ).toEqual([[A, B].sort().join(" "), [A, C].sort().join(" ")].sort());
     const top = page.items[0]!;
     expect(top.reasons.map((r) => r.kind)).toEqual(["website", "name", "postcode", "near"]);
     expect(top.listings.map((l) => l.source).sort()).toEqual([LEEDS, YORK]);
@@ -61,10 +82,12 @@ describe("The duplicates admin API", () => {
     expect((await list("?state=confirmed")).items.map((p) => p.state)).toEqual(["confirmed"]);
     expect((await list("?state=rejected")).items).toHaveLength(1);
     expect((await list()).items).toHaveLength(1);
-    expect((await (await decide("undo", { a: A, b: C })).json() as { state: string }).state).toBe("candidate");
+    expect(((await (await decide("undo", { a: A, b: C })).json()) as { state: string }).state).toBe("candidate");
     const audit = (await inst.store.audit.list({ limit: 10, actionPrefix: "duplicate." })).items;
     expect(audit.map((e) => [e.action, e.actor.kind, e.reason])).toEqual([
-      ["duplicate.undo", "token", undefined], ["duplicate.reject", "token", undefined], ["duplicate.confirm", "token", "same registration on the register"],
+      ["duplicate.undo", "token", undefined],
+      ["duplicate.reject", "token", undefined],
+      ["duplicate.confirm", "token", "same registration on the register"],
     ]);
     expect(audit[2]!.detail).toMatchObject({ before: "candidate" });
   });
@@ -75,13 +98,17 @@ describe("The duplicates admin API", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/turtle/);
     const linkset = `${inst.base}/linksets/sameas`;
     const quads = new Parser({ baseIRI: linkset }).parse(await res.text());
-    const has = (s: string, p: string, o?: string) => quads.some((q) => q.subject.value === s && q.predicate.value === p && (o === undefined || q.object.value === o));
+    const has = (s: string, p: string, o?: string) =>
+      quads.some((q) => q.subject.value === s && q.predicate.value === p && (o === undefined || q.object.value === o));
     const [a, b] = [A, B].sort() as [string, string];
     expect(has(a, "http://www.w3.org/2002/07/owl#sameAs", b)).toBe(true);
     expect(quads.filter((q) => q.predicate.value === "http://www.w3.org/2002/07/owl#sameAs")).toHaveLength(1); // not the undone or rejected ones
-    expect(has(linkset, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://rdfs.org/ns/void#Linkset")).toBe(true);
+    expect(has(linkset, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://rdfs.org/ns/void#Linkset")).toBe(
+      true,
+    );
     expect(has(linkset, "http://purl.org/dc/terms/publisher", inst.iris.actor)).toBe(true);
-    const decision = quads.find((q) => q.predicate.value === "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")!.subject.value;
+    const decision = quads.find((q) => q.predicate.value === "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")!
+      .subject.value;
     expect(decision.startsWith(`${linkset}#`)).toBe(true);
     expect(has(decision, "http://www.w3.org/ns/prov#wasAttributedTo", inst.iris.actor)).toBe(true);
     expect(has(decision, "https://w3id.org/essfed/ns#decidedBy", "admin token")).toBe(true);
@@ -97,15 +124,24 @@ describe("The duplicates admin API", () => {
   it("answers the linkset in SPARQL, in the default graph and in its own named graph.", async () => {
     const linkset = `${inst.base}/linksets/sameas`;
     const select = async (query: string) => {
-      const res = await fetch(`${inst.base}/sparql?query=${encodeURIComponent(query)}`, { headers: { accept: "application/sparql-results+json" } });
+      const res = await fetch(`${inst.base}/sparql?query=${encodeURIComponent(query)}`, {
+        headers: { accept: "application/sparql-results+json" },
+      });
       expect(res.status).toBe(200);
       return ((await res.json()) as { results: { bindings: Record<string, { value: string }>[] } }).results.bindings;
     };
     const [a, b] = [A, B].sort() as [string, string];
     const OWL = "http://www.w3.org/2002/07/owl#sameAs";
     expect((await select(`SELECT ?o WHERE { <${a}> <${OWL}> ?o }`)).map((r) => r.o!.value)).toEqual([b]);
-    expect((await select(`SELECT ?s ?o WHERE { GRAPH <${linkset}> { ?s <${OWL}> ?o } }`)).map((r) => [r.s!.value, r.o!.value])).toEqual([[a, b]]);
-    const who = await select(`SELECT ?by ?at WHERE { ?d <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <${a}> ; <https://w3id.org/essfed/ns#decidedBy> ?by ; <http://www.w3.org/ns/prov#generatedAtTime> ?at }`);
+    expect(
+      (await select(`SELECT ?s ?o WHERE { GRAPH <${linkset}> { ?s <${OWL}> ?o } }`)).map((r) => [
+        r.s!.value,
+        r.o!.value,
+      ]),
+    ).toEqual([[a, b]]);
+    const who = await select(
+      `SELECT ?by ?at WHERE { ?d <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <${a}> ; <https://w3id.org/essfed/ns#decidedBy> ?by ; <http://www.w3.org/ns/prov#generatedAtTime> ?at }`,
+    );
     expect(who.map((r) => r.by!.value)).toEqual(["admin token"]);
   });
 
@@ -121,8 +157,14 @@ describe("The duplicates admin API", () => {
   });
 
   it("is described in the OpenAPI document.", async () => {
-    const doc = await (await fetch(`${inst.base}/openapi.json`)).json() as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api/duplicates") || p.startsWith("/linksets"))).toEqual(["/api/duplicates", "/api/duplicates/confirm", "/api/duplicates/reject", "/api/duplicates/undo", "/linksets/sameas"]);
+    const doc = (await (await fetch(`${inst.base}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api/duplicates") || p.startsWith("/linksets"))).toEqual([
+      "/api/duplicates",
+      "/api/duplicates/confirm",
+      "/api/duplicates/reject",
+      "/api/duplicates/undo",
+      "/linksets/sameas",
+    ]);
   });
 });
 
@@ -130,7 +172,11 @@ describe("essfed duplicates", () => {
   const run = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(["duplicates", ...args], { out: (l) => out.push(l), err: (l) => err.push(l), env: { ESSFED_LOG_LEVEL: "error", ESSFED_DATA: inst.dir } });
+    const code = await main(["duplicates", ...args], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      env: { ESSFED_LOG_LEVEL: "error", ESSFED_DATA: inst.dir },
+    });
     return { code, out: out.join("\n"), err: err.join("\n") };
   };
 
@@ -148,6 +194,10 @@ describe("essfed duplicates", () => {
     expect((await run("merge", A, B)).code).toBe(64);
     expect((await run("list", "--state", "maybe")).code).toBe(64);
     const audit = (await inst.store.audit.list({ limit: 1, actionPrefix: "duplicate." })).items[0]!;
-    expect(audit).toMatchObject({ action: "duplicate.reject", actor: { kind: "cli" }, reason: "two projects of one name" });
+    expect(audit).toMatchObject({
+      action: "duplicate.reject",
+      actor: { kind: "cli" },
+      reason: "two projects of one name",
+    });
   });
 });

@@ -16,13 +16,20 @@ import { eventually } from "../support/process.ts";
 jest.setTimeout(240_000);
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/csv/${name}`, import.meta.url));
-const identifiers = (name: string) => (parse(readFileSync(fixture(name)), { columns: true, relax_column_count: true }) as Record<string, string>[]).map((r) => r.Identifier!);
+const identifiers = (name: string) =>
+  (parse(readFileSync(fixture(name)), { columns: true, relax_column_count: true }) as Record<string, string>[]).map(
+    (r) => r.Identifier!,
+  );
 
 let a: TestInstance, b: TestInstance, hub: TestInstance;
 const known = new Set<string>();
 
 beforeAll(async () => {
-  [a, b, hub] = await Promise.all([startInstance({ ESSFED_HANDLE: "city" }), startInstance({ ESSFED_HANDLE: "sector" }), startInstance({ ESSFED_HANDLE: "national" })]);
+  [a, b, hub] = await Promise.all([
+    startInstance({ ESSFED_HANDLE: "city" }),
+    startInstance({ ESSFED_HANDLE: "sector" }),
+    startInstance({ ESSFED_HANDLE: "national" }),
+  ]);
   await importCsv(createReadStream(fixture("duplicates-network-a.csv")), a.directory, a.iris);
   await importCsv(createReadStream(fixture("duplicates-network-b.csv")), b.directory, b.iris);
   // The first 15 rows of network B are network A's first 15 organisations, listed again.
@@ -30,20 +37,32 @@ beforeAll(async () => {
   const idsB = identifiers("duplicates-network-b.csv");
   for (let k = 0; k < 15; k++) known.add([a.iris.initiative(idsA[k]!), b.iris.initiative(idsB[k]!)].sort().join(" "));
 });
-afterAll(async () => { await Promise.all([a, b, hub].map((i) => i?.stop())); });
-
-const api = (path: string, body?: unknown) => fetch(hub.base + path, {
-  method: body ? "POST" : "GET", headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}),
+afterAll(async () => {
+  await Promise.all([a, b, hub].map((i) => i?.stop()));
 });
+
+const api = (path: string, body?: unknown) =>
+  fetch(hub.base + path, {
+    method: body ? "POST" : "GET",
+    headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
 
 describe("Duplicates across followed networks", () => {
   it("are found by the aggregator as the networks' records arrive, confirmed, and published as its linkset.", async () => {
     for (const source of [a, b]) expect((await api("/api/follows", { target: source.iris.actor })).status).toBe(202);
     await eventually(async () => (await hub.store.countInitiatives()) === 65, 120_000, "both networks back-filled");
-    const page = await eventually(async () => {
-      const p = await (await api("/api/duplicates?limit=500")).json() as { items: { a: string; b: string; score: number; reasons: { kind: string }[] }[]; pending: number };
-      return p.pending === 0 && p.items.length >= 15 ? p : undefined;
-    }, 60_000, "the worker's finder");
+    const page = await eventually(
+      async () => {
+        const p = (await (await api("/api/duplicates?limit=500")).json()) as {
+          items: { a: string; b: string; score: number; reasons: { kind: string }[] }[];
+          pending: number;
+        };
+        return p.pending === 0 && p.items.length >= 15 ? p : undefined;
+      },
+      60_000,
+      "the worker's finder",
+    );
     const found = new Set(page.items.map((p) => `${p.a} ${p.b}`));
     const missed = [...known].filter((k) => !found.has(k));
     const extra = [...found].filter((k) => !known.has(k));
@@ -54,7 +73,9 @@ describe("Duplicates across followed networks", () => {
 
     for (const p of page.items) expect((await api("/api/duplicates/confirm", { a: p.a, b: p.b })).status).toBe(200);
     const turtle = await (await fetch(`${hub.base}/linksets/sameas`)).text();
-    const links = new Parser().parse(turtle).filter((q) => q.predicate.value === "http://www.w3.org/2002/07/owl#sameAs");
+    const links = new Parser()
+      .parse(turtle)
+      .filter((q) => q.predicate.value === "http://www.w3.org/2002/07/owl#sameAs");
     expect(new Set(links.map((q) => `${q.subject.value} ${q.object.value}`))).toEqual(known);
     // The networks' own records are untouched: their sameAs lists nothing of the other's.
     for (const r of (await a.store.listInitiatives({ limit: 100 })).items) expect(r.initiative.sameAs).toEqual([]);

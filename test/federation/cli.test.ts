@@ -16,10 +16,13 @@ let source: ProcessInstance, follower: ProcessInstance;
 beforeAll(async () => {
   [source, follower] = await Promise.all([spawnInstance("source"), spawnInstance("follower")]);
 }, 60_000);
-afterAll(async () => { await Promise.all([source?.destroy(), follower?.destroy()]); });
+afterAll(async () => {
+  await Promise.all([source?.destroy(), follower?.destroy()]);
+});
 
 /** The instance's environment without ESSFED_URL and ESSFED_HANDLE: the CLI reads them from the data. */
-const stored = (inst: ProcessInstance) => Object.fromEntries(Object.entries(inst.env).filter(([k]) => k !== "ESSFED_URL" && k !== "ESSFED_HANDLE"));
+const stored = (inst: ProcessInstance) =>
+  Object.fromEntries(Object.entries(inst.env).filter(([k]) => k !== "ESSFED_URL" && k !== "ESSFED_HANDLE"));
 const cli = (inst: ProcessInstance, ...args: string[]) => run(process.execPath, [BIN, ...args], { env: stored(inst) });
 
 describe("The federation CLI", () => {
@@ -30,7 +33,9 @@ describe("The federation CLI", () => {
     expect(stdout).toContain(`Following ${source.actor}: it accepted.`);
     const store = await follower.openStoreCached();
     await eventually(async () => store.getInitiative(id), 20_000, "back-fill via the server");
-    const status = JSON.parse((await cli(follower, "status", "--json")).stdout) as { following: { actor: string; state: string }[] };
+    const status = JSON.parse((await cli(follower, "status", "--json")).stdout) as {
+      following: { actor: string; state: string }[];
+    };
     expect(status.following).toEqual([expect.objectContaining({ actor: source.actor, state: "accepted" })]);
     const text = (await cli(source, "status")).stdout;
     expect(text).toContain(`accepted  ${follower.actor}`);
@@ -40,12 +45,18 @@ describe("The federation CLI", () => {
     const { stdout } = await cli(follower, "unfollow", source.actor);
     expect(stdout).toContain(`Unfollowed ${source.actor}`);
     expect(stdout).toContain("The Undo of the follow is queued; the running server sends it.");
-    await expect(cli(follower, "unfollow", source.actor)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("not following") });
+    await expect(cli(follower, "unfollow", source.actor)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("not following"),
+    });
   }, 60_000);
 
   it("refuses to follow under another URL than the stored one, queueing nothing.", async () => {
     const env = { ...follower.env, ESSFED_URL: "http://127.0.0.1:9" };
-    await expect(run(process.execPath, [BIN, "follow", source.actor], { env })).rejects.toMatchObject({ code: 78, stderr: expect.stringContaining(`but the instance in ${follower.dir} is ${follower.base}`) });
+    await expect(run(process.execPath, [BIN, "follow", source.actor], { env })).rejects.toMatchObject({
+      code: 78,
+      stderr: expect.stringContaining(`but the instance in ${follower.dir} is ${follower.base}`),
+    });
     const status = JSON.parse((await cli(follower, "status", "--json")).stdout) as { following: unknown[] };
     expect(status.following).toEqual([]);
   }, 60_000);
@@ -53,14 +64,23 @@ describe("The federation CLI", () => {
   it("says when a follow is only queued because no server runs, and the server sends it when started.", async () => {
     await follower.stop();
     const { stdout } = await cli(follower, "follow", source.actor);
-    expect(stdout).toContain(`The Follow to ${source.actor} (from ${follower.actor}) is queued but not sent: no essfed server (or worker) is running for this instance.`);
-    const status = JSON.parse((await cli(follower, "status", "--json")).stdout) as { following: { state: string }[]; processes: unknown[] };
+    expect(stdout).toContain(
+      `The Follow to ${source.actor} (from ${follower.actor}) is queued but not sent: no essfed server (or worker) is running for this instance.`,
+    );
+    const status = JSON.parse((await cli(follower, "status", "--json")).stdout) as {
+      following: { state: string }[];
+      processes: unknown[];
+    };
     expect(status).toMatchObject({ following: [{ state: "pending" }], processes: [] });
     await follower.start();
-    await eventually(async () => {
-      const now = JSON.parse((await cli(follower, "status", "--json")).stdout) as { following: { state: string }[] };
-      return now.following[0]?.state === "accepted";
-    }, 60_000, "the queued Follow sent and accepted once the server runs");
+    await eventually(
+      async () => {
+        const now = JSON.parse((await cli(follower, "status", "--json")).stdout) as { following: { state: string }[] };
+        return now.following[0]?.state === "accepted";
+      },
+      60_000,
+      "the queued Follow sent and accepted once the server runs",
+    );
     const text = (await cli(follower, "status")).stdout;
     expect(text).toMatch(/processes {2}(web|worker) \(/);
   }, 120_000);

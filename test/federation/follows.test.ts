@@ -12,15 +12,25 @@ async function start(env: Record<string, string>): Promise<TestInstance> {
   started.push(i);
   return i;
 }
-afterEach(async () => { await Promise.all(started.splice(0).map((i) => i.stop())); });
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((i) => i.stop()));
+});
 
 async function create(inst: TestInstance, name: string): Promise<string> {
-  const res = await fetch(`${inst.base}/initiatives`, { method: "POST", headers: { "content-type": "application/ld+json", ...auth }, body: initiativeBody(name) });
+  const res = await fetch(`${inst.base}/initiatives`, {
+    method: "POST",
+    headers: { "content-type": "application/ld+json", ...auth },
+    body: initiativeBody(name),
+  });
   expect(res.status).toBe(201);
   return res.headers.get("location")!;
 }
 async function api(inst: TestInstance, path: string, method = "GET", body?: unknown): Promise<Response> {
-  return fetch(inst.base + path, { method, headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return fetch(inst.base + path, {
+    method,
+    headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
 }
 
 describe("Following", () => {
@@ -29,7 +39,11 @@ describe("Following", () => {
     const follower = await start({ ESSFED_HANDLE: "follower" });
     const id = await create(source, "Held Co-op");
     expect((await api(follower, "/api/follows", "POST", { target: source.iris.actor })).status).toBe(202);
-    const pending = await eventually(async () => (await source.store.getFollower(follower.iris.actor))?.state === "pending", 10_000, "pending follower");
+    const pending = await eventually(
+      async () => (await source.store.getFollower(follower.iris.actor))?.state === "pending",
+      10_000,
+      "pending follower",
+    );
     expect(pending).toBe(true);
     expect((await follower.store.getFollowing(source.iris.actor))?.state).toBe("pending");
     expect(await follower.store.getInitiative(id)).toBeUndefined();
@@ -49,7 +63,11 @@ describe("Following", () => {
     expect(await res.json()).toEqual({ unfollowed: source.iris.actor, removed: 1 });
     expect(await follower.store.getInitiative(id)).toBeUndefined();
     expect(await follower.store.getTombstone(id)).toBeUndefined();
-    await eventually(async () => (await source.store.getFollower(follower.iris.actor)) === undefined, 10_000, "Undo processed");
+    await eventually(
+      async () => (await source.store.getFollower(follower.iris.actor)) === undefined,
+      10_000,
+      "Undo processed",
+    );
     // Following again brings the records back.
     await api(follower, "/api/follows", "POST", { target: source.iris.actor });
     await eventually(async () => follower.store.getInitiative(id), 10_000, "back-fill after re-follow");
@@ -62,7 +80,7 @@ describe("Following", () => {
     await api(follower, "/api/follows", "POST", { target: source.iris.actor });
     await eventually(async () => follower.store.getInitiative(id), 10_000, "back-fill");
     const res = await api(follower, `/api/follows?actor=${encodeURIComponent(source.iris.actor)}`, "DELETE");
-    expect((await res.json() as { removed: number }).removed).toBe(0);
+    expect(((await res.json()) as { removed: number }).removed).toBe(0);
     expect(await follower.store.getInitiative(id)).toBeDefined();
   });
 
@@ -86,7 +104,11 @@ describe("Following", () => {
 
   it("refuses to follow without the admin token, or an unreachable target, with problem details.", async () => {
     const follower = await start({ ESSFED_HANDLE: "follower" });
-    const unauth = await fetch(`${follower.base}/api/follows`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ target: "x" }) });
+    const unauth = await fetch(`${follower.base}/api/follows`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ target: "x" }),
+    });
     expect(unauth.status).toBe(401);
     const bad = await api(follower, "/api/follows", "POST", { nothing: true });
     expect(bad.status).toBe(400);

@@ -15,15 +15,27 @@ let inbox: string;
 
 beforeAll(async () => {
   [receiver, sender, third, strict] = await Promise.all([
-    startInstance({ ESSFED_HANDLE: "receiver" }), startInstance({ ESSFED_HANDLE: "sender" }),
-    startInstance({ ESSFED_HANDLE: "third" }), startInstance({ ESSFED_HANDLE: "strict", ESSFED_ALLOW_PRIVATE: "false" }),
+    startInstance({ ESSFED_HANDLE: "receiver" }),
+    startInstance({ ESSFED_HANDLE: "sender" }),
+    startInstance({ ESSFED_HANDLE: "third" }),
+    startInstance({ ESSFED_HANDLE: "strict", ESSFED_ALLOW_PRIVATE: "false" }),
   ]);
   inbox = `${receiver.base}/inbox`;
-  const res = await fetch(`${receiver.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: sender.iris.actor }) });
+  const res = await fetch(`${receiver.base}/api/follows`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ target: sender.iris.actor }),
+  });
   if (res.status !== 202) throw new Error(`follow: ${res.status} ${await res.text()}`);
-  await eventually(async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted", 15_000, "receiver follows sender");
+  await eventually(
+    async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted",
+    15_000,
+    "receiver follows sender",
+  );
 });
-afterAll(async () => { await Promise.all([receiver, sender, third, strict].map((i) => i?.stop())); });
+afterAll(async () => {
+  await Promise.all([receiver, sender, third, strict].map((i) => i?.stop()));
+});
 
 const objectOf = (sender: TestInstance) => `${sender.base}/initiatives/test-${Math.random().toString(36).slice(2)}`;
 
@@ -48,7 +60,12 @@ describe("The inbox", () => {
   });
 
   it("accepts RFC 9421 HTTP Message Signatures as well as draft-cavage.", async () => {
-    const res = await postActivity(sender, inbox, { ...createActivity(sender.iris.actor, objectOf(sender)), type: "Like", object: "urn:x" }, { spec: "rfc9421" });
+    const res = await postActivity(
+      sender,
+      inbox,
+      { ...createActivity(sender.iris.actor, objectOf(sender)), type: "Like", object: "urn:x" },
+      { spec: "rfc9421" },
+    );
     expect(res.status).toBe(202);
   });
 
@@ -75,7 +92,12 @@ describe("The inbox", () => {
 
   it("refuses a stale Date.", async () => {
     const id = objectOf(sender);
-    await problem(await postActivity(sender, inbox, createActivity(sender.iris.actor, id), { signedAt: new Date(Date.now() - 3 * 3600_000) }), 401);
+    await problem(
+      await postActivity(sender, inbox, createActivity(sender.iris.actor, id), {
+        signedAt: new Date(Date.now() - 3 * 3600_000),
+      }),
+      401,
+    );
     await expectNothingStored(receiver, id);
   });
 
@@ -88,7 +110,10 @@ describe("The inbox", () => {
 
   it("refuses an object on another host than its sender when its origin cannot be verified.", async () => {
     const id = objectOf(third); // third never created it: a fetch from the owner answers 404
-    const p = await problem(await postActivity(sender, inbox, createActivity(sender.iris.actor, id, third.iris.actor)), 403);
+    const p = await problem(
+      await postActivity(sender, inbox, createActivity(sender.iris.actor, id, third.iris.actor)),
+      403,
+    );
     expect(p.code).toBe("unverifiable-origin");
     await expectNothingStored(receiver, id);
   });
@@ -96,10 +121,22 @@ describe("The inbox", () => {
   it("refuses an object whose integrity proof was tampered with.", async () => {
     const id = objectOf(third);
     const signed = await third.runtime.ctx.outbox.sign({
-      "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/data-integrity/v2", { essglobal: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" }],
-      id, type: ["Page", "essglobal:SSEInitiative"], name: "Real", "gr:name": "Real", attributedTo: third.iris.actor,
+      "@context": [
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/data-integrity/v2",
+        { essglobal: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" },
+      ],
+      id,
+      type: ["Page", "essglobal:SSEInitiative"],
+      name: "Real",
+      "gr:name": "Real",
+      attributedTo: third.iris.actor,
     });
-    const activity = { ...createActivity(sender.iris.actor, id, third.iris.actor), type: "Announce", object: { ...signed, "gr:name": "Forged" } };
+    const activity = {
+      ...createActivity(sender.iris.actor, id, third.iris.actor),
+      type: "Announce",
+      object: { ...signed, "gr:name": "Forged" },
+    };
     await problem(await postActivity(sender, inbox, activity), 403);
     await expectNothingStored(receiver, id);
   });
@@ -115,7 +152,10 @@ describe("The inbox", () => {
 
   it("refuses remote JSON-LD contexts.", async () => {
     const id = objectOf(sender);
-    const activity = { ...createActivity(sender.iris.actor, id), "@context": ["https://www.w3.org/ns/activitystreams", "https://evil.example/context.jsonld"] };
+    const activity = {
+      ...createActivity(sender.iris.actor, id),
+      "@context": ["https://www.w3.org/ns/activitystreams", "https://evil.example/context.jsonld"],
+    };
     const p = await problem(await postActivity(sender, inbox, activity), 400);
     expect(p.code).toBe("remote-context");
     await expectNothingStored(receiver, id);
@@ -123,14 +163,22 @@ describe("The inbox", () => {
 
   it("refuses keys at private addresses unless ESSFED_ALLOW_PRIVATE is set.", async () => {
     const id = objectOf(sender);
-    const p = await problem(await postActivity(sender, `${strict.base}/inbox`, createActivity(sender.iris.actor, id)), 401);
+    const p = await problem(
+      await postActivity(sender, `${strict.base}/inbox`, createActivity(sender.iris.actor, id)),
+      401,
+    );
     expect(p.detail).toContain("ESSFED_ALLOW_PRIVATE");
     expect(await strict.store.countInitiatives()).toBe(0);
   });
 
   it("refuses bodies that are not JSON or not ActivityStreams.", async () => {
     await problem(await postActivity(sender, inbox, "{not json", {}), 400);
-    await problem(await postActivity(sender, inbox, createActivity(sender.iris.actor, objectOf(sender)), { contentType: "text/plain" }), 415);
+    await problem(
+      await postActivity(sender, inbox, createActivity(sender.iris.actor, objectOf(sender)), {
+        contentType: "text/plain",
+      }),
+      415,
+    );
     expect(await receiver.store.countInitiatives()).toBe(1);
   });
 });

@@ -16,28 +16,40 @@ beforeAll(async () => {
   alice = await startFakeMastodon();
   host = new URL(inst.base).host;
 });
-afterAll(async () => { await alice?.close(); await inst?.stop(); });
+afterAll(async () => {
+  await alice?.close();
+  await inst?.stop();
+});
 
 const AP = "application/activity+json";
-const ACTIVITY_TYPES = ["application/activity+json", 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'];
+const ACTIVITY_TYPES = [
+  "application/activity+json",
+  'application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
+];
 
 describe("For Mastodon", () => {
   it("WebFinger answers acct:handle@host with a self link Mastodon accepts, and the round trip holds.", async () => {
-    const res = await fetch(`${inst.base}/.well-known/webfinger?resource=acct:coops@${host}`, { headers: { accept: "application/jrd+json, application/json" } });
+    const res = await fetch(`${inst.base}/.well-known/webfinger?resource=acct:coops@${host}`, {
+      headers: { accept: "application/jrd+json, application/json" },
+    });
     expect(res.status).toBe(200);
-    const jrd = await res.json() as { subject: string; links: { rel: string; type?: string; href: string }[] };
+    const jrd = (await res.json()) as { subject: string; links: { rel: string; type?: string; href: string }[] };
     expect(jrd.subject).toBe(`acct:coops@${host}`);
     const self = jrd.links.find((l) => l.rel === "self")!;
     expect(ACTIVITY_TYPES).toContain(self.type);
     expect(self.href).toBe(inst.iris.actor);
-    const actor = await (await fetch(self.href, { headers: { accept: AP } })).json() as Record<string, unknown>;
+    const actor = (await (await fetch(self.href, { headers: { accept: AP } })).json()) as Record<string, unknown>;
     // Mastodon re-runs WebFinger for preferredUsername@host(actor.id) and expects the same actor.
-    const again = await (await fetch(`${inst.base}/.well-known/webfinger?resource=acct:${actor.preferredUsername}@${new URL(String(actor.id)).host}`)).json() as typeof jrd;
+    const again = (await (
+      await fetch(
+        `${inst.base}/.well-known/webfinger?resource=acct:${actor.preferredUsername}@${new URL(String(actor.id)).host}`,
+      )
+    ).json()) as typeof jrd;
     expect(again.links.find((l) => l.rel === "self")!.href).toBe(actor.id);
   });
 
   it("the actor document has what Mastodon requires and uses.", async () => {
-    const actor = await (await fetch(inst.iris.actor, { headers: { accept: AP } })).json() as Record<string, any>;
+    const actor = (await (await fetch(inst.iris.actor, { headers: { accept: AP } })).json()) as Record<string, any>;
     expect(actor["@context"]).toContain("https://www.w3.org/ns/activitystreams");
     expect(["Application", "Group", "Organization", "Person", "Service"]).toContain(actor.type);
     expect(actor.preferredUsername).toBe("coops");
@@ -55,11 +67,23 @@ describe("For Mastodon", () => {
     expect(actor.streams).toBe(inst.iris.directory);
     // Profile fields Mastodon shows: the dataset description (and the licence, when one is declared).
     const fields = [actor.attachment].flat();
-    expect(fields).toEqual([expect.objectContaining({ type: "PropertyValue", name: "Dataset", value: expect.stringContaining(`href="${inst.base}/dataset"`) })]);
+    expect(fields).toEqual([
+      expect.objectContaining({
+        type: "PropertyValue",
+        name: "Dataset",
+        value: expect.stringContaining(`href="${inst.base}/dataset"`),
+      }),
+    ]);
   });
 
   it("accepts a Follow from a Mastodon user and sends the Accept to its inbox.", async () => {
-    const follow = { "@context": "https://www.w3.org/ns/activitystreams", id: `${alice.base}/follows/1`, type: "Follow", actor: alice.actor, object: inst.iris.actor };
+    const follow = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${alice.base}/follows/1`,
+      type: "Follow",
+      actor: alice.actor,
+      object: inst.iris.actor,
+    };
     expect((await alice.send(`${inst.iris.actor}/inbox`, follow)).status).toBe(202);
     const accept = await eventually(async () => alice.inbox.find((r) => r.body.type === "Accept"), 10_000, "Accept");
     expect(accept.body.actor).toBe(inst.iris.actor);
@@ -69,11 +93,21 @@ describe("For Mastodon", () => {
 
   it("followers receive a readable, signed post for each new initiative.", async () => {
     const res = await fetch(`${inst.base}/initiatives`, {
-      method: "POST", headers: { "content-type": "application/ld+json", ...auth },
+      method: "POST",
+      headers: { "content-type": "application/ld+json", ...auth },
       body: JSON.stringify({
-        "@context": { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#", vcard: "http://www.w3.org/2006/vcard/ns#", dcterms: "http://purl.org/dc/terms/" },
-        "@type": "ess:SSEInitiative", "gr:name": "Leeds Bread Co-op", "dcterms:description": "A worker-owned bakery since 1978.",
-        "ess:organisationalStructure": { "@id": "https://lod.coop/essglobal/2.1/standard/organisational-structure/OS60" },
+        "@context": {
+          ess: "https://lod.coop/essglobal/2.1/vocab/",
+          gr: "http://purl.org/goodrelations/v1#",
+          vcard: "http://www.w3.org/2006/vcard/ns#",
+          dcterms: "http://purl.org/dc/terms/",
+        },
+        "@type": "ess:SSEInitiative",
+        "gr:name": "Leeds Bread Co-op",
+        "dcterms:description": "A worker-owned bakery since 1978.",
+        "ess:organisationalStructure": {
+          "@id": "https://lod.coop/essglobal/2.1/standard/organisational-structure/OS60",
+        },
         "ess:country_id": { "@id": "https://lod.coop/essglobal/2.1/standard/countries-iso/GB" },
         "ess:hasAddress": { "@type": "ess:Address", "vcard:locality": "Leeds" },
       }),
@@ -99,18 +133,37 @@ describe("For Mastodon", () => {
     expect(sig).toMatch(/headers="\(request-target\) host date digest"|headers="[^"]*\(request-target\)[^"]*"/);
     for (const h of ["host", "date", "digest"]) expect(sig).toContain(h);
     // And the object dereferences for Mastodon's own fetches.
-    const fetched = await (await fetch(id, { headers: { accept: AP } })).json() as Record<string, unknown>;
+    const fetched = (await (await fetch(id, { headers: { accept: AP } })).json()) as Record<string, unknown>;
     expect(fetched.id).toBe(id);
   });
 
   it("changes and removals reach followers as Update and Delete.", async () => {
-    const id = (await fetch(`${inst.base}/initiatives`, {
-      method: "POST", headers: { "content-type": "application/ld+json", ...auth },
-      body: JSON.stringify({ "@context": { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" }, "@type": "ess:SSEInitiative", "gr:name": "Short-lived Co-op" }),
-    })).headers.get("location")!;
-    await fetch(id, { method: "PUT", headers: { "content-type": "application/ld+json", ...auth }, body: JSON.stringify({ "@context": { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" }, "@type": "ess:SSEInitiative", "gr:name": "Renamed Co-op" }) });
+    const id = (
+      await fetch(`${inst.base}/initiatives`, {
+        method: "POST",
+        headers: { "content-type": "application/ld+json", ...auth },
+        body: JSON.stringify({
+          "@context": { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" },
+          "@type": "ess:SSEInitiative",
+          "gr:name": "Short-lived Co-op",
+        }),
+      })
+    ).headers.get("location")!;
+    await fetch(id, {
+      method: "PUT",
+      headers: { "content-type": "application/ld+json", ...auth },
+      body: JSON.stringify({
+        "@context": { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" },
+        "@type": "ess:SSEInitiative",
+        "gr:name": "Renamed Co-op",
+      }),
+    });
     await fetch(id, { method: "DELETE", headers: auth });
-    const update = await eventually(async () => alice.inbox.find((r) => r.body.type === "Update" && (r.body.object as any).id === id), 10_000, "Update");
+    const update = await eventually(
+      async () => alice.inbox.find((r) => r.body.type === "Update" && (r.body.object as any).id === id),
+      10_000,
+      "Update",
+    );
     expect((update.body.object as any).name).toBe("Renamed Co-op");
     const del = await eventually(async () => alice.inbox.find((r) => r.body.type === "Delete"), 10_000, "Delete");
     expect((del.body.object as any).id).toBe(id);

@@ -14,7 +14,11 @@ import { describeStores } from "../security/ops-helpers.ts";
 
 const TOKEN = "metrics-token-0123456789";
 
-interface Sample { name: string; labels: Record<string, string>; value: number }
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
 
 /** Parses the Prometheus text format (enough of it for these metrics). */
 function parse(text: string): Sample[] {
@@ -31,13 +35,16 @@ function parse(text: string): Sample[] {
 
 /** The sum of the samples of `name` whose labels include `labels`. */
 function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
-  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
+  return samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((n, s) => n + s.value, 0);
 }
 
 describeStores("Metrics after a federation scenario", (kind) => {
   let a: TestInstance, b: TestInstance, stranger: TestInstance;
   let bMetrics: string;
-  const scrapeA = async () => parse(await (await fetch(`${a.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text());
+  const scrapeA = async () =>
+    parse(await (await fetch(`${a.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text());
   const scrapeB = async () => parse(await (await fetch(bMetrics)).text());
 
   beforeAll(async () => {
@@ -48,7 +55,9 @@ describeStores("Metrics after a federation scenario", (kind) => {
     ]);
     bMetrics = `http://127.0.0.1:${await b.metricsAddress()}/metrics`;
   }, 90_000);
-  afterAll(async () => { await Promise.all([a, b, stranger].map((i) => i?.stop())); });
+  afterAll(async () => {
+    await Promise.all([a, b, stranger].map((i) => i?.stop()));
+  });
 
   it("keeps /metrics private: 404 on the main port without a token, 401 without the right one, 200 with it or on its own listener.", async () => {
     expect((await fetch(`${b.base}/metrics`)).status).toBe(404);
@@ -56,7 +65,9 @@ describeStores("Metrics after a federation scenario", (kind) => {
     const anonymous = await fetch(`${a.base}/metrics`);
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("content-type")).toContain("application/problem+json");
-    expect((await fetch(`${a.base}/metrics`, { headers: { authorization: "Bearer metrics-token-wrong-000000" } })).status).toBe(401);
+    expect(
+      (await fetch(`${a.base}/metrics`, { headers: { authorization: "Bearer metrics-token-wrong-000000" } })).status,
+    ).toBe(401);
     const ok = await fetch(`${a.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toContain("text/plain");
@@ -70,25 +81,59 @@ describeStores("Metrics after a federation scenario", (kind) => {
     const [a0, b0] = await Promise.all([scrapeA(), scrapeB()]);
     const bHost = new URL(b.base).host;
 
-    const follow = await fetch(`${b.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: a.iris.actor }) });
+    const follow = await fetch(`${b.base}/api/follows`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ target: a.iris.actor }),
+    });
     expect(follow.status).toBe(202);
-    await eventually(async () => (await b.store.getFollowing(a.iris.actor))?.state === "accepted", 20_000, "B follows A");
+    await eventually(
+      async () => (await b.store.getFollowing(a.iris.actor))?.state === "accepted",
+      20_000,
+      "B follows A",
+    );
     const ids: string[] = [];
     for (const name of ["Metric Bakery", "Metric Dairy", "Metric Forge"]) {
-      const res = await fetch(`${a.base}/initiatives`, { method: "POST", headers: { ...auth, "content-type": "application/ld+json" }, body: initiativeBody(name) });
+      const res = await fetch(`${a.base}/initiatives`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/ld+json" },
+        body: initiativeBody(name),
+      });
       expect(res.status).toBe(201);
       ids.push(res.headers.get("location")!);
     }
-    await eventually(async () => (await Promise.all(ids.map((id) => b.store.getInitiative(id)))).every(Boolean), 20_000, "B holds A's records");
+    await eventually(
+      async () => (await Promise.all(ids.map((id) => b.store.getInitiative(id)))).every(Boolean),
+      20_000,
+      "B holds A's records",
+    );
     await eventually(async () => (await a.store.queue("delivery").pending()) === 0, 20_000, "A's queue drained");
     // Refused at B: a Create from a network B does not follow, and an unsigned post.
-    expect((await postActivity(stranger, `${b.base}/inbox`, createActivity(stranger.iris.actor, `${stranger.base}/initiatives/x`))).status).toBe(403);
-    expect((await postActivity(stranger, `${b.base}/inbox`, createActivity(stranger.iris.actor, `${stranger.base}/initiatives/y`), { unsigned: true })).status).toBe(401);
+    expect(
+      (
+        await postActivity(
+          stranger,
+          `${b.base}/inbox`,
+          createActivity(stranger.iris.actor, `${stranger.base}/initiatives/x`),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await postActivity(
+          stranger,
+          `${b.base}/inbox`,
+          createActivity(stranger.iris.actor, `${stranger.base}/initiatives/y`),
+          { unsigned: true },
+        )
+      ).status,
+    ).toBe(401);
     // A reads one of its records (a route with a parameter).
     expect((await fetch(ids[0]!, { headers: { accept: "application/ld+json" } })).status).toBe(200);
 
     const [a1, b1] = await Promise.all([scrapeA(), scrapeB()]);
-    const moved = (after: Sample[], before: Sample[], name: string, labels: Record<string, string> = {}) => value(after, name, labels) - value(before, name, labels);
+    const moved = (after: Sample[], before: Sample[], name: string, labels: Record<string, string> = {}) =>
+      value(after, name, labels) - value(before, name, labels);
 
     // A sent the Accept and three Creates to B's host, none failed; its queue is empty again.
     expect(moved(a1, a0, "essfed_deliveries_total", { peer: bHost, outcome: "sent" })).toBe(4);
@@ -99,22 +144,37 @@ describeStores("Metrics after a federation scenario", (kind) => {
     // B accepted the Accept and the three Creates, and refused two, by reason.
     expect(moved(b1, b0, "essfed_inbox_activities_total", { outcome: "accepted", type: "Create" })).toBe(3);
     expect(moved(b1, b0, "essfed_inbox_activities_total", { outcome: "accepted", type: "Accept" })).toBe(1);
-    expect(moved(b1, b0, "essfed_inbox_activities_total", { outcome: "refused", reason: "not-followed", type: "Create" })).toBe(1);
+    expect(
+      moved(b1, b0, "essfed_inbox_activities_total", { outcome: "refused", reason: "not-followed", type: "Create" }),
+    ).toBe(1);
     expect(moved(b1, b0, "essfed_inbox_activities_total", { outcome: "refused", reason: "unauthorized" })).toBe(1);
     // Records by source, on both sides.
     expect(value(a1, "essfed_records", { source: "local" })).toBe(3);
     expect(value(b1, "essfed_records", { source: a.iris.actor })).toBe(3);
     expect(value(b1, "essfed_search_index_lag_seconds")).toBe(0);
     // Requests by route template and status, with their latency; never a raw path.
-    expect(moved(a1, a0, "essfed_http_requests_total", { method: "POST", route: "/initiatives", status: "201" })).toBe(3);
-    expect(moved(a1, a0, "essfed_http_request_duration_seconds_count", { method: "POST", route: "/initiatives" })).toBe(3);
+    expect(moved(a1, a0, "essfed_http_requests_total", { method: "POST", route: "/initiatives", status: "201" })).toBe(
+      3,
+    );
+    expect(moved(a1, a0, "essfed_http_request_duration_seconds_count", { method: "POST", route: "/initiatives" })).toBe(
+      3,
+    );
     const inboxRoutes = ["/inbox", "/actors/follower/inbox"];
-    expect(inboxRoutes.reduce((n, route) => n + moved(b1, b0, "essfed_http_requests_total", { method: "POST", route, status: "202" }), 0)).toBe(4);
-    expect(moved(b1, b0, "essfed_http_requests_total", { method: "POST", route: "/api/follows", status: "202" })).toBe(1);
+    expect(
+      inboxRoutes.reduce(
+        (n, route) => n + moved(b1, b0, "essfed_http_requests_total", { method: "POST", route, status: "202" }),
+        0,
+      ),
+    ).toBe(4);
+    expect(moved(b1, b0, "essfed_http_requests_total", { method: "POST", route: "/api/follows", status: "202" })).toBe(
+      1,
+    );
     const routes = new Set([...a1, ...b1].map((s) => s.labels.route).filter(Boolean));
-    for (const id of ids) expect([...routes].some((r) => r!.includes(new URL(id).pathname.split("/").pop()!))).toBe(false);
+    for (const id of ids)
+      expect([...routes].some((r) => r!.includes(new URL(id).pathname.split("/").pop()!))).toBe(false);
     // No query was asked: the SPARQL figures are there, at rest.
-    for (const name of ["essfed_sparql_workers", "essfed_sparql_queue_length", "essfed_sparql_running"]) expect(a1.some((s) => s.name === name)).toBe(true);
+    for (const name of ["essfed_sparql_workers", "essfed_sparql_queue_length", "essfed_sparql_running"])
+      expect(a1.some((s) => s.name === name)).toBe(true);
     expect(value(a1, "essfed_sparql_queue_length")).toBe(0);
     expect(value(a1, "essfed_sparql_queries_total", { outcome: "timeout" })).toBe(0);
   }, 90_000);

@@ -20,7 +20,11 @@ describePostgres("Web and worker processes on one PostgreSQL database", () => {
   let receiverStore: Store, senderStore: Store;
 
   beforeAll(async () => {
-    web = await spawnInstance("sender", { DATABASE_URL: databaseUrl(schema), ESSFED_ROLE: "web", ESSFED_DELIVERY_LEASE_SECONDS: "3" });
+    web = await spawnInstance("sender", {
+      DATABASE_URL: databaseUrl(schema),
+      ESSFED_ROLE: "web",
+      ESSFED_DELIVERY_LEASE_SECONDS: "3",
+    });
     workers = await Promise.all([0, 1].map(() => spawnInstance("sender", { ...web.env, ESSFED_ROLE: "worker" })));
     receiver = await spawnInstance("receiver");
     [receiverStore, senderStore] = await Promise.all([receiver.openStoreCached(), web.openStoreCached()]);
@@ -34,15 +38,23 @@ describePostgres("Web and worker processes on one PostgreSQL database", () => {
   it("deliver a 10,000-activity stream completely and once, though a worker is killed mid-stream.", async () => {
     // The receiver follows the sender: the Follow reaches the web process, the Accept goes out
     // through the workers, the (empty) back-fill runs.
-    expect((await receiver.api("/api/follows", { method: "POST", body: JSON.stringify({ target: web.actor }) })).status).toBe(202);
-    await eventually(async () => (await receiverStore.getFollowing(web.actor))?.state === "accepted", 20_000, "accepted");
+    expect(
+      (await receiver.api("/api/follows", { method: "POST", body: JSON.stringify({ target: web.actor }) })).status,
+    ).toBe(202);
+    await eventually(
+      async () => (await receiverStore.getFollowing(web.actor))?.state === "accepted",
+      20_000,
+      "accepted",
+    );
 
     // The stream: 10,000 new initiatives published by the sender (written through its directory).
     const publisher = await compose(loadConfig({ ...web.env, ESSFED_LOG_LEVEL: "error" }));
     try {
       for (let k = 0; k < N; k += 1000) {
         const drafts: InitiativeDraft[] = Array.from({ length: 1000 }, (_, n) => ({
-          id: publisher.iris.initiative(`s-${k + n}`), name: `Stream Co-op ${k + n}`, organisationalStructure: ["OS60"],
+          id: publisher.iris.initiative(`s-${k + n}`),
+          name: `Stream Co-op ${k + n}`,
+          organisationalStructure: ["OS60"],
         }));
         await publisher.directory.upsert(drafts);
       }
@@ -57,7 +69,11 @@ describePostgres("Web and worker processes on one PostgreSQL database", () => {
     expect(atKill).toBeLessThan(N);
 
     await eventually(async () => (await receiverStore.countInitiatives()) >= N, 240_000, "all 10,000 delivered");
-    await eventually(async () => (await senderStore.queue("delivery").pending()) === 0, 30_000, "sender's queue drained");
+    await eventually(
+      async () => (await senderStore.queue("delivery").pending()) === 0,
+      30_000,
+      "sender's queue drained",
+    );
     // None twice: every record was stored once (a repeat would have taken a new change number).
     const all: number[] = [];
     let cursor: string | undefined;
@@ -71,5 +87,3 @@ describePostgres("Web and worker processes on one PostgreSQL database", () => {
     expect(Math.max(...all) - Math.min(...all) + 1).toBe(N);
   }, 400_000);
 });
-
-

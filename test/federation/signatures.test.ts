@@ -21,11 +21,17 @@ let fakeInbox: Server;
 const received: { req: IncomingMessage; body: string }[] = [];
 
 beforeAll(async () => {
-  [inst, peer] = await Promise.all([startInstance({ ESSFED_HANDLE: "signer" }), startInstance({ ESSFED_HANDLE: "peer" })]);
+  [inst, peer] = await Promise.all([
+    startInstance({ ESSFED_HANDLE: "signer" }),
+    startInstance({ ESSFED_HANDLE: "peer" }),
+  ]);
   fakeInbox = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
-    req.on("end", () => { received.push({ req, body }); res.writeHead(202).end(); });
+    req.on("end", () => {
+      received.push({ req, body });
+      res.writeHead(202).end();
+    });
   });
   await new Promise<void>((r) => fakeInbox.listen(0, "127.0.0.1", r));
 });
@@ -37,10 +43,21 @@ afterAll(async () => {
 describe("HTTP signatures", () => {
   it("on deliveries verify with an independent draft-cavage verifier, with a matching SHA-256 digest.", async () => {
     const port = (fakeInbox.address() as { port: number }).port;
-    await inst.store.putFollower({ actor: "http://127.0.0.1:1/actors/x", inbox: `http://127.0.0.1:${port}/inbox`, followId: "urn:f", state: "accepted", since: new Date().toISOString() });
+    await inst.store.putFollower({
+      actor: "http://127.0.0.1:1/actors/x",
+      inbox: `http://127.0.0.1:${port}/inbox`,
+      followId: "urn:f",
+      state: "accepted",
+      since: new Date().toISOString(),
+    });
     const res = await fetch(`${inst.base}/initiatives`, {
-      method: "POST", headers: { "content-type": "application/ld+json", ...auth },
-      body: JSON.stringify({ "@context": { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" }, "@type": "ess:SSEInitiative", "gr:name": "Signed Co-op" }),
+      method: "POST",
+      headers: { "content-type": "application/ld+json", ...auth },
+      body: JSON.stringify({
+        "@context": { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" },
+        "@type": "ess:SSEInitiative",
+        "gr:name": "Signed Co-op",
+      }),
     });
     expect(res.status).toBe(201);
     const until = Date.now() + 10_000;
@@ -56,22 +73,44 @@ describe("HTTP signatures", () => {
 
   it("made by an independent signer are accepted by our inbox.", async () => {
     // Initiatives are taken only from networks followed: inst follows peer first.
-    const follow = await fetch(`${inst.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: peer.iris.actor }) });
+    const follow = await fetch(`${inst.base}/api/follows`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ target: peer.iris.actor }),
+    });
     expect(follow.status).toBe(202);
-    await eventually(async () => (await inst.store.getFollowing(peer.iris.actor))?.state === "accepted", 15_000, "inst follows peer");
+    await eventually(
+      async () => (await inst.store.getFollowing(peer.iris.actor))?.state === "accepted",
+      15_000,
+      "inst follows peer",
+    );
     const id = `${peer.base}/initiatives/peertube-signed`;
     const body = JSON.stringify(createActivity(peer.iris.actor, id));
     const jwk = await exportJwk(peer.keys.rsa.privateKey);
     const key = createObjectKey(jwk);
     const url = new URL(`${inst.base}/inbox`);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(url, { method: "POST", headers: {
-        "content-type": "application/activity+json", "content-length": Buffer.byteLength(body),
-        digest: `SHA-256=${createHash("sha256").update(body).digest("base64")}`, host: url.host,
-      } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      const req = httpRequest(
+        url,
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/activity+json",
+            "content-length": Buffer.byteLength(body),
+            digest: `SHA-256=${createHash("sha256").update(body).digest("base64")}`,
+            host: url.host,
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       httpSignature.signRequest(req, {
-        key, keyId: `${peer.iris.actor}#main-key`, authorizationHeaderName: "Signature",
+        key,
+        keyId: `${peer.iris.actor}#main-key`,
+        authorizationHeaderName: "Signature",
         headers: ["(request-target)", "host", "date", "digest"],
       });
       req.end(body);
@@ -84,12 +123,23 @@ describe("HTTP signatures", () => {
 describe("Integrity proofs", () => {
   it("made by essfed verify with Fedify's verifyProof, and fail once the document changes.", async () => {
     const doc = await inst.runtime.ctx.outbox.sign({
-      "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/data-integrity/v2", { gr: "http://purl.org/goodrelations/v1#" }],
-      id: `${inst.base}/initiatives/proof-test`, type: "Page", name: "Proof Co-op", "gr:name": "Proof Co-op", attributedTo: inst.iris.actor,
+      "@context": [
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/data-integrity/v2",
+        { gr: "http://purl.org/goodrelations/v1#" },
+      ],
+      id: `${inst.base}/initiatives/proof-test`,
+      type: "Page",
+      name: "Proof Co-op",
+      "gr:name": "Proof Co-op",
+      attributedTo: inst.iris.actor,
     });
     const loader = getDocumentLoader({ allowPrivateAddress: true });
     const options = { documentLoader: loader, contextLoader: loader };
-    const proof = await DataIntegrityProof.fromJsonLd({ "@context": "https://w3id.org/security/data-integrity/v2", ...(doc.proof as object) }, options);
+    const proof = await DataIntegrityProof.fromJsonLd(
+      { "@context": "https://w3id.org/security/data-integrity/v2", ...(doc.proof as object) },
+      options,
+    );
     const key = await fedifyVerifyProof(doc, proof, options);
     expect(key?.id?.href).toBe(`${inst.iris.actor}#multikey-2`);
     expect(await fedifyVerifyProof({ ...doc, "gr:name": "Forged" }, proof, options)).toBeNull();

@@ -16,10 +16,29 @@ beforeAll(async () => {
     { id: inst.iris.initiative("d1"), name: "Dump One", address: { lat: 51.5, long: -0.1 } },
     { id: inst.iris.initiative("d2"), name: "Dump Two" },
   ]);
-  const initiative = { id: "https://regional.example/initiatives/r1", name: "Regional One", organisationalStructure: [], legalForm: [], activities: [], qualifiers: [], sameAs: [], address: { lat: 48.8, long: 2.3 } };
-  await inst.store.putInitiatives([{ initiative, published: "2026-01-01T00:00:00.000Z", updated: "2026-01-01T00:00:00.000Z", version: versionOf(initiative), provenance: { origin: REGIONAL, via: [], receivedAt: "2026-01-01T00:00:00.000Z" } }]);
+  const initiative = {
+    id: "https://regional.example/initiatives/r1",
+    name: "Regional One",
+    organisationalStructure: [],
+    legalForm: [],
+    activities: [],
+    qualifiers: [],
+    sameAs: [],
+    address: { lat: 48.8, long: 2.3 },
+  };
+  await inst.store.putInitiatives([
+    {
+      initiative,
+      published: "2026-01-01T00:00:00.000Z",
+      updated: "2026-01-01T00:00:00.000Z",
+      version: versionOf(initiative),
+      provenance: { origin: REGIONAL, via: [], receivedAt: "2026-01-01T00:00:00.000Z" },
+    },
+  ]);
 });
-afterAll(async () => { await inst.stop(); });
+afterAll(async () => {
+  await inst.stop();
+});
 
 describe("Dumps", () => {
   it("N-Quads keep one named graph per source network.", async () => {
@@ -31,9 +50,14 @@ describe("Dumps", () => {
   });
 
   it("CSV and GeoJSON hold every record (GeoJSON with a null geometry for those without coordinates).", async () => {
-    const csv = parse(await (await fetch(`${inst.base}/dumps/initiatives.csv`)).text(), { columns: true }) as Record<string, string>[];
+    const csv = parse(await (await fetch(`${inst.base}/dumps/initiatives.csv`)).text(), { columns: true }) as Record<
+      string,
+      string
+    >[];
     expect(csv.map((r) => r.Name).sort()).toEqual(["Dump One", "Dump Two", "Regional One"]);
-    const geo = await (await fetch(`${inst.base}/dumps/initiatives.geojson`)).json() as { features: { geometry: unknown }[] };
+    const geo = (await (await fetch(`${inst.base}/dumps/initiatives.geojson`)).json()) as {
+      features: { geometry: unknown }[];
+    };
     expect(geo.features).toHaveLength(3);
     expect(geo.features.filter((f) => f.geometry !== null)).toHaveLength(2);
   });
@@ -42,7 +66,9 @@ describe("Dumps", () => {
     const first = await fetch(`${inst.base}/dumps/initiatives.csv`);
     const etag = first.headers.get("etag")!;
     expect(etag).toMatch(/^"\d+-csv"$/);
-    expect((await fetch(`${inst.base}/dumps/initiatives.csv`, { headers: { "if-none-match": etag } })).status).toBe(304);
+    expect((await fetch(`${inst.base}/dumps/initiatives.csv`, { headers: { "if-none-match": etag } })).status).toBe(
+      304,
+    );
     await inst.directory.upsert([{ id: inst.iris.initiative("d3"), name: "Dump Three" }]);
     const after = await fetch(`${inst.base}/dumps/initiatives.csv`, { headers: { "if-none-match": etag } });
     expect(after.status).toBe(200);

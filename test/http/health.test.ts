@@ -11,7 +11,12 @@ import { record } from "../contract/store.contract.ts";
 import type { TestInstance } from "../support/instance.ts";
 import { describeStores } from "../security/ops-helpers.ts";
 
-interface NotReady { status: number; code: string; detail: string; checks: Record<string, { ok: boolean; detail?: string }> }
+interface NotReady {
+  status: number;
+  code: string;
+  detail: string;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
 
 /** Moves the stored schema version (as a newer essfed would have) and back. */
 async function setSchema(inst: TestInstance, version: number | "back"): Promise<void> {
@@ -31,7 +36,9 @@ describeStores("Health probes", (kind) => {
   beforeAll(async () => {
     inst = await kind.start({ ESSFED_RATE_LIMIT_API: "2", ESSFED_READY_INDEX_LAG_SECONDS: "1" });
   }, 60_000);
-  afterAll(async () => { await inst.stop(); });
+  afterAll(async () => {
+    await inst.stop();
+  });
 
   it("answers /healthz and /readyz, uncached and never rate limited.", async () => {
     for (let k = 0; k < 5; k++) {
@@ -41,7 +48,10 @@ describeStores("Health probes", (kind) => {
       expect(await alive.json()).toEqual({ status: "alive" });
       const ready = await fetch(`${inst.base}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({ status: "ready", checks: { store: { ok: true }, migrations: { ok: true }, searchIndex: { ok: true } } });
+      expect(await ready.json()).toMatchObject({
+        status: "ready",
+        checks: { store: { ok: true }, migrations: { ok: true }, searchIndex: { ok: true } },
+      });
     }
   });
 
@@ -51,9 +61,15 @@ describeStores("Health probes", (kind) => {
       const res = await fetch(`${inst.base}/readyz`);
       expect(res.status).toBe(503);
       expect(res.headers.get("content-type")).toContain("application/problem+json");
-      const p = await res.json() as NotReady;
-      expect(p).toMatchObject({ status: 503, code: "not-ready", checks: { store: { ok: true }, migrations: { ok: false } } });
-      expect(p.detail).toMatch(/migrations: the schema is at version 99, this essfed needs \d+ \(a newer essfed migrated it\)/);
+      const p = (await res.json()) as NotReady;
+      expect(p).toMatchObject({
+        status: 503,
+        code: "not-ready",
+        checks: { store: { ok: true }, migrations: { ok: false } },
+      });
+      expect(p.detail).toMatch(
+        /migrations: the schema is at version 99, this essfed needs \d+ \(a newer essfed migrated it\)/,
+      );
       expect((await fetch(`${inst.base}/healthz`)).status).toBe(200);
     } finally {
       await setSchema(inst, "back");
@@ -70,9 +86,11 @@ describeStores("Health probes", (kind) => {
         await new Promise((r) => setTimeout(r, 1500));
         const res = await fetch(`${inst.base}/readyz`);
         expect(res.status).toBe(503);
-        const p = await res.json() as NotReady;
+        const p = (await res.json()) as NotReady;
         expect(p.checks.searchIndex?.ok).toBe(false);
-        expect(p.detail).toMatch(/searchIndex: the search index has been behind for \d+ s \(1 changes; the bound is 1 s\)/);
+        expect(p.detail).toMatch(
+          /searchIndex: the search index has been behind for \d+ s \(1 changes; the bound is 1 s\)/,
+        );
       } finally {
         undo();
       }
@@ -84,15 +102,19 @@ describeStores("Health probes", (kind) => {
 
 describeStores("Health probes with the store gone", (kind) => {
   let inst: TestInstance;
-  beforeAll(async () => { inst = await kind.start(); }, 60_000);
-  afterAll(async () => { await inst.stop().catch(() => undefined); });
+  beforeAll(async () => {
+    inst = await kind.start();
+  }, 60_000);
+  afterAll(async () => {
+    await inst.stop().catch(() => undefined);
+  });
 
   it("stays alive but not ready when the store does not answer.", async () => {
     await inst.store.close();
     expect((await fetch(`${inst.base}/healthz`)).status).toBe(200);
     const res = await fetch(`${inst.base}/readyz`);
     expect(res.status).toBe(503);
-    const p = await res.json() as NotReady;
+    const p = (await res.json()) as NotReady;
     expect(p.checks.store?.ok).toBe(false);
     expect(p.detail).toMatch(/^not ready: store: the store does not answer: /);
   });

@@ -3,11 +3,19 @@ import { Parser } from "n3";
 import { auth, startInstance, type TestInstance } from "../support/instance.ts";
 
 let inst: TestInstance;
-beforeAll(async () => { inst = await startInstance(); });
-afterAll(async () => { await inst.stop(); });
+beforeAll(async () => {
+  inst = await startInstance();
+});
+afterAll(async () => {
+  await inst.stop();
+});
 
 const BODY = {
-  "@context": { ess: "https://lod.coop/essglobal/V2a/vocab/", gr: "http://purl.org/goodrelations/v1#", geo: "http://www.w3.org/2003/01/geo/wgs84_pos#" },
+  "@context": {
+    ess: "https://lod.coop/essglobal/V2a/vocab/",
+    gr: "http://purl.org/goodrelations/v1#",
+    geo: "http://www.w3.org/2003/01/geo/wgs84_pos#",
+  },
   "@type": "ess:SSEInitiative",
   "gr:name": "Leicester Bike Co-op",
   "ess:organisationalStructure": { "@id": "https://lod.coop/essglobal/V2a/standard/organisational-structure/OS60" },
@@ -15,7 +23,11 @@ const BODY = {
 };
 
 async function post(body: unknown, headers: Record<string, string> = auth) {
-  return fetch(`${inst.base}/initiatives`, { method: "POST", headers: { "content-type": "application/ld+json", ...headers }, body: JSON.stringify(body) });
+  return fetch(`${inst.base}/initiatives`, {
+    method: "POST",
+    headers: { "content-type": "application/ld+json", ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 describe("The directory over HTTP", () => {
@@ -26,8 +38,17 @@ describe("The directory over HTTP", () => {
     expect(location.startsWith(`${inst.base}/initiatives/leicester-bike-co-op-`)).toBe(true);
     const ttl = await (await fetch(location, { headers: { accept: "text/turtle" } })).text();
     const quads = new Parser().parse(ttl);
-    expect(quads.some((q) => q.predicate.value === "http://purl.org/goodrelations/v1#name" && q.object.value === "Leicester Bike Co-op")).toBe(true);
-    expect(quads.some((q) => q.predicate.value === "http://www.w3.org/2003/01/geo/wgs84_pos#lat" && q.object.value === "52.63")).toBe(true);
+    expect(
+      quads.some(
+        (q) =>
+          q.predicate.value === "http://purl.org/goodrelations/v1#name" && q.object.value === "Leicester Bike Co-op",
+      ),
+    ).toBe(true);
+    expect(
+      quads.some(
+        (q) => q.predicate.value === "http://www.w3.org/2003/01/geo/wgs84_pos#lat" && q.object.value === "52.63",
+      ),
+    ).toBe(true);
   });
 
   it("refuses to create without the admin token.", async () => {
@@ -41,20 +62,27 @@ describe("The directory over HTTP", () => {
     const { "gr:name": _n, ...nameless } = BODY;
     const res = await post(nameless);
     expect(res.status).toBe(422);
-    const problem = await res.json() as { errors: { field: string; property: string }[] };
+    const problem = (await res.json()) as { errors: { field: string; property: string }[] };
     expect(problem.errors).toContainEqual(expect.objectContaining({ field: "name", property: "gr:name" }));
     expect(await inst.store.countInitiatives()).toBe(before);
   });
 
   it("replaces with PUT and deletes with DELETE, leaving a 410 Tombstone.", async () => {
     const location = (await post(BODY)).headers.get("location")!;
-    const put = await fetch(location, { method: "PUT", headers: { "content-type": "application/ld+json", ...auth }, body: JSON.stringify({ ...BODY, "gr:name": "Renamed Co-op" }) });
+    const put = await fetch(location, {
+      method: "PUT",
+      headers: { "content-type": "application/ld+json", ...auth },
+      body: JSON.stringify({ ...BODY, "gr:name": "Renamed Co-op" }),
+    });
     expect(put.status).toBe(200);
-    const doc = await (await fetch(location, { headers: { accept: "application/activity+json" } })).json() as Record<string, unknown>;
+    const doc = (await (await fetch(location, { headers: { accept: "application/activity+json" } })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(doc["gr:name"]).toBe("Renamed Co-op");
     expect((await fetch(location, { method: "DELETE", headers: auth })).status).toBe(204);
     const gone = await fetch(location, { headers: { accept: "application/activity+json" } });
     expect(gone.status).toBe(410);
-    expect((await gone.json() as { type: string }).type).toBe("Tombstone");
+    expect(((await gone.json()) as { type: string }).type).toBe("Tombstone");
   });
 });

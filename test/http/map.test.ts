@@ -15,12 +15,30 @@ const OS60 = "https://lod.coop/essglobal/2.1/standard/organisational-structure/O
 beforeAll(async () => {
   inst = await startInstance({ ESSFED_TILE_URL: TILE_URL, ESSFED_NAME: "Map Test Network" });
   const drafts = Array.from({ length: 60 }, (_, k) => ({
-    id: inst.iris.initiative(`m${k}`), name: `Map Co-op ${k}`, description: `Co-op number ${k} of Lyon. It makes things.`,
-    organisationalStructure: [k % 3 === 0 ? "OS60" : "OS70"], country: "FR",
+    id: inst.iris.initiative(`m${k}`),
+    name: `Map Co-op ${k}`,
+    description: `Co-op number ${k} of Lyon. It makes things.`,
+    organisationalStructure: [k % 3 === 0 ? "OS60" : "OS70"],
+    country: "FR",
     address: { locality: "Lyon", lat: 45.7 + (k % 10) / 10, long: 4.8 + Math.floor(k / 10) / 5 },
   }));
-  drafts.push({ id: inst.iris.initiative("far"), name: "Far Away Co-op", description: "", organisationalStructure: ["OS70"], country: "FR", address: { locality: "Nouméa", lat: -22.27, long: 166.44 } });
-  await inst.directory.upsert([...drafts, { id: inst.iris.initiative("placeless"), name: "Placeless Co-op", organisationalStructure: ["OS60"], country: "FR" } as never]);
+  drafts.push({
+    id: inst.iris.initiative("far"),
+    name: "Far Away Co-op",
+    description: "",
+    organisationalStructure: ["OS70"],
+    country: "FR",
+    address: { locality: "Nouméa", lat: -22.27, long: 166.44 },
+  });
+  await inst.directory.upsert([
+    ...drafts,
+    {
+      id: inst.iris.initiative("placeless"),
+      name: "Placeless Co-op",
+      organisationalStructure: ["OS60"],
+      country: "FR",
+    } as never,
+  ]);
   browser = await launchBrowser();
 }, 60_000);
 
@@ -29,14 +47,17 @@ afterAll(async () => {
   await inst?.stop();
 });
 
-const points = (page: { getAttribute(s: string, a: string): Promise<string | null> }) => page.getAttribute("#status", "data-points").then(Number);
+const points = (page: { getAttribute(s: string, a: string): Promise<string | null> }) =>
+  page.getAttribute("#status", "data-points").then(Number);
 
 describe("The map page", () => {
   it("opens on what is held, lists it, filters it, and keeps the view in its address.", async () => {
     const page = await browser.page();
     await page.goto(inst.base + "/");
     expect(await page.title()).toBe("Map Test Network");
-    await page.waitForFunction(() => Number(document.getElementById("status")?.dataset.points) > 0, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => Number(document.getElementById("status")?.dataset.points) > 0, undefined, {
+      timeout: 20_000,
+    });
     // Fitted to Lyon, not to the one record on the other side of the world.
     expect(await points(page)).toBe(60);
     expect(await page.locator(".essfed-cluster").count()).toBeGreaterThan(0);
@@ -49,7 +70,9 @@ describe("The map page", () => {
     // Choose a filter: the map and the list follow, and the address says so.
     await page.click("details.more summary");
     await page.selectOption("select[name=structure]", OS60);
-    await page.waitForFunction(() => Number(document.getElementById("status")?.dataset.points) === 20, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => Number(document.getElementById("status")?.dataset.points) === 20, undefined, {
+      timeout: 20_000,
+    });
     const url = new URL(page.url());
     expect(url.searchParams.get("structure")).toBe(OS60);
     expect(url.searchParams.get("at")).toMatch(/^[\d.-]+,[\d.-]+,\d+$/);
@@ -60,7 +83,9 @@ describe("The map page", () => {
     // The same address in a new browser shows the same view.
     const again = await browser.page();
     await again.goto(page.url().replace("&show=unlocated", ""));
-    await again.waitForFunction(() => Number(document.getElementById("status")?.dataset.points) > 0, undefined, { timeout: 20_000 });
+    await again.waitForFunction(() => Number(document.getElementById("status")?.dataset.points) > 0, undefined, {
+      timeout: 20_000,
+    });
     expect(await points(again)).toBe(20);
     expect(await again.inputValue("select[name=structure]")).toBe(OS60);
     expect(page.outside).toEqual([]);
@@ -85,7 +110,9 @@ describe("The map page", () => {
   it("speaks Spanish to a Spanish visitor, fits a phone, and has no serious accessibility violation.", async () => {
     const page = await browser.page({ width: 390, height: 844, locale: "es-ES" });
     await page.goto(inst.base + "/");
-    await page.waitForFunction(() => Number(document.getElementById("list")?.dataset.count) > 0, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => Number(document.getElementById("list")?.dataset.count) > 0, undefined, {
+      timeout: 20_000,
+    });
     expect(await page.getAttribute("html", "lang")).toBe("es");
     expect(await page.textContent("#status")).toBe("60 iniciativas a la vista");
     await page.click("details.more summary");

@@ -10,10 +10,16 @@ let inst: TestInstance;
 let id: string;
 beforeAll(async () => {
   inst = await startInstance();
-  const res = await fetch(`${inst.base}/initiatives`, { method: "POST", headers: { "content-type": "application/ld+json", ...auth }, body: initiativeBody("Negotiated Co-op", { "geo:lat": 1 }) });
+  const res = await fetch(`${inst.base}/initiatives`, {
+    method: "POST",
+    headers: { "content-type": "application/ld+json", ...auth },
+    body: initiativeBody("Negotiated Co-op", { "geo:lat": 1 }),
+  });
   id = res.headers.get("location")!;
 });
-afterAll(async () => { await inst.stop(); });
+afterAll(async () => {
+  await inst.stop();
+});
 
 const get = (url: string, accept?: string) => fetch(url, { headers: accept ? { accept } : {} });
 
@@ -32,7 +38,10 @@ describe("An initiative IRI", () => {
     expect(((await res.json()) as { id: string }).id).toBe(id);
   });
 
-  it.each([["text/turtle", "text/turtle"], ["application/n-triples", "N-Triples"]])("answers %s with RDF that parses.", async (accept, format) => {
+  it.each([
+    ["text/turtle", "text/turtle"],
+    ["application/n-triples", "N-Triples"],
+  ])("answers %s with RDF that parses.", async (accept, format) => {
     const res = await get(id, accept);
     expect(res.headers.get("content-type")).toContain(accept);
     const quads = new Parser({ format }).parse(await res.text());
@@ -49,7 +58,9 @@ describe("An initiative IRI", () => {
 
   it("honours ?format= and q-values.", async () => {
     expect((await get(`${id}?format=ttl`)).headers.get("content-type")).toContain("text/turtle");
-    expect((await get(id, "text/turtle;q=0.5, application/n-triples")).headers.get("content-type")).toContain("application/n-triples");
+    expect((await get(id, "text/turtle;q=0.5, application/n-triples")).headers.get("content-type")).toContain(
+      "application/n-triples",
+    );
   });
 
   it("answers 406 with problem details when nothing acceptable exists.", async () => {
@@ -73,21 +84,33 @@ describe("An initiative IRI", () => {
 
 describe("The directory collection", () => {
   it("is an OrderedCollection listed in the actor's streams, paged newest first.", async () => {
-    const actor = await (await get(inst.iris.actor, "application/activity+json")).json() as { streams: string };
+    const actor = (await (await get(inst.iris.actor, "application/activity+json")).json()) as { streams: string };
     expect(actor.streams).toBe(inst.iris.directory);
-    const c = await (await get(inst.iris.directory, "application/activity+json")).json() as { type: string; totalItems: number; first: string };
+    const c = (await (await get(inst.iris.directory, "application/activity+json")).json()) as {
+      type: string;
+      totalItems: number;
+      first: string;
+    };
     expect(c.type).toBe("OrderedCollection");
     expect(c.totalItems).toBe(1);
-    const page = await (await get(c.first, "application/activity+json")).json() as { orderedItems: { id: string }[] };
+    const page = (await (await get(c.first, "application/activity+json")).json()) as { orderedItems: { id: string }[] };
     expect(page.orderedItems.map((i) => i.id)).toEqual([id]);
   });
 });
 
 describe("The vocabularies", () => {
   it("serves the JSON-LD context and every SKOS scheme as Turtle.", async () => {
-    const ctx = await (await get(`${inst.base}/vocab/essglobal-context.jsonld`)).json() as { "@context": Record<string, unknown> };
+    const ctx = (await (await get(`${inst.base}/vocab/essglobal-context.jsonld`)).json()) as {
+      "@context": Record<string, unknown>;
+    };
     expect(ctx["@context"].essglobal).toBe("https://lod.coop/essglobal/2.1/vocab/");
-    for (const scheme of ["organisational-structure", "activities-ica", "countries-iso", "qualifiers", "essglobal-vocab"]) {
+    for (const scheme of [
+      "organisational-structure",
+      "activities-ica",
+      "countries-iso",
+      "qualifiers",
+      "essglobal-vocab",
+    ]) {
       const res = await get(`${inst.base}/vocab/${scheme}`, "text/turtle");
       expect(res.status).toBe(200);
       const quads = new Parser({ format: "text/turtle" }).parse(await res.text());
@@ -102,11 +125,16 @@ describe("The admin API refuses", () => {
     fetch(`${inst.base}/initiatives`, { method: "POST", headers: { "content-type": type, ...headers }, body });
 
   it("a wrong token.", async () => {
-    expect((await post(initiativeBody("X"), "application/ld+json", { authorization: "Bearer wrong-token-wrong-token" })).status).toBe(401);
+    expect(
+      (await post(initiativeBody("X"), "application/ld+json", { authorization: "Bearer wrong-token-wrong-token" }))
+        .status,
+    ).toBe(401);
   });
 
   it("remote JSON-LD contexts, without fetching them.", async () => {
-    const res = await post(JSON.stringify({ "@context": "https://evil.example/ctx.jsonld", "@type": "SSEInitiative", name: "X" }));
+    const res = await post(
+      JSON.stringify({ "@context": "https://evil.example/ctx.jsonld", "@type": "SSEInitiative", name: "X" }),
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as { code: string }).code).toBe("remote-context");
   });
@@ -121,8 +149,13 @@ describe("The admin API refuses", () => {
   });
 
   it("a body with two initiatives, or none.", async () => {
-    const two = JSON.stringify({ "@context": { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" }, "@graph": [
-      { "@id": "_:a", "@type": "ess:SSEInitiative", "gr:name": "A" }, { "@id": "_:b", "@type": "ess:SSEInitiative", "gr:name": "B" }] });
+    const two = JSON.stringify({
+      "@context": { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" },
+      "@graph": [
+        { "@id": "_:a", "@type": "ess:SSEInitiative", "gr:name": "A" },
+        { "@id": "_:b", "@type": "ess:SSEInitiative", "gr:name": "B" },
+      ],
+    });
     expect((await post(two)).status).toBe(422);
     expect((await post(JSON.stringify({ "@context": { x: "https://x.example/" }, "x:y": 1 }))).status).toBe(422);
   });

@@ -27,48 +27,132 @@ const SHAPED: [string, string, string[]][] = [
   ["the map client's query, nested", MAP_QUERY_NESTED, ["name"]],
   ["a COUNT of initiatives", `${P} SELECT (COUNT(*) AS ?n) WHERE { ?i a essglobal:SSEInitiative }`, []],
   ["a COUNT(?i) of initiatives", `${P} SELECT (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative }`, []],
-  ["a GROUP BY over a counted taxonomy", `${P} SELECT ?s (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s } GROUP BY ?s ORDER BY DESC(?n) ?s`, ["n", "s"]],
-  ["a GROUP BY country", `${P} SELECT ?c (COUNT(*) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:country_id ?c } GROUP BY ?c`, []],
-  ["a GROUP BY primary activity, with unbound", `${P} SELECT ?a (COUNT(?i) AS ?n) (COUNT(DISTINCT ?l) AS ?places) WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?i essglobal:primarySector ?a } OPTIONAL { ?i essglobal:hasAddress ?x . ?x vcard:locality ?l } } GROUP BY ?a`, []],
-  ["name and coordinates of every located initiative", `${P} SELECT ?i ?name ?lat ?lng WHERE { ?i a essglobal:SSEInitiative ; gr:name ?name ; essglobal:hasAddress ?a . ?a geo:lat ?lat ; geo:long ?lng }`, []],
-  ["DISTINCT countries", `${P} SELECT DISTINCT ?c WHERE { ?i a essglobal:SSEInitiative ; essglobal:country_id ?c }`, []],
-  ["a page of names, by name descending", `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; essglobal:hasAddress ?a . ?i gr:name ?n FILTER NOT EXISTS { ?i gr:name ?m } } ORDER BY DESC(?n) ?i LIMIT 7 OFFSET 5`.replace(" FILTER NOT EXISTS { ?i gr:name ?m }", ""), ["n", "i"]],
-  ["a page of names, unordered but with OFFSET past the end", `${P} SELECT ?i WHERE { ?i a essglobal:SSEInitiative } OFFSET 1000`, []],
-  ["types of initiatives with a literal object", `${P} SELECT ?i ?t WHERE { ?i a essglobal:SSEInitiative ; a ?t ; essglobal:hasAddress ?a . ?a vcard:locality "Leeds" }`, []],
-  ["initiatives of one country (found through the search index)", `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; essglobal:country_id <${S}countries-iso/FR> ; gr:name ?n OPTIONAL { ?i essglobal:organisationalStructure ?s } }`, []],
-  ["an initiative by its name (found through the search index)", `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; gr:name "Same Name" ; gr:name ?n }`, []],
+  [
+    "a GROUP BY over a counted taxonomy",
+    `${P} SELECT ?s (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s } GROUP BY ?s ORDER BY DESC(?n) ?s`,
+    ["n", "s"],
+  ],
+  [
+    "a GROUP BY country",
+    `${P} SELECT ?c (COUNT(*) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:country_id ?c } GROUP BY ?c`,
+    [],
+  ],
+  [
+    "a GROUP BY primary activity, with unbound",
+    `${P} SELECT ?a (COUNT(?i) AS ?n) (COUNT(DISTINCT ?l) AS ?places) WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?i essglobal:primarySector ?a } OPTIONAL { ?i essglobal:hasAddress ?x . ?x vcard:locality ?l } } GROUP BY ?a`,
+    [],
+  ],
+  [
+    "name and coordinates of every located initiative",
+    `${P} SELECT ?i ?name ?lat ?lng WHERE { ?i a essglobal:SSEInitiative ; gr:name ?name ; essglobal:hasAddress ?a . ?a geo:lat ?lat ; geo:long ?lng }`,
+    [],
+  ],
+  [
+    "DISTINCT countries",
+    `${P} SELECT DISTINCT ?c WHERE { ?i a essglobal:SSEInitiative ; essglobal:country_id ?c }`,
+    [],
+  ],
+  [
+    "a page of names, by name descending",
+    `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; essglobal:hasAddress ?a . ?i gr:name ?n FILTER NOT EXISTS { ?i gr:name ?m } } ORDER BY DESC(?n) ?i LIMIT 7 OFFSET 5`.replace(
+      " FILTER NOT EXISTS { ?i gr:name ?m }",
+      "",
+    ),
+    ["n", "i"],
+  ],
+  [
+    "a page of names, unordered but with OFFSET past the end",
+    `${P} SELECT ?i WHERE { ?i a essglobal:SSEInitiative } OFFSET 1000`,
+    [],
+  ],
+  [
+    "types of initiatives with a literal object",
+    `${P} SELECT ?i ?t WHERE { ?i a essglobal:SSEInitiative ; a ?t ; essglobal:hasAddress ?a . ?a vcard:locality "Leeds" }`,
+    [],
+  ],
+  [
+    "initiatives of one country (found through the search index)",
+    `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; essglobal:country_id <${S}countries-iso/FR> ; gr:name ?n OPTIONAL { ?i essglobal:organisationalStructure ?s } }`,
+    [],
+  ],
+  [
+    "an initiative by its name (found through the search index)",
+    `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; gr:name "Same Name" ; gr:name ?n }`,
+    [],
+  ],
   ["an empty group", `${P} SELECT (COUNT(*) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; gr:name "nobody" }`, []],
-  ["telephone and email nodes", `${P} SELECT * WHERE { ?i a essglobal:SSEInitiative . OPTIONAL { ?i vcard:hasTelephone ?t . ?t vcard:value ?phone } OPTIONAL { ?i vcard:hasEmail ?e . ?e vcard:value ?mail } } ORDER BY ?phone ?i`, ["phone", "i"]],
+  [
+    "telephone and email nodes",
+    `${P} SELECT * WHERE { ?i a essglobal:SSEInitiative . OPTIONAL { ?i vcard:hasTelephone ?t . ?t vcard:value ?phone } OPTIONAL { ?i vcard:hasEmail ?e . ?e vcard:value ?mail } } ORDER BY ?phone ?i`,
+    ["phone", "i"],
+  ],
 ];
 
 const UNSHAPED: [string, string][] = [
   ["a FILTER", `${P} SELECT ?i WHERE { ?i a essglobal:SSEInitiative ; gr:name ?n FILTER(CONTAINS(?n, "7")) }`],
-  ["a join with the vocabularies", `${P} SELECT ?i ?label WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s . ?s skos:prefLabel ?label }`],
-  ["an OPTIONAL whose node is bound nowhere around it", `${P} SELECT ?i ?l WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?a vcard:locality ?l } }`],
-  ["owl:sameAs, which the network's linkset also answers", `${P} SELECT ?i ?same WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?i <http://www.w3.org/2002/07/owl#sameAs> ?same } }`],
+  [
+    "a join with the vocabularies",
+    `${P} SELECT ?i ?label WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s . ?s skos:prefLabel ?label }`,
+  ],
+  [
+    "an OPTIONAL whose node is bound nowhere around it",
+    `${P} SELECT ?i ?l WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?a vcard:locality ?l } }`,
+  ],
+  [
+    "owl:sameAs, which the network's linkset also answers",
+    `${P} SELECT ?i ?same WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?i <http://www.w3.org/2002/07/owl#sameAs> ?same } }`,
+  ],
   ["no initiative type", `${P} SELECT ?i ?n WHERE { ?i gr:name ?n }`],
-  ["an initiative as an object", `${P} SELECT ?i ?j WHERE { ?i a essglobal:SSEInitiative . ?j <http://www.w3.org/2002/07/owl#sameAs> ?i }`],
+  [
+    "an initiative as an object",
+    `${P} SELECT ?i ?j WHERE { ?i a essglobal:SSEInitiative . ?j <http://www.w3.org/2002/07/owl#sameAs> ?i }`,
+  ],
 ];
 
 function records() {
   const out = [];
   for (let k = 0; k < 60; k++) {
-    out.push(record({
-      id: `${BASE}/initiatives/r${k}`, name: k % 9 === 0 ? "Same Name" : `Co-op ${String.fromCharCode(65 + (k * 7) % 26)}${k}`,
-      ...(k % 3 ? { description: `Description ${k}` } : {}),
-      ...(k % 4 === 0 ? { homepage: `https://coop${k}.example` } : {}),
-      ...(k % 5 ? { primaryActivity: `${S}activities-ica/${["ICA210", "ICA140", "ICA160"][k % 3]}` } : {}),
-      ...(k % 6 === 0 ? { companiesHouseNumber: `IP${1000 + k}` } : {}),
-      ...(k % 7 === 0 ? { translations: { fr: { name: `Coopérative ${k}` }, es: { name: `Cooperativa ${k}`, description: `Descripción ${k}` } } } : {}),
-      organisationalStructure: k % 8 === 0 ? [] : [`${S}organisational-structure/${["OS115", "OS60", "OS130"][k % 3]}`, ...(k % 5 === 0 ? [`${S}organisational-structure/OS60`] : [])].filter((v, j, a) => a.indexOf(v) === j).sort(),
-      ...(k % 2 ? { country: `${S}countries-iso/${["GB", "FR", "AR"][k % 3]}` } : {}),
-      ...(k % 10 !== 9 ? { address: {
-        ...(k % 2 ? { streetAddress: `${k} High Street` } : {}), locality: ["Leeds", "Paris", "Rosario"][k % 3]!,
-        ...(k % 4 ? { region: "Region", postcode: `P${k}` } : {}), ...(k % 3 === 1 ? { countryName: "Somewhere" } : {}),
-        ...(k % 11 ? { lat: 50 + k / 10, long: -k / 7 } : {}),
-      } } : {}),
-      ...(k % 13 === 0 ? { phone: `+44 ${k}` } : {}), ...(k % 17 === 0 ? { email: `c${k}@coop.example` } : {}),
-    }));
+    out.push(
+      record({
+        id: `${BASE}/initiatives/r${k}`,
+        name: k % 9 === 0 ? "Same Name" : `Co-op ${String.fromCharCode(65 + ((k * 7) % 26))}${k}`,
+        ...(k % 3 ? { description: `Description ${k}` } : {}),
+        ...(k % 4 === 0 ? { homepage: `https://coop${k}.example` } : {}),
+        ...(k % 5 ? { primaryActivity: `${S}activities-ica/${["ICA210", "ICA140", "ICA160"][k % 3]}` } : {}),
+        ...(k % 6 === 0 ? { companiesHouseNumber: `IP${1000 + k}` } : {}),
+        ...(k % 7 === 0
+          ? {
+              translations: {
+                fr: { name: `Coopérative ${k}` },
+                es: { name: `Cooperativa ${k}`, description: `Descripción ${k}` },
+              },
+            }
+          : {}),
+        organisationalStructure:
+          k % 8 === 0
+            ? []
+            : [
+                `${S}organisational-structure/${["OS115", "OS60", "OS130"][k % 3]}`,
+                ...(k % 5 === 0 ? [`${S}organisational-structure/OS60`] : []),
+              ]
+                .filter((v, j, a) => a.indexOf(v) === j)
+                .sort(),
+        ...(k % 2 ? { country: `${S}countries-iso/${["GB", "FR", "AR"][k % 3]}` } : {}),
+        ...(k % 10 !== 9
+          ? {
+              address: {
+                ...(k % 2 ? { streetAddress: `${k} High Street` } : {}),
+                locality: ["Leeds", "Paris", "Rosario"][k % 3]!,
+                ...(k % 4 ? { region: "Region", postcode: `P${k}` } : {}),
+                ...(k % 3 === 1 ? { countryName: "Somewhere" } : {}),
+                ...(k % 11 ? { lat: 50 + k / 10, long: -k / 7 } : {}),
+              },
+            }
+          : {}),
+        ...(k % 13 === 0 ? { phone: `+44 ${k}` } : {}),
+        ...(k % 17 === 0 ? { email: `c${k}@coop.example` } : {}),
+      }),
+    );
   }
   return out;
 }
@@ -81,7 +165,16 @@ async function run(service: SparqlService, query: string): Promise<Binding[]> {
   for await (const c of out.chunks) body += c;
   return (JSON.parse(body) as { results: { bindings: Binding[] } }).results.bindings;
 }
-const canon = (rows: Binding[]) => rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]))).sort();
+const canon = (rows: Binding[]) =>
+  rows
+    .map((r) =>
+      JSON.stringify(
+        Object.keys(r)
+          .sort()
+          .map((k) => [k, r[k]]),
+      ),
+    )
+    .sort();
 
 describe.each(SPARQL_STORES)("SPARQL over the initiative shape on %s", (_name, open) => {
   let held: OpenStore;
@@ -94,25 +187,35 @@ describe.each(SPARQL_STORES)("SPARQL over the initiative shape on %s", (_name, o
     shaped = sparqlService(held.store);
     engine = sparqlService(held.store, { shapes: false, timeoutMs: 60_000 });
   }, 60_000);
-  afterAll(async () => { await held.close(); });
+  afterAll(async () => {
+    await held.close();
+  });
 
-  it.each(SHAPED)("answers %s as the general engine does.", async (_what, query, orderedBy) => {
-    const algebra = parseQuery(query);
-    if (!algebra.ok) throw new Error(algebra.message);
-    canonicalizeAlgebra(algebra.algebra);
-    expect(recogniseShape(algebra.algebra)).toBeDefined();
-    const [fast, general] = [await run(shaped, query), await run(engine, REFERENCE[query] ?? query)];
-    expect(canon(fast)).toEqual(canon(general));
-    const keys = (rows: Binding[]) => rows.map((r) => orderedBy.map((v) => JSON.stringify(r[v] ?? null)).join(" "));
-    if (orderedBy.length) expect(keys(fast)).toEqual(keys(general));
-    if (/LIMIT 7/.test(query)) expect(fast).toHaveLength(7);
-  }, 180_000);
+  it.each(SHAPED)(
+    "answers %s as the general engine does.",
+    async (_what, query, orderedBy) => {
+      const algebra = parseQuery(query);
+      if (!algebra.ok) throw new Error(algebra.message);
+      canonicalizeAlgebra(algebra.algebra);
+      expect(recogniseShape(algebra.algebra)).toBeDefined();
+      const [fast, general] = [await run(shaped, query), await run(engine, REFERENCE[query] ?? query)];
+      expect(canon(fast)).toEqual(canon(general));
+      const keys = (rows: Binding[]) => rows.map((r) => orderedBy.map((v) => JSON.stringify(r[v] ?? null)).join(" "));
+      if (orderedBy.length) expect(keys(fast)).toEqual(keys(general));
+      if (/LIMIT 7/.test(query)) expect(fast).toHaveLength(7);
+    },
+    180_000,
+  );
 
-  it.each(UNSHAPED)("leaves %s to the general engine, with the same answers.", async (_what, query) => {
-    const algebra = parseQuery(query);
-    if (!algebra.ok) throw new Error(algebra.message);
-    canonicalizeAlgebra(algebra.algebra);
-    expect(recogniseShape(algebra.algebra)).toBeUndefined();
-    expect(canon(await run(shaped, query))).toEqual(canon(await run(engine, query)));
-  }, 60_000);
+  it.each(UNSHAPED)(
+    "leaves %s to the general engine, with the same answers.",
+    async (_what, query) => {
+      const algebra = parseQuery(query);
+      if (!algebra.ok) throw new Error(algebra.message);
+      canonicalizeAlgebra(algebra.algebra);
+      expect(recogniseShape(algebra.algebra)).toBeUndefined();
+      expect(canon(await run(shaped, query))).toEqual(canon(await run(engine, query)));
+    },
+    60_000,
+  );
 });

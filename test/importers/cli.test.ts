@@ -34,25 +34,43 @@ describe("essfed import and export", () => {
 
   it("exits 1 and lists each refused row with row, column and reason, importing the rest; a bad optional value is a warning.", async () => {
     const file = join(dir, "bad.csv");
-    writeFileSync(file, [V4_COLUMNS.join(","), ["x1", "Fine Co-op"].join(",") + ",".repeat(23), ["x2", "Far North"].join(",") + ",".repeat(19) + "91,0,,,",
-      ["x3", ""].join(",") + ",".repeat(23)].join("\n"));
-    const err = await essfed("import", file).then(() => undefined, (e: { code: number; stdout: string; stderr: string }) => e);
+    writeFileSync(
+      file,
+      [
+        V4_COLUMNS.join(","),
+        ["x1", "Fine Co-op"].join(",") + ",".repeat(23),
+        ["x2", "Far North"].join(",") + ",".repeat(19) + "91,0,,,",
+        ["x3", ""].join(",") + ",".repeat(23),
+      ].join("\n"),
+    );
+    const err = await essfed("import", file).then(
+      () => undefined,
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
     expect(err?.code).toBe(1);
     expect(err?.stdout).toContain("2 created, 0 updated, 0 unchanged, 1 refused");
-    expect(err?.stderr).toContain('warning: row 3 [x2] column "Latitude": address.lat must be between -90 and 90; left out (got "91")');
+    expect(err?.stderr).toContain(
+      'warning: row 3 [x2] column "Latitude": address.lat must be between -90 and 90; left out (got "91")',
+    );
     expect(err?.stderr).toContain('refused: row 4 [x3] column "Name": name is required');
   });
 
   it("exits 2 on a file it cannot read as CSV at all.", async () => {
     const file = join(dir, "nonsense.csv");
     writeFileSync(file, "a,b\n1,2\n");
-    await expect(essfed("import", file)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("missing columns Identifier, Name") });
+    await expect(essfed("import", file)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("missing columns Identifier, Name"),
+    });
   });
 
   it("shows progress on long files.", async () => {
     const file = join(dir, "long.csv");
     const r = rng(7);
-    writeFileSync(file, [V4_COLUMNS.join(","), ...Array.from({ length: 60_000 }, (_, k) => csvLine(generateRow(k, r), k))].join("\n"));
+    writeFileSync(
+      file,
+      [V4_COLUMNS.join(","), ...Array.from({ length: 60_000 }, (_, k) => csvLine(generateRow(k, r), k))].join("\n"),
+    );
     const { stdout, stderr } = await essfed("import", file);
     expect(stdout).toContain("60000 created");
     expect(stderr).toMatch(/\d[\d,]* rows read \(\d[\d,]* rows\/s\)/);
@@ -72,16 +90,24 @@ describe("essfed import and export", () => {
     const child = spawn(process.execPath, [BIN, "export"], { env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.destroy();
     let stderr = "";
-    child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
-    const [code] = await once(child, "exit") as [number];
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const [code] = (await once(child, "exit")) as [number];
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
   });
 
   it("exits 1 naming the file when the output cannot be written.", async () => {
-    await expect(essfed("export", "--output", join(dir, "no-such-dir", "out.nq"))).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot write .*no-such-dir.*ENOENT/) });
+    await expect(essfed("export", "--output", join(dir, "no-such-dir", "out.nq"))).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/cannot write .*no-such-dir.*ENOENT/),
+    });
   });
 
   it("refuses an unknown export format as a usage error (exit code 64).", async () => {
-    await expect(essfed("export", "--format", "xml")).rejects.toMatchObject({ code: 64, stderr: expect.stringContaining("--format must be one of") });
+    await expect(essfed("export", "--format", "xml")).rejects.toMatchObject({
+      code: 64,
+      stderr: expect.stringContaining("--format must be one of"),
+    });
   });
 });

@@ -9,8 +9,12 @@ import { importCsv } from "../../src/importers/import.ts";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 
 let inst: TestInstance;
-beforeEach(async () => { inst = await startInstance(); });
-afterEach(async () => { await inst.stop(); });
+beforeEach(async () => {
+  inst = await startInstance();
+});
+afterEach(async () => {
+  await inst.stop();
+});
 
 const HEADER = V4_COLUMNS.join(",");
 function row(cells: Partial<Record<(typeof V4_COLUMNS)[number], string>>): string {
@@ -23,18 +27,22 @@ const csv = (...lines: string[]) => Readable.from([lines.join("\n") + "\n"]);
 
 describe("A CSV import with bad rows", () => {
   it("refuses rows with no usable identifier or name, keeps rows with bad optional values without them, and says where and why.", async () => {
-    const report = await importCsv(csv(
-      HEADER,
-      row({ Identifier: "ok1", Name: "Good One", "Organisational Structure": "OS60" }),
-      row({ Identifier: "bad-structure", Name: "Bad Structure", "Organisational Structure": "OS9999" }),
-      row({ Identifier: "multi", Name: "Multi-line", Description: "first line\nsecond line\nthird" }),
-      row({ Identifier: "bad-lat", Name: "Bad Latitude", Latitude: "95.5", Longitude: "1" }),
-      row({ Identifier: "", Name: "No Identifier" }),
-      row({ Identifier: "no-name" }),
-      row({ Identifier: "ok1", Name: "Duplicate" }),
-      row({ Identifier: "bad id!", Name: "Bad Identifier" }),
-      row({ Identifier: "bad-country", Name: "Bad Country", "Country ID": "XX" }),
-    ), inst.directory, inst.iris);
+    const report = await importCsv(
+      csv(
+        HEADER,
+        row({ Identifier: "ok1", Name: "Good One", "Organisational Structure": "OS60" }),
+        row({ Identifier: "bad-structure", Name: "Bad Structure", "Organisational Structure": "OS9999" }),
+        row({ Identifier: "multi", Name: "Multi-line", Description: "first line\nsecond line\nthird" }),
+        row({ Identifier: "bad-lat", Name: "Bad Latitude", Latitude: "95.5", Longitude: "1" }),
+        row({ Identifier: "", Name: "No Identifier" }),
+        row({ Identifier: "no-name" }),
+        row({ Identifier: "ok1", Name: "Duplicate" }),
+        row({ Identifier: "bad id!", Name: "Bad Identifier" }),
+        row({ Identifier: "bad-country", Name: "Bad Country", "Country ID": "XX" }),
+      ),
+      inst.directory,
+      inst.iris,
+    );
     expect([report.created, report.refusedRecords]).toEqual([5, 4]);
     const refused = report.refused.map((r) => ({ row: r.row, line: r.line, column: r.column }));
     expect(refused).toEqual([
@@ -46,24 +54,37 @@ describe("A CSV import with bad rows", () => {
     expect(report.refused[2]!.message).toContain("appears again (first at row 2)");
     // Bad optional values are left out with a warning naming the row, the record and the column.
     expect(report.warnings.map((w) => [w.row, w.record, w.column, w.message])).toEqual([
-      [3, "bad-structure", "Organisational Structure", expect.stringContaining('"OS9999" is not a concept of organisational-structure; left out')],
+      [
+        3,
+        "bad-structure",
+        "Organisational Structure",
+        expect.stringContaining('"OS9999" is not a concept of organisational-structure; left out'),
+      ],
       [5, "bad-lat", "Latitude", expect.stringContaining("must be between -90 and 90; left out")],
       [10, "bad-country", "Country ID", expect.stringContaining('"XX" is not a concept of countries-iso; left out')],
     ]);
     expect(await inst.store.countInitiatives()).toBe(5);
     const badLat = await inst.store.getInitiative(inst.iris.initiative("bad-lat"));
     expect([badLat!.initiative.name, badLat!.initiative.address]).toEqual(["Bad Latitude", undefined]);
-    expect((await inst.store.getInitiative(inst.iris.initiative("bad-structure")))!.initiative.organisationalStructure).toEqual([]);
-    expect((await inst.store.getInitiative(inst.iris.initiative("multi")))!.initiative.description).toBe("first line\nsecond line\nthird");
+    expect(
+      (await inst.store.getInitiative(inst.iris.initiative("bad-structure")))!.initiative.organisationalStructure,
+    ).toEqual([]);
+    expect((await inst.store.getInitiative(inst.iris.initiative("multi")))!.initiative.description).toBe(
+      "first line\nsecond line\nthird",
+    );
   });
 
   it("stops at an unclosed quote with its line, keeping the rows before it.", async () => {
-    const report = await importCsv(csv(
-      HEADER,
-      row({ Identifier: "before", Name: "Before" }),
-      `broken,"Unclosed quote,,,,`,
-      row({ Identifier: "after", Name: "After" }),
-    ), inst.directory, inst.iris);
+    const report = await importCsv(
+      csv(
+        HEADER,
+        row({ Identifier: "before", Name: "Before" }),
+        `broken,"Unclosed quote,,,,`,
+        row({ Identifier: "after", Name: "After" }),
+      ),
+      inst.directory,
+      inst.iris,
+    );
     expect(report.fatal).toEqual(expect.objectContaining({ message: expect.stringContaining("CSV syntax error") }));
     expect(report.fatal!.line).toBeGreaterThanOrEqual(3);
     expect(await inst.store.getInitiative(inst.iris.initiative("before"))).toBeDefined();
@@ -82,13 +103,37 @@ describe("A CSV import with bad rows", () => {
   });
 
   it("uses the geo container's coordinates when a row has no exact location.", async () => {
-    await importCsv(csv(HEADER, row({ Identifier: "gc", Name: "Container", "Geo Container": "http://data.ordnancesurvey.co.uk/id/postcodeunit/LE15EW", "Geo Container Latitude": "52.63", "Geo Container Longitude": "-1.13" })), inst.directory, inst.iris);
+    await importCsv(
+      csv(
+        HEADER,
+        row({
+          Identifier: "gc",
+          Name: "Container",
+          "Geo Container": "http://data.ordnancesurvey.co.uk/id/postcodeunit/LE15EW",
+          "Geo Container Latitude": "52.63",
+          "Geo Container Longitude": "-1.13",
+        }),
+      ),
+      inst.directory,
+      inst.iris,
+    );
     const a = (await inst.store.getInitiative(inst.iris.initiative("gc")))!.initiative.address!;
     expect([a.lat, a.long, a.geoContainerLat]).toEqual([52.63, -1.13, 52.63]);
   });
 
   it("sanitises HTML descriptions.", async () => {
-    await importCsv(csv(HEADER, row({ Identifier: "html", Name: "HTML", Description: '<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:evil()">there</a></p>' })), inst.directory, inst.iris);
+    await importCsv(
+      csv(
+        HEADER,
+        row({
+          Identifier: "html",
+          Name: "HTML",
+          Description: '<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:evil()">there</a></p>',
+        }),
+      ),
+      inst.directory,
+      inst.iris,
+    );
     const d = (await inst.store.getInitiative(inst.iris.initiative("html")))!.initiative.description;
     expect(d).toBe("<p>Hi <a>there</a></p>");
   });

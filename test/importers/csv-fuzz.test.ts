@@ -32,7 +32,10 @@ const split = (text: string, cuts: number[]) => {
 /** Text rich in what CSV cares about: quotes, commas, every line break, formula characters, any Unicode. */
 const csvText = fc.string({
   unit: fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(",", '"', "\r", "\n", "\r\n", "'", "=", "+", "-", "@", "\t", " ", "a", "1") },
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom(",", '"', "\r", "\n", "\r\n", "'", "=", "+", "-", "@", "\t", " ", "a", "1"),
+    },
     { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 1 }) },
   ),
   maxLength: 60,
@@ -41,23 +44,26 @@ const cuts = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4
 
 describe("Fuzzing the CSV tokenizer", () => {
   it("reads any input to the end or stops with a syntax error naming row and line; records count rows and lines upwards.", () => {
-    fc.assert(fc.property(csvText, (text) => {
-      let records: CsvRecord[];
-      try {
-        records = tokenize([text], { maxRecordChars: 40, maxCells: 8 });
-      } catch (e) {
-        expect(e).toBeInstanceOf(CsvSyntaxError);
-        expect((e as CsvSyntaxError).row).toBeGreaterThanOrEqual(1);
-        expect((e as CsvSyntaxError).line).toBeGreaterThanOrEqual(1);
-        return;
-      }
-      records.forEach((r, k) => {
-        expect(r.row).toBe(k + 1);
-        expect(r.line).toBeGreaterThanOrEqual(k ? records[k - 1]!.line + 1 : 1);
-        if (r.error) expect(r.error.cell).toBeGreaterThanOrEqual(0);
-        else expect(r.cells.length).toBeGreaterThanOrEqual(1);
-      });
-    }), { numRuns: 3000, ...BUDGET });
+    fc.assert(
+      fc.property(csvText, (text) => {
+        let records: CsvRecord[];
+        try {
+          records = tokenize([text], { maxRecordChars: 40, maxCells: 8 });
+        } catch (e) {
+          expect(e).toBeInstanceOf(CsvSyntaxError);
+          expect((e as CsvSyntaxError).row).toBeGreaterThanOrEqual(1);
+          expect((e as CsvSyntaxError).line).toBeGreaterThanOrEqual(1);
+          return;
+        }
+        records.forEach((r, k) => {
+          expect(r.row).toBe(k + 1);
+          expect(r.line).toBeGreaterThanOrEqual(k ? records[k - 1]!.line + 1 : 1);
+          if (r.error) expect(r.error.cell).toBeGreaterThanOrEqual(0);
+          else expect(r.cells.length).toBeGreaterThanOrEqual(1);
+        });
+      }),
+      { numRuns: 3000, ...BUDGET },
+    );
   });
 
   it("gives the same records, or the same error, however the input is split into chunks.", () => {
@@ -68,35 +74,44 @@ describe("Fuzzing the CSV tokenizer", () => {
         return (e as Error).message;
       }
     };
-    fc.assert(fc.property(csvText, cuts, (text, at) => {
-      expect(outcome(split(text, at))).toEqual(outcome([text]));
-    }), { numRuns: 3000, ...BUDGET });
+    fc.assert(
+      fc.property(csvText, cuts, (text, at) => {
+        expect(outcome(split(text, at))).toEqual(outcome([text]));
+      }),
+      { numRuns: 3000, ...BUDGET },
+    );
   });
 
   it("reads back exactly the rows it is given, written as RFC 4180, in any chunks.", () => {
     const rows = fc.array(fc.array(csvText, { minLength: 1, maxLength: 5 }), { maxLength: 6 });
-    fc.assert(fc.property(rows, cuts, fc.constantFrom("\n", "\r\n"), (given, at, eol) => {
-      const text = given.map((r) => r.map(csvField).join(",") + eol).join("");
-      expect(tokenize(split(text, at)).map((r) => r.cells)).toEqual(given);
-    }), { numRuns: 2000, ...BUDGET });
+    fc.assert(
+      fc.property(rows, cuts, fc.constantFrom("\n", "\r\n"), (given, at, eol) => {
+        const text = given.map((r) => r.map(csvField).join(",") + eol).join("");
+        expect(tokenize(split(text, at)).map((r) => r.cells)).toEqual(given);
+      }),
+      { numRuns: 2000, ...BUDGET },
+    );
   });
 
   it("never hangs or throws on arbitrary files given to the standard reader: rows, issues naming row, line and column, or a format error.", async () => {
     const header = V4_COLUMNS.join(",") + "\n";
-    await fc.assert(fc.asyncProperty(csvText, cuts, async (body, at) => {
-      try {
-        for await (const item of readStandardCsv(Readable.from(split(header + body, at)), { maxRecordChars: 200 })) {
-          if (!("issue" in item)) continue;
-          expect(item.issue.row).toBeGreaterThanOrEqual(2);
-          expect(item.issue.line).toBeGreaterThanOrEqual(2);
-          // A syntax error in one of the header's cells names that column.
-          expect(V4_COLUMNS).toContain(item.issue.column ?? V4_COLUMNS[0]);
+    await fc.assert(
+      fc.asyncProperty(csvText, cuts, async (body, at) => {
+        try {
+          for await (const item of readStandardCsv(Readable.from(split(header + body, at)), { maxRecordChars: 200 })) {
+            if (!("issue" in item)) continue;
+            expect(item.issue.row).toBeGreaterThanOrEqual(2);
+            expect(item.issue.line).toBeGreaterThanOrEqual(2);
+            // A syntax error in one of the header's cells names that column.
+            expect(V4_COLUMNS).toContain(item.issue.column ?? V4_COLUMNS[0]);
+          }
+        } catch (e) {
+          expect(e).toBeInstanceOf(CsvFormatError);
+          expect((e as CsvFormatError).issue.line).toBeGreaterThanOrEqual(1);
         }
-      } catch (e) {
-        expect(e).toBeInstanceOf(CsvFormatError);
-        expect((e as CsvFormatError).issue.line).toBeGreaterThanOrEqual(1);
-      }
-    }), { numRuns: 500, ...BUDGET });
+      }),
+      { numRuns: 500, ...BUDGET },
+    );
   });
 });
 
@@ -104,22 +119,28 @@ describe("Cells safe to open in a spreadsheet", () => {
   const anyText = fc.oneof(csvText, fc.string({ unit: "binary", maxLength: 30 }));
 
   it("restore(neutralise(s)) is s for every string, and a neutralised cell never starts a formula.", () => {
-    fc.assert(fc.property(anyText, (s) => {
-      expect(restore(neutralise(s))).toBe(s);
-      const n = neutralise(s);
-      if (/^[=+\-@\t\r]/.test(n)) expect(n).toMatch(/^-\d+(\.\d+)?$/);
-    }), { numRuns: 5000, ...BUDGET });
+    fc.assert(
+      fc.property(anyText, (s) => {
+        expect(restore(neutralise(s))).toBe(s);
+        const n = neutralise(s);
+        if (/^[=+\-@\t\r]/.test(n)) expect(n).toMatch(/^-\d+(\.\d+)?$/);
+      }),
+      { numRuns: 5000, ...BUDGET },
+    );
   });
 
   it("export → import is the identity on any cell text: tokenised, then restored.", () => {
-    fc.assert(fc.property(fc.array(anyText, { minLength: 1, maxLength: 6 }), (cells) => {
-      const [record] = tokenize([cells.map(csvCell).join(",") + "\r\n"]);
-      expect(record!.cells.map(restore)).toEqual(cells);
-    }), { numRuns: 3000, ...BUDGET });
+    fc.assert(
+      fc.property(fc.array(anyText, { minLength: 1, maxLength: 6 }), (cells) => {
+        const [record] = tokenize([cells.map(csvCell).join(",") + "\r\n"]);
+        expect(record!.cells.map(restore)).toEqual(cells);
+      }),
+      { numRuns: 3000, ...BUDGET },
+    );
   });
 
   it.each([
-    ["=HYPERLINK(\"http://evil.example\",\"x\")", "'=HYPERLINK(\"http://evil.example\",\"x\")"],
+    ['=HYPERLINK("http://evil.example","x")', '\'=HYPERLINK("http://evil.example","x")'],
     ["+44 113 496 0000", "'+44 113 496 0000"],
     ["-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"],
     ["@SUM(A1:A9)", "'@SUM(A1:A9)"],

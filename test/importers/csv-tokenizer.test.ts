@@ -22,7 +22,12 @@ const EXPECTED: CsvRecord[] = [
   { row: 2, line: 2, cells: [""] },
   { row: 3, line: 3, cells: ["multi\r\nline\nand\rmore", "x"] },
   { row: 4, line: 7, cells: ["lone", "cr"] },
-  { row: 5, line: 8, cells: [], error: { message: 'unexpected "x" after the closing quote of a quoted cell', cell: 0 } },
+  {
+    row: 5,
+    line: 8,
+    cells: [],
+    error: { message: 'unexpected "x" after the closing quote of a quoted cell', cell: 0 },
+  },
   { row: 6, line: 9, cells: ["", ""] },
   { row: 7, line: 10, cells: ["last", ""] },
 ];
@@ -46,7 +51,11 @@ describe("The CSV tokenizer", () => {
     const t = () => tokenize(['h\nok,1\n"open,2\nmore\n']);
     expect(t).toThrow(CsvSyntaxError);
     expect(t).toThrow(/never closed/);
-    try { t(); } catch (e) { expect([(e as CsvSyntaxError).row, (e as CsvSyntaxError).line]).toEqual([3, 3]); }
+    try {
+      t();
+    } catch (e) {
+      expect([(e as CsvSyntaxError).row, (e as CsvSyntaxError).line]).toEqual([3, 3]);
+    }
   });
 
   it("bounds the characters and cells of one record.", () => {
@@ -64,7 +73,8 @@ async function read(input: Readable) {
   for await (const item of readStandardCsv(input)) {
     // The closing list of ignored columns is empty for a file of standard columns only.
     if ("ignored" in item) expect(item.ignored).toEqual([]);
-    else out.push("row" in item ? { row: item.row, line: item.line, id: item.identifier, name: item.draft.name } : item);
+    else
+      out.push("row" in item ? { row: item.row, line: item.line, id: item.identifier, name: item.draft.name } : item);
   }
   return out;
 }
@@ -75,7 +85,14 @@ describe("Reading a standard CSV", () => {
     expect(await read(Readable.from([text]))).toEqual([
       { version: 4 },
       { row: 3, line: 3, id: "a", name: "Name\r\nsplit" },
-      { issue: { row: 4, line: 5, column: "Name", message: 'CSV syntax error: unexpected "x" after the closing quote of a quoted cell' } },
+      {
+        issue: {
+          row: 4,
+          line: 5,
+          column: "Name",
+          message: 'CSV syntax error: unexpected "x" after the closing quote of a quoted cell',
+        },
+      },
       { row: 6, line: 7, id: "c", name: "C" },
     ]);
   });

@@ -28,12 +28,22 @@ beforeAll(async () => {
   await importCsv(createReadStream(fixture), source.directory, source.iris);
   // One mirrored record from another network, to see it land in its own graph.
   const [own] = (await source.store.listInitiatives({ limit: 1 })).items;
-  await source.store.putInitiatives([{
-    ...own!, initiative: { ...own!.initiative, id: "https://regional.example/initiatives/m1", name: "Mirrored Co-op", address: { locality: "Leeds", lat: 53.8, long: -1.55 } },
-    provenance: { origin: MIRROR_ORIGIN, via: [], receivedAt: new Date().toISOString() },
-  }]);
+  await source.store.putInitiatives([
+    {
+      ...own!,
+      initiative: {
+        ...own!.initiative,
+        id: "https://regional.example/initiatives/m1",
+        name: "Mirrored Co-op",
+        address: { locality: "Leeds", lat: 53.8, long: -1.55 },
+      },
+      provenance: { origin: MIRROR_ORIGIN, via: [], receivedAt: new Date().toISOString() },
+    },
+  ]);
 });
-afterAll(async () => { await source.stop(); });
+afterAll(async () => {
+  await source.stop();
+});
 
 describe("Exports", () => {
   it("CSV in the SEA v4 columns imports back to the same records.", async () => {
@@ -83,7 +93,10 @@ describe("Exports", () => {
   });
 
   it("GeoJSON has a feature for every record: a Point where it has coordinates, a null geometry where not.", async () => {
-    const g = JSON.parse(await text(source, "geojson")) as { type: string; features: { geometry: { coordinates: number[] } | null }[] };
+    const g = JSON.parse(await text(source, "geojson")) as {
+      type: string;
+      features: { geometry: { coordinates: number[] } | null }[];
+    };
     const all = (await source.store.listInitiatives({ limit: 100 })).items;
     const withCoords = all.filter((r) => r.initiative.address?.lat !== undefined);
     expect(g.type).toBe("FeatureCollection");

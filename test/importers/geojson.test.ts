@@ -7,29 +7,76 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { bufferSource, importSource, type ImportReport } from "../../src/importers/import.ts";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 
-const feature = (properties: Record<string, unknown>, geometry: unknown = null, id?: unknown) =>
-  ({ type: "Feature", ...(id !== undefined ? { id } : {}), geometry, properties });
+const feature = (properties: Record<string, unknown>, geometry: unknown = null, id?: unknown) => ({
+  type: "Feature",
+  ...(id !== undefined ? { id } : {}),
+  geometry,
+  properties,
+});
 
 /** A FeatureCollection as a TransforMap-style map of a French-Spanish border region exports it. */
 const COLLECTION = {
   type: "FeatureCollection",
   features: [
-    feature({
-      name: "La Ruche Solidaire", "name:es": "La Colmena Solidaria", "name:eu": "Erle Solidarioa",
-      description: "Épicerie coopérative et café associatif.", "description:es": "Tienda cooperativa y café asociativo.",
-      "description:en": "Co-operative grocery and community café.",
-      "addr:housenumber": "4", "addr:street": "Rue du Port", "addr:postcode": "64500", "addr:city": "Saint-Jean-de-Luz", "addr:country": "FR",
-      "contact:website": "https://laruche.example/", "contact:email": "bonjour@laruche.example", "contact:phone": "+33 5 59 00 00 00",
-      amenity: "marketplace", opening_hours: "Tu-Sa 09:00-19:00",
-    }, { type: "Point", coordinates: [-1.6631, 43.3881] }, "https://map.example/places/ruche"),
-    feature({
-      "name:es": "Huerta Común de Irún", "description:es": "Huerto comunitario gestionado por vecinas.", "addr:city": "Irun",
-      "addr:country": "ES", website: "huerta.example", amenity: "community_garden",
-    }, { type: "Point", coordinates: [-1.7894, 43.3381] }, "node/123456"),
-    feature({ name: "Taller de Bicis", "contact:website": "call us", "contact:email": "nobody-at-example", "addr:country": "ZZ" },
-      { type: "Point", coordinates: [200, 95] }),
+    feature(
+      {
+        name: "La Ruche Solidaire",
+        "name:es": "La Colmena Solidaria",
+        "name:eu": "Erle Solidarioa",
+        description: "Épicerie coopérative et café associatif.",
+        "description:es": "Tienda cooperativa y café asociativo.",
+        "description:en": "Co-operative grocery and community café.",
+        "addr:housenumber": "4",
+        "addr:street": "Rue du Port",
+        "addr:postcode": "64500",
+        "addr:city": "Saint-Jean-de-Luz",
+        "addr:country": "FR",
+        "contact:website": "https://laruche.example/",
+        "contact:email": "bonjour@laruche.example",
+        "contact:phone": "+33 5 59 00 00 00",
+        amenity: "marketplace",
+        opening_hours: "Tu-Sa 09:00-19:00",
+      },
+      { type: "Point", coordinates: [-1.6631, 43.3881] },
+      "https://map.example/places/ruche",
+    ),
+    feature(
+      {
+        "name:es": "Huerta Común de Irún",
+        "description:es": "Huerto comunitario gestionado por vecinas.",
+        "addr:city": "Irun",
+        "addr:country": "ES",
+        website: "huerta.example",
+        amenity: "community_garden",
+      },
+      { type: "Point", coordinates: [-1.7894, 43.3381] },
+      "node/123456",
+    ),
+    feature(
+      {
+        name: "Taller de Bicis",
+        "contact:website": "call us",
+        "contact:email": "nobody-at-example",
+        "addr:country": "ZZ",
+      },
+      { type: "Point", coordinates: [200, 95] },
+    ),
     feature({ description: "A feature with no name in any language." }, { type: "Point", coordinates: [0, 0] }),
-    feature({ name: "Mercado de Abastos" }, { type: "Polygon", coordinates: [[[-1.80, 43.30], [-1.78, 43.30], [-1.78, 43.32], [-1.80, 43.32], [-1.80, 43.30]]] }),
+    feature(
+      { name: "Mercado de Abastos" },
+      {
+        type: "Polygon",
+        coordinates: [
+          [
+            [-1.8, 43.3],
+            [-1.78, 43.3],
+            [-1.78, 43.32],
+            [-1.8, 43.32],
+            [-1.8, 43.3],
+          ],
+        ],
+      },
+    ),
   ],
 };
 
@@ -39,9 +86,12 @@ beforeAll(async () => {
   inst = await startInstance();
   report = await importSource(bufferSource("map.geojson", JSON.stringify(COLLECTION)), inst.directory, inst.iris);
 });
-afterAll(async () => { await inst.stop(); });
+afterAll(async () => {
+  await inst.stop();
+});
 
-const find = async (name: string) => (await inst.store.listInitiatives({ limit: 100 })).items.find((r) => r.initiative.name === name)?.initiative;
+const find = async (name: string) =>
+  (await inst.store.listInitiatives({ limit: 100 })).items.find((r) => r.initiative.name === name)?.initiative;
 
 describe("A multilingual FeatureCollection with OpenStreetMap-style tags", () => {
   it("imports every feature with a name, and refuses the one with none.", () => {
@@ -53,9 +103,17 @@ describe("A multilingual FeatureCollection with OpenStreetMap-style tags", () =>
     const i = await find("La Ruche Solidaire");
     expect(i).toMatchObject({
       description: "Épicerie coopérative et café associatif.",
-      homepage: "https://laruche.example/", email: "bonjour@laruche.example", phone: "+33 5 59 00 00 00",
+      homepage: "https://laruche.example/",
+      email: "bonjour@laruche.example",
+      phone: "+33 5 59 00 00 00",
       country: "https://lod.coop/essglobal/2.1/standard/countries-iso/FR",
-      address: { streetAddress: "4 Rue du Port", postcode: "64500", locality: "Saint-Jean-de-Luz", lat: 43.3881, long: -1.6631 },
+      address: {
+        streetAddress: "4 Rue du Port",
+        postcode: "64500",
+        locality: "Saint-Jean-de-Luz",
+        lat: 43.3881,
+        long: -1.6631,
+      },
       translations: {
         es: { name: "La Colmena Solidaria", description: "Tienda cooperativa y café asociativo." },
         eu: { name: "Erle Solidarioa" },
@@ -68,8 +126,10 @@ describe("A multilingual FeatureCollection with OpenStreetMap-style tags", () =>
   it("takes the name in another language when there is no plain one, and names OpenStreetMap elements by their page.", async () => {
     const i = await find("Huerta Común de Irún");
     expect(i).toMatchObject({
-      description: "Huerto comunitario gestionado por vecinas.", homepage: "http://huerta.example",
-      sameAs: ["https://www.openstreetmap.org/node/123456"], address: { locality: "Irun" },
+      description: "Huerto comunitario gestionado por vecinas.",
+      homepage: "http://huerta.example",
+      sameAs: ["https://www.openstreetmap.org/node/123456"],
+      address: { locality: "Irun" },
     });
     expect(i!.translations).toBeUndefined();
   });
@@ -79,25 +139,40 @@ describe("A multilingual FeatureCollection with OpenStreetMap-style tags", () =>
     expect(i).toBeDefined();
     expect([i!.homepage, i!.email, i!.country, i!.address]).toEqual([undefined, undefined, undefined, undefined]);
     const warned = report.warnings.filter((w) => w.row === 3).map((w) => [w.record, w.column, w.message.split(" ")[0]]);
-    expect(warned).toEqual(expect.arrayContaining([
-      ["Taller de Bicis", "contact:website", "homepage"], ["Taller de Bicis", "contact:email", "email"],
-      ["Taller de Bicis", "addr:country", "country"], ["Taller de Bicis", "geometry", "address.lat"],
-    ]));
+    expect(warned).toEqual(
+      expect.arrayContaining([
+        ["Taller de Bicis", "contact:website", "homepage"],
+        ["Taller de Bicis", "contact:email", "email"],
+        ["Taller de Bicis", "addr:country", "country"],
+        ["Taller de Bicis", "geometry", "address.lat"],
+      ]),
+    );
   });
 
   it("places a polygon at the centre of its bounding box, saying so.", async () => {
     const i = await find("Mercado de Abastos");
     expect([i!.address!.lat, i!.address!.long]).toEqual([43.31, -1.79]);
-    expect(report.warnings).toContainEqual(expect.objectContaining({ row: 5, message: expect.stringContaining("geometry is a Polygon") }));
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({ row: 5, message: expect.stringContaining("geometry is a Polygon") }),
+    );
   });
 
   it("reports the tags it does not hold, with how many features had them.", () => {
-    expect(report.ignored).toEqual(expect.arrayContaining([{ column: "amenity", rows: 2 }, { column: "opening_hours", rows: 1 }]));
+    expect(report.ignored).toEqual(
+      expect.arrayContaining([
+        { column: "amenity", rows: 2 },
+        { column: "opening_hours", rows: 1 },
+      ]),
+    );
     expect(report.ignored).toHaveLength(2);
   });
 
   it("changes nothing when the same file is imported again.", async () => {
-    const again = await importSource(bufferSource("map.geojson", JSON.stringify(COLLECTION)), inst.directory, inst.iris);
+    const again = await importSource(
+      bufferSource("map.geojson", JSON.stringify(COLLECTION)),
+      inst.directory,
+      inst.iris,
+    );
     expect([again.created, again.updated, again.unchanged, again.refusedRecords]).toEqual([0, 0, 4, 1]);
   });
 

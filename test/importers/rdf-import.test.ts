@@ -8,25 +8,40 @@ import { importJsonLd, importTurtle } from "../../src/importers/import.ts";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 
 const ESS = "https://w3id.org/esspace/ont/essglobal#";
-const CONTEXT = { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#", dc: "http://purl.org/dc/terms/" };
+const CONTEXT = {
+  ess: "https://lod.coop/essglobal/2.1/vocab/",
+  gr: "http://purl.org/goodrelations/v1#",
+  dc: "http://purl.org/dc/terms/",
+};
 const node = (id: string | undefined, name: string, description?: string) => ({
   ...(id ? { "@id": id } : {}),
-  "@type": "ess:SSEInitiative", "gr:name": name, ...(description ? { "dc:description": description } : {}),
+  "@type": "ess:SSEInitiative",
+  "gr:name": name,
+  ...(description ? { "dc:description": description } : {}),
 });
 const doc = (...nodes: object[]) => JSON.stringify({ "@context": CONTEXT, "@graph": nodes });
 
 let inst: TestInstance;
-beforeEach(async () => { inst = await startInstance(); });
-afterEach(async () => { await inst.stop(); });
+beforeEach(async () => {
+  inst = await startInstance();
+});
+afterEach(async () => {
+  await inst.stop();
+});
 
 describe("Importing JSON-LD", () => {
   it("never overwrites a local record that shares a foreign IRI's last segment, and re-imports onto the same record.", async () => {
     await inst.directory.upsert([{ id: inst.iris.initiative("abc"), name: "Our Own Co-op" }]);
-    const file = doc(node("https://elsewhere.example/initiatives/abc", "Their Co-op"), node("https://elsewhere.example/initiatives/xyz", "Another"));
+    const file = doc(
+      node("https://elsewhere.example/initiatives/abc", "Their Co-op"),
+      node("https://elsewhere.example/initiatives/xyz", "Another"),
+    );
     const first = await importJsonLd(file, inst.directory, inst.iris);
     expect([first.created, first.refused]).toEqual([2, []]);
     expect((await inst.directory.get(inst.iris.initiative("abc")))!.initiative.name).toBe("Our Own Co-op");
-    expect((await inst.directory.get(inst.iris.initiative("xyz")))!.initiative.sameAs).toEqual(["https://elsewhere.example/initiatives/xyz"]);
+    expect((await inst.directory.get(inst.iris.initiative("xyz")))!.initiative.sameAs).toEqual([
+      "https://elsewhere.example/initiatives/xyz",
+    ]);
     const { items } = await inst.store.listInitiatives({ limit: 10 });
     const theirs = items.find((r) => r.initiative.name === "Their Co-op")!.initiative;
     expect(theirs.id).toMatch(new RegExp(`^${inst.iris.initiative("abc")}-[0-9a-f]{10}$`));
@@ -38,7 +53,11 @@ describe("Importing JSON-LD", () => {
   });
 
   it("gives blank nodes the same ids on every import, two records of one name included.", async () => {
-    const file = doc(node(undefined, "Bakery Co-op", "in Leeds"), node(undefined, "Bakery Co-op", "in York"), node(undefined, "Café Solidaire"));
+    const file = doc(
+      node(undefined, "Bakery Co-op", "in Leeds"),
+      node(undefined, "Bakery Co-op", "in York"),
+      node(undefined, "Café Solidaire"),
+    );
     const first = await importJsonLd(file, inst.directory, inst.iris);
     expect(first.created).toBe(3);
     expect(await inst.directory.get(inst.iris.initiative("cafe-solidaire"))).toBeDefined();

@@ -14,14 +14,21 @@ import { startInstance, type TestInstance } from "../support/instance.ts";
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/csv/${name}`, import.meta.url));
 const ESS = "https://lod.coop/essglobal/2.1/";
 const P = {
-  name: "http://purl.org/goodrelations/v1#name", structure: `${ESS}vocab/organisationalStructure`,
-  primary: `${ESS}vocab/primarySector`, activity: `${ESS}vocab/economicSector`,
-  lat: "http://www.w3.org/2003/01/geo/wgs84_pos#lat", long: "http://www.w3.org/2003/01/geo/wgs84_pos#long",
+  name: "http://purl.org/goodrelations/v1#name",
+  structure: `${ESS}vocab/organisationalStructure`,
+  primary: `${ESS}vocab/primarySector`,
+  activity: `${ESS}vocab/economicSector`,
+  lat: "http://www.w3.org/2003/01/geo/wgs84_pos#lat",
+  long: "http://www.w3.org/2003/01/geo/wgs84_pos#long",
 };
 
 let inst: TestInstance;
-beforeAll(async () => { inst = await startInstance(); });
-afterAll(async () => { await inst.stop(); });
+beforeAll(async () => {
+  inst = await startInstance();
+});
+afterAll(async () => {
+  await inst.stop();
+});
 
 async function turtleOf(id: string): Promise<Quad[]> {
   const res = await fetch(inst.iris.initiative(id), { headers: { accept: "text/turtle" } });
@@ -36,41 +43,60 @@ describe("Importing the real spreadsheets", () => {
   it.each([
     ["workers-coops-uk-2023-06-23-standard.csv", 4, 387],
     ["ica-youth-coops-standard-v1.csv", 1, 97],
-  ])("imports every row of %s (v%i) with its name, structure, activities and coordinates.", async (file, version, rows) => {
-    const report = await importCsv(createReadStream(fixture(file)), inst.directory, inst.iris);
-    expect(report).toEqual(expect.objectContaining({ version, read: rows, created: rows, refused: [] }));
-    const records = parse(readFileSync(fixture(file)), { columns: true, relax_column_count: true }) as Record<string, string>[];
-    expect(records).toHaveLength(rows);
-    for (const row of records) {
-      const quads = await turtleOf(row.Identifier!);
-      expect(values(quads, P.name)).toEqual([row.Name!.trim()]);
-      const structures = values(quads, P.structure);
-      const cells = row["Organisational Structure"]!.split(";").filter((s) => s.trim());
-      expect(structures).toHaveLength(cells.length);
-      if (version === 4) expect(structures.map(codeOf).sort()).toEqual(cells.map(codeOf).sort());
-      else for (const s of structures) expect(s.startsWith(`${ESS}standard/organisational-structure/OS`)).toBe(true);
-      if (row["Primary Activity"]) expect(values(quads, P.primary).map(codeOf)).toEqual([codeOf(row["Primary Activity"])]);
-      expect(values(quads, P.activity).map(codeOf).sort()).toEqual(row.Activities!.split(";").filter(Boolean).map(codeOf).sort());
-      if (row.Latitude) {
-        expect(Number(values(quads, P.lat)[0])).toBeCloseTo(Number(row.Latitude), 6);
-        expect(Number(values(quads, P.long)[0])).toBeCloseTo(Number(row.Longitude), 6);
-      } else {
-        expect(values(quads, P.lat)).toEqual([]);
+  ])(
+    "imports every row of %s (v%i) with its name, structure, activities and coordinates.",
+    async (file, version, rows) => {
+      const report = await importCsv(createReadStream(fixture(file)), inst.directory, inst.iris);
+      expect(report).toEqual(expect.objectContaining({ version, read: rows, created: rows, refused: [] }));
+      const records = parse(readFileSync(fixture(file)), { columns: true, relax_column_count: true }) as Record<
+        string,
+        string
+      >[];
+      expect(records).toHaveLength(rows);
+      for (const row of records) {
+        const quads = await turtleOf(row.Identifier!);
+        expect(values(quads, P.name)).toEqual([row.Name!.trim()]);
+        const structures = values(quads, P.structure);
+        const cells = row["Organisational Structure"]!.split(";").filter((s) => s.trim());
+        expect(structures).toHaveLength(cells.length);
+        if (version === 4) expect(structures.map(codeOf).sort()).toEqual(cells.map(codeOf).sort());
+        else for (const s of structures) expect(s.startsWith(`${ESS}standard/organisational-structure/OS`)).toBe(true);
+        if (row["Primary Activity"])
+          expect(values(quads, P.primary).map(codeOf)).toEqual([codeOf(row["Primary Activity"])]);
+        expect(values(quads, P.activity).map(codeOf).sort()).toEqual(
+          row.Activities!.split(";").filter(Boolean).map(codeOf).sort(),
+        );
+        if (row.Latitude) {
+          expect(Number(values(quads, P.lat)[0])).toBeCloseTo(Number(row.Latitude), 6);
+          expect(Number(values(quads, P.long)[0])).toBeCloseTo(Number(row.Longitude), 6);
+        } else {
+          expect(values(quads, P.lat)).toEqual([]);
+        }
       }
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 
   it("maps the older labels of the v1 file to concepts (e.g. Consumer co-operative → OS80).", async () => {
     const quads = await turtleOf("0");
     expect(values(quads, P.structure)).toEqual([`${ESS}standard/organisational-structure/OS115`]);
-    const records = parse(readFileSync(fixture("ica-youth-coops-standard-v1.csv")), { columns: true }) as Record<string, string>[];
+    const records = parse(readFileSync(fixture("ica-youth-coops-standard-v1.csv")), { columns: true }) as Record<
+      string,
+      string
+    >[];
     const consumer = records.find((r) => r["Organisational Structure"] === "Consumer co-operative")!;
-    expect(values(await turtleOf(consumer.Identifier!), P.structure)).toEqual([`${ESS}standard/organisational-structure/OS80`]);
+    expect(values(await turtleOf(consumer.Identifier!), P.structure)).toEqual([
+      `${ESS}standard/organisational-structure/OS80`,
+    ]);
   });
 
   it("changes nothing when the same file is imported again.", async () => {
     const before = await inst.store.listInitiatives({ limit: 1 });
-    const report = await importCsv(createReadStream(fixture("workers-coops-uk-2023-06-23-standard.csv")), inst.directory, inst.iris);
+    const report = await importCsv(
+      createReadStream(fixture("workers-coops-uk-2023-06-23-standard.csv")),
+      inst.directory,
+      inst.iris,
+    );
     expect(report).toEqual(expect.objectContaining({ created: 0, updated: 0, unchanged: 387, refused: [] }));
     expect((await inst.store.listInitiatives({ limit: 1 })).items[0]!.seq).toBe(before.items[0]!.seq);
   });

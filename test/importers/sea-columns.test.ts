@@ -19,7 +19,9 @@ beforeAll(async () => {
   inst = await startInstance();
   report = await importCsv(createReadStream(FILE), inst.directory, inst.iris);
 });
-afterAll(async () => { await inst.stop(); });
+afterAll(async () => {
+  await inst.stop();
+});
 
 const all = async () => (await inst.store.listInitiatives({ limit: 1000 })).items.map((r) => r.initiative);
 
@@ -46,24 +48,39 @@ describe("Co-ops UK columns on the worker co-ops file", () => {
 
   it("holds Sector, SIC Code and Ownership Classification.", async () => {
     const metro = (await all()).find((i) => i.name === "Metro-Boulot-Dodo")!;
-    expect(metro).toMatchObject({ sector: expect.any(String), sicCodes: [expect.stringMatching(/^\d{5}$/)], ownership: "Workers" });
+    expect(metro).toMatchObject({
+      sector: expect.any(String),
+      sicCodes: [expect.stringMatching(/^\d{5}$/)],
+      ownership: "Workers",
+    });
     expect((await all()).filter((i) => i.ownership === "Workers")).toHaveLength(387);
   });
 
   it("reports the columns it does not hold, with how many rows had a value, and not the empty ones.", () => {
     const ignored = Object.fromEntries(report.ignored.map((c) => [c.column, c.rows]));
     expect(ignored).toEqual({
-      "SIC Section": 384, "UK Nation": 387, "Registered Status": 387, "Registered Number": 385, "Registrar": 387,
-      "Incorporation Date": expect.any(Number), "Organisation Name": 387,
+      "SIC Section": 384,
+      "UK Nation": 387,
+      "Registered Status": 387,
+      "Registered Number": 385,
+      Registrar: 387,
+      "Incorporation Date": expect.any(Number),
+      "Organisation Name": 387,
     });
   });
 
   it("publishes the held values in JSON-LD and Turtle (ESSGLOBAL legalForm, essfed terms for the rest) and on the page.", async () => {
     const cic = (await all()).find((i) => i.legalFormText === "Community Interest Company")!;
-    const doc = await (await fetch(cic.id, { headers: { accept: "application/ld+json" } })).json() as Record<string, unknown>;
+    const doc = (await (await fetch(cic.id, { headers: { accept: "application/ld+json" } })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(doc).toMatchObject({
-      "essglobal:legalForm": [`${LF}L5`], "essfed:legalFormText": "Community Interest Company",
-      "essfed:sector": cic.sector, "essfed:sicCode": cic.sicCodes, "essfed:ownership": "Workers",
+      "essglobal:legalForm": [`${LF}L5`],
+      "essfed:legalFormText": "Community Interest Company",
+      "essfed:sector": cic.sector,
+      "essfed:sicCode": cic.sicCodes,
+      "essfed:ownership": "Workers",
     });
     const quads = new Parser().parse(await (await fetch(cic.id, { headers: { accept: "text/turtle" } })).text());
     const values = (p: string) => quads.filter((q) => q.predicate.value === p).map((q) => q.object.value);

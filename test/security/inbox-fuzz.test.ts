@@ -15,18 +15,70 @@ let receiver: TestInstance, sender: TestInstance;
 let inbox: string;
 
 beforeAll(async () => {
-  [receiver, sender] = await Promise.all([startInstance({ ESSFED_HANDLE: "receiver" }), startInstance({ ESSFED_HANDLE: "sender" })]);
+  [receiver, sender] = await Promise.all([
+    startInstance({ ESSFED_HANDLE: "receiver" }),
+    startInstance({ ESSFED_HANDLE: "sender" }),
+  ]);
   inbox = `${receiver.base}/inbox`;
-  const res = await fetch(`${receiver.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: sender.iris.actor }) });
+  const res = await fetch(`${receiver.base}/api/follows`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ target: sender.iris.actor }),
+  });
   if (res.status !== 202) throw new Error(`follow: ${res.status}`);
-  await eventually(async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted", 20_000, "receiver follows sender");
+  await eventually(
+    async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted",
+    20_000,
+    "receiver follows sender",
+  );
 }, 90_000);
-afterAll(async () => { await Promise.all([receiver, sender].map((i) => i?.stop())); });
+afterAll(async () => {
+  await Promise.all([receiver, sender].map((i) => i?.stop()));
+});
 
-const KEYWORDS = ["@context", "@id", "@type", "@list", "@set", "@reverse", "@nest", "@graph", "@import", "@vocab", "id", "type", "actor", "object", "attributedTo", "proof"];
-const token = fc.oneof(fc.constantFrom(...KEYWORDS, "Create", "Update", "Delete", "Announce", "Follow", "Undo", "essglobal:SSEInitiative", "https://www.w3.org/ns/activitystreams", "https://evil.example/c"), fc.string({ maxLength: 10 }));
+const KEYWORDS = [
+  "@context",
+  "@id",
+  "@type",
+  "@list",
+  "@set",
+  "@reverse",
+  "@nest",
+  "@graph",
+  "@import",
+  "@vocab",
+  "id",
+  "type",
+  "actor",
+  "object",
+  "attributedTo",
+  "proof",
+];
+const token = fc.oneof(
+  fc.constantFrom(
+    ...KEYWORDS,
+    "Create",
+    "Update",
+    "Delete",
+    "Announce",
+    "Follow",
+    "Undo",
+    "essglobal:SSEInitiative",
+    "https://www.w3.org/ns/activitystreams",
+    "https://evil.example/c",
+  ),
+  fc.string({ maxLength: 10 }),
+);
 const fuzz = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: "small" }, token, fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie("value"), { maxLength: 5 }), fc.dictionary(token, tie("value"), { maxKeys: 5 })),
+  value: fc.oneof(
+    { depthSize: "small" },
+    token,
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie("value"), { maxLength: 5 }),
+    fc.dictionary(token, tie("value"), { maxKeys: 5 }),
+  ),
 })).value;
 
 /** One of the sender's real activities with one part replaced by fuzz (a top-level key or one of the object's). */
@@ -39,7 +91,14 @@ const mutatedActivity = fc.tuple(fc.boolean(), fc.nat(), fuzz).map(([inObject, k
   return { activity: a, id };
 });
 
-const TYPES = ["application/activity+json", "application/ld+json", "application/json", "text/plain", "", "application/activity+json; charset=utf-16"];
+const TYPES = [
+  "application/activity+json",
+  "application/ld+json",
+  "application/json",
+  "text/plain",
+  "",
+  "application/activity+json; charset=utf-16",
+];
 const body = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.jsonValue({ maxDepth: 5 }).map((v) => JSON.stringify(v)),
@@ -47,10 +106,18 @@ const body = fc.oneof(
   mutatedActivity.map((m) => JSON.stringify(m.activity)),
   fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString("latin1")),
 );
-const signature = fc.option(fc.oneof(
-  fc.string({ maxLength: 80 }),
-  fc.constantFrom("http://127.0.0.1:9/actor#main-key", "not a url", "").map((keyId) => `keyId="${keyId}",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="AAAA"`),
-), { nil: undefined });
+const signature = fc.option(
+  fc.oneof(
+    fc.string({ maxLength: 80 }),
+    fc
+      .constantFrom("http://127.0.0.1:9/actor#main-key", "not a url", "")
+      .map(
+        (keyId) =>
+          `keyId="${keyId}",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="AAAA"`,
+      ),
+  ),
+  { nil: undefined },
+);
 
 async function noServerError(res: Response): Promise<number> {
   const text = await res.text();
@@ -64,18 +131,27 @@ const RUN = { numRuns: 150, interruptAfterTimeLimit: 15_000 };
 describe("The inbox under fuzzing", () => {
   it("answers arbitrary bodies, content types and signature headers without a 5xx, and stores nothing.", async () => {
     const before = await receiver.store.countInitiatives();
-    await fc.assert(fc.asyncProperty(body, fc.constantFrom(...TYPES), signature, async (b, type, sig) => {
-      const headers: Record<string, string> = { ...(type ? { "content-type": type } : {}), ...(sig !== undefined ? { signature: sig, date: new Date().toUTCString() } : {}) };
-      await noServerError(await fetch(inbox, { method: "POST", headers, body: b }));
-    }), RUN);
+    await fc.assert(
+      fc.asyncProperty(body, fc.constantFrom(...TYPES), signature, async (b, type, sig) => {
+        const headers: Record<string, string> = {
+          ...(type ? { "content-type": type } : {}),
+          ...(sig !== undefined ? { signature: sig, date: new Date().toUTCString() } : {}),
+        };
+        await noServerError(await fetch(inbox, { method: "POST", headers, body: b }));
+      }),
+      RUN,
+    );
     expect(await receiver.store.countInitiatives()).toBe(before);
   }, 90_000);
 
   it("answers mutated activities signed by a network it follows without a 5xx; what it refuses is not stored.", async () => {
-    await fc.assert(fc.asyncProperty(mutatedActivity, async ({ activity, id }) => {
-      const res = await postActivity(sender, inbox, activity);
-      await noServerError(res);
-      if (res.status >= 400) expect(await receiver.store.getInitiative(id)).toBeUndefined();
-    }), RUN);
+    await fc.assert(
+      fc.asyncProperty(mutatedActivity, async ({ activity, id }) => {
+        const res = await postActivity(sender, inbox, activity);
+        await noServerError(res);
+        if (res.status >= 400) expect(await receiver.store.getInitiative(id)).toBeUndefined();
+      }),
+      RUN,
+    );
   }, 90_000);
 });

@@ -15,7 +15,9 @@ import { BOMBS, bombDoc, type Bomb } from "./jsonld-bombs.ts";
 
 async function problem(res: Response, bomb: Bomb): Promise<void> {
   const body = await res.text();
-  expect(`${res.status} ${res.headers.get("content-type")}`).toBe(`${bomb.status} application/problem+json; charset=utf-8`);
+  expect(`${res.status} ${res.headers.get("content-type")}`).toBe(
+    `${bomb.status} application/problem+json; charset=utf-8`,
+  );
   const p = JSON.parse(body) as { code: string; detail: string; limit?: string; status: number };
   expect(p.code).toBe(bomb.code);
   expect(p.status).toBe(bomb.status);
@@ -29,13 +31,26 @@ describeStores("The JSON-LD budget at the inbox and the admin API", (kind) => {
   let held: number;
 
   beforeAll(async () => {
-    [receiver, sender] = await Promise.all([kind.start({ ESSFED_HANDLE: "receiver" }), kind.start({ ESSFED_HANDLE: "sender" })]);
+    [receiver, sender] = await Promise.all([
+      kind.start({ ESSFED_HANDLE: "receiver" }),
+      kind.start({ ESSFED_HANDLE: "sender" }),
+    ]);
     inbox = `${receiver.base}/inbox`;
-    const res = await fetch(`${receiver.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: sender.iris.actor }) });
+    const res = await fetch(`${receiver.base}/api/follows`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ target: sender.iris.actor }),
+    });
     if (res.status !== 202) throw new Error(`follow: ${res.status} ${await res.text()}`);
-    await eventually(async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted", 20_000, "receiver follows sender");
+    await eventually(
+      async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted",
+      20_000,
+      "receiver follows sender",
+    );
   }, 90_000);
-  afterAll(async () => { await Promise.all([receiver, sender].map((i) => i?.stop())); });
+  afterAll(async () => {
+    await Promise.all([receiver, sender].map((i) => i?.stop()));
+  });
 
   const idOf = () => `${sender.base}/initiatives/bomb-${Math.random().toString(36).slice(2)}`;
 
@@ -49,27 +64,45 @@ describeStores("The JSON-LD budget at the inbox and the admin API", (kind) => {
     const id = idOf();
     expect((await postActivity(sender, inbox, createActivity(sender.iris.actor, id))).status).toBe(202);
     expect(await receiver.store.getInitiative(id)).toBeDefined();
-    const res = await fetch(`${receiver.base}/initiatives`, { method: "POST", headers: { ...auth, "content-type": "application/ld+json" }, body: initiativeBody("Ordinary Co-op") });
+    const res = await fetch(`${receiver.base}/initiatives`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/ld+json" },
+      body: initiativeBody("Ordinary Co-op"),
+    });
     expect(res.status).toBe(201);
     await eventually(async () => (await receiver.store.queue("delivery").pending()) === 0, 20_000, "queue drained");
     held = await receiver.store.countInitiatives();
   }, 60_000);
 
-  it.each(BOMBS.map((b) => [b.what, b] as const))("refuses %s at the inbox.", async (_what, bomb) => {
-    const id = idOf();
-    const activity = { ...createActivity(sender.iris.actor, id), object: bombDoc(bomb, id, sender.iris.actor) };
-    const r = await alongside(receiver, () => postActivity(sender, inbox, activity));
-    expect(r.ordinary).toBe(200);
-    await problem(r.hostile, bomb);
-    await nothingTaken(id);
-  }, 60_000);
+  it.each(BOMBS.map((b) => [b.what, b] as const))(
+    "refuses %s at the inbox.",
+    async (_what, bomb) => {
+      const id = idOf();
+      const activity = { ...createActivity(sender.iris.actor, id), object: bombDoc(bomb, id, sender.iris.actor) };
+      const r = await alongside(receiver, () => postActivity(sender, inbox, activity));
+      expect(r.ordinary).toBe(200);
+      await problem(r.hostile, bomb);
+      await nothingTaken(id);
+    },
+    60_000,
+  );
 
-  it.each(BOMBS.map((b) => [b.what, b] as const))("refuses %s at the admin API.", async (_what, bomb) => {
-    const id = idOf();
-    const { id: _drop, attributedTo: _a, ...body } = bombDoc(bomb, id, sender.iris.actor);
-    const r = await alongside(receiver, () => fetch(`${receiver.base}/initiatives`, { method: "POST", headers: { ...auth, "content-type": "application/ld+json" }, body: JSON.stringify(body) }));
-    expect(r.ordinary).toBe(200);
-    await problem(r.hostile, bomb);
-    await nothingTaken(id);
-  }, 60_000);
+  it.each(BOMBS.map((b) => [b.what, b] as const))(
+    "refuses %s at the admin API.",
+    async (_what, bomb) => {
+      const id = idOf();
+      const { id: _drop, attributedTo: _a, ...body } = bombDoc(bomb, id, sender.iris.actor);
+      const r = await alongside(receiver, () =>
+        fetch(`${receiver.base}/initiatives`, {
+          method: "POST",
+          headers: { ...auth, "content-type": "application/ld+json" },
+          body: JSON.stringify(body),
+        }),
+      );
+      expect(r.ordinary).toBe(200);
+      await problem(r.hostile, bomb);
+      await nothingTaken(id);
+    },
+    60_000,
+  );
 });

@@ -16,16 +16,29 @@ let inbox: string;
 
 beforeAll(async () => {
   site = await startRemoteSite();
-  inst = await startInstance({ ESSFED_HANDLE: "strict", ESSFED_ALLOW_PRIVATE: "false" }, {}, {
-    fetcher: { resolve: site.resolve, refuseAddress: site.refuseAddress, timeoutMs: 3000 },
-    keyLookupTimeoutMs: 1000,
-    delivery: { timeoutMs: 3000 },
-  });
+  inst = await startInstance(
+    { ESSFED_HANDLE: "strict", ESSFED_ALLOW_PRIVATE: "false" },
+    {},
+    {
+      fetcher: { resolve: site.resolve, refuseAddress: site.refuseAddress, timeoutMs: 3000 },
+      keyLookupTimeoutMs: 1000,
+      delivery: { timeoutMs: 3000 },
+    },
+  );
   inbox = `${inst.base}/inbox`;
 });
-afterAll(async () => { await inst?.stop(); await site?.close(); });
+afterAll(async () => {
+  await inst?.stop();
+  await site?.close();
+});
 
-const follow = (actor: string) => ({ "@context": "https://www.w3.org/ns/activitystreams", id: `${actor}/follows/${Math.random().toString(36).slice(2)}`, type: "Follow", actor, object: inst.iris.actor });
+const follow = (actor: string) => ({
+  "@context": "https://www.w3.org/ns/activitystreams",
+  id: `${actor}/follows/${Math.random().toString(36).slice(2)}`,
+  type: "Follow",
+  actor,
+  object: inst.iris.actor,
+});
 
 async function problem(res: Response, status: number): Promise<{ code: string; detail: string }> {
   expect(res.status).toBe(status);
@@ -57,7 +70,10 @@ describe("Key lookups made while verifying an inbox request", () => {
   });
 
   it("refuse a DNS name that resolves to a private address, naming the address.", async () => {
-    const detail = await refusedKey(site.url("/actor", "private.test"), /private\.test resolves to 10\.0\.0\.5, a private address/);
+    const detail = await refusedKey(
+      site.url("/actor", "private.test"),
+      /private\.test resolves to 10\.0\.0\.5, a private address/,
+    );
     expect(detail).toContain("ESSFED_ALLOW_PRIVATE");
   });
 
@@ -79,13 +95,19 @@ describe("Key lookups made while verifying an inbox request", () => {
   });
 
   it("refuse the cloud metadata address, without suggesting ESSFED_ALLOW_PRIVATE (it would not help).", async () => {
-    const detail = await refusedKey("http://169.254.169.254/latest/meta-data/actor", /169\.254\.169\.254 is a cloud metadata address/);
+    const detail = await refusedKey(
+      "http://169.254.169.254/latest/meta-data/actor",
+      /169\.254\.169\.254 is a cloud metadata address/,
+    );
     expect(detail).not.toContain("ESSFED_ALLOW_PRIVATE");
     await refusedKey(site.url("/actor", "metadata.test"), /resolves to 169\.254\.169\.254, a cloud metadata address/);
   });
 
   it("say so when the key's host name does not resolve, without blaming the address policy.", async () => {
-    const detail = await refusedKey(site.url("/actor", "nowhere.test"), /the DNS name nowhere\.test could not be resolved \(ENOTFOUND\)/);
+    const detail = await refusedKey(
+      site.url("/actor", "nowhere.test"),
+      /the DNS name nowhere\.test could not be resolved \(ENOTFOUND\)/,
+    );
     expect(detail).not.toContain("ESSFED_ALLOW_PRIVATE");
   });
 
@@ -142,13 +164,22 @@ describe("Key lookups made while verifying an inbox request", () => {
     // The key came from the public address (the site answered under the rebinding name) ...
     expect(site.hits.some((h) => h.path === "/actor")).toBe(true);
     // ... and nothing ever reached loopback, though every later lookup answered 127.0.0.1.
-    await eventually(async () => (await inst.store.queue("delivery").pending()) === 0, 10_000, "Accept delivered or dropped");
+    await eventually(
+      async () => (await inst.store.queue("delivery").pending()) === 0,
+      10_000,
+      "Accept delivered or dropped",
+    );
     expect(site.internalHits).toEqual([]);
   });
 });
 
 describe("Fetches made for the admin", () => {
-  const followTarget = (target: string) => fetch(`${inst.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target }) });
+  const followTarget = (target: string) =>
+    fetch(`${inst.base}/api/follows`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ target }),
+    });
 
   it("refuse to follow an actor whose host resolves to a private address, saying why.", async () => {
     const r = await alongside(inst, () => followTarget(site.url("/actor", "private.test")));
@@ -186,21 +217,34 @@ describe("Deliveries", () => {
     // The Accept to the follower's inbox is refused by the address policy: the queue empties
     // without a retry waiting, and the status names the inbox and the reason.
     await eventually(async () => (await inst.store.queue("delivery").pending()) === 0, 10_000, "queue drained");
-    const status = await (await fetch(`${inst.base}/api/status`, { headers: auth })).json() as { deliveries: { retrying: number; refused: { inbox: string; reason: string }[] } };
+    const status = (await (await fetch(`${inst.base}/api/status`, { headers: auth })).json()) as {
+      deliveries: { retrying: number; refused: { inbox: string; reason: string }[] };
+    };
     expect(status.deliveries.retrying).toBe(0);
-    expect(status.deliveries.refused).toEqual([expect.objectContaining({ inbox: `http://private.test:${site.port}/inbox`, reason: expect.stringMatching(/resolves to 10\.0\.0\.5, a private address/) })]);
+    expect(status.deliveries.refused).toEqual([
+      expect.objectContaining({
+        inbox: `http://private.test:${site.port}/inbox`,
+        reason: expect.stringMatching(/resolves to 10\.0\.0\.5, a private address/),
+      }),
+    ]);
     expect(site.internalHits).toEqual([]);
   });
 });
 
 describe("With ESSFED_ALLOW_PRIVATE set", () => {
   let open: TestInstance;
-  beforeAll(async () => { open = await startInstance({ ESSFED_HANDLE: "open" }, {}, { keyLookupTimeoutMs: 1000 }); });
-  afterAll(async () => { await open?.stop(); });
+  beforeAll(async () => {
+    open = await startInstance({ ESSFED_HANDLE: "open" }, {}, { keyLookupTimeoutMs: 1000 });
+  });
+  afterAll(async () => {
+    await open?.stop();
+  });
 
   it("a key server that refuses connections is named as such, with no hint about ESSFED_ALLOW_PRIVATE.", async () => {
     const actor = "http://127.0.0.1:1/actor";
-    const r = await alongside(open, () => site.send(`${open.base}/inbox`, { ...follow(actor), object: open.iris.actor }));
+    const r = await alongside(open, () =>
+      site.send(`${open.base}/inbox`, { ...follow(actor), object: open.iris.actor }),
+    );
     expect(r.ordinary).toBe(200);
     const p = await problem(r.hostile, 401);
     expect(p.detail).toMatch(/could not be fetched: request failed: ECONNREFUSED/);
@@ -209,7 +253,9 @@ describe("With ESSFED_ALLOW_PRIVATE set", () => {
   });
 
   it("the cloud metadata address is still refused.", async () => {
-    const r = await alongside(open, () => site.send(`${open.base}/inbox`, { ...follow("http://169.254.169.254/latest/actor"), object: open.iris.actor }));
+    const r = await alongside(open, () =>
+      site.send(`${open.base}/inbox`, { ...follow("http://169.254.169.254/latest/actor"), object: open.iris.actor }),
+    );
     expect(r.ordinary).toBe(200);
     const p = await problem(r.hostile, 401);
     expect(p.detail).toMatch(/169\.254\.169\.254 is a cloud metadata address/);

@@ -11,9 +11,15 @@ import { startFakeMastodon, type FakeMastodon } from "../support/fake-mastodon.t
 
 let inst: TestInstance, alice: FakeMastodon, bob: FakeMastodon;
 beforeAll(async () => {
-  [inst, alice, bob] = await Promise.all([startInstance({ ESSFED_HANDLE: "coops" }), startFakeMastodon("alice", { secure: true }), startFakeMastodon("bob", { secure: true })]);
+  [inst, alice, bob] = await Promise.all([
+    startInstance({ ESSFED_HANDLE: "coops" }),
+    startFakeMastodon("alice", { secure: true }),
+    startFakeMastodon("bob", { secure: true }),
+  ]);
 });
-afterAll(async () => { await Promise.all([alice?.close(), bob?.close(), inst?.stop()]); });
+afterAll(async () => {
+  await Promise.all([alice?.close(), bob?.close(), inst?.stop()]);
+});
 
 const ourKey = () => `${inst.iris.actor}#main-key`;
 
@@ -25,7 +31,13 @@ describe("A Mastodon server in secure mode", () => {
   });
 
   it("can follow us: the key lookup for its Follow is signed with our key, and our Accept verifies there.", async () => {
-    const follow = { "@context": "https://www.w3.org/ns/activitystreams", id: `${alice.base}/follows/1`, type: "Follow", actor: alice.actor, object: inst.iris.actor };
+    const follow = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${alice.base}/follows/1`,
+      type: "Follow",
+      actor: alice.actor,
+      object: inst.iris.actor,
+    };
     const res = await alice.send(`${inst.iris.actor}/inbox`, follow);
     expect(res.status).toBe(202);
     expect((await inst.store.getFollower(alice.actor))?.state).toBe("accepted");
@@ -39,12 +51,22 @@ describe("A Mastodon server in secure mode", () => {
 
   it("can be followed by us (acct: lookup, signed actor fetch, Follow, its Accept), and then gets our posts.", async () => {
     const host = new URL(bob.base).host;
-    const res = await fetch(`${inst.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: `acct:bob@${host}` }) });
+    const res = await fetch(`${inst.base}/api/follows`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ target: `acct:bob@${host}` }),
+    });
     expect(res.status).toBe(202);
-    await eventually(async () => (await inst.store.getFollowing(bob.actor))?.state === "accepted", 10_000, "bob accepted our follow");
+    await eventually(
+      async () => (await inst.store.getFollowing(bob.actor))?.state === "accepted",
+      10_000,
+      "bob accepted our follow",
+    );
     const follow = bob.inbox.find((r) => r.body.type === "Follow");
     expect(follow?.verified).toBe(true);
-    expect(bob.gets.filter((g) => g.path === "/users/bob").every((g) => g.keyId === ourKey() && g.status === 200)).toBe(true);
+    expect(bob.gets.filter((g) => g.path === "/users/bob").every((g) => g.keyId === ourKey() && g.status === 200)).toBe(
+      true,
+    );
     // bob's Accept came in signed; verifying it needed bob's key, fetched signed, which bob answered.
     expect(bob.gets.filter((g) => g.status === 401)).toEqual([]);
   });

@@ -17,15 +17,24 @@ export interface StoreKind {
 /** SQLite always; PostgreSQL when POSTGRES_URL is set (each instance in a schema of its own, dropped after). */
 export const STORES: StoreKind[] = [
   { name: "SQLite", start: (env = {}) => startInstance(env) },
-  ...(POSTGRES_URL ? [{
-    name: "PostgreSQL",
-    async start(env: Record<string, string> = {}) {
-      const schema = randomSchema("ops");
-      const inst = await startInstance({ DATABASE_URL: databaseUrl(schema), ...env });
-      const stop = inst.stop.bind(inst);
-      return Object.assign(inst, { async stop() { await stop(); await dropSchema(schema); } });
-    },
-  }] : []),
+  ...(POSTGRES_URL
+    ? [
+        {
+          name: "PostgreSQL",
+          async start(env: Record<string, string> = {}) {
+            const schema = randomSchema("ops");
+            const inst = await startInstance({ DATABASE_URL: databaseUrl(schema), ...env });
+            const stop = inst.stop.bind(inst);
+            return Object.assign(inst, {
+              async stop() {
+                await stop();
+                await dropSchema(schema);
+              },
+            });
+          },
+        },
+      ]
+    : []),
 ];
 
 /** `describe` once per store kind. */
@@ -42,22 +51,42 @@ export const BEHIND_PROXY = { ESSFED_TRUST_PROXY: "loopback" };
 
 /** A fetch as client `address` (through the trusted-proxy header; see {@link BEHIND_PROXY}). */
 export function as(address: string, url: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string> ?? {}), "x-forwarded-for": address } });
+  return fetch(url, {
+    ...init,
+    headers: { ...((init.headers as Record<string, string>) ?? {}), "x-forwarded-for": address },
+  });
 }
 
 /**
  * A request with a raw path (fetch normalises some malformed escapes away) from a given local
  * source address, so that the server sees a distinct TCP peer (any 127.x.y.z works on Linux).
  */
-export function raw(base: string, method: string, path: string, o: { headers?: Record<string, string>; body?: string; from?: string } = {}): Promise<{ status: number; type: string; body: string; headers: Record<string, string | string[] | undefined> }> {
+export function raw(
+  base: string,
+  method: string,
+  path: string,
+  o: { headers?: Record<string, string>; body?: string; from?: string } = {},
+): Promise<{ status: number; type: string; body: string; headers: Record<string, string | string[] | undefined> }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: u.hostname, port: u.port, method, path, headers: o.headers, ...(o.from ? { localAddress: o.from } : {}) }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => { body += c; });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, type: String(res.headers["content-type"] ?? ""), body, headers: res.headers }));
-    });
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, method, path, headers: o.headers, ...(o.from ? { localAddress: o.from } : {}) },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          body += c;
+        });
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            type: String(res.headers["content-type"] ?? ""),
+            body,
+            headers: res.headers,
+          }),
+        );
+      },
+    );
     req.on("error", reject);
     req.end(o.body);
   });

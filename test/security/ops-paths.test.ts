@@ -15,24 +15,38 @@ describeStores("Malformed percent-encoding", (kind) => {
   let localId: string;
   beforeAll(async () => {
     inst = await kind.start(BEHIND_PROXY);
-    const res = await fetch(`${inst.base}/initiatives`, { method: "POST", headers: { "content-type": "application/ld+json", ...auth }, body: initiativeBody("Untouchable Co-op") });
+    const res = await fetch(`${inst.base}/initiatives`, {
+      method: "POST",
+      headers: { "content-type": "application/ld+json", ...auth },
+      body: initiativeBody("Untouchable Co-op"),
+    });
     existing = res.headers.get("location")!;
     localId = inst.iris.localId(existing)!;
   });
-  afterAll(async () => { await inst.stop(); });
+  afterAll(async () => {
+    await inst.stop();
+  });
 
   /** The refusal, and an ordinary read by another client answered alongside it. */
-  async function refusedAlongside(method: string, path: string, o: { headers?: Record<string, string>; body?: string } = {}) {
+  async function refusedAlongside(
+    method: string,
+    path: string,
+    o: { headers?: Record<string, string>; body?: string } = {},
+  ) {
     const [hostile, ordinary] = await Promise.all([
       raw(inst.base, method, path, { ...o, headers: { "x-forwarded-for": "198.51.100.66", ...o.headers } }),
       as("192.0.2.10", existing, { headers: { accept: "application/ld+json" } }),
     ]);
     expect(ordinary.status).toBe(200);
-    expect((await ordinary.json() as { name?: string }).name).toBe("Untouchable Co-op");
+    expect(((await ordinary.json()) as { name?: string }).name).toBe("Untouchable Co-op");
     expect(hostile.status).toBe(400);
     expect(hostile.type).toContain("application/problem+json");
     const problem = JSON.parse(hostile.body) as { code: string; status: number; type: string };
-    expect(problem).toMatchObject({ code: "malformed-path", status: 400, type: `${inst.base}/problems/malformed-path` });
+    expect(problem).toMatchObject({
+      code: "malformed-path",
+      status: 400,
+      type: `${inst.base}/problems/malformed-path`,
+    });
     return problem;
   }
 
@@ -48,7 +62,10 @@ describeStores("Malformed percent-encoding", (kind) => {
   });
 
   it("refuses a PUT whose record id has bad hex, and stores nothing.", async () => {
-    await refusedAlongside("PUT", "/initiatives/%ZZ", { headers: { ...auth, "content-type": "application/ld+json" }, body: initiativeBody("Smuggled Co-op") });
+    await refusedAlongside("PUT", "/initiatives/%ZZ", {
+      headers: { ...auth, "content-type": "application/ld+json" },
+      body: initiativeBody("Smuggled Co-op"),
+    });
     await nothingChanged();
   });
 
@@ -61,7 +78,12 @@ describeStores("Malformed percent-encoding", (kind) => {
   it("refuses an inbox POST whose path ends in a lone %, before any signature work.", async () => {
     await refusedAlongside("POST", `/actors/${inst.config.handle}/inbox%`, {
       headers: { "content-type": "application/activity+json" },
-      body: JSON.stringify({ id: "https://evil.example/f/1", type: "Follow", actor: "https://evil.example/actor", object: inst.iris.actor }),
+      body: JSON.stringify({
+        id: "https://evil.example/f/1",
+        type: "Follow",
+        actor: "https://evil.example/actor",
+        object: inst.iris.actor,
+      }),
     });
     await nothingChanged();
   });

@@ -12,9 +12,15 @@ import { startInstance, type TestInstance } from "../support/instance.ts";
 import { personOf, post, type Person } from "../support/console.ts";
 import { importJob, upload } from "../support/upload.ts";
 
-const SAMPLE = readFileSync(fileURLToPath(new URL("../fixtures/csv/sample-standard-v4-25rows.csv", import.meta.url)), "utf8");
+const SAMPLE = readFileSync(
+  fileURLToPath(new URL("../fixtures/csv/sample-standard-v4-25rows.csv", import.meta.url)),
+  "utf8",
+);
 /** The header and first data row of a SEA standard file. */
-const CSV = SAMPLE.split(/\r?\n(?=R\d)/).slice(0, 2).join("\n") + "\n";
+const CSV =
+  SAMPLE.split(/\r?\n(?=R\d)/)
+    .slice(0, 2)
+    .join("\n") + "\n";
 const LIMIT = 32 * 1024 * 1024;
 
 let inst: TestInstance;
@@ -25,17 +31,28 @@ beforeAll(async () => {
   ana = await personOf(inst, "ana", "editor");
   bea = await personOf(inst, "bea", "editor");
 }, 60_000);
-afterAll(async () => { await inst?.stop(); });
+afterAll(async () => {
+  await inst?.stop();
+});
 
 const ordinary = () => fetch(`${inst.base}/`).then((r) => r.status);
-const kept = () => { try { return readdirSync(join(inst.dir, "uploads")).length; } catch { return 0; } };
+const kept = () => {
+  try {
+    return readdirSync(join(inst.dir, "uploads")).length;
+  } catch {
+    return 0;
+  }
+};
 const count = () => inst.store.countInitiatives(null);
 
 describe("A hostile upload to the console's import", () => {
   it("from someone not signed in is refused, and no file is kept.", async () => {
     const body = new FormData();
     body.set("file", new Blob([CSV]), "x.csv");
-    const [res, other] = await Promise.all([fetch(`${inst.base}/console/import`, { method: "POST", body, headers: { accept: "application/json" } }), ordinary()]);
+    const [res, other] = await Promise.all([
+      fetch(`${inst.base}/console/import`, { method: "POST", body, headers: { accept: "application/json" } }),
+      ordinary(),
+    ]);
     expect(res.status).toBe(403);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     expect(((await res.json()) as { code: string }).code).toBe("unauthorized");
@@ -59,8 +76,14 @@ describe("A hostile upload to the console's import", () => {
   it("announcing more than the limit is refused (413) before it is read.", async () => {
     const [res, other] = await Promise.all([
       fetch(`${inst.base}/console/import`, {
-        method: "POST", headers: { cookie: ana.cookie, "content-type": "multipart/form-data; boundary=x", "content-length": String(LIMIT * 4) },
-        body: "--x\r\n", redirect: "manual",
+        method: "POST",
+        headers: {
+          cookie: ana.cookie,
+          "content-type": "multipart/form-data; boundary=x",
+          "content-length": String(LIMIT * 4),
+        },
+        body: "--x\r\n",
+        redirect: "manual",
       }).catch((e: Error) => e),
       ordinary(),
     ]);
@@ -73,7 +96,9 @@ describe("A hostile upload to the console's import", () => {
   it("larger than the limit without saying so (chunked) is refused (413), and nothing is kept.", async () => {
     // A multipart body streamed without a length, three times the limit: were the server to read it
     // all, it would take the file (a 303 and a kept upload) instead of refusing it.
-    const head = new TextEncoder().encode(`--b\r\ncontent-disposition: form-data; name="_csrf"\r\n\r\n${ana.csrf}\r\n--b\r\ncontent-disposition: form-data; name="file"; filename="big.csv"\r\ncontent-type: text/csv\r\n\r\n`);
+    const head = new TextEncoder().encode(
+      `--b\r\ncontent-disposition: form-data; name="_csrf"\r\n\r\n${ana.csrf}\r\n--b\r\ncontent-disposition: form-data; name="file"; filename="big.csv"\r\ncontent-type: text/csv\r\n\r\n`,
+    );
     const piece = new Uint8Array(1024 * 1024).fill(65);
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -85,7 +110,10 @@ describe("A hostile upload to the console's import", () => {
       },
     });
     const res = await fetch(`${inst.base}/console/import`, {
-      method: "POST", redirect: "manual", body, duplex: "half",
+      method: "POST",
+      redirect: "manual",
+      body,
+      duplex: "half",
       headers: { cookie: ana.cookie, accept: "text/html", "content-type": "multipart/form-data; boundary=b" },
     } as RequestInit).catch((e: Error) => e);
     // Refused once the limit is passed: the answer, or (when the client is still sending) a closed connection.
@@ -99,7 +127,11 @@ describe("A hostile upload to the console's import", () => {
   });
 
   it("that is not a form is refused (415).", async () => {
-    const res = await fetch(`${inst.base}/console/import`, { method: "POST", headers: { cookie: ana.cookie, "content-type": "text/csv", accept: "application/json" }, body: CSV });
+    const res = await fetch(`${inst.base}/console/import`, {
+      method: "POST",
+      headers: { cookie: ana.cookie, "content-type": "text/csv", accept: "application/json" },
+      body: CSV,
+    });
     expect(res.status).toBe(415);
     expect(kept()).toBe(0);
   });
@@ -121,10 +153,14 @@ describe("A hostile upload to the console's import", () => {
     const id = /([A-Za-z0-9_-]{16})$/.exec(res.headers.get("location")!)![1]!;
     await importJob(inst, ana, id, "checked");
     expect((await fetch(`${inst.base}/console/import/${id}`, { headers: { cookie: bea.cookie } })).status).toBe(404);
-    expect((await fetch(`${inst.base}/console/import/${id}/status`, { headers: { cookie: bea.cookie } })).status).toBe(404);
+    expect((await fetch(`${inst.base}/console/import/${id}/status`, { headers: { cookie: bea.cookie } })).status).toBe(
+      404,
+    );
     expect((await post(inst, bea, `/console/import/${id}/confirm`, {})).status).toBe(404);
     expect(await count()).toBe(0);
     // Nor can a made-up or malformed job name reach a file.
-    expect((await fetch(`${inst.base}/console/import/..%2F..%2Fstore`, { headers: { cookie: ana.cookie } })).status).toBe(404);
+    expect(
+      (await fetch(`${inst.base}/console/import/..%2F..%2Fstore`, { headers: { cookie: ana.cookie } })).status,
+    ).toBe(404);
   });
 });

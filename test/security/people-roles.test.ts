@@ -15,11 +15,15 @@ beforeAll(async () => {
   admin = await personOf(inst, "ana", "admin");
   editor = await personOf(inst, "eve", "editor");
 }, 60_000);
-afterAll(async () => { await inst?.stop(); });
+afterAll(async () => {
+  await inst?.stop();
+});
 
 describe("An editor", () => {
   it("cannot see the accounts page.", async () => {
-    const res = await fetch(`${inst.base}/console/accounts`, { headers: { cookie: editor.cookie, accept: "text/html" } });
+    const res = await fetch(`${inst.base}/console/accounts`, {
+      headers: { cookie: editor.cookie, accept: "text/html" },
+    });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("Only an admin of the team can do this.");
   });
@@ -37,13 +41,18 @@ describe("An editor", () => {
       ["/console/accounts/remove", { id: anaId }],
     ];
     for (const [path, fields] of attempts) {
-      const [res, other] = await Promise.all([post(inst, editor, path, fields), fetch(`${inst.base}/`).then((r) => r.status)]);
+      const [res, other] = await Promise.all([
+        post(inst, editor, path, fields),
+        fetch(`${inst.base}/`).then((r) => r.status),
+      ]);
       expect(res.status).toBe(403);
       expect(other).toBe(200);
     }
     expect(JSON.stringify(await inst.accounts.list())).toBe(before);
     expect((await inst.store.audit.list({ limit: 100 })).items.length).toBe(logged);
-    expect((await fetch(`${inst.base}/console`, { headers: { cookie: admin.cookie }, redirect: "manual" })).status).toBe(200);
+    expect(
+      (await fetch(`${inst.base}/console`, { headers: { cookie: admin.cookie }, redirect: "manual" })).status,
+    ).toBe(200);
   });
 });
 

@@ -11,10 +11,15 @@ import { startInstance, type TestInstance } from "../support/instance.ts";
 import { FORM, csrfIn, form, personOf, setCookies } from "../support/console.ts";
 
 let inst: TestInstance;
-beforeAll(async () => { inst = await startInstance(); }, 60_000);
-afterAll(async () => { await inst?.stop(); });
+beforeAll(async () => {
+  inst = await startInstance();
+}, 60_000);
+afterAll(async () => {
+  await inst?.stop();
+});
 
-const status = (cookie: string) => fetch(`${inst.base}/console`, { headers: { cookie }, redirect: "manual" }).then((r) => r.status);
+const status = (cookie: string) =>
+  fetch(`${inst.base}/console`, { headers: { cookie }, redirect: "manual" }).then((r) => r.status);
 
 describe("Session fixation", () => {
   it("a session id planted before sign-in is not signed in by it: sign-in issues a new one.", async () => {
@@ -24,7 +29,9 @@ describe("Session fixation", () => {
     const jar = [...setCookies(page)].map(([k, v]) => `${k}=${v}`).join("; ");
     const [res, other] = await Promise.all([
       fetch(`${inst.base}/console/sign-in`, {
-        method: "POST", redirect: "manual", headers: { "content-type": FORM, cookie: `essfed_session=${planted}; ${jar}` },
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": FORM, cookie: `essfed_session=${planted}; ${jar}` },
         body: form({ _csrf: csrfIn(await page.text()), name: "ana", password: victim.password }),
       }),
       fetch(`${inst.base}/`).then((r) => r.status),
@@ -45,7 +52,9 @@ describe("Session fixation", () => {
     const f = await fetch(`${inst.base}/console/sign-in?next=/console`, { redirect: "manual" });
     const jar = [...setCookies(f)].map(([k, v]) => `${k}=${v}`).join("; ");
     const res = await fetch(`${inst.base}/console/sign-in`, {
-      method: "POST", redirect: "manual", headers: { "content-type": FORM, cookie: `${p.cookie}; ${jar}` },
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": FORM, cookie: `${p.cookie}; ${jar}` },
       body: form({ _csrf: csrfIn(await f.text()), name: "bea", password: p.password }),
     });
     expect(res.status).toBe(303);
@@ -56,11 +65,14 @@ describe("Session fixation", () => {
     const p = await personOf(inst, "cai", "editor");
     const token = p.cookie.split("=")[1]!;
     expect(await inst.store.accounts.getSession(token, new Date().toISOString())).toBeUndefined();
-    expect(await inst.store.accounts.getSession(createHash("sha256").update(token).digest("hex"), new Date().toISOString())).toBeDefined();
+    expect(
+      await inst.store.accounts.getSession(createHash("sha256").update(token).digest("hex"), new Date().toISOString()),
+    ).toBeDefined();
   });
 
   it("refuses malformed and forged cookies without a store lookup error.", async () => {
-    for (const v of ["", "x", "a".repeat(5000), "%00%01", "' OR 1=1 --".replace(/ /g, "%20")]) expect(await status(`essfed_session=${v}`)).toBe(303);
+    for (const v of ["", "x", "a".repeat(5000), "%00%01", "' OR 1=1 --".replace(/ /g, "%20")])
+      expect(await status(`essfed_session=${v}`)).toBe(303);
   });
 
   it("makes the cookie Secure and host-only when the instance is served over HTTPS.", () => {
@@ -69,6 +81,8 @@ describe("Session fixation", () => {
     const headers: string[] = [];
     cookies.start({ append: (_k: string, v: string) => headers.push(v) } as never, "t".repeat(43));
     expect(cookies.name).toBe("__Host-essfed_session");
-    expect(headers[0]).toMatch(/^__Host-essfed_session=t{43}; Max-Age=604800; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(headers[0]).toMatch(
+      /^__Host-essfed_session=t{43}; Max-Age=604800; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    );
   });
 });

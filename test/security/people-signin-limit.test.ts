@@ -13,13 +13,17 @@ beforeAll(async () => {
   inst = await startInstance();
   ana = await personOf(inst, "ana", "admin");
 }, 60_000);
-afterAll(async () => { await inst?.stop(); });
+afterAll(async () => {
+  await inst?.stop();
+});
 
 async function signIn(name: string, password: string): Promise<Response> {
   const page = await fetch(`${inst.base}/console/sign-in`);
   const jar = [...setCookies(page)].map(([k, v]) => `${k}=${v}`).join("; ");
   return fetch(`${inst.base}/console/sign-in`, {
-    method: "POST", redirect: "manual", headers: { "content-type": FORM, cookie: jar },
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": FORM, cookie: jar },
     body: form({ _csrf: csrfIn(await page.text()), name, password }),
   });
 }
@@ -29,7 +33,10 @@ async function signIn(name: string, password: string): Promise<Response> {
 describe("Password guessing", () => {
   it("is stopped after 5 failures for a name, even with the right password, with Retry-After.", async () => {
     for (let k = 0; k < 5; k++) expect((await signIn("ana", `guess-${k}-wrong`)).status).toBe(401);
-    const [blocked, other] = await Promise.all([signIn("ana", ana.password), fetch(`${inst.base}/`).then((r) => r.status)]);
+    const [blocked, other] = await Promise.all([
+      signIn("ana", ana.password),
+      fetch(`${inst.base}/`).then((r) => r.status),
+    ]);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(60);
     expect(await blocked.text()).toContain("Too many failed attempts");
@@ -37,7 +44,9 @@ describe("Password guessing", () => {
     expect(other).toBe(200);
     // The account and its sessions are as they were.
     expect((await inst.accounts.byName("ana"))!.passwordHash).toBeDefined();
-    expect((await fetch(`${inst.base}/console`, { headers: { cookie: ana.cookie }, redirect: "manual" })).status).toBe(200);
+    expect((await fetch(`${inst.base}/console`, { headers: { cookie: ana.cookie }, redirect: "manual" })).status).toBe(
+      200,
+    );
   }, 120_000);
 
   it("is counted per address too: many names guessed from one address are stopped.", async () => {

@@ -20,15 +20,28 @@ let inst: TestInstance;
 beforeAll(async () => {
   // Two workers (one client may hold one), four places in the line (one client may hold one). The time
   // limit is long enough that, even on a loaded machine, every held query is admitted before the first ends.
-  inst = await startInstance({ ESSFED_SPARQL_WORKERS: "2", ESSFED_SPARQL_QUEUE: "4", ESSFED_SPARQL_TIMEOUT_SECONDS: "10", ESSFED_TRUST_PROXY: "loopback" });
+  inst = await startInstance({
+    ESSFED_SPARQL_WORKERS: "2",
+    ESSFED_SPARQL_QUEUE: "4",
+    ESSFED_SPARQL_TIMEOUT_SECONDS: "10",
+    ESSFED_TRUST_PROXY: "loopback",
+  });
   await importCsv(createReadStream(CSV), inst.directory, inst.iris);
   await inst.sparql.ready();
 }, 120_000);
-afterAll(async () => { await inst.stop(); });
+afterAll(async () => {
+  await inst.stop();
+});
 
 function ask(query: string, client: string, signal?: AbortSignal): Promise<Response> {
   return fetch(`${inst.base}/sparql`, {
-    method: "POST", headers: { "content-type": "application/sparql-query", accept: "application/sparql-results+json", "x-forwarded-for": client }, body: query,
+    method: "POST",
+    headers: {
+      "content-type": "application/sparql-query",
+      accept: "application/sparql-results+json",
+      "x-forwarded-for": client,
+    },
+    body: query,
     ...(signal ? { signal } : {}),
   });
 }
@@ -87,9 +100,14 @@ describe("SPARQL admission", () => {
   it("refuses with 503 and Retry-After when the waiting line is full, and other requests are still answered.", async () => {
     // Two clients take both workers, four more fill the four places in the line.
     const gone = new AbortController();
-    const held = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4", "203.0.113.5", "203.0.113.6"].map((c) => ask(SLOW, c, gone.signal).catch((e: Error) => e));
+    const held = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4", "203.0.113.5", "203.0.113.6"].map((c) =>
+      ask(SLOW, c, gone.signal).catch((e: Error) => e),
+    );
     await until((s) => s.busy === 2 && s.queued === 4);
-    const [full, api] = await Promise.all([ask(ORDINARY, "203.0.113.7"), fetch(`${inst.base}/api/initiatives?limit=1`)]);
+    const [full, api] = await Promise.all([
+      ask(ORDINARY, "203.0.113.7"),
+      fetch(`${inst.base}/api/initiatives?limit=1`),
+    ]);
     expect(full.status).toBe(503);
     expect(Number(full.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(((await full.json()) as { code: string }).code).toBe("sparql-busy");

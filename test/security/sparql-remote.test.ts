@@ -41,7 +41,11 @@ afterAll(async () => {
 });
 
 function post(body: string | URLSearchParams, type = "application/sparql-query", path = "/sparql"): Promise<Response> {
-  return fetch(`${inst.base}${path}`, { method: "POST", headers: { "content-type": type, accept: "application/sparql-results+json" }, body });
+  return fetch(`${inst.base}${path}`, {
+    method: "POST",
+    headers: { "content-type": type, accept: "application/sparql-results+json" },
+    body,
+  });
 }
 
 /** Sends the hostile request and an ordinary query together; checks the refusal and the answer. */
@@ -60,10 +64,22 @@ describe("SPARQL that would reach other servers", () => {
   it.each([
     ["SERVICE", () => `SELECT * WHERE { SERVICE <${remoteUrl}> { ?s ?p ?o } }`],
     ["SERVICE SILENT", () => `SELECT * WHERE { SERVICE SILENT <${remoteUrl}> { ?s ?p ?o } }`],
-    ["SERVICE with a variable endpoint", () => `SELECT * WHERE { VALUES ?e { <${remoteUrl}> } SERVICE ?e { ?s ?p ?o } }`],
-    ["SERVICE inside OPTIONAL", () => `SELECT * WHERE { ?i a ?t OPTIONAL { SERVICE <${remoteUrl}> { ?i ?p ?o } } } LIMIT 1`],
-    ["SERVICE inside FILTER EXISTS", () => `SELECT * WHERE { ?i a ?t FILTER EXISTS { SERVICE <${remoteUrl}> { ?i ?p ?o } } } LIMIT 1`],
-    ["SERVICE inside a subquery", () => `SELECT * WHERE { { SELECT ?s WHERE { SERVICE <${remoteUrl}> { ?s ?p ?o } } } }`],
+    [
+      "SERVICE with a variable endpoint",
+      () => `SELECT * WHERE { VALUES ?e { <${remoteUrl}> } SERVICE ?e { ?s ?p ?o } }`,
+    ],
+    [
+      "SERVICE inside OPTIONAL",
+      () => `SELECT * WHERE { ?i a ?t OPTIONAL { SERVICE <${remoteUrl}> { ?i ?p ?o } } } LIMIT 1`,
+    ],
+    [
+      "SERVICE inside FILTER EXISTS",
+      () => `SELECT * WHERE { ?i a ?t FILTER EXISTS { SERVICE <${remoteUrl}> { ?i ?p ?o } } } LIMIT 1`,
+    ],
+    [
+      "SERVICE inside a subquery",
+      () => `SELECT * WHERE { { SELECT ?s WHERE { SERVICE <${remoteUrl}> { ?s ?p ?o } } } }`,
+    ],
     ["SERVICE in a CONSTRUCT", () => `CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <${remoteUrl}> { ?s ?p ?o } }`],
   ])("refuses %s.", async (_what, query) => {
     await refusedBesideOrdinary(() => post(query()), "service-refused");
@@ -82,14 +98,33 @@ describe("SPARQL that would reach other servers", () => {
     ["named-graph-uri", "named-graph-uri"],
   ])("refuses the protocol parameter %s naming a graph it does not hold (GET and POST).", async (_what, param) => {
     const q = encodeURIComponent("SELECT * WHERE { ?s ?p ?o } LIMIT 1");
-    await refusedBesideOrdinary(() => fetch(`${inst.base}/sparql?query=${q}&${param}=${encodeURIComponent(remoteUrl)}`), "remote-data-refused");
-    await refusedBesideOrdinary(() => post(new URLSearchParams({ query: "ASK { ?s ?p ?o }", [param]: remoteUrl }), "application/x-www-form-urlencoded"), "remote-data-refused");
-    await refusedBesideOrdinary(() => post("ASK { ?s ?p ?o }", "application/sparql-query", `/sparql?${param}=${encodeURIComponent(remoteUrl)}`), "remote-data-refused");
+    await refusedBesideOrdinary(
+      () => fetch(`${inst.base}/sparql?query=${q}&${param}=${encodeURIComponent(remoteUrl)}`),
+      "remote-data-refused",
+    );
+    await refusedBesideOrdinary(
+      () =>
+        post(
+          new URLSearchParams({ query: "ASK { ?s ?p ?o }", [param]: remoteUrl }),
+          "application/x-www-form-urlencoded",
+        ),
+      "remote-data-refused",
+    );
+    await refusedBesideOrdinary(
+      () => post("ASK { ?s ?p ?o }", "application/sparql-query", `/sparql?${param}=${encodeURIComponent(remoteUrl)}`),
+      "remote-data-refused",
+    );
   });
 
   it("refuses LOAD, sent as a query or as an update form field.", async () => {
     await refusedBesideOrdinary(() => post(`LOAD <${remoteUrl}>`), "not-a-query");
-    await refusedBesideOrdinary(() => post(`LOAD SILENT <${remoteUrl}> INTO GRAPH <urn:x> ; INSERT DATA { <urn:a> <urn:b> <urn:c> }`), "not-a-query");
-    await refusedBesideOrdinary(() => post(new URLSearchParams({ update: `LOAD <${remoteUrl}>` }), "application/x-www-form-urlencoded"), "not-a-query");
+    await refusedBesideOrdinary(
+      () => post(`LOAD SILENT <${remoteUrl}> INTO GRAPH <urn:x> ; INSERT DATA { <urn:a> <urn:b> <urn:c> }`),
+      "not-a-query",
+    );
+    await refusedBesideOrdinary(
+      () => post(new URLSearchParams({ update: `LOAD <${remoteUrl}>` }), "application/x-www-form-urlencoded"),
+      "not-a-query",
+    );
   });
 });

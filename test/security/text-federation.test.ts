@@ -20,12 +20,24 @@ import { databaseUrl, dropSchema, randomSchema } from "../support/postgres.ts";
 import { describePostgres } from "../support/describe-postgres.ts";
 
 async function follow(from: TestInstance, to: TestInstance): Promise<void> {
-  const res = await fetch(`${from.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: to.iris.actor }) });
+  const res = await fetch(`${from.base}/api/follows`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ target: to.iris.actor }),
+  });
   expect(res.status).toBe(202);
-  await eventually(async () => (await from.store.getFollowing(to.iris.actor))?.state === "accepted", 15_000, `${from.config.handle} follows ${to.config.handle}`);
+  await eventually(
+    async () => (await from.store.getFollowing(to.iris.actor))?.state === "accepted",
+    15_000,
+    `${from.config.handle} follows ${to.config.handle}`,
+  );
 }
 
-function describeFederatedText(title: string, receiverEnv: () => Record<string, string>, after: () => Promise<void> = async () => {}): void {
+function describeFederatedText(
+  title: string,
+  receiverEnv: () => Record<string, string>,
+  after: () => Promise<void> = async () => {},
+): void {
   // receiver: under test; friend: a network it follows (SQLite, so it can hold what PostgreSQL
   // cannot, as an older essfed might have); watcher: a Mastodon-style follower of the receiver.
   let receiver: TestInstance, friend: TestInstance, watcher: FakeMastodon;
@@ -34,9 +46,23 @@ function describeFederatedText(title: string, receiverEnv: () => Record<string, 
   const bad: string[] = [];
 
   beforeAll(async () => {
-    [receiver, friend, watcher] = await Promise.all([startInstance({ ESSFED_HANDLE: "receiver", ...receiverEnv() }), startInstance({ ESSFED_HANDLE: "friend" }), startFakeMastodon("watcher")]);
+    [receiver, friend, watcher] = await Promise.all([
+      startInstance({ ESSFED_HANDLE: "receiver", ...receiverEnv() }),
+      startInstance({ ESSFED_HANDLE: "friend" }),
+      startFakeMastodon("watcher"),
+    ]);
     inbox = `${receiver.base}/inbox`;
-    expect((await watcher.send(inbox, { "@context": "https://www.w3.org/ns/activitystreams", id: `${watcher.actor}#follow`, type: "Follow", actor: watcher.actor, object: receiver.iris.actor })).status).toBe(202);
+    expect(
+      (
+        await watcher.send(inbox, {
+          "@context": "https://www.w3.org/ns/activitystreams",
+          id: `${watcher.actor}#follow`,
+          type: "Follow",
+          actor: watcher.actor,
+          object: receiver.iris.actor,
+        })
+      ).status,
+    ).toBe(202);
     // The friend's directory: good records around bad ones written past its validation.
     const now = new Date().toISOString();
     const put = async (local: string, name: string, description?: string) => {
@@ -50,8 +76,16 @@ function describeFederatedText(title: string, receiverEnv: () => Record<string, 
     bad.push(await put("bad-surrogate", "Bad Surrogate", "caf\uD800"));
     good.push(await put("good-3", "Good Three"));
     await follow(receiver, friend);
-    await eventually(async () => (await receiver.store.countInitiatives(friend.iris.actor)) >= good.length, 15_000, "back-fill of the good records");
-    await eventually(async () => good.every((id) => watcher.inbox.some((r) => JSON.stringify(r.body).includes(id))), 20_000, "relays of the back-fill sent");
+    await eventually(
+      async () => (await receiver.store.countInitiatives(friend.iris.actor)) >= good.length,
+      15_000,
+      "back-fill of the good records",
+    );
+    await eventually(
+      async () => good.every((id) => watcher.inbox.some((r) => JSON.stringify(r.body).includes(id))),
+      20_000,
+      "relays of the back-fill sent",
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -65,7 +99,11 @@ function describeFederatedText(title: string, receiverEnv: () => Record<string, 
     expect(await receiver.store.getInitiative(id)).toBeUndefined();
     expect(await receiver.store.getTombstone(id)).toBeUndefined();
     // Whatever was queued is sent by now; none of it was about `id`.
-    await eventually(async () => (await receiver.store.queue("delivery").pending()) === 0, 20_000, "the receiver's queue drained");
+    await eventually(
+      async () => (await receiver.store.queue("delivery").pending()) === 0,
+      20_000,
+      "the receiver's queue drained",
+    );
     expect(watcher.inbox.filter((r) => JSON.stringify(r.body).includes(id))).toEqual([]);
   }
 
@@ -74,7 +112,7 @@ function describeFederatedText(title: string, receiverEnv: () => Record<string, 
     expect(r.ordinary).toBe(200);
     expect(r.hostile.status).toBe(422);
     expect(r.hostile.headers.get("content-type")).toContain("application/problem+json");
-    const p = await r.hostile.json() as { code: string; detail: string };
+    const p = (await r.hostile.json()) as { code: string; detail: string };
     expect(p.code).toBe(code);
     return p;
   }
@@ -120,20 +158,32 @@ function describeFederatedText(title: string, receiverEnv: () => Record<string, 
     });
 
     it("refuses a Follow whose id holds a control character, and keeps no follower for it.", async () => {
-      const follow = { "@context": "https://www.w3.org/ns/activitystreams", id: `${friend.base}/follows/\u0001`, type: "Follow", actor: friend.iris.actor, object: receiver.iris.actor };
+      const follow = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${friend.base}/follows/\u0001`,
+        type: "Follow",
+        actor: friend.iris.actor,
+        object: receiver.iris.actor,
+      };
       await refused(follow, "unstorable-text");
       expect(await receiver.store.getFollower(friend.iris.actor)).toBeUndefined();
     });
 
     it("refuses an activity whose id is too long to be a key of the seen-activities table.", async () => {
       const id = objectId();
-      await refused({ ...createActivity(friend.iris.actor, id), id: `${friend.base}/activities/${"中".repeat(700)}` }, "iri-too-long");
+      await refused(
+        { ...createActivity(friend.iris.actor, id), id: `${friend.base}/activities/${"中".repeat(700)}` },
+        "iri-too-long",
+      );
       await nothingTaken(id);
     });
 
     it("refuses a Delete of an object whose id is too long to be a tombstone's key.", async () => {
       const id = `${friend.base}/initiatives/${"é".repeat(1200)}`;
-      await refused({ ...createActivity(friend.iris.actor, id), type: "Delete", object: { id, type: "Tombstone" } }, "iri-too-long");
+      await refused(
+        { ...createActivity(friend.iris.actor, id), type: "Delete", object: { id, type: "Tombstone" } },
+        "iri-too-long",
+      );
       await nothingTaken(id);
     });
   });
@@ -143,5 +193,9 @@ describeFederatedText("A receiver on SQLite", () => ({}));
 
 describePostgres("A receiver on PostgreSQL", () => {
   const schema = randomSchema("txtfed");
-  describeFederatedText("holds only text every store holds", () => ({ DATABASE_URL: databaseUrl(schema) }), () => dropSchema(schema));
+  describeFederatedText(
+    "holds only text every store holds",
+    () => ({ DATABASE_URL: databaseUrl(schema) }),
+    () => dropSchema(schema),
+  );
 });

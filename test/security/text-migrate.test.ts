@@ -22,7 +22,9 @@ const BIN = fileURLToPath(new URL("../../bin/essfed.js", import.meta.url));
 
 describePostgres("Migrating an instance that holds text PostgreSQL cannot store", () => {
   const schema = randomSchema("migtxt");
-  afterAll(async () => { await dropSchema(schema); });
+  afterAll(async () => {
+    await dropSchema(schema);
+  });
 
   it("names every such row, copies nothing, and copies everything once they are corrected.", async () => {
     const inst = await startInstance({ ESSFED_HANDLE: "old" });
@@ -38,12 +40,25 @@ describePostgres("Migrating an instance that holds text PostgreSQL cannot store"
     const dir = inst.dir;
     await inst.close();
 
-    const env = { ...process.env, ESSFED_DATA: dir, ESSFED_HANDLE: "old", ESSFED_URL: inst.base, DATABASE_URL: databaseUrl(schema) } as Record<string, string>;
-    const failed = await run(process.execPath, [BIN, "migrate-store"], { env }).then(() => undefined, (e: unknown) => e as { code: number; stderr: string });
+    const env = {
+      ...process.env,
+      ESSFED_DATA: dir,
+      ESSFED_HANDLE: "old",
+      ESSFED_URL: inst.base,
+      DATABASE_URL: databaseUrl(schema),
+    } as Record<string, string>;
+    const failed = await run(process.execPath, [BIN, "migrate-store"], { env }).then(
+      () => undefined,
+      (e: unknown) => e as { code: number; stderr: string },
+    );
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toContain("3 rows hold text PostgreSQL cannot store; nothing was copied");
-    expect(failed?.stderr).toContain(`initiative id ${inst.iris.initiative("nul")}: record.initiative.name contains U+0000`);
-    expect(failed?.stderr).toContain("initiative id https://o.example/initiatives/s: record.initiative.description contains U+D800");
+    expect(failed?.stderr).toContain(
+      `initiative id ${inst.iris.initiative("nul")}: record.initiative.name contains U+0000`,
+    );
+    expect(failed?.stderr).toContain(
+      "initiative id https://o.example/initiatives/s: record.initiative.description contains U+D800",
+    );
     expect(failed?.stderr).toMatch(/seen id https:\/\/o\.example\/activities\/中+: id is longer than 2000 bytes/);
     const target = new PostgresStore(POSTGRES_URL!, { schema, max: 1 });
     try {

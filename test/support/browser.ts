@@ -11,7 +11,10 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 const CHROMIUM = "/usr/bin/chromium";
 const require = createRequire(import.meta.url);
 // A 1×1 transparent PNG for every tile request.
-const TILE = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
+const TILE = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+  "base64",
+);
 export const TILE_URL = "https://tiles.invalid/{z}/{x}/{y}.png";
 
 export interface TestBrowser {
@@ -21,22 +24,35 @@ export interface TestBrowser {
 }
 
 export async function launchBrowser(): Promise<TestBrowser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
   const profile = mkdtempSync(join(tmpdir(), "essfed-chromium-"));
   const contexts: BrowserContext[] = [];
-  const launch = (locale: string, width: number, height: number) => chromium.launchPersistentContext(join(profile, String(contexts.length)), {
-    executablePath: CHROMIUM, locale, viewport: { width, height },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const launch = (locale: string, width: number, height: number) =>
+    chromium.launchPersistentContext(join(profile, String(contexts.length)), {
+      executablePath: CHROMIUM,
+      locale,
+      viewport: { width, height },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
   return {
     async page({ width = 1280, height = 800, locale = "en-GB" } = {}) {
       const ctx = await launch(locale, width, height);
       contexts.push(ctx);
-      const page = ctx.pages()[0] ?? await ctx.newPage();
+      const page = ctx.pages()[0] ?? (await ctx.newPage());
       const outside: string[] = [];
       await ctx.route("**/*", (route) => {
         const url = route.request().url();
-        if (url.startsWith("https://tiles.invalid/")) return route.fulfill({ status: 200, contentType: "image/png", body: TILE });
+        if (url.startsWith("https://tiles.invalid/"))
+          return route.fulfill({ status: 200, contentType: "image/png", body: TILE });
         if (!/^https?:\/\/127\.0\.0\.1[:/]/.test(url)) {
           outside.push(url);
           return route.abort();
@@ -56,9 +72,22 @@ export async function launchBrowser(): Promise<TestBrowser> {
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     return axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });
   });
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(" "))
+          .join(", ")}`,
+    );
 }

@@ -32,13 +32,20 @@ export const form = (fields: Record<string, string>) => new URLSearchParams(fiel
 export const FORM = "application/x-www-form-urlencoded";
 
 /** Adds an account and signs it in by its link, as a new member of the team would. */
-export async function personOf(inst: TestInstance, name: string, role: Role, password = `${name}-passphrase-123`): Promise<Person> {
+export async function personOf(
+  inst: TestInstance,
+  name: string,
+  role: Role,
+  password = `${name}-passphrase-123`,
+): Promise<Person> {
   const { link } = await inst.accounts.add(name, role, { kind: "cli", name: "test" });
   const page = await fetch(link);
   const pre = setCookies(page);
   const preCookie = [...pre].map(([k, v]) => `${k}=${v}`).join("; ");
   const res = await fetch(link, {
-    method: "POST", redirect: "manual", headers: { "content-type": FORM, cookie: preCookie },
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": FORM, cookie: preCookie },
     body: form({ _csrf: csrfIn(await page.text()), password }),
   });
   if (res.status !== 303) throw new Error(`choosing a password failed: ${res.status} ${await res.text()}`);
@@ -49,9 +56,16 @@ export async function personOf(inst: TestInstance, name: string, role: Role, pas
 }
 
 /** Posts a console form as a person (with their session and CSRF token unless overridden). */
-export function post(inst: TestInstance, who: Person, path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+export function post(
+  inst: TestInstance,
+  who: Person,
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(inst.base + path, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { "content-type": FORM, cookie: who.cookie, accept: "text/html", ...headers },
     body: form({ _csrf: who.csrf, ...fields }),
   });

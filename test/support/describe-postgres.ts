@@ -4,7 +4,5 @@ import { POSTGRES_URL } from "./postgres.ts";
 
 /** `describe`, or `describe.skip` with the reason in its name when there is no database. */
 export function describePostgres(name: string, fn: () => void): void {
-
   (POSTGRES_URL ? describe : describe.skip)(POSTGRES_URL ? name : `${name} (skipped: POSTGRES_URL is not set)`, fn);
 }
-

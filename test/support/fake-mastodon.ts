@@ -13,7 +13,11 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import { exportSpki, getDocumentLoader } from "@fedify/vocab-runtime";
 import { generateCryptoKeyPair, signRequest, verifyRequest } from "@fedify/fedify/sig";
 
-export interface Received { headers: IncomingMessage["headers"]; body: Record<string, unknown>; verified: boolean }
+export interface Received {
+  headers: IncomingMessage["headers"];
+  body: Record<string, unknown>;
+  verified: boolean;
+}
 
 export interface FakeMastodon {
   actor: string;
@@ -38,7 +42,11 @@ export async function startFakeMastodon(username = "alice", o: { secure?: boolea
   async function signer(req: IncomingMessage, body?: string): Promise<string | undefined> {
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const request = new Request(new URL(req.url ?? "/", base), { method: req.method, headers, ...(body !== undefined ? { body } : {}) });
+    const request = new Request(new URL(req.url ?? "/", base), {
+      method: req.method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
     const key = await verifyRequest(request, { documentLoader: loader, contextLoader: loader }).catch(() => null);
     return key?.id?.href;
   }
@@ -46,17 +54,31 @@ export async function startFakeMastodon(username = "alice", o: { secure?: boolea
   async function send(target: string, activity: Record<string, unknown>): Promise<Response> {
     const body = JSON.stringify(activity);
     const req = new Request(target, {
-      method: "POST", body,
-      headers: { "content-type": "application/activity+json", digest: `SHA-256=${createHash("sha256").update(body).digest("base64")}` },
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/activity+json",
+        digest: `SHA-256=${createHash("sha256").update(body).digest("base64")}`,
+      },
     });
-    return fetch(await signRequest(req, keys.privateKey, new URL(`${actorOf()}#main-key`), { spec: "draft-cavage-http-signatures-12" }));
+    return fetch(
+      await signRequest(req, keys.privateKey, new URL(`${actorOf()}#main-key`), {
+        spec: "draft-cavage-http-signatures-12",
+      }),
+    );
   }
 
   /** An unlocked account accepts a Follow at once. */
   async function acceptFollow(follow: Record<string, unknown>): Promise<void> {
-    const follower = await (await fetch(String(follow.actor), { headers: { accept: "application/activity+json" } })).json() as { inbox: string };
+    const follower = (await (
+      await fetch(String(follow.actor), { headers: { accept: "application/activity+json" } })
+    ).json()) as { inbox: string };
     await send(follower.inbox, {
-      "@context": "https://www.w3.org/ns/activitystreams", id: `${actorOf()}#accepts/${Date.now()}`, type: "Accept", actor: actorOf(), object: follow,
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${actorOf()}#accepts/${Date.now()}`,
+      type: "Accept",
+      actor: actorOf(),
+      object: follow,
     });
   }
 
@@ -75,9 +97,12 @@ export async function startFakeMastodon(username = "alice", o: { secure?: boolea
         return;
       }
       if (url.pathname === "/.well-known/webfinger") {
-        return void res.writeHead(200, { "content-type": "application/jrd+json" }).end(JSON.stringify({
-          subject: `acct:${username}@${url.host}`, links: [{ rel: "self", type: "application/activity+json", href: actorOf() }],
-        }));
+        return void res.writeHead(200, { "content-type": "application/jrd+json" }).end(
+          JSON.stringify({
+            subject: `acct:${username}@${url.host}`,
+            links: [{ rel: "self", type: "application/activity+json", href: actorOf() }],
+          }),
+        );
       }
       const keyId = await signer(req);
       const respond = (status: number, body?: string) => {
@@ -86,18 +111,35 @@ export async function startFakeMastodon(username = "alice", o: { secure?: boolea
       };
       if (o.secure && !keyId) return respond(401);
       if (url.pathname !== `/users/${username}`) return respond(404);
-      respond(200, JSON.stringify({
-        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-        id: actorOf(), type: "Person", preferredUsername: username, inbox: `${actorOf()}/inbox`,
-        endpoints: { sharedInbox: `${base}/inbox` }, followers: `${actorOf()}/followers`,
-        publicKey: { id: `${actorOf()}#main-key`, owner: actorOf(), publicKeyPem: pem },
-      }));
-    })().catch(() => { if (!res.headersSent) res.writeHead(500).end(); });
+      respond(
+        200,
+        JSON.stringify({
+          "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+          id: actorOf(),
+          type: "Person",
+          preferredUsername: username,
+          inbox: `${actorOf()}/inbox`,
+          endpoints: { sharedInbox: `${base}/inbox` },
+          followers: `${actorOf()}/followers`,
+          publicKey: { id: `${actorOf()}#main-key`, owner: actorOf(), publicKeyPem: pem },
+        }),
+      );
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
-    actor: actorOf(), base, inbox, gets, send,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    actor: actorOf(),
+    base,
+    inbox,
+    gets,
+    send,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

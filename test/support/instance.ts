@@ -30,15 +30,29 @@ async function freePort(): Promise<number> {
 }
 
 /** @param runtime federation runtime options (an injected resolver or address policy, short deadlines) */
-export async function startInstance(env: Record<string, string> = {}, overrides: Partial<Config> = {}, runtime?: RuntimeOptions): Promise<TestInstance> {
+export async function startInstance(
+  env: Record<string, string> = {},
+  overrides: Partial<Config> = {},
+  runtime?: RuntimeOptions,
+): Promise<TestInstance> {
   const dir = mkdtempSync(join(tmpdir(), "essfed-test-"));
   const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port), ESSFED_BIND: "127.0.0.1", ESSFED_URL: `http://127.0.0.1:${port}`, ESSFED_DATA: dir,
-    ESSFED_ADMIN_TOKEN: ADMIN_TOKEN, ESSFED_ALLOW_PRIVATE: "true", ESSFED_LOG_LEVEL: "error",
-    // Tests send requests in bursts from one address; the rate limit cases set their own.
-    ESSFED_RATE_LIMIT_API: "1000000", ESSFED_RATE_LIMIT_INBOX: "1000000", ...env,
-  }, overrides);
+  const config = loadConfig(
+    {
+      PORT: String(port),
+      ESSFED_BIND: "127.0.0.1",
+      ESSFED_URL: `http://127.0.0.1:${port}`,
+      ESSFED_DATA: dir,
+      ESSFED_ADMIN_TOKEN: ADMIN_TOKEN,
+      ESSFED_ALLOW_PRIVATE: "true",
+      ESSFED_LOG_LEVEL: "error",
+      // Tests send requests in bursts from one address; the rate limit cases set their own.
+      ESSFED_RATE_LIMIT_API: "1000000",
+      ESSFED_RATE_LIMIT_INBOX: "1000000",
+      ...env,
+    },
+    overrides,
+  );
   const instance = await compose(config, runtime ? { runtime } : {});
   await instance.listen();
   instance.startWorkers();

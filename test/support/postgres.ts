@@ -10,7 +10,10 @@ export function randomSchema(prefix = "t"): string {
   return `essfed_${prefix}_${Math.random().toString(36).slice(2, 10)}`;
 }
 
-export async function freshPostgresStore(schema = randomSchema(), o: Omit<PostgresStoreOptions, "schema"> = {}): Promise<PostgresStore> {
+export async function freshPostgresStore(
+  schema = randomSchema(),
+  o: Omit<PostgresStoreOptions, "schema"> = {},
+): Promise<PostgresStore> {
   const s = new PostgresStore(POSTGRES_URL!, { schema, max: 4, ...o });
   await s.initialize();
   return s;

@@ -51,38 +51,61 @@ export async function spawnInstance(handle: string, env: Record<string, string> 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const fullEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir,
-    PORT: String(port), ESSFED_BIND: "127.0.0.1", ESSFED_URL: base, ESSFED_DATA: dir, ESSFED_HANDLE: handle,
-    ESSFED_NAME: `${handle} network`, ESSFED_ADMIN_TOKEN: ADMIN_TOKEN, ESSFED_ALLOW_PRIVATE: "true", ESSFED_LOG_LEVEL: "warning",
-    ESSFED_RATE_LIMIT_API: "1000000", ESSFED_RATE_LIMIT_INBOX: "1000000",
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? dir,
+    PORT: String(port),
+    ESSFED_BIND: "127.0.0.1",
+    ESSFED_URL: base,
+    ESSFED_DATA: dir,
+    ESSFED_HANDLE: handle,
+    ESSFED_NAME: `${handle} network`,
+    ESSFED_ADMIN_TOKEN: ADMIN_TOKEN,
+    ESSFED_ALLOW_PRIVATE: "true",
+    ESSFED_LOG_LEVEL: "warning",
+    ESSFED_RATE_LIMIT_API: "1000000",
+    ESSFED_RATE_LIMIT_INBOX: "1000000",
     ...env,
   };
   let child: ChildProcess | undefined;
   let output = "";
   let cached: Store | undefined;
   const inst: ProcessInstance = {
-    handle, base, actor: `${base}/actors/${handle}`, dir, env: fullEnv,
+    handle,
+    base,
+    actor: `${base}/actors/${handle}`,
+    dir,
+    env: fullEnv,
     log: () => output,
-    start: () => new Promise((resolve, reject) => {
-      child = spawn(process.execPath, [BIN, "serve"], { env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
-      // A process that is slow to start is not left running behind the failed test.
-      const timer = setTimeout(() => { child?.kill("SIGKILL"); reject(new Error(`${handle} did not start:\n${output}`)); }, 60_000);
-      const onData = (d: Buffer) => {
-        output += d.toString();
-        if (/ on http:\/\/|worker started/.test(output.slice(-2000))) {
+    start: () =>
+      new Promise((resolve, reject) => {
+        child = spawn(process.execPath, [BIN, "serve"], { env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
+        // A process that is slow to start is not left running behind the failed test.
+        const timer = setTimeout(() => {
+          child?.kill("SIGKILL");
+          reject(new Error(`${handle} did not start:\n${output}`));
+        }, 60_000);
+        const onData = (d: Buffer) => {
+          output += d.toString();
+          if (/ on http:\/\/|worker started/.test(output.slice(-2000))) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        child.stdout!.on("data", onData);
+        child.stderr!.on("data", (d: Buffer) => {
+          output += d.toString();
+        });
+        child.once("exit", (code) => {
           clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout!.on("data", onData);
-      child.stderr!.on("data", (d: Buffer) => { output += d.toString(); });
-      child.once("exit", (code) => { clearTimeout(timer); if (code) reject(new Error(`${handle} exited with ${code}:\n${output}`)); });
-    }),
-    stop: (signal = "SIGTERM") => new Promise((resolve) => {
-      if (!child || child.exitCode !== null || child.signalCode) return resolve();
-      child.once("exit", () => resolve());
-      child.kill(signal);
-    }),
+          if (code) reject(new Error(`${handle} exited with ${code}:\n${output}`));
+        });
+      }),
+    stop: (signal = "SIGTERM") =>
+      new Promise((resolve) => {
+        if (!child || child.exitCode !== null || child.signalCode) return resolve();
+        child.once("exit", () => resolve());
+        child.kill(signal);
+      }),
     openStore: async () => {
       const url = fullEnv.DATABASE_URL;
       const s = url ? new PostgresStore(url, { max: 2 }) : new SqliteStore(join(dir, "essfed.sqlite"));
@@ -95,17 +118,26 @@ export async function spawnInstance(handle: string, env: Record<string, string> 
       await inst.stop();
       rmSync(dir, { recursive: true, force: true });
     },
-    api: (path, init = {}) => fetch(base + path, {
-      ...init,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(init.body ? { "content-type": "application/json" } : {}), ...(init.headers as Record<string, string> ?? {}) },
-    }),
+    api: (path, init = {}) =>
+      fetch(base + path, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${ADMIN_TOKEN}`,
+          ...(init.body ? { "content-type": "application/json" } : {}),
+          ...((init.headers as Record<string, string>) ?? {}),
+        },
+      }),
   };
   await inst.start();
   return inst;
 }
 
 /** Polls `check` until it returns a truthy value or `ms` pass. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 20_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  ms = 20_000,
+  what = "condition",
+): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
   while (Date.now() < until) {
@@ -123,16 +155,29 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
 /** A minimal ESSGLOBAL initiative body with an inline context. */
 export function initiativeBody(name: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
-    "@context": { ess: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#", geo: "http://www.w3.org/2003/01/geo/wgs84_pos#" },
-    "@type": "ess:SSEInitiative", "gr:name": name,
+    "@context": {
+      ess: "https://lod.coop/essglobal/2.1/vocab/",
+      gr: "http://purl.org/goodrelations/v1#",
+      geo: "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    },
+    "@type": "ess:SSEInitiative",
+    "gr:name": name,
     "ess:organisationalStructure": { "@id": "https://lod.coop/essglobal/2.1/standard/organisational-structure/OS60" },
     ...extra,
   });
 }
 
 /** Creates an initiative through the admin API; returns its IRI. */
-export async function createInitiative(inst: ProcessInstance, name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const res = await inst.api("/initiatives", { method: "POST", body: initiativeBody(name, extra), headers: { "content-type": "application/ld+json" } });
+export async function createInitiative(
+  inst: ProcessInstance,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const res = await inst.api("/initiatives", {
+    method: "POST",
+    body: initiativeBody(name, extra),
+    headers: { "content-type": "application/ld+json" },
+  });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
   return res.headers.get("location")!;
 }

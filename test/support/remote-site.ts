@@ -59,32 +59,51 @@ export async function startRemoteSite(): Promise<RemoteSite> {
     const id = `http://${req.headers.host}${req.url}`;
     return JSON.stringify({
       "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-      id, type: "Person", preferredUsername: "remote", inbox: inboxUrl ?? `http://${req.headers.host}/inbox`,
+      id,
+      type: "Person",
+      preferredUsername: "remote",
+      inbox: inboxUrl ?? `http://${req.headers.host}/inbox`,
       publicKey: { id: `${id}#main-key`, owner: id, publicKeyPem: pem },
     });
   };
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
     "/actor": (req, res) => void res.writeHead(200, { "content-type": "application/activity+json" }).end(actorDoc(req)),
-    "/actor-private-inbox": (req, res) => void res.writeHead(200, { "content-type": "application/activity+json" }).end(actorDoc(req, `http://private.test:${port}/inbox`)),
+    "/actor-private-inbox": (req, res) =>
+      void res
+        .writeHead(200, { "content-type": "application/activity+json" })
+        .end(actorDoc(req, `http://private.test:${port}/inbox`)),
     "/hang": () => {},
     "/drip": (_req, res) => {
       res.writeHead(200, { "content-type": "application/activity+json" });
       const timer = setInterval(() => res.write(" "), 50);
       res.on("close", () => clearInterval(timer));
     },
-    "/big": (_req, res) => void res.writeHead(200, { "content-type": "application/activity+json", "content-length": String(50 * 1024 * 1024) }).end(),
+    "/big": (_req, res) =>
+      void res
+        .writeHead(200, { "content-type": "application/activity+json", "content-length": String(50 * 1024 * 1024) })
+        .end(),
     "/big-chunked": (_req, res) => {
       res.writeHead(200, { "content-type": "application/activity+json" });
       const chunk = `{"pad":"${"x".repeat(64 * 1024)}`;
       let sent = 0;
-      const more = () => { while (sent++ < 400 && res.write(chunk)); if (sent < 400) res.once("drain", more); else res.end(); };
-      res.on("close", () => { sent = 400; });
+      const more = () => {
+        while (sent++ < 400 && res.write(chunk));
+        if (sent < 400) res.once("drain", more);
+        else res.end();
+      };
+      res.on("close", () => {
+        sent = 400;
+      });
       more();
     },
-    "/gzip": (_req, res) => void res.writeHead(200, { "content-type": "application/activity+json", "content-encoding": "gzip" }).end("\x1f\x8b not really"),
+    "/gzip": (_req, res) =>
+      void res
+        .writeHead(200, { "content-type": "application/activity+json", "content-encoding": "gzip" })
+        .end("\x1f\x8b not really"),
     "/to-private": (_req, res) => void res.writeHead(302, { location: `http://private.test:${port}/actor` }).end(),
     "/to-loopback": (_req, res) => void res.writeHead(301, { location: `http://127.0.0.1:${port}/actor` }).end(),
-    "/to-metadata": (_req, res) => void res.writeHead(307, { location: "http://169.254.169.254/latest/meta-data/" }).end(),
+    "/to-metadata": (_req, res) =>
+      void res.writeHead(307, { location: "http://169.254.169.254/latest/meta-data/" }).end(),
     "/loop": (_req, res) => void res.writeHead(302, { location: "/loop" }).end(),
   };
   const site: Server = createServer((req, res) => {
@@ -92,18 +111,31 @@ export async function startRemoteSite(): Promise<RemoteSite> {
     if (req.method === "POST") {
       let body = "";
       req.on("data", (c) => (body += c));
-      req.on("end", () => { try { inbox.push(JSON.parse(body)); } catch { /* recorded as nothing */ } res.writeHead(202).end(); });
+      req.on("end", () => {
+        try {
+          inbox.push(JSON.parse(body));
+        } catch {
+          /* recorded as nothing */
+        }
+        res.writeHead(202).end();
+      });
       return;
     }
     hits.push({ path, signed: typeof req.headers.signature === "string" });
     (routes[path] ?? ((_q, r) => void r.writeHead(404).end()))(req, res);
   });
-  const internal: Server = createServer((req, res) => { internalHits.push(req.url ?? ""); res.writeHead(200, { "content-type": "application/activity+json" }).end(actorDoc(req)); });
+  const internal: Server = createServer((req, res) => {
+    internalHits.push(req.url ?? "");
+    res.writeHead(200, { "content-type": "application/activity+json" }).end(actorDoc(req));
+  });
   // The internal server takes the same port on 127.0.0.1, so that a rebound name would reach it.
   for (let attempt = 0; ; attempt++) {
     await new Promise<void>((r) => site.listen(0, PUBLIC_IP, r));
     port = (site.address() as { port: number }).port;
-    const ok = await new Promise<boolean>((r) => { internal.once("error", () => r(false)); internal.listen(port, "127.0.0.1", () => r(true)); });
+    const ok = await new Promise<boolean>((r) => {
+      internal.once("error", () => r(false));
+      internal.listen(port, "127.0.0.1", () => r(true));
+    });
     if (ok) break;
     await new Promise<void>((r) => site.close(() => r()));
     if (attempt > 20) throw new Error("no port free on both addresses");
@@ -120,14 +152,24 @@ export async function startRemoteSite(): Promise<RemoteSite> {
   };
 
   return {
-    port, keys, hits, internalHits, inbox, lookups, resolve,
+    port,
+    keys,
+    hits,
+    internalHits,
+    inbox,
+    lookups,
+    resolve,
     url: (path, host = "remote.test") => `http://${host}:${port}${path}`,
     refuseAddress: (ip) => (ip === PUBLIC_IP ? undefined : addressRefusal(ip, false)),
     async send(target, activity, keyId) {
       const body = JSON.stringify(activity);
       const req = new Request(target, {
-        method: "POST", body,
-        headers: { "content-type": "application/activity+json", digest: `SHA-256=${createHash("sha256").update(body).digest("base64")}` },
+        method: "POST",
+        body,
+        headers: {
+          "content-type": "application/activity+json",
+          digest: `SHA-256=${createHash("sha256").update(body).digest("base64")}`,
+        },
       });
       const key = new URL(keyId ?? `${String(activity.actor)}#main-key`);
       return fetch(await signRequest(req, keys.privateKey, key, { spec: "draft-cavage-http-signatures-12" }));
@@ -146,9 +188,14 @@ export async function startRemoteSite(): Promise<RemoteSite> {
  * document); returns both. The ordinary one must be answered, and — when the hostile one waits
  * on a remote that stalls — answered first.
  */
-export async function alongside<T>(inst: TestInstance, hostile: () => Promise<T>): Promise<{ hostile: T; ordinary: number; ordinaryFirst: boolean }> {
+export async function alongside<T>(
+  inst: TestInstance,
+  hostile: () => Promise<T>,
+): Promise<{ hostile: T; ordinary: number; ordinaryFirst: boolean }> {
   let hostileDone = false;
-  const h = hostile().finally(() => { hostileDone = true; });
+  const h = hostile().finally(() => {
+    hostileDone = true;
+  });
   const ordinary = (async () => {
     const res = await fetch(inst.iris.actor, { headers: { accept: "application/activity+json" } });
     await res.arrayBuffer();

@@ -18,9 +18,18 @@ export interface SendOptions {
   contentType?: string;
 }
 
-export async function postActivity(sender: Instance, inbox: string, activity: unknown, o: SendOptions = {}): Promise<Response> {
+export async function postActivity(
+  sender: Instance,
+  inbox: string,
+  activity: unknown,
+  o: SendOptions = {},
+): Promise<Response> {
   const body = typeof activity === "string" ? activity : JSON.stringify(activity);
-  let req = new Request(inbox, { method: "POST", headers: { "content-type": o.contentType ?? "application/activity+json" }, body });
+  let req = new Request(inbox, {
+    method: "POST",
+    headers: { "content-type": o.contentType ?? "application/activity+json" },
+    body,
+  });
   if (!o.unsigned) {
     req = await signRequest(req, o.privateKey ?? sender.keys.rsa.privateKey, new URL(`${sender.iris.actor}#main-key`), {
       spec: o.spec ?? "draft-cavage-http-signatures-12",
@@ -34,15 +43,28 @@ export async function postActivity(sender: Instance, inbox: string, activity: un
 }
 
 /** A Create of an initiative owned by `owner` (an actor IRI), as essfed would write it. */
-export function createActivity(actor: string, objectId: string, owner = actor, name = "Hand-made Co-op"): Record<string, unknown> {
+export function createActivity(
+  actor: string,
+  objectId: string,
+  owner = actor,
+  name = "Hand-made Co-op",
+): Record<string, unknown> {
   return {
-    "@context": ["https://www.w3.org/ns/activitystreams", { essglobal: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" }],
+    "@context": [
+      "https://www.w3.org/ns/activitystreams",
+      { essglobal: "https://lod.coop/essglobal/2.1/vocab/", gr: "http://purl.org/goodrelations/v1#" },
+    ],
     id: `${actor.replace(/\/actors\/.*/, "")}/activities/test-${Math.random().toString(36).slice(2)}`,
     type: "Create",
     actor,
     object: {
-      id: objectId, type: ["Page", "essglobal:SSEInitiative"], name, "gr:name": name, attributedTo: owner,
-      published: new Date().toISOString(), updated: new Date().toISOString(),
+      id: objectId,
+      type: ["Page", "essglobal:SSEInitiative"],
+      name,
+      "gr:name": name,
+      attributedTo: owner,
+      published: new Date().toISOString(),
+      updated: new Date().toISOString(),
     },
   };
 }

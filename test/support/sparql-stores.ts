@@ -14,33 +14,71 @@ import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 import type { Store } from "../../src/store/store.ts";
 import { dropSchema, freshPostgresStore, POSTGRES_URL, randomSchema } from "./postgres.ts";
 
-export interface OpenStore { store: Store; close(): Promise<void> }
+export interface OpenStore {
+  store: Store;
+  close(): Promise<void>;
+}
 
 export const SPARQL_STORES: [string, () => Promise<OpenStore>][] = [
-  ["SQLite", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "essfed-sparql-"));
-    const store = new SqliteStore(join(dir, "essfed.sqlite"));
-    await store.initialize();
-    return { store, close: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
-  }],
+  [
+    "SQLite",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "essfed-sparql-"));
+      const store = new SqliteStore(join(dir, "essfed.sqlite"));
+      await store.initialize();
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
 ];
 if (POSTGRES_URL) {
-  SPARQL_STORES.push(["PostgreSQL", async () => {
-    const schema = randomSchema("sparql");
-    const store = await freshPostgresStore(schema);
-    return { store, close: async () => { await store.close(); await dropSchema(schema); } };
-  }]);
+  SPARQL_STORES.push([
+    "PostgreSQL",
+    async () => {
+      const schema = randomSchema("sparql");
+      const store = await freshPostgresStore(schema);
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          await dropSchema(schema);
+        },
+      };
+    },
+  ]);
 }
 
 /** A record as a store holds it, from the initiative's fields (lists default to empty). */
-export function record(initiative: Partial<InitiativeRecord["initiative"]> & { id: string; name: string }): InitiativeRecord {
-  const i = { organisationalStructure: [], legalForm: [], activities: [], qualifiers: [], sameAs: [], ...initiative } as InitiativeRecord["initiative"];
-  return { initiative: i, published: "2025-01-01T00:00:00.000Z", updated: "2025-01-01T00:00:00.000Z", version: versionOf(i) };
+export function record(
+  initiative: Partial<InitiativeRecord["initiative"]> & { id: string; name: string },
+): InitiativeRecord {
+  const i = {
+    organisationalStructure: [],
+    legalForm: [],
+    activities: [],
+    qualifiers: [],
+    sameAs: [],
+    ...initiative,
+  } as InitiativeRecord["initiative"];
+  return {
+    initiative: i,
+    published: "2025-01-01T00:00:00.000Z",
+    updated: "2025-01-01T00:00:00.000Z",
+    version: versionOf(i),
+  };
 }
 
 export const BASE = "https://sparql.example";
 
-export function sparqlService(store: Store, limits: ConstructorParameters<typeof SparqlService>[3] = {}): SparqlService {
+export function sparqlService(
+  store: Store,
+  limits: ConstructorParameters<typeof SparqlService>[3] = {},
+): SparqlService {
   return new SparqlService(store, loadTaxonomies(), makeIris(BASE, "network"), limits);
 }
 

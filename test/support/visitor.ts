@@ -2,7 +2,11 @@
 import type { TestInstance } from "./instance.ts";
 import { FORM, csrfIn, form, setCookies } from "./console.ts";
 
-export interface VisitorForm { cookie: string; csrf: string; html: string }
+export interface VisitorForm {
+  cookie: string;
+  csrf: string;
+  html: string;
+}
 
 /** Opens a public form as a browser would (its page sets the token's cookie). */
 export async function visitorForm(inst: TestInstance, path = "/suggest", lang = "en"): Promise<VisitorForm> {
@@ -13,10 +17,17 @@ export async function visitorForm(inst: TestInstance, path = "/suggest", lang = 
 }
 
 /** Sends the suggestion form with these fields (opening the form first unless given). */
-export async function suggest(inst: TestInstance, fields: Record<string, string>, opened?: VisitorForm, lang = "en", headers: Record<string, string> = {}): Promise<Response> {
-  const f = opened ?? await visitorForm(inst, "/suggest", lang);
+export async function suggest(
+  inst: TestInstance,
+  fields: Record<string, string>,
+  opened?: VisitorForm,
+  lang = "en",
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const f = opened ?? (await visitorForm(inst, "/suggest", lang));
   return fetch(`${inst.base}/suggest`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { "content-type": FORM, cookie: f.cookie, accept: "text/html", "accept-language": lang, ...headers },
     body: form({ _csrf: f.csrf, ...fields }),
   });

@@ -11,7 +11,10 @@ import { fileURLToPath } from "node:url";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 import { axeViolations, launchBrowser, type TestBrowser } from "../support/browser.ts";
 
-const SAMPLE = readFileSync(fileURLToPath(new URL("../fixtures/csv/sample-standard-v4-25rows.csv", import.meta.url)), "utf8");
+const SAMPLE = readFileSync(
+  fileURLToPath(new URL("../fixtures/csv/sample-standard-v4-25rows.csv", import.meta.url)),
+  "utf8",
+);
 const [HEADER, ...ROWS] = SAMPLE.trimEnd().split(/\r?\n(?=R\d)/);
 
 let inst: TestInstance;
@@ -51,13 +54,15 @@ describe("Importing a file in the browser", () => {
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatch(/^22Name/);
     expect(await axeViolations(page)).toEqual([]);
-    if (process.env.ESSFED_SCREENSHOTS) await page.screenshot({ path: join(process.env.ESSFED_SCREENSHOTS, "import-dry-run.png"), fullPage: true });
+    if (process.env.ESSFED_SCREENSHOTS)
+      await page.screenshot({ path: join(process.env.ESSFED_SCREENSHOTS, "import-dry-run.png"), fullPage: true });
     expect(await inst.store.countInitiatives(null)).toBe(0);
     await page.click("#confirm");
     await page.waitForSelector("#import-done", { timeout: 60_000 });
     expect(await page.textContent("#import-done")).toContain("Importado: 20 añadidas");
     expect(await axeViolations(page)).toEqual([]);
     expect(await inst.store.countInitiatives(null)).toBe(20);
-    if (process.env.ESSFED_SCREENSHOTS) await page.screenshot({ path: join(process.env.ESSFED_SCREENSHOTS, "import-done.png"), fullPage: true });
+    if (process.env.ESSFED_SCREENSHOTS)
+      await page.screenshot({ path: join(process.env.ESSFED_SCREENSHOTS, "import-done.png"), fullPage: true });
   }, 120_000);
 });

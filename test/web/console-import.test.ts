@@ -10,10 +10,19 @@ import { startInstance, type TestInstance } from "../support/instance.ts";
 import { personOf, post, type Person } from "../support/console.ts";
 import { importJob, upload } from "../support/upload.ts";
 
-const SAMPLE = readFileSync(fileURLToPath(new URL("../fixtures/csv/sample-standard-v4-25rows.csv", import.meta.url)), "utf8");
+const SAMPLE = readFileSync(
+  fileURLToPath(new URL("../fixtures/csv/sample-standard-v4-25rows.csv", import.meta.url)),
+  "utf8",
+);
 const [HEADER, ...ROWS] = SAMPLE.trimEnd().split(/\r?\n(?=R\d)/);
 /** Five good rows, one without a name (refused), one with a website that is not a URL (kept, value left out). */
-const CSV = [HEADER, ...ROWS.slice(0, 5), "X-NONAME,,A row without a name", 'X-BADWEB,Good Food Co-op,,,,,,,,,,,not a website'].join("\n") + "\n";
+const CSV =
+  [
+    HEADER,
+    ...ROWS.slice(0, 5),
+    "X-NONAME,,A row without a name",
+    "X-BADWEB,Good Food Co-op,,,,,,,,,,,not a website",
+  ].join("\n") + "\n";
 
 let inst: TestInstance;
 let ana: Person;
@@ -21,7 +30,9 @@ beforeAll(async () => {
   inst = await startInstance({ ESSFED_NAME: "Import Test Network" });
   ana = await personOf(inst, "ana", "editor");
 }, 60_000);
-afterAll(async () => { await inst?.stop(); });
+afterAll(async () => {
+  await inst?.stop();
+});
 
 describe("Importing a file from the console", () => {
   let id: string;
@@ -45,10 +56,18 @@ describe("Importing a file from the console", () => {
     const page = await importJob(inst, ana, id, "done");
     expect(page).toContain("Imported: 6 added, 0 updated, 0 unchanged, 1 refused.");
     expect(await inst.store.countInitiatives(null)).toBe(6);
-    const html = await (await fetch(`${inst.base}/console/initiatives?q=Good+Food`, { headers: { cookie: ana.cookie } })).text();
+    const html = await (
+      await fetch(`${inst.base}/console/initiatives?q=Good+Food`, { headers: { cookie: ana.cookie } })
+    ).text();
     expect(html).toContain("Good Food Co-op");
     const [entry] = (await inst.store.audit.list({ limit: 1 })).items;
-    expect(entry).toEqual(expect.objectContaining({ action: "initiative.import", target: "members.csv", actor: expect.objectContaining({ name: "ana" }) }));
+    expect(entry).toEqual(
+      expect.objectContaining({
+        action: "initiative.import",
+        target: "members.csv",
+        actor: expect.objectContaining({ name: "ana" }),
+      }),
+    );
     expect(entry!.detail).toEqual(expect.objectContaining({ format: "csv", read: 7, created: 6, refused: 1 }));
     // A confirmed import cannot be confirmed twice.
     expect((await post(inst, ana, `/console/import/${id}/confirm`, {})).status).toBe(303);
@@ -68,7 +87,16 @@ describe("Importing a file from the console", () => {
   });
 
   it("reads GeoJSON as well, and shows the page in the person's language.", async () => {
-    const geo = JSON.stringify({ type: "FeatureCollection", features: [{ type: "Feature", geometry: { type: "Point", coordinates: [-1.55, 47.21] }, properties: { name: "Coopérative des Champs", "addr:city": "Nantes", website: "https://champs.example" } }] });
+    const geo = JSON.stringify({
+      type: "FeatureCollection",
+      features: [
+        {
+          type: "Feature",
+          geometry: { type: "Point", coordinates: [-1.55, 47.21] },
+          properties: { name: "Coopérative des Champs", "addr:city": "Nantes", website: "https://champs.example" },
+        },
+      ],
+    });
     const res = await upload(inst, ana, "carte.geojson", geo);
     const gid = /([A-Za-z0-9_-]{16})$/.exec(res.headers.get("location")!)![1]!;
     const page = await importJob(inst, ana, gid, "checked", "fr");

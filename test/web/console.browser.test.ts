@@ -64,7 +64,10 @@ describe("The team console in a browser", () => {
     // The structure picker: find the French label by typing part of it.
     const structure = page.locator("[data-picker=organisationalStructure]");
     await structure.locator("input.filter").fill("travail");
-    await structure.locator("label.option:visible", { hasText: "Coopératives de travail associé" }).locator("input").check();
+    await structure
+      .locator("label.option:visible", { hasText: "Coopératives de travail associé" })
+      .locator("input")
+      .check();
     expect(await structure.locator(".chosen").textContent()).toBe("Choisi : Coopératives de travail associé");
     const country = page.locator("[data-picker=country]");
     await country.locator("input.filter").fill("Fran");
@@ -91,12 +94,15 @@ describe("The team console in a browser", () => {
     expect(await page.textContent("#saved")).toContain("Ajoutée et publiée.");
     id = new URL(page.url()).searchParams.get("id")!;
     const rec = (await lyon.store.getInitiative(id))!;
-    expect(rec.initiative).toEqual(expect.objectContaining({
-      name: "Boulangerie des Pentes", email: "bonjour@pentes.example",
-      organisationalStructure: ["https://lod.coop/essglobal/2.1/standard/organisational-structure/OS60"],
-      country: "https://lod.coop/essglobal/2.1/standard/countries-iso/FR",
-      address: expect.objectContaining({ locality: "Lyon", lat: 45.7712, long: 4.832 }),
-    }));
+    expect(rec.initiative).toEqual(
+      expect.objectContaining({
+        name: "Boulangerie des Pentes",
+        email: "bonjour@pentes.example",
+        organisationalStructure: ["https://lod.coop/essglobal/2.1/standard/organisational-structure/OS60"],
+        country: "https://lod.coop/essglobal/2.1/standard/countries-iso/FR",
+        address: expect.objectContaining({ locality: "Lyon", lat: 45.7712, long: 4.832 }),
+      }),
+    );
     const log = (await lyon.store.audit.list({ limit: 1, target: id })).items[0]!;
     expect([log.actor.name, log.action]).toEqual(["amelie", "initiative.create"]);
   }, 120_000);
@@ -134,13 +140,18 @@ describe("The team console in a browser", () => {
     await page.click("#save");
     await page.waitForSelector("#saved");
     expect(await page.textContent("#saved")).toContain("Enregistré.");
-    await until(async () => (await national.store.getInitiative(id))?.initiative.name === "Boulangerie coopérative des Pentes");
+    await until(
+      async () => (await national.store.getInitiative(id))?.initiative.name === "Boulangerie coopérative des Pentes",
+    );
     page.once("dialog", (d) => void d.accept());
     await page.click("#delete");
     await page.waitForURL(/done=deleted/);
     expect(await lyon.store.getInitiative(id)).toBeUndefined();
     await until(async () => (await national.store.getInitiative(id)) === undefined);
-    expect((await lyon.store.audit.list({ limit: 2, target: id })).items.map((e) => [e.actor.name, e.action])).toEqual([["bastien", "initiative.delete"], ["bastien", "initiative.update"]]);
+    expect((await lyon.store.audit.list({ limit: 2, target: id })).items.map((e) => [e.actor.name, e.action])).toEqual([
+      ["bastien", "initiative.delete"],
+      ["bastien", "initiative.update"],
+    ]);
   }, 120_000);
 
   it("fits a phone's screen on every console page, in Spanish.", async () => {
@@ -150,13 +161,24 @@ describe("The team console in a browser", () => {
     await page.fill("#password", PASSWORD);
     await page.click("button[type=submit]");
     await page.waitForURL(`${lyon.base}/console?welcome`);
-    for (const path of ["/console", "/console/initiatives/new", "/console/initiatives", "/console/federation", "/console/accounts", "/console/audit"]) {
+    for (const path of [
+      "/console",
+      "/console/initiatives/new",
+      "/console/initiatives",
+      "/console/federation",
+      "/console/accounts",
+      "/console/audit",
+    ]) {
       await page.goto(lyon.base + path);
       expect(await page.getAttribute("html", "lang")).toBe("es");
       expect([path, await page.evaluate(() => document.documentElement.scrollWidth)]).toEqual([path, 390]);
       expect(await axeViolations(page)).toEqual([]);
     }
     await page.goto(`${lyon.base}/console/initiatives/new`);
-    expect(await page.locator("[data-picker=organisationalStructure] label.option", { hasText: "Cooperativas de trabajo" }).count()).toBe(1);
+    expect(
+      await page
+        .locator("[data-picker=organisationalStructure] label.option", { hasText: "Cooperativas de trabajo" })
+        .count(),
+    ).toBe(1);
   }, 120_000);
 });

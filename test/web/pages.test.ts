@@ -15,28 +15,59 @@ const html = async (url: string, headers: Record<string, string> = {}) => {
   const res = await fetch(url, { headers: { accept: "text/html", ...headers } });
   return { res, text: await res.text() };
 };
-const metaContent = (text: string, key: string) => new RegExp(`<meta (?:property|name)="${key}" content="([^"]*)"`).exec(text)?.[1];
+const metaContent = (text: string, key: string) =>
+  new RegExp(`<meta (?:property|name)="${key}" content="([^"]*)"`).exec(text)?.[1];
 
 beforeAll(async () => {
   a = await startInstance({ ESSFED_NAME: "Leeds SE network" });
   b = await startInstance({ ESSFED_NAME: "RIPESS Europe" });
   id = a.iris.initiative("bread");
-  const [r] = await a.directory.upsert([{
-    id, name: "Leeds Bread <Co-op>", description: "<p>A bakery run by its workers. It sells bread.</p><script>alert(1)</script>",
-    organisationalStructure: ["OS60"], legalForm: ["L2"], primaryActivity: "ICA140", qualifiers: [], baseMembershipType: "BMT20", country: "GB",
-    companiesHouseNumber: "IP31297R", homepage: "https://bread.example/", email: "hello@bread.example", phone: "+44 113 496 0000",
-    address: { streetAddress: "10 Otley Road", locality: "Leeds", region: "West Yorkshire", postcode: "LS6 3AA", lat: 53.8, long: -1.55 },
-  }, { id: a.iris.initiative("nowhere"), name: "Placeless Co-op", country: "GB" }]);
+  const [r] = await a.directory.upsert([
+    {
+      id,
+      name: "Leeds Bread <Co-op>",
+      description: "<p>A bakery run by its workers. It sells bread.</p><script>alert(1)</script>",
+      organisationalStructure: ["OS60"],
+      legalForm: ["L2"],
+      primaryActivity: "ICA140",
+      qualifiers: [],
+      baseMembershipType: "BMT20",
+      country: "GB",
+      companiesHouseNumber: "IP31297R",
+      homepage: "https://bread.example/",
+      email: "hello@bread.example",
+      phone: "+44 113 496 0000",
+      address: {
+        streetAddress: "10 Otley Road",
+        locality: "Leeds",
+        region: "West Yorkshire",
+        postcode: "LS6 3AA",
+        lat: 53.8,
+        long: -1.55,
+      },
+    },
+    { id: a.iris.initiative("nowhere"), name: "Placeless Co-op", country: "GB" },
+  ]);
   if (!r!.ok) throw new Error("the fixture is not valid");
   // A record B holds as a mirror of one of A's, received by way of a relay network.
   const rec = (await a.store.getInitiative(id))!;
   mirrored = a.iris.initiative("relayed");
-  await b.store.putInitiatives([{
-    ...rec, initiative: { ...rec.initiative, id: mirrored, name: "Relayed Co-op" },
-    provenance: { origin: a.iris.actor, via: ["https://relay.invalid/actors/uk"], receivedAt: "2026-03-03T10:00:00.000Z" },
-  }]);
+  await b.store.putInitiatives([
+    {
+      ...rec,
+      initiative: { ...rec.initiative, id: mirrored, name: "Relayed Co-op" },
+      provenance: {
+        origin: a.iris.actor,
+        via: ["https://relay.invalid/actors/uk"],
+        receivedAt: "2026-03-03T10:00:00.000Z",
+      },
+    },
+  ]);
 }, 60_000);
-afterAll(async () => { await a?.stop(); await b?.stop(); });
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+});
 
 describe("The initiative page", () => {
   it("shows every field the record holds, escaped, with links to the register, the map and the network.", async () => {
@@ -45,8 +76,20 @@ describe("The initiative page", () => {
     expect(res.headers.get("content-language")).toBe("en");
     expect(text).toContain("<h1>Leeds Bread &lt;Co-op&gt;</h1>");
     expect(text).not.toContain("<script>alert(1)</script>");
-    for (const s of ["Workers cooperative", "Cooperative", "10 Otley Road", "West Yorkshire", "LS6 3AA", "United Kingdom", "hello@bread.example",
-      "https://bread.example/", "+44 113 496 0000", "Published by", "Leeds SE network"]) expect(text).toContain(s);
+    for (const s of [
+      "Workers cooperative",
+      "Cooperative",
+      "10 Otley Road",
+      "West Yorkshire",
+      "LS6 3AA",
+      "United Kingdom",
+      "hello@bread.example",
+      "https://bread.example/",
+      "+44 113 496 0000",
+      "Published by",
+      "Leeds SE network",
+    ])
+      expect(text).toContain(s);
     expect(text).toContain('href="https://find-and-update.company-information.service.gov.uk/company/IP31297R"');
     expect(text).toContain('href="/?at=53.80000,-1.55000,15"');
     expect(text).toContain(`href="/?source=local"`);
@@ -65,8 +108,24 @@ describe("The initiative page", () => {
     expect(image.headers.get("content-type")).toBe("image/png");
     const ld = /<script type="application\/ld\+json">([^<]*)<\/script>/.exec(text)![1]!;
     const org = JSON.parse(ld) as Record<string, any>;
-    expect(org).toEqual(expect.objectContaining({ "@type": "Organization", "@id": id, name: "Leeds Bread <Co-op>", url: "https://bread.example/", email: "hello@bread.example" }));
-    expect(org.address).toEqual(expect.objectContaining({ "@type": "PostalAddress", streetAddress: "10 Otley Road", addressLocality: "Leeds", postalCode: "LS6 3AA", addressCountry: "GB" }));
+    expect(org).toEqual(
+      expect.objectContaining({
+        "@type": "Organization",
+        "@id": id,
+        name: "Leeds Bread <Co-op>",
+        url: "https://bread.example/",
+        email: "hello@bread.example",
+      }),
+    );
+    expect(org.address).toEqual(
+      expect.objectContaining({
+        "@type": "PostalAddress",
+        streetAddress: "10 Otley Road",
+        addressLocality: "Leeds",
+        postalCode: "LS6 3AA",
+        addressCountry: "GB",
+      }),
+    );
     expect(org.geo).toEqual({ "@type": "GeoCoordinates", latitude: 53.8, longitude: -1.55 });
     expect(ld).not.toContain("<");
   });
@@ -97,13 +156,18 @@ describe("The initiative page", () => {
 
   it("says who published a mirrored record and by which networks it came.", async () => {
     const page = await fetch(`${b.base}/map/card?id=${encodeURIComponent(mirrored)}`);
-    const card = await page.json() as { publishedBy: { name: string; href: string }; via: { name: string; href: string }[] };
+    const card = (await page.json()) as {
+      publishedBy: { name: string; href: string };
+      via: { name: string; href: string }[];
+    };
     // The origin's name was read from its actor document; the relay that cannot be reached shows its handle.
     expect(card.publishedBy).toEqual({ name: "Leeds SE network", href: a.iris.actor });
     expect(card.via).toEqual([{ name: "uk@relay.invalid", href: "https://relay.invalid/actors/uk" }]);
     const { res, text } = await html(`${b.base}/initiative?id=${encodeURIComponent(mirrored)}`);
     expect(res.status).toBe(200);
-    expect(text).toContain(`Published by <a href="${a.iris.actor}">Leeds SE network</a>, via <a href="https://relay.invalid/actors/uk">uk@relay.invalid</a>.`);
+    expect(text).toContain(
+      `Published by <a href="${a.iris.actor}">Leeds SE network</a>, via <a href="https://relay.invalid/actors/uk">uk@relay.invalid</a>.`,
+    );
     expect(text).toContain("Received here on 3 March 2026.");
     expect(text).toContain("This is the copy RIPESS Europe holds.");
     expect(text).toContain(`<link rel="canonical" href="${mirrored}">`);
@@ -119,27 +183,44 @@ describe("The network page", () => {
     const { res, text } = await html(a.iris.actor);
     expect(res.status).toBe(200);
     const host = new URL(a.base).host;
-    for (const s of ["Leeds SE network", `@network@${host}`, `essfed follow ${a.iris.actor}`, "/dumps/initiatives.csv", `${a.base}/sparql`, "/api/initiatives", "/openapi.json",
-      "2 initiatives published here"]) expect(text).toContain(s);
+    for (const s of [
+      "Leeds SE network",
+      `@network@${host}`,
+      `essfed follow ${a.iris.actor}`,
+      "/dumps/initiatives.csv",
+      `${a.base}/sparql`,
+      "/api/initiatives",
+      "/openapi.json",
+      "2 initiatives published here",
+    ])
+      expect(text).toContain(s);
   });
 });
 
 describe("The map's list", () => {
   it("lists what is in a box as cards, and counts the matches without a place.", async () => {
     const res = await fetch(`${a.base}/map/list?bbox=-2,53,-1,54&lang=fr`);
-    const body = await res.json() as { items: { name: string; kind: string; place: string; line: string }[]; unlocated: number };
-    expect(body.items).toEqual([expect.objectContaining({
-      name: "Leeds Bread <Co-op>", place: "Leeds, West Yorkshire, Royaume-Uni", line: "A bakery run by its workers.", kind: expect.stringContaining("Coopératives de travail associé"),
-    })]);
+    const body = (await res.json()) as {
+      items: { name: string; kind: string; place: string; line: string }[];
+      unlocated: number;
+    };
+    expect(body.items).toEqual([
+      expect.objectContaining({
+        name: "Leeds Bread <Co-op>",
+        place: "Leeds, West Yorkshire, Royaume-Uni",
+        line: "A bakery run by its workers.",
+        kind: expect.stringContaining("Coopératives de travail associé"),
+      }),
+    ]);
     expect(body.unlocated).toBe(1);
-    const none = await (await fetch(`${a.base}/map/list?located=false`)).json() as { items: { name: string }[] };
+    const none = (await (await fetch(`${a.base}/map/list?located=false`)).json()) as { items: { name: string }[] };
     expect(none.items.map((i) => i.name)).toEqual(["Placeless Co-op"]);
   });
 
   it("refuses bad parameters with a problem naming them, and an unknown card with 404.", async () => {
     const bad = await fetch(`${a.base}/map/list?located=maybe&bbox=1,2`);
     expect(bad.status).toBe(400);
-    const problem = await bad.json() as { errors: { param: string }[] };
+    const problem = (await bad.json()) as { errors: { param: string }[] };
     expect(problem.errors.map((e) => e.param).sort()).toEqual(["bbox", "located"]);
     expect((await fetch(`${a.base}/map/card?id=${encodeURIComponent(a.iris.initiative("none"))}`)).status).toBe(404);
     expect((await fetch(`${a.base}/map/card`)).status).toBe(400);

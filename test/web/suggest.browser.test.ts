@@ -17,9 +17,17 @@ beforeAll(async () => {
   inst = await startInstance({ ESSFED_NAME: "Rede de Economia Solidária", ESSFED_TILE_URL: TILE_URL });
   follower = await startInstance({ ESSFED_NAME: "Rede Nacional", ESSFED_HANDLE: "nacional" });
   browser = await launchBrowser();
-  const res = await fetch(`${follower.base}/api/follows`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ target: inst.iris.actor }) });
+  const res = await fetch(`${follower.base}/api/follows`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ target: inst.iris.actor }),
+  });
   if (res.status !== 202) throw new Error(`the follow was refused: ${res.status}`);
-  await eventually(async () => (await follower.store.getFollowing(inst.iris.actor))?.state === "accepted", 30_000, "the national network follows");
+  await eventually(
+    async () => (await follower.store.getFollowing(inst.iris.actor))?.state === "accepted",
+    30_000,
+    "the national network follows",
+  );
 }, 90_000);
 afterAll(async () => {
   await browser?.close();
@@ -55,11 +63,14 @@ describe("A visitor's suggestion in the browser", () => {
     expect(await page.textContent("#thanks")).toContain("Sua sugestão chegou à equipe de Rede de Economia Solidária");
     expect(await axeViolations(page)).toEqual([]);
     const [item] = (await inst.store.curation.listQueue({ limit: 5, kind: "suggestion" })).items;
-    expect(item!.record!.initiative).toEqual(expect.objectContaining({ name: "Cooperativa de Costura Unidas", homepage: "https://unidas.example" }));
+    expect(item!.record!.initiative).toEqual(
+      expect.objectContaining({ name: "Cooperativa de Costura Unidas", homepage: "https://unidas.example" }),
+    );
     expect(item!.record!.initiative.organisationalStructure).toHaveLength(1);
     expect(item!.text).toBe("Sou associada.");
     expect(await inst.store.countInitiatives(null)).toBe(0);
-    if (process.env.ESSFED_SCREENSHOTS) await page.screenshot({ path: `${process.env.ESSFED_SCREENSHOTS}/suggest-thanks.png` });
+    if (process.env.ESSFED_SCREENSHOTS)
+      await page.screenshot({ path: `${process.env.ESSFED_SCREENSHOTS}/suggest-thanks.png` });
 
     // The team approves it in the queue.
     const { link } = await inst.accounts.add("joana", "editor", { kind: "cli", name: "test" });
@@ -72,7 +83,8 @@ describe("A visitor's suggestion in the browser", () => {
     await team.waitForURL(`${inst.base}/console/queue`);
     expect(await team.textContent(".queue-item")).toContain("Sou associada.");
     expect(await axeViolations(team)).toEqual([]);
-    if (process.env.ESSFED_SCREENSHOTS) await team.screenshot({ path: `${process.env.ESSFED_SCREENSHOTS}/queue.png`, fullPage: true });
+    if (process.env.ESSFED_SCREENSHOTS)
+      await team.screenshot({ path: `${process.env.ESSFED_SCREENSHOTS}/queue.png`, fullPage: true });
     await team.check(`input[name=n][value="${item!.n}"]`);
     await team.fill("#reason", "conferido por telefone");
     await team.click("#approve");
@@ -80,6 +92,10 @@ describe("A visitor's suggestion in the browser", () => {
     // On the map, and at the network that follows this one.
     await page.goto(`${inst.base}/?q=Unidas`);
     await page.waitForSelector("#list li >> text=Cooperativa de Costura Unidas", { timeout: 30_000 });
-    await eventually(async () => (await follower.store.getInitiative(item!.target)) !== undefined, 30_000, "the follower has it");
+    await eventually(
+      async () => (await follower.store.getInitiative(item!.target)) !== undefined,
+      30_000,
+      "the follower has it",
+    );
   }, 180_000);
 });

@@ -11,21 +11,33 @@ let inst: TestInstance;
 let own: string;
 beforeAll(async () => {
   inst = await startInstance({ ESSFED_NAME: "Suggestion Test Network" });
-  const [r] = await inst.directory.upsert([{ id: inst.iris.initiative("bakery"), name: "The Bakery Co-op", homepage: "https://bakery.example" }]);
+  const [r] = await inst.directory.upsert([
+    { id: inst.iris.initiative("bakery"), name: "The Bakery Co-op", homepage: "https://bakery.example" },
+  ]);
   own = (r as { record: { initiative: { id: string } } }).record.initiative.id;
 }, 60_000);
-afterAll(async () => { await inst?.stop(); });
+afterAll(async () => {
+  await inst?.stop();
+});
 
 const queue = async () => (await inst.store.curation.listQueue({ limit: 50 })).items;
 
 describe("A visitor's suggestion", () => {
   it("of a new initiative waits in the review queue, with the message and contact, and is not published.", async () => {
     const before = await inst.store.countInitiatives(null);
-    const res = await suggest(inst, { name: "Café Solidaire", description: "Un café coopératif.", locality: "Nantes", message: "I am a member", contact: "ana@example.org" });
+    const res = await suggest(inst, {
+      name: "Café Solidaire",
+      description: "Un café coopératif.",
+      locality: "Nantes",
+      message: "I am a member",
+      contact: "ana@example.org",
+    });
     expect(res.status).toBe(202);
     expect(await res.text()).toContain("Your suggestion has reached the team of Suggestion Test Network");
     const [item] = (await queue()).filter((i) => i.record?.initiative.name === "Café Solidaire");
-    expect(item).toEqual(expect.objectContaining({ kind: "suggestion", text: "I am a member", from: "visitor <ana@example.org>" }));
+    expect(item).toEqual(
+      expect.objectContaining({ kind: "suggestion", text: "I am a member", from: "visitor <ana@example.org>" }),
+    );
     expect(item!.target.startsWith(`${inst.base}/initiatives/`)).toBe(true);
     expect(item!.record!.initiative.address?.locality).toBe("Nantes");
     expect(await inst.store.countInitiatives(null)).toBe(before);
@@ -36,7 +48,11 @@ describe("A visitor's suggestion", () => {
     const form = await visitorForm(inst, `/suggest?about=${encodeURIComponent(own)}`);
     expect(form.html).toContain("Propose a correction to The Bakery Co-op");
     expect(form.html).toContain('value="https://bakery.example"');
-    const res = await suggest(inst, { about: own, name: "The Bakery Co-op", homepage: "https://bakery.example/new" }, form);
+    const res = await suggest(
+      inst,
+      { about: own, name: "The Bakery Co-op", homepage: "https://bakery.example/new" },
+      form,
+    );
     expect(res.status).toBe(202);
     const item = (await queue()).find((i) => i.target === own)!;
     expect(item.record!.initiative.homepage).toBe("https://bakery.example/new");

@@ -13,9 +13,11 @@ import type { Parsed } from "../registry.ts";
 export async function accountsCommand({ values, positionals }: Parsed, io: Io): Promise<number> {
   const [verb, name] = positionals;
   if (verb !== "list" && !name) throw new CommandError(`essfed accounts ${verb} needs a NAME`, EXIT.usage);
-  if (!["add", "list", "link", "remove"].includes(verb ?? "")) throw new CommandError(`unknown action "${verb}": add, list, link or remove`, EXIT.usage);
+  if (!["add", "list", "link", "remove"].includes(verb ?? ""))
+    throw new CommandError(`unknown action "${verb}": add, list, link or remove`, EXIT.usage);
   const role = typeof values.role === "string" ? values.role : "editor";
-  if (role !== "admin" && role !== "editor") throw new CommandError(`--role is admin or editor (got "${role}")`, EXIT.usage);
+  if (role !== "admin" && role !== "editor")
+    throw new CommandError(`--role is admin or editor (got "${role}")`, EXIT.usage);
   const instance = await compose(loadConfig(io.env), { create: false });
   const { accounts } = instance;
   const by = { kind: "cli" as const, name: "essfed accounts" };
@@ -28,7 +30,9 @@ export async function accountsCommand({ values, positionals }: Parsed, io: Io): 
     switch (verb) {
       case "add": {
         const { account, link } = await accounts.add(name!, role as Role, by);
-        io.out(`Added ${account.name} (${account.role}). Send them this link to choose a password (valid 72 hours, once):`);
+        io.out(
+          `Added ${account.name} (${account.role}). Send them this link to choose a password (valid 72 hours, once):`,
+        );
         io.out(link);
         return EXIT.ok;
       }
@@ -43,7 +47,8 @@ export async function accountsCommand({ values, positionals }: Parsed, io: Io): 
         io.out(`Removed ${name}.`);
         return EXIT.ok;
       default:
-        for (const a of await accounts.list()) io.out(`${a.name}\t${a.role}\t${a.passwordHash ? "active" : "invited (no password yet)"}`);
+        for (const a of await accounts.list())
+          io.out(`${a.name}\t${a.role}\t${a.passwordHash ? "active" : "invited (no password yet)"}`);
         return EXIT.ok;
     }
   } catch (e) {

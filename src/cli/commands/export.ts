@@ -14,13 +14,16 @@ import type { Parsed } from "../registry.ts";
 export async function exportCommand(args: Parsed, io: Io, stdout: Writable = process.stdout): Promise<number> {
   const values = { format: "nquads", ...args.values } as { format: string; output?: string };
   const format = values.format as ExportFormat;
-  if (!EXPORT_FORMATS.includes(format)) throw new CommandError(`--format must be one of ${EXPORT_FORMATS.join(", ")}`, EXIT.usage);
+  if (!EXPORT_FORMATS.includes(format))
+    throw new CommandError(`--format must be one of ${EXPORT_FORMATS.join(", ")}`, EXIT.usage);
   const instance = await compose(loadConfig(io.env), { create: false });
   const out = values.output ? createWriteStream(values.output) : stdout;
   // A reader that stops early (`essfed export | head`) or an output that cannot be written ends
   // the export; the first error says which.
   let failed: NodeJS.ErrnoException | undefined;
-  out.on("error", (e: NodeJS.ErrnoException) => { failed ??= e; });
+  out.on("error", (e: NodeJS.ErrnoException) => {
+    failed ??= e;
+  });
   try {
     for await (const chunk of exportAll(instance, format)) {
       if (failed) break;

@@ -38,7 +38,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function followCommand({ values, positionals }: Parsed, io: Io): Promise<number> {
   const waitText = typeof values.wait === "string" ? values.wait : "10";
   const wait = Number(waitText);
-  if (!/^\d+(\.\d+)?$/.test(waitText) || wait > 3600) throw new CommandError(`--wait must be a number of seconds from 0 to 3600 (got "${waitText}")`, EXIT.usage);
+  if (!/^\d+(\.\d+)?$/.test(waitText) || wait > 3600)
+    throw new CommandError(`--wait must be a number of seconds from 0 to 3600 (got "${waitText}")`, EXIT.usage);
   const target = positionals[0]!;
   return withInstance(io, async (i) => {
     let f;
@@ -46,7 +47,8 @@ export async function followCommand({ values, positionals }: Parsed, io: Io): Pr
       f = await follow(i.runtime.ctx, target);
     } catch (e) {
       if (e instanceof FetchError) throw new CommandError(`could not reach ${target}: ${e.message}`);
-      if (e instanceof Error && /cannot follow itself/.test(e.message)) throw new CommandError(`${target} is this instance's own actor`, EXIT.usage);
+      if (e instanceof Error && /cannot follow itself/.test(e.message))
+        throw new CommandError(`${target} is this instance's own actor`, EXIT.usage);
       throw e;
     }
     const { running, note } = await queuedNote(i, `Follow to ${f.actor} (from ${i.iris.actor})`);
@@ -67,7 +69,9 @@ export async function followCommand({ values, positionals }: Parsed, io: Io): Pr
       }
       if (now.state === "rejected") throw new CommandError(`${f.actor} rejected the follow`);
     }
-    io.out(`${note} No answer within ${wait} s (the other network may hold follow requests for its admin, or be slow to reach); essfed status shows it when it comes.`);
+    io.out(
+      `${note} No answer within ${wait} s (the other network may hold follow requests for its admin, or be slow to reach); essfed status shows it when it comes.`,
+    );
     return EXIT.ok;
   });
 }
@@ -85,19 +89,31 @@ export async function unfollowCommand({ positionals }: Parsed, io: Io): Promise<
 
 export async function statusCommand({ values }: Parsed, io: Io): Promise<number> {
   return withInstance(io, async (i) => {
-    const s = { ...await federationStatus(i.runtime.ctx), url: i.identity.url, handle: i.identity.handle, processes: await liveProcesses(i.store.kv) };
+    const s = {
+      ...(await federationStatus(i.runtime.ctx)),
+      url: i.identity.url,
+      handle: i.identity.handle,
+      processes: await liveProcesses(i.store.kv),
+    };
     if (values.json) {
       io.out(JSON.stringify(s, null, 2));
       return EXIT.ok;
     }
     io.out(`actor      ${s.actor}`);
-    io.out(`processes  ${s.processes.length ? s.processes.map((p) => `${p.role} (${p.host}, pid ${p.pid})`).join(", ") : "none running"}`);
+    io.out(
+      `processes  ${s.processes.length ? s.processes.map((p) => `${p.role} (${p.host}, pid ${p.pid})`).join(", ") : "none running"}`,
+    );
     io.out(`records    ${s.initiatives.own} own, ${s.initiatives.mirrored} mirrored`);
     io.out(`followers  ${s.followers.length}`);
     for (const f of s.followers) io.out(`  ${f.state.padEnd(9)} ${f.actor}  (since ${f.since})`);
     io.out(`following  ${s.following.length}`);
-    for (const f of s.following) io.out(`  ${f.state.padEnd(9)} ${f.actor}  (since ${f.since}${f.reconciledAt ? `, reconciled ${f.reconciledAt}` : ""})`);
-    io.out(`deliveries ${s.deliveries.pending ? `${s.deliveries.pending} pending (${s.deliveries.ready} ready, ${s.deliveries.retrying} waiting to retry)` : "none pending"}`);
+    for (const f of s.following)
+      io.out(
+        `  ${f.state.padEnd(9)} ${f.actor}  (since ${f.since}${f.reconciledAt ? `, reconciled ${f.reconciledAt}` : ""})`,
+      );
+    io.out(
+      `deliveries ${s.deliveries.pending ? `${s.deliveries.pending} pending (${s.deliveries.ready} ready, ${s.deliveries.retrying} waiting to retry)` : "none pending"}`,
+    );
     for (const r of s.deliveries.refused) io.out(`  dropped   ${r.inbox}  (since ${r.since}: ${r.reason})`);
     return EXIT.ok;
   });
@@ -105,7 +121,8 @@ export async function statusCommand({ values }: Parsed, io: Io): Promise<number>
 
 export async function followersCommand({ positionals }: Parsed, io: Io): Promise<number> {
   const [verb, actor] = positionals as [string, string];
-  if (verb !== "accept" && verb !== "reject") throw new CommandError(`the answer must be accept or reject (got "${verb}")`, EXIT.usage);
+  if (verb !== "accept" && verb !== "reject")
+    throw new CommandError(`the answer must be accept or reject (got "${verb}")`, EXIT.usage);
   return withInstance(io, async (i) => {
     const f = await answerFollower(i.runtime.ctx, actor, verb === "accept");
     if (!f) throw new CommandError(`${actor} has not asked to follow`);

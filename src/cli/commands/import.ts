@@ -8,14 +8,29 @@ import { existsSync } from "node:fs";
 import { loadConfig } from "../../config.ts";
 import { compose } from "../../compose.ts";
 import {
-  IMPORT_FORMATS, MAX_ISSUES, UnsupportedFormatError, describe, fileSource, formatOfSource, importSource, type ImportFormat, type ImportReport, type RowIssue,
+  IMPORT_FORMATS,
+  MAX_ISSUES,
+  UnsupportedFormatError,
+  describe,
+  fileSource,
+  formatOfSource,
+  importSource,
+  type ImportFormat,
+  type ImportReport,
+  type RowIssue,
 } from "../../importers/import.ts";
 import { CommandError, type Io } from "../io.ts";
 import type { Parsed } from "../registry.ts";
 
-const where = (i: RowIssue) => [
-  i.row ? `row ${i.row}` : "", i.line && i.line !== i.row ? `(line ${i.line})` : "", i.record ? `[${i.record}]` : "", i.column ? `column "${i.column}"` : "",
-].filter(Boolean).join(" ");
+const where = (i: RowIssue) =>
+  [
+    i.row ? `row ${i.row}` : "",
+    i.line && i.line !== i.row ? `(line ${i.line})` : "",
+    i.record ? `[${i.record}]` : "",
+    i.column ? `column "${i.column}"` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
 
 export function formatIssue(i: RowIssue): string {
   const at = where(i);
@@ -26,18 +41,25 @@ export function formatIssue(i: RowIssue): string {
 export function reportLines(file: string, report: ImportReport, secs: number): { out: string[]; err: string[] } {
   const what = `${describe(report.format)}${report.version ? ` (SEA standard v${report.version})` : ""}`;
   const verb = report.dryRun ? "dry run, nothing written: would be" : "";
-  const out = [`${file}: ${what}, ${report.read} read in ${secs.toFixed(1)} s: ${verb ? `${verb} ` : ""}` +
-    `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.refusedRecords} refused`];
+  const out = [
+    `${file}: ${what}, ${report.read} read in ${secs.toFixed(1)} s: ${verb ? `${verb} ` : ""}` +
+      `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.refusedRecords} refused`,
+  ];
   if (report.ignored.length) {
-    out.push(`not held, ignored: ${report.ignored.map((c) => `"${c.column}" (${c.rows} ${c.rows === 1 ? "record" : "records"})`).join(", ")}`);
+    out.push(
+      `not held, ignored: ${report.ignored.map((c) => `"${c.column}" (${c.rows} ${c.rows === 1 ? "record" : "records"})`).join(", ")}`,
+    );
   }
   const err = [
     ...report.warnings.map((w) => `warning: ${formatIssue(w)}`),
     ...report.refused.map((r) => `refused: ${formatIssue(r)}`),
   ];
-  if (report.omitted.warnings) err.push(`… and ${report.omitted.warnings} more warnings (the first ${MAX_ISSUES} are listed)`);
-  if (report.omitted.refused) err.push(`… and ${report.omitted.refused} more refusals (the first ${MAX_ISSUES} are listed)`);
-  if (report.fatal) err.push(`error: ${formatIssue(report.fatal)}${report.read ? "; the rest of the file was not read" : ""}`);
+  if (report.omitted.warnings)
+    err.push(`… and ${report.omitted.warnings} more warnings (the first ${MAX_ISSUES} are listed)`);
+  if (report.omitted.refused)
+    err.push(`… and ${report.omitted.refused} more refusals (the first ${MAX_ISSUES} are listed)`);
+  if (report.fatal)
+    err.push(`error: ${formatIssue(report.fatal)}${report.read ? "; the rest of the file was not read" : ""}`);
   return { out, err };
 }
 
@@ -51,7 +73,7 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
   let format: ImportFormat;
   try {
     // Told before the store is opened: a file that cannot be imported touches nothing.
-    format = (values.format as ImportFormat | undefined) ?? await formatOfSource(source);
+    format = (values.format as ImportFormat | undefined) ?? (await formatOfSource(source));
   } catch (e) {
     if (e instanceof UnsupportedFormatError) throw new CommandError(`${file}: ${e.message}`, 2);
     throw e;
@@ -68,7 +90,9 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
         const now = Date.now();
         if (values.quiet || now - lastProgress < 1000) return;
         lastProgress = now;
-        io.err(`  ${read.toLocaleString("en")} rows read (${Math.round(read / ((now - started) / 1000)).toLocaleString("en")} rows/s)`);
+        io.err(
+          `  ${read.toLocaleString("en")} rows read (${Math.round(read / ((now - started) / 1000)).toLocaleString("en")} rows/s)`,
+        );
       },
     });
     const secs = (Date.now() - started) / 1000;

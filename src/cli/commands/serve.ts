@@ -8,8 +8,10 @@ import { createdNotice } from "./init.ts";
 
 /** Why listening failed, in one line the operator can act on; undefined for the unexpected. */
 function listenProblem(e: NodeJS.ErrnoException, port: number, bind: string): string | undefined {
-  if (e.code === "EADDRINUSE") return `port ${port} on ${bind} is already in use: stop what uses it, or set PORT to another port`;
-  if (e.code === "EACCES") return `not allowed to listen on port ${port} on ${bind} (ports below 1024 need privileges): set PORT to 1024 or above`;
+  if (e.code === "EADDRINUSE")
+    return `port ${port} on ${bind} is already in use: stop what uses it, or set PORT to another port`;
+  if (e.code === "EACCES")
+    return `not allowed to listen on port ${port} on ${bind} (ports below 1024 need privileges): set PORT to 1024 or above`;
   if (e.code === "EADDRNOTAVAIL") return `${bind} is not an address of this machine: check ESSFED_BIND`;
   return undefined;
 }
@@ -33,10 +35,13 @@ export async function serve(_args: Parsed, io: Io): Promise<number> {
   }
   if (config.role !== "web") instance.startWorkers();
   if (instance.created) for (const line of createdNotice(instance)) io.out(line);
-  io.out(port !== undefined
-    ? `essfed ${config.name} on ${config.url} (port ${port}); actor ${instance.iris.actor}`
-    : `essfed ${config.name}: worker started (deliveries, back-fill, reconciliation)`);
-  if (!config.adminToken) io.err("essfed: ESSFED_ADMIN_TOKEN is not set, so the admin API is disabled (reads and federation work)");
+  io.out(
+    port !== undefined
+      ? `essfed ${config.name} on ${config.url} (port ${port}); actor ${instance.iris.actor}`
+      : `essfed ${config.name}: worker started (deliveries, back-fill, reconciliation)`,
+  );
+  if (!config.adminToken)
+    io.err("essfed: ESSFED_ADMIN_TOKEN is not set, so the admin API is disabled (reads and federation work)");
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);

@@ -32,7 +32,12 @@ describe("normaliseName", () => {
   });
 
   it("gives one name for listings that write the legal form differently.", () => {
-    const forms = ["Leicester Bike Co-operative Limited", "Leicester Bike Cooperative", "leicester bike coop ltd", "LEICESTER BIKE"];
+    const forms = [
+      "Leicester Bike Co-operative Limited",
+      "Leicester Bike Cooperative",
+      "leicester bike coop ltd",
+      "LEICESTER BIKE",
+    ];
     expect(new Set(forms.map(normaliseName))).toEqual(new Set(["leicester bike"]));
   });
 

@@ -15,31 +15,122 @@ export const MAX_INPUT = 300;
  */
 const LEGAL_FORMS: readonly string[][] = [
   // English
-  "ltd", "limited", "plc", "llp", "llc", "inc", "incorporated", "cic", "cio", "co", "company", "cooperative", "coop",
-  "community interest company", "co operative", "cooperative limited", "workers cooperative", "worker cooperative",
-  "workers coop", "worker coop", "industrial provident society", "community benefit society", "cooperative society",
-  "company limited by guarantee", "ips", "bencom",
+  "ltd",
+  "limited",
+  "plc",
+  "llp",
+  "llc",
+  "inc",
+  "incorporated",
+  "cic",
+  "cio",
+  "co",
+  "company",
+  "cooperative",
+  "coop",
+  "community interest company",
+  "co operative",
+  "cooperative limited",
+  "workers cooperative",
+  "worker cooperative",
+  "workers coop",
+  "worker coop",
+  "industrial provident society",
+  "community benefit society",
+  "cooperative society",
+  "company limited by guarantee",
+  "ips",
+  "bencom",
   // French
-  "scop", "scic", "sa", "sarl", "sas", "sasu", "cae", "societe cooperative", "cooperative ouvriere de production",
-  "societe cooperative de production", "societe cooperative interet collectif", "societe cooperative et participative",
-  "scop sa", "scop sarl", "scop sas", "scic sa", "scic sarl", "scic sas", "association", "asbl",
+  "scop",
+  "scic",
+  "sa",
+  "sarl",
+  "sas",
+  "sasu",
+  "cae",
+  "societe cooperative",
+  "cooperative ouvriere de production",
+  "societe cooperative de production",
+  "societe cooperative interet collectif",
+  "societe cooperative et participative",
+  "scop sa",
+  "scop sarl",
+  "scop sas",
+  "scic sa",
+  "scic sarl",
+  "scic sas",
+  "association",
+  "asbl",
   // German
-  "ev", "eg", "gmbh", "ggmbh", "ug", "ag", "eingetragene genossenschaft", "eingetragener verein", "genossenschaft",
+  "ev",
+  "eg",
+  "gmbh",
+  "ggmbh",
+  "ug",
+  "ag",
+  "eingetragene genossenschaft",
+  "eingetragener verein",
+  "genossenschaft",
   // Spanish, Catalan, Portuguese, Italian
-  "scoop", "s coop", "scoopl", "sccl", "sl", "slu", "coop", "cooperativa", "sociedad cooperativa", "cooperativa de trabajo",
-  "cooperativa de trabajo asociado", "crl", "ipss", "lda", "scarl", "srl", "spa", "scs", "societa cooperativa",
-  "cooperativa sociale", "onlus", "aps",
-].map((f) => f.split(" ")).sort((a, b) => b.length - a.length);
+  "scoop",
+  "s coop",
+  "scoopl",
+  "sccl",
+  "sl",
+  "slu",
+  "coop",
+  "cooperativa",
+  "sociedad cooperativa",
+  "cooperativa de trabajo",
+  "cooperativa de trabajo asociado",
+  "crl",
+  "ipss",
+  "lda",
+  "scarl",
+  "srl",
+  "spa",
+  "scs",
+  "societa cooperativa",
+  "cooperativa sociale",
+  "onlus",
+  "aps",
+]
+  .map((f) => f.split(" "))
+  .sort((a, b) => b.length - a.length);
 
 /** Words joining names that vary between listings ("&", "and", "et", "y", "und"…): dropped. */
 const JOINERS = new Set(["and", "et", "y", "e", "i", "und", "en", "the", "a"]);
 /** Leading articles dropped ("The Green Bay", "La Coopérative"). */
-const ARTICLES = new Set(["the", "la", "le", "les", "el", "los", "las", "der", "die", "das", "il", "lo", "o", "os", "as"]);
+const ARTICLES = new Set([
+  "the",
+  "la",
+  "le",
+  "les",
+  "el",
+  "los",
+  "las",
+  "der",
+  "die",
+  "das",
+  "il",
+  "lo",
+  "o",
+  "os",
+  "as",
+]);
 
 /** Lower case, accents folded, ligatures spelled out; cut to {@link MAX_INPUT}. */
 export function fold(s: string): string {
-  return s.slice(0, MAX_INPUT).normalize("NFKD").replace(/\p{M}+/gu, "")
-    .replace(/ß/g, "ss").replace(/æ/gi, "ae").replace(/œ/gi, "oe").replace(/ø/gi, "o").replace(/ł/gi, "l")
+  return s
+    .slice(0, MAX_INPUT)
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/ß/g, "ss")
+    .replace(/æ/gi, "ae")
+    .replace(/œ/gi, "oe")
+    .replace(/ø/gi, "o")
+    .replace(/ł/gi, "l")
     .toLowerCase();
 }
 
@@ -78,17 +169,29 @@ export function normaliseName(name: string): string {
     changed = false;
     // Longest forms first, and again from the longest after each cut ("workers cooperative ltd").
     for (const f of LEGAL_FORMS) {
-      if (endsWith(tokens, f)) { tokens = tokens.slice(0, tokens.length - f.length); changed = true; break; }
-      if (startsWith(tokens, f)) { tokens = tokens.slice(f.length); changed = true; break; }
+      if (endsWith(tokens, f)) {
+        tokens = tokens.slice(0, tokens.length - f.length);
+        changed = true;
+        break;
+      }
+      if (startsWith(tokens, f)) {
+        tokens = tokens.slice(f.length);
+        changed = true;
+        break;
+      }
     }
-    if (tokens.length > 1 && ARTICLES.has(tokens[0]!)) { tokens = tokens.slice(1); changed = true; }
+    if (tokens.length > 1 && ARTICLES.has(tokens[0]!)) {
+      tokens = tokens.slice(1);
+      changed = true;
+    }
   }
   const kept = tokens.filter((t) => !JOINERS.has(t));
   return (kept.length ? kept : tokens).join(" ");
 }
 
 /** Hosts that carry many organisations' pages: only a path beyond the bare host names one. */
-const SHARED_HOSTS = /(^|\.)(facebook\.com|instagram\.com|twitter\.com|x\.com|linkedin\.com|wordpress\.com|blogspot\.com|wixsite\.com|google\.com|sites\.google\.com|youtube\.com|linktr\.ee)$/;
+const SHARED_HOSTS =
+  /(^|\.)(facebook\.com|instagram\.com|twitter\.com|x\.com|linkedin\.com|wordpress\.com|blogspot\.com|wixsite\.com|google\.com|sites\.google\.com|youtube\.com|linktr\.ee)$/;
 
 /**
  * A website as host and path: scheme, "www." and "m.", default ports, query (but a Facebook
@@ -105,9 +208,14 @@ export function normaliseWebsite(url: string): string | undefined {
     return undefined;
   }
   if ((u.protocol !== "http:" && u.protocol !== "https:") || u.username || u.password) return undefined;
-  const host = u.hostname.toLowerCase().replace(/^(www\d*|m)\./, "").replace(/\.$/, "");
+  const host = u.hostname
+    .toLowerCase()
+    .replace(/^(www\d*|m)\./, "")
+    .replace(/\.$/, "");
   if (!host.includes(".")) return undefined;
-  let path = decodeSafe(u.pathname).replace(/\/(index|default|home)\.(html?|php|aspx?)$/i, "/").replace(/\/+$/, "");
+  let path = decodeSafe(u.pathname)
+    .replace(/\/(index|default|home)\.(html?|php|aspx?)$/i, "/")
+    .replace(/\/+$/, "");
   const profile = u.searchParams.get("id");
   if (/profile\.php$/.test(path) && profile) path += `?id=${profile}`;
   if (SHARED_HOSTS.test(host) && !path) return undefined;
@@ -124,7 +232,11 @@ function decodeSafe(p: string): string {
 
 /** An email address, lower case, without "mailto:"; undefined when it is not one. */
 export function normaliseEmail(email: string): string | undefined {
-  const e = email.trim().slice(0, MAX_INPUT).replace(/^mailto:/i, "").toLowerCase();
+  const e = email
+    .trim()
+    .slice(0, MAX_INPUT)
+    .replace(/^mailto:/i, "")
+    .toLowerCase();
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e) ? e : undefined;
 }
 
@@ -140,6 +252,8 @@ export function normalisePhone(phone: string): string | undefined {
 
 /** A postcode in capitals without spaces or dashes; undefined when it holds no letter or digit. */
 export function normalisePostcode(pc: string): string | undefined {
-  const p = fold(pc.slice(0, 20)).toUpperCase().replace(/[^A-Z0-9]/g, "");
+  const p = fold(pc.slice(0, 20))
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "");
   return p || undefined;
 }

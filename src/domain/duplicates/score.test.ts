@@ -6,18 +6,28 @@ import { blockingKeys, signalsOf } from "./signals.ts";
 const GB = "https://lod.coop/essglobal/2.1/standard/countries-iso/GB";
 const FR = "https://lod.coop/essglobal/2.1/standard/countries-iso/FR";
 let n = 0;
-const org = (name: string, more: Partial<Initiative> = {}) => signalsOf({ ...emptyInitiative(`https://a.example/i/${++n}`, name), ...more });
-const kinds = (a: ReturnType<typeof org>, b: ReturnType<typeof org>) => scorePair(a, b).reasons.map((r) => r.kind).sort();
+const org = (name: string, more: Partial<Initiative> = {}) =>
+  signalsOf({ ...emptyInitiative(`https://a.example/i/${++n}`, name), ...more });
+const kinds = (a: ReturnType<typeof org>, b: ReturnType<typeof org>) =>
+  scorePair(a, b)
+    .reasons.map((r) => r.kind)
+    .sort();
 
 describe("scorePair", () => {
   it("scores one registration number in one register as near certain.", () => {
-    const s = scorePair(org("Metro-Boulot-Dodo", { companiesHouseNumber: "4711097" }), org("MBD Limited", { companiesHouseNumber: "04711097" }));
+    const s = scorePair(
+      org("Metro-Boulot-Dodo", { companiesHouseNumber: "4711097" }),
+      org("MBD Limited", { companiesHouseNumber: "04711097" }),
+    );
     expect(s.score).toBeGreaterThanOrEqual(0.95);
     expect(s.reasons[0]).toMatchObject({ kind: "registration", detail: "gb-coh:04711097" });
   });
 
   it("rules out a pair registered under different numbers, whatever else agrees.", () => {
-    const s = scorePair(org("Suma", { companiesHouseNumber: "01", homepage: "suma.coop" }), org("Suma", { companiesHouseNumber: "02", homepage: "suma.coop" }));
+    const s = scorePair(
+      org("Suma", { companiesHouseNumber: "01", homepage: "suma.coop" }),
+      org("Suma", { companiesHouseNumber: "02", homepage: "suma.coop" }),
+    );
     expect(s.score).toBe(0);
     expect(s.reasons[0]!.kind).toBe("different-registration");
   });
@@ -31,16 +41,24 @@ describe("scorePair", () => {
 
   it("finds a French listing with an accent dropped and the SCOP form, nearby.", () => {
     const a = org("Coopérative Ardelaine SCOP", { country: FR, address: { lat: 44.9587, long: 4.5632 } });
-    const b = org("Ardelaine", { country: FR, address: { lat: 44.9590, long: 4.5640 } });
+    const b = org("Ardelaine", { country: FR, address: { lat: 44.959, long: 4.564 } });
     expect(kinds(a, b)).toEqual(["name", "near"]);
     expect(scorePair(a, b).score).toBeGreaterThanOrEqual(CANDIDATE_SCORE);
   });
 
   it("finds a German and a Spanish listing by a typo'd name and the same website.", () => {
-    expect(scorePair(org("Weiberwirtschaft eG", { homepage: "https://weiberwirtschaft.de" }),
-      org("Weiberwirtchaft", { homepage: "http://www.weiberwirtschaft.de/" })).score).toBeGreaterThan(0.8);
-    expect(scorePair(org("Som Energia S.Coop.", { email: "info@somenergia.coop" }),
-      org("Som Energia SCCL", { email: "INFO@somenergia.coop" })).score).toBeGreaterThan(0.8);
+    expect(
+      scorePair(
+        org("Weiberwirtschaft eG", { homepage: "https://weiberwirtschaft.de" }),
+        org("Weiberwirtchaft", { homepage: "http://www.weiberwirtschaft.de/" }),
+      ).score,
+    ).toBeGreaterThan(0.8);
+    expect(
+      scorePair(
+        org("Som Energia S.Coop.", { email: "info@somenergia.coop" }),
+        org("Som Energia SCCL", { email: "INFO@somenergia.coop" }),
+      ).score,
+    ).toBeGreaterThan(0.8);
   });
 
   it("does not make a candidate of one name alone, with nothing else agreeing.", () => {
@@ -61,7 +79,13 @@ describe("scorePair", () => {
   });
 
   it("combines moderate signals into a strong one and never passes 1.", () => {
-    const all = { homepage: "suma.coop", email: "a@suma.coop", phone: "01422 313845", country: GB, address: { postcode: "HX5 9DA", lat: 53.7, long: -1.83 } };
+    const all = {
+      homepage: "suma.coop",
+      email: "a@suma.coop",
+      phone: "01422 313845",
+      country: GB,
+      address: { postcode: "HX5 9DA", lat: 53.7, long: -1.83 },
+    };
     const s = scorePair(org("Suma Wholefoods", all), org("Suma Wholefoods Ltd", all));
     expect(s.score).toBeLessThanOrEqual(1);
     expect(s.score).toBeGreaterThan(0.99);
@@ -81,11 +105,16 @@ describe("blockingKeys", () => {
   it("shares a map cell for places a few hundred metres apart across a cell edge.", () => {
     const a = org("Ardelaine", { address: { lat: 44.9999, long: 4.5 } });
     const b = org("Ardelaine Laines", { address: { lat: 45.0001, long: 4.5003 } });
-    expect(blockingKeys(a).filter((k) => k.startsWith("geo:") && blockingKeys(b).includes(k)).length).toBeGreaterThan(0);
+    expect(blockingKeys(a).filter((k) => k.startsWith("geo:") && blockingKeys(b).includes(k)).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it("is bounded in number and length whatever the record holds.", () => {
-    const huge = org(Array.from({ length: 5000 }, (_, i) => `word${i}`).join(" "), { homepage: `https://x.example/${"p".repeat(100_000)}`, address: { postcode: "X".repeat(10_000), lat: 1, long: 1 } });
+    const huge = org(Array.from({ length: 5000 }, (_, i) => `word${i}`).join(" "), {
+      homepage: `https://x.example/${"p".repeat(100_000)}`,
+      address: { postcode: "X".repeat(10_000), lat: 1, long: 1 },
+    });
     const keys = blockingKeys(huge);
     expect(keys.length).toBeLessThanOrEqual(20);
     expect(Math.max(...keys.map((k) => k.length))).toBeLessThanOrEqual(200);

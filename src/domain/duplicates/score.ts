@@ -8,8 +8,17 @@
 import { distanceKm, nameSimilarity } from "./similarity.ts";
 import type { Signals } from "./signals.ts";
 
-export type ReasonKind = "registration" | "website" | "email" | "phone" | "name" | "similar-name" | "postcode" | "near"
-  | "different-registration" | "far-apart";
+export type ReasonKind =
+  | "registration"
+  | "website"
+  | "email"
+  | "phone"
+  | "name"
+  | "similar-name"
+  | "postcode"
+  | "near"
+  | "different-registration"
+  | "far-apart";
 
 export interface Reason {
   kind: ReasonKind;
@@ -58,7 +67,10 @@ export function scorePair(a: Signals, b: Signals): Score {
   if (a.registration && b.registration) {
     if (a.registration === b.registration) agree("registration", a.registration, WEIGHTS.registration);
     else if (a.registration.split(":")[0] === b.registration.split(":")[0]) {
-      return { score: 0, reasons: [{ kind: "different-registration", detail: `${a.registration} ≠ ${b.registration}`, weight: 0 }] };
+      return {
+        score: 0,
+        reasons: [{ kind: "different-registration", detail: `${a.registration} ≠ ${b.registration}`, weight: 0 }],
+      };
     }
   }
   if (a.website && a.website === b.website) agree("website", a.website, WEIGHTS.website);

@@ -4,7 +4,14 @@
  * up a record's keys, never by comparing it with everything held.
  */
 import type { Initiative } from "../initiative.ts";
-import { fold, normaliseEmail, normaliseName, normalisePhone, normalisePostcode, normaliseWebsite } from "./normalise.ts";
+import {
+  fold,
+  normaliseEmail,
+  normaliseName,
+  normalisePhone,
+  normalisePostcode,
+  normaliseWebsite,
+} from "./normalise.ts";
 
 export interface Signals {
   id: string;
@@ -54,14 +61,44 @@ export function signalsOf(i: Initiative, source?: string): Signals {
 }
 
 /** Words too common in names of SSE organisations to block on. */
-const COMMON = new Set(["community", "cooperative", "coop", "cooperativa", "social", "workers", "worker", "association",
-  "group", "services", "solutions", "project", "projects", "trust", "society", "network", "centre", "center", "for", "des",
-  "del", "der", "die", "von", "los", "las", "les", "ltd", "limited", "uk"]);
+const COMMON = new Set([
+  "community",
+  "cooperative",
+  "coop",
+  "cooperativa",
+  "social",
+  "workers",
+  "worker",
+  "association",
+  "group",
+  "services",
+  "solutions",
+  "project",
+  "projects",
+  "trust",
+  "society",
+  "network",
+  "centre",
+  "center",
+  "for",
+  "des",
+  "del",
+  "der",
+  "die",
+  "von",
+  "los",
+  "las",
+  "les",
+  "ltd",
+  "limited",
+  "uk",
+]);
 
 /** The words of a normalised name worth blocking on: three letters or more, not too common, longest first. */
 export function nameWords(name: string, max: number): string[] {
   return [...new Set(name.split(" ").filter((w) => w.length >= 3 && !COMMON.has(w)))]
-    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).slice(0, max);
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+    .slice(0, max);
 }
 
 /** Size in degrees of the map cells places are blocked by (about 2 km north–south). */

@@ -20,17 +20,22 @@ export interface Refusal {
 
 const CARRIERS = new Set(["Create", "Update", "Announce"]);
 
-const followed = async (ctx: FederationContext, actor: string) => (await ctx.store.getFollowing(actor))?.state === "accepted";
+const followed = async (ctx: FederationContext, actor: string) =>
+  (await ctx.store.getFollowing(actor))?.state === "accepted";
 
 /** Why `actor` (authenticated by its signature) may not send `activity` here, if it may not. */
 export async function admission(ctx: FederationContext, activity: Json, actor: string): Promise<Refusal | undefined> {
   const type = String(activity.type);
   // A blocked network or domain is heard on nothing (curation, ADR 13).
   const applied = policyFor(await curatorOf(ctx).policies(), [actor]);
-  if (applied.policy === "block") return { code: "blocked", message: `${applied.by!.source} is blocked by this network` };
+  if (applied.policy === "block")
+    return { code: "blocked", message: `${applied.by!.source} is blocked by this network` };
   if (CARRIERS.has(type)) {
     if (await followed(ctx, actor)) return undefined;
-    return { code: "not-followed", message: `${type} is accepted only from networks this one follows, and it does not follow ${actor}` };
+    return {
+      code: "not-followed",
+      message: `${type} is accepted only from networks this one follows, and it does not follow ${actor}`,
+    };
   }
   if (type !== "Delete" || (await followed(ctx, actor))) return undefined;
   const objectId = idOf(activity.object);
@@ -39,5 +44,8 @@ export async function admission(ctx: FederationContext, activity: Json, actor: s
   } else if (objectId && (await ctx.store.getInitiative(objectId))?.provenance?.origin === actor) {
     return undefined;
   }
-  return { code: "unsolicited-delete", message: `a Delete is accepted only from networks this one follows or from the origin of a record it holds; ${actor} is neither for ${objectId ?? "its object"}` };
+  return {
+    code: "unsolicited-delete",
+    message: `a Delete is accepted only from networks this one follows or from the origin of a record it holds; ${actor} is neither for ${objectId ?? "its object"}`,
+  };
 }

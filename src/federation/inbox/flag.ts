@@ -21,11 +21,21 @@ async function known(ctx: FederationContext, sender: string): Promise<boolean> {
 }
 
 export async function onFlag(ctx: FederationContext, activity: Json, sender: string): Promise<{ status: string }> {
-  if (!(await known(ctx, sender))) throw new ForbiddenHttpError(`reports are taken from this network's followers and the networks it follows; ${sender} is neither`, "not-a-follower");
+  if (!(await known(ctx, sender)))
+    throw new ForbiddenHttpError(
+      `reports are taken from this network's followers and the networks it follows; ${sender} is neither`,
+      "not-a-follower",
+    );
   const content = activity.content ?? "";
   if (typeof content !== "string") throw new HttpError(400, "invalid-report", "the report's content must be text");
-  if (content.length > MAX_TEXT) throw new HttpError(413, "report-too-long", `the report is longer than ${MAX_TEXT} characters`, { limit: MAX_TEXT });
-  const objects = (Array.isArray(activity.object) ? activity.object : [activity.object]).slice(0, MAX_OBJECTS).map(idOf).filter((x): x is string => !!x);
+  if (content.length > MAX_TEXT)
+    throw new HttpError(413, "report-too-long", `the report is longer than ${MAX_TEXT} characters`, {
+      limit: MAX_TEXT,
+    });
+  const objects = (Array.isArray(activity.object) ? activity.object : [activity.object])
+    .slice(0, MAX_OBJECTS)
+    .map(idOf)
+    .filter((x): x is string => !!x);
   const served = await ctx.store.getInitiatives(objects);
   const withheld = await ctx.store.curation.getWithhelds(objects);
   const targets = [...new Set(objects.filter((o) => served.has(o) || withheld.has(o)))];

@@ -17,15 +17,23 @@ export async function onFollow(ctx: FederationContext, activity: Json, sender: s
   try {
     actor = await ctx.actors.get(sender);
   } catch (e) {
-    log.info("Follow from {sender} dropped: its actor could not be fetched ({error})", { sender, error: (e as Error).message });
+    log.info("Follow from {sender} dropped: its actor could not be fetched ({error})", {
+      sender,
+      error: (e as Error).message,
+    });
     return { status: "ignored" };
   }
   const state = ctx.config.followApproval === "auto" ? "accepted" : "pending";
   await ctx.store.putFollower({
-    actor: sender, inbox: actor.inbox, ...(actor.sharedInbox ? { sharedInbox: actor.sharedInbox } : {}),
-    followId: String(activity.id), state, since: new Date().toISOString(),
+    actor: sender,
+    inbox: actor.inbox,
+    ...(actor.sharedInbox ? { sharedInbox: actor.sharedInbox } : {}),
+    followId: String(activity.id),
+    state,
+    since: new Date().toISOString(),
   });
-  if (state === "accepted") await ctx.outbox.send([acceptOrReject(ctx.iris, "Accept", String(activity.id), sender)], [actor.inbox]);
+  if (state === "accepted")
+    await ctx.outbox.send([acceptOrReject(ctx.iris, "Accept", String(activity.id), sender)], [actor.inbox]);
   log.info("{sender} follows us ({state})", { sender, state });
   return { status: state };
 }
@@ -39,8 +47,11 @@ export async function onUndo(ctx: FederationContext, activity: Json, sender: str
   // actor. An Undo of an older Follow, such as the one of an actor we were before a move (sent by a
   // follower that has since followed our new actor), leaves the current follow alone.
   const innerId = idOf(inner);
-  const undoesCurrent = innerId === follower.followId ||
-    (innerType === "Follow" && (typeof inner !== "object" || !inner.id) && idOf((inner as Json).object) === ctx.iris.actor);
+  const undoesCurrent =
+    innerId === follower.followId ||
+    (innerType === "Follow" &&
+      (typeof inner !== "object" || !inner.id) &&
+      idOf((inner as Json).object) === ctx.iris.actor);
   if (undoesCurrent) {
     await ctx.store.removeFollower(sender);
     log.info("{sender} unfollowed us", { sender });
@@ -49,12 +60,18 @@ export async function onUndo(ctx: FederationContext, activity: Json, sender: str
   return { status: "ignored" };
 }
 
-async function answered(ctx: FederationContext, activity: Json, sender: string, state: "accepted" | "rejected"): Result {
+async function answered(
+  ctx: FederationContext,
+  activity: Json,
+  sender: string,
+  state: "accepted" | "rejected",
+): Result {
   const following = await ctx.store.getFollowing(sender);
   if (!following) return { status: "ignored" };
   const followId = idOf(activity.object);
   // Accept{Follow} may embed the Follow or name it; some servers send the Follow's actor/object only.
-  if (followId && followId !== following.followId && !(activity.object as Json | undefined)?.actor) return { status: "ignored" };
+  if (followId && followId !== following.followId && !(activity.object as Json | undefined)?.actor)
+    return { status: "ignored" };
   if (following.state === state) return { status: "unchanged" };
   await ctx.store.putFollowing({ ...following, state });
   log.info("{sender} {state} our follow", { sender, state });

@@ -55,14 +55,19 @@ function outcomeOf(r: MirrorResult): Outcome {
 const onCreateOrUpdate: Handler = async (ctx, activity, sender) => {
   let object = withContext(activity.object, activity);
   if (typeof object === "string") {
-    if (hostOf(object) !== hostOf(sender)) return { status: "ignored", refused: `object ${object} is on another host than its sender` };
+    if (hostOf(object) !== hostOf(sender))
+      return { status: "ignored", refused: `object ${object} is on another host than its sender` };
     const fetched = await fetchFromOrigin(ctx, object);
     if (!fetched) return { status: "ignored" };
     object = fetched.doc;
   }
   if (!isInitiative(object)) return { status: "ignored" };
   const verified = await verifyInitiative(ctx, object, sender);
-  if (!verified) return { status: "refused", refused: `the origin of ${String(object.id)} cannot be verified: it is not on ${sender}'s host, has no valid proof by its owner and could not be fetched from it` };
+  if (!verified)
+    return {
+      status: "refused",
+      refused: `the origin of ${String(object.id)} cannot be verified: it is not on ${sender}'s host, has no valid proof by its owner and could not be fetched from it`,
+    };
   return outcomeOf((await acceptObjects(ctx, [verified]))[0]!);
 };
 
@@ -77,19 +82,32 @@ const onDelete: Handler = async (ctx, activity, sender) => {
   }
   if (ctx.iris.localId(objectId)) return { status: "ignored" };
   const owner = await verifyDeletion(ctx, activity, objectId, sender);
-  if (!owner) return { status: "refused", refused: `${sender} may not delete ${objectId}: it is not the owner and the owner's deletion cannot be verified` };
+  if (!owner)
+    return {
+      status: "refused",
+      refused: `${sender} may not delete ${objectId}: it is not the owner and the owner's deletion cannot be verified`,
+    };
   return applyDeletion(ctx, activity, objectId, owner, []);
 };
 
-async function applyDeletion(ctx: FederationContext, activity: Json, objectId: string, owner: string, via: string[]): Promise<Outcome> {
+async function applyDeletion(
+  ctx: FederationContext,
+  activity: Json,
+  objectId: string,
+  owner: string,
+  via: string[],
+): Promise<Outcome> {
   // Nothing is passed on, or kept, on a blocked source's behalf.
   const applied = await curatorOf(ctx).applied(owner, via);
-  if (applied.policy === "block") return { status: "refused", refused: `deletions by ${applied.by!.source} are blocked here`, code: "blocked" };
+  if (applied.policy === "block")
+    return { status: "refused", refused: `deletions by ${applied.by!.source} are blocked here`, code: "blocked" };
   // Withheld copies and waiting versions of a deleted record go too.
   await ctx.store.curation.dropWithheld(objectId);
   await ctx.store.curation.dequeueTarget(objectId);
-  const deleted = typeof activity.published === "string" && !Number.isNaN(Date.parse(activity.published))
-    ? new Date(activity.published).toISOString() : new Date().toISOString();
+  const deleted =
+    typeof activity.published === "string" && !Number.isNaN(Date.parse(activity.published))
+      ? new Date(activity.published).toISOString()
+      : new Date().toISOString();
   const done = await ctx.store.deleteInitiative({ id: objectId, deleted, origin: owner });
   if (done) await relayToFollowers(ctx, [activity], [via], owner);
   return { status: done ? "deleted" : "unchanged" };
@@ -100,7 +118,9 @@ async function applyDeletion(ctx: FederationContext, activity: Json, objectId: s
  * else (a boosted post, say) are none of our business.
  */
 const onAnnounce: Handler = async (ctx, activity, sender) => {
-  const via = Array.isArray(activity["essfed:via"]) ? (activity["essfed:via"] as unknown[]).filter((x): x is string => typeof x === "string").slice(0, 16) : [];
+  const via = Array.isArray(activity["essfed:via"])
+    ? (activity["essfed:via"] as unknown[]).filter((x): x is string => typeof x === "string").slice(0, 16)
+    : [];
   const object = withContext(activity.object, activity);
   if (typeof object === "string") {
     const fetched = await fetchFromOrigin(ctx, object);
@@ -137,7 +157,8 @@ const HANDLERS: Record<string, Handler> = {
 };
 
 export async function handleActivity(ctx: FederationContext, activity: Json, sender: string): Promise<Outcome> {
-  if (activity.type === "Undo" && typesOf(activity.object).includes("Announce")) return onWithdraw(ctx, activity, sender);
+  if (activity.type === "Undo" && typesOf(activity.object).includes("Announce"))
+    return onWithdraw(ctx, activity, sender);
   const handler = HANDLERS[String(activity.type)];
   if (!handler) {
     log.debug("Ignoring {type} from {sender}", { type: activity.type, sender });

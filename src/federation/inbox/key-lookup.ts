@@ -33,15 +33,21 @@ export class KeyLookup {
       const key = withoutFragment(url);
       let p = inflight.get(key);
       if (!p) {
-        p = load(key).then((doc) => {
-          this.#failures.delete(key);
-          return doc;
-        }, (e: unknown) => {
-          const error = e instanceof FetchError ? e : new FetchError(key, String((e as Error)?.message ?? e), "network");
-          if (this.#failures.size >= MAX_ENTRIES) this.#failures.clear();
-          this.#failures.set(key, { at: Date.now(), error });
-          throw error;
-        }).finally(() => inflight.delete(key));
+        p = load(key)
+          .then(
+            (doc) => {
+              this.#failures.delete(key);
+              return doc;
+            },
+            (e: unknown) => {
+              const error =
+                e instanceof FetchError ? e : new FetchError(key, String((e as Error)?.message ?? e), "network");
+              if (this.#failures.size >= MAX_ENTRIES) this.#failures.clear();
+              this.#failures.set(key, { at: Date.now(), error });
+              throw error;
+            },
+          )
+          .finally(() => inflight.delete(key));
         inflight.set(key, p);
       }
       return p;

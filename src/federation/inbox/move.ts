@@ -13,7 +13,11 @@ import { idOf } from "../trust.ts";
 
 const log = logger("federation", "inbox");
 
-export async function onMove(ctx: FederationContext, activity: Json, sender: string): Promise<{ status: string; refused?: string }> {
+export async function onMove(
+  ctx: FederationContext,
+  activity: Json,
+  sender: string,
+): Promise<{ status: string; refused?: string }> {
   const target = idOf(activity.target);
   if (idOf(activity.object) !== sender || !target || target === sender) return { status: "ignored" };
   const following = await ctx.store.getFollowing(sender);
@@ -22,14 +26,23 @@ export async function onMove(ctx: FederationContext, activity: Json, sender: str
   try {
     aliases = (await ctx.actors.get(target, true)).aliases;
   } catch (e) {
-    log.info("Move of {sender} to {target} dropped: the target could not be fetched ({error})", { sender, target, error: (e as Error).message });
+    log.info("Move of {sender} to {target} dropped: the target could not be fetched ({error})", {
+      sender,
+      target,
+      error: (e as Error).message,
+    });
     return { status: "ignored" };
   }
-  if (!aliases.includes(sender)) return { status: "refused", refused: `${target} does not name ${sender} among the actors it was (alsoKnownAs)` };
+  if (!aliases.includes(sender))
+    return { status: "refused", refused: `${target} does not name ${sender} among the actors it was (alsoKnownAs)` };
   await follow(ctx, target);
   await ctx.outbox.send([undoFollow(ctx.iris, following.followId, sender)], [following.inbox]);
   await ctx.store.removeFollowing(sender);
   const removed = await ctx.store.purgeInitiatives(await ctx.store.listIdsBySource(sender));
-  log.info("{sender} moved to {target}: following the new actor; {removed} records under the old IRIs forgotten", { sender, target, removed });
+  log.info("{sender} moved to {target}: following the new actor; {removed} records under the old IRIs forgotten", {
+    sender,
+    target,
+    removed,
+  });
   return { status: "moved" };
 }

@@ -14,7 +14,14 @@ import { verifyRequestDetailed } from "@fedify/fedify/sig";
 import { staticDocumentLoader } from "../../linkeddata/context.ts";
 import { JsonLdInputError, prescan } from "../../linkeddata/jsonld-budget.ts";
 import { logger } from "../../logging.ts";
-import { BadRequestHttpError, ForbiddenHttpError, HttpError, UnauthorizedHttpError, UnprocessableHttpError, UnsupportedMediaTypeHttpError } from "../../http/errors.ts";
+import {
+  BadRequestHttpError,
+  ForbiddenHttpError,
+  HttpError,
+  UnauthorizedHttpError,
+  UnprocessableHttpError,
+  UnsupportedMediaTypeHttpError,
+} from "../../http/errors.ts";
 import { MAX_IRI_BYTES, findUnstorableText, iriFits } from "../../domain/text.ts";
 import type { FederationContext } from "../context.ts";
 import { idOf } from "../trust.ts";
@@ -47,7 +54,12 @@ export function refuseOverBudget(activity: unknown): void {
  */
 export function refuseUnstorableText(activity: Record<string, unknown>): void {
   const bad = findUnstorableText(activity, "activity");
-  if (bad) throw new UnprocessableHttpError(`${bad.path} ${bad.reason}`, [{ field: bad.path, message: bad.reason }], "unstorable-text");
+  if (bad)
+    throw new UnprocessableHttpError(
+      `${bad.path} ${bad.reason}`,
+      [{ field: bad.path, message: bad.reason }],
+      "unstorable-text",
+    );
   // Ids of the activity, its actor and its objects (nested ones: an Announce of a Delete) become keys.
   const stack: unknown[] = [activity];
   for (let n = 0; stack.length && n < 100_000; n++) {
@@ -57,7 +69,11 @@ export function refuseUnstorableText(activity: Record<string, unknown>): void {
       for (const key of ["id", "@id", "actor", "object"]) {
         const x = (v as Record<string, unknown>)[key];
         if (typeof x === "string" && !iriFits(x)) {
-          throw new UnprocessableHttpError(`an ${key} of the activity is longer than ${MAX_IRI_BYTES} bytes`, [{ field: key, message: `is longer than ${MAX_IRI_BYTES} bytes` }], "iri-too-long");
+          throw new UnprocessableHttpError(
+            `an ${key} of the activity is longer than ${MAX_IRI_BYTES} bytes`,
+            [{ field: key, message: `is longer than ${MAX_IRI_BYTES} bytes` }],
+            "iri-too-long",
+          );
         }
         if (typeof x === "object") stack.push(x);
       }
@@ -92,7 +108,8 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
     } catch (e) {
       throw new BadRequestHttpError(`the body is not valid JSON: ${(e as Error).message}`, "invalid-json");
     }
-    if (typeof activity !== "object" || activity === null || Array.isArray(activity)) throw new BadRequestHttpError("the body must be a JSON object", "invalid-activity");
+    if (typeof activity !== "object" || activity === null || Array.isArray(activity))
+      throw new BadRequestHttpError("the body must be a JSON object", "invalid-activity");
     const actor = idOf(activity.actor);
     if (!actor || typeof activity.id !== "string" || typeof activity.type !== "string") {
       throw new BadRequestHttpError("an activity needs an id, a type and an actor", "invalid-activity");
@@ -102,9 +119,15 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
 
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const request = new Request(new URL(req.originalUrl, ctx.config.url), { method: "POST", headers, body: new Uint8Array(body) });
+    const request = new Request(new URL(req.originalUrl, ctx.config.url), {
+      method: "POST",
+      headers,
+      body: new Uint8Array(body),
+    });
     const verified = await verifyRequestDetailed(request, {
-      documentLoader, contextLoader: staticDocumentLoader as never, keyCache,
+      documentLoader,
+      contextLoader: staticDocumentLoader as never,
+      keyCache,
       timeWindow: Temporal.Duration.from({ hours: 1 }),
     });
     if (!verified.verified) {
@@ -112,13 +135,20 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
       const keyId = "keyId" in r ? r.keyId : undefined;
       // A failure within the last minute is not retried (Fedify caches it): say what it was.
       const failure = keyId ? ctx.keyLookup.failure(keyId) : undefined;
-      const reason = failure ? `the signing key ${keyId!.href} could not be fetched: ${failure.reason}`
-        : r.type === "keyFetchError" ? `the signing key ${r.keyId.href} could not be fetched`
-          : r.type === "noSignature" ? "the request is not signed" : "the signature, digest or date does not verify";
+      const reason = failure
+        ? `the signing key ${keyId!.href} could not be fetched: ${failure.reason}`
+        : r.type === "keyFetchError"
+          ? `the signing key ${r.keyId.href} could not be fetched`
+          : r.type === "noSignature"
+            ? "the request is not signed"
+            : "the signature, digest or date does not verify";
       throw new UnauthorizedHttpError(reason);
     }
     const owner = verified.key.ownerId?.href;
-    if (owner !== actor) throw new UnauthorizedHttpError(`the request is signed by ${owner ?? "an unknown actor"}, not by the activity's actor ${actor}`);
+    if (owner !== actor)
+      throw new UnauthorizedHttpError(
+        `the request is signed by ${owner ?? "an unknown actor"}, not by the activity's actor ${actor}`,
+      );
     // From here on the sender is known: it is counted by its host, not by its address.
     res.locals.activityType = activity.type;
     await limits?.inboxHost(req, res, new URL(actor).host);
@@ -127,12 +157,16 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
     if (refusal) throw new ForbiddenHttpError(refusal.message, refusal.code);
     // The same activity by two paths: the second is absorbed (handlers are idempotent as well, by
     // object version, so this is the cheap early exit, not the only guard).
-    if (recent.has(activity.id as string)) return void res.status(202).type("application/json").send('{"status":"duplicate"}');
+    if (recent.has(activity.id as string))
+      return void res.status(202).type("application/json").send('{"status":"duplicate"}');
     const outcome = await handleActivity(ctx, activity, actor);
     if (outcome.refused) throw new ForbiddenHttpError(outcome.refused, outcome.code ?? "unverifiable-origin");
     remember(activity.id as string);
     if (!(await ctx.store.markSeen(activity.id as string))) outcome.status = "duplicate";
-    res.status(202).type("application/json").send(JSON.stringify({ status: outcome.status }));
+    res
+      .status(202)
+      .type("application/json")
+      .send(JSON.stringify({ status: outcome.status }));
   };
 
   for (const path of ["/inbox", `/actors/${ctx.config.handle}/inbox`]) {
@@ -141,7 +175,8 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
         await receive(req, res);
       } catch (e) {
         // Unknown failures are logged once, by the problem handler; refusals are expected outcomes.
-        if (HttpError.isInstance(e)) log.debug("Inbox refused {code}: {message}", { code: e.code, message: e.message, client: req.ip ?? "" });
+        if (HttpError.isInstance(e))
+          log.debug("Inbox refused {code}: {message}", { code: e.code, message: e.message, client: req.ip ?? "" });
         next(e);
       }
     });

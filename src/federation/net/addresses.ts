@@ -41,7 +41,7 @@ const NEVER: [string, number, string][] = [
   ["100.100.100.200", 32, "a cloud metadata address"],
   ["192.0.0.192", 32, "a cloud metadata address"],
   ["fd00:ec2::254", 128, "a cloud metadata address"],
-  ["0.0.0.0", 8, "an unspecified (\"this network\") address"],
+  ["0.0.0.0", 8, 'an unspecified ("this network") address'],
   ["::", 128, "the unspecified address"],
   ["224.0.0.0", 4, "a multicast address"],
   ["240.0.0.0", 4, "a reserved or broadcast address"],
@@ -66,11 +66,14 @@ function ipv6Bytes(ip: string): number[] {
     const [a, b, c, d] = dotted[1]!.split(".").map(Number);
     text = text.slice(0, -dotted[1]!.length) + `${((a! << 8) | b!).toString(16)}:${((c! << 8) | d!).toString(16)}`;
   }
-  const [head, tail] = text.includes("::") ? text.split("::") as [string, string] : [text, undefined];
+  const [head, tail] = text.includes("::") ? (text.split("::") as [string, string]) : [text, undefined];
   const h = head ? head.split(":") : [];
   const t = tail ? tail.split(":") : [];
   const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
-  return groups.flatMap((g) => { const n = parseInt(g, 16); return [n >> 8, n & 255]; });
+  return groups.flatMap((g) => {
+    const n = parseInt(g, 16);
+    return [n >> 8, n & 255];
+  });
 }
 
 /**

@@ -11,7 +11,8 @@ const digest = (s: string) => createHash("sha256").update(s).digest();
 export function requireAdmin(token: string | undefined): RequestHandler {
   const expected = token ? digest(token) : undefined;
   return (req, _res, next) => {
-    if (!expected) return next(new UnauthorizedHttpError("the admin API is disabled: set ESSFED_ADMIN_TOKEN to enable it"));
+    if (!expected)
+      return next(new UnauthorizedHttpError("the admin API is disabled: set ESSFED_ADMIN_TOKEN to enable it"));
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
     // Compare digests so that the comparison takes the same time whatever the length.
     if (!m || !timingSafeEqual(digest(m[1]!), expected)) return next(new UnauthorizedHttpError());

@@ -14,21 +14,29 @@ export interface Offer<K extends string = string> {
   formats: string[];
 }
 
-interface Range { type: string; subtype: string; q: number; order: number }
+interface Range {
+  type: string;
+  subtype: string;
+  q: number;
+  order: number;
+}
 
 function parseAccept(header: string): Range[] {
   const out: Range[] = [];
-  header.split(",").slice(0, 50).forEach((part, order) => {
-    const [mt, ...params] = part.trim().split(";");
-    const [type, subtype] = (mt ?? "").trim().toLowerCase().split("/");
-    if (!type || !subtype) return;
-    let q = 1;
-    for (const p of params) {
-      const [k, v] = p.trim().split("=");
-      if (k?.trim().toLowerCase() === "q") q = Math.max(0, Math.min(1, Number(v) || 0));
-    }
-    out.push({ type, subtype, q, order });
-  });
+  header
+    .split(",")
+    .slice(0, 50)
+    .forEach((part, order) => {
+      const [mt, ...params] = part.trim().split(";");
+      const [type, subtype] = (mt ?? "").trim().toLowerCase().split("/");
+      if (!type || !subtype) return;
+      let q = 1;
+      for (const p of params) {
+        const [k, v] = p.trim().split("=");
+        if (k?.trim().toLowerCase() === "q") q = Math.max(0, Math.min(1, Number(v) || 0));
+      }
+      out.push({ type, subtype, q, order });
+    });
   return out;
 }
 
@@ -67,10 +75,21 @@ function choose<K extends string>(req: Request, offers: readonly Offer<K>[]): { 
     for (const t of o.types) {
       const [type, subtype] = t.split(";")[0]!.split("/");
       for (const r of ranges) {
-        const spec = r.type === type && r.subtype === subtype ? 2 : r.type === type && r.subtype === "*" ? 1 : r.type === "*" ? 0 : -1;
+        const spec =
+          r.type === type && r.subtype === subtype
+            ? 2
+            : r.type === type && r.subtype === "*"
+              ? 1
+              : r.type === "*"
+                ? 0
+                : -1;
         if (spec < 0 || r.q === 0) continue;
-        const better = !best || r.q > best.q || (r.q === best.q && (spec > best.spec || (spec === best.spec && offerIndex < best.offer)));
-        if (better) best = { key: o.key, type: spec === 2 ? t : o.types[0]!, q: r.q, spec, order: r.order, offer: offerIndex };
+        const better =
+          !best ||
+          r.q > best.q ||
+          (r.q === best.q && (spec > best.spec || (spec === best.spec && offerIndex < best.offer)));
+        if (better)
+          best = { key: o.key, type: spec === 2 ? t : o.types[0]!, q: r.q, spec, order: r.order, offer: offerIndex };
       }
     }
   });

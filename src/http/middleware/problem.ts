@@ -12,9 +12,20 @@ import { storeTextError } from "./text.ts";
 const log = logger("http");
 
 const TITLES: Record<number, string> = {
-  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-  406: "Not Acceptable", 409: "Conflict", 410: "Gone", 413: "Content Too Large", 415: "Unsupported Media Type",
-  422: "Unprocessable Content", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  409: "Conflict",
+  410: "Gone",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /** Base of the problem type URIs; `/problems/{code}` is also served as a page that explains it. */
@@ -22,7 +33,8 @@ export function problemType(baseUrl: string, code: string): string {
   return `${baseUrl}/problems/${code}`;
 }
 
-const MALFORMED_PATH = "the path has malformed percent-encoding (a % not followed by two hex digits, or bytes that are not UTF-8)";
+const MALFORMED_PATH =
+  "the path has malformed percent-encoding (a % not followed by two hex digits, or bytes that are not UTF-8)";
 
 /**
  * Refuses a path that cannot be percent-decoded before any route tries to (Express's router would
@@ -42,12 +54,15 @@ function normalise(err: unknown): HttpError {
   if (HttpError.isInstance(err)) return err;
   const e = err as { type?: string; status?: number; limit?: number; message?: string; name?: string };
   // The router's "Failed to decode param" (a path parameter that is not valid percent-encoding).
-  if (e instanceof URIError || (e?.name === "URIError" && e.status === 400)) return new BadRequestHttpError(MALFORMED_PATH, "malformed-path");
+  if (e instanceof URIError || (e?.name === "URIError" && e.status === 400))
+    return new BadRequestHttpError(MALFORMED_PATH, "malformed-path");
   // A remote server that could not be reached or answered badly: not our failure.
   if (e?.name === "FetchError") return new HttpError(502, "remote-unavailable", String(e.message));
   if (e?.type === "entity.too.large") return new PayloadTooLargeHttpError(e.limit ?? 0);
-  if (e?.type === "entity.parse.failed") return new HttpError(400, "invalid-json", `the body is not valid JSON: ${e.message}`);
-  if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") return new HttpError(415, "unsupported-encoding", String(e.message));
+  if (e?.type === "entity.parse.failed")
+    return new HttpError(400, "invalid-json", `the body is not valid JSON: ${e.message}`);
+  if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported")
+    return new HttpError(415, "unsupported-encoding", String(e.message));
   if (e?.type === "request.aborted") return new HttpError(400, "request-aborted", "the client aborted the request");
   const text = storeTextError(e as Parameters<typeof storeTextError>[0]);
   if (text) return text;
@@ -59,7 +74,12 @@ export function problemHandler(baseUrl: string): ErrorRequestHandler {
     const e = normalise(err);
     const where = { method: req.method, path: req.path.slice(0, 200), client: req.ip ?? "", code: e.code };
     if (e.code === "internal-error") log.error("Unhandled error on {method} {path}: {error}", { ...where, error: err });
-    else if (e.status >= 500) log.info("Answered {method} {path} with {status} {code}: {detail}", { ...where, status: e.status, detail: e.message });
+    else if (e.status >= 500)
+      log.info("Answered {method} {path} with {status} {code}: {detail}", {
+        ...where,
+        status: e.status,
+        detail: e.message,
+      });
     else log.debug("Refused {method} {path}: {code}", where);
     // For the request metrics: refusals are counted by their stable code.
     res.locals.problemCode = e.code;
@@ -73,7 +93,8 @@ export function problemHandler(baseUrl: string): ErrorRequestHandler {
       ...e.extensions,
     };
     if (res.headersSent) return void res.end();
-    if (e.status === 401 && !res.getHeader("WWW-Authenticate")) res.setHeader("WWW-Authenticate", 'Bearer realm="essfed admin"');
+    if (e.status === 401 && !res.getHeader("WWW-Authenticate"))
+      res.setHeader("WWW-Authenticate", 'Bearer realm="essfed admin"');
     const retryAfter = e.extensions.retryAfter;
     if (typeof retryAfter === "number") res.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfter))));
     try {

@@ -45,7 +45,12 @@ function limited(what: string, windowMs: number): Options["handler"] {
     const req = request as Request & { rateLimit?: RateLimitInfo };
     const reset = req.rateLimit?.resetTime?.getTime() ?? Date.now() + windowMs;
     const retryAfter = Math.max(1, Math.ceil((reset - Date.now()) / 1000));
-    next(new HttpError(429, "rate-limited", `too many requests ${what}; try again in ${retryAfter} s`, { retryAfter, limit: req.rateLimit?.limit }));
+    next(
+      new HttpError(429, "rate-limited", `too many requests ${what}; try again in ${retryAfter} s`, {
+        retryAfter,
+        limit: req.rateLimit?.limit,
+      }),
+    );
   };
 }
 
@@ -65,7 +70,12 @@ export function rateLimits(config: Config): RateLimits {
   const api = rateLimit({
     ...base(config, config.rateLimitApi),
     keyGenerator: byAddress,
-    skip: (req) => config.rateLimitApi === 0 || UNLIMITED_PATHS.has(req.path) || isInbox(req, config) || isKeyDocument(req, config) || isAdmin(req),
+    skip: (req) =>
+      config.rateLimitApi === 0 ||
+      UNLIMITED_PATHS.has(req.path) ||
+      isInbox(req, config) ||
+      isKeyDocument(req, config) ||
+      isAdmin(req),
     handler: limited("from this address", config.rateLimitWindowMs),
   });
   const inboxAddress = rateLimit({
@@ -86,10 +96,11 @@ export function rateLimits(config: Config): RateLimits {
   return {
     api,
     inboxAddress,
-    inboxHost: (req, res, signer) => new Promise((resolve, reject) => {
-      res.locals.signerHost = signer;
-      void host(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve()));
-    }),
+    inboxHost: (req, res, signer) =>
+      new Promise((resolve, reject) => {
+        res.locals.signerHost = signer;
+        void host(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve()));
+      }),
   };
 }
 

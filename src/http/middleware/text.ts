@@ -21,7 +21,13 @@ export const refuseUnstorableUrl: RequestHandler = (req, _res, next) => {
   for (const [name, value] of Object.entries(req.query)) {
     for (const v of [name, ...(Array.isArray(value) ? value : [value])]) {
       const reason = typeof v === "string" ? unstorableReason(v) : undefined;
-      if (reason) return next(new BadRequestHttpError(`the query parameter ${JSON.stringify(name.slice(0, 50))} ${reason}`, "unstorable-text"));
+      if (reason)
+        return next(
+          new BadRequestHttpError(
+            `the query parameter ${JSON.stringify(name.slice(0, 50))} ${reason}`,
+            "unstorable-text",
+          ),
+        );
     }
   }
   next();
@@ -30,7 +36,8 @@ export const refuseUnstorableUrl: RequestHandler = (req, _res, next) => {
 /** Refuses a parsed form or JSON body holding text essfed does not store, naming the field. */
 export const refuseUnstorableBody: RequestHandler = (req, _res, next) => {
   const bad = typeof req.body === "object" && req.body !== null ? findUnstorableText(req.body) : undefined;
-  if (bad) return next(new BadRequestHttpError(`the field ${bad.path.replace(/^\./, "")} ${bad.reason}`, "unstorable-text"));
+  if (bad)
+    return next(new BadRequestHttpError(`the field ${bad.path.replace(/^\./, "")} ${bad.reason}`, "unstorable-text"));
   next();
 };
 
@@ -43,13 +50,23 @@ export const refuseUnstorableBody: RequestHandler = (req, _res, next) => {
 export function storeTextError(e: { code?: unknown; message?: unknown; detail?: unknown }): HttpError | undefined {
   const text = `${String(e.message ?? "")} ${String(e.detail ?? "")}`;
   if (e.code === "22021" || e.code === "22P05" || (e.code === "22P02" && /surrogate/i.test(text))) {
-    return new HttpError(422, "unstorable-text", "the request holds text that cannot be stored (U+0000, an unpaired surrogate or another control character)");
+    return new HttpError(
+      422,
+      "unstorable-text",
+      "the request holds text that cannot be stored (U+0000, an unpaired surrogate or another control character)",
+    );
   }
-  if (e.code === "54000" && /index row/i.test(text)) return new HttpError(422, "text-too-long", "a value is too long to be stored as a key (IRIs and names: at most 2000 bytes)");
+  if (e.code === "54000" && /index row/i.test(text))
+    return new HttpError(
+      422,
+      "text-too-long",
+      "a value is too long to be stored as a key (IRIs and names: at most 2000 bytes)",
+    );
   return undefined;
 }
 
 /** A body parser followed by {@link refuseUnstorableBody}, as one handler. */
 export function checkedBody(parse: RequestHandler): RequestHandler {
-  return (req, res, next) => parse(req, res, (err?: unknown) => (err ? next(err) : refuseUnstorableBody(req, res, next)));
+  return (req, res, next) =>
+    parse(req, res, (err?: unknown) => (err ? next(err) : refuseUnstorableBody(req, res, next)));
 }

@@ -15,7 +15,12 @@ import { checkedBody } from "../middleware/text.ts";
 export async function federationStatus(ctx: FederationContext) {
   const queue = ctx.store.queue("delivery");
   const [own, total, followers, following, pending, depth, refused] = await Promise.all([
-    ctx.store.countInitiatives(null), ctx.store.countInitiatives(), ctx.store.listFollowers(), ctx.store.listFollowing(), queue.pending(), queue.getDepth(),
+    ctx.store.countInitiatives(null),
+    ctx.store.countInitiatives(),
+    ctx.store.listFollowers(),
+    ctx.store.listFollowing(),
+    queue.pending(),
+    queue.getDepth(),
     new RefusedInboxes(ctx.store.kv).list(),
   ]);
   return {
@@ -31,7 +36,11 @@ export async function federationStatus(ctx: FederationContext) {
 function target(body: unknown, key = "target"): string {
   const v = (body as Record<string, unknown> | undefined)?.[key];
   if (typeof v !== "string" || !v.trim() || v.length > 2000) {
-    throw new BadRequestHttpError(`the body must be JSON with "${key}": an actor URL or acct:handle@host`, "invalid-target", { errors: [{ field: key, message: "is required" }] });
+    throw new BadRequestHttpError(
+      `the body must be JSON with "${key}": an actor URL or acct:handle@host`,
+      "invalid-target",
+      { errors: [{ field: key, message: "is required" }] },
+    );
   }
   return v.trim();
 }
@@ -39,9 +48,12 @@ function target(body: unknown, key = "target"): string {
 /** Maps failures to reach a remote actor onto 502-style problems instead of 500s. */
 function remote(e: unknown): never {
   // Our own address policy, not the remote side: nothing to wait for.
-  if (e instanceof FetchError && e.kind === "refused") throw new BadRequestHttpError(`will not fetch the actor: ${e.message}`, "refused-address");
-  if (e instanceof FetchError) throw new HttpError(502, "remote-unavailable", `could not reach the actor: ${e.message}`);
-  if (e instanceof Error && /cannot follow itself/.test(e.message)) throw new BadRequestHttpError(e.message, "invalid-target");
+  if (e instanceof FetchError && e.kind === "refused")
+    throw new BadRequestHttpError(`will not fetch the actor: ${e.message}`, "refused-address");
+  if (e instanceof FetchError)
+    throw new HttpError(502, "remote-unavailable", `could not reach the actor: ${e.message}`);
+  if (e instanceof Error && /cannot follow itself/.test(e.message))
+    throw new BadRequestHttpError(e.message, "invalid-target");
   throw e;
 }
 
@@ -66,7 +78,10 @@ export function adminRoutes(ctx: FederationContext): Router {
     res.json({ unfollowed: done.following.actor, removed: done.removed });
   });
   router.get("/api/followers", async (_req, res) => void res.json(await ctx.store.listFollowers()));
-  for (const [path, accept] of [["/api/followers/accept", true], ["/api/followers/reject", false]] as const) {
+  for (const [path, accept] of [
+    ["/api/followers/accept", true],
+    ["/api/followers/reject", false],
+  ] as const) {
     router.post(path, json, async (req, res) => {
       const actor = target(req.body, "actor");
       const f = await answerFollower(ctx, actor, accept);

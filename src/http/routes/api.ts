@@ -16,7 +16,15 @@ import { negotiate, type Offer } from "../middleware/negotiate.ts";
 import { parseSearch } from "../search-params.ts";
 
 const OFFERS = [
-  { key: "jsonld", types: ['application/ld+json; profile="https://www.w3.org/ns/activitystreams"', "application/activity+json", "application/json"], formats: ["jsonld", "json"] },
+  {
+    key: "jsonld",
+    types: [
+      'application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
+      "application/activity+json",
+      "application/json",
+    ],
+    formats: ["jsonld", "json"],
+  },
   { key: "geojson", types: ["application/geo+json"], formats: ["geojson"] },
   { key: "csv", types: ["text/csv"], formats: ["csv"] },
 ] as const satisfies readonly Offer[];
@@ -35,40 +43,66 @@ export function apiRoutes(deps: HttpDeps): Router {
 
   router.get("/api/initiatives", async (req: Request, res: Response) => {
     const { key, type } = negotiate(req, OFFERS);
-    const { filter, limit, cursor } = parseSearch(req.query as Record<string, unknown>, taxonomies, req.headers["accept-language"]);
+    const { filter, limit, cursor } = parseSearch(
+      req.query as Record<string, unknown>,
+      taxonomies,
+      req.headers["accept-language"],
+    );
     const page = await store.search.search(filter, limit, cursor);
     const next = page.next ? withCursor(req, config.url, page.next) : undefined;
     res.setHeader("Vary", "Accept");
     if (next) res.setHeader("Link", `<${next}>; rel="next"`);
     if (key === "csv") {
       const languages = [...translationLanguages(page.items)].sort();
-      return void res.type(type).send([csvHeader(languages), ...page.items.map((r) => csvRow(r, iris, taxonomies, languages))].join("\n") + "\n");
+      return void res
+        .type(type)
+        .send(
+          [csvHeader(languages), ...page.items.map((r) => csvRow(r, iris, taxonomies, languages))].join("\n") + "\n",
+        );
     }
     if (key === "geojson") {
       // A search answer for a map: only records with a position.
       const features = page.items.map((r) => geoJsonFeature(r, taxonomies, iris)).filter((f) => f.geometry !== null);
-      return void res.type(type).send(JSON.stringify({ type: "FeatureCollection", features, ...(next ? { next } : {}) }));
+      return void res
+        .type(type)
+        .send(JSON.stringify({ type: "FeatureCollection", features, ...(next ? { next } : {}) }));
     }
-    res.type(type).send(JSON.stringify({
-      "@context": DOCUMENT_CONTEXT,
-      id: new URL(req.originalUrl, config.url).href,
-      type: "OrderedCollectionPage",
-      ...(next ? { next } : {}),
-      orderedItems: page.items.map((r) => ({
-        ...initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false }),
-        ...(r.provenance ? { "essfed:via": r.provenance.via, "essfed:receivedAt": r.provenance.receivedAt } : {}),
-      })),
-    }));
+    res.type(type).send(
+      JSON.stringify({
+        "@context": DOCUMENT_CONTEXT,
+        id: new URL(req.originalUrl, config.url).href,
+        type: "OrderedCollectionPage",
+        ...(next ? { next } : {}),
+        orderedItems: page.items.map((r) => ({
+          ...initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false }),
+          ...(r.provenance ? { "essfed:via": r.provenance.via, "essfed:receivedAt": r.provenance.receivedAt } : {}),
+        })),
+      }),
+    );
   });
 
   router.get("/api/facets", async (req, res) => {
-    const { filter, lang } = parseSearch(req.query as Record<string, unknown>, taxonomies, req.headers["accept-language"]);
+    const { filter, lang } = parseSearch(
+      req.query as Record<string, unknown>,
+      taxonomies,
+      req.headers["accept-language"],
+    );
     const { counts, total, approximate } = await store.search.facets(filter);
-    const facets = Object.fromEntries(FACET_NAMES.map((name) => [name, counts[name].map((c) => ({
-      value: c.value,
-      label: name === "source" ? (c.value === LOCAL_SOURCE ? config.name : c.value) : taxonomies.label(c.value, lang) ?? c.value,
-      count: c.count,
-    }))]));
+    const facets = Object.fromEntries(
+      FACET_NAMES.map((name) => [
+        name,
+        counts[name].map((c) => ({
+          value: c.value,
+          label:
+            name === "source"
+              ? c.value === LOCAL_SOURCE
+                ? config.name
+                : c.value
+              : (taxonomies.label(c.value, lang) ?? c.value),
+          count: c.count,
+        })),
+      ]),
+    );
     res.setHeader("Vary", "Accept-Language");
     res.json({ total, ...(approximate ? { approximate } : {}), lang, facets });
   });
@@ -77,7 +111,9 @@ export function apiRoutes(deps: HttpDeps): Router {
     const { zoom, ...rest } = req.query as Record<string, unknown>;
     const z = zoom === undefined ? 2 : Number(zoom);
     if (!Number.isInteger(z) || z < 0 || z > 22) {
-      throw new BadRequestHttpError("zoom must be an integer from 0 to 22", "invalid-search", { errors: [{ param: "zoom", message: "must be an integer from 0 to 22" }] });
+      throw new BadRequestHttpError("zoom must be an integer from 0 to 22", "invalid-search", {
+        errors: [{ param: "zoom", message: "must be an integer from 0 to 22" }],
+      });
     }
     const { filter } = parseSearch(rest, taxonomies);
     // Cells of a few dozen pixels at this zoom; single markers from street level on.

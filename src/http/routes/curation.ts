@@ -19,7 +19,9 @@ type Body = Record<string, unknown>;
 function text(body: Body, key: string, max = 2000): string {
   const v = body[key];
   if (typeof v !== "string" || !v.trim() || v.length > max) {
-    throw new BadRequestHttpError(`the body must be JSON with "${key}"`, `invalid-${key}`, { errors: [{ field: key, message: "is required" }] });
+    throw new BadRequestHttpError(`the body must be JSON with "${key}"`, `invalid-${key}`, {
+      errors: [{ field: key, message: "is required" }],
+    });
   }
   return v.trim();
 }
@@ -27,7 +29,8 @@ function text(body: Body, key: string, max = 2000): string {
 function query(req: Request, key: string, max = 2000): string | undefined {
   const v = req.query[key];
   if (v === undefined) return undefined;
-  if (typeof v !== "string" || v.length > max) throw new BadRequestHttpError(`?${key}= must be given once, at most ${max} characters`, "invalid-query");
+  if (typeof v !== "string" || v.length > max)
+    throw new BadRequestHttpError(`?${key}= must be given once, at most ${max} characters`, "invalid-query");
   return v;
 }
 
@@ -35,29 +38,34 @@ function limitOf(req: Request): number {
   const v = query(req, "limit", 8);
   if (v === undefined) return 50;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new BadRequestHttpError("limit must be an integer from 1 to 500", "invalid-limit");
+  if (!Number.isInteger(n) || n < 1 || n > 500)
+    throw new BadRequestHttpError("limit must be an integer from 1 to 500", "invalid-limit");
   return n;
 }
 
 function cursorOf(req: Request): string | undefined {
   const v = query(req, "cursor", 20);
-  if (v !== undefined && !/^\d{1,16}$/.test(v)) throw new BadRequestHttpError("cursor must be one given by a previous page", "invalid-cursor");
+  if (v !== undefined && !/^\d{1,16}$/.test(v))
+    throw new BadRequestHttpError("cursor must be one given by a previous page", "invalid-cursor");
   return v;
 }
 
 function oneOf<T extends string>(req: Request, key: string, values: readonly T[]): T | undefined {
   const v = query(req, key, 40);
-  if (v !== undefined && !values.includes(v as T)) throw new BadRequestHttpError(`${key} must be one of ${values.join(", ")}`, `invalid-${key}`);
+  if (v !== undefined && !values.includes(v as T))
+    throw new BadRequestHttpError(`${key} must be one of ${values.join(", ")}`, `invalid-${key}`);
   return v as T | undefined;
 }
 
 export function curationRoutes(ctx: FederationContext): Router {
   const router = Router();
   const curator = curatorOf(ctx);
-  for (const path of ["/api/sources", "/api/records", "/api/queue", "/api/reports", "/api/audit"]) router.use(path, requireAdmin(ctx.config.adminToken));
+  for (const path of ["/api/sources", "/api/records", "/api/queue", "/api/reports", "/api/audit"])
+    router.use(path, requireAdmin(ctx.config.adminToken));
   const json = checkedBody(express.json({ limit: 64 * 1024 }));
   const body = (req: Request): Body => {
-    if (!req.body || typeof req.body !== "object" || Array.isArray(req.body)) throw new BadRequestHttpError("the body must be a JSON object", "invalid-body");
+    if (!req.body || typeof req.body !== "object" || Array.isArray(req.body))
+      throw new BadRequestHttpError("the body must be a JSON object", "invalid-body");
     return req.body as Body;
   };
 
@@ -89,15 +97,31 @@ export function curationRoutes(ctx: FederationContext): Router {
     if (!id) throw new BadRequestHttpError("give the record as ?id=", "invalid-id");
     const served = await ctx.store.getInitiative(id);
     const withheld = served ? undefined : await ctx.store.curation.getWithheld(id);
-    const state = served ? "served" : withheld?.state ?? "absent";
-    res.json({ id, state, ...(withheld?.reason ? { reason: withheld.reason } : {}), decisions: await curator.history(id, limitOf(req), cursorOf(req)) });
+    const state = served ? "served" : (withheld?.state ?? "absent");
+    res.json({
+      id,
+      state,
+      ...(withheld?.reason ? { reason: withheld.reason } : {}),
+      decisions: await curator.history(id, limitOf(req), cursorOf(req)),
+    });
   });
   router.get("/api/records/withheld", async (req, res) => {
     const state = oneOf<WithheldState>(req, "state", ["hidden", "blocked"]);
     const cursor = cursorOf(req);
-    const page = await ctx.store.curation.listWithheld({ limit: limitOf(req), ...(cursor ? { cursor } : {}), ...(state ? { state } : {}) });
+    const page = await ctx.store.curation.listWithheld({
+      limit: limitOf(req),
+      ...(cursor ? { cursor } : {}),
+      ...(state ? { state } : {}),
+    });
     res.json({
-      items: page.items.map((w) => ({ id: w.record.initiative.id, name: w.record.initiative.name, state: w.state, at: w.at, ...(w.reason ? { reason: w.reason } : {}), ...(w.record.provenance ? { origin: w.record.provenance.origin, via: w.record.provenance.via } : {}) })),
+      items: page.items.map((w) => ({
+        id: w.record.initiative.id,
+        name: w.record.initiative.name,
+        state: w.state,
+        at: w.at,
+        ...(w.reason ? { reason: w.reason } : {}),
+        ...(w.record.provenance ? { origin: w.record.provenance.origin, via: w.record.provenance.via } : {}),
+      })),
       ...(page.next ? { next: page.next } : {}),
     });
   });
@@ -105,13 +129,21 @@ export function curationRoutes(ctx: FederationContext): Router {
   router.get("/api/queue", async (req, res) => {
     const kind = oneOf<QueueKind>(req, "kind", ["change", "report", "suggestion"]);
     const target = query(req, "target");
-    const [page, waiting] = await Promise.all([curator.queue(limitOf(req), cursorOf(req), kind, target), ctx.store.curation.countQueue(kind)]);
+    const [page, waiting] = await Promise.all([
+      curator.queue(limitOf(req), cursorOf(req), kind, target),
+      ctx.store.curation.countQueue(kind),
+    ]);
     res.json({ waiting, ...page });
   });
   router.post("/api/queue/decide", json, async (req, res) => {
     const b = body(req);
     const items = b.items;
-    if (!Array.isArray(items) || !items.length || items.length > 1000 || !items.every((n) => Number.isSafeInteger(n) && n > 0)) {
+    if (
+      !Array.isArray(items) ||
+      !items.length ||
+      items.length > 1000 ||
+      !items.every((n) => Number.isSafeInteger(n) && n > 0)
+    ) {
       throw new BadRequestHttpError("items must be a list of 1 to 1000 queue item numbers", "invalid-items");
     }
     const decision = text(b, "decision", 10);
@@ -128,7 +160,14 @@ export function curationRoutes(ctx: FederationContext): Router {
     const target = query(req, "target");
     const action = query(req, "action", 100);
     const cursor = cursorOf(req);
-    res.json(await ctx.store.audit.list({ limit: limitOf(req), ...(cursor ? { cursor } : {}), ...(target ? { target } : {}), ...(action ? { actionPrefix: action } : {}) }));
+    res.json(
+      await ctx.store.audit.list({
+        limit: limitOf(req),
+        ...(cursor ? { cursor } : {}),
+        ...(target ? { target } : {}),
+        ...(action ? { actionPrefix: action } : {}),
+      }),
+    );
   });
   return router;
 }

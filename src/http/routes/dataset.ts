@@ -21,7 +21,10 @@ const OFFERS = [
 
 /** The `Link` header values naming the data's licence (when declared) and its description. */
 export function termsLinks(config: Config): string[] {
-  return [...(config.licence ? [licenceLink(config.licence)] : []), `<${datasetIri(config.url)}>; rel="describedby"; type="text/turtle"`];
+  return [
+    ...(config.licence ? [licenceLink(config.licence)] : []),
+    `<${datasetIri(config.url)}>; rel="describedby"; type="text/turtle"`,
+  ];
 }
 
 /** Adds the terms' `Link` headers to every answer under the given paths. */
@@ -53,12 +56,26 @@ export function datasetRoutes(deps: HttpDeps): Router {
     if (!text) {
       const texts = cached.texts;
       text = (async () => {
-        const [total, own, latest] = await Promise.all([store.countInitiatives(), store.countInitiatives(null), store.listInitiatives({ limit: 1 })]);
+        const [total, own, latest] = await Promise.all([
+          store.countInitiatives(),
+          store.countInitiatives(null),
+          store.listInitiatives({ limit: 1 }),
+        ]);
         const modified = latest.items[0]?.updated;
-        return writeDataset(datasetQuads({
-          base: config.url, actor: iris.actor, name: config.name, summary: config.summary, attribution: config.attribution,
-          total, own, ...(config.licence ? { licence: config.licence } : {}), ...(modified ? { modified } : {}),
-        }), format);
+        return writeDataset(
+          datasetQuads({
+            base: config.url,
+            actor: iris.actor,
+            name: config.name,
+            summary: config.summary,
+            attribution: config.attribution,
+            total,
+            own,
+            ...(config.licence ? { licence: config.licence } : {}),
+            ...(modified ? { modified } : {}),
+          }),
+          format,
+        );
       })();
       text.catch(() => texts.delete(format));
       texts.set(format, text);
@@ -77,11 +94,18 @@ export function datasetRoutes(deps: HttpDeps): Router {
     if (config.licence) res.append("Link", licenceLink(config.licence));
     if (req.headers["if-none-match"] === etag) return void res.status(304).end();
     if (key === "html") {
-      const dumps = Object.entries(DUMP_FILES).map(([f, d]) => `<li><a href="/dumps/${f}">${f}</a> (${esc(d.title)})</li>`).join("");
-      return void res.type("text/html").send(layout(`${config.name}: dataset`, `<h1>${esc(config.name)}</h1><p>${esc(config.summary)}</p>
+      const dumps = Object.entries(DUMP_FILES)
+        .map(([f, d]) => `<li><a href="/dumps/${f}">${f}</a> (${esc(d.title)})</li>`)
+        .join("");
+      return void res.type("text/html").send(
+        layout(
+          `${config.name}: dataset`,
+          `<h1>${esc(config.name)}</h1><p>${esc(config.summary)}</p>
 <p>${termsHtml(config)}</p><p>Published by <a href="${esc(iris.actor)}">${esc(config.name)}</a>, continuously updated.</p>
 <h2>Get the data</h2><ul>${dumps}<li><a href="/sparql">SPARQL endpoint</a></li><li><a href="/openapi.json">Search API</a> (<code>/api/initiatives</code>)</li></ul>
-<p>This description in <a href="/dataset?format=ttl">Turtle</a>, <a href="/dataset?format=jsonld">JSON-LD</a>, <a href="/dataset?format=nt">N-Triples</a> (DCAT and VoID).</p>`));
+<p>This description in <a href="/dataset?format=ttl">Turtle</a>, <a href="/dataset?format=jsonld">JSON-LD</a>, <a href="/dataset?format=nt">N-Triples</a> (DCAT and VoID).</p>`,
+        ),
+      );
     }
     res.type(type).send(await describe(n, key));
   };

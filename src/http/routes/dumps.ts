@@ -35,7 +35,13 @@ export function dumpRoutes(deps: HttpDeps): Router {
     if (!p) {
       p = (async () => {
         const path = join(dir, `${n}-${name}`);
-        if (await stat(path).then(() => true, () => false)) return path;
+        if (
+          await stat(path).then(
+            () => true,
+            () => false,
+          )
+        )
+          return path;
         await mkdir(dir, { recursive: true });
         const tmp = `${path}.${process.pid}.tmp`;
         const out = createWriteStream(tmp);
@@ -43,7 +49,8 @@ export function dumpRoutes(deps: HttpDeps): Router {
         await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
         await rename(tmp, path);
         // Older versions of this dump are no longer served.
-        for (const f of await readdir(dir)) if (f.endsWith(`-${name}`) && f !== `${n}-${name}`) await rm(join(dir, f), { force: true });
+        for (const f of await readdir(dir))
+          if (f.endsWith(`-${name}`) && f !== `${n}-${name}`) await rm(join(dir, f), { force: true });
         return path;
       })().finally(() => building.delete(key));
       building.set(key, p);
@@ -52,10 +59,18 @@ export function dumpRoutes(deps: HttpDeps): Router {
   };
 
   router.get("/dumps/", (_req, res) => {
-    const items = Object.entries(DUMPS).map(([name, d]) => `<li><a href="/dumps/${name}">${name}</a> (${esc(d.type.split(";")[0])})</li>`).join("")
-      + `<li><a href="/dumps/sameas.nq">sameas.nq</a> (application/n-quads): this network's sameAs linkset</li>`;
-    res.type("text/html").send(layout("Dumps", `<h1>Dumps</h1><p>Everything this instance holds, regenerated after each change.</p><ul>${items}</ul>
-<p>${termsHtml(config)}</p><p>The <a href="/dataset">dataset description</a> (DCAT, VoID) lists these dumps.</p>`));
+    const items =
+      Object.entries(DUMPS)
+        .map(([name, d]) => `<li><a href="/dumps/${name}">${name}</a> (${esc(d.type.split(";")[0])})</li>`)
+        .join("") +
+      `<li><a href="/dumps/sameas.nq">sameas.nq</a> (application/n-quads): this network's sameAs linkset</li>`;
+    res.type("text/html").send(
+      layout(
+        "Dumps",
+        `<h1>Dumps</h1><p>Everything this instance holds, regenerated after each change.</p><ul>${items}</ul>
+<p>${termsHtml(config)}</p><p>The <a href="/dataset">dataset description</a> (DCAT, VoID) lists these dumps.</p>`,
+      ),
+    );
   });
 
   // The linkset changes with decisions, not with records: written afresh each time (it is small).

@@ -37,16 +37,23 @@ export function initiativeRoutes(deps: HttpDeps): Router {
 
   /** Renders one record in a representation (the cache keeps the result). */
   const render = (rec: StoredInitiative, key: RdfKey, type: string): Representation => {
-    const text = key === "html" ? initiativePage(rec, taxonomies, config.name)
-      : key === "jsonld" ? rec.signed ?? JSON.stringify(initiativeToJsonLd(rec, taxonomies, { owner: ownerOf(rec) }))
-      : writeQuads(initiativeToQuads(rec, taxonomies, ownerOf(rec)), key);
+    const text =
+      key === "html"
+        ? initiativePage(rec, taxonomies, config.name)
+        : key === "jsonld"
+          ? (rec.signed ?? JSON.stringify(initiativeToJsonLd(rec, taxonomies, { owner: ownerOf(rec) })))
+          : writeQuads(initiativeToQuads(rec, taxonomies, ownerOf(rec)), key);
     const body = Buffer.from(text, "utf8");
     const etag = `"${rec.version}-${key}"`;
     return {
-      body, etag,
+      body,
+      etag,
       headers: {
-        "Content-Type": `${type}; charset=utf-8`, "Content-Length": String(body.length), ETag: etag,
-        "Last-Modified": new Date(rec.updated).toUTCString(), Vary: "Accept",
+        "Content-Type": `${type}; charset=utf-8`,
+        "Content-Length": String(body.length),
+        ETag: etag,
+        "Last-Modified": new Date(rec.updated).toUTCString(),
+        Vary: "Accept",
       },
     };
   };
@@ -72,34 +79,69 @@ export function initiativeRoutes(deps: HttpDeps): Router {
     res.setHeader("Vary", "Accept");
     const total = await store.countInitiatives();
     if (req.query.page === undefined) {
-      if (key === "html") return void res.type("text/html").send(layout(config.name, `<h1>${esc(config.name)}</h1><p>${total} initiatives. <a href="${esc(iris.directory)}?page=true&amp;format=html">Browse them</a>.</p>`));
-      return void res.type(type).send(JSON.stringify({
-        "@context": AS_CONTEXT, id: iris.directory, type: "OrderedCollection", totalItems: total,
-        attributedTo: iris.actor, first: `${iris.directory}?page=true`,
-      }));
+      if (key === "html")
+        return void res
+          .type("text/html")
+          .send(
+            layout(
+              config.name,
+              `<h1>${esc(config.name)}</h1><p>${total} initiatives. <a href="${esc(iris.directory)}?page=true&amp;format=html">Browse them</a>.</p>`,
+            ),
+          );
+      return void res.type(type).send(
+        JSON.stringify({
+          "@context": AS_CONTEXT,
+          id: iris.directory,
+          type: "OrderedCollection",
+          totalItems: total,
+          attributedTo: iris.actor,
+          first: `${iris.directory}?page=true`,
+        }),
+      );
     }
     const limit = Math.min(PAGE_MAX, Math.max(1, Number(req.query.limit) || PAGE_DEFAULT));
-    const cursor = typeof req.query.cursor === "string" && /^\d{1,16}$/.test(req.query.cursor) ? req.query.cursor : undefined;
+    const cursor =
+      typeof req.query.cursor === "string" && /^\d{1,16}$/.test(req.query.cursor) ? req.query.cursor : undefined;
     const page = await store.listInitiatives({ limit, ...(cursor ? { cursor } : {}) });
     const self = `${iris.directory}?page=true${cursor ? `&cursor=${cursor}` : ""}${req.query.limit ? `&limit=${limit}` : ""}`;
-    const next = page.next ? `${iris.directory}?page=true&cursor=${page.next}${req.query.limit ? `&limit=${limit}` : ""}` : undefined;
+    const next = page.next
+      ? `${iris.directory}?page=true&cursor=${page.next}${req.query.limit ? `&limit=${limit}` : ""}`
+      : undefined;
     if (key === "html") {
-      const items = page.items.map((r) => `<li><a href="${esc(r.initiative.id)}">${esc(r.initiative.name)}</a></li>`).join("");
-      return void res.type("text/html").send(layout(config.name, `<h1>${esc(config.name)}</h1><ul>${items}</ul>${next ? `<a href="${esc(next)}&amp;format=html">Next</a>` : ""}`));
+      const items = page.items
+        .map((r) => `<li><a href="${esc(r.initiative.id)}">${esc(r.initiative.name)}</a></li>`)
+        .join("");
+      return void res
+        .type("text/html")
+        .send(
+          layout(
+            config.name,
+            `<h1>${esc(config.name)}</h1><ul>${items}</ul>${next ? `<a href="${esc(next)}&amp;format=html">Next</a>` : ""}`,
+          ),
+        );
     }
     // Own records get signed once per version, so followers can relay them verifiably.
     if (deps.sign) {
       const unsigned = page.items.filter((r) => !r.signed && !r.provenance);
       const docs = unsigned.length ? await deps.sign(unsigned) : [];
       const signedNow = new Map(unsigned.map((r, n) => [r.initiative.id, JSON.stringify(docs[n])]));
-      page.items = page.items.map((r) => (signedNow.has(r.initiative.id) ? { ...r, signed: signedNow.get(r.initiative.id)! } : r));
+      page.items = page.items.map((r) =>
+        signedNow.has(r.initiative.id) ? { ...r, signed: signedNow.get(r.initiative.id)! } : r,
+      );
     }
     // Items are spliced in as text: a signed item keeps its own @context (its proof covers the
     // document as signed), and a page of a thousand is not parsed and serialised again.
     const head = JSON.stringify({
-      "@context": DOCUMENT_CONTEXT, id: self, type: "OrderedCollectionPage", partOf: iris.directory, totalItems: total, ...(next ? { next } : {}),
+      "@context": DOCUMENT_CONTEXT,
+      id: self,
+      type: "OrderedCollectionPage",
+      partOf: iris.directory,
+      totalItems: total,
+      ...(next ? { next } : {}),
     });
-    const items = page.items.map((r) => r.signed ?? JSON.stringify(initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false })));
+    const items = page.items.map(
+      (r) => r.signed ?? JSON.stringify(initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false })),
+    );
     res.type(type).send(`${head.slice(0, -1)},"orderedItems":[${items.join(",")}]}`);
     // A follower paging through the directory asks for the next page at once: sign it while the
     // follower is busy with this one.
@@ -114,18 +156,26 @@ export function initiativeRoutes(deps: HttpDeps): Router {
       const next = await store.listInitiatives({ limit, cursor });
       const unsigned = next.items.filter((r) => !r.signed && !r.provenance);
       if (unsigned.length) await deps.sign!(unsigned);
-    })().catch(() => {}).finally(() => { signing = undefined; });
+    })()
+      .catch(() => {})
+      .finally(() => {
+        signing = undefined;
+      });
     return signing;
   };
 
   router.post("/initiatives", admin, ...body, async (req, res) => {
     const draft = await readOneDraft(req);
     const own = iris.localId(draft.id);
-    if (own && (await store.getInitiative(draft.id))) throw new ConflictHttpError(`${draft.id} exists; PUT to replace it`, "exists");
+    if (own && (await store.getInitiative(draft.id)))
+      throw new ConflictHttpError(`${draft.id} exists; PUT to replace it`, "exists");
     draft.id = own ? draft.id : iris.initiative(mintLocalId(draft.name ?? ""));
     const [result] = await directory.upsert([draft]);
     if (!result!.ok) throw issuesToProblem(result!.issues);
-    res.status(201).location(draft.id).type(AS_JSONLD)
+    res
+      .status(201)
+      .location(draft.id)
+      .type(AS_JSONLD)
       .send(JSON.stringify(initiativeToJsonLd(result!.record, taxonomies, { owner: iris.actor })));
   });
 
@@ -158,10 +208,23 @@ export function initiativeRoutes(deps: HttpDeps): Router {
     const tomb = await store.getTombstone(id);
     if (!tomb) throw new NotFoundHttpError(`no initiative ${id}`);
     const gone = negotiate(req, [RDF_OFFERS[0], RDF_OFFERS[4]]);
-    if (gone.key === "html") return void res.status(410).type("text/html").send(layout("Deleted", `<h1>Deleted</h1><p>This initiative was removed on ${esc(tomb.deleted)}.</p>`));
-    res.status(410).type(gone.type).send(JSON.stringify({
-      "@context": DOCUMENT_CONTEXT, id, type: "Tombstone", formerType: ["Page", "essglobal:SSEInitiative"], deleted: tomb.deleted,
-    }));
+    if (gone.key === "html")
+      return void res
+        .status(410)
+        .type("text/html")
+        .send(layout("Deleted", `<h1>Deleted</h1><p>This initiative was removed on ${esc(tomb.deleted)}.</p>`));
+    res
+      .status(410)
+      .type(gone.type)
+      .send(
+        JSON.stringify({
+          "@context": DOCUMENT_CONTEXT,
+          id,
+          type: "Tombstone",
+          formerType: ["Page", "essglobal:SSEInitiative"],
+          deleted: tomb.deleted,
+        }),
+      );
   });
 
   router.put("/initiatives/:id", admin, ...body, async (req, res) => {
@@ -170,7 +233,10 @@ export function initiativeRoutes(deps: HttpDeps): Router {
     const existed = Boolean(await store.getInitiative(draft.id));
     const [result] = await directory.upsert([draft]);
     if (!result!.ok) throw issuesToProblem(result!.issues);
-    res.status(existed ? 200 : 201).location(draft.id).type(AS_JSONLD)
+    res
+      .status(existed ? 200 : 201)
+      .location(draft.id)
+      .type(AS_JSONLD)
       .send(JSON.stringify(initiativeToJsonLd(result!.record, taxonomies, { owner: iris.actor })));
   });
 

@@ -8,8 +8,16 @@ import type { RdfFormat } from "../../linkeddata/serialize.ts";
 import type { HttpDeps } from "../deps.ts";
 import { NotAcceptableHttpError } from "../errors.ts";
 
-const TYPES: Record<string, RdfFormat> = { "text/turtle": "turtle", "application/n-triples": "ntriples", "application/n-quads": "nquads" };
-const BY_FORMAT: Record<string, string> = { ttl: "text/turtle", nt: "application/n-triples", nq: "application/n-quads" };
+const TYPES: Record<string, RdfFormat> = {
+  "text/turtle": "turtle",
+  "application/n-triples": "ntriples",
+  "application/n-quads": "nquads",
+};
+const BY_FORMAT: Record<string, string> = {
+  ttl: "text/turtle",
+  nt: "application/n-triples",
+  nq: "application/n-quads",
+};
 
 /** Writes the linkset in `format` to the response, a page at a time. */
 export async function sendLinkset(deps: HttpDeps, res: Response, type: string): Promise<void> {
@@ -36,11 +44,25 @@ export function linksetRoutes(deps: HttpDeps): Router {
 export const linksetPaths = () => ({
   [LINKSET_PATH]: {
     get: {
-      summary: "This network's sameAs linkset: the records it has confirmed to be one organisation (owl:sameAs), each with who decided and when (a VoID linkset in its own named graph)",
-      parameters: [{ name: "format", in: "query", description: "ttl, nt or nq (default: Accept, then Turtle)", schema: { type: "string" } }],
+      summary:
+        "This network's sameAs linkset: the records it has confirmed to be one organisation (owl:sameAs), each with who decided and when (a VoID linkset in its own named graph)",
+      parameters: [
+        {
+          name: "format",
+          in: "query",
+          description: "ttl, nt or nq (default: Accept, then Turtle)",
+          schema: { type: "string" },
+        },
+      ],
       responses: {
-        200: { description: "The linkset", content: { "text/turtle": {}, "application/n-triples": {}, "application/n-quads": {} } },
-        406: { description: "Problem details (RFC 9457)", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
+        200: {
+          description: "The linkset",
+          content: { "text/turtle": {}, "application/n-triples": {}, "application/n-quads": {} },
+        },
+        406: {
+          description: "Problem details (RFC 9457)",
+          content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+        },
       },
     },
   },

@@ -20,7 +20,8 @@ export function movedRoutes(deps: { identity: Identity; keys: ActorKeys; name: s
   const documents = new Map<Previous, Promise<string>>();
   const documentOf = (p: Previous) => {
     let d = documents.get(p);
-    if (!d) documents.set(p, d = movedActorDocument(p, current, deps.keys, deps.name).then((doc) => JSON.stringify(doc)));
+    if (!d)
+      documents.set(p, (d = movedActorDocument(p, current, deps.keys, deps.name).then((doc) => JSON.stringify(doc))));
     return d;
   };
   const accounts = (p: Previous) => {
@@ -33,7 +34,8 @@ export function movedRoutes(deps: { identity: Identity; keys: ActorKeys; name: s
     for (const p of previous) {
       const oldHost = new URL(p.url).host;
       const onOldHost = host === oldHost && oldHost !== currentHost;
-      const atOldActor = req.path === `/actors/${p.handle}` && (onOldHost || (host === currentHost && p.handle !== current.handle));
+      const atOldActor =
+        req.path === `/actors/${p.handle}` && (onOldHost || (host === currentHost && p.handle !== current.handle));
       const reading = req.method === "GET" || req.method === "HEAD";
       if (atOldActor && reading) {
         if (!ACTIVITY_JSON.test(req.get("accept") ?? "")) return res.redirect(308, actorOf(current));

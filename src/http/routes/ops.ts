@@ -24,8 +24,12 @@ export function opsRoutes(health: Health, metrics?: Router): Router {
     res.setHeader("Cache-Control", "no-store");
     const r = await health.readiness();
     if (!r.ready) {
-      const failing = Object.entries(r.checks).filter(([, c]) => !c.ok).map(([name, c]) => `${name}: ${c.detail}`);
-      return next(new HttpError(503, "not-ready", `not ready: ${failing.join("; ")}`, { checks: r.checks, retryAfter: 5 }));
+      const failing = Object.entries(r.checks)
+        .filter(([, c]) => !c.ok)
+        .map(([name, c]) => `${name}: ${c.detail}`);
+      return next(
+        new HttpError(503, "not-ready", `not ready: ${failing.join("; ")}`, { checks: r.checks, retryAfter: 5 }),
+      );
     }
     res.type("application/json").send(JSON.stringify({ status: "ready", checks: r.checks, indexLag: r.indexLag }));
   });
@@ -46,7 +50,9 @@ export function metricsRoutes(metrics: Metrics, token: string | undefined): Rout
       const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
       if (!m || !timingSafeEqual(digest(m[1]!), expected)) {
         res.setHeader("WWW-Authenticate", 'Bearer realm="essfed metrics"');
-        return next(new HttpError(401, "unauthorized", "the metrics token (ESSFED_METRICS_TOKEN) is required as a bearer token"));
+        return next(
+          new HttpError(401, "unauthorized", "the metrics token (ESSFED_METRICS_TOKEN) is required as a bearer token"),
+        );
       }
     }
     try {
@@ -61,14 +67,23 @@ export function metricsRoutes(metrics: Metrics, token: string | undefined): Rout
 }
 
 /** The separate metrics listener (ESSFED_METRICS_BIND): `/metrics` and nothing else. */
-export function listenMetrics(metrics: Metrics, at: { host: string; port: number }, token: string | undefined): Promise<Server> {
+export function listenMetrics(
+  metrics: Metrics,
+  at: { host: string; port: number },
+  token: string | undefined,
+): Promise<Server> {
   const app = express();
   app.disable("x-powered-by");
   app.use(metricsRoutes(metrics, token));
-  app.use((_req, res) => { res.status(404).type("text/plain").send("only /metrics here\n"); });
+  app.use((_req, res) => {
+    res.status(404).type("text/plain").send("only /metrics here\n");
+  });
   app.use(((err, _req, res, _next) => {
     const status = HttpError.isInstance(err) ? err.status : 500;
-    res.status(status).type("text/plain").send(status === 401 ? "the metrics token is required\n" : "metrics failed\n");
+    res
+      .status(status)
+      .type("text/plain")
+      .send(status === 401 ? "the metrics token is required\n" : "metrics failed\n");
   }) as express.ErrorRequestHandler);
   return new Promise((resolve, reject) => {
     const server = app.listen(at.port, at.host, (err?: Error) => (err ? reject(err) : resolve(server)));

@@ -16,7 +16,14 @@ export function pageRoutes(deps: HttpDeps): Router {
   });
   router.get("/problems/:code", (req, res) => {
     const code = String(req.params.code).replace(/[^a-z0-9-]/g, "");
-    res.type("text/html").send(layout(code, `<h1>Problem: ${esc(code)}</h1><p>essfed answered with this problem type. The <code>detail</code> member of the response says what was wrong with the request; see the API documentation.</p>`));
+    res
+      .type("text/html")
+      .send(
+        layout(
+          code,
+          `<h1>Problem: ${esc(code)}</h1><p>essfed answered with this problem type. The <code>detail</code> member of the response says what was wrong with the request; see the API documentation.</p>`,
+        ),
+      );
   });
   return router;
 }

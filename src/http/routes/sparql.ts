@@ -7,7 +7,12 @@ import { once } from "node:events";
 import express, { Router, type Request, type Response } from "express";
 import { AnswerBroken } from "../../query/sparql-chunks.ts";
 import type { RunOptions } from "../../query/sparql-pool.ts";
-import { refuseDatasetParameters, SPARQL_LIMITS, type GraphType, type SparqlOutcome } from "../../query/sparql-types.ts";
+import {
+  refuseDatasetParameters,
+  SPARQL_LIMITS,
+  type GraphType,
+  type SparqlOutcome,
+} from "../../query/sparql-types.ts";
 import type { SelectType as Select } from "../../query/sparql-results.ts";
 import { SELECT_TYPES, type SelectType } from "../../query/sparql-results.ts";
 import { BadRequestHttpError, HttpError, UnsupportedMediaTypeHttpError } from "../errors.ts";
@@ -18,13 +23,17 @@ const GRAPH_TYPES: GraphType[] = ["text/turtle", "application/n-triples", "appli
 /** The client's preferred type among `types` (first one when it accepts anything). */
 function pick<T extends string>(accept: string | undefined, types: readonly T[], fallback: T): T {
   if (!accept) return fallback;
-  const ranges = accept.split(",").map((p) => {
-    const [t, ...params] = p.trim().split(";");
-    const q = Number(params.find((x) => x.trim().startsWith("q="))?.split("=")[1] ?? 1);
-    return { t: t!.trim().toLowerCase(), q };
-  }).filter((r) => r.q > 0).sort((a, b) => b.q - a.q);
+  const ranges = accept
+    .split(",")
+    .map((p) => {
+      const [t, ...params] = p.trim().split(";");
+      const q = Number(params.find((x) => x.trim().startsWith("q="))?.split("=")[1] ?? 1);
+      return { t: t!.trim().toLowerCase(), q };
+    })
+    .filter((r) => r.q > 0)
+    .sort((a, b) => b.q - a.q);
   for (const r of ranges) {
-    const hit = types.find((t) => t === r.t || r.t === "application/json" && t === "application/sparql-results+json");
+    const hit = types.find((t) => t === r.t || (r.t === "application/json" && t === "application/sparql-results+json"));
     if (hit) return hit;
   }
   return fallback;
@@ -50,8 +59,15 @@ export function clientKey(ip: string | undefined): string {
   if (ip.startsWith("::ffff:")) return ip.slice(7);
   if (!ip.includes(":")) return ip;
   const [head, tail = ""] = ip.split("::");
-  const groups = [...head!.split(":"), ...Array(Math.max(0, 8 - head!.split(":").length - (tail ? tail.split(":").length : 0))).fill("0"), ...(tail ? tail.split(":") : [])];
-  return `${groups.slice(0, 4).map((g) => g || "0").join(":")}::/64`;
+  const groups = [
+    ...head!.split(":"),
+    ...Array(Math.max(0, 8 - head!.split(":").length - (tail ? tail.split(":").length : 0))).fill("0"),
+    ...(tail ? tail.split(":") : []),
+  ];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g || "0")
+    .join(":")}::/64`;
 }
 
 /** The values of a protocol parameter that may repeat (`default-graph-uri`, `named-graph-uri`). */
@@ -66,15 +82,23 @@ export function sparqlRoutes(service: SparqlRunner): Router {
 
   const answer = async (req: Request, res: Response, query: unknown, params: Record<string, unknown>) => {
     if (typeof query !== "string" || !query.trim()) {
-      throw new BadRequestHttpError("give one SPARQL query: ?query=… or a POST body", "missing-query", { errors: [{ param: "query", message: "is required" }] });
+      throw new BadRequestHttpError("give one SPARQL query: ?query=… or a POST body", "missing-query", {
+        errors: [{ param: "query", message: "is required" }],
+      });
     }
     const dataset = refuseDatasetParameters(all(params["default-graph-uri"]), all(params["named-graph-uri"]));
     if (dataset) throw new HttpError(dataset.status, dataset.code, dataset.message);
     // A client that goes away cancels its query, waiting or running.
     const gone = new AbortController();
-    res.on("close", () => { if (!res.writableFinished) gone.abort(); });
-    const out = await service.execute(query, pick(req.headers.accept, SELECT_TYPES, "application/sparql-results+json" as SelectType), pick(req.headers.accept, GRAPH_TYPES, "text/turtle"),
-      { client: clientKey(req.ip), signal: gone.signal });
+    res.on("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const out = await service.execute(
+      query,
+      pick(req.headers.accept, SELECT_TYPES, "application/sparql-results+json" as SelectType),
+      pick(req.headers.accept, GRAPH_TYPES, "text/turtle"),
+      { client: clientKey(req.ip), signal: gone.signal },
+    );
     if (!out.ok) {
       if (out.retryAfter !== undefined) res.setHeader("Retry-After", String(out.retryAfter));
       throw new HttpError(out.status, out.code, out.message);
@@ -97,8 +121,13 @@ export function sparqlRoutes(service: SparqlRunner): Router {
 
   router.get("/sparql", async (req, res) => {
     if (req.query.query === undefined && (req.headers.accept ?? "").includes("text/html")) {
-      return void res.type("text/html").send(layout("SPARQL", `<h1>SPARQL</h1><p>SPARQL 1.1 over every initiative held here and the ESSGLOBAL vocabularies. Queries must start answering within ${SPARQL_LIMITS.timeoutMs / 1000} s; SELECT answers then stream, every row, for up to ${SPARQL_LIMITS.timeoutMs * SPARQL_LIMITS.streamFactor / 1000} s.</p>
-<form method="get"><textarea name="query" rows="10" cols="90">${esc(EXAMPLE)}</textarea><br><button>Run</button></form>`));
+      return void res.type("text/html").send(
+        layout(
+          "SPARQL",
+          `<h1>SPARQL</h1><p>SPARQL 1.1 over every initiative held here and the ESSGLOBAL vocabularies. Queries must start answering within ${SPARQL_LIMITS.timeoutMs / 1000} s; SELECT answers then stream, every row, for up to ${(SPARQL_LIMITS.timeoutMs * SPARQL_LIMITS.streamFactor) / 1000} s.</p>
+<form method="get"><textarea name="query" rows="10" cols="90">${esc(EXAMPLE)}</textarea><br><button>Run</button></form>`,
+        ),
+      );
     }
     await answer(req, res, req.query.query, req.query);
   });
@@ -107,7 +136,8 @@ export function sparqlRoutes(service: SparqlRunner): Router {
     const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim();
     if (type === "application/sparql-query") return answer(req, res, req.body, req.query);
     if (type === "application/x-www-form-urlencoded") {
-      if ((req.body as Record<string, unknown>)?.update !== undefined) throw new BadRequestHttpError("updates are not accepted; this endpoint answers queries", "not-a-query");
+      if ((req.body as Record<string, unknown>)?.update !== undefined)
+        throw new BadRequestHttpError("updates are not accepted; this endpoint answers queries", "not-a-query");
       const form = (req.body ?? {}) as Record<string, unknown>;
       return answer(req, res, form.query, { ...req.query, ...form });
     }

@@ -22,7 +22,14 @@ export function vocabRoutes(): Router {
 
   router.get("/vocab/", (_req, res) => {
     const items = VOCAB_FILES.map((f) => `<li><a href="/vocab/${f}">${esc(f)}</a></li>`).join("");
-    res.type("text/html").send(layout("Vocabularies", `<h1>Vocabularies</h1><ul>${items}<li><a href="/vocab/essglobal-context.jsonld">essglobal-context.jsonld</a> (JSON-LD context)</li></ul>`));
+    res
+      .type("text/html")
+      .send(
+        layout(
+          "Vocabularies",
+          `<h1>Vocabularies</h1><ul>${items}<li><a href="/vocab/essglobal-context.jsonld">essglobal-context.jsonld</a> (JSON-LD context)</li></ul>`,
+        ),
+      );
   });
   router.get("/vocab/essglobal-context.jsonld", (_req, res) => {
     res.type("application/ld+json").setHeader("Access-Control-Allow-Origin", "*");
@@ -31,8 +38,14 @@ export function vocabRoutes(): Router {
   router.get("/vocab/:name", (req, res) => {
     const name = String(req.params.name).replace(/\.(ttl|nt)$/, "");
     if (!VOCAB_FILES.includes(name)) throw new NotFoundHttpError(`no vocabulary ${name}`);
-    const ext: "turtle" | "ntriples" | undefined = /\.nt$/.test(String(req.params.name)) ? "ntriples" : /\.ttl$/.test(String(req.params.name)) ? "turtle" : undefined;
-    const { key, type } = ext ? { key: ext, type: ext === "turtle" ? "text/turtle" : "application/n-triples" } : negotiate(req, OFFERS);
+    const ext: "turtle" | "ntriples" | undefined = /\.nt$/.test(String(req.params.name))
+      ? "ntriples"
+      : /\.ttl$/.test(String(req.params.name))
+        ? "turtle"
+        : undefined;
+    const { key, type } = ext
+      ? { key: ext, type: ext === "turtle" ? "text/turtle" : "application/n-triples" }
+      : negotiate(req, OFFERS);
     const cacheKey = `${name}.${key}`;
     let text = rendered.get(cacheKey);
     if (!text) rendered.set(cacheKey, (text = writeQuads(vocabularyQuads().get(name)!, key)));

@@ -5,16 +5,55 @@
 
 /** Version 4 column order (25 columns); earlier versions are subsets with `Country Name`. */
 export const V4_COLUMNS = [
-  "Identifier", "Name", "Description", "Organisational Structure", "Primary Activity", "Activities",
-  "Street Address", "Locality", "Region", "Postcode", "Country ID", "Territory ID", "Website", "Phone", "Email",
-  "Twitter", "Facebook", "Companies House Number", "Qualifiers", "Membership Type", "Latitude", "Longitude",
-  "Geo Container", "Geo Container Latitude", "Geo Container Longitude",
+  "Identifier",
+  "Name",
+  "Description",
+  "Organisational Structure",
+  "Primary Activity",
+  "Activities",
+  "Street Address",
+  "Locality",
+  "Region",
+  "Postcode",
+  "Country ID",
+  "Territory ID",
+  "Website",
+  "Phone",
+  "Email",
+  "Twitter",
+  "Facebook",
+  "Companies House Number",
+  "Qualifiers",
+  "Membership Type",
+  "Latitude",
+  "Longitude",
+  "Geo Container",
+  "Geo Container Latitude",
+  "Geo Container Longitude",
 ] as const;
 
 const V1_COLUMNS = [
-  "Identifier", "Name", "Description", "Organisational Structure", "Primary Activity", "Activities",
-  "Street Address", "Locality", "Region", "Postcode", "Country Name", "Website", "Phone", "Email", "Twitter",
-  "Facebook", "Companies House Number", "Latitude", "Longitude", "Geo Container", "Geo Container Latitude",
+  "Identifier",
+  "Name",
+  "Description",
+  "Organisational Structure",
+  "Primary Activity",
+  "Activities",
+  "Street Address",
+  "Locality",
+  "Region",
+  "Postcode",
+  "Country Name",
+  "Website",
+  "Phone",
+  "Email",
+  "Twitter",
+  "Facebook",
+  "Companies House Number",
+  "Latitude",
+  "Longitude",
+  "Geo Container",
+  "Geo Container Latitude",
   "Geo Container Longitude",
 ];
 
@@ -49,8 +88,14 @@ export const CANONICAL_COLUMN: ReadonlyMap<string, string> = new Map(
 /** Recognises the version from a header row, or says which columns are missing. */
 export function detectVersion(header: string[]): { version: CsvVersion } | { missing: string[] } {
   const have = new Set(header.map((h) => h.trim()));
-  const version: CsvVersion = have.has("Country ID") || have.has("Territory ID") ? 4
-    : have.has("Membership Type") ? 3 : have.has("Qualifiers") ? 2 : 1;
+  const version: CsvVersion =
+    have.has("Country ID") || have.has("Territory ID")
+      ? 4
+      : have.has("Membership Type")
+        ? 3
+        : have.has("Qualifiers")
+          ? 2
+          : 1;
   const missing = VERSION_COLUMNS[version].filter((c) => !have.has(c));
   return missing.length ? { missing } : { version };
 }

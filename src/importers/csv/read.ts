@@ -4,7 +4,14 @@
  */
 import type { Readable } from "node:stream";
 import type { InitiativeDraft } from "../../domain/validate.ts";
-import { CANONICAL_COLUMN, EXTRA_COLUMNS, VERSION_COLUMNS, detectVersion, translationColumn, type CsvVersion } from "./columns.ts";
+import {
+  CANONICAL_COLUMN,
+  EXTRA_COLUMNS,
+  VERSION_COLUMNS,
+  detectVersion,
+  translationColumn,
+  type CsvVersion,
+} from "./columns.ts";
 import { restore } from "./cells.ts";
 import { CsvSyntaxError, CsvTokenizer, type CsvRecord, type TokenizerLimits } from "./tokenizer.ts";
 
@@ -45,7 +52,13 @@ export class CsvFormatError extends Error {
   }
 }
 
-const multi = (v: string | undefined) => (v ? v.split(";").map((x) => x.trim()).filter(Boolean) : []);
+const multi = (v: string | undefined) =>
+  v
+    ? v
+        .split(";")
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : [];
 const cell = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
 /** Header names as people type them: any case, any spacing. */
 const headerKey = (h: string) => h.trim().replace(/\s+/g, " ").toLowerCase();
@@ -59,13 +72,18 @@ async function* records(input: Readable, limits?: TokenizerLimits): AsyncGenerat
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
   const out: CsvRecord[] = [];
   const fatal = (e: unknown, chunk?: Buffer): never => {
-    if (e instanceof CsvSyntaxError) throw new CsvFormatError({ row: e.row, line: e.line, message: `CSV syntax error: ${e.message}` });
+    if (e instanceof CsvSyntaxError)
+      throw new CsvFormatError({ row: e.row, line: e.line, message: `CSV syntax error: ${e.message}` });
     if ((e as { code?: string }).code === "ERR_ENCODING_INVALID_ENCODED_DATA") {
       // The line of the first byte that is not UTF-8: lines already read plus line breaks before it.
       const lenient = chunk ? new TextDecoder("utf-8").decode(chunk) : "";
       const bad = lenient.indexOf("\uFFFD");
       const line = tokenizer.line + (lenient.slice(0, Math.max(bad, 0)).match(/\r\n|\r|\n/g)?.length ?? 0);
-      throw new CsvFormatError({ row: 0, line, message: `the file is not UTF-8 text (line ${line}); save it as "CSV UTF-8"` });
+      throw new CsvFormatError({
+        row: 0,
+        line,
+        message: `the file is not UTF-8 text (line ${line}); save it as "CSV UTF-8"`,
+      });
     }
     throw e;
   };
@@ -97,7 +115,10 @@ const HELD = new Set<string>([...VERSION_COLUMNS[4], ...VERSION_COLUMNS[3], ...E
  * are skipped but still counted, so row numbers are the spreadsheet's. A quote left open ends the
  * stream with a {@link CsvFormatError} naming its line, after every row before it.
  */
-export async function* readStandardCsv(input: Readable, limits?: TokenizerLimits): AsyncGenerator<{ version: CsvVersion } | CsvRow | { issue: RowIssue } | { ignored: IgnoredColumn[] }> {
+export async function* readStandardCsv(
+  input: Readable,
+  limits?: TokenizerLimits,
+): AsyncGenerator<{ version: CsvVersion } | CsvRow | { issue: RowIssue } | { ignored: IgnoredColumn[] }> {
   let index: Map<string, number> | undefined;
   let header: string[] = [];
   let translations: { at: number; key: "name" | "description"; lang: string }[] = [];
@@ -108,7 +129,14 @@ export async function* readStandardCsv(input: Readable, limits?: TokenizerLimits
     first = false;
     if (r.error) {
       const column = header[r.error.cell];
-      yield { issue: { row: r.row, line: r.line, ...(column ? { column } : {}), message: `CSV syntax error: ${r.error.message}` } };
+      yield {
+        issue: {
+          row: r.row,
+          line: r.line,
+          ...(column ? { column } : {}),
+          message: `CSV syntax error: ${r.error.message}`,
+        },
+      };
       continue;
     }
     if (r.cells.every((c) => c.trim() === "")) continue;
@@ -118,16 +146,26 @@ export async function* readStandardCsv(input: Readable, limits?: TokenizerLimits
       const canonical = header.map((h) => CANONICAL_COLUMN.get(headerKey(h)) ?? h);
       const detected = detectVersion(canonical);
       if ("missing" in detected) {
-        throw new CsvFormatError({ row: r.row, line: r.line, message: `not a SEA standard CSV (v1–v4): missing column${detected.missing.length > 1 ? "s" : ""} ${detected.missing.join(", ")}` });
+        throw new CsvFormatError({
+          row: r.row,
+          line: r.line,
+          message: `not a SEA standard CSV (v1–v4): missing column${detected.missing.length > 1 ? "s" : ""} ${detected.missing.join(", ")}`,
+        });
       }
       index = new Map();
       // Files in the wild repeat extra columns; the first occurrence of a name wins.
-      canonical.forEach((h, n) => { if (!index!.has(h)) index!.set(h, n); });
+      canonical.forEach((h, n) => {
+        if (!index!.has(h)) index!.set(h, n);
+      });
       translations = canonical.flatMap((h, at) => {
         const t = translationColumn(h);
         return t && index!.get(h) === at ? [{ at, ...t }] : [];
       });
-      ignored = canonical.flatMap((column, at) => (HELD.has(column) && index!.get(column) === at) || translations.some((t) => t.at === at) ? [] : [{ at, column, rows: 0 }]);
+      ignored = canonical.flatMap((column, at) =>
+        (HELD.has(column) && index!.get(column) === at) || translations.some((t) => t.at === at)
+          ? []
+          : [{ at, column, rows: 0 }],
+      );
       yield { version: detected.version };
       continue;
     }
@@ -164,9 +202,16 @@ function toDraft(get: (name: string) => string | undefined): Omit<InitiativeDraf
   // Some exports carry line breaks in descriptions as the two characters \n.
   const description = cell(get("Description"))?.replace(/\\n/g, "\n");
   const address = {
-    streetAddress: cell(get("Street Address")), locality: cell(get("Locality")), region: cell(get("Region")),
-    postcode: cell(get("Postcode")), countryName: cell(get("Country Name")),
-    lat, long, geoContainer: cell(get("Geo Container")), geoContainerLat: gcLat, geoContainerLong: gcLong,
+    streetAddress: cell(get("Street Address")),
+    locality: cell(get("Locality")),
+    region: cell(get("Region")),
+    postcode: cell(get("Postcode")),
+    countryName: cell(get("Country Name")),
+    lat,
+    long,
+    geoContainer: cell(get("Geo Container")),
+    geoContainerLat: gcLat,
+    geoContainerLong: gcLong,
   };
   return {
     name: cell(get("Name")),

@@ -84,7 +84,11 @@ export class CsvTokenizer {
         const stop = this.#takeUntil(QUOTED_STOP, text, i);
         if (stop < 0) return;
         const c = text.charCodeAt(stop);
-        if (c === 34) { this.#state = S.QuoteInQuoted; i = stop + 1; continue; }
+        if (c === 34) {
+          this.#state = S.QuoteInQuoted;
+          i = stop + 1;
+          continue;
+        }
         // A line break inside a quoted cell: kept in the cell, counted as one line.
         i = this.#pastLineBreak(text, stop, true);
         continue;
@@ -98,20 +102,45 @@ export class CsvTokenizer {
       }
       if (state === S.QuoteInQuoted) {
         const c = text.charCodeAt(i);
-        if (c === 34) { this.#take(text, i, i + 1); this.#state = S.Quoted; i++; continue; }
-        if (c === 44) { this.#endField(); i++; continue; }
-        if (c === 10 || c === 13) { i = this.#endRecord(text, i, out); continue; }
+        if (c === 34) {
+          this.#take(text, i, i + 1);
+          this.#state = S.Quoted;
+          i++;
+          continue;
+        }
+        if (c === 44) {
+          this.#endField();
+          i++;
+          continue;
+        }
+        if (c === 10 || c === 13) {
+          i = this.#endRecord(text, i, out);
+          continue;
+        }
         this.#fail(`unexpected ${JSON.stringify(text[i])} after the closing quote of a quoted cell`);
         continue;
       }
       // FieldStart or Unquoted.
-      if (state === S.FieldStart && text.charCodeAt(i) === 34) { this.#state = S.Quoted; this.#chars++; i++; continue; }
+      if (state === S.FieldStart && text.charCodeAt(i) === 34) {
+        this.#state = S.Quoted;
+        this.#chars++;
+        i++;
+        continue;
+      }
       this.#state = S.Unquoted;
       const stop = this.#takeUntil(UNQUOTED_STOP, text, i);
       if (stop < 0) return;
       const c = text.charCodeAt(stop);
-      if (c === 34) { this.#take(text, stop, stop + 1); i = stop + 1; continue; } // a quote inside an unquoted cell is kept, as spreadsheets do
-      if (c === 44) { this.#endField(); i = stop + 1; continue; }
+      if (c === 34) {
+        this.#take(text, stop, stop + 1);
+        i = stop + 1;
+        continue;
+      } // a quote inside an unquoted cell is kept, as spreadsheets do
+      if (c === 44) {
+        this.#endField();
+        i = stop + 1;
+        continue;
+      }
       i = this.#endRecord(text, stop, out);
     }
   }
@@ -119,7 +148,12 @@ export class CsvTokenizer {
   /** Ends the input: emits the last record, or throws when a quoted cell was never closed. */
   end(out: CsvRecord[]): void {
     if (this.#state === S.Quoted) {
-      throw new CsvSyntaxError(`the quote that opens cell ${this.#cells.length + 1} is never closed: the rest of the file after this line was not read`, this.#row + 1, this.#recordLine, this.#cells.length);
+      throw new CsvSyntaxError(
+        `the quote that opens cell ${this.#cells.length + 1} is never closed: the rest of the file after this line was not read`,
+        this.#row + 1,
+        this.#recordLine,
+        this.#cells.length,
+      );
     }
     if (this.#state !== S.FieldStart || this.#cells.length > 0) this.#emit(out);
   }
@@ -136,7 +170,12 @@ export class CsvTokenizer {
     if (to <= from) return;
     this.#chars += to - from;
     if (this.#chars > this.#maxChars) {
-      throw new CsvSyntaxError(`a record longer than ${this.#maxChars} characters (is a quote left open?)`, this.#row + 1, this.#recordLine, this.#cells.length);
+      throw new CsvSyntaxError(
+        `a record longer than ${this.#maxChars} characters (is a quote left open?)`,
+        this.#row + 1,
+        this.#recordLine,
+        this.#cells.length,
+      );
     }
     if (this.#state !== S.Skipping) this.#field += text.slice(from, to);
   }
@@ -150,7 +189,10 @@ export class CsvTokenizer {
     this.#line++;
     if (inCell) this.#take(text, at, at + 1);
     if (text.charCodeAt(at) === 13) {
-      if (at + 1 >= text.length) { this.#afterCR = true; return at + 1; }
+      if (at + 1 >= text.length) {
+        this.#afterCR = true;
+        return at + 1;
+      }
       if (text.charCodeAt(at + 1) === 10) {
         if (inCell) this.#take(text, at + 1, at + 2);
         return at + 2;

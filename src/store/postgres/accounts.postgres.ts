@@ -2,12 +2,33 @@
  * Accounts, sign-in links, sessions and the audit log on PostgreSQL.
  */
 import type { Pool } from "pg";
-import type { Account, AccountStore, AuditEntry, AuditLog, AuditQuery, Role, Session, SignInLink } from "../accounts.ts";
+import type {
+  Account,
+  AccountStore,
+  AuditEntry,
+  AuditLog,
+  AuditQuery,
+  Role,
+  Session,
+  SignInLink,
+} from "../accounts.ts";
 import type { Page } from "../store.ts";
 import { withTransaction } from "./tx.ts";
 
-interface AccountRow { id: string; name: string; role: string; password_hash: string | null; created: string }
-const toAccount = (r: AccountRow): Account => ({ id: r.id, name: r.name, role: r.role as Role, created: r.created, ...(r.password_hash ? { passwordHash: r.password_hash } : {}) });
+interface AccountRow {
+  id: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  created: string;
+}
+const toAccount = (r: AccountRow): Account => ({
+  id: r.id,
+  name: r.name,
+  role: r.role as Role,
+  created: r.created,
+  ...(r.password_hash ? { passwordHash: r.password_hash } : {}),
+});
 
 export class PostgresAccountStore implements AccountStore {
   readonly #pool: Pool;
@@ -16,8 +37,10 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   async createAccount(a: Account): Promise<boolean> {
-    const r = await this.#pool.query("INSERT INTO account (id, name, role, password_hash, created) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-      [a.id, a.name, a.role, a.passwordHash ?? null, a.created]);
+    const r = await this.#pool.query(
+      "INSERT INTO account (id, name, role, password_hash, created) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+      [a.id, a.name, a.role, a.passwordHash ?? null, a.created],
+    );
     return r.rowCount === 1;
   }
 
@@ -36,8 +59,10 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   async updateAccount(id: string, changes: { role?: Role; passwordHash?: string }): Promise<boolean> {
-    const r = await this.#pool.query("UPDATE account SET role = coalesce($1, role), password_hash = coalesce($2, password_hash) WHERE id = $3",
-      [changes.role ?? null, changes.passwordHash ?? null, id]);
+    const r = await this.#pool.query(
+      "UPDATE account SET role = coalesce($1, role), password_hash = coalesce($2, password_hash) WHERE id = $3",
+      [changes.role ?? null, changes.passwordHash ?? null, id],
+    );
     return r.rowCount === 1;
   }
 
@@ -50,29 +75,49 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   async getSignInLink(tokenHash: string, now: string): Promise<SignInLink | undefined> {
-    const { rows } = await this.#pool.query<{ account_id: string; expires: string }>("SELECT account_id, expires FROM signin_link WHERE token_hash = $1 AND expires > $2", [tokenHash, now]);
+    const { rows } = await this.#pool.query<{ account_id: string; expires: string }>(
+      "SELECT account_id, expires FROM signin_link WHERE token_hash = $1 AND expires > $2",
+      [tokenHash, now],
+    );
     return rows[0] ? { tokenHash, accountId: rows[0].account_id, expires: rows[0].expires } : undefined;
   }
 
   async putSignInLink(l: SignInLink): Promise<void> {
-    await this.#pool.query("INSERT INTO signin_link (token_hash, account_id, expires) VALUES ($1, $2, $3)", [l.tokenHash, l.accountId, l.expires]);
+    await this.#pool.query("INSERT INTO signin_link (token_hash, account_id, expires) VALUES ($1, $2, $3)", [
+      l.tokenHash,
+      l.accountId,
+      l.expires,
+    ]);
   }
 
   async takeSignInLink(tokenHash: string, now: string): Promise<SignInLink | undefined> {
     // One statement: of two concurrent takers, the second finds the row gone.
     const { rows } = await this.#pool.query<{ account_id: string; expires: string }>(
-      "DELETE FROM signin_link WHERE token_hash = $1 RETURNING account_id, expires", [tokenHash]);
+      "DELETE FROM signin_link WHERE token_hash = $1 RETURNING account_id, expires",
+      [tokenHash],
+    );
     const r = rows[0];
     return r && r.expires > now ? { tokenHash, accountId: r.account_id, expires: r.expires } : undefined;
   }
 
   async createSession(s: Session): Promise<void> {
-    await this.#pool.query("INSERT INTO session (id, account_id, csrf, created, expires) VALUES ($1, $2, $3, $4, $5)", [s.id, s.accountId, s.csrf, s.created, s.expires]);
+    await this.#pool.query("INSERT INTO session (id, account_id, csrf, created, expires) VALUES ($1, $2, $3, $4, $5)", [
+      s.id,
+      s.accountId,
+      s.csrf,
+      s.created,
+      s.expires,
+    ]);
   }
 
   async getSession(id: string, now: string): Promise<Session | undefined> {
-    const { rows } = await this.#pool.query<{ id: string; account_id: string; csrf: string; created: string; expires: string }>(
-      "SELECT * FROM session WHERE id = $1 AND expires > $2", [id, now]);
+    const { rows } = await this.#pool.query<{
+      id: string;
+      account_id: string;
+      csrf: string;
+      created: string;
+      expires: string;
+    }>("SELECT * FROM session WHERE id = $1 AND expires > $2", [id, now]);
     const r = rows[0];
     return r ? { id: r.id, accountId: r.account_id, csrf: r.csrf, created: r.created, expires: r.expires } : undefined;
   }
@@ -96,7 +141,15 @@ export class PostgresAccountStore implements AccountStore {
   }
 }
 
-interface AuditRow { seq: string; at: string; actor: AuditEntry["actor"]; action: string; target: string; reason: string | null; detail: Record<string, unknown> | null }
+interface AuditRow {
+  seq: string;
+  at: string;
+  actor: AuditEntry["actor"];
+  action: string;
+  target: string;
+  reason: string | null;
+  detail: Record<string, unknown> | null;
+}
 
 export class PostgresAuditLog implements AuditLog {
   readonly #pool: Pool;
@@ -107,7 +160,8 @@ export class PostgresAuditLog implements AuditLog {
   async append(e: Omit<AuditEntry, "seq">): Promise<AuditEntry> {
     const { rows } = await this.#pool.query<{ seq: string }>(
       "INSERT INTO audit (at, actor, action, target, reason, detail) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
-      [e.at, JSON.stringify(e.actor), e.action, e.target, e.reason ?? null, e.detail ? JSON.stringify(e.detail) : null]);
+      [e.at, JSON.stringify(e.actor), e.action, e.target, e.reason ?? null, e.detail ? JSON.stringify(e.detail) : null],
+    );
     return { ...e, seq: Number(rows[0]!.seq) };
   }
 
@@ -116,12 +170,20 @@ export class PostgresAuditLog implements AuditLog {
     const params: unknown[] = [];
     if (q.cursor !== undefined) where.push(`seq < $${params.push(Number(q.cursor))}`);
     if (q.target !== undefined) where.push(`target = $${params.push(q.target)}`);
-    if (q.actionPrefix) where.push(`left(action, $${params.push(q.actionPrefix.length)}) = $${params.push(q.actionPrefix)}`);
+    if (q.actionPrefix)
+      where.push(`left(action, $${params.push(q.actionPrefix.length)}) = $${params.push(q.actionPrefix)}`);
     const { rows } = await this.#pool.query<AuditRow>(
-      `SELECT * FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT $${params.push(q.limit + 1)}`, params);
+      `SELECT * FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT $${params.push(q.limit + 1)}`,
+      params,
+    );
     const items = rows.slice(0, q.limit).map((r): AuditEntry => ({
-      seq: Number(r.seq), at: r.at, actor: r.actor, action: r.action, target: r.target,
-      ...(r.reason !== null ? { reason: r.reason } : {}), ...(r.detail !== null ? { detail: r.detail } : {}),
+      seq: Number(r.seq),
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      ...(r.reason !== null ? { reason: r.reason } : {}),
+      ...(r.detail !== null ? { detail: r.detail } : {}),
     }));
     return rows.length > q.limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
   }

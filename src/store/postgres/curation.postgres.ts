@@ -5,7 +5,17 @@
  */
 import type pg from "pg";
 import type { InitiativeRecord } from "../../domain/initiative.ts";
-import type { CurationStore, HeldRecord, Policy, QueueItem, QueueKind, QueueQuery, SourcePolicy, Withheld, WithheldState } from "../curation.ts";
+import type {
+  CurationStore,
+  HeldRecord,
+  Policy,
+  QueueItem,
+  QueueKind,
+  QueueQuery,
+  SourcePolicy,
+  Withheld,
+  WithheldState,
+} from "../curation.ts";
 import type { Page, PutOutcome } from "../store.ts";
 
 /** What the store lends this adapter: transactions, its record writes, and its change notice. */
@@ -15,17 +25,40 @@ export interface PostgresWriter {
   changed(): Promise<void>;
 }
 
-interface WithheldRow { n: string; state: string; reason: string | null; at: string; record: InitiativeRecord; signed: string | null }
-interface QueueRow { n: string; kind: string; target: string; record: InitiativeRecord | null; signed: string | null; text: string | null; sender: string | null; received: string }
+interface WithheldRow {
+  n: string;
+  state: string;
+  reason: string | null;
+  at: string;
+  record: InitiativeRecord;
+  signed: string | null;
+}
+interface QueueRow {
+  n: string;
+  kind: string;
+  target: string;
+  record: InitiativeRecord | null;
+  signed: string | null;
+  text: string | null;
+  sender: string | null;
+  received: string;
+}
 
 const held = (record: InitiativeRecord, signed: string | null): HeldRecord => (signed ? { ...record, signed } : record);
 const toWithheld = (r: WithheldRow): Withheld => ({
-  record: held(r.record, r.signed), state: r.state as WithheldState, at: r.at, ...(r.reason !== null ? { reason: r.reason } : {}),
+  record: held(r.record, r.signed),
+  state: r.state as WithheldState,
+  at: r.at,
+  ...(r.reason !== null ? { reason: r.reason } : {}),
 });
 const toItem = (r: QueueRow): QueueItem => ({
-  n: Number(r.n), kind: r.kind as QueueKind, target: r.target, received: r.received,
+  n: Number(r.n),
+  kind: r.kind as QueueKind,
+  target: r.target,
+  received: r.received,
   ...(r.record !== null ? { record: held(r.record, r.signed) } : {}),
-  ...(r.text !== null ? { text: r.text } : {}), ...(r.sender !== null ? { from: r.sender } : {}),
+  ...(r.text !== null ? { text: r.text } : {}),
+  ...(r.sender !== null ? { from: r.sender } : {}),
 });
 const bare = ({ signed, ...r }: HeldRecord): [string, string | null] => [JSON.stringify(r), signed ?? null];
 
@@ -38,8 +71,11 @@ export class PostgresCurationStore implements CurationStore {
   }
 
   async putPolicy(p: SourcePolicy): Promise<void> {
-    await this.#pool.query(`INSERT INTO source_policy (source, policy, reason, at) VALUES ($1, $2, $3, $4)
-      ON CONFLICT (source) DO UPDATE SET policy = excluded.policy, reason = excluded.reason, at = excluded.at`, [p.source, p.policy, p.reason ?? null, p.at]);
+    await this.#pool.query(
+      `INSERT INTO source_policy (source, policy, reason, at) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (source) DO UPDATE SET policy = excluded.policy, reason = excluded.reason, at = excluded.at`,
+      [p.source, p.policy, p.reason ?? null, p.at],
+    );
   }
 
   async removePolicy(source: string): Promise<boolean> {
@@ -47,8 +83,13 @@ export class PostgresCurationStore implements CurationStore {
   }
 
   async listPolicies(): Promise<SourcePolicy[]> {
-    const { rows } = await this.#pool.query("SELECT * FROM source_policy ORDER BY source COLLATE \"C\"");
-    return rows.map((r) => ({ source: r.source, policy: r.policy as Policy, at: r.at, ...(r.reason !== null ? { reason: r.reason } : {}) }));
+    const { rows } = await this.#pool.query('SELECT * FROM source_policy ORDER BY source COLLATE "C"');
+    return rows.map((r) => ({
+      source: r.source,
+      policy: r.policy as Policy,
+      at: r.at,
+      ...(r.reason !== null ? { reason: r.reason } : {}),
+    }));
   }
 
   async servedSources(): Promise<string[]> {
@@ -63,10 +104,13 @@ export class PostgresCurationStore implements CurationStore {
   async withhold(ids: string[], state: WithheldState, at: string, reason?: string): Promise<number> {
     if (!ids.length) return 0;
     const n = await this.#w.transaction(async (c) => {
-      await c.query(`INSERT INTO withheld (id, source, state, reason, at, updated, record, signed)
+      await c.query(
+        `INSERT INTO withheld (id, source, state, reason, at, updated, record, signed)
         SELECT id, source, $2, $3, $4, updated, record, signed FROM initiative WHERE id = ANY($1)
         ON CONFLICT (id) DO UPDATE SET source = excluded.source, state = excluded.state, reason = excluded.reason, at = excluded.at,
-          updated = excluded.updated, record = excluded.record, signed = excluded.signed`, [ids, state, reason ?? null, at]);
+          updated = excluded.updated, record = excluded.record, signed = excluded.signed`,
+        [ids, state, reason ?? null, at],
+      );
       const r = await c.query("DELETE FROM initiative WHERE id = ANY($1)", [ids]);
       // What is served changed: dumps and caches keyed by the change number must see it.
       if (r.rowCount) await c.query("SELECT nextval('initiative_seq')");
@@ -78,17 +122,34 @@ export class PostgresCurationStore implements CurationStore {
 
   async putWithheld(record: HeldRecord, state: WithheldState, at: string, reason?: string): Promise<void> {
     const [json, signed] = bare(record);
-    await this.#pool.query(`INSERT INTO withheld (id, source, state, reason, at, updated, record, signed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    await this.#pool.query(
+      `INSERT INTO withheld (id, source, state, reason, at, updated, record, signed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       ON CONFLICT (id) DO UPDATE SET updated = excluded.updated, record = excluded.record, signed = excluded.signed`,
-    [record.initiative.id, record.provenance?.origin ?? null, state, reason ?? null, at, record.updated, json, signed]);
+      [
+        record.initiative.id,
+        record.provenance?.origin ?? null,
+        state,
+        reason ?? null,
+        at,
+        record.updated,
+        json,
+        signed,
+      ],
+    );
   }
 
   async release(ids: string[], state?: WithheldState): Promise<string[]> {
     if (!ids.length) return [];
     const out = await this.#w.transaction(async (c) => {
-      const { rows } = await c.query(`DELETE FROM withheld WHERE id = ANY($1) AND ($2::text IS NULL OR state = $2) RETURNING id, record, signed`, [ids, state ?? null]);
+      const { rows } = await c.query(
+        `DELETE FROM withheld WHERE id = ANY($1) AND ($2::text IS NULL OR state = $2) RETURNING id, record, signed`,
+        [ids, state ?? null],
+      );
       if (!rows.length) return [];
-      const outcomes = await this.#w.put(c, rows.map((r) => held(r.record as InitiativeRecord, r.signed as string | null)));
+      const outcomes = await this.#w.put(
+        c,
+        rows.map((r) => held(r.record as InitiativeRecord, r.signed as string | null)),
+      );
       return rows.filter((_r, k) => outcomes[k] !== "stale").map((r) => r.id as string);
     });
     if (out.length) await this.#w.changed();
@@ -115,21 +176,43 @@ export class PostgresCurationStore implements CurationStore {
     return out;
   }
 
-  async listWithheld(q: { limit: number; cursor?: string; state?: WithheldState; source?: string | null }): Promise<Page<Withheld>> {
+  async listWithheld(q: {
+    limit: number;
+    cursor?: string;
+    state?: WithheldState;
+    source?: string | null;
+  }): Promise<Page<Withheld>> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.cursor !== undefined) { params.push(Number(q.cursor)); where.push(`n < $${params.length}`); }
-    if (q.state) { params.push(q.state); where.push(`state = $${params.length}`); }
+    if (q.cursor !== undefined) {
+      params.push(Number(q.cursor));
+      where.push(`n < $${params.length}`);
+    }
+    if (q.state) {
+      params.push(q.state);
+      where.push(`state = $${params.length}`);
+    }
     if (q.source === null) where.push("source IS NULL");
-    else if (q.source !== undefined) { params.push(q.source); where.push(`source = $${params.length}`); }
+    else if (q.source !== undefined) {
+      params.push(q.source);
+      where.push(`source = $${params.length}`);
+    }
     params.push(q.limit + 1);
-    const { rows } = await this.#pool.query(`SELECT * FROM withheld${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY n DESC LIMIT $${params.length}`, params);
+    const { rows } = await this.#pool.query(
+      `SELECT * FROM withheld${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY n DESC LIMIT $${params.length}`,
+      params,
+    );
     const items = (rows as WithheldRow[]).slice(0, q.limit);
-    return rows.length > q.limit ? { items: items.map(toWithheld), next: String(items[items.length - 1]!.n) } : { items: items.map(toWithheld) };
+    return rows.length > q.limit
+      ? { items: items.map(toWithheld), next: String(items[items.length - 1]!.n) }
+      : { items: items.map(toWithheld) };
   }
 
   async withheldIdsBySource(source: string, state?: WithheldState): Promise<string[]> {
-    const { rows } = await this.#pool.query("SELECT id FROM withheld WHERE source = $1 AND ($2::text IS NULL OR state = $2)", [source, state ?? null]);
+    const { rows } = await this.#pool.query(
+      "SELECT id FROM withheld WHERE source = $1 AND ($2::text IS NULL OR state = $2)",
+      [source, state ?? null],
+    );
     return rows.map((r) => r.id as string);
   }
 
@@ -141,8 +224,10 @@ export class PostgresCurationStore implements CurationStore {
         await c.query("SELECT pg_advisory_xact_lock(hashtext('essfed_review:' || $1))", [item.target]);
         await c.query("DELETE FROM review_queue WHERE target = $1 AND kind = 'change'", [item.target]);
       }
-      const { rows } = await c.query("INSERT INTO review_queue (kind, target, record, signed, text, sender, received) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING n",
-        [item.kind, item.target, json, signed, item.text ?? null, item.from ?? null, item.received]);
+      const { rows } = await c.query(
+        "INSERT INTO review_queue (kind, target, record, signed, text, sender, received) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING n",
+        [item.kind, item.target, json, signed, item.text ?? null, item.from ?? null, item.received],
+      );
       return Number(rows[0].n);
     });
     return { ...item, n };
@@ -157,17 +242,32 @@ export class PostgresCurationStore implements CurationStore {
   async listQueue(q: QueueQuery): Promise<Page<QueueItem>> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.cursor !== undefined) { params.push(Number(q.cursor)); where.push(`n > $${params.length}`); }
-    if (q.kind) { params.push(q.kind); where.push(`kind = $${params.length}`); }
-    if (q.target !== undefined) { params.push(q.target); where.push(`target = $${params.length}`); }
+    if (q.cursor !== undefined) {
+      params.push(Number(q.cursor));
+      where.push(`n > $${params.length}`);
+    }
+    if (q.kind) {
+      params.push(q.kind);
+      where.push(`kind = $${params.length}`);
+    }
+    if (q.target !== undefined) {
+      params.push(q.target);
+      where.push(`target = $${params.length}`);
+    }
     params.push(q.limit + 1);
-    const { rows } = await this.#pool.query(`SELECT * FROM review_queue${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY n LIMIT $${params.length}`, params);
+    const { rows } = await this.#pool.query(
+      `SELECT * FROM review_queue${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY n LIMIT $${params.length}`,
+      params,
+    );
     const items = (rows as QueueRow[]).slice(0, q.limit).map(toItem);
     return rows.length > q.limit ? { items, next: String(items[items.length - 1]!.n) } : { items };
   }
 
   async countQueue(kind?: QueueKind): Promise<number> {
-    const { rows } = await this.#pool.query("SELECT count(*) AS n FROM review_queue WHERE $1::text IS NULL OR kind = $1", [kind ?? null]);
+    const { rows } = await this.#pool.query(
+      "SELECT count(*) AS n FROM review_queue WHERE $1::text IS NULL OR kind = $1",
+      [kind ?? null],
+    );
     return Number(rows[0].n);
   }
 

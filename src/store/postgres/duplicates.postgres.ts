@@ -3,7 +3,16 @@
  * `dup_pair` (migration 8). A round is applied in a handful of statements whatever its size.
  */
 import type pg from "pg";
-import { pairFromRow, splitPairCursor, type DuplicatePair, type DuplicateStore, type FinderBatch, type PairQuery, type PairState, type PendingRecord } from "../duplicates.ts";
+import {
+  pairFromRow,
+  splitPairCursor,
+  type DuplicatePair,
+  type DuplicateStore,
+  type FinderBatch,
+  type PairQuery,
+  type PairState,
+  type PendingRecord,
+} from "../duplicates.ts";
 import type { Page } from "../store.ts";
 import { withTransaction } from "./tx.ts";
 
@@ -48,8 +57,10 @@ export class PostgresDuplicateStore implements DuplicateStore {
       await c.query("DELETE FROM dup_pair WHERE a = ANY($1) AND state = 'candidate'", [ids]);
       await c.query("DELETE FROM dup_pair WHERE b = ANY($1) AND state = 'candidate'", [ids]);
       if (keyRows.length) {
-        await c.query("INSERT INTO dup_key (key, id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
-          [keyRows.map((r) => r[0]), keyRows.map((r) => r[1])]);
+        await c.query(
+          "INSERT INTO dup_key (key, id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
+          [keyRows.map((r) => r[0]), keyRows.map((r) => r[1])],
+        );
       }
       let confirmed: DuplicatePair[] = [];
       if (pairs.length) {
@@ -57,7 +68,13 @@ export class PostgresDuplicateStore implements DuplicateStore {
           `INSERT INTO dup_pair (a, b, score, reasons, state, updated)
            SELECT a, b, score, reasons, 'candidate', $5 FROM unnest($1::text[], $2::text[], $3::float8[], $4::jsonb[]) AS t(a, b, score, reasons)
            ON CONFLICT (a, b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons, updated = excluded.updated`,
-          [pairs.map((p) => p.a), pairs.map((p) => p.b), pairs.map((p) => p.score), pairs.map((p) => JSON.stringify(p.reasons)), batch.at],
+          [
+            pairs.map((p) => p.a),
+            pairs.map((p) => p.b),
+            pairs.map((p) => p.score),
+            pairs.map((p) => JSON.stringify(p.reasons)),
+            batch.at,
+          ],
         );
         if (batch.auto) {
           const { rows } = await c.query(
@@ -69,8 +86,10 @@ export class PostgresDuplicateStore implements DuplicateStore {
           confirmed = rows.map(pairFromRow);
         }
       }
-      await c.query("DELETE FROM dup_pending p USING unnest($1::text[], $2::bigint[]) AS t(id, n) WHERE p.id = t.id AND p.n = t.n",
-        [ids, batch.done.map((d) => d.stamp)]);
+      await c.query(
+        "DELETE FROM dup_pending p USING unnest($1::text[], $2::bigint[]) AS t(id, n) WHERE p.id = t.id AND p.n = t.n",
+        [ids, batch.done.map((d) => d.stamp)],
+      );
       return confirmed;
     });
   }
@@ -85,19 +104,35 @@ export class PostgresDuplicateStore implements DuplicateStore {
     if (!Number.isSafeInteger(offset) || offset < 0) return { items: [] };
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (q.state) { params.push(q.state); where.push(`state = $${params.length}`); }
-    if (q.id) { params.push(q.id); where.push(`(a = $${params.length} OR b = $${params.length})`); }
+    if (q.state) {
+      params.push(q.state);
+      where.push(`state = $${params.length}`);
+    }
+    if (q.id) {
+      params.push(q.id);
+      where.push(`(a = $${params.length} OR b = $${params.length})`);
+    }
     params.push(q.limit + 1, offset);
-    const { rows } = await this.#pool.query(`SELECT * FROM dup_pair${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY score DESC, a COLLATE "C", b COLLATE "C" LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
+    const { rows } = await this.#pool.query(
+      `SELECT * FROM dup_pair${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY score DESC, a COLLATE "C", b COLLATE "C" LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
     const items = rows.slice(0, q.limit).map(pairFromRow);
     return rows.length > q.limit ? { items, next: String(offset + q.limit) } : { items };
   }
 
   async decide(a: string, b: string, state: PairState, by: string, at: string): Promise<DuplicatePair | undefined> {
-    const { rows } = state === "candidate"
-      ? await this.#pool.query("UPDATE dup_pair SET state = 'candidate', decided_by = NULL, decided_at = NULL WHERE a = $1 AND b = $2 RETURNING *", [a, b])
-      : await this.#pool.query("UPDATE dup_pair SET state = $1, decided_by = $2, decided_at = $3 WHERE a = $4 AND b = $5 RETURNING *", [state, by, at, a, b]);
+    const { rows } =
+      state === "candidate"
+        ? await this.#pool.query(
+            "UPDATE dup_pair SET state = 'candidate', decided_by = NULL, decided_at = NULL WHERE a = $1 AND b = $2 RETURNING *",
+            [a, b],
+          )
+        : await this.#pool.query(
+            "UPDATE dup_pair SET state = $1, decided_by = $2, decided_at = $3 WHERE a = $4 AND b = $5 RETURNING *",
+            [state, by, at, a, b],
+          );
     return rows.length ? pairFromRow(rows[0]) : undefined;
   }
 
@@ -105,7 +140,9 @@ export class PostgresDuplicateStore implements DuplicateStore {
     const after = splitPairCursor(cursor) ?? ["", ""];
     const { rows } = await this.#pool.query(
       `SELECT * FROM dup_pair WHERE state = 'confirmed' AND (a COLLATE "C", b COLLATE "C") > ($1 COLLATE "C", $2 COLLATE "C")
-       ORDER BY a COLLATE "C", b COLLATE "C" LIMIT $3`, [after[0], after[1], limit + 1]);
+       ORDER BY a COLLATE "C", b COLLATE "C" LIMIT $3`,
+      [after[0], after[1], limit + 1],
+    );
     const items = rows.slice(0, limit).map(pairFromRow);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, next: `${last.a} ${last.b}` } : { items };

@@ -16,7 +16,10 @@ export class PostgresKvStore implements KvStore {
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
-    const { rows } = await this.#pool.query("SELECT value FROM kv WHERE key = $1 AND (expires IS NULL OR expires > $2)", [k(key), Date.now()]);
+    const { rows } = await this.#pool.query(
+      "SELECT value FROM kv WHERE key = $1 AND (expires IS NULL OR expires > $2)",
+      [k(key), Date.now()],
+    );
     return rows.length ? (rows[0].value as T) : undefined;
   }
 
@@ -35,9 +38,13 @@ export class PostgresKvStore implements KvStore {
     return withTransaction(this.#pool, async (client) => {
       // Serialise writers of this key, whether or not a row exists yet.
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [k(key)]);
-      const { rows } = await client.query("SELECT value FROM kv WHERE key = $1 AND (expires IS NULL OR expires > $2)", [k(key), Date.now()]);
+      const { rows } = await client.query("SELECT value FROM kv WHERE key = $1 AND (expires IS NULL OR expires > $2)", [
+        k(key),
+        Date.now(),
+      ]);
       const current = rows.length ? JSON.stringify(rows[0].value) : undefined;
-      const expected = expectedValue === undefined ? undefined : JSON.stringify(JSON.parse(JSON.stringify(expectedValue)));
+      const expected =
+        expectedValue === undefined ? undefined : JSON.stringify(JSON.parse(JSON.stringify(expectedValue)));
       if (!sameJson(current, expected)) return false;
       await client.query(
         "INSERT INTO kv (key, value, expires) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
@@ -50,8 +57,10 @@ export class PostgresKvStore implements KvStore {
   async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
     const now = Date.now();
     const { rows } = prefix
-      ? await this.#pool.query("SELECT key, value FROM kv WHERE (key = $1 OR left(key, $2) = $3) AND (expires IS NULL OR expires > $4) ORDER BY key",
-        [k(prefix), k(prefix).length, k(prefix).slice(0, -1) + ",", now])
+      ? await this.#pool.query(
+          "SELECT key, value FROM kv WHERE (key = $1 OR left(key, $2) = $3) AND (expires IS NULL OR expires > $4) ORDER BY key",
+          [k(prefix), k(prefix).length, k(prefix).slice(0, -1) + ",", now],
+        )
       : await this.#pool.query("SELECT key, value FROM kv WHERE expires IS NULL OR expires > $1 ORDER BY key", [now]);
     for (const r of rows) yield { key: JSON.parse(r.key) as KvKey, value: r.value };
   }
@@ -63,6 +72,13 @@ function sameJson(a: string | undefined, b: string | undefined): boolean {
   return stable(JSON.parse(a)) === stable(JSON.parse(b));
 }
 function stable(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === "object" && !Array.isArray(x)
-    ? Object.fromEntries(Object.keys(x).sort().map((key) => [key, (x as Record<string, unknown>)[key]])) : x));
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((key) => [key, (x as Record<string, unknown>)[key]]),
+        )
+      : x,
+  );
 }

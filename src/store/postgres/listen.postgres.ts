@@ -64,9 +64,17 @@ export class PostgresListener {
   /** Tries again 0.1 s, 0.2 s, 0.4 s … (at most 5 s) after each failure. */
   #reconnect(attempt: number): void {
     clearTimeout(this.#retry);
-    this.#retry = setTimeout(() => {
-      this.start().then(() => this.#handlers.reconnected(), () => { if (!this.#closed) this.#reconnect(attempt + 1); });
-    }, Math.min(100 * 2 ** attempt, 5000));
+    this.#retry = setTimeout(
+      () => {
+        this.start().then(
+          () => this.#handlers.reconnected(),
+          () => {
+            if (!this.#closed) this.#reconnect(attempt + 1);
+          },
+        );
+      },
+      Math.min(100 * 2 ** attempt, 5000),
+    );
     this.#retry.unref();
   }
 

@@ -224,8 +224,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
 
   -- A record's content changes only with a new change number: storing a signature (same number)
   -- leaves its counts alone instead of taking them down and up again.
-  ${shardedCountsFunction("essfed_counts_update", `SELECT n.record, n.source, 1 AS d FROM new_rows n JOIN old_rows o ON o.rid = n.rid WHERE n.seq <> o.seq
-    UNION ALL SELECT o.record, o.source, -1 FROM old_rows o JOIN new_rows n ON n.rid = o.rid WHERE n.seq <> o.seq`)}
+  ${shardedCountsFunction(
+    "essfed_counts_update",
+    `SELECT n.record, n.source, 1 AS d FROM new_rows n JOIN old_rows o ON o.rid = n.rid WHERE n.seq <> o.seq
+    UNION ALL SELECT o.record, o.source, -1 FROM old_rows o JOIN new_rows n ON n.rid = o.rid WHERE n.seq <> o.seq`,
+  )}
   `,
   // 5: records without coordinates (the map lists them apart, since it cannot show them) are
   // found without reading every row: few records lack a place.

@@ -7,7 +7,11 @@
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import type { PutOutcome } from "../store.ts";
 
-export interface ExistingRow { id: string; version: string; updated: string }
+export interface ExistingRow {
+  id: string;
+  version: string;
+  updated: string;
+}
 
 type Input = InitiativeRecord & { signed?: string };
 
@@ -20,12 +24,21 @@ export function planPuts(records: Input[], existing: Map<string, ExistingRow>, t
     const id = r.initiative.id;
     const cur = state.get(id);
     if (cur) {
-      if (cur.version === r.version) { outcomes.push("unchanged"); continue; }
-      if (Date.parse(r.updated) < Date.parse(cur.updated)) { outcomes.push("stale"); continue; }
+      if (cur.version === r.version) {
+        outcomes.push("unchanged");
+        continue;
+      }
+      if (Date.parse(r.updated) < Date.parse(cur.updated)) {
+        outcomes.push("stale");
+        continue;
+      }
       outcomes.push("updated");
     } else {
       const tomb = tombstones.get(id);
-      if (tomb !== undefined && Date.parse(tomb) >= Date.parse(r.updated)) { outcomes.push("stale"); continue; }
+      if (tomb !== undefined && Date.parse(tomb) >= Date.parse(r.updated)) {
+        outcomes.push("stale");
+        continue;
+      }
       if (tomb !== undefined) clear.add(id);
       outcomes.push("created");
     }

@@ -29,7 +29,8 @@ export function postgresQueueBackend(pool: Pool, queue: string, events: EventEmi
          RETURNING mq.id, mq.payload, mq.attempts`,
         [queue, now, limit, leaseUntil],
       );
-      return rows.map((r): QueuedMessage => ({ id: Number(r.id), payload: r.payload, attempts: r.attempts }))
+      return rows
+        .map((r): QueuedMessage => ({ id: Number(r.id), payload: r.payload, attempts: r.attempts }))
         .sort((a, b) => a.id - b.id);
     },
     async ack(ids) {
@@ -64,7 +65,10 @@ export function postgresQueueBackend(pool: Pool, queue: string, events: EventEmi
         [queue, now, field],
       );
       return rows.map((r) => ({
-        value: String(r.value ?? ""), total: Number(r.total), ready: Number(r.ready), delayed: Number(r.delayed),
+        value: String(r.value ?? ""),
+        total: Number(r.total),
+        ready: Number(r.ready),
+        delayed: Number(r.delayed),
         ...(r.next !== null ? { nextVisibleAt: Number(r.next) } : {}),
       }));
     },

@@ -9,12 +9,20 @@ import type { OwnRewrite, RewriteCounts } from "../store.ts";
 
 const BATCH = 1000;
 
-export async function rewriteOwnPostgres(c: pg.PoolClient, from: string, to: string, map: OwnRewrite): Promise<RewriteCounts> {
+export async function rewriteOwnPostgres(
+  c: pg.PoolClient,
+  from: string,
+  to: string,
+  map: OwnRewrite,
+): Promise<RewriteCounts> {
   const prefix = `${from}/`;
   const counts: RewriteCounts = { records: 0, tombstones: 0, messages: 0, dropped: 0 };
   for (;;) {
     // Rewritten rows leave the prefix, so each batch starts again from the first that remains.
-    const { rows } = await c.query("SELECT id, record FROM initiative WHERE source IS NULL AND left(id, $1) = $2 ORDER BY id LIMIT $3", [prefix.length, prefix, BATCH]);
+    const { rows } = await c.query(
+      "SELECT id, record FROM initiative WHERE source IS NULL AND left(id, $1) = $2 ORDER BY id LIMIT $3",
+      [prefix.length, prefix, BATCH],
+    );
     if (!rows.length) break;
     const next = (rows as { id: string; record: InitiativeRecord }[]).map((r) => map.record(r.record));
     await c.query("DELETE FROM initiative WHERE id = ANY($1)", [rows.map((r) => r.id)]);
@@ -22,7 +30,12 @@ export async function rewriteOwnPostgres(c: pg.PoolClient, from: string, to: str
       `INSERT INTO initiative (id, seq, source, version, updated, record, signed)
        SELECT t.id, nextval('initiative_seq'), NULL, t.version, t.updated, t.record, NULL
        FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS t(id, version, updated, record, n) ORDER BY t.n`,
-      [next.map((r) => r.initiative.id), next.map((r) => r.version), next.map((r) => r.updated), next.map((r) => JSON.stringify(r))],
+      [
+        next.map((r) => r.initiative.id),
+        next.map((r) => r.version),
+        next.map((r) => r.updated),
+        next.map((r) => JSON.stringify(r)),
+      ],
     );
     counts.records += rows.length;
   }

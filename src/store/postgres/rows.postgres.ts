@@ -5,8 +5,16 @@
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import type { Follower, Following, StoredInitiative } from "../store.ts";
 
-export interface Row { seq: string; record: InitiativeRecord; signed: string | null }
-export const toStored = (r: Row): StoredInitiative => ({ ...r.record, seq: Number(r.seq), ...(r.signed ? { signed: r.signed } : {}) });
+export interface Row {
+  seq: string;
+  record: InitiativeRecord;
+  signed: string | null;
+}
+export const toStored = (r: Row): StoredInitiative => ({
+  ...r.record,
+  seq: Number(r.seq),
+  ...(r.signed ? { signed: r.signed } : {}),
+});
 
 /** The schema a connection string selects with `options=-c search_path=…`, if any. */
 export function schemaFromUrl(url: string): string | undefined {
@@ -36,14 +44,23 @@ export function withSettings(url: string, settings: Record<string, string>): str
 
 export function toFollower(r: Record<string, string | null>): Follower {
   return {
-    actor: r.actor!, inbox: r.inbox!, followId: r.follow_id!, state: r.state as Follower["state"], since: r.since!,
+    actor: r.actor!,
+    inbox: r.inbox!,
+    followId: r.follow_id!,
+    state: r.state as Follower["state"],
+    since: r.since!,
     ...(r.shared_inbox ? { sharedInbox: r.shared_inbox } : {}),
   };
 }
 
 export function toFollowing(r: Record<string, string | null>): Following {
   return {
-    actor: r.actor!, inbox: r.inbox!, followId: r.follow_id!, state: r.state as Following["state"], since: r.since!,
-    ...(r.directory ? { directory: r.directory } : {}), ...(r.reconciled_at ? { reconciledAt: r.reconciled_at } : {}),
+    actor: r.actor!,
+    inbox: r.inbox!,
+    followId: r.follow_id!,
+    state: r.state as Following["state"],
+    since: r.since!,
+    ...(r.directory ? { directory: r.directory } : {}),
+    ...(r.reconciled_at ? { reconciledAt: r.reconciled_at } : {}),
   };
 }

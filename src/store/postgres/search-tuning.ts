@@ -21,4 +21,14 @@ export interface SearchTuning {
   /** …and otherwise estimated from a sample of about this many rows. */
   sampleRows: number;
 }
-export const TUNING: SearchTuning = { window: 100_000, geoDriven: 5_000, geoClusters: 60_000, clusterExactMax: 20_000, clusterSampleRows: 20_000, pageShare: 2, geoFallback: 50_000, exactMax: 3_000, sampleRows: 15_000 };
+export const TUNING: SearchTuning = {
+  window: 100_000,
+  geoDriven: 5_000,
+  geoClusters: 60_000,
+  clusterExactMax: 20_000,
+  clusterSampleRows: 20_000,
+  pageShare: 2,
+  geoFallback: 50_000,
+  exactMax: 3_000,
+  sampleRows: 15_000,
+};

@@ -8,8 +8,17 @@
 import type pg from "pg";
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import {
-  FACET_NAMES, emptyFacetCounts, exactSummary, isUnfiltered, locationBox,
-  type Cluster, type ClusterSummary, type FacetName, type FacetSummary, type SearchFilter, type SearchIndex,
+  FACET_NAMES,
+  emptyFacetCounts,
+  exactSummary,
+  isUnfiltered,
+  locationBox,
+  type Cluster,
+  type ClusterSummary,
+  type FacetName,
+  type FacetSummary,
+  type SearchFilter,
+  type SearchIndex,
 } from "../../query/search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
 import { TUNING, type SearchTuning } from "./search-tuning.ts";
@@ -18,7 +27,11 @@ export type { SearchTuning } from "./search-tuning.ts";
 
 /** A tsquery of the words, each as a prefix, all required; words are letters and digits only. */
 function tsQuery(words: string[], whole = false): string {
-  return words.map((w) => w.replace(/[^\p{L}\p{N}]/gu, "")).filter(Boolean).map((w) => (whole ? w : `${w}:*`)).join(" & ");
+  return words
+    .map((w) => w.replace(/[^\p{L}\p{N}]/gu, ""))
+    .filter(Boolean)
+    .map((w) => (whole ? w : `${w}:*`))
+    .join(" & ");
 }
 
 /** Facets a record has at most one value of. */
@@ -41,7 +54,10 @@ const sampleOf = (params: unknown[], rows: number, total: number) =>
  */
 export async function keptCount(pool: pg.Pool, name: FacetName, values?: string[]): Promise<number> {
   const { rows } = values
-    ? await pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1 AND value = ANY($2)", [name, values])
+    ? await pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1 AND value = ANY($2)", [
+        name,
+        values,
+      ])
     : await pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1", [name]);
   return Number(rows[0].n);
 }
@@ -66,15 +82,21 @@ export class PostgresSearchIndex implements SearchIndex {
   #where(f: SearchFilter, params: unknown[], indexed: "all" | "geo" | "none" = "all"): string[] {
     const where: string[] = [];
     const p = (v: unknown) => param(params, v);
-    const add = (cond: string, kind: "geo" | "other") => where.push(indexed === "all" || (indexed === "geo" && kind === "geo") ? cond : `(${cond}) IS TRUE`);
+    const add = (cond: string, kind: "geo" | "other") =>
+      where.push(indexed === "all" || (indexed === "geo" && kind === "geo") ? cond : `(${cond}) IS TRUE`);
     if (f.words?.length) add(`s.search_text @@ to_tsquery('simple', ${p(tsQuery(f.words, f.wholeWords))})`, "other");
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
       // Any of the values: array overlap on hashes of "facet value" keys (GIN).
-      if (values?.length) add(`s.facet_ids && essfed_facet_ids(${p(values.map((v) => `${name} ${v}`))}::text[])`, "other");
+      if (values?.length)
+        add(`s.facet_ids && essfed_facet_ids(${p(values.map((v) => `${name} ${v}`))}::text[])`, "other");
     }
     const box = locationBox(f);
-    if (box) add(`s.search_point <@ box(point(${p(box.minLon)}, ${p(box.minLat)}), point(${p(box.maxLon)}, ${p(box.maxLat)}))`, "geo");
+    if (box)
+      add(
+        `s.search_point <@ box(point(${p(box.minLon)}, ${p(box.minLat)}), point(${p(box.maxLon)}, ${p(box.maxLat)}))`,
+        "geo",
+      );
     if (f.near) {
       // Haversine, in km, on rows the box above let through (search_point is lon, lat).
       where.push(`2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(s.search_point[1] - ${p(f.near.lat)}) / 2), 2)
@@ -91,7 +113,16 @@ export class PostgresSearchIndex implements SearchIndex {
       `SELECT coalesce(sum(n * greatest(0, least($5::float8, lat_idx - 89) - greatest($6::float8, lat_idx - 90))
                           * greatest(0, least($7::float8, lon_idx - 179) - greatest($8::float8, lon_idx - 180))), 0) AS n
        FROM geo_cell WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4`,
-      [Math.floor(box.minLat + 90), Math.floor(box.maxLat + 90), Math.floor(box.minLon + 180), Math.floor(box.maxLon + 180), box.maxLat, box.minLat, box.maxLon, box.minLon],
+      [
+        Math.floor(box.minLat + 90),
+        Math.floor(box.maxLat + 90),
+        Math.floor(box.minLon + 180),
+        Math.floor(box.maxLon + 180),
+        box.maxLat,
+        box.minLat,
+        box.maxLon,
+        box.minLon,
+      ],
     );
     return Math.ceil(Number(rows[0].n));
   }
@@ -107,7 +138,13 @@ export class PostgresSearchIndex implements SearchIndex {
     return points !== undefined && points <= limit ? "geo" : "all";
   }
 
-  async #query(f: SearchFilter, limit: number, indexed: "all" | "geo" | "none", below?: number, from?: number): Promise<{ seq: string; record: unknown; signed: unknown }[]> {
+  async #query(
+    f: SearchFilter,
+    limit: number,
+    indexed: "all" | "geo" | "none",
+    below?: number,
+    from?: number,
+  ): Promise<{ seq: string; record: unknown; signed: unknown }[]> {
     const params: unknown[] = [];
     const where = this.#where(f, params, indexed);
     if (below !== undefined) where.push(`s.seq < $${params.push(below)}`);
@@ -138,18 +175,30 @@ export class PostgresSearchIndex implements SearchIndex {
     if (access === "geo" || isUnfiltered(f) || !(await this.#windowFills(f, points, limit + 1))) {
       rows = await this.#query(f, limit + 1, access, below);
     } else {
-      const top = below ?? Number((await this.#pool.query("SELECT coalesce(max(seq), 0) + 1 AS t FROM initiative_search")).rows[0].t);
+      const top =
+        below ??
+        Number((await this.#pool.query("SELECT coalesce(max(seq), 0) + 1 AS t FROM initiative_search")).rows[0].t);
       const from = top - this.#tuning.window;
       rows = await this.#query(f, limit + 1, "none", top, from);
-      if (rows.length <= limit && from > 0) rows = rows.concat(await this.#query(f, limit + 1 - rows.length, this.#access(points, this.#tuning.geoFallback), from));
+      if (rows.length <= limit && from > 0)
+        rows = rows.concat(
+          await this.#query(f, limit + 1 - rows.length, this.#access(points, this.#tuning.geoFallback), from),
+        );
     }
-    const items = rows.slice(0, limit).map((r): StoredInitiative => ({ ...(r.record as InitiativeRecord), seq: Number(r.seq), ...(r.signed ? { signed: r.signed as string } : {}) }));
+    const items = rows.slice(0, limit).map((r): StoredInitiative => ({
+      ...(r.record as InitiativeRecord),
+      seq: Number(r.seq),
+      ...(r.signed ? { signed: r.signed as string } : {}),
+    }));
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
   }
 
   /** The planner's estimate of how many records have the words (from the text column's statistics). */
   async #wordMatches(f: SearchFilter): Promise<number> {
-    const { rows } = await this.#pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM initiative_search s WHERE s.search_text @@ to_tsquery('simple', $1)`, [tsQuery(f.words!, f.wholeWords)]);
+    const { rows } = await this.#pool.query(
+      `EXPLAIN (FORMAT JSON) SELECT 1 FROM initiative_search s WHERE s.search_text @@ to_tsquery('simple', $1)`,
+      [tsQuery(f.words!, f.wholeWords)],
+    );
     return Number(rows[0]["QUERY PLAN"][0].Plan["Plan Rows"]);
   }
 
@@ -182,19 +231,28 @@ export class PostgresSearchIndex implements SearchIndex {
   /** Whether the window is expected to hold `pageShare` pages of matches. */
   async #windowFills(f: SearchFilter, points: number | undefined, page: number): Promise<boolean> {
     const total = await this.#total();
-    return (await this.#share(f, points, total)) * Math.min(total, this.#tuning.window) >= this.#tuning.pageShare * page;
+    return (
+      (await this.#share(f, points, total)) * Math.min(total, this.#tuning.window) >= this.#tuning.pageShare * page
+    );
   }
 
   async count(f: SearchFilter): Promise<number> {
     if (isUnfiltered(f)) return keptCount(this.#pool, "source");
     const only = Object.entries(f.facets).filter(([, v]) => v?.length) as [FacetName, string[]][];
-    if (only.length === 1 && isUnfiltered(f, "facets") && (only[0]![1].length === 1 || SINGLE_VALUED.has(only[0]![0]))) {
+    if (
+      only.length === 1 &&
+      isUnfiltered(f, "facets") &&
+      (only[0]![1].length === 1 || SINGLE_VALUED.has(only[0]![0]))
+    ) {
       // One value, or values of a facet a record has at most one of: the kept counts add up.
       return keptCount(this.#pool, ...only[0]!);
     }
     const params: unknown[] = [];
     const where = this.#where(f, params, this.#access(await this.#points(f)));
-    const { rows } = await this.#pool.query(`SELECT count(*) AS n FROM initiative_search s WHERE ${where.join(" AND ")}`, params);
+    const { rows } = await this.#pool.query(
+      `SELECT count(*) AS n FROM initiative_search s WHERE ${where.join(" AND ")}`,
+      params,
+    );
     return Number(rows[0].n);
   }
 
@@ -210,7 +268,9 @@ export class PostgresSearchIndex implements SearchIndex {
       out[k.slice(0, cut) as FacetName]?.push({ value: k.slice(cut + 1), count: n });
     };
     if (isUnfiltered(f)) {
-      const { rows } = await this.#pool.query("SELECT name, value, sum(n) AS n FROM facet_count GROUP BY name, value HAVING sum(n) > 0 ORDER BY n DESC, value");
+      const { rows } = await this.#pool.query(
+        "SELECT name, value, sum(n) AS n FROM facet_count GROUP BY name, value HAVING sum(n) > 0 ORDER BY n DESC, value",
+      );
       for (const r of rows) out[r.name as FacetName]?.push({ value: r.value, count: Number(r.n) });
       return exactSummary(out);
     }
@@ -221,7 +281,9 @@ export class PostgresSearchIndex implements SearchIndex {
       const where = this.#where(f, params, this.#access(points));
       const { rows } = await this.#pool.query(
         `WITH c AS (SELECT h, count(*) AS n FROM initiative_search s, unnest(s.facet_ids) h WHERE ${where.join(" AND ")} GROUP BY h)
-         SELECT v.k, c.n FROM c JOIN ${FACET_KEYS} ORDER BY c.n DESC, v.k`, params);
+         SELECT v.k, c.n FROM c JOIN ${FACET_KEYS} ORDER BY c.n DESC, v.k`,
+        params,
+      );
       for (const r of rows) add(r.k, Number(r.n));
       return exactSummary(out);
     }
@@ -231,10 +293,13 @@ export class PostgresSearchIndex implements SearchIndex {
     const { rows } = await this.#pool.query(
       `WITH sample AS MATERIALIZED (SELECT s.facet_ids, (${where.join(" AND ")}) AS hit FROM ${sample}),
          c AS (SELECT h, count(*) AS n FROM sample, unnest(sample.facet_ids) h WHERE sample.hit GROUP BY h)
-       SELECT NULL AS k, count(*) AS n FROM sample UNION ALL SELECT v.k, c.n FROM c JOIN ${FACET_KEYS}`, params);
+       SELECT NULL AS k, count(*) AS n FROM sample UNION ALL SELECT v.k, c.n FROM c JOIN ${FACET_KEYS}`,
+      params,
+    );
     const sampled = Number(rows.find((r) => r.k === null)?.n ?? 0);
     const scale = sampled ? total / sampled : 0;
-    for (const r of rows.filter((x) => x.k !== null).sort((a, b) => Number(b.n) - Number(a.n) || (a.k < b.k ? -1 : 1))) add(r.k, Math.round(Number(r.n) * scale));
+    for (const r of rows.filter((x) => x.k !== null).sort((a, b) => Number(b.n) - Number(a.n) || (a.k < b.k ? -1 : 1)))
+      add(r.k, Math.round(Number(r.n) * scale));
     // Scaled counts are estimates; the total is still the sum of the (scaled) `source` counts.
     return { ...exactSummary(out), approximate: true };
   }
@@ -245,11 +310,13 @@ export class PostgresSearchIndex implements SearchIndex {
    * those are counted on a fixed sample of pages and scaled, like facet counts, and flagged.
    */
   async clusters(f: SearchFilter, cell: number, limit: number): Promise<ClusterSummary> {
-    if (cell >= 1 && isUnfiltered(f, "bbox")) return { clusters: await this.#keptClusters(f.bbox, cell, limit), approximate: false };
+    if (cell >= 1 && isUnfiltered(f, "bbox"))
+      return { clusters: await this.#keptClusters(f.bbox, cell, limit), approximate: false };
     const points = await this.#points(f);
     if (cell > 0 && points !== undefined && points > this.#tuning.geoClusters) {
       const total = await this.#total();
-      if (total * (await this.#share(f, points, total)) > this.#tuning.clusterExactMax) return this.#sampledClusters(f, cell, limit, total);
+      if (total * (await this.#share(f, points, total)) > this.#tuning.clusterExactMax)
+        return this.#sampledClusters(f, cell, limit, total);
     }
     return { clusters: await this.#exactClusters(f, cell, limit, points), approximate: false };
   }
@@ -261,7 +328,14 @@ export class PostgresSearchIndex implements SearchIndex {
       `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
        FROM geo_cell WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4
        GROUP BY floor((lat_idx - 90) / $5::float8), floor((lon_idx - 180) / $5::float8) HAVING sum(n) > 0 ORDER BY n DESC LIMIT $6`,
-      [Math.floor(b.minLat + 90), Math.floor(b.maxLat + 90), Math.floor(b.minLon + 180), Math.floor(b.maxLon + 180), cell, limit],
+      [
+        Math.floor(b.minLat + 90),
+        Math.floor(b.maxLat + 90),
+        Math.floor(b.minLon + 180),
+        Math.floor(b.maxLon + 180),
+        cell,
+        limit,
+      ],
     );
     return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
   }
@@ -273,25 +347,40 @@ export class PostgresSearchIndex implements SearchIndex {
     const { rows } = await this.#pool.query(
       `WITH sample AS MATERIALIZED (SELECT s.search_point AS p, (${where.join(" AND ")}) AS hit FROM ${sample})
        SELECT count(*) AS n, avg(p[1]) AS lat, avg(p[0]) AS lon, (SELECT count(*) FROM sample) AS sampled FROM sample WHERE hit
-       GROUP BY floor(p[1] / ${Number(cell)}), floor(p[0] / ${Number(cell)}) ORDER BY n DESC LIMIT ${param(params, limit)}`, params);
+       GROUP BY floor(p[1] / ${Number(cell)}), floor(p[0] / ${Number(cell)}) ORDER BY n DESC LIMIT ${param(params, limit)}`,
+      params,
+    );
     const scale = rows.length ? total / Number(rows[0].sampled) : 0;
-    return { clusters: rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Math.max(1, Math.round(Number(r.n) * scale)) })), approximate: true };
+    return {
+      clusters: rows.map((r) => ({
+        lat: Number(r.lat),
+        lon: Number(r.lon),
+        count: Math.max(1, Math.round(Number(r.n) * scale)),
+      })),
+      approximate: true,
+    };
   }
 
   async #exactClusters(f: SearchFilter, cell: number, limit: number, points: number | undefined): Promise<Cluster[]> {
     const params: unknown[] = [];
-    const where = ["s.search_point IS NOT NULL", ...this.#where(f, params, this.#access(points, this.#tuning.geoClusters))];
+    const where = [
+      "s.search_point IS NOT NULL",
+      ...this.#where(f, params, this.#access(points, this.#tuning.geoClusters)),
+    ];
     const base = `SELECT s.seq, s.search_point[1] AS lat, s.search_point[0] AS lon FROM initiative_search s WHERE ${where.join(" AND ")}`;
     // Group on the narrow columns first; only a cell of one point needs its record's id and name.
-    const grouped = cell > 0
-      ? `SELECT count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(seq) AS seq FROM (${base}) p
+    const grouped =
+      cell > 0
+        ? `SELECT count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(seq) AS seq FROM (${base}) p
          GROUP BY floor(lat / ${Number(cell)}), floor(lon / ${Number(cell)}) ORDER BY n DESC LIMIT $${params.push(limit)}`
-      : `SELECT 1 AS n, lat, lon, seq FROM (${base}) p LIMIT $${params.push(limit)}`;
+        : `SELECT 1 AS n, lat, lon, seq FROM (${base}) p LIMIT $${params.push(limit)}`;
     const sql = `SELECT g.n, g.lat, g.lon, i.id, i.record->'initiative'->>'name' AS name
       FROM (${grouped}) g LEFT JOIN initiative i ON g.n = 1 AND i.seq = g.seq ORDER BY g.n DESC`;
     const { rows } = await this.#pool.query(sql, params);
-    return rows.map((r) => (Number(r.n) === 1
-      ? { lat: Number(r.lat), lon: Number(r.lon), count: 1, id: r.id, name: r.name }
-      : { lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
+    return rows.map((r) =>
+      Number(r.n) === 1
+        ? { lat: Number(r.lat), lon: Number(r.lon), count: 1, id: r.id, name: r.name }
+        : { lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) },
+    );
   }
 }

@@ -6,7 +6,18 @@ import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
 import { DurableQueue, type QueueOptions } from "../queue.ts";
-import type { Follower, Following, ListOptions, OwnRewrite, Page, PutOutcome, RewriteCounts, Store, StoredInitiative, StoreHealth } from "../store.ts";
+import type {
+  Follower,
+  Following,
+  ListOptions,
+  OwnRewrite,
+  Page,
+  PutOutcome,
+  RewriteCounts,
+  Store,
+  StoredInitiative,
+  StoreHealth,
+} from "../store.ts";
 import { PostgresKvStore } from "./kv.postgres.ts";
 import { PostgresAccountStore, PostgresAuditLog } from "./accounts.postgres.ts";
 import { PostgresCurationStore } from "./curation.postgres.ts";
@@ -52,12 +63,17 @@ export class PostgresStore implements Store {
     this.#url = url;
     // DATABASE_URL=postgres://…?options=-c%20search_path%3Dname puts the instance in its own schema.
     this.schema = o.schema ?? schemaFromUrl(url);
-    if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) throw new Error(`invalid schema name ${o.schema}`);
+    if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema))
+      throw new Error(`invalid schema name ${o.schema}`);
     // JIT compiling costs 30-100 ms on large estimated costs and wins nothing on short API queries.
     const settings = { ...(o.schema ? { search_path: o.schema } : {}), jit: "off" };
     // Idle connections are kept for minutes, not pg's 10 s: a new backend pays page faults on its
     // first touch of a large shared_buffers, tens of ms on a big query (ADR 8).
-    this.pool = new pg.Pool({ connectionString: withSettings(url, settings), max: o.max ?? 10, idleTimeoutMillis: 300_000 });
+    this.pool = new pg.Pool({
+      connectionString: withSettings(url, settings),
+      max: o.max ?? 10,
+      idleTimeoutMillis: 300_000,
+    });
     this.pool.on("error", () => {}); // an idle client lost its connection; the pool replaces it
     this.kv = new PostgresKvStore(this.pool);
     this.search = new PostgresSearchIndex(this.pool, o.searchTuning);
@@ -80,10 +96,15 @@ export class PostgresStore implements Store {
     if (this.schema) await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
     await this.transaction(async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('essfed_migrations:' || current_schema()))");
-      await client.query("CREATE TABLE IF NOT EXISTS essfed_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+      await client.query(
+        "CREATE TABLE IF NOT EXISTS essfed_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+      );
       const { rows } = await client.query("SELECT coalesce(max(version), 0) AS v FROM essfed_schema");
       const current = Number(rows[0].v);
-      if (current > POSTGRES_MIGRATIONS.length) throw new Error(`database schema version ${current} is newer than this essfed (${POSTGRES_MIGRATIONS.length}); upgrade essfed`);
+      if (current > POSTGRES_MIGRATIONS.length)
+        throw new Error(
+          `database schema version ${current} is newer than this essfed (${POSTGRES_MIGRATIONS.length}); upgrade essfed`,
+        );
       for (let v = current; v < POSTGRES_MIGRATIONS.length; v++) {
         await client.query(POSTGRES_MIGRATIONS[v]!);
         await client.query("INSERT INTO essfed_schema (version) VALUES ($1)", [v + 1]);
@@ -94,18 +115,23 @@ export class PostgresStore implements Store {
 
   /** Notifications from every process on this database; comes back by itself when lost. */
   async #listen(): Promise<void> {
-    this.#listener ??= new PostgresListener(this.#url, `essfed-listen:${this.#notifyKey}`, [QUEUE_CHANNEL, CHANGE_CHANNEL], {
-      notification: (channel, payload) => {
-        const [key, queue] = payload.split(":");
-        if (key !== this.#notifyKey) return;
-        if (channel === CHANGE_CHANNEL) this.#changes++;
-        else if (queue) this.#events.emit(queue);
+    this.#listener ??= new PostgresListener(
+      this.#url,
+      `essfed-listen:${this.#notifyKey}`,
+      [QUEUE_CHANNEL, CHANGE_CHANNEL],
+      {
+        notification: (channel, payload) => {
+          const [key, queue] = payload.split(":");
+          if (key !== this.#notifyKey) return;
+          if (channel === CHANGE_CHANNEL) this.#changes++;
+          else if (queue) this.#events.emit(queue);
+        },
+        reconnected: () => {
+          this.#changes++;
+          for (const queue of this.#events.eventNames()) this.#events.emit(queue);
+        },
       },
-      reconnected: () => {
-        this.#changes++;
-        for (const queue of this.#events.eventNames()) this.#events.emit(queue);
-      },
-    });
+    );
     if (!this.#listener.listening) await this.#listener.start();
   }
 
@@ -157,7 +183,9 @@ export class PostgresStore implements Store {
   }
 
   async changeNumber(): Promise<number> {
-    const { rows } = await this.pool.query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM initiative_seq");
+    const { rows } = await this.pool.query(
+      "SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM initiative_seq",
+    );
     return Number(rows[0].n);
   }
 
@@ -168,7 +196,9 @@ export class PostgresStore implements Store {
 
   async getTombstone(id: string): Promise<Tombstone | undefined> {
     const { rows } = await this.pool.query("SELECT id, deleted, source FROM tombstone WHERE id = $1", [id]);
-    return rows.length ? { id: rows[0].id, deleted: rows[0].deleted, ...(rows[0].source ? { origin: rows[0].source } : {}) } : undefined;
+    return rows.length
+      ? { id: rows[0].id, deleted: rows[0].deleted, ...(rows[0].source ? { origin: rows[0].source } : {}) }
+      : undefined;
   }
 
   async putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]> {
@@ -184,11 +214,18 @@ export class PostgresStore implements Store {
   }
 
   /** The write rules of {@link putInitiatives} inside the caller's transaction. */
-  async #putWith(c: pg.PoolClient, records: (InitiativeRecord & { signed?: string })[]): Promise<{ outcomes: PutOutcome[]; wrote: boolean }> {
+  async #putWith(
+    c: pg.PoolClient,
+    records: (InitiativeRecord & { signed?: string })[],
+  ): Promise<{ outcomes: PutOutcome[]; wrote: boolean }> {
     const ids = [...new Set(records.map((r) => r.initiative.id))];
     const existing = await c.query("SELECT id, version, updated FROM initiative WHERE id = ANY($1) FOR UPDATE", [ids]);
     const tombs = await c.query("SELECT id, deleted FROM tombstone WHERE id = ANY($1)", [ids]);
-    const plan = planPuts(records, new Map((existing.rows as ExistingRow[]).map((r) => [r.id, r])), new Map(tombs.rows.map((t) => [t.id as string, t.deleted as string])));
+    const plan = planPuts(
+      records,
+      new Map((existing.rows as ExistingRow[]).map((r) => [r.id, r])),
+      new Map(tombs.rows.map((t) => [t.id as string, t.deleted as string])),
+    );
     if (!plan.writes.length) return { outcomes: plan.outcomes, wrote: false };
     const w = plan.writes;
     await c.query(
@@ -199,8 +236,14 @@ export class PostgresStore implements Store {
        ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, source = excluded.source, version = excluded.version,
          updated = excluded.updated, record = excluded.record, signed = excluded.signed
        WHERE initiative.version <> excluded.version AND initiative.updated <= excluded.updated`,
-      [w.map((r) => r.initiative.id), w.map((r) => r.provenance?.origin ?? null), w.map((r) => r.version), w.map((r) => r.updated),
-        w.map(({ signed: _s, ...r }) => JSON.stringify(r)), w.map((r) => r.signed ?? null)],
+      [
+        w.map((r) => r.initiative.id),
+        w.map((r) => r.provenance?.origin ?? null),
+        w.map((r) => r.version),
+        w.map((r) => r.updated),
+        w.map(({ signed: _s, ...r }) => JSON.stringify(r)),
+        w.map((r) => r.signed ?? null),
+      ],
     );
     if (plan.clearTombstones.length) await c.query("DELETE FROM tombstone WHERE id = ANY($1)", [plan.clearTombstones]);
     return { outcomes: plan.outcomes, wrote: true };
@@ -228,11 +271,21 @@ export class PostgresStore implements Store {
     if (!Number.isSafeInteger(before)) return { items: [] };
     const limit = Math.max(1, Math.min(o.limit, 10_000));
     const signed = o.unsigned ? "NULL AS signed" : "signed";
-    const { rows } = o.source === undefined
-      ? await this.pool.query(`SELECT seq, record, ${signed} FROM initiative WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, [before, limit + 1])
-      : o.source === null
-        ? await this.pool.query(`SELECT seq, record, ${signed} FROM initiative WHERE source IS NULL AND seq < $1 ORDER BY seq DESC LIMIT $2`, [before, limit + 1])
-        : await this.pool.query(`SELECT seq, record, ${signed} FROM initiative WHERE source = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`, [o.source, before, limit + 1]);
+    const { rows } =
+      o.source === undefined
+        ? await this.pool.query(
+            `SELECT seq, record, ${signed} FROM initiative WHERE seq < $1 ORDER BY seq DESC LIMIT $2`,
+            [before, limit + 1],
+          )
+        : o.source === null
+          ? await this.pool.query(
+              `SELECT seq, record, ${signed} FROM initiative WHERE source IS NULL AND seq < $1 ORDER BY seq DESC LIMIT $2`,
+              [before, limit + 1],
+            )
+          : await this.pool.query(
+              `SELECT seq, record, ${signed} FROM initiative WHERE source = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
+              [o.source, before, limit + 1],
+            );
     const items = (rows as Row[]).slice(0, limit).map(toStored);
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
   }
@@ -258,7 +311,12 @@ export class PostgresStore implements Store {
   }
 
   async listIdsByVia(actor: string): Promise<string[]> {
-    return (await this.pool.query("SELECT id FROM initiative WHERE source IS NOT NULL AND (record->'provenance'->'via') ? $1", [actor])).rows.map((r) => r.id);
+    return (
+      await this.pool.query(
+        "SELECT id FROM initiative WHERE source IS NOT NULL AND (record->'provenance'->'via') ? $1",
+        [actor],
+      )
+    ).rows.map((r) => r.id);
   }
 
   async purgeInitiatives(ids: string[]): Promise<number> {
@@ -274,7 +332,10 @@ export class PostgresStore implements Store {
   }
 
   async pruneTombstones(before: string): Promise<number> {
-    return (await this.pool.query("DELETE FROM tombstone WHERE deleted < $1", [new Date(before).toISOString()])).rowCount ?? 0;
+    return (
+      (await this.pool.query("DELETE FROM tombstone WHERE deleted < $1", [new Date(before).toISOString()])).rowCount ??
+      0
+    );
   }
 
   async putFollower(f: Follower): Promise<void> {
@@ -329,7 +390,14 @@ export class PostgresStore implements Store {
   }
 
   async markSeen(activityId: string): Promise<boolean> {
-    return ((await this.pool.query("INSERT INTO seen (id, at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", [activityId, Date.now()])).rowCount ?? 0) === 1;
+    return (
+      ((
+        await this.pool.query("INSERT INTO seen (id, at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", [
+          activityId,
+          Date.now(),
+        ])
+      ).rowCount ?? 0) === 1
+    );
   }
 
   async pruneSeen(before: number): Promise<number> {

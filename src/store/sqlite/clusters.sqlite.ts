@@ -9,10 +9,22 @@ import type { Cluster, SearchFilter } from "../../query/search.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { FacetMemo } from "./facets.sqlite.ts";
 
-interface Cell { n: number; lat: number; lon: number; seq: number }
+interface Cell {
+  n: number;
+  lat: number;
+  lon: number;
+  seq: number;
+}
 
 /** `matches`: the word's matching change numbers, comma-separated (SQLite's group_concat). */
-export function clustersOfWordsInBox(db: SqliteDatabase, memo: FacetMemo, matches: string, box: NonNullable<SearchFilter["bbox"]>, cell: number, limit: number): Cluster[] {
+export function clustersOfWordsInBox(
+  db: SqliteDatabase,
+  memo: FacetMemo,
+  matches: string,
+  box: NonNullable<SearchFilter["bbox"]>,
+  cell: number,
+  limit: number,
+): Cluster[] {
   const cells = new Map<string, Cell>();
   const singles: Cell[] = [];
   memo.pointsInBox(matches, box, (seq, lat, lon) => {

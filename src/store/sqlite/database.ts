@@ -21,7 +21,9 @@ export interface SqliteDatabase {
  */
 export function openSqlite(path: string): SqliteDatabase {
   const db = new DatabaseSync(path);
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;");
+  db.exec(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+  );
   const statements = new Map<string, StatementSync>();
   let depth = 0;
   return {

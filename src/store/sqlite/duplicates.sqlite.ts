@@ -2,7 +2,17 @@
  * Duplicates on SQLite: `dup_pending` (filled by triggers on `initiative`), `dup_key` and
  * `dup_pair` (migration 6).
  */
-import { pairFromRow, splitPairCursor, type DuplicatePair, type DuplicateStore, type FinderBatch, type PairQuery, type PairRow, type PairState, type PendingRecord } from "../duplicates.ts";
+import {
+  pairFromRow,
+  splitPairCursor,
+  type DuplicatePair,
+  type DuplicateStore,
+  type FinderBatch,
+  type PairQuery,
+  type PairRow,
+  type PairState,
+  type PendingRecord,
+} from "../duplicates.ts";
 import type { Page } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 
@@ -13,8 +23,9 @@ export class SqliteDuplicateStore implements DuplicateStore {
   }
 
   async pending(limit: number): Promise<PendingRecord[]> {
-    return (this.#db.prepare("SELECT id, n FROM dup_pending ORDER BY rowid LIMIT ?").all(limit) as { id: string; n: number }[])
-      .map((r) => ({ id: r.id, stamp: r.n }));
+    return (
+      this.#db.prepare("SELECT id, n FROM dup_pending ORDER BY rowid LIMIT ?").all(limit) as { id: string; n: number }[]
+    ).map((r) => ({ id: r.id, stamp: r.n }));
   }
 
   async pendingCount(): Promise<number> {
@@ -24,7 +35,11 @@ export class SqliteDuplicateStore implements DuplicateStore {
   async keyMembers(keys: string[], limit: number): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     const members = this.#db.prepare("SELECT id FROM dup_key WHERE key = ? LIMIT ?");
-    for (const k of new Set(keys)) out.set(k, (members.all(k, limit + 1) as { id: string }[]).map((r) => r.id));
+    for (const k of new Set(keys))
+      out.set(
+        k,
+        (members.all(k, limit + 1) as { id: string }[]).map((r) => r.id),
+      );
     return out;
   }
 
@@ -42,7 +57,8 @@ export class SqliteDuplicateStore implements DuplicateStore {
         dropPairsB.run(id);
         for (const k of batch.keys.get(id) ?? []) addKey.run(k, id);
       }
-      const upsert = db.prepare(`INSERT INTO dup_pair (a, b, score, reasons, state, updated) VALUES (?, ?, ?, ?, 'candidate', ?)
+      const upsert =
+        db.prepare(`INSERT INTO dup_pair (a, b, score, reasons, state, updated) VALUES (?, ?, ?, ?, 'candidate', ?)
         ON CONFLICT (a, b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons, updated = excluded.updated`);
       for (const p of batch.pairs) upsert.run(p.a, p.b, p.score, JSON.stringify(p.reasons), batch.at);
       const confirmed: DuplicatePair[] = [];
@@ -71,25 +87,47 @@ export class SqliteDuplicateStore implements DuplicateStore {
     const where: string[] = [];
     const params: (string | number)[] = [];
     // With an id, its indexes find the few pairs; the state index would walk every pair of a state.
-    if (q.state) { where.push(q.id ? "+state = ?" : "state = ?"); params.push(q.state); }
-    if (q.id) { where.push("(a = ? OR b = ?)"); params.push(q.id, q.id); }
-    const rows = this.#db.prepare(`SELECT * FROM dup_pair${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY score DESC, a, b LIMIT ? OFFSET ?`).all(...params, q.limit + 1, offset) as unknown as PairRow[];
+    if (q.state) {
+      where.push(q.id ? "+state = ?" : "state = ?");
+      params.push(q.state);
+    }
+    if (q.id) {
+      where.push("(a = ? OR b = ?)");
+      params.push(q.id, q.id);
+    }
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM dup_pair${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY score DESC, a, b LIMIT ? OFFSET ?`,
+      )
+      .all(...params, q.limit + 1, offset) as unknown as PairRow[];
     const items = rows.slice(0, q.limit).map(pairFromRow);
     return rows.length > q.limit ? { items, next: String(offset + q.limit) } : { items };
   }
 
   async decide(a: string, b: string, state: PairState, by: string, at: string): Promise<DuplicatePair | undefined> {
-    const row = (state === "candidate"
-      ? this.#db.prepare("UPDATE dup_pair SET state = 'candidate', decided_by = NULL, decided_at = NULL WHERE a = ? AND b = ? RETURNING *").get(a, b)
-      : this.#db.prepare("UPDATE dup_pair SET state = ?, decided_by = ?, decided_at = ? WHERE a = ? AND b = ? RETURNING *").get(state, by, at, a, b)) as PairRow | undefined;
+    const row = (
+      state === "candidate"
+        ? this.#db
+            .prepare(
+              "UPDATE dup_pair SET state = 'candidate', decided_by = NULL, decided_at = NULL WHERE a = ? AND b = ? RETURNING *",
+            )
+            .get(a, b)
+        : this.#db
+            .prepare("UPDATE dup_pair SET state = ?, decided_by = ?, decided_at = ? WHERE a = ? AND b = ? RETURNING *")
+            .get(state, by, at, a, b)
+    ) as PairRow | undefined;
     return row ? pairFromRow(row) : undefined;
   }
 
   async confirmedPairs(limit: number, cursor?: string): Promise<Page<DuplicatePair>> {
     const after = splitPairCursor(cursor) ?? ["", ""];
-    const rows = this.#db.prepare(`SELECT * FROM dup_pair WHERE state = 'confirmed' AND (a > ? OR (a = ? AND b > ?))
-      ORDER BY a, b LIMIT ?`).all(after[0], after[0], after[1], limit + 1) as unknown as PairRow[];
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM dup_pair WHERE state = 'confirmed' AND (a > ? OR (a = ? AND b > ?))
+      ORDER BY a, b LIMIT ?`,
+      )
+      .all(after[0], after[0], after[1], limit + 1) as unknown as PairRow[];
     const items = rows.slice(0, limit).map(pairFromRow);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, next: `${last.a} ${last.b}` } : { items };

@@ -85,8 +85,11 @@ export class FacetMemo {
 
   /** Loads (or reloads) everything when this memo is behind what the database has indexed; returns the indexed change number it reflects. */
   sync(): number {
-    const indexed = (this.#db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number }).value;
-    const epoch = (this.#db.prepare("SELECT value FROM meta WHERE key = 'index_epoch'").get() as { value: number } | undefined)?.value ?? 0;
+    const indexed = (this.#db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number })
+      .value;
+    const epoch =
+      (this.#db.prepare("SELECT value FROM meta WHERE key = 'index_epoch'").get() as { value: number } | undefined)
+        ?.value ?? 0;
     if (this.#at === indexed && this.#epoch === epoch) return indexed;
     this.#epoch = epoch;
     this.#keys = [];
@@ -101,7 +104,9 @@ export class FacetMemo {
     this.#ensure(max);
     let seq = -1;
     let batch: { name: string; value: string }[] = [];
-    for (const row of this.#db.prepare("SELECT seq, name, value FROM facet INDEXED BY facet_seq ORDER BY seq").iterate() as Iterable<{ seq: number; name: string; value: string }>) {
+    for (const row of this.#db
+      .prepare("SELECT seq, name, value FROM facet INDEXED BY facet_seq ORDER BY seq")
+      .iterate() as Iterable<{ seq: number; name: string; value: string }>) {
       if (row.seq !== seq) {
         if (seq >= 0) this.set(seq, batch);
         seq = row.seq;
@@ -110,7 +115,9 @@ export class FacetMemo {
       batch.push({ name: row.name, value: row.value });
     }
     if (seq >= 0) this.set(seq, batch);
-    for (const row of this.#db.prepare("SELECT seq, lat, lon FROM search WHERE lat IS NOT NULL AND lon IS NOT NULL").iterate() as Iterable<{ seq: number; lat: number; lon: number }>) {
+    for (const row of this.#db
+      .prepare("SELECT seq, lat, lon FROM search WHERE lat IS NOT NULL AND lon IS NOT NULL")
+      .iterate() as Iterable<{ seq: number; lat: number; lon: number }>) {
       this.#lat[row.seq] = row.lat;
       this.#lon[row.seq] = row.lon;
     }
@@ -122,7 +129,11 @@ export class FacetMemo {
    * Calls `visit` with each change number of a comma-separated list (SQLite's group_concat) whose
    * record has a point in the box, and its coordinates; `visit` returning false stops.
    */
-  pointsInBox(list: string, box: { minLat: number; maxLat: number; minLon: number; maxLon: number }, visit: (seq: number, lat: number, lon: number) => boolean): void {
+  pointsInBox(
+    list: string,
+    box: { minLat: number; maxLat: number; minLon: number; maxLon: number },
+    visit: (seq: number, lat: number, lon: number) => boolean,
+  ): void {
     this.sync();
     const lats = this.#lat;
     const lons = this.#lon;
@@ -131,7 +142,9 @@ export class FacetMemo {
       const lat = lats[seq]!;
       const lon = lons[seq]!;
       // NaN (no point) fails every comparison.
-      return !(lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon) || visit(seq, lat, lon);
+      return (
+        !(lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon) || visit(seq, lat, lon)
+      );
     });
   }
 

@@ -29,7 +29,8 @@ const BATCH_MS = 2000;
 const CATCH_UP_CACHE_KIB = 64 * 1024;
 
 /** The 1° cell a point falls in (for estimating how many points a box holds). */
-export const cellOf = (lat: number, lon: number) => [Math.min(179, Math.floor(lat + 90)), Math.min(359, Math.floor(lon + 180))] as const;
+export const cellOf = (lat: number, lon: number) =>
+  [Math.min(179, Math.floor(lat + 90)), Math.min(359, Math.floor(lon + 180))] as const;
 
 /** Count changes gathered over a batch and written once per key. */
 class Deltas {
@@ -44,9 +45,13 @@ class Deltas {
     this.cells.set(k, (this.cells.get(k) ?? 0) + d);
   }
   write(db: SqliteDatabase): void {
-    const f = db.prepare("INSERT INTO facet_count (name, value, n) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n");
+    const f = db.prepare(
+      "INSERT INTO facet_count (name, value, n) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    );
     for (const [k, d] of this.facets) if (d) f.run(...(k.split("\u0000") as [string, string]), d);
-    const c = db.prepare("INSERT INTO geo_cell (lat_idx, lon_idx, n) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n");
+    const c = db.prepare(
+      "INSERT INTO geo_cell (lat_idx, lon_idx, n) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    );
     for (const [k, d] of this.cells) if (d) c.run(...(k.split(",").map(Number) as [number, number]), d);
   }
 }
@@ -54,11 +59,15 @@ class Deltas {
 /** Removes one record (by IRI) from every index table; returns whether it was indexed. */
 export function unindex(db: SqliteDatabase, id: string, deltas?: Deltas, memo?: FacetMemo): boolean {
   const own = deltas ?? new Deltas();
-  const row = db.prepare("SELECT seq, lat, lon FROM search WHERE id = ?").get(id) as { seq: number; lat: number | null; lon: number | null } | undefined;
+  const row = db.prepare("SELECT seq, lat, lon FROM search WHERE id = ?").get(id) as
+    { seq: number; lat: number | null; lon: number | null } | undefined;
   if (!row) return false;
   db.prepare("DELETE FROM search_fts WHERE rowid = ?").run(row.seq);
   db.prepare("DELETE FROM search_geo WHERE seq = ?").run(row.seq);
-  const facets = db.prepare("SELECT name, value FROM facet WHERE seq = ?").all(row.seq) as { name: string; value: string }[];
+  const facets = db.prepare("SELECT name, value FROM facet WHERE seq = ?").all(row.seq) as {
+    name: string;
+    value: string;
+  }[];
   for (const f of facets) own.facet(f.name, f.value, -1);
   db.prepare("DELETE FROM facet WHERE seq = ?").run(row.seq);
   if (row.lat !== null && row.lon !== null) own.cell(row.lat, row.lon, -1);
@@ -72,10 +81,23 @@ function index(db: SqliteDatabase, seq: number, record: InitiativeRecord, deltas
   const f = indexFields(record);
   memo?.set(seq, f.facets, f.lat, f.lon);
   const id = record.initiative.id;
-  db.prepare("INSERT INTO search (seq, id, name, updated, lat, lon) VALUES (?, ?, ?, ?, ?, ?)").run(seq, id, f.name, f.updated, f.lat ?? null, f.lon ?? null);
+  db.prepare("INSERT INTO search (seq, id, name, updated, lat, lon) VALUES (?, ?, ?, ?, ?, ?)").run(
+    seq,
+    id,
+    f.name,
+    f.updated,
+    f.lat ?? null,
+    f.lon ?? null,
+  );
   db.prepare("INSERT INTO search_fts (rowid, name, description) VALUES (?, ?, ?)").run(seq, f.name, f.description);
   if (f.lat !== undefined && f.lon !== undefined) {
-    db.prepare("INSERT INTO search_geo (seq, min_lat, max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)").run(seq, f.lat, f.lat, f.lon, f.lon);
+    db.prepare("INSERT INTO search_geo (seq, min_lat, max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)").run(
+      seq,
+      f.lat,
+      f.lat,
+      f.lon,
+      f.lon,
+    );
     deltas.cell(f.lat, f.lon, 1);
   }
   const insert = db.prepare("INSERT INTO facet (name, value, seq) VALUES (?, ?, ?)");
@@ -98,11 +120,17 @@ export function catchUp(db: SqliteDatabase, memo?: FacetMemo): number {
       const started = performance.now();
       const n = db.transaction(() => {
         const from = (db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number }).value;
-        const rows = db.prepare("SELECT id, seq, record FROM initiative WHERE seq > ? ORDER BY seq LIMIT ?").all(from, batch) as { id: string; seq: number; record: string }[];
+        const rows = db
+          .prepare("SELECT id, seq, record FROM initiative WHERE seq > ? ORDER BY seq LIMIT ?")
+          .all(from, batch) as { id: string; seq: number; record: string }[];
         const upTo = rows.length === batch ? rows[rows.length - 1]!.seq : Number.MAX_SAFE_INTEGER;
-        const tombs = db.prepare("SELECT id, seq FROM tombstone WHERE seq > ? AND seq <= ? ORDER BY seq").all(from, upTo) as { id: string; seq: number }[];
-        const events = [...rows.map((r) => ({ ...r, kind: "put" as const })), ...tombs.map((t) => ({ ...t, kind: "delete" as const, record: "" }))]
-          .sort((a, b) => a.seq - b.seq);
+        const tombs = db
+          .prepare("SELECT id, seq FROM tombstone WHERE seq > ? AND seq <= ? ORDER BY seq")
+          .all(from, upTo) as { id: string; seq: number }[];
+        const events = [
+          ...rows.map((r) => ({ ...r, kind: "put" as const })),
+          ...tombs.map((t) => ({ ...t, kind: "delete" as const, record: "" })),
+        ].sort((a, b) => a.seq - b.seq);
         let last = from;
         const deltas = new Deltas();
         for (const e of events) {
@@ -124,7 +152,7 @@ export function catchUp(db: SqliteDatabase, memo?: FacetMemo): number {
         db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
       }
       const ms = performance.now() - started;
-      batch = Math.max(BATCH_MIN, Math.min(BATCH_MAX, Math.round(n * BATCH_MS / Math.max(ms, 1))));
+      batch = Math.max(BATCH_MIN, Math.min(BATCH_MAX, Math.round((n * BATCH_MS) / Math.max(ms, 1))));
     }
   } finally {
     if (cache !== undefined && db.isOpen()) db.exec(`PRAGMA cache_size = ${cache}`);

@@ -13,7 +13,7 @@ export class SqliteKvStore implements KvStore {
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
     const row = this.#db.prepare("SELECT value, expires FROM kv WHERE key = ?").get(JSON.stringify(key)) as
-      | { value: string; expires: number | null } | undefined;
+      { value: string; expires: number | null } | undefined;
     if (!row) return undefined;
     if (row.expires !== null && row.expires <= Date.now()) {
       this.#db.prepare("DELETE FROM kv WHERE key = ? AND expires <= ?").run(JSON.stringify(key), Date.now());
@@ -24,7 +24,10 @@ export class SqliteKvStore implements KvStore {
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
     const expires = options?.ttl ? Date.now() + options.ttl.total("millisecond") : null;
-    this.#db.prepare("INSERT INTO kv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires")
+    this.#db
+      .prepare(
+        "INSERT INTO kv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
+      )
       .run(JSON.stringify(key), JSON.stringify(value ?? null), expires);
   }
 
@@ -35,13 +38,16 @@ export class SqliteKvStore implements KvStore {
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
     return this.#db.transaction(() => {
       const row = this.#db.prepare("SELECT value, expires FROM kv WHERE key = ?").get(JSON.stringify(key)) as
-        | { value: string; expires: number | null } | undefined;
+        { value: string; expires: number | null } | undefined;
       const live = row && (row.expires === null || row.expires > Date.now());
       const current = live ? row.value : undefined;
       const expected = expectedValue === undefined ? undefined : JSON.stringify(expectedValue);
       if (current !== expected) return false;
       const expires = options?.ttl ? Date.now() + options.ttl.total("millisecond") : null;
-      this.#db.prepare("INSERT INTO kv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires")
+      this.#db
+        .prepare(
+          "INSERT INTO kv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
+        )
         .run(JSON.stringify(key), JSON.stringify(newValue ?? null), expires);
       return true;
     });
@@ -49,10 +55,15 @@ export class SqliteKvStore implements KvStore {
 
   async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
     const now = Date.now();
-    const rows = (prefix
-      ? this.#db.prepare("SELECT key, value FROM kv WHERE (key = ? OR substr(key, 1, ?) = ?) AND (expires IS NULL OR expires > ?) ORDER BY key")
-        .all(JSON.stringify(prefix), JSON.stringify(prefix).length, JSON.stringify(prefix).slice(0, -1) + ",", now)
-      : this.#db.prepare("SELECT key, value FROM kv WHERE expires IS NULL OR expires > ? ORDER BY key").all(now)) as { key: string; value: string }[];
+    const rows = (
+      prefix
+        ? this.#db
+            .prepare(
+              "SELECT key, value FROM kv WHERE (key = ? OR substr(key, 1, ?) = ?) AND (expires IS NULL OR expires > ?) ORDER BY key",
+            )
+            .all(JSON.stringify(prefix), JSON.stringify(prefix).length, JSON.stringify(prefix).slice(0, -1) + ",", now)
+        : this.#db.prepare("SELECT key, value FROM kv WHERE expires IS NULL OR expires > ? ORDER BY key").all(now)
+    ) as { key: string; value: string }[];
     for (const r of rows) yield { key: JSON.parse(r.key) as KvKey, value: JSON.parse(r.value) };
   }
 }

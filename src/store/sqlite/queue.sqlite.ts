@@ -17,12 +17,18 @@ export function sqliteQueueBackend(db: SqliteDatabase, queue: string, events: Ev
       events.emit(queue);
     },
     async claim(limit, now, leaseUntil) {
-      const rows = db.prepare(`UPDATE mq SET visible_at = ?, attempts = attempts + 1, leased = 1 WHERE id IN (
+      const rows = db
+        .prepare(
+          `UPDATE mq SET visible_at = ?, attempts = attempts + 1, leased = 1 WHERE id IN (
           SELECT id FROM mq q WHERE queue = ? AND visible_at <= ?
             AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM mq p WHERE p.queue = q.queue AND p.ordering_key = q.ordering_key AND p.id < q.id))
           ORDER BY visible_at, id LIMIT ?)
-        RETURNING id, payload, attempts`).all(leaseUntil, queue, now, limit) as unknown as { id: number; payload: string; attempts: number }[];
-      return rows.sort((a, b) => a.id - b.id).map((r): QueuedMessage => ({ id: r.id, payload: JSON.parse(r.payload), attempts: r.attempts }));
+        RETURNING id, payload, attempts`,
+        )
+        .all(leaseUntil, queue, now, limit) as unknown as { id: number; payload: string; attempts: number }[];
+      return rows
+        .sort((a, b) => a.id - b.id)
+        .map((r): QueuedMessage => ({ id: r.id, payload: JSON.parse(r.payload), attempts: r.attempts }));
     },
     async ack(ids) {
       db.transaction(() => {
@@ -39,22 +45,41 @@ export function sqliteQueueBackend(db: SqliteDatabase, queue: string, events: Ev
     },
     async counts(now) {
       // A lease that ran out (its listener died) counts as ready: anyone may take the message.
-      const row = db.prepare(`SELECT count(*) AS total,
+      const row = db
+        .prepare(
+          `SELECT count(*) AS total,
           coalesce(sum(CASE WHEN visible_at <= ? THEN 1 ELSE 0 END), 0) AS ready,
           coalesce(sum(CASE WHEN visible_at > ? AND leased = 0 THEN 1 ELSE 0 END), 0) AS delayed,
           min(CASE WHEN visible_at <= ? THEN visible_at END) AS oldest
-        FROM mq WHERE queue = ?`).get(now, now, now, queue) as { total: number; ready: number; delayed: number; oldest: number | null };
+        FROM mq WHERE queue = ?`,
+        )
+        .get(now, now, now, queue) as { total: number; ready: number; delayed: number; oldest: number | null };
       const { oldest, ...counts } = row;
       return oldest === null ? counts : { ...counts, oldestReadyAt: oldest };
     },
     async countsBy(field, now) {
-      const rows = db.prepare(`SELECT json_extract(payload, ?) AS value, count(*) AS total,
+      const rows = db
+        .prepare(
+          `SELECT json_extract(payload, ?) AS value, count(*) AS total,
           coalesce(sum(CASE WHEN visible_at <= ? THEN 1 ELSE 0 END), 0) AS ready,
           coalesce(sum(CASE WHEN visible_at > ? AND leased = 0 THEN 1 ELSE 0 END), 0) AS delayed,
           min(CASE WHEN visible_at > ? AND leased = 0 THEN visible_at END) AS next
-        FROM mq WHERE queue = ? GROUP BY 1 ORDER BY total DESC LIMIT 1000`).all(`$."${field.replace(/"/g, "")}"`, now, now, now, queue) as
-        { value: string | null; total: number; ready: number; delayed: number; next: number | null }[];
-      return rows.map((r) => ({ value: String(r.value ?? ""), total: r.total, ready: r.ready, delayed: r.delayed, ...(r.next !== null ? { nextVisibleAt: r.next } : {}) }));
+        FROM mq WHERE queue = ? GROUP BY 1 ORDER BY total DESC LIMIT 1000`,
+        )
+        .all(`$."${field.replace(/"/g, "")}"`, now, now, now, queue) as {
+        value: string | null;
+        total: number;
+        ready: number;
+        delayed: number;
+        next: number | null;
+      }[];
+      return rows.map((r) => ({
+        value: String(r.value ?? ""),
+        total: r.total,
+        ready: r.ready,
+        delayed: r.delayed,
+        ...(r.next !== null ? { nextVisibleAt: r.next } : {}),
+      }));
     },
     watch(onEnqueue) {
       events.on(queue, onEnqueue);

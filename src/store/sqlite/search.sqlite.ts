@@ -6,8 +6,18 @@
  */
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import {
-  FACET_NAMES, distanceKm, emptyFacetCounts, exactSummary, isUnfiltered, locationBox,
-  type Cluster, type ClusterSummary, type FacetName, type FacetSummary, type SearchFilter, type SearchIndex,
+  FACET_NAMES,
+  distanceKm,
+  emptyFacetCounts,
+  exactSummary,
+  isUnfiltered,
+  locationBox,
+  type Cluster,
+  type ClusterSummary,
+  type FacetName,
+  type FacetSummary,
+  type SearchFilter,
+  type SearchIndex,
 } from "../../query/search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
@@ -20,7 +30,11 @@ import { WordLists } from "./word-lists.ts";
 const GEO_DRIVER_MAX = 20_000;
 
 type Driver = "text" | "facet" | "geo" | "scan";
-interface Plan { sql: string; params: (string | number)[]; ordered: boolean }
+interface Plan {
+  sql: string;
+  params: (string | number)[];
+  ordered: boolean;
+}
 
 /** `"word"*` for each word: every word must occur, as a word or the start of one. */
 export function ftsQuery(words: string[], whole = false): string {
@@ -55,16 +69,24 @@ export class SqliteSearchIndex implements SearchIndex {
   #wordCount(word: string, whole: boolean): number {
     // The change number the index has reached: it moves with every indexed change.
     const at = (this.#db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number }).value;
-    if (at - this.#wordCountsAt > Math.max(100, this.#wordCountsAt * 0.05) || at < this.#wordCountsAt || this.#wordCounts.size > 10_000) {
+    if (
+      at - this.#wordCountsAt > Math.max(100, this.#wordCountsAt * 0.05) ||
+      at < this.#wordCountsAt ||
+      this.#wordCounts.size > 10_000
+    ) {
       this.#wordCounts.clear();
       this.#wordCountsAt = at;
     }
     const key = whole ? word : `${word}*`;
     let n = this.#wordCounts.get(key);
     if (n === undefined) {
-      const row = (whole
-        ? this.#db.prepare("SELECT coalesce(sum(doc), 0) AS n FROM search_vocab WHERE term = ?").get(word)
-        : this.#db.prepare("SELECT coalesce(sum(doc), 0) AS n FROM search_vocab WHERE term >= ? AND term < ?").get(word, word + "\uffff")) as { n: number };
+      const row = (
+        whole
+          ? this.#db.prepare("SELECT coalesce(sum(doc), 0) AS n FROM search_vocab WHERE term = ?").get(word)
+          : this.#db
+              .prepare("SELECT coalesce(sum(doc), 0) AS n FROM search_vocab WHERE term >= ? AND term < ?")
+              .get(word, word + "\uffff")
+      ) as { n: number };
       n = row.n;
       this.#wordCounts.set(key, n);
     }
@@ -80,8 +102,18 @@ export class SqliteSearchIndex implements SearchIndex {
     }
     const box = locationBox(f);
     if (box) {
-      e.geo = (this.#db.prepare(`SELECT coalesce(sum(n), 0) AS n FROM geo_cell WHERE lat_idx BETWEEN ? AND ? AND lon_idx BETWEEN ? AND ?`)
-        .get(Math.floor(box.minLat + 90), Math.floor(box.maxLat + 90), Math.floor(box.minLon + 180), Math.floor(box.maxLon + 180)) as { n: number }).n;
+      e.geo = (
+        this.#db
+          .prepare(
+            `SELECT coalesce(sum(n), 0) AS n FROM geo_cell WHERE lat_idx BETWEEN ? AND ? AND lon_idx BETWEEN ? AND ?`,
+          )
+          .get(
+            Math.floor(box.minLat + 90),
+            Math.floor(box.maxLat + 90),
+            Math.floor(box.minLon + 180),
+            Math.floor(box.maxLon + 180),
+          ) as { n: number }
+      ).n;
     }
     return e;
   }
@@ -97,7 +129,8 @@ export class SqliteSearchIndex implements SearchIndex {
     const est = this.#estimates(f);
     const ordered = (["text", "facet"] as const).filter((d) => est[d] !== undefined).sort((a, b) => est[a]! - est[b]!);
     let driver: Driver = ordered[0] ?? "scan";
-    if (est.geo !== undefined && est.geo <= GEO_DRIVER_MAX && est.geo < (est[driver as "text" | "facet"] ?? Infinity)) driver = "geo";
+    if (est.geo !== undefined && est.geo <= GEO_DRIVER_MAX && est.geo < (est[driver as "text" | "facet"] ?? Infinity))
+      driver = "geo";
     const params: (string | number)[] = [];
     const where: string[] = [];
     let from = "search s";
@@ -109,7 +142,10 @@ export class SqliteSearchIndex implements SearchIndex {
       where.push("search_fts MATCH ?");
       params.push(ftsQuery(f.words!, f.wholeWords));
       order = "search_fts.rowid DESC";
-      if (before !== undefined) { where.push("search_fts.rowid < ?"); params.push(before); }
+      if (before !== undefined) {
+        where.push("search_fts.rowid < ?");
+        params.push(before);
+      }
     } else if (driver === "facet") {
       drivingFacet = (Object.entries(f.facets).filter(([, v]) => v?.length) as [FacetName, string[]][])
         .map(([name, values]) => [name, this.#facetCount(name, values)] as const)
@@ -119,13 +155,19 @@ export class SqliteSearchIndex implements SearchIndex {
       where.push(`d.name = ? AND d.value IN (${values.map(() => "?").join(",")})`);
       params.push(drivingFacet, ...values);
       order = "d.seq DESC";
-      if (before !== undefined) { where.push("d.seq < ?"); params.push(before); }
+      if (before !== undefined) {
+        where.push("d.seq < ?");
+        params.push(before);
+      }
     } else if (driver === "geo") {
       const b = locationBox(f)!;
       from = "search_geo g JOIN search s ON s.seq = g.seq";
       where.push("g.min_lat >= ? AND g.max_lat <= ? AND g.min_lon >= ? AND g.max_lon <= ?");
       params.push(b.minLat, b.maxLat, b.minLon, b.maxLon);
-      if (before !== undefined) { where.push("s.seq < ?"); params.push(before); }
+      if (before !== undefined) {
+        where.push("s.seq < ?");
+        params.push(before);
+      }
     } else if (before !== undefined) {
       where.push("s.seq < ?");
       params.push(before);
@@ -139,7 +181,9 @@ export class SqliteSearchIndex implements SearchIndex {
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
       if (!values?.length || name === drivingFacet) continue;
-      where.push(`EXISTS (SELECT 1 FROM facet x WHERE x.name = ? AND x.value IN (${values.map(() => "?").join(",")}) AND x.seq = s.seq)`);
+      where.push(
+        `EXISTS (SELECT 1 FROM facet x WHERE x.name = ? AND x.value IN (${values.map(() => "?").join(",")}) AND x.seq = s.seq)`,
+      );
       params.push(name, ...values);
     }
     const box = locationBox(f);
@@ -156,18 +200,29 @@ export class SqliteSearchIndex implements SearchIndex {
       params.push(f.updatedSince);
     }
     if (f.located !== undefined) where.push(f.located ? "s.lat IS NOT NULL" : "s.lat IS NULL");
-    return { sql: `SELECT ${columns} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order}`, params, ordered: driver !== "geo" };
+    return {
+      sql: `SELECT ${columns} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order}`,
+      params,
+      ordered: driver !== "geo",
+    };
   }
 
   async search(f: SearchFilter, limit: number, cursor?: string): Promise<Page<StoredInitiative>> {
     await this.catchUp();
     const plan = this.#plan(f, "s.seq AS seq", cursor === undefined ? undefined : Number(cursor));
-    const seqs = (this.#db.prepare(`${plan.sql} LIMIT ?`).all(...plan.params, limit + 1) as { seq: number }[]).map((r) => r.seq);
+    const seqs = (this.#db.prepare(`${plan.sql} LIMIT ?`).all(...plan.params, limit + 1) as { seq: number }[]).map(
+      (r) => r.seq,
+    );
     const page = seqs.slice(0, limit);
     const get = this.#db.prepare("SELECT seq, record, signed FROM initiative WHERE seq = ?");
-    const items = page.map((seq) => get.get(seq) as { seq: number; record: string; signed: string | null } | undefined)
+    const items = page
+      .map((seq) => get.get(seq) as { seq: number; record: string; signed: string | null } | undefined)
       .filter((r) => r !== undefined)
-      .map((r) => ({ ...(JSON.parse(r.record) as InitiativeRecord), seq: r.seq, ...(r.signed ? { signed: r.signed } : {}) }));
+      .map((r) => ({
+        ...(JSON.parse(r.record) as InitiativeRecord),
+        seq: r.seq,
+        ...(r.signed ? { signed: r.signed } : {}),
+      }));
     return seqs.length > limit ? { items, next: String(page[page.length - 1]) } : { items };
   }
 
@@ -182,7 +237,9 @@ export class SqliteSearchIndex implements SearchIndex {
     await this.catchUp();
     if (isUnfiltered(f)) {
       const out = emptyFacetCounts();
-      for (const r of this.#db.prepare("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value").all() as { name: FacetName; value: string; n: number }[]) {
+      for (const r of this.#db
+        .prepare("SELECT name, value, n FROM facet_count WHERE n > 0 ORDER BY n DESC, value")
+        .all() as { name: FacetName; value: string; n: number }[]) {
         out[r.name]?.push({ value: r.value, count: r.n });
       }
       return exactSummary(out);
@@ -191,15 +248,23 @@ export class SqliteSearchIndex implements SearchIndex {
     // FTS5 directly for words alone, otherwise from the query plan; counted in the memo.
     if (isUnfiltered(f, "words")) return exactSummary(this.memo.countList(this.#wordMatches(f)));
     const plan = this.#plan(f, "s.seq AS seq");
-    const { list } = this.#db.prepare(`SELECT group_concat(seq) AS list FROM (${plan.sql})`).get(...plan.params) as { list: string | null };
+    const { list } = this.#db.prepare(`SELECT group_concat(seq) AS list FROM (${plan.sql})`).get(...plan.params) as {
+      list: string | null;
+    };
     return exactSummary(this.memo.countList(list ?? ""));
   }
 
   /** The change numbers of the records with the filter's words, as one comma-separated list (kept per query, see WordLists). */
   #wordMatches(f: SearchFilter): string {
     const query = ftsQuery(f.words!, f.wholeWords);
-    const read = this.#db.prepare("SELECT group_concat(rowid) AS list FROM search_fts WHERE search_fts MATCH ? AND rowid > ? AND rowid <= ?");
-    return this.#lists.get(query, this.memo.sync(), (after, at) => (read.get(query, after, at) as { list: string | null }).list ?? "");
+    const read = this.#db.prepare(
+      "SELECT group_concat(rowid) AS list FROM search_fts WHERE search_fts MATCH ? AND rowid > ? AND rowid <= ?",
+    );
+    return this.#lists.get(
+      query,
+      this.memo.sync(),
+      (after, at) => (read.get(query, after, at) as { list: string | null }).list ?? "",
+    );
   }
 
   async clusters(f: SearchFilter, cell: number, limit: number): Promise<ClusterSummary> {
@@ -211,19 +276,42 @@ export class SqliteSearchIndex implements SearchIndex {
     if (cell >= 1 && isUnfiltered(f, "bbox")) {
       // A whole-world view of everything: the 1° cell counts already hold the answer.
       const b = f.bbox ?? { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 };
-      return (this.#db.prepare(`SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
+      return (
+        this.#db
+          .prepare(
+            `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
           FROM geo_cell WHERE n > 0 AND lat_idx BETWEEN ? AND ? AND lon_idx BETWEEN ? AND ?
-          GROUP BY CAST(floor((lat_idx - 90) / ?) AS INTEGER), CAST(floor((lon_idx - 180) / ?) AS INTEGER) ORDER BY n DESC LIMIT ?`)
-        .all(Math.floor(b.minLat + 90), Math.floor(b.maxLat + 90), Math.floor(b.minLon + 180), Math.floor(b.maxLon + 180), cell, cell, limit) as { n: number; lat: number; lon: number }[])
-        .map((r) => ({ lat: r.lat, lon: r.lon, count: r.n }));
+          GROUP BY CAST(floor((lat_idx - 90) / ?) AS INTEGER), CAST(floor((lon_idx - 180) / ?) AS INTEGER) ORDER BY n DESC LIMIT ?`,
+          )
+          .all(
+            Math.floor(b.minLat + 90),
+            Math.floor(b.maxLat + 90),
+            Math.floor(b.minLon + 180),
+            Math.floor(b.maxLon + 180),
+            cell,
+            cell,
+            limit,
+          ) as { n: number; lat: number; lon: number }[]
+      ).map((r) => ({ lat: r.lat, lon: r.lon, count: r.n }));
     }
-    if (f.words?.length && f.bbox && isUnfiltered(f, "words", "bbox")) return clustersOfWordsInBox(this.#db, this.memo, this.#wordMatches(f), f.bbox, cell, limit);
+    if (f.words?.length && f.bbox && isUnfiltered(f, "words", "bbox"))
+      return clustersOfWordsInBox(this.#db, this.memo, this.#wordMatches(f), f.bbox, cell, limit);
     const plan = this.#plan(f, "s.seq AS seq, s.id AS id, s.name AS name, s.lat AS lat, s.lon AS lon");
-    const grouped = cell > 0
-      ? `SELECT CAST(floor(lat / ${cell}) AS INTEGER) AS a, CAST(floor(lon / ${cell}) AS INTEGER) AS b, count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(id) AS id, min(name) AS name
+    const grouped =
+      cell > 0
+        ? `SELECT CAST(floor(lat / ${cell}) AS INTEGER) AS a, CAST(floor(lon / ${cell}) AS INTEGER) AS b, count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(id) AS id, min(name) AS name
          FROM (${plan.sql}) WHERE lat IS NOT NULL GROUP BY a, b ORDER BY n DESC LIMIT ?`
-      : `SELECT 1 AS n, lat, lon, id, name FROM (${plan.sql}) WHERE lat IS NOT NULL LIMIT ?`;
-    return (this.#db.prepare(grouped).all(...plan.params, limit) as { n: number; lat: number; lon: number; id: string; name: string }[])
-      .map((r) => (r.n === 1 ? { lat: r.lat, lon: r.lon, count: 1, id: r.id, name: r.name } : { lat: r.lat, lon: r.lon, count: r.n }));
+        : `SELECT 1 AS n, lat, lon, id, name FROM (${plan.sql}) WHERE lat IS NOT NULL LIMIT ?`;
+    return (
+      this.#db.prepare(grouped).all(...plan.params, limit) as {
+        n: number;
+        lat: number;
+        lon: number;
+        id: string;
+        name: string;
+      }[]
+    ).map((r) =>
+      r.n === 1 ? { lat: r.lat, lon: r.lon, count: 1, id: r.id, name: r.name } : { lat: r.lat, lon: r.lon, count: r.n },
+    );
   }
 }

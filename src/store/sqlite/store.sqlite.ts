@@ -4,7 +4,18 @@
 import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
 import { EventEmitter } from "node:events";
 import { DurableQueue, type QueueOptions } from "../queue.ts";
-import type { Follower, Following, ListOptions, OwnRewrite, Page, PutOutcome, RewriteCounts, Store, StoredInitiative, StoreHealth } from "../store.ts";
+import type {
+  Follower,
+  Following,
+  ListOptions,
+  OwnRewrite,
+  Page,
+  PutOutcome,
+  RewriteCounts,
+  Store,
+  StoredInitiative,
+  StoreHealth,
+} from "../store.ts";
 import { sqliteQueueBackend } from "./queue.sqlite.ts";
 import { unindex } from "./indexer.sqlite.ts";
 import { rewriteOwnSqlite } from "./rewrite.sqlite.ts";
@@ -16,7 +27,11 @@ import { SqliteCurationStore } from "./curation.sqlite.ts";
 import { SqliteDuplicateStore } from "./duplicates.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
 
-interface InitiativeRow { seq: number; record: string; signed: string | null }
+interface InitiativeRow {
+  seq: number;
+  record: string;
+  signed: string | null;
+}
 
 export class SqliteStore implements Store {
   readonly db: SqliteDatabase;
@@ -50,7 +65,9 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       const { user_version: current } = this.db.prepare("PRAGMA user_version").get() as { user_version: number };
       if (current > SQLITE_MIGRATIONS.length) {
-        throw new Error(`database schema version ${current} is newer than this essfed (${SQLITE_MIGRATIONS.length}); upgrade essfed`);
+        throw new Error(
+          `database schema version ${current} is newer than this essfed (${SQLITE_MIGRATIONS.length}); upgrade essfed`,
+        );
       }
       for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
         this.db.exec(SQLITE_MIGRATIONS[v]!);
@@ -89,16 +106,21 @@ export class SqliteStore implements Store {
     const now = Date.now();
     if (!this.#indexTimer) this.#indexDue = now + 10_000;
     clearTimeout(this.#indexTimer);
-    this.#indexTimer = setTimeout(() => {
-      this.#indexTimer = undefined;
-      if (this.db.isOpen()) void this.search.catchUp().catch(() => {});
-    }, Math.max(0, Math.min(500, this.#indexDue - now))).unref();
+    this.#indexTimer = setTimeout(
+      () => {
+        this.#indexTimer = undefined;
+        if (this.db.isOpen()) void this.search.catchUp().catch(() => {});
+      },
+      Math.max(0, Math.min(500, this.#indexDue - now)),
+    ).unref();
   }
 
   async getInitiatives(ids: string[]): Promise<Map<string, StoredInitiative>> {
     const out = new Map<string, StoredInitiative>();
     if (!ids.length) return out;
-    const rows = this.db.prepare("SELECT seq, record, signed FROM initiative WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(ids)) as unknown as InitiativeRow[];
+    const rows = this.db
+      .prepare("SELECT seq, record, signed FROM initiative WHERE id IN (SELECT value FROM json_each(?))")
+      .all(JSON.stringify(ids)) as unknown as InitiativeRow[];
     for (const row of rows) {
       const r = toStored(row);
       out.set(r.initiative.id, r);
@@ -107,7 +129,8 @@ export class SqliteStore implements Store {
   }
 
   async getInitiative(id: string): Promise<StoredInitiative | undefined> {
-    const row = this.db.prepare("SELECT seq, record, signed FROM initiative WHERE id = ?").get(id) as InitiativeRow | undefined;
+    const row = this.db.prepare("SELECT seq, record, signed FROM initiative WHERE id = ?").get(id) as
+      InitiativeRow | undefined;
     return row ? toStored(row) : undefined;
   }
 
@@ -129,7 +152,7 @@ export class SqliteStore implements Store {
 
   async getTombstone(id: string): Promise<Tombstone | undefined> {
     const row = this.db.prepare("SELECT id, deleted, source FROM tombstone WHERE id = ?").get(id) as
-      | { id: string; deleted: string; source: string | null } | undefined;
+      { id: string; deleted: string; source: string | null } | undefined;
     return row ? { id: row.id, deleted: row.deleted, ...(row.source ? { origin: row.source } : {}) } : undefined;
   }
 
@@ -143,21 +166,28 @@ export class SqliteStore implements Store {
     const { signed, ...r } = input;
     const id = r.initiative.id;
     const existing = this.db.prepare("SELECT rid, version, updated FROM initiative WHERE id = ?").get(id) as
-      | { rid: number; version: string; updated: string } | undefined;
+      { rid: number; version: string; updated: string } | undefined;
     const source = r.provenance?.origin ?? null;
     if (existing) {
       if (existing.version === r.version) return "unchanged";
       if (Date.parse(r.updated) < Date.parse(existing.updated)) return "stale";
-      this.db.prepare("UPDATE initiative SET seq = ?, source = ?, version = ?, updated = ?, record = ?, signed = ? WHERE rid = ?")
+      this.db
+        .prepare(
+          "UPDATE initiative SET seq = ?, source = ?, version = ?, updated = ?, record = ?, signed = ? WHERE rid = ?",
+        )
         .run(this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null, existing.rid);
       return "updated";
     }
-    const tomb = this.db.prepare("SELECT deleted FROM tombstone WHERE id = ?").get(id) as { deleted: string } | undefined;
+    const tomb = this.db.prepare("SELECT deleted FROM tombstone WHERE id = ?").get(id) as
+      { deleted: string } | undefined;
     if (tomb) {
       if (Date.parse(tomb.deleted) >= Date.parse(r.updated)) return "stale";
       this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id);
     }
-    this.db.prepare("INSERT INTO initiative (id, seq, source, version, updated, record, signed) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    this.db
+      .prepare(
+        "INSERT INTO initiative (id, seq, source, version, updated, record, signed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
       .run(id, this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null);
     return "created";
   }
@@ -189,9 +219,12 @@ export class SqliteStore implements Store {
     this.#scheduleIndex();
     return this.#writing(() => {
       const existing = this.db.prepare("SELECT rid, updated FROM initiative WHERE id = ?").get(t.id) as
-        | { rid: number; updated: string } | undefined;
+        { rid: number; updated: string } | undefined;
       if (existing && Date.parse(existing.updated) > Date.parse(t.deleted)) return false;
-      this.db.prepare("INSERT INTO tombstone (id, deleted, source, seq) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq")
+      this.db
+        .prepare(
+          "INSERT INTO tombstone (id, deleted, source, seq) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq",
+        )
         .run(t.id, t.deleted, t.origin ?? null, this.#nextSeq());
       if (!existing) return false;
       this.db.prepare("DELETE FROM initiative WHERE rid = ?").run(existing.rid);
@@ -205,21 +238,32 @@ export class SqliteStore implements Store {
     const limit = Math.max(1, Math.min(o.limit, 10_000));
     const signed = o.unsigned ? "NULL AS signed" : "signed";
     const rows = (o.source === undefined
-      ? this.db.prepare(`SELECT seq, record, ${signed} FROM initiative WHERE seq < ? ORDER BY seq DESC LIMIT ?`).all(before, limit + 1)
+      ? this.db
+          .prepare(`SELECT seq, record, ${signed} FROM initiative WHERE seq < ? ORDER BY seq DESC LIMIT ?`)
+          .all(before, limit + 1)
       : o.source === null
-        ? this.db.prepare(`SELECT seq, record, ${signed} FROM initiative WHERE source IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?`).all(before, limit + 1)
-        : this.db.prepare(`SELECT seq, record, ${signed} FROM initiative WHERE source = ? AND seq < ? ORDER BY seq DESC LIMIT ?`).all(o.source, before, limit + 1)
-    ) as unknown as InitiativeRow[];
+        ? this.db
+            .prepare(
+              `SELECT seq, record, ${signed} FROM initiative WHERE source IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?`,
+            )
+            .all(before, limit + 1)
+        : this.db
+            .prepare(
+              `SELECT seq, record, ${signed} FROM initiative WHERE source = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+            )
+            .all(o.source, before, limit + 1)) as unknown as InitiativeRow[];
     const items = rows.slice(0, limit).map(toStored);
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
   }
 
   async countInitiatives(source?: string | null): Promise<number> {
-    const row = (source === undefined
-      ? this.db.prepare("SELECT count(*) AS n FROM initiative").get()
-      : source === null
-        ? this.db.prepare("SELECT count(*) AS n FROM initiative WHERE source IS NULL").get()
-        : this.db.prepare("SELECT count(*) AS n FROM initiative WHERE source = ?").get(source)) as { n: number };
+    const row = (
+      source === undefined
+        ? this.db.prepare("SELECT count(*) AS n FROM initiative").get()
+        : source === null
+          ? this.db.prepare("SELECT count(*) AS n FROM initiative WHERE source IS NULL").get()
+          : this.db.prepare("SELECT count(*) AS n FROM initiative WHERE source = ?").get(source)
+    ) as { n: number };
     return row.n;
   }
 
@@ -233,12 +277,20 @@ export class SqliteStore implements Store {
   }
 
   async listIdsBySource(source: string): Promise<string[]> {
-    return (this.db.prepare("SELECT id FROM initiative WHERE source = ?").all(source) as { id: string }[]).map((r) => r.id);
+    return (this.db.prepare("SELECT id FROM initiative WHERE source = ?").all(source) as { id: string }[]).map(
+      (r) => r.id,
+    );
   }
 
   async listIdsByVia(actor: string): Promise<string[]> {
-    return (this.db.prepare(`SELECT id FROM initiative WHERE source IS NOT NULL
-      AND EXISTS (SELECT 1 FROM json_each(record, '$.provenance.via') WHERE value = ?)`).all(actor) as { id: string }[]).map((r) => r.id);
+    return (
+      this.db
+        .prepare(
+          `SELECT id FROM initiative WHERE source IS NOT NULL
+      AND EXISTS (SELECT 1 FROM json_each(record, '$.provenance.via') WHERE value = ?)`,
+        )
+        .all(actor) as { id: string }[]
+    ).map((r) => r.id);
   }
 
   async purgeInitiatives(ids: string[]): Promise<number> {
@@ -251,7 +303,12 @@ export class SqliteStore implements Store {
         n += Number(del.run(id).changes);
       }
       // Other processes' in-memory facet values cannot see this: tell them to reload.
-      if (n) this.db.prepare("INSERT INTO meta (key, value) VALUES ('index_epoch', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1").run();
+      if (n)
+        this.db
+          .prepare(
+            "INSERT INTO meta (key, value) VALUES ('index_epoch', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1",
+          )
+          .run();
       return n;
     });
   }
@@ -260,19 +317,26 @@ export class SqliteStore implements Store {
     const rows = this.db.prepare("SELECT id, deleted FROM tombstone").all() as { id: string; deleted: string }[];
     const cutoff = Date.parse(before);
     const old = rows.filter((r) => Date.parse(r.deleted) < cutoff).map((r) => r.id);
-    return this.db.transaction(() => old.reduce((n, id) => n + Number(this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id).changes), 0));
+    return this.db.transaction(() =>
+      old.reduce((n, id) => n + Number(this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id).changes), 0),
+    );
   }
 
   async rewriteOwn(from: string, to: string, map: OwnRewrite): Promise<RewriteCounts> {
-    const counts = this.#writing(() => rewriteOwnSqlite(this.db, () => this.#nextSeq(), this.search.memo, from, to, map));
+    const counts = this.#writing(() =>
+      rewriteOwnSqlite(this.db, () => this.#nextSeq(), this.search.memo, from, to, map),
+    );
     this.#scheduleIndex();
     return counts;
   }
 
   async putFollower(f: Follower): Promise<void> {
-    this.db.prepare(`INSERT INTO follower (actor, inbox, shared_inbox, follow_id, state, since) VALUES (?, ?, ?, ?, ?, ?)
+    this.db
+      .prepare(
+        `INSERT INTO follower (actor, inbox, shared_inbox, follow_id, state, since) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (actor) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
-      follow_id = excluded.follow_id, state = excluded.state, since = excluded.since`)
+      follow_id = excluded.follow_id, state = excluded.state, since = excluded.since`,
+      )
       .run(f.actor, f.inbox, f.sharedInbox ?? null, f.followId, f.state, f.since);
   }
 
@@ -293,9 +357,12 @@ export class SqliteStore implements Store {
   }
 
   async putFollowing(f: Following): Promise<void> {
-    this.db.prepare(`INSERT INTO following (actor, inbox, follow_id, state, since, directory, reconciled_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+    this.db
+      .prepare(
+        `INSERT INTO following (actor, inbox, follow_id, state, since, directory, reconciled_at) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (actor) DO UPDATE SET inbox = excluded.inbox, follow_id = excluded.follow_id, state = excluded.state,
-      since = excluded.since, directory = excluded.directory, reconciled_at = excluded.reconciled_at`)
+      since = excluded.since, directory = excluded.directory, reconciled_at = excluded.reconciled_at`,
+      )
       .run(f.actor, f.inbox, f.followId, f.state, f.since, f.directory ?? null, f.reconciledAt ?? null);
   }
 
@@ -309,7 +376,9 @@ export class SqliteStore implements Store {
   }
 
   async listFollowing(): Promise<Following[]> {
-    return (this.db.prepare("SELECT * FROM following ORDER BY since, actor").all() as unknown as FollowingRow[]).map(toFollowing);
+    return (this.db.prepare("SELECT * FROM following ORDER BY since, actor").all() as unknown as FollowingRow[]).map(
+      toFollowing,
+    );
   }
 
   queue(name: string, options?: QueueOptions): DurableQueue {
@@ -317,7 +386,13 @@ export class SqliteStore implements Store {
   }
 
   async markSeen(activityId: string): Promise<boolean> {
-    return Number(this.db.prepare("INSERT INTO seen (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING").run(activityId, Date.now()).changes) === 1;
+    return (
+      Number(
+        this.db
+          .prepare("INSERT INTO seen (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")
+          .run(activityId, Date.now()).changes,
+      ) === 1
+    );
   }
 
   async pruneSeen(before: number): Promise<number> {
@@ -326,7 +401,11 @@ export class SqliteStore implements Store {
 
   async health(): Promise<StoreHealth> {
     const { user_version: current } = this.db.prepare("PRAGMA user_version").get() as { user_version: number };
-    const row = this.db.prepare("SELECT (SELECT value FROM meta WHERE key = 'seq') - (SELECT value FROM meta WHERE key = 'indexed_seq') AS lag").get() as { lag: number | null };
+    const row = this.db
+      .prepare(
+        "SELECT (SELECT value FROM meta WHERE key = 'seq') - (SELECT value FROM meta WHERE key = 'indexed_seq') AS lag",
+      )
+      .get() as { lag: number | null };
     return { schema: { current, expected: SQLITE_MIGRATIONS.length }, indexLag: Math.max(0, Number(row.lag ?? 0)) };
   }
 }
@@ -336,20 +415,41 @@ function toStored(row: InitiativeRow): StoredInitiative {
   return row.signed ? { ...rec, seq: row.seq, signed: row.signed } : { ...rec, seq: row.seq };
 }
 
-interface FollowerRow { actor: string; inbox: string; shared_inbox: string | null; follow_id: string; state: string; since: string }
+interface FollowerRow {
+  actor: string;
+  inbox: string;
+  shared_inbox: string | null;
+  follow_id: string;
+  state: string;
+  since: string;
+}
 function toFollower(r: FollowerRow): Follower {
   return {
-    actor: r.actor, inbox: r.inbox, followId: r.follow_id, state: r.state as Follower["state"], since: r.since,
+    actor: r.actor,
+    inbox: r.inbox,
+    followId: r.follow_id,
+    state: r.state as Follower["state"],
+    since: r.since,
     ...(r.shared_inbox ? { sharedInbox: r.shared_inbox } : {}),
   };
 }
 
 interface FollowingRow {
-  actor: string; inbox: string; follow_id: string; state: string; since: string; directory: string | null; reconciled_at: string | null;
+  actor: string;
+  inbox: string;
+  follow_id: string;
+  state: string;
+  since: string;
+  directory: string | null;
+  reconciled_at: string | null;
 }
 function toFollowing(r: FollowingRow): Following {
   return {
-    actor: r.actor, inbox: r.inbox, followId: r.follow_id, state: r.state as Following["state"], since: r.since,
+    actor: r.actor,
+    inbox: r.inbox,
+    followId: r.follow_id,
+    state: r.state as Following["state"],
+    since: r.since,
     ...(r.directory ? { directory: r.directory } : {}),
     ...(r.reconciled_at ? { reconciledAt: r.reconciled_at } : {}),
   };

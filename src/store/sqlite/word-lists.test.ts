@@ -19,7 +19,11 @@ describe("WordLists", () => {
     expect(lists.get("q", 10, reader(3, calls))).toBe("0,3,6,9");
     expect(lists.get("q", 16, reader(3, calls))).toBe("0,3,6,9,12,15");
     expect(lists.get("q", 17, reader(3, calls))).toBe("0,3,6,9,12,15"); // nothing new matched
-    expect(calls).toEqual([[-1, 10], [10, 16], [16, 17]]);
+    expect(calls).toEqual([
+      [-1, 10],
+      [10, 16],
+      [16, 17],
+    ]);
   });
 
   it("starts from an empty list as well as it extends one.", () => {
@@ -34,7 +38,10 @@ describe("WordLists", () => {
     const calls: [number, number][] = [];
     lists.get("q", 10, reader(2, calls));
     expect(lists.get("q", 4, reader(2, calls))).toBe("0,2,4");
-    expect(calls).toEqual([[-1, 10], [-1, 4]]);
+    expect(calls).toEqual([
+      [-1, 10],
+      [-1, 4],
+    ]);
   });
 
   it("keeps at most so many lists and characters, dropping the least recently used first.", () => {

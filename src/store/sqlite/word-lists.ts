@@ -34,7 +34,8 @@ export class WordLists {
     this.#forget(query);
     this.#lists.set(query, { list, at });
     this.#chars += list.length;
-    while (this.#lists.size > this.#max || (this.#chars > this.#maxChars && this.#lists.size > 1)) this.#forget(this.#lists.keys().next().value!);
+    while (this.#lists.size > this.#max || (this.#chars > this.#maxChars && this.#lists.size > 1))
+      this.#forget(this.#lists.keys().next().value!);
     return list;
   }
 

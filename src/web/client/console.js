@@ -14,14 +14,22 @@ for (const picker of document.querySelectorAll("[data-picker]")) {
   const filter = document.createElement("input");
   filter.type = "search";
   filter.className = "filter";
-  filter.setAttribute("aria-label", say("filter", { field: picker.querySelector("legend, label")?.textContent?.trim() ?? "" }));
+  filter.setAttribute(
+    "aria-label",
+    say("filter", { field: picker.querySelector("legend, label")?.textContent?.trim() ?? "" }),
+  );
   filter.placeholder = say("filterPlaceholder");
   const anchor = picker.querySelector(".options") ?? select;
   anchor.before(filter);
-  const norm = (s) => s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  const norm = (s) =>
+    s
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase();
   filter.addEventListener("input", () => {
     const q = norm(filter.value.trim());
-    for (const item of items) item.hidden = Boolean(q) && !norm(item.textContent).includes(q) && !(item.querySelector?.("input")?.checked);
+    for (const item of items)
+      item.hidden = Boolean(q) && !norm(item.textContent).includes(q) && !item.querySelector?.("input")?.checked;
     // A single choice: pick the first match when only one is left, as people expect of a search.
     if (select && q) {
       const left = items.filter((o) => !o.hidden);
@@ -47,8 +55,16 @@ if (pinMap) {
   const icon = L.divIcon({ className: "essfed-point", iconSize: [18, 18] });
   let marker;
   const read = () => {
-    const a = Number(lat.value), b = Number(lon.value);
-    return lat.value.trim() && lon.value.trim() && Number.isFinite(a) && Number.isFinite(b) && Math.abs(a) <= 90 && Math.abs(b) <= 180 ? [a, b] : undefined;
+    const a = Number(lat.value),
+      b = Number(lon.value);
+    return lat.value.trim() &&
+      lon.value.trim() &&
+      Number.isFinite(a) &&
+      Number.isFinite(b) &&
+      Math.abs(a) <= 90 &&
+      Math.abs(b) <= 180
+      ? [a, b]
+      : undefined;
   };
   const place = (at, move) => {
     if (!marker) {
@@ -62,14 +78,26 @@ if (pinMap) {
     lon.value = L.latLng(ll).wrap().lng.toFixed(6);
   };
   const start = read();
-  if (start) { map.setView(start, 15); place(start, false); } else map.setView([30, 0], 2);
-  map.on("click", (e) => { write(e.latlng); place(e.latlng, false); });
-  for (const input of [lat, lon]) input.addEventListener("change", () => { const at = read(); if (at) place(at, true); });
+  if (start) {
+    map.setView(start, 15);
+    place(start, false);
+  } else map.setView([30, 0], 2);
+  map.on("click", (e) => {
+    write(e.latlng);
+    place(e.latlng, false);
+  });
+  for (const input of [lat, lon])
+    input.addEventListener("change", () => {
+      const at = read();
+      if (at) place(at, true);
+    });
 }
 
 // --- ask before deleting ---
 for (const button of document.querySelectorAll("button[data-confirm]")) {
-  button.addEventListener("click", (e) => { if (!window.confirm(button.dataset.confirm)) e.preventDefault(); });
+  button.addEventListener("click", (e) => {
+    if (!window.confirm(button.dataset.confirm)) e.preventDefault();
+  });
 }
 
 // --- after a refused save, take the person to the list of what to fix ---
@@ -88,7 +116,9 @@ if (importStatus) {
       if (!["checking", "waiting", "running"].includes(s.state)) return location.reload();
       progress.value = s.read;
       if (s.state === "running" && s.total) progress.max = s.total;
-      readLine.textContent = readLine.textContent.replace(/[\d\s,.\u202f\u00a0]+/, ` ${s.read.toLocaleString(document.documentElement.lang)} `).trim();
+      readLine.textContent = readLine.textContent
+        .replace(/[\d\s,.\u202f\u00a0]+/, ` ${s.read.toLocaleString(document.documentElement.lang)} `)
+        .trim();
     } catch {
       // A failed poll (the server restarting, say) is simply tried again.
     }

@@ -29,7 +29,14 @@ const map = L.map("map", { worldCopyJump: true, keyboard: true, zoomControl: tru
 L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
 const at = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?),(\d{1,2})$/.exec(params.get("at") ?? "");
 if (at) map.setView([Number(at[1]), Number(at[2])], Math.min(19, Number(at[3])));
-else if (config.extent) map.fitBounds([[config.extent.minLat, config.extent.minLon], [config.extent.maxLat, config.extent.maxLon]], { maxZoom: 12 });
+else if (config.extent)
+  map.fitBounds(
+    [
+      [config.extent.minLat, config.extent.minLon],
+      [config.extent.maxLat, config.extent.maxLon],
+    ],
+    { maxZoom: 12 },
+  );
 else map.setView([20, 0], 2);
 const layer = L.layerGroup().addTo(map);
 
@@ -58,7 +65,14 @@ function saveUrl() {
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 function bbox() {
   const b = map.getBounds();
-  return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)].map((x) => x.toFixed(5)).join(",");
+  return [
+    clamp(b.getWest(), -180, 180),
+    clamp(b.getSouth(), -90, 90),
+    clamp(b.getEast(), -180, 180),
+    clamp(b.getNorth(), -90, 90),
+  ]
+    .map((x) => x.toFixed(5))
+    .join(",");
 }
 
 // --- popups and list items, built as DOM nodes (text is never parsed as HTML) ---
@@ -69,23 +83,34 @@ function el(tag, attrs, ...children) {
   return e;
 }
 function provenance(card) {
-  const p = el("p", { class: "prov" }, `${t("map.publishedBy")} `, el("a", { href: card.publishedBy.href }, card.publishedBy.name));
+  const p = el(
+    "p",
+    { class: "prov" },
+    `${t("map.publishedBy")} `,
+    el("a", { href: card.publishedBy.href }, card.publishedBy.name),
+  );
   for (const v of card.via) p.append(`, ${t("map.via")} `, el("a", { href: v.href }, v.name));
   return p;
 }
 function cardNode(card, heading) {
-  return el("div", { class: "card" },
+  return el(
+    "div",
+    { class: "card" },
     el(heading, { class: "name" }, el("a", { href: card.href }, card.name)),
     card.kind ? el("p", { class: "kind" }, card.kind) : "",
     card.place ? el("p", { class: "place" }, card.place) : "",
     card.line ? el("p", { class: "line" }, card.line) : "",
-    provenance(card));
+    provenance(card),
+  );
 }
 
 // The popup belongs to the map, not to the marker: opening it may pan the map, which redraws the
 // markers, and a popup bound to a marker would vanish with it.
 async function openCard(marker, id) {
-  const popup = L.popup({ offset: [0, -6] }).setLatLng(marker.getLatLng()).setContent(t("map.loading")).openOn(map);
+  const popup = L.popup({ offset: [0, -6] })
+    .setLatLng(marker.getLatLng())
+    .setContent(t("map.loading"))
+    .openOn(map);
   const res = await fetch(`/map/card?id=${encodeURIComponent(id)}&lang=${config.locale}`);
   popup.setContent(res.ok ? cardNode(await res.json(), "h2") : t("map.loadFailed"));
 }
@@ -113,8 +138,21 @@ async function refreshMap() {
   }
   const data = await res.json();
   // Cells next to each other would overlap on screen: merge what falls within 48 px.
-  const index = new Supercluster({ radius: 48, maxZoom: 22, map: (props) => ({ count: props.count }), reduce: (a, b) => { a.count += b.count; } });
-  index.load(data.clusters.map((c) => ({ type: "Feature", geometry: { type: "Point", coordinates: [c.lon, c.lat] }, properties: c })));
+  const index = new Supercluster({
+    radius: 48,
+    maxZoom: 22,
+    map: (props) => ({ count: props.count }),
+    reduce: (a, b) => {
+      a.count += b.count;
+    },
+  });
+  index.load(
+    data.clusters.map((c) => ({
+      type: "Feature",
+      geometry: { type: "Point", coordinates: [c.lon, c.lat] },
+      properties: c,
+    })),
+  );
   layer.clearLayers();
   const about = data.approximate ? "≈" : "";
   let points = 0;
@@ -130,12 +168,14 @@ async function refreshMap() {
     } else {
       const label = t("map.cluster", { count, about });
       L.marker([lat, lon], { icon: icon(count, about), title: label, alt: label, keyboard: true })
-        .on("click", () => map.setView([lat, lon], Math.min(19, map.getZoom() + 2))).addTo(layer);
+        .on("click", () => map.setView([lat, lon], Math.min(19, map.getZoom() + 2)))
+        .addTo(layer);
     }
   }
   status.dataset.points = String(points);
   status.dataset.markers = String(layer.getLayers().length);
-  status.textContent = mode === "unlocated" ? status.textContent : t(about ? "map.inViewApprox" : "map.inView", { count: points });
+  status.textContent =
+    mode === "unlocated" ? status.textContent : t(about ? "map.inViewApprox" : "map.inView", { count: points });
 }
 
 // --- the list beside the map ---
@@ -152,7 +192,10 @@ async function refreshList(page = 0) {
   const data = await res.json();
   list.replaceChildren(...data.items.map((card) => el("li", {}, cardNode(card, "h3"))));
   list.dataset.count = String(data.items.length);
-  if (!data.items.length) list.replaceChildren(el("li", { class: "empty" }, t(mode === "unlocated" ? "map.noneUnlocated" : "map.noneInView")));
+  if (!data.items.length)
+    list.replaceChildren(
+      el("li", { class: "empty" }, t(mode === "unlocated" ? "map.noneUnlocated" : "map.noneInView")),
+    );
   cursors = cursors.slice(0, page + 1);
   if (data.next) cursors[page + 1] = data.next;
   prev.hidden = page === 0;
@@ -162,14 +205,27 @@ async function refreshList(page = 0) {
   if (mode === "unlocated") {
     status.textContent = t("map.unlocatedHeading");
     unlocatedNote.hidden = false;
-    unlocatedNote.replaceChildren(el("button", { type: "button", class: "link", id: "back-to-view" }, t("map.backToView")));
-    unlocatedNote.firstChild.onclick = () => { mode = "view"; saveUrl(); refresh(); };
+    unlocatedNote.replaceChildren(
+      el("button", { type: "button", class: "link", id: "back-to-view" }, t("map.backToView")),
+    );
+    unlocatedNote.firstChild.onclick = () => {
+      mode = "view";
+      saveUrl();
+      refresh();
+    };
   } else if (page === 0) {
     unlocatedNote.hidden = !data.unlocated;
     if (data.unlocated) {
-      unlocatedNote.replaceChildren(t("map.unlocated", { count: data.unlocated }), " ",
-        el("button", { type: "button", class: "link", id: "show-unlocated" }, t("map.showUnlocated")));
-      unlocatedNote.lastChild.onclick = () => { mode = "unlocated"; saveUrl(); refresh(); };
+      unlocatedNote.replaceChildren(
+        t("map.unlocated", { count: data.unlocated }),
+        " ",
+        el("button", { type: "button", class: "link", id: "show-unlocated" }, t("map.showUnlocated")),
+      );
+      unlocatedNote.lastChild.onclick = () => {
+        mode = "unlocated";
+        saveUrl();
+        refresh();
+      };
     }
   }
 }
@@ -181,7 +237,15 @@ function refresh() {
 }
 
 let timer;
-map.on("moveend", () => { clearTimeout(timer); timer = setTimeout(refresh, 150); });
-form.addEventListener("change", (e) => { if (e.target.name !== "q") refresh(); });
-form.addEventListener("submit", (e) => { e.preventDefault(); refresh(); });
+map.on("moveend", () => {
+  clearTimeout(timer);
+  timer = setTimeout(refresh, 150);
+});
+form.addEventListener("change", (e) => {
+  if (e.target.name !== "q") refresh();
+});
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  refresh();
+});
 refresh();

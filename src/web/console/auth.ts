@@ -19,9 +19,20 @@ export function authRoutes(d: ConsoleDeps): Router {
   const router = Router();
 
   const signInPage = async (req: SignedInRequest, res: Response, data: Record<string, unknown> = {}, status = 200) => {
-    await sendConsolePage(d, req, res, "console/signin", "signin.title", {
-      csrf: sessions.preSessionToken(req, res), next: safeNext(req.query.next ?? req.body?.next), ...data,
-    }, status, { section: "signin" });
+    await sendConsolePage(
+      d,
+      req,
+      res,
+      "console/signin",
+      "signin.title",
+      {
+        csrf: sessions.preSessionToken(req, res),
+        next: safeNext(req.query.next ?? req.body?.next),
+        ...data,
+      },
+      status,
+      { section: "signin" },
+    );
   };
 
   router.get("/console/sign-in", async (req: SignedInRequest, res) => {
@@ -35,8 +46,16 @@ export function authRoutes(d: ConsoleDeps): Router {
     const result = await accounts.signIn(name, password, req.ip ?? "unknown");
     if (!result.ok) {
       if (result.reason === "limited") res.setHeader("Retry-After", String(result.retryAfter));
-      return signInPage(req, res, { name, error: result.reason, retryMinutes: result.reason === "limited" ? Math.ceil(result.retryAfter / 60) : 0 },
-        result.reason === "limited" ? 429 : 401);
+      return signInPage(
+        req,
+        res,
+        {
+          name,
+          error: result.reason,
+          retryMinutes: result.reason === "limited" ? Math.ceil(result.retryAfter / 60) : 0,
+        },
+        result.reason === "limited" ? 429 : 401,
+      );
     }
     // Whatever session this browser had ends here; the new one has a new token.
     const old = sessions.token(req);
@@ -61,16 +80,36 @@ export function authRoutes(d: ConsoleDeps): Router {
   const welcome = async (req: SignedInRequest, res: Response, error?: string, status = 200) => {
     const account = await accounts.linkAccount(String(req.params.token));
     if (!account) {
-      return sendConsolePage(d, req, res, "error", "welcome.expiredTitle", { headingKey: "welcome.expiredTitle", messageKey: "welcome.expired", back: "/console/sign-in" }, 410);
+      return sendConsolePage(
+        d,
+        req,
+        res,
+        "error",
+        "welcome.expiredTitle",
+        { headingKey: "welcome.expiredTitle", messageKey: "welcome.expired", back: "/console/sign-in" },
+        410,
+      );
     }
-    await sendConsolePage(d, req, res, "console/welcome", "welcome.pageTitle", { account, csrf: sessions.preSessionToken(req, res), ...(error ? { error } : {}) }, status, { section: "signin" });
+    await sendConsolePage(
+      d,
+      req,
+      res,
+      "console/welcome",
+      "welcome.pageTitle",
+      { account, csrf: sessions.preSessionToken(req, res), ...(error ? { error } : {}) },
+      status,
+      { section: "signin" },
+    );
   };
 
   router.get("/console/welcome/:token", (req: SignedInRequest, res) => welcome(req, res));
 
   router.post("/console/welcome/:token", formBody, sessions.preSessionCsrf, async (req: SignedInRequest, res) => {
     try {
-      const signed = await accounts.redeem(String(req.params.token), typeof req.body.password === "string" ? req.body.password : "");
+      const signed = await accounts.redeem(
+        String(req.params.token),
+        typeof req.body.password === "string" ? req.body.password : "",
+      );
       const old = sessions.token(req);
       if (old) await accounts.signOut(old);
       sessions.start(res, signed.token);

@@ -20,7 +20,8 @@ const KINDS: QueueKind[] = ["change", "report", "suggestion"];
 const STATES: WithheldState[] = ["hidden", "blocked"];
 
 const who = (req: SignedInRequest): Curating => ({ ...actorOf(req), role: req.account!.role });
-const pick = <T extends string>(v: unknown, values: readonly T[]): T | undefined => (typeof v === "string" && values.includes(v as T) ? (v as T) : undefined);
+const pick = <T extends string>(v: unknown, values: readonly T[]): T | undefined =>
+  typeof v === "string" && values.includes(v as T) ? (v as T) : undefined;
 const cursorOf = (v: unknown) => (typeof v === "string" && /^\d{1,16}$/.test(v) ? v : undefined);
 const reasonOf = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : undefined);
 
@@ -29,7 +30,9 @@ function shown(v: unknown, ctx: PageContext, label: (iri: string) => string | un
   if (v === undefined || v === null || v === "") return "—";
   if (Array.isArray(v)) return v.length ? v.map((x) => shown(x, ctx, label)).join(", ") : "—";
   if (typeof v === "object") {
-    return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${ctx.tr.has(`form.field.${k}`) ? ctx.t(`form.field.${k}`) : k}: ${shown(x, ctx, label)}`).join("; ");
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${ctx.tr.has(`form.field.${k}`) ? ctx.t(`form.field.${k}`) : k}: ${shown(x, ctx, label)}`)
+      .join("; ");
   }
   const s = String(v);
   return (/^https?:\/\//.test(s) && label(s)) || s;
@@ -48,34 +51,69 @@ export function curationRoutes(d: FederationConsoleDeps): Router {
   const curator = curatorOf(d.federation);
   const router = Router();
 
-  const changesOf = (changes: FieldChange[] | undefined, ctx: PageContext) => (changes ?? []).map((c) => ({
-    field: c.field === "address" ? ctx.t("initiative.where") : ctx.tr.has(`field.${c.field}`) ? ctx.t(`field.${c.field}`) : ctx.tr.has(`form.field.${c.field}`) ? ctx.t(`form.field.${c.field}`) : c.field,
-    before: shown(c.before, ctx, (iri) => taxonomies.label(iri, ctx.locale)),
-    after: shown(c.after, ctx, (iri) => taxonomies.label(iri, ctx.locale)),
-  }));
+  const changesOf = (changes: FieldChange[] | undefined, ctx: PageContext) =>
+    (changes ?? []).map((c) => ({
+      field:
+        c.field === "address"
+          ? ctx.t("initiative.where")
+          : ctx.tr.has(`field.${c.field}`)
+            ? ctx.t(`field.${c.field}`)
+            : ctx.tr.has(`form.field.${c.field}`)
+              ? ctx.t(`form.field.${c.field}`)
+              : c.field,
+      before: shown(c.before, ctx, (iri) => taxonomies.label(iri, ctx.locale)),
+      after: shown(c.after, ctx, (iri) => taxonomies.label(iri, ctx.locale)),
+    }));
 
   const queuePage = async (req: SignedInRequest, res: Response, data: Record<string, unknown> = {}, status = 200) => {
     const ctx = await consoleContext(d, req, res);
     const kind = pick(req.query.kind, KINDS);
     const page = await curator.queue(PAGE, cursorOf(req.query.cursor), kind);
-    const known = await names.getAll(page.items.flatMap((i) => [i.origin, ...(i.via ?? [])].filter((x): x is string => Boolean(x))));
+    const known = await names.getAll(
+      page.items.flatMap((i) => [i.origin, ...(i.via ?? [])].filter((x): x is string => Boolean(x))),
+    );
     const items = page.items.map((i) => ({
-      n: i.n, kind: i.kind, target: i.target, text: i.text, from: senderOf(i.from, ctx), received: i.received, approved: i.approved,
+      n: i.n,
+      kind: i.kind,
+      target: i.target,
+      text: i.text,
+      from: senderOf(i.from, ctx),
+      received: i.received,
+      approved: i.approved,
       name: i.record?.initiative.name ?? i.target,
-      origin: i.origin ? known.get(i.origin)?.name ?? i.origin : d.config.name,
+      origin: i.origin ? (known.get(i.origin)?.name ?? i.origin) : d.config.name,
       via: (i.via ?? []).map((v) => known.get(v)?.name ?? v),
       changes: changesOf(i.changes, ctx),
     }));
     const waiting = await Promise.all(KINDS.map(async (k) => [k, await store.curation.countQueue(k)] as const));
-    await sendConsolePage(d, req, res, "console/queue", "curation.queueTitle", {
-      items, kind, kinds: KINDS, waiting: Object.fromEntries(waiting), next: page.next, ...data,
-    }, status);
+    await sendConsolePage(
+      d,
+      req,
+      res,
+      "console/queue",
+      "curation.queueTitle",
+      {
+        items,
+        kind,
+        kinds: KINDS,
+        waiting: Object.fromEntries(waiting),
+        next: page.next,
+        ...data,
+      },
+      status,
+    );
   };
 
-  router.get("/console/queue", signedIn, (req: SignedInRequest, res) => queuePage(req, res, typeof req.query.done === "string" ? { notice: req.query.done.replace(/[^a-z-]/g, "") } : {}));
+  router.get("/console/queue", signedIn, (req: SignedInRequest, res) =>
+    queuePage(req, res, typeof req.query.done === "string" ? { notice: req.query.done.replace(/[^a-z-]/g, "") } : {}),
+  );
 
   router.post("/console/queue/decide", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
-    const ns = ([] as unknown[]).concat(req.body.n ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0).slice(0, 200);
+    const ns = ([] as unknown[])
+      .concat(req.body.n ?? [])
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0)
+      .slice(0, 200);
     const decision = pick<Decision>(req.body.decision, ["approve", "reject"]);
     if (!ns.length || !decision) return queuePage(req, res, { error: ns.length ? "decision" : "noneChosen" }, 422);
     const results = await curator.decide(who(req), ns, decision, reasonOf(req.body.reason));
@@ -86,9 +124,19 @@ export function curationRoutes(d: FederationConsoleDeps): Router {
   const sourcesPage = async (req: SignedInRequest, res: Response, data: Record<string, unknown> = {}, status = 200) => {
     const policies = await curator.policies();
     const known = await names.getAll(policies.map((p) => p.source).filter((s) => s.startsWith("http")));
-    await sendConsolePage(d, req, res, "console/sources", "curation.sourcesTitle", {
-      policies: policies.map((p) => ({ ...p, name: known.get(p.source)?.name })), choices: POLICIES, ...data,
-    }, status);
+    await sendConsolePage(
+      d,
+      req,
+      res,
+      "console/sources",
+      "curation.sourcesTitle",
+      {
+        policies: policies.map((p) => ({ ...p, name: known.get(p.source)?.name })),
+        choices: POLICIES,
+        ...data,
+      },
+      status,
+    );
   };
 
   router.get("/console/sources", signedIn, (req: SignedInRequest, res) => sourcesPage(req, res));
@@ -100,7 +148,8 @@ export function curationRoutes(d: FederationConsoleDeps): Router {
     try {
       await curator.setPolicy(who(req), source, policy, reasonOf(req.body.reason));
     } catch (e) {
-      if (e instanceof BadRequestHttpError) return sourcesPage(req, res, { error: "source", source, detail: e.message }, 422);
+      if (e instanceof BadRequestHttpError)
+        return sourcesPage(req, res, { error: "source", source, detail: e.message }, 422);
       throw e;
     }
     res.redirect(303, "/console/sources");
@@ -113,11 +162,28 @@ export function curationRoutes(d: FederationConsoleDeps): Router {
 
   router.get("/console/withheld", signedIn, async (req: SignedInRequest, res) => {
     const state = pick(req.query.state, STATES);
-    const page = await store.curation.listWithheld({ limit: PAGE, ...(cursorOf(req.query.cursor) ? { cursor: cursorOf(req.query.cursor)! } : {}), ...(state ? { state } : {}) });
-    const known = await names.getAll(page.items.map((w) => w.record.provenance?.origin).filter((x): x is string => Boolean(x)));
+    const page = await store.curation.listWithheld({
+      limit: PAGE,
+      ...(cursorOf(req.query.cursor) ? { cursor: cursorOf(req.query.cursor)! } : {}),
+      ...(state ? { state } : {}),
+    });
+    const known = await names.getAll(
+      page.items.map((w) => w.record.provenance?.origin).filter((x): x is string => Boolean(x)),
+    );
     await sendConsolePage(d, req, res, "console/withheld", "curation.withheldTitle", {
-      state, states: STATES, next: page.next,
-      items: page.items.map((w) => ({ id: w.record.initiative.id, name: w.record.initiative.name, state: w.state, reason: w.reason, at: w.at, origin: w.record.provenance ? known.get(w.record.provenance.origin)?.name ?? w.record.provenance.origin : d.config.name })),
+      state,
+      states: STATES,
+      next: page.next,
+      items: page.items.map((w) => ({
+        id: w.record.initiative.id,
+        name: w.record.initiative.name,
+        state: w.state,
+        reason: w.reason,
+        at: w.at,
+        origin: w.record.provenance
+          ? (known.get(w.record.provenance.origin)?.name ?? w.record.provenance.origin)
+          : d.config.name,
+      })),
       notice: typeof req.query.done === "string" ? req.query.done.replace(/[^a-z-]/g, "") : undefined,
     });
   });

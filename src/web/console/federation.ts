@@ -17,12 +17,21 @@ export interface FederationConsoleDeps extends ConsoleDeps {
 }
 
 /** Deliveries waiting, per receiving host. */
-async function queueByHost(ctx: FederationContext): Promise<{ host: string; total: number; ready: number; retrying: number; nextRetry?: number }[]> {
+async function queueByHost(
+  ctx: FederationContext,
+): Promise<{ host: string; total: number; ready: number; retrying: number; nextRetry?: number }[]> {
   const rows = await ctx.store.queue("delivery").countsBy("inbox");
-  const byHost = new Map<string, { host: string; total: number; ready: number; retrying: number; nextRetry?: number }>();
+  const byHost = new Map<
+    string,
+    { host: string; total: number; ready: number; retrying: number; nextRetry?: number }
+  >();
   for (const r of rows) {
     let host = r.value;
-    try { host = new URL(r.value).host; } catch { /* not a URL: shown as it is */ }
+    try {
+      host = new URL(r.value).host;
+    } catch {
+      /* not a URL: shown as it is */
+    }
     const h = byHost.get(host) ?? { host, total: 0, ready: 0, retrying: 0 };
     h.total += r.total;
     h.ready += r.ready;
@@ -40,17 +49,38 @@ export function federationRoutes(d: FederationConsoleDeps): Router {
     store.audit.append({ at: new Date().toISOString(), actor: actorOf(req), action, target });
 
   const page = async (req: SignedInRequest, res: Response, data: Record<string, unknown> = {}, status = 200) => {
-    const [following, followers, queue] = await Promise.all([store.listFollowing(), store.listFollowers(), queueByHost(ctx)]);
+    const [following, followers, queue] = await Promise.all([
+      store.listFollowing(),
+      store.listFollowers(),
+      queueByHost(ctx),
+    ]);
     const known = await names.getAll([...following.map((f) => f.actor), ...followers.map((f) => f.actor)]);
     const held = await Promise.all(following.map((f) => store.countInitiatives(f.actor)));
-    await sendConsolePage(d, req, res, "console/federation", "federation.title", {
-      following: following.map((f, k) => ({ ...f, name: known.get(f.actor)!.name, handle: known.get(f.actor)!.handle, held: held[k] })),
-      followers: followers.map((f) => ({ ...f, name: known.get(f.actor)!.name, handle: known.get(f.actor)!.handle })),
-      queue, approval: d.config.followApproval, ...data,
-    }, status);
+    await sendConsolePage(
+      d,
+      req,
+      res,
+      "console/federation",
+      "federation.title",
+      {
+        following: following.map((f, k) => ({
+          ...f,
+          name: known.get(f.actor)!.name,
+          handle: known.get(f.actor)!.handle,
+          held: held[k],
+        })),
+        followers: followers.map((f) => ({ ...f, name: known.get(f.actor)!.name, handle: known.get(f.actor)!.handle })),
+        queue,
+        approval: d.config.followApproval,
+        ...data,
+      },
+      status,
+    );
   };
 
-  router.get("/console/federation", signedIn, (req: SignedInRequest, res) => page(req, res, typeof req.query.done === "string" ? { notice: req.query.done.replace(/[^a-z-]/g, "") } : {}));
+  router.get("/console/federation", signedIn, (req: SignedInRequest, res) =>
+    page(req, res, typeof req.query.done === "string" ? { notice: req.query.done.replace(/[^a-z-]/g, "") } : {}),
+  );
 
   router.post("/console/federation/follow", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
     const target = typeof req.body.target === "string" ? req.body.target.trim().replace(/^@/, "") : "";
@@ -62,7 +92,14 @@ export function federationRoutes(d: FederationConsoleDeps): Router {
       await audit(req, "follow.create", f.actor);
       res.redirect(303, "/console/federation?done=follow-sent");
     } catch (e) {
-      const code = e instanceof FetchError ? "unreachable" : e instanceof Error && /cannot follow itself/.test(e.message) ? "self" : e instanceof Error && /acct:|WebFinger|actor/i.test(e.message) ? "unreachable" : undefined;
+      const code =
+        e instanceof FetchError
+          ? "unreachable"
+          : e instanceof Error && /cannot follow itself/.test(e.message)
+            ? "self"
+            : e instanceof Error && /acct:|WebFinger|actor/i.test(e.message)
+              ? "unreachable"
+              : undefined;
       if (!code) throw e;
       await page(req, res, { error: code, target, detail: e instanceof Error ? e.message : "" }, 422);
     }
@@ -75,7 +112,10 @@ export function federationRoutes(d: FederationConsoleDeps): Router {
     res.redirect(303, "/console/federation?done=unfollowed");
   });
 
-  for (const [path, accept] of [["/console/federation/accept", true], ["/console/federation/reject", false]] as const) {
+  for (const [path, accept] of [
+    ["/console/federation/accept", true],
+    ["/console/federation/reject", false],
+  ] as const) {
     router.post(path, formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
       const actor = String(req.body.actor ?? "").slice(0, 2000);
       const f = await answerFollower(ctx, actor, accept);

@@ -16,7 +16,15 @@ import { pipeline } from "node:stream/promises";
 import type { Directory } from "../../directory/directory.ts";
 import type { Iris } from "../../directory/ids.ts";
 import { HttpError } from "../../http/errors.ts";
-import { UnsupportedFormatError, dryRunImport, fileSource, formatOfSource, importSource, type ImportFormat, type ImportReport } from "../../importers/import.ts";
+import {
+  UnsupportedFormatError,
+  dryRunImport,
+  fileSource,
+  formatOfSource,
+  importSource,
+  type ImportFormat,
+  type ImportReport,
+} from "../../importers/import.ts";
 
 /** How large a file the console accepts (a spreadsheet of some 100,000 initiatives). */
 export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
@@ -67,7 +75,9 @@ export class ImportJobs {
     // The oldest job of this person makes room for the new one; then the oldest of anyone.
     while (this.#jobs.size >= MAX_JOBS) {
       const mine = [...this.#jobs.values()].filter((j) => j.owner === owner && !busy(j));
-      const oldest = (mine.length ? mine : [...this.#jobs.values()].filter((j) => !busy(j))).sort((a, b) => a.touched - b.touched)[0];
+      const oldest = (mine.length ? mine : [...this.#jobs.values()].filter((j) => !busy(j))).sort(
+        (a, b) => a.touched - b.touched,
+      )[0];
       if (!oldest) throw new HttpError(503, "imports-busy", "other imports are running; try again in a few minutes");
       await this.#forget(oldest.id);
     }
@@ -88,7 +98,16 @@ export class ImportJobs {
       await rm(path, { force: true });
       throw e;
     }
-    const job: ImportJob & { path: string } = { id, owner, name: name.slice(0, 200), size, state: "checking", read: 0, touched: Date.now(), path };
+    const job: ImportJob & { path: string } = {
+      id,
+      owner,
+      name: name.slice(0, 200),
+      size,
+      state: "checking",
+      read: 0,
+      touched: Date.now(),
+      path,
+    };
     this.#jobs.set(id, job);
     const source = { ...fileSource(path), name: job.name };
     this.#queue(job, async () => {
@@ -100,7 +119,13 @@ export class ImportJobs {
         job.state = "failed";
         return;
       }
-      job.dryRun = await dryRunImport(source, this.#directory, this.#iris, { format: job.format, maxDocumentBytes: MAX_DOCUMENT_BYTES, onProgress: (n) => { job.read = n; } });
+      job.dryRun = await dryRunImport(source, this.#directory, this.#iris, {
+        format: job.format,
+        maxDocumentBytes: MAX_DOCUMENT_BYTES,
+        onProgress: (n) => {
+          job.read = n;
+        },
+      });
       job.state = job.dryRun.fatal && !job.dryRun.read ? "failed" : "checked";
     });
     return job;
@@ -121,7 +146,13 @@ export class ImportJobs {
     kept.read = 0;
     this.#queue(kept, async () => {
       const source = { ...fileSource(kept.path), name: kept.name };
-      kept.report = await importSource(source, this.#directory, this.#iris, { format: kept.format!, maxDocumentBytes: MAX_DOCUMENT_BYTES, onProgress: (n) => { kept.read = n; } });
+      kept.report = await importSource(source, this.#directory, this.#iris, {
+        format: kept.format!,
+        maxDocumentBytes: MAX_DOCUMENT_BYTES,
+        onProgress: (n) => {
+          kept.read = n;
+        },
+      });
       kept.state = "done";
       await rm(kept.path, { force: true });
       await onDone(kept.report);
@@ -141,7 +172,10 @@ export class ImportJobs {
     const files = await readdir(this.#dir).catch(() => [] as string[]);
     for (const f of files) {
       if (kept.has(f) || !f.endsWith(".upload")) continue;
-      const at = await stat(join(this.#dir, f)).then((s) => s.mtimeMs, () => now);
+      const at = await stat(join(this.#dir, f)).then(
+        (s) => s.mtimeMs,
+        () => now,
+      );
       if (now - at > TTL_MS) await rm(join(this.#dir, f), { force: true });
     }
   }
@@ -176,6 +210,12 @@ export class ImportJobs {
 }
 
 /** The refusal of a file over {@link MAX_UPLOAD_BYTES}. */
-export const tooLarge = () => new HttpError(413, "upload-too-large", `the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it, or import it with essfed import on the server`, { limit: MAX_UPLOAD_BYTES });
+export const tooLarge = () =>
+  new HttpError(
+    413,
+    "upload-too-large",
+    `the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it, or import it with essfed import on the server`,
+    { limit: MAX_UPLOAD_BYTES },
+  );
 
 const busy = (j: ImportJob) => j.state === "checking" || j.state === "running" || j.state === "waiting";

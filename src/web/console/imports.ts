@@ -40,10 +40,20 @@ async function uploadedForm(req: Request): Promise<FormData> {
     },
   });
   try {
-    return await new globalThis.Request("http://upload.invalid/", { method: "POST", headers: { "content-type": type }, body, duplex: "half" } as RequestInit).formData();
+    return await new globalThis.Request("http://upload.invalid/", {
+      method: "POST",
+      headers: { "content-type": type },
+      body,
+      duplex: "half",
+    } as RequestInit).formData();
   } catch (e) {
     if (seen > limit) throw tooLarge();
-    throw new BadRequestHttpError("the upload could not be read as a form; choose the file again and send it", "bad-upload", {}, { cause: e });
+    throw new BadRequestHttpError(
+      "the upload could not be read as a form; choose the file again and send it",
+      "bad-upload",
+      {},
+      { cause: e },
+    );
   }
 }
 
@@ -51,8 +61,17 @@ async function uploadedForm(req: Request): Promise<FormData> {
 function view(job: ImportJob) {
   const report = job.report ?? job.dryRun;
   return {
-    id: job.id, name: job.name, size: job.size, state: job.state, read: job.read, total: job.dryRun?.read, error: job.error,
-    format: job.format, report, confirmed: Boolean(job.report), maxIssues: MAX_ISSUES,
+    id: job.id,
+    name: job.name,
+    size: job.size,
+    state: job.state,
+    read: job.read,
+    total: job.dryRun?.read,
+    error: job.error,
+    format: job.format,
+    report,
+    confirmed: Boolean(job.report),
+    maxIssues: MAX_ISSUES,
     writes: job.dryRun ? job.dryRun.created + job.dryRun.updated : 0,
   };
 }
@@ -69,7 +88,10 @@ export function importRoutes(d: ConsoleDeps): Router {
   const jobOf = (req: SignedInRequest): ImportJob => {
     const id = String(req.params.id ?? "");
     const job = /^[A-Za-z0-9_-]{16}$/.test(id) ? jobs.get(id, req.account!.id) : undefined;
-    if (!job) throw new NotFoundHttpError("this import is no longer kept (an hour after it was last looked at); upload the file again");
+    if (!job)
+      throw new NotFoundHttpError(
+        "this import is no longer kept (an hour after it was last looked at); upload the file again",
+      );
     return job;
   };
 
@@ -85,16 +107,21 @@ export function importRoutes(d: ConsoleDeps): Router {
     }
     // The session's token is checked once the form is read: the file and the token come together.
     req.body = { _csrf: form.get("_csrf") };
-    await new Promise<void>((resolve, reject) => sessions.csrf(req, res, (err?: unknown) => (err ? reject(err as Error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      sessions.csrf(req, res, (err?: unknown) => (err ? reject(err as Error) : resolve())),
+    );
     const file = form.get("file");
-    if (!(file instanceof File) || file.size === 0) return uploadPage(req, res, file instanceof File && file.name ? "empty" : "noFile", 422);
+    if (!(file instanceof File) || file.size === 0)
+      return uploadPage(req, res, file instanceof File && file.name ? "empty" : "noFile", 422);
     const job = await jobs.receive(req.account!.id, file.name || "upload", Readable.fromWeb(file.stream() as never));
     res.redirect(303, `/console/import/${job.id}`);
   });
 
   router.get("/console/import/:id", signedIn, async (req: SignedInRequest, res) => {
     const job = jobOf(req);
-    await sendConsolePage(d, req, res, "console/import-report", "import.reportTitle", view(job), 200, { scripts: ["console.js"] });
+    await sendConsolePage(d, req, res, "console/import-report", "import.reportTitle", view(job), 200, {
+      scripts: ["console.js"],
+    });
   });
 
   /** For the page's script, which follows a running step without reloading. */
@@ -106,10 +133,22 @@ export function importRoutes(d: ConsoleDeps): Router {
   router.post("/console/import/:id/confirm", formBody, signedIn, sessions.csrf, (req: SignedInRequest, res) => {
     const job = jobOf(req);
     const actor = actorOf(req);
-    const started = jobs.confirm(job, (r) => store.audit.append({
-      at: new Date().toISOString(), actor, action: "initiative.import", target: job.name,
-      detail: { format: r.format, read: r.read, created: r.created, updated: r.updated, unchanged: r.unchanged, refused: r.refusedRecords },
-    }));
+    const started = jobs.confirm(job, (r) =>
+      store.audit.append({
+        at: new Date().toISOString(),
+        actor,
+        action: "initiative.import",
+        target: job.name,
+        detail: {
+          format: r.format,
+          read: r.read,
+          created: r.created,
+          updated: r.updated,
+          unchanged: r.unchanged,
+          refused: r.refusedRecords,
+        },
+      }),
+    );
     if (!started && job.state !== "done" && job.state !== "running" && job.state !== "waiting") {
       throw new HttpError(409, "import-not-ready", "this import cannot be confirmed now: wait for its dry run to end");
     }

@@ -11,13 +11,19 @@ import { json } from "../render.ts";
 
 /** Plain text fields of the contact part, in form order. `kind` is the input type. */
 export const TEXT_FIELDS = [
-  { name: "homepage", kind: "url" }, { name: "email", kind: "email" }, { name: "phone", kind: "tel" },
-  { name: "twitter", kind: "text" }, { name: "facebook", kind: "text" },
+  { name: "homepage", kind: "url" },
+  { name: "email", kind: "email" },
+  { name: "phone", kind: "tel" },
+  { name: "twitter", kind: "text" },
+  { name: "facebook", kind: "text" },
 ] as const;
 /** How registers and sources classify it (free text, as they write it). `hint` names a help message. */
 export const REGISTER_FIELDS = [
-  { name: "companiesHouseNumber" }, { name: "legalFormText", hint: "edit.legalFormTextHint" }, { name: "sector" },
-  { name: "ownership" }, { name: "sicCodes", hint: "edit.sicCodesHint" },
+  { name: "companiesHouseNumber" },
+  { name: "legalFormText", hint: "edit.legalFormTextHint" },
+  { name: "sector" },
+  { name: "ownership" },
+  { name: "sicCodes", hint: "edit.sicCodesHint" },
 ] as const;
 /** The languages the form offers translations in (the record's other languages are kept as they are). */
 export const TRANSLATION_LANGUAGES = ["en", "fr", "es", "pt"] as const;
@@ -25,33 +31,76 @@ export const ADDRESS_FIELDS = ["streetAddress", "locality", "region", "postcode"
 export const COORDINATE_FIELDS = ["lat", "long", "geoContainer", "geoContainerLat", "geoContainerLong"] as const;
 /** Taxonomy fields: `many` ones are lists of checkboxes, the others a single choice. */
 export const PICKERS: { field: TaxonomyField; many: boolean }[] = [
-  { field: "organisationalStructure", many: true }, { field: "primaryActivity", many: false }, { field: "activities", many: true },
-  { field: "legalForm", many: true }, { field: "qualifiers", many: true }, { field: "baseMembershipType", many: false },
-  { field: "country", many: false }, { field: "territory", many: false },
+  { field: "organisationalStructure", many: true },
+  { field: "primaryActivity", many: false },
+  { field: "activities", many: true },
+  { field: "legalForm", many: true },
+  { field: "qualifiers", many: true },
+  { field: "baseMembershipType", many: false },
+  { field: "country", many: false },
+  { field: "territory", many: false },
 ];
 
-export interface PickerOption { value: string; label: string; selected: boolean }
-export interface Picker { field: TaxonomyField; many: boolean; groups: { label: string; options: PickerOption[] }[] }
+export interface PickerOption {
+  value: string;
+  label: string;
+  selected: boolean;
+}
+export interface Picker {
+  field: TaxonomyField;
+  many: boolean;
+  groups: { label: string; options: PickerOption[] }[];
+}
 
 type Form = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === "string" ? v : Array.isArray(v) ? String(v[0] ?? "") : "");
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" && v ? [v] : []);
 
 /** The values a form shows: from a stored initiative, or echoed back from a refused post. */
-export interface FormValues { [field: string]: string | string[] | undefined }
+export interface FormValues {
+  [field: string]: string | string[] | undefined;
+}
 
 export function valuesOf(i: Initiative): FormValues {
   const a = i.address ?? {};
   const num = (n: number | undefined) => (n === undefined ? "" : String(n));
   return {
-    name: i.name, description: i.description ?? "", homepage: i.homepage ?? "", email: i.email ?? "", phone: i.phone ?? "",
-    twitter: i.twitter ?? "", facebook: i.facebook ?? "", companiesHouseNumber: i.companiesHouseNumber ?? "", sameAs: i.sameAs.join("\n"),
-    legalFormText: i.legalFormText ?? "", sector: i.sector ?? "", ownership: i.ownership ?? "", sicCodes: (i.sicCodes ?? []).join(" "),
-    ...Object.fromEntries(TRANSLATION_LANGUAGES.flatMap((l) => [[`tr-${l}-name`, i.translations?.[l]?.name ?? ""], [`tr-${l}-description`, i.translations?.[l]?.description ?? ""]])),
-    organisationalStructure: i.organisationalStructure, legalForm: i.legalForm, activities: i.activities, qualifiers: i.qualifiers,
-    primaryActivity: i.primaryActivity ?? "", baseMembershipType: i.baseMembershipType ?? "", country: i.country ?? "", territory: i.territory ?? "",
-    streetAddress: a.streetAddress ?? "", locality: a.locality ?? "", region: a.region ?? "", postcode: a.postcode ?? "",
-    lat: num(a.lat), long: num(a.long), geoContainer: a.geoContainer ?? "", geoContainerLat: num(a.geoContainerLat), geoContainerLong: num(a.geoContainerLong),
+    name: i.name,
+    description: i.description ?? "",
+    homepage: i.homepage ?? "",
+    email: i.email ?? "",
+    phone: i.phone ?? "",
+    twitter: i.twitter ?? "",
+    facebook: i.facebook ?? "",
+    companiesHouseNumber: i.companiesHouseNumber ?? "",
+    sameAs: i.sameAs.join("\n"),
+    legalFormText: i.legalFormText ?? "",
+    sector: i.sector ?? "",
+    ownership: i.ownership ?? "",
+    sicCodes: (i.sicCodes ?? []).join(" "),
+    ...Object.fromEntries(
+      TRANSLATION_LANGUAGES.flatMap((l) => [
+        [`tr-${l}-name`, i.translations?.[l]?.name ?? ""],
+        [`tr-${l}-description`, i.translations?.[l]?.description ?? ""],
+      ]),
+    ),
+    organisationalStructure: i.organisationalStructure,
+    legalForm: i.legalForm,
+    activities: i.activities,
+    qualifiers: i.qualifiers,
+    primaryActivity: i.primaryActivity ?? "",
+    baseMembershipType: i.baseMembershipType ?? "",
+    country: i.country ?? "",
+    territory: i.territory ?? "",
+    streetAddress: a.streetAddress ?? "",
+    locality: a.locality ?? "",
+    region: a.region ?? "",
+    postcode: a.postcode ?? "",
+    lat: num(a.lat),
+    long: num(a.long),
+    geoContainer: a.geoContainer ?? "",
+    geoContainerLat: num(a.geoContainerLat),
+    geoContainerLong: num(a.geoContainerLong),
   };
 }
 
@@ -68,23 +117,38 @@ export function valuesFromForm(body: Form): FormValues {
  */
 export function draftFromForm(id: string, body: Form, kept: Initiative["translations"] = {}): InitiativeDraft {
   const t = (k: string) => str(body[k]).trim() || undefined;
-  const address = Object.fromEntries([...ADDRESS_FIELDS, ...COORDINATE_FIELDS].map((k) => [k, t(k)]).filter(([, v]) => v !== undefined));
+  const address = Object.fromEntries(
+    [...ADDRESS_FIELDS, ...COORDINATE_FIELDS].map((k) => [k, t(k)]).filter(([, v]) => v !== undefined),
+  );
   const translations: NonNullable<InitiativeDraft["translations"]> = Object.fromEntries(
-    Object.entries(kept ?? {}).filter(([l]) => !(TRANSLATION_LANGUAGES as readonly string[]).includes(l)));
+    Object.entries(kept ?? {}).filter(([l]) => !(TRANSLATION_LANGUAGES as readonly string[]).includes(l)),
+  );
   for (const l of TRANSLATION_LANGUAGES) {
     const name = t(`tr-${l}-name`);
     const description = t(`tr-${l}-description`);
     if (name || description) translations[l] = { ...(name ? { name } : {}), ...(description ? { description } : {}) };
   }
   return {
-    id, name: str(body.name), description: t("description"),
+    id,
+    name: str(body.name),
+    description: t("description"),
     ...Object.fromEntries(TEXT_FIELDS.map((f) => [f.name, t(f.name)])),
-    companiesHouseNumber: t("companiesHouseNumber"), legalFormText: t("legalFormText"), sector: t("sector"), ownership: t("ownership"),
-    sicCodes: str(body.sicCodes).split(/[\s,;]+/).filter(Boolean),
+    companiesHouseNumber: t("companiesHouseNumber"),
+    legalFormText: t("legalFormText"),
+    sector: t("sector"),
+    ownership: t("ownership"),
+    sicCodes: str(body.sicCodes)
+      .split(/[\s,;]+/)
+      .filter(Boolean),
     ...(Object.keys(translations).length ? { translations } : {}),
-    organisationalStructure: list(body.organisationalStructure), legalForm: list(body.legalForm),
-    activities: list(body.activities), qualifiers: list(body.qualifiers),
-    primaryActivity: t("primaryActivity"), baseMembershipType: t("baseMembershipType"), country: t("country"), territory: t("territory"),
+    organisationalStructure: list(body.organisationalStructure),
+    legalForm: list(body.legalForm),
+    activities: list(body.activities),
+    qualifiers: list(body.qualifiers),
+    primaryActivity: t("primaryActivity"),
+    baseMembershipType: t("baseMembershipType"),
+    country: t("country"),
+    territory: t("territory"),
     ...(Object.keys(address).length ? { address } : {}),
     sameAs: str(body.sameAs).split(/\s+/).filter(Boolean),
   };
@@ -96,10 +160,15 @@ export function pickers(taxonomies: Taxonomies, values: FormValues, locale: stri
     const chosen = new Set(list(values[field]));
     const schemes = FIELD_SCHEMES[field];
     return {
-      field, many,
+      field,
+      many,
       groups: schemes.map((scheme) => ({
-        label: schemes.length > 1 ? (taxonomies.schemeLabels(scheme)[locale] || taxonomies.schemeLabels(scheme).en || scheme) : "",
-        options: taxonomies.concepts(scheme)
+        label:
+          schemes.length > 1
+            ? taxonomies.schemeLabels(scheme)[locale] || taxonomies.schemeLabels(scheme).en || scheme
+            : "",
+        options: taxonomies
+          .concepts(scheme)
           .map((c) => ({ value: c.iri, label: taxonomies.label(c.iri, locale) ?? c.code, selected: chosen.has(c.iri) }))
           .sort((a, b) => a.label.localeCompare(b.label, locale)),
       })),
@@ -112,7 +181,9 @@ export function messagesOf(issues: Issue[], tr: Translator): Record<string, stri
   const out: Record<string, string> = {};
   for (const issue of issues) {
     // Form fields are named as the model's, without "address.", and translations as tr-<lang>-<part>.
-    const field = issue.field.replace(/^address\./, "").replace(/^translations\.([a-z0-9-]+)\.(name|description)$/, "tr-$1-$2");
+    const field = issue.field
+      .replace(/^address\./, "")
+      .replace(/^translations\.([a-z0-9-]+)\.(name|description)$/, "tr-$1-$2");
     const m = issue.message;
     const known: [RegExp, string, (x: RegExpExecArray) => Record<string, string>][] = [
       [/^is required$/, "form.error.required", () => ({})],
@@ -127,8 +198,13 @@ export function messagesOf(issues: Issue[], tr: Translator): Record<string, stri
       [/^has more than (\d+) values$/, "form.error.tooMany", (x) => ({ max: x[1]! })],
       [/^must be a SIC code/, "form.error.sic", () => ({})],
     ];
-    const hit = known.map(([re, key, values]) => { const x = re.exec(m); return x ? tr.t(key, values(x)) : undefined; }).find(Boolean);
-    out[field] = out[field] ? `${out[field]} ${hit ?? m}` : hit ?? m;
+    const hit = known
+      .map(([re, key, values]) => {
+        const x = re.exec(m);
+        return x ? tr.t(key, values(x)) : undefined;
+      })
+      .find(Boolean);
+    out[field] = out[field] ? `${out[field]} ${hit ?? m}` : (hit ?? m);
   }
   return out;
 }
@@ -138,12 +214,30 @@ export function messagesOf(issues: Issue[], tr: Translator): Record<string, stri
  * lists, the languages offered for translations, the pin map's tiles and the script's messages.
  * Shared by the team's form and the public suggestion form.
  */
-export function formParts(taxonomies: Taxonomies, values: FormValues, ctx: { locale: string; t: Translator["t"] }, tileUrl: string) {
+export function formParts(
+  taxonomies: Taxonomies,
+  values: FormValues,
+  ctx: { locale: string; t: Translator["t"] },
+  tileUrl: string,
+) {
   return {
     pickers: pickers(taxonomies, values, ctx.locale),
-    textFields: TEXT_FIELDS, registerFields: REGISTER_FIELDS, addressFields: ADDRESS_FIELDS, coordinateFields: COORDINATE_FIELDS,
-    translationLanguages: TRANSLATION_LANGUAGES.map((l) => ({ lang: l, language: new Intl.DisplayNames([ctx.locale], { type: "language" }).of(l) ?? l })),
+    textFields: TEXT_FIELDS,
+    registerFields: REGISTER_FIELDS,
+    addressFields: ADDRESS_FIELDS,
+    coordinateFields: COORDINATE_FIELDS,
+    translationLanguages: TRANSLATION_LANGUAGES.map((l) => ({
+      lang: l,
+      language: new Intl.DisplayNames([ctx.locale], { type: "language" }).of(l) ?? l,
+    })),
     tileUrl,
-    clientMessages: json(Object.fromEntries(["filter", "filterPlaceholder", "chosen", "noneChosen", "pin"].map((k) => [k, ctx.t(`edit.${k}`, { field: "{field}", list: "{list}" })]))),
+    clientMessages: json(
+      Object.fromEntries(
+        ["filter", "filterPlaceholder", "chosen", "noneChosen", "pin"].map((k) => [
+          k,
+          ctx.t(`edit.${k}`, { field: "{field}", list: "{list}" }),
+        ]),
+      ),
+    ),
   };
 }

@@ -41,7 +41,15 @@ export class SessionCookies {
   }
 
   #cookie(name: string, value: string, maxAge: number): string {
-    return stringifySetCookie({ name, value, httpOnly: true, sameSite: "lax", secure: this.#secure, path: "/", maxAge });
+    return stringifySetCookie({
+      name,
+      value,
+      httpOnly: true,
+      sameSite: "lax",
+      secure: this.#secure,
+      path: "/",
+      maxAge,
+    });
   }
 
   /** Sends the cookie of a new session. */
@@ -69,7 +77,9 @@ export class SessionCookies {
 
   /** What the layout needs to know about who is signed in. */
   viewer(req: SignedInRequest): Viewer | undefined {
-    return req.account && req.session ? { name: req.account.name, role: req.account.role, csrf: req.session.csrf } : undefined;
+    return req.account && req.session
+      ? { name: req.account.name, role: req.account.role, csrf: req.session.csrf }
+      : undefined;
   }
 
   /** Who is signed in, for pages outside the console (which do not run {@link read}). */
@@ -100,7 +110,13 @@ export class SessionCookies {
   readonly csrf: RequestHandler = (req, _res, next) => {
     const s = (req as SignedInRequest).session;
     const sent = typeof req.body?._csrf === "string" ? req.body._csrf : String(req.headers["x-csrf-token"] ?? "");
-    if (!s || !this.#sameOrigin(req) || !same(sent, s.csrf)) return next(new ForbiddenHttpError("this form has expired or came from another site; reload the page and try again", "csrf"));
+    if (!s || !this.#sameOrigin(req) || !same(sent, s.csrf))
+      return next(
+        new ForbiddenHttpError(
+          "this form has expired or came from another site; reload the page and try again",
+          "csrf",
+        ),
+      );
     next();
   };
 
@@ -108,7 +124,13 @@ export class SessionCookies {
   readonly preSessionCsrf: RequestHandler = (req, _res, next) => {
     const kept = cookieValue(req, this.#csrfName) ?? "";
     const sent = typeof req.body?._csrf === "string" ? req.body._csrf : "";
-    if (!this.#sameOrigin(req) || !kept || !same(sent, kept)) return next(new ForbiddenHttpError("this form has expired or came from another site; reload the page and try again", "csrf"));
+    if (!this.#sameOrigin(req) || !kept || !same(sent, kept))
+      return next(
+        new ForbiddenHttpError(
+          "this form has expired or came from another site; reload the page and try again",
+          "csrf",
+        ),
+      );
     next();
   };
 }
@@ -119,7 +141,8 @@ export const formBody = checkedBody(express.urlencoded({ extended: false, limit:
 /** Pages for signed-in people: others are sent to sign in (and back afterwards). */
 export function signedIn(req: SignedInRequest, res: Response, next: NextFunction): void {
   if (req.account) return next();
-  if (req.method === "GET") return void res.redirect(303, `/console/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+  if (req.method === "GET")
+    return void res.redirect(303, `/console/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
   res.status(401);
   next(new ForbiddenHttpError("sign in first", "unauthorized"));
 }
