@@ -73,7 +73,10 @@ export function openApi(config: Config): Record<string, unknown> {
     },
     servers: [{ url: config.url }],
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "ESSFED_ADMIN_TOKEN" } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "ESSFED_ADMIN_TOKEN" },
+        metrics: { type: "http", scheme: "bearer", description: "ESSFED_METRICS_TOKEN" },
+      },
       schemas: {
         Problem: {
           type: "object",
@@ -487,6 +490,18 @@ export function openApi(config: Config): Record<string, unknown> {
           summary:
             "Readiness: the store answers, its schema is this version's, the search index is caught up within ESSFED_READY_INDEX_LAG_SECONDS",
           responses: { 200: ok("Ready, with each check", "application/json"), 503: problem },
+        },
+      },
+      "/metrics": {
+        get: {
+          summary:
+            "Prometheus metrics (text format). Private: on this port only with ESSFED_METRICS_TOKEN set and sent as a bearer token (404 when no token is configured), or on the separate ESSFED_METRICS_BIND listener",
+          security: [{ metrics: [] as string[] }],
+          responses: {
+            200: ok("Metrics", "text/plain; version=0.0.4"),
+            401: problem,
+            404: { description: "Metrics are not served on this port" },
+          },
         },
       },
     },

@@ -11,7 +11,7 @@ import { initiativeBody } from "../support/process.ts";
 let inst: TestInstance;
 let doc: { paths: Record<string, Record<string, unknown>> };
 beforeAll(async () => {
-  inst = await startInstance({ ESSFED_HANDLE: "documented" });
+  inst = await startInstance({ ESSFED_HANDLE: "documented", ESSFED_METRICS_TOKEN: "documented-metrics-token-0123" });
   await fetch(`${inst.base}/initiatives`, {
     method: "POST",
     headers: { "content-type": "application/ld+json", ...auth },
