@@ -42,6 +42,11 @@ export class FetchError extends Error {
     this.status = status;
     this.kind = kind;
   }
+  /** True when asking again later may succeed: no answer in time, no connection, 429 or a 5xx. */
+  get transient(): boolean {
+    if (this.kind === "timeout" || this.kind === "network") return true;
+    return this.kind === "http" && this.status !== undefined && (this.status === 429 || this.status >= 500);
+  }
   /** True for 404 and 410: the document is gone, not just unreachable. */
   get gone(): boolean {
     return this.status === 404 || this.status === 410;

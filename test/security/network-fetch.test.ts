@@ -46,13 +46,20 @@ async function problem(res: Response, status: number): Promise<{ code: string; d
   return res.json() as Promise<{ code: string; detail: string }>;
 }
 
-/** Sends a Follow signed under `keyId` (at the hostile URL) and expects a 401 naming `reason`. */
-async function refusedKey(actor: string, reason: RegExp, stalls = false): Promise<string> {
+/**
+ * Sends a Follow signed under `keyId` (at the hostile URL) and expects a 401 naming `reason` — or,
+ * when the key server may answer later (no answer in time, no connection), a 503 with Retry-After.
+ */
+async function refusedKey(actor: string, reason: RegExp, stalls = false, status = 401): Promise<string> {
   const followers = (await inst.store.listFollowers()).length;
   const r = await alongside(inst, () => site.send(inbox, follow(actor)));
   expect(r.ordinary).toBe(200);
   if (stalls) expect(r.ordinaryFirst).toBe(true);
-  const p = await problem(r.hostile, 401);
+  const p = await problem(r.hostile, status);
+  if (status === 503) {
+    expect(p.code).toBe("signing-key-unavailable");
+    expect(r.hostile.headers.get("retry-after")).toBe("60");
+  }
   expect(p.detail).toMatch(reason);
   expect((await inst.store.listFollowers()).length).toBe(followers);
   expect(site.internalHits).toEqual([]);
@@ -103,10 +110,12 @@ describe("Key lookups made while verifying an inbox request", () => {
     await refusedKey(site.url("/actor", "metadata.test"), /resolves to 169\.254\.169\.254, a cloud metadata address/);
   });
 
-  it("say so when the key's host name does not resolve, without blaming the address policy.", async () => {
+  it("say so when the key's host name does not resolve (503: DNS may recover), not blaming the address policy.", async () => {
     const detail = await refusedKey(
       site.url("/actor", "nowhere.test"),
       /the DNS name nowhere\.test could not be resolved \(ENOTFOUND\)/,
+      false,
+      503,
     );
     expect(detail).not.toContain("ESSFED_ALLOW_PRIVATE");
   });
@@ -120,12 +129,18 @@ describe("Key lookups made while verifying an inbox request", () => {
     expect((await inst.store.listFollowers()).length).toBe(followers);
   });
 
-  it("give up on a key server that never answers, and the inbox stays responsive meanwhile.", async () => {
-    await refusedKey(site.url("/hang"), /no complete answer within 1000 ms/, true);
+  it("give up on a key server that never answers (503: try again later), and the inbox stays responsive.", async () => {
+    await refusedKey(site.url("/hang"), /no complete answer within 1000 ms/, true, 503);
+  });
+
+  it("answer 503 when the key server is rate limiting or failing (the sender retries), 401 when the key is gone.", async () => {
+    await refusedKey(site.url("/busy"), /could not be fetched: .*429/, false, 503);
+    await refusedKey(site.url("/down"), /could not be fetched: .*502/, false, 503);
+    await refusedKey(site.url("/gone"), /could not be fetched: .*410/);
   });
 
   it("give up on a key server that drips its answer a byte at a time (slow loris).", async () => {
-    await refusedKey(site.url("/drip"), /no complete answer within 1000 ms/, true);
+    await refusedKey(site.url("/drip"), /no complete answer within 1000 ms/, true, 503);
   });
 
   it("refuse an oversized key document announced by its Content-Length.", async () => {
@@ -240,13 +255,14 @@ describe("With ESSFED_ALLOW_PRIVATE set", () => {
     await open?.stop();
   });
 
-  it("a key server that refuses connections is named as such, with no hint about ESSFED_ALLOW_PRIVATE.", async () => {
+  it("a key server that refuses connections is named as such (503), with no hint about ESSFED_ALLOW_PRIVATE.", async () => {
     const actor = "http://127.0.0.1:1/actor";
     const r = await alongside(open, () =>
       site.send(`${open.base}/inbox`, { ...follow(actor), object: open.iris.actor }),
     );
     expect(r.ordinary).toBe(200);
-    const p = await problem(r.hostile, 401);
+    const p = await problem(r.hostile, 503);
+    expect(r.hostile.headers.get("retry-after")).toBe("60");
     expect(p.detail).toMatch(/could not be fetched: request failed: ECONNREFUSED/);
     expect(p.detail).not.toContain("ESSFED_ALLOW_PRIVATE");
     expect(await open.store.listFollowers()).toEqual([]);

@@ -105,6 +105,9 @@ export async function startRemoteSite(): Promise<RemoteSite> {
     "/to-metadata": (_req, res) =>
       void res.writeHead(307, { location: "http://169.254.169.254/latest/meta-data/" }).end(),
     "/loop": (_req, res) => void res.writeHead(302, { location: "/loop" }).end(),
+    "/busy": (_req, res) => void res.writeHead(429, { "retry-after": "30" }).end(),
+    "/down": (_req, res) => void res.writeHead(502).end(),
+    "/gone": (_req, res) => void res.writeHead(410).end(),
   };
   const site: Server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;

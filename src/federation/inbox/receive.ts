@@ -142,6 +142,9 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
           : r.type === "noSignature"
             ? "the request is not signed"
             : "the signature, digest or date does not verify";
+      // A key server that is down, slow or rate limiting us says nothing about the signature: 503
+      // with Retry-After makes the sender retry (Mastodon drops a delivery answered with 401).
+      if (failure?.transient) throw new HttpError(503, "signing-key-unavailable", reason, { retryAfter: 60 });
       throw new UnauthorizedHttpError(reason);
     }
     const owner = verified.key.ownerId?.href;
