@@ -4,6 +4,7 @@
  * same behaviour. Methods return `undefined` for "absent" and never throw for it.
  */
 import type { KvStore } from "@fedify/fedify";
+import type { PutOutcome } from "../domain/puts.ts";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { SearchIndex } from "../query/search.ts";
 import type { AccountStore, AuditLog } from "./accounts.ts";
@@ -19,8 +20,7 @@ export interface StoredInitiative extends InitiativeRecord {
   signed?: string;
 }
 
-/** What a write did. `stale` means an older version than the stored one was offered and ignored. */
-export type PutOutcome = "created" | "updated" | "unchanged" | "stale";
+export type { PutOutcome } from "../domain/puts.ts";
 
 /** One page of a listing in change order; `next` is absent on the last page. */
 export interface Page<T> {

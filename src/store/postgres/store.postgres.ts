@@ -23,7 +23,7 @@ import { PostgresAccountStore, PostgresAuditLog } from "./accounts.postgres.ts";
 import { PostgresCurationStore } from "./curation.postgres.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { PostgresDuplicateStore } from "./duplicates.postgres.ts";
-import { planPuts, type ExistingRow } from "./puts.ts";
+import { deleteRemoves, planPuts, type Versioned } from "../../domain/puts.ts";
 import { PostgresListener } from "./listen.postgres.ts";
 import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
 import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.postgres.ts";
@@ -223,7 +223,7 @@ export class PostgresStore implements Store {
     const tombs = await c.query("SELECT id, deleted FROM tombstone WHERE id = ANY($1)", [ids]);
     const plan = planPuts(
       records,
-      new Map((existing.rows as ExistingRow[]).map((r) => [r.id, r])),
+      new Map((existing.rows as (Versioned & { id: string })[]).map((r) => [r.id, r])),
       new Map(tombs.rows.map((t) => [t.id as string, t.deleted as string])),
     );
     if (!plan.writes.length) return { outcomes: plan.outcomes, wrote: false };
@@ -252,7 +252,7 @@ export class PostgresStore implements Store {
   async deleteInitiative(t: Tombstone): Promise<boolean> {
     const deleted = await this.transaction(async (c) => {
       const { rows } = await c.query("SELECT updated FROM initiative WHERE id = $1 FOR UPDATE", [t.id]);
-      if (rows.length && Date.parse(rows[0].updated) > Date.parse(t.deleted)) return false;
+      if (rows.length && !deleteRemoves(rows[0].updated, t.deleted)) return false;
       await c.query(
         `INSERT INTO tombstone (id, deleted, source, seq) VALUES ($1, $2, $3, nextval('initiative_seq'))
          ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq`,

@@ -1,6 +1,7 @@
 /**
  * The embedded adapter: one SQLite file (node:sqlite, WAL). The default for a regional network.
  */
+import { decidePut, deleteRemoves } from "../../domain/puts.ts";
 import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
 import { EventEmitter } from "node:events";
 import { DurableQueue, type QueueOptions } from "../queue.ts";
@@ -167,29 +168,26 @@ export class SqliteStore implements Store {
     const id = r.initiative.id;
     const existing = this.db.prepare("SELECT rid, version, updated FROM initiative WHERE id = ?").get(id) as
       { rid: number; version: string; updated: string } | undefined;
+    const tomb = existing
+      ? undefined
+      : (this.db.prepare("SELECT deleted FROM tombstone WHERE id = ?").get(id) as { deleted: string } | undefined);
+    const { outcome, clearTombstone } = decidePut(existing, tomb?.deleted, r);
     const source = r.provenance?.origin ?? null;
-    if (existing) {
-      if (existing.version === r.version) return "unchanged";
-      if (Date.parse(r.updated) < Date.parse(existing.updated)) return "stale";
+    if (outcome === "updated") {
       this.db
         .prepare(
           "UPDATE initiative SET seq = ?, source = ?, version = ?, updated = ?, record = ?, signed = ? WHERE rid = ?",
         )
-        .run(this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null, existing.rid);
-      return "updated";
+        .run(this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null, existing!.rid);
+    } else if (outcome === "created") {
+      if (clearTombstone) this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id);
+      this.db
+        .prepare(
+          "INSERT INTO initiative (id, seq, source, version, updated, record, signed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(id, this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null);
     }
-    const tomb = this.db.prepare("SELECT deleted FROM tombstone WHERE id = ?").get(id) as
-      { deleted: string } | undefined;
-    if (tomb) {
-      if (Date.parse(tomb.deleted) >= Date.parse(r.updated)) return "stale";
-      this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id);
-    }
-    this.db
-      .prepare(
-        "INSERT INTO initiative (id, seq, source, version, updated, record, signed) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      )
-      .run(id, this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null);
-    return "created";
+    return outcome;
   }
 
   /** Next change number. Only called inside a write transaction, which holds SQLite's write lock. */
@@ -220,7 +218,7 @@ export class SqliteStore implements Store {
     return this.#writing(() => {
       const existing = this.db.prepare("SELECT rid, updated FROM initiative WHERE id = ?").get(t.id) as
         { rid: number; updated: string } | undefined;
-      if (existing && Date.parse(existing.updated) > Date.parse(t.deleted)) return false;
+      if (existing && !deleteRemoves(existing.updated, t.deleted)) return false;
       this.db
         .prepare(
           "INSERT INTO tombstone (id, deleted, source, seq) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq",
