@@ -22,6 +22,18 @@ export interface StoredInitiative extends InitiativeRecord {
 
 export type { PutOutcome } from "../domain/puts.ts";
 
+/**
+ * Messages queued in the same transaction as a write (the outbox pattern): a write and the
+ * deliveries it causes commit together or not at all, so no change is stored unannounced and no
+ * announcement leaves for a change that was rolled back.
+ */
+export interface OutboxWrite<T> {
+  /** The queue to write to (the delivery queue). */
+  queue: string;
+  /** The messages, given what the write did. Called inside the transaction: no I/O, no waiting. */
+  messages(result: T): unknown[];
+}
+
 /** One page of a listing in change order; `next` is absent on the last page. */
 export interface Page<T> {
   items: T[];
@@ -121,9 +133,13 @@ export interface Store {
    * Writes records in one transaction. A record equal in version to the stored one is `unchanged`;
    * one whose `updated` is older than the stored one is `stale` and ignored. Writing a record
    * removes any tombstone for its IRI. A record may come with its signed JSON-LD (`signed`), stored
-   * with it; otherwise a changed record's signed document is cleared.
+   * with it; otherwise a changed record's signed document is cleared. `outbox` queues the messages
+   * the outcomes call for in the same transaction.
    */
-  putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]>;
+  putInitiatives(
+    records: (InitiativeRecord & { signed?: string })[],
+    outbox?: OutboxWrite<PutOutcome[]>,
+  ): Promise<PutOutcome[]>;
   /**
    * Holds off index upkeep that would run between writes (SQLite's background indexer) until the
    * returned release is called, so that a bulk import writes at full speed and is indexed once,
@@ -133,8 +149,9 @@ export interface Store {
   /**
    * Deletes a record and leaves a tombstone. Returns false when there was nothing to delete.
    * A tombstone is also written when the record was never seen (a Delete that arrives first).
+   * `outbox` queues the messages the result calls for in the same transaction.
    */
-  deleteInitiative(tombstone: Tombstone): Promise<boolean>;
+  deleteInitiative(tombstone: Tombstone, outbox?: OutboxWrite<boolean>): Promise<boolean>;
   /** Records in change order, newest first. */
   listInitiatives(options: ListOptions): Promise<Page<StoredInitiative>>;
   /** How many records are held (optionally from one source; `null` = own ones). */

@@ -11,9 +11,19 @@ import { describeQueueBehaviour } from "./queue.behaviour.ts";
 import { describeAccountsContract } from "./accounts.contract.ts";
 import { describeCurationContract } from "./curation.contract.ts";
 import { describeDuplicatesContract } from "./duplicates.contract.ts";
+import { describeOutboxContract } from "./outbox.contract.ts";
 
 describePostgres("PostgreSQL", () => {
   describeStoreContract(
+    "PostgresStore",
+    () => freshPostgresStore(),
+    async (s) => {
+      await (s as PostgresStore).drop();
+      await s.close();
+    },
+  );
+
+  describeOutboxContract(
     "PostgresStore",
     () => freshPostgresStore(),
     async (s) => {

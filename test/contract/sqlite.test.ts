@@ -10,6 +10,7 @@ import { describeSearchContract } from "./search.contract.ts";
 import { describeAccountsContract } from "./accounts.contract.ts";
 import { describeCurationContract } from "./curation.contract.ts";
 import { describeDuplicatesContract } from "./duplicates.contract.ts";
+import { describeOutboxContract } from "./outbox.contract.ts";
 
 const dirs = new Map<SqliteStore, string>();
 /** A fresh store in a temporary directory, and its removal. */
@@ -26,6 +27,8 @@ const cleanup = async (s: unknown) => {
 };
 
 describeStoreContract("SqliteStore", make, cleanup);
+
+describeOutboxContract("SqliteStore", make, cleanup);
 
 describeSearchContract("SqliteStore", make, cleanup);
 

@@ -4,19 +4,35 @@
  * LISTEN/NOTIFY, so a message enqueued by one process wakes listeners in all of them at once.
  */
 import type { EventEmitter } from "node:events";
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
 import type { QueueBackend, QueuedMessage } from "../queue.ts";
 
 export const QUEUE_CHANNEL = "essfed_mq";
 
+/** Inserts messages through `c` (a pool, or a client inside a store write queueing its outbox). */
+export async function insertMessages(
+  c: Pool | PoolClient,
+  queue: string,
+  payloads: unknown[],
+  visibleAt: number,
+  orderingKey: string | null,
+): Promise<void> {
+  await c.query(
+    "INSERT INTO mq (queue, payload, visible_at, ordering_key) SELECT $1, p, $2, $3 FROM unnest($4::jsonb[]) AS p",
+    [queue, visibleAt, orderingKey, payloads.map((p) => JSON.stringify(p))],
+  );
+}
+
+/** Wakes listeners of `queue` in every process (sent after the inserting transaction commits). */
+export async function notifyQueue(pool: Pool, notifyKey: string, queue: string): Promise<void> {
+  await pool.query("SELECT pg_notify($1, $2)", [QUEUE_CHANNEL, `${notifyKey}:${queue}`]);
+}
+
 export function postgresQueueBackend(pool: Pool, queue: string, events: EventEmitter, notifyKey: string): QueueBackend {
   return {
     async insert(payloads, visibleAt, orderingKey) {
-      await pool.query(
-        "INSERT INTO mq (queue, payload, visible_at, ordering_key) SELECT $1, p, $2, $3 FROM unnest($4::jsonb[]) AS p",
-        [queue, visibleAt, orderingKey, payloads.map((p) => JSON.stringify(p))],
-      );
-      await pool.query("SELECT pg_notify($1, $2)", [QUEUE_CHANNEL, `${notifyKey}:${queue}`]);
+      await insertMessages(pool, queue, payloads, visibleAt, orderingKey);
+      await notifyQueue(pool, notifyKey, queue);
       events.emit(queue);
     },
     async claim(limit, now, leaseUntil) {

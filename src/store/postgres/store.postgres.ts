@@ -10,6 +10,7 @@ import type {
   Follower,
   Following,
   ListOptions,
+  OutboxWrite,
   OwnRewrite,
   Page,
   PutOutcome,
@@ -25,7 +26,7 @@ import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import { PostgresDuplicateStore } from "./duplicates.postgres.ts";
 import { deleteRemoves, planPuts, type Versioned } from "../../domain/puts.ts";
 import { PostgresListener } from "./listen.postgres.ts";
-import { QUEUE_CHANNEL, postgresQueueBackend } from "./queue.postgres.ts";
+import { QUEUE_CHANNEL, insertMessages, notifyQueue, postgresQueueBackend } from "./queue.postgres.ts";
 import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.postgres.ts";
 import { schemaFromUrl, toFollower, withSettings, toFollowing, toStored, type Row } from "./rows.postgres.ts";
 import { rewriteOwnPostgres } from "./rewrite.postgres.ts";
@@ -201,16 +202,35 @@ export class PostgresStore implements Store {
       : undefined;
   }
 
-  async putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]> {
+  async putInitiatives(
+    records: (InitiativeRecord & { signed?: string })[],
+    outbox?: OutboxWrite<PutOutcome[]>,
+  ): Promise<PutOutcome[]> {
     if (!records.length) return [];
     let wrote = false;
+    let queued = false;
     const outcomes = await this.transaction(async (c) => {
       const { outcomes, wrote: w } = await this.#putWith(c, records);
       wrote = w;
+      if (outbox) queued = await this.#queueIn(c, outbox, outcomes);
       return outcomes;
     });
     if (wrote) await this.#changed();
+    if (queued) await this.#queued(outbox!.queue);
     return outcomes;
+  }
+
+  /** Queues an outbox's messages inside the caller's transaction; says whether there were any. */
+  async #queueIn<T>(c: pg.PoolClient, outbox: OutboxWrite<T>, result: T): Promise<boolean> {
+    const messages = outbox.messages(result);
+    if (messages.length) await insertMessages(c, outbox.queue, messages, Date.now(), null);
+    return messages.length > 0;
+  }
+
+  /** After commit: wakes the queue's listeners here and in every other process. */
+  async #queued(queue: string): Promise<void> {
+    await notifyQueue(this.pool, this.#notifyKey, queue);
+    this.#events.emit(queue);
   }
 
   /** The write rules of {@link putInitiatives} inside the caller's transaction. */
@@ -249,21 +269,30 @@ export class PostgresStore implements Store {
     return { outcomes: plan.outcomes, wrote: true };
   }
 
-  async deleteInitiative(t: Tombstone): Promise<boolean> {
+  async deleteInitiative(t: Tombstone, outbox?: OutboxWrite<boolean>): Promise<boolean> {
+    let queued = false;
     const deleted = await this.transaction(async (c) => {
-      const { rows } = await c.query("SELECT updated FROM initiative WHERE id = $1 FOR UPDATE", [t.id]);
-      if (rows.length && !deleteRemoves(rows[0].updated, t.deleted)) return false;
-      await c.query(
-        `INSERT INTO tombstone (id, deleted, source, seq) VALUES ($1, $2, $3, nextval('initiative_seq'))
-         ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq`,
-        [t.id, t.deleted, t.origin ?? null],
-      );
-      if (!rows.length) return false;
-      await c.query("DELETE FROM initiative WHERE id = $1", [t.id]);
-      return true;
+      const removed = await this.#deleteWith(c, t);
+      if (outbox) queued = await this.#queueIn(c, outbox, removed);
+      return removed;
     });
     if (deleted) await this.#changed();
+    if (queued) await this.#queued(outbox!.queue);
     return deleted;
+  }
+
+  /** The delete rule inside the caller's transaction. */
+  async #deleteWith(c: pg.PoolClient, t: Tombstone): Promise<boolean> {
+    const { rows } = await c.query("SELECT updated FROM initiative WHERE id = $1 FOR UPDATE", [t.id]);
+    if (rows.length && !deleteRemoves(rows[0].updated, t.deleted)) return false;
+    await c.query(
+      `INSERT INTO tombstone (id, deleted, source, seq) VALUES ($1, $2, $3, nextval('initiative_seq'))
+       ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq`,
+      [t.id, t.deleted, t.origin ?? null],
+    );
+    if (!rows.length) return false;
+    await c.query("DELETE FROM initiative WHERE id = $1", [t.id]);
+    return true;
   }
 
   async listInitiatives(o: ListOptions): Promise<Page<StoredInitiative>> {

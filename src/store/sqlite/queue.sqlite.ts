@@ -7,13 +7,22 @@ import type { EventEmitter } from "node:events";
 import type { QueueBackend, QueuedMessage } from "../queue.ts";
 import type { SqliteDatabase } from "./database.ts";
 
+/** Inserts messages; the caller holds the write transaction (a store write queueing its outbox). */
+export function insertMessages(
+  db: SqliteDatabase,
+  queue: string,
+  payloads: unknown[],
+  visibleAt: number,
+  orderingKey: string | null,
+): void {
+  const insert = db.prepare("INSERT INTO mq (queue, payload, visible_at, ordering_key) VALUES (?, ?, ?, ?)");
+  for (const p of payloads) insert.run(queue, JSON.stringify(p), visibleAt, orderingKey);
+}
+
 export function sqliteQueueBackend(db: SqliteDatabase, queue: string, events: EventEmitter): QueueBackend {
   return {
     async insert(payloads, visibleAt, orderingKey) {
-      db.transaction(() => {
-        const insert = db.prepare("INSERT INTO mq (queue, payload, visible_at, ordering_key) VALUES (?, ?, ?, ?)");
-        for (const p of payloads) insert.run(queue, JSON.stringify(p), visibleAt, orderingKey);
-      });
+      db.transaction(() => insertMessages(db, queue, payloads, visibleAt, orderingKey));
       events.emit(queue);
     },
     async claim(limit, now, leaseUntil) {

@@ -9,6 +9,7 @@ import type {
   Follower,
   Following,
   ListOptions,
+  OutboxWrite,
   OwnRewrite,
   Page,
   PutOutcome,
@@ -17,7 +18,7 @@ import type {
   StoredInitiative,
   StoreHealth,
 } from "../store.ts";
-import { sqliteQueueBackend } from "./queue.sqlite.ts";
+import { insertMessages, sqliteQueueBackend } from "./queue.sqlite.ts";
 import { unindex } from "./indexer.sqlite.ts";
 import { rewriteOwnSqlite } from "./rewrite.sqlite.ts";
 import { SqliteSearchIndex } from "./search.sqlite.ts";
@@ -157,10 +158,24 @@ export class SqliteStore implements Store {
     return row ? { id: row.id, deleted: row.deleted, ...(row.source ? { origin: row.source } : {}) } : undefined;
   }
 
-  async putInitiatives(records: (InitiativeRecord & { signed?: string })[]): Promise<PutOutcome[]> {
-    const outcomes = this.#writing(() => records.map((r) => this.#put(r)));
+  async putInitiatives(
+    records: (InitiativeRecord & { signed?: string })[],
+    outbox?: OutboxWrite<PutOutcome[]>,
+  ): Promise<PutOutcome[]> {
+    const outcomes = this.#writing(() => {
+      const done = records.map((r) => this.#put(r));
+      if (outbox) this.#queueIn(outbox, done);
+      return done;
+    });
     this.#scheduleIndex();
+    if (outbox) this.#events.emit(outbox.queue);
     return outcomes;
+  }
+
+  /** Queues an outbox's messages inside the current write transaction. */
+  #queueIn<T>(outbox: OutboxWrite<T>, result: T): void {
+    const messages = outbox.messages(result);
+    if (messages.length) insertMessages(this.db, outbox.queue, messages, Date.now(), null);
   }
 
   #put(input: InitiativeRecord & { signed?: string }): PutOutcome {
@@ -213,21 +228,30 @@ export class SqliteStore implements Store {
     }
   }
 
-  async deleteInitiative(t: Tombstone): Promise<boolean> {
+  async deleteInitiative(t: Tombstone, outbox?: OutboxWrite<boolean>): Promise<boolean> {
     this.#scheduleIndex();
-    return this.#writing(() => {
-      const existing = this.db.prepare("SELECT rid, updated FROM initiative WHERE id = ?").get(t.id) as
-        { rid: number; updated: string } | undefined;
-      if (existing && !deleteRemoves(existing.updated, t.deleted)) return false;
-      this.db
-        .prepare(
-          "INSERT INTO tombstone (id, deleted, source, seq) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq",
-        )
-        .run(t.id, t.deleted, t.origin ?? null, this.#nextSeq());
-      if (!existing) return false;
-      this.db.prepare("DELETE FROM initiative WHERE rid = ?").run(existing.rid);
-      return true;
+    const done = this.#writing(() => {
+      const removed = this.#delete(t);
+      if (outbox) this.#queueIn(outbox, removed);
+      return removed;
     });
+    if (outbox) this.#events.emit(outbox.queue);
+    return done;
+  }
+
+  /** The delete rule inside the caller's write transaction. */
+  #delete(t: Tombstone): boolean {
+    const existing = this.db.prepare("SELECT rid, updated FROM initiative WHERE id = ?").get(t.id) as
+      { rid: number; updated: string } | undefined;
+    if (existing && !deleteRemoves(existing.updated, t.deleted)) return false;
+    this.db
+      .prepare(
+        "INSERT INTO tombstone (id, deleted, source, seq) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq",
+      )
+      .run(t.id, t.deleted, t.origin ?? null, this.#nextSeq());
+    if (!existing) return false;
+    this.db.prepare("DELETE FROM initiative WHERE rid = ?").run(existing.rid);
+    return true;
   }
 
   async listInitiatives(o: ListOptions): Promise<Page<StoredInitiative>> {

@@ -1,0 +1,101 @@
+/**
+ * The outbox contract: a write and the messages it queues commit in one transaction. Run against
+ * every store adapter.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import type { PutOutcome, Store } from "../../src/store/store.ts";
+import { record } from "./store.contract.ts";
+
+const T3 = "2026-04-01T00:00:00.000Z";
+const id = (n: number) => `https://x.example/initiatives/o${n}`;
+
+/** Takes (and handles) every ready message of a queue, in the order handed out. */
+async function drain(store: Store, queue: string): Promise<unknown[]> {
+  const q = store.queue(queue, { concurrency: 100 });
+  const seen: unknown[] = [];
+  const controller = new AbortController();
+  const done = q.listen(
+    (m: unknown) => {
+      seen.push(m);
+    },
+    { signal: controller.signal },
+  );
+  for (let i = 0; i < 200 && (await q.pending()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  controller.abort();
+  await done;
+  return seen;
+}
+
+export function describeOutboxContract(
+  name: string,
+  make: () => Promise<Store>,
+  cleanup: (s: Store) => Promise<void>,
+): void {
+  describe(`A ${name}'s outbox`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await make();
+    });
+    afterEach(async () => {
+      await cleanup(store);
+    });
+
+    it("queues the messages the outcomes call for, in the write's transaction.", async () => {
+      await store.putInitiatives([record(id(1), "One")]);
+      let told: PutOutcome[] = [];
+      const outcomes = await store.putInitiatives([record(id(1), "One"), record(id(2), "Two")], {
+        queue: "outbox-test",
+        messages: (o) => {
+          told = o;
+          return o.flatMap((outcome, n) => (outcome === "created" ? [{ n, outcome }] : []));
+        },
+      });
+      expect(outcomes).toEqual(["unchanged", "created"]);
+      expect(told).toEqual(outcomes);
+      expect(await store.queue("outbox-test").pending()).toBe(1);
+      expect(await drain(store, "outbox-test")).toEqual([{ n: 1, outcome: "created" }]);
+    });
+
+    it("stores nothing and queues nothing when the outbox fails.", async () => {
+      await expect(
+        store.putInitiatives([record(id(3), "Three")], {
+          queue: "outbox-test",
+          messages: () => {
+            throw new Error("cannot build the activity");
+          },
+        }),
+      ).rejects.toThrow("cannot build the activity");
+      expect(await store.getInitiative(id(3))).toBeUndefined();
+      expect(await store.queue("outbox-test").pending()).toBe(0);
+      await expect(
+        store.deleteInitiative(
+          { id: id(3), deleted: T3 },
+          {
+            queue: "outbox-test",
+            messages: () => {
+              throw new Error("no");
+            },
+          },
+        ),
+      ).rejects.toThrow("no");
+      expect(await store.getTombstone(id(3))).toBeUndefined();
+    });
+
+    it("queues a delete's messages with the tombstone, told whether a record went.", async () => {
+      await store.putInitiatives([record(id(4), "Four")]);
+      const told: boolean[] = [];
+      const outbox = {
+        queue: "outbox-test",
+        messages: (removed: boolean) => {
+          told.push(removed);
+          return removed ? [{ deleted: true }] : [];
+        },
+      };
+      expect(await store.deleteInitiative({ id: id(4), deleted: T3 }, outbox)).toBe(true);
+      expect(await store.deleteInitiative({ id: id(5), deleted: T3 }, outbox)).toBe(false);
+      expect(told).toEqual([true, false]);
+      expect(await store.getTombstone(id(5))).toBeDefined();
+      expect(await drain(store, "outbox-test")).toEqual([{ deleted: true }]);
+    });
+  });
+}
