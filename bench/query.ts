@@ -23,7 +23,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { InitiativeRecord } from "../src/domain/initiative.ts";
 import { versionOf } from "../src/domain/version.ts";
-import type { SearchFilter } from "../src/query/search.ts";
+import type { SearchFilter } from "../src/store/search.ts";
 import { PostgresStore } from "../src/store/postgres/store.postgres.ts";
 import { SqliteStore } from "../src/store/sqlite/store.sqlite.ts";
 import type { Store } from "../src/store/store.ts";

@@ -3,7 +3,7 @@
  * the routes the app really has, both ways.
  */
 import type { Config } from "../config.ts";
-import { FACET_NAMES } from "../query/search.ts";
+import { FACET_NAMES } from "../store/search.ts";
 import { consolePaths } from "../web/console/openapi.ts";
 import { curationPaths } from "./curation-openapi.ts";
 import { duplicatePaths } from "./routes/duplicates.ts";

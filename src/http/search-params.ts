@@ -3,7 +3,7 @@
  * each error names the parameter and says why (400 problem+json). Limits keep each query bounded.
  */
 import type { Taxonomies } from "../domain/taxonomy.ts";
-import { FACETS, FACET_NAMES, LOCAL_SOURCE, wordsOf, type FacetName, type SearchFilter } from "../query/search.ts";
+import { FACETS, FACET_NAMES, LOCAL_SOURCE, wordsOf, type FacetName, type SearchFilter } from "../store/search.ts";
 import { BadRequestHttpError } from "./errors.ts";
 
 export const SEARCH_LIMITS = {

@@ -12,7 +12,7 @@ import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
 import type { Store } from "../store/store.ts";
-import { wordsOf, type FacetName, type SearchFilter } from "./search.ts";
+import { wordsOf, type FacetName, type SearchFilter } from "../store/search.ts";
 import { FACET_OF } from "./sparql-source.ts";
 import { matcherOf, matchRecord } from "./sparql-record.ts";
 import { mandatory, type Count, type ShapedQuery } from "./sparql-shape.ts";

@@ -14,7 +14,7 @@ import { linksetHeader, linksetIri, pairQuads } from "../linkeddata/linkset.ts";
 import { AS, ESS, GR, RDF } from "../linkeddata/namespaces.ts";
 import { vocabularyQuads } from "../linkeddata/vocabulary.ts";
 import type { Store, StoredInitiative } from "../store/store.ts";
-import { wordsOf, type FacetName, type SearchFilter } from "./search.ts";
+import { wordsOf, type FacetName, type SearchFilter } from "../store/search.ts";
 
 /** Which facet answers "?s <predicate> <concept>". */
 export const FACET_OF: Record<string, FacetName> = {

@@ -6,7 +6,7 @@
 import type { KvStore } from "@fedify/fedify";
 import type { PutOutcome } from "../domain/puts.ts";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
-import type { SearchIndex } from "../query/search.ts";
+import type { SearchIndex } from "./search.ts";
 import type { AccountStore, AuditLog } from "./accounts.ts";
 import type { CurationStore } from "./curation.ts";
 import type { DuplicateStore } from "./duplicates.ts";

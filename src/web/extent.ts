@@ -4,7 +4,7 @@
  * The outermost 2 % of records on each side is left out, so one initiative far away does not
  * zoom the map out to the whole world.
  */
-import type { SearchIndex } from "../query/search.ts";
+import type { SearchIndex } from "../store/search.ts";
 
 export interface Extent {
   minLat: number;

@@ -13,7 +13,7 @@ import {
   wordsOf,
   type FacetName,
   type SearchFilter,
-} from "../../src/query/search.ts";
+} from "../../src/store/search.ts";
 import type { Store, StoredInitiative } from "../../src/store/store.ts";
 
 const S = "https://lod.coop/essglobal/2.1/standard/";

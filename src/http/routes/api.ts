@@ -8,7 +8,7 @@ import { DOCUMENT_CONTEXT } from "../../linkeddata/context.ts";
 import { initiativeToJsonLd } from "../../linkeddata/initiative-jsonld.ts";
 import { csvHeader, csvRow, translationLanguages } from "../../exporters/csv.ts";
 import { geoJsonFeature } from "../../exporters/geojson.ts";
-import { FACET_NAMES, LOCAL_SOURCE } from "../../query/search.ts";
+import { FACET_NAMES, LOCAL_SOURCE } from "../../store/search.ts";
 import type { StoredInitiative } from "../../store/store.ts";
 import type { HttpDeps } from "../deps.ts";
 import { BadRequestHttpError } from "../errors.ts";

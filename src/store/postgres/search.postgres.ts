@@ -19,7 +19,7 @@ import {
   type FacetSummary,
   type SearchFilter,
   type SearchIndex,
-} from "../../query/search.ts";
+} from "../search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
 import { TUNING, type SearchTuning } from "./search-tuning.ts";
 

@@ -31,7 +31,7 @@ import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.post
 import { schemaFromUrl, toFollower, withSettings, toFollowing, toStored, type Row } from "./rows.postgres.ts";
 import { rewriteOwnPostgres } from "./rewrite.postgres.ts";
 import { withTransaction } from "./tx.ts";
-import { LOCAL_SOURCE } from "../../query/search.ts";
+import { LOCAL_SOURCE } from "../search.ts";
 
 export { schemaFromUrl } from "./rows.postgres.ts";
 

@@ -5,7 +5,7 @@
  * one list and each is looked up in the facet memo's coordinates (~20 ms). Only cells of one
  * point look their record up.
  */
-import type { Cluster, SearchFilter } from "../../query/search.ts";
+import type { Cluster, SearchFilter } from "../search.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { FacetMemo } from "./facets.sqlite.ts";
 

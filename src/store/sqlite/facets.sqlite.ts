@@ -4,7 +4,7 @@
  * index lookups. Loaded from the facet table on first use and kept in step by the indexer of this
  * process; when another process indexed meanwhile, it is loaded again.
  */
-import { FACET_NAMES, emptyFacetCounts, type FacetCounts, type FacetName } from "../../query/search.ts";
+import { FACET_NAMES, emptyFacetCounts, type FacetCounts, type FacetName } from "../search.ts";
 import type { SqliteDatabase } from "./database.ts";
 
 const SLOTS = 8;

@@ -5,7 +5,7 @@
  * catches up, so what it finds is never older than the last write.
  */
 import type { InitiativeRecord } from "../../domain/initiative.ts";
-import { indexFields } from "../../query/search.ts";
+import { indexFields } from "../search.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { FacetMemo } from "./facets.sqlite.ts";
 

@@ -18,7 +18,7 @@ import {
   type FacetSummary,
   type SearchFilter,
   type SearchIndex,
-} from "../../query/search.ts";
+} from "../search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 import { clustersOfWordsInBox } from "./clusters.sqlite.ts";

@@ -1,12 +1,13 @@
 /**
  * Searching everything an instance holds: the filter model, the facets, what each record
- * contributes to the search index, and the search port each store adapter implements.
+ * contributes to the search index, and the search port each store adapter implements. It sits beside
+ * the Store port (`store.ts`), which it extends, so the port and its adapters import nothing from `query/`.
  */
 import type { InitiativeRecord } from "../domain/initiative.ts";
 import type { SchemeName } from "../domain/taxonomy.ts";
 import { FIELD_SCHEMES } from "../domain/taxonomy.ts";
 import { plain } from "../linkeddata/summary.ts";
-import type { Page, StoredInitiative } from "../store/store.ts";
+import type { Page, StoredInitiative } from "./store.ts";
 
 /** The facets, with the taxonomy schemes their values come from (`source` has none). */
 export const FACETS = {
