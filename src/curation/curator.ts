@@ -11,7 +11,7 @@ import {
   ForbiddenHttpError,
   HttpError,
   NotFoundHttpError,
-} from "../http/errors.ts";
+} from "../errors.ts";
 import type { AuditActor, AuditEntry, Role } from "../store/accounts.ts";
 import {
   POLICIES,

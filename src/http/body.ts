@@ -7,7 +7,7 @@ import { Parser } from "n3";
 import type { InitiativeDraft } from "../domain/validate.ts";
 import { draftsFromQuads } from "../linkeddata/initiative-rdf.ts";
 import { JsonLdBudgetError, JsonLdInputError, draftsFromJsonLd } from "../linkeddata/jsonld-in.ts";
-import { BadRequestHttpError, HttpError, UnprocessableHttpError, UnsupportedMediaTypeHttpError } from "./errors.ts";
+import { BadRequestHttpError, HttpError, UnprocessableHttpError, UnsupportedMediaTypeHttpError } from "../errors.ts";
 
 export const BODY_LIMIT = 1024 * 1024;
 export const JSON_TYPES = ["application/ld+json", "application/activity+json", "application/json"];

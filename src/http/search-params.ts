@@ -4,7 +4,7 @@
  */
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { FACETS, FACET_NAMES, LOCAL_SOURCE, wordsOf, type FacetName, type SearchFilter } from "../store/search.ts";
-import { BadRequestHttpError } from "./errors.ts";
+import { BadRequestHttpError } from "../errors.ts";
 
 export const SEARCH_LIMITS = {
   q: 200,

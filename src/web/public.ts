@@ -7,7 +7,7 @@ import { Router, type Request, type Response } from "express";
 import type { Tombstone } from "../domain/initiative.ts";
 import { FACET_NAMES, LOCAL_SOURCE, type FacetName } from "../store/search.ts";
 import type { StoredInitiative } from "../store/store.ts";
-import { BadRequestHttpError, NotFoundHttpError } from "../http/errors.ts";
+import { BadRequestHttpError, NotFoundHttpError } from "../errors.ts";
 import { parseSearch } from "../http/search-params.ts";
 import { cardsOf, provenanceActors } from "./cards.ts";
 import { alsoListed } from "../duplicates/decisions.ts";

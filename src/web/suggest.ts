@@ -13,7 +13,7 @@
 import { Router, type Request, type Response } from "express";
 import { rateLimit, type RateLimitInfo } from "express-rate-limit";
 import { mintLocalId } from "../directory/ids.ts";
-import { HttpError, NotFoundHttpError } from "../http/errors.ts";
+import { HttpError, NotFoundHttpError } from "../errors.ts";
 import { clientKey } from "../http/routes/sparql.ts";
 import { logger } from "../logging.ts";
 import type { ConsoleDeps } from "./console/context.ts";

@@ -6,7 +6,7 @@
 import { loadConfig } from "../../config.ts";
 import { compose, type Instance } from "../../compose.ts";
 import { curatorOf, type Curating, type QueueView } from "../../curation/curator.ts";
-import { HttpError } from "../../http/errors.ts";
+import { HttpError } from "../../errors.ts";
 import type { AuditEntry } from "../../store/accounts.ts";
 import type { Policy, QueueKind } from "../../store/curation.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";

@@ -4,7 +4,7 @@
  * follow (or their servers), about records this network holds; its text goes to the review queue.
  */
 import { curatorOf, MAX_TEXT } from "../../curation/curator.ts";
-import { ForbiddenHttpError, HttpError } from "../../http/errors.ts";
+import { ForbiddenHttpError, HttpError } from "../../errors.ts";
 import type { Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
 import { hostOf } from "../mirror.ts";

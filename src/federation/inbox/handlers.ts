@@ -6,7 +6,7 @@
 import { logger } from "../../logging.ts";
 import { withContext, type Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
-import { BadRequestHttpError } from "../../http/errors.ts";
+import { BadRequestHttpError } from "../../errors.ts";
 import { JsonLdInputError } from "../../linkeddata/jsonld-in.ts";
 import { acceptObjects, hostOf, relayToFollowers, type MirrorResult } from "../mirror.ts";
 import { curatorOf } from "../../curation/curator.ts";

@@ -21,7 +21,7 @@ import {
   UnauthorizedHttpError,
   UnprocessableHttpError,
   UnsupportedMediaTypeHttpError,
-} from "../../http/errors.ts";
+} from "../../errors.ts";
 import { MAX_IRI_BYTES, findUnstorableText, iriFits } from "../../domain/text.ts";
 import type { FederationContext } from "../context.ts";
 import { idOf } from "../trust.ts";

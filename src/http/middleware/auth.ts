@@ -3,7 +3,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
-import { UnauthorizedHttpError } from "../errors.ts";
+import { UnauthorizedHttpError } from "../../errors.ts";
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 

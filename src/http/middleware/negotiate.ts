@@ -4,7 +4,7 @@
  * are ignored when matching, so `application/ld+json; profile="…activitystreams"` gets JSON-LD.
  */
 import type { Request } from "express";
-import { NotAcceptableHttpError } from "../errors.ts";
+import { NotAcceptableHttpError } from "../../errors.ts";
 
 /** A representation a route can produce: its media types (first = the one it answers with). */
 export interface Offer<K extends string = string> {

@@ -6,7 +6,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { logger } from "../../logging.ts";
-import { BadRequestHttpError, HttpError, NotFoundHttpError, PayloadTooLargeHttpError } from "../errors.ts";
+import { BadRequestHttpError, HttpError, NotFoundHttpError, PayloadTooLargeHttpError } from "../../errors.ts";
 import { storeTextError } from "./text.ts";
 
 const log = logger("http");

@@ -15,7 +15,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
 import { rateLimit, type Options, type RateLimitInfo } from "express-rate-limit";
 import type { Config } from "../../config.ts";
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../../errors.ts";
 import { clientKey } from "../routes/sparql.ts";
 
 /** Paths that are never limited: probes and scrapes come often and cost nothing. */

@@ -7,7 +7,7 @@
  */
 import type { RequestHandler } from "express";
 import { findUnstorableText, unstorableReason } from "../../domain/text.ts";
-import { BadRequestHttpError, HttpError } from "../errors.ts";
+import { BadRequestHttpError, HttpError } from "../../errors.ts";
 
 export const refuseUnstorableUrl: RequestHandler = (req, _res, next) => {
   let path: string;

@@ -7,7 +7,7 @@ import type { FederationContext } from "../../federation/context.ts";
 import { RefusedInboxes } from "../../federation/delivery.ts";
 import { FetchError } from "../../federation/fetcher.ts";
 import { answerFollower, follow, unfollow } from "../../federation/follows.ts";
-import { BadRequestHttpError, HttpError, NotFoundHttpError } from "../errors.ts";
+import { BadRequestHttpError, HttpError, NotFoundHttpError } from "../../errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";
 import { checkedBody } from "../middleware/text.ts";
 

@@ -11,7 +11,7 @@ import { geoJsonFeature } from "../../exporters/geojson.ts";
 import { FACET_NAMES, LOCAL_SOURCE } from "../../store/search.ts";
 import type { StoredInitiative } from "../../store/store.ts";
 import type { HttpDeps } from "../deps.ts";
-import { BadRequestHttpError } from "../errors.ts";
+import { BadRequestHttpError } from "../../errors.ts";
 import { negotiate, type Offer } from "../middleware/negotiate.ts";
 import { parseSearch } from "../search-params.ts";
 

@@ -7,7 +7,7 @@ import express, { Router, type Request } from "express";
 import { curatorOf, type Curating } from "../../curation/curator.ts";
 import type { FederationContext } from "../../federation/context.ts";
 import type { Policy, QueueKind, WithheldState } from "../../store/curation.ts";
-import { BadRequestHttpError } from "../errors.ts";
+import { BadRequestHttpError } from "../../errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";
 import { checkedBody } from "../middleware/text.ts";
 

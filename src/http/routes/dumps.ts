@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Router } from "express";
 import { exportAll, type ExportFormat } from "../../exporters/export.ts";
 import type { HttpDeps } from "../deps.ts";
-import { NotFoundHttpError } from "../errors.ts";
+import { NotFoundHttpError } from "../../errors.ts";
 import { esc, layout } from "../html.ts";
 import { sendLinkset } from "./linkset.ts";
 import { termsHtml } from "./dataset.ts";

@@ -7,7 +7,7 @@ import type { Config } from "../../config.ts";
 import { decidePair, MAX_REASON, viewPairs, type Decision } from "../../duplicates/decisions.ts";
 import type { PairState } from "../../store/duplicates.ts";
 import type { Store } from "../../store/store.ts";
-import { BadRequestHttpError, NotFoundHttpError } from "../errors.ts";
+import { BadRequestHttpError, NotFoundHttpError } from "../../errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";
 
 const STATES: readonly PairState[] = ["candidate", "confirmed", "rejected"];

@@ -14,7 +14,7 @@ import type { StoredInitiative } from "../../store/store.ts";
 import { mintLocalId } from "../../directory/ids.ts";
 import type { HttpDeps } from "../deps.ts";
 import { BODY_LIMIT, JSON_TYPES, TURTLE_TYPES, readOneDraft } from "../body.ts";
-import { ConflictHttpError, GoneHttpError, NotFoundHttpError, UnprocessableHttpError } from "../errors.ts";
+import { ConflictHttpError, GoneHttpError, NotFoundHttpError, UnprocessableHttpError } from "../../errors.ts";
 import { esc, initiativePage, layout } from "../html.ts";
 import { requireAdmin } from "../middleware/auth.ts";
 import { AS_JSONLD, RDF_OFFERS, negotiate, type RdfKey } from "../middleware/negotiate.ts";

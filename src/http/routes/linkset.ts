@@ -6,7 +6,7 @@ import { Router, type Response } from "express";
 import { linksetChunks, LINKSET_PATH } from "../../linkeddata/linkset.ts";
 import type { RdfFormat } from "../../linkeddata/serialize.ts";
 import type { HttpDeps } from "../deps.ts";
-import { NotAcceptableHttpError } from "../errors.ts";
+import { NotAcceptableHttpError } from "../../errors.ts";
 
 const TYPES: Record<string, RdfFormat> = {
   "text/turtle": "turtle",

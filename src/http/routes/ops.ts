@@ -8,7 +8,7 @@ import type { Server } from "node:http";
 import express, { Router } from "express";
 import type { Health } from "../../ops/health.ts";
 import type { Metrics } from "../../ops/metrics.ts";
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../../errors.ts";
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 

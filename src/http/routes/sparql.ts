@@ -15,7 +15,7 @@ import {
 } from "../../query/sparql-types.ts";
 import type { SelectType as Select } from "../../query/sparql-results.ts";
 import { SELECT_TYPES, type SelectType } from "../../query/sparql-results.ts";
-import { BadRequestHttpError, HttpError, UnsupportedMediaTypeHttpError } from "../errors.ts";
+import { BadRequestHttpError, HttpError, UnsupportedMediaTypeHttpError } from "../../errors.ts";
 import { esc, layout } from "../html.ts";
 
 const GRAPH_TYPES: GraphType[] = ["text/turtle", "application/n-triples", "application/ld+json"];

@@ -6,7 +6,7 @@ import { Router } from "express";
 import { ESS_CONTEXT } from "../../linkeddata/context.ts";
 import { VOCAB_FILES, vocabularyQuads } from "../../linkeddata/vocabulary.ts";
 import { writeQuads } from "../../linkeddata/serialize.ts";
-import { NotFoundHttpError } from "../errors.ts";
+import { NotFoundHttpError } from "../../errors.ts";
 import { esc, layout } from "../html.ts";
 import { negotiate, type Offer } from "../middleware/negotiate.ts";
 

@@ -4,7 +4,7 @@
  */
 import type { ErrorRequestHandler, Request, Response } from "express";
 import type { Accounts } from "../../accounts/accounts.ts";
-import { HttpError } from "../../http/errors.ts";
+import { HttpError } from "../../errors.ts";
 import type { WebDeps } from "../deps.ts";
 import { pageContext, render, sendPage, type PageContext } from "../render.ts";
 import type { SessionCookies, SignedInRequest } from "./session.ts";

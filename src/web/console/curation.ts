@@ -9,7 +9,7 @@ import { Router, type Response } from "express";
 import { curatorOf, type Curating, type Decision } from "../../curation/curator.ts";
 import type { FieldChange } from "../../curation/diff.ts";
 import { POLICIES, type Policy, type QueueKind, type WithheldState } from "../../store/curation.ts";
-import { BadRequestHttpError } from "../../http/errors.ts";
+import { BadRequestHttpError } from "../../errors.ts";
 import type { PageContext } from "../render.ts";
 import { consoleContext, sendConsolePage } from "./context.ts";
 import type { FederationConsoleDeps } from "./federation.ts";

@@ -15,7 +15,7 @@ import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Directory } from "../../directory/directory.ts";
 import type { Iris } from "../../directory/ids.ts";
-import { HttpError } from "../../http/errors.ts";
+import { HttpError } from "../../errors.ts";
 import {
   UnsupportedFormatError,
   dryRunImport,

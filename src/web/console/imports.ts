@@ -7,7 +7,7 @@
  */
 import { Readable } from "node:stream";
 import { Router, type Request, type Response } from "express";
-import { BadRequestHttpError, HttpError, NotFoundHttpError, UnsupportedMediaTypeHttpError } from "../../http/errors.ts";
+import { BadRequestHttpError, HttpError, NotFoundHttpError, UnsupportedMediaTypeHttpError } from "../../errors.ts";
 import { IMPORT_FORMATS, MAX_ISSUES } from "../../importers/import.ts";
 import type { ConsoleDeps } from "./context.ts";
 import { sendConsolePage } from "./context.ts";

@@ -7,7 +7,7 @@ import { Router, type Response } from "express";
 import { mintLocalId } from "../../directory/ids.ts";
 import type { InitiativeDraft } from "../../domain/validate.ts";
 import { LOCAL_SOURCE, wordsOf } from "../../store/search.ts";
-import { BadRequestHttpError, NotFoundHttpError } from "../../http/errors.ts";
+import { BadRequestHttpError, NotFoundHttpError } from "../../errors.ts";
 import { placeOf } from "../cards.ts";
 import type { ConsoleDeps } from "./context.ts";
 import { consoleContext, sendConsolePage } from "./context.ts";

@@ -12,7 +12,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { stringifySetCookie } from "cookie";
 import type { Accounts } from "../../accounts/accounts.ts";
 import type { Account, AuditActor, Session } from "../../store/accounts.ts";
-import { ForbiddenHttpError } from "../../http/errors.ts";
+import { ForbiddenHttpError } from "../../errors.ts";
 import { checkedBody } from "../../http/middleware/text.ts";
 import { cookieValue } from "../i18n.ts";
 import type { Viewer } from "../render.ts";
