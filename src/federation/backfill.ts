@@ -11,10 +11,10 @@ import { logger } from "../logging.ts";
 import type { Following } from "../store/store.ts";
 import { withContext, type Json } from "./activities.ts";
 import type { FederationContext } from "./context.ts";
-import { FetchError } from "./fetcher.ts";
+import { FetchError } from "./outbound/fetcher.ts";
 import { acceptObjects, hostOf, type VerifiedObject } from "./mirror.ts";
-import { verifyProof } from "./proof.ts";
-import { claimedOwner, fetchFromOrigin, idOf } from "./trust.ts";
+import { verifyProof } from "./proofs/proof.ts";
+import { claimedOwner, fetchFromOrigin, idOf } from "./proofs/trust.ts";
 
 const log = logger("federation", "backfill");
 

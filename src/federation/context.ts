@@ -5,10 +5,10 @@ import type { Config } from "../config.ts";
 import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { Store } from "../store/store.ts";
-import type { RemoteActors } from "./actors.ts";
-import type { Fetcher } from "./fetcher.ts";
+import type { RemoteActors } from "./outbound/actors.ts";
+import type { Fetcher } from "./outbound/fetcher.ts";
 import type { KeyLookup } from "./inbox/key-lookup.ts";
-import type { Outbox } from "./outbox.ts";
+import type { Outbox } from "./outbound/fan-out.ts";
 import type { Publisher } from "./publisher.ts";
 
 export interface FederationContext {

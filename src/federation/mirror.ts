@@ -1,7 +1,7 @@
 /**
  * Accepting initiatives and deletions that come from other networks: store a mirror copy with its
  * provenance, and relay what changed to our own followers. An object is accepted only with a
- * verified origin (see `trust.ts`); an object of our own is never overwritten from outside.
+ * verified origin (see `proofs/trust.ts`); an object of our own is never overwritten from outside.
  */
 import type { InitiativeRecord } from "../domain/initiative.ts";
 import { MAX_IRI_BYTES, findUnstorableText, iriFits, visible } from "../domain/text.ts";
@@ -17,7 +17,7 @@ import { logger } from "../logging.ts";
 import type { PutOutcome } from "../store/store.ts";
 import { announce, type Json } from "./activities.ts";
 import type { FederationContext } from "./context.ts";
-import { proofOf } from "./proof.ts";
+import { proofOf } from "./proofs/proof.ts";
 import { gate } from "../curation/gate.ts";
 
 const log = logger("federation", "mirror");

@@ -10,7 +10,7 @@ import type { Taxonomies } from "../domain/taxonomy.ts";
 import { initiativeToJsonLd } from "../linkeddata/initiative-jsonld.ts";
 import type { Store } from "../store/store.ts";
 import { createOrUpdate, deleteActivity, type Json } from "./activities.ts";
-import type { Outbox } from "./outbox.ts";
+import type { Outbox } from "./outbound/fan-out.ts";
 
 export class Publisher implements ChangeListener {
   readonly #store: Store;

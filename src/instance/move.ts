@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import { randomBytes } from "node:crypto";
 import type { Instance } from "../compose.ts";
 import { follow as followActivity, undoFollow, type Json } from "../federation/activities.ts";
-import type { Delivery } from "../federation/delivery.ts";
+import type { Delivery } from "../federation/outbound/delivery.ts";
 import { DOCUMENT_CONTEXT } from "../linkeddata/context.ts";
 import { makeIris } from "../directory/ids.ts";
 import { versionOf } from "../domain/version.ts";

@@ -9,7 +9,7 @@
  */
 import type { NextFunction, Request, Response } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { DeliveryObserver } from "../federation/delivery.ts";
+import type { DeliveryObserver } from "../federation/outbound/delivery.ts";
 import type { SparqlPoolStats } from "../query/sparql-pool.ts";
 import type { Store } from "../store/store.ts";
 import type { Health } from "./health.ts";

@@ -10,8 +10,8 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { exportSpki } from "@fedify/vocab-runtime";
 import { generateCryptoKeyPair, signRequest } from "@fedify/fedify/sig";
-import { addressRefusal } from "../../src/federation/net/addresses.ts";
-import type { Resolver } from "../../src/federation/fetcher.ts";
+import { addressRefusal } from "../../src/federation/outbound/addresses.ts";
+import type { Resolver } from "../../src/federation/outbound/fetcher.ts";
 import type { TestInstance } from "./instance.ts";
 
 export const PUBLIC_IP = "127.0.0.3";

@@ -6,7 +6,7 @@
  */
 import { loadConfig } from "../../config.ts";
 import { compose, type Instance } from "../../compose.ts";
-import { FetchError } from "../../federation/fetcher.ts";
+import { FetchError } from "../../federation/outbound/fetcher.ts";
 import { answerFollower, follow, unfollow } from "../../federation/follows.ts";
 import { federationStatus } from "../../http/routes/admin.ts";
 import { liveProcesses } from "../../instance/heartbeat.ts";

@@ -8,7 +8,7 @@
  */
 import type { Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
-import { idOf } from "../trust.ts";
+import { idOf } from "../proofs/trust.ts";
 import { curatorOf } from "../../curation/curator.ts";
 import { policyFor } from "../../curation/policy.ts";
 

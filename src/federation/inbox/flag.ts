@@ -8,7 +8,7 @@ import { ForbiddenHttpError, HttpError } from "../../errors.ts";
 import type { Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
 import { hostOf } from "../mirror.ts";
-import { idOf } from "../trust.ts";
+import { idOf } from "../proofs/trust.ts";
 
 /** A report names at most this many things (Mastodon: the account and a few posts). */
 const MAX_OBJECTS = 20;

@@ -5,7 +5,7 @@
 import { logger } from "../../logging.ts";
 import { acceptOrReject, type Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
-import { idOf } from "../trust.ts";
+import { idOf } from "../proofs/trust.ts";
 
 const log = logger("federation", "follows");
 

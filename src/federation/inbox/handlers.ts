@@ -12,7 +12,7 @@ import { acceptObjects, hostOf, relayToFollowers, type MirrorResult } from "../m
 import { curatorOf } from "../../curation/curator.ts";
 import { onFlag } from "./flag.ts";
 import { onWithdraw } from "./withdraw.ts";
-import { idOf, verifyDeletion, verifyInitiative, fetchFromOrigin } from "../trust.ts";
+import { idOf, verifyDeletion, verifyInitiative, fetchFromOrigin } from "../proofs/trust.ts";
 import { onAccept, onFollow, onReject, onUndo } from "./follows.ts";
 import { onMove } from "./move.ts";
 

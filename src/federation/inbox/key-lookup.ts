@@ -10,7 +10,7 @@
  */
 import type { KeyCache } from "@fedify/fedify/sig";
 import type { DocumentLoader, RemoteDocument } from "@fedify/vocab-runtime";
-import { FetchError, fetcherDocumentLoader, type Fetcher } from "../fetcher.ts";
+import { FetchError, fetcherDocumentLoader, type Fetcher } from "../outbound/fetcher.ts";
 
 const KEY_TTL_MS = 60 * 60 * 1000;
 const FAILURE_TTL_MS = 60 * 1000;

@@ -9,7 +9,7 @@ import { logger } from "../../logging.ts";
 import { undoFollow, type Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
 import { follow } from "../follows.ts";
-import { idOf } from "../trust.ts";
+import { idOf } from "../proofs/trust.ts";
 
 const log = logger("federation", "inbox");
 

@@ -24,7 +24,7 @@ import {
 } from "../../errors.ts";
 import { MAX_IRI_BYTES, findUnstorableText, iriFits } from "../../domain/text.ts";
 import type { FederationContext } from "../context.ts";
-import { idOf } from "../trust.ts";
+import { idOf } from "../proofs/trust.ts";
 import { admission } from "./admission.ts";
 import { handleActivity } from "./handlers.ts";
 

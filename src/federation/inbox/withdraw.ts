@@ -7,7 +7,7 @@
 import { withdraw } from "../../curation/spread.ts";
 import type { Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
-import { idOf } from "../trust.ts";
+import { idOf } from "../proofs/trust.ts";
 
 export async function onWithdraw(ctx: FederationContext, activity: Json, sender: string): Promise<{ status: string }> {
   if ((await ctx.store.getFollowing(sender))?.state !== "accepted") return { status: "ignored" };

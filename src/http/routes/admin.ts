@@ -4,8 +4,8 @@
  */
 import express, { Router } from "express";
 import type { FederationContext } from "../../federation/context.ts";
-import { RefusedInboxes } from "../../federation/delivery.ts";
-import { FetchError } from "../../federation/fetcher.ts";
+import { RefusedInboxes } from "../../federation/outbound/delivery.ts";
+import { FetchError } from "../../federation/outbound/fetcher.ts";
 import { answerFollower, follow, unfollow } from "../../federation/follows.ts";
 import { BadRequestHttpError, HttpError, NotFoundHttpError } from "../../errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";

@@ -6,7 +6,7 @@
  */
 import { Router, type Response } from "express";
 import type { FederationContext } from "../../federation/context.ts";
-import { FetchError } from "../../federation/fetcher.ts";
+import { FetchError } from "../../federation/outbound/fetcher.ts";
 import { answerFollower, follow, unfollow } from "../../federation/follows.ts";
 import type { ConsoleDeps } from "./context.ts";
 import { sendConsolePage } from "./context.ts";

@@ -6,12 +6,12 @@
 import { Temporal } from "@js-temporal/polyfill";
 import { createFederation, type Federation } from "@fedify/fedify";
 import { Endpoints, Organization, Create, PropertyValue, type Recipient } from "@fedify/vocab";
-import type { Config } from "../config.ts";
-import type { Iris } from "../directory/ids.ts";
-import type { Store } from "../store/store.ts";
-import type { ActorKeys } from "./keys.ts";
+import type { Config } from "../../config.ts";
+import type { Iris } from "../../directory/ids.ts";
+import type { Store } from "../../store/store.ts";
+import type { ActorKeys } from "../keys.ts";
 import type { DocumentLoader } from "@fedify/vocab-runtime";
-import { staticDocumentLoader } from "../linkeddata/context.ts";
+import { staticDocumentLoader } from "../../linkeddata/context.ts";
 
 export interface FederationDeps {
   config: Config;

@@ -10,9 +10,9 @@
  */
 import { Temporal } from "@js-temporal/polyfill";
 import { signRequest } from "@fedify/fedify/sig";
-import { logger } from "../logging.ts";
+import { logger } from "../../logging.ts";
 import type { KvStore } from "@fedify/fedify";
-import type { DurableQueue } from "../store/queue.ts";
+import type { DurableQueue } from "../../store/queue.ts";
 import { FetchError, type Fetcher } from "./fetcher.ts";
 import { signRfc9421Ed25519 } from "./rfc9421.ts";
 import type { SigningPolicy, SigningScheme } from "./signing.ts";

@@ -18,8 +18,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { signRequest } from "@fedify/fedify/sig";
 import type { DocumentLoader, RemoteDocument } from "@fedify/vocab-runtime";
-import { JsonLdBudgetError, JsonLdInputError, jsonLdToQuads } from "../linkeddata/jsonld-in.ts";
-import { addressRefusal } from "./net/addresses.ts";
+import { JsonLdBudgetError, JsonLdInputError, jsonLdToQuads } from "../../linkeddata/jsonld-in.ts";
+import { addressRefusal } from "./addresses.ts";
 
 export const ACCEPT_AP =
   'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams";q=0.9, application/json;q=0.5';

@@ -5,7 +5,7 @@
  * without fetching from the origin. Interoperates with Fedify's `verifyProof` (held by a test).
  */
 import { createHash, KeyObject, sign, verify } from "node:crypto";
-import { stableJson } from "../domain/version.ts";
+import { stableJson } from "../../domain/version.ts";
 import { decodeMultibase, encodeMultibase } from "@fedify/vocab-runtime";
 
 export const CRYPTOSUITE = "eddsa-jcs-2022";

@@ -3,10 +3,10 @@
  * owns its IRI: it came straight from the owner, or it carries the owner's
  * integrity proof, or we fetch it from the owner ourselves. A relay's word alone is never enough.
  */
-import type { Json } from "./activities.ts";
-import type { FederationContext } from "./context.ts";
-import { FetchError } from "./fetcher.ts";
-import { hostOf, type VerifiedObject } from "./mirror.ts";
+import type { Json } from "../activities.ts";
+import type { FederationContext } from "../context.ts";
+import { FetchError } from "../outbound/fetcher.ts";
+import { hostOf, type VerifiedObject } from "../mirror.ts";
 import { verifyProof } from "./proof.ts";
 
 const idOf = (v: unknown): string | undefined =>

@@ -2,12 +2,12 @@
  * Where activities leave: fan-out to followers' inboxes (shared inbox when they have one) through
  * the durable delivery queue, and signing of documents with the network's Ed25519 key.
  */
-import type { Iris } from "../directory/ids.ts";
-import type { Follower, Store } from "../store/store.ts";
-import { attachProof } from "./proof.ts";
-import type { Json } from "./activities.ts";
+import type { Iris } from "../../directory/ids.ts";
+import type { Follower, Store } from "../../store/store.ts";
+import { attachProof } from "../proofs/proof.ts";
+import type { Json } from "../activities.ts";
 import type { DeliveryWorker } from "./delivery.ts";
-import type { ActorKeys } from "./keys.ts";
+import type { ActorKeys } from "../keys.ts";
 
 /** Fedify names the actor's keys `#main-key`/`#multikey-N` in the order the key pairs dispatcher gives them. */
 export const RSA_KEY_FRAGMENT = "#main-key";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import canonicalize from "canonicalize";
 import { generateCryptoKeyPair } from "@fedify/fedify/sig";
-import { stableJson } from "../domain/version.ts";
+import { stableJson } from "../../domain/version.ts";
 import { attachProof, verifyProof } from "./proof.ts";
 
 describe("Integrity proofs", () => {

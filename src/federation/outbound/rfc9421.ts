@@ -5,7 +5,7 @@
  * between essfed instances checks this code against an independent implementation.
  */
 import { createHash, sign } from "node:crypto";
-import { keyObject } from "./proof.ts";
+import { keyObject } from "../proofs/proof.ts";
 
 /** Serialises a string as an RFC 8941 structured-field string. */
 const sfString = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
