@@ -6,6 +6,7 @@
 import type { AuditActor } from "../store/accounts.ts";
 import { pairOf, type DuplicatePair, type PairState } from "../store/duplicates.ts";
 import type { Store } from "../store/store.ts";
+import { regroup } from "./groups.ts";
 
 export type Decision = "confirm" | "reject" | "undo";
 
@@ -32,6 +33,7 @@ export async function decidePair(
   if (!before) return undefined;
   const pair = await store.duplicates.decide(a, b, STATE[decision], by.name, at);
   if (!pair) return undefined;
+  await regroup(store, [a, b]);
   await store.audit.append({
     at,
     actor: by,

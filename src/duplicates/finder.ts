@@ -11,6 +11,7 @@ import { blockingKeys, signalsOf, type Signals } from "../domain/duplicates/sign
 import type { DuplicatePair, ScoredPair } from "../store/duplicates.ts";
 import { pairOf } from "../store/duplicates.ts";
 import type { Store } from "../store/store.ts";
+import { regroup, regroupChanged } from "./groups.ts";
 
 export interface FinderOptions {
   /** Confirm pairs scoring at least this without asking (ESSFED_SAMEAS_AUTO); unset = never. */
@@ -131,6 +132,12 @@ export class DuplicateFinder {
       at,
       ...(this.#o.auto !== undefined ? { auto: { score: this.#o.auto, by: AUTO, at } } : {}),
     });
+    // Groups of listings follow their records and the pairs confirmed now (collapsed results).
+    await regroupChanged(
+      this.#store,
+      done.map((d) => d.id),
+    );
+    await regroup(this.#store, new Set(figures.autoConfirmed.flatMap((p) => [p.a, p.b])));
     for (const p of figures.autoConfirmed) {
       await this.#store.audit.append({
         at,

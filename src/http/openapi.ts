@@ -59,6 +59,11 @@ const SEARCH_PARAMS = [
   qp("located", "true: only initiatives with coordinates; false: only those without (which a map cannot show).", {
     type: "boolean",
   }),
+  qp(
+    "collapse",
+    "sameAs: listings an admin confirmed to be one organisation come and count once, as the listing standing for them (this network's own, else the first held), which names every listing and its network (essfed:listings in JSON-LD, a Listings column in CSV, a listings property in GeoJSON). none: every listing. Default none, but sameAs for the map (/api/clusters, /map/list).",
+    { type: "string", enum: ["sameAs", "none"] },
+  ),
 ];
 const admin = [{ bearer: [] as string[] }];
 

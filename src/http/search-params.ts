@@ -38,6 +38,7 @@ const KNOWN = new Set([
   "format",
   "lang",
   "zoom",
+  "collapse",
 ]);
 
 function list(v: unknown): string[] {
@@ -56,7 +57,12 @@ function numbers(v: unknown, n: number): number[] | undefined {
 }
 
 /** Parses and validates the search parameters; throws 400 listing every problem. */
-export function parseSearch(query: Query, taxonomies: Taxonomies, acceptLanguage?: string): SearchRequest {
+export function parseSearch(
+  query: Query,
+  taxonomies: Taxonomies,
+  acceptLanguage?: string,
+  defaults: { collapse?: boolean } = {},
+): SearchRequest {
   const errors: ParamError[] = [];
   const bad = (param: string, message: string, value?: unknown) =>
     errors.push({ param, message, ...(value === undefined ? {} : { value: String(value).slice(0, 200) }) });
@@ -133,6 +139,13 @@ export function parseSearch(query: Query, taxonomies: Taxonomies, acceptLanguage
     if (query.located === "true" || query.located === "false") filter.located = query.located === "true";
     else bad("located", "must be true (with coordinates) or false (without)", query.located);
   }
+
+  // Listings confirmed to be one organisation, once (`sameAs`) or each (`none`); the map collapses by default.
+  if (query.collapse === undefined) {
+    if (defaults.collapse) filter.collapse = true;
+  } else if (query.collapse === "sameAs") filter.collapse = true;
+  else if (query.collapse !== "none")
+    bad("collapse", "must be sameAs (duplicates once) or none (every listing)", query.collapse);
 
   let limit: number = SEARCH_LIMITS.pageDefault;
   if (query.limit !== undefined) {

@@ -89,6 +89,15 @@ export interface DuplicateStore {
   decide(a: string, b: string, state: PairState, by: string, at: string): Promise<DuplicatePair | undefined>;
   /** Confirmed pairs (for the linkset and for collapsing listings), in a stable order. */
   confirmedPairs(limit: number, cursor?: string): Promise<Page<DuplicatePair>>;
+  /**
+   * Records that `members` are one group of listings confirmed to be one organisation, `shown`
+   * being the one that stands for the group when results collapse duplicates (the others are
+   * left out of them). Replaces what was held for each member; fewer than two members (a pair
+   * undone) leaves them in no group.
+   */
+  setGroup(members: string[], shown: string | undefined): Promise<void>;
+  /** For each of `ids` that is in a group, every member of its group (itself included), at most 200. */
+  groupsOf(ids: string[]): Promise<Map<string, string[]>>;
 }
 
 /** The pair of two ids in stored order. */

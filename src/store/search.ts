@@ -41,6 +41,11 @@ export interface SearchFilter {
    * second kind apart, since the map cannot.
    */
   located?: boolean;
+  /**
+   * Listings confirmed to be one organisation (`?collapse=sameAs`) count and come once: only the
+   * listing standing for each group of confirmed duplicates matches (see src/duplicates/groups.ts).
+   */
+  collapse?: boolean;
 }
 
 /** True when a filter has no condition at all (`except` names conditions to disregard). */

@@ -48,7 +48,10 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
       string,
       string
     >;
-    const [{ counts }, extent] = await Promise.all([store.search.facets({ facets: {} }), extentOf(store.search)]);
+    const [{ counts }, extent] = await Promise.all([
+      store.search.facets({ facets: {}, collapse: true }),
+      extentOf(store.search),
+    ]);
     const sources = await names.getAll(counts.source.map((c) => c.value).filter((v) => v !== LOCAL_SOURCE));
     const facets = FORM_FACETS.map((name) => ({
       name,
@@ -114,6 +117,7 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
       req.query as Record<string, unknown>,
       taxonomies,
       req.headers["accept-language"],
+      { collapse: true },
     );
     const page = await store.search.search(filter, LIST_PAGE, cursor);
     // How many records the same filters find without a place (counted once, on the first page).

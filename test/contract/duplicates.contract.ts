@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { emptyInitiative, type Initiative, type InitiativeRecord } from "../../src/domain/initiative.ts";
 import { versionOf } from "../../src/domain/version.ts";
+import { decidePair } from "../../src/duplicates/decisions.ts";
 import { DuplicateFinder } from "../../src/duplicates/finder.ts";
 import type { Store } from "../../src/store/store.ts";
 
@@ -171,6 +172,38 @@ export function describeDuplicatesContract(
       expect(await pairs()).toEqual(["ab:confirmed", "ac:candidate", "bc:candidate"]);
       const audit = (await store.audit.list({ limit: 10, actionPrefix: "duplicate." })).items;
       expect(audit).toMatchObject([{ action: "duplicate.confirm", target: `${A} ${B}`, actor: { kind: "system" } }]);
+    });
+
+    it("groups confirmed listings as decisions join and split them, shown by the own record or the first held.", async () => {
+      const finder = new DuplicateFinder(store);
+      const OWN = "https://leeds.example/initiatives/0own";
+      await store.putInitiatives([
+        listing(A, "Green Bay Projects", {}, LEEDS),
+        listing(B, "Green Bay Projects", {}, YORK),
+        listing(C, "Green Bay Projects CIC", {}, YORK),
+        listing(OWN, "Green Bay Projects Ltd"),
+      ]);
+      await finder.catchUp();
+      const ana = { kind: "cli", name: "ana" } as const;
+      const shown = async () => {
+        const out = (await store.search.search({ words: ["green"], facets: {}, collapse: true }, 10)).items;
+        return out.map((r) => r.initiative.id.slice(-1)).sort();
+      };
+      expect(await shown()).toEqual(["a", "b", "c", "n"]);
+      await decidePair(store, B, A, "confirm", ana);
+      expect(await shown()).toEqual(["a", "c", "n"]);
+      // B = C joins C to A's group through B; the own record then stands for all four.
+      await decidePair(store, B, C, "confirm", ana);
+      await decidePair(store, OWN, C, "confirm", ana);
+      expect((await store.duplicates.groupsOf([A])).get(A)).toEqual([OWN, A, B, C].sort());
+      expect(await shown()).toEqual(["n"]);
+      // Undoing B = C splits the group: A with B, OWN with C.
+      await decidePair(store, B, C, "undo", ana);
+      expect(await shown()).toEqual(["a", "n"]);
+      // The record standing for a group goes (an unfollow): the next held one stands in after the finder's round.
+      await store.purgeInitiatives([A]);
+      await finder.catchUp();
+      expect(await shown()).toEqual(["b", "n"]);
     });
 
     it("pages confirmed pairs in a stable order.", async () => {

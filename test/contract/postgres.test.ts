@@ -12,6 +12,7 @@ import { describeAccountsContract } from "./accounts.contract.ts";
 import { describeCurationContract } from "./curation.contract.ts";
 import { describeDuplicatesContract } from "./duplicates.contract.ts";
 import { describeOutboxContract } from "./outbox.contract.ts";
+import { describeCollapseContract } from "./collapse.contract.ts";
 
 describePostgres("PostgreSQL", () => {
   describeStoreContract(
@@ -51,6 +52,15 @@ describePostgres("PostgreSQL", () => {
   );
 
   describeDuplicatesContract(
+    "PostgresStore",
+    () => freshPostgresStore(),
+    async (s) => {
+      await (s as PostgresStore).drop();
+      await s.close();
+    },
+  );
+
+  describeCollapseContract(
     "PostgresStore",
     () => freshPostgresStore(),
     async (s) => {

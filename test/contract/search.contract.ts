@@ -30,10 +30,10 @@ const TOWNS = [
   ["Rosario", -32.94, -60.65],
   ["Paris", 48.86, 2.35],
 ] as const;
-const REGIONAL = "https://regional.example/actors/network";
+export const REGIONAL = "https://regional.example/actors/network";
 
 /** 300 records with every facet, coordinates (or none), words and sources spread about. */
-function fixture(): InitiativeRecord[] {
+export function fixture(): InitiativeRecord[] {
   const out: InitiativeRecord[] = [];
   for (let k = 0; k < 300; k++) {
     const [town, lat, lon] = TOWNS[k % TOWNS.length]!;
@@ -64,7 +64,7 @@ function fixture(): InitiativeRecord[] {
 }
 
 /** The reference: does a record match a filter? */
-function matches(r: InitiativeRecord, f: SearchFilter): boolean {
+export function matches(r: InitiativeRecord, f: SearchFilter): boolean {
   const x = indexFields(r);
   if (f.words?.length) {
     const tokens = wordsOf(`${x.name} ${x.description}`);

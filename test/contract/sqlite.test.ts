@@ -11,6 +11,7 @@ import { describeAccountsContract } from "./accounts.contract.ts";
 import { describeCurationContract } from "./curation.contract.ts";
 import { describeDuplicatesContract } from "./duplicates.contract.ts";
 import { describeOutboxContract } from "./outbox.contract.ts";
+import { describeCollapseContract } from "./collapse.contract.ts";
 
 const dirs = new Map<SqliteStore, string>();
 /** A fresh store in a temporary directory, and its removal. */
@@ -37,6 +38,8 @@ describeAccountsContract("SqliteStore", make, cleanup);
 describeCurationContract("SqliteStore", make, cleanup);
 
 describeDuplicatesContract("SqliteStore", make, cleanup);
+
+describeCollapseContract("SqliteStore", make, cleanup);
 
 describe("SqliteStore facet counts across connections", () => {
   const S = "https://lod.coop/essglobal/2.1/standard/countries-iso/";

@@ -76,6 +76,8 @@ const TABLES: { name: string; columns: string[]; order: string; jsonb?: string[]
       jsonb: ["reasons"],
       where: "decided_at IS NOT NULL",
     },
+    // The groups those decisions make, and the listing each shows when results collapse them.
+    { name: "dup_member", columns: ["id", "grp", "shown"], order: "id" },
   ];
 const BATCH = 1000;
 type Table = (typeof TABLES)[number];

@@ -6,6 +6,8 @@
 import { Router, type Request, type Response } from "express";
 import { DOCUMENT_CONTEXT } from "../../linkeddata/context.ts";
 import { initiativeToJsonLd } from "../../linkeddata/initiative-jsonld.ts";
+import { listingsOf, type Listing } from "../../duplicates/groups.ts";
+import { csvCell } from "../../importers/csv/cells.ts";
 import { csvHeader, csvRow, translationLanguages } from "../../exporters/csv.ts";
 import { geoJsonFeature } from "../../exporters/geojson.ts";
 import { FACET_NAMES, LOCAL_SOURCE } from "../../store/search.ts";
@@ -49,6 +51,9 @@ export function apiRoutes(deps: HttpDeps): Router {
       req.headers["accept-language"],
     );
     const page = await store.search.search(filter, limit, cursor);
+    // Collapsed: each entry lists every listing of its organisation held here, and who publishes it.
+    const listings = filter.collapse ? await listingsOf(store, page.items, iris.actor) : new Map<string, Listing[]>();
+    const listed = (r: StoredInitiative) => listings.get(r.initiative.id);
     const next = page.next ? withCursor(req, config.url, page.next) : undefined;
     res.setHeader("Vary", "Accept");
     if (next) res.setHeader("Link", `<${next}>; rel="next"`);
@@ -57,12 +62,25 @@ export function apiRoutes(deps: HttpDeps): Router {
       return void res
         .type(type)
         .send(
-          [csvHeader(languages), ...page.items.map((r) => csvRow(r, iris, taxonomies, languages))].join("\n") + "\n",
+          [
+            csvHeader(languages) + (filter.collapse ? ",Listings" : ""),
+            ...page.items.map(
+              (r) =>
+                csvRow(r, iris, taxonomies, languages) +
+                (filter.collapse ? `,${csvCell((listed(r) ?? []).map((l) => `${l.id} ${l.network}`).join(";"))}` : ""),
+            ),
+          ].join("\n") + "\n",
         );
     }
     if (key === "geojson") {
       // A search answer for a map: only records with a position.
-      const features = page.items.map((r) => geoJsonFeature(r, taxonomies, iris)).filter((f) => f.geometry !== null);
+      const features = page.items
+        .map((r) => {
+          const feature = geoJsonFeature(r, taxonomies, iris);
+          const l = listed(r);
+          return l ? { ...feature, properties: { ...feature.properties, listings: l } } : feature;
+        })
+        .filter((f) => f.geometry !== null);
       return void res
         .type(type)
         .send(JSON.stringify({ type: "FeatureCollection", features, ...(next ? { next } : {}) }));
@@ -76,6 +94,9 @@ export function apiRoutes(deps: HttpDeps): Router {
         orderedItems: page.items.map((r) => ({
           ...initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false }),
           ...(r.provenance ? { "essfed:via": r.provenance.via, "essfed:receivedAt": r.provenance.receivedAt } : {}),
+          ...(listed(r)
+            ? { "essfed:listings": listed(r)!.map((l) => ({ id: l.id, "essfed:network": { id: l.network } })) }
+            : {}),
         })),
       }),
     );
@@ -115,7 +136,7 @@ export function apiRoutes(deps: HttpDeps): Router {
         errors: [{ param: "zoom", message: "must be an integer from 0 to 22" }],
       });
     }
-    const { filter } = parseSearch(rest, taxonomies);
+    const { filter } = parseSearch(rest, taxonomies, undefined, { collapse: true });
     // Cells of a few dozen pixels at this zoom; single markers from street level on.
     const cell = z >= 15 ? 0 : 360 / 2 ** (z + 3);
     const { clusters, approximate } = await store.search.clusters(filter, cell, 5000);

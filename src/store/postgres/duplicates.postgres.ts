@@ -147,4 +147,31 @@ export class PostgresDuplicateStore implements DuplicateStore {
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, next: `${last.a} ${last.b}` } : { items };
   }
+
+  async setGroup(members: string[], shown: string | undefined): Promise<void> {
+    const grp = [...members].sort()[0];
+    await withTransaction(this.#pool, async (c) => {
+      await c.query("DELETE FROM dup_member WHERE id = ANY($1::text[])", [members]);
+      if (members.length >= 2)
+        await c.query(
+          `INSERT INTO dup_member (id, grp, shown)
+           SELECT m, $2, CASE WHEN m = $3 THEN 1 ELSE 0 END FROM unnest($1::text[]) AS m ORDER BY m`,
+          [members, grp, shown ?? null],
+        );
+    });
+  }
+
+  async groupsOf(ids: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!ids.length) return out;
+    const { rows } = await this.#pool.query(
+      `SELECT m.id, g.members FROM dup_member m CROSS JOIN LATERAL (
+         SELECT array_agg(x.id ORDER BY x.id COLLATE "C") AS members
+         FROM (SELECT id FROM dup_member WHERE grp = m.grp ORDER BY id COLLATE "C" LIMIT 200) x) g
+       WHERE m.id = ANY($1::text[])`,
+      [[...new Set(ids)]],
+    );
+    for (const r of rows) out.set(r.id as string, r.members as string[]);
+    return out;
+  }
 }

@@ -300,4 +300,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER dup_note_delete AFTER DELETE ON initiative REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_dup_note();
   INSERT INTO dup_pending (id, n) SELECT id, 0 FROM initiative ORDER BY seq;
   `,
+  // 9: listings confirmed to be one organisation (src/duplicates/groups.ts): each member of a group
+  // of confirmed pairs, its group and whether it is the listing shown when results collapse them.
+  `
+  CREATE TABLE dup_member (id text PRIMARY KEY, grp text NOT NULL, shown smallint NOT NULL);
+  CREATE INDEX dup_member_grp ON dup_member (grp);
+  CREATE INDEX dup_member_hidden ON dup_member (id) WHERE shown = 0;
+  `,
 ];

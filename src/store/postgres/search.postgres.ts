@@ -21,6 +21,7 @@ import {
   type SearchIndex,
 } from "../search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
+import { CELLS_LESS_HIDDEN, NOT_HIDDEN, hiddenCount, hiddenFacetCounts } from "./collapse.postgres.ts";
 import { TUNING, type SearchTuning } from "./search-tuning.ts";
 
 export type { SearchTuning } from "./search-tuning.ts";
@@ -104,6 +105,7 @@ export class PostgresSearchIndex implements SearchIndex {
     }
     if (f.updatedSince !== undefined) add(`s.updated >= ${p(new Date(f.updatedSince).toISOString())}`, "other");
     if (f.located !== undefined) add(f.located ? "s.search_point IS NOT NULL" : "s.search_point IS NULL", "other");
+    if (f.collapse) add(NOT_HIDDEN, "other");
     return where;
   }
 
@@ -237,9 +239,11 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async count(f: SearchFilter): Promise<number> {
-    if (isUnfiltered(f)) return keptCount(this.#pool, "source");
+    if (isUnfiltered(f))
+      return (await keptCount(this.#pool, "source")) - (f.collapse ? await hiddenCount(this.#pool) : 0);
     const only = Object.entries(f.facets).filter(([, v]) => v?.length) as [FacetName, string[]][];
     if (
+      !f.collapse &&
       only.length === 1 &&
       isUnfiltered(f, "facets") &&
       (only[0]![1].length === 1 || SINGLE_VALUED.has(only[0]![0]))
@@ -271,7 +275,13 @@ export class PostgresSearchIndex implements SearchIndex {
       const { rows } = await this.#pool.query(
         "SELECT name, value, sum(n) AS n FROM facet_count GROUP BY name, value HAVING sum(n) > 0 ORDER BY n DESC, value",
       );
-      for (const r of rows) out[r.name as FacetName]?.push({ value: r.value, count: Number(r.n) });
+      const less = f.collapse ? await hiddenFacetCounts(this.#pool, FACET_KEYS) : new Map<string, number>();
+      for (const r of rows) {
+        const n = Number(r.n) - (less.get(`${r.name} ${r.value}`) ?? 0);
+        if (n > 0) out[r.name as FacetName]?.push({ value: r.value, count: n });
+      }
+      if (less.size)
+        for (const name of FACET_NAMES) out[name].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
       return exactSummary(out);
     }
     const total = await keptCount(this.#pool, "source");
@@ -311,7 +321,7 @@ export class PostgresSearchIndex implements SearchIndex {
    */
   async clusters(f: SearchFilter, cell: number, limit: number): Promise<ClusterSummary> {
     if (cell >= 1 && isUnfiltered(f, "bbox"))
-      return { clusters: await this.#keptClusters(f.bbox, cell, limit), approximate: false };
+      return { clusters: await this.#keptClusters(f.bbox, cell, limit, f.collapse), approximate: false };
     const points = await this.#points(f);
     if (cell > 0 && points !== undefined && points > this.#tuning.geoClusters) {
       const total = await this.#total();
@@ -322,11 +332,11 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   /** A view of everything at 1° cells or coarser: the kept 1° cell counts already hold the answer. */
-  async #keptClusters(bbox: SearchFilter["bbox"], cell: number, limit: number): Promise<Cluster[]> {
+  async #keptClusters(bbox: SearchFilter["bbox"], cell: number, limit: number, collapse?: boolean): Promise<Cluster[]> {
     const b = bbox ?? { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 };
     const { rows } = await this.#pool.query(
       `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
-       FROM geo_cell WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4
+       FROM ${collapse ? CELLS_LESS_HIDDEN : "geo_cell"} WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4
        GROUP BY floor((lat_idx - 90) / $5::float8), floor((lon_idx - 180) / $5::float8) HAVING sum(n) > 0 ORDER BY n DESC LIMIT $6`,
       [
         Math.floor(b.minLat + 90),

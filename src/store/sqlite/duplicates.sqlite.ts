@@ -132,4 +132,31 @@ export class SqliteDuplicateStore implements DuplicateStore {
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, next: `${last.a} ${last.b}` } : { items };
   }
+
+  async setGroup(members: string[], shown: string | undefined): Promise<void> {
+    const db = this.#db;
+    db.transaction(() => {
+      const drop = db.prepare("DELETE FROM dup_member WHERE id = ?");
+      for (const id of members) drop.run(id);
+      if (members.length < 2) return;
+      const grp = [...members].sort()[0]!;
+      const add = db.prepare("INSERT INTO dup_member (id, grp, shown) VALUES (?, ?, ?)");
+      for (const id of members) add.run(id, grp, id === shown ? 1 : 0);
+    });
+  }
+
+  async groupsOf(ids: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    const groupOf = this.#db.prepare("SELECT grp FROM dup_member WHERE id = ?");
+    const membersOf = this.#db.prepare("SELECT id FROM dup_member WHERE grp = ? ORDER BY id LIMIT 200");
+    const groups = new Map<string, string[]>();
+    for (const id of new Set(ids)) {
+      const grp = (groupOf.get(id) as { grp: string } | undefined)?.grp;
+      if (grp === undefined) continue;
+      let members = groups.get(grp);
+      if (!members) groups.set(grp, (members = (membersOf.all(grp) as { id: string }[]).map((r) => r.id)));
+      out.set(id, members);
+    }
+    return out;
+  }
 }

@@ -176,4 +176,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   END;
   INSERT INTO dup_pending (id, n) SELECT id, 0 FROM initiative ORDER BY seq;
   `,
+  // 7: listings confirmed to be one organisation (src/duplicates/groups.ts): each member of a group
+  // of confirmed pairs, the group (its smallest IRI) and whether it is the listing shown for the
+  // group when results collapse duplicates; the others are left out of collapsed results.
+  `
+  CREATE TABLE dup_member (id TEXT PRIMARY KEY, grp TEXT NOT NULL, shown INTEGER NOT NULL) STRICT;
+  CREATE INDEX dup_member_grp ON dup_member (grp);
+  CREATE INDEX dup_member_hidden ON dup_member (id) WHERE shown = 0;
+  `,
 ];

@@ -22,6 +22,14 @@ import {
 import type { Page, StoredInitiative } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 import { clustersOfWordsInBox } from "./clusters.sqlite.ts";
+import {
+  CELLS_LESS_HIDDEN,
+  NOT_HIDDEN,
+  anyHidden,
+  facetCountsLessHidden,
+  hiddenCount,
+  withoutHidden,
+} from "./collapse.sqlite.ts";
 import { catchUp } from "./indexer.sqlite.ts";
 import { FacetMemo } from "./facets.sqlite.ts";
 import { WordLists } from "./word-lists.ts";
@@ -200,11 +208,17 @@ export class SqliteSearchIndex implements SearchIndex {
       params.push(f.updatedSince);
     }
     if (f.located !== undefined) where.push(f.located ? "s.lat IS NOT NULL" : "s.lat IS NULL");
+    if (this.#collapsing(f)) where.push(NOT_HIDDEN);
     return {
       sql: `SELECT ${columns} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order}`,
       params,
       ordered: driver !== "geo",
     };
+  }
+
+  /** Whether this filter collapses duplicates and there are listings to leave out. */
+  #collapsing(f: SearchFilter): boolean {
+    return f.collapse === true && anyHidden(this.#db);
   }
 
   async search(f: SearchFilter, limit: number, cursor?: string): Promise<Page<StoredInitiative>> {
@@ -228,13 +242,18 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async count(f: SearchFilter): Promise<number> {
     await this.catchUp();
-    if (isUnfiltered(f)) return (this.#db.prepare("SELECT count(*) AS n FROM search").get() as { n: number }).n;
+    if (isUnfiltered(f))
+      return (
+        (this.#db.prepare("SELECT count(*) AS n FROM search").get() as { n: number }).n -
+        (this.#collapsing(f) ? hiddenCount(this.#db) : 0)
+      );
     const plan = this.#plan(f, "s.seq");
     return (this.#db.prepare(`SELECT count(*) AS n FROM (${plan.sql})`).get(...plan.params) as { n: number }).n;
   }
 
   async facets(f: SearchFilter): Promise<FacetSummary> {
     await this.catchUp();
+    if (isUnfiltered(f) && this.#collapsing(f)) return exactSummary(facetCountsLessHidden(this.#db));
     if (isUnfiltered(f)) {
       const out = emptyFacetCounts();
       for (const r of this.#db
@@ -256,6 +275,11 @@ export class SqliteSearchIndex implements SearchIndex {
 
   /** The change numbers of the records with the filter's words, as one comma-separated list (kept per query, see WordLists). */
   #wordMatches(f: SearchFilter): string {
+    const list = this.#allWordMatches(f);
+    return this.#collapsing(f) ? withoutHidden(this.#db, list) : list;
+  }
+
+  #allWordMatches(f: SearchFilter): string {
     const query = ftsQuery(f.words!, f.wholeWords);
     const read = this.#db.prepare(
       "SELECT group_concat(rowid) AS list FROM search_fts WHERE search_fts MATCH ? AND rowid > ? AND rowid <= ?",
@@ -280,7 +304,7 @@ export class SqliteSearchIndex implements SearchIndex {
         this.#db
           .prepare(
             `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
-          FROM geo_cell WHERE n > 0 AND lat_idx BETWEEN ? AND ? AND lon_idx BETWEEN ? AND ?
+          FROM ${this.#collapsing(f) ? CELLS_LESS_HIDDEN : "geo_cell"} WHERE n > 0 AND lat_idx BETWEEN ? AND ? AND lon_idx BETWEEN ? AND ?
           GROUP BY CAST(floor((lat_idx - 90) / ?) AS INTEGER), CAST(floor((lon_idx - 180) / ?) AS INTEGER) ORDER BY n DESC LIMIT ?`,
           )
           .all(

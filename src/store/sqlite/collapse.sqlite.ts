@@ -1,0 +1,71 @@
+/**
+ * Collapsed results on SQLite (`SearchFilter.collapse`): the listings a group of confirmed
+ * duplicates does not show (`dup_member.shown = 0`, a few per group) are left out. Queries on a
+ * plan add one condition on them; answers read from kept counts (everything, or words alone)
+ * take away what those few listings contribute, so collapsing keeps those answers' speed.
+ */
+import { emptyFacetCounts, type FacetCounts, type FacetName } from "../search.ts";
+import type { SqliteDatabase } from "./database.ts";
+
+/** The condition, on the search table (alias s), that leaves the listings not shown out. */
+export const NOT_HIDDEN = "s.id NOT IN (SELECT id FROM dup_member WHERE shown = 0)";
+
+/** Whether any listing is left out of collapsed results (none: collapsing changes nothing). */
+export function anyHidden(db: SqliteDatabase): boolean {
+  return (db.prepare("SELECT EXISTS (SELECT 1 FROM dup_member WHERE shown = 0) AS x").get() as { x: number }).x === 1;
+}
+
+/** How many indexed listings are left out of collapsed results. */
+export function hiddenCount(db: SqliteDatabase): number {
+  return (
+    db.prepare("SELECT count(*) AS n FROM dup_member m JOIN search s ON s.id = m.id WHERE m.shown = 0").get() as {
+      n: number;
+    }
+  ).n;
+}
+
+/** A comma-separated list of change numbers without those of listings left out. */
+export function withoutHidden(db: SqliteDatabase, list: string): string {
+  const hidden = new Set(
+    (
+      db.prepare("SELECT s.seq FROM dup_member m JOIN search s ON s.id = m.id WHERE m.shown = 0").all() as {
+        seq: number;
+      }[]
+    ).map((r) => String(r.seq)),
+  );
+  return list
+    .split(",")
+    .filter((seq) => seq && !hidden.has(seq))
+    .join(",");
+}
+
+/** Kept facet counts less those of the listings left out. */
+export function facetCountsLessHidden(db: SqliteDatabase): FacetCounts {
+  const less = new Map<string, number>();
+  for (const r of db
+    .prepare(
+      `SELECT f.name, f.value, count(*) AS n FROM dup_member m JOIN search s ON s.id = m.id
+       JOIN facet f ON f.seq = s.seq WHERE m.shown = 0 GROUP BY f.name, f.value`,
+    )
+    .all() as { name: string; value: string; n: number }[])
+    less.set(`${r.name}\u0000${r.value}`, r.n);
+  const out = emptyFacetCounts();
+  const rows = (
+    db.prepare("SELECT name, value, n FROM facet_count WHERE n > 0").all() as {
+      name: FacetName;
+      value: string;
+      n: number;
+    }[]
+  )
+    .map((r) => ({ ...r, n: r.n - (less.get(`${r.name}\u0000${r.value}`) ?? 0) }))
+    .filter((r) => r.n > 0)
+    .sort((a, b) => b.n - a.n || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  for (const r of rows) out[r.name]?.push({ value: r.value, count: r.n });
+  return out;
+}
+
+/** The 1° cell counts (as a table expression) less the listings left out, for whole-world views. */
+export const CELLS_LESS_HIDDEN = `(SELECT g.lat_idx, g.lon_idx, g.n - coalesce(h.n, 0) AS n FROM geo_cell g LEFT JOIN
+  (SELECT min(179, CAST(floor(s.lat + 90) AS INTEGER)) AS lat_idx, min(359, CAST(floor(s.lon + 180) AS INTEGER)) AS lon_idx,
+    count(*) AS n FROM dup_member m JOIN search s ON s.id = m.id WHERE m.shown = 0 AND s.lat IS NOT NULL GROUP BY 1, 2) h
+  ON h.lat_idx = g.lat_idx AND h.lon_idx = g.lon_idx)`;
