@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { isIP } from "node:net";
 import { LicenceError, parseLicence, type Licence } from "./linkeddata/licences.ts";
+import { EssfedError } from "./errors.ts";
 
 export interface Config {
   /**
@@ -89,8 +90,10 @@ export interface Config {
 }
 
 /** A configuration problem; the message names the variable. */
-export class ConfigError extends Error {
-  override readonly name: string = "ConfigError";
+export class ConfigError extends EssfedError {
+  constructor(message: string, code = "invalid-config") {
+    super(code, message);
+  }
 }
 
 type Env = Record<string, string | undefined>;

@@ -1,13 +1,24 @@
 /**
- * Typed HTTP errors. Each has a fixed status and a stable `code`; the problem
- * middleware turns them into RFC 9457 `application/problem+json`.
+ * The one error family of essfed. Every error thrown on purpose, in any layer, is an
+ * {@link EssfedError}: told apart by its class and its stable `code`, never by its message text, and
+ * logged under its own class name. {@link HttpError} and its subclasses also carry the status an
+ * answer to a client gets; only the HTTP layer (`http/middleware/problem.ts`) turns them into RFC 9457
+ * `application/problem+json`.
  */
 
-/** Base class: `status`, `code` (a stable slug, also the last segment of the problem type URI). */
-export class HttpError extends Error {
-  override readonly name: string = "HttpError";
-  readonly status: number;
+/** Base class: a stable `code` (a slug); `name` is the class's own name, so logs say which error it was. */
+export class EssfedError extends Error {
   readonly code: string;
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** An error with the status a client gets; `code` is also the last segment of the problem type URI. */
+export class HttpError extends EssfedError {
+  readonly status: number;
   /** Extension members added to the problem document (e.g. `errors`). */
   readonly extensions: Record<string, unknown>;
   constructor(
@@ -17,15 +28,12 @@ export class HttpError extends Error {
     extensions: Record<string, unknown> = {},
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
     this.status = status;
-    this.code = code;
     this.extensions = extensions;
   }
   static isInstance(e: unknown): e is HttpError {
-    return (
-      e instanceof Error && typeof (e as HttpError).status === "number" && typeof (e as HttpError).code === "string"
-    );
+    return e instanceof HttpError;
   }
 }
 

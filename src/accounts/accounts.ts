@@ -8,6 +8,7 @@ import type { KvStore } from "@fedify/fedify";
 import type { Account, AccountStore, AuditActor, AuditLog, Role, Session } from "../store/accounts.ts";
 import { SignInLimiter, type LimiterOptions } from "./limiter.ts";
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
+import { EssfedError } from "../errors.ts";
 
 /** How long a sign-in link stays valid. */
 const LINK_HOURS = 72;
@@ -17,9 +18,8 @@ const IDLE_DAYS = 7;
 export const ACCOUNT_NAME = /^[\p{L}\p{N}][\p{L}\p{N}._@+-]{1,63}$/u;
 
 /** A refusal a person can act on; `code` is stable (messages are looked up by it). */
-export class AccountError extends Error {
-  override readonly name = "AccountError";
-  readonly code:
+export class AccountError extends EssfedError {
+  declare readonly code:
     | "name-invalid"
     | "name-taken"
     | "no-such-account"
@@ -30,8 +30,7 @@ export class AccountError extends Error {
     | "password-name"
     | "role-invalid";
   constructor(code: AccountError["code"], message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
 

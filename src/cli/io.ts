@@ -3,6 +3,7 @@
  * codes themselves (listed in the README). Kept apart from `main.ts` so that commands do not
  * import the dispatcher that loads them.
  */
+import { EssfedError } from "../errors.ts";
 
 /** Where a command writes and what environment it reads; tests pass their own. */
 export interface Io {
@@ -36,11 +37,10 @@ export const EXIT = {
 } as const;
 
 /** A failure the user can act on; `exitCode` is what the process exits with. */
-export class CommandError extends Error {
-  override readonly name = "CommandError";
+export class CommandError extends EssfedError {
   readonly exitCode: number;
   constructor(message: string, exitCode: number = EXIT.failed) {
-    super(message);
+    super("command-failed", message);
     this.exitCode = exitCode;
   }
 }

@@ -2,6 +2,7 @@
  * Following and being followed, from this side: `follow`/`unfollow` other networks (CLI and admin
  * API), and approving or refusing follow requests held for the admin.
  */
+import { BadRequestHttpError } from "../errors.ts";
 import { logger } from "../logging.ts";
 import { acceptOrReject, follow as followActivity, undoFollow } from "./activities.ts";
 import type { FederationContext } from "./context.ts";
@@ -9,10 +10,17 @@ import type { Follower, Following } from "../store/store.ts";
 
 const log = logger("federation", "follows");
 
+/** `follow` was asked to follow this network's own actor. */
+export class SelfFollowError extends BadRequestHttpError {
+  constructor() {
+    super("a network cannot follow itself", "invalid-target");
+  }
+}
+
 /** Sends a Follow to `target` (actor URL or acct:handle@host); the Accept starts the back-fill. */
 export async function follow(ctx: FederationContext, target: string): Promise<Following> {
   const actorId = await ctx.actors.resolve(target, ctx.config.allowPrivate);
-  if (actorId === ctx.iris.actor) throw new Error("a network cannot follow itself");
+  if (actorId === ctx.iris.actor) throw new SelfFollowError();
   const actor = await ctx.actors.get(actorId, true);
   const existing = await ctx.store.getFollowing(actorId);
   const following: Following = {

@@ -4,6 +4,7 @@
  * is read as what it is; a spreadsheet workbook or an XML file is refused with what to do instead.
  */
 import { extname } from "node:path";
+import { EssfedError } from "../errors.ts";
 
 export type ImportFormat = "csv" | "geojson" | "jsonld" | "turtle" | "nquads";
 export const IMPORT_FORMATS: readonly ImportFormat[] = ["csv", "geojson", "jsonld", "turtle", "nquads"];
@@ -13,8 +14,10 @@ export const SUPPORTED =
   "SEA standard CSV (.csv), GeoJSON FeatureCollection (.geojson), JSON-LD (.jsonld, .json), Turtle (.ttl) or N-Triples/N-Quads (.nt, .nq)";
 
 /** The file is not in a format essfed imports; `message` says what it looks like and what is read. */
-export class UnsupportedFormatError extends Error {
-  override readonly name = "UnsupportedFormatError";
+export class UnsupportedFormatError extends EssfedError {
+  constructor(message: string) {
+    super("unsupported-format", message);
+  }
 }
 
 const BY_EXTENSION: Record<string, ImportFormat> = {

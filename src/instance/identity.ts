@@ -8,6 +8,7 @@
 import type { Config } from "../config.ts";
 import { ConfigError } from "../config.ts";
 import type { Store } from "../store/store.ts";
+import { EssfedError } from "../errors.ts";
 
 export interface Identity {
   /** Base URL (an origin, no trailing slash). */
@@ -33,17 +34,23 @@ const ACTOR_KEYS = ["essfed", "actor-keys"] as const;
 
 /** The configuration disagrees with the stored identity; the message says both and what to do. */
 export class IdentityError extends ConfigError {
-  override readonly name = "IdentityError";
+  constructor(message: string) {
+    super(message, "identity-mismatch");
+  }
 }
 
 /** The data directory or database holds no instance (and the command does not create one). */
-export class NoInstanceError extends Error {
-  override readonly name = "NoInstanceError";
+export class NoInstanceError extends EssfedError {
+  constructor(message: string) {
+    super("no-instance", message);
+  }
 }
 
 /** The data directory cannot be written by the user essfed runs as. */
-export class DataAccessError extends Error {
-  override readonly name = "DataAccessError";
+export class DataAccessError extends EssfedError {
+  constructor(message: string) {
+    super("data-access", message);
+  }
 }
 
 export const actorOf = (i: { url: string; handle: string }) => `${i.url}/actors/${i.handle}`;

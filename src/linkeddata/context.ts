@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { preloadedContexts } from "@fedify/vocab-runtime";
 import { AS_CONTEXT } from "./namespaces.ts";
 import { VOCAB_DIR } from "./vocabulary.ts";
+import { EssfedError } from "../errors.ts";
 
 /** The ESSGLOBAL term definitions (the inner object of `vocab/essglobal-context.jsonld`). */
 export const ESS_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze(
@@ -32,11 +33,13 @@ export const DOCUMENT_CONTEXT: readonly unknown[] = Object.freeze([AS_CONTEXT, D
 export const DOCUMENT_CONTEXT_JSON = JSON.stringify(DOCUMENT_CONTEXT);
 
 /** Thrown by {@link staticDocumentLoader} for any context it does not ship. */
-export class RemoteContextError extends Error {
-  override readonly name = "RemoteContextError";
+export class RemoteContextError extends EssfedError {
   readonly url: string;
   constructor(url: string) {
-    super(`remote JSON-LD context ${url.slice(0, 300)} is not allowed; use inline contexts or a preloaded one`);
+    super(
+      "remote-context",
+      `remote JSON-LD context ${url.slice(0, 300)} is not allowed; use inline contexts or a preloaded one`,
+    );
     this.url = url;
   }
 }

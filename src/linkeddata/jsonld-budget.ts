@@ -8,6 +8,7 @@
  * the usual bombs cheap to refuse, the worker bounds whatever the pre-scan cannot foresee.
  */
 import { RemoteContextError, isShippedContext } from "./context.ts";
+import { EssfedError, HttpError } from "../errors.ts";
 
 export interface JsonLdBudget {
   /** Nesting of objects and arrays in the document (contexts included). */
@@ -74,19 +75,20 @@ export const IMPORT_BUDGET: Readonly<JsonLdBudget> = Object.freeze({
 export type BudgetLimit = keyof JsonLdBudget | "memory";
 
 /** 413 for what is too large, 422 for what is too intricate; `limit` names the budget item. */
-export class JsonLdBudgetError extends Error {
-  override readonly name = "JsonLdBudgetError";
-  readonly status: 413 | 422 | 503;
-  readonly code: "jsonld-too-large" | "jsonld-too-complex" | "jsonld-busy";
+export class JsonLdBudgetError extends HttpError {
+  declare readonly status: 413 | 422 | 503;
+  declare readonly code: "jsonld-too-large" | "jsonld-too-complex" | "jsonld-busy";
   readonly limit: BudgetLimit | "queue";
-  /** Problem extension members (RFC 9457): the limit and its value. */
-  readonly extensions: Record<string, unknown>;
   constructor(limit: BudgetLimit | "queue", message: string, max?: number) {
-    super(message);
+    const status = limit === "queue" ? 503 : LARGE.has(limit) ? 413 : 422;
+    const code = limit === "queue" ? "jsonld-busy" : status === 413 ? "jsonld-too-large" : "jsonld-too-complex";
+    // Problem extension members (RFC 9457): the limit and its value.
+    super(status, code, message, {
+      limit,
+      ...(max !== undefined ? { max } : {}),
+      ...(limit === "queue" ? { retryAfter: 5 } : {}),
+    });
     this.limit = limit;
-    this.status = limit === "queue" ? 503 : LARGE.has(limit) ? 413 : 422;
-    this.code = limit === "queue" ? "jsonld-busy" : this.status === 413 ? "jsonld-too-large" : "jsonld-too-complex";
-    this.extensions = { limit, ...(max !== undefined ? { max } : {}), ...(limit === "queue" ? { retryAfter: 5 } : {}) };
   }
 }
 const LARGE = new Set<string>([
@@ -99,12 +101,10 @@ const LARGE = new Set<string>([
 ]);
 
 /** The body is not JSON-LD we can read (syntax, structure or a refused context). */
-export class JsonLdInputError extends Error {
-  override readonly name = "JsonLdInputError";
-  readonly code: "remote-context" | "invalid-jsonld";
+export class JsonLdInputError extends EssfedError {
+  declare readonly code: "remote-context" | "invalid-jsonld";
   constructor(message: string, code: "remote-context" | "invalid-jsonld", options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options);
   }
 }
 

@@ -5,6 +5,7 @@
  * Data Commons licences, the SPDX page for every other id.
  */
 import { createRequire } from "node:module";
+import { EssfedError } from "../errors.ts";
 
 export interface Licence {
   /** The licence's IRI (what `dcterms:license` and `Link: rel="license"` carry). */
@@ -39,7 +40,11 @@ const ISSUER_IRIS: Record<string, string> = {
 const BY_IRI = new Map(Object.entries(ISSUER_IRIS).map(([id, iri]) => [iri, id]));
 
 /** Why a licence value was refused, for the configuration error. */
-export class LicenceError extends Error {}
+export class LicenceError extends EssfedError {
+  constructor(message: string) {
+    super("invalid-licence", message);
+  }
+}
 
 /**
  * Reads a licence given as an SPDX id (any case) or an absolute http(s) IRI.

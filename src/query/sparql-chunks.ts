@@ -3,14 +3,12 @@
  * async iterable. Pulling a piece is what gives the worker credit for the next one, so a client
  * that reads slowly slows the worker down instead of piling the answer up in memory.
  */
+import { EssfedError } from "../errors.ts";
 
 /** An answer cut short after it started (the HTTP layer then breaks the connection). */
-export class AnswerBroken extends Error {
-  override readonly name = "AnswerBroken";
-  readonly code: string;
+export class AnswerBroken extends EssfedError {
   constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
 

@@ -7,7 +7,7 @@
 import { loadConfig } from "../../config.ts";
 import { compose, type Instance } from "../../compose.ts";
 import { FetchError } from "../../federation/outbound/fetcher.ts";
-import { answerFollower, follow, unfollow } from "../../federation/follows.ts";
+import { answerFollower, follow, SelfFollowError, unfollow } from "../../federation/follows.ts";
 import { federationStatus } from "../../http/routes/admin.ts";
 import { liveProcesses } from "../../instance/heartbeat.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
@@ -47,8 +47,7 @@ export async function followCommand({ values, positionals }: Parsed, io: Io): Pr
       f = await follow(i.runtime.ctx, target);
     } catch (e) {
       if (e instanceof FetchError) throw new CommandError(`could not reach ${target}: ${e.message}`);
-      if (e instanceof Error && /cannot follow itself/.test(e.message))
-        throw new CommandError(`${target} is this instance's own actor`, EXIT.usage);
+      if (e instanceof SelfFollowError) throw new CommandError(`${target} is this instance's own actor`, EXIT.usage);
       throw e;
     }
     const { running, note } = await queuedNote(i, `Follow to ${f.actor} (from ${i.iris.actor})`);

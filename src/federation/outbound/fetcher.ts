@@ -20,6 +20,7 @@ import { signRequest } from "@fedify/fedify/sig";
 import type { DocumentLoader, RemoteDocument } from "@fedify/vocab-runtime";
 import { JsonLdBudgetError, JsonLdInputError, jsonLdToQuads } from "../../linkeddata/jsonld-in.ts";
 import { addressRefusal } from "./addresses.ts";
+import { EssfedError } from "../../errors.ts";
 
 export const ACCEPT_AP =
   'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams";q=0.9, application/json;q=0.5';
@@ -28,15 +29,14 @@ export const ACCEPT_AP =
 export type FetchFailure = "refused" | "timeout" | "too-large" | "http" | "network" | "invalid";
 
 /** Why a remote document could not be had; `status` is the HTTP status when there was one. */
-export class FetchError extends Error {
-  override readonly name = "FetchError";
+export class FetchError extends EssfedError {
   readonly url: string;
   readonly status: number | undefined;
   readonly kind: FetchFailure;
   /** The message without the URL. */
   readonly reason: string;
   constructor(url: string, reason: string, kind: FetchFailure, status?: number, options?: ErrorOptions) {
-    super(`${url}: ${reason}`, options);
+    super(`fetch-${kind}`, `${url}: ${reason}`, options);
     this.url = url;
     this.reason = reason;
     this.status = status;

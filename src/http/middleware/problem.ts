@@ -7,6 +7,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { logger } from "../../logging.ts";
 import { BadRequestHttpError, HttpError, NotFoundHttpError, PayloadTooLargeHttpError } from "../../errors.ts";
+import { FetchError } from "../../federation/outbound/fetcher.ts";
 import { storeTextError } from "./text.ts";
 
 const log = logger("http");
@@ -57,7 +58,7 @@ function normalise(err: unknown): HttpError {
   if (e instanceof URIError || (e?.name === "URIError" && e.status === 400))
     return new BadRequestHttpError(MALFORMED_PATH, "malformed-path");
   // A remote server that could not be reached or answered badly: not our failure.
-  if (e?.name === "FetchError") return new HttpError(502, "remote-unavailable", String(e.message));
+  if (err instanceof FetchError) return new HttpError(502, "remote-unavailable", String(e.message));
   if (e?.type === "entity.too.large") return new PayloadTooLargeHttpError(e.limit ?? 0);
   if (e?.type === "entity.parse.failed")
     return new HttpError(400, "invalid-json", `the body is not valid JSON: ${e.message}`);

@@ -52,8 +52,6 @@ function remote(e: unknown): never {
     throw new BadRequestHttpError(`will not fetch the actor: ${e.message}`, "refused-address");
   if (e instanceof FetchError)
     throw new HttpError(502, "remote-unavailable", `could not reach the actor: ${e.message}`);
-  if (e instanceof Error && /cannot follow itself/.test(e.message))
-    throw new BadRequestHttpError(e.message, "invalid-target");
   throw e;
 }
 

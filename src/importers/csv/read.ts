@@ -14,6 +14,7 @@ import {
 } from "./columns.ts";
 import { restore } from "./cells.ts";
 import { CsvSyntaxError, CsvTokenizer, type CsvRecord, type TokenizerLimits } from "./tokenizer.ts";
+import { EssfedError } from "../../errors.ts";
 
 /** One problem in the file: where (spreadsheet row, file line, column) and why. */
 export interface RowIssue {
@@ -43,11 +44,10 @@ export interface CsvRow {
 }
 
 /** Thrown for a file that cannot be read as a standard CSV at all (header, syntax). */
-export class CsvFormatError extends Error {
-  override readonly name = "CsvFormatError";
+export class CsvFormatError extends EssfedError {
   readonly issue: RowIssue;
   constructor(issue: RowIssue) {
-    super(`${issue.line ? `line ${issue.line}: ` : ""}${issue.message}`);
+    super("csv-format", `${issue.line ? `line ${issue.line}: ` : ""}${issue.message}`);
     this.issue = issue;
   }
 }

@@ -4,6 +4,7 @@
  * inside quoted cells as well). A malformed record is reported and skipped to the end of its line,
  * so one stray character costs one row, not the rest of the file. Work per record is bounded.
  */
+import { EssfedError } from "../../errors.ts";
 
 /** One record: its cells, or why it could not be read. */
 export interface CsvRecord {
@@ -17,13 +18,12 @@ export interface CsvRecord {
 }
 
 /** The file cannot be read past this point (a quote never closed, a record too long, not UTF-8). */
-export class CsvSyntaxError extends Error {
-  override readonly name = "CsvSyntaxError";
+export class CsvSyntaxError extends EssfedError {
   readonly row: number;
   readonly line: number;
   readonly cell: number | undefined;
   constructor(message: string, row: number, line: number, cell?: number) {
-    super(message);
+    super("csv-syntax", message);
     this.row = row;
     this.line = line;
     this.cell = cell;

@@ -7,7 +7,7 @@
 import { Router, type Response } from "express";
 import type { FederationContext } from "../../federation/context.ts";
 import { FetchError } from "../../federation/outbound/fetcher.ts";
-import { answerFollower, follow, unfollow } from "../../federation/follows.ts";
+import { answerFollower, follow, SelfFollowError, unfollow } from "../../federation/follows.ts";
 import type { ConsoleDeps } from "./context.ts";
 import { sendConsolePage } from "./context.ts";
 import { actorOf, formBody, signedIn, type SignedInRequest } from "./session.ts";
@@ -92,14 +92,7 @@ export function federationRoutes(d: FederationConsoleDeps): Router {
       await audit(req, "follow.create", f.actor);
       res.redirect(303, "/console/federation?done=follow-sent");
     } catch (e) {
-      const code =
-        e instanceof FetchError
-          ? "unreachable"
-          : e instanceof Error && /cannot follow itself/.test(e.message)
-            ? "self"
-            : e instanceof Error && /acct:|WebFinger|actor/i.test(e.message)
-              ? "unreachable"
-              : undefined;
+      const code = e instanceof FetchError ? "unreachable" : e instanceof SelfFollowError ? "self" : undefined;
       if (!code) throw e;
       await page(req, res, { error: code, target, detail: e instanceof Error ? e.message : "" }, 422);
     }
