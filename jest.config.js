@@ -1,4 +1,4 @@
-// Two projects, as in STYLE.md §23: `unit` runs the I/O-free tests next to the code, `integration`
+// Two projects: `unit` runs the I/O-free tests next to the code, `integration`
 // runs everything under test/ (real SQLite files, real PostgreSQL, real HTTP on 127.0.0.1).
 const transform = {
   "^.+\\.ts$": [

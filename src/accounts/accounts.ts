@@ -35,6 +35,8 @@ export class AccountError extends EssfedError {
 }
 
 export const sha256 = (token: string): string => createHash("sha256").update(token).digest("hex");
+const PASSWORD_PROBLEMS = { short: "too short", long: "too long", name: "the same as the name" } as const;
+
 const token = (): string => randomBytes(32).toString("base64url");
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -135,11 +137,7 @@ export class Accounts {
     if (!account)
       throw new AccountError("link-invalid", "this link was used already or has expired; ask an admin for a new one");
     const problem = passwordProblem(password, account.name);
-    if (problem)
-      throw new AccountError(
-        `password-${problem}`,
-        `the password is ${problem === "short" ? "too short" : problem === "long" ? "too long" : "the same as the name"}`,
-      );
+    if (problem) throw new AccountError(`password-${problem}`, `the password is ${PASSWORD_PROBLEMS[problem]}`);
     const link = await this.#store.takeSignInLink(sha256(t), new Date().toISOString());
     if (!link)
       throw new AccountError("link-invalid", "this link was used already or has expired; ask an admin for a new one");

@@ -6,6 +6,7 @@
  */
 import type { FederationContext } from "../federation/context.ts";
 import type { HeldRecord } from "../store/curation.ts";
+import type { StoredInitiative } from "../store/store.ts";
 import { curatorOf } from "./curator.ts";
 
 export type GateOutcome = { go: "serve" } | { go: "held" } | { go: "refused"; reason: string };
@@ -17,7 +18,9 @@ export async function gate(ctx: FederationContext, records: HeldRecord[]): Promi
   const ids = records.map((r) => r.initiative.id);
   const withheld = await c.getWithhelds(ids);
   const policies = await curator.policies();
-  const served = policies.some((p) => p.policy === "review") ? await ctx.store.getInitiatives(ids) : new Map();
+  const served = policies.some((p) => p.policy === "review")
+    ? await ctx.store.getInitiatives(ids)
+    : new Map<string, StoredInitiative>();
   const out: GateOutcome[] = [];
   const now = new Date().toISOString();
   for (const r of records) {

@@ -8,7 +8,9 @@ import type { Policy, SourcePolicy } from "../store/curation.ts";
 
 const RANK: Record<Policy, number> = { accept: 0, review: 1, block: 2 };
 
-/** The policy's source as stored: an http(s) actor IRI as given, or a lower-case domain; undefined when it is neither. */
+/**
+ * The policy's source as stored: an http(s) actor IRI as given, or a lower-case domain; undefined when it is neither.
+ */
 export function normaliseSource(input: string): string | undefined {
   const s = input.trim();
   if (!s || s.length > 2000) return undefined;

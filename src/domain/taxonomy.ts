@@ -191,7 +191,7 @@ export class Taxonomies {
 
 function mapOf<K, V>(m: Map<SchemeName, Map<K, V>>, s: SchemeName): Map<K, V> {
   let inner = m.get(s);
-  if (!inner) m.set(s, (inner = new Map()));
+  if (!inner) m.set(s, (inner = new Map<K, V>()));
   return inner;
 }
 

@@ -88,7 +88,7 @@ describe("Text that every store holds", () => {
     expect(issues).toEqual([expect.stringContaining(expected)]);
   });
 
-  it("leaves an unstorable optional value out of a lenient import, with a warning; a bad name still refuses the record.", () => {
+  it("leaves an unstorable optional value out of a lenient import, with a warning; a bad name refuses it.", () => {
     const r = validateInitiative(
       { id: ID, name: "A Co-op", phone: "01\u000B23", activities: ["ICA10", "\uDFFF"] },
       taxonomies,

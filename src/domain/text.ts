@@ -41,7 +41,10 @@ export function unstorableChar(s: string): UnstorableChar | undefined {
 export function unstorableReason(s: string): string | undefined {
   const bad = unstorableChar(s);
   if (!bad) return undefined;
-  return `contains ${bad.codePoint} at character ${bad.index + 1}, which essfed does not store (control characters other than tab and line breaks, unpaired surrogates, U+FFFE and U+FFFF)`;
+  return (
+    `contains ${bad.codePoint} at character ${bad.index + 1}, which essfed does not store (control characters ` +
+    "other than tab and line breaks, unpaired surrogates, U+FFFE and U+FFFF)"
+  );
 }
 
 /** `s` with every character essfed does not store written as `\uXXXX`, for messages and logs. */

@@ -86,6 +86,9 @@ export function sanitiseDescription(html: string): string {
   return sanitizeHtml(html, ALLOWED_HTML);
 }
 
+/** A refused value as an issue quotes it: text as it is, anything else (a number, a list, an object) as JSON. */
+const shown = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
+
 /** Validates a draft; see {@link ValidationResult}. */
 export function validateInitiative(
   draft: InitiativeDraft,
@@ -96,7 +99,7 @@ export function validateInitiative(
   const warnings: Issue[] = [];
   // Every check below leaves a bad value out of the result, so leniency only decides what to say.
   const bad = (field: string, message: string, value?: unknown) => {
-    const issue = { field, message, ...(value === undefined ? {} : { value: String(value).slice(0, 200) }) };
+    const issue = { field, message, ...(value === undefined ? {} : { value: shown(value).slice(0, 200) }) };
     if (o.lenient && field !== "id" && field !== "name") warnings.push({ ...issue, message: `${message}; left out` });
     else issues.push(issue);
   };

@@ -66,7 +66,7 @@ export async function* exportAll(deps: ExportDeps, format: ExportFormat): AsyncG
         const writer = new Writer({ format: "Turtle", prefixes: PREFIXES });
         writer.addQuads(page.flatMap((r) => initiativeToQuads(r, taxonomies, sourceOf(r, iris))));
         let text = "";
-        writer.end((err, result) => {
+        writer.end((err, result: string) => {
           if (err) throw err;
           text = result;
         });

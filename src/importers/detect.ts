@@ -11,7 +11,8 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = ["csv", "geojson", "jsonl
 
 /** The formats, as said to people who gave something else. */
 export const SUPPORTED =
-  "SEA standard CSV (.csv), GeoJSON FeatureCollection (.geojson), JSON-LD (.jsonld, .json), Turtle (.ttl) or N-Triples/N-Quads (.nt, .nq)";
+  "SEA standard CSV (.csv), GeoJSON FeatureCollection (.geojson), JSON-LD (.jsonld, .json), Turtle (.ttl) " +
+  "or N-Triples/N-Quads (.nt, .nq)";
 
 /** The file is not in a format essfed imports; `message` says what it looks like and what is read. */
 export class UnsupportedFormatError extends EssfedError {

@@ -111,7 +111,7 @@ export async function* localised(
   drafts: Iterable<InitiativeDraft>,
   localiser: Localiser,
   start = 1,
-): AsyncGenerator<Pending> {
+): AsyncGenerator<Pending, void> {
   let n = start;
   for (const d of drafts) {
     const record = (d.id || d.name || "").slice(0, 200);

@@ -17,9 +17,9 @@ export class SeenIds {
   constructor() {
     // Nothing here outlives the import: no journal, no syncing. A million identifiers take ~40 MB:
     // 16 MB of cache keeps most lookups off the disk.
-    this.#db.exec(
-      "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384; CREATE TABLE seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID",
-    );
+    this.#db.exec(`
+      PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384;
+      CREATE TABLE seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID`);
     this.#get = this.#db.prepare("SELECT at FROM seen WHERE id = ?");
     this.#put = this.#db.prepare("INSERT INTO seen (id, at) VALUES (?, ?)");
   }

@@ -111,20 +111,22 @@ function checkAgainst(stored: Identity, config: Config, where: string): void {
   if (config.given.url && config.url !== stored.url) {
     throw new IdentityError(
       [
-        `ESSFED_URL is ${config.url}, but the instance in ${where} is ${stored.url}: every IRI it has minted starts with that, ` +
-          `and it will not run under another URL by accident.`,
+        `ESSFED_URL is ${config.url}, but the instance in ${where} is ${stored.url}: ` +
+          `every IRI it has minted starts with that, and it will not run under another URL by accident.`,
         `  - to go on as ${stored.url}, unset ESSFED_URL (the stored URL is used) or set it to ${stored.url};`,
-        `  - to move the instance to ${config.url}, stop it and run: ${moveCommand(stored, { url: config.url, handle: stored.handle })} (see docs/moving.md).`,
+        `  - to move the instance to ${config.url}, stop it and run: ` +
+          `${moveCommand(stored, { url: config.url, handle: stored.handle })} (see docs/moving.md).`,
       ].join("\n"),
     );
   }
   if (config.given.handle && config.handle !== stored.handle) {
     throw new IdentityError(
       [
-        `ESSFED_HANDLE is "${config.handle}", but the instance in ${where} is the actor ${actorOf(stored)} ("${stored.handle}"), ` +
-          `which its followers know by that IRI.`,
+        `ESSFED_HANDLE is "${config.handle}", but the instance in ${where} is the actor ${actorOf(stored)} ` +
+          `("${stored.handle}"), which its followers know by that IRI.`,
         `  - to go on as "${stored.handle}", unset ESSFED_HANDLE or set it to "${stored.handle}";`,
-        `  - to rename the actor, stop the instance and run: ${moveCommand(stored, { url: stored.url, handle: config.handle })} (see docs/moving.md).`,
+        `  - to rename the actor, stop the instance and run: ` +
+          `${moveCommand(stored, { url: stored.url, handle: config.handle })} (see docs/moving.md).`,
       ].join("\n"),
     );
   }
@@ -138,7 +140,8 @@ async function checkOwnRecords(store: Store, config: Config, where: string): Pro
   if (base === config.url) return;
   throw new IdentityError(
     `the instance in ${where} has records minted under ${base} (such as ${own.initiative.id}), but ESSFED_URL is ` +
-      `${config.url}${config.given.url ? "" : " (the default)"}: start it once with ESSFED_URL=${base} to record its identity, ` +
+      `${config.url}${config.given.url ? "" : " (the default)"}: ` +
+      `start it once with ESSFED_URL=${base} to record its identity, ` +
       `then move it with essfed move-url if it should live elsewhere`,
   );
 }

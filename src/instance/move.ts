@@ -165,7 +165,10 @@ export async function moveInstance(instance: Instance, to: Previous): Promise<Mo
   return { counts, followers: followerInboxes.length, following: followings.length, identity };
 }
 
-/** An activity of ours with its own IRIs moved; an embedded object with a proof is someone's signed document and stays as it is. */
+/**
+ * An activity of ours with its own IRIs moved; an embedded object with a proof is someone's signed document and stays
+ * as it is.
+ */
 function rebaseActivity(activity: Json, from: Previous, to: Previous): Json {
   const map = (v: unknown): unknown =>
     typeof v === "string" ? rebase(v, from, to) : Array.isArray(v) ? v.map(map) : v;

@@ -10,7 +10,9 @@ import { EssfedError } from "../errors.ts";
 
 /** The ESSGLOBAL term definitions (the inner object of `vocab/essglobal-context.jsonld`). */
 export const ESS_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze(
-  JSON.parse(readFileSync(`${VOCAB_DIR}essglobal-context.jsonld`, "utf8"))["@context"],
+  (JSON.parse(readFileSync(`${VOCAB_DIR}essglobal-context.jsonld`, "utf8")) as { "@context": Record<string, unknown> })[
+    "@context"
+  ],
 );
 
 /**
@@ -45,10 +47,10 @@ export class RemoteContextError extends EssfedError {
 }
 
 const CONTEXTS: Record<string, unknown> = {
-  ...(preloadedContexts as Record<string, unknown>),
+  ...preloadedContexts,
   [ESS_CONTEXT_IRI]: { "@context": ESS_CONTEXT },
   // http variant of the AS context seen in the wild
-  "http://www.w3.org/ns/activitystreams": (preloadedContexts as Record<string, unknown>)[AS_CONTEXT],
+  "http://www.w3.org/ns/activitystreams": preloadedContexts[AS_CONTEXT],
 };
 
 /** Every context the static loader ships, by URL (for the worker that expands, which has no imports of its own). */
@@ -60,10 +62,10 @@ export function isShippedContext(url: string): boolean {
 }
 
 /** A `jsonld` document loader that knows the shipped contexts and refuses everything else. */
-export async function staticDocumentLoader(
+export function staticDocumentLoader(
   url: string,
 ): Promise<{ contextUrl: null; documentUrl: string; document: unknown }> {
-  if (!isShippedContext(url)) throw new RemoteContextError(url);
+  if (!isShippedContext(url)) return Promise.reject(new RemoteContextError(url));
   const document = Object.hasOwn(CONTEXTS, url) ? CONTEXTS[url] : CONTEXTS[url.replace(/#$/, "")];
-  return { contextUrl: null, documentUrl: url, document };
+  return Promise.resolve({ contextUrl: null, documentUrl: url, document });
 }

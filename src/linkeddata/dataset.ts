@@ -3,14 +3,13 @@
  * data tools): who publishes it, under which licence and attribution, when it last changed, how
  * many initiatives it holds, and where to get them (dumps, SPARQL, the search API).
  */
-import { DataFactory, Writer, type Quad, type Quad_Object } from "n3";
+import { Writer, type Quad, type Quad_Object } from "n3";
+import { namedNode, literal, blankNode, quad } from "./terms.ts";
 import jsonld from "jsonld";
 import type { Licence } from "./licences.ts";
 import { LINKSET_PATH } from "./linkset.ts";
 import { ESS, OWL } from "./namespaces.ts";
 import { writeQuads } from "./serialize.ts";
-
-const { namedNode, literal, blankNode, quad } = DataFactory;
 
 export const DCAT = "http://www.w3.org/ns/dcat#";
 export const VOID = "http://rdfs.org/ns/void#";
@@ -171,9 +170,9 @@ export async function writeDataset(quads: Quad[], format: DatasetFormat): Promis
   if (format === "turtle") {
     const writer = new Writer({ format: "Turtle", prefixes: CONTEXT });
     writer.addQuads(quads);
-    return new Promise((resolve, reject) => writer.end((e, text) => (e ? reject(e) : resolve(text))));
+    return new Promise((resolve, reject) => writer.end((e, text: string) => (e ? reject(e) : resolve(text))));
   }
-  const expanded = await jsonld.fromRDF(writeQuads(quads, "nquads") as never, { format: "application/n-quads" });
+  const expanded = await jsonld.fromRDF(writeQuads(quads, "nquads"), { format: "application/n-quads" });
   const compacted = await jsonld.compact(expanded, CONTEXT);
   return JSON.stringify(compacted, null, 2);
 }

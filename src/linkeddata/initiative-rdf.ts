@@ -3,7 +3,8 @@
  * `initiativeToJsonLd` describes (held isomorphic by a test); {@link draftsFromQuads} reads any graph
  * that uses the ESSGLOBAL terms (under any known base) back into drafts.
  */
-import { DataFactory, Store, type Quad, type Quad_Graph, type Term } from "n3";
+import { Store, type Quad, type Quad_Graph, type Term } from "n3";
+import { namedNode, literal, quad, defaultGraph } from "./terms.ts";
 import type { InitiativeRecord } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { InitiativeDraft } from "../domain/validate.ts";
@@ -28,7 +29,6 @@ import {
 } from "./namespaces.ts";
 import { summarise } from "./summary.ts";
 
-const { namedNode, literal, quad, defaultGraph } = DataFactory;
 const DECIMAL = namedNode(XSD.decimal);
 const DATETIME = namedNode(XSD.dateTime);
 
@@ -143,10 +143,9 @@ function canon<T extends Term>(t: T): T {
 }
 
 function readDraft(store: Store, s: Term): InitiativeDraft {
-  const values = (subj: Term, p: string) =>
-    store.getObjects(subj as Quad["subject"], namedNode(p), null).map((o) => o.value);
+  const values = (subj: Term, p: string) => store.getObjects(subj, namedNode(p), null).map((o) => o.value);
   const one = (subj: Term, p: string) => values(subj, p)[0];
-  const node = (subj: Term, p: string) => store.getObjects(subj as Quad["subject"], namedNode(p), null)[0];
+  const node = (subj: Term, p: string) => store.getObjects(subj, namedNode(p), null)[0];
   const literals = (p: string) =>
     store
       .getObjects(s as Quad["subject"], namedNode(p), null)
@@ -193,7 +192,7 @@ function readDraft(store: Store, s: Term): InitiativeDraft {
   if (tel) draft.phone = one(tel, VCARD.value) ?? tel.value.replace(/^tel:/, "");
   const email = node(s, VCARD.hasEmail);
   if (email) draft.email = one(email, VCARD.value) ?? email.value;
-  for (const acc of store.getObjects(s as Quad["subject"], namedNode(FOAF.account), null)) {
+  for (const acc of store.getObjects(s, namedNode(FOAF.account), null)) {
     const service = one(acc, FOAF.accountServiceHomepage) ?? "";
     const name = one(acc, FOAF.accountName);
     if (/twitter|x\.com/.test(service)) draft.twitter = name;

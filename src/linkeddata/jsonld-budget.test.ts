@@ -269,7 +269,7 @@ describe("The expansion in a worker", () => {
     expect([e.limit, e.status]).toEqual(["memory", 413]);
   }, 60_000);
 
-  it("reads a document with a relative IRI where an IRI is expected (jsonld yields no term for it; found by fuzzing).", async () => {
+  it("reads a relative IRI where an IRI is expected (jsonld yields no term for it; found by fuzzing).", async () => {
     const doc = {
       "@context": [AS, { "@language": "en" }],
       id: "https://example.org/c",

@@ -132,8 +132,8 @@ interface Tally {
 type Obj = Record<string, unknown>;
 
 /**
- * Refuses `doc` (throws {@link JsonLdBudgetError}, or {@link JsonLdInputError} for a context that is not shipped) when its shape
- * is over `budget`. Linear in the document's size; never expands anything.
+ * Refuses `doc` (throws {@link JsonLdBudgetError}, or {@link JsonLdInputError} for a context that is not shipped) when
+ * its shape is over `budget`. Linear in the document's size; never expands anything.
  */
 export function prescan(doc: unknown, budget: Readonly<JsonLdBudget> = DEFAULT_BUDGET): void {
   new Scan(budget).node(doc, 0);
@@ -256,7 +256,8 @@ class Scan {
         if (scoped + 1 > this.b.maxScopedContextDepth) {
           throw new JsonLdBudgetError(
             "maxScopedContextDepth",
-            `scoped contexts are nested more than ${this.b.maxScopedContextDepth} deep (at term "${name.slice(0, 100)}")`,
+            `scoped contexts are nested more than ${this.b.maxScopedContextDepth} deep ` +
+              `(at term "${name.slice(0, 100)}")`,
             this.b.maxScopedContextDepth,
           );
         }

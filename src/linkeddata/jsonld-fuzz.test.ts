@@ -96,7 +96,7 @@ const jsonLdish = fc.letrec((tie) => ({
 const mutated = fc
   .tuple(fc.constantFrom(...REAL), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), jsonLdish)
   .map(([doc, path, fuzz]) => {
-    const copy = structuredClone(doc) as unknown;
+    const copy = structuredClone<unknown>(doc);
     let cur = copy as Record<string, unknown> | unknown[];
     for (const [k, step] of path.entries()) {
       const keys = Object.keys(cur);

@@ -53,7 +53,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const arr = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const str = (v: unknown): string | undefined => {
-  const x = Array.isArray(v) ? v[0] : v;
+  const x: unknown = Array.isArray(v) ? v[0] : v;
   if (typeof x === "string") return x;
   if (typeof x === "number") return String(x);
   if (isObj(x) && (typeof x["@value"] === "string" || typeof x["@value"] === "number")) return String(x["@value"]);

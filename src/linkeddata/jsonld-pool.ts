@@ -7,12 +7,11 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { DataFactory, type Quad, type Quad_Object, type Quad_Subject, type Quad_Predicate, type Quad_Graph } from "n3";
+import { type Quad, type Quad_Object, type Quad_Subject, type Quad_Predicate, type Quad_Graph } from "n3";
+import { namedNode, blankNode, literal, quad, defaultGraph } from "./terms.ts";
 import { SHIPPED_CONTEXTS } from "./context.ts";
 import { JsonLdBudgetError, JsonLdInputError, type JsonLdBudget } from "./jsonld-budget.ts";
 import type { JobMessage, RawQuad, Term, WorkerReply } from "./jsonld-worker.ts";
-
-const { namedNode, blankNode, literal, quad, defaultGraph } = DataFactory;
 
 /** Documents that may wait for a worker, per pool; past that, 503 (try again). */
 const QUEUE = 64;

@@ -34,7 +34,10 @@ export type WorkerReply =
       };
     };
 
-const contexts = (workerData as { contexts: Record<string, unknown> }).contexts;
+/** What a jsonld document loader resolves to (the package does not export the type by name). */
+type RemoteDocument = Awaited<ReturnType<NonNullable<jsonld.Options.ToRdf["documentLoader"]>>>;
+
+const contexts = (workerData as { contexts: Record<string, RemoteDocument["document"]> }).contexts;
 
 /** Thrown by the loader, told apart from jsonld's own errors by name. */
 class RemoteContext extends Error {
@@ -46,11 +49,16 @@ class RemoteContext extends Error {
   }
 }
 
-async function documentLoader(url: string): Promise<{ contextUrl: null; documentUrl: string; document: unknown }> {
+function documentLoader(url: string): Promise<RemoteDocument> {
   const key = Object.hasOwn(contexts, url) ? url : url.replace(/#$/, "");
-  if (!Object.hasOwn(contexts, key)) throw new RemoteContext(url);
-  return { contextUrl: null, documentUrl: url, document: contexts[key] };
+  const document = contexts[key];
+  if (!Object.hasOwn(contexts, key) || document === undefined) return Promise.reject(new RemoteContext(url));
+  return Promise.resolve({ documentUrl: url, document });
 }
+
+// safe: false, so that keys no context defines are dropped rather than fatal (as JSON-LD 1.1 says); jsonld reads
+// the option, its published types do not list it.
+const TO_RDF_OPTIONS: jsonld.Options.ToRdf & { safe: boolean } = { documentLoader, safe: false };
 
 function findRemote(e: unknown): RemoteContext | undefined {
   for (let cur = e, depth = 0; cur && depth < 8; depth++) {
@@ -64,11 +72,7 @@ function findRemote(e: unknown): RemoteContext | undefined {
 async function run(job: JobMessage): Promise<WorkerReply> {
   let quads: RawQuad[];
   try {
-    // safe: false, so that keys no context defines are dropped rather than fatal (as JSON-LD 1.1 says).
-    quads = (await jsonld.toRDF(
-      job.doc as jsonld.JsonLdDocument,
-      { documentLoader, safe: false } as never,
-    )) as unknown as RawQuad[];
+    quads = (await jsonld.toRDF(job.doc as jsonld.JsonLdDocument, TO_RDF_OPTIONS)) as unknown as RawQuad[];
     // With safe: false, a term jsonld cannot make an IRI of (a relative one) comes out as null: not RDF.
     quads = quads.filter((q) => q.subject && q.predicate && q.object && q.graph);
   } catch (e) {

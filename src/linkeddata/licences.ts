@@ -17,7 +17,7 @@ export interface Licence {
 }
 
 const require = createRequire(import.meta.url);
-const SPDX_IDS: readonly string[] = require("spdx-license-ids");
+const SPDX_IDS = require("spdx-license-ids") as readonly string[];
 const BY_LOWER = new Map(SPDX_IDS.map((id) => [id.toLowerCase(), id]));
 
 /** The issuers' IRIs of the licences open data is published under. */

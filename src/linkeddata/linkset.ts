@@ -5,13 +5,12 @@
  * networks' records are never edited: the links are this network's statements about them.
  */
 import { createHash } from "node:crypto";
-import { DataFactory, type Quad, type Quad_Graph } from "n3";
+import { type Quad, type Quad_Graph } from "n3";
+import { namedNode, literal, quad, defaultGraph } from "./terms.ts";
 import type { DuplicatePair } from "../store/duplicates.ts";
 import type { Store } from "../store/store.ts";
 import { DCTERMS, ESSFED, OWL, PROV, RDF, XSD } from "./namespaces.ts";
 import { writeQuads, type RdfFormat } from "./serialize.ts";
-
-const { namedNode, literal, quad, defaultGraph } = DataFactory;
 
 /** Where a network serves its linkset, under its base URL. */
 export const LINKSET_PATH = "/linksets/sameas";

@@ -30,7 +30,7 @@ export function writeQuads(quads: Quad[], format: RdfFormat): string {
   const writer = new Writer({ format: N3_FORMAT[format], ...(format === "turtle" ? { prefixes: PREFIXES } : {}) });
   writer.addQuads(quads);
   let out = "";
-  writer.end((err, result) => {
+  writer.end((err, result: string) => {
     if (err) throw err;
     out = result;
   });

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { DataFactory, Parser, type Quad, type Term } from "n3";
+import { Parser, type Quad, type Term } from "n3";
+import { namedNode, quad } from "./terms.ts";
 import { SCHEMES, Taxonomies, type Concept, type SchemeName } from "../domain/taxonomy.ts";
 import { RDF, SKOS, STANDARD, canonicalEssIri } from "./namespaces.ts";
 
@@ -13,8 +14,6 @@ export const VOCAB_DIR = fileURLToPath(new URL("../../vocab/", import.meta.url))
 
 /** File names (without `.ttl`) of everything served under `/vocab/`. */
 export const VOCAB_FILES: readonly string[] = ["essglobal-vocab", ...SCHEMES];
-
-const { namedNode, quad } = DataFactory;
 
 function canonicalTerm<T extends Term>(t: T): T {
   return (t.termType === "NamedNode" ? namedNode(canonicalEssIri(t.value)) : t) as T;

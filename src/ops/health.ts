@@ -80,13 +80,17 @@ export class Health {
         ? { ok: true }
         : {
             ok: false,
-            detail: `the schema is at version ${current}, this essfed needs ${expected}${current > expected ? " (a newer essfed migrated it)" : ""}`,
+            detail:
+              `the schema is at version ${current}, this essfed needs ${expected}` +
+              (current > expected ? " (a newer essfed migrated it)" : ""),
           };
     const behind = h.lagSeconds * 1000 > this.#boundMs;
     const searchIndex: Check = behind
       ? {
           ok: false,
-          detail: `the search index has been behind for ${Math.round(h.lagSeconds)} s (${h.indexLag} changes; the bound is ${this.#boundMs / 1000} s)`,
+          detail:
+            `the search index has been behind for ${Math.round(h.lagSeconds)} s ` +
+            `(${h.indexLag} changes; the bound is ${this.#boundMs / 1000} s)`,
         }
       : { ok: true };
     return {

@@ -264,7 +264,9 @@ export class Metrics {
     } as const;
     new Counter({
       name: "essfed_sparql_queries_total",
-      help: "SPARQL queries by outcome (refused_busy: 503, the line was full; 429s of a busy client are in essfed_http_requests_total)",
+      help:
+        "SPARQL queries by outcome (refused_busy: 503, the line was full; " +
+        "429s of a busy client are in essfed_http_requests_total)",
       labelNames: ["outcome"],
       registers,
       collect() {

@@ -190,8 +190,21 @@ export function normaliseName(name: string): string {
 }
 
 /** Hosts that carry many organisations' pages: only a path beyond the bare host names one. */
-const SHARED_HOSTS =
-  /(^|\.)(facebook\.com|instagram\.com|twitter\.com|x\.com|linkedin\.com|wordpress\.com|blogspot\.com|wixsite\.com|google\.com|sites\.google\.com|youtube\.com|linktr\.ee)$/;
+const SHARED_HOST_NAMES = [
+  "facebook.com",
+  "instagram.com",
+  "twitter.com",
+  "x.com",
+  "linkedin.com",
+  "wordpress.com",
+  "blogspot.com",
+  "wixsite.com",
+  "google.com",
+  "sites.google.com",
+  "youtube.com",
+  "linktr.ee",
+];
+const SHARED_HOSTS = new RegExp(`(^|\\.)(${SHARED_HOST_NAMES.map((h) => h.replaceAll(".", "\\.")).join("|")})$`);
 
 /**
  * A website as host and path: scheme, "www." and "m.", default ports, query (but a Facebook

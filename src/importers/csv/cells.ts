@@ -29,7 +29,10 @@ export function restore(cell: string): string {
   return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
 }
 
-/** The content as an RFC 4180 field: quoted when it holds a comma, quote or line break, or starts or ends with white space. */
+/**
+ * The content as an RFC 4180 field: quoted when it holds a comma, quote or line break, or starts or ends with white
+ * space.
+ */
 export function csvField(content: string): string {
   return /[",\r\n]/.test(content) || /^\s|\s$/.test(content) ? `"${content.replace(/"/g, '""')}"` : content;
 }

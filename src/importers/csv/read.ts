@@ -149,7 +149,9 @@ export async function* readStandardCsv(
         throw new CsvFormatError({
           row: r.row,
           line: r.line,
-          message: `not a SEA standard CSV (v1–v4): missing column${detected.missing.length > 1 ? "s" : ""} ${detected.missing.join(", ")}`,
+          message:
+            `not a SEA standard CSV (v1–v4): missing column${detected.missing.length > 1 ? "s" : ""} ` +
+            detected.missing.join(", "),
         });
       }
       index = new Map();

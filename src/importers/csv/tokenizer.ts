@@ -149,7 +149,8 @@ export class CsvTokenizer {
   end(out: CsvRecord[]): void {
     if (this.#state === S.Quoted) {
       throw new CsvSyntaxError(
-        `the quote that opens cell ${this.#cells.length + 1} is never closed: the rest of the file after this line was not read`,
+        `the quote that opens cell ${this.#cells.length + 1} is never closed: ` +
+          "the rest of the file after this line was not read",
         this.#row + 1,
         this.#recordLine,
         this.#cells.length,
@@ -158,7 +159,10 @@ export class CsvTokenizer {
     if (this.#state !== S.FieldStart || this.#cells.length > 0) this.#emit(out);
   }
 
-  /** Takes the text from `i` up to the next match of `stop` into the cell; returns where that match is, or -1 at the chunk's end. */
+  /**
+   * Takes the text from `i` up to the next match of `stop` into the cell; returns where that match is, or -1 at the
+   * chunk's end.
+   */
   #takeUntil(stop: RegExp, text: string, i: number): number {
     stop.lastIndex = i;
     const m = stop.exec(text);
