@@ -8,7 +8,7 @@ import { loadConfig } from "../../config.ts";
 import { compose, type Instance } from "../../compose.ts";
 import { FetchError } from "../../federation/outbound/fetcher.ts";
 import { answerFollower, follow, SelfFollowError, unfollow } from "../../federation/follows.ts";
-import { federationStatus } from "../../http/routes/admin.ts";
+import { federationStatus } from "../../federation/status.ts";
 import { liveProcesses } from "../../instance/heartbeat.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
 import type { Parsed } from "../registry.ts";

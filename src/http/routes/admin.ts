@@ -4,34 +4,12 @@
  */
 import express, { Router } from "express";
 import type { FederationContext } from "../../federation/context.ts";
-import { RefusedInboxes } from "../../federation/outbound/delivery.ts";
+import { federationStatus } from "../../federation/status.ts";
 import { FetchError } from "../../federation/outbound/fetcher.ts";
 import { answerFollower, follow, unfollow } from "../../federation/follows.ts";
 import { BadRequestHttpError, HttpError, NotFoundHttpError } from "../../errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";
 import { checkedBody } from "../middleware/text.ts";
-
-/** Counts and relations, as `essfed status` prints them. */
-export async function federationStatus(ctx: FederationContext) {
-  const queue = ctx.store.queue("delivery");
-  const [own, total, followers, following, pending, depth, refused] = await Promise.all([
-    ctx.store.countInitiatives(null),
-    ctx.store.countInitiatives(),
-    ctx.store.listFollowers(),
-    ctx.store.listFollowing(),
-    queue.pending(),
-    queue.getDepth(),
-    new RefusedInboxes(ctx.store.kv).list(),
-  ]);
-  return {
-    actor: ctx.iris.actor,
-    initiatives: { own, mirrored: total - own, total },
-    followers,
-    following,
-    // Inboxes the outbound address policy refuses: their deliveries are dropped, not retried.
-    deliveries: { pending, ready: depth.ready ?? 0, retrying: depth.delayed ?? 0, refused },
-  };
-}
 
 function target(body: unknown, key = "target"): string {
   const v = (body as Record<string, unknown> | undefined)?.[key];
