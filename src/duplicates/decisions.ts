@@ -64,19 +64,18 @@ export async function viewPairs(store: Store, pairs: DuplicatePair[]): Promise<P
   }));
 }
 
-/** The other listings confirmed to be the same organisation as `id`: their IRI, name and network. */
-export async function alsoListed(
-  store: Store,
-  id: string,
-  limit = 20,
-): Promise<{ id: string; name: string; origin?: string }[]> {
-  const pairs = (await store.duplicates.listPairs({ id, state: "confirmed", limit })).items;
-  const held = await store.getInitiatives(pairs.map((p) => (p.a === id ? p.b : p.a)));
+/**
+ * The other listings confirmed to be the same organisation as `id` (directly or through one
+ * another: its whole group), held here: their IRI, name and network.
+ */
+export async function alsoListed(store: Store, id: string): Promise<{ id: string; name: string; origin?: string }[]> {
+  const group = (await store.duplicates.groupsOf([id])).get(id) ?? [];
+  const held = await store.getInitiatives(group.filter((m) => m !== id));
   return [...held.values()]
     .map((r) => ({
       id: r.initiative.id,
       name: r.initiative.name,
       ...(r.provenance ? { origin: r.provenance.origin } : {}),
     }))
-    .sort((x, y) => (x.name < y.name ? -1 : 1));
+    .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 }

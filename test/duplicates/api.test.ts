@@ -148,12 +148,14 @@ describe("The duplicates admin API", () => {
   it("shows on the page of a listing the others confirmed to be the same organisation.", async () => {
     const html = await (await fetch(`${inst.base}/initiative?id=${encodeURIComponent(B)}&lang=en`)).text();
     const also = /<p class="also-listed">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? "";
-    expect(also).toContain("Also listed as");
+    expect(also).toContain("Also listed by");
     expect(also).toContain(`href="/initiative?id=${encodeURIComponent(A)}"`);
-    expect(also).toContain("Green Bay Projects</a> (Aggregator)");
+    expect(also).toContain(
+      `<a href="${inst.iris.actor}">Aggregator</a> (<a href="/initiative?id=${encodeURIComponent(A)}">Green Bay Projects</a>)`,
+    );
     expect(also).not.toContain(C); // rejected or undecided pairs are not shown
     const fr = await (await fetch(`${inst.base}/initiative?id=${encodeURIComponent(B)}&lang=fr`)).text();
-    expect(fr).toContain("Aussi répertoriée comme");
+    expect(fr).toContain("Aussi répertoriée par");
   });
 
   it("is described in the OpenAPI document.", async () => {
