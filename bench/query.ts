@@ -3,10 +3,12 @@
  * and PostgreSQL stores, then, in a separate process that only opens the store (as a server
  * would), runs each kind of query many times with varied parameters and prints p50/p95 and RSS.
  *
- *   node bench/query.ts [--sizes 100000,1000000] [--stores sqlite,postgres] [--runs 60] [--keep] [--only text,bbox+facet] [--curated]
+ *   node bench/query.ts [--sizes 100000,1000000] [--stores sqlite,postgres] [--runs 60] [--keep] [--only text,bbox+facet] [--curated] [--collapsed]
  *
  * --curated hides 1 % of the records and blocks one source network (a fifteenth of the records)
  * before querying, as curation does (ADR 13): they leave the served records and their indexes.
+ * --collapsed confirms one record in ten as the duplicate of the next (ADR 27) and runs every query
+ * a second time with `collapse` ("… (collapsed)"): what collapsing duplicates costs the queries.
  *
  * Before querying, the data set is read once into the OS page cache (--no-warm to skip), as on a
  * server whose memory holds its data: virtual machines that reclaim page cache eagerly otherwise
@@ -23,7 +25,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { InitiativeRecord } from "../src/domain/initiative.ts";
 import { versionOf } from "../src/domain/version.ts";
-import type { SearchFilter } from "../src/store/search.ts";
+import type { SearchFilter, SearchIndex } from "../src/store/search.ts";
 import { PostgresStore } from "../src/store/postgres/store.postgres.ts";
 import { SqliteStore } from "../src/store/sqlite/store.sqlite.ts";
 import type { Store } from "../src/store/store.ts";
@@ -40,6 +42,7 @@ const { values } = parseArgs({
     child: { type: "string" },
     target: { type: "string" },
     curated: { type: "boolean", default: false },
+    collapsed: { type: "boolean", default: false },
   },
   allowNegative: true,
 });
@@ -152,6 +155,29 @@ async function curate(target: string, n: number): Promise<void> {
   await s.close();
 }
 
+/** Groups every tenth record with the next as one organisation, the first shown (as confirmed duplicates are). */
+async function group(target: string, n: number): Promise<void> {
+  const s = await open(target);
+  const t0 = performance.now();
+  const id = (k: number) => `https://bench.example/initiatives/G${k}`;
+  for (let k = 0; k + 1 < n; k += 10) await s.duplicates.setGroup([id(k), id(k + 1)], id(k));
+  console.log(
+    `  grouped: ${Math.floor(n / 10).toLocaleString("en")} pairs in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  await s.close();
+}
+
+/** The search port with every filter collapsing duplicates. */
+function collapsing(search: SearchIndex): SearchIndex {
+  return {
+    search: (f, limit, cursor) => search.search({ ...f, collapse: true }, limit, cursor),
+    count: (f) => search.count({ ...f, collapse: true }),
+    facets: (f) => search.facets({ ...f, collapse: true }),
+    clusters: (f, cell, limit) => search.clusters({ ...f, collapse: true }, cell, limit),
+    catchUp: () => search.catchUp(),
+  };
+}
+
 /** Reads a data set into the OS page cache: the SQLite file, or every table and index (pg_prewarm). */
 async function warm(target: string): Promise<void> {
   const t0 = performance.now();
@@ -200,31 +226,37 @@ async function run(target: string, runs: number) {
     return { minLat: lat, maxLat: lat + 18, minLon: lon, maxLon: lon + 24 };
   };
   const structure = () => [`${S}organisational-structure/${pick(["OS60", "OS70", "OS115", "OS130"])}`];
-  const kinds: [string, () => Promise<unknown>][] = [
-    ["text", () => s.search.search({ words: [pick(WORDS)], facets: {} }, 100)],
-    ["bbox", () => s.search.search({ bbox: cityBox(), facets: {} }, 100)],
-    ["bbox+facet", () => s.search.search({ bbox: countryBox(), facets: { structure: structure() } }, 100)],
-    ["text+bbox", () => s.search.search({ words: [pick(WORDS)], bbox: countryBox(), facets: {} }, 100)],
-    ["near", () => s.search.search({ near: { lat: 40 + r() * 15, lon: r() * 15, radiusKm: 25 }, facets: {} }, 100)],
-    ["facet counts (all)", () => s.search.facets({ facets: {} })],
-    ["facet counts (text)", () => s.search.facets({ words: [pick(WORDS)], facets: {} })],
-    ["facet counts (city box)", () => s.search.facets({ bbox: cityBox(), facets: {} })],
+  const kindsOn = (search: SearchIndex): [string, () => Promise<unknown>][] => [
+    ["text", () => search.search({ words: [pick(WORDS)], facets: {} }, 100)],
+    ["bbox", () => search.search({ bbox: cityBox(), facets: {} }, 100)],
+    ["bbox+facet", () => search.search({ bbox: countryBox(), facets: { structure: structure() } }, 100)],
+    ["text+bbox", () => search.search({ words: [pick(WORDS)], bbox: countryBox(), facets: {} }, 100)],
+    ["near", () => search.search({ near: { lat: 40 + r() * 15, lon: r() * 15, radiusKm: 25 }, facets: {} }, 100)],
+    ["facet counts (all)", () => search.facets({ facets: {} })],
+    ["facet counts (text)", () => search.facets({ words: [pick(WORDS)], facets: {} })],
+    ["facet counts (city box)", () => search.facets({ bbox: cityBox(), facets: {} })],
     [
       "deep page (cursor)",
       async () => {
-        const first = await s.search.search({ facets: { structure: structure() } }, 100, String(Math.floor(r() * 1e6)));
+        const first = await search.search({ facets: { structure: structure() } }, 100, String(Math.floor(r() * 1e6)));
         return first;
       },
     ],
-    ["clusters (world)", () => s.search.clusters({ facets: {} }, 360 / 2 ** 5, 5000)],
+    ["clusters (world)", () => search.clusters({ facets: {} }, 360 / 2 ** 5, 5000)],
     [
       "clusters (text, country)",
-      () => s.search.clusters({ words: [pick(WORDS)], bbox: countryBox(), facets: {} }, 360 / 2 ** 9, 5000),
+      () => search.clusters({ words: [pick(WORDS)], bbox: countryBox(), facets: {} }, 360 / 2 ** 9, 5000),
     ],
     [
       "clusters (text, continent)",
-      () => s.search.clusters({ words: [pick(WORDS)], bbox: wideBox(), facets: {} }, 360 / 2 ** 7, 5000),
+      () => search.clusters({ words: [pick(WORDS)], bbox: wideBox(), facets: {} }, 360 / 2 ** 7, 5000),
     ],
+  ];
+  const kinds = [
+    ...kindsOn(s.search),
+    ...(values.collapsed
+      ? kindsOn(collapsing(s.search)).map(([n, q]): [string, () => Promise<unknown>] => [`${n} (collapsed)`, q])
+      : []),
   ];
   const out: Record<string, { p50: number; p95: number }> = {};
   for (const [name, q] of kinds.filter(([n]) => !values.only || values.only.split(",").some((o) => n.startsWith(o)))) {
@@ -266,6 +298,7 @@ if (values.child) {
       try {
         await fill(target, size);
         if (values.curated) await curate(target, size);
+        if (values.collapsed) await group(target, size);
         if (values.warm) await warm(target);
         const child = fork(fileURLToPath(import.meta.url), [
           "--child",
@@ -275,6 +308,7 @@ if (values.child) {
           "--runs",
           values.runs!,
           ...(values.only ? ["--only", values.only] : []),
+          ...(values.collapsed ? ["--collapsed"] : []),
         ]);
         const { out, rss } = await new Promise<{ out: Record<string, { p50: number; p95: number }>; rss: number }>(
           (res) => child.once("message", (m) => res(m as never)),
