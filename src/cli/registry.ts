@@ -3,40 +3,9 @@
  * how to load it. `main.ts` parses the command line against this list, so an unknown option or a
  * missing argument is refused the same way for every command, and `--help` needs no command code.
  */
-import type { Io } from "./io.ts";
+import type { CommandSpec, OptionSpec } from "./spec.ts";
 
-/** An option as node:util parseArgs takes it, plus its help line. */
-export interface OptionSpec {
-  type: "string" | "boolean";
-  short?: string;
-  /** What the value looks like in the usage (`FILE`, `SECONDS`). */
-  value?: string;
-  help: string;
-}
-
-/** A positional argument; `optional` ones come last. */
-export interface ArgumentSpec {
-  name: string;
-  help: string;
-  optional?: boolean;
-}
-
-/** What a command receives: option values by name (strings or booleans) and its positionals. */
-export interface Parsed {
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-}
-
-export type Run = (args: Parsed, io: Io) => Promise<number>;
-
-export interface CommandSpec {
-  summary: string;
-  args?: ArgumentSpec[];
-  options?: Record<string, OptionSpec>;
-  /** More lines for `essfed COMMAND --help`: exit codes, what the command needs. */
-  notes?: string[];
-  load(): Promise<Run>;
-}
+export type { ArgumentSpec, CommandSpec, OptionSpec, Parsed, Run } from "./spec.ts";
 
 const federation = () => import("./commands/federation.ts");
 const curation = () => import("./commands/curation.ts");

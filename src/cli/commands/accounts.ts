@@ -8,7 +8,7 @@ import { loadConfig } from "../../config.ts";
 import { compose } from "../../compose.ts";
 import type { Role } from "../../store/accounts.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
-import type { Parsed } from "../registry.ts";
+import type { Parsed } from "../spec.ts";
 
 export async function accountsCommand({ values, positionals }: Parsed, io: Io): Promise<number> {
   const [verb, name] = positionals;

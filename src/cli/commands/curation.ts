@@ -10,7 +10,7 @@ import { HttpError } from "../../errors.ts";
 import type { AuditEntry } from "../../store/accounts.ts";
 import type { Policy, QueueKind } from "../../store/curation.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
-import type { Parsed } from "../registry.ts";
+import type { Parsed } from "../spec.ts";
 
 const by = (command: string): Curating => ({ kind: "cli", name: `essfed ${command}` });
 

@@ -8,7 +8,7 @@ import { decidePair, MAX_REASON, viewPairs } from "../../duplicates/decisions.ts
 import { DuplicateFinder } from "../../duplicates/finder.ts";
 import type { PairState } from "../../store/duplicates.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
-import type { Parsed } from "../registry.ts";
+import type { Parsed } from "../spec.ts";
 
 const VERBS = ["list", "confirm", "reject", "undo"] as const;
 

@@ -9,7 +9,7 @@ import { loadConfig } from "../../config.ts";
 import { compose } from "../../compose.ts";
 import { EXPORT_FORMATS, exportAll, type ExportFormat } from "../../exporters/export.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
-import type { Parsed } from "../registry.ts";
+import type { Parsed } from "../spec.ts";
 
 export async function exportCommand(args: Parsed, io: Io, stdout: Writable = process.stdout): Promise<number> {
   const values = { format: "nquads", ...args.values } as { format: string; output?: string };

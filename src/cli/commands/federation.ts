@@ -11,7 +11,7 @@ import { answerFollower, follow, SelfFollowError, unfollow } from "../../federat
 import { federationStatus } from "../../federation/status.ts";
 import { liveProcesses } from "../../instance/heartbeat.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
-import type { Parsed } from "../registry.ts";
+import type { Parsed } from "../spec.ts";
 
 async function withInstance<T>(io: Io, fn: (i: Instance) => Promise<T>): Promise<T> {
   const instance = await compose(loadConfig(io.env), { create: false });

@@ -20,7 +20,7 @@ import {
   type RowIssue,
 } from "../../importers/import.ts";
 import { CommandError, type Io } from "../io.ts";
-import type { Parsed } from "../registry.ts";
+import type { Parsed } from "../spec.ts";
 
 const where = (i: RowIssue) =>
   [

@@ -5,7 +5,7 @@
 import { loadConfig } from "../../config.ts";
 import { compose, dataPlace, type Instance } from "../../compose.ts";
 import type { Io } from "../io.ts";
-import type { Parsed } from "../registry.ts";
+import type { Parsed } from "../spec.ts";
 
 /** What a newly created instance's operator should know (also printed by `serve` on first start). */
 export function createdNotice(instance: Instance): string[] {

@@ -17,7 +17,7 @@ import { MAX_IRI_BYTES, findUnstorableText, iriFits, unstorableReason, visible }
 import { PostgresStore } from "../../store/postgres/store.postgres.ts";
 import { SqliteStore } from "../../store/sqlite/store.sqlite.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
-import type { Parsed } from "../registry.ts";
+import type { Parsed } from "../spec.ts";
 
 /** Tables in copy order, with their columns (the same names in both schemas). */
 const TABLES: { name: string; columns: string[]; order: string; jsonb?: string[]; serial?: string; where?: string }[] =

@@ -9,7 +9,7 @@ import { liveProcesses } from "../../instance/heartbeat.ts";
 import { actorOf } from "../../instance/identity.ts";
 import { moveInstance, probe } from "../../instance/move.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
-import type { Parsed } from "../registry.ts";
+import type { Parsed } from "../spec.ts";
 
 export async function moveUrlCommand({ values, positionals }: Parsed, io: Io): Promise<number> {
   // The new URL and handle pass the same checks as ESSFED_URL and ESSFED_HANDLE.

@@ -3,7 +3,7 @@ import { loadConfig } from "../../config.ts";
 import { compose } from "../../compose.ts";
 import { logger, setupLogging } from "../../logging.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
-import type { Parsed } from "../registry.ts";
+import type { Parsed } from "../spec.ts";
 import { createdNotice } from "./init.ts";
 
 /** Why listening failed, in one line the operator can act on; undefined for the unexpected. */
