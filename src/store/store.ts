@@ -154,6 +154,13 @@ export interface Store {
   deleteInitiative(tombstone: Tombstone, outbox?: OutboxWrite<boolean>): Promise<boolean>;
   /** Records in change order, newest first. */
   listInitiatives(options: ListOptions): Promise<Page<StoredInitiative>>;
+  /**
+   * Every record, without its signed document, in the order SPARQL's `ORDER BY ?name` needs
+   * (ADR 26): first those with translations (whose language-tagged names sort before plain
+   * ones), then the others; each part by `initiative.name` in code point order, then by change
+   * number. From an index: the first page comes at once however many records there are.
+   */
+  listByName(options: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>>;
   /** How many records are held (optionally from one source; `null` = own ones). */
   countInitiatives(source?: string | null): Promise<number>;
   /** Caches the signed JSON-LD of record versions (one transaction); ignored where a version is no longer current. */

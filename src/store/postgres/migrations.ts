@@ -307,4 +307,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX dup_member_grp ON dup_member (grp);
   CREATE INDEX dup_member_hidden ON dup_member (id) WHERE shown = 0;
   `,
+  // 10: records in SPARQL's name order, translated ones first (ADR 26).
+  `
+  CREATE INDEX initiative_name ON initiative (((record #> '{initiative,translations}') IS NULL), ((record #>> '{initiative,name}') COLLATE "C"), seq);
+  `,
 ];

@@ -30,6 +30,7 @@ import { QUEUE_CHANNEL, insertMessages, notifyQueue, postgresQueueBackend } from
 import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.postgres.ts";
 import { schemaFromUrl, toFollower, withSettings, toFollowing, toStored, type Row } from "./rows.postgres.ts";
 import { rewriteOwnPostgres } from "./rewrite.postgres.ts";
+import { listByNamePostgres } from "./names.postgres.ts";
 import { withTransaction } from "./tx.ts";
 import { LOCAL_SOURCE } from "../search.ts";
 
@@ -317,6 +318,10 @@ export class PostgresStore implements Store {
             );
     const items = (rows as Row[]).slice(0, limit).map(toStored);
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
+  }
+
+  async listByName(o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
+    return listByNamePostgres(this.pool, o);
   }
 
   async countInitiatives(source?: string | null): Promise<number> {

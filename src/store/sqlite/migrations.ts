@@ -184,4 +184,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX dup_member_grp ON dup_member (grp);
   CREATE INDEX dup_member_hidden ON dup_member (id) WHERE shown = 0;
   `,
+  // 8: records in SPARQL's name order, translated ones first (ADR 26).
+  `
+  CREATE INDEX initiative_name ON initiative (json_type(record, '$.initiative.translations') IS NULL, json_extract(record, '$.initiative.name'), seq);
+  `,
 ];

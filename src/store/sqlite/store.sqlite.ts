@@ -28,6 +28,7 @@ import { SqliteAccountStore, SqliteAuditLog } from "./accounts.sqlite.ts";
 import { SqliteCurationStore } from "./curation.sqlite.ts";
 import { SqliteDuplicateStore } from "./duplicates.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
+import { listByNameSqlite } from "./names.sqlite.ts";
 
 interface InitiativeRow {
   seq: number;
@@ -276,6 +277,10 @@ export class SqliteStore implements Store {
             .all(o.source, before, limit + 1)) as unknown as InitiativeRow[];
     const items = rows.slice(0, limit).map(toStored);
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
+  }
+
+  async listByName(o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
+    return listByNameSqlite(this.db, o);
   }
 
   async countInitiatives(source?: string | null): Promise<number> {

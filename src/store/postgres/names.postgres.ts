@@ -1,0 +1,40 @@
+/**
+ * Records in SPARQL's name order (`Store.listByName`, ADR 26) from the expression index
+ * `initiative_name`: translated records first, then by name in code point order (the "C"
+ * collation over UTF-8), then by change number. The expressions here are the index's own, so that
+ * PostgreSQL reads the index rather than sorting the table.
+ */
+import type pg from "pg";
+import { readNameCursor, writeNameCursor } from "../name-order.ts";
+import type { Page, StoredInitiative } from "../store.ts";
+import { toStored, type Row } from "./rows.postgres.ts";
+
+const PLAIN = "((record #> '{initiative,translations}') IS NULL)";
+const NAME = `((record #>> '{initiative,name}') COLLATE "C")`;
+
+export async function listByNamePostgres(
+  pool: pg.Pool,
+  o: { cursor?: string; limit: number },
+): Promise<Page<StoredInitiative>> {
+  const limit = Math.max(1, Math.min(o.limit, 10_000));
+  const after = o.cursor === undefined ? undefined : readNameCursor(o.cursor);
+  if (o.cursor !== undefined && !after) return { items: [] };
+  const select = `SELECT seq, record, NULL AS signed, ${PLAIN} AS plain FROM initiative`;
+  const order = `ORDER BY ${PLAIN}, ${NAME}, seq`;
+  const { rows } = after
+    ? await pool.query(
+        `${select} WHERE (${PLAIN}, ${NAME}, seq) > ($1::boolean, $2::text COLLATE "C", $3::bigint) ${order} LIMIT $4`,
+        [after.plain === 1, after.name, after.seq, limit + 1],
+      )
+    : await pool.query(`${select} ${order} LIMIT $1`, [limit + 1]);
+  const page = (rows as (Row & { plain: boolean })[]).slice(0, limit);
+  const items = page.map(toStored);
+  if (rows.length <= limit) return { items };
+  const last = items[items.length - 1]!;
+  const next = writeNameCursor({
+    plain: page[page.length - 1]!.plain ? 1 : 0,
+    name: last.initiative.name,
+    seq: last.seq,
+  });
+  return { items, next };
+}
