@@ -8,14 +8,13 @@
  */
 import type { Term } from "n3";
 import { DataFactory } from "n3";
-import type { Iris } from "../directory/ids.ts";
-import type { Taxonomies } from "../domain/taxonomy.ts";
 import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
-import type { Store } from "../store/store.ts";
 import { wordsOf, type FacetName, type SearchFilter } from "../store/search.ts";
 import { FACET_OF } from "./sparql-source.ts";
 import { matcherOf, matchRecord } from "./sparql-record.ts";
 import { mandatory, type Count, type ShapedQuery } from "./sparql-shape.ts";
+import { orderedByName, solutionsByName, type FastContext } from "./sparql-ordered.ts";
+import { compareKeys, sortKey, type SortKey } from "./sparql-order.ts";
 import type { Row } from "./sparql-results.ts";
 
 const PAGE = 1000;
@@ -29,21 +28,18 @@ const COUNTED_FACETS: Record<string, FacetName> = {
   [ESS.country_id]: "country",
 };
 
-export interface FastContext {
-  store: Store;
-  taxonomies: Taxonomies;
-  iris: Iris;
-  /** True once the query must stop (cancelled or out of time). */
-  stopped(): boolean;
-}
+export type { FastContext } from "./sparql-ordered.ts";
 
 /** The rows of a shaped query, in order, as they are produced. */
 export async function* answerShaped(q: ShapedQuery, cx: FastContext): AsyncGenerator<Row> {
   const counted = q.group ? await fromCounters(q, cx) : undefined;
-  let rows: AsyncIterable<Solution> | Iterable<Solution> =
-    counted ?? (q.group ? grouped(q, solutions(q, cx)) : solutions(q, cx));
-  if (q.renames.length) rows = renamed(q, rows);
-  if (q.order.length) rows = await sorted(q, rows, cx);
+  let rows: AsyncIterable<Solution> | Iterable<Solution>;
+  if (orderedByName(q) && !narrowing(q)) rows = solutionsByName(q, cx);
+  else {
+    rows = counted ?? (q.group ? grouped(q, solutions(q, cx)) : solutions(q, cx));
+    if (q.renames.length) rows = renamed(q, rows);
+    if (q.order.length) rows = await sorted(q, rows, cx);
+  }
   const seen = q.distinct ? new Set<string>() : undefined;
   let skip = q.offset;
   let left = q.limit ?? Infinity;
@@ -203,56 +199,6 @@ async function sorted(
     return 0;
   });
   return all.map((x) => x.s);
-}
-
-const RANK: Record<string, number> = { BlankNode: 1, NamedNode: 2, Literal: 3 };
-const NUMERIC = new Set([
-  XSD.integer,
-  XSD.decimal,
-  "http://www.w3.org/2001/XMLSchema#double",
-  "http://www.w3.org/2001/XMLSchema#float",
-]);
-
-/** What ORDER BY compares of a term, read once (a literal's parts are parsed on each access). */
-interface SortKey {
-  rank: number;
-  number?: number;
-  tagged: boolean;
-  datatype: string;
-  value: string;
-}
-
-function sortKey(t: Term | undefined): SortKey | undefined {
-  if (!t) return undefined;
-  if (t.termType !== "Literal") return { rank: RANK[t.termType] ?? 0, tagged: false, datatype: "", value: t.value };
-  const datatype = t.datatype.value;
-  return {
-    rank: 3,
-    tagged: !!t.language,
-    datatype,
-    value: t.value,
-    ...(NUMERIC.has(datatype) ? { number: Number(t.value) } : {}),
-  };
-}
-
-/**
- * SPARQL 1.1 ORDER BY (§15.1): unbound, blank nodes, IRIs, then literals; numbers by value;
- * language-tagged literals before plain ones, as the general engine orders them.
- */
-function compareKeys(a: SortKey | undefined, b: SortKey | undefined): number {
-  if (!a || !b) return a ? 1 : b ? -1 : 0;
-  if (a.rank !== b.rank) return a.rank - b.rank;
-  if (a.rank === 3) {
-    if (a.number !== undefined && b.number !== undefined) return a.number - b.number;
-    if (a.tagged !== b.tagged) return a.tagged ? -1 : 1;
-    if (a.datatype !== b.datatype) return a.datatype < b.datatype ? -1 : 1;
-  }
-  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
-}
-
-/** Compares two terms as ORDER BY does. */
-export function compareTerms(a: Term | undefined, b: Term | undefined): number {
-  return compareKeys(sortKey(a), sortKey(b));
 }
 
 function keyOf(t: Term | undefined): string {

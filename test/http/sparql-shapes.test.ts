@@ -10,6 +10,7 @@ import { ESSGLOBAL_BASE } from "../../src/linkeddata/namespaces.ts";
 import { parseQuery } from "../../src/query/sparql-guard.ts";
 import { canonicalizeAlgebra } from "../../src/query/sparql-alias.ts";
 import { recogniseShape } from "../../src/query/sparql-shape.ts";
+import { orderedByName } from "../../src/query/sparql-ordered.ts";
 import type { SparqlService } from "../../src/query/sparql.ts";
 import { MAP_QUERY, MAP_QUERY_NESTED, PREFIXES as P } from "../../bench/sparql-queries.ts";
 import { BASE, record, SPARQL_STORES, sparqlService, type OpenStore } from "../support/sparql-stores.ts";
@@ -25,6 +26,16 @@ const REFERENCE: Record<string, string> = { [MAP_QUERY]: MAP_QUERY_NESTED };
 const SHAPED: [string, string, string[]][] = [
   ["the map client's query, unnested", MAP_QUERY, ["name"]],
   ["the map client's query, nested", MAP_QUERY_NESTED, ["name"]],
+  [
+    "names in order, ties by initiative (read in the store's name order)",
+    `${P} SELECT ?i ?name WHERE { ?i a essglobal:SSEInitiative ; gr:name ?name } ORDER BY ?name ?i`,
+    ["name", "i"],
+  ],
+  [
+    "ActivityStreams names in order, ties by initiative descending",
+    `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; <https://www.w3.org/ns/activitystreams#name> ?n } ORDER BY ?n DESC(?i) LIMIT 50 OFFSET 5`,
+    ["n", "i"],
+  ],
   ["a COUNT of initiatives", `${P} SELECT (COUNT(*) AS ?n) WHERE { ?i a essglobal:SSEInitiative }`, []],
   ["a COUNT(?i) of initiatives", `${P} SELECT (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative }`, []],
   [
@@ -175,6 +186,25 @@ const canon = (rows: Binding[]) =>
       ),
     )
     .sort();
+
+it("reads the records in the store's name order for ORDER BY on the initiative's name, ascending, and only then.", () => {
+  const shape = (query: string) => {
+    const parsed = parseQuery(query);
+    if (!parsed.ok) throw new Error(parsed.message);
+    canonicalizeAlgebra(parsed.algebra);
+    return recogniseShape(parsed.algebra)!;
+  };
+  const names = `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; gr:name ?n ; essglobal:hasAddress ?a . ?a vcard:locality ?l }`;
+  expect(
+    [
+      MAP_QUERY,
+      MAP_QUERY_NESTED,
+      `${names} ORDER BY ?n ?l`,
+      `${names} ORDER BY DESC(?n)`,
+      `${names} ORDER BY ?l ?n`,
+    ].map((q) => orderedByName(shape(q))),
+  ).toEqual([true, true, true, false, false]);
+});
 
 describe.each(SPARQL_STORES)("SPARQL over the initiative shape on %s", (_name, open) => {
   let held: OpenStore;
