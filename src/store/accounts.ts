@@ -4,7 +4,7 @@
  * `test/contract/accounts.contract.ts`). Secrets are never stored as given: sign-in links and
  * session tokens are kept as SHA-256 hashes, passwords as memory-hard hashes.
  */
-import type { Page } from "./store.ts";
+import type { Page } from "./records.ts";
 
 export type Role = "admin" | "editor";
 export const ROLES: readonly Role[] = ["admin", "editor"];

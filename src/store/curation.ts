@@ -10,7 +10,7 @@
  * version. Decisions themselves are written to the audit log (`accounts.ts`).
  */
 import type { InitiativeRecord } from "../domain/initiative.ts";
-import type { Page } from "./store.ts";
+import type { Page } from "./records.ts";
 
 export type Policy = "accept" | "review" | "block";
 export const POLICIES: readonly Policy[] = ["accept", "review", "block"];

@@ -7,7 +7,7 @@
  * arrive, change and go, with no pass over everything.
  */
 import type { Reason } from "../domain/duplicates/score.ts";
-import type { Page } from "./store.ts";
+import type { Page } from "./records.ts";
 
 export type PairState = "candidate" | "confirmed" | "rejected";
 

@@ -7,20 +7,14 @@ import type { KvStore } from "@fedify/fedify";
 import type { PutOutcome } from "../domain/puts.ts";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { SearchIndex } from "./search.ts";
+import type { Page, StoredInitiative } from "./records.ts";
 import type { AccountStore, AuditLog } from "./accounts.ts";
 import type { CurationStore } from "./curation.ts";
 import type { DuplicateStore } from "./duplicates.ts";
 import type { DurableQueue, QueueOptions } from "./queue.ts";
 
-/** A record as stored, with its place in the change order. */
-export interface StoredInitiative extends InitiativeRecord {
-  /** Position in the change order: larger is newer. Every write that changes content takes a new one. */
-  seq: number;
-  /** Signed JSON-LD (with an integrity proof), when one has been made or received for this version. */
-  signed?: string;
-}
-
 export type { PutOutcome } from "../domain/puts.ts";
+export type { Page, StoredInitiative } from "./records.ts";
 
 /**
  * Messages queued in the same transaction as a write (the outbox pattern): a write and the
@@ -32,12 +26,6 @@ export interface OutboxWrite<T> {
   queue: string;
   /** The messages, given what the write did. Called inside the transaction: no I/O, no waiting. */
   messages(result: T): unknown[];
-}
-
-/** One page of a listing in change order; `next` is absent on the last page. */
-export interface Page<T> {
-  items: T[];
-  next?: string;
 }
 
 /** Options for listing in change order (newest first). */

@@ -1,0 +1,20 @@
+/**
+ * The shapes every store port shares: a record as stored and a page of a listing. They sit apart
+ * from `store.ts`, which gathers the ports (search, accounts, curation, duplicates), so that those
+ * ports can use them without importing the store port back.
+ */
+import type { InitiativeRecord } from "../domain/initiative.ts";
+
+/** A record as stored, with its place in the change order. */
+export interface StoredInitiative extends InitiativeRecord {
+  /** Position in the change order: larger is newer. Every write that changes content takes a new one. */
+  seq: number;
+  /** Signed JSON-LD (with an integrity proof), when one has been made or received for this version. */
+  signed?: string;
+}
+
+/** One page of a listing in change order; `next` is absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
