@@ -1,6 +1,7 @@
 /**
- * Duplicates on SQLite: `dup_pending` (filled by triggers on `initiative`), `dup_key` and
- * `dup_pair` (migration 6).
+ * Duplicates on SQLite: what the finder has to look at is the change order above `dup_seq` and
+ * `dup_pending` (removals without a tombstone, noted by a trigger on `initiative`); `dup_key` and
+ * `dup_pair` (migrations 6 and 9).
  */
 import {
   pairFromRow,
@@ -16,20 +17,52 @@ import {
 import type { Page } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 
+type Change = { id: string; seq: number };
+
 export class SqliteDuplicateStore implements DuplicateStore {
   readonly #db: SqliteDatabase;
   constructor(db: SqliteDatabase) {
     this.#db = db;
   }
 
+  /**
+   * Notes first (removals without a tombstone), then the change order above `dup_seq`: records and
+   * tombstones written since the finder last looked. A change's stamp is its change number, negated
+   * so that it is never taken for a note's.
+   */
   async pending(limit: number): Promise<PendingRecord[]> {
-    return (
+    const notes = (
       this.#db.prepare("SELECT id, n FROM dup_pending ORDER BY rowid LIMIT ?").all(limit) as { id: string; n: number }[]
     ).map((r) => ({ id: r.id, stamp: r.n }));
+    const rest = limit - notes.length;
+    if (rest <= 0) return notes;
+    const from = this.#seen();
+    const changes = [
+      ...(this.#db
+        .prepare("SELECT id, seq FROM initiative WHERE seq > ? ORDER BY seq LIMIT ?")
+        .all(from, rest) as Change[]),
+      ...(this.#db
+        .prepare("SELECT id, seq FROM tombstone WHERE seq > ? ORDER BY seq LIMIT ?")
+        .all(from, rest) as Change[]),
+    ]
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, rest);
+    return [...notes, ...changes.map((c) => ({ id: c.id, stamp: -c.seq }))];
   }
 
   async pendingCount(): Promise<number> {
-    return (this.#db.prepare("SELECT count(*) AS n FROM dup_pending").get() as { n: number }).n;
+    const from = this.#seen();
+    const count = (sql: string, ...p: number[]) => (this.#db.prepare(sql).get(...p) as { n: number }).n;
+    return (
+      count("SELECT count(*) AS n FROM dup_pending") +
+      count("SELECT count(*) AS n FROM initiative WHERE seq > ?", from) +
+      count("SELECT count(*) AS n FROM tombstone WHERE seq > ?", from)
+    );
+  }
+
+  /** The change number up to which the finder has looked at every change. */
+  #seen(): number {
+    return (this.#db.prepare("SELECT value FROM meta WHERE key = 'dup_seq'").get() as { value: number }).value;
   }
 
   async keyMembers(keys: string[], limit: number): Promise<Map<string, string[]>> {
@@ -70,8 +103,15 @@ export class SqliteDuplicateStore implements DuplicateStore {
           if (row) confirmed.push(pairFromRow(row));
         }
       }
+      // A note is cleared unless noted again meanwhile; changes are done up to the newest worked
+      // through (pending() lists them in order), and a record written again meanwhile has a newer one.
       const clear = db.prepare("DELETE FROM dup_pending WHERE id = ? AND n = ?");
-      for (const d of batch.done) clear.run(d.id, d.stamp);
+      let seen = 0;
+      for (const d of batch.done) {
+        if (d.stamp < 0) seen = Math.max(seen, -d.stamp);
+        else clear.run(d.id, d.stamp);
+      }
+      if (seen) db.prepare("UPDATE meta SET value = max(value, ?) WHERE key = 'dup_seq'").run(seen);
       return confirmed;
     });
   }

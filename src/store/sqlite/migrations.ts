@@ -188,4 +188,20 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX initiative_name ON initiative (json_type(record, '$.initiative.translations') IS NULL, json_extract(record, '$.initiative.name'), seq);
   `,
+  // 9: the duplicate finder reads what was written from the change order (records and tombstones
+  // above `dup_seq`) instead of a note per write: the insert trigger cost a bulk import about a fifth
+  // of its time. Every insert or update of a record takes a change number; removals without a
+  // tombstone (purges, curation, id rewrites) are still noted by the delete trigger.
+  `
+  DROP TRIGGER dup_note_insert;
+  DROP TRIGGER dup_note_update;
+  DROP TRIGGER dup_note_delete;
+  INSERT INTO meta (key, value) SELECT 'dup_seq', value FROM meta WHERE key = 'seq';
+  CREATE INDEX tombstone_seq ON tombstone (seq);
+  CREATE TRIGGER dup_note_delete AFTER DELETE ON initiative
+  WHEN NOT EXISTS (SELECT 1 FROM tombstone WHERE id = old.id AND seq > (SELECT value FROM meta WHERE key = 'dup_seq'))
+  BEGIN
+    INSERT INTO dup_pending (id, n) VALUES (old.id, 0) ON CONFLICT (id) DO UPDATE SET n = n + 1;
+  END;
+  `,
 ];
