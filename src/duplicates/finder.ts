@@ -132,12 +132,15 @@ export class DuplicateFinder {
       at,
       ...(this.#o.auto !== undefined ? { auto: { score: this.#o.auto, by: AUTO, at } } : {}),
     });
-    // Groups of listings follow their records and the pairs confirmed now (collapsed results).
-    await regroupChanged(
+    const ids = done.map((d) => d.id);
+    const forgotten = await forgetDeleted(
       this.#store,
-      done.map((d) => d.id),
+      ids.filter((id) => !held.has(id)),
+      at,
     );
-    await regroup(this.#store, new Set(figures.autoConfirmed.flatMap((p) => [p.a, p.b])));
+    // Groups of listings follow their records and the pairs confirmed or forgotten now (collapsed results).
+    await regroupChanged(this.#store, ids);
+    await regroup(this.#store, new Set([...figures.autoConfirmed, ...forgotten].flatMap((p) => [p.a, p.b])));
     for (const p of figures.autoConfirmed) {
       await this.#store.audit.append({
         at,
@@ -150,6 +153,23 @@ export class DuplicateFinder {
     }
     return figures;
   }
+}
+
+/** A tombstone (its network deleted it, unlike an unfollow) takes the record's sameAs links and candidates with it. */
+async function forgetDeleted(store: Store, gone: string[], at: string): Promise<DuplicatePair[]> {
+  const deleted: string[] = [];
+  for (const id of gone) if (await store.getTombstone(id)) deleted.push(id);
+  const forgotten = await store.duplicates.forget(deleted);
+  for (const p of forgotten.filter((x) => x.state === "confirmed"))
+    await store.audit.append({
+      at,
+      actor: { kind: "system", name: "duplicates" },
+      action: "duplicate.undo",
+      target: `${p.a} ${p.b}`,
+      reason: "a listing was deleted by its network",
+      detail: { score: p.score, before: "confirmed", reasons: p.reasons.map((r) => r.kind) },
+    });
+  return forgotten;
 }
 
 function signalsFor(r: InitiativeRecord): Signals {

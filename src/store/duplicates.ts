@@ -96,6 +96,11 @@ export interface DuplicateStore {
    * undone) leaves them in no group.
    */
   setGroup(members: string[], shown: string | undefined): Promise<void>;
+  /**
+   * Removes the confirmed and candidate pairs of records their network deleted (rejections stay,
+   * so a record re-created under the IRI is not proposed again); returns the pairs removed.
+   */
+  forget(ids: string[]): Promise<DuplicatePair[]>;
   /** For each of `ids` that is in a group, every member of its group (itself included), at most 200. */
   groupsOf(ids: string[]): Promise<Map<string, string[]>>;
 }

@@ -206,6 +206,35 @@ export function describeDuplicatesContract(
       expect(await shown()).toEqual(["b", "n"]);
     });
 
+    it("forgets the links and candidates of a record its network deleted, keeping rejections; an unfollow forgets nothing.", async () => {
+      const finder = new DuplicateFinder(store);
+      await store.putInitiatives([
+        listing(A, "Green Bay Projects", {}, LEEDS),
+        listing(B, "Green Bay Projects", {}, YORK),
+        listing(C, "Green Bay Projects CIC", {}, YORK),
+      ]);
+      await finder.catchUp();
+      const ana = { kind: "cli", name: "ana" } as const;
+      await decidePair(store, A, B, "confirm", ana);
+      await decidePair(store, B, C, "reject", ana);
+      await store.purgeInitiatives([A]);
+      await finder.catchUp();
+      expect(await pairs()).toEqual(["ab:confirmed", "bc:rejected"]);
+      await store.putInitiatives([listing(A, "Green Bay Projects", {}, LEEDS, "2026-05-08T00:00:00.000Z")]);
+      await finder.catchUp();
+      expect(await pairs()).toEqual(["ab:confirmed", "ac:candidate", "bc:rejected"]);
+      await store.deleteInitiative({ id: B, deleted: "2026-05-09T00:00:00.000Z", origin: YORK });
+      await finder.catchUp();
+      expect(await pairs()).toEqual(["ac:candidate", "bc:rejected"]);
+      expect((await store.duplicates.groupsOf([A, B])).size).toBe(0);
+      const audit = (await store.audit.list({ limit: 1, actionPrefix: "duplicate." })).items;
+      expect(audit).toMatchObject([{ action: "duplicate.undo", target: `${A} ${B}`, actor: { kind: "system" } }]);
+      // Re-created under the same IRI, it is not proposed again with the listing it was rejected for.
+      await store.putInitiatives([listing(B, "Green Bay Projects", {}, YORK, "2026-05-10T00:00:00.000Z")]);
+      await finder.catchUp();
+      expect(await pairs()).toEqual(["ab:candidate", "ac:candidate", "bc:rejected"]);
+    });
+
     it("pages confirmed pairs in a stable order.", async () => {
       const ids = Array.from({ length: 5 }, (_, i) => `https://x.example/initiatives/${i}`);
       await store.putInitiatives(ids.map((id) => listing(id, "Green Bay Projects", {}, LEEDS)));

@@ -161,6 +161,15 @@ export class PostgresDuplicateStore implements DuplicateStore {
     });
   }
 
+  async forget(ids: string[]): Promise<DuplicatePair[]> {
+    if (!ids.length) return [];
+    const { rows } = await this.#pool.query(
+      "DELETE FROM dup_pair WHERE (a = ANY($1::text[]) OR b = ANY($1::text[])) AND state IN ('candidate', 'confirmed') RETURNING *",
+      [ids],
+    );
+    return rows.map(pairFromRow);
+  }
+
   async groupsOf(ids: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (!ids.length) return out;

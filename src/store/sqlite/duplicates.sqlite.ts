@@ -185,6 +185,18 @@ export class SqliteDuplicateStore implements DuplicateStore {
     });
   }
 
+  async forget(ids: string[]): Promise<DuplicatePair[]> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const out: DuplicatePair[] = [];
+      const drop = db.prepare(
+        "DELETE FROM dup_pair WHERE (a = ? OR b = ?) AND state IN ('candidate', 'confirmed') RETURNING *",
+      );
+      for (const id of new Set(ids)) out.push(...(drop.all(id, id) as unknown as PairRow[]).map(pairFromRow));
+      return out;
+    });
+  }
+
   async groupsOf(ids: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     const groupOf = this.#db.prepare("SELECT grp FROM dup_member WHERE id = ?");
