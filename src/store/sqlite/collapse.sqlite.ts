@@ -8,7 +8,7 @@ import { emptyFacetCounts, type FacetCounts, type FacetName } from "../search.ts
 import type { SqliteDatabase } from "./database.ts";
 
 /** The condition, on the search table (alias s), that leaves the listings not shown out. */
-export const NOT_HIDDEN = "s.id NOT IN (SELECT id FROM dup_member WHERE shown = 0)";
+export const NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM dup_member m WHERE m.id = s.id AND m.shown = 0)";
 
 /** Whether any listing is left out of collapsed results (none: collapsing changes nothing). */
 export function anyHidden(db: SqliteDatabase): boolean {
@@ -18,7 +18,7 @@ export function anyHidden(db: SqliteDatabase): boolean {
 /** How many indexed listings are left out of collapsed results. */
 export function hiddenCount(db: SqliteDatabase): number {
   return (
-    db.prepare("SELECT count(*) AS n FROM dup_member m JOIN search s ON s.id = m.id WHERE m.shown = 0").get() as {
+    db.prepare("SELECT count(*) AS n FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0").get() as {
       n: number;
     }
   ).n;
@@ -28,7 +28,7 @@ export function hiddenCount(db: SqliteDatabase): number {
 export function withoutHidden(db: SqliteDatabase, list: string): string {
   const hidden = new Set(
     (
-      db.prepare("SELECT s.seq FROM dup_member m JOIN search s ON s.id = m.id WHERE m.shown = 0").all() as {
+      db.prepare("SELECT s.seq FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0").all() as {
         seq: number;
       }[]
     ).map((r) => String(r.seq)),
@@ -44,8 +44,8 @@ export function facetCountsLessHidden(db: SqliteDatabase): FacetCounts {
   const less = new Map<string, number>();
   for (const r of db
     .prepare(
-      `SELECT f.name, f.value, count(*) AS n FROM dup_member m JOIN search s ON s.id = m.id
-       JOIN facet f ON f.seq = s.seq WHERE m.shown = 0 GROUP BY f.name, f.value`,
+      `SELECT f.name, f.value, count(*) AS n FROM dup_member m CROSS JOIN search s ON s.id = m.id
+       CROSS JOIN facet f ON f.seq = s.seq WHERE m.shown = 0 GROUP BY f.name, f.value`,
     )
     .all() as { name: string; value: string; n: number }[])
     less.set(`${r.name}\u0000${r.value}`, r.n);
@@ -67,5 +67,5 @@ export function facetCountsLessHidden(db: SqliteDatabase): FacetCounts {
 /** The 1° cell counts (as a table expression) less the listings left out, for whole-world views. */
 export const CELLS_LESS_HIDDEN = `(SELECT g.lat_idx, g.lon_idx, g.n - coalesce(h.n, 0) AS n FROM geo_cell g LEFT JOIN
   (SELECT min(179, CAST(floor(s.lat + 90) AS INTEGER)) AS lat_idx, min(359, CAST(floor(s.lon + 180) AS INTEGER)) AS lon_idx,
-    count(*) AS n FROM dup_member m JOIN search s ON s.id = m.id WHERE m.shown = 0 AND s.lat IS NOT NULL GROUP BY 1, 2) h
+    count(*) AS n FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0 AND s.lat IS NOT NULL GROUP BY 1, 2) h
   ON h.lat_idx = g.lat_idx AND h.lon_idx = g.lon_idx)`;
