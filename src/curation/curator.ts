@@ -333,7 +333,7 @@ export class Curator {
     if (i.kind === "suggestion" && decision === "reject") return "dismissed";
     if (decision === "approve") {
       await this.#c.dropWithheld(i.target);
-      const [outcome] = await this.#ctx.store.putInitiatives([i.record]);
+      const [outcome] = await this.#ctx.writer.put([i.record]);
       if (outcome === "created" || outcome === "updated") announce.push(i.record);
       return outcome!;
     }

@@ -1,19 +1,33 @@
 /**
- * The directory: creating, replacing and deleting this instance's own initiatives. HTTP, CLI and
- * importers all write through here, so every change is validated the same way and reaches the
- * {@link ChangeListener} (the federation publisher) exactly once.
+ * The directory: creating, replacing and deleting this instance's own initiatives. HTTP, CLI,
+ * console and importers all write through here, so every change is validated the same way; the
+ * write itself goes through the {@link InitiativeWriter}, with the {@link Announcer}'s deliveries
+ * (the federation publisher) queued in the same transaction.
  */
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { validateInitiative, type InitiativeDraft, type Issue, type ValidateOptions } from "../domain/validate.ts";
 import { versionOf } from "../domain/version.ts";
 import type { PutOutcome, Store, StoredInitiative } from "../store/store.ts";
+import { InitiativeWriter } from "../write/writer.ts";
 import type { Iris } from "./ids.ts";
 
-/** Told about every change to this instance's own initiatives, after it is stored. */
-export interface ChangeListener {
-  changed(changes: { record: InitiativeRecord; outcome: "created" | "updated" }[]): Promise<void>;
-  deleted(tombstone: Tombstone): Promise<void>;
+/** What an {@link Announcer} prepared before a write: the records to store, and the deliveries the outcomes call for. */
+export interface PreparedChanges {
+  /** The records, with their signed documents when they are to be announced. */
+  records: (InitiativeRecord & { signed?: string })[];
+  /** Delivery-queue messages for what changed; runs inside the write's transaction (no I/O). */
+  messages(changes: { record: InitiativeRecord; outcome: "created" | "updated" }[]): unknown[];
+}
+
+/**
+ * Announces changes to this instance's own initiatives (the federation publisher). Signing and
+ * reading followers happen before the write; the messages are queued inside it.
+ */
+export interface Announcer {
+  prepareChanges(records: InitiativeRecord[]): Promise<PreparedChanges>;
+  /** The messages of a delete, queued when it goes through. */
+  prepareDelete(tombstone: Tombstone): Promise<() => unknown[]>;
 }
 
 export type WriteResult =
@@ -29,12 +43,14 @@ export class Directory {
   readonly #store: Store;
   readonly #taxonomies: Taxonomies;
   readonly #iris: Iris;
-  #listeners: ChangeListener[] = [];
+  readonly #writer: InitiativeWriter;
+  #announcer: Announcer | undefined;
 
-  constructor(store: Store, taxonomies: Taxonomies, iris: Iris) {
+  constructor(store: Store, taxonomies: Taxonomies, iris: Iris, writer = new InitiativeWriter(store)) {
     this.#store = store;
     this.#taxonomies = taxonomies;
     this.#iris = iris;
+    this.#writer = writer;
   }
 
   /** One of this instance's own initiatives (not a mirrored one), or undefined. */
@@ -49,9 +65,14 @@ export class Directory {
     return this.#store.deferIndexing?.() ?? (() => {});
   }
 
-  /** Registers a listener (the federation publisher). */
-  onChange(listener: ChangeListener): void {
-    this.#listeners.push(listener);
+  /** The write service this directory writes through (shared with the other sources of writes). */
+  get writer(): InitiativeWriter {
+    return this.#writer;
+  }
+
+  /** Sets who announces changes (the federation publisher). */
+  announceWith(announcer: Announcer): void {
+    this.#announcer = announcer;
   }
 
   /**
@@ -120,14 +141,29 @@ export class Directory {
     }
     const served = records.filter((r) => !hidden.has(r.initiative.id));
     const servedAt = at.filter((_k, j) => !hidden.has(records[j]!.initiative.id));
-    const outcomes = await this.#store.putInitiatives(served);
-    const changes: { record: InitiativeRecord; outcome: "created" | "updated" }[] = [];
-    outcomes.forEach((outcome, k) => {
-      const r = results[servedAt[k]!] as Extract<WriteResult, { ok: true }>;
-      r.outcome = outcome;
-      if (outcome === "created" || outcome === "updated") changes.push({ record: r.record, outcome });
+    // Only new versions are signed and announced; the rest are written as they are (and come back unchanged).
+    const fresh = served.filter((r) => r !== found.get(r.initiative.id));
+    const prepared = this.#announcer && fresh.length ? await this.#announcer.prepareChanges(fresh) : undefined;
+    const signedOf = new Map<InitiativeRecord, string | undefined>();
+    prepared?.records.forEach((r, n) => signedOf.set(fresh[n]!, r.signed));
+    const toWrite = served.map((r) => {
+      const signed = signedOf.get(r);
+      return signed === undefined ? r : { ...r, signed };
     });
-    if (changes.length) for (const l of this.#listeners) await l.changed(changes);
+    const outcomes = await this.#writer.put(
+      toWrite,
+      prepared &&
+        ((done) => {
+          const changes: { record: InitiativeRecord; outcome: "created" | "updated" }[] = [];
+          done.forEach((outcome, k) => {
+            if (outcome === "created" || outcome === "updated") changes.push({ record: served[k]!, outcome });
+          });
+          return changes.length ? prepared.messages(changes) : [];
+        }),
+    );
+    outcomes.forEach((outcome, k) => {
+      (results[servedAt[k]!] as Extract<WriteResult, { ok: true }>).outcome = outcome;
+    });
     return results;
   }
 
@@ -142,8 +178,8 @@ export class Directory {
       return false;
     }
     const tombstone: Tombstone = { id, deleted: now };
-    const done = (await this.#store.deleteInitiative(tombstone)) || !existing;
-    if (done) for (const l of this.#listeners) await l.deleted(tombstone);
-    return done;
+    const messages = await this.#announcer?.prepareDelete(tombstone);
+    const removed = await this.#writer.delete(tombstone, messages && ((gone) => (gone || !existing ? messages() : [])));
+    return removed || !existing;
   }
 }

@@ -184,7 +184,7 @@ async function pruneMissing(ctx: FederationContext, source: string, listed: Set<
       if (e instanceof FetchError && e.gone) {
         const rec = await ctx.store.getInitiative(id);
         if (
-          await ctx.store.deleteInitiative({
+          await ctx.writer.delete({
             id,
             deleted: new Date().toISOString(),
             ...(rec?.provenance ? { origin: rec.provenance.origin } : {}),

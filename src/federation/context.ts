@@ -5,6 +5,7 @@ import type { Config } from "../config.ts";
 import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { Store } from "../store/store.ts";
+import type { InitiativeWriter } from "../write/writer.ts";
 import type { RemoteActors } from "./outbound/actors.ts";
 import type { Fetcher } from "./outbound/fetcher.ts";
 import type { KeyLookup } from "./inbox/key-lookup.ts";
@@ -22,6 +23,8 @@ export interface FederationContext {
   /** Public keys for verifying the inbox's HTTP signatures, fetched through {@link fetcher}. */
   keyLookup: KeyLookup;
   outbox: Outbox;
+  /** The one write path for initiatives (mirrors and deletions from peers). */
+  writer: InitiativeWriter;
   publisher: Publisher;
   /** Starts a back-fill of a followed network's directory (runs in the background). */
   scheduleBackfill(actor: string): void;

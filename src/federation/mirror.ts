@@ -17,6 +17,7 @@ import { logger } from "../logging.ts";
 import type { PutOutcome } from "../store/store.ts";
 import { announce, type Json } from "./activities.ts";
 import type { FederationContext } from "./context.ts";
+import { deliveriesOf } from "./outbound/fan-out.ts";
 import { proofOf } from "./proofs/proof.ts";
 import { gate } from "../curation/gate.ts";
 
@@ -84,7 +85,8 @@ export async function toMirrorRecord(
 }
 
 /**
- * Stores verified objects as mirrors (one transaction) and relays those that changed.
+ * Stores verified objects as mirrors and relays those that changed (one transaction: the relays
+ * are queued with the write).
  * @returns one result per object
  */
 export async function acceptObjects(ctx: FederationContext, objects: VerifiedObject[]): Promise<MirrorResult[]> {
@@ -127,20 +129,35 @@ export async function acceptObjects(ctx: FederationContext, objects: VerifiedObj
     if (g.go === "held") (results[index[k]!] as Extract<MirrorResult, { ok: true }>).outcome = "held";
     else results[index[k]!] = { ok: false, blocked: true, issues: [{ field: "origin", message: g.reason }] };
   });
-  const outcomes = await ctx.store.putInitiatives(served.map((k) => signed[k]!));
-  const relay: Json[] = [];
-  const relayVia: string[][] = [];
-  for (let j = 0; j < outcomes.length; j++) {
-    const k = served[j]!;
-    const r = results[index[k]!] as Extract<MirrorResult, { ok: true }>;
-    r.outcome = outcomes[j]!;
-    if (r.outcome !== "created" && r.outcome !== "updated") continue;
-    const v = objects[index[k]!]!;
-    relay.push(v.doc);
-    relayVia.push(v.via);
-  }
-  if (relay.length) await relayToFollowers(ctx, relay, relayVia, objects[0]!.origin);
+  // Who hears of what changed is read before the write; the Announces are queued inside it.
+  const inboxes = await relayInboxes(
+    ctx,
+    served.map((k) => objects[index[k]!]!.via),
+    objects[0]!.origin,
+  );
+  const outcomes = await ctx.writer.put(
+    served.map((k) => signed[k]!),
+    inboxes.length
+      ? (done) =>
+          deliveriesOf(
+            served
+              .filter((_k, j) => done[j] === "created" || done[j] === "updated")
+              .map((k) => announce(ctx.iris, objects[index[k]!]!.doc, objects[index[k]!]!.via)),
+            inboxes,
+          )
+      : undefined,
+  );
+  for (let j = 0; j < outcomes.length; j++)
+    (results[index[served[j]!]!] as Extract<MirrorResult, { ok: true }>).outcome = outcomes[j]!;
   return results;
+}
+
+/** Our followers' inboxes that hear of relayed documents: not the origin's host, nor the relays they came through. */
+export function relayInboxes(ctx: FederationContext, vias: string[][], origin: string): Promise<string[]> {
+  const originHost = hostOf(origin);
+  return ctx.outbox.followerInboxes(
+    (f) => f.actor === origin || hostOf(f.actor) === originHost || vias.some((v) => v.includes(f.actor)),
+  );
 }
 
 /** Re-announces origin-signed documents (initiatives or Deletes) to our followers. */
@@ -150,10 +167,7 @@ export async function relayToFollowers(
   vias: string[][],
   origin: string,
 ): Promise<void> {
-  const originHost = hostOf(origin);
-  const inboxes = await ctx.outbox.followerInboxes(
-    (f) => f.actor === origin || hostOf(f.actor) === originHost || vias.some((v) => v.includes(f.actor)),
-  );
+  const inboxes = await relayInboxes(ctx, vias, origin);
   if (!inboxes.length) return;
   await ctx.outbox.send(
     docs.map((doc, n) => announce(ctx.iris, doc, vias[n] ?? [])),

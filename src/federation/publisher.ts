@@ -1,57 +1,85 @@
 /**
  * Publishing this network's own changes: Create / Update / Delete to every follower, each object
- * signed by the origin (FEP-8b32) so that relays can forward it verifiably. Registered as the
- * {@link ChangeListener} of the {@link Directory}.
+ * signed by the origin (FEP-8b32) so that relays can forward it verifiably. The {@link Directory}
+ * asks it, before a write, to sign what may change and to read who is told; the deliveries are then
+ * queued in the write's own transaction (see `write/writer.ts`).
  */
-import type { ChangeListener } from "../directory/directory.ts";
+import type { Announcer, PreparedChanges } from "../directory/directory.ts";
 import type { Iris } from "../directory/ids.ts";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { initiativeToJsonLd } from "../linkeddata/initiative-jsonld.ts";
-import type { Store } from "../store/store.ts";
 import { createOrUpdate, deleteActivity, type Json } from "./activities.ts";
-import type { Outbox } from "./outbound/fan-out.ts";
+import { deliveriesOf, type Outbox } from "./outbound/fan-out.ts";
 
-export class Publisher implements ChangeListener {
-  readonly #store: Store;
+/** Signed documents kept in memory (by IRI and version) for pages served before their record is signed in the store. */
+const SIGNED_KEPT = 20_000;
+
+export class Publisher implements Announcer {
   readonly #taxonomies: Taxonomies;
   readonly #iris: Iris;
   readonly #outbox: Outbox;
+  readonly #signed = new Map<string, Json>();
 
-  constructor(store: Store, taxonomies: Taxonomies, iris: Iris, outbox: Outbox) {
-    this.#store = store;
+  constructor(taxonomies: Taxonomies, iris: Iris, outbox: Outbox) {
     this.#taxonomies = taxonomies;
     this.#iris = iris;
     this.#outbox = outbox;
   }
 
-  /** The signed JSON-LD of our records, made once per version and kept in the store (one write). */
+  /**
+   * The signed JSON-LD of our records. Reads write nothing: a record written while nobody followed
+   * is stored unsigned and signed when served, and the signature is kept in memory (a bounded
+   * number of the latest), not in the store.
+   */
   async signMany(records: InitiativeRecord[]): Promise<Json[]> {
-    const docs = await Promise.all(
-      records.map((r) => this.#outbox.sign(initiativeToJsonLd(r, this.#taxonomies, { owner: this.#iris.actor }))),
+    return Promise.all(
+      records.map(async (r) => {
+        const key = `${r.initiative.id} ${r.version}`;
+        const kept = this.#signed.get(key);
+        if (kept) return kept;
+        const doc = await this.#outbox.sign(initiativeToJsonLd(r, this.#taxonomies, { owner: this.#iris.actor }));
+        if (this.#signed.size >= SIGNED_KEPT) this.#signed.delete(this.#signed.keys().next().value!);
+        this.#signed.set(key, doc);
+        return doc;
+      }),
     );
-    await this.#store.setSigned(
-      records.map((r, n) => ({ id: r.initiative.id, version: r.version, signed: JSON.stringify(docs[n]) })),
-    );
-    return docs;
   }
 
+  async prepareChanges(records: InitiativeRecord[]): Promise<PreparedChanges> {
+    const inboxes = await this.#outbox.followerInboxes();
+    // Nobody to tell: nothing to sign now (the directory signs a record when it is first served).
+    if (!inboxes.length || !records.length) return { records, messages: () => [] };
+    const docs = await this.signMany(records);
+    const objects = new Map(records.map((r, n) => [`${r.initiative.id} ${r.version}`, docs[n]!]));
+    return {
+      records: records.map((r, n) => ({ ...r, signed: JSON.stringify(docs[n]) })),
+      messages: (changes) =>
+        deliveriesOf(
+          changes.map(({ record, outcome }) =>
+            createOrUpdate(
+              this.#iris,
+              outcome === "created" ? "Create" : "Update",
+              objects.get(`${record.initiative.id} ${record.version}`)!,
+              record.version,
+            ),
+          ),
+          inboxes,
+        ),
+    };
+  }
+
+  async prepareDelete(tombstone: Tombstone): Promise<() => unknown[]> {
+    const inboxes = await this.#outbox.followerInboxes();
+    if (!inboxes.length) return () => [];
+    const activity = await this.#outbox.sign(deleteActivity(this.#iris, tombstone.id, tombstone.deleted));
+    return () => deliveriesOf([activity], inboxes);
+  }
+
+  /** Tells followers about own records served again (curation), outside any write. */
   async changed(changes: { record: InitiativeRecord; outcome: "created" | "updated" }[]): Promise<void> {
-    const inboxes = await this.#outbox.followerInboxes();
-    if (!inboxes.length) return;
-    const objects = await this.signMany(changes.map((c) => c.record));
-    const activities = changes.map(({ record, outcome }, n) =>
-      createOrUpdate(this.#iris, outcome === "created" ? "Create" : "Update", objects[n]!, record.version),
-    );
-    await this.#outbox.send(activities, inboxes);
-  }
-
-  async deleted(tombstone: Tombstone): Promise<void> {
-    const inboxes = await this.#outbox.followerInboxes();
-    if (!inboxes.length) return;
-    await this.#outbox.send(
-      [await this.#outbox.sign(deleteActivity(this.#iris, tombstone.id, tombstone.deleted))],
-      inboxes,
-    );
+    const prepared = await this.prepareChanges(changes.map((c) => c.record));
+    const messages = prepared.messages(changes) as { inbox: string; activityId: string; body: string }[];
+    if (messages.length) await this.#outbox.enqueue(messages);
   }
 }

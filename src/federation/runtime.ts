@@ -84,8 +84,8 @@ export function createFederationRuntime(
     o.delivery,
   );
   const outbox = new Outbox(store, iris, keys, worker);
-  const publisher = new Publisher(store, taxonomies, iris, outbox);
-  deps.directory.onChange(publisher);
+  const publisher = new Publisher(taxonomies, iris, outbox);
+  deps.directory.announceWith(publisher);
 
   const running = new Map<string, Promise<BackfillReport | undefined>>();
   const runBackfill = (actor: string, reconcile = false): Promise<BackfillReport | undefined> => {
@@ -116,6 +116,7 @@ export function createFederationRuntime(
     iris,
     fetcher,
     outbox,
+    writer: deps.directory.writer,
     publisher,
     keyLookup: new KeyLookup(fetcher, o.keyLookupTimeoutMs),
     actors: new RemoteActors(fetcher, (a) => policy.learn([a.inbox, a.sharedInbox], a.ed25519HttpKey)),

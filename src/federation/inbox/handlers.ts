@@ -4,11 +4,12 @@
  * The sender has already been authenticated by its HTTP signature.
  */
 import { logger } from "../../logging.ts";
-import { withContext, type Json } from "../activities.ts";
+import { announce, withContext, type Json } from "../activities.ts";
+import { deliveriesOf } from "../outbound/fan-out.ts";
 import type { FederationContext } from "../context.ts";
 import { BadRequestHttpError } from "../../errors.ts";
 import { JsonLdInputError } from "../../linkeddata/jsonld-in.ts";
-import { acceptObjects, hostOf, relayToFollowers, type MirrorResult } from "../mirror.ts";
+import { acceptObjects, hostOf, relayInboxes, type MirrorResult } from "../mirror.ts";
 import { curatorOf } from "../../curation/curator.ts";
 import { onFlag } from "./flag.ts";
 import { onWithdraw } from "./withdraw.ts";
@@ -108,8 +109,10 @@ async function applyDeletion(
     typeof activity.published === "string" && !Number.isNaN(Date.parse(activity.published))
       ? new Date(activity.published).toISOString()
       : new Date().toISOString();
-  const done = await ctx.store.deleteInitiative({ id: objectId, deleted, origin: owner });
-  if (done) await relayToFollowers(ctx, [activity], [via], owner);
+  // The relay of the Delete is queued in the deletion's own transaction.
+  const inboxes = await relayInboxes(ctx, [via], owner);
+  const relayed = inboxes.length ? deliveriesOf([announce(ctx.iris, activity, via)], inboxes) : [];
+  const done = await ctx.writer.delete({ id: objectId, deleted, origin: owner }, (gone) => (gone ? relayed : []));
   return { status: done ? "deleted" : "unchanged" };
 }
 

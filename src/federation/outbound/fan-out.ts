@@ -6,7 +6,7 @@ import type { Iris } from "../../directory/ids.ts";
 import type { Follower, Store } from "../../store/store.ts";
 import { attachProof } from "../proofs/proof.ts";
 import type { Json } from "../activities.ts";
-import type { DeliveryWorker } from "./delivery.ts";
+import type { Delivery, DeliveryWorker } from "./delivery.ts";
 import type { ActorKeys } from "../keys.ts";
 
 /** Fedify names the actor's keys `#main-key`/`#multikey-N` in the order the key pairs dispatcher gives them. */
@@ -43,14 +43,22 @@ export class Outbox {
     return [...new Set(followers.filter((f) => !skip(f)).map((f) => f.sharedInbox ?? f.inbox))];
   }
 
+  /** Queues deliveries already built (one transaction). */
+  async enqueue(deliveries: Omit<Delivery, "attempts">[]): Promise<void> {
+    if (deliveries.length) await this.#deliveries.enqueue(deliveries);
+  }
+
   /** Queues each activity for each inbox (one transaction); the delivery workers send them. */
   async send(activities: Json[], inboxes: string[]): Promise<void> {
     if (!activities.length || !inboxes.length) return;
-    await this.#deliveries.enqueue(
-      activities.flatMap((a) => {
-        const body = JSON.stringify(a);
-        return inboxes.map((inbox) => ({ inbox, activityId: String(a.id), body }));
-      }),
-    );
+    await this.#deliveries.enqueue(deliveriesOf(activities, inboxes));
   }
+}
+
+/** One delivery per activity and inbox, as the delivery queue holds them (a write's outbox queues these). */
+export function deliveriesOf(activities: Json[], inboxes: string[]): Delivery[] {
+  return activities.flatMap((a) => {
+    const body = JSON.stringify(a);
+    return inboxes.map((inbox) => ({ inbox, activityId: String(a.id), body, attempts: 0 }));
+  });
 }

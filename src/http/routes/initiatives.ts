@@ -120,7 +120,8 @@ export function initiativeRoutes(deps: HttpDeps): Router {
           ),
         );
     }
-    // Own records get signed once per version, so followers can relay them verifiably.
+    // Own records are served signed, so followers can relay them verifiably: signed when written
+    // while someone follows, else signed now (kept in memory: a read writes nothing).
     if (deps.sign) {
       const unsigned = page.items.filter((r) => !r.signed && !r.provenance);
       const docs = unsigned.length ? await deps.sign(unsigned) : [];
