@@ -30,6 +30,7 @@ const CHECKED_FOLDERS = [
   "src/instance",
   "src/linkeddata",
   "src/ops",
+  "src/web",
 ];
 const TYPE_CHECKED = CHECKED_FOLDERS.map((folder) => `${folder}/**/*.ts`);
 

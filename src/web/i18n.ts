@@ -59,7 +59,7 @@ export class Translator {
       f = new IntlMessageFormat(source, this.locale);
       this.#formats.set(key, f);
     }
-    return String(f.format(values as Record<string, string | number | Date>));
+    return String(f.format(values));
   }
 
   /** Whether the catalogues have a message for `key`. */

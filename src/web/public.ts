@@ -113,17 +113,14 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
 
   /** One page of the list beside the map (what is in view, or what has no coordinates). */
   router.get("/map/list", async (req, res) => {
-    const { filter, cursor, lang } = parseSearch(
-      req.query as Record<string, unknown>,
-      taxonomies,
-      req.headers["accept-language"],
-      { collapse: true },
-    );
+    const { filter, cursor, lang } = parseSearch(req.query, taxonomies, req.headers["accept-language"], {
+      collapse: true,
+    });
     const page = await store.search.search(filter, LIST_PAGE, cursor);
     // How many records the same filters find without a place (counted once, on the first page).
     const unlocated =
       cursor === undefined && filter.located === undefined
-        ? await store.search.count({ ...filter, bbox: undefined, near: undefined, located: false } as typeof filter)
+        ? await store.search.count({ ...filter, bbox: undefined, near: undefined, located: false })
         : undefined;
     res.setHeader("Vary", "Accept-Language");
     res.json({

@@ -83,9 +83,11 @@ export function pageContext(
 /** The licence (or that none is declared), the attribution and the dataset description's link, escaped. */
 function termsLine(config: Config, tr: Translator): string {
   const licence = config.licence
-    ? `${escapeHtml(tr.t("layout.licence"))}: <a rel="license" href="${escapeHtml(config.licence.iri)}">${escapeHtml(config.licence.label)}</a>`
+    ? `${escapeHtml(tr.t("layout.licence"))}: ` +
+      `<a rel="license" href="${escapeHtml(config.licence.iri)}">${escapeHtml(config.licence.label)}</a>`
     : escapeHtml(tr.t("layout.noLicence"));
-  return `${licence} · ${escapeHtml(tr.t("layout.attribution"))}: ${escapeHtml(config.attribution)} · <a href="/dataset">${escapeHtml(tr.t("layout.dataset"))}</a>`;
+  const attribution = `${escapeHtml(tr.t("layout.attribution"))}: ${escapeHtml(config.attribution)}`;
+  return `${licence} · ${attribution} · <a href="/dataset">${escapeHtml(tr.t("layout.dataset"))}</a>`;
 }
 
 const escapeHtml = (s: string): string =>

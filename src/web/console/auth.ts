@@ -7,7 +7,7 @@ import { Router, type Response } from "express";
 import { AccountError } from "../../accounts/accounts.ts";
 import type { ConsoleDeps } from "./context.ts";
 import { sendConsolePage } from "./context.ts";
-import { actorOf, formBody, signedIn, type SignedInRequest } from "./session.ts";
+import { actorOf, field, formBody, formOf, signedIn, type SignedInRequest } from "./session.ts";
 
 /** Where to go after signing in: only a path of the console itself. */
 function safeNext(v: unknown): string {
@@ -27,7 +27,7 @@ export function authRoutes(d: ConsoleDeps): Router {
       "signin.title",
       {
         csrf: sessions.preSessionToken(req, res),
-        next: safeNext(req.query.next ?? req.body?.next),
+        next: safeNext(req.query.next ?? formOf(req).next),
         ...data,
       },
       status,
@@ -41,8 +41,8 @@ export function authRoutes(d: ConsoleDeps): Router {
   });
 
   router.post("/console/sign-in", formBody, sessions.preSessionCsrf, async (req: SignedInRequest, res) => {
-    const name = typeof req.body.name === "string" ? req.body.name.slice(0, 200) : "";
-    const password = typeof req.body.password === "string" ? req.body.password : "";
+    const name = field(req, "name").slice(0, 200);
+    const password = field(req, "password");
     const result = await accounts.signIn(name, password, req.ip ?? "unknown");
     if (!result.ok) {
       if (result.reason === "limited") res.setHeader("Retry-After", String(result.retryAfter));
@@ -61,7 +61,7 @@ export function authRoutes(d: ConsoleDeps): Router {
     const old = sessions.token(req);
     if (old) await accounts.signOut(old);
     sessions.start(res, result.token);
-    res.redirect(303, safeNext(req.body.next));
+    res.redirect(303, safeNext(formOf(req).next));
   });
 
   router.post("/console/sign-out", formBody, sessions.csrf, async (req: SignedInRequest, res) => {
@@ -106,10 +106,7 @@ export function authRoutes(d: ConsoleDeps): Router {
 
   router.post("/console/welcome/:token", formBody, sessions.preSessionCsrf, async (req: SignedInRequest, res) => {
     try {
-      const signed = await accounts.redeem(
-        String(req.params.token),
-        typeof req.body.password === "string" ? req.body.password : "",
-      );
+      const signed = await accounts.redeem(String(req.params.token), field(req, "password"));
       const old = sessions.token(req);
       if (old) await accounts.signOut(old);
       sessions.start(res, signed.token);

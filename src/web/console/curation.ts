@@ -13,7 +13,7 @@ import { BadRequestHttpError } from "../../errors.ts";
 import type { PageContext } from "../render.ts";
 import { consoleContext, sendConsolePage } from "./context.ts";
 import type { FederationConsoleDeps } from "./federation.ts";
-import { actorOf, formBody, signedIn, type SignedInRequest } from "./session.ts";
+import { actorOf, field, formBody, formOf, signedIn, type SignedInRequest } from "./session.ts";
 
 const PAGE = 20;
 const KINDS: QueueKind[] = ["change", "report", "suggestion"];
@@ -25,7 +25,10 @@ const pick = <T extends string>(v: unknown, values: readonly T[]): T | undefined
 const cursorOf = (v: unknown) => (typeof v === "string" && /^\d{1,16}$/.test(v) ? v : undefined);
 const reasonOf = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : undefined);
 
-/** A value of a changed field as a person reads it: concept IRIs by their label, lists joined, parts of an address named. */
+/**
+ * A value of a changed field as a person reads it: concept IRIs by their label, lists joined, parts of an address
+ * named.
+ */
 function shown(v: unknown, ctx: PageContext, label: (iri: string) => string | undefined): string {
   if (v === undefined || v === null || v === "") return "—";
   if (Array.isArray(v)) return v.length ? v.map((x) => shown(x, ctx, label)).join(", ") : "—";
@@ -34,7 +37,7 @@ function shown(v: unknown, ctx: PageContext, label: (iri: string) => string | un
       .map(([k, x]) => `${ctx.tr.has(`form.field.${k}`) ? ctx.t(`form.field.${k}`) : k}: ${shown(x, ctx, label)}`)
       .join("; ");
   }
-  const s = String(v);
+  const s = typeof v === "string" ? v : JSON.stringify(v); // a number or a boolean: as String() writes it
   return (/^https?:\/\//.test(s) && label(s)) || s;
 }
 
@@ -110,13 +113,14 @@ export function curationRoutes(d: FederationConsoleDeps): Router {
 
   router.post("/console/queue/decide", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
     const ns = ([] as unknown[])
-      .concat(req.body.n ?? [])
+      .concat(formOf(req).n ?? [])
       .map(Number)
       .filter((n) => Number.isInteger(n) && n > 0)
       .slice(0, 200);
-    const decision = pick<Decision>(req.body.decision, ["approve", "reject"]);
+    const form = formOf(req);
+    const decision = pick<Decision>(form.decision, ["approve", "reject"]);
     if (!ns.length || !decision) return queuePage(req, res, { error: ns.length ? "decision" : "noneChosen" }, 422);
-    const results = await curator.decide(who(req), ns, decision, reasonOf(req.body.reason));
+    const results = await curator.decide(who(req), ns, decision, reasonOf(form.reason));
     const done = results.filter((r) => !["not-found", "source-blocked"].includes(r.outcome)).length;
     res.redirect(303, `/console/queue?done=${decision === "approve" ? "approved" : "rejected"}&count=${done}`);
   });
@@ -142,11 +146,12 @@ export function curationRoutes(d: FederationConsoleDeps): Router {
   router.get("/console/sources", signedIn, (req: SignedInRequest, res) => sourcesPage(req, res));
 
   router.post("/console/sources", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
-    const source = typeof req.body.source === "string" ? req.body.source.trim() : "";
-    const policy = pick<Policy>(req.body.policy, POLICIES);
+    const form = formOf(req);
+    const source = field(req, "source").trim();
+    const policy = pick<Policy>(form.policy, POLICIES);
     if (!source || !policy) return sourcesPage(req, res, { error: "source", source }, 422);
     try {
-      await curator.setPolicy(who(req), source, policy, reasonOf(req.body.reason));
+      await curator.setPolicy(who(req), source, policy, reasonOf(form.reason));
     } catch (e) {
       if (e instanceof BadRequestHttpError)
         return sourcesPage(req, res, { error: "source", source, detail: e.message }, 422);
@@ -156,7 +161,7 @@ export function curationRoutes(d: FederationConsoleDeps): Router {
   });
 
   router.post("/console/sources/remove", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
-    await curator.removePolicy(who(req), String(req.body.source ?? ""), reasonOf(req.body.reason));
+    await curator.removePolicy(who(req), field(req, "source"), reasonOf(formOf(req).reason));
     res.redirect(303, "/console/sources");
   });
 
@@ -189,14 +194,12 @@ export function curationRoutes(d: FederationConsoleDeps): Router {
   });
 
   router.post("/console/records/hide", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
-    const id = typeof req.body.id === "string" ? req.body.id : "";
-    await curator.hide(who(req), id, req.body.reason);
+    await curator.hide(who(req), field(req, "id"), formOf(req).reason);
     res.redirect(303, "/console/withheld?done=hidden");
   });
 
   router.post("/console/records/restore", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
-    const id = typeof req.body.id === "string" ? req.body.id : "";
-    await curator.restore(who(req), id, req.body.reason);
+    await curator.restore(who(req), field(req, "id"), formOf(req).reason);
     res.redirect(303, "/console/withheld?done=restored");
   });
 

@@ -10,7 +10,7 @@ import { FetchError } from "../../federation/outbound/fetcher.ts";
 import { answerFollower, follow, SelfFollowError, unfollow } from "../../federation/follows.ts";
 import type { ConsoleDeps } from "./context.ts";
 import { sendConsolePage } from "./context.ts";
-import { actorOf, formBody, signedIn, type SignedInRequest } from "./session.ts";
+import { actorOf, field, formBody, signedIn, type SignedInRequest } from "./session.ts";
 
 export interface FederationConsoleDeps extends ConsoleDeps {
   federation: FederationContext;
@@ -83,7 +83,7 @@ export function federationRoutes(d: FederationConsoleDeps): Router {
   );
 
   router.post("/console/federation/follow", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
-    const target = typeof req.body.target === "string" ? req.body.target.trim().replace(/^@/, "") : "";
+    const target = field(req, "target").trim().replace(/^@/, "");
     if (!target || target.length > 2000) return page(req, res, { error: "target", target }, 422);
     // "network@host" is a fediverse handle: look it up with WebFinger.
     const asked = /^[^@\s/]+@[^@\s/]+$/.test(target) ? `acct:${target}` : target;
@@ -99,7 +99,7 @@ export function federationRoutes(d: FederationConsoleDeps): Router {
   });
 
   router.post("/console/federation/unfollow", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
-    const actor = String(req.body.actor ?? "").slice(0, 2000);
+    const actor = field(req, "actor").slice(0, 2000);
     const done = await unfollow(ctx, actor);
     if (done) await audit(req, "follow.delete", done.following.actor);
     res.redirect(303, "/console/federation?done=unfollowed");
@@ -110,7 +110,7 @@ export function federationRoutes(d: FederationConsoleDeps): Router {
     ["/console/federation/reject", false],
   ] as const) {
     router.post(path, formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
-      const actor = String(req.body.actor ?? "").slice(0, 2000);
+      const actor = field(req, "actor").slice(0, 2000);
       const f = await answerFollower(ctx, actor, accept);
       if (f) await audit(req, accept ? "follower.accept" : "follower.reject", actor);
       res.redirect(303, `/console/federation?done=${accept ? "accepted" : "rejected"}`);

@@ -214,7 +214,8 @@ export const tooLarge = () =>
   new HttpError(
     413,
     "upload-too-large",
-    `the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it, or import it with essfed import on the server`,
+    `the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; ` +
+      "split it, or import it with essfed import on the server",
     { limit: MAX_UPLOAD_BYTES },
   );
 

@@ -108,7 +108,9 @@ export function importRoutes(d: ConsoleDeps): Router {
     // The session's token is checked once the form is read: the file and the token come together.
     req.body = { _csrf: form.get("_csrf") };
     await new Promise<void>((resolve, reject) =>
-      sessions.csrf(req, res, (err?: unknown) => (err ? reject(err as Error) : resolve())),
+      sessions.csrf(req, res, (err?: unknown) =>
+        err ? reject(err instanceof Error ? err : new Error("the form token check failed")) : resolve(),
+      ),
     );
     const file = form.get("file");
     if (!(file instanceof File) || file.size === 0)

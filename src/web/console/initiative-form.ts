@@ -118,7 +118,9 @@ export function valuesFromForm(body: Form): FormValues {
 export function draftFromForm(id: string, body: Form, kept: Initiative["translations"] = {}): InitiativeDraft {
   const t = (k: string) => str(body[k]).trim() || undefined;
   const address = Object.fromEntries(
-    [...ADDRESS_FIELDS, ...COORDINATE_FIELDS].map((k) => [k, t(k)]).filter(([, v]) => v !== undefined),
+    [...ADDRESS_FIELDS, ...COORDINATE_FIELDS]
+      .map((k): [string, string | undefined] => [k, t(k)])
+      .filter(([, v]) => v !== undefined),
   );
   const translations: NonNullable<InitiativeDraft["translations"]> = Object.fromEntries(
     Object.entries(kept ?? {}).filter(([l]) => !(TRANSLATION_LANGUAGES as readonly string[]).includes(l)),
@@ -132,7 +134,7 @@ export function draftFromForm(id: string, body: Form, kept: Initiative["translat
     id,
     name: str(body.name),
     description: t("description"),
-    ...Object.fromEntries(TEXT_FIELDS.map((f) => [f.name, t(f.name)])),
+    ...Object.fromEntries(TEXT_FIELDS.map((f): [string, string | undefined] => [f.name, t(f.name)])),
     companiesHouseNumber: t("companiesHouseNumber"),
     legalFormText: t("legalFormText"),
     sector: t("sector"),

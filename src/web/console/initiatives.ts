@@ -12,7 +12,7 @@ import { placeOf } from "../cards.ts";
 import type { ConsoleDeps } from "./context.ts";
 import { consoleContext, sendConsolePage } from "./context.ts";
 import { draftFromForm, formParts, messagesOf, valuesFromForm, valuesOf, type FormValues } from "./initiative-form.ts";
-import { actorOf, formBody, signedIn, type SignedInRequest } from "./session.ts";
+import { actorOf, field, formBody, formOf, signedIn, type SignedInRequest } from "./session.ts";
 
 const LIST_PAGE = 25;
 
@@ -91,8 +91,8 @@ export function initiativeRoutes(d: ConsoleDeps): Router {
         req,
         res,
         {
-          ...(existing ? { id: draft.id, version: String(req.body.version ?? "") } : {}),
-          values: valuesFromForm(req.body),
+          ...(existing ? { id: draft.id, version: field(req, "version") } : {}),
+          values: valuesFromForm(formOf(req)),
           errors: messagesOf(result!.issues, (await consoleContext(d, req, res)).tr),
         },
         422,
@@ -102,10 +102,8 @@ export function initiativeRoutes(d: ConsoleDeps): Router {
       await audit(req, existing ? "initiative.update" : "initiative.create", draft.id, {
         name: result!.record.initiative.name,
       });
-    res.redirect(
-      303,
-      `/console/initiatives/edit?id=${encodeURIComponent(draft.id)}&done=${existing ? (result!.outcome === "unchanged" ? "unchanged" : "saved") : "created"}`,
-    );
+    const done = existing ? (result!.outcome === "unchanged" ? "unchanged" : "saved") : "created";
+    res.redirect(303, `/console/initiatives/edit?id=${encodeURIComponent(draft.id)}&done=${done}`);
   };
 
   router.get("/console/initiatives/new", signedIn, (req: SignedInRequest, res) =>
@@ -113,8 +111,8 @@ export function initiativeRoutes(d: ConsoleDeps): Router {
   );
 
   router.post("/console/initiatives/new", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
-    const name = typeof req.body.name === "string" ? req.body.name : "";
-    await save(req, res, draftFromForm(iris.initiative(mintLocalId(name)), req.body), false);
+    const name = field(req, "name");
+    await save(req, res, draftFromForm(iris.initiative(mintLocalId(name)), formOf(req)), false);
   });
 
   const own = async (id: unknown) => {
@@ -143,9 +141,10 @@ export function initiativeRoutes(d: ConsoleDeps): Router {
   });
 
   router.post("/console/initiatives/edit", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
-    const rec = await own(req.query.id ?? req.body.id);
+    const form = formOf(req);
+    const rec = await own(req.query.id ?? form.id);
     // Someone else saved it since this form was opened: show their version rather than overwrite it.
-    if (typeof req.body.version === "string" && req.body.version && req.body.version !== rec.version) {
+    if (typeof form.version === "string" && form.version && form.version !== rec.version) {
       return formPage(
         req,
         res,
@@ -153,11 +152,11 @@ export function initiativeRoutes(d: ConsoleDeps): Router {
         409,
       );
     }
-    await save(req, res, draftFromForm(rec.initiative.id, req.body, rec.initiative.translations), true);
+    await save(req, res, draftFromForm(rec.initiative.id, form, rec.initiative.translations), true);
   });
 
   router.post("/console/initiatives/delete", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
-    const rec = await own(req.body.id);
+    const rec = await own(formOf(req).id);
     if (await directory.delete(rec.initiative.id))
       await audit(req, "initiative.delete", rec.initiative.id, { name: rec.initiative.name });
     res.redirect(303, "/console/initiatives?done=deleted");

@@ -109,7 +109,8 @@ export function consolePaths(): Record<string, unknown> {
       get: html("Upload a file to import (CSV in the SEA standard, GeoJSON, JSON-LD, Turtle, N-Quads)"),
       post: {
         ...html(
-          "Upload a file (multipart form, at most 32 MB: 413 beyond); its dry run starts and the answer redirects to it",
+          "Upload a file (multipart form, at most 32 MB: 413 beyond); " +
+            "its dry run starts and the answer redirects to it",
         ),
         requestBody: {
           required: true,
@@ -126,7 +127,8 @@ export function consolePaths(): Record<string, unknown> {
     },
     "/console/import/{id}": {
       get: html(
-        "An import's dry run (created, updated, unchanged, refused with row, column and reason), its progress, or its result",
+        "An import's dry run (created, updated, unchanged, refused with row, column and reason), " +
+          "its progress, or its result",
         { parameters: jobId },
       ),
     },
@@ -185,7 +187,8 @@ export function consolePaths(): Record<string, unknown> {
       },
       post: {
         ...formPost(
-          "Send a suggestion to the review queue (no account; limited per address and hour: 429; 404 when the network takes none; 503 when too many wait)",
+          "Send a suggestion to the review queue (no account; limited per address and hour: 429; " +
+            "404 when the network takes none; 503 when too many wait)",
           ["about", "name", "message", "contact"],
         ),
         tags: ["pages"],

@@ -109,7 +109,8 @@ export class SessionCookies {
   /** CSRF check for forms of signed-in people. */
   readonly csrf: RequestHandler = (req, _res, next) => {
     const s = (req as SignedInRequest).session;
-    const sent = typeof req.body?._csrf === "string" ? req.body._csrf : String(req.headers["x-csrf-token"] ?? "");
+    const { _csrf } = formOf(req);
+    const sent = typeof _csrf === "string" ? _csrf : String(req.headers["x-csrf-token"] ?? "");
     if (!s || !this.#sameOrigin(req) || !same(sent, s.csrf))
       return next(
         new ForbiddenHttpError(
@@ -123,7 +124,7 @@ export class SessionCookies {
   /** CSRF check for forms shown before sign-in (double submit). */
   readonly preSessionCsrf: RequestHandler = (req, _res, next) => {
     const kept = cookieValue(req, this.#csrfName) ?? "";
-    const sent = typeof req.body?._csrf === "string" ? req.body._csrf : "";
+    const sent = field(req, "_csrf");
     if (!this.#sameOrigin(req) || !kept || !same(sent, kept))
       return next(
         new ForbiddenHttpError(
@@ -137,6 +138,21 @@ export class SessionCookies {
 
 /** Form bodies: small, flat (no nested objects from `a[b]=c`), of text every store holds (ADR 19). */
 export const formBody = checkedBody(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 200 }));
+
+/** A form's fields as {@link formBody} leaves them: text, or a list of texts for a name sent more than once. */
+export type FormFields = Partial<Record<string, string | string[]>>;
+
+/** The form sent with `req`; empty when it came without one. */
+export function formOf(req: Request): FormFields {
+  const body: unknown = req.body;
+  return typeof body === "object" && body !== null ? body : {};
+}
+
+/** One text field of the form: "" when it is missing or was sent more than once. */
+export function field(req: Request, name: string): string {
+  const value = formOf(req)[name];
+  return typeof value === "string" ? value : "";
+}
 
 /** Pages for signed-in people: others are sent to sign in (and back afterwards). */
 export function signedIn(req: SignedInRequest, res: Response, next: NextFunction): void {

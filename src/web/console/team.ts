@@ -6,7 +6,7 @@ import { AccountError } from "../../accounts/accounts.ts";
 import type { Role } from "../../store/accounts.ts";
 import type { ConsoleDeps } from "./context.ts";
 import { sendConsolePage } from "./context.ts";
-import { actorOf, adminOnly, formBody, signedIn, type SignedInRequest } from "./session.ts";
+import { actorOf, adminOnly, field, formBody, signedIn, type SignedInRequest } from "./session.ts";
 
 const AUDIT_PAGE = 50;
 
@@ -46,7 +46,9 @@ export function teamRoutes(d: ConsoleDeps): Router {
       status,
     );
   };
-  const id = (req: SignedInRequest) => (typeof req.body.id === "string" ? req.body.id.slice(0, 100) : "");
+  const id = (req: SignedInRequest) => field(req, "id").slice(0, 100);
+  // Accounts refuses a role other than admin or editor (role-invalid), whoever asks.
+  const role = (req: SignedInRequest) => field(req, "role") as Role;
   /** Runs an account change; a refusal is shown on the page, anything else is thrown. */
   const change =
     (fn: (req: SignedInRequest) => Promise<Record<string, unknown>>) => async (req: SignedInRequest, res: Response) => {
@@ -67,11 +69,7 @@ export function teamRoutes(d: ConsoleDeps): Router {
     sessions.csrf,
     adminOnly,
     change(async (req) => {
-      const { account, link } = await accounts.add(
-        String(req.body.name ?? "").slice(0, 200),
-        req.body.role as Role,
-        actorOf(req),
-      );
+      const { account, link } = await accounts.add(field(req, "name").slice(0, 200), role(req), actorOf(req));
       return { link: { name: account.name, url: link }, notice: "added" };
     }),
   );
@@ -82,7 +80,7 @@ export function teamRoutes(d: ConsoleDeps): Router {
     sessions.csrf,
     adminOnly,
     change(async (req) => {
-      await accounts.setRole(id(req), req.body.role as Role, actorOf(req));
+      await accounts.setRole(id(req), role(req), actorOf(req));
       return { notice: "roleChanged" };
     }),
   );
