@@ -9,6 +9,7 @@ import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { logger } from "../logging.ts";
 import type { Store } from "../store/store.ts";
+import { RETRY } from "../store/retry.ts";
 import { RemoteActors } from "./outbound/actors.ts";
 import { backfill, type BackfillReport } from "./backfill.ts";
 import type { FederationContext } from "./context.ts";
@@ -68,7 +69,10 @@ export function createFederationRuntime(
   const keyId = new URL(iris.actor + RSA_KEY_FRAGMENT);
   const fetcher = instanceFetcher(config, iris, keys, o.fetcher);
   const policy = new SigningPolicy(store.kv);
+  // One retry policy for the queue (a handler that throws) and the worker (a peer that refuses).
+  const retry = o.delivery?.retry ?? RETRY;
   const deliveries = store.queue("delivery", {
+    retry,
     concurrency: o.delivery?.concurrency ?? 32,
     leaseMs: o.delivery?.leaseMs ?? config.deliveryLeaseMs,
   });
@@ -81,7 +85,7 @@ export function createFederationRuntime(
     policy,
     fetcher,
     new RefusedInboxes(store.kv),
-    o.delivery,
+    { ...o.delivery, retry },
   );
   const outbox = new Outbox(store, iris, keys, worker);
   const publisher = new Publisher(taxonomies, iris, outbox);

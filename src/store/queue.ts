@@ -11,6 +11,10 @@ import type {
   MessageQueueEnqueueOptions,
   MessageQueueListenOptions,
 } from "@fedify/fedify";
+import { logger } from "../logging.ts";
+import { RETRY, type RetryPolicy } from "./retry.ts";
+
+const log = logger("store", "queue");
 
 /** A claimed message. */
 export interface QueuedMessage {
@@ -70,11 +74,8 @@ export interface QueueOptions {
   leaseMs?: number;
   /** How often to look when nothing woke the listener. */
   pollMs?: number;
-}
-
-/** Delay before retrying a message whose handler threw: 1 s, 2 s, 4 s … at most 10 minutes. */
-export function retryDelay(attempts: number): number {
-  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 600_000);
+  /** When to retry a message whose handler threw, and when to drop it (default {@link RETRY}). */
+  retry?: RetryPolicy;
 }
 
 /** A Fedify `MessageQueue` over a {@link QueueBackend}. */
@@ -86,7 +87,7 @@ export class DurableQueue implements MessageQueue {
 
   constructor(backend: QueueBackend, o: QueueOptions = {}) {
     this.#backend = backend;
-    this.#o = { concurrency: 1, leaseMs: 60_000, pollMs: 250, ...o };
+    this.#o = { concurrency: 1, leaseMs: 60_000, pollMs: 250, retry: RETRY, ...o };
   }
 
   async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
@@ -187,8 +188,16 @@ export class DurableQueue implements MessageQueue {
   async #handle(handler: (message: any) => Promise<void> | void, m: QueuedMessage): Promise<void> {
     try {
       await handler(m.payload);
-    } catch {
-      await this.#backend.release(m.id, Date.now() + retryDelay(m.attempts)).catch(() => {});
+    } catch (e) {
+      const wait = this.#o.retry.next(m.attempts);
+      if (wait === undefined) {
+        log.warning("Dropping a queued message after {attempts} failed attempts: {error}", {
+          attempts: m.attempts,
+          error: (e as Error)?.message ?? String(e),
+        });
+        return this.#ack(m.id);
+      }
+      await this.#backend.release(m.id, Date.now() + wait).catch(() => {});
       return;
     }
     await this.#ack(m.id);

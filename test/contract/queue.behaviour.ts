@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import { Temporal } from "@js-temporal/polyfill";
+import { RetryPolicy } from "../../src/store/retry.ts";
 import type { Store } from "../../src/store/store.ts";
 
 export interface QueueFixture {
@@ -107,6 +108,30 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       controller.abort();
       await listening;
       expect(await s.queue(q).pending()).toBe(0);
+      await s.close();
+      await f.cleanup();
+    }, 30_000);
+
+    it("drop a message when the retry policy gives up on it, after its last attempt.", async () => {
+      const f = await fixture();
+      const s = await f.open();
+      const q = `give-up-${Math.random().toString(36).slice(2)}`;
+      await s.queue(q).enqueue({ n: 1 });
+      let calls = 0;
+      const controller = new AbortController();
+      const retry = new RetryPolicy({ baseMs: 10, jitter: 0, maxAttempts: 3 });
+      const listening = s.queue(q, { pollMs: 20, retry }).listen(
+        () => {
+          calls++;
+          throw new Error("always");
+        },
+        { signal: controller.signal },
+      );
+      await until(async () => calls === 3 && (await s.queue(q).pending()) === 0);
+      await new Promise((r) => setTimeout(r, 100));
+      controller.abort();
+      await listening;
+      expect(calls).toBe(3);
       await s.close();
       await f.cleanup();
     }, 30_000);

@@ -13,6 +13,7 @@ import { signRequest } from "@fedify/fedify/sig";
 import { logger } from "../../logging.ts";
 import type { KvStore } from "@fedify/fedify";
 import type { DurableQueue } from "../../store/queue.ts";
+import { RETRY, type RetryPolicy } from "../../store/retry.ts";
 import { FetchError, type Fetcher } from "./fetcher.ts";
 import { signRfc9421Ed25519 } from "./rfc9421.ts";
 import type { SigningPolicy, SigningScheme } from "./signing.ts";
@@ -40,14 +41,10 @@ export interface DeliveryOptions {
   /** How long a delivery being sent stays hidden from other workers. */
   leaseMs?: number;
   timeoutMs?: number;
-  /** Give up after this many attempts (with the default backoff, about three days). */
+  /** Give up after this many attempts (default: the retry policy's, about three days). */
   maxAttempts?: number;
-}
-
-/** Delay before attempt `attempts + 1`: 1 s, 2 s, 4 s … capped at 1 min for the first hour, then 1 h. */
-export function backoff(attempts: number): number {
-  const base = Math.min(2 ** Math.max(0, attempts - 1) * 1000, attempts <= 12 ? 60_000 : 3_600_000);
-  return Math.round(base * (0.8 + Math.random() * 0.4));
+  /** When to try again and when to give up: the same policy as the queue's (default {@link RETRY}). */
+  retry?: RetryPolicy;
 }
 
 /** The network's signing keys: RSA (`#main-key`) and Ed25519 (`#key-2`). */
@@ -70,7 +67,8 @@ export class DeliveryWorker {
   readonly #policy: SigningPolicy;
   readonly #fetcher: Fetcher;
   readonly #refusals: RefusedInboxes;
-  readonly #o: Required<DeliveryOptions>;
+  readonly #o: Required<Omit<DeliveryOptions, "maxAttempts" | "retry">>;
+  readonly #retryPolicy: RetryPolicy;
   #controller: AbortController | undefined;
   #listening: Promise<void> | undefined;
 
@@ -87,7 +85,9 @@ export class DeliveryWorker {
     this.#policy = policy;
     this.#fetcher = fetcher;
     this.#refusals = refusals;
-    this.#o = { concurrency: 32, leaseMs: 60_000, timeoutMs: 15_000, maxAttempts: 80, ...o };
+    this.#o = { concurrency: 32, leaseMs: 60_000, timeoutMs: 15_000, ...o };
+    const retry = o.retry ?? RETRY;
+    this.#retryPolicy = o.maxAttempts === undefined ? retry : retry.with({ maxAttempts: o.maxAttempts });
   }
 
   /** Queues deliveries of activities (already serialised) to inboxes. */
@@ -172,7 +172,8 @@ export class DeliveryWorker {
   /** Queues the delivery again after a backoff, or gives up; says which. */
   async #retry(d: Delivery, error: string): Promise<"retry" | "failed"> {
     const attempts = d.attempts + 1;
-    if (attempts >= this.#o.maxAttempts) {
+    const wait = this.#retryPolicy.next(attempts);
+    if (wait === undefined) {
       log.warning("Giving up on {activity} to {inbox} after {attempts} attempts: {error}", {
         activity: d.activityId,
         inbox: d.inbox,
@@ -186,10 +187,7 @@ export class DeliveryWorker {
       inbox: d.inbox,
       error,
     });
-    await this.#queue.enqueue(
-      { ...d, attempts },
-      { delay: Temporal.Duration.from({ milliseconds: backoff(attempts) }) },
-    );
+    await this.#queue.enqueue({ ...d, attempts }, { delay: Temporal.Duration.from({ milliseconds: wait }) });
     return "retry";
   }
 }
