@@ -101,6 +101,8 @@ export function screenDraft<D extends object>(
   draft: D,
   bad: (field: string, message: string, value?: unknown) => void,
 ): D {
+  // Nearly every draft is clean: look first without building a field name for every value.
+  if (allStorable(draft)) return draft;
   const screen = (v: unknown, field: string): unknown => {
     if (typeof v === "string") {
       const reason = unstorableReason(v);
@@ -127,4 +129,19 @@ export function screenDraft<D extends object>(
     return out ?? v;
   };
   return screen(draft, "") as D;
+}
+
+/** True when every string (and key) in a draft is one essfed stores. */
+function allStorable(v: unknown): boolean {
+  if (typeof v === "string") return !UNSTORABLE_ONE.test(v);
+  if (Array.isArray(v)) {
+    for (const x of v) if (!allStorable(x)) return false;
+    return true;
+  }
+  if (v === null || typeof v !== "object") return true;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    if (UNSTORABLE_ONE.test(k) || !allStorable((v as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
