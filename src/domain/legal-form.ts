@@ -3,7 +3,7 @@
  * registers (Co-ops UK, Companies House) name narrower forms. Both are kept: the concept where one
  * matches, the register's words where they say more.
  */
-import { LIMITS } from "./validate.ts";
+import { LIMITS } from "./limits.ts";
 import { normaliseLabel, type Taxonomies } from "./taxonomy.ts";
 
 /**

@@ -7,6 +7,7 @@ import sanitizeHtml from "sanitize-html";
 import { COMPANIES_HOUSE } from "../linkeddata/namespaces.ts";
 import type { Address, Initiative } from "./initiative.ts";
 import { legalFormText } from "./legal-form.ts";
+import { LIMITS } from "./limits.ts";
 import type { Taxonomies, TaxonomyField } from "./taxonomy.ts";
 import { MAX_IRI_BYTES, iriFits, screenDraft } from "./text.ts";
 
@@ -71,7 +72,7 @@ export interface ValidateOptions {
 export type ValidationResult = { ok: true; initiative: Initiative; warnings: Issue[] } | { ok: false; issues: Issue[] };
 
 /** Bounds on what one record may hold. */
-export const LIMITS = { name: 300, description: 20_000, text: 1_000, values: 50 } as const;
+export { LIMITS };
 
 const ALLOWED_HTML: sanitizeHtml.IOptions = {
   allowedTags: ["p", "br", "a", "strong", "b", "em", "i", "ul", "ol", "li", "blockquote"],

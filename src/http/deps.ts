@@ -1,10 +1,10 @@
+import type { Request, Response } from "express";
 import type { Config } from "../config.ts";
 import type { Directory } from "../directory/directory.ts";
 import type { Iris } from "../directory/ids.ts";
-import type { InitiativeRecord } from "../domain/initiative.ts";
+import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
-import type { Store } from "../store/store.ts";
-import type { PeoplePages } from "../web/public.ts";
+import type { Store, StoredInitiative } from "../store/store.ts";
 
 /** What the HTTP layer needs, built once in `compose.ts`. */
 export interface HttpDeps {
@@ -20,4 +20,11 @@ export interface HttpDeps {
   sign?: (records: InitiativeRecord[]) => Promise<Record<string, unknown>[]>;
   /** The pages people see of an initiative (in their language); absent: a plain page. */
   pages?: PeoplePages;
+}
+
+/** The pages for people the HTTP layer hands a request to (`web/public.ts` makes them). */
+export interface PeoplePages {
+  /** The HTML page of one initiative (content negotiation chose HTML). */
+  initiative(req: Request, res: Response, rec: StoredInitiative): Promise<void>;
+  gone(req: Request, res: Response, tomb: Tombstone): Promise<void>;
 }

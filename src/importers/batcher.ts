@@ -7,7 +7,7 @@ import type { Directory } from "../directory/directory.ts";
 import type { InitiativeDraft, Issue } from "../domain/validate.ts";
 import type { RowIssue } from "./csv/read.ts";
 import type { ImportFormat } from "./detect.ts";
-import type { ImportOptions, ImportReport } from "./import.ts";
+import type { ImportOptions, ImportReport } from "./report.ts";
 import { visible } from "../domain/text.ts";
 
 /** Documents read whole are held in memory: this bounds them unless the caller says less. */

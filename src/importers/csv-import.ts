@@ -9,7 +9,7 @@ import { isHttpIri } from "../domain/validate.ts";
 import { FIELD_COLUMN, type CsvVersion } from "./csv/columns.ts";
 import { CsvFormatError, readStandardCsv } from "./csv/read.ts";
 import type { Batcher, Pending } from "./batcher.ts";
-import type { ImportSource } from "./import.ts";
+import type { ImportSource } from "./report.ts";
 import { Localiser } from "./rdf-import.ts";
 import { SeenIds } from "./seen.ts";
 

@@ -13,7 +13,7 @@ import { IMPORT_BUDGET, draftsFromJsonLd, fastDraft, isJsonLdRefusal } from "../
 import { prescan, prescanContext } from "../linkeddata/jsonld-budget.ts";
 import type { Batcher, Pending } from "./batcher.ts";
 import { readFeature } from "./geojson.ts";
-import type { ImportSource } from "./import.ts";
+import type { ImportSource } from "./report.ts";
 import { Localiser, localised, readText, tooLarge } from "./rdf-import.ts";
 
 type Obj = Record<string, unknown>;

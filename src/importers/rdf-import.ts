@@ -11,7 +11,7 @@ import { stableJson } from "../domain/version.ts";
 import { FIELD_PROPERTY } from "../linkeddata/fields.ts";
 import { draftsFromQuads } from "../linkeddata/initiative-rdf.ts";
 import type { Batcher, Pending } from "./batcher.ts";
-import type { ImportSource } from "./import.ts";
+import type { ImportSource } from "./report.ts";
 import { SeenIds } from "./seen.ts";
 
 /**

@@ -4,13 +4,12 @@
  * (`/map/list`, `/map/card`) carries labels in the reader's language and who published what.
  */
 import { Router, type Request, type Response } from "express";
-import type { Tombstone } from "../domain/initiative.ts";
 import { FACET_NAMES, LOCAL_SOURCE, type FacetName } from "../store/search.ts";
-import type { StoredInitiative } from "../store/store.ts";
 import { BadRequestHttpError, NotFoundHttpError } from "../errors.ts";
 import { parseSearch } from "../http/search-params.ts";
 import { cardsOf, provenanceActors } from "./cards.ts";
 import { alsoListed } from "../duplicates/decisions.ts";
+import type { PeoplePages } from "../http/deps.ts";
 import type { WebDeps } from "./deps.ts";
 import { extentOf } from "./extent.ts";
 import { initiativePage, gonePage } from "./initiative-page.ts";
@@ -20,12 +19,6 @@ import { json, pageContext, render, sendPage, type PageContext } from "./render.
 /** Facets in the order the map's form shows them, with their message keys. */
 const FORM_FACETS: FacetName[] = ["structure", "activity", "country", "membership", "qualifier", "source"];
 const LIST_PAGE = 20;
-
-export interface PeoplePages {
-  /** The HTML page of one initiative (content negotiation chose HTML). */
-  initiative(req: Request, res: Response, rec: StoredInitiative): Promise<void>;
-  gone(req: Request, res: Response, tomb: Tombstone): Promise<void>;
-}
 
 export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages } {
   const { config, store, taxonomies, iris, assets, names } = deps;

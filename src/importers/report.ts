@@ -1,0 +1,56 @@
+/**
+ * What an import is given and what it answers, shared by the entry points (`import.ts`) and the
+ * readers of each format, which `import.ts` calls: kept apart so that the readers do not import
+ * their caller back.
+ */
+import type { Readable } from "node:stream";
+import type { CsvVersion } from "./csv/columns.ts";
+import type { IgnoredColumn, RowIssue } from "./csv/read.ts";
+import type { ImportFormat } from "./detect.ts";
+
+export interface ImportReport {
+  format: ImportFormat;
+  /** SEA standard CSV version, for CSV. */
+  version?: CsvVersion;
+  /** True when nothing was written (a dry run): the counts say what an import would do. */
+  dryRun: boolean;
+  /** Rows (CSV), features (GeoJSON) or initiatives (JSON-LD, RDF) read. */
+  read: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Records refused. */
+  refusedRecords: number;
+  /** Why each refused record was refused (a record may have several), in file order. */
+  refused: RowIssue[];
+  /** Values left out of records that were kept, and other things worth knowing. */
+  warnings: RowIssue[];
+  /** Refusals and warnings past the first `MAX_ISSUES` (batcher.ts) of each, counted but not listed. */
+  omitted: { refused: number; warnings: number };
+  /** Columns or properties essfed does not hold, with how many records had a value there. */
+  ignored: IgnoredColumn[];
+  /** Set when the file could not be read to the end; records before it were imported. */
+  fatal?: RowIssue;
+}
+
+export interface ImportOptions {
+  /** Drafts written per transaction. */
+  batchSize?: number;
+  /** Told the number of records read so far, about once per batch. */
+  onProgress?: (read: number) => void;
+  /** Validate and count without writing anything. */
+  dryRun?: boolean;
+  /** The format, when the caller knows better than the content and name. */
+  format?: ImportFormat;
+  /**
+   * How large a document read whole (Turtle, N-Quads, JSON-LD not written item by item) may be;
+   * 256 MB by default. An upload from a browser will want less.
+   */
+  maxDocumentBytes?: number;
+}
+
+/** Something to import: a name (for its extension and messages) and a way to read it, more than once if need be. */
+export interface ImportSource {
+  name: string;
+  open(): Readable;
+}
