@@ -69,7 +69,10 @@ async function serve(kind: string, dir: string) {
     bodies.set(
       p,
       Buffer.from(
-        rec!.signed ?? JSON.stringify(initiativeToJsonLd(rec!, instance.taxonomies, { owner: instance.iris.actor })),
+        rec!.signed ??
+          JSON.stringify(
+            initiativeToJsonLd(rec!, instance.taxonomies, { owner: instance.iris.actor, audience: "peers" }),
+          ),
       ),
     );
   }

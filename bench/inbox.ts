@@ -94,7 +94,7 @@ async function prepare(
       version: versionOf(checked.initiative),
     };
     const object = await from.runtime.ctx.outbox.sign(
-      initiativeToJsonLd(record, from.taxonomies, { owner: from.iris.actor }),
+      initiativeToJsonLd(record, from.taxonomies, { owner: from.iris.actor, audience: "peers" }),
     );
     const body = JSON.stringify(createOrUpdate(from.iris, "Create", object, record.version));
     const req = await signRequest(

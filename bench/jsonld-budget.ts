@@ -181,7 +181,7 @@ function perDocument(): void {
       version: versionOf(v.initiative),
     },
     taxonomies,
-    { owner: iris.actor },
+    { owner: iris.actor, audience: "peers" },
   );
   const docs: Record<string, unknown> = {
     "essfed Create": createOrUpdate(iris, "Create", object, "v1"),

@@ -156,7 +156,7 @@ export async function compose(
   const taxonomies = loadTaxonomies();
   const iris = makeIris(config.url, config.handle);
   const keys = await ensureActorKeys(store.kv);
-  const directory = new Directory(store, taxonomies, iris);
+  const directory = new Directory(store, taxonomies, iris, undefined, config.defaultSharing);
   const runtime = createFederationRuntime({ config, store, taxonomies, iris, keys, directory }, opts.runtime);
   const federation = createEssFederation({
     config,

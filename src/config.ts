@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { isIP } from "node:net";
 import { LicenceError, parseLicence, type Licence } from "./linkeddata/licences.ts";
 import { EssfedError } from "./errors.ts";
+import type { SharingLevel } from "./domain/sharing.ts";
 
 export interface Config {
   /**
@@ -85,6 +86,11 @@ export interface Config {
   readonly sameAsAuto?: number;
   /** The licence of the network's own data (`ESSFED_LICENSE`, an SPDX id or an IRI); absent = none declared. */
   readonly licence?: Licence;
+  /**
+   * The sharing level of a contact field (email, phone, street address) a written record gives
+   * none (`ESSFED_DEFAULT_SHARING`): public, network (this network only) or none (the team only).
+   */
+  readonly defaultSharing: SharingLevel;
   /** How reusers are asked to credit the data (`ESSFED_ATTRIBUTION`; default: the network's name). */
   readonly attribution: string;
 }
@@ -302,6 +308,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ...(auto !== undefined ? { sameAsAuto: auto } : {}),
     ...(dataLicence ? { licence: dataLicence } : {}),
     attribution: attribution(env, name),
+    defaultSharing: oneOf(env, "ESSFED_DEFAULT_SHARING", ["public", "network", "none"] as const, "public"),
     ...overrides,
   });
 }

@@ -5,6 +5,7 @@
  * (the federation publisher) queued in the same transaction.
  */
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
+import type { SharingLevel } from "../domain/sharing.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { validateInitiative, type InitiativeDraft, type Issue, type ValidateOptions } from "../domain/validate.ts";
 import { versionOf } from "../domain/version.ts";
@@ -45,8 +46,16 @@ export class Directory {
   readonly #iris: Iris;
   readonly #writer: InitiativeWriter;
   #announcer: Announcer | undefined;
+  readonly #defaultSharing: SharingLevel;
 
-  constructor(store: Store, taxonomies: Taxonomies, iris: Iris, writer = new InitiativeWriter(store)) {
+  constructor(
+    store: Store,
+    taxonomies: Taxonomies,
+    iris: Iris,
+    writer = new InitiativeWriter(store),
+    defaultSharing: SharingLevel = "public",
+  ) {
+    this.#defaultSharing = defaultSharing;
     this.#store = store;
     this.#taxonomies = taxonomies;
     this.#iris = iris;
@@ -107,7 +116,7 @@ export class Directory {
         });
         return;
       }
-      const v = validateInitiative(draft, this.#taxonomies, o);
+      const v = validateInitiative(draft, this.#taxonomies, { defaultSharing: this.#defaultSharing, ...o });
       if (!v.ok) return void results.push(v);
       const version = versionOf(v.initiative);
       const w = hidden.get(draft.id);

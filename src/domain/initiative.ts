@@ -3,6 +3,7 @@
  * Taxonomy values are canonical concept IRIs (see {@link Taxonomies}); JSON-LD and RDF names appear
  * only in `linkeddata/`.
  */
+import type { Sharing } from "./sharing.ts";
 
 /** The postal and geographic location of an initiative (`essglobal:Address`). */
 export interface Address {
@@ -66,6 +67,12 @@ export interface Initiative {
    * plain {@link name} and {@link description} are the record's own language.
    */
   translations?: Record<string, Translation>;
+  /** The record's own licence IRI (`dcterms:license`); absent = the owning network's dataset licence. */
+  license?: string;
+  /** The owner's attribution text (`cc:attributionName`), kept on mirrors as the owner gave it. */
+  attribution?: string;
+  /** How far each contact field may travel (see `sharing.ts`); a field given none is public. */
+  sharing?: Sharing;
 }
 
 /** The name and description in one other language. */

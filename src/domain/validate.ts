@@ -9,6 +9,8 @@ import type { Address, Initiative } from "./initiative.ts";
 import { legalFormText } from "./legal-form.ts";
 import { LIMITS } from "./limits.ts";
 import type { Taxonomies, TaxonomyField } from "./taxonomy.ts";
+import type { SharingLevel } from "./sharing.ts";
+import { validateTerms } from "./terms.ts";
 import { MAX_IRI_BYTES, iriFits, screenDraft } from "./text.ts";
 
 /** Raw input: strings where the model has IRIs or numbers, everything optional. */
@@ -50,6 +52,10 @@ export interface InitiativeDraft {
   sameAs?: string[];
   /** Language tag → name and description in that language. */
   translations?: Record<string, { name?: string; description?: string }>;
+  /** The record's own licence (SPDX id or IRI), attribution and sharing levels (see `terms.ts`). */
+  license?: string;
+  attribution?: string;
+  sharing?: Record<string, string | undefined>;
 }
 
 /** Why one field was refused. `field` is a model path such as `address.lat`. */
@@ -66,6 +72,8 @@ export interface Issue {
  */
 export interface ValidateOptions {
   lenient?: boolean;
+  /** The level of a contact field given none (`ESSFED_DEFAULT_SHARING`); public when absent. */
+  defaultSharing?: SharingLevel;
 }
 
 /** A warning does not stop the record; it says what was dropped or guessed. */
@@ -230,8 +238,9 @@ export function validateInitiative(
     else bad("sameAs", "must be an absolute http(s) IRI", s);
   }
   out.sameAs = [...new Set(out.sameAs)].sort();
+  const termed = validateTerms(draft, out, bad, o.defaultSharing);
 
-  return issues.length ? { ok: false, issues } : { ok: true, initiative: out, warnings };
+  return issues.length ? { ok: false, issues } : { ok: true, initiative: termed, warnings };
 }
 
 function validateAddress(

@@ -5,6 +5,7 @@
  * would run as a formula is written with an apostrophe in front, which the importer takes off.
  */
 import type { Iris } from "../directory/ids.ts";
+import { shareable } from "../domain/sharing.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { decimal } from "../linkeddata/initiative-jsonld.ts";
 import { csvCell } from "../importers/csv/cells.ts";
@@ -37,7 +38,8 @@ export function csvRow(
   taxonomies: Taxonomies,
   languages: readonly string[] = [],
 ): string {
-  const i = r.initiative;
+  // A CSV is this network's own publication: fields kept for the team (`none`) are left out.
+  const i = shareable(r.initiative, "public");
   const a = i.address ?? {};
   const code = (iri?: string) => (iri ? (taxonomies.get(iri)?.code ?? iri) : undefined);
   const values: Record<(typeof V4_COLUMNS)[number], string | number | undefined> = {
@@ -77,6 +79,11 @@ export function csvRow(
     "SIC Code": i.sicCodes?.join(";"),
     "Ownership Classification": i.ownership,
     "Same As": i.sameAs.join(";") || undefined,
+    License: i.license,
+    Attribution: i.attribution,
+    "Email Sharing": i.sharing?.email,
+    "Phone Sharing": i.sharing?.phone,
+    "Street Address Sharing": i.sharing?.streetAddress,
   };
   const t = i.translations ?? {};
   return [

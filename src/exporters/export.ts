@@ -44,12 +44,25 @@ export function sourceOf(r: StoredInitiative, iris: Iris): string {
 /** Text chunks of the whole directory in `format`. */
 export async function* exportAll(deps: ExportDeps, format: ExportFormat): AsyncGenerator<string> {
   const { store, taxonomies, iris } = deps;
+  // Dumps are this network's own publication: fields kept for the team (`none`) are left out.
+  // Each record carries the licence and attribution it holds (a mirror's are its owner's); own
+  // records giving none fall under the dataset's, named by the dump's Link header and /dataset,
+  // not written into each record, so that the dump imports back to the same data.
+  const terms = {};
   switch (format) {
     case "nquads":
       for await (const page of allRecords(store)) {
         yield writeQuads(
           page.flatMap((r) =>
-            initiativeToQuads(r, taxonomies, sourceOf(r, iris), DataFactory.namedNode(sourceOf(r, iris))),
+            initiativeToQuads(
+              r,
+              taxonomies,
+              sourceOf(r, iris),
+              DataFactory.namedNode(sourceOf(r, iris)),
+              undefined,
+              "public",
+              terms,
+            ),
           ),
           "nquads",
         );
@@ -64,7 +77,11 @@ export async function* exportAll(deps: ExportDeps, format: ExportFormat): AsyncG
       for await (const page of allRecords(store)) {
         // Each page is written with the same prefixes, so only the body goes out after the first.
         const writer = new Writer({ format: "Turtle", prefixes: PREFIXES });
-        writer.addQuads(page.flatMap((r) => initiativeToQuads(r, taxonomies, sourceOf(r, iris))));
+        writer.addQuads(
+          page.flatMap((r) =>
+            initiativeToQuads(r, taxonomies, sourceOf(r, iris), undefined, undefined, "public", terms),
+          ),
+        );
         let text = "";
         writer.end((err, result: string) => {
           if (err) throw err;
@@ -79,7 +96,9 @@ export async function* exportAll(deps: ExportDeps, format: ExportFormat): AsyncG
       let first = true;
       for await (const page of allRecords(store)) {
         const items = page.map((r) =>
-          JSON.stringify(initiativeToJsonLd(r, taxonomies, { owner: sourceOf(r, iris), context: false })),
+          JSON.stringify(
+            initiativeToJsonLd(r, taxonomies, { owner: sourceOf(r, iris), context: false, audience: "public", terms }),
+          ),
         );
         yield (first ? "\n" : ",\n") + items.join(",\n");
         first = false;

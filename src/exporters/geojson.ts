@@ -5,6 +5,7 @@
  * translations are `name:xx` and `description:xx`, as OpenStreetMap tags them.
  */
 import type { Iris } from "../directory/ids.ts";
+import { shareable } from "../domain/sharing.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { StoredInitiative } from "../store/store.ts";
 
@@ -17,7 +18,8 @@ export interface Feature {
 
 /** The Feature of a record. */
 export function geoJsonFeature(r: StoredInitiative, taxonomies: Taxonomies, iris: Iris): Feature {
-  const i = r.initiative;
+  // GeoJSON (dumps, map answers) is this network's own publication: fields kept for the team are left out.
+  const i = shareable(r.initiative, "public");
   const a = i.address ?? {};
   const concept = (iri: string | undefined) => (iri ? { id: iri, label: taxonomies.label(iri) ?? iri } : null);
   const concepts = (list: string[]) => list.map((iri) => ({ id: iri, label: taxonomies.label(iri) ?? iri }));
@@ -57,6 +59,11 @@ export function geoJsonFeature(r: StoredInitiative, taxonomies: Taxonomies, iris
     geoContainer: a.geoContainer,
     geoContainerLat: a.geoContainerLat,
     geoContainerLong: a.geoContainerLong,
+    license: i.license,
+    attribution: i.attribution,
+    emailSharing: i.sharing?.email,
+    phoneSharing: i.sharing?.phone,
+    streetAddressSharing: i.sharing?.streetAddress,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) properties[k] = v;
   for (const [lang, t] of Object.entries(i.translations ?? {})) {

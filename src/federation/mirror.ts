@@ -74,6 +74,18 @@ export async function toMirrorRecord(
     };
   const checked = validateInitiative(draft, ctx.taxonomies);
   if (!checked.ok) return checked;
+  // What is stored from a peer: an instance sends only what its owner shares publicly, so a
+  // document naming a field kept to its network (or not shared) is refused whole, neither stored
+  // nor relayed (its signed text would carry the field on).
+  const withheld = Object.entries(checked.initiative.sharing ?? {}).filter(([, level]) => level !== "public");
+  if (withheld.length)
+    return {
+      ok: false,
+      issues: withheld.map(([field]) => ({
+        field: `sharing.${field}`,
+        message: "is not shared beyond its owner's network: an instance sends only public fields",
+      })),
+    };
   const record: InitiativeRecord = {
     initiative: checked.initiative,
     published: isoOr(v.doc.published, receivedAt),

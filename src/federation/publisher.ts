@@ -9,6 +9,7 @@ import type { Iris } from "../directory/ids.ts";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { initiativeToJsonLd } from "../linkeddata/initiative-jsonld.ts";
+import type { DatasetTerms } from "../linkeddata/licences.ts";
 import { createOrUpdate, deleteActivity, type Json } from "./activities.ts";
 import { deliveriesOf, type Outbox } from "./outbound/fan-out.ts";
 
@@ -20,8 +21,10 @@ export class Publisher implements Announcer {
   readonly #iris: Iris;
   readonly #outbox: Outbox;
   readonly #signed = new Map<string, Json>();
+  readonly #terms: DatasetTerms;
 
-  constructor(taxonomies: Taxonomies, iris: Iris, outbox: Outbox) {
+  constructor(taxonomies: Taxonomies, iris: Iris, outbox: Outbox, terms: DatasetTerms = {}) {
+    this.#terms = terms;
     this.#taxonomies = taxonomies;
     this.#iris = iris;
     this.#outbox = outbox;
@@ -30,7 +33,10 @@ export class Publisher implements Announcer {
   /**
    * The signed JSON-LD of our records. Reads write nothing: a record written while nobody followed
    * is stored unsigned and signed when served, and the signature is kept in memory (a bounded
-   * number of the latest), not in the store.
+   * number of the latest), not in the store. This is the one document of a record that leaves the
+   * instance (activities, the record's IRI, back-fill pages, relays downstream): it is made for
+   * `peers`, so a field at `network` or `none` is never in it, and it carries the licence and
+   * attribution the record travels under.
    */
   async signMany(records: InitiativeRecord[]): Promise<Json[]> {
     return Promise.all(
@@ -38,7 +44,9 @@ export class Publisher implements Announcer {
         const key = `${r.initiative.id} ${r.version}`;
         const kept = this.#signed.get(key);
         if (kept) return kept;
-        const doc = await this.#outbox.sign(initiativeToJsonLd(r, this.#taxonomies, { owner: this.#iris.actor }));
+        const doc = await this.#outbox.sign(
+          initiativeToJsonLd(r, this.#taxonomies, { owner: this.#iris.actor, audience: "peers", terms: this.#terms }),
+        );
         if (this.#signed.size >= SIGNED_KEPT) this.#signed.delete(this.#signed.keys().next().value!);
         this.#signed.set(key, doc);
         return doc;

@@ -3,6 +3,7 @@
  * publisher (registered on the directory), the delivery worker, back-fills and the periodic
  * reconciliation and clean-up. Which parts run depends on the process role.
  */
+import { datasetTerms } from "../linkeddata/licences.ts";
 import type { Config } from "../config.ts";
 import type { Directory } from "../directory/directory.ts";
 import type { Iris } from "../directory/ids.ts";
@@ -88,7 +89,7 @@ export function createFederationRuntime(
     { ...o.delivery, retry },
   );
   const outbox = new Outbox(store, iris, keys, worker);
-  const publisher = new Publisher(taxonomies, iris, outbox);
+  const publisher = new Publisher(taxonomies, iris, outbox, datasetTerms(config));
   deps.directory.announceWith(publisher);
 
   const running = new Map<string, Promise<BackfillReport | undefined>>();

@@ -2,6 +2,7 @@
  * Server-rendered HTML for people: an initiative page and the small shared layout. Every value is
  * escaped; descriptions were sanitised on the way in.
  */
+import { shareable } from "../domain/sharing.ts";
 import type { StoredInitiative } from "../store/store.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 
@@ -29,7 +30,8 @@ function translations(t: StoredInitiative["initiative"]["translations"]): string
 
 /** The page for one initiative, with alternates for linked-data clients. */
 export function initiativePage(rec: StoredInitiative, taxonomies: Taxonomies, ownerName: string): string {
-  const i = rec.initiative;
+  // This network's own page: fields kept for the team (`none`) are left out.
+  const i = shareable(rec.initiative, "public");
   const label = (iri?: string) => (iri ? `<a href="${esc(iri)}">${esc(taxonomies.label(iri) ?? iri)}</a>` : "");
   const list = (iris: string[]) => iris.map(label).join(", ");
   const a = i.address;

@@ -4,6 +4,7 @@
  * (`addr:*`, `contact:*`, `website`, `name:fr`, `description:es`). Properties neither names are
  * listed, so the import can report them instead of dropping them silently.
  */
+import { SHARED_FIELDS } from "../domain/sharing.ts";
 import type { InitiativeDraft } from "../domain/validate.ts";
 
 type Obj = Record<string, unknown>;
@@ -37,6 +38,8 @@ const TEXT: Record<string, readonly string[]> = {
   ownership: ["ownership"],
   primaryActivity: ["primaryActivity"],
   baseMembershipType: ["baseMembershipType"],
+  license: ["license"],
+  attribution: ["attribution"],
   country: ["country", "addr:country"],
   territory: ["territory"],
 };
@@ -124,6 +127,10 @@ export function readFeature(f: unknown): FeatureRead | undefined {
     columns["address.lat"] = columns["address.long"] = "geometry";
   }
   if (Object.keys(address).length) draft.address = address;
+  for (const field of SHARED_FIELDS) {
+    const v = first(`sharing.${field}`, [`${field}Sharing`]);
+    if (v !== undefined) (draft.sharing ??= {})[field] = v;
+  }
   readTexts(p, draft, columns, used);
   const ignored = Object.keys(p).filter((k) => !used.has(k) && p[k] !== null && p[k] !== "");
   return { draft, columns, ignored, notes };

@@ -53,6 +53,9 @@ const FULL: InitiativeDraft = {
   facebook: "brixtonenergy",
   companiesHouseNumber: "4711097",
   sameAs: ["https://other.example/org/9"],
+  license: "CC-BY-4.0",
+  attribution: "Brixton Energy Co-op",
+  sharing: { email: "network", phone: "public" },
 };
 const MINIMAL: InitiativeDraft = { id: "https://regional.example/initiatives/R2", name: "Tiny Co-op" };
 
@@ -62,13 +65,13 @@ describe("An initiative rendered as JSON-LD", () => {
     ["minimal", MINIMAL],
   ])("describes the same graph as its quads (%s).", async (_n, draft) => {
     const rec = record(draft);
-    const fromJsonLd = await jsonLdToQuads(initiativeToJsonLd(rec, taxonomies, { owner: OWNER }));
+    const fromJsonLd = await jsonLdToQuads(initiativeToJsonLd(rec, taxonomies, { owner: OWNER, audience: "public" }));
     expect(fromJsonLd).toBeRdfIsomorphic(initiativeToQuads(rec, taxonomies, OWNER));
   });
 
   it("reads back to the same initiative by the fast path and by full JSON-LD processing.", async () => {
     const rec = record(FULL);
-    const doc = initiativeToJsonLd(rec, taxonomies, { owner: OWNER });
+    const doc = initiativeToJsonLd(rec, taxonomies, { owner: OWNER, audience: "public" });
     const [fast] = await draftsFromJsonLd(doc);
     const [slow] = draftsFromQuads(await jsonLdToQuads(doc));
     for (const d of [fast!, slow!]) {
@@ -86,7 +89,7 @@ describe("An initiative rendered as JSON-LD", () => {
   });
 
   it("pairs the ESSGLOBAL type with an ActivityStreams type and keeps lod.coop terms.", () => {
-    const doc = initiativeToJsonLd(record(FULL), taxonomies, { owner: OWNER });
+    const doc = initiativeToJsonLd(record(FULL), taxonomies, { owner: OWNER, audience: "public" });
     expect(doc.type).toEqual(["Page", "essglobal:SSEInitiative"]);
     expect(doc["gr:name"]).toBe("Brixton Energy");
     expect(doc["essglobal:organisationalStructure"]).toEqual([

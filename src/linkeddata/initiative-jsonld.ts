@@ -4,10 +4,14 @@
  * test holds the two isomorphic.
  */
 import type { Initiative, InitiativeRecord } from "../domain/initiative.ts";
+import { SHARED_FIELDS, shareable, type Audience } from "../domain/sharing.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { COMPANIES_HOUSE, PUBLIC } from "./namespaces.ts";
 import { DOCUMENT_CONTEXT } from "./context.ts";
+import type { DatasetTerms } from "./licences.ts";
 import { summarise } from "./summary.ts";
+
+export type { DatasetTerms };
 
 /** Fragment identifiers of the nodes hanging off an initiative, as the SEA converter names them. */
 export const NODE = {
@@ -24,8 +28,24 @@ export const ACCOUNT_SERVICES = { twitter: "https://twitter.com/", facebook: "ht
 export interface RenderOptions {
   /** Actor IRI of the owning network (`attributedTo`). */
   owner: string;
+  /** Who reads it: decides which contact fields are left out (see {@link shareable}). */
+  audience: Audience;
+  /** This network's dataset licence IRI and attribution, written on own records that give none. */
+  terms?: DatasetTerms;
   /** Include `@context` (top-level documents) or leave it out (items embedded in a collection). */
   context?: boolean;
+}
+
+/**
+ * The licence and attribution a record goes out under: its own, else (own records only) the
+ * dataset's; a mirror keeps exactly what its owner sent.
+ */
+export function termsOf(record: InitiativeRecord, terms: DatasetTerms | undefined): DatasetTerms {
+  const i = record.initiative;
+  const fallback = record.provenance ? undefined : terms;
+  const license = i.license ?? fallback?.license;
+  const attribution = i.attribution ?? fallback?.attribution;
+  return { ...(license ? { license } : {}), ...(attribution ? { attribution } : {}) };
 }
 
 /** Lexical xsd:decimal for a JS number (never exponent notation). */
@@ -57,7 +77,7 @@ export function initiativeToJsonLd(
   taxonomies: Taxonomies,
   opts: RenderOptions,
 ): Record<string, unknown> {
-  const i = record.initiative;
+  const i = shareable(record.initiative, opts.audience);
   const doc: Record<string, unknown> = {};
   if (opts.context !== false) doc["@context"] = DOCUMENT_CONTEXT;
   doc.id = i.id;
@@ -120,5 +140,9 @@ export function initiativeToJsonLd(
   if (accounts.length) doc["foaf:account"] = accounts;
   if (i.companiesHouseNumber) doc["rov:hasRegisteredOrganization"] = COMPANIES_HOUSE + i.companiesHouseNumber;
   if (i.sameAs.length) doc["owl:sameAs"] = i.sameAs;
+  const terms = termsOf(record, opts.terms);
+  if (terms.license) doc["dcterms:license"] = terms.license;
+  if (terms.attribution) doc["cc:attributionName"] = terms.attribution;
+  for (const f of SHARED_FIELDS) if (i.sharing?.[f]) doc[`essfed:${f}Sharing`] = i.sharing[f];
   return doc;
 }

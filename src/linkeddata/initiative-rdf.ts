@@ -8,9 +8,11 @@ import { namedNode, literal, quad, defaultGraph } from "./terms.ts";
 import type { InitiativeRecord } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { InitiativeDraft } from "../domain/validate.ts";
-import { ACCOUNT_SERVICES, NODE, decimal } from "./initiative-jsonld.ts";
+import { SHARED_FIELDS, shareable, type Audience } from "../domain/sharing.ts";
+import { ACCOUNT_SERVICES, NODE, decimal, termsOf, type DatasetTerms } from "./initiative-jsonld.ts";
 import {
   AS,
+  CCREL,
   COMPANIES_HOUSE,
   DCTERMS,
   ESS,
@@ -42,8 +44,10 @@ export function initiativeToQuads(
   owner: string,
   graph: Quad_Graph = defaultGraph(),
   only?: ReadonlySet<string>,
+  audience: Audience = "public",
+  datasetTerms?: DatasetTerms,
 ): Quad[] {
-  const i = record.initiative;
+  const i = shareable(record.initiative, audience);
   const out: Quad[] = [];
   const s = namedNode(i.id);
   const want = (p: string) => !only || only.has(p);
@@ -118,6 +122,10 @@ export function initiativeToQuads(
   }
   if (i.companiesHouseNumber) add(s, ROV.hasRegisteredOrganization, iri(COMPANIES_HOUSE + i.companiesHouseNumber));
   for (const v of i.sameAs) add(s, OWL.sameAs, iri(v));
+  const terms = termsOf(record, datasetTerms);
+  if (terms.license) add(s, DCTERMS.license, iri(terms.license));
+  if (terms.attribution) add(s, CCREL.attributionName, literal(terms.attribution));
+  for (const f of SHARED_FIELDS) if (i.sharing?.[f]) add(s, ESSFED[`${f}Sharing`], literal(i.sharing[f]));
   return out;
 }
 
@@ -200,6 +208,12 @@ function readDraft(store: Store, s: Term): InitiativeDraft {
   }
   const ch = one(s, ROV.hasRegisteredOrganization);
   if (ch) draft.companiesHouseNumber = ch.replace(COMPANIES_HOUSE, "");
+  const license = one(s, DCTERMS.license);
+  if (license) draft.license = license;
+  const attribution = one(s, CCREL.attributionName);
+  if (attribution) draft.attribution = attribution;
+  const sharing = Object.fromEntries(SHARED_FIELDS.map((f) => [f, one(s, ESSFED[`${f}Sharing`])]));
+  if (Object.values(sharing).some(Boolean)) draft.sharing = sharing;
   return draft;
 }
 

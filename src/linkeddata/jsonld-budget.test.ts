@@ -180,7 +180,7 @@ describe("Real documents", () => {
         version: versionOf(v.initiative),
       },
       taxonomies,
-      { owner: "https://regional.example/actors/network" },
+      { owner: "https://regional.example/actors/network", audience: "peers" },
     );
   };
   it.each<[string, () => unknown]>([

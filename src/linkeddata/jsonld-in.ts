@@ -7,6 +7,7 @@
 import type { Quad } from "n3";
 import type { InitiativeDraft } from "../domain/validate.ts";
 import { DOCUMENT_CONTEXT_JSON } from "./context.ts";
+import { SHARED_FIELDS } from "../domain/sharing.ts";
 import { COMPANIES_HOUSE } from "./namespaces.ts";
 import { draftsFromQuads, mergeTranslations, splitLanguages } from "./initiative-rdf.ts";
 import { DEFAULT_BUDGET, JsonLdBudgetError, JsonLdInputError, prescan, type JsonLdBudget } from "./jsonld-budget.ts";
@@ -128,6 +129,12 @@ export function fastDraft(doc: unknown): InitiativeDraft | undefined {
   }
   const ch = str(doc["rov:hasRegisteredOrganization"]);
   if (ch) draft.companiesHouseNumber = ch.replace(COMPANIES_HOUSE, "");
+  const license = str(doc["dcterms:license"]);
+  if (license) draft.license = license;
+  const attribution = str(doc["cc:attributionName"]);
+  if (attribution) draft.attribution = attribution;
+  const sharing = Object.fromEntries(SHARED_FIELDS.map((f) => [f, str(doc[`essfed:${f}Sharing`])]));
+  if (Object.values(sharing).some(Boolean)) draft.sharing = sharing;
   return draft;
 }
 
@@ -181,6 +188,11 @@ const KNOWN_KEYS = new Set([
   "foaf:account",
   "rov:hasRegisteredOrganization",
   "owl:sameAs",
+  "dcterms:license",
+  "cc:attributionName",
+  "essfed:emailSharing",
+  "essfed:phoneSharing",
+  "essfed:streetAddressSharing",
   // An integrity proof describes the document, not the initiative: it does not change what is read.
   "proof",
 ]);

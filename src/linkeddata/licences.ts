@@ -39,6 +39,17 @@ const ISSUER_IRIS: Record<string, string> = {
 };
 const BY_IRI = new Map(Object.entries(ISSUER_IRIS).map(([id, iri]) => [iri, id]));
 
+/** The dataset's licence IRI and attribution: the terms of the network's own records that give none. */
+export interface DatasetTerms {
+  license?: string;
+  attribution?: string;
+}
+
+/** The dataset terms of a configuration (`ESSFED_LICENSE`, `ESSFED_ATTRIBUTION`). */
+export function datasetTerms(config: { licence?: Licence; attribution: string }): DatasetTerms {
+  return { ...(config.licence ? { license: config.licence.iri } : {}), attribution: config.attribution };
+}
+
 /** Why a licence value was refused, for the configuration error. */
 export class LicenceError extends EssfedError {
   constructor(message: string) {
@@ -85,4 +96,26 @@ export function parseLicence(value: string): Licence {
 /** The value of a `Link` header naming the licence (RFC 8288, `license` is a registered relation). */
 export function licenceLink(licence: Licence): string {
   return `<${licence.iri}>; rel="license"`;
+}
+
+/**
+ * The licence (with a short name) and attribution a record is published under: its own, else for
+ * the network's own records the dataset's; a mirror shows exactly what its owner sent.
+ */
+export function recordTerms(
+  record: { initiative: { license?: string; attribution?: string }; provenance?: unknown },
+  config: { licence?: Licence; attribution: string },
+): { licence?: { iri: string; label: string }; attribution?: string } {
+  const own = !record.provenance;
+  const iri = record.initiative.license ?? (own ? config.licence?.iri : undefined);
+  const attribution = record.initiative.attribution ?? (own ? config.attribution : undefined);
+  let licence: { iri: string; label: string } | undefined;
+  if (iri) {
+    try {
+      licence = { iri, label: parseLicence(iri).label };
+    } catch {
+      licence = { iri, label: iri };
+    }
+  }
+  return { ...(licence ? { licence } : {}), ...(attribution ? { attribution } : {}) };
 }

@@ -56,7 +56,15 @@ export const XSD = ns("http://www.w3.org/2001/XMLSchema#", [
   "boolean",
 ] as const);
 export const GR = ns("http://purl.org/goodrelations/v1#", ["name"] as const);
-export const DCTERMS = ns("http://purl.org/dc/terms/", ["description", "created", "modified", "title"] as const);
+export const DCTERMS = ns("http://purl.org/dc/terms/", [
+  "description",
+  "created",
+  "modified",
+  "title",
+  "license",
+] as const);
+/** Creative Commons Rights Expression Language: the owner's attribution text. */
+export const CCREL = ns("http://creativecommons.org/ns#", ["attributionName"] as const);
 export const FOAF = ns("http://xmlns.com/foaf/0.1/", [
   "homepage",
   "account",
@@ -115,6 +123,9 @@ export const ESSFED = ns("https://w3id.org/essfed/ns#", [
   "sector",
   "sicCode",
   "ownership",
+  "emailSharing",
+  "phoneSharing",
+  "streetAddressSharing",
 ] as const);
 
 /** The ActivityStreams context IRI (always preloaded, never fetched). */

@@ -4,6 +4,7 @@
  * og:image, og:type) and search engines (schema.org `Organization` as JSON-LD) understand it.
  */
 import type { Initiative } from "../domain/initiative.ts";
+import { shareable } from "../domain/sharing.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { summarise } from "../linkeddata/summary.ts";
 import type { Tombstone } from "../domain/initiative.ts";
@@ -41,6 +42,8 @@ export interface InitiativePageData {
   canSuggest?: boolean;
   /** Other listings this network confirmed to be the same organisation (issue 16). */
   alsoListed?: { href: string; name: string; network: NetworkName }[];
+  /** The licence (IRI and short name) and attribution the record is published under by its owner. */
+  terms?: { licence?: { iri: string; label: string }; attribution?: string };
 }
 
 const mapFilter = (facet: string, iri: string) => `/?${facet}=${encodeURIComponent(iri)}`;
@@ -197,7 +200,9 @@ function translations(
   });
 }
 
-export function initiativePage(ctx: PageContext, d: InitiativePageData): string {
+export function initiativePage(ctx: PageContext, page: InitiativePageData): string {
+  // A page is this network's own publication: fields kept for the team (`none`) are left out.
+  const d = { ...page, rec: { ...page.rec, initiative: shareable(page.rec.initiative, "public") } };
   const i = d.rec.initiative;
   const summary = summarise(i, d.taxonomies);
   const lat = i.address?.lat ?? i.address?.geoContainerLat;
@@ -220,6 +225,7 @@ export function initiativePage(ctx: PageContext, d: InitiativePageData): string 
       ? { lat: lat.toFixed(5), lon: lon.toFixed(5), approximate: i.address?.lat === undefined }
       : undefined,
     receivedAt: d.rec.provenance?.receivedAt,
+    terms: d.terms,
     checkedAt: d.reconciledAt,
     mapHref: located ? `/?at=${lat.toFixed(5)},${lon.toFixed(5)},15` : "/",
     moreHref: `/?source=${encodeURIComponent(source)}`,

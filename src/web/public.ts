@@ -13,6 +13,7 @@ import type { PeoplePages } from "../http/deps.ts";
 import type { WebDeps } from "./deps.ts";
 import { extentOf } from "./extent.ts";
 import { initiativePage, gonePage } from "./initiative-page.ts";
+import { recordTerms } from "../linkeddata/licences.ts";
 import type { NetworkName } from "./names.ts";
 import { json, pageContext, render, sendPage, type PageContext } from "./render.ts";
 
@@ -203,6 +204,7 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
         ...(following?.reconciledAt ? { reconciledAt: following.reconciledAt } : {}),
         imageUrl: `${config.url}/assets/${assets.url("card.png")}`,
         canEdit: Boolean(ctx.viewer) && !p,
+        terms: recordTerms(rec, config),
         canSuggest: !p && config.suggestionsPerHour > 0,
         alsoListed: also.map((x) => ({
           href: `/initiative?id=${encodeURIComponent(x.id)}`,

@@ -8,6 +8,7 @@ import { DOCUMENT_CONTEXT } from "../../linkeddata/context.ts";
 import { initiativeToJsonLd } from "../../linkeddata/initiative-jsonld.ts";
 import { listingsOf, type Listing } from "../../duplicates/groups.ts";
 import { csvCell } from "../../importers/csv/cells.ts";
+import { datasetTerms } from "../../linkeddata/licences.ts";
 import { csvHeader, csvRow, translationLanguages } from "../../exporters/csv.ts";
 import { geoJsonFeature } from "../../exporters/geojson.ts";
 import { FACET_NAMES, LOCAL_SOURCE } from "../../store/search.ts";
@@ -42,6 +43,8 @@ export function apiRoutes(deps: HttpDeps): Router {
   const { config, store, taxonomies, iris } = deps;
   const router = Router();
   const ownerOf = (r: StoredInitiative) => r.provenance?.origin ?? iris.actor;
+  // This network's own API: fields kept for the team (`none`) are left out, own records name the dataset's terms.
+  const terms = datasetTerms(config);
 
   router.get("/api/initiatives", async (req: Request, res: Response) => {
     const { key, type } = negotiate(req, OFFERS);
@@ -92,7 +95,7 @@ export function apiRoutes(deps: HttpDeps): Router {
         type: "OrderedCollectionPage",
         ...(next ? { next } : {}),
         orderedItems: page.items.map((r) => ({
-          ...initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false }),
+          ...initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false, audience: "public", terms }),
           ...(r.provenance ? { "essfed:via": r.provenance.via, "essfed:receivedAt": r.provenance.receivedAt } : {}),
           ...(listed(r)
             ? { "essfed:listings": listed(r)!.map((l) => ({ id: l.id, "essfed:network": { id: l.network } })) }

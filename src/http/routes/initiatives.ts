@@ -8,6 +8,7 @@ import { DOCUMENT_CONTEXT } from "../../linkeddata/context.ts";
 import { FIELD_PROPERTY } from "../../linkeddata/fields.ts";
 import { initiativeToJsonLd } from "../../linkeddata/initiative-jsonld.ts";
 import { initiativeToQuads } from "../../linkeddata/initiative-rdf.ts";
+import { datasetTerms } from "../../linkeddata/licences.ts";
 import { writeQuads } from "../../linkeddata/serialize.ts";
 import type { Issue } from "../../domain/validate.ts";
 import type { StoredInitiative } from "../../store/store.ts";
@@ -32,6 +33,11 @@ export function initiativeRoutes(deps: HttpDeps): Router {
     express.text({ type: TURTLE_TYPES, limit: BODY_LIMIT }),
   ];
   const ownerOf = (r: StoredInitiative) => r.provenance?.origin ?? iris.actor;
+  // A record's linked-data documents are what other instances fetch (and back-fill reads): the
+  // view for peers, the same as the signed document; the team's answers show everything.
+  const terms = datasetTerms(config);
+  const peers = { audience: "peers", terms } as const;
+  const team = { audience: "team", terms } as const;
 
   const cache = new RepresentationCache();
 
@@ -41,8 +47,8 @@ export function initiativeRoutes(deps: HttpDeps): Router {
       key === "html"
         ? initiativePage(rec, taxonomies, config.name)
         : key === "jsonld"
-          ? (rec.signed ?? JSON.stringify(initiativeToJsonLd(rec, taxonomies, { owner: ownerOf(rec) })))
-          : writeQuads(initiativeToQuads(rec, taxonomies, ownerOf(rec)), key);
+          ? (rec.signed ?? JSON.stringify(initiativeToJsonLd(rec, taxonomies, { owner: ownerOf(rec), ...peers })))
+          : writeQuads(initiativeToQuads(rec, taxonomies, ownerOf(rec), undefined, undefined, "peers", terms), key);
     const body = Buffer.from(text, "utf8");
     const etag = `"${rec.version}-${key}"`;
     return {
@@ -141,7 +147,8 @@ export function initiativeRoutes(deps: HttpDeps): Router {
       ...(next ? { next } : {}),
     });
     const items = page.items.map(
-      (r) => r.signed ?? JSON.stringify(initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false })),
+      (r) =>
+        r.signed ?? JSON.stringify(initiativeToJsonLd(r, taxonomies, { owner: ownerOf(r), context: false, ...peers })),
     );
     res.type(type).send(`${head.slice(0, -1)},"orderedItems":[${items.join(",")}]}`);
     // A follower paging through the directory asks for the next page at once: sign it while the
@@ -177,7 +184,7 @@ export function initiativeRoutes(deps: HttpDeps): Router {
       .status(201)
       .location(draft.id)
       .type(AS_JSONLD)
-      .send(JSON.stringify(initiativeToJsonLd(result!.record, taxonomies, { owner: iris.actor })));
+      .send(JSON.stringify(initiativeToJsonLd(result!.record, taxonomies, { owner: iris.actor, ...team })));
   });
 
   router.get("/initiatives/:id", async (req, res) => {
@@ -238,7 +245,7 @@ export function initiativeRoutes(deps: HttpDeps): Router {
       .status(existed ? 200 : 201)
       .location(draft.id)
       .type(AS_JSONLD)
-      .send(JSON.stringify(initiativeToJsonLd(result!.record, taxonomies, { owner: iris.actor })));
+      .send(JSON.stringify(initiativeToJsonLd(result!.record, taxonomies, { owner: iris.actor, ...team })));
   });
 
   router.delete("/initiatives/:id", admin, async (req, res) => {

@@ -62,7 +62,19 @@ const V1_COLUMNS = [
  * SEA data files next to the standard ones, and the IRIs of the same initiative elsewhere (what the
  * SEA converter takes from a separate "sameas" file). Exports write them after the standard's 25.
  */
-export const EXTRA_COLUMNS = ["Legal Form", "Sector", "SIC Code", "Ownership Classification", "Same As"] as const;
+export const EXTRA_COLUMNS = [
+  "Legal Form",
+  "Sector",
+  "SIC Code",
+  "Ownership Classification",
+  "Same As",
+  // Record terms (ADR 28): the record's own licence and attribution, the sharing level of each contact field.
+  "License",
+  "Attribution",
+  "Email Sharing",
+  "Phone Sharing",
+  "Street Address Sharing",
+] as const;
 
 /** A translation column: `Name:fr`, `Description:pt-br` (also `Name (fr)`), as OpenStreetMap tags name them. */
 export function translationColumn(header: string): { key: "name" | "description"; lang: string } | undefined {
@@ -128,6 +140,11 @@ export const FIELD_COLUMN: Record<string, string> = {
   "address.geoContainer": "Geo Container",
   "address.geoContainerLat": "Geo Container Latitude",
   "address.geoContainerLong": "Geo Container Longitude",
+  license: "License",
+  attribution: "Attribution",
+  "sharing.email": "Email Sharing",
+  "sharing.phone": "Phone Sharing",
+  "sharing.streetAddress": "Street Address Sharing",
   legalForm: "Legal Form",
   legalFormText: "Legal Form",
   sector: "Sector",

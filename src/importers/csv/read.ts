@@ -237,5 +237,12 @@ function toDraft(get: (name: string) => string | undefined): Omit<InitiativeDraf
     sicCodes: multi(get("SIC Code")),
     ownership: cell(get("Ownership Classification")),
     sameAs: multi(get("Same As")),
+    license: cell(get("License")),
+    attribution: cell(get("Attribution")),
+    sharing: {
+      email: cell(get("Email Sharing")),
+      phone: cell(get("Phone Sharing")),
+      streetAddress: cell(get("Street Address Sharing")),
+    },
   };
 }
