@@ -135,8 +135,9 @@ async function* grouped(q: ShapedQuery, input: AsyncIterable<Solution>): AsyncGe
 }
 
 /**
- * Counts the store keeps itself: COUNT of initiatives (`?i a essglobal:SSEInitiative` alone),
- * and the same grouped by a taxonomy property every record holds each value of once.
+ * Counts the store keeps or makes itself: COUNT of initiatives (`?i a essglobal:SSEInitiative`
+ * alone), and the same grouped by a taxonomy property every record holds each value of once
+ * (from the facet counters, or for the primary activity, one SQL count over the records).
  */
 async function fromCounters(q: ShapedQuery, cx: FastContext): Promise<Solution[] | undefined> {
   const { by, counts } = q.group!;
@@ -147,23 +148,29 @@ async function fromCounters(q: ShapedQuery, cx: FastContext): Promise<Solution[]
   if (counts.some((c) => c.of !== undefined && c.of !== q.root && c.of !== by[0])) return undefined;
   if (!other) return by.length ? undefined : [await countAll(cx, counts)];
   const facet = COUNTED_FACETS[other.predicate.value];
+  const primary = other.predicate.value === ESS.primarySector;
   if (
-    !facet ||
+    (!facet && !primary) ||
     other.subject.value !== q.root ||
     other.object.termType !== "Variable" ||
     by.length !== 1 ||
     by[0] !== other.object.value
   )
     return undefined;
-  const summary = await cx.store.search.facets({ facets: {} });
-  if (summary.approximate) return undefined;
-  return summary.counts[facet]
+  let values: { value: string; count: number }[];
+  if (facet) {
+    const summary = await cx.store.search.facets({ facets: {} });
+    if (summary.approximate) return undefined;
+    values = summary.counts[facet];
+  } else values = await cx.store.countPrimaryActivities();
+  // Each record holds the value once: a group's solutions are its records, and its one value.
+  return values
     .filter((c) => c.count > 0)
     .map(
       ({ value, count }) =>
         new Map<string, Term>([
           [by[0]!, DataFactory.namedNode(value)],
-          ...counts.map((c) => [c.as, integer(count)] as [string, Term]),
+          ...counts.map((c) => [c.as, integer(c.distinct && c.of === by[0] ? 1 : count)] as [string, Term]),
         ]),
     );
 }

@@ -149,6 +149,8 @@ export interface Store {
    * number. From an index: the first page comes at once however many records there are.
    */
   listByName(options: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>>;
+  /** How many records hold each primary activity (SPARQL's GROUP BY over `essglobal:primarySector`). */
+  countPrimaryActivities(): Promise<{ value: string; count: number }[]>;
   /** How many records are held (optionally from one source; `null` = own ones). */
   countInitiatives(source?: string | null): Promise<number>;
   /** Caches the signed JSON-LD of record versions (one transaction); ignored where a version is no longer current. */

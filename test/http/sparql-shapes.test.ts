@@ -44,6 +44,16 @@ const SHAPED: [string, string, string[]][] = [
     ["n", "s"],
   ],
   [
+    "a GROUP BY primary activity (counted in SQL), counting each way",
+    `${P} SELECT ?a (COUNT(?i) AS ?n) (COUNT(DISTINCT ?a) AS ?one) (COUNT(*) AS ?all) WHERE { ?i a essglobal:SSEInitiative ; essglobal:primarySector ?a } GROUP BY ?a`,
+    [],
+  ],
+  [
+    "a GROUP BY structure counting its own value once",
+    `${P} SELECT ?s (COUNT(DISTINCT ?s) AS ?one) (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s } GROUP BY ?s`,
+    [],
+  ],
+  [
     "a GROUP BY country",
     `${P} SELECT ?c (COUNT(*) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:country_id ?c } GROUP BY ?c`,
     [],

@@ -38,3 +38,15 @@ export async function listByNamePostgres(
   });
   return { items, next };
 }
+
+/**
+ * Records by primary activity (`Store.countPrimaryActivities`): one pass over the records in SQL,
+ * no record handed to JavaScript. Empty values make no triple.
+ */
+export async function countPrimaryActivitiesPostgres(pool: pg.Pool): Promise<{ value: string; count: number }[]> {
+  const { rows } = await pool.query(
+    `SELECT v AS value, count(*)::int AS count FROM (SELECT record #>> '{initiative,primaryActivity}' AS v FROM initiative) x
+     WHERE v IS NOT NULL AND v <> '' GROUP BY v`,
+  );
+  return rows as { value: string; count: number }[];
+}

@@ -30,7 +30,7 @@ import { QUEUE_CHANNEL, insertMessages, notifyQueue, postgresQueueBackend } from
 import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.postgres.ts";
 import { schemaFromUrl, toFollower, withSettings, toFollowing, toStored, type Row } from "./rows.postgres.ts";
 import { rewriteOwnPostgres } from "./rewrite.postgres.ts";
-import { listByNamePostgres } from "./names.postgres.ts";
+import { countPrimaryActivitiesPostgres, listByNamePostgres } from "./names.postgres.ts";
 import { withTransaction } from "./tx.ts";
 import { LOCAL_SOURCE } from "../search.ts";
 
@@ -322,6 +322,10 @@ export class PostgresStore implements Store {
 
   async listByName(o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
     return listByNamePostgres(this.pool, o);
+  }
+
+  async countPrimaryActivities(): Promise<{ value: string; count: number }[]> {
+    return countPrimaryActivitiesPostgres(this.pool);
   }
 
   async countInitiatives(source?: string | null): Promise<number> {

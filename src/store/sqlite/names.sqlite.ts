@@ -37,3 +37,16 @@ export function listByNameSqlite(db: SqliteDatabase, o: { cursor?: string; limit
     next: writeNameCursor({ plain: last.plain, name: items[items.length - 1]!.initiative.name, seq: last.seq }),
   };
 }
+
+/**
+ * Records by primary activity (`Store.countPrimaryActivities`): one pass over the records in SQL,
+ * JSON read by SQLite itself, no record handed to JavaScript. Empty values make no triple.
+ */
+export function countPrimaryActivitiesSqlite(db: SqliteDatabase): { value: string; count: number }[] {
+  return db
+    .prepare(
+      `SELECT v AS value, count(*) AS count FROM (SELECT json_extract(record, '$.initiative.primaryActivity') AS v FROM initiative)
+       WHERE v IS NOT NULL AND v <> '' GROUP BY v`,
+    )
+    .all() as unknown as { value: string; count: number }[];
+}

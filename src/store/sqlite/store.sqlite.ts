@@ -28,7 +28,7 @@ import { SqliteAccountStore, SqliteAuditLog } from "./accounts.sqlite.ts";
 import { SqliteCurationStore } from "./curation.sqlite.ts";
 import { SqliteDuplicateStore } from "./duplicates.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
-import { listByNameSqlite } from "./names.sqlite.ts";
+import { countPrimaryActivitiesSqlite, listByNameSqlite } from "./names.sqlite.ts";
 
 interface InitiativeRow {
   seq: number;
@@ -281,6 +281,10 @@ export class SqliteStore implements Store {
 
   async listByName(o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
     return listByNameSqlite(this.db, o);
+  }
+
+  async countPrimaryActivities(): Promise<{ value: string; count: number }[]> {
+    return countPrimaryActivitiesSqlite(this.db);
   }
 
   async countInitiatives(source?: string | null): Promise<number> {
