@@ -77,7 +77,10 @@ export async function* solutionsByName(q: ShapedQuery, cx: FastContext): AsyncGe
         early.push(...found);
         continue;
       }
-      if (!sorted) sorted = !!early.sort(byName);
+      if (!sorted) {
+        early.sort(byName);
+        sorted = true;
+      }
       for (const s of found) {
         while (e < early.length && byName(early[e]!, s) <= 0) yield* add(early[e++]!);
         yield* add(s);
