@@ -8,7 +8,7 @@ import { DOCUMENT_CONTEXT } from "../linkeddata/context.ts";
 import { PUBLIC } from "../linkeddata/namespaces.ts";
 import type { Json } from "../federation/activities.ts";
 import type { FederationContext } from "../federation/context.ts";
-import { hostOf, relayToFollowers } from "../federation/mirror.ts";
+import { hostOf, relayToFollowers } from "../federation/relay.ts";
 import type { HeldRecord } from "../store/curation.ts";
 
 /** `Undo` of our `Announce` of a record: we no longer pass it on. */

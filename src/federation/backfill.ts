@@ -12,7 +12,8 @@ import type { Following } from "../store/store.ts";
 import { withContext, type Json } from "./activities.ts";
 import type { FederationContext } from "./context.ts";
 import { FetchError } from "./outbound/fetcher.ts";
-import { acceptObjects, hostOf, type VerifiedObject } from "./mirror.ts";
+import { acceptObjects, type VerifiedObject } from "./mirror.ts";
+import { hostOf } from "./relay.ts";
 import { verifyProof } from "./proofs/proof.ts";
 import { claimedOwner, fetchFromOrigin, idOf } from "./proofs/trust.ts";
 

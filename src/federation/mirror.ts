@@ -19,6 +19,7 @@ import { announce, type Json } from "./activities.ts";
 import type { FederationContext } from "./context.ts";
 import { deliveriesOf } from "./outbound/fan-out.ts";
 import { proofOf } from "./proofs/proof.ts";
+import { relayInboxes } from "./relay.ts";
 import { gate } from "../curation/gate.ts";
 
 const log = logger("federation", "mirror");
@@ -162,35 +163,4 @@ export async function acceptObjects(ctx: FederationContext, objects: VerifiedObj
   for (let j = 0; j < outcomes.length; j++)
     (results[index[served[j]!]!] as Extract<MirrorResult, { ok: true }>).outcome = outcomes[j]!;
   return results;
-}
-
-/** Our followers' inboxes that hear of relayed documents: not the origin's host, nor the relays they came through. */
-export function relayInboxes(ctx: FederationContext, vias: string[][], origin: string): Promise<string[]> {
-  const originHost = hostOf(origin);
-  return ctx.outbox.followerInboxes(
-    (f) => f.actor === origin || hostOf(f.actor) === originHost || vias.some((v) => v.includes(f.actor)),
-  );
-}
-
-/** Re-announces origin-signed documents (initiatives or Deletes) to our followers. */
-export async function relayToFollowers(
-  ctx: FederationContext,
-  docs: Json[],
-  vias: string[][],
-  origin: string,
-): Promise<void> {
-  const inboxes = await relayInboxes(ctx, vias, origin);
-  if (!inboxes.length) return;
-  await ctx.outbox.send(
-    docs.map((doc, n) => announce(ctx.iris, doc, vias[n] ?? [])),
-    inboxes,
-  );
-}
-
-export function hostOf(iri: string): string {
-  try {
-    return new URL(iri).host;
-  } catch {
-    return "";
-  }
 }

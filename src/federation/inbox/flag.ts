@@ -7,7 +7,7 @@ import { curatorOf, MAX_TEXT } from "../../curation/curator.ts";
 import { ForbiddenHttpError, HttpError } from "../../errors.ts";
 import type { Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
-import { hostOf } from "../mirror.ts";
+import { hostOf } from "../relay.ts";
 import { idOf } from "../proofs/trust.ts";
 
 /** A report names at most this many things (Mastodon: the account and a few posts). */

@@ -6,7 +6,8 @@
 import type { Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
 import { FetchError } from "../outbound/fetcher.ts";
-import { hostOf, type VerifiedObject } from "../mirror.ts";
+import type { VerifiedObject } from "../mirror.ts";
+import { hostOf } from "../relay.ts";
 import { verifyProof } from "./proof.ts";
 
 const idOf = (v: unknown): string | undefined =>
