@@ -97,6 +97,10 @@ export function normaliseLabel(label: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, "");
 }
 
+/** How many resolved values {@link Taxonomies.resolveField} remembers, and how long each may be. */
+const MEMO_SIZE = 4096;
+const MEMO_VALUE_MAX = 200;
+
 /** Read-only index of every shipped concept. */
 export class Taxonomies {
   readonly #byIri = new Map<string, Concept>();
@@ -183,9 +187,22 @@ export class Taxonomies {
     return undefined;
   }
 
+  /**
+   * Values resolved before, by field: an import meets the same few hundred values on every row.
+   * Bounded (short values only, emptied when full), since values come from strangers' files.
+   */
+  readonly #resolved = new Map<string, string | null>();
+
   /** Resolves a value for an initiative field (see {@link FIELD_SCHEMES}). */
   resolveField(field: TaxonomyField, value: string): string | undefined {
-    return this.resolve(FIELD_SCHEMES[field], value);
+    if (value.length > MEMO_VALUE_MAX) return this.resolve(FIELD_SCHEMES[field], value);
+    const key = `${field} ${value}`;
+    const known = this.#resolved.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const iri = this.resolve(FIELD_SCHEMES[field], value);
+    if (this.#resolved.size >= MEMO_SIZE) this.#resolved.clear();
+    this.#resolved.set(key, iri ?? null);
+    return iri;
   }
 }
 
