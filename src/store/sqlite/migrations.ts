@@ -204,4 +204,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     INSERT INTO dup_pending (id, n) VALUES (old.id, 0) ON CONFLICT (id) DO UPDATE SET n = n + 1;
   END;
   `,
+  // 10: records by primary activity, counted from the index alone for SPARQL's GROUP BY (ADR 26).
+  `
+  CREATE INDEX initiative_primary ON initiative (json_extract(record, '$.initiative.primaryActivity'));
+  `,
 ];

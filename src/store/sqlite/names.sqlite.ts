@@ -39,14 +39,15 @@ export function listByNameSqlite(db: SqliteDatabase, o: { cursor?: string; limit
 }
 
 /**
- * Records by primary activity (`Store.countPrimaryActivities`): one pass over the records in SQL,
- * JSON read by SQLite itself, no record handed to JavaScript. Empty values make no triple.
+ * Records by primary activity (`Store.countPrimaryActivities`), from the expression index
+ * `initiative_primary` alone (its expression word for word): no record is read or parsed. Empty
+ * values make no triple.
  */
 export function countPrimaryActivitiesSqlite(db: SqliteDatabase): { value: string; count: number }[] {
   return db
     .prepare(
-      `SELECT v AS value, count(*) AS count FROM (SELECT json_extract(record, '$.initiative.primaryActivity') AS v FROM initiative)
-       WHERE v IS NOT NULL AND v <> '' GROUP BY v`,
+      `SELECT json_extract(record, '$.initiative.primaryActivity') AS value, count(*) AS count FROM initiative
+       WHERE json_extract(record, '$.initiative.primaryActivity') > '' GROUP BY json_extract(record, '$.initiative.primaryActivity')`,
     )
     .all() as unknown as { value: string; count: number }[];
 }
