@@ -13,6 +13,9 @@
 import { Router, type Request, type Response } from "express";
 import { rateLimit, type RateLimitInfo } from "express-rate-limit";
 import { mintLocalId } from "../directory/ids.ts";
+import type { Initiative } from "../domain/initiative.ts";
+import { shareable } from "../domain/sharing.ts";
+import type { InitiativeDraft } from "../domain/validate.ts";
 import { HttpError, NotFoundHttpError } from "../errors.ts";
 import { clientKey } from "../http/routes/sparql.ts";
 import { logger } from "../logging.ts";
@@ -109,7 +112,11 @@ export function suggestRoutes(d: ConsoleDeps): Router {
       req,
       res,
       rec
-        ? { about: { id: rec.initiative.id, name: rec.initiative.name }, values: valuesOf(rec.initiative) }
+        ? // Visitors see the record as the public does: fields kept for the team are not in the form.
+          {
+            about: { id: rec.initiative.id, name: rec.initiative.name },
+            values: valuesOf(shareable(rec.initiative, "public")),
+          }
         : { values: { name: "" } },
     );
   });
@@ -132,7 +139,7 @@ export function suggestRoutes(d: ConsoleDeps): Router {
     if (message.length > MAX_MESSAGE) errors.message = ctx.t("form.error.tooLong", { max: String(MAX_MESSAGE) });
     if (contact && (contact.length > 320 || !EMAIL.test(contact))) errors.contact = ctx.t("form.error.email");
     const id = rec ? rec.initiative.id : iris.initiative(mintLocalId(typeof body.name === "string" ? body.name : ""));
-    const draft = draftFromForm(id, body, rec?.initiative.translations);
+    const draft = keepUnshown(draftFromForm(id, body, rec?.initiative.translations, rec?.initiative), rec?.initiative);
     const result = (await directory.upsert([draft], new Date().toISOString(), { dryRun: true }))[0]!;
     if (!result.ok) Object.assign(errors, messagesOf(result.issues, ctx.tr));
     if (Object.keys(errors).length)
@@ -165,4 +172,19 @@ export function suggestRoutes(d: ConsoleDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * A suggestion's draft with the contact fields the visitor was not shown (kept for the team) put
+ * back as the record has them: a correction cannot erase what its author could not see.
+ */
+function keepUnshown(draft: InitiativeDraft, i: Initiative | undefined): InitiativeDraft {
+  if (!i) return draft;
+  const shown = shareable(i, "public");
+  const out = { ...draft, address: { ...draft.address } };
+  if (i.email !== undefined && shown.email === undefined) out.email = i.email;
+  if (i.phone !== undefined && shown.phone === undefined) out.phone = i.phone;
+  const street = i.address?.streetAddress;
+  if (street !== undefined && shown.address?.streetAddress === undefined) out.address.streetAddress = street;
+  return out;
 }

@@ -62,6 +62,37 @@ describe("A visitor's suggestion", () => {
     expect(page).toContain(`/suggest?about=${encodeURIComponent(own)}`);
   });
 
+  it("of a correction never shows a field kept for the team, keeps it, and keeps the record's levels.", async () => {
+    const id = inst.iris.initiative("housing");
+    await inst.directory.upsert([
+      {
+        id,
+        name: "Hidden Housing Co-op",
+        email: "members@housing.example",
+        address: { streetAddress: "3 Quiet Lane", locality: "Leeds" },
+        sharing: { streetAddress: "none", email: "network" },
+      },
+    ]);
+    const form = await visitorForm(inst, `/suggest?about=${encodeURIComponent(id)}`);
+    expect(form.html).not.toContain("3 Quiet Lane");
+    expect(form.html).toContain("members@housing.example");
+    const res = await suggest(
+      inst,
+      {
+        about: id,
+        name: "Hidden Housing Co-op",
+        locality: "Leeds",
+        email: "members@housing.example",
+        homepage: "https://housing.example",
+      },
+      form,
+    );
+    expect(res.status).toBe(202);
+    const item = (await queue()).find((i) => i.target === id)!;
+    expect(item.record!.initiative.address?.streetAddress).toBe("3 Quiet Lane");
+    expect(item.record!.initiative.sharing).toEqual({ streetAddress: "none", email: "network" });
+  });
+
   it("that is invalid is shown again with the messages next to the fields, in the visitor's language.", async () => {
     const form = await visitorForm(inst, "/suggest", "fr");
     const res = await suggest(inst, { name: "", homepage: "pas un site", contact: "pas une adresse" }, form, "fr");

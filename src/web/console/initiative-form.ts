@@ -113,9 +113,16 @@ export function valuesFromForm(body: Form): FormValues {
 
 /**
  * A draft for the Directory from a posted form (empty inputs are absent values). `kept` are the
- * record's translations in languages the form does not show, which an edit leaves as they were.
+ * record's translations in languages the form does not show, which an edit leaves as they were;
+ * `terms` the record's licence, attribution and sharing levels, which the form does not show
+ * either: an edit keeps them, so saving a form never widens what the record's owner shares.
  */
-export function draftFromForm(id: string, body: Form, kept: Initiative["translations"] = {}): InitiativeDraft {
+export function draftFromForm(
+  id: string,
+  body: Form,
+  kept: Initiative["translations"] = {},
+  terms: Pick<Initiative, "license" | "attribution" | "sharing"> = {},
+): InitiativeDraft {
   const t = (k: string) => str(body[k]).trim() || undefined;
   const address = Object.fromEntries(
     [...ADDRESS_FIELDS, ...COORDINATE_FIELDS]
@@ -153,6 +160,9 @@ export function draftFromForm(id: string, body: Form, kept: Initiative["translat
     territory: t("territory"),
     ...(Object.keys(address).length ? { address } : {}),
     sameAs: str(body.sameAs).split(/\s+/).filter(Boolean),
+    ...(terms.license ? { license: terms.license } : {}),
+    ...(terms.attribution ? { attribution: terms.attribution } : {}),
+    ...(terms.sharing ? { sharing: { ...terms.sharing } } : {}),
   };
 }
 

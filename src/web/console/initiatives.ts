@@ -152,7 +152,7 @@ export function initiativeRoutes(d: ConsoleDeps): Router {
         409,
       );
     }
-    await save(req, res, draftFromForm(rec.initiative.id, form, rec.initiative.translations), true);
+    await save(req, res, draftFromForm(rec.initiative.id, form, rec.initiative.translations, rec.initiative), true);
   });
 
   router.post("/console/initiatives/delete", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
