@@ -31,6 +31,7 @@ const CHECKED_FOLDERS = [
   "src/linkeddata",
   "src/ops",
   "src/web",
+  "bench",
 ];
 const TYPE_CHECKED = CHECKED_FOLDERS.map((folder) => `${folder}/**/*.ts`);
 

@@ -246,12 +246,15 @@ function makeOrg(n: number, r: Rand): Org {
   const lat = 50.5 + (centre % 12) * 0.6 + (r() - 0.5) * 0.4;
   const lon = -4.5 + Math.floor(centre / 12) * 0.9 + (r() - 0.5) * 0.6;
   const slug = `${name.toLowerCase().replace(/[^a-z]+/g, "")}${n}`;
+  const letter = () => String.fromCharCode(65 + Math.floor(r() * 26));
   const o: Org = {
     n,
     name,
     lat,
     lon,
-    postcode: `${place.slice(0, 2).toUpperCase()}${Math.floor((lat * 100) % 90)} ${Math.floor((lon * 100 + 1000) % 9)}${String.fromCharCode(65 + Math.floor(r() * 26))}${String.fromCharCode(65 + Math.floor(r() * 26))}`,
+    postcode:
+      `${place.slice(0, 2).toUpperCase()}${Math.floor((lat * 100) % 90)} ${Math.floor((lon * 100 + 1000) % 9)}` +
+      `${letter()}${letter()}`,
   };
   if (r() < 0.7) o.website = `https://www.${slug}.coop/`;
   if (r() < 0.5) o.email = `info@${slug}.coop`;
@@ -333,8 +336,9 @@ const cpu = () => {
 };
 const dir = mkdtempSync(join(tmpdir(), "essfed-bench-dups-"));
 const schema = `bench_dups_${process.pid}`;
-const pgUrl = process.env.DATABASE_URL
-  ? `${process.env.DATABASE_URL}${process.env.DATABASE_URL.includes("?") ? "&" : "?"}options=-c%20search_path%3D${schema}`
+const DATABASE_URL = process.env.DATABASE_URL;
+const pgUrl = DATABASE_URL
+  ? `${DATABASE_URL}${DATABASE_URL.includes("?") ? "&" : "?"}options=-c%20search_path%3D${schema}`
   : undefined;
 const instance = await compose(
   loadConfig({ ESSFED_DATA: join(dir, "data"), ESSFED_LOG_LEVEL: "error", ...(pgUrl ? { DATABASE_URL: pgUrl } : {}) }),
@@ -343,7 +347,8 @@ const { store } = instance;
 try {
   const { records, known, next } = generate(RECORDS, 16);
   console.log(
-    `${records.length.toLocaleString("en")} records from 3 networks (${pgUrl ? "PostgreSQL" : "SQLite"}), ${known.size.toLocaleString("en")} known pairs; peak RSS ${peakMb()} MB`,
+    `${records.length.toLocaleString("en")} records from 3 networks (${pgUrl ? "PostgreSQL" : "SQLite"}), ` +
+      `${known.size.toLocaleString("en")} known pairs; peak RSS ${peakMb()} MB`,
   );
   let t = performance.now();
   for (let k = 0; k < records.length; k += 1000) await store.putInitiatives(records.slice(k, k + 1000));
@@ -355,8 +360,10 @@ try {
   const found = await finder.catchUp();
   const secs = (performance.now() - t) / 1000;
   console.log(
-    `find: ${secs.toFixed(1)} s wall, ${(cpu() - c).toFixed(1)} s CPU in this process → ${Math.round(records.length / secs).toLocaleString("en")} records/s; ` +
-      `${found.compared.toLocaleString("en")} pairs scored, ${found.pairs.toLocaleString("en")} candidates, ${found.crowdedKeys.toLocaleString("en")} crowded keys skipped; peak RSS ${peakMb()} MB`,
+    `find: ${secs.toFixed(1)} s wall, ${(cpu() - c).toFixed(1)} s CPU in this process → ` +
+      `${Math.round(records.length / secs).toLocaleString("en")} records/s; ` +
+      `${found.compared.toLocaleString("en")} pairs scored, ${found.pairs.toLocaleString("en")} candidates, ` +
+      `${found.crowdedKeys.toLocaleString("en")} crowded keys skipped; peak RSS ${peakMb()} MB`,
   );
   const candidates = new Set<string>();
   const falseBy = new Map<string, number>();
@@ -375,7 +382,8 @@ try {
   const recall = truePositives / Math.max(1, known.size);
   if (process.env.BENCH_DETAIL) console.log([...falseBy].sort((x, y) => y[1] - x[1]).slice(0, 8));
   console.log(
-    `precision ${(precision * 100).toFixed(1)} % (${truePositives} of ${candidates.size} candidates are known pairs), recall ${(recall * 100).toFixed(1)} % (${truePositives} of ${known.size} known pairs found)`,
+    `precision ${(precision * 100).toFixed(1)} % (${truePositives} of ${candidates.size} candidates are known ` +
+      `pairs), recall ${(recall * 100).toFixed(1)} % (${truePositives} of ${known.size} known pairs found)`,
   );
 
   // Arrivals: one record at a time, each followed by a finder round (as the worker does).
@@ -396,7 +404,8 @@ try {
   }
   const wall = performance.now() - t;
   console.log(
-    `arrivals: ${ARRIVALS} records one at a time: ${(wall / ARRIVALS).toFixed(2)} ms each (write ${(putMs / ARRIVALS).toFixed(2)} ms + finder ${((wall - putMs) / ARRIVALS).toFixed(2)} ms), ` +
+    `arrivals: ${ARRIVALS} records one at a time: ${(wall / ARRIVALS).toFixed(2)} ms each (write ` +
+      `${(putMs / ARRIVALS).toFixed(2)} ms + finder ${((wall - putMs) / ARRIVALS).toFixed(2)} ms), ` +
       `CPU ${(((cpu() - c) * 1000) / ARRIVALS).toFixed(2)} ms each in this process; peak RSS ${peakMb()} MB`,
   );
 } finally {

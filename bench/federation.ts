@@ -98,7 +98,8 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
       lat.push(performance.now() - t0);
     }
     console.log(
-      `two-hop latency (create at local → stored at aggregator), n=${N_LAT}: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`,
+      `two-hop latency (create at local → stored at aggregator), n=${N_LAT}: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ` +
+        `${pct(lat, 99).toFixed(1)} ms`,
     );
 
     // 2. Live throughput per hop: a burst of N changes published at once at local (written through
@@ -131,10 +132,12 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
       `burst of ${N_BURST} creates published at local in ${((queued - t0) / 1000).toFixed(2)} s (signed and queued)`,
     );
     console.log(
-      `  hop 1 (local → national): ${rate(hop1)} activities/s (first to last arrival), all in ${((hop1.last - t0) / 1000).toFixed(2)} s`,
+      `  hop 1 (local → national): ${rate(hop1)} activities/s (first to last arrival), all in ` +
+        `${((hop1.last - t0) / 1000).toFixed(2)} s`,
     );
     console.log(
-      `  hop 2 (national → aggregator): ${rate(hop2)} activities/s (first to last arrival), all in ${((hop2.last - t0) / 1000).toFixed(2)} s`,
+      `  hop 2 (national → aggregator): ${rate(hop2)} activities/s (first to last arrival), all in ` +
+        `${((hop2.last - t0) / 1000).toFixed(2)} s`,
     );
 
     // 3. Back-fill: a fresh aggregator follows a national network that already holds N records.
@@ -151,7 +154,8 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
         await eventually(async () => (await freshStore.countInitiatives()) >= N_BACKFILL, 3_600_000, "back-fill");
         const secs = (performance.now() - b0) / 1000;
         console.log(
-          `back-fill of ${N_BACKFILL} initiatives: ${secs.toFixed(1)} s → ${(N_BACKFILL / secs).toFixed(0)} initiatives/s`,
+          `back-fill of ${N_BACKFILL} initiatives: ${secs.toFixed(1)} s → ${(N_BACKFILL / secs).toFixed(0)} ` +
+            `initiatives/s`,
         );
       } finally {
         await Promise.all([big.destroy(), fresh.destroy()]);
@@ -162,7 +166,7 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
   }
 }
 
-for (const store of values.stores!.split(",")) {
+for (const store of values.stores.split(",")) {
   console.log(`\n== aggregators on ${store === "postgres" ? "PostgreSQL" : "SQLite"} (local and national on SQLite)`);
   if (store !== "postgres") {
     await main({});

@@ -101,7 +101,10 @@ export function generateRow(k: number, r: () => number): GeneratedRow {
   return {
     id: `G${k}`,
     name,
-    description: `${name} is a ${pick(["worker", "community", "consumer", "housing"])}-owned co-operative in ${pick(TOWNS)} working on ${pick(WORDS).toLowerCase()} and ${pick(WORDS).toLowerCase()} since ${1950 + Math.floor(r() * 74)}.`,
+    description:
+      `${name} is a ${pick(["worker", "community", "consumer", "housing"])}-owned co-operative in ` +
+      `${pick(TOWNS)} working on ${pick(WORDS).toLowerCase()} and ${pick(WORDS).toLowerCase()} since ` +
+      `${1950 + Math.floor(r() * 74)}.`,
     structure: pick(ORG),
     primary: pick(ICA),
     activities: r() < 0.5 ? [pick(AM)] : [],

@@ -94,7 +94,7 @@ async function measure(kind: "essfed" | "bare", dir: string, port: number): Prom
     "--port",
     String(port),
     "--initiatives",
-    values.initiatives!,
+    values.initiatives,
   ]);
   const { paths } = await new Promise<{ paths: string[] }>((resolve) =>
     child.once("message", (m) => resolve(m as { paths: string[] })),
@@ -129,13 +129,15 @@ if (values.serve) {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const [b, e] = [median(bare), median(ess)];
     console.log(
-      `GET initiative as JSON-LD, ${values.initiatives} initiatives, ${values.connections} connections, ${values.seconds} s per run, median of ${values.rounds} alternating rounds:`,
+      `GET initiative as JSON-LD, ${values.initiatives} initiatives, ${values.connections} connections, ` +
+        `${values.seconds} s per run, median of ${values.rounds} alternating rounds:`,
     );
     console.log(
       `  bare Express, same bytes from memory: ${Math.round(b)} req/s (runs: ${bare.map(Math.round).join(", ")})`,
     );
     console.log(
-      `  essfed (SQLite): ${Math.round(e)} req/s (runs: ${ess.map(Math.round).join(", ")}) → ${((100 * e) / b).toFixed(0)} % of bare Express`,
+      `  essfed (SQLite): ${Math.round(e)} req/s (runs: ${ess.map(Math.round).join(", ")}) → ` +
+        `${((100 * e) / b).toFixed(0)} % of bare Express`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

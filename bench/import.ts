@@ -65,7 +65,8 @@ try {
   const importSecs = (performance.now() - t) / 1000;
   const importCpu = cpu() - c;
   console.log(
-    `import: ${importSecs.toFixed(2)} s → ${rate(ROWS, importSecs)} (CPU ${((importCpu * 1e6) / ROWS).toFixed(1)} µs/row; ` +
+    `import: ${importSecs.toFixed(2)} s → ${rate(ROWS, importSecs)} (CPU ` +
+      `${((importCpu * 1e6) / ROWS).toFixed(1)} µs/row; ` +
       `${report.created} created, ${report.refusedRecords} refused), peak RSS ${peakMb()} MB; ${load()}`,
   );
 
@@ -74,10 +75,12 @@ try {
   await instance.store.search.catchUp();
   const indexSecs = (performance.now() - t) / 1000;
   console.log(
-    `search index brought up to date: ${indexSecs.toFixed(2)} s → ${rate(ROWS, indexSecs)} (CPU ${(((cpu() - c) * 1e6) / ROWS).toFixed(1)} µs/row), peak RSS ${peakMb()} MB; ${load()}`,
+    `search index brought up to date: ${indexSecs.toFixed(2)} s → ${rate(ROWS, indexSecs)} (CPU ` +
+      `${(((cpu() - c) * 1e6) / ROWS).toFixed(1)} µs/row), peak RSS ${peakMb()} MB; ${load()}`,
   );
   console.log(
-    `import and index together: ${(importSecs + indexSecs).toFixed(2)} s → ${rate(ROWS, importSecs + indexSecs)} (CPU ${(((cpu() - c0) * 1e6) / ROWS).toFixed(1)} µs/row)`,
+    `import and index together: ${(importSecs + indexSecs).toFixed(2)} s → ${rate(ROWS, importSecs + indexSecs)} ` +
+      `(CPU ${(((cpu() - c0) * 1e6) / ROWS).toFixed(1)} µs/row)`,
   );
 
   if (!values["no-reimport"]) {
@@ -85,7 +88,8 @@ try {
     const again = await importFile(file, instance.directory, instance.iris, { format: "csv" });
     const secs2 = (performance.now() - t) / 1000;
     console.log(
-      `re-import (nothing changes): ${secs2.toFixed(2)} s → ${rate(ROWS, secs2)} (${again.unchanged} unchanged), peak RSS ${peakMb()} MB`,
+      `re-import (nothing changes): ${secs2.toFixed(2)} s → ${rate(ROWS, secs2)} (${again.unchanged} unchanged), ` +
+        `peak RSS ${peakMb()} MB`,
     );
   }
   await instance.close();

@@ -161,18 +161,23 @@ async function run(store: string, receiverEnv: Record<string, string>) {
       rates.push(r.rate);
       cpus.push(cpu);
       console.log(
-        `  ${store} round ${round + 1}: ${r.rate.toFixed(0)} activities/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, receiver CPU ${cpu.toFixed(0)} µs/activity, statuses ${JSON.stringify(r.statuses)}`,
+        `  ${store} round ${round + 1}: ${r.rate.toFixed(0)} activities/s, p50 ${r.p50.toFixed(1)} ms, p99 ` +
+          `${r.p99.toFixed(1)} ms, receiver CPU ${cpu.toFixed(0)} µs/activity, statuses ` +
+          `${JSON.stringify(r.statuses)}`,
       );
     }
     console.log(
-      `${store}: median of ${ROUNDS} rounds ${pct(rates, 50).toFixed(0)} activities/s, receiver CPU ${pct(cpus, 50).toFixed(0)} µs/activity (N=${N}, ${C} in flight); ${await rs.countInitiatives()} stored`,
+      `${store}: median of ${ROUNDS} rounds ${pct(rates, 50).toFixed(0)} activities/s, receiver CPU ` +
+        `${pct(cpus, 50).toFixed(0)} µs/activity (N=${N}, ${C} in flight); ${await rs.countInitiatives()} stored`,
     );
     const before = await rs.countInitiatives();
     const unsolicited = await prepare(x!, `${receiver.base}/inbox`, N, "unsolicited");
     const c0 = cpuMs(pid);
     const u = await blast(unsolicited);
     console.log(
-      `${store}: ${N} Creates from an instance not followed: ${u.rate.toFixed(0)} /s, p50 ${u.p50.toFixed(1)} ms, receiver CPU ${(((cpuMs(pid) - c0) * 1000) / N).toFixed(0)} µs/activity, statuses ${JSON.stringify(u.statuses)}, ${(await rs.countInitiatives()) - before} stored`,
+      `${store}: ${N} Creates from an instance not followed: ${u.rate.toFixed(0)} /s, p50 ${u.p50.toFixed(1)} ms, ` +
+        `receiver CPU ${(((cpuMs(pid) - c0) * 1000) / N).toFixed(0)} µs/activity, statuses ` +
+        `${JSON.stringify(u.statuses)}, ${(await rs.countInitiatives()) - before} stored`,
     );
   } finally {
     for (const c of composed) await c.close();
@@ -180,7 +185,7 @@ async function run(store: string, receiverEnv: Record<string, string>) {
   }
 }
 
-for (const store of values.stores!.split(",")) {
+for (const store of values.stores.split(",")) {
   if (store !== "postgres") {
     await run("SQLite", {});
     continue;

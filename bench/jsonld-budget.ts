@@ -117,10 +117,13 @@ async function shippedContextsOnly(doc: unknown, depth = 0): Promise<void> {
 
 /** The intake as it was: jsonld.toRDF on this thread, then N-Quads parsed. */
 async function withoutBudget(doc: unknown): Promise<number> {
-  const nquads = (await jsonld.toRDF(
-    doc as jsonld.JsonLdDocument,
-    { format: "application/n-quads", documentLoader: staticDocumentLoader, safe: false } as never,
-  )) as unknown as string;
+  // jsonld reads `safe`, which its published types do not list; with format N-Quads it answers text.
+  const options = {
+    format: "application/n-quads",
+    documentLoader: staticDocumentLoader as never,
+    safe: false,
+  } as const;
+  const nquads = (await jsonld.toRDF(doc as jsonld.JsonLdDocument, options)) as string;
   return new Parser({ format: "N-Quads" }).parse(nquads).length;
 }
 
@@ -187,7 +190,7 @@ function perDocument(): void {
     "essfed Create": createOrUpdate(iris, "Create", object, "v1"),
     "Mastodon Create": JSON.parse(
       readFileSync(new URL("../test/fixtures/jsonld/mastodon-create-note.json", import.meta.url), "utf8"),
-    ),
+    ) as unknown,
   };
   return void Object.entries(docs)
     .map(([name, doc]) => [name, doc] as const)
@@ -234,7 +237,8 @@ if (values.child) {
   await child(values.child, values.mode ?? "on");
 } else {
   console.log(
-    "| worst case (bytes) | budget | outcome | wall | longest main-thread stall | peak RSS |\n| --- | --- | --- | --- | --- | --- |",
+    "| worst case (bytes) | budget | outcome | wall | longest main-thread stall | peak RSS |\n| --- | --- | --- | " +
+      "--- | --- | --- |",
   );
   for (const name of Object.keys(WORST).filter((n) => !values.only || n === values.only)) {
     for (const mode of ["off", "on"]) {
@@ -244,9 +248,10 @@ if (values.child) {
         maxBuffer: 1 << 20,
       });
       if (r.status !== 0) {
-        console.log(
-          `| ${name} | ${mode} | ${r.signal ? `killed after ${values.timeout} s` : `exited ${r.status}: ${r.stderr.split("\n").find((l) => /Error|heap/.test(l)) ?? ""}`} | | | |`,
-        );
+        const why = r.signal
+          ? `killed after ${values.timeout} s`
+          : `exited ${r.status}: ${r.stderr.split("\n").find((l) => /Error|heap/.test(l)) ?? ""}`;
+        console.log(`| ${name} | ${mode} | ${why} | | | |`);
         continue;
       }
       const m = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
@@ -257,12 +262,14 @@ if (values.child) {
         outcome: string;
       };
       console.log(
-        `| ${name} (${m.bytes}) | ${mode} | ${m.outcome} | ${(m.ms / 1000).toFixed(2)} s | ${(m.stall / 1000).toFixed(2)} s | ${m.rss.toFixed(0)} MB |`,
+        `| ${name} (${m.bytes}) | ${mode} | ${m.outcome} | ${(m.ms / 1000).toFixed(2)} s | ` +
+          `${(m.stall / 1000).toFixed(2)} s | ${m.rss.toFixed(0)} MB |`,
       );
     }
   }
   console.log(
-    "\n| ordinary activity | pre-scan before the budget (shipped contexts only) | pre-scan with the budget |\n| --- | --- | --- |",
+    "\n| ordinary activity | pre-scan before the budget (shipped contexts only) | pre-scan with the budget |\n| --- " +
+      "| --- | --- |",
   );
   perDocument();
   await new Promise((r) => setTimeout(r, 100));

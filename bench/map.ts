@@ -134,7 +134,9 @@ try {
       const page = await ctx.newPage();
       const v = await visit(page, `${base}/`);
       console.log(
-        `  ${run === 0 ? "fresh server" : "warm server "}: ${(v.bytes / 1024).toFixed(1)} KiB in ${v.requests} requests (gzip as sent, tiles aside); first markers at ${v.firstMarkerMs.toFixed(0)} ms, list at ${v.listMs.toFixed(0)} ms`,
+        `  ${run === 0 ? "fresh server" : "warm server "}: ${(v.bytes / 1024).toFixed(1)} KiB in ${v.requests} ` +
+          `requests (gzip as sent, tiles aside); first markers at ${v.firstMarkerMs.toFixed(0)} ms, list at ` +
+          `${v.listMs.toFixed(0)} ms`,
       );
       await ctx.close();
     }

@@ -97,7 +97,8 @@ for (const [name] of configs)
   );
 const [bare, measured, limited] = configs.map(([name]) => median(cpu.get(name)!));
 console.log(
-  `request metrics add ${(measured! - bare!).toFixed(1)} µs CPU per request; the rate limit ${(limited! - measured!).toFixed(1)} µs more`,
+  `request metrics add ${(measured! - bare!).toFixed(1)} µs CPU per request; the rate limit ` +
+    `${(limited! - measured!).toFixed(1)} µs more`,
 );
 const scrape = Date.now();
 const text = await metrics.text();

@@ -3,7 +3,8 @@
  * and PostgreSQL stores, then, in a separate process that only opens the store (as a server
  * would), runs each kind of query many times with varied parameters and prints p50/p95 and RSS.
  *
- *   node bench/query.ts [--sizes 100000,1000000] [--stores sqlite,postgres] [--runs 60] [--keep] [--only text,bbox+facet] [--curated] [--collapsed]
+ *   node bench/query.ts [--sizes 100000,1000000] [--stores sqlite,postgres] [--runs 60] [--keep]
+ *     [--only text,bbox+facet] [--curated] [--collapsed]
  *
  * --curated hides 1 % of the records and blocks one source network (a fifteenth of the records)
  * before querying, as curation does (ADR 13): they leave the served records and their indexes.
@@ -120,7 +121,8 @@ async function fill(target: string, n: number): Promise<void> {
   const t1 = performance.now();
   await s.search.catchUp();
   console.log(
-    `  stored ${n.toLocaleString("en")} in ${((t1 - t0) / 1000).toFixed(1)} s; search index ready ${((performance.now() - t1) / 1000).toFixed(1)} s later`,
+    `  stored ${n.toLocaleString("en")} in ${((t1 - t0) / 1000).toFixed(1)} s; search index ready ` +
+      `${((performance.now() - t1) / 1000).toFixed(1)} s later`,
   );
   if (s instanceof PostgresStore) await s.pool.query("VACUUM ANALYZE"); // as autovacuum would after a bulk load
   await s.close();
@@ -149,7 +151,8 @@ async function curate(target: string, n: number): Promise<void> {
   const t1 = performance.now();
   await s.search.catchUp();
   console.log(
-    `  curated: ${hidden.toLocaleString("en")} hidden, ${blocked.toLocaleString("en")} from a blocked source, in ${((t1 - t0) / 1000).toFixed(1)} s; ${(await s.countInitiatives()).toLocaleString("en")} served`,
+    `  curated: ${hidden.toLocaleString("en")} hidden, ${blocked.toLocaleString("en")} from a blocked source, in ` +
+      `${((t1 - t0) / 1000).toFixed(1)} s; ${(await s.countInitiatives()).toLocaleString("en")} served`,
   );
   if (s instanceof PostgresStore) await s.pool.query("VACUUM ANALYZE");
   await s.close();
@@ -277,8 +280,8 @@ async function run(target: string, runs: number) {
 if (values.child) {
   await run(values.target!, Number(values.runs));
 } else {
-  for (const store of values.stores!.split(",")) {
-    for (const size of values.sizes!.split(",").map(Number)) {
+  for (const store of values.stores.split(",")) {
+    for (const size of values.sizes.split(",").map(Number)) {
       const dir = values.keep
         ? fileURLToPath(new URL("out/", import.meta.url))
         : mkdtempSync(join(tmpdir(), "essfed-bench-query-"));
@@ -306,7 +309,7 @@ if (values.child) {
           "--target",
           target,
           "--runs",
-          values.runs!,
+          values.runs,
           ...(values.only ? ["--only", values.only] : []),
           ...(values.collapsed ? ["--collapsed"] : []),
         ]);

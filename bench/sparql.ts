@@ -9,7 +9,8 @@
  * engine, Oxigraph, over the N-Quads dump of the same store (with the vocabularies), and each
  * answer is checked equal to essfed's (same solutions; same order where the query orders them).
  *
- *   node bench/sparql.ts [--sizes 10000,100000] [--stores sqlite,postgres] [--runs 3] [--only count,group] [--compare auto|yes|no]
+ *   node bench/sparql.ts [--sizes 10000,100000] [--stores sqlite,postgres] [--runs 3] [--only count,group]
+ *     [--compare auto|yes|no]
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -113,7 +114,8 @@ const QUERIES: [string, (r: () => number) => string, string, string?][] = [
   [
     "lookup by name, typed, OPTIONAL",
     (r) =>
-      `${PREFIXES} SELECT ?i ?www WHERE { ?i a essglobal:SSEInitiative ; gr:name "${NAMES[Math.floor(r() * 1000)]}" OPTIONAL { ?i foaf:homepage ?www } }`,
+      `${PREFIXES} SELECT ?i ?www WHERE { ?i a essglobal:SSEInitiative ; gr:name "${NAMES[Math.floor(r() * 1000)]}" ` +
+      `OPTIONAL { ?i foaf:homepage ?www } }`,
     "lookup",
   ],
   [
@@ -129,19 +131,22 @@ const QUERIES: [string, (r: () => number) => string, string, string?][] = [
   [
     "GROUP BY structure (COUNT)",
     () =>
-      `${PREFIXES} SELECT ?s (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s } GROUP BY ?s`,
+      `${PREFIXES} SELECT ?s (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; ` +
+      `essglobal:organisationalStructure ?s } GROUP BY ?s`,
     "group",
   ],
   [
     "GROUP BY primary activity (COUNT)",
     () =>
-      `${PREFIXES} SELECT ?a (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:primarySector ?a } GROUP BY ?a`,
+      `${PREFIXES} SELECT ?a (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:primarySector ?a } ` +
+      `GROUP BY ?a`,
     "group",
   ],
   [
     "name, coordinates of every initiative",
     () =>
-      `${PREFIXES} SELECT ?i ?name ?lat ?lng WHERE { ?i a essglobal:SSEInitiative ; gr:name ?name ; essglobal:hasAddress ?a . ?a geo:lat ?lat ; geo:long ?lng }`,
+      `${PREFIXES} SELECT ?i ?name ?lat ?lng WHERE { ?i a essglobal:SSEInitiative ; gr:name ?name ; ` +
+      `essglobal:hasAddress ?a . ?a geo:lat ?lat ; geo:long ?lng }`,
     "all",
   ],
   ["map query nested, LIMIT 100", () => `${MAP_QUERY_NESTED} LIMIT 100`, "map", "name"],
@@ -190,7 +195,8 @@ async function run(target: string, runs: number, size: number) {
     lines.push(
       `  Oxigraph: ${oxigraph.quads.toLocaleString("en")} quads of the N-Quads dump loaded in ${ms(oxigraph.loadMs)}`,
     );
-  // The engine's first query builds its pipeline and the vocabulary index (a query worker does this before it is ready).
+  // The engine's first query builds its pipeline and the vocabulary index (a query worker does this before it is
+  // ready).
   await timed(service, "ASK { ?s a ?t }");
   const r = rng(5);
   for (const [name, make, kind, orderedBy] of QUERIES) {
@@ -208,12 +214,15 @@ async function run(target: string, runs: number, size: number) {
       (last.text.startsWith("{")
         ? `${answerOf(last.text).rows.length.toLocaleString("en")} rows`
         : `${last.text.length.toLocaleString("en")} bytes`);
-    let line = `  ${name.padEnd(38)} first ${ms(median(firsts))}  all p50 ${ms(median(alls))} p95 ${ms(p95(alls))}  ${rows}`;
+    let line =
+      `  ${name.padEnd(38)} first ${ms(median(firsts))}  all p50 ${ms(median(alls))} p95 ` +
+      `${ms(p95(alls))}  ${rows}`;
     if (oxigraph && kind !== "lookup" && !last.code) {
       const query = make(rng(5));
       const other = oxigraph.time(query);
       const equal = sameAnswers(answerOf(last.text), other.answer, orderedBy);
-      line += `  | Oxigraph ${ms(other.ms)} (×${(other.ms / median(alls)).toFixed(1)}) ${equal ? "equal" : "DIFFERENT"}`;
+      const ratio = (other.ms / median(alls)).toFixed(1);
+      line += `  | Oxigraph ${ms(other.ms)} (×${ratio}) ${equal ? "equal" : "DIFFERENT"}`;
     }
     lines.push(line);
   }
@@ -233,8 +242,8 @@ function answerOf(text: string): Answer {
 if (values.child) {
   await run(values.target!, Number(values.runs), Number(values.size));
 } else {
-  for (const store of values.stores!.split(",")) {
-    for (const size of values.sizes!.split(",").map(Number)) {
+  for (const store of values.stores.split(",")) {
+    for (const size of values.sizes.split(",").map(Number)) {
       const dir = mkdtempSync(join(tmpdir(), "essfed-bench-sparql-"));
       const schema = `essfed_bs_${Math.random().toString(36).slice(2, 8)}`;
       const target =
@@ -256,11 +265,11 @@ if (values.child) {
           "--target",
           target,
           "--runs",
-          values.runs!,
+          values.runs,
           "--size",
           String(size),
           "--compare",
-          values.compare!,
+          values.compare,
           ...(values.only ? ["--only", values.only] : []),
         ];
         const child = fork(fileURLToPath(import.meta.url), args, { execArgv: ["--max-old-space-size=4096"] });

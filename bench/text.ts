@@ -113,12 +113,15 @@ const fig = (us: number) => `${us.toFixed(2)} µs`;
 
 console.log(`bench/text: ${rounds} rounds × ${n}, CPU time per item (median)`);
 console.log(
-  `inbox activity (${ACTIVITY.length} bytes): JSON.parse ${fig(time(() => JSON.parse(ACTIVITY)))}, text walk ${fig(time(() => findUnstorableText(parsed)))}`,
+  `inbox activity (${ACTIVITY.length} bytes): JSON.parse ${fig(time(() => JSON.parse(ACTIVITY)))}, text walk ` +
+    `${fig(time(() => findUnstorableText(parsed)))}`,
 );
 console.log(
-  `full draft: validate ${fig(time(() => validateInitiative(DRAFT, taxonomies)))}, of which screening ${fig(time(() => screenDraft(DRAFT, () => {})))}`,
+  `full draft: validate ${fig(time(() => validateInitiative(DRAFT, taxonomies)))}, of which screening ` +
+    `${fig(time(() => screenDraft(DRAFT, () => {})))}`,
 );
 console.log(
-  `CSV row of ${CELLS.length} cells written: plain ${fig(time(() => row(csvField)))}, neutralised ${fig(time(() => row(csvCell)))}`,
+  `CSV row of ${CELLS.length} cells written: plain ${fig(time(() => row(csvField)))}, neutralised ` +
+    `${fig(time(() => row(csvCell)))}`,
 );
 console.log(`CSV row of ${CELLS.length} cells read back: restore ${fig(time(() => written.map(restore)))}`);
