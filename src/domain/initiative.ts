@@ -3,7 +3,7 @@
  * Taxonomy values are canonical concept IRIs (see {@link Taxonomies}); JSON-LD and RDF names appear
  * only in `linkeddata/`.
  */
-import type { Sharing } from "./sharing.ts";
+import type { Sharing } from "./sharing-levels.ts";
 
 /** The postal and geographic location of an initiative (`essglobal:Address`). */
 export interface Address {

@@ -5,21 +5,10 @@
  * agree to share cannot leave by a path that forgot it.
  */
 import type { Initiative } from "./initiative.ts";
+import { SHARED_FIELDS, SHARING_LEVELS, type SharedField, type SharingLevel } from "./sharing-levels.ts";
 
-/**
- * `public`: shown everywhere and sent to other networks. `network`: shown by this network's own
- * pages, API, dumps and SPARQL, never sent to another instance. `none`: kept for this network's
- * team only (console, admin API, people's-rights export).
- */
-export type SharingLevel = "public" | "network" | "none";
-export const SHARING_LEVELS: readonly SharingLevel[] = ["public", "network", "none"];
-
-/** The contact fields that carry a sharing level (the model holds no person names apart from these). */
-export type SharedField = "email" | "phone" | "streetAddress";
-export const SHARED_FIELDS: readonly SharedField[] = ["email", "phone", "streetAddress"];
-
-/** Sharing levels by field; a field given none is `public` (what every record was before levels). */
-export type Sharing = Partial<Record<SharedField, SharingLevel>>;
+export { SHARED_FIELDS, SHARING_LEVELS };
+export type { Sharing, SharedField, SharingLevel } from "./sharing-levels.ts";
 
 /**
  * Who reads: `peers` (anything sent to or fetched by another instance: activities, the record's
