@@ -1,9 +1,10 @@
 /**
  * The dependency rules ("dependencies point inward", see README's layout), checked on the source itself so
- * that `npm test` fails when a layer reaches outward. ESLint (`npm run lint`) reports the same.
+ * that `npm test` fails when a layer reaches outward or two modules import each other, directly or round
+ * a loop (type-only imports count: they tie the files together just the same).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "@jest/globals";
 
@@ -46,6 +47,77 @@ describe("The layering", () => {
       if (rel === "compose.ts" || rel.startsWith("store/") || /^cli\/commands\/migrate/.test(rel)) continue;
       for (const i of imports(f)) if (/store\/(sqlite|postgres)\//.test(i)) offenders.push(`${rel} imports ${i}`);
     }
+    expect(offenders).toEqual([]);
+  });
+});
+
+/** Each file's imports of other files in src/, as paths relative to src/. */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const f of files(SRC)) {
+    const targets = imports(f)
+      .filter((i) => i.startsWith("."))
+      .map((i) => relative(SRC, resolve(dirname(f), i)));
+    graph.set(relative(SRC, f), targets);
+  }
+  return graph;
+}
+
+/** The import cycles: strongly connected components of more than one file, or a file importing itself. */
+function cycles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || graph.get(v)!.includes(v)) found.push(component.sort());
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+describe("The import graph", () => {
+  it("has no cycles anywhere in src/.", () => {
+    const graph = importGraph();
+    // The graph is read at all: a parser that found no imports would pass every check vacuously.
+    expect(graph.get("compose.ts")).toContain("store/store.ts");
+    expect(cycles(graph).map((c) => c.join(" -> "))).toEqual([]);
+  });
+
+  it("finds a cycle when there is one (the check can fail).", () => {
+    const graph = new Map([
+      ["a.ts", ["b.ts"]],
+      ["b.ts", ["c.ts"]],
+      ["c.ts", ["a.ts", "d.ts"]],
+      ["d.ts", []],
+    ]);
+    expect(cycles(graph)).toEqual([["a.ts", "b.ts", "c.ts"]]);
+  });
+
+  it("keeps federation/ and the layers below HTTP from importing http/.", () => {
+    const offenders = [...importGraph()]
+      .filter(([f]) => !/^(http|web|cli)\//.test(f) && f !== "compose.ts")
+      .flatMap(([f, is]) => is.filter((i) => i.startsWith("http/")).map((i) => `${f} imports ${i}`));
     expect(offenders).toEqual([]);
   });
 });
