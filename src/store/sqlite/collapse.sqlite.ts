@@ -44,8 +44,9 @@ export function facetCountsLessHidden(db: SqliteDatabase): FacetCounts {
   const less = new Map<string, number>();
   for (const r of db
     .prepare(
-      `SELECT f.name, f.value, count(*) AS n FROM dup_member m CROSS JOIN search s ON s.id = m.id
-       CROSS JOIN facet f ON f.seq = s.seq WHERE m.shown = 0 GROUP BY f.name, f.value`,
+      `SELECT f.value ->> 0 AS name, f.value ->> 1 AS value, count(*) AS n FROM dup_member m
+       CROSS JOIN search s ON s.id = m.id CROSS JOIN facet_list l ON l.seq = s.seq CROSS JOIN json_each(l.list) f
+       WHERE m.shown = 0 GROUP BY 1, 2`,
     )
     .all() as { name: string; value: string; n: number }[])
     less.set(`${r.name}\u0000${r.value}`, r.n);

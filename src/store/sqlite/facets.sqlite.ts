@@ -102,19 +102,14 @@ export class FacetMemo {
     this.#at = 0;
     const max = (this.#db.prepare("SELECT coalesce(max(seq), 0) AS m FROM search").get() as { m: number }).m;
     this.#ensure(max);
-    let seq = -1;
-    let batch: { name: string; value: string }[] = [];
-    for (const row of this.#db
-      .prepare("SELECT seq, name, value FROM facet INDEXED BY facet_seq ORDER BY seq")
-      .iterate() as Iterable<{ seq: number; name: string; value: string }>) {
-      if (row.seq !== seq) {
-        if (seq >= 0) this.set(seq, batch);
-        seq = row.seq;
-        batch = [];
-      }
-      batch.push({ name: row.name, value: row.value });
-    }
-    if (seq >= 0) this.set(seq, batch);
+    for (const row of this.#db.prepare("SELECT seq, list FROM facet_list ORDER BY seq").iterate() as Iterable<{
+      seq: number;
+      list: string;
+    }>)
+      this.set(
+        row.seq,
+        (JSON.parse(row.list) as [string, string][]).map(([name, value]) => ({ name, value })),
+      );
     for (const row of this.#db
       .prepare("SELECT seq, lat, lon FROM search WHERE lat IS NOT NULL AND lon IS NOT NULL")
       .iterate() as Iterable<{ seq: number; lat: number; lon: number }>) {

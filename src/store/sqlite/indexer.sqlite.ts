@@ -64,12 +64,13 @@ export function unindex(db: SqliteDatabase, id: string, deltas?: Deltas, memo?: 
   if (!row) return false;
   db.prepare("DELETE FROM search_fts WHERE rowid = ?").run(row.seq);
   db.prepare("DELETE FROM search_geo WHERE seq = ?").run(row.seq);
-  const facets = db.prepare("SELECT name, value FROM facet WHERE seq = ?").all(row.seq) as {
-    name: string;
-    value: string;
-  }[];
-  for (const f of facets) own.facet(f.name, f.value, -1);
-  db.prepare("DELETE FROM facet WHERE seq = ?").run(row.seq);
+  const list = db.prepare("SELECT list FROM facet_list WHERE seq = ?").get(row.seq) as { list: string } | undefined;
+  const drop = db.prepare("DELETE FROM facet WHERE name = ? AND value = ? AND seq = ?");
+  for (const [name, value] of list ? (JSON.parse(list.list) as [string, string][]) : []) {
+    own.facet(name, value, -1);
+    drop.run(name, value, row.seq);
+  }
+  db.prepare("DELETE FROM facet_list WHERE seq = ?").run(row.seq);
   if (row.lat !== null && row.lon !== null) own.cell(row.lat, row.lon, -1);
   db.prepare("DELETE FROM search WHERE seq = ?").run(row.seq);
   memo?.clear(row.seq);
@@ -105,6 +106,12 @@ function index(db: SqliteDatabase, seq: number, record: InitiativeRecord, deltas
     insert.run(x.name, x.value, seq);
     deltas.facet(x.name, x.value, 1);
   }
+  // A record's facets by change number, for unindexing it: one row instead of an index entry per facet.
+  if (f.facets.length)
+    db.prepare("INSERT INTO facet_list (seq, list) VALUES (?, ?)").run(
+      seq,
+      JSON.stringify(f.facets.map((x) => [x.name, x.value])),
+    );
 }
 
 /**
