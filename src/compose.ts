@@ -290,6 +290,7 @@ export async function compose(
           server!.closeAllConnections();
         });
       health.stop();
+      // A metrics listener that failed to start was logged then; there is nothing to close.
       const ms = await metricsServer?.catch(() => undefined);
       if (ms?.listening)
         await new Promise<void>((r) => {

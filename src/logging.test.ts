@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { reset, type LogRecord } from "@logtape/logtape";
-import { LOG_THROTTLE, logger, setupLogging } from "./logging.ts";
+import { LOG_THROTTLE, ignoreFailure, ignoredFailures, logger, setupLogging } from "./logging.ts";
 
 const records: LogRecord[] = [];
 let now = 1_000_000;
@@ -75,5 +75,19 @@ describe("Log throttling", () => {
     } finally {
       await setupLogging("debug", { sink: (r) => void records.push(r), clock: () => now });
     }
+  });
+});
+
+describe("Ignored failures", () => {
+  it("are counted by place and logged, never dropped silently.", async () => {
+    const before = ignoredFailures().get("test-place") ?? 0;
+    await Promise.reject(new Error("connection lost")).catch(ignoreFailure("test-place"));
+    ignoreFailure("test-place", "debug")("not an Error");
+    expect(ignoredFailures().get("test-place")).toBe(before + 2);
+    expect(messages()).toEqual([
+      "Ignored a failure in test-place: connection lost",
+      "Ignored a failure in test-place: not an Error",
+    ]);
+    expect(records.map((r) => r.level)).toEqual(["warning", "debug"]);
   });
 });

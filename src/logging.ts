@@ -142,3 +142,26 @@ export async function setupLogging(level: Config["logLevel"], o: LoggingOptions 
 export function logger(...category: string[]): Logger {
   return getLogger(["essfed", ...category]);
 }
+
+const ignored = new Map<string, number>();
+
+/**
+ * A handler for a failure the caller deliberately does not pass on (closing a connection that is
+ * already lost, a background job that runs again soon): the failure is counted by `where` (see
+ * {@link ignoredFailures}; the metrics serve the counts) and logged, so that nothing fails silently.
+ * `where` is a fixed slug naming the place, never text from outside.
+ */
+export function ignoreFailure(where: string, level: "debug" | "warning" = "warning"): (e: unknown) => void {
+  return (e) => {
+    ignored.set(where, (ignored.get(where) ?? 0) + 1);
+    logger("ignored")[level]("Ignored a failure in {where}: {error}", {
+      where,
+      error: e instanceof Error ? e.message : String(e),
+    });
+  };
+}
+
+/** How many failures each place has ignored since the process started. */
+export function ignoredFailures(): ReadonlyMap<string, number> {
+  return ignored;
+}

@@ -97,6 +97,7 @@ export async function backfill(
     refuseOverBudgetPage(page, directory);
     // Ask for the next page while this one is checked and stored: the two ends work at once.
     pending = fetchPage(typeof page.next === "string" ? page.next : idOf(page.next));
+    // Awaited on the next turn, which throws it; this only keeps it from counting as unhandled meanwhile.
     pending?.catch(() => {});
     const items = (
       Array.isArray(page.orderedItems) ? page.orderedItems : Array.isArray(page.items) ? page.items : []

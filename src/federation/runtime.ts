@@ -96,6 +96,7 @@ export function createFederationRuntime(
   const runBackfill = (actor: string, reconcile = false): Promise<BackfillReport | undefined> => {
     const previous = running.get(actor) ?? Promise.resolve(undefined);
     const next = previous
+      // The previous run's failure was reported to its own caller; this run starts afresh.
       .catch(() => undefined)
       .then(async () => {
         const following = await store.getFollowing(actor);

@@ -6,6 +6,7 @@
 import { hostname } from "node:os";
 import { Temporal } from "@js-temporal/polyfill";
 import type { KvStore } from "@fedify/fedify";
+import { ignoreFailure } from "../logging.ts";
 
 export type Role = "web" | "worker";
 
@@ -30,7 +31,8 @@ export function startHeartbeat(kv: KvStore, role: Role): () => Promise<void> {
       .set(key, { role, host: hostname(), pid: process.pid, at: new Date().toISOString() } satisfies LiveProcess, {
         ttl: TTL,
       })
-      .catch(() => undefined); // a store that is briefly unreachable only makes this process look absent
+      // A store that is briefly unreachable only makes this process look absent until the next beat.
+      .catch(ignoreFailure("heartbeat-beat"));
   let last = beat();
   const timer = setInterval(() => {
     last = beat();
@@ -38,7 +40,8 @@ export function startHeartbeat(kv: KvStore, role: Role): () => Promise<void> {
   return async () => {
     clearInterval(timer);
     await last;
-    await kv.delete(key).catch(() => undefined);
+    // Left behind, the heartbeat expires by itself and the process stops looking present.
+    await kv.delete(key).catch(ignoreFailure("heartbeat-delete"));
   };
 }
 

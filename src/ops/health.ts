@@ -5,6 +5,7 @@
  * behind: every readiness check, every metrics scrape, and a look every 15 s in between.
  */
 import type { Store, StoreHealth } from "../store/store.ts";
+import { ignoreFailure } from "../logging.ts";
 
 export interface Check {
   ok: boolean;
@@ -36,7 +37,8 @@ export class Health {
 
   /** Starts looking at the index lag between probes. */
   start(): void {
-    this.#timer ??= setInterval(() => void this.#look().catch(() => undefined), LOOK_EVERY_MS).unref();
+    // A failed look leaves the last answer in place until the next one (readiness checks the store itself).
+    this.#timer ??= setInterval(() => void this.#look().catch(ignoreFailure("health-look")), LOOK_EVERY_MS).unref();
   }
 
   stop(): void {

@@ -13,6 +13,7 @@ import type { DeliveryObserver } from "../federation/outbound/delivery.ts";
 import type { SparqlPoolStats } from "../query/sparql-pool.ts";
 import type { Store } from "../store/store.ts";
 import type { Health } from "./health.ts";
+import { ignoredFailures } from "../logging.ts";
 
 export const PEER_LABELS = 100;
 export const SOURCE_LABELS = 50;
@@ -276,6 +277,19 @@ export class Metrics {
           const delta = now - (seen[key] ?? 0);
           seen[key] = now;
           this.inc({ outcome }, Math.max(0, delta));
+        }
+      },
+    });
+    const ignoredSeen = new Map<string, number>();
+    new Counter({
+      name: "essfed_ignored_failures_total",
+      help: "Failures deliberately not passed on (each is also logged), by the place that ignored them",
+      labelNames: ["where"],
+      registers,
+      collect() {
+        for (const [where, now] of ignoredFailures()) {
+          this.inc({ where }, Math.max(0, now - (ignoredSeen.get(where) ?? 0)));
+          ignoredSeen.set(where, now);
         }
       },
     });

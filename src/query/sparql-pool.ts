@@ -12,7 +12,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Config } from "../config.ts";
-import { logger } from "../logging.ts";
+import { logger, ignoreFailure } from "../logging.ts";
 import { AnswerBroken, Chunks } from "./sparql-chunks.ts";
 import { SPARQL_LIMITS, type GraphType, type SparqlOutcome, type SparqlRefusal } from "./sparql-types.ts";
 import type { SelectType } from "./sparql-results.ts";
@@ -370,7 +370,7 @@ export class SparqlPool {
       const exited = new Promise<void>((done) => worker.once("exit", () => done()));
       this.#exiting.add(exited);
       void exited.then(() => this.#exiting.delete(exited));
-      void worker.terminate().catch(() => {});
+      void worker.terminate().catch(ignoreFailure("sparql-worker-terminate"));
     }
     this.#pump();
   }

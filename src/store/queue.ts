@@ -11,7 +11,7 @@ import type {
   MessageQueueEnqueueOptions,
   MessageQueueListenOptions,
 } from "@fedify/fedify";
-import { logger } from "../logging.ts";
+import { logger, ignoreFailure } from "../logging.ts";
 import { RETRY, type RetryPolicy } from "./retry.ts";
 
 const log = logger("store", "queue");
@@ -166,7 +166,8 @@ export class DurableQueue implements MessageQueue {
         if (poked) continue;
         let wait = this.#o.pollMs;
         if (active.size === 0 || this.#o.concurrency - active.size >= Math.min(8, this.#o.concurrency)) {
-          const next = await this.#backend.nextVisibleAt(Date.now()).catch(() => undefined);
+          // Without an answer the loop just polls at its usual pace.
+          const next = await this.#backend.nextVisibleAt(Date.now()).catch(ignoreFailure("queue-next-visible"));
           if (next !== undefined) wait = Math.min(wait, Math.max(5, next - Date.now()));
         }
         await new Promise<void>((resolve) => {
@@ -197,7 +198,8 @@ export class DurableQueue implements MessageQueue {
         });
         return this.#ack(m.id);
       }
-      await this.#backend.release(m.id, Date.now() + wait).catch(() => {});
+      // Not released: the message becomes visible again when its lease runs out, a retry all the same.
+      await this.#backend.release(m.id, Date.now() + wait).catch(ignoreFailure("queue-release"));
       return;
     }
     await this.#ack(m.id);
@@ -216,7 +218,8 @@ export class DurableQueue implements MessageQueue {
       const ids = this.#acks;
       this.#acks = [];
       this.#acking = undefined;
-      await this.#backend.ack(ids).catch(() => {});
+      // Not acknowledged: the messages are handed out again, and handlers are idempotent.
+      await this.#backend.ack(ids).catch(ignoreFailure("queue-ack"));
     });
     return this.#acking;
   }

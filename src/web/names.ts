@@ -6,6 +6,7 @@
  */
 import type { KvStore } from "@fedify/fedify";
 import { Temporal } from "@js-temporal/polyfill";
+import { ignoreFailure } from "../logging.ts";
 
 const KEY = "network-name";
 const KEEP = Temporal.Duration.from({ hours: 24 * 7 });
@@ -95,7 +96,8 @@ export class NetworkNames {
       .catch(() => "")
       .then(async (found) => {
         const name = (found ?? "").slice(0, 200);
-        await this.remember(iri, name).catch(() => {});
+        // Not remembered: the name is looked up again on a later page view.
+        await this.remember(iri, name).catch(ignoreFailure("names-remember"));
         return name;
       })
       .finally(() => this.#inFlight.delete(iri));

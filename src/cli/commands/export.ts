@@ -27,6 +27,7 @@ export async function exportCommand(args: Parsed, io: Io, stdout: Writable = pro
   try {
     for await (const chunk of exportAll(instance, format)) {
       if (failed) break;
+      // A failed output stream sets `failed` (its error listener reports it); the loop then stops.
       if (!out.write(chunk)) await once(out, "drain").catch(() => undefined);
     }
     if (values.output && !failed) await new Promise<void>((r) => out.end(() => r()));

@@ -5,6 +5,7 @@
  */
 import { importMultibaseKey } from "@fedify/vocab-runtime";
 import { FetchError, type Fetcher } from "./fetcher.ts";
+import { ignoreFailure } from "../../logging.ts";
 
 export interface RemoteActor {
   id: string;
@@ -123,7 +124,9 @@ export class RemoteActors {
           const key = await importMultibaseKey(multibase);
           return key.algorithm.name === "Ed25519" ? key : undefined;
         })
-        .catch(() => undefined);
+        // No key is the answer (the proof then fails to verify and is refused, with its reason);
+        // the failure to read the actor is counted and logged here.
+        .catch((e: unknown) => void ignoreFailure("actor-assertion-key", "debug")(e));
       this.#keys.set(verificationMethod, p);
     }
     const key = await p;

@@ -20,6 +20,7 @@ import { esc, initiativePage, layout } from "../html.ts";
 import { requireAdmin } from "../middleware/auth.ts";
 import { AS_JSONLD, RDF_OFFERS, negotiate, type RdfKey } from "../middleware/negotiate.ts";
 import { RepresentationCache, type Representation } from "../representations.ts";
+import { ignoreFailure } from "../../logging.ts";
 
 const PAGE_DEFAULT = 100;
 const PAGE_MAX = 1000;
@@ -165,7 +166,8 @@ export function initiativeRoutes(deps: HttpDeps): Router {
       const unsigned = next.items.filter((r) => !r.signed && !r.provenance);
       if (unsigned.length) await deps.sign!(unsigned);
     })()
-      .catch(() => {})
+      // Signing ahead is only a head start: the next page signs what is still unsigned when asked.
+      .catch(ignoreFailure("sign-ahead"))
       .finally(() => {
         signing = undefined;
       });

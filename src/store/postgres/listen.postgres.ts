@@ -6,6 +6,7 @@
  * is told to act as if everything had changed.
  */
 import pg from "pg";
+import { ignoreFailure } from "../../logging.ts";
 
 export interface ListenerHandlers {
   notification(channel: string, payload: string): void;
@@ -43,19 +44,21 @@ export class PostgresListener {
       if (lost) return;
       lost = true;
       if (this.#client === client) this.#client = undefined;
-      void client.end().catch(() => {});
+      // The connection is gone already; ending it only frees the client.
+      void client.end().catch(ignoreFailure("pg-listen-end", "debug"));
       if (!this.#closed) this.#reconnect(0);
     };
     try {
-      client.on("error", () => {});
+      // Until connected, a failure rejects connect() below and is thrown from there.
+      client.on("error", ignoreFailure("pg-listen-connect", "debug"));
       await client.connect();
       client.on("notification", (n) => this.#handlers.notification(n.channel, n.payload ?? ""));
       for (const channel of this.#channels) await client.query(`LISTEN ${channel}`);
     } catch (e) {
-      await client.end().catch(() => {});
+      await client.end().catch(ignoreFailure("pg-listen-end", "debug")); // e is what matters
       throw e;
     }
-    if (this.#closed) return void (await client.end().catch(() => {}));
+    if (this.#closed) return void (await client.end().catch(ignoreFailure("pg-listen-end", "debug")));
     client.on("error", onLost);
     client.on("end", onLost);
     this.#client = client;
@@ -83,6 +86,6 @@ export class PostgresListener {
     clearTimeout(this.#retry);
     const client = this.#client;
     this.#client = undefined;
-    await client?.end().catch(() => {});
+    await client?.end().catch(ignoreFailure("pg-listen-end", "debug")); // closing: nothing to wait for
   }
 }

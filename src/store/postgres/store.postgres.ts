@@ -33,6 +33,7 @@ import { rewriteOwnPostgres } from "./rewrite.postgres.ts";
 import { countPrimaryActivitiesPostgres, listByNamePostgres } from "./names.postgres.ts";
 import { withTransaction } from "./tx.ts";
 import { LOCAL_SOURCE } from "../search.ts";
+import { ignoreFailure } from "../../logging.ts";
 
 export { schemaFromUrl } from "./rows.postgres.ts";
 
@@ -76,7 +77,8 @@ export class PostgresStore implements Store {
       max: o.max ?? 10,
       idleTimeoutMillis: 300_000,
     });
-    this.pool.on("error", () => {}); // an idle client lost its connection; the pool replaces it
+    // An idle client lost its connection: the pool replaces it; without a listener the process would exit.
+    this.pool.on("error", ignoreFailure("pg-pool-idle-client"));
     this.kv = new PostgresKvStore(this.pool);
     this.search = new PostgresSearchIndex(this.pool, o.searchTuning);
     this.accounts = new PostgresAccountStore(this.pool);

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { ignoreFailure } from "../../logging.ts";
 
 /** Runs `fn` in one transaction on a pooled connection: committed if it returns, rolled back if it throws. */
 export async function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -9,7 +10,9 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) =
     await client.query("COMMIT");
     return out;
   } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
+    // The error thrown is the one that matters; a failed ROLLBACK means a lost connection, which
+    // PostgreSQL rolls back itself.
+    await client.query("ROLLBACK").catch(ignoreFailure("pg-rollback"));
     throw e;
   } finally {
     client.release();

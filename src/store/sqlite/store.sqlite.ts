@@ -29,6 +29,7 @@ import { SqliteCurationStore } from "./curation.sqlite.ts";
 import { SqliteDuplicateStore } from "./duplicates.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
 import { countPrimaryActivitiesSqlite, listByNameSqlite } from "./names.sqlite.ts";
+import { ignoreFailure } from "../../logging.ts";
 
 interface InitiativeRow {
   seq: number;
@@ -112,7 +113,8 @@ export class SqliteStore implements Store {
     this.#indexTimer = setTimeout(
       () => {
         this.#indexTimer = undefined;
-        if (this.db.isOpen()) void this.search.catchUp().catch(() => {});
+        // The next write or timer catches up again; the index lag shows in readiness and metrics.
+        if (this.db.isOpen()) void this.search.catchUp().catch(ignoreFailure("sqlite-index-catch-up"));
       },
       Math.max(0, Math.min(500, this.#indexDue - now)),
     ).unref();

@@ -25,6 +25,7 @@ import {
   type ImportFormat,
   type ImportReport,
 } from "../../importers/import.ts";
+import { ignoreFailure } from "../../logging.ts";
 
 /** How large a file the console accepts (a spreadsheet of some 100,000 initiatives). */
 export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
@@ -182,7 +183,7 @@ export class ImportJobs {
 
   /** Removes every kept file (at shutdown). */
   async close(): Promise<void> {
-    await this.#turn.catch(() => {});
+    await this.#turn.catch(ignoreFailure("import-job-at-close")); // the job reported its own failure
     for (const id of [...this.#jobs.keys()]) await this.#forget(id);
   }
 
