@@ -45,7 +45,8 @@ export async function listByNamePostgres(
  */
 export async function countPrimaryActivitiesPostgres(pool: pg.Pool): Promise<{ value: string; count: number }[]> {
   const { rows } = await pool.query(
-    `SELECT v AS value, count(*)::int AS count FROM (SELECT record #>> '{initiative,primaryActivity}' AS v FROM initiative) x
+    `SELECT v AS value, count(*)::int AS count
+     FROM (SELECT record #>> '{initiative,primaryActivity}' AS v FROM initiative) x
      WHERE v IS NOT NULL AND v <> '' GROUP BY v`,
   );
   return rows as { value: string; count: number }[];

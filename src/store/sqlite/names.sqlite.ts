@@ -38,16 +38,15 @@ export function listByNameSqlite(db: SqliteDatabase, o: { cursor?: string; limit
   };
 }
 
+const PRIMARY = "json_extract(record, '$.initiative.primaryActivity')";
+const BY_PRIMARY = `SELECT ${PRIMARY} AS value, count(*) AS count FROM initiative
+  WHERE ${PRIMARY} > '' GROUP BY ${PRIMARY}`;
+
 /**
  * Records by primary activity (`Store.countPrimaryActivities`), from the expression index
  * `initiative_primary` alone (its expression word for word): no record is read or parsed. Empty
  * values make no triple.
  */
 export function countPrimaryActivitiesSqlite(db: SqliteDatabase): { value: string; count: number }[] {
-  return db
-    .prepare(
-      `SELECT json_extract(record, '$.initiative.primaryActivity') AS value, count(*) AS count FROM initiative
-       WHERE json_extract(record, '$.initiative.primaryActivity') > '' GROUP BY json_extract(record, '$.initiative.primaryActivity')`,
-    )
-    .all() as unknown as { value: string; count: number }[];
+  return db.prepare(BY_PRIMARY).all() as unknown as { value: string; count: number }[];
 }
