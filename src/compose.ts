@@ -25,6 +25,7 @@ import { datasetRoutes } from "./http/routes/dataset.ts";
 import { duplicateRoutes } from "./http/routes/duplicates.ts";
 import { linksetRoutes } from "./http/routes/linkset.ts";
 import { DuplicateFinder, startDuplicateFinder } from "./duplicates/finder.ts";
+import { startLinksetAnnouncer } from "./federation/linkset.ts";
 import { sparqlRoutes } from "./http/routes/sparql.ts";
 import { SparqlPool } from "./query/sparql-pool.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
@@ -268,6 +269,8 @@ export async function compose(
       // Candidate duplicates follow the records as they are written (issue 16).
       const finder = new DuplicateFinder(store, config.sameAsAuto !== undefined ? { auto: config.sameAsAuto } : {});
       heartbeats.push(startDuplicateFinder(finder, (e) => log.error("Duplicate finder: {error}", { error: e })));
+      // Confirmations and their undoing travel to the followers as linkset changes.
+      heartbeats.push(startLinksetAnnouncer(store, iris, runtime.ctx.outbox));
     },
     listen: () =>
       new Promise((resolve, reject) => {

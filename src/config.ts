@@ -84,6 +84,8 @@ export interface Config {
   readonly readyIndexLagMs: number;
   /** Duplicate pairs scoring at least this are confirmed without asking (`ESSFED_SAMEAS_AUTO`, 0.5-1); absent = never. */
   readonly sameAsAuto?: number;
+  /** Keep the sameAs links that followed networks send (`ESSFED_SAMEAS_ADOPT`), served with their provenance. */
+  readonly sameAsAdopt: boolean;
   /** The licence of the network's own data (`ESSFED_LICENSE`, an SPDX id or an IRI); absent = none declared. */
   readonly licence?: Licence;
   /**
@@ -306,6 +308,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ...(bindMetrics ? { metricsBind: bindMetrics } : {}),
     readyIndexLagMs: integer(env, "ESSFED_READY_INDEX_LAG_SECONDS", 300, 1, 86_400) * 1000,
     ...(auto !== undefined ? { sameAsAuto: auto } : {}),
+    sameAsAdopt: bool(env, "ESSFED_SAMEAS_ADOPT"),
     ...(dataLicence ? { licence: dataLicence } : {}),
     attribution: attribution(env, name),
     defaultSharing: oneOf(env, "ESSFED_DEFAULT_SHARING", ["public", "network", "none"] as const, "public"),

@@ -6,6 +6,7 @@
 import type { AuditActor } from "../store/accounts.ts";
 import { pairOf, type DuplicatePair, type PairState } from "../store/duplicates.ts";
 import type { Store } from "../store/store.ts";
+import { linkChange, queueLinkChanges } from "./announce.ts";
 import { regroup } from "./groups.ts";
 
 export type Decision = "confirm" | "reject" | "undo";
@@ -34,6 +35,11 @@ export async function decidePair(
   const pair = await store.duplicates.decide(a, b, STATE[decision], by.name, at);
   if (!pair) return undefined;
   await regroup(store, [a, b]);
+  // The followers hear of the linkset's change.
+  if (pair.state === "confirmed" && before.state !== "confirmed")
+    await queueLinkChanges(store, [linkChange("Add", pair)]);
+  else if (before.state === "confirmed" && pair.state !== "confirmed")
+    await queueLinkChanges(store, [linkChange("Remove", { ...before, decidedBy: by.name, decidedAt: at })]);
   await store.audit.append({
     at,
     actor: by,

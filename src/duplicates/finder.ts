@@ -11,6 +11,7 @@ import { blockingKeys, signalsOf, type Signals } from "../domain/duplicates/sign
 import type { DuplicatePair, ScoredPair } from "../store/duplicates.ts";
 import { pairOf } from "../store/duplicates.ts";
 import type { Store } from "../store/store.ts";
+import { linkChange, queueLinkChanges } from "./announce.ts";
 import { regroup, regroupChanged } from "./groups.ts";
 
 export interface FinderOptions {
@@ -141,6 +142,10 @@ export class DuplicateFinder {
     // Groups of listings follow their records and the pairs confirmed or forgotten now (collapsed results).
     await regroupChanged(this.#store, ids);
     await regroup(this.#store, new Set([...figures.autoConfirmed, ...forgotten].flatMap((p) => [p.a, p.b])));
+    await queueLinkChanges(this.#store, [
+      ...figures.autoConfirmed.map((p) => linkChange("Add", p)),
+      ...forgotten.filter((p) => p.state === "confirmed").map((p) => linkChange("Remove", { ...p, decidedAt: at })),
+    ]);
     for (const p of figures.autoConfirmed) {
       await this.#store.audit.append({
         at,

@@ -84,3 +84,31 @@ export async function* linksetChunks(
     cursor = page.next;
   } while (cursor);
 }
+
+/** Where a network serves the links it adopted from the networks it follows. */
+export const ADOPTED_PATH = "/linksets/adopted";
+
+/**
+ * The links adopted from followed networks, each as its network published it: in N-Quads in the
+ * named graph of that network's linkset, attributed to that network (never to this one).
+ */
+export async function* adoptedChunks(store: Store, format: RdfFormat): AsyncGenerator<string> {
+  let cursor: string | undefined;
+  const headed = new Set<string>();
+  do {
+    const page = await store.duplicates.adoptedLinks(1000, cursor);
+    const quads: Quad[] = [];
+    for (const l of page.items) {
+      const graph = format === "nquads" ? namedNode(l.linkset) : defaultGraph();
+      if (!headed.has(l.linkset)) {
+        headed.add(l.linkset);
+        quads.push(...linksetHeader(l.linkset, l.publisher, graph));
+      }
+      quads.push(
+        ...pairQuads(l.linkset, l.publisher, { ...l, reasons: [], state: "confirmed", updated: l.receivedAt }, graph),
+      );
+    }
+    yield writeQuads(quads, format);
+    cursor = page.next;
+  } while (cursor);
+}

@@ -101,8 +101,27 @@ export interface DuplicateStore {
    * so a record re-created under the IRI is not proposed again); returns the pairs removed.
    */
   forget(ids: string[]): Promise<DuplicatePair[]>;
+  /** Keeps (or replaces) a link another network decided and sent us. */
+  adopt(link: AdoptedLink): Promise<void>;
+  /** Forgets a link its network took back; false when it was not kept. */
+  unadopt(publisher: string, a: string, b: string): Promise<boolean>;
+  /** Adopted links by network, then pair; `cursor` from a previous page. */
+  adoptedLinks(limit: number, cursor?: string): Promise<Page<AdoptedLink>>;
   /** For each of `ids` that is in a group, every member of its group (itself included), at most 200. */
   groupsOf(ids: string[]): Promise<Map<string, string[]>>;
+}
+
+/** A sameAs link another network decided and sent us, kept with its provenance. */
+export interface AdoptedLink {
+  /** The deciding network's actor, and its linkset the link belongs to. */
+  publisher: string;
+  linkset: string;
+  a: string;
+  b: string;
+  score: number;
+  decidedBy: string;
+  decidedAt: string;
+  receivedAt: string;
 }
 
 /** The pair of two ids in stored order. */
@@ -131,6 +150,18 @@ export const pairFromRow = (r: PairRow): DuplicatePair => ({
   updated: r.updated,
   ...(r.decided_by !== null ? { decidedBy: r.decided_by } : {}),
   ...(r.decided_at !== null ? { decidedAt: r.decided_at } : {}),
+});
+
+/** An adopted link as both adapters' tables hold it. */
+export const adoptedFromRow = (r: Record<string, unknown>): AdoptedLink => ({
+  publisher: String(r.publisher),
+  linkset: String(r.linkset),
+  a: String(r.a),
+  b: String(r.b),
+  score: Number(r.score),
+  decidedBy: String(r.decided_by),
+  decidedAt: String(r.decided_at),
+  receivedAt: String(r.received_at),
 });
 
 /** Splits a keyset cursor "a b" (IRIs hold no spaces). */

@@ -235,6 +235,34 @@ export function describeDuplicatesContract(
       expect(await pairs()).toEqual(["ab:candidate", "ac:candidate", "bc:rejected"]);
     });
 
+    it("keeps links adopted from other networks by network and pair, replaces and forgets them.", async () => {
+      const link = (publisher: string, a: string, b: string) => ({
+        publisher,
+        linkset: `${publisher.replace(/\/actors\/.*/, "")}/linksets/sameas`,
+        a,
+        b,
+        score: 0.9,
+        decidedBy: "ana",
+        decidedAt: "2026-05-06T10:00:00.000Z",
+        receivedAt: "2026-05-06T10:00:01.000Z",
+      });
+      await store.duplicates.adopt(link(YORK, A, B));
+      await store.duplicates.adopt(link(LEEDS, A, C));
+      await store.duplicates.adopt(link(LEEDS, A, B));
+      await store.duplicates.adopt({ ...link(LEEDS, A, B), decidedBy: "bo" });
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.duplicates.adoptedLinks(2, cursor);
+        seen.push(...page.items.map((l) => `${l.publisher} ${l.b.slice(-1)} ${l.decidedBy}`));
+        cursor = page.next;
+      } while (cursor);
+      expect(seen).toEqual([`${LEEDS} b bo`, `${LEEDS} c ana`, `${YORK} b ana`]);
+      expect(await store.duplicates.unadopt(LEEDS, A, B)).toBe(true);
+      expect(await store.duplicates.unadopt(LEEDS, A, B)).toBe(false);
+      expect((await store.duplicates.adoptedLinks(10)).items).toHaveLength(2);
+    });
+
     it("pages confirmed pairs in a stable order.", async () => {
       const ids = Array.from({ length: 5 }, (_, i) => `https://x.example/initiatives/${i}`);
       await store.putInitiatives(ids.map((id) => listing(id, "Green Bay Projects", {}, LEEDS)));

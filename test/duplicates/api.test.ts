@@ -166,6 +166,7 @@ describe("The duplicates admin API", () => {
       "/api/duplicates/reject",
       "/api/duplicates/undo",
       "/linksets/sameas",
+      "/linksets/adopted",
     ]);
   });
 });

@@ -78,6 +78,11 @@ const TABLES: { name: string; columns: string[]; order: string; jsonb?: string[]
     },
     // The groups those decisions make, and the listing each shows when results collapse them.
     { name: "dup_member", columns: ["id", "grp", "shown"], order: "id" },
+    {
+      name: "dup_adopted",
+      columns: ["publisher", "linkset", "a", "b", "score", "decided_by", "decided_at", "received_at"],
+      order: "publisher, a, b",
+    },
   ];
 const BATCH = 1000;
 type Table = (typeof TABLES)[number];

@@ -17,6 +17,7 @@ import { onWithdraw } from "./withdraw.ts";
 import { idOf, verifyDeletion, verifyInitiative, fetchFromOrigin } from "../proofs/trust.ts";
 import { onAccept, onFollow, onReject, onUndo } from "./follows.ts";
 import { onMove } from "./move.ts";
+import { onLinkChange } from "../linkset.ts";
 
 const log = logger("federation", "inbox");
 
@@ -158,6 +159,8 @@ const HANDLERS: Record<string, Handler> = {
   Announce: onAnnounce,
   Move: onMove,
   Flag: onFlag,
+  Add: onLinkChange,
+  Remove: onLinkChange,
 };
 
 export async function handleActivity(ctx: FederationContext, activity: Json, sender: string): Promise<Outcome> {

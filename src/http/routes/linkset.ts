@@ -3,7 +3,7 @@
  * N-Quads in the linkset's own named graph, streamed a page of pairs at a time.
  */
 import { Router, type Response } from "express";
-import { linksetChunks, LINKSET_PATH } from "../../linkeddata/linkset.ts";
+import { ADOPTED_PATH, adoptedChunks, linksetChunks, LINKSET_PATH } from "../../linkeddata/linkset.ts";
 import type { RdfFormat } from "../../linkeddata/serialize.ts";
 import type { HttpDeps } from "../deps.ts";
 import { NotAcceptableHttpError } from "../../errors.ts";
@@ -19,11 +19,14 @@ const BY_FORMAT: Record<string, string> = {
   nq: "application/n-quads",
 };
 
-/** Writes the linkset in `format` to the response, a page at a time. */
-export async function sendLinkset(deps: HttpDeps, res: Response, type: string): Promise<void> {
+/** Writes the linkset (or the adopted links) in `format` to the response, a page at a time. */
+export async function sendLinkset(deps: HttpDeps, res: Response, type: string, adopted = false): Promise<void> {
   res.setHeader("Content-Type", `${type}; charset=utf-8`);
   res.setHeader("Cache-Control", "no-cache");
-  for await (const chunk of linksetChunks(deps.store, deps.config.url, deps.iris.actor, TYPES[type]!)) {
+  const chunks = adopted
+    ? adoptedChunks(deps.store, TYPES[type]!)
+    : linksetChunks(deps.store, deps.config.url, deps.iris.actor, TYPES[type]!);
+  for await (const chunk of chunks) {
     if (!res.write(chunk)) await new Promise((r) => res.once("drain", r));
   }
   res.end();
@@ -31,13 +34,17 @@ export async function sendLinkset(deps: HttpDeps, res: Response, type: string): 
 
 export function linksetRoutes(deps: HttpDeps): Router {
   const router = Router();
-  router.get(LINKSET_PATH, async (req, res) => {
-    const asked = typeof req.query.format === "string" ? BY_FORMAT[req.query.format] : undefined;
-    const type = asked ?? req.accepts(Object.keys(TYPES));
-    if (!type) throw new NotAcceptableHttpError(Object.keys(TYPES));
-    res.vary("Accept");
-    await sendLinkset(deps, res, type);
-  });
+  for (const [path, adopted] of [
+    [LINKSET_PATH, false],
+    [ADOPTED_PATH, true],
+  ] as const)
+    router.get(path, async (req, res) => {
+      const asked = typeof req.query.format === "string" ? BY_FORMAT[req.query.format] : undefined;
+      const type = asked ?? req.accepts(Object.keys(TYPES));
+      if (!type) throw new NotAcceptableHttpError(Object.keys(TYPES));
+      res.vary("Accept");
+      await sendLinkset(deps, res, type, adopted);
+    });
   return router;
 }
 
@@ -57,6 +64,30 @@ export const linksetPaths = () => ({
       responses: {
         200: {
           description: "The linkset",
+          content: { "text/turtle": {}, "application/n-triples": {}, "application/n-quads": {} },
+        },
+        406: {
+          description: "Problem details (RFC 9457)",
+          content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+        },
+      },
+    },
+  },
+  [ADOPTED_PATH]: {
+    get: {
+      summary:
+        "The sameAs links this network adopted from the networks it follows (ESSFED_SAMEAS_ADOPT): each attributed to the network that decided it, in the named graph of that network's linkset",
+      parameters: [
+        {
+          name: "format",
+          in: "query",
+          description: "ttl, nt or nq (default: Accept, then Turtle)",
+          schema: { type: "string" },
+        },
+      ],
+      responses: {
+        200: {
+          description: "The adopted links",
           content: { "text/turtle": {}, "application/n-triples": {}, "application/n-quads": {} },
         },
         406: {

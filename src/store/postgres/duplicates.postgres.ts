@@ -4,8 +4,10 @@
  */
 import type pg from "pg";
 import {
+  adoptedFromRow,
   pairFromRow,
   splitPairCursor,
+  type AdoptedLink,
   type DuplicatePair,
   type DuplicateStore,
   type FinderBatch,
@@ -168,6 +170,37 @@ export class PostgresDuplicateStore implements DuplicateStore {
       [ids],
     );
     return rows.map(pairFromRow);
+  }
+
+  async adopt(l: AdoptedLink): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO dup_adopted (publisher, linkset, a, b, score, decided_by, decided_at, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (publisher, a, b) DO UPDATE SET linkset = excluded.linkset,
+       score = excluded.score, decided_by = excluded.decided_by, decided_at = excluded.decided_at, received_at = excluded.received_at`,
+      [l.publisher, l.linkset, l.a, l.b, l.score, l.decidedBy, l.decidedAt, l.receivedAt],
+    );
+  }
+
+  async unadopt(publisher: string, a: string, b: string): Promise<boolean> {
+    const r = await this.#pool.query("DELETE FROM dup_adopted WHERE publisher = $1 AND a = $2 AND b = $3", [
+      publisher,
+      a,
+      b,
+    ]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async adoptedLinks(limit: number, cursor?: string): Promise<Page<AdoptedLink>> {
+    const [p, a, b] = (cursor ?? "").split(" ");
+    const { rows } = await this.#pool.query(
+      `SELECT * FROM dup_adopted
+       WHERE (publisher COLLATE "C", a COLLATE "C", b COLLATE "C") > ($1 COLLATE "C", $2 COLLATE "C", $3 COLLATE "C")
+       ORDER BY publisher COLLATE "C", a COLLATE "C", b COLLATE "C" LIMIT $4`,
+      [p ?? "", a ?? "", b ?? "", limit + 1],
+    );
+    const items = rows.slice(0, limit).map(adoptedFromRow);
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, next: `${last.publisher} ${last.a} ${last.b}` } : { items };
   }
 
   async groupsOf(ids: string[]): Promise<Map<string, string[]>> {

@@ -311,4 +311,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX initiative_name ON initiative (((record #> '{initiative,translations}') IS NULL), ((record #>> '{initiative,name}') COLLATE "C"), seq);
   `,
+  // 11: sameAs links other networks decided and sent us, adopted with their provenance (ADR 27).
+  `
+  CREATE TABLE dup_adopted (
+    publisher text NOT NULL,
+    linkset text NOT NULL,
+    a text NOT NULL,
+    b text NOT NULL,
+    score double precision NOT NULL,
+    decided_by text NOT NULL,
+    decided_at text NOT NULL,
+    received_at text NOT NULL,
+    PRIMARY KEY (publisher, a, b)
+  );
+  `,
 ];

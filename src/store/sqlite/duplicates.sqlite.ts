@@ -4,8 +4,10 @@
  * `dup_pair` (migrations 6 and 9).
  */
 import {
+  adoptedFromRow,
   pairFromRow,
   splitPairCursor,
+  type AdoptedLink,
   type DuplicatePair,
   type DuplicateStore,
   type FinderBatch,
@@ -195,6 +197,31 @@ export class SqliteDuplicateStore implements DuplicateStore {
       for (const id of new Set(ids)) out.push(...(drop.all(id, id) as unknown as PairRow[]).map(pairFromRow));
       return out;
     });
+  }
+
+  async adopt(l: AdoptedLink): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO dup_adopted (publisher, linkset, a, b, score, decided_by, decided_at, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (publisher, a, b) DO UPDATE SET linkset = excluded.linkset,
+         score = excluded.score, decided_by = excluded.decided_by, decided_at = excluded.decided_at, received_at = excluded.received_at`,
+      )
+      .run(l.publisher, l.linkset, l.a, l.b, l.score, l.decidedBy, l.decidedAt, l.receivedAt);
+  }
+
+  async unadopt(publisher: string, a: string, b: string): Promise<boolean> {
+    const r = this.#db.prepare("DELETE FROM dup_adopted WHERE publisher = ? AND a = ? AND b = ?").run(publisher, a, b);
+    return Number(r.changes) > 0;
+  }
+
+  async adoptedLinks(limit: number, cursor?: string): Promise<Page<AdoptedLink>> {
+    const [p, a, b] = (cursor ?? "").split(" ");
+    const rows = this.#db
+      .prepare(`SELECT * FROM dup_adopted WHERE (publisher, a, b) > (?, ?, ?) ORDER BY publisher, a, b LIMIT ?`)
+      .all(p ?? "", a ?? "", b ?? "", limit + 1) as Record<string, unknown>[];
+    const items = rows.slice(0, limit).map(adoptedFromRow);
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, next: `${last.publisher} ${last.a} ${last.b}` } : { items };
   }
 
   async groupsOf(ids: string[]): Promise<Map<string, string[]>> {

@@ -217,4 +217,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     SELECT seq, json_group_array(json_array(name, value)) FROM facet INDEXED BY facet_seq GROUP BY seq;
   DROP INDEX facet_seq;
   `,
+  // 12: sameAs links other networks decided and sent us, adopted with their provenance (ADR 27).
+  `
+  CREATE TABLE dup_adopted (
+    publisher TEXT NOT NULL,
+    linkset TEXT NOT NULL,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    score REAL NOT NULL,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (publisher, a, b)
+  ) STRICT;
+  `,
 ];
