@@ -23,6 +23,7 @@ import { movedRoutes } from "./http/routes/moved.ts";
 import { dumpRoutes } from "./http/routes/dumps.ts";
 import { datasetRoutes } from "./http/routes/dataset.ts";
 import { duplicateRoutes } from "./http/routes/duplicates.ts";
+import { peopleRoutes } from "./http/routes/people.ts";
 import { linksetRoutes } from "./http/routes/linkset.ts";
 import { DuplicateFinder, startDuplicateFinder } from "./duplicates/finder.ts";
 import { startLinksetAnnouncer } from "./federation/linkset.ts";
@@ -217,6 +218,7 @@ export async function compose(
       dumpRoutes(http),
       sparqlRoutes(sparql),
       duplicateRoutes(http),
+      peopleRoutes(http),
       linksetRoutes(http),
     ],
   });

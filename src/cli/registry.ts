@@ -148,6 +148,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
     ],
     load: async () => (await import("./commands/duplicates.ts")).duplicatesCommand,
   },
+  people: {
+    summary: "everything held about one email or phone (export, as JSON), or erase it from the network's own records",
+    args: [{ name: "export|erase", help: "what to do" }],
+    options: {
+      email: { type: "string", value: "EMAIL", help: "the email address asked about" },
+      phone: { type: "string", value: "PHONE", help: "the phone number asked about (compared by its digits)" },
+    },
+    notes: [
+      "export covers own and mirrored records, records withheld by curation, the review queue and the audit log.",
+      "erase removes the field from own records as an ordinary update: followers receive it and remove it in turn;",
+      "mirrored records holding it are listed, to ask their networks. The audit log names the records, not the value.",
+    ],
+    load: async () => (await import("./commands/people.ts")).peopleCommand,
+  },
   sources: {
     summary:
       "source policies: list, or set accept|review|block for an origin network (actor URL) or a whole domain, or remove one",

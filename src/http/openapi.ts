@@ -7,6 +7,7 @@ import { FACET_NAMES } from "../store/search.ts";
 import { consolePaths } from "../web/console/openapi.ts";
 import { curationPaths } from "./curation-openapi.ts";
 import { duplicatePaths } from "./routes/duplicates.ts";
+import { peoplePaths } from "./routes/people.ts";
 import { linksetPaths } from "./routes/linkset.ts";
 
 const problem = {
@@ -102,6 +103,7 @@ export function openApi(config: Config): Record<string, unknown> {
       ...consolePaths(),
       ...curationPaths(),
       ...duplicatePaths(),
+      ...peoplePaths(),
       ...linksetPaths(),
       "/": { get: { summary: "The map page", responses: { 200: ok("HTML", "text/html") } } },
       "/assets/{file}": {

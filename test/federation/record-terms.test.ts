@@ -11,6 +11,7 @@ import { eventually, spawnInstance, type ProcessInstance } from "../support/proc
 const EMAIL = "volunteer.private@hebden.example"; // network only
 const STREET = "7 Secret Terrace"; // not shared
 const PHONE = "+44 1422 000000"; // public
+const ERASED = "former.secretary@leeds.example"; // public, then erased at the origin
 const CONTEXT = {
   ess: "https://lod.coop/essglobal/2.1/vocab/",
   gr: "http://purl.org/goodrelations/v1#",
@@ -97,7 +98,7 @@ describe("Record terms across three instances", () => {
       "essfed:emailSharing": "network",
       "essfed:streetAddressSharing": "none",
     });
-    leeds = await put(local, "leeds", { "gr:name": "Leeds Bread Co-op" });
+    leeds = await put(local, "leeds", { "gr:name": "Leeds Bread Co-op", "vcard:hasEmail": { "vcard:value": ERASED } });
     await follow(national, local);
     await follow(aggregator, national);
     await eventually(async () => (await aggStore.countInitiatives()) === 2, 30_000, "aggregator back-fill");
@@ -177,5 +178,28 @@ describe("Record terms across three instances", () => {
     expect((await natStore.getInitiative(hebden))!.initiative.phone).toBeUndefined();
     const all = await everything(aggregator, hebden);
     for (const [k, body] of Object.entries(all)) expect([k, body.includes(PHONE)]).toEqual([k, false]);
+  }, 60_000);
+
+  it("erases an email at the origin and the Update removes it at every hop; each instance's export finds it until then.", async () => {
+    const find = async (inst: ProcessInstance) =>
+      (await (await inst.api(`/api/people?email=${encodeURIComponent(ERASED)}`)).json()) as {
+        records: { id: string; origin?: string }[];
+      };
+    expect((await find(aggregator)).records).toEqual([expect.objectContaining({ id: leeds, origin: local.actor })]);
+    const res = await local.api("/api/people/erase", { method: "POST", body: JSON.stringify({ email: ERASED }) });
+    expect(res.status).toBe(200);
+    expect((await res.json()).erased).toEqual([leeds]);
+    await eventually(
+      async () => (await aggStore.getInitiative(leeds))?.initiative.email === undefined,
+      20_000,
+      "email erased at the aggregator",
+    );
+    expect((await natStore.getInitiative(leeds))!.initiative.email).toBeUndefined();
+    for (const inst of [local, national, aggregator]) {
+      expect((await find(inst)).records).toEqual([]);
+      const all = await everything(inst, leeds);
+      for (const [k, body] of Object.entries(all))
+        expect([inst.handle, k, body.includes(ERASED)]).toEqual([inst.handle, k, false]);
+    }
   }, 60_000);
 });
