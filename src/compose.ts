@@ -13,6 +13,7 @@ import { Directory } from "./directory/directory.ts";
 import { makeIris, type Iris } from "./directory/ids.ts";
 import type { Taxonomies } from "./domain/taxonomy.ts";
 import { createEssFederation } from "./federation/fedify/served.ts";
+import { inboxPaths } from "./federation/inbox/paths.ts";
 import { inboxRoutes } from "./federation/inbox/receive.ts";
 import { fetcherDocumentLoader } from "./federation/outbound/fetcher.ts";
 import { createFederationRuntime, type FederationRuntime, type RuntimeOptions } from "./federation/runtime.ts";
@@ -194,7 +195,7 @@ export async function compose(
     store,
     health,
     sparql: () => sparql.stats,
-    inboxPaths: ["/inbox", `/actors/${config.handle}/inbox`],
+    inboxPaths: inboxPaths(config.handle),
     handle: config.handle,
   });
   runtime.worker.observer = metrics.deliveries;

@@ -69,6 +69,22 @@ describe("The inbox", () => {
     expect(res.status).toBe(202);
   });
 
+  it("refuses every method but POST, itself, with problem+json (Fedify does not answer the inbox paths).", async () => {
+    for (const [method, url] of [
+      ["GET", inbox],
+      ["PUT", inbox],
+      ["GET", `${receiver.base}/actors/receiver/inbox`],
+    ] as const) {
+      const res = await fetch(url, { method, headers: { accept: "application/activity+json" } });
+      expect(res.headers.get("allow")).toBe("POST");
+      expect((await problem(res, 405)).code).toBe("method-not-allowed");
+    }
+    const actor = (await (
+      await fetch(receiver.iris.actor, { headers: { accept: "application/activity+json" } })
+    ).json()) as { inbox: string; endpoints: { sharedInbox: string } };
+    expect([actor.inbox, actor.endpoints.sharedInbox]).toEqual([`${receiver.base}/actors/receiver/inbox`, inbox]);
+  });
+
   it("refuses an unsigned activity.", async () => {
     const id = objectOf(sender);
     await problem(await postActivity(sender, inbox, createActivity(sender.iris.actor, id), { unsigned: true }), 401);

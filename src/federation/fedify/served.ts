@@ -1,6 +1,7 @@
 /**
  * The ActivityPub side of an instance, on Fedify: the network actor (an `Organization`), WebFinger,
- * NodeInfo, followers/following/outbox collections and the inbox. `createEssFederation(deps)` is
+ * NodeInfo, followers/following/outbox collections. The inbox is essfed's own (`../inbox/`).
+ * `createEssFederation(deps)` is
  * called once from `compose.ts`; nothing here is a module-level singleton.
  */
 import { Temporal } from "@js-temporal/polyfill";
@@ -12,6 +13,7 @@ import type { Store } from "../../store/store.ts";
 import type { ActorKeys } from "../keys.ts";
 import type { DocumentLoader } from "@fedify/vocab-runtime";
 import { staticDocumentLoader } from "../../linkeddata/context.ts";
+import { actorInboxPath, SHARED_INBOX_PATH } from "../inbox/paths.ts";
 
 export interface FederationDeps {
   config: Config;
@@ -22,8 +24,6 @@ export interface FederationDeps {
   documentLoader: DocumentLoader;
   /** Actor IRIs this instance had before it moved (`alsoKnownAs`), so followers can follow a Move. */
   aliases?: string[];
-  /** Registers inbox listeners (issue 3's handlers); the actor is served either way. */
-  registerInbox?: (inbox: ReturnType<Federation<void>["setInboxListeners"]>) => void;
 }
 
 const SOFTWARE_VERSION = "0.1.0";
@@ -51,11 +51,11 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
         name: config.name,
         summary: config.summary,
         url: new URL(config.url),
-        inbox: ctx.getInboxUri(identifier),
+        inbox: new URL(actorInboxPath(identifier), config.url),
         outbox: ctx.getOutboxUri(identifier),
         followers: ctx.getFollowersUri(identifier),
         following: ctx.getFollowingUri(identifier),
-        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        endpoints: new Endpoints({ sharedInbox: new URL(SHARED_INBOX_PATH, config.url) }),
         streams: [new URL(iris.directory)],
         manuallyApprovesFollowers: config.followApproval === "manual",
         ...(deps.aliases?.length ? { aliases: deps.aliases.map((a) => new URL(a)) } : {}),
@@ -122,8 +122,8 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
     metadata: { nodeName: config.name, directory: iris.directory },
   }));
 
-  const inbox = federation.setInboxListeners("/actors/{identifier}/inbox", "/inbox");
-  deps.registerInbox?.(inbox);
+  // No inbox listeners: essfed receives activities itself (`inbox/receive.ts`), so Fedify is not
+  // told of the inbox paths and never answers them.
   return federation;
 }
 

@@ -27,6 +27,7 @@ import type { FederationContext } from "../context.ts";
 import { idOf } from "../proofs/trust.ts";
 import { admission } from "./admission.ts";
 import { handleActivity } from "./handlers.ts";
+import { inboxPaths } from "./paths.ts";
 
 const log = logger("federation", "inbox");
 
@@ -172,7 +173,7 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
       .send(JSON.stringify({ status: outcome.status }));
   };
 
-  for (const path of ["/inbox", `/actors/${ctx.config.handle}/inbox`]) {
+  for (const path of inboxPaths(ctx.config.handle)) {
     router.post(path, ...(limits ? [limits.inboxAddress] : []), raw, async (req, res, next) => {
       try {
         await receive(req, res);
@@ -184,5 +185,12 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
       }
     });
   }
+  // An inbox takes POST only; anything else is told so, not answered as a missing page.
+  const paths = new Set(inboxPaths(ctx.config.handle));
+  router.use((req, res, next) => {
+    if (req.method === "POST" || !paths.has(req.path)) return next();
+    res.setHeader("Allow", "POST");
+    next(new HttpError(405, "method-not-allowed", "an inbox takes POST only"));
+  });
   return router;
 }

@@ -8,13 +8,7 @@ import type { Federation } from "@fedify/fedify";
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 
 /** Paths Fedify answers (everything else stays with Express). */
-export const FEDERATION_PATHS = [
-  "/.well-known/webfinger",
-  "/.well-known/nodeinfo",
-  "/nodeinfo/2.1",
-  "/inbox",
-  "/actors/",
-];
+export const FEDERATION_PATHS = ["/.well-known/webfinger", "/.well-known/nodeinfo", "/nodeinfo/2.1", "/actors/"];
 
 function toRequest(req: ExpressRequest, origin: string): Request {
   const url = new URL(req.originalUrl, origin);
