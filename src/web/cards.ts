@@ -5,6 +5,7 @@
  */
 import type { Initiative } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
+import { parseLicence } from "../linkeddata/licences.ts";
 import { plain } from "../linkeddata/summary.ts";
 import type { StoredInitiative } from "../store/store.ts";
 import type { NetworkName, NetworkNames } from "./names.ts";
@@ -21,6 +22,12 @@ export interface Card {
   lon?: number;
   publishedBy: { name: string; href: string };
   via: { name: string; href: string }[];
+  /**
+   * The record's own licence and its owner's attribution, when it has them (a mirror keeps its
+   * owner's); records without them fall under this network's licence, shown under the map.
+   */
+  licence?: { href: string; label: string };
+  credit?: string;
 }
 
 const LINE = 140;
@@ -80,7 +87,23 @@ export function cardOf(
     publishedBy: link(origin),
     // The path nearest to us last: "via Leeds hub, via UK national" reads from the origin outward.
     via: (r.provenance?.via ?? []).map((v) => link(names.get(v) ?? { iri: v, name: v, handle: v })),
+    ...termsOfCard(i),
   };
+}
+
+function termsOfCard(i: Initiative): Pick<Card, "licence" | "credit"> {
+  const out: Pick<Card, "licence" | "credit"> = {};
+  if (i.license) {
+    let label = i.license;
+    try {
+      label = parseLicence(i.license).label;
+    } catch {
+      /* an IRI held as given: shown as it is */
+    }
+    out.licence = { href: i.license, label };
+  }
+  if (i.attribution) out.credit = i.attribution;
+  return out;
 }
 
 /** Cards for a page of records (one lookup of every network named). */

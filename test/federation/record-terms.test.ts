@@ -152,6 +152,11 @@ describe("Record terms across three instances", () => {
     expect(all.nquads).toContain(`<${hebden}> <http://purl.org/dc/terms/license> <${CC_BY}> <${local.actor}> .`);
     expect(all.nquads).toContain(`<${leeds}> <http://purl.org/dc/terms/license> <${ODBL}> <${local.actor}> .`);
     expect(all.csv).toContain("Calder Valley Co-ops");
+    // The map's popup of the mirrored record names them too.
+    const card = await (await aggregator.api(`/map/card?id=${encodeURIComponent(hebden)}`)).json();
+    expect(card).toEqual(
+      expect.objectContaining({ licence: { href: CC_BY, label: "CC-BY-4.0" }, credit: "Calder Valley Co-ops" }),
+    );
   }, 60_000);
 
   it("removes a field downstream when its owner narrows it: the Update carries the record without it.", async () => {

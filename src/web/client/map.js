@@ -90,6 +90,15 @@ function provenance(card) {
     el("a", { href: card.publishedBy.href }, card.publishedBy.name),
   );
   for (const v of card.via) p.append(`, ${t("map.via")} `, el("a", { href: v.href }, v.name));
+  // A record's own licence (a mirror's is its owner's), with the credit its owner asks for.
+  if (card.licence) {
+    p.append(
+      el("br"),
+      `${t("map.licence")}: `,
+      el("a", { href: card.licence.href, rel: "license" }, card.licence.label),
+    );
+    if (card.credit && card.credit !== card.publishedBy.name) p.append(` · ${card.credit}`);
+  }
   return p;
 }
 function cardNode(card, heading) {
