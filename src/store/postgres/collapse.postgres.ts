@@ -1,13 +1,14 @@
 /**
  * Collapsed results on PostgreSQL (`SearchFilter.collapse`): the listings a group of confirmed
- * duplicates does not show (`dup_member.shown = 0`, a few per group) are left out. Queries add one
- * condition (a hashed subplan, evaluated once); answers read from kept counts take away what those
- * few listings contribute, so collapsing keeps those answers' speed.
+ * duplicates does not show (`dup_member.shown = 0`, a few per group) are left out, by the change
+ * number each had when its group was last worked out (the finder does so after each write of a
+ * member). Queries add one condition (a hashed subplan over a small index, evaluated once);
+ * answers read from kept counts take away what those few listings contribute.
  */
 import type pg from "pg";
 
 /** The side-table rows (alias s) of the listings left out: joined by change number. */
-const HIDDEN_ROWS = `dup_member m JOIN initiative i ON i.id = m.id JOIN initiative_search s ON s.seq = i.seq`;
+const HIDDEN_ROWS = `dup_member m JOIN initiative_search s ON s.seq = m.seq`;
 
 /** The condition, on the side table (alias s), that leaves the listings not shown out. */
 export const NOT_HIDDEN =

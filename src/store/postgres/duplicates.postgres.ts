@@ -156,8 +156,9 @@ export class PostgresDuplicateStore implements DuplicateStore {
       await c.query("DELETE FROM dup_member WHERE id = ANY($1::text[])", [members]);
       if (members.length >= 2)
         await c.query(
-          `INSERT INTO dup_member (id, grp, shown)
-           SELECT m, $2, CASE WHEN m = $3 THEN 1 ELSE 0 END FROM unnest($1::text[]) AS m ORDER BY m`,
+          `INSERT INTO dup_member (id, grp, shown, seq)
+           SELECT m, $2, CASE WHEN m = $3 THEN 1 ELSE 0 END, (SELECT seq FROM initiative WHERE id = m)
+           FROM unnest($1::text[]) AS m ORDER BY m`,
           [members, grp, shown ?? null],
         );
     });
