@@ -6,6 +6,7 @@ import { Router } from "express";
 import { htmlErrors } from "./context.ts";
 import { authRoutes } from "./auth.ts";
 import { curationRoutes } from "./curation.ts";
+import { duplicateRoutes } from "./duplicates.ts";
 import { federationRoutes, type FederationConsoleDeps } from "./federation.ts";
 import { importRoutes } from "./imports.ts";
 import { initiativeRoutes } from "./initiatives.ts";
@@ -23,6 +24,7 @@ export function consoleRoutes(d: FederationConsoleDeps): Router {
   router.use(importRoutes(d));
   router.use(federationRoutes(d));
   router.use(curationRoutes(d));
+  router.use(duplicateRoutes(d));
   router.use(suggestRoutes(d));
   router.use(htmlErrors(d));
   return router;
