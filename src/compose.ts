@@ -14,24 +14,14 @@ import { makeIris, type Iris } from "./directory/ids.ts";
 import type { Taxonomies } from "./domain/taxonomy.ts";
 import { createEssFederation } from "./federation/fedify/served.ts";
 import { inboxPaths } from "./federation/inbox/paths.ts";
-import { inboxRoutes } from "./federation/inbox/receive.ts";
 import { fetcherDocumentLoader } from "./federation/outbound/fetcher.ts";
 import { createFederationRuntime, type FederationRuntime, type RuntimeOptions } from "./federation/runtime.ts";
-import { adminRoutes } from "./http/routes/admin.ts";
-import { curationRoutes } from "./http/routes/curation.ts";
-import { apiRoutes } from "./http/routes/api.ts";
-import { movedRoutes } from "./http/routes/moved.ts";
-import { dumpRoutes } from "./http/routes/dumps.ts";
-import { datasetRoutes } from "./http/routes/dataset.ts";
-import { duplicateRoutes } from "./http/routes/duplicates.ts";
-import { peopleRoutes } from "./http/routes/people.ts";
-import { linksetRoutes } from "./http/routes/linkset.ts";
 import { DuplicateFinder, startDuplicateFinder } from "./duplicates/finder.ts";
 import { startLinksetAnnouncer } from "./federation/linkset.ts";
-import { sparqlRoutes } from "./http/routes/sparql.ts";
 import { SparqlPool } from "./query/sparql-pool.ts";
 import { ensureActorKeys, type ActorKeys } from "./federation/keys.ts";
 import { createApp } from "./http/app.ts";
+import { routes } from "./routes.ts";
 import { rateLimits } from "./http/middleware/rate-limit.ts";
 import { listenMetrics, metricsRoutes, opsRoutes } from "./http/routes/ops.ts";
 import { Health } from "./ops/health.ts";
@@ -45,7 +35,6 @@ import { SqliteStore } from "./store/sqlite/store.sqlite.ts";
 import type { Store } from "./store/store.ts";
 import { Accounts } from "./accounts/accounts.ts";
 import { Assets } from "./web/assets.ts";
-import { consoleRoutes } from "./web/console/index.ts";
 import { SessionCookies } from "./web/console/session.ts";
 import { NetworkNames } from "./web/names.ts";
 import { publicPages } from "./web/public.ts";
@@ -200,28 +189,23 @@ export async function compose(
   });
   runtime.worker.observer = metrics.deliveries;
   const app = createApp({
-    ...http,
-    federation,
+    config,
     rateLimit: limits.api,
     measure: metrics.middleware,
     probes: opsRoutes(health, config.metricsToken ? metricsRoutes(metrics, config.metricsToken) : undefined),
-    sign: (records) => runtime.ctx.publisher.signMany(records),
-    pages: people.pages,
-    preRouters: [movedRoutes({ identity, keys, name: config.name }), inboxRoutes(runtime.ctx, limits)],
-    routers: [
-      datasetRoutes(http),
-      adminRoutes(runtime.ctx),
-      curationRoutes(runtime.ctx),
-      apiRoutes(http),
-      assets.routes(),
-      people.router,
-      consoleRoutes({ ...web, accounts, sessions, federation: runtime.ctx }),
-      dumpRoutes(http),
-      sparqlRoutes(sparql),
-      duplicateRoutes(http),
-      peopleRoutes(http),
-      linksetRoutes(http),
-    ],
+    routes: routes({
+      http: { ...http, sign: (records) => runtime.ctx.publisher.signMany(records), pages: people.pages },
+      federation,
+      ctx: runtime.ctx,
+      identity,
+      keys,
+      limits,
+      sparql,
+      web,
+      people,
+      accounts,
+      sessions,
+    }),
   });
   let server: Server | undefined;
   let metricsServer: Promise<Server> | undefined;
