@@ -204,9 +204,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     INSERT INTO dup_pending (id, n) VALUES (old.id, 0) ON CONFLICT (id) DO UPDATE SET n = n + 1;
   END;
   `,
-  // 10: records by primary activity, counted from the index alone for SPARQL's GROUP BY (ADR 26).
+  // 10: (an index of records by primary activity for SPARQL's counts, ADR 26, dropped the day it came:
+  // it made every write of a record about a third slower; see migration 13.)
   `
-  CREATE INDEX initiative_primary ON initiative (json_extract(record, '$.initiative.primaryActivity'));
+  DROP INDEX IF EXISTS initiative_primary;
   `,
   // 11: each indexed record's facets (name and value pairs, JSON) in one row by change number, for
   // unindexing it, instead of a second index on `facet`: six index entries of two IRIs each per
@@ -230,5 +231,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     received_at TEXT NOT NULL,
     PRIMARY KEY (publisher, a, b)
   ) STRICT;
+  `,
+  // 13: stores that built the primary-activity index under migration 10 lose it.
+  `
+  DROP INDEX IF EXISTS initiative_primary;
   `,
 ];
