@@ -8,6 +8,16 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "@jest/globals";
 
+// What a module imports: `import ... from "x"`, `export ... from "x"`, a bare `import "x"`, a dynamic `import("x")`.
+const IMPORT_SPECIFIER = new RegExp(
+  [
+    String.raw`^\s*(?:import|export)[^'"]*?from\s+["']([^"']+)["']`,
+    String.raw`^\s*import\s+["']([^"']+)["']`,
+    String.raw`import\(\s*["']([^"']+)["']\s*\)`,
+  ].join("|"),
+  "gm",
+);
+
 const SRC = fileURLToPath(new URL("../src/", import.meta.url));
 
 function files(dir: string): string[] {
@@ -17,11 +27,7 @@ function files(dir: string): string[] {
   });
 }
 function imports(file: string): string[] {
-  return [
-    ...readFileSync(file, "utf8").matchAll(
-      /^\s*(?:import|export)[^'"]*?from\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm,
-    ),
-  ].map((m) => m[1] ?? m[2] ?? m[3]!);
+  return [...readFileSync(file, "utf8").matchAll(IMPORT_SPECIFIER)].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
 describe("The layering", () => {

@@ -347,7 +347,8 @@ describe("essfed move-url refusals", () => {
     const r = await inProcess({ ESSFED_DATA: data }, "status");
     expect(r.code).toBe(78);
     expect(r.stderr).toContain(
-      "was interrupted; finish it (every essfed process stopped) with: essfed move-url https://new.example --handle renamed",
+      "was interrupted; finish it (every essfed process stopped) with: essfed move-url https://new.example " +
+        "--handle renamed",
     );
   });
 });

@@ -161,7 +161,7 @@ describe("The Dockerfile", () => {
     for (const [k, v] of Object.entries(env)) if (k !== "PORT") environment[k] = local(v, data);
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const [file, ...rest] = ["setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--", ...cmd];
-      execFile(file!, rest, { cwd: ROOT, env: environment }, (e, _out, err) =>
+      execFile(file, rest, { cwd: ROOT, env: environment }, (e, _out, err) =>
         resolve({ code: e ? Number(e.code) : 0, stderr: err }),
       );
     });

@@ -135,7 +135,7 @@ export function describeAccountsContract(
       const page2 = await log.list({ limit: 4, cursor: page1.next! });
       expect(page2.next).toBeUndefined();
       expect([...page1.items, ...page2.items].map((e) => e.action)).toEqual([
-        ...Array(5).fill("account.role"),
+        ...Array<string>(5).fill("account.role"),
         "initiative.update",
         "account.create",
       ]);

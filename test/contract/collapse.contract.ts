@@ -91,7 +91,9 @@ export function describeCollapseContract(
         const { lat, lon } = indexFields(r);
         if (lat === undefined) continue;
         // Kept 1° cells, grouped as the adapters group them.
-        const k = `${Math.floor((Math.min(179, Math.floor(lat + 90)) - 90) / cell)} ${Math.floor((Math.min(359, Math.floor(lon! + 180)) - 180) / cell)}`;
+        const k =
+          `${Math.floor((Math.min(179, Math.floor(lat + 90)) - 90) / cell)} ` +
+          `${Math.floor((Math.min(359, Math.floor(lon! + 180)) - 180) / cell)}`;
         want.set(k, (want.get(k) ?? 0) + 1);
       }
       const { clusters } = await store.search.clusters({ facets: {}, collapse: true }, cell, 1000);

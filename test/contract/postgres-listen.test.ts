@@ -29,7 +29,7 @@ async function enqueueFromAnotherProcess(schema: string, queue: string, payload:
 }
 
 async function listenerPids(admin: pg.Client, schema: string): Promise<number[]> {
-  const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [
+  const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [
     `essfed-listen:${schema}`,
   ]);
   return rows.map((r) => Number(r.pid));
@@ -64,12 +64,12 @@ describePostgres("PostgreSQL notifications", () => {
     });
 
     await enqueueFromAnotherProcess(schema, "wake", { n: "before" });
-    await eventually(async () => got.includes("before"), 10_000, "the first message");
+    await eventually(() => got.includes("before"), 10_000, "the first message");
 
     const [old] = await listenerPids(admin, schema);
     expect(old).toBeDefined();
-    const { rows } = await admin.query("SELECT pg_terminate_backend($1) AS done", [old]);
-    expect(rows[0].done).toBe(true);
+    const { rows } = await admin.query<{ done: boolean }>("SELECT pg_terminate_backend($1) AS done", [old]);
+    expect(rows[0]!.done).toBe(true);
     // A new session, on another backend, replaces it.
     const fresh = await eventually(
       async () => {
@@ -82,7 +82,7 @@ describePostgres("PostgreSQL notifications", () => {
     expect(fresh).not.toBe(old);
 
     await enqueueFromAnotherProcess(schema, "wake", { n: "after" });
-    await eventually(async () => got.includes("after"), 10_000, "the message enqueued after the reconnection");
+    await eventually(() => got.includes("after"), 10_000, "the message enqueued after the reconnection");
     expect(got).toEqual(["before", "after"]);
   });
 
@@ -108,7 +108,7 @@ describePostgres("PostgreSQL notifications", () => {
     // The worker has looked once and now waits for a notification (else its first look, late on a
     // loaded machine, could find the message below by itself).
     await store.queue("gap").enqueue({ n: "first" });
-    await eventually(async () => got.includes("first"), 10_000, "the worker's first look");
+    await eventually(() => got.includes("first"), 10_000, "the worker's first look");
     const stampBefore = await store.changeStamp();
 
     // Insert a message directly, with no notification at all, then cut the session: only the
@@ -116,7 +116,7 @@ describePostgres("PostgreSQL notifications", () => {
     await admin.query(`INSERT INTO ${schema}.mq (queue, payload, visible_at) VALUES ('gap', '{"n":"silent"}', 0)`);
     const [old] = await listenerPids(admin, schema);
     await admin.query("SELECT pg_terminate_backend($1)", [old]);
-    await eventually(async () => got.includes("silent"), 10_000, "the wake-up after reconnecting");
+    await eventually(() => got.includes("silent"), 10_000, "the wake-up after reconnecting");
     expect(got).toEqual(["first", "silent"]);
     // Caches keyed on the change stamp see it move: changes may have been missed meanwhile.
     expect(await store.changeStamp()).not.toBe(stampBefore);

@@ -33,7 +33,7 @@ describePostgres("PostgreSQL schema", () => {
       await s.putInitiatives(records);
 
       await s.initialize();
-      expect((await s.pool.query("SELECT max(version) AS v FROM essfed_schema")).rows[0].v).toBe(
+      expect((await s.pool.query<{ v: number }>("SELECT max(version) AS v FROM essfed_schema")).rows[0]!.v).toBe(
         POSTGRES_MIGRATIONS.length,
       );
       const bakeries = records.filter((r) => r.initiative.name.startsWith("bakery"));
@@ -61,7 +61,7 @@ describePostgres("PostgreSQL schema", () => {
       expect((await s.search.search({ words: ["renamed"], facets: {} }, 10)).items.map((r) => r.initiative.id)).toEqual(
         [records[0]!.initiative.id],
       );
-      const { rows } = await s.pool.query(
+      const { rows } = await s.pool.query<{ a: string; b: string }>(
         "SELECT (SELECT count(*) FROM initiative) AS a, (SELECT count(*) FROM initiative_search) AS b",
       );
       expect(rows[0]).toEqual({ a: "299", b: "299" });
@@ -70,14 +70,17 @@ describePostgres("PostgreSQL schema", () => {
       // row versions (xmin) stay as they were.
       const versions = async () =>
         (
-          await s.pool.query(
-            "SELECT (SELECT string_agg(xmin::text, ',' ORDER BY seq) FROM initiative_search) AS a, (SELECT string_agg(xmin::text, ',' ORDER BY name, value, shard) FROM facet_count) AS b",
+          await s.pool.query<{ a: string; b: string }>(
+            "SELECT (SELECT string_agg(xmin::text, ',' ORDER BY seq) FROM initiative_search) AS a, (SELECT " +
+              "string_agg(xmin::text, ',' ORDER BY name, value, shard) FROM facet_count) AS b",
           )
         ).rows[0];
       const before = { versions: await versions(), facets: await s.search.facets({ facets: {} }) };
       const some = (await s.listInitiatives({ limit: 50 })).items;
       await s.setSigned(some.map((r) => ({ id: r.initiative.id, version: r.version, signed: "{}" })));
-      expect((await s.pool.query("SELECT count(*) AS n FROM initiative WHERE signed = '{}'")).rows[0].n).toBe("50");
+      expect(
+        (await s.pool.query<{ n: string }>("SELECT count(*) AS n FROM initiative WHERE signed = '{}'")).rows[0]!.n,
+      ).toBe("50");
       expect({ versions: await versions(), facets: await s.search.facets({ facets: {} }) }).toEqual(before);
     } finally {
       await s.drop();
@@ -96,7 +99,8 @@ describePostgres("PostgreSQL schema", () => {
       const all = await Promise.all(
         [0, 1, 2].map(() =>
           s.pool.query(
-            "SELECT current_schema() AS schema, current_setting('jit') AS jit, current_setting('statement_timeout') AS timeout, pg_sleep(0.05)",
+            "SELECT current_schema() AS schema, current_setting('jit') AS jit, current_setting('statement_timeout') " +
+              "AS timeout, pg_sleep(0.05)",
           ),
         ),
       );

@@ -110,7 +110,7 @@ describePostgres("PostgreSQL", () => {
   });
 
   const schema = randomSchema("qb");
-  describeQueueBehaviour("PostgresStore", async () => ({
+  describeQueueBehaviour("PostgresStore", () => ({
     open: () => freshPostgresStore(schema),
     cleanup: async () => {
       const s = await freshPostgresStore(schema);
@@ -140,7 +140,8 @@ describePostgres("PostgreSQL counts", () => {
     const s = await freshPostgresStore(randomSchema(), { searchTuning: { exactMax: 100, sampleRows: 600 } });
     try {
       await s.putInitiatives(records);
-      await s.pool.query("ANALYZE initiative_search"); // as autovacuum would: the planner's estimates bound the match set
+      // As autovacuum would: the planner's estimates bound the match set.
+      await s.pool.query("ANALYZE initiative_search");
       const f = { words: ["bakery"], facets: {} };
       const sampled = await s.search.facets(f);
       expect(sampled.approximate).toBe(true);

@@ -22,7 +22,7 @@ const until = async (check: () => boolean | Promise<boolean>, ms = 10_000) => {
   }
 };
 
-export function describeQueueBehaviour(name: string, fixture: () => Promise<QueueFixture>): void {
+export function describeQueueBehaviour(name: string, fixture: () => QueueFixture | Promise<QueueFixture>): void {
   describe(`${name} queues`, () => {
     it("hand each of many messages to exactly one of several listeners.", async () => {
       const f = await fixture();
@@ -32,8 +32,9 @@ export function describeQueueBehaviour(name: string, fixture: () => Promise<Queu
       const controller = new AbortController();
       const listen = (s: Store) =>
         s.queue(q, { concurrency: 8, pollMs: 20 }).listen(
-          async (m: number) => {
+          (m: number) => {
             seen.push(m);
+            return Promise.resolve();
           },
           { signal: controller.signal },
         );

@@ -39,7 +39,7 @@ describe("SqliteStore queues", () => {
   }, 60_000);
 });
 
-describeQueueBehaviour("SqliteStore", async () => {
+describeQueueBehaviour("SqliteStore", () => {
   const file = `b-${Math.random().toString(36).slice(2)}.sqlite`;
-  return { open: async () => openStore(file), cleanup: async () => {} };
+  return { open: async () => openStore(file), cleanup: () => Promise.resolve() };
 });

@@ -71,7 +71,11 @@ describe("The duplicates admin API", () => {
     const top = page.items[0]!;
     expect(top.reasons.map((r) => r.kind)).toEqual(["website", "name", "postcode", "near"]);
     expect(top.listings.map((l) => l.source).sort()).toEqual([LEEDS, YORK]);
-    expect(page.items[1]!.listings.find((l) => l.id === A)).toEqual({ id: A, name: "Green Bay Projects", held: true });
+    expect(page.items[1]!.listings.find((l) => l.id === A)).toEqual({
+      id: A,
+      name: "Green Bay Projects",
+      held: true,
+    });
   });
 
   it("confirms, rejects and undoes, in either order of the pair, each in the audit log.", async () => {
@@ -140,7 +144,8 @@ describe("The duplicates admin API", () => {
       ]),
     ).toEqual([[a, b]]);
     const who = await select(
-      `SELECT ?by ?at WHERE { ?d <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <${a}> ; <https://w3id.org/essfed/ns#decidedBy> ?by ; <http://www.w3.org/ns/prov#generatedAtTime> ?at }`,
+      `SELECT ?by ?at WHERE { ?d <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <${a}> ; ` +
+        `<https://w3id.org/essfed/ns#decidedBy> ?by ; <http://www.w3.org/ns/prov#generatedAtTime> ?at }`,
     );
     expect(who.map((r) => r.by!.value)).toEqual(["admin token"]);
   });
@@ -151,7 +156,8 @@ describe("The duplicates admin API", () => {
     expect(also).toContain("Also listed by");
     expect(also).toContain(`href="/initiative?id=${encodeURIComponent(A)}"`);
     expect(also).toContain(
-      `<a href="${inst.iris.actor}">Aggregator</a> (<a href="/initiative?id=${encodeURIComponent(A)}">Green Bay Projects</a>)`,
+      `<a href="${inst.iris.actor}">Aggregator</a> (<a href="/initiative?id=${encodeURIComponent(A)}">Green Bay ` +
+        `Projects</a>)`,
     );
     expect(also).not.toContain(C); // rejected or undecided pairs are not shown
     const fr = await (await fetch(`${inst.base}/initiative?id=${encodeURIComponent(B)}&lang=fr`)).text();

@@ -18,7 +18,7 @@ jest.setTimeout(240_000);
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/csv/${name}`, import.meta.url));
 const identifiers = (name: string) =>
-  (parse(readFileSync(fixture(name)), { columns: true, relax_column_count: true }) as Record<string, string>[]).map(
+  parse<Record<string, string>>(readFileSync(fixture(name)), { columns: true, relax_column_count: true }).map(
     (r) => r.Identifier!,
   );
 

@@ -65,7 +65,8 @@ describe("The federation CLI", () => {
     await follower.stop();
     const { stdout } = await cli(follower, "follow", source.actor);
     expect(stdout).toContain(
-      `The Follow to ${source.actor} (from ${follower.actor}) is queued but not sent: no essfed server (or worker) is running for this instance.`,
+      `The Follow to ${source.actor} (from ${follower.actor}) is queued but not sent: no essfed server (or worker) ` +
+        `is running for this instance.`,
     );
     const status = JSON.parse((await cli(follower, "status", "--json")).stdout) as {
       following: { state: string }[];

@@ -9,6 +9,19 @@ import { auth, startInstance, type TestInstance } from "../support/instance.ts";
 import { eventually } from "../support/process.ts";
 import { startFakeMastodon, type FakeMastodon } from "../support/fake-mastodon.ts";
 
+/** The parts of our actor document these tests read as Mastodon does. */
+interface PublicKeyDoc {
+  id: string;
+  publicKeyPem: string;
+  owner: string;
+}
+type ActorDoc = Record<string, unknown> & {
+  id: string;
+  url: string;
+  endpoints: { sharedInbox: string };
+  publicKey: PublicKeyDoc | PublicKeyDoc[];
+};
+
 let inst: TestInstance, alice: FakeMastodon;
 let host: string;
 beforeAll(async () => {
@@ -40,16 +53,15 @@ describe("For Mastodon", () => {
     expect(self.href).toBe(inst.iris.actor);
     const actor = (await (await fetch(self.href, { headers: { accept: AP } })).json()) as Record<string, unknown>;
     // Mastodon re-runs WebFinger for preferredUsername@host(actor.id) and expects the same actor.
+    const acct = `${String(actor.preferredUsername)}@${new URL(String(actor.id)).host}`;
     const again = (await (
-      await fetch(
-        `${inst.base}/.well-known/webfinger?resource=acct:${actor.preferredUsername}@${new URL(String(actor.id)).host}`,
-      )
+      await fetch(`${inst.base}/.well-known/webfinger?resource=acct:${acct}`)
     ).json()) as typeof jrd;
     expect(again.links.find((l) => l.rel === "self")!.href).toBe(actor.id);
   });
 
   it("the actor document has what Mastodon requires and uses.", async () => {
-    const actor = (await (await fetch(inst.iris.actor, { headers: { accept: AP } })).json()) as Record<string, any>;
+    const actor = (await (await fetch(inst.iris.actor, { headers: { accept: AP } })).json()) as ActorDoc;
     expect(actor["@context"]).toContain("https://www.w3.org/ns/activitystreams");
     expect(["Application", "Group", "Organization", "Person", "Service"]).toContain(actor.type);
     expect(actor.preferredUsername).toBe("coops");
@@ -59,7 +71,7 @@ describe("For Mastodon", () => {
     expect(actor.endpoints.sharedInbox).toBe(`${inst.base}/inbox`);
     for (const k of ["outbox", "followers", "following"]) expect(typeof actor[k]).toBe("string");
     // Mastodon takes the first publicKey: the RSA one.
-    const publicKey = Array.isArray(actor.publicKey) ? actor.publicKey[0] : actor.publicKey;
+    const publicKey = Array.isArray(actor.publicKey) ? actor.publicKey[0]! : actor.publicKey;
     expect(publicKey.id).toBe(`${actor.id}#main-key`);
     expect(publicKey.publicKeyPem).toContain("BEGIN PUBLIC KEY");
     expect(publicKey.owner).toBe(actor.id);
@@ -85,7 +97,7 @@ describe("For Mastodon", () => {
       object: inst.iris.actor,
     };
     expect((await alice.send(`${inst.iris.actor}/inbox`, follow)).status).toBe(202);
-    const accept = await eventually(async () => alice.inbox.find((r) => r.body.type === "Accept"), 10_000, "Accept");
+    const accept = await eventually(() => alice.inbox.find((r) => r.body.type === "Accept"), 10_000, "Accept");
     expect(accept.body.actor).toBe(inst.iris.actor);
     expect((accept.body.object as Record<string, unknown>).id).toBe(follow.id);
     expect((await inst.store.getFollower(alice.actor))?.sharedInbox).toBe(`${alice.base}/inbox`);
@@ -113,8 +125,8 @@ describe("For Mastodon", () => {
       }),
     });
     const id = res.headers.get("location")!;
-    const create = await eventually(async () => alice.inbox.find((r) => r.body.type === "Create"), 10_000, "Create");
-    const object = create.body.object as Record<string, any>;
+    const create = await eventually(() => alice.inbox.find((r) => r.body.type === "Create"), 10_000, "Create");
+    const object = create.body.object as Record<string, unknown> & { id: string };
     expect(create.body.actor).toBe(inst.iris.actor);
     expect(create.body.to).toContain("https://www.w3.org/ns/activitystreams#Public");
     // A converted type Mastodon shows as name, summary and link; never an ESS-only type.
@@ -160,12 +172,12 @@ describe("For Mastodon", () => {
     });
     await fetch(id, { method: "DELETE", headers: auth });
     const update = await eventually(
-      async () => alice.inbox.find((r) => r.body.type === "Update" && (r.body.object as any).id === id),
+      () => alice.inbox.find((r) => r.body.type === "Update" && (r.body.object as { id?: unknown }).id === id),
       10_000,
       "Update",
     );
-    expect((update.body.object as any).name).toBe("Renamed Co-op");
-    const del = await eventually(async () => alice.inbox.find((r) => r.body.type === "Delete"), 10_000, "Delete");
-    expect((del.body.object as any).id).toBe(id);
+    expect((update.body.object as { name?: unknown }).name).toBe("Renamed Co-op");
+    const del = await eventually(() => alice.inbox.find((r) => r.body.type === "Delete"), 10_000, "Delete");
+    expect((del.body.object as { id?: unknown }).id).toBe(id);
   });
 });

@@ -68,7 +68,7 @@ describe("HTTP signatures", () => {
     const pem = await exportSpki(inst.keys.rsa.publicKey);
     expect(httpSignature.verifySignature(parsed, pem)).toBe(true);
     expect(req.headers.digest).toBe(`SHA-256=${createHash("sha256").update(body).digest("base64")}`);
-    expect(JSON.parse(body).object["gr:name"]).toBe("Signed Co-op");
+    expect((JSON.parse(body) as { object: Record<string, unknown> }).object["gr:name"]).toBe("Signed Co-op");
   });
 
   it("made by an independent signer are accepted by our inbox.", async () => {

@@ -60,7 +60,9 @@ function describeThreeInstances(
         expect(rec?.provenance?.origin).toBe(local.actor);
         expect(rec?.provenance?.via).toEqual([national.actor]);
         // The origin's signed document travelled with it.
-        expect(JSON.parse(rec!.signed!).proof.verificationMethod).toBe(`${local.actor}#multikey-2`);
+        expect((JSON.parse(rec!.signed!) as { proof: { verificationMethod: string } }).proof.verificationMethod).toBe(
+          `${local.actor}#multikey-2`,
+        );
       }
     }, 60_000);
 

@@ -57,7 +57,7 @@ describe("GET /api/initiatives", () => {
     expect(geo.type).toBe("FeatureCollection");
     expect(geo.features).toHaveLength(6);
     const csv = await (await get("/api/initiatives?country=ar&format=csv")).text();
-    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(csv, { columns: true });
     expect(rows).toHaveLength(6);
     expect(rows.every((r) => r["Country ID"] === "AR")).toBe(true);
   });

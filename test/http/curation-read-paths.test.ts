@@ -23,24 +23,28 @@ const post = (path: string, body: unknown) =>
 
 /** What each read path shows: the names it lists and the count it gives. */
 async function everyPath() {
-  const search = parse(await (await fetch(`${inst.base}/api/initiatives?q=bakery&limit=100&format=csv`)).text(), {
-    columns: true,
-  }) as unknown[];
+  const search = parse<unknown>(
+    await (await fetch(`${inst.base}/api/initiatives?q=bakery&limit=100&format=csv`)).text(),
+    {
+      columns: true,
+    },
+  );
   const names = search.length;
   const facets = await json("/api/facets?q=bakery");
   const clusters = await json("/api/clusters?zoom=2&q=bakery");
   const list = await json("/map/list?q=bakery");
   const nq = new Parser({ format: "N-Quads" }).parse(await (await fetch(`${inst.base}/dumps/initiatives.nq`)).text());
-  const csv = parse(await (await fetch(`${inst.base}/dumps/initiatives.csv`)).text(), { columns: true }) as Record<
-    string,
-    string
-  >[];
+  const csv = parse<Record<string, string>>(await (await fetch(`${inst.base}/dumps/initiatives.csv`)).text(), {
+    columns: true,
+  });
   const geo = (await (await fetch(`${inst.base}/dumps/initiatives.geojson`)).json()) as { features: unknown[] };
   const sparql = (await (
     await fetch(`${inst.base}/sparql`, {
       method: "POST",
       headers: { "content-type": "application/sparql-query", accept: "application/sparql-results+json" },
-      body: "PREFIX essglobal: <https://lod.coop/essglobal/2.1/vocab/> SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative }",
+      body:
+        "PREFIX essglobal: <https://lod.coop/essglobal/2.1/vocab/> SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i " +
+        "a essglobal:SSEInitiative }",
     })
   ).json()) as { results: { bindings: { n: { value: string } }[] } };
   const page = await json("/initiatives?page=true&limit=1000", { headers: { accept: "application/activity+json" } });

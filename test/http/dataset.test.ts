@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import jsonld from "jsonld";
-import { Parser, Store as N3Store, DataFactory, type Quad } from "n3";
+import { Parser, Store as N3Store, type Quad } from "n3";
+import { namedNode } from "../../src/linkeddata/terms.ts";
 import { versionOf } from "../../src/domain/version.ts";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 import { databaseUrl, dropSchema, POSTGRES_URL, randomSchema } from "../support/postgres.ts";
 
-const { namedNode } = DataFactory;
 const DCAT = "http://www.w3.org/ns/dcat#",
   VOID = "http://rdfs.org/ns/void#",
   DCT = "http://purl.org/dc/terms/";
@@ -27,7 +27,9 @@ async function read(path: string, accept: string): Promise<{ quads: Quad[]; res:
   expect(res.headers.get("content-type")).toContain(accept);
   const text = await res.text();
   if (accept === "application/ld+json") {
-    const nquads = (await jsonld.toRDF(JSON.parse(text), { format: "application/n-quads" })) as unknown as string;
+    const nquads = (await jsonld.toRDF(JSON.parse(text) as jsonld.JsonLdDocument, {
+      format: "application/n-quads",
+    })) as unknown as string;
     return { res, quads: new Parser({ format: "N-Quads" }).parse(nquads) };
   }
   return { res, quads: new Parser({ format: accept === "text/turtle" ? "Turtle" : "N-Triples" }).parse(text) };

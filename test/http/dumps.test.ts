@@ -50,10 +50,9 @@ describe("Dumps", () => {
   });
 
   it("CSV and GeoJSON hold every record (GeoJSON with a null geometry for those without coordinates).", async () => {
-    const csv = parse(await (await fetch(`${inst.base}/dumps/initiatives.csv`)).text(), { columns: true }) as Record<
-      string,
-      string
-    >[];
+    const csv = parse<Record<string, string>>(await (await fetch(`${inst.base}/dumps/initiatives.csv`)).text(), {
+      columns: true,
+    });
     expect(csv.map((r) => r.Name).sort()).toEqual(["Dump One", "Dump Two", "Regional One"]);
     const geo = (await (await fetch(`${inst.base}/dumps/initiatives.geojson`)).json()) as {
       features: { geometry: unknown }[];

@@ -37,7 +37,7 @@ beforeAll(async () => {
       name: "Placeless Co-op",
       organisationalStructure: ["OS60"],
       country: "FR",
-    } as never,
+    },
   ]);
   browser = await launchBrowser();
 }, 60_000);
@@ -78,7 +78,7 @@ describe("The map page", () => {
     expect(url.searchParams.get("at")).toMatch(/^[\d.-]+,[\d.-]+,\d+$/);
     // The records without a place are listed apart.
     await page.click("#show-unlocated");
-    await page.waitForFunction(() => document.getElementById("list")!.textContent!.includes("Placeless Co-op"));
+    await page.waitForFunction(() => document.getElementById("list")!.textContent.includes("Placeless Co-op"));
     expect(await page.locator("#list li").count()).toBe(1);
     // The same address in a new browser shows the same view.
     const again = await browser.page();

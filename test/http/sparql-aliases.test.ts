@@ -63,7 +63,9 @@ describe.each(SPARQL_STORES)("ESSGLOBAL bases in SPARQL on %s", (_name, open) =>
   it("gives solutions in the stored base, whatever base the query used.", async () => {
     const rows = await select(
       service,
-      `SELECT DISTINCT ?s ?t WHERE { ?i a ?t ; <https://w3id.solidarityeconomy.coop/essglobal/V2a/vocab/organisationalStructure> ?s FILTER(STRENDS(STR(?t), "SSEInitiative")) }`,
+      `SELECT DISTINCT ?s ?t WHERE { ?i a ?t ; ` +
+        `<https://w3id.solidarityeconomy.coop/essglobal/V2a/vocab/organisationalStructure> ?s ` +
+        `FILTER(STRENDS(STR(?t), "SSEInitiative")) }`,
     );
     expect(rows).toEqual([{ s: OS(ESSGLOBAL_BASE), t: `${ESSGLOBAL_BASE}vocab/SSEInitiative` }]);
   });

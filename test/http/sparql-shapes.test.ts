@@ -33,24 +33,28 @@ const SHAPED: [string, string, string[]][] = [
   ],
   [
     "ActivityStreams names in order, ties by initiative descending",
-    `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; <https://www.w3.org/ns/activitystreams#name> ?n } ORDER BY ?n DESC(?i) LIMIT 50 OFFSET 5`,
+    `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; <https://www.w3.org/ns/activitystreams#name> ?n } ` +
+      `ORDER BY ?n DESC(?i) LIMIT 50 OFFSET 5`,
     ["n", "i"],
   ],
   ["a COUNT of initiatives", `${P} SELECT (COUNT(*) AS ?n) WHERE { ?i a essglobal:SSEInitiative }`, []],
   ["a COUNT(?i) of initiatives", `${P} SELECT (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative }`, []],
   [
     "a GROUP BY over a counted taxonomy",
-    `${P} SELECT ?s (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s } GROUP BY ?s ORDER BY DESC(?n) ?s`,
+    `${P} SELECT ?s (COUNT(?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s } ` +
+      `GROUP BY ?s ORDER BY DESC(?n) ?s`,
     ["n", "s"],
   ],
   [
     "a GROUP BY primary activity (counted in SQL), counting each way",
-    `${P} SELECT ?a (COUNT(?i) AS ?n) (COUNT(DISTINCT ?a) AS ?one) (COUNT(*) AS ?all) WHERE { ?i a essglobal:SSEInitiative ; essglobal:primarySector ?a } GROUP BY ?a`,
+    `${P} SELECT ?a (COUNT(?i) AS ?n) (COUNT(DISTINCT ?a) AS ?one) (COUNT(*) AS ?all) WHERE { ?i a ` +
+      `essglobal:SSEInitiative ; essglobal:primarySector ?a } GROUP BY ?a`,
     [],
   ],
   [
     "a GROUP BY structure counting its own value once",
-    `${P} SELECT ?s (COUNT(DISTINCT ?s) AS ?one) (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s } GROUP BY ?s`,
+    `${P} SELECT ?s (COUNT(DISTINCT ?s) AS ?one) (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; ` +
+      `essglobal:organisationalStructure ?s } GROUP BY ?s`,
     [],
   ],
   [
@@ -60,12 +64,15 @@ const SHAPED: [string, string, string[]][] = [
   ],
   [
     "a GROUP BY primary activity, with unbound",
-    `${P} SELECT ?a (COUNT(?i) AS ?n) (COUNT(DISTINCT ?l) AS ?places) WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?i essglobal:primarySector ?a } OPTIONAL { ?i essglobal:hasAddress ?x . ?x vcard:locality ?l } } GROUP BY ?a`,
+    `${P} SELECT ?a (COUNT(?i) AS ?n) (COUNT(DISTINCT ?l) AS ?places) WHERE { ?i a essglobal:SSEInitiative OPTIONAL ` +
+      `{ ?i essglobal:primarySector ?a } OPTIONAL { ?i essglobal:hasAddress ?x . ?x vcard:locality ?l } } ` +
+      `GROUP BY ?a`,
     [],
   ],
   [
     "name and coordinates of every located initiative",
-    `${P} SELECT ?i ?name ?lat ?lng WHERE { ?i a essglobal:SSEInitiative ; gr:name ?name ; essglobal:hasAddress ?a . ?a geo:lat ?lat ; geo:long ?lng }`,
+    `${P} SELECT ?i ?name ?lat ?lng WHERE { ?i a essglobal:SSEInitiative ; gr:name ?name ; essglobal:hasAddress ?a . ` +
+      `?a geo:lat ?lat ; geo:long ?lng }`,
     [],
   ],
   [
@@ -75,10 +82,11 @@ const SHAPED: [string, string, string[]][] = [
   ],
   [
     "a page of names, by name descending",
-    `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; essglobal:hasAddress ?a . ?i gr:name ?n FILTER NOT EXISTS { ?i gr:name ?m } } ORDER BY DESC(?n) ?i LIMIT 7 OFFSET 5`.replace(
-      " FILTER NOT EXISTS { ?i gr:name ?m }",
-      "",
-    ),
+    `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; essglobal:hasAddress ?a . ?i gr:name ?n FILTER NOT ` +
+      `EXISTS { ?i gr:name ?m } } ORDER BY DESC(?n) ?i LIMIT 7 OFFSET 5`.replace(
+        " FILTER NOT EXISTS { ?i gr:name ?m }",
+        "",
+      ),
     ["n", "i"],
   ],
   [
@@ -88,12 +96,14 @@ const SHAPED: [string, string, string[]][] = [
   ],
   [
     "types of initiatives with a literal object",
-    `${P} SELECT ?i ?t WHERE { ?i a essglobal:SSEInitiative ; a ?t ; essglobal:hasAddress ?a . ?a vcard:locality "Leeds" }`,
+    `${P} SELECT ?i ?t WHERE { ?i a essglobal:SSEInitiative ; a ?t ; essglobal:hasAddress ?a . ?a ` +
+      `vcard:locality "Leeds" }`,
     [],
   ],
   [
     "initiatives of one country (found through the search index)",
-    `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; essglobal:country_id <${S}countries-iso/FR> ; gr:name ?n OPTIONAL { ?i essglobal:organisationalStructure ?s } }`,
+    `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; essglobal:country_id <${S}countries-iso/FR> ; gr:name ` +
+      `?n OPTIONAL { ?i essglobal:organisationalStructure ?s } }`,
     [],
   ],
   [
@@ -104,7 +114,8 @@ const SHAPED: [string, string, string[]][] = [
   ["an empty group", `${P} SELECT (COUNT(*) AS ?n) WHERE { ?i a essglobal:SSEInitiative ; gr:name "nobody" }`, []],
   [
     "telephone and email nodes",
-    `${P} SELECT * WHERE { ?i a essglobal:SSEInitiative . OPTIONAL { ?i vcard:hasTelephone ?t . ?t vcard:value ?phone } OPTIONAL { ?i vcard:hasEmail ?e . ?e vcard:value ?mail } } ORDER BY ?phone ?i`,
+    `${P} SELECT * WHERE { ?i a essglobal:SSEInitiative . OPTIONAL { ?i vcard:hasTelephone ?t . ?t vcard:value ` +
+      `?phone } OPTIONAL { ?i vcard:hasEmail ?e . ?e vcard:value ?mail } } ORDER BY ?phone ?i`,
     ["phone", "i"],
   ],
 ];
@@ -113,7 +124,8 @@ const UNSHAPED: [string, string][] = [
   ["a FILTER", `${P} SELECT ?i WHERE { ?i a essglobal:SSEInitiative ; gr:name ?n FILTER(CONTAINS(?n, "7")) }`],
   [
     "a join with the vocabularies",
-    `${P} SELECT ?i ?label WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s . ?s skos:prefLabel ?label }`,
+    `${P} SELECT ?i ?label WHERE { ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s . ?s ` +
+      `skos:prefLabel ?label }`,
   ],
   [
     "an OPTIONAL whose node is bound nowhere around it",
@@ -121,7 +133,8 @@ const UNSHAPED: [string, string][] = [
   ],
   [
     "owl:sameAs, which the network's linkset also answers",
-    `${P} SELECT ?i ?same WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?i <http://www.w3.org/2002/07/owl#sameAs> ?same } }`,
+    `${P} SELECT ?i ?same WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?i ` +
+      `<http://www.w3.org/2002/07/owl#sameAs> ?same } }`,
   ],
   ["no initiative type", `${P} SELECT ?i ?n WHERE { ?i gr:name ?n }`],
   [
@@ -204,7 +217,9 @@ it("reads the records in the store's name order for ORDER BY on the initiative's
     canonicalizeAlgebra(parsed.algebra);
     return recogniseShape(parsed.algebra)!;
   };
-  const names = `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; gr:name ?n ; essglobal:hasAddress ?a . ?a vcard:locality ?l }`;
+  const names =
+    `${P} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; gr:name ?n ; essglobal:hasAddress ?a . ?a ` +
+    `vcard:locality ?l }`;
   expect(
     [
       MAP_QUERY,

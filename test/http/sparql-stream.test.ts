@@ -37,14 +37,14 @@ async function fill(inst: TestInstance): Promise<void> {
 }
 
 const stores: [string, () => Promise<{ env: Record<string, string>; done: () => Promise<void> }>][] = [
-  ["SQLite", async () => ({ env: {}, done: async () => {} })],
+  ["SQLite", () => Promise.resolve({ env: {}, done: () => Promise.resolve() })],
 ];
 if (POSTGRES_URL) {
   stores.push([
     "PostgreSQL",
-    async () => {
+    () => {
       const schema = randomSchema("stream");
-      return { env: { DATABASE_URL: databaseUrl(schema) }, done: () => dropSchema(schema) };
+      return Promise.resolve({ env: { DATABASE_URL: databaseUrl(schema) }, done: () => dropSchema(schema) });
     },
   ]);
 }

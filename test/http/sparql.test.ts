@@ -13,9 +13,10 @@ import { importCsv } from "../../src/importers/import.ts";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 
 const CSV = fileURLToPath(new URL("../fixtures/csv/ica-youth-coops-standard-v1.csv", import.meta.url));
-const rows = parse(readFileSync(CSV), { columns: true }) as Record<string, string>[];
+const rows = parse<Record<string, string>>(readFileSync(CSV), { columns: true });
 const P =
-  "PREFIX essglobal: <https://lod.coop/essglobal/2.1/vocab/> PREFIX gr: <http://purl.org/goodrelations/v1#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>";
+  "PREFIX essglobal: <https://lod.coop/essglobal/2.1/vocab/> PREFIX gr: <http://purl.org/goodrelations/v1#> PREFIX " +
+  "skos: <http://www.w3.org/2004/02/skos/core#>";
 let inst: TestInstance;
 let endpoint: string;
 const fetcher = new SparqlEndpointFetcher();
@@ -44,7 +45,8 @@ describe("The SPARQL endpoint, asked by an independent client", () => {
 
   it("counts initiatives per structure with GROUP BY, as the data has them.", async () => {
     const counts = await bindings(`${P} SELECT ?label (COUNT(?i) AS ?n) WHERE {
-      ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s . ?s skos:prefLabel ?label FILTER(lang(?label) = "en") }
+      ?i a essglobal:SSEInitiative ; essglobal:organisationalStructure ?s .
+      ?s skos:prefLabel ?label FILTER(lang(?label) = "en") }
       GROUP BY ?label ORDER BY DESC(?n)`);
     const byLabel = Object.fromEntries(counts.map((b) => [b.label!.value, Number(b.n!.value)]));
     const expected: Record<string, number> = {};
@@ -68,7 +70,8 @@ describe("The SPARQL endpoint, asked by an independent client", () => {
   it("answers CONSTRUCT and DESCRIBE with triples.", async () => {
     const stream = await fetcher.fetchTriples(
       endpoint,
-      `${P} CONSTRUCT { ?i gr:name ?n } WHERE { ?i essglobal:country_id <https://lod.coop/essglobal/2.1/standard/countries-iso/AR> ; gr:name ?n }`,
+      `${P} CONSTRUCT { ?i gr:name ?n } WHERE { ?i essglobal:country_id ` +
+        `<https://lod.coop/essglobal/2.1/standard/countries-iso/AR> ; gr:name ?n }`,
     );
     const triples: unknown[] = [];
     for await (const t of stream as AsyncIterable<unknown>) triples.push(t);
@@ -85,7 +88,10 @@ describe("The SPARQL endpoint, asked by an independent client", () => {
 describe("The SPARQL protocol", () => {
   const q = `${P} SELECT ?i ?n WHERE { ?i gr:name ?n } ORDER BY ?n LIMIT 2`;
   it.each([
-    ["application/sparql-results+json", (t: string) => JSON.parse(t).results.bindings.length === 2],
+    [
+      "application/sparql-results+json",
+      (t: string) => (JSON.parse(t) as { results: { bindings: unknown[] } }).results.bindings.length === 2,
+    ],
     ["application/sparql-results+xml", (t: string) => (t.match(/<result>/g) ?? []).length === 2],
     ["text/csv", (t: string) => t.trim().split("\r\n").length === 3],
     ["text/tab-separated-values", (t: string) => t.trim().split("\n").length === 3 && t.startsWith("?i\t?n")],

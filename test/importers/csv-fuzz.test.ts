@@ -98,7 +98,9 @@ describe("Fuzzing the CSV tokenizer", () => {
     await fc.assert(
       fc.asyncProperty(csvText, cuts, async (body, at) => {
         try {
-          for await (const item of readStandardCsv(Readable.from(split(header + body, at)), { maxRecordChars: 200 })) {
+          for await (const item of readStandardCsv(Readable.from(split(header + body, at)), {
+            maxRecordChars: 200,
+          })) {
             if (!("issue" in item)) continue;
             expect(item.issue.row).toBeGreaterThanOrEqual(2);
             expect(item.issue.line).toBeGreaterThanOrEqual(2);

@@ -234,7 +234,8 @@ describe("Optional values in imports and in the admin API", () => {
         ess:hasAddress [ geo:lat "${BAD.lat}"; geo:long "${BAD.long}" ] .`,
     ],
   ])(
-    "%s: a bad website, email, taxonomy code and impossible coordinates are each left out with a warning; the record is kept.",
+    "%s: a bad website, email, taxonomy code and impossible coordinates are each left out with a warning; the " +
+      "record is kept.",
     async (format, name, content) => {
       const target = await startInstance();
       try {

@@ -48,10 +48,10 @@ describe("Importing the real spreadsheets", () => {
     async (file, version, rows) => {
       const report = await importCsv(createReadStream(fixture(file)), inst.directory, inst.iris);
       expect(report).toEqual(expect.objectContaining({ version, read: rows, created: rows, refused: [] }));
-      const records = parse(readFileSync(fixture(file)), { columns: true, relax_column_count: true }) as Record<
-        string,
-        string
-      >[];
+      const records = parse<Record<string, string>>(readFileSync(fixture(file)), {
+        columns: true,
+        relax_column_count: true,
+      });
       expect(records).toHaveLength(rows);
       for (const row of records) {
         const quads = await turtleOf(row.Identifier!);
@@ -80,10 +80,9 @@ describe("Importing the real spreadsheets", () => {
   it("maps the older labels of the v1 file to concepts (e.g. Consumer co-operative → OS80).", async () => {
     const quads = await turtleOf("0");
     expect(values(quads, P.structure)).toEqual([`${ESS}standard/organisational-structure/OS115`]);
-    const records = parse(readFileSync(fixture("ica-youth-coops-standard-v1.csv")), { columns: true }) as Record<
-      string,
-      string
-    >[];
+    const records = parse<Record<string, string>>(readFileSync(fixture("ica-youth-coops-standard-v1.csv")), {
+      columns: true,
+    });
     const consumer = records.find((r) => r["Organisational Structure"] === "Consumer co-operative")!;
     expect(values(await turtleOf(consumer.Identifier!), P.structure)).toEqual([
       `${ESS}standard/organisational-structure/OS80`,

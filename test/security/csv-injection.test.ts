@@ -37,7 +37,7 @@ const NEGATIVE_DECIMAL = /^-\d+(\.\d+)?$/;
 
 /** Every cell of a CSV text that a spreadsheet would run (none, we expect). */
 function runnable(csv: string): string[] {
-  const rows = parse(csv, { relax_column_count: true }) as string[][];
+  const rows = parse(csv, { relax_column_count: true });
   return rows.flat().filter((c) => FORMULA.test(c) && !NEGATIVE_DECIMAL.test(c));
 }
 
@@ -100,7 +100,9 @@ function describeCsvOutputs(
     }, 90_000);
 
     it("SPARQL TSV results escape a formula's first character, so the terms read back the same and no cell starts a formula.", async () => {
-      const query = `SELECT ?v WHERE { { <${id}> ?p ?v } UNION { BIND("=1+1" AS ?v) } UNION { BIND("-5"^^<http://www.w3.org/2001/XMLSchema#integer> AS ?v) } }`;
+      const query =
+        `SELECT ?v WHERE { { <${id}> ?p ?v } UNION { BIND("=1+1" AS ?v) } UNION { ` +
+        `BIND("-5"^^<http://www.w3.org/2001/XMLSchema#integer> AS ?v) } }`;
       const tsv = await get(`/sparql?query=${encodeURIComponent(query)}`, "text/tab-separated-values");
       const cells = tsv
         .trim()

@@ -93,7 +93,9 @@ describe("Hostile import files", () => {
   });
 
   it("refuses a Turtle file over the bound for documents read whole.", async () => {
-    const ttl = `@prefix gr: <http://purl.org/goodrelations/v1#> .\n${Array.from({ length: 20_000 }, (_, k) => `<http://x.example/${k}> gr:name "Name ${k}" .`).join("\n")}`;
+    const ttl =
+      `@prefix gr: <http://purl.org/goodrelations/v1#> ` +
+      `.\n${Array.from({ length: 20_000 }, (_, k) => `<http://x.example/${k}> gr:name "Name ${k}" .`).join("\n")}`;
     const report = await alongside("big.ttl", ttl, { maxDocumentBytes: 256 * 1024 });
     expect(report.fatal?.message).toMatch(/Turtle or N-Quads file larger than 0\.25 MB cannot be read whole/);
     await onlyTheUntouchable();
@@ -110,7 +112,8 @@ describe("Hostile import files", () => {
 
   it("walks no deeper than a position needs in a geometry nested ten thousand levels deep.", async () => {
     const deep = `${"[".repeat(10_000)}1${"]".repeat(10_000)}`;
-    const text = `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":${deep}},"properties":{}}]}`;
+    const feature = `{"type":"Feature","geometry":{"type":"Polygon","coordinates":${deep}},"properties":{}}`;
+    const text = `{"type":"FeatureCollection","features":[${feature}]}`;
     const report = await alongside("deep.geojson", text);
     expect(report.refused).toEqual([expect.objectContaining({ row: 1, column: "name", message: "name is required" })]);
     await onlyTheUntouchable();

@@ -73,7 +73,7 @@ describe("Key lookups made while verifying an inbox request", () => {
     expect(res.status).toBe(202);
     expect((await inst.store.getFollower(actor))?.state).toBe("accepted");
     expect(site.hits.filter((h) => h.path === "/actor").every((h) => h.signed)).toBe(true);
-    await eventually(async () => site.inbox.find((a) => a.type === "Accept"), 10_000, "Accept delivered");
+    await eventually(() => site.inbox.find((a) => a.type === "Accept"), 10_000, "Accept delivered");
   });
 
   it("refuse a DNS name that resolves to a private address, naming the address.", async () => {

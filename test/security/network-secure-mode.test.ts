@@ -45,7 +45,7 @@ describe("A Mastodon server in secure mode", () => {
     const ours = alice.gets.filter((g) => g.path === "/users/alice" && g.keyId);
     expect(ours.length).toBeGreaterThan(0);
     expect(ours.every((g) => g.keyId === ourKey() && g.status === 200)).toBe(true);
-    const accept = await eventually(async () => alice.inbox.find((r) => r.body.type === "Accept"), 10_000, "Accept");
+    const accept = await eventually(() => alice.inbox.find((r) => r.body.type === "Accept"), 10_000, "Accept");
     expect(accept.verified).toBe(true);
   });
 

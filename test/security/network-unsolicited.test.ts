@@ -122,7 +122,7 @@ function describeUnsolicited(
       expect((await postActivity(friend, inbox, createActivity(friend.iris.actor, id))).status).toBe(202);
       expect((await receiver.store.getInitiative(id))?.provenance?.origin).toBe(friend.iris.actor);
       await eventually(
-        async () => watcher.inbox.find((r) => JSON.stringify(r.body).includes(id)),
+        () => watcher.inbox.find((r) => JSON.stringify(r.body).includes(id)),
         10_000,
         "relayed to the watcher",
       );
@@ -162,7 +162,11 @@ function describeUnsolicited(
         attributedTo: friend.iris.actor,
       });
       const r = await alongside(receiver, () =>
-        postActivity(stranger, inbox, { ...createActivity(stranger.iris.actor, id), type: "Announce", object: signed }),
+        postActivity(stranger, inbox, {
+          ...createActivity(stranger.iris.actor, id),
+          type: "Announce",
+          object: signed,
+        }),
       );
       expect(r.ordinary).toBe(200);
       await problem(r.hostile, 403, "not-followed");

@@ -53,7 +53,7 @@ export const BEHIND_PROXY = { ESSFED_TRUST_PROXY: "loopback" };
 export function as(address: string, url: string, init: RequestInit = {}): Promise<Response> {
   return fetch(url, {
     ...init,
-    headers: { ...((init.headers as Record<string, string>) ?? {}), "x-forwarded-for": address },
+    headers: { ...(init.headers ?? {}), "x-forwarded-for": address },
   });
 }
 

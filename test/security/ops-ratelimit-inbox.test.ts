@@ -84,7 +84,7 @@ describeStores("Inbox rate limits", (kind) => {
       else await res.arrayBuffer();
     }
     // The Accept of the follow took one of the flooder's requests.
-    expect(statuses).toEqual([...Array(LIMIT - 1).fill(202), 429, 429, 429, 429]);
+    expect(statuses).toEqual([...Array<number>(LIMIT - 1).fill(202), 429, 429, 429, 429]);
     expect(refused!.headers.get("content-type")).toContain("application/problem+json");
     expect(await refused!.json()).toMatchObject({ status: 429, code: "rate-limited" });
     expect(Number(refused!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
@@ -122,7 +122,7 @@ describeStores("Inbox rate limits", (kind) => {
         ).status,
       );
     }
-    expect(statuses).toEqual([...Array(LIMIT).fill(401), 429, 429]);
+    expect(statuses).toEqual([...Array<number>(LIMIT).fill(401), 429, 429]);
     const ok = await postActivity(
       peer,
       inbox,
@@ -139,7 +139,7 @@ describeStores("Inbox rate limits", (kind) => {
       const activity = createActivity(peer.iris.actor, record(peer, 100 + n), peer.iris.actor, "Forged Co-op");
       statuses.push((await signedRaw(peer, inbox, activity, "127.0.0.33", forger.keys.rsa.privateKey)).status);
     }
-    expect(statuses).toEqual([...Array(LIMIT).fill(401), 429]);
+    expect(statuses).toEqual([...Array<number>(LIMIT).fill(401), 429]);
     for (let n = 0; n < LIMIT + 1; n++)
       expect(await receiver.store.getInitiative(record(peer, 100 + n))).toBeUndefined();
     // Had the forgeries counted against the peer's host, it would be over its limit by now.

@@ -97,7 +97,8 @@ describe("A hostile upload to the console's import", () => {
     // A multipart body streamed without a length, three times the limit: were the server to read it
     // all, it would take the file (a 303 and a kept upload) instead of refusing it.
     const head = new TextEncoder().encode(
-      `--b\r\ncontent-disposition: form-data; name="_csrf"\r\n\r\n${ana.csrf}\r\n--b\r\ncontent-disposition: form-data; name="file"; filename="big.csv"\r\ncontent-type: text/csv\r\n\r\n`,
+      `--b\r\ncontent-disposition: form-data; name="_csrf"\r\n\r\n${ana.csrf}\r\n--b\r\ncontent-disposition: ` +
+        `form-data; name="file"; filename="big.csv"\r\ncontent-type: text/csv\r\n\r\n`,
     );
     const piece = new Uint8Array(1024 * 1024).fill(65);
     let sent = 0;
@@ -138,7 +139,7 @@ describe("A hostile upload to the console's import", () => {
 
   it("that is a workbook renamed .csv is named as such, and nothing is written.", async () => {
     // A ZIP container (what .xlsx files are), as spreadsheet programs save them.
-    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new Array(200).fill(0)]);
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new Array<number>(200).fill(0)]);
     const res = await upload(inst, ana, "members.csv", zip);
     expect(res.status).toBe(303);
     const id = /([A-Za-z0-9_-]{16})$/.exec(res.headers.get("location")!)![1]!;

@@ -82,7 +82,7 @@ function describeFederatedText(
       "back-fill of the good records",
     );
     await eventually(
-      async () => good.every((id) => watcher.inbox.some((r) => JSON.stringify(r.body).includes(id))),
+      () => good.every((id) => watcher.inbox.some((r) => JSON.stringify(r.body).includes(id))),
       20_000,
       "relays of the back-fill sent",
     );

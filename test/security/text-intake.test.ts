@@ -133,7 +133,7 @@ function describeIntake(
     });
 
     it("the import refuses a CSV row with NUL in its name and one whose IRI is too long to be a key, naming row and column, and keeps the other rows.", async () => {
-      const row = (id: string, name: string) => [id, name, ...Array(V4_COLUMNS.length - 2).fill("")].join(",");
+      const row = (id: string, name: string) => [id, name, ...Array<string>(V4_COLUMNS.length - 2).fill("")].join(",");
       const long = `https://elsewhere.example/initiatives/${"中".repeat(700)}`;
       const csv = [
         V4_COLUMNS.join(","),
@@ -161,7 +161,7 @@ function describeIntake(
     });
 
     it("the import leaves out a vertical tab in an optional cell with a warning, and keeps the record.", async () => {
-      const cells = [...Array(V4_COLUMNS.length).fill("")];
+      const cells = Array<string>(V4_COLUMNS.length).fill("");
       cells[V4_COLUMNS.indexOf("Identifier")] = "vt";
       cells[V4_COLUMNS.indexOf("Name")] = "Tabbed Co-op";
       cells[V4_COLUMNS.indexOf("Street Address")] = "1 High St\u000BFloor 2";

@@ -23,9 +23,9 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+export function launchBrowser(): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    return Promise.reject(new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`));
   const profile = mkdtempSync(join(tmpdir(), "essfed-chromium-"));
   const contexts: BrowserContext[] = [];
   const launch = (locale: string, width: number, height: number) =>
@@ -43,7 +43,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
         "--no-first-run",
       ],
     });
-  return {
+  return Promise.resolve({
     async page({ width = 1280, height = 800, locale = "en-GB" } = {}) {
       const ctx = await launch(locale, width, height);
       contexts.push(ctx);
@@ -65,7 +65,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
       for (const c of contexts) await c.close().catch(() => {});
       rmSync(profile, { recursive: true, force: true });
     },
-  };
+  });
 }
 
 /** Serious and critical accessibility violations axe-core finds in the page as it is now. */

@@ -124,7 +124,7 @@ export async function spawnInstance(handle: string, env: Record<string, string> 
         headers: {
           authorization: `Bearer ${ADMIN_TOKEN}`,
           ...(init.body ? { "content-type": "application/json" } : {}),
-          ...((init.headers as Record<string, string>) ?? {}),
+          ...(init.headers ?? {}),
         },
       }),
   };
@@ -132,9 +132,11 @@ export async function spawnInstance(handle: string, env: Record<string, string> 
   return inst;
 }
 
-/** Polls `check` until it returns a truthy value or `ms` pass. */
+type Maybe<T> = T | undefined | false;
+
+/** Polls `check` (synchronous or not) until it returns a truthy value or `ms` pass. */
 export async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
+  check: () => Maybe<T> | PromiseLike<Maybe<T>>,
   ms = 20_000,
   what = "condition",
 ): Promise<T> {
@@ -149,7 +151,9 @@ export async function eventually<T>(
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+  throw new Error(
+    `timed out waiting for ${what}${last ? `: ${last instanceof Error ? String(last) : JSON.stringify(last)}` : ""}`,
+  );
 }
 
 /** A minimal ESSGLOBAL initiative body with an inline context. */

@@ -31,7 +31,7 @@ export interface RemoteSite {
   /** How many times each name was resolved. */
   lookups: Map<string, number>;
   resolve: Resolver;
-  refuseAddress(ip: string): string | undefined;
+  refuseAddress: (ip: string) => string | undefined;
   /** POSTs `activity` to `inbox`, signed by the site's key under `keyId` (default: its actor's key). */
   send(inbox: string, activity: Record<string, unknown>, keyId?: string): Promise<Response>;
   close(): Promise<void>;
@@ -116,7 +116,7 @@ export async function startRemoteSite(): Promise<RemoteSite> {
       req.on("data", (c) => (body += c));
       req.on("end", () => {
         try {
-          inbox.push(JSON.parse(body));
+          inbox.push(JSON.parse(body) as Record<string, unknown>);
         } catch {
           /* recorded as nothing */
         }
@@ -145,13 +145,14 @@ export async function startRemoteSite(): Promise<RemoteSite> {
   }
 
   let rebinds = 0;
-  const resolve: Resolver = async (name) => {
+  const resolve: Resolver = (name) => {
     lookups.set(name, (lookups.get(name) ?? 0) + 1);
     // DNS rebinding: public at the first answer, loopback at every later one.
-    if (name === "rebind.test") return [{ address: rebinds++ === 0 ? PUBLIC_IP : "127.0.0.1", family: 4 }];
+    if (name === "rebind.test")
+      return Promise.resolve([{ address: rebinds++ === 0 ? PUBLIC_IP : "127.0.0.1", family: 4 }]);
     const found = NAMES[name];
-    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: "ENOTFOUND" });
-    return found.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+    if (!found) return Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: "ENOTFOUND" }));
+    return Promise.resolve(found.map((address) => ({ address, family: address.includes(":") ? 6 : 4 })));
   };
 
   return {

@@ -64,7 +64,7 @@ export function record(
     qualifiers: [],
     sameAs: [],
     ...initiative,
-  } as InitiativeRecord["initiative"];
+  };
   return {
     initiative: i,
     published: "2025-01-01T00:00:00.000Z",

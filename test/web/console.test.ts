@@ -176,7 +176,7 @@ describe("The team console", () => {
         ...i,
         translations: { ...i.translations, de: { name: "Fahrradwerkstatt" } },
         address: { ...i.address },
-      } as never,
+      },
     ]);
     expect(r!.ok).toBe(true);
     const page = await fetch(`${inst.base}/console/initiatives/edit?id=${encodeURIComponent(id)}`, {

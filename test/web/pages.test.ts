@@ -166,7 +166,8 @@ describe("The initiative page", () => {
     const { res, text } = await html(`${b.base}/initiative?id=${encodeURIComponent(mirrored)}`);
     expect(res.status).toBe(200);
     expect(text).toContain(
-      `Published by <a href="${a.iris.actor}">Leeds SE network</a>, via <a href="https://relay.invalid/actors/uk">uk@relay.invalid</a>.`,
+      `Published by <a href="${a.iris.actor}">Leeds SE network</a>, via <a ` +
+        `href="https://relay.invalid/actors/uk">uk@relay.invalid</a>.`,
     );
     expect(text).toContain("Received here on 3 March 2026.");
     expect(text).toContain("This is the copy RIPESS Europe holds.");
