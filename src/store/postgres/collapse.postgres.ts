@@ -2,8 +2,9 @@
  * Collapsed results on PostgreSQL (`SearchFilter.collapse`): the listings a group of confirmed
  * duplicates does not show (`dup_member.shown = 0`, a few per group) are left out, by the change
  * number each had when its group was last worked out (the finder does so after each write of a
- * member). Queries add one condition (a hashed subplan over a small index, evaluated once);
- * answers read from kept counts take away what those few listings contribute.
+ * member). Queries add one anti-join on a small partial index (never a subplan scanning the
+ * members per row, whatever the planner's statistics of them); answers read from kept counts take
+ * away what those few listings contribute.
  */
 import type pg from "pg";
 
@@ -11,8 +12,7 @@ import type pg from "pg";
 const HIDDEN_ROWS = `dup_member m JOIN initiative_search s ON s.seq = m.seq`;
 
 /** The condition, on the side table (alias s), that leaves the listings not shown out. */
-export const NOT_HIDDEN =
-  "s.seq NOT IN (SELECT i.seq FROM dup_member m JOIN initiative i ON i.id = m.id WHERE m.shown = 0)";
+export const NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM dup_member m WHERE m.seq = s.seq AND m.shown = 0)";
 
 /** How many listings are left out of collapsed results. */
 export async function hiddenCount(pool: pg.Pool): Promise<number> {
