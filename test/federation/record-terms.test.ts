@@ -153,7 +153,7 @@ describe("Record terms across three instances", () => {
     expect(all.nquads).toContain(`<${leeds}> <http://purl.org/dc/terms/license> <${ODBL}> <${local.actor}> .`);
     expect(all.csv).toContain("Calder Valley Co-ops");
     // The map's popup of the mirrored record names them too.
-    const card = await (await aggregator.api(`/map/card?id=${encodeURIComponent(hebden)}`)).json();
+    const card: unknown = await (await aggregator.api(`/map/card?id=${encodeURIComponent(hebden)}`)).json();
     expect(card).toEqual(
       expect.objectContaining({ licence: { href: CC_BY, label: "CC-BY-4.0" }, credit: "Calder Valley Co-ops" }),
     );
@@ -193,7 +193,7 @@ describe("Record terms across three instances", () => {
     expect((await find(aggregator)).records).toEqual([expect.objectContaining({ id: leeds, origin: local.actor })]);
     const res = await local.api("/api/people/erase", { method: "POST", body: JSON.stringify({ email: ERASED }) });
     expect(res.status).toBe(200);
-    expect((await res.json()).erased).toEqual([leeds]);
+    expect(((await res.json()) as { erased: string[] }).erased).toEqual([leeds]);
     await eventually(
       async () => (await aggStore.getInitiative(leeds))?.initiative.email === undefined,
       20_000,

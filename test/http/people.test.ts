@@ -28,13 +28,16 @@ const erase = (body: string, headers: Record<string, string> = auth) =>
     body,
   });
 
+/** What an export answers: the records that hold the contact. */
+type Found = { records: { id: string }[] };
+
 describe("People's rights", () => {
   it("exports every record holding an email (any case) or a phone (by its digits), whatever its level.", async () => {
-    const byEmail = await (await get(`email=${encodeURIComponent("ana.volunteer@example.org")}`)).json();
+    const byEmail = (await (await get(`email=${encodeURIComponent("ana.volunteer@example.org")}`)).json()) as Found;
     expect(byEmail.records.map((r: { id: string }) => r.id)).toEqual([inst.iris.initiative("a")]);
     const res = await get(`phone=${encodeURIComponent("+44 20 7946 0000")}`);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    const byPhone = await res.json();
+    const byPhone = (await res.json()) as Found;
     expect(byPhone.records.map((r: { id: string }) => r.id).sort()).toEqual([
       inst.iris.initiative("b"),
       // "+44 (0)20…" has other digits: not the same number.
@@ -52,7 +55,7 @@ describe("People's rights", () => {
     const log = await inst.store.audit.list({ limit: 10, actionPrefix: "initiative.erase-contact" });
     expect(log.items.map((e) => [e.target, e.detail])).toEqual([[inst.iris.initiative("a"), { field: "email" }]]);
     expect(JSON.stringify(log.items).toLowerCase()).not.toContain(EMAIL.toLowerCase());
-    const after = await (await get(`email=${encodeURIComponent(EMAIL)}`)).json();
+    const after = (await (await get(`email=${encodeURIComponent(EMAIL)}`)).json()) as Found;
     expect(after.records).toEqual([]);
   });
 
