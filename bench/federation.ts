@@ -150,7 +150,12 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
         console.log(`seeded ${N_BACKFILL} initiatives in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
         const freshStore = await fresh.openStoreCached();
         const b0 = performance.now();
-        await fresh.api("/api/follows", { method: "POST", body: JSON.stringify({ target: big.actor }) });
+        const followed = await fresh.api("/api/follows", {
+          method: "POST",
+          body: JSON.stringify({ target: big.actor }),
+        });
+        // A refused follow would otherwise leave the run waiting for an hour.
+        if (followed.status !== 202) throw new Error(`follow failed: ${followed.status} ${await followed.text()}`);
         await eventually(async () => (await freshStore.countInitiatives()) >= N_BACKFILL, 3_600_000, "back-fill");
         const secs = (performance.now() - b0) / 1000;
         console.log(
