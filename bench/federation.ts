@@ -150,12 +150,14 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
         console.log(`seeded ${N_BACKFILL} initiatives in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
         const freshStore = await fresh.openStoreCached();
         const b0 = performance.now();
-        const followed = await fresh.api("/api/follows", {
-          method: "POST",
-          body: JSON.stringify({ target: big.actor }),
-        });
-        // A refused follow would otherwise leave the run waiting for an hour.
-        if (followed.status !== 202) throw new Error(`follow failed: ${followed.status} ${await followed.text()}`);
+        // Right after a bulk seed the national may be too busy to answer the actor fetch in time:
+        // ask again a few times, and stop (rather than wait an hour for nothing) if it never follows.
+        let followed: Response | undefined;
+        for (let i = 0; i < 5 && followed?.status !== 202; i++) {
+          if (i) await new Promise((r) => setTimeout(r, 5000));
+          followed = await fresh.api("/api/follows", { method: "POST", body: JSON.stringify({ target: big.actor }) });
+        }
+        if (followed!.status !== 202) throw new Error(`follow failed: ${followed!.status} ${await followed!.text()}`);
         await eventually(async () => (await freshStore.countInitiatives()) >= N_BACKFILL, 3_600_000, "back-fill");
         const secs = (performance.now() - b0) / 1000;
         console.log(
