@@ -208,4 +208,43 @@ describe("The team console", () => {
       de: { name: "Fahrradwerkstatt" },
     });
   });
+
+  it("sets who sees each contact field and the record's licence, refusing a bad one next to its field.", async () => {
+    const editor = await personOf(inst, "mariam", "editor");
+    const res = await post(inst, editor, "/console/initiatives/new", {
+      name: "Maison Commune",
+      email: "bureau@maison.example",
+      phone: "+33 4 00 00 00 00",
+      streetAddress: "5 rue Cachée",
+      locality: "Lyon",
+      "sharing-email": "network",
+      "sharing-phone": "public",
+      "sharing-streetAddress": "none",
+      license: "cc-by-sa-4.0",
+    });
+    expect(res.status).toBe(303);
+    const id = new URL(res.headers.get("location")!, inst.base).searchParams.get("id")!;
+    const i = (await inst.store.getInitiative(id))!.initiative;
+    expect(i.sharing).toEqual({ email: "network", streetAddress: "none" });
+    expect(i.license).toBe("https://creativecommons.org/licenses/by-sa/4.0/");
+    const html = await (
+      await fetch(`${inst.base}/console/initiatives/edit?id=${encodeURIComponent(id)}`, {
+        headers: { cookie: editor.cookie },
+      })
+    ).text();
+    expect(html).toMatch(/<option value="none" selected>/);
+    const version = /name="version" value="([^"]+)"/.exec(html)![1]!;
+    const bad = await post(inst, editor, `/console/initiatives/edit?id=${encodeURIComponent(id)}`, {
+      id,
+      version,
+      name: "Maison Commune",
+      "sharing-email": "everyone",
+      license: "not a licence",
+    });
+    expect(bad.status).toBe(422);
+    const text = await bad.text();
+    expect(text).toContain('id="err-sharing-email"');
+    expect(text).toContain('id="err-license"');
+    expect((await inst.store.getInitiative(id))!.version).toBe(version);
+  });
 });

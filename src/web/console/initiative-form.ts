@@ -5,6 +5,7 @@
  */
 import type { Initiative } from "../../domain/initiative.ts";
 import { FIELD_SCHEMES, type Taxonomies, type TaxonomyField } from "../../domain/taxonomy.ts";
+import { SHARED_FIELDS } from "../../domain/sharing.ts";
 import type { InitiativeDraft, Issue } from "../../domain/validate.ts";
 import type { Translator } from "../i18n.ts";
 import { json } from "../render.ts";
@@ -29,6 +30,12 @@ export const REGISTER_FIELDS = [
 export const TRANSLATION_LANGUAGES = ["en", "fr", "es", "pt"] as const;
 export const ADDRESS_FIELDS = ["streetAddress", "locality", "region", "postcode"] as const;
 export const COORDINATE_FIELDS = ["lat", "long", "geoContainer", "geoContainerLat", "geoContainerLong"] as const;
+/** The team's form sets who sees each contact field, and the record's own licence. */
+export const SHARING_FIELDS = SHARED_FIELDS.map((f) => ({
+  field: f,
+  name: `sharing-${f}`,
+  label: f === "streetAddress" ? "form.field.streetAddress" : `field.${f}`,
+}));
 /** Taxonomy fields: `many` ones are lists of checkboxes, the others a single choice. */
 export const PICKERS: { field: TaxonomyField; many: boolean }[] = [
   { field: "organisationalStructure", many: true },
@@ -101,6 +108,8 @@ export function valuesOf(i: Initiative): FormValues {
     geoContainer: a.geoContainer ?? "",
     geoContainerLat: num(a.geoContainerLat),
     geoContainerLong: num(a.geoContainerLong),
+    license: i.license ?? "",
+    ...Object.fromEntries(SHARING_FIELDS.map((s) => [s.name, i.sharing?.[s.field] ?? "public"])),
   };
 }
 
@@ -122,6 +131,7 @@ export function draftFromForm(
   body: Form,
   kept: Initiative["translations"] = {},
   terms: Pick<Initiative, "license" | "attribution" | "sharing"> = {},
+  fromTeam = false,
 ): InitiativeDraft {
   const t = (k: string) => str(body[k]).trim() || undefined;
   const address = Object.fromEntries(
@@ -160,9 +170,17 @@ export function draftFromForm(
     territory: t("territory"),
     ...(Object.keys(address).length ? { address } : {}),
     sameAs: str(body.sameAs).split(/\s+/).filter(Boolean),
-    ...(terms.license ? { license: terms.license } : {}),
     ...(terms.attribution ? { attribution: terms.attribution } : {}),
-    ...(terms.sharing ? { sharing: { ...terms.sharing } } : {}),
+    // Only the team's form sets the licence and levels; a visitor's suggestion keeps the record's.
+    ...(fromTeam
+      ? {
+          ...(t("license") ? { license: t("license") } : {}),
+          sharing: Object.fromEntries(SHARING_FIELDS.map((s) => [s.field, t(s.name)])),
+        }
+      : {
+          ...(terms.license ? { license: terms.license } : {}),
+          ...(terms.sharing ? { sharing: { ...terms.sharing } } : {}),
+        }),
   };
 }
 
@@ -238,6 +256,7 @@ export function formParts(
     registerFields: REGISTER_FIELDS,
     addressFields: ADDRESS_FIELDS,
     coordinateFields: COORDINATE_FIELDS,
+    sharingFields: SHARING_FIELDS,
     translationLanguages: TRANSLATION_LANGUAGES.map((l) => ({
       lang: l,
       language: new Intl.DisplayNames([ctx.locale], { type: "language" }).of(l) ?? l,

@@ -112,7 +112,7 @@ export function initiativeRoutes(d: ConsoleDeps): Router {
 
   router.post("/console/initiatives/new", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
     const name = field(req, "name");
-    await save(req, res, draftFromForm(iris.initiative(mintLocalId(name)), formOf(req)), false);
+    await save(req, res, draftFromForm(iris.initiative(mintLocalId(name)), formOf(req), {}, {}, true), false);
   });
 
   const own = async (id: unknown) => {
@@ -152,7 +152,12 @@ export function initiativeRoutes(d: ConsoleDeps): Router {
         409,
       );
     }
-    await save(req, res, draftFromForm(rec.initiative.id, form, rec.initiative.translations, rec.initiative), true);
+    await save(
+      req,
+      res,
+      draftFromForm(rec.initiative.id, form, rec.initiative.translations, rec.initiative, true),
+      true,
+    );
   });
 
   router.post("/console/initiatives/delete", formBody, signedIn, sessions.csrf, async (req: SignedInRequest, res) => {
