@@ -5,6 +5,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { emptyInitiative, type InitiativeRecord } from "../../src/domain/initiative.ts";
 import { versionOf } from "../../src/domain/version.ts";
+import { LOCAL_SOURCE } from "../../src/store/search.ts";
 import { SQLITE_MIGRATIONS } from "../../src/store/sqlite/migrations.ts";
 import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 
@@ -35,14 +36,41 @@ describe("SqliteStore: facets listed per record", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("lists the facets of records indexed before the upgrade, so deleting one after it takes its facets away.", async () => {
-    // Index three records with this version, then put the file back as version 10 left it.
-    const first = new SqliteStore(file);
-    await first.initialize();
-    await first.putInitiatives([record(1, "GB"), record(2, "GB"), record(3, "FR")]);
-    await first.search.catchUp();
-    await first.close();
+    // A file as version 10 left it: three records indexed, facet rows found by change number through facet_seq.
     const old = new DatabaseSync(file);
-    old.exec(`CREATE INDEX facet_seq ON facet (seq, name, value); DROP TABLE facet_list; PRAGMA user_version = 10`);
+    for (const [v, sql] of SQLITE_MIGRATIONS.slice(0, 10).entries()) {
+      old.exec(sql);
+      old.exec(`PRAGMA user_version = ${v + 1}`);
+    }
+    const facet = old.prepare("INSERT INTO facet (name, value, seq) VALUES (?, ?, ?)");
+    const count = old.prepare(
+      "INSERT INTO facet_count (name, value, n) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1",
+    );
+    for (const [seq, country] of [
+      [1, "GB"],
+      [2, "GB"],
+      [3, "FR"],
+    ] as const) {
+      const r = record(seq, country);
+      old
+        .prepare("INSERT INTO initiative (id, seq, version, updated, record) VALUES (?, ?, ?, ?, ?)")
+        .run(r.initiative.id, seq, r.version, r.updated, JSON.stringify(r));
+      old
+        .prepare("INSERT INTO search (seq, id, name, updated) VALUES (?, ?, ?, ?)")
+        .run(seq, r.initiative.id, r.initiative.name, Date.parse(r.updated));
+      old.prepare("INSERT INTO search_fts (rowid, name, description) VALUES (?, ?, '')").run(seq, r.initiative.name);
+      const facets: [string, string][] = [
+        ["country", C + country],
+        ["source", LOCAL_SOURCE],
+      ];
+      for (const [name, value] of facets) {
+        facet.run(name, value, seq);
+        count.run(name, value);
+      }
+    }
+    old.exec(
+      "UPDATE meta SET value = 3 WHERE key IN ('seq', 'indexed_seq'); UPDATE meta SET value = 3 WHERE key = 'dup_seq'",
+    );
     old.close();
     expect(SQLITE_MIGRATIONS.length).toBeGreaterThanOrEqual(11);
 
