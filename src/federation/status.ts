@@ -4,12 +4,13 @@
  */
 import type { FederationContext } from "./context.ts";
 import { RefusedInboxes } from "./outbound/delivery.ts";
+import { LOCAL_SOURCE } from "../store/records.ts";
 
 /** Counts and relations, as `essfed status` prints them. */
 export async function federationStatus(ctx: FederationContext) {
   const queue = ctx.store.queue("delivery");
   const [own, total, followers, following, pending, depth, refused] = await Promise.all([
-    ctx.store.countInitiatives(null),
+    ctx.store.countInitiatives(LOCAL_SOURCE),
     ctx.store.countInitiatives(),
     ctx.store.listFollowers(),
     ctx.store.listFollowing(),

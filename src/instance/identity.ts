@@ -9,6 +9,7 @@ import type { Config } from "../config.ts";
 import { ConfigError } from "../config.ts";
 import type { Store } from "../store/store.ts";
 import { EssfedError } from "../errors.ts";
+import { LOCAL_SOURCE } from "../store/records.ts";
 
 export interface Identity {
   /** Base URL (an origin, no trailing slash). */
@@ -134,7 +135,7 @@ function checkAgainst(stored: Identity, config: Config, where: string): void {
 
 /** An instance made before identities were stored: its own records tell the URL it minted them under. */
 async function checkOwnRecords(store: Store, config: Config, where: string): Promise<void> {
-  const [own] = (await store.listInitiatives({ source: null, limit: 1 })).items;
+  const [own] = (await store.listInitiatives({ source: LOCAL_SOURCE, limit: 1 })).items;
   if (!own) return;
   const base = new URL(own.initiative.id).origin;
   if (base === config.url) return;

@@ -96,13 +96,8 @@ export interface CurationStore {
   getWithheld(id: string): Promise<Withheld | undefined>;
   /** The withheld records among these IRIs (one query for a whole batch). */
   getWithhelds(ids: string[]): Promise<Map<string, Withheld>>;
-  /** Withheld records, newest first; optionally one state or one origin (`null` = own). */
-  listWithheld(q: {
-    limit: number;
-    cursor?: string;
-    state?: WithheldState;
-    source?: string | null;
-  }): Promise<Page<Withheld>>;
+  /** Withheld records, newest first; optionally one state or one origin (`LOCAL_SOURCE` = own). */
+  listWithheld(q: { limit: number; cursor?: string; state?: WithheldState; source?: string }): Promise<Page<Withheld>>;
   /** IRIs of withheld records from one origin. */
   withheldIdsBySource(source: string, state?: WithheldState): Promise<string[]>;
 

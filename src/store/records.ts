@@ -18,3 +18,9 @@ export interface Page<T> {
   items: T[];
   next?: string;
 }
+
+/**
+ * The source of this instance's own records, wherever a source is named: listing and counting
+ * records, the search index's `source` facet, the withheld list. Other sources are actor IRIs.
+ */
+export const LOCAL_SOURCE = "local";

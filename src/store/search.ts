@@ -7,7 +7,7 @@ import type { InitiativeRecord } from "../domain/initiative.ts";
 import type { SchemeName } from "../domain/taxonomy.ts";
 import { FIELD_SCHEMES } from "../domain/taxonomy.ts";
 import { plain } from "../linkeddata/summary.ts";
-import type { Page, StoredInitiative } from "./records.ts";
+import { LOCAL_SOURCE, type Page, type StoredInitiative } from "./records.ts";
 
 /** The facets, with the taxonomy schemes their values come from (`source` has none). */
 export const FACETS = {
@@ -21,8 +21,7 @@ export const FACETS = {
 export type FacetName = keyof typeof FACETS;
 export const FACET_NAMES = Object.keys(FACETS) as FacetName[];
 
-/** The value of the `source` facet for an instance's own records. */
-export const LOCAL_SOURCE = "local";
+export { LOCAL_SOURCE };
 
 /** A validated search. Facet values are canonical IRIs (or actor IRIs / "local" for source). */
 export interface SearchFilter {

@@ -33,8 +33,8 @@ export interface ListOptions {
   /** Opaque cursor from a previous page. */
   cursor?: string;
   limit: number;
-  /** Only records from this origin network (`null` = only this instance's own). */
-  source?: string | null;
+  /** Only records from this origin network (`LOCAL_SOURCE` = only this instance's own). */
+  source?: string;
   /** Leave the signed documents out (readers of the records alone, such as SPARQL's record pass). */
   unsigned?: boolean;
 }
@@ -151,8 +151,8 @@ export interface Store {
   listByName(options: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>>;
   /** How many records hold each primary activity (SPARQL's GROUP BY over `essglobal:primarySector`). */
   countPrimaryActivities(): Promise<{ value: string; count: number }[]>;
-  /** How many records are held (optionally from one source; `null` = own ones). */
-  countInitiatives(source?: string | null): Promise<number>;
+  /** How many records are held (optionally from one source; `LOCAL_SOURCE` = own ones). */
+  countInitiatives(source?: string): Promise<number>;
   /** Caches the signed JSON-LD of record versions (one transaction); ignored where a version is no longer current. */
   setSigned(entries: { id: string; version: string; signed: string }[]): Promise<void>;
   /** IRIs of all records from one source (for reconciliation and unfollow). */

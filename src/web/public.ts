@@ -159,7 +159,7 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
   router.get(`/actors/${config.handle}`, async (req, res) => {
     const ctx = await context(req, res, "network");
     const [own, all, followers, following] = await Promise.all([
-      store.countInitiatives(null),
+      store.countInitiatives(LOCAL_SOURCE),
       store.countInitiatives(),
       store.listFollowers("accepted"),
       store.listFollowing(),

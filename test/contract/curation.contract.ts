@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { Store } from "../../src/store/store.ts";
 import { record } from "./store.contract.ts";
+import { LOCAL_SOURCE } from "../../src/store/records.ts";
 
 const AT = "2026-05-01T12:00:00.000Z";
 const LEEDS = "https://leeds.example/actors/network";
@@ -112,7 +113,7 @@ export function describeCurationContract(
       const page2 = await c.listWithheld({ limit: 2, source: LEEDS, cursor: page1.next! });
       expect([...page1.items, ...page2.items].map((w) => w.record.initiative.id).sort()).toEqual([id(1), id(2), id(3)]);
       expect(page2.next).toBeUndefined();
-      expect((await c.listWithheld({ limit: 10, source: null })).items).toEqual([]);
+      expect((await c.listWithheld({ limit: 10, source: LOCAL_SOURCE })).items).toEqual([]);
 
       await store.deleteInitiative({ id: id(2), deleted: "2026-06-01T00:00:00.000Z", origin: LEEDS });
       expect((await c.release([id(1), id(2)])).sort()).toEqual([id(1)]);

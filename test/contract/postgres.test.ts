@@ -13,6 +13,7 @@ import { describeCurationContract } from "./curation.contract.ts";
 import { describeDuplicatesContract } from "./duplicates.contract.ts";
 import { describeOutboxContract } from "./outbox.contract.ts";
 import { describeCollapseContract } from "./collapse.contract.ts";
+import { LOCAL_SOURCE } from "../../src/store/records.ts";
 
 describePostgres("PostgreSQL", () => {
   describeStoreContract(
@@ -218,7 +219,7 @@ describePostgres("PostgreSQL counts", () => {
       ]);
       expect(all.total).toBe(1992);
       expect(await s.countInitiatives()).toBe(1992);
-      expect(await s.countInitiatives(null)).toBe(1992);
+      expect(await s.countInitiatives(LOCAL_SOURCE)).toBe(1992);
       expect(await s.countInitiatives("https://elsewhere.example/actors/n")).toBe(0);
       expect(await s.search.count({ facets: { country: [`${S}GB`, `${S}FR`] } })).toBe(1992);
       expect(await s.search.count({ facets: { country: [`${S}FR`] } })).toBe(996);

@@ -8,6 +8,7 @@ import type { InitiativeRecord } from "../../src/domain/initiative.ts";
 import { emptyInitiative } from "../../src/domain/initiative.ts";
 import { versionOf } from "../../src/domain/version.ts";
 import type { Store } from "../../src/store/store.ts";
+import { LOCAL_SOURCE } from "../../src/store/records.ts";
 
 const T0 = "2026-01-01T00:00:00.000Z";
 const T1 = "2026-02-01T00:00:00.000Z";
@@ -176,11 +177,11 @@ export function describeStoreContract(
       const second = await store.listInitiatives({ limit: 10, cursor: first.next! });
       expect(second.items.map((i) => i.initiative.name)).toEqual(["M0", "O4", "O3", "O2", "O1"]);
       expect(second.next).toBeUndefined();
-      expect((await store.listInitiatives({ limit: 10, source: null })).items).toHaveLength(5);
+      expect((await store.listInitiatives({ limit: 10, source: LOCAL_SOURCE })).items).toHaveLength(5);
       expect((await store.listInitiatives({ limit: 10, source: "https://m.example/actors/m" })).items).toHaveLength(3);
       expect([
         await store.countInitiatives(),
-        await store.countInitiatives(null),
+        await store.countInitiatives(LOCAL_SOURCE),
         await store.countInitiatives("https://m.example/actors/m"),
       ]).toEqual([8, 5, 3]);
       expect((await store.listIdsBySource("https://m.example/actors/m")).sort()).toEqual(
@@ -307,7 +308,7 @@ export function describeStoreContract(
       expect(await store.getInitiative(mirror.initiative.id)).toBeDefined();
       expect(await store.getTombstone("https://a.example/initiatives/gone")).toBeUndefined();
       expect(await store.getTombstone("https://b.example/initiatives/gone")).toMatchObject({ deleted: T2 });
-      expect(await store.countInitiatives(null)).toBe(1);
+      expect(await store.countInitiatives(LOCAL_SOURCE)).toBe(1);
       await store.search.catchUp();
       const found = await store.search.search({ words: ["bakery"], facets: {} }, 10);
       expect(found.items.map((r) => r.initiative.id).sort()).toEqual([

@@ -12,6 +12,7 @@ import { importCsv, importJsonLd, importTurtle } from "../../src/importers/impor
 import { initiativeToQuads } from "../../src/linkeddata/initiative-rdf.ts";
 import { jsonLdToQuads } from "../../src/linkeddata/jsonld-in.ts";
 import { startInstance, type TestInstance } from "../support/instance.ts";
+import { LOCAL_SOURCE } from "../../src/store/records.ts";
 
 const fixture = fileURLToPath(new URL("../fixtures/csv/sample-standard-v4-25rows.csv", import.meta.url));
 let source: TestInstance;
@@ -53,7 +54,7 @@ describe("Exports", () => {
       expect(csv.split("\n")[0]).toMatch(/^Identifier,Name,Description,Organisational Structure,Primary Activity,/);
       const report = await importCsv(Readable.from([csv]), target.directory, target.iris);
       expect(report.refused.filter((r) => r.value !== "https://regional.example/initiatives/m1")).toEqual([]);
-      for (const rec of (await source.store.listInitiatives({ limit: 100, source: null })).items) {
+      for (const rec of (await source.store.listInitiatives({ limit: 100, source: LOCAL_SOURCE })).items) {
         const local = source.iris.localId(rec.initiative.id)!;
         const copy = await target.store.getInitiative(target.iris.initiative(local));
         expect({ ...copy!.initiative, id: rec.initiative.id }).toEqual(rec.initiative);

@@ -11,6 +11,7 @@ import { bufferSource, importCsv, importSource } from "../../src/importers/impor
 import type { InitiativeDraft } from "../../src/domain/validate.ts";
 import { emptyInitiative } from "../../src/domain/initiative.ts";
 import { startInstance, type TestInstance } from "../support/instance.ts";
+import { LOCAL_SOURCE } from "../../src/store/records.ts";
 
 const fixture = fileURLToPath(new URL("../fixtures/csv/sample-standard-v4-25rows.csv", import.meta.url));
 const MIRROR = "https://regional.example/initiatives/m1";
@@ -105,7 +106,7 @@ describe("An export in any format imports back to the same data", () => {
           ignored: [],
           fatal: undefined,
         });
-        const own = (await source.store.listInitiatives({ limit: 100, source: null })).items;
+        const own = (await source.store.listInitiatives({ limit: 100, source: LOCAL_SOURCE })).items;
         expect(report.created).toBe(own.length + 1);
         for (const rec of own) {
           const copy = await target.store.getInitiative(

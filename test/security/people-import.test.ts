@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 import { personOf, post, type Person } from "../support/console.ts";
 import { importJob, upload } from "../support/upload.ts";
+import { LOCAL_SOURCE } from "../../src/store/records.ts";
 
 const SAMPLE = readFileSync(
   fileURLToPath(new URL("../fixtures/csv/sample-standard-v4-25rows.csv", import.meta.url)),
@@ -43,7 +44,7 @@ const kept = () => {
     return 0;
   }
 };
-const count = () => inst.store.countInitiatives(null);
+const count = () => inst.store.countInitiatives(LOCAL_SOURCE);
 
 describe("A hostile upload to the console's import", () => {
   it("from someone not signed in is refused, and no file is kept.", async () => {

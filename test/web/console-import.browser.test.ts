@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 import { axeViolations, launchBrowser, type TestBrowser } from "../support/browser.ts";
+import { LOCAL_SOURCE } from "../../src/store/records.ts";
 
 const SAMPLE = readFileSync(
   fileURLToPath(new URL("../fixtures/csv/sample-standard-v4-25rows.csv", import.meta.url)),
@@ -56,12 +57,12 @@ describe("Importing a file in the browser", () => {
     expect(await axeViolations(page)).toEqual([]);
     if (process.env.ESSFED_SCREENSHOTS)
       await page.screenshot({ path: join(process.env.ESSFED_SCREENSHOTS, "import-dry-run.png"), fullPage: true });
-    expect(await inst.store.countInitiatives(null)).toBe(0);
+    expect(await inst.store.countInitiatives(LOCAL_SOURCE)).toBe(0);
     await page.click("#confirm");
     await page.waitForSelector("#import-done", { timeout: 60_000 });
     expect(await page.textContent("#import-done")).toContain("Importado: 20 añadidas");
     expect(await axeViolations(page)).toEqual([]);
-    expect(await inst.store.countInitiatives(null)).toBe(20);
+    expect(await inst.store.countInitiatives(LOCAL_SOURCE)).toBe(20);
     if (process.env.ESSFED_SCREENSHOTS)
       await page.screenshot({ path: join(process.env.ESSFED_SCREENSHOTS, "import-done.png"), fullPage: true });
   }, 120_000);

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 import { personOf, post, type Person } from "../support/console.ts";
 import { importJob, upload } from "../support/upload.ts";
+import { LOCAL_SOURCE } from "../../src/store/records.ts";
 
 const SAMPLE = readFileSync(
   fileURLToPath(new URL("../fixtures/csv/sample-standard-v4-25rows.csv", import.meta.url)),
@@ -47,7 +48,7 @@ describe("Importing a file from the console", () => {
     // The refused row: its spreadsheet row (the header is row 1), its column and why.
     expect(page).toMatch(/<td>7<\/td><td>Name<\/td><td class="wrap">[^<]*name/i);
     expect(page).toMatch(/1 value left out/);
-    expect(await inst.store.countInitiatives(null)).toBe(0);
+    expect(await inst.store.countInitiatives(LOCAL_SOURCE)).toBe(0);
   });
 
   it("imports on confirmation, publishes, and writes the import to the audit log.", async () => {
@@ -55,7 +56,7 @@ describe("Importing a file from the console", () => {
     expect(res.status).toBe(303);
     const page = await importJob(inst, ana, id, "done");
     expect(page).toContain("Imported: 6 added, 0 updated, 0 unchanged, 1 refused.");
-    expect(await inst.store.countInitiatives(null)).toBe(6);
+    expect(await inst.store.countInitiatives(LOCAL_SOURCE)).toBe(6);
     const html = await (
       await fetch(`${inst.base}/console/initiatives?q=Good+Food`, { headers: { cookie: ana.cookie } })
     ).text();
@@ -71,7 +72,7 @@ describe("Importing a file from the console", () => {
     expect(entry!.detail).toEqual(expect.objectContaining({ format: "csv", read: 7, created: 6, refused: 1 }));
     // A confirmed import cannot be confirmed twice.
     expect((await post(inst, ana, `/console/import/${id}/confirm`, {})).status).toBe(303);
-    expect(await inst.store.countInitiatives(null)).toBe(6);
+    expect(await inst.store.countInitiatives(LOCAL_SOURCE)).toBe(6);
   });
 
   it("says the same file again would change nothing, and offers nothing to import.", async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Page } from "playwright-core";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 import { TILE_URL, axeViolations, launchBrowser, type TestBrowser } from "../support/browser.ts";
+import { LOCAL_SOURCE } from "../../src/store/records.ts";
 
 let lyon: TestInstance;
 let national: TestInstance;
@@ -86,7 +87,7 @@ describe("The team console in a browser", () => {
     expect(await page.textContent("#err-email")).toBe("Ce n’est pas une adresse de courriel.");
     expect(await page.getAttribute("#f-email", "aria-invalid")).toBe("true");
     expect(await page.inputValue("#f-name")).toBe("Boulangerie des Pentes");
-    expect(await lyon.store.countInitiatives(null)).toBe(0);
+    expect(await lyon.store.countInitiatives(LOCAL_SOURCE)).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
     await page.fill("#f-email", "bonjour@pentes.example");
     await page.click("#save");

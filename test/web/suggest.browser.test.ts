@@ -9,6 +9,7 @@ import { startInstance, type TestInstance } from "../support/instance.ts";
 import { TILE_URL, axeViolations, launchBrowser, type TestBrowser } from "../support/browser.ts";
 import { auth } from "../support/instance.ts";
 import { eventually } from "../support/process.ts";
+import { LOCAL_SOURCE } from "../../src/store/records.ts";
 
 let inst: TestInstance;
 let follower: TestInstance;
@@ -68,7 +69,7 @@ describe("A visitor's suggestion in the browser", () => {
     );
     expect(item!.record!.initiative.organisationalStructure).toHaveLength(1);
     expect(item!.text).toBe("Sou associada.");
-    expect(await inst.store.countInitiatives(null)).toBe(0);
+    expect(await inst.store.countInitiatives(LOCAL_SOURCE)).toBe(0);
     if (process.env.ESSFED_SCREENSHOTS)
       await page.screenshot({ path: `${process.env.ESSFED_SCREENSHOTS}/suggest-thanks.png` });
 

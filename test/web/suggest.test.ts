@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { startInstance, type TestInstance } from "../support/instance.ts";
 import { suggest, visitorForm } from "../support/visitor.ts";
+import { LOCAL_SOURCE } from "../../src/store/records.ts";
 
 let inst: TestInstance;
 let own: string;
@@ -24,7 +25,7 @@ const queue = async () => (await inst.store.curation.listQueue({ limit: 50 })).i
 
 describe("A visitor's suggestion", () => {
   it("of a new initiative waits in the review queue, with the message and contact, and is not published.", async () => {
-    const before = await inst.store.countInitiatives(null);
+    const before = await inst.store.countInitiatives(LOCAL_SOURCE);
     const res = await suggest(inst, {
       name: "Café Solidaire",
       description: "Un café coopératif.",
@@ -40,7 +41,7 @@ describe("A visitor's suggestion", () => {
     );
     expect(item!.target.startsWith(`${inst.base}/initiatives/`)).toBe(true);
     expect(item!.record!.initiative.address?.locality).toBe("Nantes");
-    expect(await inst.store.countInitiatives(null)).toBe(before);
+    expect(await inst.store.countInitiatives(LOCAL_SOURCE)).toBe(before);
     expect((await fetch(item!.target, { headers: { accept: "application/ld+json" } })).status).toBe(404);
   });
 

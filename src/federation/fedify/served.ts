@@ -14,6 +14,7 @@ import type { ActorKeys } from "../keys.ts";
 import type { DocumentLoader } from "@fedify/vocab-runtime";
 import { staticDocumentLoader } from "../../linkeddata/context.ts";
 import { actorInboxPath, SHARED_INBOX_PATH } from "../inbox/paths.ts";
+import { LOCAL_SOURCE } from "../../store/records.ts";
 
 export interface FederationDeps {
   config: Config;
@@ -93,7 +94,7 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
   federation
     .setOutboxDispatcher("/actors/{identifier}/outbox", async (_ctx, identifier, cursor) => {
       if (identifier !== config.handle) return null;
-      const page = await store.listInitiatives({ limit: 20, source: null, ...(cursor ? { cursor } : {}) });
+      const page = await store.listInitiatives({ limit: 20, source: LOCAL_SOURCE, ...(cursor ? { cursor } : {}) });
       // The outbox lists the latest Create per own initiative, newest first; the full data is at
       // each object's IRI (Fedify re-serialises these, so only ActivityStreams terms appear here).
       const items = page.items.map(
@@ -108,14 +109,14 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
       return { items, nextCursor: page.next ?? null };
     })
     .setFirstCursor(() => "")
-    .setCounter(async () => store.countInitiatives(null));
+    .setCounter(async () => store.countInitiatives(LOCAL_SOURCE));
 
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", async () => ({
     software: { name: "essfed", version: SOFTWARE_VERSION, homepage: new URL("https://github.com/essfed/essfed") },
     protocols: ["activitypub"],
     usage: {
       users: { total: 1, activeMonth: 1, activeHalfyear: 1 },
-      localPosts: await store.countInitiatives(null),
+      localPosts: await store.countInitiatives(LOCAL_SOURCE),
       localComments: 0,
     },
     openRegistrations: false,

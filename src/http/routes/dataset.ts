@@ -11,6 +11,7 @@ import { licenceLink } from "../../linkeddata/licences.ts";
 import type { HttpDeps } from "../deps.ts";
 import { esc, layout } from "../html.ts";
 import { negotiate, type Offer } from "../middleware/negotiate.ts";
+import { LOCAL_SOURCE } from "../../store/records.ts";
 
 const OFFERS = [
   { key: "turtle", types: ["text/turtle"], formats: ["ttl", "turtle"] },
@@ -58,7 +59,7 @@ export function datasetRoutes(deps: HttpDeps): Router {
       text = (async () => {
         const [total, own, latest] = await Promise.all([
           store.countInitiatives(),
-          store.countInitiatives(null),
+          store.countInitiatives(LOCAL_SOURCE),
           store.listInitiatives({ limit: 1 }),
         ]);
         const modified = latest.items[0]?.updated;

@@ -17,6 +17,7 @@ import type {
   WithheldState,
 } from "../curation.ts";
 import type { Page, PutOutcome } from "../store.ts";
+import { LOCAL_SOURCE } from "../records.ts";
 
 /** What the store lends this adapter: transactions, its record writes, and its change notice. */
 export interface PostgresWriter {
@@ -180,7 +181,7 @@ export class PostgresCurationStore implements CurationStore {
     limit: number;
     cursor?: string;
     state?: WithheldState;
-    source?: string | null;
+    source?: string;
   }): Promise<Page<Withheld>> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -192,7 +193,7 @@ export class PostgresCurationStore implements CurationStore {
       params.push(q.state);
       where.push(`state = $${params.length}`);
     }
-    if (q.source === null) where.push("source IS NULL");
+    if (q.source === LOCAL_SOURCE) where.push("source IS NULL");
     else if (q.source !== undefined) {
       params.push(q.source);
       where.push(`source = $${params.length}`);

@@ -19,6 +19,7 @@ import type { Page, PutOutcome } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { FacetMemo } from "./facets.sqlite.ts";
 import { unindex } from "./indexer.sqlite.ts";
+import { LOCAL_SOURCE } from "../records.ts";
 
 /** What the store lends this adapter: its write transaction, change numbers and record writes. */
 export interface SqliteWriter {
@@ -206,7 +207,7 @@ export class SqliteCurationStore implements CurationStore {
     limit: number;
     cursor?: string;
     state?: WithheldState;
-    source?: string | null;
+    source?: string;
   }): Promise<Page<Withheld>> {
     const where: string[] = [];
     const params: (string | number)[] = [];
@@ -218,7 +219,7 @@ export class SqliteCurationStore implements CurationStore {
       where.push("state = ?");
       params.push(q.state);
     }
-    if (q.source === null) where.push("source IS NULL");
+    if (q.source === LOCAL_SOURCE) where.push("source IS NULL");
     else if (q.source !== undefined) {
       where.push("source = ?");
       params.push(q.source);

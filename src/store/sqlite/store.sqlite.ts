@@ -30,6 +30,7 @@ import { SqliteDuplicateStore } from "./duplicates.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
 import { countPrimaryActivitiesSqlite, listByNameSqlite } from "./names.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
+import { LOCAL_SOURCE } from "../records.ts";
 
 interface InitiativeRow {
   seq: number;
@@ -266,7 +267,7 @@ export class SqliteStore implements Store {
       ? this.db
           .prepare(`SELECT seq, record, ${signed} FROM initiative WHERE seq < ? ORDER BY seq DESC LIMIT ?`)
           .all(before, limit + 1)
-      : o.source === null
+      : o.source === LOCAL_SOURCE
         ? this.db
             .prepare(
               `SELECT seq, record, ${signed} FROM initiative WHERE source IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?`,
@@ -289,11 +290,11 @@ export class SqliteStore implements Store {
     return countPrimaryActivitiesSqlite(this.db);
   }
 
-  async countInitiatives(source?: string | null): Promise<number> {
+  async countInitiatives(source?: string): Promise<number> {
     const row = (
       source === undefined
         ? this.db.prepare("SELECT count(*) AS n FROM initiative").get()
-        : source === null
+        : source === LOCAL_SOURCE
           ? this.db.prepare("SELECT count(*) AS n FROM initiative WHERE source IS NULL").get()
           : this.db.prepare("SELECT count(*) AS n FROM initiative WHERE source = ?").get(source)
     ) as { n: number };

@@ -7,6 +7,7 @@ import type { Role } from "../../store/accounts.ts";
 import type { ConsoleDeps } from "./context.ts";
 import { sendConsolePage } from "./context.ts";
 import { actorOf, adminOnly, field, formBody, signedIn, type SignedInRequest } from "./session.ts";
+import { LOCAL_SOURCE } from "../../store/records.ts";
 
 const AUDIT_PAGE = 50;
 
@@ -16,7 +17,7 @@ export function teamRoutes(d: ConsoleDeps): Router {
 
   router.get("/console", signedIn, async (req: SignedInRequest, res) => {
     const [own, followers, following, waiting] = await Promise.all([
-      store.countInitiatives(null),
+      store.countInitiatives(LOCAL_SOURCE),
       store.listFollowers("accepted"),
       store.listFollowing(),
       store.curation.countQueue(),
