@@ -187,6 +187,10 @@ export function describeDuplicatesContract(
       const ana = { kind: "cli", name: "ana" } as const;
       const shown = async () => {
         const out = (await store.search.search({ words: ["green"], facets: {}, collapse: true }, 10)).items;
+        // Counts answered from kept counts (and whatever they keep between queries) agree.
+        expect(await store.search.count({ facets: {}, collapse: true })).toBe(out.length);
+        expect((await store.search.facets({ facets: {}, collapse: true })).total).toBe(out.length);
+        expect((await store.search.facets({ words: ["green"], facets: {}, collapse: true })).total).toBe(out.length);
         return out.map((r) => r.initiative.id.slice(-1)).sort();
       };
       expect(await shown()).toEqual(["a", "b", "c", "n"]);

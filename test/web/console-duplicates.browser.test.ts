@@ -78,6 +78,14 @@ describe("Deciding duplicates in the console", () => {
     expect(await page.locator("#pairs > li").count()).toBe(2);
     const [a, b] = [A, B].sort() as [string, string];
     expect(await inst.store.duplicates.getPair(a, b)).toMatchObject({ state: "confirmed", decidedBy: "amara" });
+    // The page of either listing now names the other network that lists the organisation.
+    const listingPage = await browser.page({ width: 390, height: 844 });
+    await listingPage.goto(`${inst.base}/initiative?id=${encodeURIComponent(B)}`);
+    expect(await listingPage.textContent(".also-listed")).toContain("Also listed by Aggregator (Green Bay Projects)");
+    expect(await axeViolations(listingPage)).toEqual([]);
+    await shot(listingPage, "initiative-also-listed-phone");
+    await listingPage.setViewportSize({ width: 1280, height: 800 });
+    await shot(listingPage, "initiative-also-listed-desktop");
     await page.locator("#pairs > li").first().locator("button[value=reject]").click();
     await page.waitForSelector("#duplicates-done");
     expect(await page.locator("#pairs > li").count()).toBe(1);

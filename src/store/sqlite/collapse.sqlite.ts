@@ -15,8 +15,34 @@ export function anyHidden(db: SqliteDatabase): boolean {
   return (db.prepare("SELECT EXISTS (SELECT 1 FROM dup_member WHERE shown = 0) AS x").get() as { x: number }).x === 1;
 }
 
+/**
+ * What the left-out listings contribute (their count, change numbers, facet values), kept while the
+ * database is unchanged: `PRAGMA data_version` moves with other connections' commits and
+ * `total_changes()` with this one's, so any write (a record, the indexer, a decision) renews it.
+ */
+interface Kept {
+  stamp: string;
+  values: Map<string, unknown>;
+}
+const kept = new WeakMap<SqliteDatabase, Kept>();
+function cached<T>(db: SqliteDatabase, name: string, compute: () => T): T {
+  const { v } = db
+    .prepare("SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes() AS v")
+    .get() as {
+    v: string;
+  };
+  let k = kept.get(db);
+  if (!k || k.stamp !== v) kept.set(db, (k = { stamp: v, values: new Map() }));
+  if (!k.values.has(name)) k.values.set(name, compute());
+  return k.values.get(name) as T;
+}
+
 /** How many indexed listings are left out of collapsed results. */
 export function hiddenCount(db: SqliteDatabase): number {
+  return cached(db, "count", () => countHidden(db));
+}
+
+function countHidden(db: SqliteDatabase): number {
   return (
     db.prepare("SELECT count(*) AS n FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0").get() as {
       n: number;
@@ -26,30 +52,26 @@ export function hiddenCount(db: SqliteDatabase): number {
 
 /** A comma-separated list of change numbers without those of listings left out. */
 export function withoutHidden(db: SqliteDatabase, list: string): string {
-  const hidden = new Set(
-    (
-      db.prepare("SELECT s.seq FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0").all() as {
-        seq: number;
-      }[]
-    ).map((r) => String(r.seq)),
-  );
+  const hidden = cached(db, "seqs", () => hiddenSeqs(db));
   return list
     .split(",")
     .filter((seq) => seq && !hidden.has(seq))
     .join(",");
 }
 
+function hiddenSeqs(db: SqliteDatabase): Set<string> {
+  return new Set(
+    (
+      db.prepare("SELECT s.seq FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0").all() as {
+        seq: number;
+      }[]
+    ).map((r) => String(r.seq)),
+  );
+}
+
 /** Kept facet counts less those of the listings left out. */
 export function facetCountsLessHidden(db: SqliteDatabase): FacetCounts {
-  const less = new Map<string, number>();
-  for (const r of db
-    .prepare(
-      `SELECT f.value ->> 0 AS name, f.value ->> 1 AS value, count(*) AS n FROM dup_member m
-       CROSS JOIN search s ON s.id = m.id CROSS JOIN facet_list l ON l.seq = s.seq CROSS JOIN json_each(l.list) f
-       WHERE m.shown = 0 GROUP BY 1, 2`,
-    )
-    .all() as { name: string; value: string; n: number }[])
-    less.set(`${r.name}\u0000${r.value}`, r.n);
+  const less = cached(db, "facets", () => hiddenFacets(db));
   const out = emptyFacetCounts();
   const rows = (
     db.prepare("SELECT name, value, n FROM facet_count WHERE n > 0").all() as {
@@ -70,3 +92,16 @@ export const CELLS_LESS_HIDDEN = `(SELECT g.lat_idx, g.lon_idx, g.n - coalesce(h
   (SELECT min(179, CAST(floor(s.lat + 90) AS INTEGER)) AS lat_idx, min(359, CAST(floor(s.lon + 180) AS INTEGER)) AS lon_idx,
     count(*) AS n FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0 AND s.lat IS NOT NULL GROUP BY 1, 2) h
   ON h.lat_idx = g.lat_idx AND h.lon_idx = g.lon_idx)`;
+
+function hiddenFacets(db: SqliteDatabase): Map<string, number> {
+  const less = new Map<string, number>();
+  for (const r of db
+    .prepare(
+      `SELECT f.value ->> 0 AS name, f.value ->> 1 AS value, count(*) AS n FROM dup_member m
+       CROSS JOIN search s ON s.id = m.id CROSS JOIN facet_list l ON l.seq = s.seq CROSS JOIN json_each(l.list) f
+       WHERE m.shown = 0 GROUP BY 1, 2`,
+    )
+    .all() as { name: string; value: string; n: number }[])
+    less.set(`${r.name}\u0000${r.value}`, r.n);
+  return less;
+}

@@ -177,6 +177,23 @@ export function consolePaths(): Record<string, unknown> {
       post: formPost("Hide a record, with a reason: kept, but no longer served or passed on", ["id", "reason"]),
     },
     "/console/records/restore": { post: formPost("Serve a hidden record again, with a reason", ["id", "reason"]) },
+    "/console/duplicates": {
+      get: html("Duplicate pairs to decide (admins): both listings side by side, score and reasons; 10 a page", {
+        parameters: [
+          { name: "state", in: "query", schema: { type: "string", enum: ["candidate", "confirmed", "rejected"] } },
+          { name: "cursor", in: "query", schema: { type: "string" } },
+        ],
+      }),
+    },
+    "/console/duplicates/decide": {
+      post: formPost("Confirm, reject or undo a pair (admins; 404 for a pair the finder never found)", [
+        "a",
+        "b",
+        "decision",
+        "reason",
+        "state",
+      ]),
+    },
     "/suggest": {
       get: {
         ...html(
