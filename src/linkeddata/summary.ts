@@ -4,6 +4,7 @@
  */
 import type { Initiative } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
+import { plain } from "../domain/plain-text.ts";
 
 const MAX = 400;
 
@@ -24,17 +25,4 @@ export function summarise(i: Initiative, taxonomies: Taxonomies): string {
   return joined.length > MAX ? `${joined.slice(0, MAX - 1).trimEnd()}…` : joined;
 }
 
-/** Strips tags and decodes the few entities the sanitiser leaves. */
-export function plain(html: string): string {
-  if (!/[<&]/.test(html)) return html.replace(/\s+/g, " ").trim();
-  return html
-    .replace(/<[^>]*>/g, " ")
-    .replace(/&nbsp;/g, " ")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ")
-    .trim();
-}
+export { plain };

@@ -6,7 +6,7 @@
 import type { InitiativeRecord } from "../domain/initiative.ts";
 import type { SchemeName } from "../domain/taxonomy.ts";
 import { FIELD_SCHEMES } from "../domain/taxonomy.ts";
-import { plain } from "../linkeddata/summary.ts";
+import { plain } from "../domain/plain-text.ts";
 import { LOCAL_SOURCE, type Page, type StoredInitiative } from "./records.ts";
 
 /** The facets, with the taxonomy schemes their values come from (`source` has none). */
