@@ -33,8 +33,13 @@ const CHECKED_FOLDERS = [
   "src/web",
   "bench",
   "test",
+  "src/cli",
+  "src/directory",
+  "src/config.ts",
+  "src/logging.ts",
 ];
-const TYPE_CHECKED = CHECKED_FOLDERS.map((folder) => `${folder}/**/*.ts`);
+const filesOf = (extensions) => (path) => (path.endsWith(".ts") ? path : `${path}/**/*.${extensions}`);
+const TYPE_CHECKED = CHECKED_FOLDERS.map(filesOf("ts"));
 
 export default tseslint.config(
   { ignores: ["node_modules/", "coverage/", "tmp/", "bench/out/", "data/", ".ci/"] },
@@ -143,7 +148,7 @@ export default tseslint.config(
   prettier,
   {
     // Prettier wraps code at 120 columns but leaves long strings and comments alone; this catches them.
-    files: CHECKED_FOLDERS.map((folder) => `${folder}/**/*.{ts,js}`),
+    files: CHECKED_FOLDERS.map(filesOf("{ts,js}")),
     rules: {
       "max-len": [
         "error",

@@ -82,7 +82,9 @@ export interface Config {
   readonly metricsBind?: { host: string; port: number };
   /** How far behind the search index may be before `/readyz` says not ready (`ESSFED_READY_INDEX_LAG_SECONDS`). */
   readonly readyIndexLagMs: number;
-  /** Duplicate pairs scoring at least this are confirmed without asking (`ESSFED_SAMEAS_AUTO`, 0.5-1); absent = never. */
+  /**
+   * Duplicate pairs scoring at least this are confirmed without asking (`ESSFED_SAMEAS_AUTO`, 0.5-1); absent = never.
+   */
   readonly sameAsAuto?: number;
   /** Keep the sameAs links that followed networks send (`ESSFED_SAMEAS_ADOPT`), served with their provenance. */
   readonly sameAsAdopt: boolean;
@@ -136,7 +138,8 @@ function sameAsAuto(env: Env): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0.5 || n > 1)
     throw new ConfigError(
-      `ESSFED_SAMEAS_AUTO must be a score from 0.5 to 1 (got "${v}"); leave it unset to confirm duplicates only by hand`,
+      `ESSFED_SAMEAS_AUTO must be a score from 0.5 to 1 (got "${v}"); ` +
+        "leave it unset to confirm duplicates only by hand",
     );
   return n;
 }
@@ -162,7 +165,8 @@ function trustProxy(env: Env): false | number | string[] {
   if (!list.length || !list.every(valid)) {
     throw new ConfigError(
       `ESSFED_TRUST_PROXY must be false, a number of proxy hops (1-10), or the proxies' addresses or subnets ` +
-        `(such as loopback or 10.0.0.0/8), comma-separated (got "${v}"); trusting every address would let any client choose its own`,
+        `(such as loopback or 10.0.0.0/8), comma-separated (got "${v}"); trusting every address would let any client ` +
+        `choose its own`,
     );
   }
   return list;
@@ -239,7 +243,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(
-      `DATABASE_URL must be a postgres:// or postgresql:// connection string (got "${databaseUrl.replace(/:[^:@/]*@/, ":***@")}")`,
+      `DATABASE_URL must be a postgres:// or postgresql:// connection string (got ` +
+        `"${databaseUrl.replace(/:[^:@/]*@/, ":***@")}")`,
     );
   }
 

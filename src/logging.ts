@@ -40,7 +40,7 @@ const REMOTE_PROPERTIES = ["remote", "client", "host", "inbox", "sender", "actor
 
 /** The host (or client address) a record is about, from its properties; "" when none. */
 export function remoteOf(record: LogRecord): string {
-  const p = record.properties as Record<string, unknown>;
+  const p = record.properties;
   for (const name of REMOTE_PROPERTIES) {
     const v = p[name];
     if (typeof v !== "string" || !v) continue;
@@ -113,7 +113,7 @@ export interface LoggingOptions {
 export async function setupLogging(level: Config["logLevel"], o: LoggingOptions = {}): Promise<void> {
   if (configured) await reset();
   configured = true;
-  const console_ = { ...console, log: console.error, info: console.error, debug: console.error } as Console;
+  const console_ = { ...console, log: console.error, info: console.error, debug: console.error };
   await configure({
     sinks: { out: o.sink ?? getConsoleSink({ formatter: jsonLinesFormatter, console: console_ }) },
     filters: {

@@ -122,10 +122,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   try {
     const run = await spec.load();
-    return await run(
-      { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals },
-      io,
-    );
+    return await run({ values: parsed.values, positionals: parsed.positionals }, io);
   } catch (e) {
     if (e instanceof CommandError) {
       io.err(`essfed ${name}: ${e.message}`);

@@ -32,7 +32,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   import: {
     summary:
-      "import a SEA standard CSV (v1-v4), GeoJSON, JSON-LD, Turtle or N-Triples/N-Quads file into this instance's own directory",
+      "import a SEA standard CSV (v1-v4), GeoJSON, JSON-LD, Turtle or N-Triples/N-Quads file into this instance's " +
+      "own directory",
     args: [{ name: "FILE", help: "the file to import" }],
     options: {
       format: {
@@ -47,8 +48,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
       quiet: { type: "boolean", help: "no progress lines on stderr" },
     },
     notes: [
-      "A bad value in an optional field is left out with a warning; a record is refused only without a usable identifier or name.",
-      "Exit codes: 0 every record imported, 1 some records refused (the others are imported), 2 the file could not be read",
+      "A bad value in an optional field is left out with a warning; a record is refused only without a usable " +
+        "identifier or name.",
+      "Exit codes: 0 every record imported, 1 some records refused (the others are imported), 2 the file could " +
+        "not be read",
       "(a format essfed does not import, a syntax error, no initiatives in it).",
     ],
     load: async () => (await import("./commands/import.ts")).importCommand,
@@ -142,7 +145,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       reason: { type: "string", value: "TEXT", help: "why, kept in the audit log with the decision" },
     },
     notes: [
-      "list first looks at every record written since the finder last ran (the server's worker does this as records arrive).",
+      "list first looks at every record written since the finder last ran (the server's worker does this as " +
+        "records arrive).",
       "Each decision is in the audit log as made from the command line.",
       "Exit codes: 0 done, 1 no such pair.",
     ],
@@ -164,15 +168,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   sources: {
     summary:
-      "source policies: list, or set accept|review|block for an origin network (actor URL) or a whole domain, or remove one",
+      "source policies: list, or set accept|review|block for an origin network (actor URL) or a whole domain, or " +
+      "remove one",
     args: [
       { name: "list|accept|review|block|remove", help: "what to do (default list)", optional: true },
       { name: "SOURCE", help: "an actor URL or a domain (subdomains included)", optional: true },
     ],
     options: { reason: { type: "string", value: "TEXT", help: "why (kept in the audit log)" }, json: paging.json! },
     notes: [
-      "review: new and changed records from it wait in the queue (essfed queue); block: refused at the inbox, also when",
-      "relayed by others, and its records leave everything served; followers are told. Exit codes: 0 done, 1 refused, 64 a bad SOURCE.",
+      "review: new and changed records from it wait in the queue (essfed queue); block: refused at the inbox, " +
+        "also when relayed by others, and its records leave everything served; followers are told. " +
+        "Exit codes: 0 done, 1 refused, 64 a bad SOURCE.",
     ],
     load: async () => (await curation()).sourcesCommand,
   },
@@ -201,8 +207,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
       ...paging,
     },
     notes: [
-      "Approving a change serves it (and followers get it); rejecting a change hides the record. Approving a report hides",
-      "the record it is about; rejecting one dismisses it. Exit codes: 0 done, 1 some items not found or from a blocked source.",
+      "Approving a change serves it (and followers get it); rejecting a change hides the record. Approving a " +
+        "report hides",
+      "the record it is about; rejecting one dismisses it. Exit codes: 0 done, 1 some items not found or from a " +
+        "blocked source.",
     ],
     load: async () => (await curation()).queueCommand,
   },

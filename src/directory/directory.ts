@@ -13,7 +13,9 @@ import type { PutOutcome, Store, StoredInitiative } from "../store/store.ts";
 import { InitiativeWriter } from "../write/writer.ts";
 import type { Iris } from "./ids.ts";
 
-/** What an {@link Announcer} prepared before a write: the records to store, and the deliveries the outcomes call for. */
+/**
+ * What an {@link Announcer} prepared before a write: the records to store, and the deliveries the outcomes call for.
+ */
 export interface PreparedChanges {
   /** The records, with their signed documents when they are to be announced. */
   records: (InitiativeRecord & { signed?: string })[];

@@ -6,7 +6,6 @@
 import { AccountError } from "../../accounts/accounts.ts";
 import { loadConfig } from "../../config.ts";
 import { compose } from "../../compose.ts";
-import type { Role } from "../../store/accounts.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
 import type { Parsed } from "../spec.ts";
 
@@ -29,7 +28,7 @@ export async function accountsCommand({ values, positionals }: Parsed, io: Io): 
   try {
     switch (verb) {
       case "add": {
-        const { account, link } = await accounts.add(name!, role as Role, by);
+        const { account, link } = await accounts.add(name!, role, by);
         io.out(
           `Added ${account.name} (${account.role}). Send them this link to choose a password (valid 72 hours, once):`,
         );

@@ -86,7 +86,8 @@ export async function recordsCommand({ values, positionals }: Parsed, io: Io): P
       else
         for (const w of page.items)
           io.out(
-            `${w.state.padEnd(7)}  ${w.record.initiative.id}  ${w.record.initiative.name}${w.reason ? ` (${w.reason})` : ""}`,
+            `${w.state.padEnd(7)}  ${w.record.initiative.id}  ` +
+              `${w.record.initiative.name}${w.reason ? ` (${w.reason})` : ""}`,
           );
       more(io, page.next);
       return EXIT.ok;
@@ -116,12 +117,15 @@ export async function recordsCommand({ values, positionals }: Parsed, io: Io): P
 }
 
 function itemLines(v: QueueView): string[] {
-  const head = `#${v.n}  ${v.kind}  ${v.target}  (approved: ${v.approved}${v.origin ? `; from ${v.origin}${v.via?.length ? ` via ${v.via.join(" → ")}` : ""}` : ""})`;
+  const head =
+    `#${v.n}  ${v.kind}  ${v.target}  (approved: ` +
+    `${v.approved}${v.origin ? `; from ${v.origin}${v.via?.length ? ` via ${v.via.join(" → ")}` : ""}` : ""})`;
   const lines = [head];
   if (v.text) lines.push(`    "${v.text}"${v.from ? ` — ${v.from}` : ""}`);
   for (const c of v.changes ?? [])
     lines.push(
-      `    ${c.field}: ${c.before === undefined ? "(none)" : JSON.stringify(c.before)} → ${c.after === undefined ? "(none)" : JSON.stringify(c.after)}`,
+      `    ${c.field}: ${c.before === undefined ? "(none)" : JSON.stringify(c.before)} → ` +
+        `${c.after === undefined ? "(none)" : JSON.stringify(c.after)}`,
     );
   return lines;
 }

@@ -35,9 +35,9 @@ export async function duplicatesCommand({ values, positionals }: Parsed, io: Io)
       await new DuplicateFinder(store, config.sameAsAuto !== undefined ? { auto: config.sameAsAuto } : {}).catchUp();
       const page = await store.duplicates.listPairs({ limit, state: state as PairState });
       for (const p of await viewPairs(store, page.items)) {
-        io.out(
-          `${p.score.toFixed(2)}\t${p.state}${p.decidedBy ? ` by ${p.decidedBy} ${p.decidedAt}` : ""}\t${p.reasons.map((r) => `${r.kind}(${r.detail})`).join(" ")}`,
-        );
+        const decided = p.decidedBy ? ` by ${p.decidedBy} ${p.decidedAt}` : "";
+        const reasons = p.reasons.map((r) => `${r.kind}(${r.detail})`).join(" ");
+        io.out(`${p.score.toFixed(2)}\t${p.state}${decided}\t${reasons}`);
         for (const l of p.listings) io.out(`\t${l.id}\t${l.name ?? "(not held)"}\t${l.source ?? "own"}`);
       }
       if (!page.items.length) io.out(`No ${state} pairs.`);

@@ -29,7 +29,8 @@ async function queuedNote(i: Instance, what: string): Promise<{ running: boolean
     running,
     note: running
       ? `The ${what} is queued; the running server sends it.`
-      : `The ${what} is queued but not sent: no essfed server (or worker) is running for this instance. Start one (essfed serve) and it goes out.`,
+      : `The ${what} is queued but not sent: no essfed server (or worker) is running for this instance. Start one ` +
+        `(essfed serve) and it goes out.`,
   };
 }
 
@@ -69,7 +70,8 @@ export async function followCommand({ values, positionals }: Parsed, io: Io): Pr
       if (now.state === "rejected") throw new CommandError(`${f.actor} rejected the follow`);
     }
     io.out(
-      `${note} No answer within ${wait} s (the other network may hold follow requests for its admin, or be slow to reach); essfed status shows it when it comes.`,
+      `${note} No answer within ${wait} s (the other network may hold follow requests for its admin, or be slow to ` +
+        `reach); essfed status shows it when it comes.`,
     );
     return EXIT.ok;
   });
@@ -99,20 +101,19 @@ export async function statusCommand({ values }: Parsed, io: Io): Promise<number>
       return EXIT.ok;
     }
     io.out(`actor      ${s.actor}`);
-    io.out(
-      `processes  ${s.processes.length ? s.processes.map((p) => `${p.role} (${p.host}, pid ${p.pid})`).join(", ") : "none running"}`,
-    );
+    const processes = s.processes.map((p) => `${p.role} (${p.host}, pid ${p.pid})`);
+    io.out(`processes  ${processes.length ? processes.join(", ") : "none running"}`);
     io.out(`records    ${s.initiatives.own} own, ${s.initiatives.mirrored} mirrored`);
     io.out(`followers  ${s.followers.length}`);
     for (const f of s.followers) io.out(`  ${f.state.padEnd(9)} ${f.actor}  (since ${f.since})`);
     io.out(`following  ${s.following.length}`);
-    for (const f of s.following)
-      io.out(
-        `  ${f.state.padEnd(9)} ${f.actor}  (since ${f.since}${f.reconciledAt ? `, reconciled ${f.reconciledAt}` : ""})`,
-      );
-    io.out(
-      `deliveries ${s.deliveries.pending ? `${s.deliveries.pending} pending (${s.deliveries.ready} ready, ${s.deliveries.retrying} waiting to retry)` : "none pending"}`,
-    );
+    for (const f of s.following) {
+      const reconciled = f.reconciledAt ? `, reconciled ${f.reconciledAt}` : "";
+      io.out(`  ${f.state.padEnd(9)} ${f.actor}  (since ${f.since}${reconciled})`);
+    }
+    const d = s.deliveries;
+    const pending = `${d.pending} pending (${d.ready} ready, ${d.retrying} waiting to retry)`;
+    io.out(`deliveries ${d.pending ? pending : "none pending"}`);
     for (const r of s.deliveries.refused) io.out(`  dropped   ${r.inbox}  (since ${r.since}: ${r.reason})`);
     return EXIT.ok;
   });

@@ -34,7 +34,8 @@ const where = (i: RowIssue) =>
 
 export function formatIssue(i: RowIssue): string {
   const at = where(i);
-  return `${at ? `${at}: ` : ""}${i.message}${i.value !== undefined && !i.message.includes(i.value) ? ` (got "${i.value}")` : ""}`;
+  const got = i.value !== undefined && !i.message.includes(i.value) ? ` (got "${i.value}")` : "";
+  return `${at ? `${at}: ` : ""}${i.message}${got}`;
 }
 
 /** The report as people read it: one summary line, then what was ignored, left out and refused. */
@@ -43,12 +44,12 @@ export function reportLines(file: string, report: ImportReport, secs: number): {
   const verb = report.dryRun ? "dry run, nothing written: would be" : "";
   const out = [
     `${file}: ${what}, ${report.read} read in ${secs.toFixed(1)} s: ${verb ? `${verb} ` : ""}` +
-      `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.refusedRecords} refused`,
+      `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ` +
+      `${report.refusedRecords} refused`,
   ];
   if (report.ignored.length) {
-    out.push(
-      `not held, ignored: ${report.ignored.map((c) => `"${c.column}" (${c.rows} ${c.rows === 1 ? "record" : "records"})`).join(", ")}`,
-    );
+    const ignored = report.ignored.map((c) => `"${c.column}" (${c.rows} ${c.rows === 1 ? "record" : "records"})`);
+    out.push(`not held, ignored: ${ignored.join(", ")}`);
   }
   const err = [
     ...report.warnings.map((w) => `warning: ${formatIssue(w)}`),
@@ -91,7 +92,8 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
         if (values.quiet || now - lastProgress < 1000) return;
         lastProgress = now;
         io.err(
-          `  ${read.toLocaleString("en")} rows read (${Math.round(read / ((now - started) / 1000)).toLocaleString("en")} rows/s)`,
+          `  ${read.toLocaleString("en")} rows read ` +
+            `(${Math.round(read / ((now - started) / 1000)).toLocaleString("en")} rows/s)`,
         );
       },
     });

@@ -12,11 +12,13 @@ export function createdNotice(instance: Instance): string[] {
   const { config, iris } = instance;
   return [
     `Created the essfed instance ${iris.actor} (data in ${dataPlace(config)}).`,
-    `Its URL (${config.url}) and handle (${config.handle}) are stored with its data: every command and the server use them from now on.`,
+    `Its URL (${config.url}) and handle (${config.handle}) are stored with its data: every command and the server ` +
+      `use them from now on.`,
     ...(config.given.url
       ? []
       : [
-          "ESSFED_URL was not set, so this is the local default. For a public instance, start a fresh one with ESSFED_URL set to its public URL.",
+          "ESSFED_URL was not set, so this is the local default. For a public instance, start a fresh one with " +
+            "ESSFED_URL set to its public URL.",
         ]),
   ];
 }
@@ -28,7 +30,8 @@ export async function init(_args: Parsed, io: Io): Promise<number> {
       for (const line of createdNotice(instance)) io.out(line);
     } else {
       io.out(
-        `An essfed instance is already here: ${instance.iris.actor} (data in ${dataPlace(instance.config)}), created ${instance.identity.since}. Nothing changed.`,
+        `An essfed instance is already here: ${instance.iris.actor} (data in ${dataPlace(instance.config)}), created ` +
+          `${instance.identity.since}. Nothing changed.`,
       );
     }
     io.out("Start it with: npm start   (or: essfed serve)");

@@ -137,7 +137,9 @@ export async function migrateStoreCommand({ values }: Parsed, io: Io): Promise<n
     const { identity } = await resolveIdentity(source, config, { create: false, where: config.dataDir });
     await target.initialize();
     const counts = await Promise.all(
-      TABLES.map(async (t) => Number((await target.pool.query(`SELECT count(*) AS n FROM ${t.name}`)).rows[0].n)),
+      TABLES.map(async (t) =>
+        Number((await target.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.name}`)).rows[0]!.n),
+      ),
     );
     if (counts.some((n) => n > 0) && !values.force) {
       throw new CommandError("the PostgreSQL database is not empty; add --force to replace what it holds", 1);
@@ -150,7 +152,8 @@ export async function migrateStoreCommand({ values }: Parsed, io: Io): Promise<n
         for (let offset = 0; ; offset += BATCH) {
           const rows = source.db
             .prepare(
-              `SELECT ${t.columns.join(", ")} FROM ${t.name}${t.where ? ` WHERE ${t.where}` : ""} ORDER BY ${t.order} LIMIT ? OFFSET ?`,
+              `SELECT ${t.columns.join(", ")} FROM ${t.name}${t.where ? ` WHERE ${t.where}` : ""} ORDER BY ` +
+                `${t.order} LIMIT ? OFFSET ?`,
             )
             .all(BATCH, offset) as Record<string, unknown>[];
           if (!rows.length) break;
@@ -180,25 +183,32 @@ export async function migrateStoreCommand({ values }: Parsed, io: Io): Promise<n
           .map((w) => `  ${w}`)
           .join("\n");
         throw new CommandError(
-          `${refused.length} row${refused.length > 1 ? "s" : ""} hold text PostgreSQL cannot store; nothing was copied. Correct or delete ${refused.length > 1 ? "them" : "it"} in this instance first (PUT or DELETE /initiatives/…, the console), then copy again:\n${shown}${refused.length > 20 ? `\n  … and ${refused.length - 20} more` : ""}`,
+          `${refused.length} row${refused.length > 1 ? "s" : ""} hold text PostgreSQL cannot store; nothing was ` +
+            `copied. Correct or delete ${refused.length > 1 ? "them" : "it"} in this instance first (PUT or DELETE ` +
+            `/initiatives/…, the console), then copy ` +
+            `again:\n${shown}${refused.length > 20 ? `\n  … and ${refused.length - 20} more` : ""}`,
           1,
         );
       }
       // Numbered tables go on numbering after the copied rows.
       for (const t of TABLES.filter((x) => x.serial)) {
         await client.query(
-          `SELECT setval(pg_get_serial_sequence('${t.name}', '${t.serial}'), greatest((SELECT coalesce(max(${t.serial}), 0) FROM ${t.name}), 1))`,
+          `SELECT setval(pg_get_serial_sequence('${t.name}', '${t.serial}'), greatest((SELECT ` +
+            `coalesce(max(${t.serial}), 0) FROM ${t.name}), 1))`,
         );
       }
       // New change numbers continue after the copied ones, so the change order carries on.
       await client.query(
-        "SELECT setval('initiative_seq', greatest((SELECT coalesce(max(seq), 0) FROM initiative), (SELECT coalesce(max(seq), 0) FROM tombstone), 1))",
+        "SELECT setval('initiative_seq', greatest((SELECT coalesce(max(seq), 0) FROM initiative), (SELECT " +
+          "coalesce(max(seq), 0) FROM tombstone), 1))",
       );
     });
     for (const t of TABLES) {
       const where = t.where ? ` WHERE ${t.where}` : "";
       const a = (source.db.prepare(`SELECT count(*) AS n FROM ${t.name}${where}`).get() as { n: number }).n;
-      const b = Number((await target.pool.query(`SELECT count(*) AS n FROM ${t.name}${where}`)).rows[0].n);
+      const b = Number(
+        (await target.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.name}${where}`)).rows[0]!.n,
+      );
       if (a !== b) throw new CommandError(`${t.name}: ${a} rows in SQLite but ${b} in PostgreSQL after the copy`);
     }
     const copied = await target.kv.get<Identity>(IDENTITY_KEY);

@@ -40,7 +40,8 @@ export async function moveUrlCommand({ values, positionals }: Parsed, io: Io): P
     const running = await liveProcesses(instance.store.kv);
     if (running.length) {
       throw new CommandError(
-        `stop every essfed process of this instance first (running: ${running.map((p) => `${p.role} on ${p.host}, pid ${p.pid}`).join("; ")}): ` +
+        `stop every essfed process of this instance first (running: ` +
+          `${running.map((p) => `${p.role} on ${p.host}, pid ${p.pid}`).join("; ")}): ` +
           "they would go on minting and signing under the old identity",
         EXIT.failed,
       );
@@ -52,36 +53,43 @@ export async function moveUrlCommand({ values, positionals }: Parsed, io: Io): P
       failures = await probe(given.bind, given.port, [...new Set([from.url, to.url])]);
     } catch (e) {
       throw new CommandError(
-        `cannot listen on ${given.bind}:${given.port} to check the URLs (${(e as Error).message}): is a server still running?`,
+        `cannot listen on ${given.bind}:${given.port} to check the URLs (${(e as Error).message}): is a server ` +
+          `still running?`,
         EXIT.unavailable,
       );
     }
     const old = failures.get(from.url);
     if (old) {
       throw new CommandError(
-        `the old URL ${from.url} does not reach this server on port ${given.port}: ${old}. Followers check a Move with the old actor's key, ` +
-          `which they fetch from the old URL, and links to the old URL can only be redirected from it; point it at this server again ` +
-          `(and keep it so for a few weeks after the move), then run move-url again`,
+        `the old URL ${from.url} does not reach this server on port ${given.port}: ${old}. ` +
+          "Followers check a Move with the old actor's key, which they fetch from the old URL, and links to the old " +
+          "URL can only be redirected from it; point it at this server again (and keep it so for a few weeks after " +
+          "the move), then run move-url again",
         EXIT.failed,
       );
     }
     const fresh = failures.get(to.url);
     if (fresh)
       throw new CommandError(
-        `the new URL ${to.url} does not reach this server on port ${given.port} yet: ${fresh}. Set up its name and proxy first`,
+        `the new URL ${to.url} does not reach this server on port ${given.port} yet: ${fresh}. Set up its name and ` +
+          `proxy first`,
         EXIT.failed,
       );
 
     const report = await moveInstance(instance, to);
     io.out(
-      `Moved ${actorOf(from)} to ${actorOf(to)}: ${report.counts.records} records and ${report.counts.tombstones} tombstones under the new URL, ` +
-        `${report.counts.messages} queued activities rewritten and ${report.counts.dropped} record publications dropped (followers get the records again from the new actor).`,
+      `Moved ${actorOf(from)} to ${actorOf(to)}: ${report.counts.records} records and ` +
+        `${report.counts.tombstones} tombstones under the new URL, ${report.counts.messages} queued activities ` +
+        `rewritten and ${report.counts.dropped} record publications dropped ` +
+        "(followers get the records again from the new actor).",
     );
     io.out(
-      `Queued a Move to ${report.followers} follower inboxes and a new Follow to ${report.following} followed networks; they go out when the server starts.`,
+      `Queued a Move to ${report.followers} follower inboxes and a new Follow to ${report.following} followed ` +
+        `networks; they go out when the server starts.`,
     );
     io.out(
-      `Start the server now (without ESSFED_URL, or with ESSFED_URL=${to.url}${to.handle !== from.handle ? ` and ESSFED_HANDLE=${to.handle}` : ""}), ` +
+      `Start the server now (without ESSFED_URL, or with ` +
+        `ESSFED_URL=${to.url}${to.handle !== from.handle ? ` and ESSFED_HANDLE=${to.handle}` : ""}), ` +
         `and keep ${from.url} pointing at it: it serves the old actor and redirects the old links.`,
     );
     return EXIT.ok;

@@ -11,7 +11,10 @@ function listenProblem(e: NodeJS.ErrnoException, port: number, bind: string): st
   if (e.code === "EADDRINUSE")
     return `port ${port} on ${bind} is already in use: stop what uses it, or set PORT to another port`;
   if (e.code === "EACCES")
-    return `not allowed to listen on port ${port} on ${bind} (ports below 1024 need privileges): set PORT to 1024 or above`;
+    return (
+      `not allowed to listen on port ${port} on ${bind} (ports below 1024 need privileges): set PORT to ` +
+      `1024 or above`
+    );
   if (e.code === "EADDRNOTAVAIL") return `${bind} is not an address of this machine: check ESSFED_BIND`;
   return undefined;
 }
