@@ -87,11 +87,30 @@ export function facetCountsLessHidden(db: SqliteDatabase): FacetCounts {
   return out;
 }
 
-/** The 1° cell counts (as a table expression) less the listings left out, for whole-world views. */
+/**
+ * The 1° cell counts (as a table expression) less the listings left out, for whole-world views.
+ * Takes one parameter: {@link hiddenCells}.
+ */
 export const CELLS_LESS_HIDDEN = `(SELECT g.lat_idx, g.lon_idx, g.n - coalesce(h.n, 0) AS n FROM geo_cell g LEFT JOIN
-  (SELECT min(179, CAST(floor(s.lat + 90) AS INTEGER)) AS lat_idx, min(359, CAST(floor(s.lon + 180) AS INTEGER)) AS lon_idx,
-    count(*) AS n FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0 AND s.lat IS NOT NULL GROUP BY 1, 2) h
+  (SELECT value ->> 0 AS lat_idx, value ->> 1 AS lon_idx, value ->> 2 AS n FROM json_each(?)) h
   ON h.lat_idx = g.lat_idx AND h.lon_idx = g.lon_idx)`;
+
+/** The left-out listings per 1° cell, as JSON `[[lat_idx, lon_idx, n], …]` (kept like the rest). */
+export function hiddenCells(db: SqliteDatabase): string {
+  return cached(db, "cells", () =>
+    JSON.stringify(
+      (
+        db
+          .prepare(
+            `SELECT min(179, CAST(floor(s.lat + 90) AS INTEGER)) AS a, min(359, CAST(floor(s.lon + 180) AS INTEGER)) AS b,
+            count(*) AS n FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0 AND s.lat IS NOT NULL
+            GROUP BY 1, 2`,
+          )
+          .all() as { a: number; b: number; n: number }[]
+      ).map((r) => [r.a, r.b, r.n]),
+    ),
+  );
+}
 
 function hiddenFacets(db: SqliteDatabase): Map<string, number> {
   const less = new Map<string, number>();

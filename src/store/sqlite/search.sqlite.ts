@@ -27,6 +27,7 @@ import {
   NOT_HIDDEN,
   anyHidden,
   facetCountsLessHidden,
+  hiddenCells,
   hiddenCount,
   withoutHidden,
 } from "./collapse.sqlite.ts";
@@ -308,6 +309,7 @@ export class SqliteSearchIndex implements SearchIndex {
           GROUP BY CAST(floor((lat_idx - 90) / ?) AS INTEGER), CAST(floor((lon_idx - 180) / ?) AS INTEGER) ORDER BY n DESC LIMIT ?`,
           )
           .all(
+            ...(this.#collapsing(f) ? [hiddenCells(this.#db)] : []),
             Math.floor(b.minLat + 90),
             Math.floor(b.maxLat + 90),
             Math.floor(b.minLon + 180),
