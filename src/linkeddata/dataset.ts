@@ -10,6 +10,7 @@ import type { Licence } from "./licences.ts";
 import { LINKSET_PATH } from "./linkset.ts";
 import { ESS, OWL } from "./namespaces.ts";
 import { writeQuads } from "./serialize.ts";
+import type { SourceTerms } from "../store/store.ts";
 
 export const DCAT = "http://www.w3.org/ns/dcat#";
 export const VOID = "http://rdfs.org/ns/void#";
@@ -43,6 +44,25 @@ export interface DatasetFacts {
   /** Initiatives held, and how many of them are the network's own. */
   total: number;
   own: number;
+  /** Records held per source network, licence and attribution (own records have no source). */
+  terms?: SourceTerms[];
+}
+
+/** A licence IRI fit to write as an IRI (records from peers name their own). */
+const IRI = /^https?:\/\/[^\s<>"{}|\\^`]+$/;
+
+/** The terms grouped per source network: its records, licences and attributions. */
+function bySource(terms: SourceTerms[]): Map<string, { count: number; licences: Set<string>; credits: Set<string> }> {
+  const out = new Map<string, { count: number; licences: Set<string>; credits: Set<string> }>();
+  for (const t of terms) {
+    const key = t.source ?? "";
+    const s = out.get(key) ?? { count: 0, licences: new Set<string>(), credits: new Set<string>() };
+    s.count += t.count;
+    if (t.license && IRI.test(t.license)) s.licences.add(t.license);
+    if (t.attribution) s.credits.add(t.attribution);
+    out.set(key, s);
+  }
+  return out;
 }
 
 /** The dataset's IRI (also where its description is served). */
@@ -93,6 +113,23 @@ export function datasetQuads(f: DatasetFacts): Quad[] {
   add(own, DCT + "publisher", iri(f.actor));
   add(own, VOID + "entities", int(f.own));
   if (f.licence) add(own, DCT + "license", iri(f.licence.iri));
+  // Mixed sources: each network's records keep their own terms, listed per source (ADR 28).
+  let n = 0;
+  for (const [source, s] of bySource(f.terms ?? [])) {
+    if (source && !IRI.test(source)) continue;
+    const subset = source ? blankNode(`source-${n++}`) : own;
+    if (source) {
+      add(ds, VOID + "subset", subset);
+      add(subset, RDF_TYPE, iri(VOID + "Dataset"));
+      add(subset, DCT + "title", literal(`Initiatives mirrored from ${source}`));
+      add(subset, DCT + "source", iri(source));
+      add(subset, DCT + "publisher", iri(source));
+      add(subset, CC + "attributionURL", iri(source));
+      add(subset, VOID + "entities", int(s.count));
+    }
+    for (const l of s.licences) if (!(!source && l === f.licence?.iri)) add(subset, DCT + "license", iri(l));
+    for (const c of s.credits) if (source || c !== f.attribution) add(subset, CC + "attributionName", literal(c));
+  }
 
   for (const [file, d] of Object.entries(DUMP_FILES)) {
     const url = `${f.base}/dumps/${file}`;

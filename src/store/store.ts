@@ -28,6 +28,38 @@ export interface OutboxWrite<T> {
   messages(result: T): unknown[];
 }
 
+/** How many records one source network holds under one licence and attribution (`Store.countTerms`). */
+export interface SourceTerms {
+  /** The origin network's actor; absent for this instance's own records. */
+  source?: string;
+  /** The records' own licence IRI; absent where they name none (their network's dataset licence). */
+  license?: string;
+  attribution?: string;
+  count: number;
+}
+
+/** At most this many (source, licence, attribution) groups are read, largest first. */
+export const MAX_TERM_GROUPS = 200;
+
+/** A row of the aggregate as `SourceTerms` (empty or non-text values left out). */
+export function termsRow(r: {
+  source: string | null;
+  license: unknown;
+  attribution: unknown;
+  count: number;
+}): SourceTerms {
+  const text = (v: unknown) => (typeof v === "string" && v.trim() ? v : undefined);
+  const source = text(r.source),
+    license = text(r.license),
+    attribution = text(r.attribution);
+  return {
+    ...(source ? { source } : {}),
+    ...(license ? { license } : {}),
+    ...(attribution ? { attribution } : {}),
+    count: Number(r.count),
+  };
+}
+
 /** Options for listing in change order (newest first). */
 export interface ListOptions {
   /** Opaque cursor from a previous page. */
@@ -151,6 +183,11 @@ export interface Store {
   listByName(options: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>>;
   /** How many records hold each primary activity (SPARQL's GROUP BY over `essglobal:primarySector`). */
   countPrimaryActivities(): Promise<{ value: string; count: number }[]>;
+  /**
+   * Records held per source network, licence and attribution (the dataset description's subsets):
+   * one aggregate in SQL, at most `MAX_TERM_GROUPS` groups, largest first.
+   */
+  countTerms(): Promise<SourceTerms[]>;
   /** How many records are held (optionally from one source; `LOCAL_SOURCE` = own ones). */
   countInitiatives(source?: string): Promise<number>;
   /** Caches the signed JSON-LD of record versions (one transaction); ignored where a version is no longer current. */

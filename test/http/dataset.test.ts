@@ -17,6 +17,7 @@ const DCAT = "http://www.w3.org/ns/dcat#",
   DCT = "http://purl.org/dc/terms/";
 const RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const CC_BY = "https://creativecommons.org/licenses/by/4.0/";
+const CC_BY_SA = "https://creativecommons.org/licenses/by-sa/4.0/";
 const REGIONAL = "https://regional.example/actors/network";
 
 let inst: TestInstance;
@@ -62,10 +63,20 @@ function checkDescription(quads: Quad[]): void {
   const partition = g.getObjects(ds, namedNode(VOID + "classPartition"), null)[0] as Quad["subject"];
   expect(one(VOID + "class", partition)).toBe("https://lod.coop/essglobal/2.1/vocab/SSEInitiative");
   expect(one(VOID + "entities", partition)).toBe("3");
-  const own = g
-    .getObjects(ds, namedNode(VOID + "subset"), null)
-    .find((o) => o.termType === "BlankNode") as Quad["subject"];
+  const subsets = g.getObjects(ds, namedNode(VOID + "subset"), null).filter((o) => o.termType === "BlankNode");
+  const own = subsets.find((o) => !g.getObjects(o, namedNode(DCT + "source"), null).length) as Quad["subject"];
   expect(one(VOID + "entities", own)).toBe("2");
+  // The mirrored records keep their owner's terms: one subset for that network, with its licence and credit.
+  const regional = subsets.find((o) => g.countQuads(o, namedNode(DCT + "source"), namedNode(REGIONAL), null) > 0);
+  expect(regional).toBeDefined();
+  expect(all(DCT + "license", regional as Quad["subject"])).toEqual([CC_BY_SA]);
+  expect(all("http://creativecommons.org/ns#attributionName", regional as Quad["subject"])).toEqual([
+    "© Regional network",
+  ]);
+  expect(one(VOID + "entities", regional as Quad["subject"])).toBe("1");
+  expect(new Set(g.getObjects(null, namedNode(DCT + "license"), null).map((o) => o.value))).toEqual(
+    new Set([CC_BY, CC_BY_SA]),
+  );
   const dumps = all(VOID + "dataDump").sort();
   expect(dumps).toEqual(
     ["initiatives.csv", "initiatives.geojson", "initiatives.nq"].map((f) => `${inst.base}/dumps/${f}`),
@@ -110,6 +121,8 @@ describe.each(STORES)("On %s", (_name, env, cleanUp) => {
     const initiative = {
       id: "https://regional.example/initiatives/r1",
       name: "Regional One",
+      license: CC_BY_SA,
+      attribution: "© Regional network",
       organisationalStructure: [],
       legalForm: [],
       activities: [],

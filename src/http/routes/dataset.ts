@@ -57,10 +57,11 @@ export function datasetRoutes(deps: HttpDeps): Router {
     if (!text) {
       const texts = cached.texts;
       text = (async () => {
-        const [total, own, latest] = await Promise.all([
+        const [total, own, latest, terms] = await Promise.all([
           store.countInitiatives(),
           store.countInitiatives(LOCAL_SOURCE),
           store.listInitiatives({ limit: 1 }),
+          store.countTerms(),
         ]);
         const modified = latest.items[0]?.updated;
         return writeDataset(
@@ -72,6 +73,7 @@ export function datasetRoutes(deps: HttpDeps): Router {
             attribution: config.attribution,
             total,
             own,
+            terms,
             ...(config.licence ? { licence: config.licence } : {}),
             ...(modified ? { modified } : {}),
           }),

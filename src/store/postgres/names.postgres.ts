@@ -6,7 +6,7 @@
  */
 import type pg from "pg";
 import { readNameCursor, writeNameCursor } from "../name-order.ts";
-import type { Page, StoredInitiative } from "../store.ts";
+import { MAX_TERM_GROUPS, termsRow, type Page, type SourceTerms, type StoredInitiative } from "../store.ts";
 import { toStored, type Row } from "./rows.postgres.ts";
 
 const PLAIN = "((record #> '{initiative,translations}') IS NULL)";
@@ -50,4 +50,15 @@ export async function countPrimaryActivitiesPostgres(pool: pg.Pool): Promise<{ v
      WHERE v IS NOT NULL AND v <> '' GROUP BY v`,
   );
   return rows as { value: string; count: number }[];
+}
+
+/** Records per source, licence and attribution (`Store.countTerms`): one pass in SQL. */
+export async function countTermsPostgres(pool: pg.Pool): Promise<SourceTerms[]> {
+  const { rows } = await pool.query(
+    `SELECT source, l AS license, a AS attribution, count(*)::int AS count
+     FROM (SELECT source, record #>> '{initiative,license}' AS l, record #>> '{initiative,attribution}' AS a
+       FROM initiative) x
+     GROUP BY source, l, a ORDER BY count DESC, source, l, a LIMIT ${MAX_TERM_GROUPS}`,
+  );
+  return (rows as { source: string | null; license: unknown; attribution: unknown; count: number }[]).map(termsRow);
 }

@@ -15,6 +15,7 @@ import type {
   Page,
   PutOutcome,
   RewriteCounts,
+  SourceTerms,
   Store,
   StoredInitiative,
   StoreHealth,
@@ -30,7 +31,7 @@ import { QUEUE_CHANNEL, insertMessages, notifyQueue, postgresQueueBackend } from
 import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.postgres.ts";
 import { schemaFromUrl, toFollower, withSettings, toFollowing, toStored, type Row } from "./rows.postgres.ts";
 import { rewriteOwnPostgres } from "./rewrite.postgres.ts";
-import { countPrimaryActivitiesPostgres, listByNamePostgres } from "./names.postgres.ts";
+import { countTermsPostgres, countPrimaryActivitiesPostgres, listByNamePostgres } from "./names.postgres.ts";
 import { withTransaction } from "./tx.ts";
 import { LOCAL_SOURCE } from "../search.ts";
 import { ignoreFailure } from "../../logging.ts";
@@ -328,6 +329,10 @@ export class PostgresStore implements Store {
 
   async countPrimaryActivities(): Promise<{ value: string; count: number }[]> {
     return countPrimaryActivitiesPostgres(this.pool);
+  }
+
+  async countTerms(): Promise<SourceTerms[]> {
+    return countTermsPostgres(this.pool);
   }
 
   async countInitiatives(source?: string): Promise<number> {

@@ -7,7 +7,7 @@
  */
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import { readNameCursor, writeNameCursor } from "../name-order.ts";
-import type { Page, StoredInitiative } from "../store.ts";
+import { MAX_TERM_GROUPS, termsRow, type Page, type SourceTerms, type StoredInitiative } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 
 const PLAIN = "json_type(record, '$.initiative.translations') IS NULL";
@@ -48,4 +48,20 @@ const BY_PRIMARY = `SELECT v AS value, count(*) AS count
  */
 export function countPrimaryActivitiesSqlite(db: SqliteDatabase): { value: string; count: number }[] {
   return db.prepare(BY_PRIMARY).all() as unknown as { value: string; count: number }[];
+}
+
+const BY_TERMS = `SELECT source, l AS license, a AS attribution, count(*) AS count
+  FROM (SELECT source, json_extract(record, '$.initiative.license') AS l,
+    json_extract(record, '$.initiative.attribution') AS a FROM initiative)
+  GROUP BY source, l, a ORDER BY count DESC, source, l, a LIMIT ${MAX_TERM_GROUPS}`;
+
+/** Records per source, licence and attribution (`Store.countTerms`): one pass in SQL. */
+export function countTermsSqlite(db: SqliteDatabase): SourceTerms[] {
+  const rows = db.prepare(BY_TERMS).all() as {
+    source: string | null;
+    license: unknown;
+    attribution: unknown;
+    count: number;
+  }[];
+  return rows.map(termsRow);
 }

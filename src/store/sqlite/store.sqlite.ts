@@ -14,6 +14,7 @@ import type {
   Page,
   PutOutcome,
   RewriteCounts,
+  SourceTerms,
   Store,
   StoredInitiative,
   StoreHealth,
@@ -28,7 +29,7 @@ import { SqliteAccountStore, SqliteAuditLog } from "./accounts.sqlite.ts";
 import { SqliteCurationStore } from "./curation.sqlite.ts";
 import { SqliteDuplicateStore } from "./duplicates.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
-import { countPrimaryActivitiesSqlite, listByNameSqlite } from "./names.sqlite.ts";
+import { countTermsSqlite, countPrimaryActivitiesSqlite, listByNameSqlite } from "./names.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
 import { LOCAL_SOURCE } from "../records.ts";
 
@@ -288,6 +289,10 @@ export class SqliteStore implements Store {
 
   async countPrimaryActivities(): Promise<{ value: string; count: number }[]> {
     return countPrimaryActivitiesSqlite(this.db);
+  }
+
+  async countTerms(): Promise<SourceTerms[]> {
+    return countTermsSqlite(this.db);
   }
 
   async countInitiatives(source?: string): Promise<number> {
