@@ -5,13 +5,7 @@
  * announced again). The admin API, the CLI and the console all decide through here.
  */
 import type { FederationContext } from "../federation/context.ts";
-import {
-  BadRequestHttpError,
-  ConflictHttpError,
-  ForbiddenHttpError,
-  HttpError,
-  NotFoundHttpError,
-} from "../errors.ts";
+import { BadRequestHttpError, ConflictHttpError, ForbiddenHttpError, HttpError, NotFoundHttpError } from "../errors.ts";
 import type { AuditActor, AuditEntry, Role } from "../store/accounts.ts";
 import {
   POLICIES,
