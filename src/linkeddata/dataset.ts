@@ -49,10 +49,12 @@ export interface DatasetFacts {
 }
 
 /** A licence IRI fit to write as an IRI (records from peers name their own). */
-const IRI = /^https?:\/\/[^\s<>"{}|\\^`]+$/;
+export const IRI = /^https?:\/\/[^\s<>"{}|\\^`]+$/;
 
 /** The terms grouped per source network: its records, licences and attributions. */
-function bySource(terms: SourceTerms[]): Map<string, { count: number; licences: Set<string>; credits: Set<string> }> {
+export function bySource(
+  terms: SourceTerms[],
+): Map<string, { count: number; licences: Set<string>; credits: Set<string> }> {
   const out = new Map<string, { count: number; licences: Set<string>; credits: Set<string> }>();
   for (const t of terms) {
     const key = t.source ?? "";

@@ -19,6 +19,8 @@ beforeAll(async () => {
   const initiative = {
     id: "https://regional.example/initiatives/r1",
     name: "Regional One",
+    license: "https://creativecommons.org/licenses/by-sa/4.0/",
+    attribution: "© Regional <network>",
     organisationalStructure: [],
     legalForm: [],
     activities: [],
@@ -73,6 +75,18 @@ describe("Dumps", () => {
     expect(after.status).toBe(200);
     expect(after.headers.get("etag")).not.toBe(etag);
     expect(await after.text()).toContain("Dump Three");
+  });
+
+  it("are listed on an index naming each source network with the licence and credit its records carry.", async () => {
+    const html = await (await fetch(`${inst.base}/dumps/`)).text();
+    const sources = html.slice(html.indexOf('<ul class="sources">'));
+    expect(sources).toMatch(/network \(own records\): 3 held; licence: not named; attribution: essfed network<\/li>/);
+    expect(sources).toContain(
+      `<a href="${REGIONAL}">${REGIONAL}</a>: 1 held; licence: ` +
+        `<a rel="license" href="https://creativecommons.org/licenses/by-sa/4.0/">`,
+    );
+    // A credit from a peer is text, never markup.
+    expect(sources).toContain("attribution: © Regional &lt;network&gt;</li>");
   });
 
   it("answer 404 for a dump that does not exist.", async () => {

@@ -15,6 +15,7 @@ import { NotFoundHttpError } from "../../errors.ts";
 import { esc, layout } from "../html.ts";
 import { sendLinkset } from "./linkset.ts";
 import { termsHtml } from "./dataset.ts";
+import { bySource, IRI } from "../../linkeddata/dataset.ts";
 
 const DUMPS: Record<string, { format: ExportFormat; type: string }> = {
   "initiatives.nq": { format: "nquads", type: "application/n-quads" },
@@ -58,7 +59,24 @@ export function dumpRoutes(deps: HttpDeps): Router {
     return p;
   };
 
-  router.get("/dumps/", (_req, res) => {
+  /** Each source network in the dumps with the licences and credits its records carry (ADR 28). */
+  const sourcesHtml = async (): Promise<string> => {
+    const rows = [...bySource(await store.countTerms())]
+      .filter(([source]) => !source || IRI.test(source))
+      .map(([source, s]) => {
+        const who = source ? `<a href="${esc(source)}">${esc(source)}</a>` : esc(config.name) + " (own records)";
+        const licences = [...s.licences].map((l) => `<a rel="license" href="${esc(l)}">${esc(l)}</a>`);
+        if (!source && config.licence)
+          licences.unshift(`<a href="${esc(config.licence.iri)}">${esc(config.licence.label)}</a>`);
+        const credits = [...s.credits].map(esc);
+        const licence = [...new Set(licences)].join(", ") || "not named";
+        const credit = credits.join(", ") || (source ? "not named" : esc(config.attribution));
+        return `<li>${who}: ${s.count} held; licence: ${licence}; attribution: ${credit}</li>`;
+      });
+    return rows.length ? `<h2>Sources and their terms</h2><ul class="sources">${rows.join("")}</ul>` : "";
+  };
+
+  router.get("/dumps/", async (_req, res) => {
     const items =
       Object.entries(DUMPS)
         .map(([name, d]) => `<li><a href="/dumps/${name}">${name}</a> (${esc(d.type.split(";")[0])})</li>`)
@@ -68,7 +86,8 @@ export function dumpRoutes(deps: HttpDeps): Router {
       layout(
         "Dumps",
         `<h1>Dumps</h1><p>Everything this instance holds, regenerated after each change.</p><ul>${items}</ul>
-<p>${termsHtml(config)}</p><p>The <a href="/dataset">dataset description</a> (DCAT, VoID) lists these dumps.</p>`,
+<p>${termsHtml(config)}</p>${await sourcesHtml()}
+<p>The <a href="/dataset">dataset description</a> (DCAT, VoID) lists these dumps and sources.</p>`,
       ),
     );
   });
