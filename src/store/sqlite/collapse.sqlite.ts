@@ -87,31 +87,62 @@ export function facetCountsLessHidden(db: SqliteDatabase): FacetCounts {
   return out;
 }
 
-/**
- * The 1° cell counts (as a table expression) less the listings left out, for whole-world views.
- * Takes one parameter: {@link hiddenCells}.
- */
-export const CELLS_LESS_HIDDEN = `(SELECT g.lat_idx, g.lon_idx, g.n - coalesce(h.n, 0) AS n FROM geo_cell g LEFT JOIN
-  (SELECT value ->> 0 AS lat_idx, value ->> 1 AS lon_idx, value ->> 2 AS n FROM json_each(?)) h
-  ON h.lat_idx = g.lat_idx AND h.lon_idx = g.lon_idx)`;
-
-/** The left-out listings per 1° cell, as JSON `[[lat_idx, lon_idx, n], …]` (kept like the rest). */
-export function hiddenCells(db: SqliteDatabase): string {
-  return cached(db, "cells", () =>
-    JSON.stringify(
-      (
-        db
-          .prepare(
-            `SELECT min(179, CAST(floor(s.lat + 90) AS INTEGER)) AS a, min(359, CAST(floor(s.lon + 180) AS INTEGER)) AS b,
-            count(*) AS n FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0 AND s.lat IS NOT NULL
-            GROUP BY 1, 2`,
-          )
-          .all() as { a: number; b: number; n: number }[]
-      ).map((r) => [r.a, r.b, r.n]),
-    ),
+/** The left-out listings per 1° cell (`lat_idx,lon_idx` → count), kept like the rest. */
+function hiddenCells(db: SqliteDatabase): Map<string, number> {
+  return cached(
+    db,
+    "cells",
+    () =>
+      new Map(
+        (
+          db
+            .prepare(
+              `SELECT min(179, CAST(floor(s.lat + 90) AS INTEGER)) AS a, min(359, CAST(floor(s.lon + 180) AS INTEGER)) AS b,
+              count(*) AS n FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0 AND s.lat IS NOT NULL
+              GROUP BY 1, 2`,
+            )
+            .all() as { a: number; b: number; n: number }[]
+        ).map((r) => [`${r.a},${r.b}`, r.n]),
+      ),
   );
 }
 
+/**
+ * A whole-world view at `cell` degrees (1 or more) from the kept 1° cell counts less the listings
+ * left out, grouped as the uncollapsed query groups them.
+ */
+export function worldClustersLessHidden(
+  db: SqliteDatabase,
+  b: { minLat: number; maxLat: number; minLon: number; maxLon: number },
+  cell: number,
+  limit: number,
+): { lat: number; lon: number; count: number }[] {
+  const hidden = hiddenCells(db);
+  const groups = new Map<string, { n: number; lat: number; lon: number }>();
+  for (const r of db
+    .prepare(
+      "SELECT lat_idx, lon_idx, n FROM geo_cell WHERE n > 0 AND lat_idx BETWEEN ? AND ? AND lon_idx BETWEEN ? AND ?",
+    )
+    .all(
+      Math.floor(b.minLat + 90),
+      Math.floor(b.maxLat + 90),
+      Math.floor(b.minLon + 180),
+      Math.floor(b.maxLon + 180),
+    ) as { lat_idx: number; lon_idx: number; n: number }[]) {
+    const n = r.n - (hidden.get(`${r.lat_idx},${r.lon_idx}`) ?? 0);
+    if (n <= 0) continue;
+    const key = `${Math.floor((r.lat_idx - 90) / cell)},${Math.floor((r.lon_idx - 180) / cell)}`;
+    const g = groups.get(key) ?? { n: 0, lat: 0, lon: 0 };
+    g.n += n;
+    g.lat += n * (r.lat_idx - 89.5);
+    g.lon += n * (r.lon_idx - 179.5);
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .sort((x, y) => y.n - x.n)
+    .slice(0, limit)
+    .map((g) => ({ lat: g.lat / g.n, lon: g.lon / g.n, count: g.n }));
+}
 function hiddenFacets(db: SqliteDatabase): Map<string, number> {
   const less = new Map<string, number>();
   for (const r of db

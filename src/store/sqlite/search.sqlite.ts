@@ -23,11 +23,10 @@ import type { Page, StoredInitiative } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 import { clustersOfWordsInBox } from "./clusters.sqlite.ts";
 import {
-  CELLS_LESS_HIDDEN,
   NOT_HIDDEN,
   anyHidden,
   facetCountsLessHidden,
-  hiddenCells,
+  worldClustersLessHidden,
   hiddenCount,
   withoutHidden,
 } from "./collapse.sqlite.ts";
@@ -301,15 +300,15 @@ export class SqliteSearchIndex implements SearchIndex {
     if (cell >= 1 && isUnfiltered(f, "bbox")) {
       // A whole-world view of everything: the 1° cell counts already hold the answer.
       const b = f.bbox ?? { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 };
+      if (this.#collapsing(f)) return worldClustersLessHidden(this.#db, b, cell, limit);
       return (
         this.#db
           .prepare(
             `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
-          FROM ${this.#collapsing(f) ? CELLS_LESS_HIDDEN : "geo_cell"} WHERE n > 0 AND lat_idx BETWEEN ? AND ? AND lon_idx BETWEEN ? AND ?
+          FROM geo_cell WHERE n > 0 AND lat_idx BETWEEN ? AND ? AND lon_idx BETWEEN ? AND ?
           GROUP BY CAST(floor((lat_idx - 90) / ?) AS INTEGER), CAST(floor((lon_idx - 180) / ?) AS INTEGER) ORDER BY n DESC LIMIT ?`,
           )
           .all(
-            ...(this.#collapsing(f) ? [hiddenCells(this.#db)] : []),
             Math.floor(b.minLat + 90),
             Math.floor(b.maxLat + 90),
             Math.floor(b.minLon + 180),
