@@ -6,6 +6,7 @@ import type { PostgresStore } from "../../src/store/postgres/store.postgres.ts";
 import { freshPostgresStore, randomSchema } from "../support/postgres.ts";
 import { describePostgres } from "../support/describe-postgres.ts";
 import { describeStoreContract } from "./store.contract.ts";
+import { describeTermsContract } from "./terms.contract.ts";
 import { describeSearchContract } from "./search.contract.ts";
 import { describeQueueBehaviour } from "./queue.behaviour.ts";
 import { describeAccountsContract } from "./accounts.contract.ts";
@@ -53,6 +54,15 @@ describePostgres("PostgreSQL", () => {
   );
 
   describeDuplicatesContract(
+    "PostgresStore",
+    () => freshPostgresStore(),
+    async (s) => {
+      await (s as PostgresStore).drop();
+      await s.close();
+    },
+  );
+
+  describeTermsContract(
     "PostgresStore",
     () => freshPostgresStore(),
     async (s) => {

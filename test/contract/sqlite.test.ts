@@ -6,6 +6,7 @@ import { emptyInitiative, type InitiativeRecord } from "../../src/domain/initiat
 import { versionOf } from "../../src/domain/version.ts";
 import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 import { describeStoreContract } from "./store.contract.ts";
+import { describeTermsContract } from "./terms.contract.ts";
 import { describeSearchContract } from "./search.contract.ts";
 import { describeAccountsContract } from "./accounts.contract.ts";
 import { describeCurationContract } from "./curation.contract.ts";
@@ -40,6 +41,8 @@ describeCurationContract("SqliteStore", make, cleanup);
 describeDuplicatesContract("SqliteStore", make, cleanup);
 
 describeCollapseContract("SqliteStore", make, cleanup);
+
+describeTermsContract("SqliteStore", make, cleanup);
 
 describe("SqliteStore facet counts across connections", () => {
   const S = "https://lod.coop/essglobal/2.1/standard/countries-iso/";
