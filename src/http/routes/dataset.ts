@@ -12,6 +12,7 @@ import type { HttpDeps } from "../deps.ts";
 import { esc, layout } from "../html.ts";
 import { negotiate, type Offer } from "../middleware/negotiate.ts";
 import { LOCAL_SOURCE } from "../../store/records.ts";
+import { sharedTermsSummary } from "../terms-summary.ts";
 
 const OFFERS = [
   { key: "turtle", types: ["text/turtle"], formats: ["ttl", "turtle"] },
@@ -47,6 +48,7 @@ export function termsHtml(config: Config): string {
 
 export function datasetRoutes(deps: HttpDeps): Router {
   const { config, store, iris } = deps;
+  const termsOf = sharedTermsSummary(store);
   const router = Router();
   router.use(termsLinkHeaders(config, ["/dumps", "/api/initiatives", "/api/facets", "/sparql", "/linksets"]));
   let cached: { n: number; texts: Map<DatasetFormat, Promise<string>> } | undefined;
@@ -61,7 +63,7 @@ export function datasetRoutes(deps: HttpDeps): Router {
           store.countInitiatives(),
           store.countInitiatives(LOCAL_SOURCE),
           store.listInitiatives({ limit: 1 }),
-          store.countTerms(),
+          termsOf(),
         ]);
         const modified = latest.items[0]?.updated;
         return writeDataset(

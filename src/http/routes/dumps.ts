@@ -16,6 +16,7 @@ import { esc, layout } from "../html.ts";
 import { sendLinkset } from "./linkset.ts";
 import { termsHtml } from "./dataset.ts";
 import { bySource, IRI } from "../../linkeddata/dataset.ts";
+import { sharedTermsSummary } from "../terms-summary.ts";
 
 const DUMPS: Record<string, { format: ExportFormat; type: string }> = {
   "initiatives.nq": { format: "nquads", type: "application/n-quads" },
@@ -25,6 +26,7 @@ const DUMPS: Record<string, { format: ExportFormat; type: string }> = {
 
 export function dumpRoutes(deps: HttpDeps): Router {
   const { config, store } = deps;
+  const terms = sharedTermsSummary(store);
   const router = Router();
   const dir = join(config.dataDir, "dumps");
   const building = new Map<string, Promise<string>>();
@@ -61,7 +63,7 @@ export function dumpRoutes(deps: HttpDeps): Router {
 
   /** Each source network in the dumps with the licences and credits its records carry (ADR 28). */
   const sourcesHtml = async (): Promise<string> => {
-    const rows = [...bySource(await store.countTerms())]
+    const rows = [...bySource(await terms())]
       .filter(([source]) => !source || IRI.test(source))
       .map(([source, s]) => {
         const who = source ? `<a href="${esc(source)}">${esc(source)}</a>` : esc(config.name) + " (own records)";
