@@ -51,7 +51,7 @@ export function duplicateRoutes(d: FederationConsoleDeps): Router {
         a: side(p.a),
         b: side(p.b),
         score: Math.round(p.score * 100),
-        reasons: p.reasons.map((r) => ({ kind: r.kind, detail: r.detail })),
+        reasons: p.reasons.map((r) => ({ kind: r.kind, detail: r.kind === "near" ? distance(r.detail) : r.detail })),
         decidedBy: p.decidedBy,
         decidedAt: p.decidedAt,
       })),
@@ -82,4 +82,11 @@ export function duplicateRoutes(d: FederationConsoleDeps): Router {
   );
 
   return router;
+}
+
+/** The finder gives a distance in kilometres ("0.00"); people read "40 m" or "1.2 km". */
+function distance(km: string | undefined): string | undefined {
+  const n = Number(km);
+  if (km === undefined || !Number.isFinite(n)) return km;
+  return n < 1 ? `${Math.round(n * 1000)} m` : `${n.toFixed(1)} km`;
 }
