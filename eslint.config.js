@@ -21,6 +21,8 @@ const IO_LAYERS = [
 // Folders already clean at typescript-eslint's type-checked level and within 120 columns. The list widens folder by
 // folder until it covers the whole tree, so `npm run check` stays green at every step.
 const CHECKED_FOLDERS = [
+  "src/federation",
+  "src/compose.ts",
   "src/accounts",
   "src/curation",
   "src/domain",

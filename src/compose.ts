@@ -88,15 +88,16 @@ export async function openStore(config: Config, create = true): Promise<Store> {
     const store = new PostgresStore(config.databaseUrl);
     if (!create) {
       const { rows } = await store.pool
-        .query("SELECT to_regclass('essfed_schema') IS NOT NULL AS present")
+        .query<{ present: boolean }>("SELECT to_regclass('essfed_schema') IS NOT NULL AS present")
         .catch(async (e) => {
           await store.close();
           throw e;
         });
-      if (!rows[0].present) {
+      if (!rows[0]?.present) {
         await store.close();
         throw new NoInstanceError(
-          `${dataPlace(config)} holds no essfed instance: create one with "essfed init" (or "essfed serve"), or check DATABASE_URL`,
+          `${dataPlace(config)} holds no essfed instance: create one with "essfed init" (or "essfed serve"), ` +
+            "or check DATABASE_URL",
         );
       }
     }

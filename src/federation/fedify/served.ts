@@ -39,7 +39,7 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
     // custom loaders). Contexts come from the shipped set only.
     documentLoaderFactory: () => deps.documentLoader,
     authenticatedDocumentLoaderFactory: () => deps.documentLoader,
-    contextLoaderFactory: () => staticDocumentLoader as never,
+    contextLoaderFactory: () => staticDocumentLoader,
   });
 
   federation
@@ -68,7 +68,9 @@ export function createEssFederation(deps: FederationDeps): Federation<void> {
         assertionMethods: pairs.map((p) => p.multikey),
       });
     })
-    .setKeyPairsDispatcher(async (_ctx, identifier) => (identifier === config.handle ? [keys.rsa, keys.ed25519] : []));
+    .setKeyPairsDispatcher((_ctx, identifier) =>
+      Promise.resolve(identifier === config.handle ? [keys.rsa, keys.ed25519] : []),
+    );
 
   federation
     .setFollowersDispatcher("/actors/{identifier}/followers", async (_ctx, identifier) => {

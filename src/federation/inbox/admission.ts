@@ -46,6 +46,8 @@ export async function admission(ctx: FederationContext, activity: Json, actor: s
   }
   return {
     code: "unsolicited-delete",
-    message: `a Delete is accepted only from networks this one follows or from the origin of a record it holds; ${actor} is neither for ${objectId ?? "its object"}`,
+    message:
+      "a Delete is accepted only from networks this one follows or from the origin of a record it holds; " +
+      `${actor} is neither for ${objectId ?? "its object"}`,
   };
 }

@@ -69,7 +69,9 @@ const onCreateOrUpdate: Handler = async (ctx, activity, sender) => {
   if (!verified)
     return {
       status: "refused",
-      refused: `the origin of ${String(object.id)} cannot be verified: it is not on ${sender}'s host, has no valid proof by its owner and could not be fetched from it`,
+      refused:
+        `the origin of ${String(object.id)} cannot be verified: it is not on ${sender}'s host, ` +
+        "has no valid proof by its owner and could not be fetched from it",
     };
   return outcomeOf((await acceptObjects(ctx, [verified]))[0]!);
 };

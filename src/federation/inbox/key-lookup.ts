@@ -54,14 +54,16 @@ export class KeyLookup {
     };
     const keys = new Map<string, { at: number; key: unknown }>();
     this.keyCache = {
-      get: async (keyId) => {
+      get: (keyId) => {
         const hit = keys.get(keyId.href);
-        if (!hit || Date.now() - hit.at > (hit.key === null ? FAILURE_TTL_MS : KEY_TTL_MS)) return undefined;
-        return hit.key as never;
+        if (!hit || Date.now() - hit.at > (hit.key === null ? FAILURE_TTL_MS : KEY_TTL_MS))
+          return Promise.resolve(undefined);
+        return Promise.resolve(hit.key as never);
       },
-      set: async (keyId, key) => {
+      set: (keyId, key) => {
         if (keys.size >= MAX_ENTRIES) keys.clear();
         keys.set(keyId.href, { at: Date.now(), key });
+        return Promise.resolve();
       },
     };
   }

@@ -65,7 +65,7 @@ export function refuseUnstorableText(activity: Record<string, unknown>): void {
   const stack: unknown[] = [activity];
   for (let n = 0; stack.length && n < 100_000; n++) {
     const v = stack.pop();
-    if (Array.isArray(v)) stack.push(...v);
+    if (Array.isArray(v)) stack.push(...(v as unknown[]));
     else if (v !== null && typeof v === "object") {
       for (const key of ["id", "@id", "actor", "object"]) {
         const x = (v as Record<string, unknown>)[key];
@@ -127,7 +127,7 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
     });
     const verified = await verifyRequestDetailed(request, {
       documentLoader,
-      contextLoader: staticDocumentLoader as never,
+      contextLoader: staticDocumentLoader,
       keyCache,
       timeWindow: Temporal.Duration.from({ hours: 1 }),
     });
@@ -161,12 +161,11 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
     if (refusal) throw new ForbiddenHttpError(refusal.message, refusal.code);
     // The same activity by two paths: the second is absorbed (handlers are idempotent as well, by
     // object version, so this is the cheap early exit, not the only guard).
-    if (recent.has(activity.id as string))
-      return void res.status(202).type("application/json").send('{"status":"duplicate"}');
+    if (recent.has(activity.id)) return void res.status(202).type("application/json").send('{"status":"duplicate"}');
     const outcome = await handleActivity(ctx, activity, actor);
     if (outcome.refused) throw new ForbiddenHttpError(outcome.refused, outcome.code ?? "unverifiable-origin");
-    remember(activity.id as string);
-    if (!(await ctx.store.markSeen(activity.id as string))) outcome.status = "duplicate";
+    remember(activity.id);
+    if (!(await ctx.store.markSeen(activity.id))) outcome.status = "duplicate";
     res
       .status(202)
       .type("application/json")

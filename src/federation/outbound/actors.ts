@@ -156,7 +156,7 @@ export class RemoteActors {
           return (
             link.rel === "self" &&
             typeof link.href === "string" &&
-            /^application\/(activity\+json|ld\+json)/.test(String(link.type ?? ""))
+            /^application\/(activity\+json|ld\+json)/.test(typeof link.type === "string" ? link.type : "")
           );
         }) as { href: string } | undefined;
         if (self) return self.href;

@@ -69,7 +69,7 @@ function ipv6Bytes(ip: string): number[] {
   const [head, tail] = text.includes("::") ? (text.split("::") as [string, string]) : [text, undefined];
   const h = head ? head.split(":") : [];
   const t = tail ? tail.split(":") : [];
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t];
   return groups.flatMap((g) => {
     const n = parseInt(g, 16);
     return [n >> 8, n & 255];

@@ -55,7 +55,10 @@ export interface SigningKeys {
 
 /** Told the outcome of every delivery attempt (the metrics count them per peer). */
 export interface DeliveryObserver {
-  /** `sent`: the inbox took it (2xx); `retry`: it failed and is queued again; `failed`: given up or refused for good; `dropped`: the address policy refuses the inbox. */
+  /**
+   * `sent`: the inbox took it (2xx); `retry`: it failed and is queued again; `failed`: given up or
+   * refused for good; `dropped`: the address policy refuses the inbox.
+   */
   attempted(inbox: string, outcome: "sent" | "retry" | "failed" | "dropped"): void;
 }
 
@@ -160,7 +163,7 @@ export class DeliveryWorker {
         ? await signRfc9421Ed25519(unsigned, body, this.#keys.ed25519.privateKey, keyId(this.#keys.ed25519.keyId))
         : await signRequest(unsigned, this.#keys.rsa.privateKey, keyId(this.#keys.rsa.keyId), {
             spec: "draft-cavage-http-signatures-12",
-            body: body.buffer as ArrayBuffer,
+            body: body.buffer,
           });
     const headers: Record<string, string> = {};
     request.headers.forEach((v, k) => {

@@ -28,8 +28,12 @@ describe("Integrity proofs", () => {
       privateKey,
       "https://x.example/actors/a#k",
     );
-    const key = async (vm: string) =>
-      vm === "https://x.example/actors/a#k" ? { key: publicKey, controller: "https://x.example/actors/a" } : undefined;
+    const key = (vm: string) =>
+      Promise.resolve(
+        vm === "https://x.example/actors/a#k"
+          ? { key: publicKey, controller: "https://x.example/actors/a" }
+          : undefined,
+      );
     expect(await verifyProof(doc, key)).toBe("https://x.example/actors/a");
     expect(await verifyProof({ ...doc, name: "Other" }, key)).toBeUndefined();
     expect(
