@@ -14,7 +14,7 @@ import { logger } from "../../logging.ts";
 import type { KvStore } from "@fedify/fedify";
 import type { DurableQueue } from "../../store/queue.ts";
 import { RETRY, type RetryPolicy } from "../../store/retry.ts";
-import { FetchError, type Fetcher } from "./fetcher.ts";
+import { FetchError, statusMayRecover, type Fetcher } from "./fetcher.ts";
 import { signRfc9421Ed25519 } from "./rfc9421.ts";
 import type { SigningPolicy, SigningScheme } from "./signing.ts";
 
@@ -126,8 +126,7 @@ export class DeliveryWorker {
         status = await this.#post(d, "rsa-cavage");
       }
       if (status >= 200 && status < 300) return told("sent");
-      // Client errors other than throttling will not get better by retrying.
-      if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+      if (status >= 400 && status < 500 && !statusMayRecover(status)) {
         told("failed");
         log.warning("Delivery of {activity} to {inbox} refused with {status}; dropped", {
           activity: d.activityId,

@@ -28,6 +28,14 @@ export const ACCEPT_AP =
 /** What went wrong: `refused` is our own address or URL policy, never the remote side. */
 export type FetchFailure = "refused" | "timeout" | "too-large" | "http" | "network" | "invalid";
 
+/**
+ * An HTTP status worth asking again later for: a timeout (408), throttling (429) or a server error.
+ * Other client errors will not get better by retrying. Deliveries and key lookups both go by it.
+ */
+export function statusMayRecover(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
 /** Why a remote document could not be had; `status` is the HTTP status when there was one. */
 export class FetchError extends EssfedError {
   readonly url: string;
@@ -42,10 +50,10 @@ export class FetchError extends EssfedError {
     this.status = status;
     this.kind = kind;
   }
-  /** True when asking again later may succeed: no answer in time, no connection, 429 or a 5xx. */
+  /** True when asking again later may succeed: no answer in time, no connection, or a status that may recover. */
   get transient(): boolean {
     if (this.kind === "timeout" || this.kind === "network") return true;
-    return this.kind === "http" && this.status !== undefined && (this.status === 429 || this.status >= 500);
+    return this.kind === "http" && this.status !== undefined && statusMayRecover(this.status);
   }
   /** True for 404 and 410: the document is gone, not just unreachable. */
   get gone(): boolean {
