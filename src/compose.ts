@@ -38,6 +38,7 @@ import { Assets } from "./web/assets.ts";
 import { SessionCookies } from "./web/console/session.ts";
 import { NetworkNames } from "./web/names.ts";
 import { publicPages } from "./web/public.ts";
+import { useBudgets } from "./linkeddata/jsonld-budget.ts";
 
 /** Everything one running instance is made of. */
 export interface Instance {
@@ -132,6 +133,8 @@ export async function compose(
   opts: { store?: Store; runtime?: RuntimeOptions; create?: boolean; moving?: boolean } = {},
 ): Promise<Instance> {
   const create = opts.create ?? true;
+  // The JSON-LD budget is the process's (its workers are): in force before anything is read.
+  useBudgets(given.jsonLd);
   const store = opts.store ?? (await openStore(given, create));
   let identity: Identity, created: boolean;
   try {

@@ -8,6 +8,8 @@ import { isIP } from "node:net";
 import { LicenceError, parseLicence, type Licence } from "./linkeddata/licences.ts";
 import { EssfedError } from "./errors.ts";
 import type { SharingLevel } from "./domain/sharing.ts";
+import type { JsonLdBudget } from "./linkeddata/jsonld-budget.ts";
+import { BudgetSettingError, budgetsFrom } from "./linkeddata/jsonld-settings.ts";
 
 export interface Config {
   /**
@@ -97,6 +99,11 @@ export interface Config {
   readonly defaultSharing: SharingLevel;
   /** How reusers are asked to credit the data (`ESSFED_ATTRIBUTION`; default: the network's name). */
   readonly attribution: string;
+  /**
+   * The JSON-LD budget (ADR 18): for what strangers send or serve (`ESSFED_JSONLD_*`) and for
+   * imports (`ESSFED_IMPORT_JSONLD_*`); see src/linkeddata/jsonld-settings.ts.
+   */
+  readonly jsonLd: { readonly stranger: Readonly<JsonLdBudget>; readonly imports: Readonly<JsonLdBudget> };
 }
 
 /** A configuration problem; the message names the variable. */
@@ -281,6 +288,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const bindMetrics = metricsBind(env);
   const auto = sameAsAuto(env);
   const dataLicence = licence(env);
+  let jsonLd;
+  try {
+    jsonLd = budgetsFrom(env);
+  } catch (e) {
+    if (e instanceof BudgetSettingError) throw new ConfigError(e.message);
+    throw e;
+  }
 
   return Object.freeze({
     url: url.origin,
@@ -317,6 +331,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ...(dataLicence ? { licence: dataLicence } : {}),
     attribution: attribution(env, name),
     defaultSharing: oneOf(env, "ESSFED_DEFAULT_SHARING", ["public", "network", "none"] as const, "public"),
+    jsonLd: Object.freeze({ stranger: Object.freeze(jsonLd.stranger), imports: Object.freeze(jsonLd.imports) }),
     ...overrides,
   });
 }

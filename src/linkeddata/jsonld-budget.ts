@@ -43,7 +43,7 @@ export interface JsonLdBudget {
  * objects, directory pages' items. Real ActivityStreams, Mastodon and ESSGLOBAL documents use a few
  * percent of it (docs/jsonld-budget.md).
  */
-export const DEFAULT_BUDGET: Readonly<JsonLdBudget> = Object.freeze({
+export const BUILT_IN_BUDGET: Readonly<JsonLdBudget> = Object.freeze({
   maxDepth: 32,
   maxValues: 20_000,
   maxArrayItems: 1_000,
@@ -61,8 +61,8 @@ export const DEFAULT_BUDGET: Readonly<JsonLdBudget> = Object.freeze({
  * For `essfed import` and uploads: the document may be large (a whole directory), so the sizes
  * scale; the shape limits (contexts, depth, IRIs) are a stranger's.
  */
-export const IMPORT_BUDGET: Readonly<JsonLdBudget> = Object.freeze({
-  ...DEFAULT_BUDGET,
+export const BUILT_IN_IMPORT_BUDGET: Readonly<JsonLdBudget> = Object.freeze({
+  ...BUILT_IN_BUDGET,
   maxDepth: 64,
   maxValues: 50_000_000,
   maxArrayItems: 50_000_000,
@@ -71,6 +71,21 @@ export const IMPORT_BUDGET: Readonly<JsonLdBudget> = Object.freeze({
   timeoutMs: 10 * 60_000,
   memoryMb: 4_096,
 });
+
+/**
+ * The budgets in force: the built-in ones unless the environment sets others (`ESSFED_JSONLD_*`,
+ * `ESSFED_IMPORT_JSONLD_*`, read and validated by `config.ts`). They belong to the process, like the
+ * expanding workers: `compose()` sets them from its configuration with {@link useBudgets} before
+ * anything is read, and every reader takes them as its default.
+ */
+export let DEFAULT_BUDGET: Readonly<JsonLdBudget> = BUILT_IN_BUDGET;
+export let IMPORT_BUDGET: Readonly<JsonLdBudget> = BUILT_IN_IMPORT_BUDGET;
+
+/** Puts `budgets` in force for this process (see {@link DEFAULT_BUDGET}). */
+export function useBudgets(budgets: { stranger: Readonly<JsonLdBudget>; imports: Readonly<JsonLdBudget> }): void {
+  DEFAULT_BUDGET = Object.freeze({ ...budgets.stranger });
+  IMPORT_BUDGET = Object.freeze({ ...budgets.imports });
+}
 
 export type BudgetLimit = keyof JsonLdBudget | "memory";
 
