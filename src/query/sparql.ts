@@ -15,6 +15,7 @@ import { parseQuery, refuseRemote } from "./sparql-guard.ts";
 import { InitiativeSource } from "./sparql-source.ts";
 import { canonicalizeAlgebra } from "./sparql-alias.ts";
 import { answerShaped } from "./sparql-fast.ts";
+import "./sparql-collation.ts";
 import { recogniseShape } from "./sparql-shape.ts";
 import { AnswerBroken } from "./sparql-chunks.ts";
 import { selectWriter, writeAsk, type Row, type SelectType, type SelectWriter } from "./sparql-results.ts";
