@@ -39,6 +39,7 @@ const CHECKED_FOLDERS = [
   "src/directory",
   "src/config.ts",
   "src/logging.ts",
+  "src/http",
 ];
 const filesOf = (extensions) => (path) => (path.endsWith(".ts") ? path : `${path}/**/*.${extensions}`);
 const TYPE_CHECKED = CHECKED_FOLDERS.map(filesOf("ts"));

@@ -35,7 +35,8 @@ export function curationPaths(): Record<string, unknown> {
       },
       put: {
         summary:
-          "Set a source's policy (admin): accept, review (new and changed records wait in the queue) or block (refused at the inbox; its records leave everything served and are withdrawn from followers)",
+          "Set a source's policy (admin): accept, review (new and changed records wait in the queue) or block " +
+          "(refused at the inbox; its records leave everything served and are withdrawn from followers)",
         tags: ["curation"],
         security: admin,
         requestBody: body(
@@ -62,7 +63,8 @@ export function curationPaths(): Record<string, unknown> {
     "/api/records/hide": {
       post: {
         summary:
-          "Hide a record, own or mirrored (admin): kept, but absent from everything served and withdrawn from followers",
+          "Hide a record, own or mirrored (admin): kept, but absent from everything served and withdrawn from " +
+          "followers",
         tags: ["curation"],
         security: admin,
         requestBody: body({ id: { type: "string" }, reason }, ["id", "reason"]),
@@ -99,7 +101,8 @@ export function curationPaths(): Record<string, unknown> {
     "/api/queue": {
       get: {
         summary:
-          "The review queue, oldest first (admin): changes from sources in review or to hidden records, with a field-by-field diff against the approved version, origin and relay path; reports with their text",
+          "The review queue, oldest first (admin): changes from sources in review or to hidden records, with a " +
+          "field-by-field diff against the approved version, origin and relay path; reports with their text",
         tags: ["curation"],
         security: admin,
         parameters: [
@@ -113,7 +116,8 @@ export function curationPaths(): Record<string, unknown> {
     "/api/queue/decide": {
       post: {
         summary:
-          "Approve or reject queue items, one or in bulk (admin). Approving a change serves it; rejecting it hides the record. Approving a report hides its record; rejecting dismisses it",
+          "Approve or reject queue items, one or in bulk (admin). Approving a change serves it; rejecting it hides " +
+          "the record. Approving a report hides its record; rejecting dismisses it",
         tags: ["curation"],
         security: admin,
         requestBody: body(

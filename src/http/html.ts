@@ -6,18 +6,22 @@ import { shareable } from "../domain/sharing.ts";
 import type { StoredInitiative } from "../store/store.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 
-export function esc(s: unknown): string {
+export function esc(s: string | number | null | undefined): string {
   return String(s ?? "").replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
   );
 }
 
+const VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">';
+const STYLE =
+  "body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#222}\n" +
+  "dt{font-weight:600;margin-top:.6rem}dd{margin-left:0}a{color:#0b5}.muted{color:#666;font-size:.9em}";
+
 /** A full HTML document around `body`. */
 export function layout(title: string, body: string, head = ""): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>${head}<style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#222}
-dt{font-weight:600;margin-top:.6rem}dd{margin-left:0}a{color:#0b5}.muted{color:#666;font-size:.9em}</style></head>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">${VIEWPORT}
+<title>${esc(title)}</title>${head}<style>${STYLE}</style></head>
 <body>${body}</body></html>`;
 }
 
@@ -25,7 +29,10 @@ dt{font-weight:600;margin-top:.6rem}dd{margin-left:0}a{color:#0b5}.muted{color:#
 function translations(t: StoredInitiative["initiative"]["translations"]): string {
   const entries = Object.entries(t ?? {});
   if (!entries.length) return "";
-  return `<h2>In other languages</h2>${entries.map(([lang, v]) => `<div lang="${esc(lang)}"><h3>${esc(v.name ?? "")} <span class="muted">(${esc(lang)})</span></h3>${v.description ?? ""}</div>`).join("")}`;
+  const one = ([lang, v]: (typeof entries)[number]) =>
+    `<div lang="${esc(lang)}"><h3>${esc(v.name ?? "")} <span class="muted">(${esc(lang)})</span></h3>` +
+    `${v.description ?? ""}</div>`;
+  return `<h2>In other languages</h2>${entries.map(one).join("")}`;
 }
 
 /** The page for one initiative, with alternates for linked-data clients. */
@@ -63,6 +70,13 @@ export function initiativePage(rec: StoredInitiative, taxonomies: Taxonomies, ow
       return `<link rel="alternate" type="${t}" href="${esc(i.id)}?format=${f}">`;
     })
     .join("");
+  const formats = [
+    ["jsonld", "JSON-LD"],
+    ["ttl", "Turtle"],
+    ["nt", "N-Triples"],
+  ]
+    .map(([f, name]) => `<a href="${esc(i.id)}?format=${f}">${name}</a>`)
+    .join(" · ");
   const body = `<h1>${esc(i.name)}</h1>
 ${i.description ? `<div class="description">${i.description}</div>` : ""}
 <dl>${rows
@@ -71,6 +85,6 @@ ${i.description ? `<div class="description">${i.description}</div>` : ""}
     .join("")}</dl>
 ${translations(i.translations)}
 <p class="muted">${source}. Updated ${esc(rec.updated)}. As linked data:
-<a href="${esc(i.id)}?format=jsonld">JSON-LD</a> · <a href="${esc(i.id)}?format=ttl">Turtle</a> · <a href="${esc(i.id)}?format=nt">N-Triples</a></p>`;
+${formats}</p>`;
   return layout(i.name, body, head);
 }

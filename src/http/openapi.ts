@@ -62,7 +62,10 @@ const SEARCH_PARAMS = [
   }),
   qp(
     "collapse",
-    "sameAs: listings an admin confirmed to be one organisation come and count once, as the listing standing for them (this network's own, else the first held), which names every listing and its network (essfed:listings in JSON-LD, a Listings column in CSV, a listings property in GeoJSON). none: every listing. Default none, but sameAs for the map (/api/clusters, /map/list).",
+    "sameAs: listings an admin confirmed to be one organisation come and count once, as the listing standing for " +
+      "them (this network's own, else the first held), which names every listing and its network (essfed:listings in " +
+      "JSON-LD, a Listings column in CSV, a listings property in GeoJSON). none: every listing. Default none, but " +
+      "sameAs for the map (/api/clusters, /map/list).",
     { type: "string", enum: ["sameAs", "none"] },
   ),
 ];
@@ -75,7 +78,8 @@ export function openApi(config: Config): Record<string, unknown> {
       title: `essfed — ${config.name}`,
       version: "0.1.0",
       description:
-        "A directory of social and solidarity economy initiatives as ESSGLOBAL linked data, federated over ActivityPub. See docs/protocol.md for the federation protocol.",
+        "A directory of social and solidarity economy initiatives as ESSGLOBAL linked data, federated over " +
+        "ActivityPub. See docs/protocol.md for the federation protocol.",
     },
     servers: [{ url: config.url }],
     components: {
@@ -109,7 +113,8 @@ export function openApi(config: Config): Record<string, unknown> {
       "/assets/{file}": {
         get: {
           summary:
-            "The pages' scripts, styles and preview image, bundled from npm packages; a name with a content hash (map.<hash>.js) is cached for a year",
+            "The pages' scripts, styles and preview image, bundled from npm packages; a name with a content hash " +
+            "(map.<hash>.js) is cached for a year",
           parameters: [
             pp("file", "site.css, map.css, map.js, console.js or card.png, or the same with the hash the pages name"),
           ],
@@ -123,7 +128,9 @@ export function openApi(config: Config): Record<string, unknown> {
       "/map/list": {
         get: {
           summary:
-            "The map's list: 20 initiatives at a time as cards (name, kind, place, a line of description, who published it and via which networks), labels in lang; the first page also counts the matches without coordinates",
+            "The map's list: 20 initiatives at a time as cards (name, kind, place, a line of description, who " +
+            "published it and via which networks), labels in lang; the first page also counts the matches without " +
+            "coordinates",
           parameters: [
             ...SEARCH_PARAMS,
             qp("cursor", "From the previous answer's next."),
@@ -135,7 +142,8 @@ export function openApi(config: Config): Record<string, unknown> {
       "/initiative": {
         get: {
           summary:
-            "The page of a record as held here: a mirrored one with who published it, the networks it came by and when it was received and checked; one of ours redirects to its IRI",
+            "The page of a record as held here: a mirrored one with who published it, the networks it came by and " +
+            "when it was received and checked; one of ours redirects to its IRI",
           parameters: [
             qp("id", "The initiative's IRI."),
             qp("lang", "en, fr, es or pt (default: cookie, then Accept-Language)."),
@@ -243,7 +251,8 @@ export function openApi(config: Config): Record<string, unknown> {
       "/api/facets": {
         get: {
           summary:
-            "Counts per facet value for the same filters, with labels, and their total (approximate: true when estimated from a sample)",
+            "Counts per facet value for the same filters, with labels, and their total (approximate: true when " +
+            "estimated from a sample)",
           parameters: [...SEARCH_PARAMS, qp("lang", "Label language (default from Accept-Language)")],
           responses: { 200: ok("Counts", "application/json"), 400: problem },
         },
@@ -254,7 +263,8 @@ export function openApi(config: Config): Record<string, unknown> {
           parameters: [...SEARCH_PARAMS, qp("zoom", "Map zoom level, 0 to 22.", { type: "integer" })],
           responses: {
             200: ok(
-              "Clusters and single points; `approximate: true` when counted on a sample (very many matches in a wide view)",
+              "Clusters and single points; `approximate: true` when counted on a sample (very many matches in a " +
+                "wide view)",
               "application/json",
             ),
             400: problem,
@@ -369,7 +379,8 @@ export function openApi(config: Config): Record<string, unknown> {
         parameters: [
           pp(
             "name",
-            "initiatives.nq, initiatives.csv, initiatives.geojson, or sameas.nq (this network's sameAs linkset, always current)",
+            "initiatives.nq, initiatives.csv, initiatives.geojson, or sameas.nq (this network's sameAs linkset, " +
+              "always current)",
           ),
         ],
         get: {
@@ -384,7 +395,8 @@ export function openApi(config: Config): Record<string, unknown> {
       "/dataset": {
         get: {
           summary:
-            "The directory as a dataset: DCAT and VoID description (licence, attribution, counts, dumps, endpoints); ETag = change number",
+            "The directory as a dataset: DCAT and VoID description (licence, attribution, counts, dumps, " +
+            "endpoints); ETag = change number",
           parameters: [qp("format", "ttl, jsonld, nt or html (overrides Accept)")],
           responses: {
             200: ok("Dataset description", "text/turtle", "application/ld+json", "application/n-triples", "text/html"),
@@ -495,14 +507,16 @@ export function openApi(config: Config): Record<string, unknown> {
       "/readyz": {
         get: {
           summary:
-            "Readiness: the store answers, its schema is this version's, the search index is caught up within ESSFED_READY_INDEX_LAG_SECONDS",
+            "Readiness: the store answers, its schema is this version's, the search index is caught up within " +
+            "ESSFED_READY_INDEX_LAG_SECONDS",
           responses: { 200: ok("Ready, with each check", "application/json"), 503: problem },
         },
       },
       "/metrics": {
         get: {
           summary:
-            "Prometheus metrics (text format). Private: on this port only with ESSFED_METRICS_TOKEN set and sent as a bearer token (404 when no token is configured), or on the separate ESSFED_METRICS_BIND listener",
+            "Prometheus metrics (text format). Private: on this port only with ESSFED_METRICS_TOKEN set and sent " +
+            "as a bearer token (404 when no token is configured), or on the separate ESSFED_METRICS_BIND listener",
           security: [{ metrics: [] as string[] }],
           responses: {
             200: ok("Metrics", "text/plain; version=0.0.4"),

@@ -56,6 +56,9 @@ function numbers(v: unknown, n: number): number[] | undefined {
   return parts.map(Number);
 }
 
+/** A parameter's value as the client sent it: a string, or the values of a repeated one joined by commas. */
+const shown = (v: unknown): string => (Array.isArray(v) ? v.join(",") : typeof v === "string" ? v : JSON.stringify(v));
+
 /** Parses and validates the search parameters; throws 400 listing every problem. */
 export function parseSearch(
   query: Query,
@@ -65,7 +68,7 @@ export function parseSearch(
 ): SearchRequest {
   const errors: ParamError[] = [];
   const bad = (param: string, message: string, value?: unknown) =>
-    errors.push({ param, message, ...(value === undefined ? {} : { value: String(value).slice(0, 200) }) });
+    errors.push({ param, message, ...(value === undefined ? {} : { value: shown(value).slice(0, 200) }) });
   for (const k of Object.keys(query)) if (!KNOWN.has(k)) bad(k, "is not a search parameter");
   const filter: SearchFilter = { facets: {} };
 
@@ -123,7 +126,7 @@ export function parseSearch(
           v,
         );
     }
-    filter.facets[facet as FacetName] = [...new Set(resolved)];
+    filter.facets[facet] = [...new Set(resolved)];
   }
 
   if (query.updatedSince !== undefined) {

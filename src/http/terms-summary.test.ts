@@ -7,11 +7,11 @@ function countingStore() {
     n: 1,
     scans: 0,
     fail: false,
-    changeNumber: async () => s.n,
-    countTerms: async (): Promise<SourceTerms[]> => {
+    changeNumber: () => Promise.resolve(s.n),
+    countTerms: (): Promise<SourceTerms[]> => {
       s.scans++;
-      if (s.fail) throw new Error("store down");
-      return [{ count: s.n }];
+      if (s.fail) return Promise.reject(new Error("store down"));
+      return Promise.resolve([{ count: s.n }]);
     },
   };
   return s;

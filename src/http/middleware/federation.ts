@@ -21,7 +21,7 @@ function toRequest(req: ExpressRequest, origin: string): Request {
   return new Request(url, {
     method: req.method,
     headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {}),
+    ...(hasBody ? { body: Readable.toWeb(req), duplex: "half" } : {}),
   } as RequestInit);
 }
 

@@ -52,7 +52,7 @@ export function negotiate<K extends string>(req: Request, offers: readonly Offer
   const hit = memo?.get(cacheKey);
   if (hit) return hit as { key: K; type: string };
   const result = choose(req, offers);
-  if (!memo) memos.set(offers, (memo = new Map()));
+  if (!memo) memos.set(offers, (memo = new Map<string, { key: string; type: string }>()));
   if (memo.size > 500) memo.clear();
   memo.set(cacheKey, result);
   return result;

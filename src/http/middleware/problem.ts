@@ -65,7 +65,7 @@ function normalise(err: unknown): HttpError {
   if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported")
     return new HttpError(415, "unsupported-encoding", String(e.message));
   if (e?.type === "request.aborted") return new HttpError(400, "request-aborted", "the client aborted the request");
-  const text = storeTextError(e as Parameters<typeof storeTextError>[0]);
+  const text = storeTextError(e);
   if (text) return text;
   return new HttpError(500, "internal-error", "an unexpected error occurred; it has been logged");
 }

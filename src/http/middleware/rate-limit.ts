@@ -99,7 +99,9 @@ export function rateLimits(config: Config): RateLimits {
     inboxHost: (req, res, signer) =>
       new Promise((resolve, reject) => {
         res.locals.signerHost = signer;
-        void host(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve()));
+        // The limiter passes on only its store's failures, which are Errors; anything else becomes the cause of one.
+        const failed = (e: unknown) => (e instanceof Error ? e : new Error("the rate limiter failed", { cause: e }));
+        void host(req, res, (e?: unknown) => (e ? reject(failed(e)) : resolve()));
       }),
   };
 }

@@ -48,7 +48,7 @@ export const refuseUnstorableBody: RequestHandler = (req, _res, next) => {
  * should check it itself; this keeps the ones that do not from answering 500.
  */
 export function storeTextError(e: { code?: unknown; message?: unknown; detail?: unknown }): HttpError | undefined {
-  const text = `${String(e.message ?? "")} ${String(e.detail ?? "")}`;
+  const text = `${typeof e.message === "string" ? e.message : ""} ${typeof e.detail === "string" ? e.detail : ""}`;
   if (e.code === "22021" || e.code === "22P05" || (e.code === "22P02" && /surrogate/i.test(text))) {
     return new HttpError(
       422,

@@ -48,11 +48,7 @@ export function apiRoutes(deps: HttpDeps): Router {
 
   router.get("/api/initiatives", async (req: Request, res: Response) => {
     const { key, type } = negotiate(req, OFFERS);
-    const { filter, limit, cursor } = parseSearch(
-      req.query as Record<string, unknown>,
-      taxonomies,
-      req.headers["accept-language"],
-    );
+    const { filter, limit, cursor } = parseSearch(req.query, taxonomies, req.headers["accept-language"]);
     const page = await store.search.search(filter, limit, cursor);
     // Collapsed: each entry lists every listing of its organisation held here, and who publishes it.
     const listings = filter.collapse ? await listingsOf(store, page.items, iris.actor) : new Map<string, Listing[]>();
@@ -106,11 +102,7 @@ export function apiRoutes(deps: HttpDeps): Router {
   });
 
   router.get("/api/facets", async (req, res) => {
-    const { filter, lang } = parseSearch(
-      req.query as Record<string, unknown>,
-      taxonomies,
-      req.headers["accept-language"],
-    );
+    const { filter, lang } = parseSearch(req.query, taxonomies, req.headers["accept-language"]);
     const { counts, total, approximate } = await store.search.facets(filter);
     const facets = Object.fromEntries(
       FACET_NAMES.map((name) => [

@@ -102,15 +102,23 @@ export function datasetRoutes(deps: HttpDeps): Router {
       const dumps = Object.entries(DUMP_FILES)
         .map(([f, d]) => `<li><a href="/dumps/${f}">${f}</a> (${esc(d.title)})</li>`)
         .join("");
-      return void res.type("text/html").send(
-        layout(
-          `${config.name}: dataset`,
-          `<h1>${esc(config.name)}</h1><p>${esc(config.summary)}</p>
-<p>${termsHtml(config)}</p><p>Published by <a href="${esc(iris.actor)}">${esc(config.name)}</a>, continuously updated.</p>
-<h2>Get the data</h2><ul>${dumps}<li><a href="/sparql">SPARQL endpoint</a></li><li><a href="/openapi.json">Search API</a> (<code>/api/initiatives</code>)</li></ul>
-<p>This description in <a href="/dataset?format=ttl">Turtle</a>, <a href="/dataset?format=jsonld">JSON-LD</a>, <a href="/dataset?format=nt">N-Triples</a> (DCAT and VoID).</p>`,
-        ),
-      );
+      return void res
+        .type("text/html")
+        .send(
+          layout(
+            `${config.name}: dataset`,
+            [
+              `<h1>${esc(config.name)}</h1><p>${esc(config.summary)}</p>`,
+              `<p>${termsHtml(config)}</p>` +
+                `<p>Published by <a href="${esc(iris.actor)}">${esc(config.name)}</a>, continuously updated.</p>`,
+              `<h2>Get the data</h2><ul>${dumps}<li><a href="/sparql">SPARQL endpoint</a></li>` +
+                `<li><a href="/openapi.json">Search API</a> (<code>/api/initiatives</code>)</li></ul>`,
+              `<p>This description in <a href="/dataset?format=ttl">Turtle</a>, ` +
+                `<a href="/dataset?format=jsonld">JSON-LD</a>, <a href="/dataset?format=nt">N-Triples</a> ` +
+                `(DCAT and VoID).</p>`,
+            ].join("\n"),
+          ),
+        );
     }
     res.type(type).send(await describe(n, key));
   };

@@ -71,14 +71,7 @@ export function duplicateRoutes(deps: { config: Config; store: Store }): Router 
           errors: [{ field: "reason", message: "too long or not text" }],
         });
       }
-      const pair = await decidePair(
-        deps.store,
-        a,
-        b,
-        decision,
-        { kind: "token", name: "admin token" },
-        reason as string | undefined,
-      );
+      const pair = await decidePair(deps.store, a, b, decision, { kind: "token", name: "admin token" }, reason);
       if (!pair) throw new NotFoundHttpError("these two records are not a pair the duplicate finder found");
       res.json((await viewPairs(deps.store, [pair]))[0]);
     });
@@ -134,7 +127,8 @@ export function duplicatePaths(): Record<string, unknown> {
     "/api/duplicates": {
       get: {
         summary:
-          "Pairs of records that may be one organisation, highest score first, with the reasons and each side's name and network (admin)",
+          "Pairs of records that may be one organisation, highest score first, with the reasons and each side's " +
+          "name and network (admin)",
         security: admin,
         parameters: [
           qp("state", "candidate (default), confirmed or rejected"),

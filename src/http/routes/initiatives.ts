@@ -92,7 +92,8 @@ export function initiativeRoutes(deps: HttpDeps): Router {
           .send(
             layout(
               config.name,
-              `<h1>${esc(config.name)}</h1><p>${total} initiatives. <a href="${esc(iris.directory)}?page=true&amp;format=html">Browse them</a>.</p>`,
+              `<h1>${esc(config.name)}</h1><p>${total} initiatives. ` +
+                `<a href="${esc(iris.directory)}?page=true&amp;format=html">Browse them</a>.</p>`,
             ),
           );
       return void res.type(type).send(
@@ -110,10 +111,9 @@ export function initiativeRoutes(deps: HttpDeps): Router {
     const cursor =
       typeof req.query.cursor === "string" && /^\d{1,16}$/.test(req.query.cursor) ? req.query.cursor : undefined;
     const page = await store.listInitiatives({ limit, ...(cursor ? { cursor } : {}) });
-    const self = `${iris.directory}?page=true${cursor ? `&cursor=${cursor}` : ""}${req.query.limit ? `&limit=${limit}` : ""}`;
-    const next = page.next
-      ? `${iris.directory}?page=true&cursor=${page.next}${req.query.limit ? `&limit=${limit}` : ""}`
-      : undefined;
+    const sized = req.query.limit ? `&limit=${limit}` : "";
+    const self = `${iris.directory}?page=true${cursor ? `&cursor=${cursor}` : ""}${sized}`;
+    const next = page.next ? `${iris.directory}?page=true&cursor=${page.next}${sized}` : undefined;
     if (key === "html") {
       const items = page.items
         .map((r) => `<li><a href="${esc(r.initiative.id)}">${esc(r.initiative.name)}</a></li>`)
@@ -123,7 +123,8 @@ export function initiativeRoutes(deps: HttpDeps): Router {
         .send(
           layout(
             config.name,
-            `<h1>${esc(config.name)}</h1><ul>${items}</ul>${next ? `<a href="${esc(next)}&amp;format=html">Next</a>` : ""}`,
+            `<h1>${esc(config.name)}</h1><ul>${items}</ul>` +
+              (next ? `<a href="${esc(next)}&amp;format=html">Next</a>` : ""),
           ),
         );
     }
@@ -190,7 +191,7 @@ export function initiativeRoutes(deps: HttpDeps): Router {
   });
 
   router.get("/initiatives/:id", async (req, res) => {
-    const id = iris.initiative(req.params.id as string);
+    const id = iris.initiative(req.params.id);
     const { key, type } = negotiate(req, RDF_OFFERS);
     if (key === "html" && deps.pages) {
       // Pages for people depend on the reader's language and session: rendered for each request.

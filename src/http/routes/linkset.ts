@@ -52,7 +52,8 @@ export const linksetPaths = () => ({
   [LINKSET_PATH]: {
     get: {
       summary:
-        "This network's sameAs linkset: the records it has confirmed to be one organisation (owl:sameAs), each with who decided and when (a VoID linkset in its own named graph)",
+        "This network's sameAs linkset: the records it has confirmed to be one organisation (owl:sameAs), each " +
+        "with who decided and when (a VoID linkset in its own named graph)",
       parameters: [
         {
           name: "format",
@@ -76,7 +77,8 @@ export const linksetPaths = () => ({
   [ADOPTED_PATH]: {
     get: {
       summary:
-        "The sameAs links this network adopted from the networks it follows (ESSFED_SAMEAS_ADOPT): each attributed to the network that decided it, in the named graph of that network's linkset",
+        "The sameAs links this network adopted from the networks it follows (ESSFED_SAMEAS_ADOPT): each attributed " +
+        "to the network that decided it, in the named graph of that network's linkset",
       parameters: [
         {
           name: "format",

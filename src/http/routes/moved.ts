@@ -41,7 +41,12 @@ export function movedRoutes(deps: { identity: Identity; keys: ActorKeys; name: s
         if (!ACTIVITY_JSON.test(req.get("accept") ?? "")) return res.redirect(308, actorOf(current));
         return void res.type("application/activity+json").send(await documentOf(p));
       }
-      if (req.path === "/.well-known/webfinger" && reading && accounts(p).has(String(req.query.resource ?? ""))) {
+      if (
+        req.path === "/.well-known/webfinger" &&
+        reading &&
+        typeof req.query.resource === "string" &&
+        accounts(p).has(req.query.resource)
+      ) {
         return void res.type("application/jrd+json").json({
           subject: `acct:${p.handle}@${new URL(p.url).host}`,
           aliases: [actorOf(p)],

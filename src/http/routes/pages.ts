@@ -21,7 +21,9 @@ export function pageRoutes(deps: HttpDeps): Router {
       .send(
         layout(
           code,
-          `<h1>Problem: ${esc(code)}</h1><p>essfed answered with this problem type. The <code>detail</code> member of the response says what was wrong with the request; see the API documentation.</p>`,
+          `<h1>Problem: ${esc(code)}</h1><p>essfed answered with this problem type. ` +
+            "The <code>detail</code> member of the response says what was wrong with the request; " +
+            "see the API documentation.</p>",
         ),
       );
   });

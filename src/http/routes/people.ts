@@ -53,7 +53,8 @@ export function peoplePaths(): Record<string, unknown> {
     "/api/people": {
       get: {
         summary:
-          "Everything held about one email or phone: own and mirrored records, withheld records, the review queue, the audit log (admin)",
+          "Everything held about one email or phone: own and mirrored records, withheld records, the review queue, " +
+          "the audit log (admin)",
         security: admin,
         parameters: [q("email"), q("phone")],
         responses: {
@@ -66,7 +67,8 @@ export function peoplePaths(): Record<string, unknown> {
     "/api/people/erase": {
       post: {
         summary:
-          "Remove one email or phone from the network's own records; followers receive the Update (admin; in the audit log without the value)",
+          "Remove one email or phone from the network's own records; followers receive the Update (admin; in the " +
+          "audit log without the value)",
         security: admin,
         requestBody: { required: true, content: { "application/json": { schema: subjectSchema } } },
         responses: {

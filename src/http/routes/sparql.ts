@@ -14,7 +14,7 @@ import {
   type SparqlOutcome,
 } from "../../query/sparql-types.ts";
 import type { SelectType as Select } from "../../query/sparql-results.ts";
-import { SELECT_TYPES, type SelectType } from "../../query/sparql-results.ts";
+import { SELECT_TYPES } from "../../query/sparql-results.ts";
 import { BadRequestHttpError, HttpError, UnsupportedMediaTypeHttpError } from "../../errors.ts";
 import { esc, layout } from "../html.ts";
 
@@ -61,7 +61,7 @@ export function clientKey(ip: string | undefined): string {
   const [head, tail = ""] = ip.split("::");
   const groups = [
     ...head!.split(":"),
-    ...Array(Math.max(0, 8 - head!.split(":").length - (tail ? tail.split(":").length : 0))).fill("0"),
+    ...Array<string>(Math.max(0, 8 - head!.split(":").length - (tail ? tail.split(":").length : 0))).fill("0"),
     ...(tail ? tail.split(":") : []),
   ];
   return `${groups
@@ -70,8 +70,11 @@ export function clientKey(ip: string | undefined): string {
     .join(":")}::/64`;
 }
 
-/** The values of a protocol parameter that may repeat (`default-graph-uri`, `named-graph-uri`). */
-const all = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+/**
+ * The values of a protocol parameter that may repeat (`default-graph-uri`, `named-graph-uri`): the simple query parser
+ * and the non-extended form parser give a string, or an array of strings when it is repeated.
+ */
+const all = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : []);
 
 export function sparqlRoutes(service: SparqlRunner): Router {
   const router = Router();
@@ -95,7 +98,7 @@ export function sparqlRoutes(service: SparqlRunner): Router {
     });
     const out = await service.execute(
       query,
-      pick(req.headers.accept, SELECT_TYPES, "application/sparql-results+json" as SelectType),
+      pick(req.headers.accept, SELECT_TYPES, "application/sparql-results+json"),
       pick(req.headers.accept, GRAPH_TYPES, "text/turtle"),
       { client: clientKey(req.ip), signal: gone.signal },
     );
@@ -121,13 +124,18 @@ export function sparqlRoutes(service: SparqlRunner): Router {
 
   router.get("/sparql", async (req, res) => {
     if (req.query.query === undefined && (req.headers.accept ?? "").includes("text/html")) {
-      return void res.type("text/html").send(
-        layout(
-          "SPARQL",
-          `<h1>SPARQL</h1><p>SPARQL 1.1 over every initiative held here and the ESSGLOBAL vocabularies. Queries must start answering within ${SPARQL_LIMITS.timeoutMs / 1000} s; SELECT answers then stream, every row, for up to ${(SPARQL_LIMITS.timeoutMs * SPARQL_LIMITS.streamFactor) / 1000} s.</p>
-<form method="get"><textarea name="query" rows="10" cols="90">${esc(EXAMPLE)}</textarea><br><button>Run</button></form>`,
-        ),
-      );
+      return void res
+        .type("text/html")
+        .send(
+          layout(
+            "SPARQL",
+            "<h1>SPARQL</h1><p>SPARQL 1.1 over every initiative held here and the ESSGLOBAL vocabularies. " +
+              `Queries must start answering within ${SPARQL_LIMITS.timeoutMs / 1000} s; SELECT answers then stream, ` +
+              `every row, for up to ${(SPARQL_LIMITS.timeoutMs * SPARQL_LIMITS.streamFactor) / 1000} s.</p>\n` +
+              `<form method="get"><textarea name="query" rows="10" cols="90">${esc(EXAMPLE)}</textarea>` +
+              "<br><button>Run</button></form>",
+          ),
+        );
     }
     await answer(req, res, req.query.query, req.query);
   });

@@ -27,7 +27,8 @@ export function vocabRoutes(): Router {
       .send(
         layout(
           "Vocabularies",
-          `<h1>Vocabularies</h1><ul>${items}<li><a href="/vocab/essglobal-context.jsonld">essglobal-context.jsonld</a> (JSON-LD context)</li></ul>`,
+          `<h1>Vocabularies</h1><ul>${items}` +
+            '<li><a href="/vocab/essglobal-context.jsonld">essglobal-context.jsonld</a> (JSON-LD context)</li></ul>',
         ),
       );
   });
