@@ -76,6 +76,11 @@ export class Directory {
     return this.#store.deferIndexing?.() ?? (() => {});
   }
 
+  /** A bulk write (an import) starts: see {@link Store.bulkWrite}; call the result when done. */
+  bulkWrite(): () => void {
+    return this.#store.bulkWrite?.() ?? this.deferIndexing();
+  }
+
   /** The write service this directory writes through (shared with the other sources of writes). */
   get writer(): InitiativeWriter {
     return this.#writer;

@@ -91,8 +91,8 @@ export async function importSource(
       : format === "geojson" || format === "jsonld"
         ? jsonRecords(format, source, iris, directory, b)
         : rdfRecords(format, source, iris, directory, b);
-  // Indexing between batches would slow the writes down as the store grows: index once, after.
-  const release = directory.deferIndexing();
+  // Indexed batch by batch in the writing transaction where the store can (no catch-up after it).
+  const release = o.dryRun ? () => {} : directory.bulkWrite();
   try {
     for await (const r of records) await b.add(r);
     await b.flush();

@@ -167,6 +167,13 @@ export interface Store {
    */
   deferIndexing?(): () => void;
   /**
+   * A bulk write (an import) starts: like {@link deferIndexing}, and a store whose index runs
+   * behind the writes may instead index each batch in the transaction that writes it, from the
+   * records it already holds in memory, so the import returns with the index up to date without
+   * reading every record back. Call the returned release when done.
+   */
+  bulkWrite?(): () => void;
+  /**
    * Deletes a record and leaves a tombstone. Returns false when there was nothing to delete.
    * A tombstone is also written when the record was never seen (a Delete that arrives first).
    * `outbox` queues the messages the result calls for in the same transaction.

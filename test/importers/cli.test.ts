@@ -75,7 +75,7 @@ describe("essfed import and export", () => {
     expect(stdout).toContain("60000 created");
     expect(stderr).toMatch(/\d[\d,]* rows read \(\d[\d,]* rows\/s\)/);
     // The command returns with the search index up to date, not leaving that to the server's first search.
-    expect(stdout).toMatch(/search index brought up to date in [\d.]+ s/);
+    expect(stdout).toMatch(/search index up to date/);
   }, 180_000);
 
   it("exports Turtle to a file that parses, holding what was imported.", async () => {

@@ -26,7 +26,7 @@ const BATCH_MS = 2000;
  * default a long catch-up mostly waited on reading back pages it had just evicted (100,000
  * records: 36.7 s → 15.5 s). Given back when the catch-up ends; bounded whatever the file's size.
  */
-const CATCH_UP_CACHE_KIB = 64 * 1024;
+export const CATCH_UP_CACHE_KIB = 64 * 1024;
 
 /** The 1° cell a point falls in (for estimating how many points a box holds). */
 export const cellOf = (lat: number, lon: number) =>
@@ -112,6 +112,34 @@ function index(db: SqliteDatabase, seq: number, record: InitiativeRecord, deltas
       seq,
       JSON.stringify(f.facets.map((x) => [x.name, x.value])),
     );
+}
+
+/**
+ * Indexes records just written in the current transaction, from the objects the writer holds
+ * (no reading back, no JSON parsing), when the index had caught up with every change before
+ * them (`seqBefore`): otherwise it leaves them to {@link catchUp}, which applies changes in order.
+ * A bulk import's batches are indexed so, each committing with its records or not at all.
+ * @returns whether they were indexed
+ */
+export function indexWritten(
+  db: SqliteDatabase,
+  seqBefore: number,
+  written: { seq: number; record: InitiativeRecord; created: boolean }[],
+  memo?: FacetMemo,
+): boolean {
+  const at = db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number };
+  if (at.value !== seqBefore || !written.length) return false;
+  const deltas = new Deltas();
+  for (const w of written) {
+    // A created record is in no index row: the index had caught up with its tombstone, if any.
+    if (!w.created) unindex(db, w.record.initiative.id, deltas, memo);
+    index(db, w.seq, w.record, deltas, memo);
+  }
+  deltas.write(db);
+  const last = written[written.length - 1]!.seq;
+  db.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(last);
+  memo?.advanced(last);
+  return true;
 }
 
 /**

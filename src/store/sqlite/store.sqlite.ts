@@ -20,7 +20,7 @@ import type {
   StoreHealth,
 } from "../store.ts";
 import { insertMessages, sqliteQueueBackend } from "./queue.sqlite.ts";
-import { unindex } from "./indexer.sqlite.ts";
+import { CATCH_UP_CACHE_KIB, catchUp, indexWritten, unindex } from "./indexer.sqlite.ts";
 import { rewriteOwnSqlite } from "./rewrite.sqlite.ts";
 import { SqliteSearchIndex } from "./search.sqlite.ts";
 import { openSqlite, type SqliteDatabase } from "./database.ts";
@@ -107,6 +107,25 @@ export class SqliteStore implements Store {
       if (--this.#deferred === 0 && this.db.isOpen()) this.#scheduleIndex();
     };
   }
+  /** Bulk writes in progress ({@link bulkWrite}), and the page cache size to give back after them. */
+  #bulk = 0;
+  #cacheBefore: number | undefined;
+  bulkWrite(): () => void {
+    const release = this.deferIndexing();
+    if (this.#bulk++ === 0) {
+      // Caught up first, so that each batch can be indexed as it is written (indexWritten).
+      catchUp(this.db, this.search.memo);
+      this.#cacheBefore = (this.db.prepare("PRAGMA cache_size").get() as { cache_size: number }).cache_size;
+      this.db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.#bulk === 0 && this.db.isOpen()) this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
+      release();
+    };
+  }
   #scheduleIndex(): void {
     if (this.#deferred) return;
     const now = Date.now();
@@ -168,7 +187,16 @@ export class SqliteStore implements Store {
     outbox?: OutboxWrite<PutOutcome[]>,
   ): Promise<PutOutcome[]> {
     const outcomes = this.#writing(() => {
-      const done = records.map((r) => this.#put(r));
+      // In a bulk write, what the transaction writes is indexed in it, from these objects.
+      const before = this.#bulk ? this.#currentSeq() : undefined;
+      const written: { seq: number; record: InitiativeRecord; created: boolean }[] = [];
+      const done = records.map((r) => {
+        const outcome = this.#put(r);
+        if (before !== undefined && (outcome === "created" || outcome === "updated"))
+          written.push({ seq: this.#seq!, record: r, created: outcome === "created" });
+        return outcome;
+      });
+      if (before !== undefined) indexWritten(this.db, before, written, this.search.memo);
       if (outbox) this.#queueIn(outbox, done);
       return done;
     });
@@ -213,8 +241,12 @@ export class SqliteStore implements Store {
   /** Next change number. Only called inside a write transaction, which holds SQLite's write lock. */
   #seq: number | undefined;
   #nextSeq(): number {
-    this.#seq ??= (this.db.prepare("SELECT value FROM meta WHERE key = 'seq'").get() as { value: number }).value;
-    return ++this.#seq;
+    return (this.#seq = this.#currentSeq() + 1);
+  }
+  #currentSeq(): number {
+    return (this.#seq ??= (
+      this.db.prepare("SELECT value FROM meta WHERE key = 'seq'").get() as { value: number }
+    ).value);
   }
   /**
    * Runs `fn` in a write transaction that may take change numbers, and writes the counter back at
