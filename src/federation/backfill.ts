@@ -13,6 +13,7 @@ import { withContext, type Json } from "./activities.ts";
 import type { FederationContext } from "./context.ts";
 import { FetchError } from "./outbound/fetcher.ts";
 import { acceptObjects, type VerifiedObject } from "./mirror.ts";
+import { DroppedRecords, dropOf, type Drop } from "./dropped.ts";
 import { hostOf } from "./relay.ts";
 import { verifyProof } from "./proofs/proof.ts";
 import { claimedOwner, fetchFromOrigin, idOf } from "./proofs/trust.ts";
@@ -103,6 +104,8 @@ export async function backfill(
       Array.isArray(page.orderedItems) ? page.orderedItems : Array.isArray(page.items) ? page.items : []
     ) as unknown[];
     const verified: VerifiedObject[] = [];
+    // Nobody waits for an answer here: what is dropped is counted per peer for status and metrics.
+    const drops: Drop[] = [];
     for (const raw of items) {
       report.items++;
       const item = withContext(raw, page);
@@ -114,15 +117,26 @@ export async function backfill(
         report.refused++;
         const id = idOf(item);
         if (id) seen?.add(id);
+        drops.push({
+          id: id ?? "(no id)",
+          reason: "unverifiable-origin",
+          message:
+            "its origin cannot be verified: it names no owner, or has no valid proof by its owner " +
+            "and its owner did not serve it",
+        });
       }
     }
-    for (const r of await acceptObjects(ctx, verified)) {
-      if (!r.ok) report.refused++;
-      else if (r.outcome === "created") report.created++;
+    const results = await acceptObjects(ctx, verified);
+    for (const [k, r] of results.entries()) {
+      if (!r.ok) {
+        report.refused++;
+        if (!r.own) drops.push(dropOf(String(verified[k]!.doc.id), r));
+      } else if (r.outcome === "created") report.created++;
       else if (r.outcome === "updated") report.updated++;
       else if (r.outcome === "held") report.held++;
       else report.unchanged++;
     }
+    await new DroppedRecords(ctx.store.kv).record(following.actor, drops);
   }
   if (seen) report.deleted = await pruneMissing(ctx, following.actor, seen);
   await ctx.store.putFollowing({

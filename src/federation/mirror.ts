@@ -39,7 +39,14 @@ export interface VerifiedObject {
  */
 export type MirrorResult =
   | { ok: true; outcome: PutOutcome | "held"; record: InitiativeRecord }
-  | { ok: false; issues: Issue[]; refusal?: JsonLdBudgetError | JsonLdInputError; blocked?: boolean };
+  | {
+      ok: false;
+      issues: Issue[];
+      refusal?: JsonLdBudgetError | JsonLdInputError;
+      blocked?: boolean;
+      /** One of this network's own records came back round a loop: not the sender's mistake. */
+      own?: boolean;
+    };
 
 const isoOr = (v: unknown, fallback: string) =>
   typeof v === "string" && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : fallback;
@@ -110,7 +117,7 @@ export async function acceptObjects(ctx: FederationContext, objects: VerifiedObj
   for (const v of objects) {
     if (ctx.iris.localId(String(v.doc.id))) {
       // One of ours came back round a loop: ours is the original, never overwrite it.
-      results.push({ ok: false, issues: [{ field: "id", message: "is this network's own initiative" }] });
+      results.push({ ok: false, own: true, issues: [{ field: "id", message: "is this network's own initiative" }] });
       continue;
     }
     const r = await toMirrorRecord(ctx, v, now);

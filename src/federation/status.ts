@@ -5,11 +5,12 @@
 import type { FederationContext } from "./context.ts";
 import { RefusedInboxes } from "./outbound/delivery.ts";
 import { LOCAL_SOURCE } from "../store/records.ts";
+import { DroppedRecords } from "./dropped.ts";
 
 /** Counts and relations, as `essfed status` prints them. */
 export async function federationStatus(ctx: FederationContext) {
   const queue = ctx.store.queue("delivery");
-  const [own, total, followers, following, pending, depth, refused] = await Promise.all([
+  const [own, total, followers, following, pending, depth, refused, dropped] = await Promise.all([
     ctx.store.countInitiatives(LOCAL_SOURCE),
     ctx.store.countInitiatives(),
     ctx.store.listFollowers(),
@@ -17,6 +18,7 @@ export async function federationStatus(ctx: FederationContext) {
     queue.pending(),
     queue.getDepth(),
     new RefusedInboxes(ctx.store.kv).list(),
+    new DroppedRecords(ctx.store.kv).list(),
   ]);
   return {
     actor: ctx.iris.actor,
@@ -25,5 +27,7 @@ export async function federationStatus(ctx: FederationContext) {
     following,
     // Inboxes the outbound address policy refuses: their deliveries are dropped, not retried.
     deliveries: { pending, ready: depth.ready ?? 0, retrying: depth.delayed ?? 0, refused },
+    // Records followed networks served that a back-fill or reconciliation dropped, per peer and reason.
+    dropped,
   };
 }

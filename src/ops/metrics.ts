@@ -14,6 +14,7 @@ import type { SparqlPoolStats } from "../query/sparql-pool.ts";
 import type { Store } from "../store/store.ts";
 import type { Health } from "./health.ts";
 import { ignoredFailures } from "../logging.ts";
+import { DroppedRecords } from "../federation/dropped.ts";
 
 export const PEER_LABELS = 100;
 export const SOURCE_LABELS = 50;
@@ -195,6 +196,20 @@ export class Metrics {
           sums.set(peer, (sums.get(peer) ?? 0) + g.total);
         }
         for (const [peer, n] of sums) this.set({ peer }, n);
+      },
+    });
+    const dropped = new DroppedRecords(store.kv);
+    new Gauge({
+      name: "essfed_records_dropped",
+      help:
+        "Records followed networks served that a back-fill or reconciliation dropped, by peer host and reason " +
+        "(kept in the store; the inbox refuses such records with 422, counted by essfed_inbox_activities_total)",
+      labelNames: ["peer", "reason"],
+      registers,
+      async collect() {
+        this.reset();
+        for (const p of await dropped.list())
+          for (const [reason, n] of Object.entries(p.counts)) this.inc({ peer: peers.of(hostOf(p.peer)), reason }, n);
       },
     });
     new Gauge({

@@ -1,8 +1,8 @@
 /**
  * The choke point where records arrive from peers (issue 17, item 3): an instance sends only public
  * contact fields, so a document naming a field kept to its owner's network (or not shared) is
- * refused whole — neither stored nor relayed — and the peer's next good document is taken. (The
- * inbox acknowledges the activity, as for any record that fails validation; the refusal is logged.)
+ * refused whole — neither stored nor relayed — and the peer's next good document is taken. The inbox
+ * answers 422 naming the field, as for any record that fails validation, so the peer learns of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { auth, startInstance, type TestInstance } from "../support/instance.ts";
@@ -49,7 +49,10 @@ describe("A peer's document naming a field its owner does not share", () => {
     "is refused when the email is marked %s: nothing stored, the next one taken.",
     async (level) => {
       const id = friend.iris.initiative(`withheld-${level}`);
-      expect((await postActivity(friend, `${receiver.base}/inbox`, withContact(id, level))).status).toBe(202);
+      const refused = await postActivity(friend, `${receiver.base}/inbox`, withContact(id, level));
+      expect(refused.status).toBe(422);
+      const p = (await refused.json()) as { code: string; errors: { field: string }[] };
+      expect(p).toMatchObject({ code: "invalid-initiative", errors: [{ field: "sharing.email" }] });
       const next = friend.iris.initiative(`after-${level}`);
       expect(
         (await postActivity(friend, `${receiver.base}/inbox`, createActivity(friend.iris.actor, next))).status,

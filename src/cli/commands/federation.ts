@@ -9,6 +9,7 @@ import { compose, type Instance } from "../../compose.ts";
 import { FetchError } from "../../federation/outbound/fetcher.ts";
 import { answerFollower, follow, SelfFollowError, unfollow } from "../../federation/follows.ts";
 import { federationStatus } from "../../federation/status.ts";
+import { totalOf } from "../../federation/dropped.ts";
 import { liveProcesses } from "../../instance/heartbeat.ts";
 import { CommandError, EXIT, type Io } from "../io.ts";
 import type { Parsed } from "../spec.ts";
@@ -110,6 +111,12 @@ export async function statusCommand({ values }: Parsed, io: Io): Promise<number>
     for (const f of s.following) {
       const reconciled = f.reconciledAt ? `, reconciled ${f.reconciledAt}` : "";
       io.out(`  ${f.state.padEnd(9)} ${f.actor}  (since ${f.since}${reconciled})`);
+      const drops = s.dropped.find((p) => p.peer === f.actor);
+      if (drops) {
+        const reasons = Object.entries(drops.counts).map(([reason, n]) => `${n} ${reason}`);
+        io.out(`            ${totalOf(drops)} records dropped (${reasons.join(", ")})`);
+        io.out(`            latest ${drops.last.at}: ${drops.last.id}: ${drops.last.message}`);
+      }
     }
     const d = s.deliveries;
     const pending = `${d.pending} pending (${d.ready} ready, ${d.retrying} waiting to retry)`;

@@ -1,13 +1,15 @@
 /**
  * One handler per activity type, registered in one table. Each starts with guard
- * clauses; malformed or irrelevant input is ignored (202), unverifiable claims are refused (403).
+ * clauses; irrelevant input is ignored (202), an initiative that does not validate is refused
+ * (422), unverifiable claims are refused (403).
  * The sender has already been authenticated by its HTTP signature.
  */
 import { logger } from "../../logging.ts";
 import { announce, withContext, type Json } from "../activities.ts";
 import { deliveriesOf } from "../outbound/fan-out.ts";
 import type { FederationContext } from "../context.ts";
-import { BadRequestHttpError } from "../../errors.ts";
+import { BadRequestHttpError, UnprocessableHttpError } from "../../errors.ts";
+import { visible } from "../../domain/text.ts";
 import { JsonLdInputError } from "../../linkeddata/jsonld-in.ts";
 import { acceptObjects, type MirrorResult } from "../mirror.ts";
 import { hostOf, relayInboxes } from "../relay.ts";
@@ -43,15 +45,22 @@ const typesOf = (o: unknown): string[] => {
 
 /**
  * What the sender is told about its object. An object over the JSON-LD budget or not readable is
- * refused with the budget's problem (413, 422 or 400); an invalid initiative is taken as "invalid".
+ * refused with the budget's problem (413, 422 or 400); an invalid initiative with 422 naming each
+ * field, so that the sending peer learns of it (and, like any 4xx, does not retry it). One of our
+ * own records relayed back to us is no one's mistake: it is ignored.
  */
-function outcomeOf(r: MirrorResult): Outcome {
+function outcomeOf(r: MirrorResult, id: unknown): Outcome {
   if (r.ok) return { status: r.outcome };
+  if (r.own) return { status: "ignored" };
   // A record from a blocked source refuses the activity (curation).
   if (r.blocked) return { status: "refused", refused: r.issues[0]!.message, code: "blocked" };
   if (r.refusal instanceof JsonLdInputError) throw new BadRequestHttpError(r.refusal.message, r.refusal.code);
   if (r.refusal) throw r.refusal;
-  return { status: "invalid" };
+  const fields = r.issues.map((i) => `${i.field} ${i.message}`).join("; ");
+  throw new UnprocessableHttpError(
+    `the initiative ${visible(String(id)).slice(0, 2048)} is not valid and was not stored: ${fields}`.slice(0, 4096),
+    r.issues.slice(0, 50),
+  );
 }
 
 /** Create and Update: the object must come from its owner (or prove it does). */
@@ -73,7 +82,7 @@ const onCreateOrUpdate: Handler = async (ctx, activity, sender) => {
         `the origin of ${String(object.id)} cannot be verified: it is not on ${sender}'s host, ` +
         "has no valid proof by its owner and could not be fetched from it",
     };
-  return outcomeOf((await acceptObjects(ctx, [verified]))[0]!);
+  return outcomeOf((await acceptObjects(ctx, [verified]))[0]!, verified.doc.id);
 };
 
 /** Delete of an initiative by its owner; Delete of an actor (account gone) drops the relations. */
@@ -132,12 +141,12 @@ const onAnnounce: Handler = async (ctx, activity, sender) => {
   if (typeof object === "string") {
     const fetched = await fetchFromOrigin(ctx, object);
     if (!fetched) return { status: "ignored" };
-    return outcomeOf((await acceptObjects(ctx, [{ ...fetched, via: [...via, sender] }]))[0]!);
+    return outcomeOf((await acceptObjects(ctx, [{ ...fetched, via: [...via, sender] }]))[0]!, fetched.doc.id);
   }
   if (isInitiative(object)) {
     const verified = await verifyInitiative(ctx, object, sender, via);
     if (!verified) return { status: "refused", refused: `the origin of ${String(object.id)} cannot be verified` };
-    return outcomeOf((await acceptObjects(ctx, [verified]))[0]!);
+    return outcomeOf((await acceptObjects(ctx, [verified]))[0]!, verified.doc.id);
   }
   if (typesOf(object).includes("Delete")) {
     const inner = object as Json;

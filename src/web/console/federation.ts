@@ -9,6 +9,7 @@ import type { FederationContext } from "../../federation/context.ts";
 import { FetchError } from "../../federation/outbound/fetcher.ts";
 import { answerFollower, follow, SelfFollowError, unfollow } from "../../federation/follows.ts";
 import type { ConsoleDeps } from "./context.ts";
+import { DroppedRecords, totalOf } from "../../federation/dropped.ts";
 import { sendConsolePage } from "./context.ts";
 import { actorOf, field, formBody, signedIn, type SignedInRequest } from "./session.ts";
 
@@ -56,6 +57,7 @@ export function federationRoutes(d: FederationConsoleDeps): Router {
     ]);
     const known = await names.getAll([...following.map((f) => f.actor), ...followers.map((f) => f.actor)]);
     const held = await Promise.all(following.map((f) => store.countInitiatives(f.actor)));
+    const dropped = new Map((await new DroppedRecords(store.kv).list()).map((p) => [p.peer, p]));
     await sendConsolePage(
       d,
       req,
@@ -68,6 +70,9 @@ export function federationRoutes(d: FederationConsoleDeps): Router {
           name: known.get(f.actor)!.name,
           handle: known.get(f.actor)!.handle,
           held: held[k],
+          ...(dropped.has(f.actor)
+            ? { dropped: { ...dropped.get(f.actor)!, total: totalOf(dropped.get(f.actor)!) } }
+            : {}),
         })),
         followers: followers.map((f) => ({ ...f, name: known.get(f.actor)!.name, handle: known.get(f.actor)!.handle })),
         queue,
