@@ -114,6 +114,27 @@ export function describeCollapseContract(
       if (cell === 0) expect(clusters.map((c) => c.id).sort()).toEqual(points.map((p) => p.initiative.id).sort());
     });
 
+    it("answers from kept counts change as soon as a group does (what is left out is not kept stale).", async () => {
+      const all: SearchFilter = { facets: {}, collapse: true };
+      const shown = expected({ facets: {} }).length;
+      const located = async () =>
+        (await store.search.clusters(all, 45, 1000)).clusters.reduce((n, c) => n + c.count, 0);
+      const before = { count: await store.search.count(all), total: (await store.search.facets(all)).total };
+      const points = await located();
+      expect(before).toEqual({ count: shown, total: shown });
+      // Records 0 and 4 (both located) become one organisation, 0 shown: one listing fewer everywhere.
+      expect(indexFields(stored.find((r) => r.initiative.id === id(4))!).lat).toBeDefined();
+      await store.duplicates.setGroup([id(0), id(4)], id(0));
+      expect(await store.search.count(all)).toBe(shown - 1);
+      expect((await store.search.facets(all)).total).toBe(shown - 1);
+      expect(await located()).toBe(points - 1);
+      await store.duplicates.setGroup([id(0)], undefined);
+      await store.duplicates.setGroup([id(4)], undefined);
+      expect(await store.search.count(all)).toBe(shown);
+      expect((await store.search.facets(all)).total).toBe(shown);
+      expect(await located()).toBe(points);
+    });
+
     it("tells each member its whole group, and a group undone leaves its members in none.", async () => {
       const groups = await store.duplicates.groupsOf([id(3), id(151), id(0)]);
       expect(groups.get(id(3))).toEqual([id(2), id(3), id(5)].sort());

@@ -20,8 +20,11 @@ import { withTransaction } from "./tx.ts";
 
 export class PostgresDuplicateStore implements DuplicateStore {
   readonly #pool: pg.Pool;
-  constructor(pool: pg.Pool) {
+  readonly #changed: () => Promise<void>;
+  /** @param changed tells every process, after commit, that groups changed (collapsed answers are kept until then) */
+  constructor(pool: pg.Pool, changed: () => Promise<void>) {
     this.#pool = pool;
+    this.#changed = changed;
   }
 
   async pending(limit: number): Promise<PendingRecord[]> {
@@ -162,6 +165,7 @@ export class PostgresDuplicateStore implements DuplicateStore {
           [members, grp, shown ?? null],
         );
     });
+    await this.#changed();
   }
 
   async forget(ids: string[]): Promise<DuplicatePair[]> {

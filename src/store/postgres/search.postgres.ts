@@ -21,7 +21,7 @@ import {
   type SearchIndex,
 } from "../search.ts";
 import type { Page, StoredInitiative } from "../store.ts";
-import { CELLS_LESS_HIDDEN, NOT_HIDDEN, hiddenCount, hiddenFacetCounts } from "./collapse.postgres.ts";
+import { HiddenListings, NOT_HIDDEN, cellsLessHidden } from "./collapse.postgres.ts";
 import { TUNING, type SearchTuning } from "./search-tuning.ts";
 
 export type { SearchTuning } from "./search-tuning.ts";
@@ -66,9 +66,12 @@ export async function keptCount(pool: pg.Pool, name: FacetName, values?: string[
 export class PostgresSearchIndex implements SearchIndex {
   readonly #pool: pg.Pool;
   readonly #tuning: SearchTuning;
-  constructor(pool: pg.Pool, tuning: Partial<SearchTuning> = {}) {
+  readonly #hidden: HiddenListings;
+  /** @param stamp the store's change stamp: what collapsed answers leave out is kept while it stays */
+  constructor(pool: pg.Pool, stamp: () => Promise<string>, tuning: Partial<SearchTuning> = {}) {
     this.#pool = pool;
     this.#tuning = { ...TUNING, ...tuning };
+    this.#hidden = new HiddenListings(pool, stamp, FACET_KEYS);
   }
 
   async catchUp(): Promise<void> {
@@ -241,7 +244,7 @@ export class PostgresSearchIndex implements SearchIndex {
 
   async count(f: SearchFilter): Promise<number> {
     if (isUnfiltered(f))
-      return (await keptCount(this.#pool, "source")) - (f.collapse ? await hiddenCount(this.#pool) : 0);
+      return (await keptCount(this.#pool, "source")) - (f.collapse ? (await this.#hidden.get()).count : 0);
     const only = Object.entries(f.facets).filter(([, v]) => v?.length) as [FacetName, string[]][];
     if (
       !f.collapse &&
@@ -276,7 +279,7 @@ export class PostgresSearchIndex implements SearchIndex {
       const { rows } = await this.#pool.query(
         "SELECT name, value, sum(n) AS n FROM facet_count GROUP BY name, value HAVING sum(n) > 0 ORDER BY n DESC, value",
       );
-      const less = f.collapse ? await hiddenFacetCounts(this.#pool, FACET_KEYS) : new Map<string, number>();
+      const less = f.collapse ? (await this.#hidden.get()).facets : new Map<string, number>();
       for (const r of rows) {
         const n = Number(r.n) - (less.get(`${r.name} ${r.value}`) ?? 0);
         if (n > 0) out[r.name as FacetName]?.push({ value: r.value, count: n });
@@ -335,18 +338,20 @@ export class PostgresSearchIndex implements SearchIndex {
   /** A view of everything at 1° cells or coarser: the kept 1° cell counts already hold the answer. */
   async #keptClusters(bbox: SearchFilter["bbox"], cell: number, limit: number, collapse?: boolean): Promise<Cluster[]> {
     const b = bbox ?? { minLat: -90, maxLat: 90, minLon: -180, maxLon: 180 };
+    const params: unknown[] = [
+      Math.floor(b.minLat + 90),
+      Math.floor(b.maxLat + 90),
+      Math.floor(b.minLon + 180),
+      Math.floor(b.maxLon + 180),
+      cell,
+      limit,
+    ];
+    const cells = collapse ? cellsLessHidden(params, (await this.#hidden.get()).cells) : "geo_cell";
     const { rows } = await this.#pool.query(
       `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
-       FROM ${collapse ? CELLS_LESS_HIDDEN : "geo_cell"} WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4
+       FROM ${cells} WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4
        GROUP BY floor((lat_idx - 90) / $5::float8), floor((lon_idx - 180) / $5::float8) HAVING sum(n) > 0 ORDER BY n DESC LIMIT $6`,
-      [
-        Math.floor(b.minLat + 90),
-        Math.floor(b.maxLat + 90),
-        Math.floor(b.minLon + 180),
-        Math.floor(b.maxLon + 180),
-        cell,
-        limit,
-      ],
+      params,
     );
     return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
   }

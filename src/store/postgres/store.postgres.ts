@@ -81,10 +81,10 @@ export class PostgresStore implements Store {
     // An idle client lost its connection: the pool replaces it; without a listener the process would exit.
     this.pool.on("error", ignoreFailure("pg-pool-idle-client"));
     this.kv = new PostgresKvStore(this.pool);
-    this.search = new PostgresSearchIndex(this.pool, o.searchTuning);
+    this.search = new PostgresSearchIndex(this.pool, () => this.changeStamp(), o.searchTuning);
     this.accounts = new PostgresAccountStore(this.pool);
     this.audit = new PostgresAuditLog(this.pool);
-    this.duplicates = new PostgresDuplicateStore(this.pool);
+    this.duplicates = new PostgresDuplicateStore(this.pool, () => this.#changed());
     this.curation = new PostgresCurationStore(this.pool, {
       transaction: (fn) => this.transaction(fn),
       put: async (c, records) => (await this.#putWith(c, records)).outcomes,
