@@ -11,6 +11,7 @@ import { DataFactory } from "n3";
 import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
 import { wordsOf, type FacetName, type SearchFilter } from "../store/search.ts";
 import { FACET_OF } from "./sparql-source.ts";
+import { columnsSuffice, recordOfShape } from "./sparql-columns.ts";
 import { matcherOf, matchRecord } from "./sparql-record.ts";
 import { mandatory, type Count, type ShapedQuery } from "./sparql-shape.ts";
 import { orderedByName, solutionsByName, type FastContext } from "./sparql-ordered.ts";
@@ -18,6 +19,8 @@ import { compareKeys, sortKey, type SortKey } from "./sparql-order.ts";
 import type { Row } from "./sparql-results.ts";
 
 const PAGE = 1000;
+/** Rows of plain columns are small: more of them a page. */
+const COLUMN_PAGE = 5000;
 type Solution = Map<string, Term>;
 
 /** Which facet counter answers "GROUP BY ?v" over "?i <predicate> ?v" (one value per record each). */
@@ -89,6 +92,15 @@ async function* solutions(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solut
   const filter = narrowing(q);
   const matcher = matcherOf(q);
   let cursor: string | undefined;
+  if (!filter && columnsSuffice(q)) {
+    do {
+      if (cx.stopped()) throw new Error("stopped");
+      const page = await cx.store.listShapes({ limit: COLUMN_PAGE, ...(cursor ? { cursor } : {}) });
+      for (const r of page.items) yield* matchRecord(matcher, recordOfShape(r), cx.taxonomies, cx.iris.actor);
+      cursor = page.next;
+    } while (cursor);
+    return;
+  }
   do {
     if (cx.stopped()) throw new Error("stopped");
     const page = filter

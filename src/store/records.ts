@@ -13,6 +13,18 @@ export interface StoredInitiative extends InitiativeRecord {
   signed?: string;
 }
 
+/** A record's plain columns (ADR 30): what SPARQL's whole-dataset answers read instead of its JSON. */
+export interface ShapeRow {
+  seq: number;
+  id: string;
+  name: string;
+  primaryActivity?: string;
+  lat?: number;
+  long?: number;
+  /** The whole record, when it has translations (its other names live there). */
+  translated?: StoredInitiative;
+}
+
 /** One page of a listing in change order; `next` is absent on the last page. */
 export interface Page<T> {
   items: T[];

@@ -7,14 +7,14 @@ import type { KvStore } from "@fedify/fedify";
 import type { PutOutcome } from "../domain/puts.ts";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { SearchIndex } from "./search.ts";
-import type { Page, StoredInitiative } from "./records.ts";
+import type { Page, ShapeRow, StoredInitiative } from "./records.ts";
 import type { AccountStore, AuditLog } from "./accounts.ts";
 import type { CurationStore } from "./curation.ts";
 import type { DuplicateStore } from "./duplicates.ts";
 import type { DurableQueue, QueueOptions } from "./queue.ts";
 
 export type { PutOutcome } from "../domain/puts.ts";
-export type { Page, StoredInitiative } from "./records.ts";
+export type { Page, ShapeRow, StoredInitiative } from "./records.ts";
 
 /**
  * Messages queued in the same transaction as a write (the outbox pattern): a write and the
@@ -188,6 +188,11 @@ export interface Store {
    * number. From an index: the first page comes at once however many records there are.
    */
   listByName(options: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>>;
+  /**
+   * Every record's plain columns (ADR 30), newest change first, without reading its JSON but for
+   * records with translations, which come whole (their other names live there).
+   */
+  listShapes(options: { cursor?: string; limit: number }): Promise<Page<ShapeRow>>;
   /** How many records hold each primary activity (SPARQL's GROUP BY over `essglobal:primarySector`). */
   countPrimaryActivities(): Promise<{ value: string; count: number }[]>;
   /**

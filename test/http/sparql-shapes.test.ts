@@ -11,6 +11,7 @@ import { parseQuery } from "../../src/query/sparql-guard.ts";
 import { canonicalizeAlgebra } from "../../src/query/sparql-alias.ts";
 import { recogniseShape } from "../../src/query/sparql-shape.ts";
 import { orderedByName } from "../../src/query/sparql-ordered.ts";
+import { columnsSuffice } from "../../src/query/sparql-columns.ts";
 import type { SparqlService } from "../../src/query/sparql.ts";
 import { MAP_QUERY, MAP_QUERY_NESTED, PREFIXES as P } from "../../bench/sparql-queries.ts";
 import { BASE, record, SPARQL_STORES, sparqlService, type OpenStore } from "../support/sparql-stores.ts";
@@ -73,6 +74,18 @@ const SHAPED: [string, string, string[]][] = [
     "name and coordinates of every located initiative",
     `${P} SELECT ?i ?name ?lat ?lng WHERE { ?i a essglobal:SSEInitiative ; gr:name ?name ; essglobal:hasAddress ?a . ` +
       `?a geo:lat ?lat ; geo:long ?lng }`,
+    [],
+  ],
+  [
+    "types, names and primary activities of every initiative (from the plain columns)",
+    `${P} SELECT ?i ?t ?n ?p WHERE { ?i a essglobal:SSEInitiative ; a ?t ; gr:name ?n OPTIONAL { ?i ` +
+      `essglobal:primarySector ?p } }`,
+    [],
+  ],
+  [
+    "address nodes with a latitude, where there are any (from the plain columns)",
+    `${P} SELECT ?i ?a ?t ?lat ?lng WHERE { ?i a essglobal:SSEInitiative OPTIONAL { ?i essglobal:hasAddress ?a . ` +
+      `?a geo:lat ?lat ; a ?t OPTIONAL { ?a geo:long ?lng } } }`,
     [],
   ],
   [
@@ -226,6 +239,26 @@ it("reads the records in the store's name order for ORDER BY on the initiative's
       `${names} ORDER BY ?l ?n`,
     ].map((q) => orderedByName(shape(q))),
   ).toEqual([true, true, true, false, false]);
+});
+
+it("reads the plain columns instead of the records only when they hold every triple the pattern asks for.", () => {
+  const suffice = (where: string) => {
+    const parsed = parseQuery(`${P} SELECT * WHERE { ?i a essglobal:SSEInitiative ; ${where} }`);
+    if (!parsed.ok) throw new Error(parsed.message);
+    canonicalizeAlgebra(parsed.algebra);
+    return columnsSuffice(recogniseShape(parsed.algebra)!);
+  };
+  expect(
+    [
+      "gr:name ?n ; essglobal:hasAddress ?a . ?a geo:lat ?lat",
+      "essglobal:primarySector ?p OPTIONAL { ?i essglobal:hasAddress ?a . ?a geo:long ?l }",
+      // An address without coordinates is not in the columns.
+      "gr:name ?n ; essglobal:hasAddress ?a",
+      "gr:name ?n OPTIONAL { ?i essglobal:hasAddress ?a OPTIONAL { ?a geo:lat ?lat } }",
+      "gr:name ?n ; essglobal:hasAddress ?a . ?a geo:lat ?lat ; vcard:locality ?l",
+      "dc:description ?d",
+    ].map(suffice),
+  ).toEqual([true, true, false, false, false, false]);
 });
 
 describe.each(SPARQL_STORES)("SPARQL over the initiative shape on %s", (_name, open) => {

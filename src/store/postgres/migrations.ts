@@ -333,4 +333,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   UPDATE dup_member m SET seq = i.seq FROM initiative i WHERE i.id = m.id;
   CREATE INDEX dup_member_hidden_seq ON dup_member (seq) WHERE shown = 0 AND seq IS NOT NULL;
   `,
+  // 13: plain columns written beside the record's JSON at every write (ADR 30, src/store/shape-columns.ts): SPARQL's
+  // whole-dataset answers read them instead of the JSON. The name-order index (ADR 26) moves onto them; counts by
+  // primary activity read their own small index.
+  `
+  ALTER TABLE initiative ADD COLUMN name text, ADD COLUMN plain boolean, ADD COLUMN primary_activity text,
+    ADD COLUMN lat double precision, ADD COLUMN lng double precision;
+  UPDATE initiative SET name = record #>> '{initiative,name}',
+    plain = (record #> '{initiative,translations}') IS NULL,
+    primary_activity = record #>> '{initiative,primaryActivity}',
+    lat = CASE WHEN jsonb_typeof(record #> '{initiative,address,lat}') = 'number'
+      THEN (record #>> '{initiative,address,lat}')::double precision END,
+    lng = CASE WHEN jsonb_typeof(record #> '{initiative,address,long}') = 'number'
+      THEN (record #>> '{initiative,address,long}')::double precision END;
+  DROP INDEX initiative_name;
+  CREATE INDEX initiative_name ON initiative (plain, (name COLLATE "C"), seq);
+  CREATE INDEX initiative_primary_activity ON initiative (primary_activity);
+  `,
 ];

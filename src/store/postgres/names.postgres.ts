@@ -1,16 +1,24 @@
 /**
- * Records in SPARQL's name order (`Store.listByName`, ADR 26) from the expression index
- * `initiative_name`: translated records first, then by name in code point order (the "C"
+ * Records in SPARQL's name order (`Store.listByName`, ADR 26) from the index `initiative_name` over
+ * the plain columns (ADR 30): translated records first, then by name in code point order (the "C"
  * collation over UTF-8), then by change number. The expressions here are the index's own, so that
  * PostgreSQL reads the index rather than sorting the table.
  */
 import type pg from "pg";
+import type { InitiativeRecord } from "../../domain/initiative.ts";
 import { readNameCursor, writeNameCursor } from "../name-order.ts";
-import { MAX_TERM_GROUPS, termsRow, type Page, type SourceTerms, type StoredInitiative } from "../store.ts";
+import {
+  MAX_TERM_GROUPS,
+  termsRow,
+  type Page,
+  type ShapeRow,
+  type SourceTerms,
+  type StoredInitiative,
+} from "../store.ts";
 import { toStored, type Row } from "./rows.postgres.ts";
 
-const PLAIN = "((record #> '{initiative,translations}') IS NULL)";
-const NAME = `((record #>> '{initiative,name}') COLLATE "C")`;
+const PLAIN = "plain";
+const NAME = `(name COLLATE "C")`;
 
 export async function listByNamePostgres(
   pool: pg.Pool,
@@ -39,15 +47,51 @@ export async function listByNamePostgres(
   return { items, next };
 }
 
+/** Records' plain columns (`Store.listShapes`, ADR 30), newest first; translated ones whole. */
+export async function listShapesPostgres(
+  pool: pg.Pool,
+  o: { cursor?: string; limit: number },
+): Promise<Page<ShapeRow>> {
+  const before = o.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(o.cursor);
+  if (!Number.isSafeInteger(before)) return { items: [] };
+  const limit = Math.max(1, Math.min(o.limit, 10_000));
+  const { rows } = await pool.query(
+    `SELECT seq, id, name, primary_activity, lat, lng, CASE WHEN plain THEN NULL ELSE record END AS record
+     FROM initiative WHERE seq < $1 ORDER BY seq DESC LIMIT $2`,
+    [before, limit + 1],
+  );
+  const items = (
+    rows as {
+      seq: string;
+      id: string;
+      name: string;
+      primary_activity: string | null;
+      lat: number | null;
+      lng: number | null;
+      record: InitiativeRecord | null;
+    }[]
+  )
+    .slice(0, limit)
+    .map((r): ShapeRow => ({
+      seq: Number(r.seq),
+      id: r.id,
+      name: r.name,
+      ...(r.primary_activity !== null ? { primaryActivity: r.primary_activity } : {}),
+      ...(r.lat !== null ? { lat: r.lat } : {}),
+      ...(r.lng !== null ? { long: r.lng } : {}),
+      ...(r.record !== null ? { translated: { ...r.record, seq: Number(r.seq) } } : {}),
+    }));
+  return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
+}
+
 /**
- * Records by primary activity (`Store.countPrimaryActivities`): one pass over the records in SQL,
- * no record handed to JavaScript. Empty values make no triple.
+ * Records by primary activity (`Store.countPrimaryActivities`), from the index on its plain column
+ * (ADR 30). Empty values make no triple.
  */
 export async function countPrimaryActivitiesPostgres(pool: pg.Pool): Promise<{ value: string; count: number }[]> {
   const { rows } = await pool.query(
-    `SELECT v AS value, count(*)::int AS count
-     FROM (SELECT record #>> '{initiative,primaryActivity}' AS v FROM initiative) x
-     WHERE v IS NOT NULL AND v <> '' GROUP BY v`,
+    `SELECT primary_activity AS value, count(*)::int AS count FROM initiative
+     WHERE primary_activity <> '' GROUP BY primary_activity`,
   );
   return rows as { value: string; count: number }[];
 }

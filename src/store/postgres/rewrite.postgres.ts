@@ -6,6 +6,7 @@
 import type pg from "pg";
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import type { OwnRewrite, RewriteCounts } from "../store.ts";
+import { SHAPE_ARRAYS, SHAPE_COLUMNS, shapeArrays } from "./shape.postgres.ts";
 
 const BATCH = 1000;
 
@@ -27,14 +28,16 @@ export async function rewriteOwnPostgres(
     const next = (rows as { id: string; record: InitiativeRecord }[]).map((r) => map.record(r.record));
     await c.query("DELETE FROM initiative WHERE id = ANY($1)", [rows.map((r) => r.id)]);
     await c.query(
-      `INSERT INTO initiative (id, seq, source, version, updated, record, signed)
-       SELECT t.id, nextval('initiative_seq'), NULL, t.version, t.updated, t.record, NULL
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS t(id, version, updated, record, n) ORDER BY t.n`,
+      `INSERT INTO initiative (id, seq, source, version, updated, record, signed, ${SHAPE_COLUMNS})
+       SELECT t.id, nextval('initiative_seq'), NULL, t.version, t.updated, t.record, NULL, ${SHAPE_COLUMNS}
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], ${SHAPE_ARRAYS(5)})
+         WITH ORDINALITY AS t(id, version, updated, record, ${SHAPE_COLUMNS}, n) ORDER BY t.n`,
       [
         next.map((r) => r.initiative.id),
         next.map((r) => r.version),
         next.map((r) => r.updated),
         next.map((r) => JSON.stringify(r)),
+        ...shapeArrays(next),
       ],
     );
     counts.records += rows.length;

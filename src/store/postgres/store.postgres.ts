@@ -15,6 +15,7 @@ import type {
   Page,
   PutOutcome,
   RewriteCounts,
+  ShapeRow,
   SourceTerms,
   Store,
   StoredInitiative,
@@ -24,6 +25,7 @@ import { PostgresKvStore } from "./kv.postgres.ts";
 import { PostgresAccountStore, PostgresAuditLog } from "./accounts.postgres.ts";
 import { PostgresCurationStore } from "./curation.postgres.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
+import { SHAPE_ARRAYS, SHAPE_COLUMNS, SHAPE_UPDATE, shapeArrays } from "./shape.postgres.ts";
 import { PostgresDuplicateStore } from "./duplicates.postgres.ts";
 import { deleteRemoves, planPuts, type Versioned } from "../../domain/puts.ts";
 import { PostgresListener } from "./listen.postgres.ts";
@@ -31,7 +33,12 @@ import { QUEUE_CHANNEL, insertMessages, notifyQueue, postgresQueueBackend } from
 import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.postgres.ts";
 import { schemaFromUrl, toFollower, withSettings, toFollowing, toStored, type Row } from "./rows.postgres.ts";
 import { rewriteOwnPostgres } from "./rewrite.postgres.ts";
-import { countTermsPostgres, countPrimaryActivitiesPostgres, listByNamePostgres } from "./names.postgres.ts";
+import {
+  countTermsPostgres,
+  countPrimaryActivitiesPostgres,
+  listByNamePostgres,
+  listShapesPostgres,
+} from "./names.postgres.ts";
 import { withTransaction } from "./tx.ts";
 import { LOCAL_SOURCE } from "../search.ts";
 import { ignoreFailure } from "../../logging.ts";
@@ -253,12 +260,13 @@ export class PostgresStore implements Store {
     if (!plan.writes.length) return { outcomes: plan.outcomes, wrote: false };
     const w = plan.writes;
     await c.query(
-      `INSERT INTO initiative (id, seq, source, version, updated, record, signed)
-       SELECT t.id, nextval('initiative_seq'), t.source, t.version, t.updated, t.record, t.signed
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY AS t(id, source, version, updated, record, signed, n)
+      `INSERT INTO initiative (id, seq, source, version, updated, record, signed, ${SHAPE_COLUMNS})
+       SELECT t.id, nextval('initiative_seq'), t.source, t.version, t.updated, t.record, t.signed, ${SHAPE_COLUMNS}
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], ${SHAPE_ARRAYS(7)})
+         WITH ORDINALITY AS t(id, source, version, updated, record, signed, ${SHAPE_COLUMNS}, n)
        ORDER BY t.n
        ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, source = excluded.source, version = excluded.version,
-         updated = excluded.updated, record = excluded.record, signed = excluded.signed
+         updated = excluded.updated, record = excluded.record, signed = excluded.signed, ${SHAPE_UPDATE}
        WHERE initiative.version <> excluded.version AND initiative.updated <= excluded.updated`,
       [
         w.map((r) => r.initiative.id),
@@ -267,6 +275,7 @@ export class PostgresStore implements Store {
         w.map((r) => r.updated),
         w.map(({ signed: _s, ...r }) => JSON.stringify(r)),
         w.map((r) => r.signed ?? null),
+        ...shapeArrays(w),
       ],
     );
     if (plan.clearTombstones.length) await c.query("DELETE FROM tombstone WHERE id = ANY($1)", [plan.clearTombstones]);
@@ -325,6 +334,10 @@ export class PostgresStore implements Store {
 
   async listByName(o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
     return listByNamePostgres(this.pool, o);
+  }
+
+  async listShapes(o: { cursor?: string; limit: number }): Promise<Page<ShapeRow>> {
+    return listShapesPostgres(this.pool, o);
   }
 
   async countPrimaryActivities(): Promise<{ value: string; count: number }[]> {

@@ -236,4 +236,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS initiative_primary;
   `,
+  // 14: plain columns written beside the record's JSON at every write (ADR 30, src/store/shape-columns.ts): SPARQL's
+  // whole-dataset answers read them instead of the JSON. The name-order index (ADR 26) moves onto them, so a write no
+  // longer evaluates its expressions over the JSON; counts by primary activity read their own small index.
+  `
+  ALTER TABLE initiative ADD COLUMN name TEXT;
+  ALTER TABLE initiative ADD COLUMN plain INTEGER;
+  ALTER TABLE initiative ADD COLUMN primary_activity TEXT;
+  ALTER TABLE initiative ADD COLUMN lat REAL;
+  ALTER TABLE initiative ADD COLUMN lng REAL;
+  UPDATE initiative SET name = json_extract(record, '$.initiative.name'),
+    plain = json_type(record, '$.initiative.translations') IS NULL,
+    primary_activity = json_extract(record, '$.initiative.primaryActivity'),
+    lat = CASE json_type(record, '$.initiative.address.lat') WHEN 'real' THEN json_extract(record, '$.initiative.address.lat')
+      WHEN 'integer' THEN json_extract(record, '$.initiative.address.lat') END,
+    lng = CASE json_type(record, '$.initiative.address.long') WHEN 'real' THEN json_extract(record, '$.initiative.address.long')
+      WHEN 'integer' THEN json_extract(record, '$.initiative.address.long') END;
+  DROP INDEX initiative_name;
+  CREATE INDEX initiative_name ON initiative (plain, name, seq);
+  CREATE INDEX initiative_primary_activity ON initiative (primary_activity);
+  `,
 ];

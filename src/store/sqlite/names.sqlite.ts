@@ -1,20 +1,24 @@
 /**
- * Records in SPARQL's name order (`Store.listByName`, ADR 26) from the expression index
- * `initiative_name`: translated records first, then by name (SQLite compares text as UTF-8 bytes,
- * which is code point order), then by change number. The expressions here are the index's own,
- * word for word, and each part (translated or not) is read on its own, so that SQLite seeks in the
- * index rather than sorting or scanning from its start.
+ * Records in SPARQL's name order (`Store.listByName`, ADR 26) from the index `initiative_name` over
+ * the plain columns (ADR 30): translated records first, then by name (SQLite compares text as UTF-8
+ * bytes, which is code point order), then by change number. Each part (translated or not) is read on
+ * its own, so that SQLite seeks in the index rather than sorting or scanning from its start.
  */
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import { readNameCursor, writeNameCursor } from "../name-order.ts";
-import { MAX_TERM_GROUPS, termsRow, type Page, type SourceTerms, type StoredInitiative } from "../store.ts";
+import {
+  MAX_TERM_GROUPS,
+  termsRow,
+  type Page,
+  type ShapeRow,
+  type SourceTerms,
+  type StoredInitiative,
+} from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 
-const PLAIN = "json_type(record, '$.initiative.translations') IS NULL";
-const NAME = "json_extract(record, '$.initiative.name')";
-const FIRST = `SELECT seq, record FROM initiative WHERE ${PLAIN} = ? ORDER BY ${NAME}, seq LIMIT ?`;
-const AFTER = `SELECT seq, record FROM initiative WHERE ${PLAIN} = ? AND ${NAME} >= ? AND (${NAME} > ? OR seq > ?)
-  ORDER BY ${NAME}, seq LIMIT ?`;
+const FIRST = "SELECT seq, record FROM initiative WHERE plain = ? ORDER BY name, seq LIMIT ?";
+const AFTER = `SELECT seq, record FROM initiative WHERE plain = ? AND name >= ? AND (name > ? OR seq > ?)
+  ORDER BY name, seq LIMIT ?`;
 
 export function listByNameSqlite(db: SqliteDatabase, o: { cursor?: string; limit: number }): Page<StoredInitiative> {
   const limit = Math.max(1, Math.min(o.limit, 10_000));
@@ -38,13 +42,41 @@ export function listByNameSqlite(db: SqliteDatabase, o: { cursor?: string; limit
   };
 }
 
-const BY_PRIMARY = `SELECT v AS value, count(*) AS count
-  FROM (SELECT json_extract(record, '$.initiative.primaryActivity') AS v FROM initiative) WHERE v > '' GROUP BY v`;
+const SHAPES = `SELECT seq, id, name, primary_activity, lat, lng, CASE plain WHEN 1 THEN NULL ELSE record END AS record
+  FROM initiative WHERE seq < ? ORDER BY seq DESC LIMIT ?`;
+
+/** Records' plain columns (`Store.listShapes`, ADR 30), newest first; translated ones whole. */
+export function listShapesSqlite(db: SqliteDatabase, o: { cursor?: string; limit: number }): Page<ShapeRow> {
+  const before = o.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(o.cursor);
+  if (!Number.isSafeInteger(before)) return { items: [] };
+  const limit = Math.max(1, Math.min(o.limit, 10_000));
+  const rows = db.prepare(SHAPES).all(before, limit + 1) as {
+    seq: number;
+    id: string;
+    name: string;
+    primary_activity: string | null;
+    lat: number | null;
+    lng: number | null;
+    record: string | null;
+  }[];
+  const items = rows.slice(0, limit).map((r): ShapeRow => ({
+    seq: r.seq,
+    id: r.id,
+    name: r.name,
+    ...(r.primary_activity !== null ? { primaryActivity: r.primary_activity } : {}),
+    ...(r.lat !== null ? { lat: r.lat } : {}),
+    ...(r.lng !== null ? { long: r.lng } : {}),
+    ...(r.record !== null ? { translated: { ...(JSON.parse(r.record) as InitiativeRecord), seq: r.seq } } : {}),
+  }));
+  return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
+}
+
+const BY_PRIMARY = `SELECT primary_activity AS value, count(*) AS count FROM initiative INDEXED BY initiative_primary_activity
+  WHERE primary_activity > '' GROUP BY primary_activity`;
 
 /**
- * Records by primary activity (`Store.countPrimaryActivities`): one pass over the records in SQL,
- * their JSON read by SQLite itself, none handed to JavaScript. Empty values make no triple. (An
- * index would answer it alone, but made every write of a record about a third slower.)
+ * Records by primary activity (`Store.countPrimaryActivities`), from the index on its plain column
+ * alone (ADR 30). Empty values make no triple.
  */
 export function countPrimaryActivitiesSqlite(db: SqliteDatabase): { value: string; count: number }[] {
   return db.prepare(BY_PRIMARY).all() as unknown as { value: string; count: number }[];

@@ -3,6 +3,7 @@
  * move rewrites everything or nothing.
  */
 import type { InitiativeRecord } from "../../domain/initiative.ts";
+import { shapeColumns } from "../shape-columns.ts";
 import type { OwnRewrite, RewriteCounts } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { FacetMemo } from "./facets.sqlite.ts";
@@ -26,7 +27,8 @@ export function rewriteOwnSqlite(
   const remove = db.prepare("DELETE FROM initiative WHERE rid = ?");
   // New rows take new change numbers: the indexer indexes them, readers see the change.
   const insert = db.prepare(
-    "INSERT INTO initiative (id, seq, source, version, updated, record, signed) VALUES (?, ?, NULL, ?, ?, ?, NULL)",
+    "INSERT INTO initiative (id, seq, source, version, updated, record, signed, name, plain, primary_activity, lat, lng) " +
+      "VALUES (?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
   );
   for (let after = 0; ;) {
     const rows = page.all(prefix.length, prefix, after, BATCH) as { rid: number; id: string; record: string }[];
@@ -35,7 +37,14 @@ export function rewriteOwnSqlite(
       const next = map.record(JSON.parse(row.record) as InitiativeRecord);
       unindex(db, row.id, undefined, memo);
       remove.run(row.rid);
-      insert.run(next.initiative.id, nextSeq(), next.version, next.updated, JSON.stringify(next));
+      insert.run(
+        next.initiative.id,
+        nextSeq(),
+        next.version,
+        next.updated,
+        JSON.stringify(next),
+        ...shapeColumns(next),
+      );
       counts.records++;
     }
     after = rows.at(-1)!.rid;

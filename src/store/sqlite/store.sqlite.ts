@@ -14,6 +14,7 @@ import type {
   Page,
   PutOutcome,
   RewriteCounts,
+  ShapeRow,
   SourceTerms,
   Store,
   StoredInitiative,
@@ -29,7 +30,8 @@ import { SqliteAccountStore, SqliteAuditLog } from "./accounts.sqlite.ts";
 import { SqliteCurationStore } from "./curation.sqlite.ts";
 import { SqliteDuplicateStore } from "./duplicates.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
-import { countTermsSqlite, countPrimaryActivitiesSqlite, listByNameSqlite } from "./names.sqlite.ts";
+import { shapeColumns } from "../shape-columns.ts";
+import { countTermsSqlite, countPrimaryActivitiesSqlite, listByNameSqlite, listShapesSqlite } from "./names.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
 import { LOCAL_SOURCE } from "../records.ts";
 
@@ -224,16 +226,27 @@ export class SqliteStore implements Store {
     if (outcome === "updated") {
       this.db
         .prepare(
-          "UPDATE initiative SET seq = ?, source = ?, version = ?, updated = ?, record = ?, signed = ? WHERE rid = ?",
+          "UPDATE initiative SET seq = ?, source = ?, version = ?, updated = ?, record = ?, signed = ?, " +
+            "name = ?, plain = ?, primary_activity = ?, lat = ?, lng = ? WHERE rid = ?",
         )
-        .run(this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null, existing!.rid);
+        .run(
+          this.#nextSeq(),
+          source,
+          r.version,
+          r.updated,
+          JSON.stringify(r),
+          signed ?? null,
+          ...shapeColumns(r),
+          existing!.rid,
+        );
     } else if (outcome === "created") {
       if (clearTombstone) this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id);
       this.db
         .prepare(
-          "INSERT INTO initiative (id, seq, source, version, updated, record, signed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          "INSERT INTO initiative (id, seq, source, version, updated, record, signed, name, plain, primary_activity, " +
+            "lat, lng) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .run(id, this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null);
+        .run(id, this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null, ...shapeColumns(r));
     }
     return outcome;
   }
@@ -317,6 +330,10 @@ export class SqliteStore implements Store {
 
   async listByName(o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
     return listByNameSqlite(this.db, o);
+  }
+
+  async listShapes(o: { cursor?: string; limit: number }): Promise<Page<ShapeRow>> {
+    return listShapesSqlite(this.db, o);
   }
 
   async countPrimaryActivities(): Promise<{ value: string; count: number }[]> {
