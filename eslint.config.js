@@ -40,6 +40,7 @@ const CHECKED_FOLDERS = [
   "src/config.ts",
   "src/logging.ts",
   "src/http",
+  "src/query",
 ];
 const filesOf = (extensions) => (path) => (path.endsWith(".ts") ? path : `${path}/**/*.${extensions}`);
 const TYPE_CHECKED = CHECKED_FOLDERS.map(filesOf("ts"));

@@ -19,6 +19,7 @@ class CodePointString extends String {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called below with `.call(this, …)`
 const builtIn = Builder.prototype.stringTest;
 Builder.prototype.stringTest = function (this: Builder, test, addInvalidHandling) {
   return builtIn.call(

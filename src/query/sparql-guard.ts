@@ -21,7 +21,7 @@ export const dataFactory = new DataFactory();
 export function parseQuery(text: string): { ok: true; algebra: Algebra.Operation } | Refusal {
   try {
     const ast = parser.parse(text, { astFactory: new AstFactory() });
-    return { ok: true, algebra: toAlgebra(ast as never, { quads: true, blankToVariable: true, dataFactory }) };
+    return { ok: true, algebra: toAlgebra(ast, { quads: true, blankToVariable: true, dataFactory }) };
   } catch (e) {
     return {
       ok: false,
@@ -45,7 +45,7 @@ export function refuseRemote(algebra: Algebra.Operation): Refusal | undefined {
     if (++steps > 1_000_000)
       return { ok: false, status: 400, code: "invalid-query", message: "the query is too complex" };
     if (Array.isArray(node)) {
-      stack.push(...node);
+      stack.push(...(node as unknown[]));
       continue;
     }
     if (!node || typeof node !== "object" || "termType" in node) continue;
@@ -56,7 +56,9 @@ export function refuseRemote(algebra: Algebra.Operation): Refusal | undefined {
         ok: false,
         status: 400,
         code: "service-refused",
-        message: `SERVICE ${name.termType === "Variable" ? `?${name.value}` : `<${name.value}>`} is not allowed: this endpoint never queries other endpoints`,
+        message:
+          `SERVICE ${name.termType === "Variable" ? `?${name.value}` : `<${name.value}>`} is not allowed: ` +
+          "this endpoint never queries other endpoints",
       };
     }
     if (op.type && UPDATES.has(op.type)) {

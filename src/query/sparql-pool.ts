@@ -299,7 +299,9 @@ export class SparqlPool {
             ok: false,
             status: 503,
             code: "query-timeout",
-            message: `the query did not start answering within ${this.#o.timeoutMs / 1000} s; narrow it (e.g. a LIMIT or more specific patterns)`,
+            message:
+              `the query did not start answering within ${this.#o.timeoutMs / 1000} s; ` +
+              "narrow it (e.g. a LIMIT or more specific patterns)",
           },
         },
         false,

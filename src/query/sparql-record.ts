@@ -82,12 +82,12 @@ export function matchRecord(
   const triples: Triples = new Map();
   for (const quad of initiativeToQuads(r, taxonomies, owner, undefined, m.predicates)) {
     let byPredicate = triples.get(quad.subject.value);
-    if (!byPredicate) triples.set(quad.subject.value, (byPredicate = new Map()));
+    if (!byPredicate) triples.set(quad.subject.value, (byPredicate = new Map<string, Quad[]>()));
     const list = byPredicate.get(quad.predicate.value);
     if (list) list.push(quad);
     else byPredicate.set(quad.predicate.value, [quad]);
   }
-  const start: Partial = new Array(m.names.length);
+  const start: Partial = new Array<Term | undefined>(m.names.length);
   start[m.root] = DataFactory.namedNode(r.initiative.id);
   return evaluate(m.tree, triples, [start]).map((s) => {
     const out = new Map<string, Term>();
@@ -123,17 +123,17 @@ function evaluate(t: Compiled, triples: Triples, input: Partial[]): Partial[] {
         let x = s;
         if (!subject) {
           x = s.slice();
-          x[step.s] = quad.subject as Term;
+          x[step.s] = quad.subject;
         }
         if (step.o < 0) {
-          if (!step.constant!.equals(quad.object as Term)) continue;
+          if (!step.constant!.equals(quad.object)) continue;
         } else {
           const held = x[step.o];
           if (held) {
-            if (!held.equals(quad.object as Term)) continue;
+            if (!held.equals(quad.object)) continue;
           } else {
             if (x === s) x = s.slice();
-            x[step.o] = quad.object as Term;
+            x[step.o] = quad.object;
           }
         }
         next.push(x);

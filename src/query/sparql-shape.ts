@@ -9,7 +9,7 @@
  * goes to the general engine.
  */
 import type * as RDF from "@rdfjs/types";
-import type { Algebra } from "@traqula/algebra-transformations-1-1";
+import { Algebra } from "@traqula/algebra-transformations-1-1";
 import { ESS, FOAF, OWL, RDF as RDFNS, VCARD } from "../linkeddata/namespaces.ts";
 
 /** Predicates whose object is a node of the record itself (`id#Address`, `id#Telephone`…). */
@@ -65,19 +65,19 @@ export function recogniseShape(algebra: Algebra.Operation): ShapedQuery | undefi
     distinct: false,
     offset: 0,
   };
-  if (op.type === "slice") {
-    q.offset = (op.start as number) ?? 0;
-    if (op.length !== undefined) q.limit = op.length as number;
+  if (op.type === Algebra.Types.SLICE) {
+    q.offset = op.start ?? 0;
+    if (op.length !== undefined) q.limit = op.length;
     op = op.input as Op;
   }
-  if (op.type === "distinct") {
+  if (op.type === Algebra.Types.DISTINCT) {
     q.distinct = true;
     op = op.input as Op;
   }
-  if (op.type !== "project") return undefined;
-  q.vars = (op.variables as RDF.Variable[]).map((v) => v.value);
+  if (op.type !== Algebra.Types.PROJECT) return undefined;
+  q.vars = op.variables.map((v) => v.value);
   op = op.input as Op;
-  if (op.type === "orderby") {
+  if (op.type === Algebra.Types.ORDER_BY) {
     for (const e of op.expressions as Expr[]) {
       const descending = e.subType === "operator" && e.operator === "desc";
       const v = variableOf(descending ? e.args?.[0] : e);
@@ -86,13 +86,13 @@ export function recogniseShape(algebra: Algebra.Operation): ShapedQuery | undefi
     }
     op = op.input as Op;
   }
-  while (op.type === "extend") {
-    const from = variableOf(op.expression as Expr);
+  while (op.type === Algebra.Types.EXTEND) {
+    const from = variableOf(op.expression);
     if (!from) return undefined;
-    q.renames.unshift([(op.variable as RDF.Variable).value, from]);
+    q.renames.unshift([op.variable.value, from]);
     op = op.input as Op;
   }
-  if (op.type === "group") {
+  if (op.type === Algebra.Types.GROUP) {
     const counts: Count[] = [];
     for (const a of op.aggregates as Expr[]) {
       if (a.aggregator !== "count") return undefined;
@@ -101,7 +101,7 @@ export function recogniseShape(algebra: Algebra.Operation): ShapedQuery | undefi
       if (e?.subType !== "wildcard" && !of) return undefined;
       counts.push({ as: a.variable!.value, ...(of ? { of } : {}), distinct: !!a.distinct });
     }
-    q.group = { by: (op.variables as RDF.Variable[]).map((v) => v.value), counts };
+    q.group = { by: op.variables.map((v) => v.value), counts };
     op = op.input as Op;
   } else if (q.renames.length) return undefined;
   const tree = treeOf(op);
@@ -112,7 +112,7 @@ export function recogniseShape(algebra: Algebra.Operation): ShapedQuery | undefi
 }
 
 function treeOf(op: Op): Tree | undefined {
-  if (op.type === "bgp") {
+  if (op.type === Algebra.Types.BGP) {
     const patterns = op.patterns as (RDF.Quad & { type: string })[];
     if (
       patterns.some(
@@ -128,11 +128,11 @@ function treeOf(op: Op): Tree | undefined {
       return undefined;
     return { kind: "bgp", patterns };
   }
-  if (op.type === "join") {
+  if (op.type === Algebra.Types.JOIN) {
     const inputs = (op.input as unknown as Op[]).map(treeOf);
     return inputs.every((t) => t) ? { kind: "join", inputs: inputs as Tree[] } : undefined;
   }
-  if (op.type === "leftjoin" && !op.expression) {
+  if (op.type === Algebra.Types.LEFT_JOIN && !op.expression) {
     const [l, r] = (op.input as unknown as Op[]).map(treeOf);
     return l && r ? { kind: "optional", left: l, right: r } : undefined;
   }

@@ -42,7 +42,9 @@ export function remoteRefusal(what: string, iri: string): SparqlRefusal {
     ok: false,
     status: 400,
     code: "remote-data-refused",
-    message: `${what} <${iri}> names data this endpoint does not hold; it answers over its own initiatives and vocabularies only`,
+    message:
+      `${what} <${iri}> names data this endpoint does not hold; ` +
+      "it answers over its own initiatives and vocabularies only",
   };
 }
 

@@ -51,7 +51,8 @@ function collect<T>(
     stream.on("error", (e) => {
       clearTimeout(timer);
       if (Date.now() >= deadline) resolve("timeout");
-      else reject(e);
+      // Comunica's streams fail with Errors; anything else becomes the cause of one.
+      else reject(e instanceof Error ? e : new Error("the result stream failed", { cause: e }));
     });
   });
 }
@@ -114,7 +115,9 @@ export class SparqlService {
       ok: false,
       status: 503,
       code: "query-timeout",
-      message: `the query did not finish within ${this.#limits.timeoutMs / 1000} s; narrow it (e.g. a LIMIT or more specific patterns)`,
+      message:
+        `the query did not finish within ${this.#limits.timeoutMs / 1000} s; ` +
+        "narrow it (e.g. a LIMIT or more specific patterns)",
     } as const;
     let handedOver = false;
     try {
@@ -137,10 +140,7 @@ export class SparqlService {
           chunks: streamSelect(selectWriter(selectType, shaped.vars), undefined, rows, (r) => r, stopped, controller),
         };
       }
-      const result = await this.#engine.query(
-        parsed.algebra as unknown as Exclude<Parameters<QueryEngine["query"]>[0], string>,
-        { sources: [source as never] },
-      );
+      const result = await this.#engine.query(parsed.algebra, { sources: [source as never] });
       if (result.resultType === "boolean") {
         const value = await Promise.race([
           result.execute(),
@@ -177,7 +177,7 @@ export class SparqlService {
         };
       }
       if (result.resultType === "quads") {
-        const quads = await collect<Quad>((await result.execute()) as never, this.#limits.triples, deadline);
+        const quads = await collect<Quad>(await result.execute(), this.#limits.triples, deadline);
         if (quads === "timeout") return timedOut;
         if (quads === "cap")
           return {
@@ -187,7 +187,7 @@ export class SparqlService {
             message: `the graph has more than ${this.#limits.triples} triples; narrow the query`,
           };
         if (graphType === "application/ld+json") {
-          const doc = await jsonld.fromRDF(writeQuads(quads, "nquads") as never, { format: "application/n-quads" });
+          const doc = await jsonld.fromRDF(writeQuads(quads, "nquads"), { format: "application/n-quads" });
           return { ok: true, kind: "graph", chunks: [JSON.stringify(doc)], type: graphType };
         }
         return {
