@@ -5,6 +5,7 @@ import type { Iris } from "../directory/ids.ts";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { Store, StoredInitiative } from "../store/store.ts";
+import type { Withheld } from "../store/curation.ts";
 
 /** What the HTTP layer needs, built once in `compose.ts`. */
 export interface HttpDeps {
@@ -27,4 +28,9 @@ export interface PeoplePages {
   /** The HTML page of one initiative (content negotiation chose HTML). */
   initiative(req: Request, res: Response, rec: StoredInitiative): Promise<void>;
   gone(req: Request, res: Response, tomb: Tombstone): Promise<void>;
+  /**
+   * A withheld (hidden or blocked) record: shown to a signed-in member of the team with a banner
+   * saying so; to anyone else the same 404 as a record never held.
+   */
+  withheld(req: Request, res: Response, w: Withheld, notFound: string): Promise<void>;
 }

@@ -44,6 +44,8 @@ export interface InitiativePageData {
   alsoListed?: { href: string; name: string; network: NetworkName }[];
   /** The licence (IRI and short name) and attribution the record is published under by its owner. */
   terms?: { licence?: { iri: string; label: string }; attribution?: string };
+  /** The record is withheld (hidden or its source blocked): the page is for the team, with a banner. */
+  withheld?: { state: "hidden" | "blocked"; reason?: string; at: string; href: string };
 }
 
 const mapFilter = (facet: string, iri: string) => `/?${facet}=${encodeURIComponent(iri)}`;
@@ -230,7 +232,8 @@ export function initiativePage(ctx: PageContext, page: InitiativePageData): stri
     mapHref: located ? `/?at=${lat.toFixed(5)},${lon.toFixed(5)},15` : "/",
     moreHref: `/?source=${encodeURIComponent(source)}`,
     editHref: d.canEdit ? `/console/initiatives/edit?id=${encodeURIComponent(i.id)}` : undefined,
-    suggestHref: d.canSuggest ? `/suggest?about=${encodeURIComponent(i.id)}` : undefined,
+    suggestHref: d.canSuggest && !d.withheld ? `/suggest?about=${encodeURIComponent(i.id)}` : undefined,
+    withheld: d.withheld,
   });
   return render("layout", ctx, { title: i.name, head: head(ctx, i, d, summary), body, asset: ctx.asset });
 }

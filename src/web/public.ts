@@ -12,7 +12,9 @@ import { alsoListed } from "../duplicates/decisions.ts";
 import type { PeoplePages } from "../http/deps.ts";
 import type { WebDeps } from "./deps.ts";
 import { extentOf } from "./extent.ts";
-import { initiativePage, gonePage } from "./initiative-page.ts";
+import { initiativePage, gonePage, type InitiativePageData } from "./initiative-page.ts";
+import type { Withheld } from "../store/curation.ts";
+import type { StoredInitiative } from "../store/store.ts";
 import { recordTerms } from "../linkeddata/licences.ts";
 import type { NetworkName } from "./names.ts";
 import { json, pageContext, render, sendPage, type PageContext } from "./render.ts";
@@ -20,6 +22,18 @@ import { json, pageContext, render, sendPage, type PageContext } from "./render.
 /** Facets in the order the map's form shows them, with their message keys. */
 const FORM_FACETS: FacetName[] = ["structure", "activity", "country", "membership", "qualifier", "source"];
 const LIST_PAGE = 20;
+
+/** What the banner on a withheld record's page says, and where the team releases it. */
+function withheldBanner(w: Withheld): NonNullable<InitiativePageData["withheld"]> {
+  const id = w.record.initiative.id;
+  return {
+    state: w.state,
+    at: w.at,
+    ...(w.reason ? { reason: w.reason } : {}),
+    // A hidden record is restored from the withheld list; a blocked one by lifting its source's block.
+    href: w.state === "hidden" ? `/console/withheld?id=${encodeURIComponent(id)}` : "/console/sources",
+  };
+}
 
 export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages } {
   const { config, store, taxonomies, iris, assets, names } = deps;
@@ -151,7 +165,12 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
         errors: [{ param: "id", message: "is required (at most 2000 characters)" }],
       });
     const rec = await store.getInitiative(id);
-    if (!rec) throw new NotFoundHttpError(`no initiative ${id.slice(0, 200)} is held here`);
+    if (!rec) {
+      const missing = `no initiative ${id.slice(0, 200)} is held here`;
+      const withheld = await store.curation.getWithheld(id);
+      if (withheld?.record.provenance) return pages.withheld(req, res, withheld, missing);
+      throw new NotFoundHttpError(missing);
+    }
     if (!rec.provenance) return void res.redirect(303, rec.initiative.id);
     await pages.initiative(req, res, rec);
   });
@@ -185,35 +204,42 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
     );
   });
 
+  const show = async (req: Request, res: Response, rec: StoredInitiative, withheld?: Withheld) => {
+    const ctx = await context(req, res);
+    const also = await alsoListed(store, rec.initiative.id);
+    const known = await names.getAll([...provenanceActors(rec), ...also.flatMap((x) => (x.origin ? [x.origin] : []))]);
+    const p = rec.provenance;
+    const nearest = p ? (p.via[p.via.length - 1] ?? p.origin) : undefined;
+    const following = nearest ? await store.getFollowing(nearest) : undefined;
+    const html = initiativePage(ctx, {
+      rec,
+      taxonomies,
+      origin: p ? known.get(p.origin)! : self,
+      via: (p?.via ?? []).map((v) => known.get(v)!),
+      ...(following?.reconciledAt ? { reconciledAt: following.reconciledAt } : {}),
+      imageUrl: `${config.url}/assets/${assets.url("card.png")}`,
+      canEdit: Boolean(ctx.viewer) && !p && !withheld,
+      terms: recordTerms(rec, config),
+      canSuggest: !p && config.suggestionsPerHour > 0,
+      alsoListed: also.map((x) => ({
+        href: `/initiative?id=${encodeURIComponent(x.id)}`,
+        name: x.name,
+        network: x.origin ? known.get(x.origin)! : self,
+      })),
+      ...(withheld ? { withheld: withheldBanner(withheld) } : {}),
+    });
+    // Search engines and caches keep no copy of a page shown only to the team.
+    if (withheld) res.setHeader("X-Robots-Tag", "noindex");
+    res.setHeader("Last-Modified", new Date(rec.updated).toUTCString());
+    sendPage(res, ctx, html);
+  };
   const pages: PeoplePages = {
-    async initiative(req, res, rec) {
-      const ctx = await context(req, res);
-      const also = await alsoListed(store, rec.initiative.id);
-      const known = await names.getAll([
-        ...provenanceActors(rec),
-        ...also.flatMap((x) => (x.origin ? [x.origin] : [])),
-      ]);
-      const p = rec.provenance;
-      const nearest = p ? (p.via[p.via.length - 1] ?? p.origin) : undefined;
-      const following = nearest ? await store.getFollowing(nearest) : undefined;
-      const html = initiativePage(ctx, {
-        rec,
-        taxonomies,
-        origin: p ? known.get(p.origin)! : self,
-        via: (p?.via ?? []).map((v) => known.get(v)!),
-        ...(following?.reconciledAt ? { reconciledAt: following.reconciledAt } : {}),
-        imageUrl: `${config.url}/assets/${assets.url("card.png")}`,
-        canEdit: Boolean(ctx.viewer) && !p,
-        terms: recordTerms(rec, config),
-        canSuggest: !p && config.suggestionsPerHour > 0,
-        alsoListed: also.map((x) => ({
-          href: `/initiative?id=${encodeURIComponent(x.id)}`,
-          name: x.name,
-          network: x.origin ? known.get(x.origin)! : self,
-        })),
-      });
-      res.setHeader("Last-Modified", new Date(rec.updated).toUTCString());
-      sendPage(res, ctx, html);
+    initiative: (req, res, rec) => show(req, res, rec),
+    async withheld(req, res, w, notFound) {
+      // Strangers get exactly what they get for a record never held: nothing says it exists.
+      if (!(await deps.viewer(req))) throw new NotFoundHttpError(notFound);
+      const rec = { ...w.record, seq: 0 };
+      return show(req, res, rec, w);
     },
     async gone(req, res, tomb) {
       const ctx = await context(req, res);

@@ -198,6 +198,8 @@ export function initiativeRoutes(deps: HttpDeps): Router {
       res.setHeader("Vary", "Accept");
       const rec = await store.getInitiative(id);
       if (rec) return deps.pages.initiative(req, res, rec);
+      const withheld = await store.curation.getWithheld(id);
+      if (withheld) return deps.pages.withheld(req, res, withheld, `no initiative ${id}`);
       const tomb = await store.getTombstone(id);
       if (tomb) return deps.pages.gone(req, res, tomb);
       throw new NotFoundHttpError(`no initiative ${id}`);

@@ -167,11 +167,17 @@ export function curationRoutes(d: FederationConsoleDeps): Router {
 
   router.get("/console/withheld", signedIn, async (req: SignedInRequest, res) => {
     const state = pick(req.query.state, STATES);
-    const page = await store.curation.listWithheld({
-      limit: PAGE,
-      ...(cursorOf(req.query.cursor) ? { cursor: cursorOf(req.query.cursor)! } : {}),
-      ...(state ? { state } : {}),
-    });
+    // ?id= shows one record (the link from a withheld record's page), wherever it is in the list.
+    const only = typeof req.query.id === "string" && req.query.id.length <= 2000 ? req.query.id : undefined;
+    const one = only !== undefined ? await store.curation.getWithheld(only) : undefined;
+    const page =
+      only !== undefined
+        ? { items: one ? [one] : [], next: undefined }
+        : await store.curation.listWithheld({
+            limit: PAGE,
+            ...(cursorOf(req.query.cursor) ? { cursor: cursorOf(req.query.cursor)! } : {}),
+            ...(state ? { state } : {}),
+          });
     const known = await names.getAll(
       page.items.map((w) => w.record.provenance?.origin).filter((x): x is string => Boolean(x)),
     );
