@@ -146,6 +146,8 @@ export class InitiativeSource {
     } else if (
       p?.termType === "NamedNode" &&
       o?.termType === "Literal" &&
+      // The search index holds the record's own name, not its translations' (tagged literals).
+      !o.language &&
       (p.value === GR.name || p.value === AS.name)
     ) {
       const words = wordsOf(o.value);

@@ -30,6 +30,12 @@ export const CONFORMANCE_CASES: [string, string, string][] = [
   ["basic", "a literal object", `SELECT ?i WHERE { ${I} ; gr:name "Same Name" }`],
   ["basic", "a literal with accents", `SELECT ?i WHERE { ${I} ; gr:name "Café Coop" }`],
   ["basic", "a language-tagged object", `SELECT ?i WHERE { ${I} ; gr:name "Coopérative"@fr }`],
+  ["basic", "a language-tagged name, untyped (the general engine)", `SELECT ?i WHERE { ?i gr:name "Coopérative"@fr }`],
+  [
+    "basic",
+    "a plain name, untyped (the general engine)",
+    `SELECT ?i ?d WHERE { ?i gr:name "Café Coop" ; dc:description ?d }`,
+  ],
   ["basic", "a concept as object", `SELECT ?i WHERE { ${I} ; essglobal:country_id <${S}countries-iso/FR> }`],
   [
     "basic",
