@@ -3,6 +3,7 @@
  * Taxonomy values are canonical concept IRIs (see {@link Taxonomies}); JSON-LD and RDF names appear
  * only in `linkeddata/`.
  */
+import type { Registration } from "./registrations.ts";
 import type { Sharing } from "./sharing-levels.ts";
 
 /** The postal and geographic location of an initiative (`essglobal:Address`). */
@@ -61,6 +62,8 @@ export interface Initiative {
   facebook?: string;
   /** UK Companies House number, left-padded to 8 characters. */
   companiesHouseNumber?: string;
+  /** Registrations in other registers (never GB-COH: that is {@link companiesHouseNumber}), sorted. */
+  registrations?: Registration[];
   sameAs: string[];
   /**
    * The name and description in other languages, by lower-case BCP 47 tag ("fr", "pt-br"); the

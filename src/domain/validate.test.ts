@@ -87,4 +87,29 @@ describe("validateInitiative", () => {
       "04711097",
     ]);
   });
+
+  it("normalises registrations per register, and refuses a bad one strictly or drops it leniently.", () => {
+    const registrations = [
+      { register: "fr-siren", number: "552 100 554" },
+      { register: "GB-COH", number: "4711097" },
+      { register: "DE-CR", number: "Amtsgericht Hamburg GnR 1234" },
+      { register: "FR-SIREN", number: "552100554" },
+    ];
+    const r = check({ registrations });
+    expect(r.ok && [r.initiative.companiesHouseNumber, r.initiative.registrations]).toEqual([
+      "04711097",
+      [
+        { register: "DE-CR", number: "Hamburg GnR 1234" },
+        { register: "FR-SIREN", number: "552100554" },
+      ],
+    ]);
+    const bad = [...registrations, { register: "FR-SIRET", number: "123" }];
+    expect(issues({ registrations: bad })).toEqual(['registrations: "123" is not a number of the register FR-SIRET']);
+    const lenient = validateInitiative({ id: ID, name: "A Co-op", registrations: bad }, taxonomies, { lenient: true });
+    expect(lenient.ok && lenient.warnings.map((w) => [w.field, w.value])).toEqual([["registrations", "FR-SIRET:123"]]);
+    expect(lenient.ok && lenient.initiative.registrations?.length).toBe(2);
+    expect(issues({ registrations: [{ register: "Companies House", number: "1" }] })).toEqual([
+      'registrations: "Companies House" is not a register code such as GB-COH or FR-SIREN',
+    ]);
+  });
 });

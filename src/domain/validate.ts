@@ -11,6 +11,7 @@ import { LIMITS } from "./limits.ts";
 import type { Taxonomies, TaxonomyField } from "./taxonomy.ts";
 import type { SharingLevel } from "./sharing.ts";
 import { validateTerms } from "./terms.ts";
+import { normaliseRegistration, type Registration } from "./registrations.ts";
 import { MAX_IRI_BYTES, iriFits, screenDraft } from "./text.ts";
 
 /** Raw input: strings where the model has IRIs or numbers, everything optional. */
@@ -49,6 +50,8 @@ export interface InitiativeDraft {
   twitter?: string;
   facebook?: string;
   companiesHouseNumber?: string;
+  /** Register code (`FR-SIREN`) and number as written; see `registrations.ts`. */
+  registrations?: { register: string; number: string }[];
   sameAs?: string[];
   /** Language tag → name and description in that language. */
   translations?: Record<string, { name?: string; description?: string }>;
@@ -222,6 +225,7 @@ export function validateInitiative(
     if (/^[A-Z0-9]{1,8}$/i.test(ch)) out.companiesHouseNumber = ch.toUpperCase().padStart(8, "0");
     else bad("companiesHouseNumber", "must be 1 to 8 letters or digits", ch);
   }
+  validateRegistrations(draft.registrations, out, bad);
   const sic = (draft.sicCodes ?? []).map((v) => v.trim()).filter(Boolean);
   if (sic.length > LIMITS.values) bad("sicCodes", `has more than ${LIMITS.values} values`);
   else {
@@ -241,6 +245,38 @@ export function validateInitiative(
   const termed = validateTerms(draft, out, bad, o.defaultSharing);
 
   return issues.length ? { ok: false, issues } : { ok: true, initiative: termed, warnings };
+}
+
+/**
+ * Registrations, normalised per register. A Companies House number goes to `companiesHouseNumber`
+ * (ESSGLOBAL's own term for it) unless the record has another one there already.
+ */
+function validateRegistrations(
+  given: InitiativeDraft["registrations"],
+  out: Initiative,
+  bad: (f: string, m: string, v?: unknown) => void,
+): void {
+  if (!given?.length) return;
+  if (given.length > LIMITS.values) return void bad("registrations", `has more than ${LIMITS.values} values`);
+  const kept = new Map<string, Registration>();
+  for (const g of given) {
+    const register = typeof g?.register === "string" ? g.register : "";
+    const number = typeof g?.number === "string" ? g.number : typeof g?.number === "number" ? String(g.number) : "";
+    if (!number.trim()) continue;
+    const r = normaliseRegistration(register, number);
+    if (!r.ok) {
+      bad("registrations", r.message, `${register}:${number}`);
+      continue;
+    }
+    const { registration } = r;
+    if (registration.register === "GB-COH" && (out.companiesHouseNumber ?? registration.number) === registration.number)
+      out.companiesHouseNumber = registration.number;
+    else kept.set(`${registration.register}:${registration.number}`, registration);
+  }
+  if (kept.size)
+    out.registrations = [...kept.values()].sort((a, b) =>
+      a.register !== b.register ? (a.register < b.register ? -1 : 1) : a.number < b.number ? -1 : 1,
+    );
 }
 
 function validateAddress(

@@ -20,7 +20,7 @@ describe("scorePair", () => {
       org("MBD Limited", { companiesHouseNumber: "04711097" }),
     );
     expect(s.score).toBeGreaterThanOrEqual(0.95);
-    expect(s.reasons[0]).toMatchObject({ kind: "registration", detail: "gb-coh:04711097" });
+    expect(s.reasons[0]).toMatchObject({ kind: "registration", detail: "GB-COH:04711097" });
   });
 
   it("rules out a pair registered under different numbers, whatever else agrees.", () => {
@@ -30,6 +30,28 @@ describe("scorePair", () => {
     );
     expect(s.score).toBe(0);
     expect(s.reasons[0]!.kind).toBe("different-registration");
+  });
+
+  it("pairs listings by a SIREN, or a SIRET of one of its premises, whatever their names.", () => {
+    const siren = org("Scop Ardelaine", { registrations: [{ register: "FR-SIREN", number: "552100554" }] });
+    const siret = org("Laines du Vivarais", { registrations: [{ register: "FR-SIRET", number: "55210055400013" }] });
+    const s = scorePair(siren, siret);
+    expect(s.score).toBeGreaterThanOrEqual(CANDIDATE_SCORE);
+    expect(s.reasons).toEqual([{ kind: "registration", detail: "FR-SIREN:552100554", weight: 0.95 }]);
+    expect(blockingKeys(siren).filter((k) => k.startsWith("reg:"))).toEqual(
+      blockingKeys(siret).filter((k) => k.startsWith("reg:")),
+    );
+    // Another register agreeing does not outweigh different numbers in one.
+    const other = org("Scop Ardelaine", {
+      registrations: [
+        { register: "FR-SIREN", number: "732829320" },
+        { register: "FR-RNA", number: "W123456789" },
+      ],
+    });
+    expect(scorePair(siren, other)).toMatchObject({ score: 0, reasons: [{ kind: "different-registration" }] });
+    // Different registers say nothing either way.
+    const ein = org("Scop Ardelaine", { registrations: [{ register: "US-EIN", number: "123456789" }] });
+    expect(kinds(siren, ein)).toEqual(["name"]);
   });
 
   it("finds a name with and without its legal form at one postcode (English).", () => {

@@ -64,13 +64,15 @@ export const CANDIDATE_SCORE = 0.5;
 export function scorePair(a: Signals, b: Signals): Score {
   const reasons: Reason[] = [];
   const agree = (kind: ReasonKind, detail: string, weight: number) => reasons.push({ kind, detail, weight });
-  if (a.registration && b.registration) {
-    if (a.registration === b.registration) agree("registration", a.registration, WEIGHTS.registration);
-    else if (a.registration.split(":")[0] === b.registration.split(":")[0]) {
-      return {
-        score: 0,
-        reasons: [{ kind: "different-registration", detail: `${a.registration} ≠ ${b.registration}`, weight: 0 }],
-      };
+  if (a.registrations && b.registrations) {
+    const same = a.registrations.find((r) => b.registrations!.includes(r));
+    if (same) agree("registration", same, WEIGHTS.registration);
+    else {
+      // Registered in one register under different numbers: two organisations, whatever else agrees.
+      const register = (r: string) => r.slice(0, r.indexOf(":"));
+      const x = a.registrations.find((r) => b.registrations!.some((q) => register(q) === register(r)));
+      const y = x && b.registrations.find((q) => register(q) === register(x));
+      if (x && y) return { score: 0, reasons: [{ kind: "different-registration", detail: `${x} ≠ ${y}`, weight: 0 }] };
     }
   }
   if (a.website && a.website === b.website) agree("website", a.website, WEIGHTS.website);

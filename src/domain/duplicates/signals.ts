@@ -4,6 +4,7 @@
  * up a record's keys, never by comparing it with everything held.
  */
 import type { Initiative } from "../initiative.ts";
+import { matchKey } from "../registrations.ts";
 import {
   fold,
   normaliseEmail,
@@ -17,8 +18,8 @@ export interface Signals {
   id: string;
   /** Normalised name ({@link normaliseName}). */
   name: string;
-  /** Registration as `register:number` (UK Companies House: `gb-coh:01234567`). */
-  registration?: string;
+  /** Registrations as `REGISTER:number` (`GB-COH:01234567`; a SIRET as its SIREN), sorted. */
+  registrations?: string[];
   website?: string;
   email?: string;
   phone?: string;
@@ -39,9 +40,11 @@ function countryCode(iri: string | undefined): string {
 /** The signals of one record. */
 export function signalsOf(i: Initiative, source?: string): Signals {
   const s: Signals = { id: i.id, name: normaliseName(i.name) };
+  const registrations = new Set((i.registrations ?? []).map(matchKey));
   if (i.companiesHouseNumber && /^[A-Z0-9]{1,8}$/i.test(i.companiesHouseNumber.trim())) {
-    s.registration = `gb-coh:${i.companiesHouseNumber.trim().toUpperCase().padStart(8, "0")}`;
+    registrations.add(`GB-COH:${i.companiesHouseNumber.trim().toUpperCase().padStart(8, "0")}`);
   }
+  if (registrations.size) s.registrations = [...registrations].sort();
   const website = i.homepage ? normaliseWebsite(i.homepage) : undefined;
   if (website) s.website = website;
   const email = i.email ? normaliseEmail(i.email) : undefined;
@@ -117,13 +120,13 @@ function cells(lat: number, lon: number): string[] {
 }
 
 /**
- * The blocking keys of a record: its registration, website, email and phone; its name without
+ * The blocking keys of a record: its registrations, website, email and phone; its name without
  * spaces and with its words sorted; and each of its distinctive name words with its postcode and
  * with the map cells around it (so that a varied name is still found near the same place).
  */
 export function blockingKeys(s: Signals): string[] {
   const keys = new Set<string>();
-  if (s.registration) keys.add(`reg:${s.registration}`);
+  for (const r of s.registrations ?? []) keys.add(`reg:${r}`);
   if (s.website) keys.add(`web:${s.website}`);
   if (s.email) keys.add(`mail:${s.email}`);
   if (s.phone) keys.add(`tel:${s.phone}`);
