@@ -10,7 +10,7 @@ import type { Term } from "n3";
 import { DataFactory } from "n3";
 import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
 import { wordsOf, type FacetName, type SearchFilter } from "../store/search.ts";
-import { FACET_OF } from "./sparql-source.ts";
+import { FACET_OF, keptWhileUnchanged, totalOf } from "./sparql-source.ts";
 import { columnsSuffice, recordOfShape } from "./sparql-columns.ts";
 import { matcherOf, matchRecord } from "./sparql-record.ts";
 import { mandatory, type Count, type ShapedQuery } from "./sparql-shape.ts";
@@ -149,7 +149,9 @@ async function* grouped(q: ShapedQuery, input: AsyncIterable<Solution>): AsyncGe
 /**
  * Counts the store keeps or makes itself: COUNT of initiatives (`?i a essglobal:SSEInitiative`
  * alone), and the same grouped by a taxonomy property every record holds each value of once
- * (from the facet counters, or for the primary activity, one SQL count over the records).
+ * (from the facet counters, or for the primary activity, one SQL count over its index, ADR 30).
+ * The two read from the records themselves are kept while the store does not change, so a client
+ * repeating them does not rescan (the facet counters are read as they are: they follow the indexer).
  */
 async function fromCounters(q: ShapedQuery, cx: FastContext): Promise<Solution[] | undefined> {
   const { by, counts } = q.group!;
@@ -174,7 +176,7 @@ async function fromCounters(q: ShapedQuery, cx: FastContext): Promise<Solution[]
     const summary = await cx.store.search.facets({ facets: {} });
     if (summary.approximate) return undefined;
     values = summary.counts[facet];
-  } else values = await cx.store.countPrimaryActivities();
+  } else values = await keptWhileUnchanged(cx.store, "primary", () => cx.store.countPrimaryActivities());
   // Each record holds the value once: a group's solutions are its records, and its one value.
   return values
     .filter((c) => c.count > 0)
@@ -188,7 +190,7 @@ async function fromCounters(q: ShapedQuery, cx: FastContext): Promise<Solution[]
 }
 
 async function countAll(cx: FastContext, counts: Count[]): Promise<Solution> {
-  const n = await cx.store.countInitiatives();
+  const n = await totalOf(cx.store);
   return new Map(counts.map((c) => [c.as, integer(n)]));
 }
 

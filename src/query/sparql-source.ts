@@ -34,16 +34,26 @@ export interface SourceLimits {
   signal: AbortSignal;
 }
 
-/** Record counts by store, kept while its change stamp stays the same (count(*) is a scan). */
-const totals = new WeakMap<Store, { stamp: string; n: number }>();
-async function totalOf(store: Store): Promise<number> {
+/**
+ * Aggregates over every record (counts, counts by a value), by store and name, kept while the
+ * store's change stamp stays the same: a count(*) or a GROUP BY is a scan, and the stamp is read
+ * from memory (PostgreSQL) or one pragma (SQLite).
+ */
+const kept = new WeakMap<Store, Map<string, { stamp: string; value: unknown }>>();
+export async function keptWhileUnchanged<T>(store: Store, name: string, compute: () => Promise<T>): Promise<T> {
   const stamp = await store.changeStamp();
-  const known = totals.get(store);
-  if (known?.stamp === stamp) return known.n;
-  const n = await store.countInitiatives();
-  totals.set(store, { stamp, n });
-  return n;
+  let byName = kept.get(store);
+  if (!byName) kept.set(store, (byName = new Map()));
+  const known = byName.get(name);
+  if (known?.stamp === stamp) return known.value as T;
+  const value = await compute();
+  byName.set(name, { stamp, value });
+  return value;
 }
+
+/** How many records are held, kept while nothing changes. */
+export const totalOf = (store: Store): Promise<number> =>
+  keptWhileUnchanged(store, "total", () => store.countInitiatives());
 
 export class InitiativeSource {
   readonly #store: Store;
