@@ -8,7 +8,8 @@ import type { RequestHandler } from "express";
 import type { Federation } from "@fedify/fedify";
 import type { Accounts } from "./accounts/accounts.ts";
 import type { FederationContext } from "./federation/context.ts";
-import { inboxRoutes } from "./federation/inbox/receive.ts";
+import { inboxPaths } from "./federation/inbox/paths.ts";
+import { Inbox } from "./federation/inbox/receive.ts";
 import type { ActorKeys } from "./federation/keys.ts";
 import type { HttpDeps } from "./http/deps.ts";
 import { federationMiddleware } from "./http/middleware/federation.ts";
@@ -19,6 +20,7 @@ import { curationRoutes } from "./http/routes/curation.ts";
 import { datasetRoutes } from "./http/routes/dataset.ts";
 import { dumpRoutes } from "./http/routes/dumps.ts";
 import { duplicateRoutes } from "./http/routes/duplicates.ts";
+import { inboxRoutes } from "./http/routes/inbox.ts";
 import { initiativeRoutes } from "./http/routes/initiatives.ts";
 import { linksetRoutes } from "./http/routes/linkset.ts";
 import { movedRoutes } from "./http/routes/moved.ts";
@@ -52,7 +54,7 @@ export function routes(p: RouteParts): RequestHandler[] {
   return [
     // Before Fedify: a moved actor's old paths, and the inbox, which essfed answers itself.
     movedRoutes({ identity: p.identity, keys: p.keys, name: http.config.name }),
-    inboxRoutes(ctx, p.limits),
+    inboxRoutes(new Inbox(ctx), ctx.config.url, inboxPaths(ctx.config.handle), p.limits),
     federationMiddleware(p.federation, http.config.url),
     initiativeRoutes(http),
     vocabRoutes(),

@@ -126,4 +126,15 @@ describe("The import graph", () => {
       .flatMap(([f, is]) => is.filter((i) => i.startsWith("http/")).map((i) => `${f} imports ${i}`));
     expect(offenders).toEqual([]);
   });
+
+  it("keeps federation/ free of HTTP frameworks: its use cases (the inbox's receive) are adapted by http/.", () => {
+    const offenders: string[] = [];
+    for (const f of files(join(SRC, "federation")))
+      for (const i of imports(f))
+        if (/^(express|express-rate-limit|router|body-parser)(\/|$)/.test(i))
+          offenders.push(`${relative(SRC, f)} imports ${i}`);
+    // The check reads the folder at all: the inbox use case is there, importing what it uses.
+    expect(imports(join(SRC, "federation/inbox/receive.ts"))).toContain("./handlers.ts");
+    expect(offenders).toEqual([]);
+  });
 });

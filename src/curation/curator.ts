@@ -7,18 +7,11 @@
 import type { FederationContext } from "../federation/context.ts";
 import { BadRequestHttpError, ConflictHttpError, ForbiddenHttpError, HttpError, NotFoundHttpError } from "../errors.ts";
 import type { AuditActor, AuditEntry, Role } from "../store/accounts.ts";
-import {
-  POLICIES,
-  type HeldRecord,
-  type Policy,
-  type QueueItem,
-  type QueueKind,
-  type SourcePolicy,
-} from "../store/curation.ts";
+import { POLICIES, type Policy, type QueueItem, type QueueKind, type SourcePolicy } from "../store/curation.ts";
 import type { Page } from "../store/store.ts";
 import { diffInitiatives, type FieldChange } from "./diff.ts";
 import { names, normaliseSource, policyFor, type Applied } from "./policy.ts";
-import { reannounce, withdraw } from "./spread.ts";
+import { prepareReannouncement, prepareWithdrawal } from "./spread.ts";
 
 /** Whoever decides: an audit actor, with the role of a team account. */
 export type Curating = AuditActor & { role?: Role };
@@ -163,31 +156,37 @@ export class Curator {
       if (policyFor(blocks, [f.actor]).policy === "block")
         for (const id of await this.#ctx.store.listIdsByVia(f.actor)) ids.add(id);
     // In batches: one transaction per batch, so a large source neither holds the store's write lock
-    // for long nor is read into memory whole.
+    // for long nor is read into memory whole. Each batch's withdrawals and announcements are queued
+    // in its own transaction.
     const all = [...ids];
     let withheld = 0;
     for (let k = 0; k < all.length; k += 2000) {
       const batch = all.slice(k, k + 2000);
       const gone = [...(await this.#ctx.store.getInitiatives(batch)).values()];
-      withheld += await this.#c.withhold(batch, "blocked", new Date().toISOString(), "source blocked");
-      await withdraw(this.#ctx, gone);
+      const told = await prepareWithdrawal(this.#ctx, gone);
+      withheld += await this.#ctx.writer.withhold(batch, "blocked", new Date().toISOString(), "source blocked", told);
     }
     let released = 0;
     if (unblocked) {
-      const back: string[] = [];
       let cursor: string | undefined;
       do {
+        // Released a page at a time: the next page starts below this one, so releasing does not move it.
         const page = await this.#c.listWithheld({ limit: 1000, state: "blocked", ...(cursor ? { cursor } : {}) });
-        for (const w of page.items)
-          if (
-            policyFor(policies, [w.record.provenance?.origin, ...(w.record.provenance?.via ?? [])]).policy !== "block"
-          )
-            back.push(w.record.initiative.id);
+        const back = page.items
+          .map((w) => w.record)
+          .filter((r) => policyFor(policies, [r.provenance?.origin, ...(r.provenance?.via ?? [])]).policy !== "block");
+        if (back.length) {
+          const told = await prepareReannouncement(this.#ctx, back);
+          released += (
+            await this.#ctx.writer.release(
+              back.map((r) => r.initiative.id),
+              "blocked",
+              told,
+            )
+          ).length;
+        }
         cursor = page.next;
       } while (cursor);
-      const served = await this.#c.release(back, "blocked");
-      released = served.length;
-      await reannounce(this.#ctx, [...(await this.#ctx.store.getInitiatives(served)).values()]);
       for (const f of await this.#ctx.store.listFollowing())
         if (f.state === "accepted" && names(unblocked, f.actor)) this.#ctx.scheduleBackfill(f.actor);
     }
@@ -206,9 +205,9 @@ export class Curator {
         `already-${w.state}`,
       );
     }
-    await this.#c.withhold([id], "hidden", new Date().toISOString(), reason);
+    const told = await prepareWithdrawal(this.#ctx, [served]);
+    await this.#ctx.writer.withhold([id], "hidden", new Date().toISOString(), reason, told);
     await this.#audit(who, "record.hide", id, reason);
-    await withdraw(this.#ctx, [served]);
   }
 
   /** Serves a hidden record again, unless its source is blocked. */
@@ -219,9 +218,8 @@ export class Curator {
     if ((await this.applied(w.record.provenance?.origin, w.record.provenance?.via)).policy === "block") {
       throw new ConflictHttpError(`${id} comes from a blocked source; unblock it first`, "source-blocked");
     }
-    const back = await this.#c.release([id], "hidden");
+    await this.#ctx.writer.release([id], "hidden", await prepareReannouncement(this.#ctx, [w.record]));
     await this.#audit(who, "record.restore", id, reason);
-    await reannounce(this.#ctx, [...(await this.#ctx.store.getInitiatives(back)).values()]);
   }
 
   /** The decisions about a record, newest first. */
@@ -293,48 +291,39 @@ export class Curator {
     const taken = await this.#c.dequeue(ready.filter((x) => !blocked.has(x.n)).map((x) => x.n));
     const takenNs = new Set(taken.map((t) => t.n));
     for (const i of ready) if (!blocked.has(i.n) && !takenNs.has(i.n)) results.push({ n: i.n, outcome: "not-found" });
-    const announce: HeldRecord[] = [];
-    const withdrawn: HeldRecord[] = [];
     const now = new Date().toISOString();
     for (const i of taken) {
-      const outcome = await this.#apply(i, decision, now, reason, announce, withdrawn);
+      const outcome = await this.#apply(i, decision, now, reason);
       await this.#audit(who, `queue.${decision}`, i.target, reason, { n: i.n, kind: i.kind, outcome });
       results.push({ n: i.n, outcome });
     }
-    await withdraw(this.#ctx, withdrawn);
-    await reannounce(this.#ctx, announce);
     return results.sort((a, b) => a.n - b.n);
   }
 
-  async #apply(
-    i: QueueItem,
-    decision: Decision,
-    now: string,
-    reason: string | undefined,
-    announce: HeldRecord[],
-    withdrawn: HeldRecord[],
-  ): Promise<string> {
+  /** Applies one decision; what followers are told is queued with its write. */
+  async #apply(i: QueueItem, decision: Decision, now: string, reason: string | undefined): Promise<string> {
     const served = await this.#ctx.store.getInitiative(i.target);
+    const hideServed = async (why: string) =>
+      this.#ctx.writer.withhold([i.target], "hidden", now, why, await prepareWithdrawal(this.#ctx, [served!]));
     if (i.kind === "report") {
       if (decision === "reject") return "dismissed";
       if (!served) return "not-served";
-      await this.#c.withhold([i.target], "hidden", now, reason ?? `report: ${i.text ?? ""}`.slice(0, MAX_TEXT));
-      withdrawn.push(served);
+      await hideServed(reason ?? `report: ${i.text ?? ""}`.slice(0, MAX_TEXT));
       return "hidden";
     }
     if (!i.record) return "empty";
     // A visitor's suggestion that is turned down is only dismissed: the record it is about stays as it is.
     if (i.kind === "suggestion" && decision === "reject") return "dismissed";
     if (decision === "approve") {
+      const record = i.record;
+      const told = await prepareReannouncement(this.#ctx, [record]);
       await this.#c.dropWithheld(i.target);
-      const [outcome] = await this.#ctx.writer.put([i.record]);
-      if (outcome === "created" || outcome === "updated") announce.push(i.record);
+      const [outcome] = await this.#ctx.writer.put([record], ([o]) =>
+        o === "created" || o === "updated" ? told([record]) : [],
+      );
       return outcome!;
     }
-    if (served) {
-      await this.#c.withhold([i.target], "hidden", now, reason ?? "rejected");
-      withdrawn.push(served);
-    }
+    if (served) await hideServed(reason ?? "rejected");
     await this.#c.putWithheld(i.record, "hidden", now, reason ?? "rejected");
     return "hidden";
   }

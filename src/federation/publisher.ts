@@ -83,11 +83,4 @@ export class Publisher implements Announcer {
     const activity = await this.#outbox.sign(deleteActivity(this.#iris, tombstone.id, tombstone.deleted));
     return () => deliveriesOf([activity], inboxes);
   }
-
-  /** Tells followers about own records served again (curation), outside any write. */
-  async changed(changes: { record: InitiativeRecord; outcome: "created" | "updated" }[]): Promise<void> {
-    const prepared = await this.prepareChanges(changes.map((c) => c.record));
-    const messages = prepared.messages(changes) as { inbox: string; activityId: string; body: string }[];
-    if (messages.length) await this.#outbox.enqueue(messages);
-  }
 }

@@ -10,7 +10,7 @@
  * version. Decisions themselves are written to the audit log (`accounts.ts`).
  */
 import type { InitiativeRecord } from "../domain/initiative.ts";
-import type { Page } from "./records.ts";
+import type { OutboxWrite, Page } from "./records.ts";
 
 export type Policy = "accept" | "review" | "block";
 export const POLICIES: readonly Policy[] = ["accept", "review", "block"];
@@ -77,20 +77,30 @@ export interface CurationStore {
   /**
    * Moves served records out of service (one transaction): they leave every index and listing and
    * are kept as withheld. A record already withheld as `blocked` becomes `hidden` when hidden.
+   * `outbox` queues the messages the records taken out of service call for (their withdrawal) in
+   * the same transaction.
    * @returns how many served records were withheld
    */
-  withhold(ids: string[], state: WithheldState, at: string, reason?: string): Promise<number>;
+  withhold(
+    ids: string[],
+    state: WithheldState,
+    at: string,
+    reason?: string,
+    outbox?: OutboxWrite<HeldRecord[]>,
+  ): Promise<number>;
   /**
    * Keeps a record withheld that is not served (a rejected new record, a hidden record's newer
    * version); replaces the withheld version, keeping the state unless `state` is given.
    */
   putWithheld(record: HeldRecord, state: WithheldState, at: string, reason?: string): Promise<void>;
   /**
-   * Serves withheld records again (one transaction) with new change numbers; only those in
-   * `state` when it is given. A record deleted meanwhile (a tombstone newer than it) is dropped.
+   * Serves withheld records again (one transaction) with new change numbers, by the same put rules
+   * as every write; only those in `state` when it is given. A record deleted meanwhile (a tombstone
+   * newer than it) is dropped. `outbox` queues the messages the records served again call for
+   * (their announcement) in the same transaction.
    * @returns the IRIs served again
    */
-  release(ids: string[], state?: WithheldState): Promise<string[]>;
+  release(ids: string[], state?: WithheldState, outbox?: OutboxWrite<HeldRecord[]>): Promise<string[]>;
   /** Forgets a withheld record (its owner deleted it). */
   dropWithheld(id: string): Promise<boolean>;
   getWithheld(id: string): Promise<Withheld | undefined>;

@@ -32,6 +32,18 @@ export interface Page<T> {
 }
 
 /**
+ * Messages queued in the same transaction as a write (the outbox pattern): a write and the
+ * deliveries it causes commit together or not at all, so no change is stored unannounced and no
+ * announcement leaves for a change that was rolled back.
+ */
+export interface OutboxWrite<T> {
+  /** The queue to write to (the delivery queue). */
+  queue: string;
+  /** The messages, given what the write did. Called inside the transaction: no I/O, no waiting. */
+  messages(result: T): unknown[];
+}
+
+/**
  * The source of this instance's own records, wherever a source is named: listing and counting
  * records, the search index's `source` facet, the withheld list. Other sources are actor IRIs.
  */

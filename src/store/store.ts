@@ -7,26 +7,14 @@ import type { KvStore } from "@fedify/fedify";
 import type { PutOutcome } from "../domain/puts.ts";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { SearchIndex } from "./search.ts";
-import type { Page, ShapeRow, StoredInitiative } from "./records.ts";
+import type { OutboxWrite, Page, ShapeRow, StoredInitiative } from "./records.ts";
 import type { AccountStore, AuditLog } from "./accounts.ts";
 import type { CurationStore } from "./curation.ts";
 import type { DuplicateStore } from "./duplicates.ts";
 import type { DurableQueue, QueueOptions } from "./queue.ts";
 
 export type { PutOutcome } from "../domain/puts.ts";
-export type { Page, ShapeRow, StoredInitiative } from "./records.ts";
-
-/**
- * Messages queued in the same transaction as a write (the outbox pattern): a write and the
- * deliveries it causes commit together or not at all, so no change is stored unannounced and no
- * announcement leaves for a change that was rolled back.
- */
-export interface OutboxWrite<T> {
-  /** The queue to write to (the delivery queue). */
-  queue: string;
-  /** The messages, given what the write did. Called inside the transaction: no I/O, no waiting. */
-  messages(result: T): unknown[];
-}
+export type { OutboxWrite, Page, ShapeRow, StoredInitiative } from "./records.ts";
 
 /** How many records one source network holds under one licence and attribution (`Store.countTerms`). */
 export interface SourceTerms {

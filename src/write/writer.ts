@@ -2,14 +2,15 @@
  * The one service that writes initiatives. Every source goes through it: the directory (admin API,
  * console, CLI and importers write own records through `Directory`), mirrors from peers (inbox
  * activities and back-fill pages through `federation/mirror.ts`), deletions from peers, and
- * curation's approvals. The rules of what a write does are `domain/puts.ts`, applied by the store
- * inside its transaction; what the write announces is queued for delivery in that same
- * transaction (the outbox), so a change is never stored without its announcement, nor announced
- * without being stored.
+ * curation's approvals and its moves in and out of service (withholding, releasing). The rules of
+ * what a write does are `domain/puts.ts`, applied by the store inside its transaction; what the
+ * write announces is queued for delivery in that same transaction (the outbox), so a change is
+ * never stored without its announcement, nor announced without being stored.
  */
 import type { Tombstone } from "../domain/initiative.ts";
 import type { InitiativeRecord } from "../domain/initiative.ts";
 import type { PutOutcome } from "../domain/puts.ts";
+import type { HeldRecord, WithheldState } from "../store/curation.ts";
 import type { Store } from "../store/store.ts";
 
 /** The queue the delivery workers listen on. */
@@ -44,5 +45,35 @@ export class InitiativeWriter {
    */
   delete(tombstone: Tombstone, announce?: Announce<boolean>): Promise<boolean> {
     return this.#store.deleteInitiative(tombstone, announce && { queue: DELIVERY_QUEUE, messages: announce });
+  }
+
+  /**
+   * Takes served records out of service (curation: hidden, or from a blocked source) and queues what
+   * `announce` makes of the records that left (their withdrawal) in the same transaction.
+   * @returns how many served records were withheld
+   */
+  withhold(
+    ids: string[],
+    state: WithheldState,
+    at: string,
+    reason: string | undefined,
+    announce?: Announce<HeldRecord[]>,
+  ): Promise<number> {
+    return this.#store.curation.withhold(
+      ids,
+      state,
+      at,
+      reason,
+      announce && { queue: DELIVERY_QUEUE, messages: announce },
+    );
+  }
+
+  /**
+   * Serves withheld records again, by the put rules (a record deleted meanwhile stays out), and
+   * queues what `announce` makes of those served again in the same transaction.
+   * @returns the IRIs served again
+   */
+  release(ids: string[], state: WithheldState | undefined, announce?: Announce<HeldRecord[]>): Promise<string[]> {
+    return this.#store.curation.release(ids, state, announce && { queue: DELIVERY_QUEUE, messages: announce });
   }
 }

@@ -97,5 +97,42 @@ export function describeOutboxContract(
       expect(await store.getTombstone(id(5))).toBeDefined();
       expect(await drain(store, "outbox-test")).toEqual([{ deleted: true }]);
     });
+
+    it("queues curation's withdrawals and announcements with the records it withholds and serves again.", async () => {
+      await store.putInitiatives([record(id(6), "Six"), record(id(7), "Seven")]);
+      const told = (verb: string) => ({
+        queue: "outbox-test",
+        messages: (records: { initiative: { id: string } }[]) => records.map((r) => ({ verb, id: r.initiative.id })),
+      });
+      const c = store.curation;
+      // Only the records that moved are told: id(8) was never served, and is never released.
+      expect(await c.withhold([id(6), id(7), id(8)], "hidden", T3, "test", told("withdraw"))).toBe(2);
+      expect(await c.release([id(6), id(8)], "hidden", told("announce"))).toEqual([id(6)]);
+      const seen = (await drain(store, "outbox-test")) as { verb: string; id: string }[];
+      expect(seen.sort((a, b) => (a.verb + a.id).localeCompare(b.verb + b.id))).toEqual([
+        { verb: "announce", id: id(6) },
+        { verb: "withdraw", id: id(6) },
+        { verb: "withdraw", id: id(7) },
+      ]);
+    });
+
+    it("neither withholds nor serves again when the outbox fails.", async () => {
+      await store.putInitiatives([record(id(9), "Nine"), record(id(10), "Ten")]);
+      const failing = {
+        queue: "outbox-test",
+        messages: () => {
+          throw new Error("cannot build the activity");
+        },
+      };
+      const c = store.curation;
+      await expect(c.withhold([id(9)], "hidden", T3, "test", failing)).rejects.toThrow("cannot build");
+      expect(await store.getInitiative(id(9))).toBeDefined();
+      expect(await c.getWithheld(id(9))).toBeUndefined();
+      await c.withhold([id(10)], "hidden", T3, "test");
+      await expect(c.release([id(10)], "hidden", failing)).rejects.toThrow("cannot build");
+      expect(await store.getInitiative(id(10))).toBeUndefined();
+      expect((await c.getWithheld(id(10)))?.state).toBe("hidden");
+      expect(await store.queue("outbox-test").pending()).toBe(0);
+    });
   });
 }

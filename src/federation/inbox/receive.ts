@@ -1,19 +1,18 @@
 /**
- * The inbox (`POST /inbox`, `POST /actors/{handle}/inbox`). Before anything is stored, every
- * activity passes these gates, each refused with problem+json and a test: a size cap, JSON, the
- * JSON-LD budget (shipped contexts only; ADR 18), a valid HTTP signature (draft-cavage or RFC 9421,
- * with digest and a Date inside the time window, verified by Fedify) whose key belongs to the
- * activity's actor. The
- * key is looked up through the outbound client (`key-lookup.ts`): signed, under a deadline, never
- * at a refused address. Then only what this network asked for is taken (`admission.ts`), and
- * each activity is handled once.
+ * Receiving an activity at the inbox, as a use case with no HTTP framework in it: the HTTP layer
+ * (`http/routes/inbox.ts`) hands over the verified-to-be request's bytes and headers and maps the
+ * result (or the `HttpError` thrown) to a response. Before anything is stored, every activity
+ * passes these gates, each refused with its own error and a test: JSON of an accepted media type,
+ * the JSON-LD budget (shipped contexts only; ADR 18), text every store holds (ADR 19), a valid HTTP
+ * signature (draft-cavage or RFC 9421, with digest and a Date inside the time window, verified by
+ * Fedify) whose key belongs to the activity's actor. The key is looked up through the outbound
+ * client (`key-lookup.ts`): signed, under a deadline, never at a refused address. Then only what
+ * this network asked for is taken (`admission.ts`), and each activity is handled once.
  */
-import express, { Router, type Request } from "express";
 import { Temporal } from "@js-temporal/polyfill";
 import { verifyRequestDetailed } from "@fedify/fedify/sig";
 import { staticDocumentLoader } from "../../linkeddata/context.ts";
 import { JsonLdInputError, prescan } from "../../linkeddata/jsonld-budget.ts";
-import { logger } from "../../logging.ts";
 import {
   BadRequestHttpError,
   ForbiddenHttpError,
@@ -27,9 +26,6 @@ import type { FederationContext } from "../context.ts";
 import { idOf } from "../proofs/trust.ts";
 import { admission } from "./admission.ts";
 import { handleActivity } from "./handlers.ts";
-import { inboxPaths } from "./paths.ts";
-
-const log = logger("federation", "inbox");
 
 /** Mastodon refuses activities over 1 MB (MAX_JSON_SIZE); so do we. */
 export const INBOX_LIMIT = 1024 * 1024;
@@ -82,30 +78,57 @@ export function refuseUnstorableText(activity: Record<string, unknown>): void {
   }
 }
 
-/** The inbox's rate limits (see src/http/middleware/rate-limit.ts); absent: none. */
-export interface InboxLimits {
-  inboxAddress: express.RequestHandler;
-  inboxHost(req: Request, res: express.Response, host: string): Promise<void>;
+/** A POST to an inbox, as the HTTP layer received it (the body read whole, at most {@link INBOX_LIMIT} bytes). */
+export interface InboxRequest {
+  /** The URL it was sent to (the signature covers it). */
+  url: URL;
+  /** Its headers (the signature covers some of them). */
+  headers: Headers;
+  body: Uint8Array;
 }
 
-export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Router {
-  const router = Router();
-  const { documentLoader, keyCache } = ctx.keyLookup;
-  const raw = express.raw({ type: () => true, limit: INBOX_LIMIT });
-  const recent = new Set<string>();
-  const remember = (id: string) => {
-    if (recent.size >= 10_000) recent.clear();
-    recent.add(id);
-  };
+/** What the caller is told as soon as the sender is known, before anything is handled. */
+export interface InboxHooks {
+  /**
+   * The signature verified: the activity's type and the signing actor's host. The HTTP layer counts
+   * the request against that host's rate limit here, and refuses it by throwing.
+   */
+  signed?(activityType: string, host: string): Promise<void>;
+}
 
-  const receive = async (req: Request, res: express.Response) => {
-    const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+/** What became of an accepted activity (refusals are thrown as `HttpError`s). */
+export interface Received {
+  /** `created`, `updated`, `unchanged`, `deleted`, `duplicate`, `ignored`… */
+  status: string;
+}
+
+/** The inbox use case: one per instance (it remembers the latest activity ids it handled). */
+export class Inbox {
+  readonly #ctx: FederationContext;
+  readonly #recent = new Set<string>();
+
+  constructor(ctx: FederationContext) {
+    this.#ctx = ctx;
+  }
+
+  #remember(id: string): void {
+    if (this.#recent.size >= 10_000) this.#recent.clear();
+    this.#recent.add(id);
+  }
+
+  /** Checks, authenticates and handles one activity; throws an `HttpError` for every refusal. */
+  async receive(req: InboxRequest, hooks: InboxHooks = {}): Promise<Received> {
+    const ctx = this.#ctx;
+    const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (!TYPES.includes(type)) throw new UnsupportedMediaTypeHttpError(TYPES);
-    const body = req.body as Buffer;
-    if (!Buffer.isBuffer(body) || !body.length) throw new BadRequestHttpError("the body is empty", "empty-body");
+    const body = req.body;
+    if (!body.length) throw new BadRequestHttpError("the body is empty", "empty-body");
     let activity: Record<string, unknown>;
     try {
-      activity = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
+      activity = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8")) as Record<
+        string,
+        unknown
+      >;
     } catch (e) {
       throw new BadRequestHttpError(`the body is not valid JSON: ${(e as Error).message}`, "invalid-json");
     }
@@ -118,13 +141,8 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
     refuseOverBudget(activity);
     refuseUnstorableText(activity);
 
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const request = new Request(new URL(req.originalUrl, ctx.config.url), {
-      method: "POST",
-      headers,
-      body: new Uint8Array(body),
-    });
+    const { documentLoader, keyCache } = ctx.keyLookup;
+    const request = new Request(req.url, { method: "POST", headers: req.headers, body: new Uint8Array(body) });
     const verified = await verifyRequestDetailed(request, {
       documentLoader,
       contextLoader: staticDocumentLoader,
@@ -154,42 +172,17 @@ export function inboxRoutes(ctx: FederationContext, limits?: InboxLimits): Route
         `the request is signed by ${owner ?? "an unknown actor"}, not by the activity's actor ${actor}`,
       );
     // From here on the sender is known: it is counted by its host, not by its address.
-    res.locals.activityType = activity.type;
-    await limits?.inboxHost(req, res, new URL(actor).host);
+    await hooks.signed?.(activity.type, new URL(actor).host);
     // Authenticated; now, did this network ask for it?
     const refusal = await admission(ctx, activity, actor);
     if (refusal) throw new ForbiddenHttpError(refusal.message, refusal.code);
     // The same activity by two paths: the second is absorbed (handlers are idempotent as well, by
     // object version, so this is the cheap early exit, not the only guard).
-    if (recent.has(activity.id)) return void res.status(202).type("application/json").send('{"status":"duplicate"}');
+    if (this.#recent.has(activity.id)) return { status: "duplicate" };
     const outcome = await handleActivity(ctx, activity, actor);
     if (outcome.refused) throw new ForbiddenHttpError(outcome.refused, outcome.code ?? "unverifiable-origin");
-    remember(activity.id);
+    this.#remember(activity.id);
     if (!(await ctx.store.markSeen(activity.id))) outcome.status = "duplicate";
-    res
-      .status(202)
-      .type("application/json")
-      .send(JSON.stringify({ status: outcome.status }));
-  };
-
-  for (const path of inboxPaths(ctx.config.handle)) {
-    router.post(path, ...(limits ? [limits.inboxAddress] : []), raw, async (req, res, next) => {
-      try {
-        await receive(req, res);
-      } catch (e) {
-        // Unknown failures are logged once, by the problem handler; refusals are expected outcomes.
-        if (HttpError.isInstance(e))
-          log.debug("Inbox refused {code}: {message}", { code: e.code, message: e.message, client: req.ip ?? "" });
-        next(e);
-      }
-    });
+    return { status: outcome.status };
   }
-  // An inbox takes POST only; anything else is told so, not answered as a missing page.
-  const paths = new Set(inboxPaths(ctx.config.handle));
-  router.use((req, res, next) => {
-    if (req.method === "POST" || !paths.has(req.path)) return next();
-    res.setHeader("Allow", "POST");
-    next(new HttpError(405, "method-not-allowed", "an inbox takes POST only"));
-  });
-  return router;
 }

@@ -16,13 +16,17 @@ import type {
   Withheld,
   WithheldState,
 } from "../curation.ts";
-import type { Page, PutOutcome } from "../store.ts";
+import type { OutboxWrite, Page, PutOutcome } from "../store.ts";
 import { LOCAL_SOURCE } from "../records.ts";
 
-/** What the store lends this adapter: transactions, its record writes, and its change notice. */
+/** What the store lends this adapter: transactions, its record writes, its outbox and its change notice. */
 export interface PostgresWriter {
   transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T>;
   put(c: pg.PoolClient, records: HeldRecord[]): Promise<PutOutcome[]>;
+  /** Queues an outbox's messages inside the transaction; says whether there were any. */
+  queueIn<T>(c: pg.PoolClient, outbox: OutboxWrite<T>, result: T): Promise<boolean>;
+  /** After commit: wakes the queue's listeners. */
+  queued(queue: string): Promise<void>;
   changed(): Promise<void>;
 }
 
@@ -102,8 +106,15 @@ export class PostgresCurationStore implements CurationStore {
     return rows.map((r) => r.source as string);
   }
 
-  async withhold(ids: string[], state: WithheldState, at: string, reason?: string): Promise<number> {
+  async withhold(
+    ids: string[],
+    state: WithheldState,
+    at: string,
+    reason?: string,
+    outbox?: OutboxWrite<HeldRecord[]>,
+  ): Promise<number> {
     if (!ids.length) return 0;
+    let queued = false;
     const n = await this.#w.transaction(async (c) => {
       await c.query(
         `INSERT INTO withheld (id, source, state, reason, at, updated, record, signed)
@@ -112,12 +123,21 @@ export class PostgresCurationStore implements CurationStore {
           updated = excluded.updated, record = excluded.record, signed = excluded.signed`,
         [ids, state, reason ?? null, at],
       );
-      const r = await c.query("DELETE FROM initiative WHERE id = ANY($1)", [ids]);
+      const r = await c.query(`DELETE FROM initiative WHERE id = ANY($1)${outbox ? " RETURNING record, signed" : ""}`, [
+        ids,
+      ]);
       // What is served changed: dumps and caches keyed by the change number must see it.
       if (r.rowCount) await c.query("SELECT nextval('initiative_seq')");
+      if (outbox) {
+        const gone = (r.rows as { record: InitiativeRecord; signed: string | null }[]).map((g) =>
+          held(g.record, g.signed),
+        );
+        queued = await this.#w.queueIn(c, outbox, gone);
+      }
       return r.rowCount ?? 0;
     });
     if (n) await this.#w.changed();
+    if (queued) await this.#w.queued(outbox!.queue);
     return n;
   }
 
@@ -139,21 +159,23 @@ export class PostgresCurationStore implements CurationStore {
     );
   }
 
-  async release(ids: string[], state?: WithheldState): Promise<string[]> {
+  async release(ids: string[], state?: WithheldState, outbox?: OutboxWrite<HeldRecord[]>): Promise<string[]> {
     if (!ids.length) return [];
+    let queued = false;
     const out = await this.#w.transaction(async (c) => {
       const { rows } = await c.query(
         `DELETE FROM withheld WHERE id = ANY($1) AND ($2::text IS NULL OR state = $2) RETURNING id, record, signed`,
         [ids, state ?? null],
       );
       if (!rows.length) return [];
-      const outcomes = await this.#w.put(
-        c,
-        rows.map((r) => held(r.record as InitiativeRecord, r.signed as string | null)),
-      );
-      return rows.filter((_r, k) => outcomes[k] !== "stale").map((r) => r.id as string);
+      const records = rows.map((r) => held(r.record as InitiativeRecord, r.signed as string | null));
+      const outcomes = await this.#w.put(c, records);
+      const served = records.filter((_r, k) => outcomes[k] !== "stale");
+      if (outbox) queued = await this.#w.queueIn(c, outbox, served);
+      return served.map((r) => r.initiative.id);
     });
     if (out.length) await this.#w.changed();
+    if (queued) await this.#w.queued(outbox!.queue);
     return out;
   }
 

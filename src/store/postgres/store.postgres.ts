@@ -95,6 +95,8 @@ export class PostgresStore implements Store {
     this.curation = new PostgresCurationStore(this.pool, {
       transaction: (fn) => this.transaction(fn),
       put: async (c, records) => (await this.#putWith(c, records)).outcomes,
+      queueIn: (c, outbox, result) => this.#queueIn(c, outbox, result),
+      queued: (queue) => this.#queued(queue),
       changed: () => this.#changed(),
     });
   }

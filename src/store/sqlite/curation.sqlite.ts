@@ -15,17 +15,21 @@ import type {
   Withheld,
   WithheldState,
 } from "../curation.ts";
-import type { Page, PutOutcome } from "../store.ts";
+import type { OutboxWrite, Page, PutOutcome } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { FacetMemo } from "./facets.sqlite.ts";
 import { unindex } from "./indexer.sqlite.ts";
 import { LOCAL_SOURCE } from "../records.ts";
 
-/** What the store lends this adapter: its write transaction, change numbers and record writes. */
+/** What the store lends this adapter: its write transaction, change numbers, record writes and outbox. */
 export interface SqliteWriter {
   writing<T>(fn: () => T): T;
   nextSeq(): number;
   put(r: HeldRecord): PutOutcome;
+  /** Queues an outbox's messages inside the current write transaction. */
+  queueIn<T>(outbox: OutboxWrite<T>, result: T): void;
+  /** After commit: wakes the queue's listeners. */
+  queued(queue: string): void;
   memo(): FacetMemo;
   written(): void;
 }
@@ -111,10 +115,16 @@ export class SqliteCurationStore implements CurationStore {
     ).map((r) => r.source);
   }
 
-  async withhold(ids: string[], state: WithheldState, at: string, reason?: string): Promise<number> {
+  async withhold(
+    ids: string[],
+    state: WithheldState,
+    at: string,
+    reason?: string,
+    outbox?: OutboxWrite<HeldRecord[]>,
+  ): Promise<number> {
     if (!ids.length) return 0;
     this.#w.written();
-    return this.#w.writing(() => {
+    const withheld = this.#w.writing(() => {
       const get = this.#db.prepare("SELECT rid, source, updated, record, signed FROM initiative WHERE id = ?");
       const keep = this.#db
         .prepare(`INSERT INTO withheld (id, source, state, reason, at, updated, record, signed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -122,6 +132,7 @@ export class SqliteCurationStore implements CurationStore {
         updated = excluded.updated, record = excluded.record, signed = excluded.signed`);
       const del = this.#db.prepare("DELETE FROM initiative WHERE rid = ?");
       let n = 0;
+      const gone: HeldRecord[] = [];
       for (const id of new Set(ids)) {
         const row = get.get(id) as
           { rid: number; source: string | null; updated: string; record: string; signed: string | null } | undefined;
@@ -130,7 +141,9 @@ export class SqliteCurationStore implements CurationStore {
         unindex(this.#db, id, undefined, this.#w.memo());
         del.run(row.rid);
         n++;
+        if (outbox) gone.push(held(row.record, row.signed));
       }
+      if (outbox) this.#w.queueIn(outbox, gone);
       if (n) {
         // What is served changed: dumps and caches keyed by the change number must see it.
         this.#w.nextSeq();
@@ -142,6 +155,8 @@ export class SqliteCurationStore implements CurationStore {
       }
       return n;
     });
+    if (outbox) this.#w.queued(outbox.queue);
+    return withheld;
   }
 
   async putWithheld(record: HeldRecord, state: WithheldState, at: string, reason?: string): Promise<void> {
@@ -163,22 +178,25 @@ export class SqliteCurationStore implements CurationStore {
       );
   }
 
-  async release(ids: string[], state?: WithheldState): Promise<string[]> {
+  async release(ids: string[], state?: WithheldState, outbox?: OutboxWrite<HeldRecord[]>): Promise<string[]> {
     if (!ids.length) return [];
     this.#w.written();
-    return this.#w.writing(() => {
+    const out = this.#w.writing(() => {
       const get = this.#db.prepare("SELECT * FROM withheld WHERE id = ?");
       const del = this.#db.prepare("DELETE FROM withheld WHERE id = ?");
-      const out: string[] = [];
+      const served: HeldRecord[] = [];
       for (const id of new Set(ids)) {
         const row = get.get(id) as WithheldRow | undefined;
         if (!row || (state && row.state !== state)) continue;
         del.run(id);
-        const outcome = this.#w.put(held(row.record, row.signed));
-        if (outcome !== "stale") out.push(id);
+        const record = held(row.record, row.signed);
+        if (this.#w.put(record) !== "stale") served.push(record);
       }
-      return out;
+      if (outbox) this.#w.queueIn(outbox, served);
+      return served.map((r) => r.initiative.id);
     });
+    if (outbox) this.#w.queued(outbox.queue);
+    return out;
   }
 
   async dropWithheld(id: string): Promise<boolean> {

@@ -64,6 +64,8 @@ export class SqliteStore implements Store {
       writing: (fn) => this.#writing(fn),
       nextSeq: () => this.#nextSeq(),
       put: (r) => this.#put(r),
+      queueIn: (outbox, result) => this.#queueIn(outbox, result),
+      queued: (queue) => this.#events.emit(queue),
       memo: () => this.search.memo,
       written: () => this.#scheduleIndex(),
     });
