@@ -11,6 +11,7 @@ import type {
   MessageQueueEnqueueOptions,
   MessageQueueListenOptions,
 } from "@fedify/fedify";
+import type { Temporal } from "@js-temporal/polyfill";
 import { logger, ignoreFailure } from "../logging.ts";
 import { RETRY, type RetryPolicy } from "./retry.ts";
 
@@ -96,7 +97,9 @@ export class DurableQueue implements MessageQueue {
 
   enqueueMany = async (messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> => {
     if (!messages.length) return;
-    const delay = options?.delay ? Math.max(0, options.delay.total("millisecond")) : 0;
+    // Fedify types `delay` with the global Temporal, which TypeScript's libraries do not declare yet.
+    const wait = options?.delay as Temporal.Duration | undefined;
+    const delay = wait ? Math.max(0, wait.total("millisecond")) : 0;
     await this.#backend.insert([...messages], Date.now() + delay, options?.orderingKey ?? null);
   };
 

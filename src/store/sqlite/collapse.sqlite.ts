@@ -97,7 +97,8 @@ function hiddenCells(db: SqliteDatabase): Map<string, number> {
         (
           db
             .prepare(
-              `SELECT min(179, CAST(floor(s.lat + 90) AS INTEGER)) AS a, min(359, CAST(floor(s.lon + 180) AS INTEGER)) AS b,
+              `SELECT min(179, CAST(floor(s.lat + 90) AS INTEGER)) AS a,
+              min(359, CAST(floor(s.lon + 180) AS INTEGER)) AS b,
               count(*) AS n FROM dup_member m CROSS JOIN search s ON s.id = m.id WHERE m.shown = 0 AND s.lat IS NOT NULL
               GROUP BY 1, 2`,
             )

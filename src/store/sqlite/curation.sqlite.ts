@@ -85,7 +85,8 @@ export class SqliteCurationStore implements CurationStore {
   async putPolicy(p: SourcePolicy): Promise<void> {
     this.#db
       .prepare(
-        "INSERT INTO source_policy (source, policy, reason, at) VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET policy = excluded.policy, reason = excluded.reason, at = excluded.at",
+        "INSERT INTO source_policy (source, policy, reason, at) VALUES (?, ?, ?, ?) ON CONFLICT (source) " +
+          "DO UPDATE SET policy = excluded.policy, reason = excluded.reason, at = excluded.at",
       )
       .run(p.source, p.policy, p.reason ?? null, p.at);
   }
@@ -126,9 +127,10 @@ export class SqliteCurationStore implements CurationStore {
     this.#w.written();
     const withheld = this.#w.writing(() => {
       const get = this.#db.prepare("SELECT rid, source, updated, record, signed FROM initiative WHERE id = ?");
-      const keep = this.#db
-        .prepare(`INSERT INTO withheld (id, source, state, reason, at, updated, record, signed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET source = excluded.source, state = excluded.state, reason = excluded.reason, at = excluded.at,
+      const keep = this.#db.prepare(`INSERT INTO withheld (id, source, state, reason, at, updated, record, signed)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE
+        SET source = excluded.source, state = excluded.state, reason = excluded.reason, at = excluded.at,
         updated = excluded.updated, record = excluded.record, signed = excluded.signed`);
       const del = this.#db.prepare("DELETE FROM initiative WHERE rid = ?");
       let n = 0;
@@ -268,7 +270,8 @@ export class SqliteCurationStore implements CurationStore {
       return (
         this.#db
           .prepare(
-            "INSERT INTO review_queue (kind, target, record, signed, text, sender, received) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING n",
+            "INSERT INTO review_queue (kind, target, record, signed, text, sender, received) " +
+              "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING n",
           )
           .get(item.kind, item.target, json, signed, item.text ?? null, item.from ?? null, item.received) as {
           n: number;

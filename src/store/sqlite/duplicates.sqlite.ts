@@ -94,7 +94,8 @@ export class SqliteDuplicateStore implements DuplicateStore {
       }
       const upsert =
         db.prepare(`INSERT INTO dup_pair (a, b, score, reasons, state, updated) VALUES (?, ?, ?, ?, 'candidate', ?)
-        ON CONFLICT (a, b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons, updated = excluded.updated`);
+        ON CONFLICT (a, b) DO UPDATE
+        SET score = excluded.score, reasons = excluded.reasons, updated = excluded.updated`);
       for (const p of batch.pairs) upsert.run(p.a, p.b, p.score, JSON.stringify(p.reasons), batch.at);
       const confirmed: DuplicatePair[] = [];
       if (batch.auto) {
@@ -152,7 +153,8 @@ export class SqliteDuplicateStore implements DuplicateStore {
       state === "candidate"
         ? this.#db
             .prepare(
-              "UPDATE dup_pair SET state = 'candidate', decided_by = NULL, decided_at = NULL WHERE a = ? AND b = ? RETURNING *",
+              "UPDATE dup_pair SET state = 'candidate', decided_by = NULL, decided_at = NULL " +
+                "WHERE a = ? AND b = ? RETURNING *",
             )
             .get(a, b)
         : this.#db
@@ -204,7 +206,8 @@ export class SqliteDuplicateStore implements DuplicateStore {
       .prepare(
         `INSERT INTO dup_adopted (publisher, linkset, a, b, score, decided_by, decided_at, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (publisher, a, b) DO UPDATE SET linkset = excluded.linkset,
-         score = excluded.score, decided_by = excluded.decided_by, decided_at = excluded.decided_at, received_at = excluded.received_at`,
+         score = excluded.score, decided_by = excluded.decided_by, decided_at = excluded.decided_at,
+         received_at = excluded.received_at`,
       )
       .run(l.publisher, l.linkset, l.a, l.b, l.score, l.decidedBy, l.decidedAt, l.receivedAt);
   }

@@ -83,7 +83,10 @@ export class FacetMemo {
     if (this.#at >= 0) this.#at = indexed;
   }
 
-  /** Loads (or reloads) everything when this memo is behind what the database has indexed; returns the indexed change number it reflects. */
+  /**
+   * Loads (or reloads) everything when this memo is behind what the database has indexed; returns the indexed change
+   * number it reflects.
+   */
   sync(): number {
     const indexed = (this.#db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number })
       .value;

@@ -4,6 +4,16 @@
  */
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
 import type { SqliteDatabase } from "./database.ts";
+import type { Temporal } from "@js-temporal/polyfill";
+
+/**
+ * When an entry set with these options expires (ms since the epoch), or null. Fedify types `ttl` with the global
+ * Temporal, which TypeScript's libraries do not declare yet, so it is read through the polyfill's type.
+ */
+function expiry(options: KvStoreSetOptions | undefined): number | null {
+  const ttl = options?.ttl as Temporal.Duration | undefined;
+  return ttl ? Date.now() + ttl.total("millisecond") : null;
+}
 
 export class SqliteKvStore implements KvStore {
   readonly #db: SqliteDatabase;
@@ -23,10 +33,11 @@ export class SqliteKvStore implements KvStore {
   }
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
-    const expires = options?.ttl ? Date.now() + options.ttl.total("millisecond") : null;
+    const expires = expiry(options);
     this.#db
       .prepare(
-        "INSERT INTO kv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
+        "INSERT INTO kv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE " +
+          "SET value = excluded.value, expires = excluded.expires",
       )
       .run(JSON.stringify(key), JSON.stringify(value ?? null), expires);
   }
@@ -43,10 +54,11 @@ export class SqliteKvStore implements KvStore {
       const current = live ? row.value : undefined;
       const expected = expectedValue === undefined ? undefined : JSON.stringify(expectedValue);
       if (current !== expected) return false;
-      const expires = options?.ttl ? Date.now() + options.ttl.total("millisecond") : null;
+      const expires = expiry(options);
       this.#db
         .prepare(
-          "INSERT INTO kv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
+          "INSERT INTO kv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE " +
+            "SET value = excluded.value, expires = excluded.expires",
         )
         .run(JSON.stringify(key), JSON.stringify(newValue ?? null), expires);
       return true;
@@ -59,7 +71,8 @@ export class SqliteKvStore implements KvStore {
       prefix
         ? this.#db
             .prepare(
-              "SELECT key, value FROM kv WHERE (key = ? OR substr(key, 1, ?) = ?) AND (expires IS NULL OR expires > ?) ORDER BY key",
+              "SELECT key, value FROM kv " +
+                "WHERE (key = ? OR substr(key, 1, ?) = ?) AND (expires IS NULL OR expires > ?) ORDER BY key",
             )
             .all(JSON.stringify(prefix), JSON.stringify(prefix).length, JSON.stringify(prefix).slice(0, -1) + ",", now)
         : this.#db.prepare("SELECT key, value FROM kv WHERE expires IS NULL OR expires > ? ORDER BY key").all(now)

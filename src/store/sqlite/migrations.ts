@@ -76,11 +76,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     lon REAL
   ) STRICT;
   CREATE INDEX search_updated ON search (updated);
-  CREATE TABLE facet (name TEXT NOT NULL, value TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (name, value, seq)) STRICT, WITHOUT ROWID;
+  CREATE TABLE facet (name TEXT NOT NULL, value TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (name, value, seq))
+    STRICT, WITHOUT ROWID;
   CREATE INDEX facet_seq ON facet (seq, name, value);
-  CREATE TABLE facet_count (name TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (name, value)) STRICT, WITHOUT ROWID;
-  CREATE TABLE geo_cell (lat_idx INTEGER NOT NULL, lon_idx INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (lat_idx, lon_idx)) STRICT, WITHOUT ROWID;
-  CREATE VIRTUAL TABLE search_fts USING fts5(name, description, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+  CREATE TABLE facet_count (name TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (name, value))
+    STRICT, WITHOUT ROWID;
+  CREATE TABLE geo_cell (lat_idx INTEGER NOT NULL, lon_idx INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (lat_idx, lon_idx)) STRICT, WITHOUT ROWID;
+  CREATE VIRTUAL TABLE search_fts USING fts5(name, description, content='', contentless_delete=1,
+    tokenize='unicode61 remove_diacritics 2', prefix='2 3');
   CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, row);
   CREATE VIRTUAL TABLE search_geo USING rtree(seq, min_lat, max_lat, min_lon, max_lon);
   `,
@@ -101,7 +105,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE TABLE signin_link (token_hash TEXT PRIMARY KEY, account_id TEXT NOT NULL, expires TEXT NOT NULL) STRICT;
   CREATE INDEX signin_link_account ON signin_link (account_id);
-  CREATE TABLE session (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, csrf TEXT NOT NULL, created TEXT NOT NULL, expires TEXT NOT NULL) STRICT;
+  CREATE TABLE session (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, csrf TEXT NOT NULL, created TEXT NOT NULL,
+    expires TEXT NOT NULL) STRICT;
   CREATE INDEX session_account ON session (account_id);
   CREATE INDEX session_expires ON session (expires);
   CREATE TABLE audit (
@@ -186,7 +191,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `,
   // 8: records in SPARQL's name order, translated ones first (ADR 26).
   `
-  CREATE INDEX initiative_name ON initiative (json_type(record, '$.initiative.translations') IS NULL, json_extract(record, '$.initiative.name'), seq);
+  CREATE INDEX initiative_name ON initiative
+    (json_type(record, '$.initiative.translations') IS NULL, json_extract(record, '$.initiative.name'), seq);
   `,
   // 9: the duplicate finder reads what was written from the change order (records and tombstones
   // above `dup_seq`) instead of a note per write: the insert trigger cost a bulk import about a fifth
@@ -248,9 +254,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   UPDATE initiative SET name = json_extract(record, '$.initiative.name'),
     plain = json_type(record, '$.initiative.translations') IS NULL,
     primary_activity = json_extract(record, '$.initiative.primaryActivity'),
-    lat = CASE json_type(record, '$.initiative.address.lat') WHEN 'real' THEN json_extract(record, '$.initiative.address.lat')
+    lat = CASE json_type(record, '$.initiative.address.lat') WHEN 'real'
+      THEN json_extract(record, '$.initiative.address.lat')
       WHEN 'integer' THEN json_extract(record, '$.initiative.address.lat') END,
-    lng = CASE json_type(record, '$.initiative.address.long') WHEN 'real' THEN json_extract(record, '$.initiative.address.long')
+    lng = CASE json_type(record, '$.initiative.address.long') WHEN 'real'
+      THEN json_extract(record, '$.initiative.address.long')
       WHEN 'integer' THEN json_extract(record, '$.initiative.address.long') END;
   DROP INDEX initiative_name;
   CREATE INDEX initiative_name ON initiative (plain, name, seq);

@@ -30,7 +30,7 @@ export function listByNameSqlite(db: SqliteDatabase, o: { cursor?: string; limit
     const part = (after && plain === after.plain
       ? db.prepare(AFTER).all(plain, after.name, after.name, after.seq, want)
       : db.prepare(FIRST).all(plain, want)) as unknown as { seq: number; record: string }[];
-    for (const r of part) rows.push({ ...r, plain: plain as 0 | 1 });
+    for (const r of part) rows.push({ ...r, plain });
   }
   const page = rows.slice(0, limit);
   const items = page.map((r): StoredInitiative => ({ ...(JSON.parse(r.record) as InitiativeRecord), seq: r.seq }));
@@ -71,7 +71,8 @@ export function listShapesSqlite(db: SqliteDatabase, o: { cursor?: string; limit
   return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
 }
 
-const BY_PRIMARY = `SELECT primary_activity AS value, count(*) AS count FROM initiative INDEXED BY initiative_primary_activity
+const BY_PRIMARY = `SELECT primary_activity AS value, count(*) AS count
+  FROM initiative INDEXED BY initiative_primary_activity
   WHERE primary_activity > '' GROUP BY primary_activity`;
 
 /**

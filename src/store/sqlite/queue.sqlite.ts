@@ -30,7 +30,8 @@ export function sqliteQueueBackend(db: SqliteDatabase, queue: string, events: Ev
         .prepare(
           `UPDATE mq SET visible_at = ?, attempts = attempts + 1, leased = 1 WHERE id IN (
           SELECT id FROM mq q WHERE queue = ? AND visible_at <= ?
-            AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM mq p WHERE p.queue = q.queue AND p.ordering_key = q.ordering_key AND p.id < q.id))
+            AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM mq p WHERE p.queue = q.queue
+            AND p.ordering_key = q.ordering_key AND p.id < q.id))
           ORDER BY visible_at, id LIMIT ?)
         RETURNING id, payload, attempts`,
         )

@@ -22,12 +22,14 @@ export function rewriteOwnSqlite(
   const prefix = `${from}/`;
   const counts: RewriteCounts = { records: 0, tombstones: 0, messages: 0, dropped: 0 };
   const page = db.prepare(
-    "SELECT rid, id, record FROM initiative WHERE source IS NULL AND substr(id, 1, ?) = ? AND rid > ? ORDER BY rid LIMIT ?",
+    "SELECT rid, id, record FROM initiative WHERE source IS NULL AND substr(id, 1, ?) = ? AND rid > ? " +
+      "ORDER BY rid LIMIT ?",
   );
   const remove = db.prepare("DELETE FROM initiative WHERE rid = ?");
   // New rows take new change numbers: the indexer indexes them, readers see the change.
   const insert = db.prepare(
-    "INSERT INTO initiative (id, seq, source, version, updated, record, signed, name, plain, primary_activity, lat, lng) " +
+    "INSERT INTO initiative (id, seq, source, version, updated, record, signed, " +
+      "name, plain, primary_activity, lat, lng) " +
       "VALUES (?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
   );
   for (let after = 0; ;) {

@@ -189,9 +189,8 @@ export class SqliteSearchIndex implements SearchIndex {
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
       if (!values?.length || name === drivingFacet) continue;
-      where.push(
-        `EXISTS (SELECT 1 FROM facet x WHERE x.name = ? AND x.value IN (${values.map(() => "?").join(",")}) AND x.seq = s.seq)`,
-      );
+      const marks = values.map(() => "?").join(",");
+      where.push(`EXISTS (SELECT 1 FROM facet x WHERE x.name = ? AND x.value IN (${marks}) AND x.seq = s.seq)`);
       params.push(name, ...values);
     }
     const box = locationBox(f);
@@ -273,7 +272,10 @@ export class SqliteSearchIndex implements SearchIndex {
     return exactSummary(this.memo.countList(list ?? ""));
   }
 
-  /** The change numbers of the records with the filter's words, as one comma-separated list (kept per query, see WordLists). */
+  /**
+   * The change numbers of the records with the filter's words, as one comma-separated list (kept per query, see
+   * WordLists).
+   */
   #wordMatches(f: SearchFilter): string {
     const list = this.#allWordMatches(f);
     return this.#collapsing(f) ? withoutHidden(this.#db, list) : list;
@@ -306,7 +308,8 @@ export class SqliteSearchIndex implements SearchIndex {
           .prepare(
             `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
           FROM geo_cell WHERE n > 0 AND lat_idx BETWEEN ? AND ? AND lon_idx BETWEEN ? AND ?
-          GROUP BY CAST(floor((lat_idx - 90) / ?) AS INTEGER), CAST(floor((lon_idx - 180) / ?) AS INTEGER) ORDER BY n DESC LIMIT ?`,
+          GROUP BY CAST(floor((lat_idx - 90) / ?) AS INTEGER), CAST(floor((lon_idx - 180) / ?) AS INTEGER)
+          ORDER BY n DESC LIMIT ?`,
           )
           .all(
             Math.floor(b.minLat + 90),
@@ -324,7 +327,8 @@ export class SqliteSearchIndex implements SearchIndex {
     const plan = this.#plan(f, "s.seq AS seq, s.id AS id, s.name AS name, s.lat AS lat, s.lon AS lon");
     const grouped =
       cell > 0
-        ? `SELECT CAST(floor(lat / ${cell}) AS INTEGER) AS a, CAST(floor(lon / ${cell}) AS INTEGER) AS b, count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(id) AS id, min(name) AS name
+        ? `SELECT CAST(floor(lat / ${cell}) AS INTEGER) AS a, CAST(floor(lon / ${cell}) AS INTEGER) AS b,
+        count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(id) AS id, min(name) AS name
          FROM (${plan.sql}) WHERE lat IS NOT NULL GROUP BY a, b ORDER BY n DESC LIMIT ?`
         : `SELECT 1 AS n, lat, lon, id, name FROM (${plan.sql}) WHERE lat IS NOT NULL LIMIT ?`;
     return (

@@ -298,7 +298,8 @@ export class SqliteStore implements Store {
     if (existing && !deleteRemoves(existing.updated, t.deleted)) return false;
     this.db
       .prepare(
-        "INSERT INTO tombstone (id, deleted, source, seq) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq",
+        "INSERT INTO tombstone (id, deleted, source, seq) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE " +
+          "SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq",
       )
       .run(t.id, t.deleted, t.origin ?? null, this.#nextSeq());
     if (!existing) return false;
@@ -318,7 +319,8 @@ export class SqliteStore implements Store {
       : o.source === LOCAL_SOURCE
         ? this.db
             .prepare(
-              `SELECT seq, record, ${signed} FROM initiative WHERE source IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?`,
+              `SELECT seq, record, ${signed} FROM initiative WHERE source IS NULL AND seq < ?
+              ORDER BY seq DESC LIMIT ?`,
             )
             .all(before, limit + 1)
         : this.db
@@ -449,7 +451,8 @@ export class SqliteStore implements Store {
   async putFollowing(f: Following): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO following (actor, inbox, follow_id, state, since, directory, reconciled_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO following (actor, inbox, follow_id, state, since, directory, reconciled_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (actor) DO UPDATE SET inbox = excluded.inbox, follow_id = excluded.follow_id, state = excluded.state,
       since = excluded.since, directory = excluded.directory, reconciled_at = excluded.reconciled_at`,
       )
