@@ -43,6 +43,7 @@ const CHECKED_FOLDERS = [
   "src/query",
   "src/store/*.ts",
   "src/store/sqlite",
+  "src/store/postgres/migrations.ts",
 ];
 const filesOf = (extensions) => (path) => (path.endsWith(".ts") ? path : `${path}/**/*.${extensions}`);
 const TYPE_CHECKED = CHECKED_FOLDERS.map(filesOf("ts"));

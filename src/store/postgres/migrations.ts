@@ -15,7 +15,8 @@ function countsFunction(name: string, rows: string): string {
       GROUP BY f.name, f.value ORDER BY f.name, f.value
       ON CONFLICT (name, value) DO UPDATE SET n = facet_count.n + excluded.n;
     INSERT INTO geo_cell (lat_idx, lon_idx, n)
-      SELECT least(179, floor(essfed_lat(x.record) + 90))::int, least(359, floor(essfed_lon(x.record) + 180))::int, sum(x.d)
+      SELECT least(179, floor(essfed_lat(x.record) + 90))::int, least(359, floor(essfed_lon(x.record) + 180))::int,
+        sum(x.d)
       FROM (${rows}) x WHERE essfed_point(x.record) IS NOT NULL
       GROUP BY 1, 2 ORDER BY 1, 2
       ON CONFLICT (lat_idx, lon_idx) DO UPDATE SET n = geo_cell.n + excluded.n;
@@ -37,7 +38,8 @@ function shardedCountsFunction(name: string, rows: string): string {
       GROUP BY f.name, f.value ORDER BY f.name, f.value
       ON CONFLICT (name, value, shard) DO UPDATE SET n = facet_count.n + excluded.n;
     INSERT INTO geo_cell (lat_idx, lon_idx, shard, n)
-      SELECT least(179, floor(essfed_lat(x.record) + 90))::int, least(359, floor(essfed_lon(x.record) + 180))::int, s, sum(x.d)
+      SELECT least(179, floor(essfed_lat(x.record) + 90))::int, least(359, floor(essfed_lon(x.record) + 180))::int,
+        s, sum(x.d)
       FROM (${rows}) x WHERE essfed_point(x.record) IS NOT NULL
       GROUP BY 1, 2 ORDER BY 1, 2
       ON CONFLICT (lat_idx, lon_idx, shard) DO UPDATE SET n = geo_cell.n + excluded.n;
@@ -51,7 +53,11 @@ function shardedCountsFunction(name: string, rows: string): string {
  * and the triggers that keep the table in step.
  */
 const searchRow = (r = "") =>
-  `${r}seq, essfed_point(${r}record), strip(essfed_text(${r}record)), essfed_facet_ids(essfed_facet_keys(${r}record, ${r}source)), ${r}updated`;
+  `${r}seq, essfed_point(${r}record), strip(essfed_text(${r}record)), ` +
+  `essfed_facet_ids(essfed_facet_keys(${r}record, ${r}source)), ${r}updated`;
+
+/** The rows an UPDATE changed, for the count triggers: each new row counts in, each old row out. */
+const UPDATED_ROWS = "SELECT record, source, 1 AS d FROM new_rows UNION ALL SELECT record, source, -1 FROM old_rows";
 
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 1: initiatives, tombstones, follows, message queues, seen log, key–value store
@@ -120,7 +126,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE FUNCTION essfed_text(r jsonb) RETURNS tsvector IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
     SELECT to_tsvector('simple', concat_ws(' ', r->'initiative'->>'name',
       regexp_replace(coalesce(r->'initiative'->>'description', ''), '<[^>]*>', ' ', 'g'),
-      r->'initiative'->'address'->>'locality', r->'initiative'->'address'->>'region', r->'initiative'->'address'->>'postcode'))
+      r->'initiative'->'address'->>'locality', r->'initiative'->'address'->>'region',
+        r->'initiative'->'address'->>'postcode'))
   $$;
   CREATE FUNCTION essfed_lat(r jsonb) RETURNS float8 IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
     SELECT coalesce(r->'initiative'->'address'->>'lat', r->'initiative'->'address'->>'geoContainerLat')::float8
@@ -129,14 +136,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     SELECT coalesce(r->'initiative'->'address'->>'long', r->'initiative'->'address'->>'geoContainerLong')::float8
   $$;
   CREATE FUNCTION essfed_point(r jsonb) RETURNS point IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
-    SELECT CASE WHEN essfed_lat(r) IS NULL OR essfed_lon(r) IS NULL THEN NULL ELSE point(essfed_lon(r), essfed_lat(r)) END
+    SELECT CASE WHEN essfed_lat(r) IS NULL OR essfed_lon(r) IS NULL THEN NULL
+      ELSE point(essfed_lon(r), essfed_lat(r)) END
   $$;
-  CREATE FUNCTION essfed_facets(r jsonb, src text) RETURNS TABLE (name text, value text) IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
+  CREATE FUNCTION essfed_facets(r jsonb, src text)
+    RETURNS TABLE (name text, value text) IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
     SELECT DISTINCT 'activity', v FROM (
       SELECT r->'initiative'->>'primaryActivity' AS v
       UNION ALL SELECT jsonb_array_elements_text(coalesce(r->'initiative'->'activities', '[]'))) a WHERE v IS NOT NULL
-    UNION ALL SELECT DISTINCT 'structure', jsonb_array_elements_text(coalesce(r->'initiative'->'organisationalStructure', '[]'))
-    UNION ALL SELECT 'membership', r->'initiative'->>'baseMembershipType' WHERE r->'initiative'->>'baseMembershipType' IS NOT NULL
+    UNION ALL SELECT DISTINCT 'structure',
+      jsonb_array_elements_text(coalesce(r->'initiative'->'organisationalStructure', '[]'))
+    UNION ALL SELECT 'membership', r->'initiative'->>'baseMembershipType'
+      WHERE r->'initiative'->>'baseMembershipType' IS NOT NULL
     UNION ALL SELECT DISTINCT 'qualifier', jsonb_array_elements_text(coalesce(r->'initiative'->'qualifiers', '[]'))
     UNION ALL SELECT 'country', r->'initiative'->>'country' WHERE r->'initiative'->>'country' IS NOT NULL
     UNION ALL SELECT 'source', coalesce(src, 'local')
@@ -156,15 +167,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX initiative_updated ON initiative (updated);
 
   CREATE TABLE facet_count (name text NOT NULL, value text NOT NULL, n bigint NOT NULL, PRIMARY KEY (name, value));
-  CREATE TABLE geo_cell (lat_idx integer NOT NULL, lon_idx integer NOT NULL, n bigint NOT NULL, PRIMARY KEY (lat_idx, lon_idx));
+  CREATE TABLE geo_cell (lat_idx integer NOT NULL, lon_idx integer NOT NULL, n bigint NOT NULL,
+    PRIMARY KEY (lat_idx, lon_idx));
 
   ${countsFunction("essfed_counts_insert", "SELECT record, source, 1 AS d FROM new_rows")}
-  ${countsFunction("essfed_counts_update", "SELECT record, source, 1 AS d FROM new_rows UNION ALL SELECT record, source, -1 FROM old_rows")}
+  ${countsFunction("essfed_counts_update", UPDATED_ROWS)}
   ${countsFunction("essfed_counts_delete", "SELECT record, source, -1 AS d FROM old_rows")}
-  CREATE TRIGGER initiative_counts_insert AFTER INSERT ON initiative REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_counts_insert();
-  CREATE TRIGGER initiative_counts_update AFTER UPDATE ON initiative REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_counts_update();
-  CREATE TRIGGER initiative_counts_delete AFTER DELETE ON initiative REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_counts_delete();
-  INSERT INTO facet_count (name, value, n) SELECT f.name, f.value, count(*) FROM initiative i, LATERAL essfed_facets(i.record, i.source) f GROUP BY 1, 2;
+  CREATE TRIGGER initiative_counts_insert AFTER INSERT ON initiative REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION essfed_counts_insert();
+  CREATE TRIGGER initiative_counts_update AFTER UPDATE ON initiative
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_counts_update();
+  CREATE TRIGGER initiative_counts_delete AFTER DELETE ON initiative REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION essfed_counts_delete();
+  INSERT INTO facet_count (name, value, n) SELECT f.name, f.value, count(*)
+    FROM initiative i, LATERAL essfed_facets(i.record, i.source) f GROUP BY 1, 2;
   INSERT INTO geo_cell (lat_idx, lon_idx, n)
     SELECT least(179, floor(essfed_lat(record) + 90))::int, least(359, floor(essfed_lon(record) + 180))::int, count(*)
     FROM initiative WHERE essfed_point(record) IS NOT NULL GROUP BY 1, 2;
@@ -176,7 +192,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE geo_cell ADD COLUMN shard smallint NOT NULL DEFAULT 0;
   ALTER TABLE geo_cell DROP CONSTRAINT geo_cell_pkey, ADD PRIMARY KEY (lat_idx, lon_idx, shard);
   ${shardedCountsFunction("essfed_counts_insert", "SELECT record, source, 1 AS d FROM new_rows")}
-  ${shardedCountsFunction("essfed_counts_update", "SELECT record, source, 1 AS d FROM new_rows UNION ALL SELECT record, source, -1 FROM old_rows")}
+  ${shardedCountsFunction("essfed_counts_update", UPDATED_ROWS)}
   ${shardedCountsFunction("essfed_counts_delete", "SELECT record, source, -1 AS d FROM old_rows")}
   `,
   // 4: search conditions move to a narrow side table, one ~370-byte row per record, so that scans
@@ -218,9 +234,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     END IF;
     RETURN NULL;
   END $$;
-  CREATE TRIGGER initiative_search_insert AFTER INSERT ON initiative REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_search_sync();
-  CREATE TRIGGER initiative_search_update AFTER UPDATE ON initiative REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_search_sync();
-  CREATE TRIGGER initiative_search_delete AFTER DELETE ON initiative REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_search_sync();
+  CREATE TRIGGER initiative_search_insert AFTER INSERT ON initiative REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION essfed_search_sync();
+  CREATE TRIGGER initiative_search_update AFTER UPDATE ON initiative
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_search_sync();
+  CREATE TRIGGER initiative_search_delete AFTER DELETE ON initiative REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION essfed_search_sync();
 
   -- A record's content changes only with a new change number: storing a signature (same number)
   -- leaves its counts alone instead of taking them down and up again.
@@ -238,15 +257,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 6: the team: accounts, one-time sign-in links, sessions (links and session tokens kept as
   // hashes), and the audit log of who changed what.
   `
-  CREATE TABLE account (id text PRIMARY KEY, name text NOT NULL, role text NOT NULL, password_hash text, created text NOT NULL);
+  CREATE TABLE account (id text PRIMARY KEY, name text NOT NULL, role text NOT NULL, password_hash text,
+    created text NOT NULL);
   CREATE UNIQUE INDEX account_name ON account (lower(name));
   CREATE TABLE signin_link (token_hash text PRIMARY KEY, account_id text NOT NULL, expires text NOT NULL);
   CREATE INDEX signin_link_account ON signin_link (account_id);
-  CREATE TABLE session (id text PRIMARY KEY, account_id text NOT NULL, csrf text NOT NULL, created text NOT NULL, expires text NOT NULL);
+  CREATE TABLE session (id text PRIMARY KEY, account_id text NOT NULL, csrf text NOT NULL, created text NOT NULL,
+    expires text NOT NULL);
   CREATE INDEX session_account ON session (account_id);
   CREATE INDEX session_expires ON session (expires);
   CREATE TABLE audit (
-    seq bigserial PRIMARY KEY, at text NOT NULL, actor jsonb NOT NULL, action text NOT NULL, target text NOT NULL, reason text, detail jsonb
+    seq bigserial PRIMARY KEY, at text NOT NULL, actor jsonb NOT NULL, action text NOT NULL, target text NOT NULL,
+      reason text, detail jsonb
   );
   CREATE INDEX audit_target ON audit (target, seq);
   `,
@@ -260,7 +282,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX withheld_source ON withheld (source, state);
   CREATE TABLE review_queue (
-    n bigserial PRIMARY KEY, kind text NOT NULL, target text NOT NULL, record jsonb, signed text, text text, sender text, received text NOT NULL
+    n bigserial PRIMARY KEY, kind text NOT NULL, target text NOT NULL, record jsonb, signed text, text text,
+      sender text, received text NOT NULL
   );
   CREATE INDEX review_queue_target ON review_queue (target, n);
   CREATE INDEX review_queue_kind ON review_queue (kind, n);
@@ -283,21 +306,27 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE FUNCTION essfed_dup_note() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     IF TG_OP = 'INSERT' THEN
-      INSERT INTO dup_pending (id, n) SELECT id, 0 FROM new_rows ORDER BY id ON CONFLICT (id) DO UPDATE SET n = dup_pending.n + 1;
+      INSERT INTO dup_pending (id, n) SELECT id, 0 FROM new_rows ORDER BY id ON CONFLICT (id)
+        DO UPDATE SET n = dup_pending.n + 1;
     ELSIF TG_OP = 'UPDATE' THEN
       INSERT INTO dup_pending (id, n)
         SELECT DISTINCT id, 0 FROM (
-          SELECT nr.id FROM new_rows nr LEFT JOIN old_rows o ON o.id = nr.id WHERE o.id IS NULL OR o.version IS DISTINCT FROM nr.version
+          SELECT nr.id FROM new_rows nr LEFT JOIN old_rows o ON o.id = nr.id
+            WHERE o.id IS NULL OR o.version IS DISTINCT FROM nr.version
           UNION ALL SELECT o.id FROM old_rows o LEFT JOIN new_rows nr ON nr.id = o.id WHERE nr.id IS NULL
         ) x ORDER BY id ON CONFLICT (id) DO UPDATE SET n = dup_pending.n + 1;
     ELSE
-      INSERT INTO dup_pending (id, n) SELECT id, 0 FROM old_rows ORDER BY id ON CONFLICT (id) DO UPDATE SET n = dup_pending.n + 1;
+      INSERT INTO dup_pending (id, n) SELECT id, 0 FROM old_rows ORDER BY id ON CONFLICT (id)
+        DO UPDATE SET n = dup_pending.n + 1;
     END IF;
     RETURN NULL;
   END $$;
-  CREATE TRIGGER dup_note_insert AFTER INSERT ON initiative REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_dup_note();
-  CREATE TRIGGER dup_note_update AFTER UPDATE ON initiative REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_dup_note();
-  CREATE TRIGGER dup_note_delete AFTER DELETE ON initiative REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION essfed_dup_note();
+  CREATE TRIGGER dup_note_insert AFTER INSERT ON initiative REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION essfed_dup_note();
+  CREATE TRIGGER dup_note_update AFTER UPDATE ON initiative REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION essfed_dup_note();
+  CREATE TRIGGER dup_note_delete AFTER DELETE ON initiative REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION essfed_dup_note();
   INSERT INTO dup_pending (id, n) SELECT id, 0 FROM initiative ORDER BY seq;
   `,
   // 9: listings confirmed to be one organisation (src/duplicates/groups.ts): each member of a group
@@ -309,7 +338,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `,
   // 10: records in SPARQL's name order, translated ones first (ADR 26).
   `
-  CREATE INDEX initiative_name ON initiative (((record #> '{initiative,translations}') IS NULL), ((record #>> '{initiative,name}') COLLATE "C"), seq);
+  CREATE INDEX initiative_name ON initiative
+    (((record #> '{initiative,translations}') IS NULL), ((record #>> '{initiative,name}') COLLATE "C"), seq);
   `,
   // 11: sameAs links other networks decided and sent us, adopted with their provenance (ADR 27).
   `
