@@ -4,7 +4,7 @@
  * `essfed import`, then brings the search index up to date as `essfed import` does before it
  * returns, then imports the file again (nothing changes).
  *
- *   node bench/import.ts [--rows 100000] [--keep-file] [--no-reimport]
+ *   node bench/import.ts [--rows 100000] [--keep-file] [--no-reimport] [--batch ROWS]
  *
  * Prints rows/s of wall time and the CPU time per row (user + system: on a machine shared with
  * other work, wall time measures the neighbours too), and the process's peak RSS after each
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     rows: { type: "string", default: "100000" },
     "keep-file": { type: "boolean" },
     "no-reimport": { type: "boolean" },
+    batch: { type: "string" },
   },
 });
 const ROWS = Number(values.rows);
@@ -61,7 +62,8 @@ try {
   let t = performance.now();
   let c = cpu();
   const c0 = c;
-  const report = await importFile(file, instance.directory, instance.iris, { format: "csv" });
+  const batchSize = values.batch ? Number(values.batch) : undefined;
+  const report = await importFile(file, instance.directory, instance.iris, { format: "csv", batchSize });
   const importSecs = (performance.now() - t) / 1000;
   const importCpu = cpu() - c;
   console.log(

@@ -4,7 +4,7 @@
  * write itself goes through the {@link InitiativeWriter}, with the {@link Announcer}'s deliveries
  * (the federation publisher) queued in the same transaction.
  */
-import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
+import type { Initiative, InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { SharingLevel } from "../domain/sharing.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { validateInitiative, type InitiativeDraft, type Issue, type ValidateOptions } from "../domain/validate.ts";
@@ -40,6 +40,23 @@ export type WriteResult =
 export interface UpsertOptions extends ValidateOptions {
   /** Validate and say what would happen (created, updated, unchanged), writing nothing. */
   dryRun?: boolean;
+}
+
+/** A draft checked for writing: refused with its issues, or valid with its content version. */
+export type Checked =
+  { ok: false; issues: Issue[] } | { ok: true; initiative: Initiative; warnings: Issue[]; version: string };
+
+/**
+ * Checks a draft as {@link Directory.upsert} does before writing (its IRI must be minted under
+ * `iris`), touching no store: an import may check drafts on another thread.
+ */
+export function checkDraft(draft: InitiativeDraft, taxonomies: Taxonomies, iris: Iris, o: ValidateOptions): Checked {
+  if (!iris.localId(draft.id)) {
+    const message = `must be ${iris.directory}/ followed by 1-100 letters, digits, ".", "_", "~" or "-"`;
+    return { ok: false, issues: [{ field: "id", message, value: draft.id }] };
+  }
+  const v = validateInitiative(draft, taxonomies, o);
+  return v.ok ? { ...v, version: versionOf(v.initiative) } : v;
 }
 
 export class Directory {
@@ -102,36 +119,45 @@ export class Directory {
     now = new Date().toISOString(),
     o: UpsertOptions = {},
   ): Promise<WriteResult[]> {
+    return this.upsertChecked(
+      drafts.map((d) => ({ id: d.id, checked: this.check(d, o) })),
+      now,
+      o,
+    );
+  }
+
+  /** What {@link upsert} checks before writing, in the lenient or strict mode `o` asks for. */
+  check(draft: InitiativeDraft, o: ValidateOptions = {}): Checked {
+    return checkDraft(draft, this.#taxonomies, this.#iris, this.checkOptions(o));
+  }
+
+  /** The validation options drafts are checked with here (the instance's default sharing level). */
+  checkOptions(o: ValidateOptions = {}): ValidateOptions {
+    return { defaultSharing: this.#defaultSharing, ...o };
+  }
+
+  /** {@link upsert} of drafts already checked (by {@link check} or {@link checkDraft}, with {@link checkOptions}). */
+  async upsertChecked(
+    drafts: { id: string; checked: Checked }[],
+    now = new Date().toISOString(),
+    o: UpsertOptions = {},
+  ): Promise<WriteResult[]> {
     const results: WriteResult[] = [];
     const records: InitiativeRecord[] = [];
     const at: number[] = [];
-    const local = drafts.filter((d) => this.#iris.localId(d.id)).map((d) => d.id);
+    const local = drafts.filter((d) => d.checked.ok).map((d) => d.id);
     const found = await this.#store.getInitiatives(local);
     // Own records hidden by curation stay hidden when edited: the new version is kept withheld.
     const hidden = await this.#store.curation.getWithhelds(local.filter((id) => !found.has(id)));
-    drafts.forEach((draft) => {
-      if (!this.#iris.localId(draft.id)) {
-        results.push({
-          ok: false,
-          issues: [
-            {
-              field: "id",
-              message: `must be ${this.#iris.directory}/ followed by 1-100 letters, digits, ".", "_", "~" or "-"`,
-              value: draft.id,
-            },
-          ],
-        });
-        return;
-      }
-      const v = validateInitiative(draft, this.#taxonomies, { defaultSharing: this.#defaultSharing, ...o });
+    drafts.forEach(({ id, checked: v }) => {
       if (!v.ok) return void results.push(v);
-      const version = versionOf(v.initiative);
-      const w = hidden.get(draft.id);
-      const prev = found.get(draft.id) ?? w?.record;
+      const version = v.version;
+      const w = hidden.get(id);
+      const prev = found.get(id) ?? w?.record;
       if (prev && prev.provenance) {
         results.push({
           ok: false,
-          issues: [{ field: "id", message: "belongs to a mirrored record from another network", value: draft.id }],
+          issues: [{ field: "id", message: "belongs to a mirrored record from another network", value: id }],
         });
         return;
       }

@@ -3,7 +3,7 @@
  * optional value is dropped with a warning), and keeps the report: counts, refusals and warnings
  * with the row, the column or property, and the record they concern.
  */
-import type { Directory } from "../directory/directory.ts";
+import type { Checked, Directory } from "../directory/directory.ts";
 import type { InitiativeDraft, Issue } from "../domain/validate.ts";
 import type { RowIssue } from "./csv/read.ts";
 import type { ImportFormat } from "./detect.ts";
@@ -23,6 +23,13 @@ export interface Pending {
   columns?: Record<string, string>;
 }
 
+/** A draft already checked for writing (on a reading thread): its IRI and what the check found. */
+export interface CheckedPending {
+  where: Where;
+  id: string;
+  checked: Checked;
+}
+
 /** Refusals and warnings kept in full; past these, only counted (a bad million-row file stays small). */
 export const MAX_ISSUES = 10_000;
 
@@ -30,7 +37,7 @@ export class Batcher {
   readonly report: ImportReport;
   /** The column or property a model field comes from, as the reader of this format names it. */
   columnOf: (field: string) => string | undefined = () => undefined;
-  readonly #pending: Pending[] = [];
+  readonly #pending: (Pending | CheckedPending)[] = [];
   readonly #directory: Directory;
   readonly #o: ImportOptions;
   readonly #size: number;
@@ -90,7 +97,7 @@ export class Batcher {
     this.report.omitted[kind] += Math.max(0, issues.length - room);
   }
 
-  async add(p: Pending): Promise<void> {
+  async add(p: Pending | CheckedPending): Promise<void> {
     this.report.read++;
     this.#pending.push(p);
     if (this.#pending.length >= this.#size) await this.flush();
@@ -99,15 +106,18 @@ export class Batcher {
   async flush(): Promise<void> {
     if (!this.#pending.length) return;
     const batch = this.#pending.splice(0);
-    const results = await this.#directory.upsert(
-      batch.map((p) => p.draft),
-      undefined,
-      { lenient: true, dryRun: this.#o.dryRun === true },
+    const checked = batch.map((p) =>
+      "checked" in p ? p : { id: p.draft.id, checked: this.#directory.check(p.draft, { lenient: true }) },
     );
+    const results = await this.#directory.upsertChecked(checked, undefined, {
+      lenient: true,
+      dryRun: this.#o.dryRun === true,
+    });
     results.forEach((r, n) => {
-      const where = batch[n]!.where;
+      const p = batch[n]!;
+      const where = p.where;
       const located = (i: Issue): RowIssue => {
-        const column = batch[n]!.columns?.[i.field] ?? this.columnOf(i.field);
+        const column = ("columns" in p ? p.columns?.[i.field] : undefined) ?? this.columnOf(i.field);
         return {
           ...where,
           ...(column ? { column } : {}),

@@ -1,15 +1,15 @@
 /**
  * SEA standard CSV rows → drafts for the {@link Batcher}: the Identifier becomes this instance's
  * IRI for the record, a bad or repeated Identifier refuses the row, and the reader's version,
- * ignored columns and fatal errors go into the report.
+ * ignored columns and fatal errors go into the report. The reading ({@link csvSteps}) needs no
+ * store, so a large file is read and checked on a worker thread (csv-thread.ts) while this one writes.
  */
 import type { Directory } from "../directory/directory.ts";
 import { LOCAL_ID, type Iris } from "../directory/ids.ts";
 import { isHttpIri } from "../domain/validate.ts";
 import { FIELD_COLUMN, type CsvVersion } from "./csv/columns.ts";
-import { CsvFormatError, readStandardCsv } from "./csv/read.ts";
-import type { Batcher, Pending } from "./batcher.ts";
-import type { ImportSource } from "./report.ts";
+import { CsvFormatError, readStandardCsv, type IgnoredColumn, type RowIssue } from "./csv/read.ts";
+import type { Batcher, CheckedPending, Pending, Where } from "./batcher.ts";
 import { Localiser } from "./rdf-import.ts";
 import { SeenIds } from "./seen.ts";
 
@@ -22,32 +22,31 @@ export function translationColumnOf(
   return m ? `${name(m[2]!)}:${m[1]}` : undefined;
 }
 
-export async function* csvRecords(
-  source: ImportSource,
-  iris: Iris,
-  directory: Directory,
-  b: Batcher,
-): AsyncGenerator<Pending> {
-  let version: CsvVersion = 4;
-  b.columnOf = (field) =>
-    (field === "country" || field === "address.countryName") && version < 4
-      ? "Country Name"
-      : (FIELD_COLUMN[field] ?? translationColumnOf(field));
+/**
+ * What reading a CSV yields, in file order: its version, a row refused, a draft to write (`foreign`:
+ * a record of another network, as essfed's export writes it, whose IRI is its identifier: it is
+ * localised against the store before it is checked), the columns ignored, or the fatal error
+ * that ended the file.
+ */
+export type CsvStep =
+  | { version: CsvVersion }
+  | { ignored: IgnoredColumn[] }
+  | { refuse: Where & { column?: string }; message: string; value?: string }
+  | { pending: Pending; foreign?: true }
+  | { checked: CheckedPending }
+  | { fatal: RowIssue };
+
+/** Reads a CSV into {@link CsvStep}s, with no store: identifiers already met are kept in a temporary file. */
+export async function* csvSteps(input: AsyncIterable<Buffer | string>, iris: Iris): AsyncGenerator<CsvStep> {
   const seen = new SeenIds();
-  const localiser = new Localiser(iris, directory);
   try {
-    for await (const item of readStandardCsv(source.open())) {
-      if ("version" in item) {
-        version = item.version;
-        b.report.version = version;
-        continue;
-      }
-      if ("ignored" in item) {
-        b.report.ignored.push(...item.ignored);
+    for await (const item of readStandardCsv(input as never)) {
+      if ("version" in item || "ignored" in item) {
+        yield item;
         continue;
       }
       if ("issue" in item) {
-        b.refuse(item.issue, item.issue.message);
+        yield { refuse: item.issue, message: item.issue.message };
         continue;
       }
       const where = {
@@ -55,36 +54,70 @@ export async function* csvRecords(
         line: item.line,
         ...(item.identifier ? { record: item.identifier.slice(0, 100) } : {}),
       };
-      // A record from another network, as essfed's own export writes it: its IRI is the identifier.
+      const column = "Identifier";
       if (/^https?:\/\//.test(item.identifier) && !iris.localId(item.identifier) && isHttpIri(item.identifier)) {
         if (seen.firstAt(item.identifier, item.row) === undefined)
-          yield { where, draft: await localiser.localise({ ...item.draft, id: item.identifier }) };
-        else b.refuse({ ...where, column: "Identifier" }, "appears again", item.identifier);
+          yield { pending: { where, draft: { ...item.draft, id: item.identifier } }, foreign: true };
+        else yield { refuse: { ...where, column }, message: "appears again", value: item.identifier };
         continue;
       }
       const identifier = iris.localId(item.identifier) ?? item.identifier;
       if (!LOCAL_ID.test(identifier)) {
-        b.refuse(
-          { ...where, column: "Identifier" },
-          item.identifier
-            ? "must be 1-100 letters, digits, '.', '_', '~' or '-', starting with a letter or digit"
-            : "is required",
-          item.identifier,
-        );
+        const message = item.identifier
+          ? "must be 1-100 letters, digits, '.', '_', '~' or '-', starting with a letter or digit"
+          : "is required";
+        yield { refuse: { ...where, column }, message, value: item.identifier };
         continue;
       }
       const first = seen.firstAt(identifier, item.row);
       if (first !== undefined) {
-        b.refuse({ ...where, column: "Identifier" }, `appears again (first at row ${first})`, item.identifier);
+        yield {
+          refuse: { ...where, column },
+          message: `appears again (first at row ${first})`,
+          value: item.identifier,
+        };
         continue;
       }
-      yield { where, draft: { ...item.draft, id: iris.initiative(identifier) } };
+      yield { pending: { where, draft: { ...item.draft, id: iris.initiative(identifier) } } };
     }
   } catch (e) {
     if (!(e instanceof CsvFormatError)) throw e;
-    b.report.fatal = e.issue;
+    yield { fatal: e.issue };
   } finally {
     seen.close();
+  }
+}
+
+/** The column a model field comes from in a CSV of this version. */
+export function csvColumnOf(version: CsvVersion | undefined, field: string): string | undefined {
+  return (field === "country" || field === "address.countryName") && (version ?? 4) < 4
+    ? "Country Name"
+    : (FIELD_COLUMN[field] ?? translationColumnOf(field));
+}
+
+/**
+ * Drafts of CSV steps for the batcher, with the report's version, ignored columns, refusals and
+ * fatal error; records of other networks are localised here, against the store.
+ */
+export async function* csvPendings(
+  steps: AsyncIterable<CsvStep>,
+  iris: Iris,
+  directory: Directory,
+  b: Batcher,
+): AsyncGenerator<Pending | CheckedPending> {
+  b.columnOf = (field) => csvColumnOf(b.report.version, field);
+  const localiser = new Localiser(iris, directory);
+  try {
+    for await (const step of steps) {
+      if ("version" in step) b.report.version = step.version;
+      else if ("ignored" in step) b.report.ignored.push(...step.ignored);
+      else if ("refuse" in step) b.refuse(step.refuse, step.message, step.value);
+      else if ("fatal" in step) b.report.fatal = step.fatal;
+      else if ("checked" in step) yield step.checked;
+      else if (step.foreign) yield { ...step.pending, draft: await localiser.localise(step.pending.draft) };
+      else yield step.pending;
+    }
+  } finally {
     localiser.close();
   }
 }

@@ -6,13 +6,14 @@
  * a bad optional value is dropped with a warning); a second import of the same data changes
  * nothing. A dry run does all of it except the writing.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
 import type { Directory } from "../directory/directory.ts";
 import type { Iris } from "../directory/ids.ts";
 import type { IgnoredColumn, RowIssue } from "./csv/read.ts";
-import { csvRecords } from "./csv-import.ts";
+import { csvPendings, csvSteps } from "./csv-import.ts";
+import { THREAD_BATCH, THREAD_FROM_BYTES, threadedCsvSteps } from "./csv-thread.ts";
 import {
   IMPORT_FORMATS,
   SUPPORTED,
@@ -31,7 +32,7 @@ export type { IgnoredColumn, RowIssue };
 export type { ImportOptions, ImportReport, ImportSource };
 
 export function fileSource(path: string): ImportSource {
-  return { name: basename(path), open: () => createReadStream(path) };
+  return { name: basename(path), size: statSync(path).size, open: () => createReadStream(path) };
 }
 
 /** Bytes already in memory, e.g. an upload; read in 64 KB pieces, as a file would be. */
@@ -40,6 +41,7 @@ export function bufferSource(name: string, bytes: Buffer | string): ImportSource
   const CHUNK = 64 * 1024;
   return {
     name,
+    size: buf.length,
     open: () =>
       Readable.from(
         Array.from({ length: Math.ceil(buf.length / CHUNK) }, (_, k) => buf.subarray(k * CHUNK, (k + 1) * CHUNK)),
@@ -84,10 +86,20 @@ export async function importSource(
   o: ImportOptions = {},
 ): Promise<ImportReport> {
   const format = o.format ?? (await formatOfSource(source));
-  const b = new Batcher(format, directory, o);
+  // A large CSV is read and checked on a worker thread while this one writes, in larger batches:
+  // each commit writes out the pages of every index a batch touched.
+  const thread = format === "csv" && (o.thread ?? (source.size ?? 0) >= THREAD_FROM_BYTES);
+  const b = new Batcher(format, directory, thread ? { batchSize: THREAD_BATCH, ...o } : o);
   const records =
     format === "csv"
-      ? csvRecords(source, iris, directory, b)
+      ? csvPendings(
+          thread
+            ? threadedCsvSteps(source, iris, directory.checkOptions({ lenient: true }))
+            : csvSteps(source.open(), iris),
+          iris,
+          directory,
+          b,
+        )
       : format === "geojson" || format === "jsonld"
         ? jsonRecords(format, source, iris, directory, b)
         : rdfRecords(format, source, iris, directory, b);

@@ -47,10 +47,17 @@ export interface ImportOptions {
    * 256 MB by default. An upload from a browser will want less.
    */
   maxDocumentBytes?: number;
+  /**
+   * Read a CSV on a worker thread while this one writes; by default when the source is known to
+   * be at least 2 MB (csv-thread.ts).
+   */
+  thread?: boolean;
 }
 
 /** Something to import: a name (for its extension and messages) and a way to read it, more than once if need be. */
 export interface ImportSource {
   name: string;
+  /** Its size in bytes, when known beforehand. */
+  size?: number;
   open(): Readable;
 }

@@ -1,0 +1,74 @@
+/**
+ * Reading a CSV on a worker thread (csv-worker.ts) while this thread writes: reading rows,
+ * validating and hashing cost about as much CPU as writing and indexing them, so on two cores a
+ * large import takes about half as long. This thread hands the worker the file a piece at a time
+ * when it asks, and takes its steps (drafts already checked, refusals, the version) in file order.
+ */
+import { Worker } from "node:worker_threads";
+import type { Iris } from "../directory/ids.ts";
+import type { ValidateOptions } from "../domain/validate.ts";
+import type { CsvStep } from "./csv-import.ts";
+import type { CsvWorkerData, FromCsvWorker, ToCsvWorker } from "./csv-worker.ts";
+import type { ImportSource } from "./report.ts";
+
+/** Files at least this large are read on a worker thread (smaller ones are done before it would have started). */
+export const THREAD_FROM_BYTES = 2 * 1024 * 1024;
+/**
+ * Records per batch (and write transaction) when reading on a worker thread: with the search
+ * index written in the same transaction, 10,000 cost a quarter less CPU a row than 1,000
+ * (docs/benchmarks.md); the memory this takes is bounded by it, not by the file.
+ */
+export const THREAD_BATCH = 10_000;
+
+/** The steps of a CSV read on a worker thread, checked with `options` (as `Directory.checkOptions` gives them). */
+export async function* threadedCsvSteps(
+  source: ImportSource,
+  iris: Iris,
+  options: ValidateOptions,
+): AsyncGenerator<CsvStep> {
+  const handle = iris.actor.slice(`${iris.base}/actors/`.length);
+  const workerData: CsvWorkerData = { base: iris.base, handle, options, batch: 1000 };
+  const worker = new Worker(new URL("./csv-worker.ts", import.meta.url), { workerData });
+  const stream = source.open();
+  const pieces = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const batches: CsvStep[][] = [];
+  let done = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const fail = (e: unknown) => {
+    failure ??= e instanceof Error ? e : new Error(String(e));
+    wake?.();
+  };
+  const feed = async () => {
+    const next = await pieces.next();
+    const m: ToCsvWorker = next.done ? { end: true } : { chunk: next.value };
+    worker.postMessage(m);
+  };
+  worker.on("message", (m: FromCsvWorker) => {
+    if ("more" in m) feed().catch(fail);
+    else if ("steps" in m) batches.push(m.steps);
+    else done = true;
+    wake?.();
+  });
+  worker.on("error", fail);
+  worker.on("exit", (code) => {
+    if (!done) fail(new Error(`the CSV reading thread stopped (exit code ${code})`));
+  });
+  try {
+    for (;;) {
+      const steps = batches.shift();
+      if (steps) {
+        worker.postMessage({ taken: true } satisfies ToCsvWorker);
+        yield* steps;
+        continue;
+      }
+      if (failure !== undefined) throw failure;
+      if (done) return;
+      await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+    }
+  } finally {
+    stream.destroy();
+    await worker.terminate();
+  }
+}
