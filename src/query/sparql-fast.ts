@@ -48,7 +48,11 @@ export async function* answerShaped(q: ShapedQuery, cx: FastContext): AsyncGener
   let left = q.limit ?? Infinity;
   if (left <= 0) return;
   for await (const s of rows) {
-    const row: Row = new Map(q.vars.flatMap((v) => (s.has(v) ? [[v, s.get(v)!] as [string, Term]] : [])));
+    const row: Row = new Map();
+    for (const v of q.vars) {
+      const t = s.get(v);
+      if (t) row.set(v, t);
+    }
     if (seen) {
       const key = q.vars.map((v) => keyOf(row.get(v))).join("\u0000");
       if (seen.has(key)) continue;

@@ -42,32 +42,28 @@ export function listByNameSqlite(db: SqliteDatabase, o: { cursor?: string; limit
   };
 }
 
-const SHAPES = `SELECT seq, id, name, primary_activity, lat, lng, CASE plain WHEN 1 THEN NULL ELSE record END AS record
+const SHAPES = `SELECT seq, id, name, primary_activity, lat, lng, CASE plain WHEN 1 THEN NULL ELSE record END
   FROM initiative WHERE seq < ? ORDER BY seq DESC LIMIT ?`;
+type ShapeColumnsRow = [number, string, string, string | null, number | null, number | null, string | null];
 
 /** Records' plain columns (`Store.listShapes`, ADR 30), newest first; translated ones whole. */
 export function listShapesSqlite(db: SqliteDatabase, o: { cursor?: string; limit: number }): Page<ShapeRow> {
   const before = o.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(o.cursor);
   if (!Number.isSafeInteger(before)) return { items: [] };
   const limit = Math.max(1, Math.min(o.limit, 10_000));
-  const rows = db.prepare(SHAPES).all(before, limit + 1) as {
-    seq: number;
-    id: string;
-    name: string;
-    primary_activity: string | null;
-    lat: number | null;
-    lng: number | null;
-    record: string | null;
-  }[];
-  const items = rows.slice(0, limit).map((r): ShapeRow => ({
-    seq: r.seq,
-    id: r.id,
-    name: r.name,
-    ...(r.primary_activity !== null ? { primaryActivity: r.primary_activity } : {}),
-    ...(r.lat !== null ? { lat: r.lat } : {}),
-    ...(r.lng !== null ? { long: r.lng } : {}),
-    ...(r.record !== null ? { translated: { ...(JSON.parse(r.record) as InitiativeRecord), seq: r.seq } } : {}),
-  }));
+  const statement = db.prepare(SHAPES);
+  // Arrays, not objects keyed by column name: a page is thousands of rows.
+  statement.setReturnArrays(true);
+  const rows = statement.all(before, limit + 1) as unknown as ShapeColumnsRow[];
+  const items: ShapeRow[] = [];
+  for (const [seq, id, name, primary, lat, lng, record] of rows.slice(0, limit)) {
+    const r: ShapeRow = { seq, id, name };
+    if (primary !== null) r.primaryActivity = primary;
+    if (lat !== null) r.lat = lat;
+    if (lng !== null) r.long = lng;
+    if (record !== null) r.translated = { ...(JSON.parse(record) as InitiativeRecord), seq };
+    items.push(r);
+  }
   return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
 }
 
