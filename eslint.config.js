@@ -44,6 +44,10 @@ const CHECKED_FOLDERS = [
   "src/store/*.ts",
   "src/store/sqlite",
   "src/store/postgres/migrations.ts",
+  "src/store/postgres/kv.postgres.ts",
+  "src/store/postgres/rewrite.postgres.ts",
+  "src/store/postgres/queue.postgres.ts",
+  "src/store/postgres/collapse.postgres.ts",
 ];
 const filesOf = (extensions) => (path) => (path.endsWith(".ts") ? path : `${path}/**/*.${extensions}`);
 const TYPE_CHECKED = CHECKED_FOLDERS.map(filesOf("ts"));

@@ -61,19 +61,20 @@ export class HiddenListings {
 
   async #read(): Promise<Hidden> {
     const [count, facets, cells] = await Promise.all([
-      this.#pool.query(`SELECT count(*) AS n FROM ${HIDDEN_ROWS} WHERE m.shown = 0`),
-      this.#pool.query(
+      this.#pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${HIDDEN_ROWS} WHERE m.shown = 0`),
+      this.#pool.query<{ k: string; n: string }>(
         `WITH c AS (SELECT h, count(*) AS n FROM ${HIDDEN_ROWS}, unnest(s.facet_ids) h WHERE m.shown = 0 GROUP BY h)
          SELECT v.k, c.n FROM c JOIN ${this.#keys}`,
       ),
-      this.#pool.query(
-        `SELECT least(179, floor(s.search_point[1] + 90))::int AS a, least(359, floor(s.search_point[0] + 180))::int AS b,
+      this.#pool.query<{ a: number; b: number; n: string }>(
+        `SELECT least(179, floor(s.search_point[1] + 90))::int AS a,
+           least(359, floor(s.search_point[0] + 180))::int AS b,
            count(*) AS n FROM ${HIDDEN_ROWS} WHERE m.shown = 0 AND s.search_point IS NOT NULL GROUP BY 1, 2`,
       ),
     ]);
     return {
-      count: Number(count.rows[0].n),
-      facets: new Map(facets.rows.map((r) => [r.k as string, Number(r.n)])),
+      count: Number(count.rows[0]!.n),
+      facets: new Map(facets.rows.map((r) => [r.k, Number(r.n)])),
       cells: {
         lat: cells.rows.map((r) => Number(r.a)),
         lon: cells.rows.map((r) => Number(r.b)),
@@ -90,5 +91,6 @@ export class HiddenListings {
 export function cellsLessHidden(params: unknown[], cells: Hidden["cells"]): string {
   const p = (v: unknown) => `$${params.push(v)}`;
   return `(SELECT lat_idx, lon_idx, n FROM geo_cell UNION ALL
-    SELECT a, b, -n FROM unnest(${p(cells.lat)}::int[], ${p(cells.lon)}::int[], ${p(cells.n)}::bigint[]) AS h(a, b, n)) geo_cell`;
+    SELECT a, b, -n FROM unnest(${p(cells.lat)}::int[], ${p(cells.lon)}::int[], ${p(cells.n)}::bigint[])
+      AS h(a, b, n)) geo_cell`;
 }

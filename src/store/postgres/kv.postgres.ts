@@ -3,11 +3,19 @@
  * `list()`, which Fedify 2 requires).
  */
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
+import type { Temporal } from "@js-temporal/polyfill";
 import type { Pool } from "pg";
 import { withTransaction } from "./tx.ts";
 
 const k = (key: KvKey) => JSON.stringify(key);
-const expiry = (o?: KvStoreSetOptions) => (o?.ttl ? Date.now() + o.ttl.total("millisecond") : null);
+/**
+ * When an entry set with these options expires (ms since the epoch), or null. Fedify types `ttl` with the global
+ * Temporal, which TypeScript's libraries do not declare yet, so it is read through the polyfill's type.
+ */
+function expiry(o?: KvStoreSetOptions): number | null {
+  const ttl = o?.ttl as Temporal.Duration | undefined;
+  return ttl ? Date.now() + ttl.total("millisecond") : null;
+}
 
 export class PostgresKvStore implements KvStore {
   readonly #pool: Pool;
@@ -16,16 +24,17 @@ export class PostgresKvStore implements KvStore {
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#pool.query<{ value: unknown }>(
       "SELECT value FROM kv WHERE key = $1 AND (expires IS NULL OR expires > $2)",
       [k(key), Date.now()],
     );
-    return rows.length ? (rows[0].value as T) : undefined;
+    return rows.length ? (rows[0]!.value as T) : undefined;
   }
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
     await this.#pool.query(
-      "INSERT INTO kv (key, value, expires) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
+      "INSERT INTO kv (key, value, expires) VALUES ($1, $2, $3) ON CONFLICT (key) " +
+        "DO UPDATE SET value = excluded.value, expires = excluded.expires",
       [k(key), JSON.stringify(value ?? null), expiry(options)],
     );
   }
@@ -38,16 +47,17 @@ export class PostgresKvStore implements KvStore {
     return withTransaction(this.#pool, async (client) => {
       // Serialise writers of this key, whether or not a row exists yet.
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [k(key)]);
-      const { rows } = await client.query("SELECT value FROM kv WHERE key = $1 AND (expires IS NULL OR expires > $2)", [
-        k(key),
-        Date.now(),
-      ]);
-      const current = rows.length ? JSON.stringify(rows[0].value) : undefined;
+      const { rows } = await client.query<{ value: unknown }>(
+        "SELECT value FROM kv WHERE key = $1 AND (expires IS NULL OR expires > $2)",
+        [k(key), Date.now()],
+      );
+      const current = rows.length ? JSON.stringify(rows[0]!.value) : undefined;
       const expected =
         expectedValue === undefined ? undefined : JSON.stringify(JSON.parse(JSON.stringify(expectedValue)));
       if (!sameJson(current, expected)) return false;
       await client.query(
-        "INSERT INTO kv (key, value, expires) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
+        "INSERT INTO kv (key, value, expires) VALUES ($1, $2, $3) ON CONFLICT (key) " +
+          "DO UPDATE SET value = excluded.value, expires = excluded.expires",
         [k(key), JSON.stringify(newValue ?? null), expiry(options)],
       );
       return true;
@@ -57,11 +67,15 @@ export class PostgresKvStore implements KvStore {
   async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
     const now = Date.now();
     const { rows } = prefix
-      ? await this.#pool.query(
-          "SELECT key, value FROM kv WHERE (key = $1 OR left(key, $2) = $3) AND (expires IS NULL OR expires > $4) ORDER BY key",
+      ? await this.#pool.query<{ key: string; value: unknown }>(
+          "SELECT key, value FROM kv WHERE (key = $1 OR left(key, $2) = $3) AND (expires IS NULL OR expires > $4) " +
+            "ORDER BY key",
           [k(prefix), k(prefix).length, k(prefix).slice(0, -1) + ",", now],
         )
-      : await this.#pool.query("SELECT key, value FROM kv WHERE expires IS NULL OR expires > $1 ORDER BY key", [now]);
+      : await this.#pool.query<{ key: string; value: unknown }>(
+          "SELECT key, value FROM kv WHERE expires IS NULL OR expires > $1 ORDER BY key",
+          [now],
+        );
     for (const r of rows) yield { key: JSON.parse(r.key) as KvKey, value: r.value };
   }
 }

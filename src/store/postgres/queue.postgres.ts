@@ -36,10 +36,11 @@ export function postgresQueueBackend(pool: Pool, queue: string, events: EventEmi
       events.emit(queue);
     },
     async claim(limit, now, leaseUntil) {
-      const { rows } = await pool.query(
+      const { rows } = await pool.query<{ id: string; payload: unknown; attempts: number }>(
         `WITH due AS (
            SELECT id FROM mq q WHERE queue = $1 AND visible_at <= $2
-             AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM mq p WHERE p.queue = q.queue AND p.ordering_key = q.ordering_key AND p.id < q.id))
+             AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM mq p WHERE p.queue = q.queue
+               AND p.ordering_key = q.ordering_key AND p.id < q.id))
            ORDER BY visible_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
          UPDATE mq SET visible_at = $4, attempts = mq.attempts + 1, leased = true FROM due WHERE mq.id = due.id
          RETURNING mq.id, mq.payload, mq.attempts`,
@@ -56,11 +57,13 @@ export function postgresQueueBackend(pool: Pool, queue: string, events: EventEmi
       await pool.query("UPDATE mq SET visible_at = $2, leased = false WHERE id = $1", [id, visibleAt]);
     },
     async nextVisibleAt() {
-      const { rows } = await pool.query("SELECT min(visible_at) AS t FROM mq WHERE queue = $1", [queue]);
-      return rows[0].t === null ? undefined : Number(rows[0].t);
+      const { rows } = await pool.query<{ t: string | null }>("SELECT min(visible_at) AS t FROM mq WHERE queue = $1", [
+        queue,
+      ]);
+      return rows[0]!.t === null ? undefined : Number(rows[0]!.t);
     },
     async counts(now) {
-      const { rows } = await pool.query(
+      const { rows } = await pool.query<{ total: string; ready: string; delayed: string; oldest: string | null }>(
         `SELECT count(*) AS total,
            count(*) FILTER (WHERE visible_at <= $2) AS ready,
            count(*) FILTER (WHERE visible_at > $2 AND NOT leased) AS delayed,
@@ -68,11 +71,16 @@ export function postgresQueueBackend(pool: Pool, queue: string, events: EventEmi
          FROM mq WHERE queue = $1`,
         [queue, now],
       );
-      const counts = { total: Number(rows[0].total), ready: Number(rows[0].ready), delayed: Number(rows[0].delayed) };
-      return rows[0].oldest === null ? counts : { ...counts, oldestReadyAt: Number(rows[0].oldest) };
+      const counts = {
+        total: Number(rows[0]!.total),
+        ready: Number(rows[0]!.ready),
+        delayed: Number(rows[0]!.delayed),
+      };
+      return rows[0]!.oldest === null ? counts : { ...counts, oldestReadyAt: Number(rows[0]!.oldest) };
     },
     async countsBy(field, now) {
-      const { rows } = await pool.query(
+      type Row = { value: string | null; total: string; ready: string; delayed: string; next: string | null };
+      const { rows } = await pool.query<Row>(
         `SELECT payload ->> $3 AS value, count(*) AS total,
            count(*) FILTER (WHERE visible_at <= $2) AS ready,
            count(*) FILTER (WHERE visible_at > $2 AND NOT leased) AS delayed,

@@ -20,12 +20,12 @@ export async function rewriteOwnPostgres(
   const counts: RewriteCounts = { records: 0, tombstones: 0, messages: 0, dropped: 0 };
   for (;;) {
     // Rewritten rows leave the prefix, so each batch starts again from the first that remains.
-    const { rows } = await c.query(
+    const { rows } = await c.query<{ id: string; record: InitiativeRecord }>(
       "SELECT id, record FROM initiative WHERE source IS NULL AND left(id, $1) = $2 ORDER BY id LIMIT $3",
       [prefix.length, prefix, BATCH],
     );
     if (!rows.length) break;
-    const next = (rows as { id: string; record: InitiativeRecord }[]).map((r) => map.record(r.record));
+    const next = rows.map((r) => map.record(r.record));
     await c.query("DELETE FROM initiative WHERE id = ANY($1)", [rows.map((r) => r.id)]);
     await c.query(
       `INSERT INTO initiative (id, seq, source, version, updated, record, signed, ${SHAPE_COLUMNS})
@@ -43,7 +43,8 @@ export async function rewriteOwnPostgres(
     counts.records += rows.length;
   }
   const t = await c.query(
-    "UPDATE tombstone SET id = $3 || substr(id, $1 + 1), seq = nextval('initiative_seq') WHERE source IS NULL AND left(id, $1) = $2",
+    "UPDATE tombstone SET id = $3 || substr(id, $1 + 1), seq = nextval('initiative_seq') " +
+      "WHERE source IS NULL AND left(id, $1) = $2",
     [prefix.length, prefix, `${to}/`],
   );
   counts.tombstones = t.rowCount ?? 0;
