@@ -5,6 +5,8 @@
  * sort before every plain one, come first from the store; their solutions are held, sorted, and
  * merged into the stream of the others, whose only name is the plain one the store orders by.
  * Solutions with equal names are sorted by the query's further keys before they leave.
+ * `ORDER BY DESC(?name)` streams the same way: the store reads each part backwards, translated
+ * records still first, and their held solutions (tagged names now last) merge in the same way.
  */
 import type { Term } from "n3";
 import { AS, GR } from "../linkeddata/namespaces.ts";
@@ -28,10 +30,10 @@ export interface FastContext {
 const FIRST_PAGE = 100;
 const PAGE = 1000;
 
-/** True when the query's first sort key is ascending on the root's own name (gr:name or as:name). */
+/** True when the query's first sort key is the root's own name (gr:name or as:name), either way. */
 export function orderedByName(q: ShapedQuery): boolean {
   const first = q.order[0];
-  if (!first || first.descending || q.group || q.renames.length) return false;
+  if (!first || q.group || q.renames.length) return false;
   return mandatory(q.tree).some(
     (p) =>
       p.subject.value === q.root &&
@@ -44,8 +46,10 @@ export function orderedByName(q: ShapedQuery): boolean {
 /** Every solution of the pattern, in the query's order. */
 export async function* solutionsByName(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solution> {
   const matcher = matcherOf(q);
-  const name = q.order[0]!.variable;
-  const byName = (a: Solution, b: Solution) => compareTerms(a.get(name), b.get(name));
+  const { variable: name, descending } = q.order[0]!;
+  const byName = descending
+    ? (a: Solution, b: Solution) => compareTerms(b.get(name), a.get(name))
+    : (a: Solution, b: Solution) => compareTerms(a.get(name), b.get(name));
   const byAll = (a: Solution, b: Solution) => {
     for (const o of q.order) {
       const c = compareTerms(a.get(o.variable), b.get(o.variable));
@@ -69,7 +73,7 @@ export async function* solutionsByName(q: ShapedQuery, cx: FastContext): AsyncGe
   let limit = FIRST_PAGE;
   do {
     if (cx.stopped()) throw new Error("stopped");
-    const page = await cx.store.listByName({ limit, ...(cursor ? { cursor } : {}) });
+    const page = await cx.store.listByName({ limit, descending, ...(cursor ? { cursor } : {}) });
     limit = PAGE;
     for (const r of page.items) {
       const found = matchRecord(matcher, r, cx.taxonomies, r.provenance?.origin ?? cx.iris.actor);

@@ -43,7 +43,7 @@ const kept = new WeakMap<Store, Map<string, { stamp: string; value: unknown }>>(
 export async function keptWhileUnchanged<T>(store: Store, name: string, compute: () => Promise<T>): Promise<T> {
   const stamp = await store.changeStamp();
   let byName = kept.get(store);
-  if (!byName) kept.set(store, (byName = new Map()));
+  if (!byName) kept.set(store, (byName = new Map<string, { stamp: string; value: unknown }>()));
   const known = byName.get(name);
   if (known?.stamp === stamp) return known.value as T;
   const value = await compute();

@@ -174,8 +174,11 @@ export interface Store {
    * (ADR 26): first those with translations (whose language-tagged names sort before plain
    * ones), then the others; each part by `initiative.name` in code point order, then by change
    * number. From an index: the first page comes at once however many records there are.
+   * `descending` keeps the translated records first but reads each part backwards (names, then
+   * change numbers, descending), as `ORDER BY DESC(?name)` needs; a cursor resumes the listing
+   * in the direction that wrote it.
    */
-  listByName(options: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>>;
+  listByName(options: { cursor?: string; limit: number; descending?: boolean }): Promise<Page<StoredInitiative>>;
   /**
    * Every record's plain columns (ADR 30), newest change first, without reading its JSON but for
    * records with translations, which come whole (their other names live there).

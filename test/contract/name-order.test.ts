@@ -2,7 +2,8 @@
  * `Store.listByName` on SQLite and PostgreSQL (ADR 26): translated records first, each part by
  * name in code point order (not UTF-16 order: a name with a character beyond U+FFFF sorts after
  * one with U+FF21), ties by change number, in pages whose cursor resumes exactly where the last
- * page ended, also across the two parts; a cursor it did not write lists nothing.
+ * page ended, also across the two parts; descending, each part backwards; a cursor it did not
+ * write lists nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { BASE, record, SPARQL_STORES, type OpenStore } from "../support/sparql-stores.ts";
@@ -36,32 +37,39 @@ describe.each(SPARQL_STORES)("Records in name order on %s", (_name, open) => {
     await held.close();
   });
 
-  it("lists translated records first, then the others, each by code point order of the name, then by change.", async () => {
-    const all = await held.store.listInitiatives({ limit: 100 });
-    const expected = [...all.items]
-      .sort(
-        (a, b) =>
-          Number(!a.initiative.translations) - Number(!b.initiative.translations) ||
-          byCodePoints(a.initiative.name, b.initiative.name) ||
-          a.seq - b.seq,
-      )
-      .map((r) => r.initiative.id);
-    for (const size of [1, 3, 100]) {
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await held.store.listByName({ limit: size, ...(cursor ? { cursor } : {}) });
-        expect(page.items.length).toBeLessThanOrEqual(size);
-        expect(page.items.every((r) => r.signed === undefined)).toBe(true);
-        seen.push(...page.items.map((r) => r.initiative.id));
-        cursor = page.next;
-      } while (cursor);
-      expect(seen).toEqual(expected);
-    }
-    // The fullwidth A (U+FF21) comes before the emoji (U+1F600) although its UTF-16 unit is larger.
-    const names = expected.map((id) => all.items.find((r) => r.initiative.id === id)!.initiative.name);
-    expect(names.indexOf("\uFF21 fullwidth")).toBeLessThan(names.indexOf("\u{1F600} smile"));
-  });
+  it.each([
+    ["ascending", false],
+    ["descending", true],
+  ])(
+    "lists translated records first, then the others, each by code point order of the name, then by change, %s.",
+    async (_way, descending) => {
+      const all = await held.store.listInitiatives({ limit: 100 });
+      const way = descending ? -1 : 1;
+      const expected = [...all.items]
+        .sort(
+          (a, b) =>
+            Number(!a.initiative.translations) - Number(!b.initiative.translations) ||
+            way * byCodePoints(a.initiative.name, b.initiative.name) ||
+            way * (a.seq - b.seq),
+        )
+        .map((r) => r.initiative.id);
+      for (const size of [1, 3, 100]) {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await held.store.listByName({ limit: size, descending, ...(cursor ? { cursor } : {}) });
+          expect(page.items.length).toBeLessThanOrEqual(size);
+          expect(page.items.every((r) => r.signed === undefined)).toBe(true);
+          seen.push(...page.items.map((r) => r.initiative.id));
+          cursor = page.next;
+        } while (cursor);
+        expect(seen).toEqual(expected);
+      }
+      // The fullwidth A (U+FF21) comes before the emoji (U+1F600) although its UTF-16 unit is larger.
+      const names = expected.map((id) => all.items.find((r) => r.initiative.id === id)!.initiative.name);
+      if (!descending) expect(names.indexOf("\uFF21 fullwidth")).toBeLessThan(names.indexOf("\u{1F600} smile"));
+    },
+  );
 
   it("lists nothing after a cursor it did not write.", async () => {
     for (const cursor of ["nonsense", '[2,"a",1]', "[0,1,1]", '[0,"a",1.5]', "{}"])

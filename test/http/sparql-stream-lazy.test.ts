@@ -2,7 +2,7 @@
  * A SELECT answer is produced as the client takes it (ADR 20), so what a large answer holds in
  * memory is a few pages of records, not the whole answer: while the client has taken only the first
  * piece, the service has read at most a couple of pages of records from the store, whichever path
- * answers (the record pass, unordered or in name order, or the general engine over one pattern) and
+ * answers (the record pass, unordered or in name order either way, or the general engine over one pattern) and
  * whatever the format; taking the rest then gives every row. (The general engine's joins hold what
  * they join, up to the worker's heap limit: what the record pass is for.) The credit between the
  * worker and the HTTP layer (ADR 15) keeps the pieces in flight to a handful. On SQLite and
@@ -24,6 +24,10 @@ const PATHS: [string, string][] = [
   [
     "the record pass in name order",
     `${P} SELECT ?i ?n ?d WHERE { ?i a essglobal:SSEInitiative ; gr:name ?n ; dc:description ?d } ORDER BY ?n`,
+  ],
+  [
+    "the record pass in descending name order",
+    `${P} SELECT ?i ?n ?d WHERE { ?i a essglobal:SSEInitiative ; gr:name ?n ; dc:description ?d } ORDER BY DESC(?n)`,
   ],
   // One pattern: the engine's joins hold what they join (bounded by the worker's heap, ADR 20).
   ["the general engine", `${P} SELECT ?i ?n WHERE { ?i gr:name ?n FILTER(STRLEN(?n) > 3) }`],

@@ -1,8 +1,9 @@
 /**
  * Records in SPARQL's name order (`Store.listByName`, ADR 26) from the index `initiative_name` over
  * the plain columns (ADR 30): translated records first, then by name in code point order (the "C"
- * collation over UTF-8), then by change number. The expressions here are the index's own, so that
- * PostgreSQL reads the index rather than sorting the table.
+ * collation over UTF-8), then by change number; descending, names and change numbers backwards
+ * within each part (the part's range of the index read from its end). The expressions here are the
+ * index's own, so that PostgreSQL reads the index rather than sorting the table.
  */
 import type pg from "pg";
 import type { InitiativeRecord } from "../../domain/initiative.ts";
@@ -22,20 +23,35 @@ const NAME = `(name COLLATE "C")`;
 
 export async function listByNamePostgres(
   pool: pg.Pool,
-  o: { cursor?: string; limit: number },
+  o: { cursor?: string; limit: number; descending?: boolean },
 ): Promise<Page<StoredInitiative>> {
   const limit = Math.max(1, Math.min(o.limit, 10_000));
   const after = o.cursor === undefined ? undefined : readNameCursor(o.cursor);
   if (o.cursor !== undefined && !after) return { items: [] };
   const select = `SELECT seq, record, NULL AS signed, ${PLAIN} AS plain FROM initiative`;
-  const order = `ORDER BY ${PLAIN}, ${NAME}, seq`;
-  const { rows } = after
-    ? await pool.query(
-        `${select} WHERE (${PLAIN}, ${NAME}, seq) > ($1::boolean, $2::text COLLATE "C", $3::bigint) ${order} LIMIT $4`,
-        [after.plain === 1, after.name, after.seq, limit + 1],
-      )
-    : await pool.query(`${select} ${order} LIMIT $1`, [limit + 1]);
-  const page = (rows as (Row & { plain: boolean })[]).slice(0, limit);
+  let rows: (Row & { plain: boolean })[];
+  if (o.descending) {
+    // Each part on its own: the index's order is ascending on the part, descending within it.
+    rows = [];
+    for (let plain = after?.plain ?? 0; plain <= 1 && rows.length <= limit; plain++) {
+      const within = after && plain === after.plain;
+      const r = await pool.query(
+        `${select} WHERE ${PLAIN} = $1 ${within ? `AND (${NAME}, seq) < ($3::text COLLATE "C", $4::bigint)` : ""} ` +
+          `ORDER BY ${NAME} DESC, seq DESC LIMIT $2`,
+        [plain === 1, limit + 1 - rows.length, ...(within ? [after.name, after.seq] : [])],
+      );
+      rows.push(...(r.rows as (Row & { plain: boolean })[]));
+    }
+  } else {
+    const order = `ORDER BY ${PLAIN}, ${NAME}, seq`;
+    ({ rows } = after
+      ? await pool.query(
+          `${select} WHERE (${PLAIN}, ${NAME}, seq) > ($1::boolean, $2::text COLLATE "C", $3::bigint) ${order} LIMIT $4`,
+          [after.plain === 1, after.name, after.seq, limit + 1],
+        )
+      : await pool.query(`${select} ${order} LIMIT $1`, [limit + 1]));
+  }
+  const page = rows.slice(0, limit);
   const items = page.map(toStored);
   if (rows.length <= limit) return { items };
   const last = items[items.length - 1]!;

@@ -334,7 +334,7 @@ export class PostgresStore implements Store {
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
   }
 
-  async listByName(o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
+  async listByName(o: { cursor?: string; limit: number; descending?: boolean }): Promise<Page<StoredInitiative>> {
     return listByNamePostgres(this.pool, o);
   }
 

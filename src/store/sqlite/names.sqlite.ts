@@ -1,8 +1,9 @@
 /**
  * Records in SPARQL's name order (`Store.listByName`, ADR 26) from the index `initiative_name` over
  * the plain columns (ADR 30): translated records first, then by name (SQLite compares text as UTF-8
- * bytes, which is code point order), then by change number. Each part (translated or not) is read on
- * its own, so that SQLite seeks in the index rather than sorting or scanning from its start.
+ * bytes, which is code point order), then by change number; descending, names and change numbers
+ * backwards (the same index read from its end). Each part (translated or not) is read on its own, so
+ * that SQLite seeks in the index rather than sorting or scanning from its start.
  */
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import { readNameCursor, writeNameCursor } from "../name-order.ts";
@@ -19,8 +20,15 @@ import type { SqliteDatabase } from "./database.ts";
 const FIRST = "SELECT seq, record FROM initiative WHERE plain = ? ORDER BY name, seq LIMIT ?";
 const AFTER = `SELECT seq, record FROM initiative WHERE plain = ? AND name >= ? AND (name > ? OR seq > ?)
   ORDER BY name, seq LIMIT ?`;
+const FIRST_DESC = "SELECT seq, record FROM initiative WHERE plain = ? ORDER BY name DESC, seq DESC LIMIT ?";
+const AFTER_DESC = `SELECT seq, record FROM initiative WHERE plain = ? AND name <= ? AND (name < ? OR seq < ?)
+  ORDER BY name DESC, seq DESC LIMIT ?`;
 
-export function listByNameSqlite(db: SqliteDatabase, o: { cursor?: string; limit: number }): Page<StoredInitiative> {
+export function listByNameSqlite(
+  db: SqliteDatabase,
+  o: { cursor?: string; limit: number; descending?: boolean },
+): Page<StoredInitiative> {
+  const [first, next] = o.descending ? [FIRST_DESC, AFTER_DESC] : [FIRST, AFTER];
   const limit = Math.max(1, Math.min(o.limit, 10_000));
   const after = o.cursor === undefined ? undefined : readNameCursor(o.cursor);
   if (o.cursor !== undefined && !after) return { items: [] };
@@ -28,8 +36,8 @@ export function listByNameSqlite(db: SqliteDatabase, o: { cursor?: string; limit
   for (let plain = after?.plain ?? 0; plain <= 1 && rows.length <= limit; plain++) {
     const want = limit + 1 - rows.length;
     const part = (after && plain === after.plain
-      ? db.prepare(AFTER).all(plain, after.name, after.name, after.seq, want)
-      : db.prepare(FIRST).all(plain, want)) as unknown as { seq: number; record: string }[];
+      ? db.prepare(next).all(plain, after.name, after.name, after.seq, want)
+      : db.prepare(first).all(plain, want)) as unknown as { seq: number; record: string }[];
     for (const r of part) rows.push({ ...r, plain });
   }
   const page = rows.slice(0, limit);

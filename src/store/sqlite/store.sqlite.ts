@@ -332,7 +332,7 @@ export class SqliteStore implements Store {
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
   }
 
-  async listByName(o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
+  async listByName(o: { cursor?: string; limit: number; descending?: boolean }): Promise<Page<StoredInitiative>> {
     return listByNameSqlite(this.db, o);
   }
 
