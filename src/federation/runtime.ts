@@ -21,6 +21,7 @@ import type { ActorKeys } from "./keys.ts";
 import { ED25519_HTTP_KEY_FRAGMENT, Outbox, RSA_KEY_FRAGMENT } from "./outbound/fan-out.ts";
 import { SigningPolicy } from "./outbound/signing.ts";
 import { Publisher } from "./publisher.ts";
+import { announceTermsChange } from "./terms-change.ts";
 
 const log = logger("federation");
 
@@ -130,6 +131,7 @@ export function createFederationRuntime(
   };
 
   const timers: NodeJS.Timeout[] = [];
+  let termsPass: { controller: AbortController; done: Promise<number | undefined> } | undefined;
   const retention = o.retentionMs ?? 30 * 24 * 3600_000;
   const maintain = async () => {
     try {
@@ -150,11 +152,22 @@ export function createFederationRuntime(
     },
     start() {
       worker.start();
+      // Own records told again to followers if the licence or attribution changed since last time.
+      const terms = new AbortController();
+      termsPass = {
+        controller: terms,
+        done: announceTermsChange(ctx, { signal: terms.signal }).catch((e: unknown) => {
+          log.warning("Announcing the new terms failed: {error}", { error: (e as Error).message });
+          return undefined;
+        }),
+      };
       const every = o.reconcileEveryMs ?? config.reconcileHours * 3600_000;
       if (every > 0) timers.push(setInterval(() => void maintain(), every).unref());
     },
     async stop() {
       for (const t of timers) clearInterval(t);
+      termsPass?.controller.abort();
+      await termsPass?.done;
       await worker.stop();
       await Promise.allSettled([...running.values()]);
     },

@@ -17,7 +17,7 @@ import type { Withheld } from "../store/curation.ts";
 import type { StoredInitiative } from "../store/store.ts";
 import { recordTerms } from "../linkeddata/licences.ts";
 import type { NetworkName } from "./names.ts";
-import { json, pageContext, render, sendPage, type PageContext } from "./render.ts";
+import { json, pageContext, render, sendPage, termsLine, type PageContext } from "./render.ts";
 
 /** Facets in the order the map's form shows them, with their message keys. */
 const FORM_FACETS: FacetName[] = ["structure", "activity", "country", "membership", "qualifier", "source"];
@@ -205,7 +205,11 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
   });
 
   const show = async (req: Request, res: Response, rec: StoredInitiative, withheld?: Withheld) => {
-    const ctx = await context(req, res);
+    const network = await context(req, res);
+    // A mirrored record is published under its owner's terms, not this network's: so says the footer.
+    const ctx = rec.provenance
+      ? { ...network, terms: termsLine(recordTerms(rec, config), network.tr, "layout.noLicenceMirror") }
+      : network;
     const also = await alsoListed(store, rec.initiative.id);
     const known = await names.getAll([...provenanceActors(rec), ...also.flatMap((x) => (x.origin ? [x.origin] : []))]);
     const p = rec.provenance;

@@ -75,19 +75,28 @@ export function pageContext(
     },
     languages: languageLinks(req, locale),
     asset,
-    terms: termsLine(config, tr),
+    terms: termsLine({ ...(config.licence ? { licence: config.licence } : {}), attribution: config.attribution }, tr),
     ...(viewer ? { viewer } : {}),
   };
 }
 
-/** The licence (or that none is declared), the attribution and the dataset description's link, escaped. */
-function termsLine(config: Config, tr: Translator): string {
-  const licence = config.licence
+/**
+ * The licence (or that none is declared), the attribution and the dataset description's link,
+ * escaped: the network's own on its pages, a mirrored record's owner's on that record's page.
+ */
+export function termsLine(
+  terms: { licence?: { iri: string; label: string }; attribution?: string },
+  tr: Translator,
+  noLicence = "layout.noLicence",
+): string {
+  const licence = terms.licence
     ? `${escapeHtml(tr.t("layout.licence"))}: ` +
-      `<a rel="license" href="${escapeHtml(config.licence.iri)}">${escapeHtml(config.licence.label)}</a>`
-    : escapeHtml(tr.t("layout.noLicence"));
-  const attribution = `${escapeHtml(tr.t("layout.attribution"))}: ${escapeHtml(config.attribution)}`;
-  return `${licence} · ${attribution} · <a href="/dataset">${escapeHtml(tr.t("layout.dataset"))}</a>`;
+      `<a rel="license" href="${escapeHtml(terms.licence.iri)}">${escapeHtml(terms.licence.label)}</a>`
+    : escapeHtml(tr.t(noLicence));
+  const attribution = terms.attribution
+    ? ` · ${escapeHtml(tr.t("layout.attribution"))}: ${escapeHtml(terms.attribution)}`
+    : "";
+  return `${licence}${attribution} · <a href="/dataset">${escapeHtml(tr.t("layout.dataset"))}</a>`;
 }
 
 const escapeHtml = (s: string): string =>
