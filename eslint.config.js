@@ -48,6 +48,9 @@ const CHECKED_FOLDERS = [
   "src/store/postgres/rewrite.postgres.ts",
   "src/store/postgres/queue.postgres.ts",
   "src/store/postgres/collapse.postgres.ts",
+  "src/store/postgres/curation.postgres.ts",
+  "src/store/postgres/duplicates.postgres.ts",
+  "src/store/postgres/accounts.postgres.ts",
 ];
 const filesOf = (extensions) => (path) => (path.endsWith(".ts") ? path : `${path}/**/*.${extensions}`);
 const TYPE_CHECKED = CHECKED_FOLDERS.map(filesOf("ts"));

@@ -173,7 +173,8 @@ export class PostgresAuditLog implements AuditLog {
     if (q.actionPrefix)
       where.push(`left(action, $${params.push(q.actionPrefix.length)}) = $${params.push(q.actionPrefix)}`);
     const { rows } = await this.#pool.query<AuditRow>(
-      `SELECT * FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT $${params.push(q.limit + 1)}`,
+      `SELECT * FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ` +
+        `ORDER BY seq DESC LIMIT $${params.push(q.limit + 1)}`,
       params,
     );
     const items = rows.slice(0, q.limit).map((r): AuditEntry => ({

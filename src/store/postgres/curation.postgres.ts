@@ -88,7 +88,9 @@ export class PostgresCurationStore implements CurationStore {
   }
 
   async listPolicies(): Promise<SourcePolicy[]> {
-    const { rows } = await this.#pool.query('SELECT * FROM source_policy ORDER BY source COLLATE "C"');
+    const { rows } = await this.#pool.query<{ source: string; policy: string; at: string; reason: string | null }>(
+      'SELECT * FROM source_policy ORDER BY source COLLATE "C"',
+    );
     return rows.map((r) => ({
       source: r.source,
       policy: r.policy as Policy,
@@ -99,11 +101,12 @@ export class PostgresCurationStore implements CurationStore {
 
   async servedSources(): Promise<string[]> {
     // A loose index scan over initiative_source: one probe per distinct source, not per record.
-    const { rows } = await this.#pool.query(`WITH RECURSIVE s AS (
+    const { rows } = await this.#pool.query<{ source: string }>(`WITH RECURSIVE s AS (
         (SELECT source FROM initiative WHERE source IS NOT NULL ORDER BY source LIMIT 1)
-        UNION ALL SELECT (SELECT source FROM initiative WHERE source > s.source ORDER BY source LIMIT 1) FROM s WHERE s.source IS NOT NULL)
+        UNION ALL SELECT (SELECT source FROM initiative WHERE source > s.source ORDER BY source LIMIT 1)
+          FROM s WHERE s.source IS NOT NULL)
       SELECT source FROM s WHERE source IS NOT NULL`);
-    return rows.map((r) => r.source as string);
+    return rows.map((r) => r.source);
   }
 
   async withhold(
@@ -119,7 +122,8 @@ export class PostgresCurationStore implements CurationStore {
       await c.query(
         `INSERT INTO withheld (id, source, state, reason, at, updated, record, signed)
         SELECT id, source, $2, $3, $4, updated, record, signed FROM initiative WHERE id = ANY($1)
-        ON CONFLICT (id) DO UPDATE SET source = excluded.source, state = excluded.state, reason = excluded.reason, at = excluded.at,
+        ON CONFLICT (id) DO UPDATE
+          SET source = excluded.source, state = excluded.state, reason = excluded.reason, at = excluded.at,
           updated = excluded.updated, record = excluded.record, signed = excluded.signed`,
         [ids, state, reason ?? null, at],
       );
@@ -144,7 +148,8 @@ export class PostgresCurationStore implements CurationStore {
   async putWithheld(record: HeldRecord, state: WithheldState, at: string, reason?: string): Promise<void> {
     const [json, signed] = bare(record);
     await this.#pool.query(
-      `INSERT INTO withheld (id, source, state, reason, at, updated, record, signed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO withheld (id, source, state, reason, at, updated, record, signed)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       ON CONFLICT (id) DO UPDATE SET updated = excluded.updated, record = excluded.record, signed = excluded.signed`,
       [
         record.initiative.id,
@@ -163,12 +168,12 @@ export class PostgresCurationStore implements CurationStore {
     if (!ids.length) return [];
     let queued = false;
     const out = await this.#w.transaction(async (c) => {
-      const { rows } = await c.query(
+      const { rows } = await c.query<{ record: InitiativeRecord; signed: string | null }>(
         `DELETE FROM withheld WHERE id = ANY($1) AND ($2::text IS NULL OR state = $2) RETURNING id, record, signed`,
         [ids, state ?? null],
       );
       if (!rows.length) return [];
-      const records = rows.map((r) => held(r.record as InitiativeRecord, r.signed as string | null));
+      const records = rows.map((r) => held(r.record, r.signed));
       const outcomes = await this.#w.put(c, records);
       const served = records.filter((_r, k) => outcomes[k] !== "stale");
       if (outbox) queued = await this.#w.queueIn(c, outbox, served);
@@ -184,14 +189,14 @@ export class PostgresCurationStore implements CurationStore {
   }
 
   async getWithheld(id: string): Promise<Withheld | undefined> {
-    const { rows } = await this.#pool.query("SELECT * FROM withheld WHERE id = $1", [id]);
-    return rows.length ? toWithheld(rows[0]) : undefined;
+    const { rows } = await this.#pool.query<WithheldRow>("SELECT * FROM withheld WHERE id = $1", [id]);
+    return rows.length ? toWithheld(rows[0]!) : undefined;
   }
 
   async getWithhelds(ids: string[]): Promise<Map<string, Withheld>> {
     const out = new Map<string, Withheld>();
     if (!ids.length) return out;
-    const { rows } = await this.#pool.query("SELECT * FROM withheld WHERE id = ANY($1)", [ids]);
+    const { rows } = await this.#pool.query<WithheldRow>("SELECT * FROM withheld WHERE id = ANY($1)", [ids]);
     for (const r of rows) {
       const w = toWithheld(r);
       out.set(w.record.initiative.id, w);
@@ -221,22 +226,23 @@ export class PostgresCurationStore implements CurationStore {
       where.push(`source = $${params.length}`);
     }
     params.push(q.limit + 1);
-    const { rows } = await this.#pool.query(
-      `SELECT * FROM withheld${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY n DESC LIMIT $${params.length}`,
+    const { rows } = await this.#pool.query<WithheldRow>(
+      `SELECT * FROM withheld${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ` +
+        `ORDER BY n DESC LIMIT $${params.length}`,
       params,
     );
-    const items = (rows as WithheldRow[]).slice(0, q.limit);
+    const items = rows.slice(0, q.limit);
     return rows.length > q.limit
       ? { items: items.map(toWithheld), next: String(items[items.length - 1]!.n) }
       : { items: items.map(toWithheld) };
   }
 
   async withheldIdsBySource(source: string, state?: WithheldState): Promise<string[]> {
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#pool.query<{ id: string }>(
       "SELECT id FROM withheld WHERE source = $1 AND ($2::text IS NULL OR state = $2)",
       [source, state ?? null],
     );
-    return rows.map((r) => r.id as string);
+    return rows.map((r) => r.id);
   }
 
   async enqueue(item: Omit<QueueItem, "n">): Promise<QueueItem> {
@@ -247,19 +253,20 @@ export class PostgresCurationStore implements CurationStore {
         await c.query("SELECT pg_advisory_xact_lock(hashtext('essfed_review:' || $1))", [item.target]);
         await c.query("DELETE FROM review_queue WHERE target = $1 AND kind = 'change'", [item.target]);
       }
-      const { rows } = await c.query(
-        "INSERT INTO review_queue (kind, target, record, signed, text, sender, received) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING n",
+      const { rows } = await c.query<{ n: string }>(
+        "INSERT INTO review_queue (kind, target, record, signed, text, sender, received) " +
+          "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING n",
         [item.kind, item.target, json, signed, item.text ?? null, item.from ?? null, item.received],
       );
-      return Number(rows[0].n);
+      return Number(rows[0]!.n);
     });
     return { ...item, n };
   }
 
   async getQueued(n: number): Promise<QueueItem | undefined> {
     if (!Number.isSafeInteger(n)) return undefined;
-    const { rows } = await this.#pool.query("SELECT * FROM review_queue WHERE n = $1", [n]);
-    return rows.length ? toItem(rows[0]) : undefined;
+    const { rows } = await this.#pool.query<QueueRow>("SELECT * FROM review_queue WHERE n = $1", [n]);
+    return rows.length ? toItem(rows[0]!) : undefined;
   }
 
   async listQueue(q: QueueQuery): Promise<Page<QueueItem>> {
@@ -278,27 +285,31 @@ export class PostgresCurationStore implements CurationStore {
       where.push(`target = $${params.length}`);
     }
     params.push(q.limit + 1);
-    const { rows } = await this.#pool.query(
-      `SELECT * FROM review_queue${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY n LIMIT $${params.length}`,
+    const { rows } = await this.#pool.query<QueueRow>(
+      `SELECT * FROM review_queue${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ` +
+        `ORDER BY n LIMIT $${params.length}`,
       params,
     );
-    const items = (rows as QueueRow[]).slice(0, q.limit).map(toItem);
+    const items = rows.slice(0, q.limit).map(toItem);
     return rows.length > q.limit ? { items, next: String(items[items.length - 1]!.n) } : { items };
   }
 
   async countQueue(kind?: QueueKind): Promise<number> {
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#pool.query<{ n: string }>(
       "SELECT count(*) AS n FROM review_queue WHERE $1::text IS NULL OR kind = $1",
       [kind ?? null],
     );
-    return Number(rows[0].n);
+    return Number(rows[0]!.n);
   }
 
   async dequeue(ns: number[]): Promise<QueueItem[]> {
     const safe = ns.filter(Number.isSafeInteger);
     if (!safe.length) return [];
-    const { rows } = await this.#pool.query("DELETE FROM review_queue WHERE n = ANY($1::bigint[]) RETURNING *", [safe]);
-    return (rows as QueueRow[]).map(toItem).sort((a, b) => a.n - b.n);
+    const { rows } = await this.#pool.query<QueueRow>(
+      "DELETE FROM review_queue WHERE n = ANY($1::bigint[]) RETURNING *",
+      [safe],
+    );
+    return rows.map(toItem).sort((a, b) => a.n - b.n);
   }
 
   async dequeueTarget(target: string): Promise<number> {

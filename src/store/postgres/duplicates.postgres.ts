@@ -10,6 +10,7 @@ import {
   type AdoptedLink,
   type DuplicatePair,
   type DuplicateStore,
+  type PairRow,
   type FinderBatch,
   type PairQuery,
   type PairState,
@@ -28,24 +29,27 @@ export class PostgresDuplicateStore implements DuplicateStore {
   }
 
   async pending(limit: number): Promise<PendingRecord[]> {
-    const { rows } = await this.#pool.query("SELECT id, n FROM dup_pending ORDER BY noted LIMIT $1", [limit]);
-    return rows.map((r) => ({ id: r.id as string, stamp: Number(r.n) }));
+    const { rows } = await this.#pool.query<{ id: string; n: string }>(
+      "SELECT id, n FROM dup_pending ORDER BY noted LIMIT $1",
+      [limit],
+    );
+    return rows.map((r) => ({ id: r.id, stamp: Number(r.n) }));
   }
 
   async pendingCount(): Promise<number> {
-    return Number((await this.#pool.query("SELECT count(*) AS n FROM dup_pending")).rows[0].n);
+    return Number((await this.#pool.query<{ n: string }>("SELECT count(*) AS n FROM dup_pending")).rows[0]!.n);
   }
 
   async keyMembers(keys: string[], limit: number): Promise<Map<string, string[]>> {
     const unique = [...new Set(keys)];
     const out = new Map<string, string[]>(unique.map((k) => [k, []]));
     if (!unique.length) return out;
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#pool.query<{ key: string; id: string }>(
       `SELECT k.key, d.id FROM unnest($1::text[]) AS k(key)
        CROSS JOIN LATERAL (SELECT id FROM dup_key WHERE dup_key.key = k.key LIMIT $2) d`,
       [unique, limit + 1],
     );
-    for (const r of rows) out.get(r.key as string)!.push(r.id as string);
+    for (const r of rows) out.get(r.key)!.push(r.id);
     return out;
   }
 
@@ -71,8 +75,10 @@ export class PostgresDuplicateStore implements DuplicateStore {
       if (pairs.length) {
         await c.query(
           `INSERT INTO dup_pair (a, b, score, reasons, state, updated)
-           SELECT a, b, score, reasons, 'candidate', $5 FROM unnest($1::text[], $2::text[], $3::float8[], $4::jsonb[]) AS t(a, b, score, reasons)
-           ON CONFLICT (a, b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons, updated = excluded.updated`,
+           SELECT a, b, score, reasons, 'candidate', $5
+           FROM unnest($1::text[], $2::text[], $3::float8[], $4::jsonb[]) AS t(a, b, score, reasons)
+           ON CONFLICT (a, b)
+           DO UPDATE SET score = excluded.score, reasons = excluded.reasons, updated = excluded.updated`,
           [
             pairs.map((p) => p.a),
             pairs.map((p) => p.b),
@@ -82,10 +88,11 @@ export class PostgresDuplicateStore implements DuplicateStore {
           ],
         );
         if (batch.auto) {
-          const { rows } = await c.query(
+          const { rows } = await c.query<PairRow>(
             `UPDATE dup_pair SET state = 'confirmed', decided_by = $3, decided_at = $4
              FROM unnest($1::text[], $2::text[]) AS t(a, b)
-             WHERE dup_pair.a = t.a AND dup_pair.b = t.b AND dup_pair.state = 'candidate' AND dup_pair.score >= $5 RETURNING dup_pair.*`,
+             WHERE dup_pair.a = t.a AND dup_pair.b = t.b AND dup_pair.state = 'candidate' AND dup_pair.score >= $5
+             RETURNING dup_pair.*`,
             [pairs.map((p) => p.a), pairs.map((p) => p.b), batch.auto.by, batch.auto.at, batch.auto.score],
           );
           confirmed = rows.map(pairFromRow);
@@ -100,8 +107,8 @@ export class PostgresDuplicateStore implements DuplicateStore {
   }
 
   async getPair(a: string, b: string): Promise<DuplicatePair | undefined> {
-    const { rows } = await this.#pool.query("SELECT * FROM dup_pair WHERE a = $1 AND b = $2", [a, b]);
-    return rows.length ? pairFromRow(rows[0]) : undefined;
+    const { rows } = await this.#pool.query<PairRow>("SELECT * FROM dup_pair WHERE a = $1 AND b = $2", [a, b]);
+    return rows.length ? pairFromRow(rows[0]!) : undefined;
   }
 
   async listPairs(q: PairQuery): Promise<Page<DuplicatePair>> {
@@ -118,7 +125,7 @@ export class PostgresDuplicateStore implements DuplicateStore {
       where.push(`(a = $${params.length} OR b = $${params.length})`);
     }
     params.push(q.limit + 1, offset);
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#pool.query<PairRow>(
       `SELECT * FROM dup_pair${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
       ORDER BY score DESC, a COLLATE "C", b COLLATE "C" LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
@@ -130,21 +137,23 @@ export class PostgresDuplicateStore implements DuplicateStore {
   async decide(a: string, b: string, state: PairState, by: string, at: string): Promise<DuplicatePair | undefined> {
     const { rows } =
       state === "candidate"
-        ? await this.#pool.query(
-            "UPDATE dup_pair SET state = 'candidate', decided_by = NULL, decided_at = NULL WHERE a = $1 AND b = $2 RETURNING *",
+        ? await this.#pool.query<PairRow>(
+            "UPDATE dup_pair SET state = 'candidate', decided_by = NULL, decided_at = NULL " +
+              "WHERE a = $1 AND b = $2 RETURNING *",
             [a, b],
           )
-        : await this.#pool.query(
+        : await this.#pool.query<PairRow>(
             "UPDATE dup_pair SET state = $1, decided_by = $2, decided_at = $3 WHERE a = $4 AND b = $5 RETURNING *",
             [state, by, at, a, b],
           );
-    return rows.length ? pairFromRow(rows[0]) : undefined;
+    return rows.length ? pairFromRow(rows[0]!) : undefined;
   }
 
   async confirmedPairs(limit: number, cursor?: string): Promise<Page<DuplicatePair>> {
     const after = splitPairCursor(cursor) ?? ["", ""];
-    const { rows } = await this.#pool.query(
-      `SELECT * FROM dup_pair WHERE state = 'confirmed' AND (a COLLATE "C", b COLLATE "C") > ($1 COLLATE "C", $2 COLLATE "C")
+    const { rows } = await this.#pool.query<PairRow>(
+      `SELECT * FROM dup_pair
+      WHERE state = 'confirmed' AND (a COLLATE "C", b COLLATE "C") > ($1 COLLATE "C", $2 COLLATE "C")
        ORDER BY a COLLATE "C", b COLLATE "C" LIMIT $3`,
       [after[0], after[1], limit + 1],
     );
@@ -170,8 +179,9 @@ export class PostgresDuplicateStore implements DuplicateStore {
 
   async forget(ids: string[]): Promise<DuplicatePair[]> {
     if (!ids.length) return [];
-    const { rows } = await this.#pool.query(
-      "DELETE FROM dup_pair WHERE (a = ANY($1::text[]) OR b = ANY($1::text[])) AND state IN ('candidate', 'confirmed') RETURNING *",
+    const { rows } = await this.#pool.query<PairRow>(
+      "DELETE FROM dup_pair " +
+        "WHERE (a = ANY($1::text[]) OR b = ANY($1::text[])) AND state IN ('candidate', 'confirmed') RETURNING *",
       [ids],
     );
     return rows.map(pairFromRow);
@@ -181,7 +191,8 @@ export class PostgresDuplicateStore implements DuplicateStore {
     await this.#pool.query(
       `INSERT INTO dup_adopted (publisher, linkset, a, b, score, decided_by, decided_at, received_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (publisher, a, b) DO UPDATE SET linkset = excluded.linkset,
-       score = excluded.score, decided_by = excluded.decided_by, decided_at = excluded.decided_at, received_at = excluded.received_at`,
+       score = excluded.score, decided_by = excluded.decided_by, decided_at = excluded.decided_at,
+       received_at = excluded.received_at`,
       [l.publisher, l.linkset, l.a, l.b, l.score, l.decidedBy, l.decidedAt, l.receivedAt],
     );
   }
@@ -211,14 +222,14 @@ export class PostgresDuplicateStore implements DuplicateStore {
   async groupsOf(ids: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (!ids.length) return out;
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#pool.query<{ id: string; members: string[] }>(
       `SELECT m.id, g.members FROM dup_member m CROSS JOIN LATERAL (
          SELECT array_agg(x.id ORDER BY x.id COLLATE "C") AS members
          FROM (SELECT id FROM dup_member WHERE grp = m.grp ORDER BY id COLLATE "C" LIMIT 200) x) g
        WHERE m.id = ANY($1::text[])`,
       [[...new Set(ids)]],
     );
-    for (const r of rows) out.set(r.id as string, r.members as string[]);
+    for (const r of rows) out.set(r.id, r.members);
     return out;
   }
 }
