@@ -4,7 +4,7 @@
  * `essfed import`, then brings the search index up to date as `essfed import` does before it
  * returns, then imports the file again (nothing changes).
  *
- *   node bench/import.ts [--rows 100000] [--keep-file] [--no-reimport] [--batch ROWS]
+ *   node bench/import.ts [--rows 100000] [--keep-file] [--no-reimport] [--batch ROWS] [--thread on|off]
  *
  * Prints rows/s of wall time and the CPU time per row (user + system: on a machine shared with
  * other work, wall time measures the neighbours too), and the process's peak RSS after each
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     "keep-file": { type: "boolean" },
     "no-reimport": { type: "boolean" },
     batch: { type: "string" },
+    thread: { type: "string" },
   },
 });
 const ROWS = Number(values.rows);
@@ -63,7 +64,9 @@ try {
   let c = cpu();
   const c0 = c;
   const batchSize = values.batch ? Number(values.batch) : undefined;
-  const report = await importFile(file, instance.directory, instance.iris, { format: "csv", batchSize });
+  // --thread on|off: read the CSV on a worker thread or not (by default, as essfed import decides: by size).
+  const thread = values.thread === undefined ? undefined : values.thread === "on";
+  const report = await importFile(file, instance.directory, instance.iris, { format: "csv", batchSize, thread });
   const importSecs = (performance.now() - t) / 1000;
   const importCpu = cpu() - c;
   console.log(

@@ -1,8 +1,9 @@
 /**
  * Reading a CSV on a worker thread (csv-worker.ts) while this thread writes: reading rows,
  * validating and hashing cost about as much CPU as writing and indexing them, so on two cores a
- * large import takes about half as long. This thread hands the worker the file a piece at a time
- * when it asks, and takes its steps (drafts already checked, refusals, the version) in file order.
+ * large import takes about half as long. The worker reads a file itself; other sources are handed
+ * to it a piece at a time as it asks. This thread takes its steps (drafts already checked,
+ * refusals, the version) in file order.
  */
 import { Worker } from "node:worker_threads";
 import type { Iris } from "../directory/ids.ts";
@@ -27,10 +28,13 @@ export async function* threadedCsvSteps(
   options: ValidateOptions,
 ): AsyncGenerator<CsvStep> {
   const handle = iris.actor.slice(`${iris.base}/actors/`.length);
-  const workerData: CsvWorkerData = { base: iris.base, handle, options, batch: 1000 };
+  const path = source.path;
+  const workerData: CsvWorkerData = { ...(path ? { path } : {}), base: iris.base, handle, options, batch: 1000 };
   const worker = new Worker(new URL("./csv-worker.ts", import.meta.url), { workerData });
-  const stream = source.open();
-  const pieces = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  // A file is read by the worker itself; anything else is handed over a piece at a time, in order.
+  const stream = path ? undefined : source.open();
+  const pieces = (stream as AsyncIterable<Buffer | string> | undefined)?.[Symbol.asyncIterator]();
+  let feeding = Promise.resolve();
   const batches: CsvStep[][] = [];
   let done = false;
   let failure: Error | undefined;
@@ -40,12 +44,12 @@ export async function* threadedCsvSteps(
     wake?.();
   };
   const feed = async () => {
-    const next = await pieces.next();
+    const next = await pieces!.next();
     const m: ToCsvWorker = next.done ? { end: true } : { chunk: next.value };
     worker.postMessage(m);
   };
   worker.on("message", (m: FromCsvWorker) => {
-    if ("more" in m) feed().catch(fail);
+    if ("more" in m) feeding = feeding.then(feed).catch(fail);
     else if ("steps" in m) batches.push(m.steps);
     else done = true;
     wake?.();
@@ -68,7 +72,7 @@ export async function* threadedCsvSteps(
       wake = undefined;
     }
   } finally {
-    stream.destroy();
+    stream?.destroy();
     await worker.terminate();
   }
 }

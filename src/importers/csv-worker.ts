@@ -1,9 +1,11 @@
 /**
- * A worker thread that reads a CSV for csv-thread.ts: it asks for the file's bytes a piece at a
- * time, reads rows into drafts, checks each own record as the directory would (validation, text
- * screening, content hash) and sends the steps back in batches, waiting while three batches are
- * unread: the thread that writes sets the pace, and memory stays bounded whatever the file's size.
+ * A worker thread that reads a CSV for csv-thread.ts: it reads the file (or asks for its bytes a
+ * piece at a time), reads rows into drafts, checks each own record as the directory would
+ * (validation, text screening, content hash) and sends the steps back in batches, waiting while
+ * twelve batches are unread: the thread that writes sets the pace, and memory stays bounded
+ * whatever the file's size.
  */
+import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { checkDraft } from "../directory/directory.ts";
 import { makeIris } from "../directory/ids.ts";
@@ -12,6 +14,8 @@ import { loadTaxonomies } from "../linkeddata/vocabulary.ts";
 import { csvSteps, type CsvStep } from "./csv-import.ts";
 
 export interface CsvWorkerData {
+  /** The file to read, when the source is one (otherwise its pieces come as messages). */
+  path?: string;
   base: string;
   handle: string;
   options: ValidateOptions;
@@ -22,6 +26,11 @@ export interface CsvWorkerData {
 export type ToCsvWorker = { chunk: Uint8Array | string } | { end: true } | { taken: true };
 /** To the writing thread: the next piece wanted, a batch of steps, or the end of the file. */
 export type FromCsvWorker = { more: true } | { steps: CsvStep[] } | { done: true };
+
+/** Pieces (of 64 KB from a stream) asked for ahead: about 2 MB, 5,000 rows. */
+const READ_AHEAD = 32;
+/** Batches sent and not yet taken, at most: room for a whole write batch while the writer writes. */
+const MAX_UNREAD = 12;
 
 const port = parentPort!;
 const data = workerData as CsvWorkerData;
@@ -42,21 +51,26 @@ port.on("message", (m: ToCsvWorker) => {
   }
 });
 
-async function* input(): AsyncGenerator<Buffer | string> {
+/**
+ * Pieces of the source as the writing thread sends them, asking for {@link READ_AHEAD} at first and
+ * one more for each used: the writing thread cannot answer while it is in a write transaction.
+ */
+async function* pieceMessages(): AsyncGenerator<Buffer | string> {
+  for (let k = 0; k < READ_AHEAD; k++) port.postMessage({ more: true } satisfies FromCsvWorker);
   for (;;) {
     if (!pieces.length) {
-      port.postMessage({ more: true } satisfies FromCsvWorker);
       await new Promise<void>((r) => (arrived = r));
       arrived = undefined;
     }
     const piece = pieces.shift()!;
     if (piece === null) return;
+    port.postMessage({ more: true } satisfies FromCsvWorker);
     yield typeof piece === "string" ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
   }
 }
 
 async function send(steps: CsvStep[]): Promise<void> {
-  while (unread >= 3) {
+  while (unread >= MAX_UNREAD) {
     await new Promise<void>((r) => (taken = r));
     taken = undefined;
   }
@@ -66,7 +80,8 @@ async function send(steps: CsvStep[]): Promise<void> {
 
 let out: CsvStep[] = [];
 let records = 0;
-for await (const step of csvSteps(input(), iris)) {
+const input = data.path ? createReadStream(data.path) : pieceMessages();
+for await (const step of csvSteps(input, iris)) {
   if ("pending" in step && !step.foreign) {
     const { where, draft } = step.pending;
     out.push({ checked: { where, id: draft.id, checked: checkDraft(draft, taxonomies, iris, data.options) } });

@@ -32,7 +32,7 @@ export type { IgnoredColumn, RowIssue };
 export type { ImportOptions, ImportReport, ImportSource };
 
 export function fileSource(path: string): ImportSource {
-  return { name: basename(path), size: statSync(path).size, open: () => createReadStream(path) };
+  return { name: basename(path), path, size: statSync(path).size, open: () => createReadStream(path) };
 }
 
 /** Bytes already in memory, e.g. an upload; read in 64 KB pieces, as a file would be. */

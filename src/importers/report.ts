@@ -59,5 +59,7 @@ export interface ImportSource {
   name: string;
   /** Its size in bytes, when known beforehand. */
   size?: number;
+  /** The file it is, when it is one (a worker thread can then read it itself). */
+  path?: string;
   open(): Readable;
 }
