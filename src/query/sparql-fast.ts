@@ -33,38 +33,61 @@ const COUNTED_FACETS: Record<string, FacetName> = {
 
 export type { FastContext } from "./sparql-ordered.ts";
 
-/** The rows of a shaped query, in order, as they are produced. */
-export async function* answerShaped(q: ShapedQuery, cx: FastContext): AsyncGenerator<Row> {
+/** Rows a batch: handing rows on one by one through async generators costs more than making them. */
+const BATCH = 256;
+
+/** The rows of a shaped query, in order, in batches as they are produced. */
+export async function* answerShaped(q: ShapedQuery, cx: FastContext): AsyncGenerator<Row[]> {
   const counted = q.group ? await fromCounters(q, cx) : undefined;
-  let rows: AsyncIterable<Solution> | Iterable<Solution>;
-  if (orderedByName(q) && !narrowing(q)) rows = solutionsByName(q, cx);
+  let pages: AsyncIterable<Solution[]>;
+  if (orderedByName(q) && !narrowing(q)) pages = batched(solutionsByName(q, cx));
+  else if (!q.group && !q.renames.length && !q.order.length) pages = solutionPages(q, cx);
   else {
-    rows = counted ?? (q.group ? grouped(q, solutions(q, cx)) : solutions(q, cx));
+    let rows: AsyncIterable<Solution> | Iterable<Solution> =
+      counted ?? (q.group ? grouped(q, solutions(q, cx)) : solutions(q, cx));
     if (q.renames.length) rows = renamed(q, rows);
     if (q.order.length) rows = await sorted(q, rows, cx);
+    pages = batched(rows);
   }
   const seen = q.distinct ? new Set<string>() : undefined;
   let skip = q.offset;
   let left = q.limit ?? Infinity;
   if (left <= 0) return;
-  for await (const s of rows) {
-    const row: Row = new Map();
-    for (const v of q.vars) {
-      const t = s.get(v);
-      if (t) row.set(v, t);
+  for await (const page of pages) {
+    const out: Row[] = [];
+    for (const s of page) {
+      const row: Row = new Map();
+      for (const v of q.vars) {
+        const t = s.get(v);
+        if (t) row.set(v, t);
+      }
+      if (seen) {
+        const key = q.vars.map((v) => keyOf(row.get(v))).join("\u0000");
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      out.push(row);
+      if (--left <= 0) break;
     }
-    if (seen) {
-      const key = q.vars.map((v) => keyOf(row.get(v))).join("\u0000");
-      if (seen.has(key)) continue;
-      seen.add(key);
-    }
-    if (skip > 0) {
-      skip--;
-      continue;
-    }
-    yield row;
-    if (--left <= 0) return;
+    if (out.length) yield out;
+    if (left <= 0) return;
   }
+}
+
+async function* batched(input: AsyncIterable<Solution> | Iterable<Solution>): AsyncGenerator<Solution[]> {
+  let batch: Solution[] = [];
+  for await (const s of input) {
+    batch.push(s);
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }
 
 /**
@@ -93,6 +116,11 @@ function narrowing(q: ShapedQuery): SearchFilter | undefined {
 
 /** Every solution of the pattern, record after record. */
 async function* solutions(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solution> {
+  for await (const page of solutionPages(q, cx)) yield* page;
+}
+
+/** The same, a page of records' solutions at a time. */
+async function* solutionPages(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solution[]> {
   const filter = narrowing(q);
   const matcher = matcherOf(q);
   let cursor: string | undefined;
@@ -100,7 +128,9 @@ async function* solutions(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solut
     do {
       if (cx.stopped()) throw new Error("stopped");
       const page = await cx.store.listShapes({ limit: COLUMN_PAGE, ...(cursor ? { cursor } : {}) });
-      for (const r of page.items) yield* matchRecord(matcher, recordOfShape(r), cx.taxonomies, cx.iris.actor);
+      const out: Solution[] = [];
+      for (const r of page.items) out.push(...matchRecord(matcher, recordOfShape(r), cx.taxonomies, cx.iris.actor));
+      yield out;
       cursor = page.next;
     } while (cursor);
     return;
@@ -110,7 +140,10 @@ async function* solutions(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solut
     const page = filter
       ? await cx.store.search.search(filter, PAGE, cursor)
       : await cx.store.listInitiatives({ limit: PAGE, unsigned: true, ...(cursor ? { cursor } : {}) });
-    for (const r of page.items) yield* matchRecord(matcher, r, cx.taxonomies, r.provenance?.origin ?? cx.iris.actor);
+    const out: Solution[] = [];
+    for (const r of page.items)
+      out.push(...matchRecord(matcher, r, cx.taxonomies, r.provenance?.origin ?? cx.iris.actor));
+    yield out;
     cursor = page.next;
   } while (cursor);
 }

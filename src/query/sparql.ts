@@ -154,9 +154,9 @@ export class SparqlService {
         const vars = (
           (await result.metadata()).variables as unknown as ({ value: string } | { variable: { value: string } })[]
         ).map((v) => ("variable" in v ? v.variable.value : v.value));
-        const rows = pull<{ get(v: string): Term | undefined }>((await result.execute()) as never);
+        const bindings = pull<{ get(v: string): Term | undefined }>((await result.execute()) as never);
         const first = await Promise.race([
-          rows.next(),
+          bindings.next(),
           new Promise<"timeout">((r) => setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now())).unref()),
         ]);
         if (first === "timeout") return timedOut;
@@ -173,7 +173,14 @@ export class SparqlService {
           ok: true,
           kind: "select",
           type: selectType,
-          chunks: streamSelect(selectWriter(selectType, vars), first, rows, toRow, late, controller),
+          chunks: streamSelect(
+            selectWriter(selectType, vars),
+            first.done ? undefined : [first.value],
+            first.done ? (async function* () {})() : single(bindings),
+            toRow,
+            late,
+            controller,
+          ),
         };
       }
       if (result.resultType === "quads") {
@@ -221,24 +228,27 @@ export class SparqlService {
 const PIECE = 32 * 1024;
 
 /**
- * A SELECT answer as pieces of text, rows written as the engine gives them. An answer that runs
- * past its deadline is broken off (never ended as if complete); so is one whose engine fails.
+ * A SELECT answer as pieces of text, rows written as the engine gives them (in batches). An answer
+ * that runs past its deadline is broken off (never ended as if complete); so is one whose engine
+ * fails.
  */
 async function* streamSelect<B>(
   w: SelectWriter,
-  first: IteratorResult<B> | undefined,
-  rows: AsyncGenerator<B>,
+  first: B[] | undefined,
+  rows: AsyncGenerator<B[]>,
   toRow: (b: B) => Row,
   late: () => boolean,
   controller: AbortController,
 ): AsyncGenerator<string> {
   try {
     let piece = w.head();
-    for (let next = first ?? (await rows.next()); !next.done; next = await rows.next()) {
-      piece += w.row(toRow(next.value));
-      if (piece.length >= PIECE) {
-        yield piece;
-        piece = "";
+    for (let next = first ? { done: false, value: first } : await rows.next(); !next.done; next = await rows.next()) {
+      for (const b of next.value) {
+        piece += w.row(toRow(b));
+        if (piece.length >= PIECE) {
+          yield piece;
+          piece = "";
+        }
       }
     }
     if (late())
@@ -253,6 +263,15 @@ async function* streamSelect<B>(
   } finally {
     controller.abort();
     await rows.return(undefined);
+  }
+}
+
+/** Each item of a generator as a batch of one. */
+async function* single<T>(items: AsyncGenerator<T>): AsyncGenerator<T[]> {
+  try {
+    for (let next = await items.next(); !next.done; next = await items.next()) yield [next.value];
+  } finally {
+    await items.return(undefined);
   }
 }
 
