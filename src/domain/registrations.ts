@@ -3,7 +3,7 @@
  * as (register, number) pairs. Registers are named by codes in the style of org-id.guide: the
  * country's ISO code, a hyphen and the register's short name (`GB-COH`, `FR-SIREN`). Numbers are
  * normalised per known register so that two listings write one registration alike; an unknown
- * register's number is only trimmed of spaces and upper-cased. See ADR 30.
+ * register's number is only trimmed of spaces and upper-cased. See ADR 32.
  */
 
 export interface Registration {
@@ -148,6 +148,18 @@ export function matchKey(r: Registration): string {
 export const registerName = (code: string): string => REGISTERS[code]?.name ?? code;
 /** A public page of the registration, where one is known. */
 export const registrationPage = (r: Registration): string | undefined => REGISTERS[r.register]?.page?.(r.number);
+
+/**
+ * A registration as an organisation identifier in org-id.guide's form, register code and number
+ * joined by a hyphen (`FR-SIREN-552100554`): what `org:identifier` carries.
+ */
+export const orgId = (r: Registration): string => `${r.register}-${r.number}`;
+
+/** An org-id.guide-style identifier back into register and number (no register: the number alone). */
+export function fromOrgId(id: string): { register: string; number: string } {
+  const m = /^\s*([A-Za-z]{2}-[A-Za-z0-9]{2,12})-(.+)$/.exec(id);
+  return m ? { register: m[1]!, number: m[2]! } : { register: "", number: id };
+}
 
 /** `GB-CHC:1123456; FR-SIREN:552100554` → pairs (text before the first colon is the register). */
 export function parseRegistrations(text: string): { register: string; number: string }[] {

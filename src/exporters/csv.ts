@@ -10,6 +10,7 @@ import type { Taxonomies } from "../domain/taxonomy.ts";
 import { decimal } from "../linkeddata/initiative-jsonld.ts";
 import { csvCell } from "../importers/csv/cells.ts";
 import { EXTRA_COLUMNS, V4_COLUMNS } from "../importers/csv/columns.ts";
+import { formatRegistrations } from "../domain/registrations.ts";
 import type { StoredInitiative } from "../store/store.ts";
 
 /** A value as a cell, quoted as RFC 4180 needs and neutralised so that no spreadsheet runs it (ADR 19). */
@@ -79,6 +80,7 @@ export function csvRow(
     "SIC Code": i.sicCodes?.join(";"),
     "Ownership Classification": i.ownership,
     "Same As": i.sameAs.join(";") || undefined,
+    Registrations: i.registrations?.length ? formatRegistrations(i.registrations) : undefined,
     License: i.license,
     Attribution: i.attribution,
     "Email Sharing": i.sharing?.email,

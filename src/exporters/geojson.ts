@@ -45,6 +45,7 @@ export function geoJsonFeature(r: StoredInitiative, taxonomies: Taxonomies, iris
     twitter: i.twitter,
     facebook: i.facebook,
     companiesHouseNumber: i.companiesHouseNumber,
+    registrations: i.registrations?.length ? i.registrations : undefined,
     streetAddress: a.streetAddress,
     region: a.region,
     postcode: a.postcode,

@@ -1,11 +1,12 @@
 /**
  * One GeoJSON Feature → a draft. Properties are read under the names essfed's own GeoJSON export
  * writes and under the OpenStreetMap-style tags that TransforMap and other SSE maps publish
- * (`addr:*`, `contact:*`, `website`, `name:fr`, `description:es`). Properties neither names are
+ * (`addr:*`, `contact:*`, `website`, `name:fr`, `description:es`, `ref:FR:SIREN`). Properties neither names are
  * listed, so the import can report them instead of dropping them silently.
  */
 import { SHARED_FIELDS } from "../domain/sharing.ts";
 import type { InitiativeDraft } from "../domain/validate.ts";
+import { OSM_TAGS, parseRegistrations, type Registration } from "../domain/registrations.ts";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -131,9 +132,38 @@ export function readFeature(f: unknown): FeatureRead | undefined {
     const v = first(`sharing.${field}`, [`${field}Sharing`]);
     if (v !== undefined) (draft.sharing ??= {})[field] = v;
   }
+  const registrations = registrationsOf(p, columns, used);
+  if (registrations.length) draft.registrations = registrations;
   readTexts(p, draft, columns, used);
   const ignored = Object.keys(p).filter((k) => !used.has(k) && p[k] !== null && p[k] !== "");
   return { draft, columns, ignored, notes };
+}
+
+/**
+ * Registrations: essfed's `registrations` (objects `{ register, number }` or `REGISTER:number`
+ * text), and OpenStreetMap's `ref:FR:SIREN`, `ref:FR:SIRET`, `ref:FR:RNA` and `ref:vatin` (a VAT
+ * number with its country prefix, `FR40303265045`, is in the register `FR-VAT`).
+ */
+function registrationsOf(p: Obj, columns: Record<string, string>, used: Set<string>): Registration[] {
+  const out: Registration[] = [];
+  used.add("registrations");
+  const given = p.registrations;
+  for (const r of Array.isArray(given) ? given : typeof given === "string" ? [given] : []) {
+    if (isObj(r)) out.push({ register: iriOrText(r.register) ?? "", number: iriOrText(r.number) ?? "" });
+    else if (typeof r === "string") out.push(...parseRegistrations(r));
+  }
+  if (out.length) columns.registrations = "registrations";
+  for (const [tag, register] of Object.entries({ ...OSM_TAGS, "ref:vatin": "" })) {
+    used.add(tag);
+    const v = p[tag];
+    if (typeof v !== "string" && typeof v !== "number") continue;
+    for (const number of String(v).split(";")) {
+      const vat = /^\s*([A-Za-z]{2})/.exec(number);
+      out.push({ register: register || (vat ? `${vat[1]!.toUpperCase()}-VAT` : ""), number });
+    }
+    columns.registrations ??= tag;
+  }
+  return out;
 }
 
 /** The name and description, and their translations under `name:xx` and `description:xx`. */

@@ -34,5 +34,6 @@ export const FIELD_PROPERTY: Record<string, string> = {
   twitter: "foaf:account",
   facebook: "foaf:account",
   companiesHouseNumber: "rov:hasRegisteredOrganization",
+  registrations: "org:identifier",
   sameAs: "owl:sameAs",
 };

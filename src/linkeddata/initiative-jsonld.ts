@@ -5,6 +5,7 @@
  */
 import type { Initiative, InitiativeRecord } from "../domain/initiative.ts";
 import { SHARED_FIELDS, shareable, type Audience } from "../domain/sharing.ts";
+import { orgId } from "../domain/registrations.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { COMPANIES_HOUSE, PUBLIC } from "./namespaces.ts";
 import { DOCUMENT_CONTEXT } from "./context.ts";
@@ -139,6 +140,7 @@ export function initiativeToJsonLd(
   }
   if (accounts.length) doc["foaf:account"] = accounts;
   if (i.companiesHouseNumber) doc["rov:hasRegisteredOrganization"] = COMPANIES_HOUSE + i.companiesHouseNumber;
+  if (i.registrations?.length) doc["org:identifier"] = i.registrations.map(orgId);
   if (i.sameAs.length) doc["owl:sameAs"] = i.sameAs;
   const terms = termsOf(record, opts.terms);
   if (terms.license) doc["dcterms:license"] = terms.license;

@@ -8,6 +8,7 @@ import { namedNode, literal, quad, defaultGraph } from "./terms.ts";
 import type { InitiativeRecord } from "../domain/initiative.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import type { InitiativeDraft } from "../domain/validate.ts";
+import { fromOrgId, orgId } from "../domain/registrations.ts";
 import { SHARED_FIELDS, shareable, type Audience } from "../domain/sharing.ts";
 import { ACCOUNT_SERVICES, NODE, decimal, termsOf, type DatasetTerms } from "./initiative-jsonld.ts";
 import {
@@ -21,6 +22,7 @@ import {
   GEO,
   GR,
   OSSPR,
+  ORG,
   OWL,
   PUBLIC,
   RDF,
@@ -121,6 +123,7 @@ export function initiativeToQuads(
     add(n, FOAF.accountName, literal(v));
   }
   if (i.companiesHouseNumber) add(s, ROV.hasRegisteredOrganization, iri(COMPANIES_HOUSE + i.companiesHouseNumber));
+  for (const r of i.registrations ?? []) add(s, ORG.identifier, literal(orgId(r)));
   for (const v of i.sameAs) add(s, OWL.sameAs, iri(v));
   const terms = termsOf(record, datasetTerms);
   if (terms.license) add(s, DCTERMS.license, iri(terms.license));
@@ -208,6 +211,8 @@ function readDraft(store: Store, s: Term): InitiativeDraft {
   }
   const ch = one(s, ROV.hasRegisteredOrganization);
   if (ch) draft.companiesHouseNumber = ch.replace(COMPANIES_HOUSE, "");
+  const ids = values(s, ORG.identifier);
+  if (ids.length) draft.registrations = ids.map(fromOrgId);
   const license = one(s, DCTERMS.license);
   if (license) draft.license = license;
   const attribution = one(s, CCREL.attributionName);

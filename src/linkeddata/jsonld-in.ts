@@ -9,6 +9,7 @@ import type { InitiativeDraft } from "../domain/validate.ts";
 import { DOCUMENT_CONTEXT_JSON } from "./context.ts";
 import { SHARED_FIELDS } from "../domain/sharing.ts";
 import { COMPANIES_HOUSE } from "./namespaces.ts";
+import { fromOrgId } from "../domain/registrations.ts";
 import { draftsFromQuads, mergeTranslations, splitLanguages } from "./initiative-rdf.ts";
 import { DEFAULT_BUDGET, JsonLdBudgetError, JsonLdInputError, prescan, type JsonLdBudget } from "./jsonld-budget.ts";
 import { expandInWorker } from "./jsonld-pool.ts";
@@ -129,6 +130,8 @@ export function fastDraft(doc: unknown): InitiativeDraft | undefined {
   }
   const ch = str(doc["rov:hasRegisteredOrganization"]);
   if (ch) draft.companiesHouseNumber = ch.replace(COMPANIES_HOUSE, "");
+  const ids = strs(doc["org:identifier"]);
+  if (ids.length) draft.registrations = ids.map(fromOrgId);
   const license = str(doc["dcterms:license"]);
   if (license) draft.license = license;
   const attribution = str(doc["cc:attributionName"]);
@@ -188,6 +191,7 @@ const KNOWN_KEYS = new Set([
   "foaf:account",
   "rov:hasRegisteredOrganization",
   "owl:sameAs",
+  "org:identifier",
   "dcterms:license",
   "cc:attributionName",
   "essfed:emailSharing",

@@ -85,6 +85,8 @@ export const VCARD = ns("http://www.w3.org/2006/vcard/ns#", [
 export const GEO = ns("http://www.w3.org/2003/01/geo/wgs84_pos#", ["lat", "long"] as const);
 export const OSSPR = ns("http://data.ordnancesurvey.co.uk/ontology/spatialrelations/", ["within"] as const);
 export const ROV = ns("http://www.w3.org/ns/regorg#", ["hasRegisteredOrganization"] as const);
+/** W3C Organization Ontology: `org:identifier` carries registrations (ADR 32). */
+export const ORG = ns("http://www.w3.org/ns/org#", ["identifier"] as const);
 export const OWL = ns("http://www.w3.org/2002/07/owl#", ["sameAs"] as const);
 export const SKOS = ns("http://www.w3.org/2004/02/skos/core#", [
   "Concept",

@@ -2,7 +2,23 @@
  * Quads → Turtle, N-Triples, N-Quads text (N3.js writer, with the usual prefixes for Turtle).
  */
 import { Writer, type Quad } from "n3";
-import { DCTERMS, ESS, FOAF, GEO, GR, OSSPR, OWL, ROV, STANDARD, VCARD, XSD, AS, RDF, SKOS } from "./namespaces.ts";
+import {
+  DCTERMS,
+  ESS,
+  FOAF,
+  GEO,
+  GR,
+  OSSPR,
+  ORG,
+  OWL,
+  ROV,
+  STANDARD,
+  VCARD,
+  XSD,
+  AS,
+  RDF,
+  SKOS,
+} from "./namespaces.ts";
 
 export const PREFIXES: Record<string, string> = {
   essglobal: ESS.ns,
@@ -14,6 +30,7 @@ export const PREFIXES: Record<string, string> = {
   geo: GEO.ns,
   osspr: OSSPR.ns,
   rov: ROV.ns,
+  org: ORG.ns,
   owl: OWL.ns,
   xsd: XSD.ns,
   as: AS.ns,

@@ -5,6 +5,7 @@
  */
 import type { Initiative } from "../domain/initiative.ts";
 import { shareable } from "../domain/sharing.ts";
+import { registerName, registrationPage } from "../domain/registrations.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { summarise } from "../linkeddata/summary.ts";
 import type { Tombstone } from "../domain/initiative.ts";
@@ -81,6 +82,13 @@ function details(i: Initiative, tx: Taxonomies, ctx: PageContext): Row[] {
         ? [{ text: i.companiesHouseNumber, href: COMPANIES_HOUSE_PAGE + encodeURIComponent(i.companiesHouseNumber) }]
         : [],
     },
+    {
+      label: t("field.registrations"),
+      values: (i.registrations ?? []).map((r) => {
+        const page = registrationPage(r);
+        return { text: `${registerName(r.register)} ${r.number}`, ...(page ? { href: page } : {}) };
+      }),
+    },
   ];
   return rows.filter((r) => r.values.length);
 }
@@ -132,6 +140,10 @@ function schemaOrg(i: Initiative, tx: Taxonomies, description: string): Record<s
       : undefined;
   const lat = a?.lat ?? a?.geoContainerLat;
   const lon = a?.long ?? a?.geoContainerLong;
+  const identifiers = [
+    ...(i.companiesHouseNumber ? [{ propertyID: "Companies House", value: i.companiesHouseNumber }] : []),
+    ...(i.registrations ?? []).map((r) => ({ propertyID: r.register, value: r.number })),
+  ].map((v) => ({ "@type": "PropertyValue", ...v }));
   return {
     "@context": "https://schema.org",
     "@type": "Organization",
@@ -146,9 +158,7 @@ function schemaOrg(i: Initiative, tx: Taxonomies, description: string): Record<s
       : {}),
     ...(i.email ? { email: i.email } : {}),
     ...(i.phone ? { telephone: i.phone } : {}),
-    ...(i.companiesHouseNumber
-      ? { identifier: { "@type": "PropertyValue", propertyID: "Companies House", value: i.companiesHouseNumber } }
-      : {}),
+    ...(identifiers.length ? { identifier: identifiers.length === 1 ? identifiers[0] : identifiers } : {}),
     ...(i.legalForm.length ? { legalForm: i.legalForm.map((l) => tx.label(l, "en")) } : {}),
     ...(i.sameAs.length ? { sameAs: i.sameAs } : {}),
   };

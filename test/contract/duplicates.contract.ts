@@ -86,6 +86,27 @@ export function describeDuplicatesContract(
       expect((await finder.catchUp()).records).toBe(0);
     });
 
+    it("pairs two listings of one SIREN (one giving a SIRET of its premises) with different names, far apart.", async () => {
+      await store.putInitiatives([
+        listing(A, "Ardelaine", { registrations: [{ register: "FR-SIREN", number: "552100554" }] }, LEEDS),
+        listing(
+          B,
+          "Laines du Vivarais",
+          {
+            address: { locality: "Saint-Pierreville", lat: 44.81, long: 4.49 },
+            registrations: [{ register: "FR-SIRET", number: "55210055400013" }],
+          },
+          YORK,
+        ),
+        // Another organisation of the same name in another SIREN: ruled out despite the name.
+        listing(C, "Ardelaine", { registrations: [{ register: "FR-SIREN", number: "732829320" }] }, YORK),
+      ]);
+      await new DuplicateFinder(store).catchUp();
+      const found = (await store.duplicates.listPairs({ limit: 10 })).items;
+      expect(found.map((p) => [p.a, p.b, p.state])).toEqual([[A, B, "candidate"]]);
+      expect(found[0]!.reasons).toEqual([{ kind: "registration", detail: "FR-SIREN:552100554", weight: 0.95 }]);
+    });
+
     it("finds records of one round among themselves, and across rounds of one record.", async () => {
       await store.putInitiatives([
         listing(A, "Suma Wholefoods", {}, LEEDS),

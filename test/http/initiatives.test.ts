@@ -67,6 +67,35 @@ describe("The directory over HTTP", () => {
     expect(await inst.store.countInitiatives()).toBe(before);
   });
 
+  it("takes registrations as org:identifier, refusing a bad number with 422 naming the field, and shows them.", async () => {
+    const org = "http://www.w3.org/ns/org#identifier";
+    const before = await inst.store.countInitiatives();
+    const bad = await post({ ...BODY, [org]: ["FR-SIREN-552100554", "FR-SIRET-12345"] });
+    expect(bad.status).toBe(422);
+    const problem = (await bad.json()) as { errors: { field: string; property: string; value: string }[] };
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ field: "registrations", property: "org:identifier", value: "FR-SIRET:12345" }),
+    ]);
+    expect(await inst.store.countInitiatives()).toBe(before);
+
+    const res = await post({ ...BODY, [org]: ["fr-siren-552 100 554", "GB-CHC-1123456"] });
+    expect(res.status).toBe(201);
+    const location = res.headers.get("location")!;
+    const doc = (await (await fetch(location, { headers: { accept: "application/ld+json" } })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(doc["org:identifier"]).toEqual(["FR-SIREN-552100554", "GB-CHC-1123456"]);
+    const quads = new Parser().parse(await (await fetch(location, { headers: { accept: "text/turtle" } })).text());
+    expect(quads.filter((q) => q.predicate.value === org).map((q) => q.object.value)).toEqual([
+      "FR-SIREN-552100554",
+      "GB-CHC-1123456",
+    ]);
+    const html = await (await fetch(location, { headers: { accept: "text/html" } })).text();
+    expect(html).toContain("https://annuaire-entreprises.data.gouv.fr/entreprise/552100554");
+    expect(html).toContain("SIREN (INSEE) 552100554");
+  });
+
   it("replaces with PUT and deletes with DELETE, leaving a 410 Tombstone.", async () => {
     const location = (await post(BODY)).headers.get("location")!;
     const put = await fetch(location, {

@@ -34,6 +34,8 @@ const COLLECTION = {
         "contact:website": "https://laruche.example/",
         "contact:email": "bonjour@laruche.example",
         "contact:phone": "+33 5 59 00 00 00",
+        "ref:FR:SIRET": "552 100 554 00013",
+        "ref:vatin": "FR40303265045",
         amenity: "marketplace",
         opening_hours: "Tu-Sa 09:00-19:00",
       },
@@ -58,6 +60,7 @@ const COLLECTION = {
         "contact:website": "call us",
         "contact:email": "nobody-at-example",
         "addr:country": "ZZ",
+        "ref:FR:SIREN": "12345",
       },
       { type: "Point", coordinates: [200, 95] },
     ),
@@ -144,9 +147,18 @@ describe("A multilingual FeatureCollection with OpenStreetMap-style tags", () =>
         ["Taller de Bicis", "contact:website", "homepage"],
         ["Taller de Bicis", "contact:email", "email"],
         ["Taller de Bicis", "addr:country", "country"],
+        ["Taller de Bicis", "ref:FR:SIREN", "registrations"],
         ["Taller de Bicis", "geometry", "address.lat"],
       ]),
     );
+  });
+
+  it("reads registrations from OpenStreetMap's ref:FR:SIRET and ref:vatin (by the number's country prefix).", async () => {
+    expect((await find("La Ruche Solidaire"))!.registrations).toEqual([
+      { register: "FR-SIRET", number: "55210055400013" },
+      { register: "FR-VAT", number: "40303265045" },
+    ]);
+    expect((await find("Taller de Bicis"))!.registrations).toBeUndefined();
   });
 
   it("places a polygon at the centre of its bounding box, saying so.", async () => {

@@ -1,6 +1,6 @@
 /**
  * Every export format imports back to the same data: each record essfed holds comes back field
- * for field (translations, legal form text, sector, SIC codes and ownership included), and a
+ * for field (translations, legal form text, sector, SIC codes, ownership and registrations included), and a
  * record mirrored from another network comes back keeping its IRI as owl:sameAs.
  */
 import { createReadStream } from "node:fs";
@@ -49,6 +49,11 @@ const FULL: Omit<InitiativeDraft, "id"> = {
   twitter: "painlyon",
   facebook: "painlyon",
   companiesHouseNumber: "12345",
+  registrations: [
+    { register: "FR-SIRET", number: "552 100 554 00013" },
+    { register: "DE-CR", number: "Amtsgericht Hamburg GnR 1234" },
+    { register: "FR-VAT", number: "FR40303265045" },
+  ],
   sameAs: ["https://elsewhere.example/pain"],
   translations: {
     en: { name: "Bread Co-operative", description: "Bread and pastries." },
@@ -119,6 +124,11 @@ describe("An export in any format imports back to the same data", () => {
           en: { name: "Bread Co-operative", description: "Bread and pastries." },
           es: { name: "Cooperativa del Pan" },
         });
+        expect(full!.initiative.registrations).toEqual([
+          { register: "DE-CR", number: "Hamburg GnR 1234" },
+          { register: "FR-SIRET", number: "55210055400013" },
+          { register: "FR-VAT", number: "40303265045" },
+        ]);
         expect(full!.initiative.legalForm).toEqual(["https://lod.coop/essglobal/2.1/standard/legal-form/L5"]);
         const mirrored = await target.store.getInitiative(target.iris.initiative("m1"));
         expect(mirrored!.initiative.sameAs).toEqual([MIRROR]);

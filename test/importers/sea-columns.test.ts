@@ -1,7 +1,8 @@
 /**
  * The columns Co-ops UK data carries beyond the SEA standard, on the shared worker co-ops file:
  * Legal Form mapped to ESSGLOBAL legal-form concepts where one matches (kept as text otherwise),
- * Sector, SIC Code and Ownership Classification held, every other column reported as ignored; the
+ * Sector, SIC Code and Ownership Classification held, the Registered Number read under its
+ * Registrar into registrations, every other column reported as ignored; the
  * held values in JSON-LD, Turtle, the page and the exports.
  */
 import { createReadStream } from "node:fs";
@@ -56,14 +57,30 @@ describe("Co-ops UK columns on the worker co-ops file", () => {
     expect((await all()).filter((i) => i.ownership === "Workers")).toHaveLength(387);
   });
 
+  it("reads the Registered Number under its Registrar: Companies House's as the company number, the FCA's as GB-MPR.", async () => {
+    const tally = new Map<string, number>();
+    for (const i of await all()) {
+      const key = [i.companiesHouseNumber ? "GB-COH" : "", ...(i.registrations ?? []).map((r) => r.register)].join(" ");
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(tally)).toEqual({ "GB-COH": 290, " GB-MPR": 94, "": 3 });
+    const society = (await all()).find((i) => i.name === "With Compliments Workers' Cooperative")!;
+    expect(society.registrations).toEqual([{ register: "GB-MPR", number: "4821" }]);
+    // A registrar that names no register: the number is left out with a warning naming the field.
+    expect(report.warnings.filter((w) => w.column === "Registrations").map((w) => [w.message, w.value])).toEqual([
+      [
+        'registrations "Unknown legal form" is not a register code such as GB-COH or FR-SIREN; left out',
+        "Unknown legal form:LP003034",
+      ],
+    ]);
+  });
+
   it("reports the columns it does not hold, with how many rows had a value, and not the empty ones.", () => {
     const ignored = Object.fromEntries(report.ignored.map((c) => [c.column, c.rows]));
     expect(ignored).toEqual({
       "SIC Section": 384,
       "UK Nation": 387,
       "Registered Status": 387,
-      "Registered Number": 385,
-      Registrar: 387,
       "Incorporation Date": expect.any(Number),
       "Organisation Name": 387,
     });

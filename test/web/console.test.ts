@@ -148,6 +148,7 @@ describe("The team console", () => {
       ownership: "Workers",
       sicCodes: "33170, 45200",
       companiesHouseNumber: "12345",
+      registrations: "fr-siren:552 100 554; FR-RNA:W751234567",
       homepage: "https://velo.example/",
       organisationalStructure: "OS60",
       country: "FR",
@@ -167,6 +168,10 @@ describe("The team console", () => {
         ownership: "Workers",
         sicCodes: ["33170", "45200"],
         companiesHouseNumber: "00012345",
+        registrations: [
+          { register: "FR-RNA", number: "W751234567" },
+          { register: "FR-SIREN", number: "552100554" },
+        ],
         translations: { en: { name: "Bike Workshop" }, es: { description: "Taller de bicis." } },
       }),
     );
@@ -185,17 +190,21 @@ describe("The team console", () => {
     const html = await page.text();
     expect(html).toContain('value="SCOP SARL"');
     expect(html).toContain('value="33170 45200"');
+    expect(html).toContain('value="FR-RNA:W751234567; FR-SIREN:552100554"');
     const version = /name="version" value="([^"]+)"/.exec(html)![1]!;
     const saved = await post(inst, editor, `/console/initiatives/edit?id=${encodeURIComponent(id)}`, {
       id,
       version,
       name: "Atelier Vélo",
       sicCodes: "331",
+      registrations: "FR-SIRET:123",
       "tr-en-name": "Bike Workshop",
     });
     // A bad SIC code: refused with the message next to the field, nothing changed.
     expect(saved.status).toBe(422);
-    expect(await saved.text()).toContain('id="err-sicCodes">A SIC code has 4 or 5 digits.');
+    const refused = await saved.text();
+    expect(refused).toContain('id="err-sicCodes">A SIC code has 4 or 5 digits.');
+    expect(refused).toContain('id="err-registrations">“123” is not a number of the register FR-SIRET.');
     const ok = await post(inst, editor, `/console/initiatives/edit?id=${encodeURIComponent(id)}`, {
       id,
       version,

@@ -68,6 +68,8 @@ export const EXTRA_COLUMNS = [
   "SIC Code",
   "Ownership Classification",
   "Same As",
+  // Registrations in registers other than Companies House (ADR 32): `FR-SIREN:552100554; GB-CHC:1123456`.
+  "Registrations",
   // Record terms (ADR 28): the record's own licence and attribution, the sharing level of each contact field.
   "License",
   "Attribution",
@@ -151,4 +153,5 @@ export const FIELD_COLUMN: Record<string, string> = {
   sicCodes: "SIC Code",
   ownership: "Ownership Classification",
   sameAs: "Same As",
+  registrations: "Registrations",
 };

@@ -4,6 +4,7 @@
  */
 import type { Readable } from "node:stream";
 import type { InitiativeDraft } from "../../domain/validate.ts";
+import { REGISTRARS, parseRegistrations } from "../../domain/registrations.ts";
 import {
   CANONICAL_COLUMN,
   EXTRA_COLUMNS,
@@ -106,7 +107,14 @@ async function* records(input: Readable, limits?: TokenizerLimits): AsyncGenerat
 }
 
 /** Every column a standard file may have that essfed reads. */
-const HELD = new Set<string>([...VERSION_COLUMNS[4], ...VERSION_COLUMNS[3], ...EXTRA_COLUMNS]);
+const HELD = new Set<string>([
+  ...VERSION_COLUMNS[4],
+  ...VERSION_COLUMNS[3],
+  ...EXTRA_COLUMNS,
+  // Co-ops UK's registration, read into Registrations.
+  "Registered Number",
+  "Registrar",
+]);
 
 /**
  * Yields the detected version first, then one {@link CsvRow} per data row, and `{ issue }` for a
@@ -191,6 +199,19 @@ export async function* readStandardCsv(
   yield { ignored: ignored.filter((c) => c.rows > 0).map(({ column, rows }) => ({ column, rows })) };
 }
 
+/**
+ * The Registrations column (`FR-SIREN:552100554; GB-CHC:1123456`), and Co-ops UK's Registered
+ * Number under its Registrar (a name such as "FCA", or a register code).
+ */
+function registrationsOf(get: (name: string) => string | undefined): InitiativeDraft["registrations"] {
+  const out = parseRegistrations(cell(get("Registrations")) ?? "");
+  const number = cell(get("Registered Number"));
+  const registrar = cell(get("Registrar"));
+  if (number !== undefined && registrar !== undefined)
+    out.push({ register: REGISTRARS[registrar.toLowerCase()] ?? registrar, number });
+  return out.length ? out : undefined;
+}
+
 function toDraft(get: (name: string) => string | undefined): Omit<InitiativeDraft, "id"> {
   let lat = cell(get("Latitude"));
   let long = cell(get("Longitude"));
@@ -232,6 +253,7 @@ function toDraft(get: (name: string) => string | undefined): Omit<InitiativeDraf
     twitter: cell(get("Twitter")),
     facebook: cell(get("Facebook")),
     companiesHouseNumber: cell(get("Companies House Number")),
+    registrations: registrationsOf(get),
     legalFormText: cell(get("Legal Form")),
     sector: cell(get("Sector")),
     sicCodes: multi(get("SIC Code")),

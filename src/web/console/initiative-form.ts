@@ -4,6 +4,7 @@
  * the Directory's issues become messages next to the fields, in the person's language.
  */
 import type { Initiative } from "../../domain/initiative.ts";
+import { formatRegistrations, parseRegistrations } from "../../domain/registrations.ts";
 import { FIELD_SCHEMES, type Taxonomies, type TaxonomyField } from "../../domain/taxonomy.ts";
 import { SHARED_FIELDS } from "../../domain/sharing.ts";
 import type { InitiativeDraft, Issue } from "../../domain/validate.ts";
@@ -21,6 +22,7 @@ export const TEXT_FIELDS = [
 /** How registers and sources classify it (free text, as they write it). `hint` names a help message. */
 export const REGISTER_FIELDS = [
   { name: "companiesHouseNumber" },
+  { name: "registrations", hint: "edit.registrationsHint" },
   { name: "legalFormText", hint: "edit.legalFormTextHint" },
   { name: "sector" },
   { name: "ownership" },
@@ -80,6 +82,7 @@ export function valuesOf(i: Initiative): FormValues {
     twitter: i.twitter ?? "",
     facebook: i.facebook ?? "",
     companiesHouseNumber: i.companiesHouseNumber ?? "",
+    registrations: formatRegistrations(i.registrations ?? []),
     sameAs: i.sameAs.join("\n"),
     legalFormText: i.legalFormText ?? "",
     sector: i.sector ?? "",
@@ -153,6 +156,7 @@ export function draftFromForm(
     description: t("description"),
     ...Object.fromEntries(TEXT_FIELDS.map((f): [string, string | undefined] => [f.name, t(f.name)])),
     companiesHouseNumber: t("companiesHouseNumber"),
+    registrations: parseRegistrations(t("registrations") ?? ""),
     legalFormText: t("legalFormText"),
     sector: t("sector"),
     ownership: t("ownership"),
@@ -227,6 +231,12 @@ export function messagesOf(issues: Issue[], tr: Translator): Record<string, stri
       [/^must be 1 to 8 letters or digits$/, "form.error.companiesHouse", () => ({})],
       [/^has more than (\d+) values$/, "form.error.tooMany", (x) => ({ max: x[1]! })],
       [/^must be a SIC code/, "form.error.sic", () => ({})],
+      [/^"(.*)" is not a register code/, "form.error.registerCode", (x) => ({ value: x[1]! })],
+      [
+        /^"(.*)" is not a number of the register (\S+)$/,
+        "form.error.registrationNumber",
+        (x) => ({ value: x[1]!, register: x[2]! }),
+      ],
     ];
     const hit = known
       .map(([re, key, values]) => {
