@@ -3,7 +3,8 @@
  * separate process that only opens the store, with the endpoint's own limits (10 s to start
  * answering, then streaming): lookups, counts, GROUP BY, every initiative's name and coordinates,
  * and the map client's query unnested and nested. Prints the median time to the first piece of the
- * answer and to its end, the rows, and the query process's RSS.
+ * answer and to its end, the median CPU time of the query process for it (on a loaded machine the
+ * figure to compare), the rows, and the query process's RSS.
  *
  * With --compare (on by default up to 100,000), the same queries also run through an independent
  * engine, Oxigraph, over the N-Quads dump of the same store (with the vocabularies), and each
@@ -162,10 +163,16 @@ const QUERIES: [string, (r: () => number) => string, string, string?][] = [
 async function timed(
   service: SparqlService,
   query: string,
-): Promise<{ first: number; all: number; text: string; code?: string }> {
+): Promise<{ first: number; all: number; cpu: number; text: string; code?: string }> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const cpu = () => {
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
   const res = await service.execute(query, "application/sparql-results+json", "text/turtle");
-  if (!res.ok) return { first: performance.now() - t0, all: performance.now() - t0, text: "", code: res.code };
+  if (!res.ok)
+    return { first: performance.now() - t0, all: performance.now() - t0, cpu: cpu(), text: "", code: res.code };
   let first = 0;
   const pieces: string[] = [];
   try {
@@ -177,11 +184,12 @@ async function timed(
     return {
       first,
       all: performance.now() - t0,
+      cpu: cpu(),
       text: "",
       code: `broken off: ${(e as { code?: string }).code ?? (e as Error).message}`,
     };
   }
-  return { first, all: performance.now() - t0, text: pieces.join("") };
+  return { first, all: performance.now() - t0, cpu: cpu(), text: pieces.join("") };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -207,11 +215,13 @@ async function run(target: string, runs: number, size: number) {
     if (only && !only.includes(kind)) continue;
     const firsts: number[] = [];
     const alls: number[] = [];
-    let last: Awaited<ReturnType<typeof timed>> = { first: 0, all: 0, text: "" };
+    const cpus: number[] = [];
+    let last: Awaited<ReturnType<typeof timed>> = { first: 0, all: 0, cpu: 0, text: "" };
     for (let k = 0; k < (kind === "lookup" ? runs * 4 : runs); k++) {
       last = await timed(service, make(r));
       firsts.push(last.first);
       alls.push(last.all);
+      cpus.push(last.cpu);
     }
     const rows =
       last.code ??
@@ -220,7 +230,7 @@ async function run(target: string, runs: number, size: number) {
         : `${last.text.length.toLocaleString("en")} bytes`);
     let line =
       `  ${name.padEnd(38)} first ${ms(median(firsts))}  all p50 ${ms(median(alls))} p95 ` +
-      `${ms(p95(alls))}  ${rows}`;
+      `${ms(p95(alls))}  cpu p50 ${ms(median(cpus))}  ${rows}`;
     if (oxigraph && kind !== "lookup" && !last.code) {
       const query = make(rng(5));
       const other = oxigraph.time(query);
