@@ -41,16 +41,7 @@ const CHECKED_FOLDERS = [
   "src/logging.ts",
   "src/http",
   "src/query",
-  "src/store/*.ts",
-  "src/store/sqlite",
-  "src/store/postgres/migrations.ts",
-  "src/store/postgres/kv.postgres.ts",
-  "src/store/postgres/rewrite.postgres.ts",
-  "src/store/postgres/queue.postgres.ts",
-  "src/store/postgres/collapse.postgres.ts",
-  "src/store/postgres/curation.postgres.ts",
-  "src/store/postgres/duplicates.postgres.ts",
-  "src/store/postgres/accounts.postgres.ts",
+  "src/store",
 ];
 const filesOf = (extensions) => (path) => (path.endsWith(".ts") ? path : `${path}/**/*.${extensions}`);
 const TYPE_CHECKED = CHECKED_FOLDERS.map(filesOf("ts"));

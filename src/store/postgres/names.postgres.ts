@@ -46,7 +46,8 @@ export async function listByNamePostgres(
     const order = `ORDER BY ${PLAIN}, ${NAME}, seq`;
     ({ rows } = after
       ? await pool.query(
-          `${select} WHERE (${PLAIN}, ${NAME}, seq) > ($1::boolean, $2::text COLLATE "C", $3::bigint) ${order} LIMIT $4`,
+          `${select} WHERE (${PLAIN}, ${NAME}, seq) > ($1::boolean, $2::text COLLATE "C", $3::bigint) ` +
+            `${order} LIMIT $4`,
           [after.plain === 1, after.name, after.seq, limit + 1],
         )
       : await pool.query(`${select} ${order} LIMIT $1`, [limit + 1]));

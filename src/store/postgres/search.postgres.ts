@@ -36,6 +36,11 @@ function tsQuery(words: string[], whole = false): string {
 }
 
 /** Facets a record has at most one value of. */
+/** pg gives bigint and numeric columns as strings and float8 ones as numbers; both are read through Number(). */
+type Num = string | number;
+/** A cluster, with the IRI and name of its one record when it has one. */
+type ClusterRow = { n: Num; lat: Num; lon: Num; id: string; name: string };
+
 const SINGLE_VALUED = new Set<FacetName>(["membership", "country", "source"]);
 /**
  * The "facet value" keys known to the kept counts, joined (alias v) to counts per key hash (alias
@@ -55,12 +60,12 @@ const sampleOf = (params: unknown[], rows: number, total: number) =>
  */
 export async function keptCount(pool: pg.Pool, name: FacetName, values?: string[]): Promise<number> {
   const { rows } = values
-    ? await pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1 AND value = ANY($2)", [
-        name,
-        values,
-      ])
-    : await pool.query("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1", [name]);
-  return Number(rows[0].n);
+    ? await pool.query<{ n: Num }>(
+        "SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1 AND value = ANY($2)",
+        [name, values],
+      )
+    : await pool.query<{ n: Num }>("SELECT coalesce(sum(n), 0) AS n FROM facet_count WHERE name = $1", [name]);
+  return Number(rows[0]!.n);
 }
 
 export class PostgresSearchIndex implements SearchIndex {
@@ -104,7 +109,8 @@ export class PostgresSearchIndex implements SearchIndex {
     if (f.near) {
       // Haversine, in km, on rows the box above let through (search_point is lon, lat).
       where.push(`2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(s.search_point[1] - ${p(f.near.lat)}) / 2), 2)
-        + cos(radians(s.search_point[1])) * cos(radians(${p(f.near.lat)})) * power(sin(radians(s.search_point[0] - ${p(f.near.lon)}) / 2), 2)))) <= ${p(f.near.radiusKm)}`);
+        + cos(radians(s.search_point[1])) * cos(radians(${p(f.near.lat)}))
+        * power(sin(radians(s.search_point[0] - ${p(f.near.lon)}) / 2), 2)))) <= ${p(f.near.radiusKm)}`);
     }
     if (f.updatedSince !== undefined) add(`s.updated >= ${p(new Date(f.updatedSince).toISOString())}`, "other");
     if (f.located !== undefined) add(f.located ? "s.search_point IS NOT NULL" : "s.search_point IS NULL", "other");
@@ -115,9 +121,10 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /** Points in a box, estimated from the 1° cell counts (each cell's share by overlapping area). */
   async #pointsAround(box: NonNullable<SearchFilter["bbox"]>): Promise<number> {
-    const { rows } = await this.#pool.query(
-      `SELECT coalesce(sum(n * greatest(0, least($5::float8, lat_idx - 89) - greatest($6::float8, lat_idx - 90))
-                          * greatest(0, least($7::float8, lon_idx - 179) - greatest($8::float8, lon_idx - 180))), 0) AS n
+    const { rows } = await this.#pool.query<{ n: Num }>(
+      `SELECT coalesce(sum(n
+           * greatest(0, least($5::float8, lat_idx - 89) - greatest($6::float8, lat_idx - 90))
+           * greatest(0, least($7::float8, lon_idx - 179) - greatest($8::float8, lon_idx - 180))), 0) AS n
        FROM geo_cell WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4`,
       [
         Math.floor(box.minLat + 90),
@@ -130,7 +137,7 @@ export class PostgresSearchIndex implements SearchIndex {
         box.minLon,
       ],
     );
-    return Math.ceil(Number(rows[0].n));
+    return Math.ceil(Number(rows[0]!.n));
   }
 
   /** The estimated points in the filter's box, or undefined without one. */
@@ -156,8 +163,9 @@ export class PostgresSearchIndex implements SearchIndex {
     if (below !== undefined) where.push(`s.seq < $${params.push(below)}`);
     if (from !== undefined) where.push(`s.seq >= $${params.push(from)}`);
     // The page is chosen on the narrow rows; only its records are read.
-    const { rows } = await this.#pool.query(
-      `SELECT i.seq, i.record, i.signed FROM (SELECT s.seq FROM initiative_search s ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    const { rows } = await this.#pool.query<{ seq: string; record: unknown; signed: unknown }>(
+      `SELECT i.seq, i.record, i.signed
+       FROM (SELECT s.seq FROM initiative_search s ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
        ORDER BY s.seq DESC LIMIT $${params.push(limit)}) m JOIN initiative i ON i.seq = m.seq ORDER BY m.seq DESC`,
       params,
     );
@@ -183,7 +191,10 @@ export class PostgresSearchIndex implements SearchIndex {
     } else {
       const top =
         below ??
-        Number((await this.#pool.query("SELECT coalesce(max(seq), 0) + 1 AS t FROM initiative_search")).rows[0].t);
+        Number(
+          (await this.#pool.query<{ t: Num }>("SELECT coalesce(max(seq), 0) + 1 AS t FROM initiative_search")).rows[0]!
+            .t,
+        );
       const from = top - this.#tuning.window;
       rows = await this.#query(f, limit + 1, "none", top, from);
       if (rows.length <= limit && from > 0)
@@ -201,14 +212,17 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /** The planner's estimate of how many records have the words (from the text column's statistics). */
   async #wordMatches(f: SearchFilter): Promise<number> {
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#pool.query<{ "QUERY PLAN": { Plan: { "Plan Rows": number } }[] }>(
       `EXPLAIN (FORMAT JSON) SELECT 1 FROM initiative_search s WHERE s.search_text @@ to_tsquery('simple', $1)`,
       [tsQuery(f.words!, f.wholeWords)],
     );
-    return Number(rows[0]["QUERY PLAN"][0].Plan["Plan Rows"]);
+    return Number(rows[0]!["QUERY PLAN"][0]!.Plan["Plan Rows"]);
   }
 
-  /** Estimated matches of each condition, from the cheapest estimates: planner rows for words, kept counts for facets and boxes. */
+  /**
+   * Estimated matches of each condition, from the cheapest estimates: planner rows for words, kept counts for facets
+   * and boxes.
+   */
   async #sizes(f: SearchFilter, points: number | undefined): Promise<number[]> {
     const sizes = points !== undefined ? [points] : [];
     if (f.words?.length) sizes.push(await this.#wordMatches(f));
@@ -257,11 +271,11 @@ export class PostgresSearchIndex implements SearchIndex {
     }
     const params: unknown[] = [];
     const where = this.#where(f, params, this.#access(await this.#points(f)));
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM initiative_search s WHERE ${where.join(" AND ")}`,
       params,
     );
-    return Number(rows[0].n);
+    return Number(rows[0]!.n);
   }
 
   /**
@@ -276,8 +290,9 @@ export class PostgresSearchIndex implements SearchIndex {
       out[k.slice(0, cut) as FacetName]?.push({ value: k.slice(cut + 1), count: n });
     };
     if (isUnfiltered(f)) {
-      const { rows } = await this.#pool.query(
-        "SELECT name, value, sum(n) AS n FROM facet_count GROUP BY name, value HAVING sum(n) > 0 ORDER BY n DESC, value",
+      const { rows } = await this.#pool.query<{ name: string; value: string; n: string }>(
+        "SELECT name, value, sum(n) AS n FROM facet_count GROUP BY name, value HAVING sum(n) > 0 " +
+          "ORDER BY n DESC, value",
       );
       const less = f.collapse ? (await this.#hidden.get()).facets : new Map<string, number>();
       for (const r of rows) {
@@ -293,8 +308,9 @@ export class PostgresSearchIndex implements SearchIndex {
     const points = await this.#points(f);
     if (total <= this.#tuning.sampleRows || (await this.#upperBound(f, total, points)) <= this.#tuning.exactMax) {
       const where = this.#where(f, params, this.#access(points));
-      const { rows } = await this.#pool.query(
-        `WITH c AS (SELECT h, count(*) AS n FROM initiative_search s, unnest(s.facet_ids) h WHERE ${where.join(" AND ")} GROUP BY h)
+      const { rows } = await this.#pool.query<{ k: string; n: string }>(
+        `WITH c AS (SELECT h, count(*) AS n FROM initiative_search s, unnest(s.facet_ids) h
+           WHERE ${where.join(" AND ")} GROUP BY h)
          SELECT v.k, c.n FROM c JOIN ${FACET_KEYS} ORDER BY c.n DESC, v.k`,
         params,
       );
@@ -304,7 +320,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const sample = sampleOf(params, this.#tuning.sampleRows, total);
     const where = this.#where(f, params, "all");
     // The sample's own size (row NULL) gives the scale: matches per sampled row times the total.
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#pool.query<{ k: string | null; n: string }>(
       `WITH sample AS MATERIALIZED (SELECT s.facet_ids, (${where.join(" AND ")}) AS hit FROM ${sample}),
          c AS (SELECT h, count(*) AS n FROM sample, unnest(sample.facet_ids) h WHERE sample.hit GROUP BY h)
        SELECT NULL AS k, count(*) AS n FROM sample UNION ALL SELECT v.k, c.n FROM c JOIN ${FACET_KEYS}`,
@@ -312,7 +328,9 @@ export class PostgresSearchIndex implements SearchIndex {
     );
     const sampled = Number(rows.find((r) => r.k === null)?.n ?? 0);
     const scale = sampled ? total / sampled : 0;
-    for (const r of rows.filter((x) => x.k !== null).sort((a, b) => Number(b.n) - Number(a.n) || (a.k < b.k ? -1 : 1)))
+    for (const r of rows
+      .filter((x): x is { k: string; n: string } => x.k !== null)
+      .sort((a, b) => Number(b.n) - Number(a.n) || (a.k < b.k ? -1 : 1)))
       add(r.k, Math.round(Number(r.n) * scale));
     // Scaled counts are estimates; the total is still the sum of the (scaled) `source` counts.
     return { ...exactSummary(out), approximate: true };
@@ -347,10 +365,11 @@ export class PostgresSearchIndex implements SearchIndex {
       limit,
     ];
     const cells = collapse ? cellsLessHidden(params, (await this.#hidden.get()).cells) : "geo_cell";
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#pool.query<{ n: Num; lat: Num; lon: Num }>(
       `SELECT sum(n) AS n, sum(n * (lat_idx - 89.5)) / sum(n) AS lat, sum(n * (lon_idx - 179.5)) / sum(n) AS lon
        FROM ${cells} WHERE lat_idx BETWEEN $1 AND $2 AND lon_idx BETWEEN $3 AND $4
-       GROUP BY floor((lat_idx - 90) / $5::float8), floor((lon_idx - 180) / $5::float8) HAVING sum(n) > 0 ORDER BY n DESC LIMIT $6`,
+       GROUP BY floor((lat_idx - 90) / $5::float8), floor((lon_idx - 180) / $5::float8)
+       HAVING sum(n) > 0 ORDER BY n DESC LIMIT $6`,
       params,
     );
     return rows.map((r) => ({ lat: Number(r.lat), lon: Number(r.lon), count: Number(r.n) }));
@@ -360,13 +379,15 @@ export class PostgresSearchIndex implements SearchIndex {
     const params: unknown[] = [];
     const sample = sampleOf(params, this.#tuning.clusterSampleRows, total);
     const where = this.#where(f, params, "all");
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#pool.query<{ n: Num; lat: Num; lon: Num; sampled: Num }>(
       `WITH sample AS MATERIALIZED (SELECT s.search_point AS p, (${where.join(" AND ")}) AS hit FROM ${sample})
-       SELECT count(*) AS n, avg(p[1]) AS lat, avg(p[0]) AS lon, (SELECT count(*) FROM sample) AS sampled FROM sample WHERE hit
-       GROUP BY floor(p[1] / ${Number(cell)}), floor(p[0] / ${Number(cell)}) ORDER BY n DESC LIMIT ${param(params, limit)}`,
+       SELECT count(*) AS n, avg(p[1]) AS lat, avg(p[0]) AS lon, (SELECT count(*) FROM sample) AS sampled
+       FROM sample WHERE hit
+       GROUP BY floor(p[1] / ${Number(cell)}), floor(p[0] / ${Number(cell)})
+       ORDER BY n DESC LIMIT ${param(params, limit)}`,
       params,
     );
-    const scale = rows.length ? total / Number(rows[0].sampled) : 0;
+    const scale = rows.length ? total / Number(rows[0]!.sampled) : 0;
     return {
       clusters: rows.map((r) => ({
         lat: Number(r.lat),
@@ -383,16 +404,19 @@ export class PostgresSearchIndex implements SearchIndex {
       "s.search_point IS NOT NULL",
       ...this.#where(f, params, this.#access(points, this.#tuning.geoClusters)),
     ];
-    const base = `SELECT s.seq, s.search_point[1] AS lat, s.search_point[0] AS lon FROM initiative_search s WHERE ${where.join(" AND ")}`;
+    const base =
+      "SELECT s.seq, s.search_point[1] AS lat, s.search_point[0] AS lon " +
+      `FROM initiative_search s WHERE ${where.join(" AND ")}`;
     // Group on the narrow columns first; only a cell of one point needs its record's id and name.
     const grouped =
       cell > 0
         ? `SELECT count(*) AS n, avg(lat) AS lat, avg(lon) AS lon, min(seq) AS seq FROM (${base}) p
-         GROUP BY floor(lat / ${Number(cell)}), floor(lon / ${Number(cell)}) ORDER BY n DESC LIMIT $${params.push(limit)}`
+         GROUP BY floor(lat / ${Number(cell)}), floor(lon / ${Number(cell)})
+         ORDER BY n DESC LIMIT $${params.push(limit)}`
         : `SELECT 1 AS n, lat, lon, seq FROM (${base}) p LIMIT $${params.push(limit)}`;
     const sql = `SELECT g.n, g.lat, g.lon, i.id, i.record->'initiative'->>'name' AS name
       FROM (${grouped}) g LEFT JOIN initiative i ON g.n = 1 AND i.seq = g.seq ORDER BY g.n DESC`;
-    const { rows } = await this.#pool.query(sql, params);
+    const { rows } = await this.#pool.query<ClusterRow>(sql, params);
     return rows.map((r) =>
       Number(r.n) === 1
         ? { lat: Number(r.lat), lon: Number(r.lon), count: 1, id: r.id, name: r.name }

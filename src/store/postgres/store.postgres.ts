@@ -43,6 +43,9 @@ import { withTransaction } from "./tx.ts";
 import { LOCAL_SOURCE } from "../search.ts";
 import { ignoreFailure } from "../../logging.ts";
 
+/** A row read as text columns (followers and followings). */
+type FlatRow = Record<string, string | null>;
+
 export { schemaFromUrl } from "./rows.postgres.ts";
 
 const CHANGE_CHANNEL = "essfed_change";
@@ -111,13 +114,15 @@ export class PostgresStore implements Store {
     await this.transaction(async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('essfed_migrations:' || current_schema()))");
       await client.query(
-        "CREATE TABLE IF NOT EXISTS essfed_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+        "CREATE TABLE IF NOT EXISTS essfed_schema " +
+          "(version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
       );
-      const { rows } = await client.query("SELECT coalesce(max(version), 0) AS v FROM essfed_schema");
-      const current = Number(rows[0].v);
+      const { rows } = await client.query<{ v: number }>("SELECT coalesce(max(version), 0) AS v FROM essfed_schema");
+      const current = Number(rows[0]!.v);
       if (current > POSTGRES_MIGRATIONS.length)
         throw new Error(
-          `database schema version ${current} is newer than this essfed (${POSTGRES_MIGRATIONS.length}); upgrade essfed`,
+          `database schema version ${current} is newer than this essfed (${POSTGRES_MIGRATIONS.length}); ` +
+            "upgrade essfed",
         );
       for (let v = current; v < POSTGRES_MIGRATIONS.length; v++) {
         await client.query(POSTGRES_MIGRATIONS[v]!);
@@ -175,15 +180,15 @@ export class PostgresStore implements Store {
     await this.pool.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${this.#notifyKey}:`]);
   }
 
-  async changeStamp(): Promise<string> {
+  changeStamp(): Promise<string> {
     // Without the notification connection we cannot tell: a new token every time (callers recheck).
-    return this.#listener?.listening ? `pg.${this.#changes}` : `pg.${this.#changes}.${Math.random()}`;
+    return Promise.resolve(this.#listener?.listening ? `pg.${this.#changes}` : `pg.${this.#changes}.${Math.random()}`);
   }
 
   async getInitiatives(ids: string[]): Promise<Map<string, StoredInitiative>> {
     const out = new Map<string, StoredInitiative>();
     if (!ids.length) return out;
-    const { rows } = await this.pool.query("SELECT seq, record, signed FROM initiative WHERE id = ANY($1)", [ids]);
+    const { rows } = await this.pool.query<Row>("SELECT seq, record, signed FROM initiative WHERE id = ANY($1)", [ids]);
     for (const row of rows) {
       const r = toStored(row);
       out.set(r.initiative.id, r);
@@ -192,27 +197,29 @@ export class PostgresStore implements Store {
   }
 
   async getInitiative(id: string): Promise<StoredInitiative | undefined> {
-    const { rows } = await this.pool.query("SELECT seq, record, signed FROM initiative WHERE id = $1", [id]);
-    return rows.length ? toStored(rows[0]) : undefined;
+    const { rows } = await this.pool.query<Row>("SELECT seq, record, signed FROM initiative WHERE id = $1", [id]);
+    return rows.length ? toStored(rows[0]!) : undefined;
   }
 
   async changeNumber(): Promise<number> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<{ n: string }>(
       "SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM initiative_seq",
     );
-    return Number(rows[0].n);
+    return Number(rows[0]!.n);
   }
 
   async initiativeSeq(id: string): Promise<number | undefined> {
-    const { rows } = await this.pool.query("SELECT seq FROM initiative WHERE id = $1", [id]);
-    return rows.length ? Number(rows[0].seq) : undefined;
+    const { rows } = await this.pool.query<{ seq: string }>("SELECT seq FROM initiative WHERE id = $1", [id]);
+    return rows.length ? Number(rows[0]!.seq) : undefined;
   }
 
   async getTombstone(id: string): Promise<Tombstone | undefined> {
-    const { rows } = await this.pool.query("SELECT id, deleted, source FROM tombstone WHERE id = $1", [id]);
-    return rows.length
-      ? { id: rows[0].id, deleted: rows[0].deleted, ...(rows[0].source ? { origin: rows[0].source } : {}) }
-      : undefined;
+    const { rows } = await this.pool.query<{ id: string; deleted: string; source: string | null }>(
+      "SELECT id, deleted, source FROM tombstone WHERE id = $1",
+      [id],
+    );
+    const t = rows[0];
+    return t ? { id: t.id, deleted: t.deleted, ...(t.source ? { origin: t.source } : {}) } : undefined;
   }
 
   async putInitiatives(
@@ -252,12 +259,18 @@ export class PostgresStore implements Store {
     records: (InitiativeRecord & { signed?: string })[],
   ): Promise<{ outcomes: PutOutcome[]; wrote: boolean }> {
     const ids = [...new Set(records.map((r) => r.initiative.id))];
-    const existing = await c.query("SELECT id, version, updated FROM initiative WHERE id = ANY($1) FOR UPDATE", [ids]);
-    const tombs = await c.query("SELECT id, deleted FROM tombstone WHERE id = ANY($1)", [ids]);
+    const existing = await c.query<Versioned & { id: string }>(
+      "SELECT id, version, updated FROM initiative WHERE id = ANY($1) FOR UPDATE",
+      [ids],
+    );
+    const tombs = await c.query<{ id: string; deleted: string }>(
+      "SELECT id, deleted FROM tombstone WHERE id = ANY($1)",
+      [ids],
+    );
     const plan = planPuts(
       records,
-      new Map((existing.rows as (Versioned & { id: string })[]).map((r) => [r.id, r])),
-      new Map(tombs.rows.map((t) => [t.id as string, t.deleted as string])),
+      new Map(existing.rows.map((r) => [r.id, r])),
+      new Map(tombs.rows.map((t) => [t.id, t.deleted])),
     );
     if (!plan.writes.length) return { outcomes: plan.outcomes, wrote: false };
     const w = plan.writes;
@@ -298,8 +311,10 @@ export class PostgresStore implements Store {
 
   /** The delete rule inside the caller's transaction. */
   async #deleteWith(c: pg.PoolClient, t: Tombstone): Promise<boolean> {
-    const { rows } = await c.query("SELECT updated FROM initiative WHERE id = $1 FOR UPDATE", [t.id]);
-    if (rows.length && !deleteRemoves(rows[0].updated, t.deleted)) return false;
+    const { rows } = await c.query<{ updated: string }>("SELECT updated FROM initiative WHERE id = $1 FOR UPDATE", [
+      t.id,
+    ]);
+    if (rows.length && !deleteRemoves(rows[0]!.updated, t.deleted)) return false;
     await c.query(
       `INSERT INTO tombstone (id, deleted, source, seq) VALUES ($1, $2, $3, nextval('initiative_seq'))
        ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted, source = excluded.source, seq = excluded.seq`,
@@ -317,20 +332,21 @@ export class PostgresStore implements Store {
     const signed = o.unsigned ? "NULL AS signed" : "signed";
     const { rows } =
       o.source === undefined
-        ? await this.pool.query(
+        ? await this.pool.query<Row>(
             `SELECT seq, record, ${signed} FROM initiative WHERE seq < $1 ORDER BY seq DESC LIMIT $2`,
             [before, limit + 1],
           )
         : o.source === LOCAL_SOURCE
-          ? await this.pool.query(
-              `SELECT seq, record, ${signed} FROM initiative WHERE source IS NULL AND seq < $1 ORDER BY seq DESC LIMIT $2`,
+          ? await this.pool.query<Row>(
+              `SELECT seq, record, ${signed} FROM initiative WHERE source IS NULL AND seq < $1
+               ORDER BY seq DESC LIMIT $2`,
               [before, limit + 1],
             )
-          : await this.pool.query(
+          : await this.pool.query<Row>(
               `SELECT seq, record, ${signed} FROM initiative WHERE source = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
               [o.source, before, limit + 1],
             );
-    const items = (rows as Row[]).slice(0, limit).map(toStored);
+    const items = rows.slice(0, limit).map(toStored);
     return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
   }
 
@@ -367,12 +383,14 @@ export class PostgresStore implements Store {
   }
 
   async listIdsBySource(source: string): Promise<string[]> {
-    return (await this.pool.query("SELECT id FROM initiative WHERE source = $1", [source])).rows.map((r) => r.id);
+    return (await this.pool.query<{ id: string }>("SELECT id FROM initiative WHERE source = $1", [source])).rows.map(
+      (r) => r.id,
+    );
   }
 
   async listIdsByVia(actor: string): Promise<string[]> {
     return (
-      await this.pool.query(
+      await this.pool.query<{ id: string }>(
         "SELECT id FROM initiative WHERE source IS NOT NULL AND (record->'provenance'->'via') ? $1",
         [actor],
       )
@@ -401,8 +419,8 @@ export class PostgresStore implements Store {
   async putFollower(f: Follower): Promise<void> {
     await this.pool.query(
       `INSERT INTO follower (actor, inbox, shared_inbox, follow_id, state, since) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (actor) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, follow_id = excluded.follow_id,
-       state = excluded.state, since = excluded.since`,
+       ON CONFLICT (actor) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
+       follow_id = excluded.follow_id, state = excluded.state, since = excluded.since`,
       [f.actor, f.inbox, f.sharedInbox ?? null, f.followId, f.state, f.since],
     );
   }
@@ -412,20 +430,21 @@ export class PostgresStore implements Store {
   }
 
   async getFollower(actor: string): Promise<Follower | undefined> {
-    const { rows } = await this.pool.query("SELECT * FROM follower WHERE actor = $1", [actor]);
-    return rows.length ? toFollower(rows[0]) : undefined;
+    const { rows } = await this.pool.query<FlatRow>("SELECT * FROM follower WHERE actor = $1", [actor]);
+    return rows.length ? toFollower(rows[0]!) : undefined;
   }
 
   async listFollowers(state?: Follower["state"]): Promise<Follower[]> {
     const { rows } = state
-      ? await this.pool.query("SELECT * FROM follower WHERE state = $1 ORDER BY since, actor", [state])
-      : await this.pool.query("SELECT * FROM follower ORDER BY since, actor");
+      ? await this.pool.query<FlatRow>("SELECT * FROM follower WHERE state = $1 ORDER BY since, actor", [state])
+      : await this.pool.query<FlatRow>("SELECT * FROM follower ORDER BY since, actor");
     return rows.map(toFollower);
   }
 
   async putFollowing(f: Following): Promise<void> {
     await this.pool.query(
-      `INSERT INTO following (actor, inbox, follow_id, state, since, directory, reconciled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO following (actor, inbox, follow_id, state, since, directory, reconciled_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (actor) DO UPDATE SET inbox = excluded.inbox, follow_id = excluded.follow_id, state = excluded.state,
        since = excluded.since, directory = excluded.directory, reconciled_at = excluded.reconciled_at`,
       [f.actor, f.inbox, f.followId, f.state, f.since, f.directory ?? null, f.reconciledAt ?? null],
@@ -437,12 +456,12 @@ export class PostgresStore implements Store {
   }
 
   async getFollowing(actor: string): Promise<Following | undefined> {
-    const { rows } = await this.pool.query("SELECT * FROM following WHERE actor = $1", [actor]);
-    return rows.length ? toFollowing(rows[0]) : undefined;
+    const { rows } = await this.pool.query<FlatRow>("SELECT * FROM following WHERE actor = $1", [actor]);
+    return rows.length ? toFollowing(rows[0]!) : undefined;
   }
 
   async listFollowing(): Promise<Following[]> {
-    return (await this.pool.query("SELECT * FROM following ORDER BY since, actor")).rows.map(toFollowing);
+    return (await this.pool.query<FlatRow>("SELECT * FROM following ORDER BY since, actor")).rows.map(toFollowing);
   }
 
   queue(name: string, options?: QueueOptions): DurableQueue {
@@ -465,8 +484,8 @@ export class PostgresStore implements Store {
   }
 
   async health(): Promise<StoreHealth> {
-    const { rows } = await this.pool.query("SELECT coalesce(max(version), 0) AS v FROM essfed_schema");
-    return { schema: { current: Number(rows[0].v), expected: POSTGRES_MIGRATIONS.length }, indexLag: 0 };
+    const { rows } = await this.pool.query<{ v: number }>("SELECT coalesce(max(version), 0) AS v FROM essfed_schema");
+    return { schema: { current: Number(rows[0]!.v), expected: POSTGRES_MIGRATIONS.length }, indexLag: 0 };
   }
 
   /** Runs `fn` in one transaction (used by the adapter and by `essfed migrate-store`). */
