@@ -13,6 +13,7 @@ import type { SharingLevel } from "./sharing.ts";
 import { validateTerms } from "./terms.ts";
 import { normaliseRegistration, type Registration } from "./registrations.ts";
 import { MAX_IRI_BYTES, iriFits, screenDraft } from "./text.ts";
+import { said, type IssueKey, type IssueParams, type Said } from "./issue-messages.ts";
 
 /** Raw input: strings where the model has IRIs or numbers, everything optional. */
 export interface InitiativeDraft {
@@ -66,6 +67,11 @@ export interface Issue {
   field: string;
   message: string;
   value?: string;
+  /** The message's key and parameters (src/domain/issue-messages.ts), for pages that translate it. */
+  key?: IssueKey;
+  params?: IssueParams;
+  /** A lenient check dropped the value ("; left out"). */
+  leftOut?: boolean;
 }
 
 /**
@@ -110,9 +116,11 @@ export function validateInitiative(
   const issues: Issue[] = [];
   const warnings: Issue[] = [];
   // Every check below leaves a bad value out of the result, so leniency only decides what to say.
-  const bad = (field: string, message: string, value?: unknown) => {
-    const issue = { field, message, ...(value === undefined ? {} : { value: shown(value).slice(0, 200) }) };
-    if (o.lenient && field !== "id" && field !== "name") warnings.push({ ...issue, message: `${message}; left out` });
+  const bad = (field: string, what: string | Said, value?: unknown) => {
+    const m = typeof what === "string" ? { message: what } : what;
+    const issue = { field, ...m, ...(value === undefined ? {} : { value: shown(value).slice(0, 200) }) };
+    if (o.lenient && field !== "id" && field !== "name")
+      warnings.push({ ...issue, message: `${m.message}; left out`, leftOut: true });
     else issues.push(issue);
   };
   // Text no store can hold is reported under its field, then treated as absent (ADR 19).
@@ -127,8 +135,8 @@ export function validateInitiative(
     bad("id", `must be an absolute http(s) IRI without a fragment, at most ${MAX_IRI_BYTES} bytes`, draft.id);
   const name = text(draft.name);
   if (!name) {
-    if (!screened.has("name")) bad("name", "is required");
-  } else if (name.length > LIMITS.name) bad("name", `is longer than ${LIMITS.name} characters`);
+    if (!screened.has("name")) bad("name", said("required"));
+  } else if (name.length > LIMITS.name) bad("name", said("tooLong", { max: LIMITS.name }));
 
   const out: Initiative = {
     id: draft.id,
@@ -142,7 +150,7 @@ export function validateInitiative(
 
   const description = text(draft.description);
   if (description !== undefined) {
-    if (description.length > LIMITS.description) bad("description", `is longer than ${LIMITS.description} characters`);
+    if (description.length > LIMITS.description) bad("description", said("tooLong", { max: LIMITS.description }));
     else out.description = sanitiseDescription(description);
   }
 
@@ -160,18 +168,18 @@ export function validateInitiative(
       if (rest.length)
         warnings.push({
           field: "homepage",
-          message: `has several addresses; kept the first, left out ${rest.join(", ")}`,
+          ...said("severalHomepages", { rest: rest.join(", ") }),
           value: homepage.slice(0, 200),
         });
-    } else bad("homepage", "must be an http(s) URL", homepage);
+    } else bad("homepage", said("notHttpUrl"), homepage);
   }
 
   const many = (field: "organisationalStructure" | "legalForm" | "activities" | "qualifiers") => {
     const values = (draft[field] ?? []).map((v) => v.trim()).filter(Boolean);
-    if (values.length > LIMITS.values) return bad(field, `has more than ${LIMITS.values} values`);
+    if (values.length > LIMITS.values) return bad(field, said("tooManyValues", { max: LIMITS.values }));
     for (const v of values) {
       const iri = taxonomies.resolveField(field, v);
-      if (!iri) bad(field, `"${v}" is not a concept of ${schemeList(field)}`, v);
+      if (!iri) bad(field, said("notConcept", { value: v, schemes: schemeList(field) }), v);
       else if (!out[field].includes(iri)) out[field].push(iri);
     }
   };
@@ -188,7 +196,7 @@ export function validateInitiative(
     if (v === undefined) continue;
     const iri = taxonomies.resolveField(field, v);
     if (iri) out[field] = iri;
-    else bad(field, `"${v}" is not a concept of ${schemeList(field)}`, v);
+    else bad(field, said("notConcept", { value: v, schemes: schemeList(field) }), v);
   }
 
   const address = validateAddress(draft.address, bad);
@@ -202,7 +210,7 @@ export function validateInitiative(
     } else
       warnings.push({
         field: "address.countryName",
-        message: "is not a known country; kept as text",
+        ...said("unknownCountry"),
         value: address.countryName,
       });
   }
@@ -211,23 +219,23 @@ export function validateInitiative(
   for (const field of ["phone", "twitter", "facebook", "sector", "ownership"] as const) {
     const v = text(draft[field]);
     if (v === undefined) continue;
-    if (v.length > LIMITS.text) bad(field, `is longer than ${LIMITS.text} characters`);
+    if (v.length > LIMITS.text) bad(field, said("tooLong", { max: LIMITS.text }));
     else out[field] = v;
   }
   const email = text(draft.email);
   if (email !== undefined) {
     const e = email.replace(/^mailto:/i, "");
     if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e) && e.length <= 254) out.email = e;
-    else bad("email", "is not an email address", email);
+    else bad("email", said("notEmail"), email);
   }
   const ch = text(draft.companiesHouseNumber)?.replace(COMPANIES_HOUSE, "");
   if (ch !== undefined) {
     if (/^[A-Z0-9]{1,8}$/i.test(ch)) out.companiesHouseNumber = ch.toUpperCase().padStart(8, "0");
-    else bad("companiesHouseNumber", "must be 1 to 8 letters or digits", ch);
+    else bad("companiesHouseNumber", said("notCompaniesHouse"), ch);
   }
   validateRegistrations(draft.registrations, out, bad);
   const sic = (draft.sicCodes ?? []).map((v) => v.trim()).filter(Boolean);
-  if (sic.length > LIMITS.values) bad("sicCodes", `has more than ${LIMITS.values} values`);
+  if (sic.length > LIMITS.values) bad("sicCodes", said("tooManyValues", { max: LIMITS.values }));
   else {
     for (const v of sic) {
       if (!/^\d{4,5}$/.test(v)) bad("sicCodes", "must be a SIC code of 4 or 5 digits", v);
@@ -239,7 +247,7 @@ export function validateInitiative(
   if (translations) out.translations = translations;
   for (const s of draft.sameAs ?? []) {
     if (isHttpIri(s)) out.sameAs.push(s);
-    else bad("sameAs", "must be an absolute http(s) IRI", s);
+    else bad("sameAs", said("notHttpIri"), s);
   }
   out.sameAs = [...new Set(out.sameAs)].sort();
   const termed = validateTerms(draft, out, bad, o.defaultSharing);
@@ -254,10 +262,10 @@ export function validateInitiative(
 function validateRegistrations(
   given: InitiativeDraft["registrations"],
   out: Initiative,
-  bad: (f: string, m: string, v?: unknown) => void,
+  bad: (f: string, m: string | Said, v?: unknown) => void,
 ): void {
   if (!given?.length) return;
-  if (given.length > LIMITS.values) return void bad("registrations", `has more than ${LIMITS.values} values`);
+  if (given.length > LIMITS.values) return void bad("registrations", said("tooManyValues", { max: LIMITS.values }));
   const kept = new Map<string, Registration>();
   for (const g of given) {
     const register = typeof g?.register === "string" ? g.register : "";
@@ -281,22 +289,22 @@ function validateRegistrations(
 
 function validateAddress(
   a: InitiativeDraft["address"],
-  bad: (f: string, m: string, v?: unknown) => void,
+  bad: (f: string, m: string | Said, v?: unknown) => void,
 ): Address | undefined {
   if (!a) return undefined;
   const out: Address = {};
   for (const f of ["streetAddress", "locality", "region", "postcode", "countryName"] as const) {
     const v = text(a[f]);
     if (v === undefined) continue;
-    if (v.length > LIMITS.text) bad(`address.${f}`, `is longer than ${LIMITS.text} characters`);
+    if (v.length > LIMITS.text) bad(`address.${f}`, said("tooLong", { max: LIMITS.text }));
     else out[f] = v;
   }
   const coord = (f: "lat" | "long" | "geoContainerLat" | "geoContainerLong", max: number) => {
     const raw = a[f];
     if (raw === undefined || raw === null || (typeof raw === "string" && !raw.trim())) return;
     const n = typeof raw === "number" ? raw : Number(raw.trim());
-    if (!Number.isFinite(n)) bad(`address.${f}`, "is not a number", raw);
-    else if (Math.abs(n) > max) bad(`address.${f}`, `must be between -${max} and ${max}`, raw);
+    if (!Number.isFinite(n)) bad(`address.${f}`, said("notNumber"), raw);
+    else if (Math.abs(n) > max) bad(`address.${f}`, said("outOfRange", { max }), raw);
     else out[f] = n;
   };
   coord("lat", 90);
@@ -306,8 +314,7 @@ function validateAddress(
   const given = (v: unknown) => v !== undefined && v !== null && !(typeof v === "string" && !v.trim());
   // One coordinate without the other is no position: leave both out.
   if (given(a.lat) !== given(a.long) || (out.lat === undefined) !== (out.long === undefined)) {
-    if (given(a.lat) !== given(a.long))
-      bad(given(a.lat) ? "address.long" : "address.lat", "latitude and longitude must be given together");
+    if (given(a.lat) !== given(a.long)) bad(given(a.lat) ? "address.long" : "address.lat", said("latLongTogether"));
     delete out.lat;
     delete out.long;
   }
@@ -318,7 +325,7 @@ function validateAddress(
     if (given(a.geoContainerLat) !== given(a.geoContainerLong)) {
       bad(
         given(a.geoContainerLat) ? "address.geoContainerLong" : "address.geoContainerLat",
-        "geo container latitude and longitude must be given together",
+        said("containerLatLongTogether"),
       );
     }
     delete out.geoContainerLat;
@@ -327,7 +334,7 @@ function validateAddress(
   const gc = text(a.geoContainer);
   if (gc !== undefined) {
     if (isHttpIri(gc)) out.geoContainer = gc;
-    else bad("address.geoContainer", "must be an absolute http(s) IRI", gc);
+    else bad("address.geoContainer", said("notHttpIri"), gc);
   }
   return out;
 }
@@ -337,28 +344,28 @@ const LANGUAGE_TAG = /^[a-z]{2,3}(-[a-z0-9]{1,8})*$/;
 
 function validateTranslations(
   t: InitiativeDraft["translations"],
-  bad: (f: string, m: string, v?: unknown) => void,
+  bad: (f: string, m: string | Said, v?: unknown) => void,
 ): Initiative["translations"] {
   if (!t || typeof t !== "object") return undefined;
   const entries = Object.entries(t);
-  if (entries.length > LIMITS.values) return void bad("translations", `has more than ${LIMITS.values} languages`);
+  if (entries.length > LIMITS.values) return void bad("translations", said("tooManyLanguages", { max: LIMITS.values }));
   const out: NonNullable<Initiative["translations"]> = {};
   for (const [rawTag, v] of entries) {
     const tag = rawTag.trim().toLowerCase();
     if (!LANGUAGE_TAG.test(tag)) {
-      bad("translations", "is not a language tag", rawTag);
+      bad("translations", said("notLanguageTag"), rawTag);
       continue;
     }
     const name = text(v?.name);
     const description = text(v?.description);
     const one: { name?: string; description?: string } = {};
     if (name !== undefined) {
-      if (name.length > LIMITS.name) bad(`translations.${tag}.name`, `is longer than ${LIMITS.name} characters`);
+      if (name.length > LIMITS.name) bad(`translations.${tag}.name`, said("tooLong", { max: LIMITS.name }));
       else one.name = name;
     }
     if (description !== undefined) {
       if (description.length > LIMITS.description)
-        bad(`translations.${tag}.description`, `is longer than ${LIMITS.description} characters`);
+        bad(`translations.${tag}.description`, said("tooLong", { max: LIMITS.description }));
       else one.description = sanitiseDescription(description);
     }
     if (one.name !== undefined || one.description !== undefined) out[tag] = { ...out[tag], ...one };

@@ -4,6 +4,7 @@
  * with the row, the column or property, and the record they concern.
  */
 import type { Checked, Directory } from "../directory/directory.ts";
+import type { Said } from "../domain/issue-messages.ts";
 import type { InitiativeDraft, Issue } from "../domain/validate.ts";
 import type { RowIssue } from "./csv/read.ts";
 import type { ImportFormat } from "./detect.ts";
@@ -74,14 +75,16 @@ export class Batcher {
   }
 
   /** Refuses a record that could not be read or validated at all (a bad or repeated identifier, a broken row). */
-  refuse(where: Where & { column?: string }, message: string, value?: string): void {
+  refuse(where: Where & { column?: string }, message: string | Said, value?: string): void {
     this.report.read++;
     this.report.refusedRecords++;
-    this.#keep("refused", [{ ...where, message, ...(value !== undefined ? { value } : {}) }]);
+    const m = typeof message === "string" ? { message } : message;
+    this.#keep("refused", [{ ...where, ...m, ...(value !== undefined ? { value } : {}) }]);
   }
 
-  warn(where: Where & { column?: string }, message: string, value?: string): void {
-    this.#keep("warnings", [{ ...where, message, ...(value !== undefined ? { value } : {}) }]);
+  warn(where: Where & { column?: string }, message: string | Said, value?: string): void {
+    const m = typeof message === "string" ? { message } : message;
+    this.#keep("warnings", [{ ...where, ...m, ...(value !== undefined ? { value } : {}) }]);
   }
 
   #keep(kind: "refused" | "warnings", issues: RowIssue[]): void {
@@ -123,6 +126,9 @@ export class Batcher {
           ...(column ? { column } : {}),
           message: `${i.field} ${i.message}`,
           ...(i.value !== undefined ? { value: i.value } : {}),
+          // The console shows the field and the message in its reader's language.
+          ...(i.key ? { field: i.field, key: i.key, ...(i.params ? { params: i.params } : {}) } : {}),
+          ...(i.leftOut ? { leftOut: true } : {}),
         };
       };
       if (!r.ok) {

@@ -5,6 +5,7 @@
  * store, so a large file is read and checked on a worker thread (csv-thread.ts) while this one writes.
  */
 import type { Directory } from "../directory/directory.ts";
+import { said, type Said } from "../domain/issue-messages.ts";
 import { LOCAL_ID, type Iris } from "../directory/ids.ts";
 import { isHttpIri } from "../domain/validate.ts";
 import { FIELD_COLUMN, type CsvVersion } from "./csv/columns.ts";
@@ -31,7 +32,7 @@ export function translationColumnOf(
 export type CsvStep =
   | { version: CsvVersion }
   | { ignored: IgnoredColumn[] }
-  | { refuse: Where & { column?: string }; message: string; value?: string }
+  | { refuse: Where & { column?: string }; message: string | Said; value?: string }
   | { pending: Pending; foreign?: true }
   | { checked: CheckedPending }
   | { fatal: RowIssue };
@@ -58,14 +59,12 @@ export async function* csvSteps(input: AsyncIterable<Buffer | string>, iris: Iri
       if (/^https?:\/\//.test(item.identifier) && !iris.localId(item.identifier) && isHttpIri(item.identifier)) {
         if (seen.firstAt(item.identifier, item.row) === undefined)
           yield { pending: { where, draft: { ...item.draft, id: item.identifier } }, foreign: true };
-        else yield { refuse: { ...where, column }, message: "appears again", value: item.identifier };
+        else yield { refuse: { ...where, column }, message: said("appearsAgain"), value: item.identifier };
         continue;
       }
       const identifier = iris.localId(item.identifier) ?? item.identifier;
       if (!LOCAL_ID.test(identifier)) {
-        const message = item.identifier
-          ? "must be 1-100 letters, digits, '.', '_', '~' or '-', starting with a letter or digit"
-          : "is required";
+        const message = item.identifier ? said("badIdentifier") : said("required");
         yield { refuse: { ...where, column }, message, value: item.identifier };
         continue;
       }
@@ -73,7 +72,7 @@ export async function* csvSteps(input: AsyncIterable<Buffer | string>, iris: Iri
       if (first !== undefined) {
         yield {
           refuse: { ...where, column },
-          message: `appears again (first at row ${first})`,
+          message: said("appearsAgainAt", { row: first }),
           value: item.identifier,
         };
         continue;

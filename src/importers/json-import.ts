@@ -6,6 +6,7 @@
  * `features` nor `@graph` (a single initiative or Feature) is read whole.
  */
 import { JSONParser } from "@streamparser/json";
+import { said } from "../domain/issue-messages.ts";
 import type { Directory } from "../directory/directory.ts";
 import type { Iris } from "../directory/ids.ts";
 import { FIELD_PROPERTY } from "../linkeddata/fields.ts";
@@ -45,7 +46,7 @@ export async function* jsonRecords(
   const feature = async (f: unknown): Promise<Pending | undefined> => {
     const row = ++features;
     const read = readFeature(f);
-    if (!read) return void b.refuse({ row, line: 0 }, "is not a GeoJSON Feature");
+    if (!read) return void b.refuse({ row, line: 0 }, said("notFeature"));
     const record = (read.draft.id || read.draft.name || "").slice(0, 200);
     const where = { row, line: 0, ...(record ? { record } : {}) };
     for (const k of read.ignored) {

@@ -1,7 +1,8 @@
 /**
  * Importing a spreadsheet from the console in a real browser: a person of a Spanish-speaking team
- * chooses the file, reads the dry run (the refused row with its row, column and reason), confirms,
- * and follows the import to its end; axe-core checks each screen.
+ * chooses the file, reads the dry run (the refused rows with their row, column and reason, and the
+ * values left out, each reason in Spanish where the command line says it in English), confirms, and
+ * follows the import to its end; axe-core checks each screen.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -35,7 +36,12 @@ afterAll(async () => {
 describe("Importing a file in the browser", () => {
   it("shows the dry run with the refused row, then imports on confirmation.", async () => {
     const file = join(dir, "socias.csv");
-    writeFileSync(file, [HEADER, ...ROWS.slice(0, 20), "X-NONAME,,Una fila sin nombre"].join("\n") + "\n");
+    // 25 columns: Latitude and Longitude are the 21st and 22nd.
+    const badLatitude = ["X-BADLAT", "Latitud Mala", ...Array<string>(18).fill(""), "abc", "-1.5", "", "", ""];
+    writeFileSync(
+      file,
+      [HEADER, ...ROWS.slice(0, 20), "X-NONAME,,Una fila sin nombre", badLatitude.join(","), ROWS[0]].join("\n") + "\n",
+    );
     const { link } = await inst.accounts.add("lucia", "editor", { kind: "cli", name: "test" });
     const page = await browser.page({ locale: "es-ES" });
     await page.goto(link);
@@ -50,19 +56,23 @@ describe("Importing a file in the browser", () => {
     await page.click("#check");
     // The page follows the check and shows its result without a reload by the person.
     await page.waitForSelector("#dry-run", { timeout: 60_000 });
-    expect(await page.textContent("#dry-run")).toContain("De 21 registros leídos, la importación añadiría 20");
+    expect(await page.textContent("#dry-run")).toContain("De 23 registros leídos, la importación añadiría 21");
     const refused = await page.locator("#refused tbody tr").allTextContents();
-    expect(refused).toHaveLength(1);
-    expect(refused[0]).toMatch(/^22Name/);
+    expect(refused).toHaveLength(2);
+    expect(refused[0]).toMatch(/^22Namename es obligatorio/);
+    expect(refused[1]).toMatch(/^24Identifieraparece de nuevo \(la primera vez en la fila 2\)/);
+    await page.click("#warnings summary");
+    const warnings = await page.locator("#warnings tbody tr").allTextContents();
+    expect(warnings.some((w) => w.includes("address.lat no es un número; se deja fuera"))).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
     if (process.env.ESSFED_SCREENSHOTS)
       await page.screenshot({ path: join(process.env.ESSFED_SCREENSHOTS, "import-dry-run.png"), fullPage: true });
     expect(await inst.store.countInitiatives(LOCAL_SOURCE)).toBe(0);
     await page.click("#confirm");
     await page.waitForSelector("#import-done", { timeout: 60_000 });
-    expect(await page.textContent("#import-done")).toContain("Importado: 20 añadidas");
+    expect(await page.textContent("#import-done")).toContain("Importado: 21 añadidas");
     expect(await axeViolations(page)).toEqual([]);
-    expect(await inst.store.countInitiatives(LOCAL_SOURCE)).toBe(20);
+    expect(await inst.store.countInitiatives(LOCAL_SOURCE)).toBe(21);
     if (process.env.ESSFED_SCREENSHOTS)
       await page.screenshot({ path: join(process.env.ESSFED_SCREENSHOTS, "import-done.png"), fullPage: true });
   }, 120_000);

@@ -3,6 +3,7 @@
  * with the spreadsheet row and file line of every record, so that errors can say exactly where.
  */
 import type { Readable } from "node:stream";
+import type { IssueKey, IssueParams } from "../../domain/issue-messages.ts";
 import type { InitiativeDraft } from "../../domain/validate.ts";
 import { REGISTRARS, parseRegistrations } from "../../domain/registrations.ts";
 import {
@@ -28,6 +29,12 @@ export interface RowIssue {
   record?: string;
   message: string;
   value?: string;
+  /** The model field the message is about (the message starts with it). */
+  field?: string;
+  /** The message's key and parameters (src/domain/issue-messages.ts), for the console to translate. */
+  key?: IssueKey;
+  params?: IssueParams;
+  leftOut?: boolean;
 }
 
 /** A column essfed does not hold, and in how many rows it had a value (reported, never dropped silently). */

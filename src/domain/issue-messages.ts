@@ -1,0 +1,45 @@
+/**
+ * The messages of record issues that imports report (refusals and warnings), each under a key with
+ * its parameters, so that the console can show them in its reader's language while the CLI and
+ * the API keep the English text built here. The console's catalogues translate each key as
+ * `importIssue.<key>` with the same parameters (src/web/messages/*.json); a test holds the English
+ * ones equal to these.
+ */
+export const ISSUE_MESSAGES = {
+  required: "is required",
+  tooLong: "is longer than {max} characters",
+  tooManyValues: "has more than {max} values",
+  tooManyLanguages: "has more than {max} languages",
+  notHttpUrl: "must be an http(s) URL",
+  notHttpIri: "must be an absolute http(s) IRI",
+  notConcept: '"{value}" is not a concept of {schemes}',
+  notEmail: "is not an email address",
+  notNumber: "is not a number",
+  outOfRange: "must be between -{max} and {max}",
+  latLongTogether: "latitude and longitude must be given together",
+  containerLatLongTogether: "geo container latitude and longitude must be given together",
+  notCompaniesHouse: "must be 1 to 8 letters or digits",
+  notLanguageTag: "is not a language tag",
+  severalHomepages: "has several addresses; kept the first, left out {rest}",
+  unknownCountry: "is not a known country; kept as text",
+  badIdentifier: "must be 1-100 letters, digits, '.', '_', '~' or '-', starting with a letter or digit",
+  appearsAgain: "appears again",
+  appearsAgainAt: "appears again (first at row {row})",
+  notFeature: "is not a GeoJSON Feature",
+} as const;
+
+export type IssueKey = keyof typeof ISSUE_MESSAGES;
+export type IssueParams = Record<string, string | number>;
+
+/** A message with its key and parameters. */
+export interface Said {
+  key: IssueKey;
+  params?: IssueParams;
+  message: string;
+}
+
+/** The English message of `key` with `params` filled in, with its key and parameters. */
+export function said(key: IssueKey, params: IssueParams = {}): Said {
+  const message = ISSUE_MESSAGES[key].replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? ""));
+  return { key, ...(Object.keys(params).length ? { params } : {}), message };
+}
