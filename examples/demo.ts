@@ -27,7 +27,7 @@ const networks = [
   { handle: "national", name: "UK Co-ops (national)", port: base + 1 },
   { handle: "aggregator", name: "RIPESS Europe (aggregator)", port: base + 2 },
 ].map((n) => {
-  const data = resolve(values.dir!, n.handle);
+  const data = resolve(values.dir, n.handle);
   mkdirSync(data, { recursive: true });
   const env = {
     ...process.env,
@@ -90,6 +90,7 @@ for (let k = 0; k < 100; k++) {
   if (counts[2] === counts[0]) break;
   await new Promise((r) => setTimeout(r, 200));
 }
+const aggregatorData = join(values.dir, "aggregator");
 console.log(`
 
 The aggregator holds everything the local network publishes, each record with its origin verified.
@@ -99,7 +100,7 @@ Try, in another shell:
     -d '{"@context": {"ess": "https://lod.coop/essglobal/2.1/vocab/", "gr": "http://purl.org/goodrelations/v1#"},
          "@type": "ess:SSEInitiative", "gr:name": "Demo Co-op"}'
   curl '${aggregator!.url}/initiatives?page=true' -H 'Accept: application/activity+json'
-  ESSFED_DATA=${join(values.dir!, "aggregator")} ESSFED_URL=${aggregator!.url} ESSFED_HANDLE=aggregator node bin/essfed.js status
+  ESSFED_DATA=${aggregatorData} ESSFED_URL=${aggregator!.url} ESSFED_HANDLE=aggregator node bin/essfed.js status
 
 Ctrl-C stops the three instances (their data stays in ${values.dir}).`);
 await Promise.all(children.map((c) => new Promise((r) => c.once("exit", r))));
