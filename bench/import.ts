@@ -76,9 +76,10 @@ try {
   const report = await importFile(file, instance.directory, instance.iris, { format: "csv", batchSize, thread });
   const importSecs = (performance.now() - t) / 1000;
   const importCpu = cpu() - c;
+  const mainCpuUs = (((mainCpu() - m0) * 1e6) / ROWS).toFixed(1);
   console.log(
     `import: ${importSecs.toFixed(2)} s → ${rate(ROWS, importSecs)} (CPU ` +
-      `${((importCpu * 1e6) / ROWS).toFixed(1)} µs/row, of which this thread ${(((mainCpu() - m0) * 1e6) / ROWS).toFixed(1)}; ` +
+      `${((importCpu * 1e6) / ROWS).toFixed(1)} µs/row, of which this thread ${mainCpuUs}; ` +
       `${report.created} created, ${report.refusedRecords} refused), peak RSS ${peakMb()} MB; ${load()}`,
   );
 
