@@ -8,7 +8,10 @@
  *
  * Prints figures; asserts nothing.
  */
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { loadConfig } from "../src/config.ts";
 import { compose } from "../src/compose.ts";
 import type { InitiativeDraft } from "../src/domain/validate.ts";
@@ -45,6 +48,51 @@ function draft(id: string, k: number, kind: string): InitiativeDraft {
     primaryActivity: `ICA${10 * (1 + (k % 28))}`,
     country: "GB",
     address: { locality: `Town ${k % 500}`, lat: 50 + (k % 800) / 100, long: -5 + (k % 700) / 100 },
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 0 elsewhere or when gone). */
+function cpuOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL backends serving an instance (named by application_name in its DATABASE_URL). */
+async function backendPids(inst: ProcessInstance): Promise<number[]> {
+  const app = new URL(inst.env.DATABASE_URL ?? "postgres://x/").searchParams.get("application_name");
+  if (!app || !process.env.POSTGRES_URL) return [];
+  const c = new pg.Client(process.env.POSTGRES_URL);
+  await c.connect();
+  try {
+    const { rows } = await c.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [app]);
+    return rows.map((r: { pid: number }) => r.pid);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * CPU spent by an instance's process and its PostgreSQL backends from now until `done()`:
+ * wall-clock rates depend on what else runs on the machine, CPU per item much less.
+ */
+async function cpuMeter(inst: ProcessInstance) {
+  const node0 = cpuOf(inst.pid());
+  const pg0 = new Map((await backendPids(inst)).map((pid) => [pid, cpuOf(pid)]));
+  return async (items: number) => {
+    const node = cpuOf(inst.pid()) - node0;
+    let db = 0;
+    for (const pid of await backendPids(inst)) db += cpuOf(pid) - (pg0.get(pid) ?? 0);
+    const per = (s: number) => ((s * 1000) / items).toFixed(2);
+    return (
+      `CPU per item: ${per(node)} ms in ${inst.handle}` +
+      (inst.env.DATABASE_URL ? ` + ${per(db)} ms in its PostgreSQL backends` : "") +
+      `; load average ${loadavg()[0]!.toFixed(1)}`
+    );
   };
 }
 
@@ -106,6 +154,7 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
     // the directory into local's database by this process, as `essfed import` does; local's server
     // delivers them), timed by the arrivals at each hop.
     const before = [await natStore.countInitiatives(), await aggStore.countInitiatives()];
+    const aggCpu = await cpuMeter(aggregator);
     const t0 = performance.now();
     await withDirectory(local, async (directory, iris) => {
       const drafts: InitiativeDraft[] = [];
@@ -127,6 +176,7 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
       return { first, last: performance.now() };
     };
     const [hop1, hop2] = await Promise.all([arrivals(natStore, before[0]!), arrivals(aggStore, before[1]!)]);
+    const hop2Cpu = await aggCpu(N_BURST);
     const rate = (h: { first: number; last: number }) => (N_BURST / ((h.last - h.first) / 1000)).toFixed(0);
     console.log(
       `burst of ${N_BURST} creates published at local in ${((queued - t0) / 1000).toFixed(2)} s (signed and queued)`,
@@ -139,6 +189,7 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
       `  hop 2 (national → aggregator): ${rate(hop2)} activities/s (first to last arrival), all in ` +
         `${((hop2.last - t0) / 1000).toFixed(2)} s`,
     );
+    console.log(`  hop 2 ${hop2Cpu}`);
 
     // 3. Back-fill: a fresh aggregator follows a national network that already holds N records.
     if (N_BACKFILL > 0) {
@@ -149,6 +200,7 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
         await seed(big, N_BACKFILL);
         console.log(`seeded ${N_BACKFILL} initiatives in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
         const freshStore = await fresh.openStoreCached();
+        const freshCpu = await cpuMeter(fresh);
         const b0 = performance.now();
         // Right after a bulk seed the national may be too busy to answer the actor fetch in time:
         // ask again a few times, and stop (rather than wait an hour for nothing) if it never follows.
@@ -164,6 +216,7 @@ async function main(aggEnv: Record<string, string>, freshAggEnv: Record<string, 
           `back-fill of ${N_BACKFILL} initiatives: ${secs.toFixed(1)} s → ${(N_BACKFILL / secs).toFixed(0)} ` +
             `initiatives/s`,
         );
+        console.log(`  back-fill ${await freshCpu(N_BACKFILL)}`);
       } finally {
         await Promise.all([big.destroy(), fresh.destroy()]);
       }
@@ -180,8 +233,17 @@ for (const store of values.stores.split(",")) {
     continue;
   }
   const schemas = [randomSchema("bench"), randomSchema("bench")];
+  // Named, so that the CPU of their PostgreSQL backends can be read.
+  const url = (schema: string, app: string) => {
+    const u = new URL(databaseUrl(schema));
+    u.searchParams.set("application_name", app);
+    return u.href;
+  };
   try {
-    await main({ DATABASE_URL: databaseUrl(schemas[0]!) }, { DATABASE_URL: databaseUrl(schemas[1]!) });
+    await main(
+      { DATABASE_URL: url(schemas[0]!, `${schemas[0]!}-aggregator`) },
+      { DATABASE_URL: url(schemas[1]!, `${schemas[1]!}-fresh`) },
+    );
   } finally {
     for (const s of schemas) await dropSchema(s).catch(() => {});
   }

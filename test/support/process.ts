@@ -31,6 +31,8 @@ export interface ProcessInstance {
   actor: string;
   dir: string;
   env: Record<string, string>;
+  /** The running process's id (benchmarks read its CPU time), undefined while stopped. */
+  pid(): number | undefined;
   /** Everything the process printed (for failure messages). */
   log(): string;
   /** Starts (again) on the same port and data directory. */
@@ -75,6 +77,7 @@ export async function spawnInstance(handle: string, env: Record<string, string> 
     actor: `${base}/actors/${handle}`,
     dir,
     env: fullEnv,
+    pid: () => (child && child.exitCode === null ? child.pid : undefined),
     log: () => output,
     start: () =>
       new Promise((resolve, reject) => {
