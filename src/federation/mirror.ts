@@ -155,7 +155,7 @@ export async function acceptObjects(ctx: FederationContext, objects: VerifiedObj
     served.map((k) => objects[index[k]!]!.via),
     objects[0]!.origin,
   );
-  const outcomes = await ctx.writer.put(
+  const outcomes = await ctx.writer.mirror(
     served.map((k) => signed[k]!),
     inboxes.length
       ? (done) =>

@@ -16,6 +16,17 @@ import type { DurableQueue, QueueOptions } from "./queue.ts";
 export type { PutOutcome } from "../domain/puts.ts";
 export type { OutboxWrite, Page, ShapeRow, StoredInitiative } from "./records.ts";
 
+/** How a write may be carried out. */
+export interface WriteOptions {
+  /**
+   * The write copies what another network holds (mirrors from a peer): it may be acknowledged
+   * before it is on disk, so a crash of the database may lose the last moments of such writes,
+   * never part of one. Re-reading the source (reconciliation, back-fill) repairs that loss (ADR 31).
+   * Own records are never written so.
+   */
+  replayable?: boolean;
+}
+
 /** How many records one source network holds under one licence and attribution (`Store.countTerms`). */
 export interface SourceTerms {
   /** The origin network's actor; absent for this instance's own records. */
@@ -147,6 +158,7 @@ export interface Store {
   putInitiatives(
     records: (InitiativeRecord & { signed?: string })[],
     outbox?: OutboxWrite<PutOutcome[]>,
+    options?: WriteOptions,
   ): Promise<PutOutcome[]>;
   /**
    * Holds off index upkeep that would run between writes (SQLite's background indexer) until the

@@ -17,6 +17,26 @@ import type { Store } from "../store/store.ts";
 export const DELIVERY_QUEUE = "delivery";
 
 /**
+ * Mirror writes in flight at once. More wait, and go together as one transaction as soon as one
+ * finishes (group commit): concurrent inbox activities then cost one transaction per group, not
+ * one each, while a lone activity is written at once.
+ */
+const MIRROR_SLOTS = 4;
+/** Most records written together in one grouped mirror write. */
+const MIRROR_GROUP = 1000;
+
+/** A record to write, with its signed document when it has one. */
+type Writing = InitiativeRecord & { signed?: string };
+
+/** A mirror write waiting for a slot. */
+interface Waiting {
+  records: Writing[];
+  announce: Announce<PutOutcome[]> | undefined;
+  resolve: (outcomes: PutOutcome[]) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
  * What a write announces, as delivery-queue messages built from what the write did. Called inside
  * the store transaction: it must not do I/O (sign and read followers beforehand).
  */
@@ -24,6 +44,8 @@ export type Announce<T> = (result: T) => unknown[];
 
 export class InitiativeWriter {
   readonly #store: Store;
+  readonly #waiting: Waiting[] = [];
+  #inFlight = 0;
 
   constructor(store: Store) {
     this.#store = store;
@@ -34,9 +56,70 @@ export class InitiativeWriter {
    * `announce` makes of the outcomes in the same transaction.
    * @returns one outcome per record, in order
    */
-  put(records: (InitiativeRecord & { signed?: string })[], announce?: Announce<PutOutcome[]>): Promise<PutOutcome[]> {
+  put(records: Writing[], announce?: Announce<PutOutcome[]>): Promise<PutOutcome[]> {
     if (!records.length) return Promise.resolve([]);
     return this.#store.putInitiatives(records, announce && { queue: DELIVERY_QUEUE, messages: announce });
+  }
+
+  /**
+   * Writes mirrors of records another network holds (an inbox activity, a back-fill page), as
+   * {@link put} does, but acknowledged before they are on disk: a database crash may lose the last
+   * moments of them, which reconciliation with that network repairs (ADR 31). Mirror writes that
+   * arrive while {@link MIRROR_SLOTS} are in flight are grouped into one transaction.
+   */
+  mirror(records: Writing[], announce?: Announce<PutOutcome[]>): Promise<PutOutcome[]> {
+    if (!records.length) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ records, announce, resolve, reject });
+      this.#startMirrors();
+    });
+  }
+
+  /** Starts waiting mirror writes while slots are free, each taking as many waiting as fit in a group. */
+  #startMirrors(): void {
+    while (this.#inFlight < MIRROR_SLOTS && this.#waiting.length) {
+      const group = [this.#waiting.shift()!];
+      let n = group[0]!.records.length;
+      while (this.#waiting.length && n + this.#waiting[0]!.records.length <= MIRROR_GROUP) {
+        n += this.#waiting[0]!.records.length;
+        group.push(this.#waiting.shift()!);
+      }
+      this.#inFlight++;
+      void this.#writeMirrors(group).finally(() => {
+        this.#inFlight--;
+        this.#startMirrors();
+      });
+    }
+  }
+
+  /** Writes a group of mirror writes in one transaction; each gets its own outcomes, and its own messages queued. */
+  async #writeMirrors(group: Waiting[]): Promise<void> {
+    const put = (records: Writing[], messages?: Announce<PutOutcome[]>) =>
+      this.#store.putInitiatives(records, messages && { queue: DELIVERY_QUEUE, messages }, { replayable: true });
+    if (group.length > 1) {
+      const starts: number[] = [];
+      let n = 0;
+      for (const w of group) {
+        starts.push(n);
+        n += w.records.length;
+      }
+      const part = (outcomes: PutOutcome[], k: number) =>
+        outcomes.slice(starts[k], starts[k]! + group[k]!.records.length);
+      const messages = (outcomes: PutOutcome[]) => group.flatMap((w, k) => w.announce?.(part(outcomes, k)) ?? []);
+      try {
+        const outcomes = await put(
+          group.flatMap((w) => w.records),
+          group.some((w) => w.announce) ? messages : undefined,
+        );
+        group.forEach((w, k) => w.resolve(part(outcomes, k)));
+        return;
+      } catch {
+        // Not ignored: the group rolled back whole, so each write is tried again alone below, and
+        // one that fails then fails its own caller only (two groups sharing records may also have
+        // deadlocked, which writing them one by one resolves).
+      }
+    }
+    for (const w of group) await put(w.records, w.announce).then(w.resolve, w.reject);
   }
 
   /**

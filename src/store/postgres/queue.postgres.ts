@@ -23,6 +23,11 @@ export async function insertMessages(
   );
 }
 
+/** The statement that wakes listeners of `queue` in every process, to send after the inserting transaction's COMMIT. */
+export function notifyQueueSql(c: PoolClient, notifyKey: string, queue: string): string {
+  return `SELECT pg_notify(${c.escapeLiteral(QUEUE_CHANNEL)}, ${c.escapeLiteral(`${notifyKey}:${queue}`)})`;
+}
+
 /** Wakes listeners of `queue` in every process (sent after the inserting transaction commits). */
 export async function notifyQueue(pool: Pool, notifyKey: string, queue: string): Promise<void> {
   await pool.query("SELECT pg_notify($1, $2)", [QUEUE_CHANNEL, `${notifyKey}:${queue}`]);

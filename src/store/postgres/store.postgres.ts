@@ -20,6 +20,7 @@ import type {
   Store,
   StoredInitiative,
   StoreHealth,
+  WriteOptions,
 } from "../store.ts";
 import { PostgresKvStore } from "./kv.postgres.ts";
 import { PostgresAccountStore, PostgresAuditLog } from "./accounts.postgres.ts";
@@ -29,7 +30,7 @@ import { SHAPE_ARRAYS, SHAPE_COLUMNS, SHAPE_UPDATE, shapeArrays } from "./shape.
 import { PostgresDuplicateStore } from "./duplicates.postgres.ts";
 import { deleteRemoves, planPuts, type Versioned } from "../../domain/puts.ts";
 import { PostgresListener } from "./listen.postgres.ts";
-import { QUEUE_CHANNEL, insertMessages, notifyQueue, postgresQueueBackend } from "./queue.postgres.ts";
+import { QUEUE_CHANNEL, insertMessages, notifyQueue, notifyQueueSql, postgresQueueBackend } from "./queue.postgres.ts";
 import { PostgresSearchIndex, keptCount, type SearchTuning } from "./search.postgres.ts";
 import { schemaFromUrl, toFollower, withSettings, toFollowing, toStored, type Row } from "./rows.postgres.ts";
 import { rewriteOwnPostgres } from "./rewrite.postgres.ts";
@@ -49,6 +50,12 @@ type FlatRow = Record<string, string | null>;
 export { schemaFromUrl } from "./rows.postgres.ts";
 
 const CHANGE_CHANNEL = "essfed_change";
+
+/**
+ * A replayable write (a mirror, ADR 31) is acknowledged before its WAL is flushed: it no longer
+ * waits for the disk, and a database crash may lose its last moments, never part of a transaction.
+ */
+const REPLAYABLE = "SET LOCAL synchronous_commit = off";
 
 export interface PostgresStoreOptions {
   /** Schema to use (created if missing); default: the connection's search_path. */
@@ -225,19 +232,41 @@ export class PostgresStore implements Store {
   async putInitiatives(
     records: (InitiativeRecord & { signed?: string })[],
     outbox?: OutboxWrite<PutOutcome[]>,
+    o: WriteOptions = {},
   ): Promise<PutOutcome[]> {
     if (!records.length) return [];
     let wrote = false;
     let queued = false;
-    const outcomes = await this.transaction(async (c) => {
-      const { outcomes, wrote: w } = await this.#putWith(c, records);
-      wrote = w;
-      if (outbox) queued = await this.#queueIn(c, outbox, outcomes);
-      return outcomes;
-    });
-    if (wrote) await this.#changed();
-    if (queued) await this.#queued(outbox!.queue);
+    const outcomes = await withTransaction(
+      this.pool,
+      async (c) => {
+        const { outcomes, wrote: w } = await this.#putWith(c, records);
+        wrote = w;
+        if (outbox) queued = await this.#queueIn(c, outbox, outcomes);
+        return outcomes;
+      },
+      {
+        ...(o.replayable ? { begin: [REPLAYABLE] } : {}),
+        commit: (c) => this.#notices(c, wrote, queued ? outbox!.queue : undefined),
+      },
+    );
+    if (wrote) this.#changes++;
+    if (queued) this.#events.emit(outbox!.queue);
     return outcomes;
+  }
+
+  /**
+   * What a write tells other processes once it has committed (records changed, messages queued),
+   * sent with its COMMIT in one round trip. Each NOTIFY runs after the COMMIT, in a short
+   * transaction of its own (see {@link #changed} for why not inside the write).
+   */
+  #notices(c: pg.PoolClient, changed: boolean, queue: string | undefined): string[] {
+    return [
+      ...(changed
+        ? [`SELECT pg_notify(${c.escapeLiteral(CHANGE_CHANNEL)}, ${c.escapeLiteral(`${this.#notifyKey}:`)})`]
+        : []),
+      ...(queue ? [notifyQueueSql(c, this.#notifyKey, queue)] : []),
+    ];
   }
 
   /** Queues an outbox's messages inside the caller's transaction; says whether there were any. */
@@ -259,23 +288,31 @@ export class PostgresStore implements Store {
     records: (InitiativeRecord & { signed?: string })[],
   ): Promise<{ outcomes: PutOutcome[]; wrote: boolean }> {
     const ids = [...new Set(records.map((r) => r.initiative.id))];
-    const existing = await c.query<Versioned & { id: string }>(
-      "SELECT id, version, updated FROM initiative WHERE id = ANY($1) FOR UPDATE",
-      [ids],
-    );
-    const tombs = await c.query<{ id: string; deleted: string }>(
-      "SELECT id, deleted FROM tombstone WHERE id = ANY($1)",
-      [ids],
-    );
-    const plan = planPuts(
-      records,
-      new Map(existing.rows.map((r) => [r.id, r])),
-      new Map(tombs.rows.map((t) => [t.id, t.deleted])),
-    );
+    // The stored versions (locked until commit) and the tombstones, in one round trip; named, so
+    // each connection plans these statements once.
+    const { rows } = await c.query<{
+      id: string;
+      version: string | null;
+      updated: string | null;
+      deleted: string | null;
+    }>({
+      name: "essfed_put_state",
+      text: `WITH e AS (SELECT id, version, updated FROM initiative WHERE id = ANY($1) FOR UPDATE)
+        SELECT id, version, updated, NULL AS deleted FROM e
+        UNION ALL SELECT id, NULL, NULL, deleted FROM tombstone WHERE id = ANY($1)`,
+      values: [ids],
+    });
+    const existing = new Map<string, Versioned>();
+    const tombs = new Map<string, string>();
+    for (const r of rows)
+      if (r.deleted === null) existing.set(r.id, { version: r.version!, updated: r.updated! });
+      else tombs.set(r.id, r.deleted);
+    const plan = planPuts(records, existing, tombs);
     if (!plan.writes.length) return { outcomes: plan.outcomes, wrote: false };
     const w = plan.writes;
-    await c.query(
-      `INSERT INTO initiative (id, seq, source, version, updated, record, signed, ${SHAPE_COLUMNS})
+    await c.query({
+      name: "essfed_put_write",
+      text: `INSERT INTO initiative (id, seq, source, version, updated, record, signed, ${SHAPE_COLUMNS})
        SELECT t.id, nextval('initiative_seq'), t.source, t.version, t.updated, t.record, t.signed, ${SHAPE_COLUMNS}
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], ${SHAPE_ARRAYS(7)})
          WITH ORDINALITY AS t(id, source, version, updated, record, signed, ${SHAPE_COLUMNS}, n)
@@ -283,7 +320,7 @@ export class PostgresStore implements Store {
        ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, source = excluded.source, version = excluded.version,
          updated = excluded.updated, record = excluded.record, signed = excluded.signed, ${SHAPE_UPDATE}
        WHERE initiative.version <> excluded.version AND initiative.updated <= excluded.updated`,
-      [
+      values: [
         w.map((r) => r.initiative.id),
         w.map((r) => r.provenance?.origin ?? null),
         w.map((r) => r.version),
@@ -292,20 +329,24 @@ export class PostgresStore implements Store {
         w.map((r) => r.signed ?? null),
         ...shapeArrays(w),
       ],
-    );
+    });
     if (plan.clearTombstones.length) await c.query("DELETE FROM tombstone WHERE id = ANY($1)", [plan.clearTombstones]);
     return { outcomes: plan.outcomes, wrote: true };
   }
 
   async deleteInitiative(t: Tombstone, outbox?: OutboxWrite<boolean>): Promise<boolean> {
     let queued = false;
-    const deleted = await this.transaction(async (c) => {
-      const removed = await this.#deleteWith(c, t);
-      if (outbox) queued = await this.#queueIn(c, outbox, removed);
-      return removed;
-    });
-    if (deleted) await this.#changed();
-    if (queued) await this.#queued(outbox!.queue);
+    let deleted = false;
+    await withTransaction(
+      this.pool,
+      async (c) => {
+        deleted = await this.#deleteWith(c, t);
+        if (outbox) queued = await this.#queueIn(c, outbox, deleted);
+      },
+      { commit: (c) => this.#notices(c, deleted, queued ? outbox!.queue : undefined) },
+    );
+    if (deleted) this.#changes++;
+    if (queued) this.#events.emit(outbox!.queue);
     return deleted;
   }
 
@@ -469,14 +510,15 @@ export class PostgresStore implements Store {
   }
 
   async markSeen(activityId: string): Promise<boolean> {
-    return (
-      ((
-        await this.pool.query("INSERT INTO seen (id, at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", [
-          activityId,
-          Date.now(),
-        ])
-      ).rowCount ?? 0) === 1
-    );
+    // One round trip, acknowledged before it is on disk: the seen log only spares handling an
+    // activity twice, which the handlers absorb anyway (object versions), so losing its last
+    // moments in a database crash costs nothing (ADR 31). Literals, as several statements go in
+    // one message.
+    const results = (await this.pool.query(
+      `BEGIN; ${REPLAYABLE}; INSERT INTO seen (id, at) VALUES (${pg.escapeLiteral(activityId)}, ${Date.now()})
+       ON CONFLICT (id) DO NOTHING; COMMIT`,
+    )) as unknown as pg.QueryResult[];
+    return results[2]?.rowCount === 1;
   }
 
   async pruneSeen(before: number): Promise<number> {
