@@ -2,7 +2,7 @@
  * SEA standard CSV rows → drafts for the {@link Batcher}: the Identifier becomes this instance's
  * IRI for the record, a bad or repeated Identifier refuses the row, and the reader's version,
  * ignored columns and fatal errors go into the report. The reading ({@link csvSteps}) needs no
- * store, so a large file is read and checked on a worker thread (csv-thread.ts) while this one writes.
+ * store, so a file can be read and checked on a worker thread (csv-thread.ts) while this one writes.
  */
 import type { Directory } from "../directory/directory.ts";
 import { said, type Said } from "../domain/issue-messages.ts";

@@ -1,9 +1,10 @@
 /**
- * Reading a CSV on a worker thread (csv-worker.ts) while this thread writes: reading rows,
- * validating and hashing cost about as much CPU as writing and indexing them, so on two cores a
- * large import takes about half as long. The worker reads a file itself; other sources are handed
- * to it a piece at a time as it asks. This thread takes its steps (drafts already checked,
- * refusals, the version) in file order.
+ * Reading a CSV on a worker thread (csv-worker.ts) while this thread writes, when an import asks
+ * for it (`ImportOptions.thread`): reading rows, validating and hashing run on the second core.
+ * Off by default: in the runs of docs/benchmarks.md the copies between threads cost more than the
+ * overlap gave (ADR 25). The worker reads a file itself; other sources are handed to it a piece at
+ * a time as it asks. This thread takes its steps (drafts already checked, refusals, the version)
+ * in file order.
  */
 import { Worker } from "node:worker_threads";
 import type { Iris } from "../directory/ids.ts";
@@ -12,8 +13,6 @@ import type { CsvStep } from "./csv-import.ts";
 import type { CsvWorkerData, FromCsvWorker, ToCsvWorker } from "./csv-worker.ts";
 import type { ImportSource } from "./report.ts";
 
-/** Files at least this large are read on a worker thread (smaller ones are done before it would have started). */
-export const THREAD_FROM_BYTES = 2 * 1024 * 1024;
 /**
  * Records per batch (and write transaction) when reading on a worker thread: with the search
  * index written in the same transaction, 10,000 cost a quarter less CPU a row than 1,000

@@ -13,7 +13,7 @@ import type { Directory } from "../directory/directory.ts";
 import type { Iris } from "../directory/ids.ts";
 import type { IgnoredColumn, RowIssue } from "./csv/read.ts";
 import { csvPendings, csvSteps } from "./csv-import.ts";
-import { THREAD_BATCH, THREAD_FROM_BYTES, threadedCsvSteps } from "./csv-thread.ts";
+import { THREAD_BATCH, threadedCsvSteps } from "./csv-thread.ts";
 import {
   IMPORT_FORMATS,
   SUPPORTED,
@@ -86,9 +86,9 @@ export async function importSource(
   o: ImportOptions = {},
 ): Promise<ImportReport> {
   const format = o.format ?? (await formatOfSource(source));
-  // A large CSV is read and checked on a worker thread while this one writes, in larger batches:
-  // each commit writes out the pages of every index a batch touched.
-  const thread = format === "csv" && (o.thread ?? (source.size ?? 0) >= THREAD_FROM_BYTES);
+  // Asked for, a CSV is read and checked on a worker thread while this one writes, in larger
+  // batches (off by default: on a machine at load 5 it took longer than one thread, ADR 25).
+  const thread = format === "csv" && (o.thread ?? false);
   const b = new Batcher(format, directory, thread ? { batchSize: THREAD_BATCH, ...o } : o);
   const records =
     format === "csv"

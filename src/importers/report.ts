@@ -48,8 +48,8 @@ export interface ImportOptions {
    */
   maxDocumentBytes?: number;
   /**
-   * Read a CSV on a worker thread while this one writes; by default when the source is known to
-   * be at least 2 MB (csv-thread.ts).
+   * Read a CSV on a worker thread while this one writes (csv-thread.ts); off by default, since it
+   * did not pay in the runs of docs/benchmarks.md (fourth round).
    */
   thread?: boolean;
 }

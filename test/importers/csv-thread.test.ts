@@ -4,14 +4,14 @@
  * the version, a fatal error and the rows before it) and the same stored records, in batches
  * smaller than the file so that the worker waits for the writer.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { loadConfig } from "../../src/config.ts";
 import { compose, type Instance } from "../../src/compose.ts";
 import { V4_COLUMNS } from "../../src/importers/csv/columns.ts";
-import { bufferSource, importSource, type ImportReport } from "../../src/importers/import.ts";
+import { bufferSource, fileSource, importSource, type ImportReport } from "../../src/importers/import.ts";
 import { csvLine, generateRow, rng } from "../../bench/generate.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "essfed-csv-thread-"));
@@ -37,10 +37,16 @@ function mixed(n: number, tail = ""): string {
   return [header.join(","), ...lines].join("\n") + "\n" + tail;
 }
 
-async function both(text: string, batchSize: number): Promise<[ImportReport, ImportReport]> {
+/** Imports `text` both ways; `asFile`: the worker reads it from a file itself. */
+async function both(text: string, batchSize: number, asFile = false): Promise<[ImportReport, ImportReport]> {
   const o = { format: "csv" as const, batchSize };
+  const path = join(dir, "x.csv");
+  if (asFile) writeFileSync(path, text);
   return Promise.all([
-    importSource(bufferSource("x.csv", text), here.directory, here.iris, { ...o, thread: true }),
+    importSource(asFile ? fileSource(path) : bufferSource("x.csv", text), here.directory, here.iris, {
+      ...o,
+      thread: true,
+    }),
     importSource(bufferSource("x.csv", text), there.directory, there.iris, { ...o, thread: false }),
   ]);
 }
@@ -80,7 +86,7 @@ describe("Reading a CSV on a worker thread", () => {
   });
 
   it("reports a re-import as unchanged, and a file that breaks off with the rows before it imported.", async () => {
-    const [again, againPlain] = await both(mixed(3000), 400);
+    const [again, againPlain] = await both(mixed(3000), 400, true);
     expect(again.unchanged).toBe(2997);
     expect(again).toEqual(againPlain);
     const [broken, brokenPlain] = await both(mixed(1200) + 'late,"Unclosed quote,,,\n', 100);
