@@ -112,3 +112,35 @@ export async function* adoptedChunks(store: Store, format: RdfFormat): AsyncGene
     cursor = page.next;
   } while (cursor);
 }
+
+/**
+ * The confirmed pairs of this network's linkset that involve record `id` (at most 50), and a short
+ * digest of them for the record's ETag: a decision taken or undone changes the representation.
+ */
+export async function linksOf(store: Store, id: string): Promise<{ pairs: DuplicatePair[]; digest: string }> {
+  const page = await store.duplicates.listPairs({ id, state: "confirmed", limit: 50 });
+  const pairs = page.items;
+  const digest = pairs.length
+    ? createHash("sha256")
+        .update(pairs.map((p) => `${p.a} ${p.b} ${p.decidedBy ?? ""} ${p.decidedAt ?? ""}`).join("\n"))
+        .digest("hex")
+        .slice(0, 12)
+    : "";
+  return { pairs, digest };
+}
+
+/**
+ * The linkset's statements about one record, added to its Turtle/N-Triples/N-Quads as this network
+ * serves it: each link with its decision, the record pointing at the linkset (`rdfs:seeAlso`), and
+ * in N-Quads the link statements in the linkset's own named graph.
+ */
+export function recordLinkQuads(linkset: string, actor: string, id: string, pairs: DuplicatePair[], nquads: boolean) {
+  if (!pairs.length) return [];
+  const graph = nquads ? namedNode(linkset) : defaultGraph();
+  return [
+    quad(namedNode(id), namedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"), namedNode(linkset)),
+    quad(namedNode(linkset), namedNode(RDF.type), namedNode(`${VOID}Linkset`), graph),
+    quad(namedNode(linkset), namedNode(`${DCTERMS.ns}publisher`), namedNode(actor), graph),
+    ...pairs.flatMap((p) => pairQuads(linkset, actor, p, graph)),
+  ];
+}

@@ -9,6 +9,8 @@ import { FIELD_PROPERTY } from "../../linkeddata/fields.ts";
 import { initiativeToJsonLd } from "../../linkeddata/initiative-jsonld.ts";
 import { initiativeToQuads } from "../../linkeddata/initiative-rdf.ts";
 import { datasetTerms } from "../../linkeddata/licences.ts";
+import { linksetIri, linksOf, recordLinkQuads } from "../../linkeddata/linkset.ts";
+import type { DuplicatePair } from "../../store/duplicates.ts";
 import { writeQuads } from "../../linkeddata/serialize.ts";
 import type { Issue } from "../../domain/validate.ts";
 import type { StoredInitiative } from "../../store/store.ts";
@@ -23,6 +25,7 @@ import { RepresentationCache, type Representation } from "../representations.ts"
 import { ignoreFailure } from "../../logging.ts";
 
 const PAGE_DEFAULT = 100;
+type LinksOfRecord = { pairs: DuplicatePair[]; digest: string };
 const PAGE_MAX = 1000;
 
 export function initiativeRoutes(deps: HttpDeps): Router {
@@ -43,15 +46,24 @@ export function initiativeRoutes(deps: HttpDeps): Router {
   const cache = new RepresentationCache();
 
   /** Renders one record in a representation (the cache keeps the result). */
-  const render = (rec: StoredInitiative, key: RdfKey, type: string): Representation => {
+  // The RDF documents (not the signed JSON-LD peers verify) carry this network's sameAs links
+  // about the record, with a Link header to the linkset (RFC 9264) and the links in the ETag.
+  const linkset = linksetIri(config.url);
+  const render = (rec: StoredInitiative, key: RdfKey, type: string, links?: LinksOfRecord): Representation => {
     const text =
       key === "html"
         ? initiativePage(rec, taxonomies, config.name)
         : key === "jsonld"
           ? (rec.signed ?? JSON.stringify(initiativeToJsonLd(rec, taxonomies, { owner: ownerOf(rec), ...peers })))
-          : writeQuads(initiativeToQuads(rec, taxonomies, ownerOf(rec), undefined, undefined, "peers", terms), key);
+          : writeQuads(
+              [
+                ...initiativeToQuads(rec, taxonomies, ownerOf(rec), undefined, undefined, "peers", terms),
+                ...recordLinkQuads(linkset, iris.actor, rec.initiative.id, links?.pairs ?? [], key === "nquads"),
+              ],
+              key,
+            );
     const body = Buffer.from(text, "utf8");
-    const etag = `"${rec.version}-${key}"`;
+    const etag = `"${rec.version}-${key}${links?.digest ? `-${links.digest}` : ""}"`;
     return {
       body,
       etag,
@@ -61,6 +73,7 @@ export function initiativeRoutes(deps: HttpDeps): Router {
         ETag: etag,
         "Last-Modified": new Date(rec.updated).toUTCString(),
         Vary: "Accept",
+        ...(links?.pairs.length ? { Link: `<${linkset}>; rel="linkset"; type="text/turtle"` } : {}),
       },
     };
   };
@@ -205,16 +218,19 @@ export function initiativeRoutes(deps: HttpDeps): Router {
       throw new NotFoundHttpError(`no initiative ${id}`);
     }
     const stamp = await store.changeStamp();
-    const fresh = cache.fresh(id, stamp, type);
+    // Decisions do not change the record's number: the links are looked up and keyed separately.
+    const links = key === "jsonld" ? undefined : await linksOf(store, id);
+    const ckey = links?.digest ? `${type} ${links.digest}` : type;
+    const fresh = cache.fresh(id, stamp, ckey);
     if (fresh) return send(req, res, fresh);
     const seq = await store.initiativeSeq(id);
     if (seq !== undefined) {
-      const cached = cache.get(id, seq, stamp, type);
+      const cached = cache.get(id, seq, stamp, ckey);
       if (cached) return send(req, res, cached);
       const rec = await store.getInitiative(id);
       if (rec) {
-        const r = render(rec, key, type);
-        cache.set(id, rec.seq, stamp, type, r);
+        const r = render(rec, key, type, links);
+        cache.set(id, rec.seq, stamp, ckey, r);
         return send(req, res, r);
       }
     }
