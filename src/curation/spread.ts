@@ -58,15 +58,6 @@ export async function prepareWithdrawal(
   };
 }
 
-/**
- * Tells followers now that records are withdrawn, outside any write: for a copy dropped because
- * the network we had it from withdrew it (purged, not written through the writer).
- */
-export async function withdraw(ctx: FederationContext, records: HeldRecord[]): Promise<void> {
-  const messages = (await prepareWithdrawal(ctx, records))(records) as Parameters<typeof ctx.outbox.enqueue>[0];
-  await ctx.outbox.enqueue(messages);
-}
-
 const versionKey = (r: HeldRecord) => `${r.initiative.id} ${r.version}`;
 const relayKey = (r: HeldRecord) => JSON.stringify([r.provenance!.origin, r.provenance!.via]);
 

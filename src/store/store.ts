@@ -214,9 +214,10 @@ export interface Store {
   /**
    * Removes records outright, without tombstones (records mirrored from a network we stopped
    * following: they were not deleted by their owner, so nothing must block them coming back).
+   * `outbox`'s messages, given how many were removed, are queued in the same transaction.
    * @returns how many were removed
    */
-  purgeInitiatives(ids: string[]): Promise<number>;
+  purgeInitiatives(ids: string[], outbox?: OutboxWrite<number>): Promise<number>;
   /** Forgets tombstones deleted before `before` (ISO 8601); returns how many. */
   pruneTombstones(before: string): Promise<number>;
   /**

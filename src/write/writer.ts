@@ -159,4 +159,14 @@ export class InitiativeWriter {
   release(ids: string[], state: WithheldState | undefined, announce?: Announce<HeldRecord[]>): Promise<string[]> {
     return this.#store.curation.release(ids, state, announce && { queue: DELIVERY_QUEUE, messages: announce });
   }
+
+  /**
+   * Drops mirrored copies without tombstones (the network we had them from withdrew them, so they may
+   * come back by another path) and queues what `announce` makes of how many went, in the same
+   * transaction.
+   * @returns how many copies were dropped
+   */
+  purge(ids: string[], announce?: Announce<number>): Promise<number> {
+    return this.#store.purgeInitiatives(ids, announce && { queue: DELIVERY_QUEUE, messages: announce });
+  }
 }

@@ -98,6 +98,32 @@ export function describeOutboxContract(
       expect(await drain(store, "outbox-test")).toEqual([{ deleted: true }]);
     });
 
+    it("queues a purge's messages with the purge, told how many went, and keeps the copy if they fail.", async () => {
+      await store.putInitiatives([record(id(6), "Six")]);
+      const told: number[] = [];
+      const outbox = {
+        queue: "outbox-test",
+        messages: (removed: number) => {
+          told.push(removed);
+          return removed ? [{ purged: removed }] : [];
+        },
+      };
+      const failing = {
+        queue: "outbox-test",
+        messages: (): unknown[] => {
+          throw new Error("no withdrawal");
+        },
+      };
+      await expect(store.purgeInitiatives([id(6)], failing)).rejects.toThrow("no withdrawal");
+      expect(await store.getInitiative(id(6))).toBeDefined();
+      expect(await store.purgeInitiatives([id(6)], outbox)).toBe(1);
+      expect(await store.purgeInitiatives([id(6)], outbox)).toBe(0);
+      expect(told).toEqual([1, 0]);
+      expect(await store.getInitiative(id(6))).toBeUndefined();
+      expect(await store.getTombstone(id(6))).toBeUndefined();
+      expect(await drain(store, "outbox-test")).toEqual([{ purged: 1 }]);
+    });
+
     it("queues curation's withdrawals and announcements with the records it withholds and serves again.", async () => {
       await store.putInitiatives([record(id(6), "Six"), record(id(7), "Seven")]);
       const told = (verb: string) => ({

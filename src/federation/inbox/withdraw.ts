@@ -4,7 +4,7 @@
  * (so it may come back by another path or a later decision) and the withdrawal goes on to our own
  * followers. A copy we hold from another path, or of our own record, is left alone.
  */
-import { withdraw } from "../../curation/spread.ts";
+import { prepareWithdrawal } from "../../curation/spread.ts";
 import type { Json } from "../activities.ts";
 import type { FederationContext } from "../context.ts";
 import { idOf } from "../proofs/trust.ts";
@@ -17,7 +17,8 @@ export async function onWithdraw(ctx: FederationContext, activity: Json, sender:
   const held = await ctx.store.getInitiative(recordId);
   const p = held?.provenance;
   if (!held || !p || (p.origin !== sender && p.via[p.via.length - 1] !== sender)) return { status: "ignored" };
-  await ctx.store.purgeInitiatives([recordId]);
-  await withdraw(ctx, [held]);
+  // The withdrawal is queued in the transaction that drops the copy, and only if it did.
+  const messages = await prepareWithdrawal(ctx, [held]);
+  await ctx.writer.purge([recordId], (removed) => (removed ? messages([held]) : []));
   return { status: "withdrawn" };
 }

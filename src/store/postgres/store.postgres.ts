@@ -438,10 +438,25 @@ export class PostgresStore implements Store {
     ).rows.map((r) => r.id);
   }
 
-  async purgeInitiatives(ids: string[]): Promise<number> {
-    const r = await this.pool.query("DELETE FROM initiative WHERE id = ANY($1)", [ids]);
-    if (r.rowCount) await this.#changed();
-    return r.rowCount ?? 0;
+  async purgeInitiatives(ids: string[], outbox?: OutboxWrite<number>): Promise<number> {
+    if (!outbox) {
+      const r = await this.pool.query("DELETE FROM initiative WHERE id = ANY($1)", [ids]);
+      if (r.rowCount) await this.#changed();
+      return r.rowCount ?? 0;
+    }
+    let removed = 0;
+    let queued = false;
+    await withTransaction(
+      this.pool,
+      async (c) => {
+        removed = (await c.query("DELETE FROM initiative WHERE id = ANY($1)", [ids])).rowCount ?? 0;
+        queued = await this.#queueIn(c, outbox, removed);
+      },
+      { commit: (c) => this.#notices(c, removed > 0, queued ? outbox.queue : undefined) },
+    );
+    if (removed) this.#changes++;
+    if (queued) this.#events.emit(outbox.queue);
+    return removed;
   }
 
   async rewriteOwn(from: string, to: string, map: OwnRewrite): Promise<RewriteCounts> {

@@ -385,9 +385,9 @@ export class SqliteStore implements Store {
     ).map((r) => r.id);
   }
 
-  async purgeInitiatives(ids: string[]): Promise<number> {
+  async purgeInitiatives(ids: string[], outbox?: OutboxWrite<number>): Promise<number> {
     this.#localWrites++;
-    return this.db.transaction(() => {
+    const removed = this.db.transaction(() => {
       let n = 0;
       const del = this.db.prepare("DELETE FROM initiative WHERE id = ?");
       for (const id of ids) {
@@ -401,8 +401,11 @@ export class SqliteStore implements Store {
             "INSERT INTO meta (key, value) VALUES ('index_epoch', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1",
           )
           .run();
+      if (outbox) this.#queueIn(outbox, n);
       return n;
     });
+    if (outbox) this.#events.emit(outbox.queue);
+    return removed;
   }
 
   async pruneTombstones(before: string): Promise<number> {
