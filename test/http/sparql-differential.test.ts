@@ -7,23 +7,17 @@
  * SPARQL allows, the same page where the order decides it. Most of them take the record-by-record
  * path (ADR 20), the rest the general engine. On SQLite and PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import type { Store as Oxigraph } from "oxigraph";
-import { ESSGLOBAL_BASES } from "../../src/linkeddata/namespaces.ts";
 import { canonicalizeAlgebra } from "../../src/query/sparql-alias.ts";
 import { parseQuery } from "../../src/query/sparql-guard.ts";
 import { recogniseShape } from "../../src/query/sparql-shape.ts";
-import type { SparqlService } from "../../src/query/sparql.ts";
-import { inBase } from "../support/sparql-cases.ts";
-import { awkwardDirectory } from "../support/sparql-directory.ts";
-import { differences, essSelect, oxigraphOver, oxSelect, planOf } from "../support/sparql-oracle.ts";
+import { againstOxigraph, QUERY_BASES as BASES } from "../support/sparql-against-oxigraph.ts";
 import { randomQuery } from "../support/sparql-random.ts";
-import { SPARQL_STORES, sparqlService, type OpenStore } from "../support/sparql-stores.ts";
+import { SPARQL_STORES } from "../support/sparql-stores.ts";
 
 /** Queries per store: enough to meet every kind of pattern, bounded for a shared machine. */
 const RUNS = Number(process.env.SPARQL_DIFFERENTIAL_RUNS ?? 150);
-const BASES = [...ESSGLOBAL_BASES, "http://purl.org/essglobal/vocab/v1.1/"];
 
 const shaped = (query: string) => {
   const parsed = parseQuery(query);
@@ -33,34 +27,17 @@ const shaped = (query: string) => {
 };
 
 describe.each(SPARQL_STORES)("random initiative-shaped queries against an independent engine on %s", (_name, open) => {
-  let held: OpenStore;
-  let service: SparqlService;
-  let ox: Oxigraph;
-  beforeAll(async () => {
-    held = await open();
-    await held.store.putInitiatives(awkwardDirectory());
-    await held.store.search.catchUp();
-    service = sparqlService(held.store, { timeoutMs: 60_000 });
-    ox = await oxigraphOver(held.store);
-  }, 60_000);
-  afterAll(async () => {
-    await held.close();
-  });
-
+  const differencesOf = againstOxigraph(open);
   it(`gives Oxigraph's answers to ${RUNS} random queries, most of them on the record-by-record path.`, async () => {
     let onShape = 0;
     await fc.assert(
       fc.asyncProperty(randomQuery, fc.constantFrom(...BASES), async ({ query }, base) => {
         if (shaped(query)) onShape++;
-        const plan = planOf(query);
-        const expected = oxSelect(ox, query);
-        const whole = plan.slice ? oxSelect(ox, plan.unsliced) : undefined;
-        const got = await essSelect(service, inBase(query, base));
-        expect({
+        expect({ query, base, differences: await differencesOf(query, base) }).toEqual({
           query,
           base,
-          differences: differences(got, expected, { ...plan, ...(whole ? { whole } : {}) }),
-        }).toEqual({ query, base, differences: [] });
+          differences: [],
+        });
       }),
       { numRuns: RUNS },
     );
