@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import { datasetTerms } from "../linkeddata/licences.ts";
 import { logger } from "../logging.ts";
 import { LOCAL_SOURCE } from "../store/records.ts";
+import { DELIVERY_QUEUE } from "../write/writer.ts";
 import { createOrUpdate } from "./activities.ts";
 import type { FederationContext } from "./context.ts";
 import { deliveriesOf } from "./outbound/fan-out.ts";
@@ -74,7 +75,7 @@ export async function announceTermsChange(
   });
   // Activity ids name the terms, so an Update for new terms is never taken for one already seen.
   const tag = createHash("sha256").update(JSON.stringify(now)).digest("base64url").slice(0, 10);
-  const queue = ctx.store.queue("delivery");
+  const queue = ctx.store.queue(DELIVERY_QUEUE);
   let cursor = pass.cursor;
   let sent = pass.sent;
   for (;;) {

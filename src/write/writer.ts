@@ -11,7 +11,7 @@ import type { Tombstone } from "../domain/initiative.ts";
 import type { InitiativeRecord } from "../domain/initiative.ts";
 import type { PutOutcome } from "../domain/puts.ts";
 import type { HeldRecord, WithheldState } from "../store/curation.ts";
-import type { Store } from "../store/store.ts";
+import type { OutboxWrite, Store } from "../store/store.ts";
 
 /** The queue the delivery workers listen on. */
 export const DELIVERY_QUEUE = "delivery";
@@ -42,6 +42,10 @@ interface Waiting {
  */
 export type Announce<T> = (result: T) => unknown[];
 
+/** The delivery-queue outbox of a write that announces something. */
+const toOutbox = <T>(announce: Announce<T> | undefined): OutboxWrite<T> | undefined =>
+  announce && { queue: DELIVERY_QUEUE, messages: announce };
+
 export class InitiativeWriter {
   readonly #store: Store;
   readonly #waiting: Waiting[] = [];
@@ -58,7 +62,7 @@ export class InitiativeWriter {
    */
   put(records: Writing[], announce?: Announce<PutOutcome[]>): Promise<PutOutcome[]> {
     if (!records.length) return Promise.resolve([]);
-    return this.#store.putInitiatives(records, announce && { queue: DELIVERY_QUEUE, messages: announce });
+    return this.#store.putInitiatives(records, toOutbox(announce));
   }
 
   /**
@@ -95,7 +99,7 @@ export class InitiativeWriter {
   /** Writes a group of mirror writes in one transaction; each gets its own outcomes, and its own messages queued. */
   async #writeMirrors(group: Waiting[]): Promise<void> {
     const put = (records: Writing[], messages?: Announce<PutOutcome[]>) =>
-      this.#store.putInitiatives(records, messages && { queue: DELIVERY_QUEUE, messages }, { replayable: true });
+      this.#store.putInitiatives(records, toOutbox(messages), { replayable: true });
     if (group.length > 1) {
       const starts: number[] = [];
       let n = 0;
@@ -127,7 +131,7 @@ export class InitiativeWriter {
    * whether a stored record went, in the same transaction.
    */
   delete(tombstone: Tombstone, announce?: Announce<boolean>): Promise<boolean> {
-    return this.#store.deleteInitiative(tombstone, announce && { queue: DELIVERY_QUEUE, messages: announce });
+    return this.#store.deleteInitiative(tombstone, toOutbox(announce));
   }
 
   /**
@@ -142,13 +146,7 @@ export class InitiativeWriter {
     reason: string | undefined,
     announce?: Announce<HeldRecord[]>,
   ): Promise<number> {
-    return this.#store.curation.withhold(
-      ids,
-      state,
-      at,
-      reason,
-      announce && { queue: DELIVERY_QUEUE, messages: announce },
-    );
+    return this.#store.curation.withhold(ids, state, at, reason, toOutbox(announce));
   }
 
   /**
@@ -157,7 +155,7 @@ export class InitiativeWriter {
    * @returns the IRIs served again
    */
   release(ids: string[], state: WithheldState | undefined, announce?: Announce<HeldRecord[]>): Promise<string[]> {
-    return this.#store.curation.release(ids, state, announce && { queue: DELIVERY_QUEUE, messages: announce });
+    return this.#store.curation.release(ids, state, toOutbox(announce));
   }
 
   /**
@@ -167,6 +165,6 @@ export class InitiativeWriter {
    * @returns how many copies were dropped
    */
   purge(ids: string[], announce?: Announce<number>): Promise<number> {
-    return this.#store.purgeInitiatives(ids, announce && { queue: DELIVERY_QUEUE, messages: announce });
+    return this.#store.purgeInitiatives(ids, toOutbox(announce));
   }
 }
