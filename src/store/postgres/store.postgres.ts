@@ -235,24 +235,40 @@ export class PostgresStore implements Store {
     o: WriteOptions = {},
   ): Promise<PutOutcome[]> {
     if (!records.length) return [];
-    let wrote = false;
+    return this.#write(
+      async (c) => {
+        const { outcomes, wrote } = await this.#putWith(c, records);
+        return { result: outcomes, changed: wrote };
+      },
+      outbox,
+      o.replayable ? [REPLAYABLE] : undefined,
+    );
+  }
+
+  /**
+   * One write transaction: `work` inside it, then `outbox`'s messages given its result; the notices
+   * of what it did go with the COMMIT, and this process's change count and queue listeners follow.
+   */
+  async #write<T>(
+    work: (c: pg.PoolClient) => Promise<{ result: T; changed: boolean }>,
+    outbox: OutboxWrite<T> | undefined,
+    begin?: string[],
+  ): Promise<T> {
+    let changed = false;
     let queued = false;
-    const outcomes = await withTransaction(
+    const result = await withTransaction(
       this.pool,
       async (c) => {
-        const { outcomes, wrote: w } = await this.#putWith(c, records);
-        wrote = w;
-        if (outbox) queued = await this.#queueIn(c, outbox, outcomes);
-        return outcomes;
+        const done = await work(c);
+        changed = done.changed;
+        if (outbox) queued = await this.#queueIn(c, outbox, done.result);
+        return done.result;
       },
-      {
-        ...(o.replayable ? { begin: [REPLAYABLE] } : {}),
-        commit: (c) => this.#notices(c, wrote, queued ? outbox!.queue : undefined),
-      },
+      { ...(begin ? { begin } : {}), commit: (c) => this.#notices(c, changed, queued ? outbox!.queue : undefined) },
     );
-    if (wrote) this.#changes++;
+    if (changed) this.#changes++;
     if (queued) this.#events.emit(outbox!.queue);
-    return outcomes;
+    return result;
   }
 
   /**
@@ -334,20 +350,11 @@ export class PostgresStore implements Store {
     return { outcomes: plan.outcomes, wrote: true };
   }
 
-  async deleteInitiative(t: Tombstone, outbox?: OutboxWrite<boolean>): Promise<boolean> {
-    let queued = false;
-    let deleted = false;
-    await withTransaction(
-      this.pool,
-      async (c) => {
-        deleted = await this.#deleteWith(c, t);
-        if (outbox) queued = await this.#queueIn(c, outbox, deleted);
-      },
-      { commit: (c) => this.#notices(c, deleted, queued ? outbox!.queue : undefined) },
-    );
-    if (deleted) this.#changes++;
-    if (queued) this.#events.emit(outbox!.queue);
-    return deleted;
+  deleteInitiative(t: Tombstone, outbox?: OutboxWrite<boolean>): Promise<boolean> {
+    return this.#write(async (c) => {
+      const deleted = await this.#deleteWith(c, t);
+      return { result: deleted, changed: deleted };
+    }, outbox);
   }
 
   /** The delete rule inside the caller's transaction. */
@@ -438,25 +445,11 @@ export class PostgresStore implements Store {
     ).rows.map((r) => r.id);
   }
 
-  async purgeInitiatives(ids: string[], outbox?: OutboxWrite<number>): Promise<number> {
-    if (!outbox) {
-      const r = await this.pool.query("DELETE FROM initiative WHERE id = ANY($1)", [ids]);
-      if (r.rowCount) await this.#changed();
-      return r.rowCount ?? 0;
-    }
-    let removed = 0;
-    let queued = false;
-    await withTransaction(
-      this.pool,
-      async (c) => {
-        removed = (await c.query("DELETE FROM initiative WHERE id = ANY($1)", [ids])).rowCount ?? 0;
-        queued = await this.#queueIn(c, outbox, removed);
-      },
-      { commit: (c) => this.#notices(c, removed > 0, queued ? outbox.queue : undefined) },
-    );
-    if (removed) this.#changes++;
-    if (queued) this.#events.emit(outbox.queue);
-    return removed;
+  purgeInitiatives(ids: string[], outbox?: OutboxWrite<number>): Promise<number> {
+    return this.#write(async (c) => {
+      const removed = (await c.query("DELETE FROM initiative WHERE id = ANY($1)", [ids])).rowCount ?? 0;
+      return { result: removed, changed: removed > 0 };
+    }, outbox);
   }
 
   async rewriteOwn(from: string, to: string, map: OwnRewrite): Promise<RewriteCounts> {
