@@ -107,6 +107,8 @@ export interface DuplicateStore {
   unadopt(publisher: string, a: string, b: string): Promise<boolean>;
   /** Adopted links by network, then pair; `cursor` from a previous page. */
   adoptedLinks(limit: number, cursor?: string): Promise<Page<AdoptedLink>>;
+  /** The adopted links with record `id` on one side, by network then pair, at most `limit`. */
+  adoptedLinksOf(id: string, limit: number): Promise<AdoptedLink[]>;
   /** For each of `ids` that is in a group, every member of its group (itself included), at most 200. */
   groupsOf(ids: string[]): Promise<Map<string, string[]>>;
 }

@@ -283,6 +283,16 @@ export function describeDuplicatesContract(
         cursor = page.next;
       } while (cursor);
       expect(seen).toEqual([`${LEEDS} b bo`, `${LEEDS} c ana`, `${YORK} b ana`]);
+      // A record's own documents read the links with it on either side (indexed: migration 15/14).
+      const of = async (id: string, limit = 10) =>
+        (await store.duplicates.adoptedLinksOf(id, limit)).map(
+          (l) => `${l.publisher} ${l.a.slice(-1)}${l.b.slice(-1)}`,
+        );
+      expect(await of(A)).toEqual([`${LEEDS} ab`, `${LEEDS} ac`, `${YORK} ab`]);
+      expect(await of(B)).toEqual([`${LEEDS} ab`, `${YORK} ab`]);
+      expect(await of(C)).toEqual([`${LEEDS} ac`]);
+      expect(await of(A, 1)).toEqual([`${LEEDS} ab`]);
+      expect(await of("https://nowhere.example/x")).toEqual([]);
       expect(await store.duplicates.unadopt(LEEDS, A, B)).toBe(true);
       expect(await store.duplicates.unadopt(LEEDS, A, B)).toBe(false);
       expect((await store.duplicates.adoptedLinks(10)).items).toHaveLength(2);

@@ -219,6 +219,15 @@ export class PostgresDuplicateStore implements DuplicateStore {
     return rows.length > limit && last ? { items, next: `${last.publisher} ${last.a} ${last.b}` } : { items };
   }
 
+  async adoptedLinksOf(id: string, limit: number): Promise<AdoptedLink[]> {
+    const { rows } = await this.#pool.query(
+      `SELECT * FROM (SELECT * FROM dup_adopted WHERE a = $1 UNION SELECT * FROM dup_adopted WHERE b = $1) l
+       ORDER BY publisher COLLATE "C", a COLLATE "C", b COLLATE "C" LIMIT $2`,
+      [id, limit],
+    );
+    return rows.map(adoptedFromRow);
+  }
+
   async groupsOf(ids: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (!ids.length) return out;

@@ -227,6 +227,16 @@ export class SqliteDuplicateStore implements DuplicateStore {
     return rows.length > limit && last ? { items, next: `${last.publisher} ${last.a} ${last.b}` } : { items };
   }
 
+  async adoptedLinksOf(id: string, limit: number): Promise<AdoptedLink[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM dup_adopted WHERE a = ? UNION SELECT * FROM dup_adopted WHERE b = ?
+         ORDER BY publisher, a, b LIMIT ?`,
+      )
+      .all(id, id, limit) as Record<string, unknown>[];
+    return rows.map(adoptedFromRow);
+  }
+
   async groupsOf(ids: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     const groupOf = this.#db.prepare("SELECT grp FROM dup_member WHERE id = ?");

@@ -264,4 +264,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX initiative_name ON initiative (plain, name, seq);
   CREATE INDEX initiative_primary_activity ON initiative (primary_activity);
   `,
+  // 15: a record's documents carry the links adopted about it (ADR 33): looked up by either side of the pair.
+  `
+  CREATE INDEX dup_adopted_a ON dup_adopted (a);
+  CREATE INDEX dup_adopted_b ON dup_adopted (b);
+  `,
 ];
