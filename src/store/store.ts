@@ -192,8 +192,9 @@ export interface Store {
    */
   listByName(options: { cursor?: string; limit: number; descending?: boolean }): Promise<Page<StoredInitiative>>;
   /**
-   * Every record's plain columns (ADR 30), newest change first, without reading its JSON but for
-   * records with translations, which come whole (their other names live there).
+   * Every record's plain columns (ADR 30), in `listByName`'s order (the index that holds them, ADR 34),
+   * without reading its JSON but for records with translations, which come whole (their other names
+   * live there).
    */
   listShapes(options: { cursor?: string; limit: number }): Promise<Page<ShapeRow>>;
   /** How many records hold each primary activity (SPARQL's GROUP BY over `essglobal:primarySector`). */

@@ -385,4 +385,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX dup_adopted_a ON dup_adopted (a);
   CREATE INDEX dup_adopted_b ON dup_adopted (b);
   `,
+  // 15: the name-order index also holds the rest of the plain columns (ADR 34), so SPARQL's whole-dataset answers can
+  // read the index alone (an index-only scan) instead of every record's row.
+  `
+  DROP INDEX initiative_name;
+  CREATE INDEX initiative_name ON initiative (plain, (name COLLATE "C"), seq) INCLUDE (id, primary_activity, lat, lng);
+  `,
 ];

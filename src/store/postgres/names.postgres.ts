@@ -64,41 +64,52 @@ export async function listByNamePostgres(
   return { items, next };
 }
 
-/** Records' plain columns (`Store.listShapes`, ADR 30), newest first; translated ones whole. */
+type ShapeColumnsRow = [string, string, string, string | null, number | null, number | null, InitiativeRecord | null];
+const COLUMNS = `seq, id, name, primary_activity, lat, lng`;
+/** Records with translations (a few) come with their JSON; the others from the name index alone. */
+const SHAPES = [
+  `SELECT ${COLUMNS}, record FROM initiative WHERE NOT ${PLAIN}`,
+  `SELECT ${COLUMNS}, NULL::jsonb FROM initiative WHERE ${PLAIN}`,
+];
+
+/**
+ * Records' plain columns (`Store.listShapes`, ADR 30) in the name index's order; translated ones
+ * whole. The index includes every plain column (ADR 34), so the others are read by an index-only
+ * scan where the table's visibility map allows.
+ */
 export async function listShapesPostgres(
   pool: pg.Pool,
   o: { cursor?: string; limit: number },
 ): Promise<Page<ShapeRow>> {
-  const before = o.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(o.cursor);
-  if (!Number.isSafeInteger(before)) return { items: [] };
+  const after = o.cursor === undefined ? undefined : readNameCursor(o.cursor);
+  if (o.cursor !== undefined && !after) return { items: [] };
   const limit = Math.max(1, Math.min(o.limit, 10_000));
-  const { rows } = await pool.query(
-    `SELECT seq, id, name, primary_activity, lat, lng, CASE WHEN plain THEN NULL ELSE record END AS record
-     FROM initiative WHERE seq < $1 ORDER BY seq DESC LIMIT $2`,
-    [before, limit + 1],
-  );
-  const items = (
-    rows as {
-      seq: string;
-      id: string;
-      name: string;
-      primary_activity: string | null;
-      lat: number | null;
-      lng: number | null;
-      record: InitiativeRecord | null;
-    }[]
-  )
-    .slice(0, limit)
-    .map((r): ShapeRow => ({
-      seq: Number(r.seq),
-      id: r.id,
-      name: r.name,
-      ...(r.primary_activity !== null ? { primaryActivity: r.primary_activity } : {}),
-      ...(r.lat !== null ? { lat: r.lat } : {}),
-      ...(r.lng !== null ? { long: r.lng } : {}),
-      ...(r.record !== null ? { translated: { ...r.record, seq: Number(r.seq) } } : {}),
-    }));
-  return rows.length > limit ? { items, next: String(items[items.length - 1]!.seq) } : { items };
+  const rows: ShapeColumnsRow[] = [];
+  for (let plain = after?.plain ?? 0; plain <= 1 && rows.length <= limit; plain++) {
+    const within = after && plain === after.plain;
+    const r = await pool.query<ShapeColumnsRow>({
+      text:
+        SHAPES[plain]! +
+        (within ? ` AND (${NAME}, seq) > ($2::text COLLATE "C", $3::bigint)` : "") +
+        ` ORDER BY ${NAME}, seq LIMIT $1`,
+      values: [limit + 1 - rows.length, ...(within ? [after.name, after.seq] : [])],
+      // Arrays, not objects keyed by column name: a page is thousands of rows.
+      rowMode: "array",
+    });
+    for (const row of r.rows) rows.push(row);
+  }
+  const items: ShapeRow[] = [];
+  for (const [seq, id, name, primary, lat, lng, record] of rows.slice(0, limit)) {
+    const r: ShapeRow = { seq: Number(seq), id, name };
+    if (primary !== null) r.primaryActivity = primary;
+    if (lat !== null) r.lat = lat;
+    if (lng !== null) r.long = lng;
+    if (record !== null) r.translated = { ...record, seq: r.seq };
+    items.push(r);
+  }
+  if (rows.length <= limit) return { items };
+  const last = items[items.length - 1]!;
+  return { items, next: writeNameCursor({ plain: last.translated ? 0 : 1, name: last.name, seq: last.seq }) };
 }
 
 /**

@@ -269,4 +269,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX dup_adopted_a ON dup_adopted (a);
   CREATE INDEX dup_adopted_b ON dup_adopted (b);
   `,
+  // 16: the name-order index also holds the rest of the plain columns (ADR 34), so SPARQL's whole-dataset answers read
+  // the index alone instead of every record's row (whose JSON comes before those columns).
+  `
+  DROP INDEX initiative_name;
+  CREATE INDEX initiative_name ON initiative (plain, name, seq, id, primary_activity, lat, lng);
+  `,
 ];
