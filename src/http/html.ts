@@ -64,14 +64,20 @@ export function initiativePage(rec: StoredInitiative, taxonomies: Taxonomies, ow
   const source = rec.provenance
     ? `Mirrored from <a href="${esc(rec.provenance.origin)}">${esc(rec.provenance.origin)}</a>`
     : `Published by ${esc(ownerName)}`;
-  const head = ["jsonld:application/ld+json", "ttl:text/turtle", "nt:application/n-triples"]
+  const head = [
+    "jsonld-links:application/ld+json",
+    "jsonld:application/activity+json",
+    "ttl:text/turtle",
+    "nt:application/n-triples",
+  ]
     .map((x) => {
       const [f, t] = x.split(":");
       return `<link rel="alternate" type="${t}" href="${esc(i.id)}?format=${f}">`;
     })
     .join("");
   const formats = [
-    ["jsonld", "JSON-LD"],
+    ["jsonld-links", "JSON-LD"],
+    ["jsonld", "ActivityStreams"],
     ["ttl", "Turtle"],
     ["nt", "N-Triples"],
   ]

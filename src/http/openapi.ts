@@ -199,9 +199,12 @@ export function openApi(config: Config): Record<string, unknown> {
         parameters: [pp("id", "Local id of the initiative")],
         get: {
           summary: "An initiative, by content negotiation",
-          parameters: [qp("format", "jsonld, ttl, nt, nq or html")],
+          description:
+            "The ActivityStreams types get the signed document peers verify; plain application/ld+json " +
+            "(format=jsonld-links), Turtle, N-Triples and N-Quads carry the sameAs links about it, each with its provenance.",
+          parameters: [qp("format", "jsonld, jsonld-links, ttl, nt, nq or html")],
           responses: {
-            200: ok("The initiative", ...RDF_TYPES),
+            200: ok("The initiative", ...RDF_TYPES, "application/ld+json", "application/n-quads"),
             304: { description: "Not modified" },
             404: problem,
             406: problem,

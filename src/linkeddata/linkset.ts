@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { type Quad, type Quad_Graph } from "n3";
 import { namedNode, literal, quad, defaultGraph } from "./terms.ts";
-import type { DuplicatePair } from "../store/duplicates.ts";
+import type { AdoptedLink, DuplicatePair } from "../store/duplicates.ts";
 import type { Store } from "../store/store.ts";
 import { DCTERMS, ESSFED, OWL, PROV, RDF, XSD } from "./namespaces.ts";
 import { writeQuads, type RdfFormat } from "./serialize.ts";
@@ -85,6 +85,14 @@ export async function* linksetChunks(
   } while (cursor);
 }
 
+/** An adopted link as a pair of its network's linkset. */
+const adoptedPair = (l: AdoptedLink): DuplicatePair => ({
+  ...l,
+  reasons: [],
+  state: "confirmed",
+  updated: l.receivedAt,
+});
+
 /** Where a network serves the links it adopted from the networks it follows. */
 export const ADOPTED_PATH = "/linksets/adopted";
 
@@ -104,43 +112,73 @@ export async function* adoptedChunks(store: Store, format: RdfFormat): AsyncGene
         headed.add(l.linkset);
         quads.push(...linksetHeader(l.linkset, l.publisher, graph));
       }
-      quads.push(
-        ...pairQuads(l.linkset, l.publisher, { ...l, reasons: [], state: "confirmed", updated: l.receivedAt }, graph),
-      );
+      quads.push(...pairQuads(l.linkset, l.publisher, adoptedPair(l), graph));
     }
     yield writeQuads(quads, format);
     cursor = page.next;
   } while (cursor);
 }
 
-/**
- * The confirmed pairs of this network's linkset that involve record `id` (at most 50), and a short
- * digest of them for the record's ETag: a decision taken or undone changes the representation.
- */
-export async function linksOf(store: Store, id: string): Promise<{ pairs: DuplicatePair[]; digest: string }> {
-  const page = await store.duplicates.listPairs({ id, state: "confirmed", limit: 50 });
-  const pairs = page.items;
-  const digest = pairs.length
-    ? createHash("sha256")
-        .update(pairs.map((p) => `${p.a} ${p.b} ${p.decidedBy ?? ""} ${p.decidedAt ?? ""}`).join("\n"))
-        .digest("hex")
-        .slice(0, 12)
-    : "";
-  return { pairs, digest };
+/** The links a record's documents carry: this network's confirmed pairs and the links adopted about it. */
+export interface RecordLinks {
+  pairs: DuplicatePair[];
+  adopted: AdoptedLink[];
+  /** Short digest of both for the record's ETag ("" when there are none). */
+  digest: string;
 }
 
 /**
- * The linkset's statements about one record, added to its Turtle/N-Triples/N-Quads as this network
- * serves it: each link with its decision, the record pointing at the linkset (`rdfs:seeAlso`), and
- * in N-Quads the link statements in the linkset's own named graph.
+ * The confirmed pairs of this network's linkset that involve record `id` and the links adopted
+ * from followed networks about it (at most 50 of each), with a short digest of them for the
+ * record's ETag: a decision taken or undone, here or by a network we adopt from, changes the
+ * representation.
  */
-export function recordLinkQuads(linkset: string, actor: string, id: string, pairs: DuplicatePair[], nquads: boolean) {
-  if (!pairs.length) return [];
-  const graph = nquads ? namedNode(linkset) : defaultGraph();
-  return [
-    quad(namedNode(id), namedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"), namedNode(linkset)),
-    quad(namedNode(linkset), namedNode(RDF.type), namedNode(`${VOID}Linkset`), graph),
-    quad(namedNode(linkset), namedNode(`${DCTERMS.ns}publisher`), namedNode(actor), graph),
-    ...pairs.flatMap((p) => pairQuads(linkset, actor, p, graph)),
+export async function linksOf(store: Store, id: string): Promise<RecordLinks> {
+  const [page, adopted] = await Promise.all([
+    store.duplicates.listPairs({ id, state: "confirmed", limit: 50 }),
+    store.duplicates.adoptedLinksOf(id, 50),
+  ]);
+  const pairs = page.items;
+  const lines = [
+    ...pairs.map((p) => `${p.a} ${p.b} ${p.decidedBy ?? ""} ${p.decidedAt ?? ""} ${p.score}`),
+    ...adopted.map((l) => `${l.publisher} ${l.linkset} ${l.a} ${l.b} ${l.decidedBy} ${l.decidedAt} ${l.score}`),
   ];
+  const digest = lines.length ? createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 12) : "";
+  return { pairs, adopted, digest };
+}
+
+/**
+ * The linksets' statements about one record, added to its documents as this network serves it:
+ * each link with its decision and who took it — this network for its own linkset, the publishing
+ * network for an adopted link, never us — and the record pointing at each linkset
+ * (`rdfs:seeAlso`). With `graphs` (N-Quads, JSON-LD) each linkset's statements are in its own
+ * named graph, so their provenance survives a merge.
+ */
+export function recordLinkQuads(
+  own: { linkset: string; actor: string },
+  id: string,
+  links: Pick<RecordLinks, "pairs" | "adopted">,
+  graphs: boolean,
+): Quad[] {
+  const sets = new Map<string, { publisher: string; pairs: DuplicatePair[] }>();
+  if (links.pairs.length) sets.set(own.linkset, { publisher: own.actor, pairs: links.pairs });
+  for (const l of links.adopted) {
+    // A network's link cannot pose as ours: an adopted linkset named like ours is left out.
+    if (l.linkset === own.linkset) continue;
+    const set = sets.get(l.linkset) ?? { publisher: l.publisher, pairs: [] };
+    if (set.publisher !== l.publisher) continue;
+    set.pairs.push(adoptedPair(l));
+    sets.set(l.linkset, set);
+  }
+  const out: Quad[] = [];
+  for (const [linkset, set] of sets) {
+    const graph = graphs ? namedNode(linkset) : defaultGraph();
+    out.push(
+      quad(namedNode(id), namedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"), namedNode(linkset)),
+      quad(namedNode(linkset), namedNode(RDF.type), namedNode(`${VOID}Linkset`), graph),
+      quad(namedNode(linkset), namedNode(`${DCTERMS.ns}publisher`), namedNode(set.publisher), graph),
+      ...set.pairs.flatMap((p) => pairQuads(linkset, set.publisher, p, graph)),
+    );
+  }
+  return out;
 }

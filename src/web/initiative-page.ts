@@ -170,7 +170,8 @@ function head(ctx: PageContext, i: Initiative, d: InitiativePageData, summary: s
   return render("meta", ctx, {
     links: [
       { rel: "canonical", href: i.id },
-      { rel: "alternate", type: "application/ld+json", href: `${i.id}?format=jsonld` },
+      { rel: "alternate", type: "application/ld+json", href: `${i.id}?format=jsonld-links` },
+      { rel: "alternate", type: "application/activity+json", href: `${i.id}?format=jsonld` },
       { rel: "alternate", type: "text/turtle", href: `${i.id}?format=ttl` },
       { rel: "alternate", type: "application/n-triples", href: `${i.id}?format=nt` },
     ],

@@ -81,7 +81,7 @@ describe("The directory over HTTP", () => {
     const res = await post({ ...BODY, [org]: ["fr-siren-552 100 554", "GB-CHC-1123456"] });
     expect(res.status).toBe(201);
     const location = res.headers.get("location")!;
-    const doc = (await (await fetch(location, { headers: { accept: "application/ld+json" } })).json()) as Record<
+    const doc = (await (await fetch(location, { headers: { accept: "application/activity+json" } })).json()) as Record<
       string,
       unknown
     >;

@@ -25,7 +25,6 @@ const get = (url: string, accept?: string) => fetch(url, { headers: accept ? { a
 
 describe("An initiative IRI", () => {
   it.each([
-    ["application/ld+json", "application/ld+json"],
     ['application/ld+json; profile="https://www.w3.org/ns/activitystreams"', "application/ld+json"],
     ["application/activity+json", "application/activity+json"],
     ["application/json", "application/json"],
@@ -36,6 +35,16 @@ describe("An initiative IRI", () => {
     expect(res.headers.get("content-type")).toContain(type);
     expect(res.headers.get("vary")).toContain("Accept");
     expect(((await res.json()) as { id: string }).id).toBe(id);
+  });
+
+  it("answers plain application/ld+json with the record's statements in JSON-LD, not the ActivityStreams form.", async () => {
+    for (const url of [id, `${id}?format=jsonld-links`]) {
+      const res = await get(url, "application/ld+json");
+      expect(res.headers.get("content-type")).toBe("application/ld+json; charset=utf-8");
+      const doc = (await res.json()) as { "@graph"?: { "@id": string }[]; "@id"?: string };
+      expect([doc["@id"], ...(doc["@graph"] ?? []).map((n) => n["@id"])]).toContain(id);
+      expect(JSON.stringify(doc)).toContain("Negotiated Co-op");
+    }
   });
 
   it.each([

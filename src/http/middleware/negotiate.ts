@@ -1,7 +1,11 @@
 /**
  * Content negotiation over the Accept header (RFC 9110 §12.5.1), with `?format=` as an override for
- * people and scripts. Media-type parameters other than q (such as the ActivityStreams `profile`)
- * are ignored when matching, so `application/ld+json; profile="…activitystreams"` gets JSON-LD.
+ * people and scripts. Of the media-type parameters only `profile` counts (RFC 6906; JSON-LD 1.1
+ * §9.1): a type whose profile agrees with the range's (both absent, or the offer's among the
+ * range's; JSON-LD's own form profiles do not count) is preferred to the same type with another,
+ * so `application/ld+json; profile="…activitystreams"` gets the ActivityStreams document and plain
+ * `application/ld+json` a document offered without a profile when a route has one; otherwise
+ * either still matches.
  */
 import type { Request } from "express";
 import { NotAcceptableHttpError } from "../../errors.ts";
@@ -17,8 +21,26 @@ export interface Offer<K extends string = string> {
 interface Range {
   type: string;
   subtype: string;
+  /** The profiles the range asks for, JSON-LD's own form profiles (expanded, compacted…) left out. */
+  profiles: string[];
   q: number;
   order: number;
+}
+
+/** JSON-LD's profiles name a form of the same statements (JSON-LD 1.1 §9.1), not another document. */
+const JSONLD_FORMS = "http://www.w3.org/ns/json-ld#";
+
+/** The `profile` parameter of a media type or range, unquoted ("" when absent). */
+function profileOf(params: string[]): string {
+  for (const p of params) {
+    const eq = p.indexOf("=");
+    if (eq > 0 && p.slice(0, eq).trim().toLowerCase() === "profile")
+      return p
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, "$1");
+  }
+  return "";
 }
 
 function parseAccept(header: string): Range[] {
@@ -35,7 +57,11 @@ function parseAccept(header: string): Range[] {
         const [k, v] = p.trim().split("=");
         if (k?.trim().toLowerCase() === "q") q = Math.max(0, Math.min(1, Number(v) || 0));
       }
-      out.push({ type, subtype, q, order });
+      const profiles = profileOf(params)
+        .split(/\s+/)
+        .filter((p) => p && !p.startsWith(JSONLD_FORMS))
+        .slice(0, 10);
+      out.push({ type, subtype, profiles, q, order });
     });
   return out;
 }
@@ -73,11 +99,15 @@ function choose<K extends string>(req: Request, offers: readonly Offer<K>[]): { 
   let best: { key: K; type: string; q: number; spec: number; order: number; offer: number } | undefined;
   offers.forEach((o, offerIndex) => {
     for (const t of o.types) {
-      const [type, subtype] = t.split(";")[0]!.split("/");
+      const [mt, ...params] = t.split(";");
+      const [type, subtype] = mt!.split("/");
+      const profile = profileOf(params);
       for (const r of ranges) {
         const spec =
           r.type === type && r.subtype === subtype
-            ? 2
+            ? (profile ? r.profiles.includes(profile) : !r.profiles.length)
+              ? 3
+              : 2
             : r.type === type && r.subtype === "*"
               ? 1
               : r.type === "*"
@@ -89,7 +119,7 @@ function choose<K extends string>(req: Request, offers: readonly Offer<K>[]): { 
           r.q > best.q ||
           (r.q === best.q && (spec > best.spec || (spec === best.spec && offerIndex < best.offer)));
         if (better)
-          best = { key: o.key, type: spec === 2 ? t : o.types[0]!, q: r.q, spec, order: r.order, offer: offerIndex };
+          best = { key: o.key, type: spec >= 2 ? t : o.types[0]!, q: r.q, spec, order: r.order, offer: offerIndex };
       }
     }
   });
@@ -108,3 +138,16 @@ export const RDF_OFFERS = [
   { key: "html", types: ["text/html", "application/xhtml+xml"], formats: ["html"] },
 ] as const satisfies readonly Offer[];
 export type RdfKey = (typeof RDF_OFFERS)[number]["key"];
+
+/**
+ * A record's representations: those of {@link RDF_OFFERS} and, for plain `application/ld+json` or
+ * `?format=jsonld-links`, the record's statements as JSON-LD with this network's sameAs links and
+ * the adopted ones in their linksets' named graphs (the N-Quads answer's statements). Last, so that
+ * a request with no Accept header, or accepting any type, `application/json` or an ActivityStreams
+ * type still gets the signed document.
+ */
+export const RECORD_OFFERS = [
+  ...RDF_OFFERS,
+  { key: "jsonld-links", types: ["application/ld+json"], formats: ["jsonld-links"] },
+] as const satisfies readonly Offer[];
+export type RecordKey = (typeof RECORD_OFFERS)[number]["key"];

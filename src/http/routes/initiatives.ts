@@ -9,8 +9,8 @@ import { FIELD_PROPERTY } from "../../linkeddata/fields.ts";
 import { initiativeToJsonLd } from "../../linkeddata/initiative-jsonld.ts";
 import { initiativeToQuads } from "../../linkeddata/initiative-rdf.ts";
 import { datasetTerms } from "../../linkeddata/licences.ts";
-import { linksetIri, linksOf, recordLinkQuads } from "../../linkeddata/linkset.ts";
-import type { DuplicatePair } from "../../store/duplicates.ts";
+import { ADOPTED_PATH, linksetIri, linksOf, recordLinkQuads, type RecordLinks } from "../../linkeddata/linkset.ts";
+import { quadsToJsonLd } from "../../linkeddata/record-jsonld.ts";
 import { writeQuads } from "../../linkeddata/serialize.ts";
 import type { Issue } from "../../domain/validate.ts";
 import type { StoredInitiative } from "../../store/store.ts";
@@ -20,12 +20,11 @@ import { BODY_LIMIT, JSON_TYPES, TURTLE_TYPES, readOneDraft } from "../body.ts";
 import { ConflictHttpError, GoneHttpError, NotFoundHttpError, UnprocessableHttpError } from "../../errors.ts";
 import { esc, initiativePage, layout } from "../html.ts";
 import { requireAdmin } from "../middleware/auth.ts";
-import { AS_JSONLD, RDF_OFFERS, negotiate, type RdfKey } from "../middleware/negotiate.ts";
+import { AS_JSONLD, RDF_OFFERS, RECORD_OFFERS, negotiate, type RecordKey } from "../middleware/negotiate.ts";
 import { RepresentationCache, type Representation } from "../representations.ts";
 import { ignoreFailure } from "../../logging.ts";
 
 const PAGE_DEFAULT = 100;
-type LinksOfRecord = { pairs: DuplicatePair[]; digest: string };
 const PAGE_MAX = 1000;
 
 export function initiativeRoutes(deps: HttpDeps): Router {
@@ -46,25 +45,30 @@ export function initiativeRoutes(deps: HttpDeps): Router {
   const cache = new RepresentationCache();
 
   /** Renders one record in a representation (the cache keeps the result). */
-  // The RDF documents (not the signed JSON-LD peers verify) carry this network's sameAs links
-  // about the record, with a Link header to the linkset (RFC 9264) and the links in the ETag.
-  const linkset = linksetIri(config.url);
-  const render = (rec: StoredInitiative, key: RdfKey, type: string, links?: LinksOfRecord): Representation => {
+  // Every document but the signed JSON-LD peers verify carries the sameAs links about the record —
+  // this network's and those adopted from followed networks, each with its provenance — with Link
+  // headers to the linksets served here (RFC 9264) and the links in the ETag.
+  const own = { linkset: linksetIri(config.url), actor: iris.actor };
+  const render = async (rec: StoredInitiative, key: RecordKey, type: string, links?: RecordLinks) => {
+    const quads = (graphs: boolean) => [
+      ...initiativeToQuads(rec, taxonomies, ownerOf(rec), undefined, undefined, "peers", terms),
+      ...(links ? recordLinkQuads(own, rec.initiative.id, links, graphs) : []),
+    ];
     const text =
       key === "html"
         ? initiativePage(rec, taxonomies, config.name)
         : key === "jsonld"
           ? (rec.signed ?? JSON.stringify(initiativeToJsonLd(rec, taxonomies, { owner: ownerOf(rec), ...peers })))
-          : writeQuads(
-              [
-                ...initiativeToQuads(rec, taxonomies, ownerOf(rec), undefined, undefined, "peers", terms),
-                ...recordLinkQuads(linkset, iris.actor, rec.initiative.id, links?.pairs ?? [], key === "nquads"),
-              ],
-              key,
-            );
+          : key === "jsonld-links"
+            ? await quadsToJsonLd(quads(true))
+            : writeQuads(quads(key === "nquads"), key);
     const body = Buffer.from(text, "utf8");
     const etag = `"${rec.version}-${key}${links?.digest ? `-${links.digest}` : ""}"`;
-    return {
+    const linkHeader = [
+      ...(links?.pairs.length ? [`<${own.linkset}>; rel="linkset"; type="text/turtle"`] : []),
+      ...(links?.adopted.length ? [`<${config.url}${ADOPTED_PATH}>; rel="linkset"; type="text/turtle"`] : []),
+    ].join(", ");
+    const r: Representation = {
       body,
       etag,
       headers: {
@@ -73,9 +77,10 @@ export function initiativeRoutes(deps: HttpDeps): Router {
         ETag: etag,
         "Last-Modified": new Date(rec.updated).toUTCString(),
         Vary: "Accept",
-        ...(links?.pairs.length ? { Link: `<${linkset}>; rel="linkset"; type="text/turtle"` } : {}),
+        ...(linkHeader ? { Link: linkHeader } : {}),
       },
     };
+    return r;
   };
 
   /** Sends a rendered representation (304 when the client has it). */
@@ -205,7 +210,7 @@ export function initiativeRoutes(deps: HttpDeps): Router {
 
   router.get("/initiatives/:id", async (req, res) => {
     const id = iris.initiative(req.params.id);
-    const { key, type } = negotiate(req, RDF_OFFERS);
+    const { key, type } = negotiate(req, RECORD_OFFERS);
     if (key === "html" && deps.pages) {
       // Pages for people depend on the reader's language and session: rendered for each request.
       res.setHeader("Vary", "Accept");
@@ -229,7 +234,7 @@ export function initiativeRoutes(deps: HttpDeps): Router {
       if (cached) return send(req, res, cached);
       const rec = await store.getInitiative(id);
       if (rec) {
-        const r = render(rec, key, type, links);
+        const r = await render(rec, key, type, links);
         cache.set(id, rec.seq, stamp, ckey, r);
         return send(req, res, r);
       }
