@@ -18,7 +18,7 @@ export const ISSUE_MESSAGES = {
   outOfRange: "must be between -{max} and {max}",
   latLongTogether: "latitude and longitude must be given together",
   containerLatLongTogether: "geo container latitude and longitude must be given together",
-  notCompaniesHouse: "must be 1 to 8 letters or digits",
+  notCompaniesHouse: "must be up to 8 digits, or a prefix such as SC and digits (8 characters in all)",
   notLanguageTag: "is not a language tag",
   severalHomepages: "has several addresses; kept the first, left out {rest}",
   unknownCountry: "is not a known country; kept as text",

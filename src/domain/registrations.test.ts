@@ -1,10 +1,49 @@
 import { describe, expect, it } from "@jest/globals";
-import { formatRegistrations, matchKey, normaliseRegistration, parseRegistrations } from "./registrations.ts";
+import {
+  formatRegistrations,
+  matchKey,
+  normaliseCompaniesHouse,
+  normaliseRegistration,
+  parseRegistrations,
+} from "./registrations.ts";
 
 const number = (register: string, raw: string) => {
   const r = normaliseRegistration(register, raw);
   return r.ok ? `${r.registration.register}:${r.registration.number}` : undefined;
 };
+
+describe("normaliseCompaniesHouse", () => {
+  it.each([
+    ["4711097", "04711097"],
+    ["04711097", "04711097"],
+    ["1", "00000001"],
+    ["SC123", "SC000123"],
+    ["sc 668231", "SC668231"],
+    ["SC668231", "SC668231"],
+    // What an earlier normaliser stored for "SC123" (zeros before the prefix) reads as the same number.
+    ["000SC123", "SC000123"],
+    ["NI-030 524", "NI030524"],
+    ["OC301234", "OC301234"],
+    ["R123", "R0000123"],
+    ["R1234567", "R1234567"],
+    ["IP31297R", "IP31297R"],
+    ["ip 123 r", "IP00123R"],
+  ])("%j → %s", (raw, want) => {
+    expect(normaliseCompaniesHouse(raw)).toBe(want);
+  });
+
+  it.each(["", "123456789", "SC1234567", "IP312970R", "ABC12345", "SCR123", "12X34", "SC", "SC123XY"])(
+    "refuses %j",
+    (raw) => {
+      expect(normaliseCompaniesHouse(raw)).toBeUndefined();
+    },
+  );
+
+  it("is the record field's, the GB-COH register's and the duplicate signals' normaliser alike.", () => {
+    for (const raw of ["SC123", "4711097", "000SC123", "R123"])
+      expect(number("GB-COH", raw)).toBe(`GB-COH:${normaliseCompaniesHouse(raw)}`);
+  });
+});
 
 describe("normaliseRegistration", () => {
   it.each([

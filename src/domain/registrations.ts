@@ -31,17 +31,31 @@ const digits = (min: number, max: number) => (raw: string) => {
   return new RegExp(`^\\d{${min},${max}}$`).test(n) ? n : undefined;
 };
 
+/**
+ * A Companies House number in its eight characters: digits left-padded with zeros, or a one- or
+ * two-letter prefix (SC, NI, OC, R…) and its digits padded after it (SC123 → SC000123), a
+ * registered society's closing letter kept (IP123R → IP00123R). Zeros
+ * written before the prefix are dropped, so the "000SC123" an earlier normaliser stored reads as
+ * SC000123. The one normaliser for the record's `companiesHouseNumber`, a GB-COH registration
+ * and the duplicate signals. Undefined when the text cannot be such a number.
+ */
+export function normaliseCompaniesHouse(raw: string): string | undefined {
+  const n = compact(raw).replace(/^0+(?=[A-Z])/, "");
+  if (/^\d{1,8}$/.test(n)) return n.padStart(8, "0");
+  const m = /^([A-Z]{1,2})(\d{1,7})([A-Z]?)$/.exec(n);
+  if (!m) return undefined;
+  const [, prefix, digits, suffix] = m as unknown as [string, string, string, string];
+  if (prefix.length + digits.length + suffix.length > 8) return undefined;
+  return prefix + digits.padStart(8 - prefix.length - suffix.length, "0") + suffix;
+}
+
 /** The registers whose numbers essfed normalises and checks, by code. */
 export const REGISTERS: Readonly<Record<string, Register>> = {
   "GB-COH": {
     name: "Companies House",
-    // Eight characters: digits left-padded, or a two-letter prefix (SC, NI, OC, IP…) and six digits.
-    normalise: (raw) => {
-      const n = compact(raw);
-      if (/^\d{1,8}$/.test(n)) return n.padStart(8, "0");
-      const m = /^([A-Z]{2})(\d{1,6})$/.exec(n);
-      return m ? m[1]! + m[2]!.padStart(6, "0") : undefined;
-    },
+    normalise: (raw) => normaliseCompaniesHouse(raw),
+    // Stored numbers are read through the normaliser again, so that what older versions stored matches.
+    matchAs: (n) => `GB-COH:${normaliseCompaniesHouse(n) ?? n}`,
     page: (n) => `https://find-and-update.company-information.service.gov.uk/company/${n}`,
   },
   "GB-CHC": {

@@ -38,8 +38,8 @@ describe("validateInitiative", () => {
     ["a bad email", { email: "nobody" }, "email: is not an email address"],
     [
       "a bad Companies House number",
-      { companiesHouseNumber: "12-34" },
-      "companiesHouseNumber: must be 1 to 8 letters or digits",
+      { companiesHouseNumber: "12X34" },
+      "companiesHouseNumber: must be up to 8 digits, or a prefix such as SC and digits (8 characters in all)",
     ],
     ["an IRI that is not http(s)", { id: "urn:x:1" }, "id: must be an absolute http(s) IRI"],
   ])("refuses %s, saying which field and why.", (_what, draft, expected) => {

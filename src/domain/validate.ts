@@ -11,7 +11,7 @@ import { LIMITS } from "./limits.ts";
 import type { Taxonomies, TaxonomyField } from "./taxonomy.ts";
 import type { SharingLevel } from "./sharing.ts";
 import { validateTerms } from "./terms.ts";
-import { normaliseRegistration, type Registration } from "./registrations.ts";
+import { normaliseCompaniesHouse, normaliseRegistration, type Registration } from "./registrations.ts";
 import { MAX_IRI_BYTES, iriFits, screenDraft } from "./text.ts";
 import { said, type IssueKey, type IssueParams, type Said } from "./issue-messages.ts";
 
@@ -230,7 +230,8 @@ export function validateInitiative(
   }
   const ch = text(draft.companiesHouseNumber)?.replace(COMPANIES_HOUSE, "");
   if (ch !== undefined) {
-    if (/^[A-Z0-9]{1,8}$/i.test(ch)) out.companiesHouseNumber = ch.toUpperCase().padStart(8, "0");
+    const n = ch.length <= 40 ? normaliseCompaniesHouse(ch) : undefined;
+    if (n) out.companiesHouseNumber = n;
     else bad("companiesHouseNumber", said("notCompaniesHouse"), ch);
   }
   validateRegistrations(draft.registrations, out, bad);

@@ -23,6 +23,21 @@ describe("scorePair", () => {
     expect(s.reasons[0]).toMatchObject({ kind: "registration", detail: "GB-COH:04711097" });
   });
 
+  it("agrees a Companies House number in the record's field with the same number as a GB-COH registration.", () => {
+    for (const [field, registered] of [
+      ["SC123", "SC000123"],
+      ["000SC123", "sc 123"],
+      ["4711097", "04711097"],
+    ]) {
+      const s = scorePair(
+        org("Edinburgh Bike Co-op", { companiesHouseNumber: field }),
+        org("Bike Co-op Edinburgh", { registrations: [{ register: "GB-COH", number: registered! }] }),
+      );
+      expect([field, s.reasons[0]]).toEqual([field, expect.objectContaining({ kind: "registration" })]);
+      expect(s.score).toBeGreaterThanOrEqual(0.95);
+    }
+  });
+
   it("rules out a pair registered under different numbers, whatever else agrees.", () => {
     const s = scorePair(
       org("Suma", { companiesHouseNumber: "01", homepage: "suma.coop" }),

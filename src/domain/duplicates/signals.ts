@@ -4,7 +4,7 @@
  * up a record's keys, never by comparing it with everything held.
  */
 import type { Initiative } from "../initiative.ts";
-import { matchKey } from "../registrations.ts";
+import { matchKey, normaliseCompaniesHouse } from "../registrations.ts";
 import {
   fold,
   normaliseEmail,
@@ -41,9 +41,9 @@ function countryCode(iri: string | undefined): string {
 export function signalsOf(i: Initiative, source?: string): Signals {
   const s: Signals = { id: i.id, name: normaliseName(i.name) };
   const registrations = new Set((i.registrations ?? []).map(matchKey));
-  if (i.companiesHouseNumber && /^[A-Z0-9]{1,8}$/i.test(i.companiesHouseNumber.trim())) {
-    registrations.add(`GB-COH:${i.companiesHouseNumber.trim().toUpperCase().padStart(8, "0")}`);
-  }
+  // Normalised as a GB-COH registration is, so that the field and a registration of one number agree.
+  const ch = i.companiesHouseNumber ? normaliseCompaniesHouse(i.companiesHouseNumber) : undefined;
+  if (ch) registrations.add(`GB-COH:${ch}`);
   if (registrations.size) s.registrations = [...registrations].sort();
   const website = i.homepage ? normaliseWebsite(i.homepage) : undefined;
   if (website) s.website = website;
