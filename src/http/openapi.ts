@@ -201,7 +201,8 @@ export function openApi(config: Config): Record<string, unknown> {
           summary: "An initiative, by content negotiation",
           description:
             "The ActivityStreams types get the signed document peers verify; plain application/ld+json " +
-            "(format=jsonld-links), Turtle, N-Triples and N-Quads carry the sameAs links about it, each with its provenance.",
+            "(format=jsonld-links), Turtle, N-Triples and N-Quads carry the sameAs links about it, " +
+            "each with its provenance.",
           parameters: [qp("format", "jsonld, jsonld-links, ttl, nt, nq or html")],
           responses: {
             200: ok("The initiative", ...RDF_TYPES, "application/ld+json", "application/n-quads"),
