@@ -57,6 +57,19 @@ const CHANGE_CHANNEL = "essfed_change";
  */
 const REPLAYABLE = "SET LOCAL synchronous_commit = off";
 
+/**
+ * Takes this transaction's write locks on IRIs (an advisory lock per schema and IRI, in one order
+ * so that two writers never wait on each other in a circle). Every write of a record or tombstone
+ * takes them before it reads what is stored: a row lock alone cannot order two writes of an IRI
+ * not stored yet, which would both read "nothing" and both report `created`. No parameters, so it
+ * can go with the BEGIN in one round trip; the read after it sees what the previous holder wrote.
+ */
+export function lockIrisSql(ids: string[]): string {
+  const list = ids.map((id) => pg.escapeLiteral(id)).join(", ");
+  return `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(current_schema() || ' ' || id, 0) AS k
+    FROM unnest(ARRAY[${list}]::text[]) AS id ORDER BY k) AS locks`;
+}
+
 export interface PostgresStoreOptions {
   /** Schema to use (created if missing); default: the connection's search_path. */
   schema?: string;
@@ -104,7 +117,10 @@ export class PostgresStore implements Store {
     this.duplicates = new PostgresDuplicateStore(this.pool, () => this.#changed());
     this.curation = new PostgresCurationStore(this.pool, {
       transaction: (fn) => this.transaction(fn),
-      put: async (c, records) => (await this.#putWith(c, records)).outcomes,
+      put: async (c, records) => {
+        await c.query(lockIrisSql(records.map((r) => r.initiative.id)));
+        return (await this.#putWith(c, records)).outcomes;
+      },
       queueIn: (c, outbox, result) => this.#queueIn(c, outbox, result),
       queued: (queue) => this.#queued(queue),
       changed: () => this.#changed(),
@@ -241,7 +257,7 @@ export class PostgresStore implements Store {
         return { result: outcomes, changed: wrote };
       },
       outbox,
-      o.replayable ? [REPLAYABLE] : undefined,
+      [...(o.replayable ? [REPLAYABLE] : []), lockIrisSql(records.map((r) => r.initiative.id))],
     );
   }
 
@@ -298,7 +314,7 @@ export class PostgresStore implements Store {
     this.#events.emit(queue);
   }
 
-  /** The write rules of {@link putInitiatives} inside the caller's transaction. */
+  /** The write rules of {@link putInitiatives} inside the caller's transaction, which holds the IRIs' locks. */
   async #putWith(
     c: pg.PoolClient,
     records: (InitiativeRecord & { signed?: string })[],
@@ -351,13 +367,17 @@ export class PostgresStore implements Store {
   }
 
   deleteInitiative(t: Tombstone, outbox?: OutboxWrite<boolean>): Promise<boolean> {
-    return this.#write(async (c) => {
-      const deleted = await this.#deleteWith(c, t);
-      return { result: deleted, changed: deleted };
-    }, outbox);
+    return this.#write(
+      async (c) => {
+        const deleted = await this.#deleteWith(c, t);
+        return { result: deleted, changed: deleted };
+      },
+      outbox,
+      [lockIrisSql([t.id])],
+    );
   }
 
-  /** The delete rule inside the caller's transaction. */
+  /** The delete rule inside the caller's transaction, which holds the IRI's lock. */
   async #deleteWith(c: pg.PoolClient, t: Tombstone): Promise<boolean> {
     const { rows } = await c.query<{ updated: string }>("SELECT updated FROM initiative WHERE id = $1 FOR UPDATE", [
       t.id,
