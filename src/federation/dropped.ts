@@ -6,8 +6,9 @@
  * answer, so each drop is counted per peer and reason in the shared store, where `essfed status`,
  * the console's network page and `/metrics` read it.
  *
- * Counts are read, added to and written back once per page: two processes back-filling the same
- * peer at once could lose a page's counts to each other, which a status display can bear.
+ * A page's drops are added with a compare-and-set on the stored list, tried again when another
+ * process (or another back-fill of this one) changed the list in between: concurrent back-fills
+ * and reconciliations add up instead of overwriting each other's counts.
  */
 import type { KvStore } from "@fedify/fedify";
 import type { MirrorResult } from "./mirror.ts";
@@ -51,24 +52,26 @@ export function dropOf(id: string, r: Extract<MirrorResult, { ok: false }>): Dro
   return { id, reason, message: (first ? `${first.field}: ${first.message}` : reason).slice(0, 500) };
 }
 
+/** Compare-and-set attempts before a page's drops give up (each failed attempt means another writer succeeded). */
+const ATTEMPTS = 100;
+
+/** A key–value store with compare-and-set (both stores' have it). */
+export type CasKvStore = KvStore & Required<Pick<KvStore, "cas">>;
+
 export class DroppedRecords {
-  readonly #kv: KvStore;
-  constructor(kv: KvStore) {
+  readonly #kv: CasKvStore;
+  constructor(kv: CasKvStore) {
     this.#kv = kv;
   }
 
-  /** Adds a page's drops from `peer` (nothing is written for none). */
+  /** Adds a page's drops from `peer` (nothing is written for none), atomically. */
   async record(peer: string, drops: Drop[]): Promise<void> {
     if (!drops.length) return;
-    const list = (await this.#kv.get<PeerDrops[]>(KEY)) ?? [];
-    const at = new Date().toISOString();
-    const old = list.find((p) => p.peer === peer);
-    const counts = { ...old?.counts };
-    for (const d of drops) counts[d.reason] = (counts[d.reason] ?? 0) + 1;
-    const latest = drops[drops.length - 1]!;
-    const next = list.filter((p) => p.peer !== peer);
-    next.push({ peer, counts, last: { ...latest, id: latest.id.slice(0, 2048), at } });
-    await this.#kv.set(KEY, next.slice(-KEPT));
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const list = await this.#kv.get<PeerDrops[]>(KEY);
+      if (await this.#kv.cas(KEY, list, added(list ?? [], peer, drops))) return;
+    }
+    throw new Error(`the dropped-record counts changed ${ATTEMPTS} times while adding ${drops.length} drops`);
   }
 
   /** Every peer with drops, latest drop last. */
@@ -80,6 +83,18 @@ export class DroppedRecords {
   async of(peer: string): Promise<PeerDrops | undefined> {
     return (await this.list()).find((p) => p.peer === peer);
   }
+}
+
+/** `list` with a page's drops from `peer` added: its counts summed, its entry moved to the end. */
+function added(list: PeerDrops[], peer: string, drops: Drop[]): PeerDrops[] {
+  const at = new Date().toISOString();
+  const old = list.find((p) => p.peer === peer);
+  const counts = { ...old?.counts };
+  for (const d of drops) counts[d.reason] = (counts[d.reason] ?? 0) + 1;
+  const latest = drops[drops.length - 1]!;
+  const next = list.filter((p) => p.peer !== peer);
+  next.push({ peer, counts, last: { ...latest, id: latest.id.slice(0, 2048), at } });
+  return next.slice(-KEPT);
 }
 
 /** All of a peer's drops together. */

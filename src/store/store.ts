@@ -259,8 +259,8 @@ export interface Store {
   /** What readiness and metrics read: a round trip to the database, cheap queries, no locks. */
   health(): Promise<StoreHealth>;
 
-  /** A Fedify key–value store on the same database (keys, caches, idempotence). */
-  readonly kv: KvStore;
+  /** A Fedify key–value store on the same database (keys, caches, idempotence), with compare-and-set. */
+  readonly kv: KvStore & Required<Pick<KvStore, "cas">>;
 
   /** Search over everything held (own and mirrored records). */
   readonly search: SearchIndex;

@@ -269,9 +269,9 @@ export function describeStoreContract(
         ["a", "1"],
         ["a", "2"],
       ]);
-      expect(await kv.cas!(["c"], undefined, 1)).toBe(true);
-      expect(await kv.cas!(["c"], undefined, 2)).toBe(false);
-      expect(await kv.cas!(["c"], 1, 3)).toBe(true);
+      expect(await kv.cas(["c"], undefined, 1)).toBe(true);
+      expect(await kv.cas(["c"], undefined, 2)).toBe(false);
+      expect(await kv.cas(["c"], 1, 3)).toBe(true);
       expect(await kv.get(["c"])).toBe(3);
       await kv.delete(["c"]);
       expect(await kv.get(["c"])).toBeUndefined();
