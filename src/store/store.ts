@@ -168,9 +168,9 @@ export interface Store {
   deferIndexing?(): () => void;
   /**
    * A bulk write (an import) starts: like {@link deferIndexing}, and a store whose index runs
-   * behind the writes may instead index each batch in the transaction that writes it, from the
-   * records it already holds in memory, so the import returns with the index up to date without
-   * reading every record back. Call the returned release when done.
+   * behind the writes may instead keep the index fields of the records it is given (it holds them
+   * in memory) and build the index of all of them when the release is called, so the import returns
+   * with the index up to date without reading every record back. Call the returned release when done.
    */
   bulkWrite?(): () => void;
   /**

@@ -1,5 +1,5 @@
 /**
- * A bulk import indexes each batch in the transaction that writes it: the import returns with the
+ * A bulk import builds the index of what it wrote when it ends (ADR 33): the import returns with the
  * search index up to date, and searches find exactly what an index built afterwards by the
  * catch-up finds (words, facets, places), after updates and re-imports too.
  */
@@ -85,7 +85,7 @@ describe("Indexing an import batch by batch", () => {
       batchSize: 500,
     });
     expect(report.created).toBe(N);
-    // Nothing left for the catch-up: every batch was indexed as it was written.
+    // Nothing left for the catch-up: the import built the index of what it wrote.
     expect(meta(bulk, "indexed_seq")).toBe(meta(bulk, "seq"));
     await importThenCatchUp(later, csv());
     expect(await answers(bulk)).toEqual(await answers(later));

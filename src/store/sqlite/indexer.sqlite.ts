@@ -33,7 +33,7 @@ export const cellOf = (lat: number, lon: number) =>
   [Math.min(179, Math.floor(lat + 90)), Math.min(359, Math.floor(lon + 180))] as const;
 
 /** Count changes gathered over a batch and written once per key. */
-class Deltas {
+export class Deltas {
   readonly facets = new Map<string, number>();
   readonly cells = new Map<string, number>();
   facet(name: string, value: string, d: number): void {
@@ -44,15 +44,24 @@ class Deltas {
     const k = cellOf(lat, lon).join(",");
     this.cells.set(k, (this.cells.get(k) ?? 0) + d);
   }
-  write(db: SqliteDatabase): void {
-    const f = db.prepare(
-      "INSERT INTO facet_count (name, value, n) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
-    );
-    for (const [k, d] of this.facets) if (d) f.run(...(k.split("\u0000") as [string, string]), d);
-    const c = db.prepare(
-      "INSERT INTO geo_cell (lat_idx, lon_idx, n) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
-    );
-    for (const [k, d] of this.cells) if (d) c.run(...(k.split(",").map(Number) as [number, number]), d);
+  /**
+   * Adds the counts to the index's count tables, or (`staged`) to a bulk import's stage of counts for
+   * the batch ending at change number `upto` (index-stage.sqlite.ts).
+   */
+  write(db: SqliteDatabase, staged?: { facet: string; cell: string; upto: number }): void {
+    const f = staged
+      ? db.prepare(`INSERT INTO ${staged.facet} (name, value, n, upto) VALUES (?, ?, ?, ?)`)
+      : db.prepare(
+          "INSERT INTO facet_count (name, value, n) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+        );
+    const tail = staged ? [staged.upto] : [];
+    for (const [k, d] of this.facets) if (d) f.run(...(k.split("\u0000") as [string, string]), d, ...tail);
+    const c = staged
+      ? db.prepare(`INSERT INTO ${staged.cell} (lat_idx, lon_idx, n, upto) VALUES (?, ?, ?, ?)`)
+      : db.prepare(
+          "INSERT INTO geo_cell (lat_idx, lon_idx, n) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+        );
+    for (const [k, d] of this.cells) if (d) c.run(...(k.split(",").map(Number) as [number, number]), d, ...tail);
   }
 }
 
@@ -112,34 +121,6 @@ function index(db: SqliteDatabase, seq: number, record: InitiativeRecord, deltas
       seq,
       JSON.stringify(f.facets.map((x) => [x.name, x.value])),
     );
-}
-
-/**
- * Indexes records just written in the current transaction, from the objects the writer holds
- * (no reading back, no JSON parsing), when the index had caught up with every change before
- * them (`seqBefore`): otherwise it leaves them to {@link catchUp}, which applies changes in order.
- * A bulk import's batches are indexed so, each committing with its records or not at all.
- * @returns whether they were indexed
- */
-export function indexWritten(
-  db: SqliteDatabase,
-  seqBefore: number,
-  written: { seq: number; record: InitiativeRecord; created: boolean }[],
-  memo?: FacetMemo,
-): boolean {
-  const at = db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number };
-  if (at.value !== seqBefore || !written.length) return false;
-  const deltas = new Deltas();
-  for (const w of written) {
-    // A created record is in no index row: the index had caught up with its tombstone, if any.
-    if (!w.created) unindex(db, w.record.initiative.id, deltas, memo);
-    index(db, w.seq, w.record, deltas, memo);
-  }
-  deltas.write(db);
-  const last = written[written.length - 1]!.seq;
-  db.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(last);
-  memo?.advanced(last);
-  return true;
 }
 
 /**

@@ -21,7 +21,8 @@ import type {
   StoreHealth,
 } from "../store.ts";
 import { insertMessages, sqliteQueueBackend } from "./queue.sqlite.ts";
-import { CATCH_UP_CACHE_KIB, catchUp, indexWritten, unindex } from "./indexer.sqlite.ts";
+import { CATCH_UP_CACHE_KIB, catchUp, unindex } from "./indexer.sqlite.ts";
+import { IndexStage } from "./index-stage.sqlite.ts";
 import { rewriteOwnSqlite } from "./rewrite.sqlite.ts";
 import { SqliteSearchIndex } from "./search.sqlite.ts";
 import { openSqlite, type SqliteDatabase } from "./database.ts";
@@ -55,6 +56,7 @@ export class SqliteStore implements Store {
   /** @param path a file path, or `:memory:` for tests */
   constructor(path: string) {
     this.db = openSqlite(path);
+    this.#stage = new IndexStage(this.db);
     this.kv = new SqliteKvStore(this.db);
     this.search = new SqliteSearchIndex(this.db);
     this.accounts = new SqliteAccountStore(this.db);
@@ -113,12 +115,15 @@ export class SqliteStore implements Store {
   }
   /** Bulk writes in progress ({@link bulkWrite}), and the page cache size to give back after them. */
   #bulk = 0;
+  /** What a bulk write wrote, for its index to be built set-wise when it ends. */
+  readonly #stage: IndexStage;
   #cacheBefore: number | undefined;
   bulkWrite(): () => void {
     const release = this.deferIndexing();
     if (this.#bulk++ === 0) {
-      // Caught up first, so that each batch can be indexed as it is written (indexWritten).
+      // Caught up first, so that what the import writes can be indexed set-wise at its end (ADR 33).
       catchUp(this.db, this.search.memo);
+      this.#stage.begin();
       this.#cacheBefore = (this.db.prepare("PRAGMA cache_size").get() as { cache_size: number }).cache_size;
       this.db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
     }
@@ -126,7 +131,16 @@ export class SqliteStore implements Store {
     return () => {
       if (released) return;
       released = true;
-      if (--this.#bulk === 0 && this.db.isOpen()) this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
+      if (--this.#bulk === 0 && this.db.isOpen()) {
+        try {
+          // What is not built here (see IndexStage) is left to the catch-up.
+          this.#stage.build(this.search.memo);
+        } catch (e) {
+          ignoreFailure("sqlite-index-stage")(e);
+        } finally {
+          this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
+        }
+      }
       release();
     };
   }
@@ -191,8 +205,8 @@ export class SqliteStore implements Store {
     outbox?: OutboxWrite<PutOutcome[]>,
   ): Promise<PutOutcome[]> {
     const outcomes = this.#writing(() => {
-      // In a bulk write, what the transaction writes is indexed in it, from these objects.
-      const before = this.#bulk ? this.#currentSeq() : undefined;
+      // In a bulk write, the index fields of what the transaction writes are staged, from these objects.
+      const before = this.#bulk && this.#stage.staging ? this.#currentSeq() : undefined;
       const written: { seq: number; record: InitiativeRecord; created: boolean }[] = [];
       const done = records.map((r) => {
         const outcome = this.#put(r);
@@ -200,7 +214,7 @@ export class SqliteStore implements Store {
           written.push({ seq: this.#seq!, record: r, created: outcome === "created" });
         return outcome;
       });
-      if (before !== undefined) indexWritten(this.db, before, written, this.search.memo);
+      if (before !== undefined) this.#stage.add(before, written);
       if (outbox) this.#queueIn(outbox, done);
       return done;
     });
