@@ -1,5 +1,5 @@
 /**
- * A bulk import's search index, built set-wise when it ends (ADR 33), holds exactly what the
+ * A bulk import's search index, built set-wise when it ends (ADR 35), holds exactly what the
  * catch-up builds from the same records: every index table is compared with the tables the
  * catch-up rebuilds from scratch on the same file. Whatever would break that (a change number
  * taken by another connection between two batches, another process's catch-up, a record written

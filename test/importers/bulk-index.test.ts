@@ -1,5 +1,5 @@
 /**
- * A bulk import builds the index of what it wrote when it ends (ADR 33): the import returns with the
+ * A bulk import builds the index of what it wrote when it ends (ADR 35): the import returns with the
  * search index up to date, and searches find exactly what an index built afterwards by the
  * catch-up finds (words, facets, places), after updates and re-imports too.
  */

@@ -1,5 +1,5 @@
 /**
- * The search index of a bulk import, built set-wise (ADR 33). While an import writes, each batch's
+ * The search index of a bulk import, built set-wise (ADR 35). While an import writes, each batch's
  * index fields (worked out from the records it holds in memory, as the indexer would) are appended
  * to a temporary table of this connection, with the batch's facet and 1° cell counts; when the
  * import ends they go into the index tables with one `INSERT … SELECT` per table over a range of

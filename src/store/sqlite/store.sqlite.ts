@@ -121,7 +121,7 @@ export class SqliteStore implements Store {
   bulkWrite(): () => void {
     const release = this.deferIndexing();
     if (this.#bulk++ === 0) {
-      // Caught up first, so that what the import writes can be indexed set-wise at its end (ADR 33).
+      // Caught up first, so that what the import writes can be indexed set-wise at its end (ADR 35).
       catchUp(this.db, this.search.memo);
       this.#stage.begin();
       this.#cacheBefore = (this.db.prepare("PRAGMA cache_size").get() as { cache_size: number }).cache_size;
