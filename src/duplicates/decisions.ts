@@ -85,3 +85,34 @@ export async function alsoListed(store: Store, id: string): Promise<{ id: string
     }))
     .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 }
+
+/**
+ * The listings the networks we follow linked `id` to, in the links this network adopted from
+ * them (ADR 27, 33), by deciding network: each listing's IRI, and its name and network when held
+ * here. At most 50 links.
+ */
+export async function linkedBy(
+  store: Store,
+  id: string,
+): Promise<{ publisher: string; listings: { id: string; name?: string; origin?: string; held: boolean }[] }[]> {
+  const links = await store.duplicates.adoptedLinksOf(id, 50);
+  const others = links.map((l) => ({ publisher: l.publisher, other: l.a === id ? l.b : l.a }));
+  const held = await store.getInitiatives([...new Set(others.map((o) => o.other))]);
+  const out = new Map<string, { id: string; name?: string; origin?: string; held: boolean }[]>();
+  for (const { publisher, other } of others) {
+    const r = held.get(other);
+    const listings = out.get(publisher) ?? [];
+    listings.push(
+      r
+        ? {
+            id: other,
+            name: r.initiative.name,
+            ...(r.provenance ? { origin: r.provenance.origin } : {}),
+            held: true,
+          }
+        : { id: other, held: false },
+    );
+    out.set(publisher, listings);
+  }
+  return [...out].map(([publisher, listings]) => ({ publisher, listings }));
+}

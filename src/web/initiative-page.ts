@@ -43,6 +43,11 @@ export interface InitiativePageData {
   canSuggest?: boolean;
   /** Other listings this network confirmed to be the same organisation (issue 16). */
   alsoListed?: { href: string; name: string; network: NetworkName }[];
+  /**
+   * Listings networks we follow linked this one to, in the links adopted from them (issue 16):
+   * by deciding network; a listing not held here is shown by its IRI, with no network.
+   */
+  linkedBy?: { publisher: NetworkName; listings: { href: string; name: string; network?: NetworkName }[] }[];
   /** The licence (IRI and short name) and attribution the record is published under by its owner. */
   terms?: { licence?: { iri: string; label: string }; attribution?: string };
   /** The record is withheld (hidden or its source blocked): the page is for the team, with a banner. */
@@ -227,6 +232,7 @@ export function initiativePage(ctx: PageContext, page: InitiativePageData): stri
     origin: d.origin,
     via: d.via,
     alsoListed: d.alsoListed ?? [],
+    linkedBy: d.linkedBy ?? [],
     kinds: kindOf(i, d.taxonomies, ctx.locale).split(" · ").filter(Boolean),
     // Sanitised when it was stored (only a few harmless tags survive).
     descriptionHtml: i.description ?? "",

@@ -8,7 +8,7 @@ import { FACET_NAMES, LOCAL_SOURCE, type FacetName } from "../store/search.ts";
 import { BadRequestHttpError, NotFoundHttpError } from "../errors.ts";
 import { parseSearch } from "../http/search-params.ts";
 import { cardsOf, provenanceActors } from "./cards.ts";
-import { alsoListed } from "../duplicates/decisions.ts";
+import { alsoListed, linkedBy } from "../duplicates/decisions.ts";
 import type { PeoplePages } from "../http/deps.ts";
 import type { WebDeps } from "./deps.ts";
 import { extentOf } from "./extent.ts";
@@ -211,7 +211,12 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
       ? { ...network, terms: termsLine(recordTerms(rec, config), network.tr, "layout.noLicenceMirror") }
       : network;
     const also = await alsoListed(store, rec.initiative.id);
-    const known = await names.getAll([...provenanceActors(rec), ...also.flatMap((x) => (x.origin ? [x.origin] : []))]);
+    const linked = await linkedBy(store, rec.initiative.id);
+    const known = await names.getAll([
+      ...provenanceActors(rec),
+      ...also.flatMap((x) => (x.origin ? [x.origin] : [])),
+      ...linked.flatMap((l) => [l.publisher, ...l.listings.flatMap((x) => (x.origin ? [x.origin] : []))]),
+    ]);
     const p = rec.provenance;
     const nearest = p ? (p.via[p.via.length - 1] ?? p.origin) : undefined;
     const following = nearest ? await store.getFollowing(nearest) : undefined;
@@ -229,6 +234,18 @@ export function publicPages(deps: WebDeps): { router: Router; pages: PeoplePages
         href: `/initiative?id=${encodeURIComponent(x.id)}`,
         name: x.name,
         network: x.origin ? known.get(x.origin)! : self,
+      })),
+      linkedBy: linked.map((l) => ({
+        publisher: known.get(l.publisher)!,
+        listings: l.listings.map((x) =>
+          x.held
+            ? {
+                href: `/initiative?id=${encodeURIComponent(x.id)}`,
+                name: x.name!,
+                network: x.origin ? known.get(x.origin)! : self,
+              }
+            : { href: x.id, name: x.id },
+        ),
       })),
       ...(withheld ? { withheld: withheldBanner(withheld) } : {}),
     });

@@ -196,6 +196,12 @@ describeStores("sameAs links in a record's own documents", (kind) => {
     // The signed document does not move.
     const signedAfter = await get(A, AS_PROFILE);
     expect([signedAfter.text, signedAfter.etag, signedAfter.link]).toEqual([signed.text, signed.etag, null]);
+    // The page for people says so too, naming the deciding network (a listing not held here by its IRI).
+    const page = await (
+      await fetch(`${inst.base}/initiative?id=${encodeURIComponent(A)}`, { headers: { accept: "text/html" } })
+    ).text();
+    const linked = /<p class="also-listed linked-by">([\s\S]*?)<\/p>/.exec(page)?.[1] ?? "";
+    expect(linked).toContain(`<a href="${C}">${C}</a>, according to <a href="${YORK}">network@york.example</a>`);
     // Forgetting it takes it out again.
     expect(await inst.store.duplicates.unadopt(YORK, A, C)).toBe(true);
     const gone = await get(A, "text/turtle");

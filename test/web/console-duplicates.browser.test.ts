@@ -12,6 +12,7 @@ import { listing } from "../contract/duplicates.contract.ts";
 
 const YORK = "https://york.example/actors/network";
 const LEEDS = "https://leeds.example/actors/network";
+const NATIONAL = "https://national.example/actors/network";
 const B = "https://york.example/initiatives/gbp";
 const C = "https://leeds.example/initiatives/gbp-ltd";
 let inst: TestInstance;
@@ -86,6 +87,26 @@ describe("Deciding duplicates in the console", () => {
     await shot(listingPage, "initiative-also-listed-phone");
     await listingPage.setViewportSize({ width: 1280, height: 800 });
     await shot(listingPage, "initiative-also-listed-desktop");
+    // A link adopted from a followed network shows too, with the network that decided it.
+    await inst.store.duplicates.adopt({
+      publisher: NATIONAL,
+      linkset: "https://national.example/linksets/sameas",
+      a: B,
+      b: C,
+      score: 0.9,
+      decidedBy: "ana",
+      decidedAt: "2026-05-06T10:00:00.000Z",
+      receivedAt: "2026-05-06T10:00:01.000Z",
+    });
+    await listingPage.setViewportSize({ width: 390, height: 844 });
+    await listingPage.goto(`${inst.base}/initiative?id=${encodeURIComponent(B)}`);
+    expect(await listingPage.textContent(".linked-by")).toBe(
+      "Also listed by network@leeds.example (GREEN BAY PROJECTS LTD), according to network@national.example.",
+    );
+    expect(await axeViolations(listingPage)).toEqual([]);
+    await shot(listingPage, "initiative-linked-by-phone");
+    await listingPage.setViewportSize({ width: 1280, height: 800 });
+    await shot(listingPage, "initiative-linked-by-desktop");
     await page.locator("#pairs > li").first().locator("button[value=reject]").click();
     await page.waitForSelector("#duplicates-done");
     expect(await page.locator("#pairs > li").count()).toBe(1);
@@ -103,7 +124,7 @@ describe("Deciding duplicates in the console", () => {
     await page.locator("#pairs > li").first().locator("button[value=undo]").click();
     await page.waitForSelector("#no-pairs");
     expect((await inst.store.duplicates.getPair(a, b))!.state).toBe("candidate");
-  });
+  }, 90_000);
 
   it("is for admins only, and refuses a decision on a pair the finder never found.", async () => {
     const { link } = await inst.accounts.add("ed", "editor", { kind: "cli", name: "test" });
