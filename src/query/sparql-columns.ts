@@ -5,10 +5,15 @@
  * (`Store.listShapes`), not its JSON, and matched as a record holding just those fields. The
  * triples they make are the ones the whole record makes for the same predicates, through the same
  * `initiativeToQuads`, so the answers are the same; records with translations (other names) come
- * whole.
+ * whole. The triples of a record without translations are made from its columns directly
+ * (`shapeTriples`), the same ones `initiativeToQuads` makes of the record `recordOfShape` gives.
  */
-import { AS, ESS, GEO, GR, RDF } from "../linkeddata/namespaces.ts";
+import type { Term } from "n3";
+import { decimal, NODE } from "../linkeddata/initiative-jsonld.ts";
+import { AS, ESS, GEO, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
+import { literal, namedNode } from "../linkeddata/terms.ts";
 import type { ShapeRow, StoredInitiative } from "../store/store.ts";
+import type { Held, Triples } from "./sparql-record.ts";
 import type { ShapedQuery, Tree } from "./sparql-shape.ts";
 
 const FROM_COLUMNS = new Set([RDF.type, GR.name, AS.name, ESS.primarySector, ESS.hasAddress, GEO.lat, GEO.long]);
@@ -60,4 +65,45 @@ export function recordOfShape(r: ShapeRow): StoredInitiative {
     version: "",
     seq: r.seq,
   };
+}
+
+const PAGE = namedNode(AS.Page);
+const INITIATIVE = namedNode(ESS.SSEInitiative);
+const ADDRESS = namedNode(ESS.Address);
+const DECIMAL = namedNode(XSD.decimal);
+
+/**
+ * The triples, among those whose predicate is in `predicates`, that `initiativeToQuads` makes of
+ * `recordOfShape(r)` for a record without translations, indexed by subject then predicate, made
+ * from the columns without building the record (a test holds the two equal).
+ */
+export function shapeTriples(r: ShapeRow, predicates: ReadonlySet<string>): Triples {
+  const s = namedNode(r.id);
+  const own = new Map<string, Held[]>();
+  const out: Triples = new Map([[r.id, own]]);
+  const add = (on: Map<string, Held[]>, subject: Term, p: string, object: Term) => {
+    if (!predicates.has(p)) return;
+    const list = on.get(p);
+    if (list) list.push({ subject, object });
+    else on.set(p, [{ subject, object }]);
+  };
+  add(own, s, RDF.type, PAGE);
+  add(own, s, RDF.type, INITIATIVE);
+  if (predicates.has(AS.name) || predicates.has(GR.name)) {
+    const name = literal(r.name);
+    add(own, s, AS.name, name);
+    add(own, s, GR.name, name);
+  }
+  if (r.primaryActivity && predicates.has(ESS.primarySector))
+    add(own, s, ESS.primarySector, namedNode(r.primaryActivity));
+  if (r.lat === undefined && r.long === undefined) return out;
+  const id = r.id + NODE.address;
+  const n = namedNode(id);
+  add(own, s, ESS.hasAddress, n);
+  const node = new Map<string, Held[]>();
+  out.set(id, node);
+  add(node, n, RDF.type, ADDRESS);
+  if (r.lat !== undefined && predicates.has(GEO.lat)) add(node, n, GEO.lat, literal(decimal(r.lat), DECIMAL));
+  if (r.long !== undefined && predicates.has(GEO.long)) add(node, n, GEO.long, literal(decimal(r.long), DECIMAL));
+  return out;
 }

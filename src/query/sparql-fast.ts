@@ -9,10 +9,11 @@
 import type { Term } from "n3";
 import { DataFactory } from "n3";
 import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
+import { namedNode } from "../linkeddata/terms.ts";
 import { wordsOf, type FacetName, type SearchFilter } from "../store/search.ts";
 import { FACET_OF, keptWhileUnchanged, totalOf } from "./sparql-source.ts";
-import { columnsSuffice, recordOfShape } from "./sparql-columns.ts";
-import { matcherOf, matchRecord } from "./sparql-record.ts";
+import { columnsSuffice, shapeTriples } from "./sparql-columns.ts";
+import { matcherOf, matchRecord, matchTriples } from "./sparql-record.ts";
 import { mandatory, type Count, type ShapedQuery } from "./sparql-shape.ts";
 import { orderedByName, solutionsByName, type FastContext } from "./sparql-ordered.ts";
 import { compareKeys, sortKey, type SortKey } from "./sparql-order.ts";
@@ -55,12 +56,8 @@ export async function* answerShaped(q: ShapedQuery, cx: FastContext): AsyncGener
   if (left <= 0) return;
   for await (const page of pages) {
     const out: Row[] = [];
-    for (const s of page) {
-      const row: Row = new Map();
-      for (const v of q.vars) {
-        const t = s.get(v);
-        if (t) row.set(v, t);
-      }
+    // A solution is its row: the writers read the projected variables alone.
+    for (const row of page) {
       if (seen) {
         const key = q.vars.map((v) => keyOf(row.get(v))).join("\u0000");
         if (seen.has(key)) continue;
@@ -129,7 +126,12 @@ async function* solutionPages(q: ShapedQuery, cx: FastContext): AsyncGenerator<S
       if (cx.stopped()) throw new Error("stopped");
       const page = await cx.store.listShapes({ limit: COLUMN_PAGE, ...(cursor ? { cursor } : {}) });
       const out: Solution[] = [];
-      for (const r of page.items) out.push(...matchRecord(matcher, recordOfShape(r), cx.taxonomies, cx.iris.actor));
+      for (const r of page.items)
+        out.push(
+          ...(r.translated
+            ? matchRecord(matcher, r.translated, cx.taxonomies, cx.iris.actor)
+            : matchTriples(matcher, shapeTriples(r, matcher.predicates), namedNode(r.id))),
+        );
       yield out;
       cursor = page.next;
     } while (cursor);

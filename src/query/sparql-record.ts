@@ -4,7 +4,7 @@
  * array, so a solution is extended by copying a short array rather than a map, which is most of
  * the work when every record of a large directory is matched.
  */
-import type { Quad, Term } from "n3";
+import type { Term } from "n3";
 import { DataFactory } from "n3";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { initiativeToQuads } from "../linkeddata/initiative-rdf.ts";
@@ -68,9 +68,14 @@ export function matcherOf(q: ShapedQuery): RecordMatcher {
   return m;
 }
 
+/** A triple of one record, as the matcher needs it. */
+export interface Held {
+  subject: Term;
+  object: Term;
+}
 /** One record's triples by subject, then predicate. */
-type Triples = Map<string, Map<string, Quad[]>>;
-const NONE: Quad[] = [];
+export type Triples = Map<string, Map<string, Held[]>>;
+const NONE: Held[] = [];
 
 /** The solutions of the pattern over one record's triples, as maps from variable to term. */
 export function matchRecord(
@@ -82,13 +87,18 @@ export function matchRecord(
   const triples: Triples = new Map();
   for (const quad of initiativeToQuads(r, taxonomies, owner, undefined, m.predicates)) {
     let byPredicate = triples.get(quad.subject.value);
-    if (!byPredicate) triples.set(quad.subject.value, (byPredicate = new Map<string, Quad[]>()));
+    if (!byPredicate) triples.set(quad.subject.value, (byPredicate = new Map<string, Held[]>()));
     const list = byPredicate.get(quad.predicate.value);
     if (list) list.push(quad);
     else byPredicate.set(quad.predicate.value, [quad]);
   }
+  return matchTriples(m, triples, DataFactory.namedNode(r.initiative.id));
+}
+
+/** The same over triples already indexed (`root` is the initiative's IRI). */
+export function matchTriples(m: RecordMatcher, triples: Triples, root: Term): Map<string, Term>[] {
   const start: Partial = new Array<Term | undefined>(m.names.length);
-  start[m.root] = DataFactory.namedNode(r.initiative.id);
+  start[m.root] = root;
   return evaluate(m.tree, triples, [start]).map((s) => {
     const out = new Map<string, Term>();
     for (let k = 0; k < s.length; k++) if (s[k]) out.set(m.names[k]!, s[k]!);

@@ -23,6 +23,17 @@ function jsonTerm(t: Term): Record<string, string> {
   return { type: "literal", value: t.value };
 }
 
+/** `JSON.stringify(jsonTerm(t))`, written out: a whole dataset's answer is millions of terms. */
+function jsonTermText(t: Term): string {
+  const value = JSON.stringify(t.value);
+  if (t.termType === "NamedNode") return `{"type":"uri","value":${value}}`;
+  if (t.termType === "BlankNode") return `{"type":"bnode","value":${value}}`;
+  const j = jsonTerm(t);
+  if (j["xml:lang"]) return `{"type":"literal","value":${value},"xml:lang":${JSON.stringify(j["xml:lang"])}}`;
+  if (j.datatype) return `{"type":"literal","value":${value},"datatype":${JSON.stringify(j.datatype)}}`;
+  return `{"type":"literal","value":${value}}`;
+}
+
 function xmlTerm(t: Term): string {
   if (t.termType === "NamedNode") return `<uri>${xmlEsc(t.value)}</uri>`;
   if (t.termType === "BlankNode") return `<bnode>${xmlEsc(t.value)}</bnode>`;
@@ -69,21 +80,25 @@ export interface SelectWriter {
 export function selectWriter(type: SelectType, vars: string[]): SelectWriter {
   let first = true;
   switch (type) {
-    case "application/sparql-results+json":
+    case "application/sparql-results+json": {
+      const keys = vars.map((v) => `${JSON.stringify(v)}:`);
       return {
         head: () => `{"head":{"vars":${JSON.stringify(vars)}},"results":{"bindings":[`,
         row: (r) => {
-          const out: Record<string, Record<string, string>> = {};
-          for (const v of vars) {
-            const t = r.get(v);
-            if (t) out[v] = jsonTerm(t);
-          }
-          const sep = first ? "" : ",";
+          let out = first ? "{" : ",{";
           first = false;
-          return sep + JSON.stringify(out);
+          let sep = "";
+          for (let k = 0; k < vars.length; k++) {
+            const t = r.get(vars[k]!);
+            if (!t) continue;
+            out += sep + keys[k]! + jsonTermText(t);
+            sep = ",";
+          }
+          return out + "}";
         },
         tail: () => "]}}",
       };
+    }
     case "application/sparql-results+xml":
       return {
         head: () =>

@@ -89,6 +89,13 @@ const SHAPED: [string, string, string[]][] = [
     [],
   ],
   [
+    "both names as one variable, DISTINCT with coordinates, latitude OPTIONAL (from the plain columns)",
+    `${P} SELECT DISTINCT ?n ?lat ?lng WHERE { ?i a essglobal:SSEInitiative ; gr:name ?n ; ` +
+      `<https://www.w3.org/ns/activitystreams#name> ?n ; essglobal:hasAddress ?a . ?a geo:long ?lng ` +
+      `OPTIONAL { ?a geo:lat ?lat } }`,
+    [],
+  ],
+  [
     "DISTINCT countries",
     `${P} SELECT DISTINCT ?c WHERE { ?i a essglobal:SSEInitiative ; essglobal:country_id ?c }`,
     [],
