@@ -48,7 +48,11 @@ async function everything(inst: ProcessInstance, id: string): Promise<Record<str
   const own = id.startsWith(inst.base + "/");
   return {
     ...(own
-      ? { jsonld: await text(inst, path, "application/ld+json"), turtle: await text(inst, path, "text/turtle") }
+      ? {
+          jsonld: await text(inst, path, "application/ld+json"),
+          signed: await text(inst, path, "application/activity+json"),
+          turtle: await text(inst, path, "text/turtle"),
+        }
       : {}),
     page: await text(inst, `/initiative?id=${encodeURIComponent(id)}`, "text/html"),
     collection: await text(inst, "/initiatives?page=1", "application/activity+json"),
@@ -115,7 +119,8 @@ describe("Record terms across three instances", () => {
     }
     for (const [k, body] of Object.entries(own)) expect([k, body.includes(STREET)]).toEqual([k, false]);
     // What other instances fetch (the record's linked data, back-fill pages) is the view for peers.
-    for (const k of ["jsonld", "turtle", "collection"]) expect([k, own[k]!.includes(EMAIL)]).toEqual([k, false]);
+    for (const k of ["jsonld", "signed", "turtle", "collection"])
+      expect([k, own[k]!.includes(EMAIL)]).toEqual([k, false]);
   }, 60_000);
 
   it("never lets a network-only or unshared field reach the second or third instance, in any representation.", async () => {
