@@ -379,6 +379,14 @@ export function openApi(config: Config): Record<string, unknown> {
           responses: { 200: ok("The linkset", "application/n-quads"), 304: { description: "Not modified" } },
         },
       },
+      "/dumps/adopted.nq": {
+        get: {
+          summary:
+            "The sameAs links adopted from the networks this one follows, as N-Quads, each in the named graph " +
+            "of its deciding network's linkset (always current)",
+          responses: { 200: ok("The adopted links", "application/n-quads") },
+        },
+      },
       "/dumps/{name}": {
         parameters: [
           pp(

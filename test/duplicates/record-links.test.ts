@@ -196,6 +196,9 @@ describeStores("sameAs links in a record's own documents", (kind) => {
     // The signed document does not move.
     const signedAfter = await get(A, AS_PROFILE);
     expect([signedAfter.text, signedAfter.etag, signedAfter.link]).toEqual([signed.text, signed.etag, null]);
+    // The dump of adopted links has it in the deciding network's linkset graph.
+    const dump = await get(`${inst.base}/dumps/adopted.nq`, "application/n-quads");
+    expect(sameAs(dump.text, "application/n-quads")).toEqual([`${A} ${C} ${YORK_LINKSET}`]);
     // The page for people says so too, naming the deciding network (a listing not held here by its IRI).
     const page = await (
       await fetch(`${inst.base}/initiative?id=${encodeURIComponent(A)}`, { headers: { accept: "text/html" } })

@@ -83,7 +83,9 @@ export function dumpRoutes(deps: HttpDeps): Router {
       Object.entries(DUMPS)
         .map(([name, d]) => `<li><a href="/dumps/${name}">${name}</a> (${esc(d.type.split(";")[0])})</li>`)
         .join("") +
-      `<li><a href="/dumps/sameas.nq">sameas.nq</a> (application/n-quads): this network's sameAs linkset</li>`;
+      `<li><a href="/dumps/sameas.nq">sameas.nq</a> (application/n-quads): this network's sameAs linkset</li>` +
+      `<li><a href="/dumps/adopted.nq">adopted.nq</a> (application/n-quads): the sameAs links adopted from ` +
+      `the networks this one follows, each in its deciding network's linkset graph</li>`;
     res.type("text/html").send(
       layout(
         "Dumps",
@@ -98,6 +100,10 @@ export function dumpRoutes(deps: HttpDeps): Router {
   router.get("/dumps/sameas.nq", async (_req, res) => {
     res.setHeader("Content-Disposition", `inline; filename="sameas.nq"`);
     await sendLinkset(deps, res, "application/n-quads");
+  });
+  router.get("/dumps/adopted.nq", async (_req, res) => {
+    res.setHeader("Content-Disposition", `inline; filename="adopted.nq"`);
+    await sendLinkset(deps, res, "application/n-quads", true);
   });
 
   router.get("/dumps/:name", async (req, res) => {
