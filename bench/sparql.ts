@@ -13,8 +13,10 @@
  *   node bench/sparql.ts [--sizes 10000,100000] [--stores sqlite,postgres] [--runs 3] [--only count,group]
  *     [--compare auto|yes|no] [--keep DIR]
  *
- * With --keep DIR, the SQLite file of each size is DIR/sparql-N.sqlite and is kept: a later run with the same DIR
- * opens it (running any new migrations) instead of filling it again, which matters at 1,000,000 records.
+ * With --keep DIR, the SQLite file of each size is DIR/sparql-N.sqlite and the PostgreSQL data of each size is schema
+ * essfed_bs_N, and both are kept: a later run with the same DIR opens them (running any new migrations) instead of
+ * filling them again, which matters at 1,000,000 records. PostgreSQL data is VACUUM ANALYZEd after the fill, as
+ * autovacuum would after a bulk load.
  */
 import { fork } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
@@ -95,6 +97,7 @@ async function fill(target: string, n: number) {
   }
   release?.();
   await s.search.catchUp();
+  if (s instanceof PostgresStore) await s.pool.query("VACUUM ANALYZE");
   await s.close();
 }
 
@@ -253,35 +256,58 @@ function answerOf(text: string): Answer {
   return { vars: json.head.vars, rows: json.results.bindings };
 }
 
+async function admin<T>(work: (s: PostgresStore) => Promise<T>): Promise<T> {
+  const s = new PostgresStore(process.env.POSTGRES_URL!, { max: 1 });
+  try {
+    return await work(s);
+  } finally {
+    await s.pool.end();
+  }
+}
+const schemaExists = (name: string) =>
+  admin(async (s) => (await s.pool.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [name])).rowCount === 1);
+const dropSchema = (name: string) => admin((s) => s.pool.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`));
+const renameSchema = (from: string, to: string) => admin((s) => s.pool.query(`ALTER SCHEMA ${from} RENAME TO ${to}`));
+
 if (values.child) {
   await run(values.target!, Number(values.runs), Number(values.size));
 } else {
   for (const store of values.stores.split(",")) {
     for (const size of values.sizes.split(",").map(Number)) {
       const dir = mkdtempSync(join(tmpdir(), "essfed-bench-sparql-"));
-      const schema = `essfed_bs_${Math.random().toString(36).slice(2, 8)}`;
+      const schema = values.keep ? `essfed_bs_${size}` : `essfed_bs_${Math.random().toString(36).slice(2, 8)}`;
+      const pgTarget = (name: string) => {
+        const u = new URL(process.env.POSTGRES_URL!);
+        u.searchParams.set("options", `-c search_path=${name}`);
+        return u.href;
+      };
       const target =
         store === "postgres"
-          ? (() => {
-              const u = new URL(process.env.POSTGRES_URL!);
-              u.searchParams.set("options", `-c search_path=${schema}`);
-              return u.href;
-            })()
+          ? pgTarget(schema)
           : values.keep
             ? join(values.keep, `sparql-${size}.sqlite`)
             : join(dir, "essfed.sqlite");
       console.log(`\n== SPARQL on ${store}, ${size.toLocaleString("en")} initiatives`);
       try {
         const t0 = performance.now();
-        if (store === "sqlite" && values.keep && existsSync(target)) {
+        if (values.keep && (store === "sqlite" ? existsSync(target) : await schemaExists(schema))) {
           const s = await open(target); // runs new migrations once, outside the timed process
           await s.close();
-          console.log(`  (kept file opened in ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-        } else {
-          if (values.keep) mkdirSync(values.keep, { recursive: true });
+          console.log(`  (kept data opened in ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+        } else if (values.keep) {
+          mkdirSync(values.keep, { recursive: true });
           // Filled under another name, so a fill broken off is never taken for a whole one by the next run.
-          await fill(values.keep && store === "sqlite" ? `${target}.filling` : target, size);
-          if (values.keep && store === "sqlite") renameSync(`${target}.filling`, target);
+          if (store === "sqlite") {
+            await fill(`${target}.filling`, size);
+            renameSync(`${target}.filling`, target);
+          } else {
+            await dropSchema(`${schema}_filling`);
+            await fill(pgTarget(`${schema}_filling`), size);
+            await renameSchema(`${schema}_filling`, schema);
+          }
+          console.log(`  (filled in ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+        } else {
+          await fill(target, size);
           console.log(`  (filled in ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
         }
         const args = [
@@ -305,11 +331,7 @@ if (values.child) {
         for (const line of lines) console.log(line);
         console.log(`  query process RSS ${Math.round(rss / 1048576)} MB`);
       } finally {
-        if (store === "postgres") {
-          const s = new PostgresStore(process.env.POSTGRES_URL!, { schema, max: 1 });
-          await s.drop().catch(() => {});
-          await s.pool.end();
-        }
+        if (store === "postgres" && !values.keep) await dropSchema(schema);
         rmSync(dir, { recursive: true, force: true });
       }
     }
