@@ -6,11 +6,13 @@
  * joins across millions of triples; counts of initiatives, and counts grouped by a taxonomy
  * property, come from the store's own counters.
  */
+import type * as RDFJS from "@rdfjs/types";
 import type { Term } from "n3";
 import { DataFactory } from "n3";
 import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
 import { namedNode } from "../linkeddata/terms.ts";
-import { wordsOf, type FacetName, type SearchFilter } from "../store/search.ts";
+import type { FacetName, SearchFilter } from "../store/search.ts";
+import type { StoredInitiative } from "../store/store.ts";
 import { FACET_OF, keptWhileUnchanged, totalOf } from "./sparql-source.ts";
 import { columnsSuffice, shapeTriples } from "./sparql-columns.ts";
 import { matcherOf, matchRecord, matchTriples } from "./sparql-record.ts";
@@ -41,7 +43,7 @@ const BATCH = 256;
 export async function* answerShaped(q: ShapedQuery, cx: FastContext): AsyncGenerator<Row[]> {
   const counted = q.group ? await fromCounters(q, cx) : undefined;
   let pages: AsyncIterable<Solution[]>;
-  if (orderedByName(q) && !narrowing(q)) pages = batched(solutionsByName(q, cx));
+  if (orderedByName(q) && !narrowing(q) && !lookupOf(q)) pages = batched(solutionsByName(q, cx));
   else if (!q.group && !q.renames.length && !q.order.length) pages = solutionPages(q, cx);
   else {
     let rows: AsyncIterable<Solution> | Iterable<Solution> =
@@ -88,27 +90,40 @@ async function* batched(input: AsyncIterable<Solution> | Iterable<Solution>): As
 }
 
 /**
- * The records that can match, as a search: those with a taxonomy value, or a name, that the
- * pattern requires of the initiative (a superset: each record is still matched in full).
+ * The records that can match, as a search: those with a taxonomy value that the pattern requires
+ * of the initiative (a superset: each record is still matched in full).
  */
 function narrowing(q: ShapedQuery): SearchFilter | undefined {
   const facets: SearchFilter["facets"] = {};
-  let words: string[] | undefined;
   for (const p of mandatory(q.tree)) {
     if (p.subject.value !== q.root) continue;
     const facet = FACET_OF[p.predicate.value];
-    if (facet && p.object.termType === "NamedNode") facets[facet] ??= [p.object.value];
-    else if (
-      (p.predicate.value === GR.name || p.predicate.value === AS.name) &&
-      p.object.termType === "Literal" &&
-      !p.object.language
-    ) {
-      const found = wordsOf(p.object.value);
-      if (found.length) words ??= found;
-    }
+    const object = objectOf(q, p.object);
+    if (facet && object.termType === "NamedNode") facets[facet] ??= [object.value];
   }
-  if (!words && !Object.keys(facets).length) return undefined;
-  return { ...(words ? { words, wholeWords: true } : {}), facets };
+  return Object.keys(facets).length ? { facets } : undefined;
+}
+
+/** A pattern's object, or the term a FILTER fixes it to. */
+const objectOf = (q: ShapedQuery, o: RDFJS.Term): RDFJS.Term =>
+  o.termType === "Variable" ? (q.fixed.get(o.value) ?? o) : o;
+
+/**
+ * The one record the query can match (its root fixed to an IRI), or the one name it requires of
+ * the initiative: its own name is that plain string (names of translations are tagged). Read from
+ * the record's key or the name index (ADR 35) instead of every record.
+ */
+function lookupOf(q: ShapedQuery): { id: string } | { name: string } | "none" | undefined {
+  const id = q.fixed.get(q.root);
+  if (id) return { id: id.value };
+  for (const p of mandatory(q.tree)) {
+    if (p.subject.value !== q.root || (p.predicate.value !== GR.name && p.predicate.value !== AS.name)) continue;
+    const object = objectOf(q, p.object);
+    if (object.termType !== "Literal" || object.language) continue;
+    // Names are plain strings: a literal of another datatype is no record's name.
+    return object.datatype.value === XSD.string ? { name: object.value } : "none";
+  }
+  return undefined;
 }
 
 /** Every solution of the pattern, record after record. */
@@ -120,7 +135,24 @@ async function* solutions(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solut
 async function* solutionPages(q: ShapedQuery, cx: FastContext): AsyncGenerator<Solution[]> {
   const filter = narrowing(q);
   const matcher = matcherOf(q);
+  const match = (r: StoredInitiative) => matchRecord(matcher, r, cx.taxonomies, r.provenance?.origin ?? cx.iris.actor);
   let cursor: string | undefined;
+  const lookup = lookupOf(q);
+  if (lookup === "none") return;
+  if (lookup && "id" in lookup) {
+    const r = await cx.store.getInitiative(lookup.id);
+    if (r) yield match(r);
+    return;
+  }
+  if (lookup) {
+    do {
+      if (cx.stopped()) throw new Error("stopped");
+      const page = await cx.store.listNamed(lookup.name, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+      yield page.items.flatMap(match);
+      cursor = page.next;
+    } while (cursor);
+    return;
+  }
   if (!filter && columnsSuffice(q)) {
     do {
       if (cx.stopped()) throw new Error("stopped");
@@ -142,10 +174,7 @@ async function* solutionPages(q: ShapedQuery, cx: FastContext): AsyncGenerator<S
     const page = filter
       ? await cx.store.search.search(filter, PAGE, cursor)
       : await cx.store.listInitiatives({ limit: PAGE, unsigned: true, ...(cursor ? { cursor } : {}) });
-    const out: Solution[] = [];
-    for (const r of page.items)
-      out.push(...matchRecord(matcher, r, cx.taxonomies, r.provenance?.origin ?? cx.iris.actor));
-    yield out;
+    yield page.items.flatMap(match);
     cursor = page.next;
   } while (cursor);
 }
@@ -194,7 +223,7 @@ async function* grouped(q: ShapedQuery, input: AsyncIterable<Solution>): AsyncGe
  */
 async function fromCounters(q: ShapedQuery, cx: FastContext): Promise<Solution[] | undefined> {
   const { by, counts } = q.group!;
-  if (q.tree.kind !== "bgp") return undefined;
+  if (q.tree.kind !== "bgp" || q.fixed.size) return undefined;
   const [typed, other, ...more] = [...q.tree.patterns].sort((a) => (a.predicate.value === RDF.type ? -1 : 1));
   if (more.length || typed?.predicate.value !== RDF.type || typed.subject.value !== q.root) return undefined;
   // Counting the root (or every solution): distinct or not, one per record.

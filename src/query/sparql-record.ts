@@ -31,6 +31,8 @@ export interface RecordMatcher {
   predicates: Set<string>;
   tree: Compiled;
   root: number;
+  /** Positions a FILTER fixes to a term (the root's is its record's own IRI, not set here). */
+  fixed: [number, Term][];
 }
 
 const compiled = new WeakMap<ShapedQuery, RecordMatcher>();
@@ -63,7 +65,9 @@ export function matcherOf(q: ShapedQuery): RecordMatcher {
       }),
     };
   };
-  const m = { names, predicates, tree: compile(q.tree), root: 0 };
+  const tree = compile(q.tree);
+  const fixed = [...q.fixed].filter(([v]) => v !== q.root).map(([v, t]): [number, Term] => [at(v), t]);
+  const m = { names, predicates, tree, root: 0, fixed };
   compiled.set(q, m);
   return m;
 }
@@ -99,6 +103,7 @@ export function matchRecord(
 export function matchTriples(m: RecordMatcher, triples: Triples, root: Term): Map<string, Term>[] {
   const start: Partial = new Array<Term | undefined>(m.names.length);
   start[m.root] = root;
+  for (const [k, t] of m.fixed) start[k] = t;
   return evaluate(m.tree, triples, [start]).map((s) => {
     const out = new Map<string, Term>();
     for (let k = 0; k < s.length; k++) if (s[k]) out.set(m.names[k]!, s[k]!);

@@ -5,12 +5,15 @@
  * of its own (its address, telephone, email, accounts) reached in the same pattern or already
  * bound around it. Such a pattern only ever matches triples of one record, so it can be answered
  * record by record, without joining across the whole dataset. On top: projection, DISTINCT,
- * ORDER BY variables, LIMIT/OFFSET, and GROUP BY with COUNT. Anything else is not recognised and
+ * ORDER BY variables, LIMIT/OFFSET, GROUP BY with COUNT, and a FILTER that fixes variables to
+ * constants (`sparql-equal.ts`). Anything else is not recognised and
  * goes to the general engine.
  */
 import type * as RDF from "@rdfjs/types";
 import { Algebra } from "@traqula/algebra-transformations-1-1";
+import type { Term } from "n3";
 import { ESS, FOAF, OWL, RDF as RDFNS, VCARD } from "../linkeddata/namespaces.ts";
+import { equalitiesOf } from "./sparql-equal.ts";
 
 /** Predicates whose object is a node of the record itself (`id#Address`, `id#Telephone`…). */
 const OWN_NODE_LINKS = new Set([ESS.hasAddress, VCARD.hasTelephone, VCARD.hasEmail, FOAF.account]);
@@ -34,6 +37,8 @@ export interface ShapedQuery {
   /** Extends of the form (?alias := ?aggregateVariable), applied after grouping. */
   renames: [string, string][];
   order: { variable: string; descending: boolean }[];
+  /** Variables a FILTER fixes to a term (`sparql-equal.ts`): each is bound by a mandatory pattern. */
+  fixed: Map<string, Term>;
   distinct: boolean;
   vars: string[];
   offset: number;
@@ -104,11 +109,23 @@ export function recogniseShape(algebra: Algebra.Operation): ShapedQuery | undefi
     q.group = { by: op.variables.map((v) => v.value), counts };
     op = op.input as Op;
   } else if (q.renames.length) return undefined;
+  let fixed = new Map<string, Term>();
+  if (op.type === Algebra.Types.FILTER) {
+    const found = equalitiesOf(op.expression);
+    if (!found) return undefined;
+    fixed = found;
+    op = op.input as Op;
+  }
   const tree = treeOf(op);
   if (!tree) return undefined;
   const root = rootOf(tree);
   if (!root || !recordLocal(tree, root, new Set([root]))) return undefined;
-  return { ...q, root, tree } as ShapedQuery;
+  // A fixed variable must be bound in every solution (else the FILTER would drop those without it).
+  const bound = new Set(
+    mandatory(tree).flatMap((p) => [p.subject, p.object].filter((t) => t.termType === "Variable").map((t) => t.value)),
+  );
+  for (const [v, t] of fixed) if (!bound.has(v) || (v === root && t.termType !== "NamedNode")) return undefined;
+  return { ...q, root, tree, fixed } as ShapedQuery;
 }
 
 function treeOf(op: Op): Tree | undefined {

@@ -1,9 +1,10 @@
 /**
  * The dataset the SPARQL endpoint answers over, as an RDF/JS source for Comunica: every held
  * initiative (own and mirrored) as `initiativeToQuads` gives it, plus the shipped vocabularies.
- * Nothing is materialised: a triple pattern is answered from the record it names, from the search
- * index when it asks for a taxonomy value, a type or a name, and otherwise by streaming through the
- * store a page at a time — stopping as soon as the query is cancelled or out of time.
+ * Nothing is materialised: a triple pattern is answered from the record it names, from the name
+ * index when it asks for a name, from the search index when it asks for a taxonomy value, and
+ * otherwise by streaming through the store a page at a time — stopping as soon as the query is
+ * cancelled or out of time.
  */
 import { Readable } from "node:stream";
 import { DataFactory, Store as N3Store, type Quad, type Quad_Graph, type Term } from "n3";
@@ -11,10 +12,10 @@ import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { initiativeToQuads } from "../linkeddata/initiative-rdf.ts";
 import { linksetHeader, linksetIri, pairQuads } from "../linkeddata/linkset.ts";
-import { AS, ESS, GR, RDF } from "../linkeddata/namespaces.ts";
+import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
 import { vocabularyQuads } from "../linkeddata/vocabulary.ts";
 import type { Store, StoredInitiative } from "../store/store.ts";
-import { wordsOf, type FacetName, type SearchFilter } from "../store/search.ts";
+import type { FacetName, SearchFilter } from "../store/search.ts";
 
 /** Which facet answers "?s <predicate> <concept>". */
 export const FACET_OF: Record<string, FacetName> = {
@@ -156,12 +157,13 @@ export class InitiativeSource {
     } else if (
       p?.termType === "NamedNode" &&
       o?.termType === "Literal" &&
-      // The search index holds the record's own name, not its translations' (tagged literals).
+      // A record's own name is its one untagged name; translations' names are tagged literals.
       !o.language &&
       (p.value === GR.name || p.value === AS.name)
     ) {
-      const words = wordsOf(o.value);
-      filter = words.length ? { words, wholeWords: true, facets: {} } : undefined;
+      // Names are plain strings: a literal of another datatype is no record's name.
+      if (o.datatype.value === XSD.string) yield* this.#named(o.value);
+      return;
     }
     if (filter) {
       let cursor: string | undefined;
@@ -177,6 +179,17 @@ export class InitiativeSource {
     do {
       if (this.#stopped()) return;
       const page = await this.#store.listInitiatives({ limit: PAGE, ...(cursor ? { cursor } : {}) });
+      yield page.items;
+      cursor = page.next;
+    } while (cursor);
+  }
+
+  /** The records whose own name is exactly `name`, from the store's name index (ADR 35). */
+  async *#named(name: string): AsyncGenerator<StoredInitiative[]> {
+    let cursor: string | undefined;
+    do {
+      if (this.#stopped()) return;
+      const page = await this.#store.listNamed(name, { limit: PAGE, ...(cursor ? { cursor } : {}) });
       yield page.items;
       cursor = page.next;
     } while (cursor);

@@ -192,6 +192,12 @@ export interface Store {
    */
   listByName(options: { cursor?: string; limit: number; descending?: boolean }): Promise<Page<StoredInitiative>>;
   /**
+   * The records whose own name (`initiative.name`, not a translation's) is exactly `name`, code point
+   * for code point, without their signed documents: those with translations first, then the others,
+   * each part in change order (ADR 35). From the name index: one seek at any size.
+   */
+  listNamed(name: string, options: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>>;
+  /**
    * Every record's plain columns (ADR 30), in `listByName`'s order (the index that holds them, ADR 34),
    * without reading its JSON but for records with translations, which come whole (their other names
    * live there).

@@ -3,7 +3,8 @@
  * name in code point order (not UTF-16 order: a name with a character beyond U+FFFF sorts after
  * one with U+FF21), ties by change number, in pages whose cursor resumes exactly where the last
  * page ended, also across the two parts; descending, each part backwards; a cursor it did not
- * write lists nothing.
+ * write lists nothing. And `Store.listNamed` (ADR 35): the records of one exact name from the same
+ * index, translated first, then by change.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { BASE, record, SPARQL_STORES, type OpenStore } from "../support/sparql-stores.ts";
@@ -74,5 +75,45 @@ describe.each(SPARQL_STORES)("Records in name order on %s", (_name, open) => {
   it("lists nothing after a cursor it did not write.", async () => {
     for (const cursor of ["nonsense", '[2,"a",1]', "[0,1,1]", '[0,"a",1.5]', "{}"])
       expect(await held.store.listByName({ limit: 10, cursor })).toEqual({ items: [] });
+  });
+});
+
+describe.each(SPARQL_STORES)("Records of one exact name on %s", (_name, open) => {
+  let held: OpenStore;
+  beforeAll(async () => {
+    held = await open();
+    for (const r of records()) await held.store.putInitiatives([r]);
+  }, 60_000);
+  afterAll(async () => {
+    await held.close();
+  });
+
+  it("lists the records whose own name is exactly the string, translated first, then by change, in pages.", async () => {
+    const all = (await held.store.listInitiatives({ limit: 100 })).items;
+    for (const name of ["a", "b", "", "\u{1F600} smile", "A", "a ", "fr a", "e\u0301", "nowhere"]) {
+      const expected = all
+        .filter((r) => r.initiative.name === name)
+        .sort((x, y) => Number(!x.initiative.translations) - Number(!y.initiative.translations) || x.seq - y.seq)
+        .map((r) => r.initiative.id);
+      for (const size of [1, 2, 100]) {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await held.store.listNamed(name, { limit: size, ...(cursor ? { cursor } : {}) });
+          expect(page.items.length).toBeLessThanOrEqual(size);
+          expect(page.items.every((r) => r.signed === undefined)).toBe(true);
+          seen.push(...page.items.map((r) => r.initiative.id));
+          cursor = page.next;
+        } while (cursor);
+        expect(seen).toEqual(expected);
+      }
+    }
+    // "a" is held three times, once with a translation (a name of its own that is not "a").
+    expect((await held.store.listNamed("a", { limit: 10 })).items).toHaveLength(3);
+  });
+
+  it("lists nothing after a cursor it did not write.", async () => {
+    for (const cursor of ["nonsense", "2:1", "0:-1", "1:1.5", "0:01", "1:99999999999999999", ""])
+      expect(await held.store.listNamed("a", { limit: 10, cursor })).toEqual({ items: [] });
   });
 });

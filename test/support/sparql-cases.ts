@@ -3,6 +3,7 @@
  * is written in the stored ESSGLOBAL base; `inBase` gives it under another.
  */
 import { ESSGLOBAL_BASE } from "../../src/linkeddata/namespaces.ts";
+import { BASE } from "./sparql-stores.ts";
 
 export const P = `PREFIX essglobal: <${ESSGLOBAL_BASE}vocab/>
 PREFIX gr: <http://purl.org/goodrelations/v1#> PREFIX dc: <http://purl.org/dc/terms/>
@@ -23,6 +24,113 @@ export function inBase(query: string, base: string): string {
 
 const I = "?i a essglobal:SSEInitiative";
 const S = `${ESSGLOBAL_BASE}standard/`;
+
+const W = (k: number) => `<${BASE}/initiatives/w${k}>`;
+
+/**
+ * Lookups answered from an index (ADR 35): a name given in the pattern or fixed by a FILTER reads
+ * the records of that name, an initiative's IRI fixed by a FILTER reads that record; with the
+ * forms that look alike but are not lookups. [category, what it checks, query, what is read: the
+ * name index, one record, or every record (or the search index) as before].
+ */
+export const LOOKUP_CASES: [string, string, string, "name" | "record" | "scan"][] = [
+  ["basic", "a name in the pattern, untyped (the engine)", `SELECT ?i WHERE { ?i gr:name "Same Name" }`, "name"],
+  ["basic", "an ActivityStreams name in the pattern", `SELECT ?i WHERE { ${I} ; as:name "apple" }`, "name"],
+  ["basic", "the empty name", `SELECT ?i ?n WHERE { ${I} ; gr:name "" ; as:name ?n }`, "name"],
+  ["basic", "a name that is a number is no name", `SELECT ?i WHERE { ${I} ; gr:name 10 }`, "name"],
+  ["filter", "a name by FILTER", `SELECT ?i ?n WHERE { ${I} ; gr:name ?n FILTER(?n = "Same Name") }`, "name"],
+  [
+    "filter",
+    "a name by FILTER, untyped (the engine)",
+    `SELECT ?i WHERE { ?i gr:name ?n FILTER(?n = "Apple") }`,
+    "name",
+  ],
+  ["filter", "a name by FILTER, the constant first", `SELECT ?i WHERE { ${I} ; gr:name ?n FILTER("10" = ?n) }`, "name"],
+  [
+    "filter",
+    "a name by FILTER, with OPTIONALs",
+    `SELECT ?i ?d ?w WHERE { ${I} ; gr:name ?n OPTIONAL { ?i dc:description ?d } OPTIONAL { ?i foaf:homepage ?w }` +
+      ` FILTER(?n = "Café Coop") }`,
+    "name",
+  ],
+  ["filter", "a name by sameTerm", `SELECT ?i ?n WHERE { ${I} ; gr:name ?n FILTER(sameTerm(?n, "apple")) }`, "name"],
+  [
+    "filter",
+    "sameTerm with a number is no name",
+    `SELECT ?i WHERE { ${I} ; gr:name ?n FILTER(sameTerm(?n, "10"^^xsd:integer)) }`,
+    "name",
+  ],
+  [
+    "filter",
+    "a name that only a translation has",
+    `SELECT ?i ?n WHERE { ${I} ; gr:name ?n FILTER(?n = "Coopérative") }`,
+    "name",
+  ],
+  [
+    "filter",
+    "a name and a taxonomy value by FILTER",
+    `SELECT ?i ?s WHERE { ${I} ; gr:name ?n ; essglobal:organisationalStructure ?s` +
+      ` FILTER(?n = "Same Name" && ?s = <${S}organisational-structure/OS60>) }`,
+    "name",
+  ],
+  [
+    "filter",
+    "a name by FILTER, counted",
+    `SELECT (COUNT(*) AS ?c) WHERE { ${I} ; gr:name ?n FILTER(?n = "Same Name") }`,
+    "name",
+  ],
+  [
+    "filter",
+    "a name by FILTER, ordered by locality",
+    `SELECT ?i ?l WHERE { ${I} ; gr:name ?n OPTIONAL { ?i essglobal:hasAddress ?a . ?a vcard:locality ?l }` +
+      ` FILTER(?n = "Same Name") } ORDER BY DESC(?l) ?i`,
+    "name",
+  ],
+  ["filter", "an initiative by FILTER", `SELECT ?i ?n WHERE { ${I} ; gr:name ?n FILTER(?i = ${W(3)}) }`, "record"],
+  [
+    "filter",
+    "an initiative and its name by FILTER, not matching",
+    `SELECT ?i WHERE { ${I} ; gr:name ?n FILTER(?i = ${W(3)} && ?n = "Same Name") }`,
+    "record",
+  ],
+  [
+    "filter",
+    "an initiative by sameTerm that is not held",
+    `SELECT ?i WHERE { ${I} FILTER(sameTerm(${W(1000)}, ?i)) }`,
+    "record",
+  ],
+  [
+    "filter",
+    "an initiative's address node by FILTER",
+    `SELECT ?i ?l WHERE { ${I} ; essglobal:hasAddress ?a . ?a vcard:locality ?l` +
+      ` FILTER(?a = <${BASE}/initiatives/w5#Address>) }`,
+    "scan",
+  ],
+  [
+    "filter",
+    "a name compared with a tagged literal (not a lookup)",
+    `SELECT ?i ?n WHERE { ${I} ; gr:name ?n FILTER(?n = "Coopérative"@fr) }`,
+    "scan",
+  ],
+  [
+    "filter",
+    "a name compared with a number (not a lookup)",
+    `SELECT ?i ?n WHERE { ${I} ; gr:name ?n FILTER(?n = 10) }`,
+    "scan",
+  ],
+  [
+    "filter",
+    "a FILTER on a variable only an OPTIONAL binds (not a lookup)",
+    `SELECT ?i WHERE { ${I} OPTIONAL { ?i dc:description ?d } FILTER(?d = "About 1") }`,
+    "scan",
+  ],
+  [
+    "filter",
+    "two names for one variable (the engine)",
+    `SELECT ?i WHERE { ${I} ; gr:name ?n FILTER(?n = "apple" && ?n = "Apple") }`,
+    "name",
+  ],
+];
 
 /** [category, what it checks, query]. */
 export const CONFORMANCE_CASES: [string, string, string][] = [
@@ -286,4 +394,5 @@ export const CONFORMANCE_CASES: [string, string, string][] = [
     "a VALUES after the pattern, on names",
     `SELECT ?i ?n WHERE { ${I} ; gr:name ?n } VALUES ?n { "10" "Same Name" "Coopérative"@fr }`,
   ],
+  ...LOOKUP_CASES.map(([c, w, q]) => [c, w, q]),
 ].map(([c, w, q]) => [c!, w!, P + q!] as [string, string, string]);

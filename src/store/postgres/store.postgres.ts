@@ -41,6 +41,7 @@ import {
   listShapesPostgres,
 } from "./names.postgres.ts";
 import { withTransaction } from "./tx.ts";
+import { listNamedPostgres } from "./named.postgres.ts";
 import { LOCAL_SOURCE } from "../search.ts";
 import { ignoreFailure } from "../../logging.ts";
 
@@ -420,6 +421,10 @@ export class PostgresStore implements Store {
 
   async listByName(o: { cursor?: string; limit: number; descending?: boolean }): Promise<Page<StoredInitiative>> {
     return listByNamePostgres(this.pool, o);
+  }
+
+  async listNamed(name: string, o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
+    return listNamedPostgres(this.pool, name, o);
   }
 
   async listShapes(o: { cursor?: string; limit: number }): Promise<Page<ShapeRow>> {

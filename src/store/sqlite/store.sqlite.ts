@@ -33,6 +33,7 @@ import { SqliteDuplicateStore } from "./duplicates.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
 import { shapeColumns } from "../shape-columns.ts";
 import { countTermsSqlite, countPrimaryActivitiesSqlite, listByNameSqlite, listShapesSqlite } from "./names.sqlite.ts";
+import { listNamedSqlite } from "./named.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
 import { LOCAL_SOURCE } from "../records.ts";
 
@@ -348,6 +349,10 @@ export class SqliteStore implements Store {
 
   async listByName(o: { cursor?: string; limit: number; descending?: boolean }): Promise<Page<StoredInitiative>> {
     return listByNameSqlite(this.db, o);
+  }
+
+  async listNamed(name: string, o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
+    return listNamedSqlite(this.db, name, o);
   }
 
   async listShapes(o: { cursor?: string; limit: number }): Promise<Page<ShapeRow>> {

@@ -1,0 +1,74 @@
+/**
+ * Lookups read an index, not every record (ADR 35): a name in the pattern or fixed by a FILTER
+ * reads the records of that name from the name index, an initiative's IRI fixed by a FILTER reads
+ * that record, through the record-by-record answers and the general engine alike. The answers
+ * themselves are held to an independent engine's by the conformance cases (`LOOKUP_CASES` are
+ * among them); here, which of the store's reads each query makes, on SQLite and PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import type { SparqlService } from "../../src/query/sparql.ts";
+import type { Store } from "../../src/store/store.ts";
+import { LOOKUP_CASES, P } from "../support/sparql-cases.ts";
+import { awkwardDirectory } from "../support/sparql-directory.ts";
+import { BASE, record, select, SPARQL_STORES, sparqlService, type OpenStore } from "../support/sparql-stores.ts";
+
+/** Reads that go through every record (or every record of a search). */
+const WHOLE = ["listInitiatives", "listShapes", "listByName", "search.search"];
+
+/** The store, noting the name of each of its reads (and its search index's) as they are called. */
+function watched(store: Store, calls: string[]): Store {
+  const wrap = <T extends object>(target: T, prefix: string): T =>
+    new Proxy(target, {
+      get(t, key) {
+        const v: unknown = Reflect.get(t, key, t);
+        if (key === "search" && prefix === "") return wrap(v as object, "search.");
+        if (typeof v !== "function") return v;
+        return (...args: unknown[]) => {
+          calls.push(`${prefix}${String(key)}`);
+          return (v as (...a: unknown[]) => unknown).apply(t, args);
+        };
+      },
+    });
+  return wrap(store, "");
+}
+
+describe.each(SPARQL_STORES)("SPARQL lookups on %s", (_name, open) => {
+  let held: OpenStore;
+  let service: SparqlService;
+  const calls: string[] = [];
+  beforeAll(async () => {
+    held = await open();
+    await held.store.putInitiatives(awkwardDirectory());
+    await held.store.search.catchUp();
+    service = sparqlService(watched(held.store, calls), { timeoutMs: 60_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await held.close();
+  });
+
+  it.each(LOOKUP_CASES)("%s: %s reads %#", async (_category, _what, query, reads) => {
+    calls.length = 0;
+    await select(service, P + query);
+    const whole = calls.filter((c) => WHOLE.includes(c));
+    if (reads === "scan") expect(whole).not.toEqual([]);
+    else {
+      expect(whole).toEqual([]);
+      expect(calls).not.toContain(reads === "name" ? "getInitiative" : "listNamed");
+    }
+  });
+
+  it("finds every record of a name, also past a page of them.", async () => {
+    const many = Array.from({ length: PAGE_OF_SHAPED + 100 }, (_, k) =>
+      record({ id: `${BASE}/initiatives/many${k}`, name: "Many" }),
+    );
+    await held.store.putInitiatives(many);
+    calls.length = 0;
+    const rows = await select(service, `${P} SELECT ?i WHERE { ?i a essglobal:SSEInitiative ; gr:name "Many" }`);
+    expect(new Set(rows.map((r) => r["i"])).size).toBe(many.length);
+    expect(calls.filter((c) => c === "listNamed").length).toBeGreaterThan(1);
+    expect(calls.filter((c) => WHOLE.includes(c))).toEqual([]);
+  }, 60_000);
+});
+
+/** Records a page of the record-by-record answers' reads (sparql-fast.ts), exceeded above. */
+const PAGE_OF_SHAPED = 1000;
