@@ -1,5 +1,5 @@
 /**
- * FILTERs of a shaped query (ADR 20) that only fix variables to constants (ADR 35):
+ * FILTERs of a shaped query (ADR 20) that only fix variables to constants (ADR 36):
  * `FILTER(?v = <iri>)`, `FILTER(?v = "text")` (a plain string), `FILTER(sameTerm(?v, c))` with any
  * IRI or literal, either way round, joined by `&&`. When the variable is bound by every solution
  * of the pattern (a mandatory triple pattern holds it), such a FILTER keeps exactly the solutions

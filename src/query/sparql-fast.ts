@@ -111,7 +111,7 @@ const objectOf = (q: ShapedQuery, o: RDFJS.Term): RDFJS.Term =>
 /**
  * The one record the query can match (its root fixed to an IRI), or the one name it requires of
  * the initiative: its own name is that plain string (names of translations are tagged). Read from
- * the record's key or the name index (ADR 35) instead of every record.
+ * the record's key or the name index (ADR 36) instead of every record.
  */
 function lookupOf(q: ShapedQuery): { id: string } | { name: string } | "none" | undefined {
   const id = q.fixed.get(q.root);

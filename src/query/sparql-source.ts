@@ -184,7 +184,7 @@ export class InitiativeSource {
     } while (cursor);
   }
 
-  /** The records whose own name is exactly `name`, from the store's name index (ADR 35). */
+  /** The records whose own name is exactly `name`, from the store's name index (ADR 36). */
   async *#named(name: string): AsyncGenerator<StoredInitiative[]> {
     let cursor: string | undefined;
     do {

@@ -1,5 +1,5 @@
 /**
- * The cursor of `Store.listNamed` (records with one exact name, ADR 35), shared by both adapters:
+ * The cursor of `Store.listNamed` (records with one exact name, ADR 36), shared by both adapters:
  * where the last page ended, as (translated first, change number) — the order the name index
  * `initiative_name (plain, name, seq)` holds them in for one name.
  */

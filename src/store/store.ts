@@ -194,7 +194,7 @@ export interface Store {
   /**
    * The records whose own name (`initiative.name`, not a translation's) is exactly `name`, code point
    * for code point, without their signed documents: those with translations first, then the others,
-   * each part in change order (ADR 35). From the name index: one seek at any size.
+   * each part in change order (ADR 36). From the name index: one seek at any size.
    */
   listNamed(name: string, options: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>>;
   /**

@@ -3,7 +3,7 @@
  * name in code point order (not UTF-16 order: a name with a character beyond U+FFFF sorts after
  * one with U+FF21), ties by change number, in pages whose cursor resumes exactly where the last
  * page ended, also across the two parts; descending, each part backwards; a cursor it did not
- * write lists nothing. And `Store.listNamed` (ADR 35): the records of one exact name from the same
+ * write lists nothing. And `Store.listNamed` (ADR 36): the records of one exact name from the same
  * index, translated first, then by change.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";

@@ -1,5 +1,5 @@
 /**
- * Lookups read an index, not every record (ADR 35): a name in the pattern or fixed by a FILTER
+ * Lookups read an index, not every record (ADR 36): a name in the pattern or fixed by a FILTER
  * reads the records of that name from the name index, an initiative's IRI fixed by a FILTER reads
  * that record, through the record-by-record answers and the general engine alike. The answers
  * themselves are held to an independent engine's by the conformance cases (`LOOKUP_CASES` are

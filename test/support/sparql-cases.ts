@@ -28,7 +28,7 @@ const S = `${ESSGLOBAL_BASE}standard/`;
 const W = (k: number) => `<${BASE}/initiatives/w${k}>`;
 
 /**
- * Lookups answered from an index (ADR 35): a name given in the pattern or fixed by a FILTER reads
+ * Lookups answered from an index (ADR 36): a name given in the pattern or fixed by a FILTER reads
  * the records of that name, an initiative's IRI fixed by a FILTER reads that record; with the
  * forms that look alike but are not lookups. [category, what it checks, query, what is read: the
  * name index, one record, or every record (or the search index) as before].

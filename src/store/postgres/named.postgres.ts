@@ -1,5 +1,5 @@
 /**
- * Records whose own name is exactly one string (`Store.listNamed`, ADR 35), from the name index
+ * Records whose own name is exactly one string (`Store.listNamed`, ADR 36), from the name index
  * `initiative_name (plain, (name COLLATE "C"), seq)` (ADR 30): each part (translated or not) is one
  * seek to the name, read in change order. The name is compared under the index's own collation, so
  * that PostgreSQL reads the index (for equality every deterministic collation compares bytes).

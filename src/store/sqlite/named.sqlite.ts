@@ -1,5 +1,5 @@
 /**
- * Records whose own name is exactly one string (`Store.listNamed`, ADR 35), from the name index
+ * Records whose own name is exactly one string (`Store.listNamed`, ADR 36), from the name index
  * `initiative_name (plain, name, seq)` (ADR 30): each part (translated or not) is one seek to the
  * name, read in change order, so a lookup costs the same at any size.
  */
