@@ -46,6 +46,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
         help: "validate and say what would be created, updated, unchanged and refused; write nothing",
       },
       quiet: { type: "boolean", help: "no progress lines on stderr" },
+      lang: {
+        type: "string",
+        value: "LANG",
+        help: "the language of the reasons for refusals and warnings: en (default), fr, es or pt",
+      },
     },
     notes: [
       "A bad value in an optional field is left out with a warning; a record is refused only without a usable " +

@@ -9,6 +9,7 @@ import type { SharingLevel } from "../domain/sharing.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { validateInitiative, type InitiativeDraft, type Issue, type ValidateOptions } from "../domain/validate.ts";
 import { versionOf } from "../domain/version.ts";
+import { said } from "../domain/issue-messages.ts";
 import type { PutOutcome, Store, StoredInitiative } from "../store/store.ts";
 import { InitiativeWriter } from "../write/writer.ts";
 import type { Iris } from "./ids.ts";
@@ -157,7 +158,7 @@ export class Directory {
       if (prev && prev.provenance) {
         results.push({
           ok: false,
-          issues: [{ field: "id", message: "belongs to a mirrored record from another network", value: id }],
+          issues: [{ field: "id", ...said("mirroredId"), value: id }],
         });
         return;
       }

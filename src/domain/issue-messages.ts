@@ -3,7 +3,8 @@
  * its parameters, so that the console can show them in its reader's language while the CLI and
  * the API keep the English text built here. The console's catalogues translate each key as
  * `importIssue.<key>` with the same parameters (src/web/messages/*.json); a test holds the English
- * ones equal to these.
+ * ones equal to these. The command line prints them in English unless asked for another language
+ * (`essfed import --lang`), through the same catalogues.
  */
 export const ISSUE_MESSAGES = {
   required: "is required",
@@ -26,6 +27,29 @@ export const ISSUE_MESSAGES = {
   appearsAgain: "appears again",
   appearsAgainAt: "appears again (first at row {row})",
   notFeature: "is not a GeoJSON Feature",
+  // What a reader notes about a record it kept.
+  geometryCentre: "geometry is a {type}: the centre of its bounding box is used as the position",
+  mirroredId: "belongs to a mirrored record from another network",
+  // Why a file could not be read (an import's fatal error). `{detail}` is the parser's own words.
+  emptyFile: "the file is empty",
+  noInitiatives: "the file holds no initiatives (read as {format})",
+  syntaxError: "{syntax} syntax error: {detail}",
+  notUtf8: 'the file is not UTF-8 text (line {line}); save it as "CSV UTF-8"',
+  notSeaCsvColumn: "not a SEA standard CSV (v1–v4): missing column {columns}",
+  notSeaCsvColumns: "not a SEA standard CSV (v1–v4): missing columns {columns}",
+  notJson: "not valid JSON: {detail}",
+  noFeatures: "the FeatureCollection has no features",
+  itemTooLarge: "a feature, @graph item or document part larger than {max} MB",
+  rdfTooLarge: "A Turtle or N-Quads file larger than {max} MB cannot be read whole; split it, or export it as CSV",
+  jsonTooLarge:
+    'A JSON document without "features" or "@graph" larger than {max} MB cannot be read whole; ' +
+    "split it, or export it as CSV",
+  graphTooLarge:
+    "A JSON-LD @graph not written item by item as essfed writes it larger than {max} MB cannot be read whole; " +
+    "split it, or export it as CSV",
+  contextRefused: "the document's @context: {detail}",
+  graphItemRefused: "@graph item {n}: {detail}",
+  documentRefused: "the JSON-LD document: {detail}",
 } as const;
 
 export type IssueKey = keyof typeof ISSUE_MESSAGES;

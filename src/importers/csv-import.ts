@@ -47,7 +47,8 @@ export async function* csvSteps(input: AsyncIterable<Buffer | string>, iris: Iri
         continue;
       }
       if ("issue" in item) {
-        yield { refuse: item.issue, message: item.issue.message };
+        const { message, key, params } = item.issue;
+        yield { refuse: item.issue, message: key ? { message, key, ...(params ? { params } : {}) } : message };
         continue;
       }
       const where = {

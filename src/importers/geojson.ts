@@ -6,6 +6,7 @@
  */
 import { SHARED_FIELDS } from "../domain/sharing.ts";
 import type { InitiativeDraft } from "../domain/validate.ts";
+import { said, type Said } from "../domain/issue-messages.ts";
 import { OSM_TAGS, parseRegistrations, type Registration } from "../domain/registrations.ts";
 
 type Obj = Record<string, unknown>;
@@ -76,7 +77,7 @@ export interface FeatureRead {
   /** Properties not read. */
   ignored: string[];
   /** Things said about the feature as a whole (a position taken from a polygon). */
-  notes: string[];
+  notes: Said[];
 }
 
 /** Reads a Feature; undefined when `f` is not a GeoJSON Feature at all. */
@@ -120,7 +121,7 @@ export function readFeature(f: unknown): FeatureRead | undefined {
     address.streetAddress = street;
     columns["address.streetAddress"] = "addr:street";
   }
-  const notes: string[] = [];
+  const notes: Said[] = [];
   const position = positionOf(f.geometry, notes);
   if (position) {
     address.lat = position.lat;
@@ -207,7 +208,7 @@ function featureIri(f: Obj): string | undefined {
 }
 
 /** Latitude and longitude of a Point; the centre of the bounding box of anything else, with a note. */
-function positionOf(g: unknown, notes: string[]): { lat: number | string; long: number | string } | undefined {
+function positionOf(g: unknown, notes: Said[]): { lat: number | string; long: number | string } | undefined {
   if (!isObj(g)) return undefined;
   if (g.type === "Point" && Array.isArray(g.coordinates)) {
     // Whatever is there goes to validation, which leaves out what is not a position.
@@ -231,6 +232,6 @@ function positionOf(g: unknown, notes: string[]): { lat: number | string; long: 
     minLong = Math.min(minLong, long);
     maxLong = Math.max(maxLong, long);
   }
-  notes.push(`geometry is a ${String(g.type)}: the centre of its bounding box is used as the position`);
+  notes.push(said("geometryCentre", { type: String(g.type) }));
   return { lat: (minLat + maxLat) / 2, long: (minLong + maxLong) / 2 };
 }

@@ -11,6 +11,7 @@ import { basename } from "node:path";
 import { Readable } from "node:stream";
 import type { Directory } from "../directory/directory.ts";
 import type { Iris } from "../directory/ids.ts";
+import { said } from "../domain/issue-messages.ts";
 import type { IgnoredColumn, RowIssue } from "./csv/read.ts";
 import { csvPendings, csvSteps } from "./csv-import.ts";
 import { THREAD_BATCH, threadedCsvSteps } from "./csv-thread.ts";
@@ -113,7 +114,7 @@ export async function importSource(
   }
   const report = b.finish();
   if (!report.fatal && report.read === 0) {
-    report.fatal = { row: 0, line: 0, message: `the file holds no initiatives (read as ${describe(report.format)})` };
+    report.fatal = { row: 0, line: 0, ...said("noInitiatives", { format: describe(report.format) }) };
   }
   return report;
 }

@@ -6,7 +6,7 @@
  * `features` nor `@graph` (a single initiative or Feature) is read whole.
  */
 import { JSONParser } from "@streamparser/json";
-import { said } from "../domain/issue-messages.ts";
+import { said, type Said } from "../domain/issue-messages.ts";
 import type { Directory } from "../directory/directory.ts";
 import type { Iris } from "../directory/ids.ts";
 import { FIELD_PROPERTY } from "../linkeddata/fields.ts";
@@ -57,13 +57,13 @@ export async function* jsonRecords(
     return { where, draft: await localiser.localise(read.draft), columns: read.columns };
   };
   /** Runs a budget check; a refusal is the import's fatal error, naming `what`. */
-  const overBudget = (check: () => void, row: number, what: string): boolean => {
+  const overBudget = (check: () => void, row: number, what: (detail: string) => Said): boolean => {
     try {
       check();
       return true;
     } catch (e) {
       if (!isJsonLdRefusal(e)) throw e;
-      b.report.fatal = { row, line: 0, message: `${what}: ${e.message}` };
+      b.report.fatal = { row, line: 0, ...what(e.message) };
       return false;
     }
   };
@@ -80,7 +80,7 @@ export async function* jsonRecords(
         else parser.write(chunk);
         return true;
       } catch (e) {
-        b.report.fatal = { row: 0, line: 0, message: `not valid JSON: ${(e as Error).message}` };
+        b.report.fatal = { row: 0, line: 0, ...said("notJson", { detail: (e as Error).message }) };
         return false;
       }
     };
@@ -104,7 +104,14 @@ export async function* jsonRecords(
           if (p) yield p;
         } else if (item.key === "@context") {
           // The JSON-LD budget's shape limits (ADR 18), once for the context every item shares.
-          if (!overBudget(() => prescanContext(item.value, IMPORT_BUDGET), 0, "the document's @context")) return;
+          if (
+            !overBudget(
+              () => prescanContext(item.value, IMPORT_BUDGET),
+              0,
+              (detail) => said("contextRefused", { detail }),
+            )
+          )
+            return;
           context = item.value;
         } else if (item.path === ".@graph") {
           graphItems++;
@@ -113,14 +120,19 @@ export async function* jsonRecords(
             context !== undefined && isObj(item.value) ? fastDraft({ "@context": context, ...item.value }) : undefined;
           if (own) yield* localised([own], localiser, graphItems);
           else {
-            if (!overBudget(() => prescan(item.value, IMPORT_BUDGET), graphItems, `@graph item ${graphItems}`)) return;
+            const n = graphItems;
+            if (
+              !overBudget(
+                () => prescan(item.value, IMPORT_BUDGET),
+                n,
+                (detail) => said("graphItemRefused", { n, detail }),
+              )
+            )
+              return;
             held.push(item.value);
             heldBytes += JSON.stringify(item.value).length;
             if (heldBytes > b.maxDocumentBytes)
-              return void (b.report.fatal = tooLarge(
-                "A JSON-LD @graph not written item by item as essfed writes it",
-                b.maxDocumentBytes,
-              ));
+              return void (b.report.fatal = tooLarge("graphTooLarge", b.maxDocumentBytes));
           }
         }
       }
@@ -141,19 +153,18 @@ export async function* jsonRecords(
     if (features || graphItems) return;
     // Neither a collection of features nor a graph: one Feature, or a single JSON-LD node.
     const text = await readText(source, b.maxDocumentBytes);
-    if (text === undefined)
-      return void (b.report.fatal = tooLarge('A JSON document without "features" or "@graph"', b.maxDocumentBytes));
+    if (text === undefined) return void (b.report.fatal = tooLarge("jsonTooLarge", b.maxDocumentBytes));
     let doc: unknown;
     try {
       doc = JSON.parse(text);
     } catch (e) {
-      return void (b.report.fatal = { row: 0, line: 0, message: `not valid JSON: ${(e as Error).message}` });
+      return void (b.report.fatal = { row: 0, line: 0, ...said("notJson", { detail: (e as Error).message }) });
     }
     if (isObj(doc) && doc.type === "Feature") {
       const p = await feature(doc);
       if (p) yield p;
     } else if (isObj(doc) && doc.type === "FeatureCollection") {
-      b.report.fatal = { row: 0, line: 0, message: "the FeatureCollection has no features" };
+      b.report.fatal = { row: 0, line: 0, ...said("noFeatures") };
     } else yield* localised(await draftsFromJsonLd(doc, IMPORT_BUDGET), localiser);
   }
 
@@ -162,7 +173,7 @@ export async function* jsonRecords(
     if (!b.report.fatal) yield* rest();
   } catch (e) {
     if (!isJsonLdRefusal(e)) throw e;
-    b.report.fatal = { row: 0, line: 0, message: `the JSON-LD document: ${e.message}` };
+    b.report.fatal = { row: 0, line: 0, ...said("documentRefused", { detail: e.message }) };
   } finally {
     localiser.close();
     if (ignored.size) b.report.ignored.push(...[...ignored].map(([column, rows]) => ({ column, rows })));

@@ -7,6 +7,7 @@ import { Parser } from "n3";
 import type { Directory } from "../directory/directory.ts";
 import { LOCAL_ID, mintLocalId, slugOf, type Iris } from "../directory/ids.ts";
 import type { InitiativeDraft } from "../domain/validate.ts";
+import { said } from "../domain/issue-messages.ts";
 import { stableJson } from "../domain/version.ts";
 import { FIELD_PROPERTY } from "../linkeddata/fields.ts";
 import { draftsFromQuads } from "../linkeddata/initiative-rdf.ts";
@@ -35,10 +36,11 @@ export async function readText(source: ImportSource, max: number): Promise<strin
   return new TextDecoder("utf-8").decode(Buffer.concat(chunks));
 }
 
-export const tooLarge = (what: string, max: number) => ({
+/** A document too large to read whole, as a fatal issue: `key` says which kind of document. */
+export const tooLarge = (key: "rdfTooLarge" | "jsonTooLarge" | "graphTooLarge", max: number) => ({
   row: 0,
   line: 0,
-  message: `${what} larger than ${+(max / 1048576).toFixed(3)} MB cannot be read whole; split it, or export it as CSV`,
+  ...said(key, { max: +(max / 1048576).toFixed(3) }),
 });
 
 /**
@@ -130,7 +132,7 @@ export async function* rdfRecords(
     FIELD_PROPERTY[field] ??
     (field.startsWith("translations.") ? (field.endsWith(".name") ? "gr:name" : "dcterms:description") : undefined);
   const text = await readText(source, b.maxDocumentBytes);
-  if (text === undefined) return void (b.report.fatal = tooLarge("A Turtle or N-Quads file", b.maxDocumentBytes));
+  if (text === undefined) return void (b.report.fatal = tooLarge("rdfTooLarge", b.maxDocumentBytes));
   let quads;
   try {
     // Relative IRIs name this instance's own initiatives.
@@ -143,7 +145,7 @@ export async function* rdfRecords(
     b.report.fatal = {
       row: 0,
       line,
-      message: `${format === "turtle" ? "Turtle" : "N-Quads"} syntax error: ${(e as Error).message}`,
+      ...said("syntaxError", { syntax: format === "turtle" ? "Turtle" : "N-Quads", detail: (e as Error).message }),
     };
     return;
   }

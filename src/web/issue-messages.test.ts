@@ -2,7 +2,20 @@ import { describe, expect, it } from "@jest/globals";
 import { ISSUE_MESSAGES, said, type IssueKey } from "../domain/issue-messages.ts";
 import { LOCALES, translator } from "./i18n.ts";
 
-const SAMPLE = { max: 200, value: "OS99", schemes: "Organisational Structure", rest: "http://b.example", row: 7 };
+const SAMPLE = {
+  max: 200,
+  value: "OS99",
+  schemes: "Organisational Structure",
+  rest: "http://b.example",
+  row: 7,
+  type: "Polygon",
+  format: "GeoJSON",
+  detail: "Unexpected token",
+  syntax: "Turtle",
+  line: 12,
+  columns: "Identifier, Name",
+  n: 3,
+};
 
 describe("Import issue messages", () => {
   it("are worded in the console's English exactly as the command line says them, with the same parameters.", () => {

@@ -64,6 +64,40 @@ describe("essfed import and export", () => {
     });
   });
 
+  it("gives the reasons in another language with --lang, the same ones in English without it, and refuses an unknown one.", async () => {
+    const file = join(dir, "bad-lang.csv");
+    writeFileSync(
+      file,
+      [
+        V4_COLUMNS.join(","),
+        ["y2", "Far North"].join(",") + ",".repeat(19) + "91,0,,,",
+        ["y3", ""].join(",") + ",".repeat(23),
+      ].join("\n"),
+    );
+    const failed = (args: string[]) =>
+      essfed(...args).then(
+        () => undefined,
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+    const fr = await failed(["import", "--lang", "fr", "--dry-run", file]);
+    expect(fr?.code).toBe(1);
+    expect(fr?.stderr).toContain(
+      'warning: row 2 [y2] column "Latitude": address.lat doit être compris entre -90 et 90 ; écarté',
+    );
+    expect(fr?.stderr).toContain('refused: row 3 [y3] column "Name": name est obligatoire');
+    const en = await failed(["import", "--dry-run", file]);
+    expect(en?.stderr).toContain("address.lat must be between -90 and 90; left out");
+    // A file that cannot be read says why in the language asked for too.
+    const nonsense = join(dir, "nonsense-lang.csv");
+    writeFileSync(nonsense, "a,b\n1,2\n");
+    const es = await failed(["import", "--lang", "es", nonsense]);
+    expect(es).toMatchObject({ code: 2, stderr: expect.stringContaining("faltan las columnas Identifier, Name") });
+    expect(await failed(["import", "--lang", "xx", file])).toMatchObject({
+      code: 64,
+      stderr: expect.stringContaining("--lang must be one of en, fr, es, pt"),
+    });
+  });
+
   it("shows progress on long files.", async () => {
     const file = join(dir, "long.csv");
     const r = rng(7);

@@ -91,6 +91,8 @@ describe("Reading a standard CSV", () => {
           line: 5,
           column: "Name",
           message: 'CSV syntax error: unexpected "x" after the closing quote of a quoted cell',
+          key: "syntaxError",
+          params: { syntax: "CSV", detail: 'unexpected "x" after the closing quote of a quoted cell' },
         },
       },
       { row: 6, line: 7, id: "c", name: "C" },

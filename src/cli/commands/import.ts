@@ -19,7 +19,8 @@ import {
   type ImportReport,
   type RowIssue,
 } from "../../importers/import.ts";
-import { CommandError, type Io } from "../io.ts";
+import { LOCALES, isLocale, translator, type Translator } from "../../web/i18n.ts";
+import { CommandError, EXIT, type Io } from "../io.ts";
 import type { Parsed } from "../spec.ts";
 
 const where = (i: RowIssue) =>
@@ -32,14 +33,30 @@ const where = (i: RowIssue) =>
     .filter(Boolean)
     .join(" ");
 
-export function formatIssue(i: RowIssue): string {
+/**
+ * An issue's reason: in English as the report words it, or, given another language's translator,
+ * from the same catalogues the console uses (the issues that carry a key; the others as worded).
+ */
+function reason(i: RowIssue, tr?: Translator): string {
+  if (!tr || tr.locale === "en" || !i.key) return i.message;
+  const text = tr.t(`importIssue.${i.key}`, i.params ?? {});
+  return `${i.field ? `${i.field} ` : ""}${text}${i.leftOut ? tr.t("importIssue.leftOut") : ""}`;
+}
+
+export function formatIssue(i: RowIssue, tr?: Translator): string {
   const at = where(i);
-  const got = i.value !== undefined && !i.message.includes(i.value) ? ` (got "${i.value}")` : "";
-  return `${at ? `${at}: ` : ""}${i.message}${got}`;
+  const message = reason(i, tr);
+  const got = i.value !== undefined && !message.includes(i.value) ? ` (got "${i.value}")` : "";
+  return `${at ? `${at}: ` : ""}${message}${got}`;
 }
 
 /** The report as people read it: one summary line, then what was ignored, left out and refused. */
-export function reportLines(file: string, report: ImportReport, secs: number): { out: string[]; err: string[] } {
+export function reportLines(
+  file: string,
+  report: ImportReport,
+  secs: number,
+  tr?: Translator,
+): { out: string[]; err: string[] } {
   const what = `${describe(report.format)}${report.version ? ` (SEA standard v${report.version})` : ""}`;
   const verb = report.dryRun ? "dry run, nothing written: would be" : "";
   const out = [
@@ -52,15 +69,15 @@ export function reportLines(file: string, report: ImportReport, secs: number): {
     out.push(`not held, ignored: ${ignored.join(", ")}`);
   }
   const err = [
-    ...report.warnings.map((w) => `warning: ${formatIssue(w)}`),
-    ...report.refused.map((r) => `refused: ${formatIssue(r)}`),
+    ...report.warnings.map((w) => `warning: ${formatIssue(w, tr)}`),
+    ...report.refused.map((r) => `refused: ${formatIssue(r, tr)}`),
   ];
   if (report.omitted.warnings)
     err.push(`… and ${report.omitted.warnings} more warnings (the first ${MAX_ISSUES} are listed)`);
   if (report.omitted.refused)
     err.push(`… and ${report.omitted.refused} more refusals (the first ${MAX_ISSUES} are listed)`);
   if (report.fatal)
-    err.push(`error: ${formatIssue(report.fatal)}${report.read ? "; the rest of the file was not read" : ""}`);
+    err.push(`error: ${formatIssue(report.fatal, tr)}${report.read ? "; the rest of the file was not read" : ""}`);
   return { out, err };
 }
 
@@ -70,6 +87,9 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
   if (values.format !== undefined && !(IMPORT_FORMATS as readonly unknown[]).includes(values.format)) {
     throw new CommandError(`--format must be one of ${IMPORT_FORMATS.join(", ")}`, 2);
   }
+  if (values.lang !== undefined && !isLocale(values.lang))
+    throw new CommandError(`--lang must be one of ${LOCALES.join(", ")}`, EXIT.usage);
+  const tr = isLocale(values.lang) ? translator(values.lang) : undefined;
   const source = fileSource(file);
   let format: ImportFormat;
   try {
@@ -98,7 +118,7 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
       },
     });
     const secs = (Date.now() - started) / 1000;
-    const lines = reportLines(file, report, secs);
+    const lines = reportLines(file, report, secs, tr);
     lines.out.forEach((l) => io.out(l));
     lines.err.forEach((l) => io.err(l));
     if (!report.dryRun && report.created + report.updated > 0) {

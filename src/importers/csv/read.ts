@@ -3,7 +3,7 @@
  * with the spreadsheet row and file line of every record, so that errors can say exactly where.
  */
 import type { Readable } from "node:stream";
-import type { IssueKey, IssueParams } from "../../domain/issue-messages.ts";
+import { said, type IssueKey, type IssueParams } from "../../domain/issue-messages.ts";
 import type { InitiativeDraft } from "../../domain/validate.ts";
 import { REGISTRARS, parseRegistrations } from "../../domain/registrations.ts";
 import {
@@ -81,7 +81,11 @@ async function* records(input: Readable, limits?: TokenizerLimits): AsyncGenerat
   const out: CsvRecord[] = [];
   const fatal = (e: unknown, chunk?: Buffer): never => {
     if (e instanceof CsvSyntaxError)
-      throw new CsvFormatError({ row: e.row, line: e.line, message: `CSV syntax error: ${e.message}` });
+      throw new CsvFormatError({
+        row: e.row,
+        line: e.line,
+        ...said("syntaxError", { syntax: "CSV", detail: e.message }),
+      });
     if ((e as { code?: string }).code === "ERR_ENCODING_INVALID_ENCODED_DATA") {
       // The line of the first byte that is not UTF-8: lines already read plus line breaks before it.
       const lenient = chunk ? new TextDecoder("utf-8").decode(chunk) : "";
@@ -90,7 +94,7 @@ async function* records(input: Readable, limits?: TokenizerLimits): AsyncGenerat
       throw new CsvFormatError({
         row: 0,
         line,
-        message: `the file is not UTF-8 text (line ${line}); save it as "CSV UTF-8"`,
+        ...said("notUtf8", { line }),
       });
     }
     throw e;
@@ -149,7 +153,7 @@ export async function* readStandardCsv(
           row: r.row,
           line: r.line,
           ...(column ? { column } : {}),
-          message: `CSV syntax error: ${r.error.message}`,
+          ...said("syntaxError", { syntax: "CSV", detail: r.error.message }),
         },
       };
       continue;
@@ -164,9 +168,9 @@ export async function* readStandardCsv(
         throw new CsvFormatError({
           row: r.row,
           line: r.line,
-          message:
-            `not a SEA standard CSV (v1–v4): missing column${detected.missing.length > 1 ? "s" : ""} ` +
-            detected.missing.join(", "),
+          ...said(detected.missing.length > 1 ? "notSeaCsvColumns" : "notSeaCsvColumn", {
+            columns: detected.missing.join(", "),
+          }),
         });
       }
       index = new Map();
@@ -202,7 +206,7 @@ export async function* readStandardCsv(
     }
     yield { row: r.row, line: r.line, identifier: (get("Identifier") ?? "").trim(), draft };
   }
-  if (!index) throw new CsvFormatError({ row: 1, line: 1, message: "the file is empty" });
+  if (!index) throw new CsvFormatError({ row: 1, line: 1, ...said("emptyFile") });
   yield { ignored: ignored.filter((c) => c.rows > 0).map(({ column, rows }) => ({ column, rows })) };
 }
 
