@@ -4,7 +4,10 @@
  * `essfed import`, then brings the search index up to date as `essfed import` does before it
  * returns, then imports the file again (nothing changes).
  *
- *   node bench/import.ts [--rows 100000] [--keep-file] [--no-reimport] [--batch ROWS] [--thread on|off]
+ *   node bench/import.ts [--rows 100000] [--keep-file] [--no-reimport] [--batch ROWS] [--thread on|off] [--postgres]
+ *
+ * With --postgres, the instance stores in PostgreSQL (POSTGRES_URL, a schema of its own, dropped
+ * afterwards) instead of SQLite; the CPU time printed is this process's, not the database server's.
  *
  * Prints rows/s of wall time and the CPU time per row (user + system: on a machine shared with
  * other work, wall time measures the neighbours too; for the import, also the main thread's share:
@@ -22,6 +25,7 @@ import { compose } from "../src/compose.ts";
 import { importFile } from "../src/importers/import.ts";
 import { V4_COLUMNS } from "../src/importers/csv/columns.ts";
 import { csvLine, generateRow, rng } from "./generate.ts";
+import { databaseUrl, dropSchema, randomSchema } from "../test/support/postgres.ts";
 
 const { values } = parseArgs({
   options: {
@@ -30,9 +34,12 @@ const { values } = parseArgs({
     "no-reimport": { type: "boolean" },
     batch: { type: "string" },
     thread: { type: "string" },
+    postgres: { type: "boolean" },
   },
 });
 const ROWS = Number(values.rows);
+if (values.postgres && !process.env.POSTGRES_URL) throw new Error("--postgres needs POSTGRES_URL");
+const schema = values.postgres ? randomSchema("bench") : undefined;
 const dir = mkdtempSync(join(tmpdir(), "essfed-bench-import-"));
 // --keep-file keeps the generated CSV between runs (it takes a while to write a million rows).
 const file = values["keep-file"] ? join(tmpdir(), `essfed-bench-import-${ROWS}.csv`) : join(dir, "generated.csv");
@@ -65,7 +72,13 @@ try {
     `${ROWS.toLocaleString("en")} generated v4 rows, ${mb} MB; peak RSS before importing ${peakMb()} MB; ${load()}`,
   );
 
-  const instance = await compose(loadConfig({ ESSFED_DATA: join(dir, "data"), ESSFED_LOG_LEVEL: "error" }));
+  const instance = await compose(
+    loadConfig({
+      ESSFED_DATA: join(dir, "data"),
+      ESSFED_LOG_LEVEL: "error",
+      ...(schema ? { DATABASE_URL: databaseUrl(schema) } : {}),
+    }),
+  );
   let t = performance.now();
   let c = cpu();
   const c0 = c;
@@ -107,5 +120,6 @@ try {
   }
   await instance.close();
 } finally {
+  if (schema) await dropSchema(schema).catch(() => {});
   rmSync(dir, { recursive: true, force: true });
 }
