@@ -1,18 +1,18 @@
 /**
  * Recognises SELECT queries over the initiative shape (ADR 20): a graph pattern of basic graph
  * patterns, joins and OPTIONALs (nested or not) rooted at one variable typed
- * `essglobal:SSEInitiative`, where every triple pattern starts from that initiative or from a node
- * of its own (its address, telephone, email, accounts) reached in the same pattern or already
- * bound around it. Such a pattern only ever matches triples of one record, so it can be answered
- * record by record, without joining across the whole dataset. On top: projection, DISTINCT,
+ * `essglobal:SSEInitiative` (or, untyped, whose name is looked up), where every triple pattern
+ * starts from that initiative or from a node of its own (its address, telephone, email, accounts)
+ * reached in the same pattern or already bound around it. Such a pattern only ever matches
+ * triples of one record, so it can be answered record by record, without joining across the
+ * whole dataset. On top: projection, DISTINCT,
  * ORDER BY variables, LIMIT/OFFSET, GROUP BY with COUNT, and a FILTER that fixes variables to
- * constants (`sparql-equal.ts`). Anything else is not recognised and
- * goes to the general engine.
+ * constants (`sparql-equal.ts`). Anything else is not recognised and goes to the general engine.
  */
 import type * as RDF from "@rdfjs/types";
 import { Algebra } from "@traqula/algebra-transformations-1-1";
 import type { Term } from "n3";
-import { ESS, FOAF, OWL, RDF as RDFNS, VCARD } from "../linkeddata/namespaces.ts";
+import { AS, ESS, FOAF, GR, OWL, RDF as RDFNS, VCARD } from "../linkeddata/namespaces.ts";
 import { equalitiesOf } from "./sparql-equal.ts";
 
 /** Predicates whose object is a node of the record itself (`id#Address`, `id#Telephone`…). */
@@ -118,7 +118,7 @@ export function recogniseShape(algebra: Algebra.Operation): ShapedQuery | undefi
   }
   const tree = treeOf(op);
   if (!tree) return undefined;
-  const root = rootOf(tree);
+  const root = rootOf(tree, fixed);
   if (!root || !recordLocal(tree, root, new Set([root]))) return undefined;
   // A fixed variable must be bound in every solution (else the FILTER would drop those without it).
   const bound = new Set(
@@ -163,13 +163,24 @@ export function mandatory(t: Tree): RDF.Quad[] {
   return mandatory(t.left);
 }
 
-/** The variable typed essglobal:SSEInitiative in a mandatory pattern. */
-function rootOf(t: Tree): string | undefined {
+/**
+ * The variable typed essglobal:SSEInitiative in a mandatory pattern; untyped, the variable whose
+ * name a mandatory pattern gives as a plain literal or a FILTER fixes (a lookup by name, ADR 36).
+ * Every `gr:name` and `as:name` triple of the dataset is a record's own (the vocabularies and the
+ * linkset hold none), and every record is an essglobal:SSEInitiative, so the subject of a name is
+ * an initiative as if the query had typed it.
+ */
+function rootOf(t: Tree, fixed: Map<string, Term>): string | undefined {
   const typed = mandatory(t).filter(
     (p) =>
       p.predicate.value === RDFNS.type && p.object.termType === "NamedNode" && p.object.value === ESS.SSEInitiative,
   );
-  const roots = new Set(typed.map((p) => p.subject.value));
+  const named = mandatory(t).filter((p) => {
+    if (p.predicate.value !== GR.name && p.predicate.value !== AS.name) return false;
+    const o = p.object.termType === "Variable" ? fixed.get(p.object.value) : p.object;
+    return o?.termType === "Literal" && !o.language;
+  });
+  const roots = new Set((typed.length ? typed : named).map((p) => p.subject.value));
   return roots.size === 1 ? [...roots][0] : undefined;
 }
 

@@ -6,11 +6,33 @@
  * among them); here, which of the store's reads each query makes, on SQLite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { DataFactory } from "n3";
+import { AS, GR } from "../../src/linkeddata/namespaces.ts";
+import { canonicalizeAlgebra } from "../../src/query/sparql-alias.ts";
+import { parseQuery } from "../../src/query/sparql-guard.ts";
+import { recogniseShape } from "../../src/query/sparql-shape.ts";
+import { InitiativeSource } from "../../src/query/sparql-source.ts";
 import type { SparqlService } from "../../src/query/sparql.ts";
 import type { Store } from "../../src/store/store.ts";
 import { LOOKUP_CASES, P } from "../support/sparql-cases.ts";
 import { awkwardDirectory } from "../support/sparql-directory.ts";
 import { BASE, record, select, SPARQL_STORES, sparqlService, type OpenStore } from "../support/sparql-stores.ts";
+
+it("sees no name in the vocabularies: the subject of a name is a record, so an untyped lookup by name is one.", () => {
+  const vocab = InitiativeSource.vocabulary();
+  expect(vocab.countQuads(null, DataFactory.namedNode(GR.name), null, null)).toBe(0);
+  expect(vocab.countQuads(null, DataFactory.namedNode(AS.name), null, null)).toBe(0);
+  const shaped = (q: string) => {
+    const parsed = parseQuery(P + q);
+    if (!parsed.ok) throw new Error(parsed.message);
+    canonicalizeAlgebra(parsed.algebra);
+    return recogniseShape(parsed.algebra);
+  };
+  expect(shaped(`SELECT ?i WHERE { ?i gr:name "Same Name" }`)?.root).toBe("i");
+  expect(shaped(`SELECT ?i WHERE { ?i as:name ?n FILTER(?n = "Same Name") }`)?.root).toBe("i");
+  expect(shaped(`SELECT ?i WHERE { ?i gr:name ?n }`)).toBeUndefined();
+  expect(shaped(`SELECT ?i WHERE { ?i gr:name "Coopérative"@fr }`)).toBeUndefined();
+});
 
 /** Reads that go through every record (or every record of a search). */
 const WHOLE = ["listInitiatives", "listShapes", "listByName", "search.search"];

@@ -34,17 +34,24 @@ const W = (k: number) => `<${BASE}/initiatives/w${k}>`;
  * name index, one record, or every record (or the search index) as before].
  */
 export const LOOKUP_CASES: [string, string, string, "name" | "record" | "scan"][] = [
-  ["basic", "a name in the pattern, untyped (the engine)", `SELECT ?i WHERE { ?i gr:name "Same Name" }`, "name"],
+  ["basic", "a name in the pattern, untyped", `SELECT ?i WHERE { ?i gr:name "Same Name" }`, "name"],
+  [
+    "basic",
+    "a name in the pattern, untyped, with the types and other names",
+    `SELECT ?i ?t ?x WHERE { ?i gr:name "café coop" , ?x ; a ?t }`,
+    "name",
+  ],
+  [
+    "filter",
+    "an ActivityStreams name by FILTER, untyped, with the other names",
+    `SELECT ?i ?x WHERE { ?i as:name ?n ; gr:name ?x FILTER(?n = "Same Name") }`,
+    "name",
+  ],
   ["basic", "an ActivityStreams name in the pattern", `SELECT ?i WHERE { ${I} ; as:name "apple" }`, "name"],
   ["basic", "the empty name", `SELECT ?i ?n WHERE { ${I} ; gr:name "" ; as:name ?n }`, "name"],
   ["basic", "a name that is a number is no name", `SELECT ?i WHERE { ${I} ; gr:name 10 }`, "name"],
   ["filter", "a name by FILTER", `SELECT ?i ?n WHERE { ${I} ; gr:name ?n FILTER(?n = "Same Name") }`, "name"],
-  [
-    "filter",
-    "a name by FILTER, untyped (the engine)",
-    `SELECT ?i WHERE { ?i gr:name ?n FILTER(?n = "Apple") }`,
-    "name",
-  ],
+  ["filter", "a name by FILTER, untyped", `SELECT ?i WHERE { ?i gr:name ?n FILTER(?n = "Apple") }`, "name"],
   ["filter", "a name by FILTER, the constant first", `SELECT ?i WHERE { ${I} ; gr:name ?n FILTER("10" = ?n) }`, "name"],
   [
     "filter",
@@ -141,7 +148,7 @@ export const CONFORMANCE_CASES: [string, string, string][] = [
   ["basic", "a language-tagged name, untyped (the general engine)", `SELECT ?i WHERE { ?i gr:name "Coopérative"@fr }`],
   [
     "basic",
-    "a plain name, untyped (the general engine)",
+    "a plain name, untyped (a lookup by name)",
     `SELECT ?i ?d WHERE { ?i gr:name "Café Coop" ; dc:description ?d }`,
   ],
   ["basic", "a concept as object", `SELECT ?i WHERE { ${I} ; essglobal:country_id <${S}countries-iso/FR> }`],
