@@ -105,6 +105,22 @@ describe("A bulk import's index built set-wise", () => {
     await bothWays(sqlite(i));
   });
 
+  it("leaves no stale facet values in memory when facets were counted before the import and a write follows.", async () => {
+    const i = await instance();
+    await importSource(bufferSource("x.csv", csv(600)), i.directory, i.iris, { format: "csv" });
+    const { counts } = await i.store.search.facets({ facets: {} });
+    const filter = { facets: { country: [counts.country[0]!.value] } };
+    // A filtered count loads the facet values in memory (FacetMemo).
+    await i.store.search.facets(filter);
+    await importSource(bufferSource("x.csv", csv(1200)), i.directory, i.iris, { format: "csv" });
+    // A write the catch-up indexes, which tells the memo it is up to date with it.
+    await i.store.putInitiatives([record("after")]);
+    const fresh = new SqliteStore(join(dir, `i${n - 1}`, "essfed.sqlite"));
+    expect(await i.store.search.facets(filter)).toEqual(await fresh.search.facets(filter));
+    expect((await i.store.search.facets(filter)).counts.country[0]!.count).toBeGreaterThan(counts.country[0]!.count);
+    fresh.db.close();
+  });
+
   it("leaves the import to the catch-up when another connection writes between two batches.", async () => {
     const i = await instance();
     const other = new SqliteStore(join(dir, `i${n - 1}`, "essfed.sqlite"));

@@ -78,6 +78,11 @@ export class FacetMemo {
     this.#overflow.delete(seq);
   }
 
+  /** The index changed in ways this memo did not follow (a bulk import's set-wise build): reload on next use. */
+  forget(): void {
+    this.#at = -1;
+  }
+
   /** The indexer of this process finished a batch up to `indexed`. */
   advanced(indexed: number): void {
     if (this.#at >= 0) this.#at = indexed;

@@ -155,6 +155,8 @@ export class IndexStage {
           for (const sql of BUILD) db.prepare(sql).run(from, to);
           deltas.write(db);
           db.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(to);
+          // The memo (facet values in memory) did not see these rows: it reloads from the tables on its next use.
+          memo.forget();
           return to;
         });
         if (built === false) return false;
@@ -164,7 +166,6 @@ export class IndexStage {
       }
       return this.#from !== undefined;
     } finally {
-      // The memo (facet counts in memory) reloads from the tables on its next use.
       this.#abandon();
     }
   }
