@@ -3,7 +3,12 @@
  * answering GETs of random initiative IRIs as JSON-LD, next to a bare Express app serving the same
  * bytes from memory, loaded one after the other in the same run with the same autocannon settings.
  *
- *   node bench/get.ts [--initiatives 5000] [--seconds 10] [--connections 32] [--rounds 3]
+ *   node bench/get.ts [--initiatives 5000] [--seconds 10] [--connections 32] [--rounds 3] [--accept TYPE]
+ *
+ * essfed is asked with `--accept` (default: the ActivityStreams profile peers send, which gets the
+ * signed document; plain `application/ld+json` gets the JSON-LD with the record's sameAs links, and
+ * `text/turtle` the Turtle, each looking the links up on every request); the bare app always serves
+ * the ActivityStreams bytes.
  *
  * Prints requests/s of each and the ratio; asserts nothing. The load generator runs in this process,
  * the servers in child processes (one at a time), so they do not share a CPU with it.
@@ -22,6 +27,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "32" },
     rounds: { type: "string", default: "3" },
+    accept: { type: "string", default: 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"' },
     serve: { type: "string" },
     dir: { type: "string" },
     port: { type: "string" },
@@ -104,7 +110,7 @@ async function measure(kind: "essfed" | "bare", dir: string, port: number): Prom
     url: `http://127.0.0.1:${port}`,
     connections: Number(values.connections),
     duration: Number(values.seconds),
-    headers: { accept: "application/ld+json" },
+    headers: { accept: values.accept },
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[n++ % paths.length] }) }],
   });
   child.send("stop");
@@ -129,8 +135,9 @@ if (values.serve) {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const [b, e] = [median(bare), median(ess)];
     console.log(
-      `GET initiative as JSON-LD, ${values.initiatives} initiatives, ${values.connections} connections, ` +
-        `${values.seconds} s per run, median of ${values.rounds} alternating rounds:`,
+      `GET initiative (Accept: ${values.accept}), ${values.initiatives} initiatives, ` +
+        `${values.connections} connections, ${values.seconds} s per run, ` +
+        `median of ${values.rounds} alternating rounds:`,
     );
     console.log(
       `  bare Express, same bytes from memory: ${Math.round(b)} req/s (runs: ${bare.map(Math.round).join(", ")})`,
