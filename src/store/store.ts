@@ -198,9 +198,8 @@ export interface Store {
    */
   listNamed(name: string, options: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>>;
   /**
-   * Every record's plain columns (ADR 30), in `listByName`'s order (the index that holds them, ADR 34),
-   * without reading its JSON but for records with translations, which come whole (their other names
-   * live there).
+   * Every record's plain columns (ADR 30), newest change first, from their own index (ADR 34), without
+   * reading its JSON but for records with translations, which come whole (their other names live there).
    */
   listShapes(options: { cursor?: string; limit: number }): Promise<Page<ShapeRow>>;
   /** How many records hold each primary activity (SPARQL's GROUP BY over `essglobal:primarySector`). */

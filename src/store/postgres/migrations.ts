@@ -391,4 +391,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   DROP INDEX initiative_name;
   CREATE INDEX initiative_name ON initiative (plain, (name COLLATE "C"), seq) INCLUDE (id, primary_activity, lat, lng);
   `,
+  // 16: migration 15's wider name index made writes slower (random inserts of wider entries); the plain columns get
+  // their own index in change order instead, appended to at each write (ADR 34).
+  `
+  DROP INDEX initiative_name;
+  CREATE INDEX initiative_name ON initiative (plain, (name COLLATE "C"), seq);
+  CREATE INDEX initiative_shape ON initiative (seq) INCLUDE (plain, id, name, primary_activity, lat, lng);
+  `,
 ];

@@ -64,52 +64,53 @@ export async function listByNamePostgres(
   return { items, next };
 }
 
-type ShapeColumnsRow = [string, string, string, string | null, number | null, number | null, InitiativeRecord | null];
-const COLUMNS = `seq, id, name, primary_activity, lat, lng`;
-/** Records with translations (a few) come with their JSON; the others from the name index alone. */
-const SHAPES = [
-  `SELECT ${COLUMNS}, record FROM initiative WHERE NOT ${PLAIN}`,
-  `SELECT ${COLUMNS}, NULL::jsonb FROM initiative WHERE ${PLAIN}`,
-];
+type ShapeColumnsRow = [string, string, string, string | null, number | null, number | null, boolean | null];
 
 /**
- * Records' plain columns (`Store.listShapes`, ADR 30) in the name index's order; translated ones
- * whole. The index includes every plain column (ADR 34), so the others are read by an index-only
- * scan where the table's visibility map allows.
+ * Records' plain columns (`Store.listShapes`, ADR 30), newest first, from their own index (ADR 34:
+ * an index-only scan where the table's visibility map allows); records with translations (a few)
+ * then whole, read by their change numbers in one more statement.
  */
 export async function listShapesPostgres(
   pool: pg.Pool,
   o: { cursor?: string; limit: number },
 ): Promise<Page<ShapeRow>> {
-  const after = o.cursor === undefined ? undefined : readNameCursor(o.cursor);
-  if (o.cursor !== undefined && !after) return { items: [] };
+  const before = o.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(o.cursor);
+  if (!Number.isSafeInteger(before)) return { items: [] };
   const limit = Math.max(1, Math.min(o.limit, 10_000));
-  const rows: ShapeColumnsRow[] = [];
-  for (let plain = after?.plain ?? 0; plain <= 1 && rows.length <= limit; plain++) {
-    const within = after && plain === after.plain;
-    const r = await pool.query<ShapeColumnsRow>({
-      text:
-        SHAPES[plain]! +
-        (within ? ` AND (${NAME}, seq) > ($2::text COLLATE "C", $3::bigint)` : "") +
-        ` ORDER BY ${NAME}, seq LIMIT $1`,
-      values: [limit + 1 - rows.length, ...(within ? [after.name, after.seq] : [])],
-      // Arrays, not objects keyed by column name: a page is thousands of rows.
-      rowMode: "array",
-    });
-    for (const row of r.rows) rows.push(row);
+  const { rows } = await pool.query<ShapeColumnsRow>({
+    text:
+      "SELECT seq, id, name, primary_activity, lat, lng, plain FROM initiative WHERE seq < $1 " +
+      "ORDER BY seq DESC LIMIT $2",
+    values: [before, limit + 1],
+    // Arrays, not objects keyed by column name: a page is thousands of rows.
+    rowMode: "array",
+  });
+  const page = rows.slice(0, limit);
+  const wanted = page.filter((r) => r[6] !== true).map((r) => r[0]);
+  const records = new Map<string, InitiativeRecord>();
+  if (wanted.length) {
+    const held = await pool.query<{ seq: string; record: InitiativeRecord }>(
+      "SELECT seq, record FROM initiative WHERE seq = ANY($1::bigint[])",
+      [wanted],
+    );
+    for (const h of held.rows) records.set(h.seq, h.record);
   }
   const items: ShapeRow[] = [];
-  for (const [seq, id, name, primary, lat, lng, record] of rows.slice(0, limit)) {
+  for (const [seq, id, name, primary, lat, lng, plain] of page) {
     const r: ShapeRow = { seq: Number(seq), id, name };
     if (primary !== null) r.primaryActivity = primary;
     if (lat !== null) r.lat = lat;
     if (lng !== null) r.long = lng;
-    if (record !== null) r.translated = { ...record, seq: r.seq };
+    if (plain !== true) {
+      const record = records.get(seq);
+      // Rewritten since the page was read (under a new change number): a listing by change number passes it by.
+      if (!record) continue;
+      r.translated = { ...record, seq: r.seq };
+    }
     items.push(r);
   }
-  if (rows.length <= limit) return { items };
-  const last = items[items.length - 1]!;
-  return { items, next: writeNameCursor({ plain: last.translated ? 0 : 1, name: last.name, seq: last.seq }) };
+  return rows.length > limit ? { items, next: String(page[page.length - 1]![0]) } : { items };
 }
 
 /**

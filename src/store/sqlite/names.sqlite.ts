@@ -15,6 +15,7 @@ import {
   type SourceTerms,
   type StoredInitiative,
 } from "../store.ts";
+import type { StatementSync } from "node:sqlite";
 import type { SqliteDatabase } from "./database.ts";
 
 const FIRST = "SELECT seq, record FROM initiative WHERE plain = ? ORDER BY name, seq LIMIT ?";
@@ -50,48 +51,39 @@ export function listByNameSqlite(
   };
 }
 
-const COLUMNS = "seq, id, name, primary_activity, lat, lng";
-/** Records with translations (a few) come with their JSON; the others from the name index alone. */
-const SHAPES = [
-  `SELECT ${COLUMNS}, record FROM initiative WHERE plain = 0`,
-  `SELECT ${COLUMNS}, NULL FROM initiative INDEXED BY initiative_name WHERE plain = 1`,
-];
-const FROM_START = " ORDER BY name, seq LIMIT ?";
-const AFTER_CURSOR = " AND name >= ? AND (name > ? OR seq > ?) ORDER BY name, seq LIMIT ?";
-type ShapeColumnsRow = [number, string, string, string | null, number | null, number | null, string | null];
+const SHAPES = `SELECT seq, id, name, primary_activity, lat, lng, plain FROM initiative INDEXED BY initiative_shape
+  WHERE seq < ? ORDER BY seq DESC LIMIT ?`;
+const TRANSLATED = "SELECT record FROM initiative WHERE seq = ?";
+type ShapeColumnsRow = [number, string, string, string | null, number | null, number | null, number];
 
 /**
- * Records' plain columns (`Store.listShapes`, ADR 30) in the name index's order; translated ones
- * whole. The index holds every plain column (ADR 34): the rows of the others are never read.
+ * Records' plain columns (`Store.listShapes`, ADR 30), newest first, from their own index alone
+ * (ADR 34); records with translations (a few) then whole, each looked up by its change number.
  */
 export function listShapesSqlite(db: SqliteDatabase, o: { cursor?: string; limit: number }): Page<ShapeRow> {
-  const after = o.cursor === undefined ? undefined : readNameCursor(o.cursor);
-  if (o.cursor !== undefined && !after) return { items: [] };
+  const before = o.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(o.cursor);
+  if (!Number.isSafeInteger(before)) return { items: [] };
   const limit = Math.max(1, Math.min(o.limit, 10_000));
-  const rows: ShapeColumnsRow[] = [];
-  for (let plain = after?.plain ?? 0; plain <= 1 && rows.length <= limit; plain++) {
-    const want = limit + 1 - rows.length;
-    const within = after && plain === after.plain;
-    const statement = db.prepare(SHAPES[plain]! + (within ? AFTER_CURSOR : FROM_START));
-    // Arrays, not objects keyed by column name: a page is thousands of rows.
-    statement.setReturnArrays(true);
-    const part = (within
-      ? statement.all(after.name, after.name, after.seq, want)
-      : statement.all(want)) as unknown as ShapeColumnsRow[];
-    for (const r of part) rows.push(r);
-  }
+  const statement = db.prepare(SHAPES);
+  // Arrays, not objects keyed by column name: a page is thousands of rows.
+  statement.setReturnArrays(true);
+  const rows = statement.all(before, limit + 1) as unknown as ShapeColumnsRow[];
   const items: ShapeRow[] = [];
-  for (const [seq, id, name, primary, lat, lng, record] of rows.slice(0, limit)) {
+  let translated: StatementSync | undefined;
+  for (const [seq, id, name, primary, lat, lng, plain] of rows.slice(0, limit)) {
     const r: ShapeRow = { seq, id, name };
     if (primary !== null) r.primaryActivity = primary;
     if (lat !== null) r.lat = lat;
     if (lng !== null) r.long = lng;
-    if (record !== null) r.translated = { ...(JSON.parse(record) as InitiativeRecord), seq };
+    if (plain !== 1) {
+      const held = (translated ??= db.prepare(TRANSLATED)).get(seq) as { record: string } | undefined;
+      // Rewritten since the page was read (under a new change number): a listing by change number passes it by.
+      if (!held) continue;
+      r.translated = { ...(JSON.parse(held.record) as InitiativeRecord), seq };
+    }
     items.push(r);
   }
-  if (rows.length <= limit) return { items };
-  const last = items[items.length - 1]!;
-  return { items, next: writeNameCursor({ plain: last.translated ? 0 : 1, name: last.name, seq: last.seq }) };
+  return rows.length > limit ? { items, next: String(rows[limit - 1]![0]) } : { items };
 }
 
 const BY_PRIMARY = `SELECT primary_activity AS value, count(*) AS count
