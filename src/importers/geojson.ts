@@ -114,9 +114,7 @@ export function readFeature(f: unknown): FeatureRead | undefined {
     const v = first(`address.${field}`, keys);
     if (v !== undefined) (address as Obj)[field] = v;
   }
-  const street = [p["addr:housenumber"], p["addr:street"]]
-    .filter((x) => typeof x === "string" || typeof x === "number")
-    .join(" ");
+  const street = streetLine(p["addr:street"], p["addr:housenumber"], p["addr:country"]);
   if (street && address.streetAddress === undefined) {
     address.streetAddress = street;
     columns["address.streetAddress"] = "addr:street";
@@ -207,6 +205,25 @@ function featureIri(f: Obj): string | undefined {
   return undefined;
 }
 
+/**
+ * Countries whose addresses put the house number before the street ("4 Rue du Port", "10 Downing
+ * Street"); elsewhere in the SSE maps' world (Germany, Spain, Italy, Portugal, Latin America, most
+ * of Europe) it follows the street ("Weserstraße 12"). OpenStreetMap keeps the two apart; the record
+ * has one street line. Without a country, the number goes first, as before.
+ */
+const NUMBER_FIRST = new Set(["FR", "MC", "LU", "GB", "IE", "US", "CA", "AU", "NZ", "ZA", "IN", "PH", "SG", "MY"]);
+
+/** One street line from OpenStreetMap's `addr:street` and `addr:housenumber`, in the country's order. */
+function streetLine(street: unknown, number: unknown, country: unknown): string {
+  const parts = [number, street].filter((x) => typeof x === "string" || typeof x === "number");
+  const code = typeof country === "string" ? country.trim().toUpperCase() : "";
+  const numberLast = parts.length === 2 && /^[A-Z]{2}$/.test(code) && !NUMBER_FIRST.has(code);
+  return (numberLast ? parts.reverse() : parts).join(" ");
+}
+
+/** A centre's coordinate to 7 decimals (about a centimetre), without the binary sum's noise (48.855000000000004). */
+const centre = (a: number, b: number) => Math.round(((a + b) / 2) * 1e7) / 1e7;
+
 /** Latitude and longitude of a Point; the centre of the bounding box of anything else, with a note. */
 function positionOf(g: unknown, notes: Said[]): { lat: number | string; long: number | string } | undefined {
   if (!isObj(g)) return undefined;
@@ -233,5 +250,5 @@ function positionOf(g: unknown, notes: Said[]): { lat: number | string; long: nu
     maxLong = Math.max(maxLong, long);
   }
   notes.push(said("geometryCentre", { type: String(g.type) }));
-  return { lat: (minLat + maxLat) / 2, long: (minLong + maxLong) / 2 };
+  return { lat: centre(minLat, maxLat), long: centre(minLong, maxLong) };
 }

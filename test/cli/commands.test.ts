@@ -20,7 +20,7 @@ import { IDENTITY_KEY, MOVE_KEY } from "../../src/instance/identity.ts";
 import pg from "pg";
 import { describePostgres } from "../support/describe-postgres.ts";
 import { databaseUrl, dropSchema, POSTGRES_URL, randomSchema } from "../support/postgres.ts";
-import { freePort } from "../support/process.ts";
+import { freePort, spawnInstance } from "../support/process.ts";
 
 // Each child process loads the whole program; on a busy machine that alone takes many seconds.
 jest.setTimeout(180_000);
@@ -216,6 +216,18 @@ describe("A data directory that holds no instance", () => {
     expect((await inProcess({ ESSFED_DATA: env.ESSFED_DATA }, "status")).stdout).toContain(
       "actor      https://fresh.example/actors/fresh",
     );
+  });
+});
+
+describe("serve on a free port", () => {
+  it("names the network it serves in quotes, not run into the program's name.", async () => {
+    const inst = await spawnInstance("plain", { ESSFED_NAME: "essfed network" });
+    try {
+      expect(inst.log()).toContain(`essfed: "essfed network" on ${inst.base} (port `);
+      expect(inst.log()).not.toContain("essfed essfed");
+    } finally {
+      await inst.destroy();
+    }
   });
 });
 

@@ -40,8 +40,9 @@ export async function serve(_args: Parsed, io: Io): Promise<number> {
   if (instance.created) for (const line of createdNotice(instance)) io.out(line);
   io.out(
     port !== undefined
-      ? `essfed ${config.name} on ${config.url} (port ${port}); actor ${instance.iris.actor}`
-      : `essfed ${config.name}: worker started (deliveries, back-fill, reconciliation)`,
+      ? // The name is the network's own ("essfed network" by default): quoted, not run into "essfed".
+        `essfed: "${config.name}" on ${config.url} (port ${port}); actor ${instance.iris.actor}`
+      : `essfed: "${config.name}": worker started (deliveries, back-fill, reconciliation)`,
   );
   if (!config.adminToken)
     io.err("essfed: ESSFED_ADMIN_TOKEN is not set, so the admin API is disabled (reads and federation work)");
