@@ -3,8 +3,9 @@
  * separate process that only opens the store, with the endpoint's own limits (10 s to start
  * answering, then streaming): lookups, counts, GROUP BY, every initiative's name and coordinates,
  * and the map client's query unnested and nested. Prints the median time to the first piece of the
- * answer and to its end, the median CPU time of the query process for it (on a loaded machine the
- * figure to compare), the rows, and the query process's RSS.
+ * answer and to its end, the median and 95th percentile CPU time of the query process for it (on a
+ * loaded machine the figure to compare: a slow run with little CPU waited for a core), the rows,
+ * and the query process's RSS.
  *
  * With --compare (on by default up to 100,000), the same queries also run through an independent
  * engine, Oxigraph, over the N-Quads dump of the same store (with the vocabularies), and each
@@ -233,7 +234,7 @@ async function run(target: string, runs: number, size: number) {
         : `${last.text.length.toLocaleString("en")} bytes`);
     let line =
       `  ${name.padEnd(38)} first ${ms(median(firsts))}  all p50 ${ms(median(alls))} p95 ` +
-      `${ms(p95(alls))}  cpu p50 ${ms(median(cpus))}  ${rows}`;
+      `${ms(p95(alls))}  cpu p50 ${ms(median(cpus))} p95 ${ms(p95(cpus))}  ${rows}`;
     if (oxigraph && kind !== "lookup" && !last.code) {
       const query = make(rng(5));
       const other = oxigraph.time(query);
