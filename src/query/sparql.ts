@@ -15,6 +15,7 @@ import { parseQuery, refuseRemote } from "./sparql-guard.ts";
 import { InitiativeSource } from "./sparql-source.ts";
 import { canonicalizeAlgebra } from "./sparql-alias.ts";
 import { answerShaped } from "./sparql-fast.ts";
+import { describedIris, describing } from "./sparql-describe.ts";
 import "./sparql-collation.ts";
 import { recogniseShape } from "./sparql-shape.ts";
 import { AnswerBroken } from "./sparql-chunks.ts";
@@ -140,6 +141,8 @@ export class SparqlService {
           chunks: streamSelect(selectWriter(selectType, shaped.vars), undefined, rows, (r) => r, stopped, controller),
         };
       }
+      const described = this.#limits.shapes ? describedIris(parsed.algebra) : undefined;
+      if (described) return await this.#graph(describing(source, described), deadline, graphType, timedOut);
       const result = await this.#engine.query(parsed.algebra, { sources: [source as never] });
       if (result.resultType === "boolean") {
         const value = await Promise.race([
@@ -183,27 +186,8 @@ export class SparqlService {
           ),
         };
       }
-      if (result.resultType === "quads") {
-        const quads = await collect<Quad>(await result.execute(), this.#limits.triples, deadline);
-        if (quads === "timeout") return timedOut;
-        if (quads === "cap")
-          return {
-            ok: false,
-            status: 413,
-            code: "too-many-results",
-            message: `the graph has more than ${this.#limits.triples} triples; narrow the query`,
-          };
-        if (graphType === "application/ld+json") {
-          const doc = await jsonld.fromRDF(writeQuads(quads, "nquads"), { format: "application/n-quads" });
-          return { ok: true, kind: "graph", chunks: [JSON.stringify(doc)], type: graphType };
-        }
-        return {
-          ok: true,
-          kind: "graph",
-          chunks: [writeQuads(quads, graphType === "text/turtle" ? "turtle" : "ntriples")],
-          type: graphType,
-        };
-      }
+      if (result.resultType === "quads")
+        return await this.#graph(await result.execute(), deadline, graphType, timedOut);
       return {
         ok: false,
         status: 400,
@@ -221,6 +205,34 @@ export class SparqlService {
     } finally {
       if (!handedOver) controller.abort();
     }
+  }
+
+  /** A graph answer (CONSTRUCT, DESCRIBE) collected whole, up to the triple cap, and written. */
+  async #graph(
+    stream: Parameters<typeof collect>[0],
+    deadline: number,
+    graphType: GraphType,
+    timedOut: SparqlOutcome,
+  ): Promise<SparqlOutcome> {
+    const quads = await collect<Quad>(stream, this.#limits.triples, deadline);
+    if (quads === "timeout") return timedOut;
+    if (quads === "cap")
+      return {
+        ok: false,
+        status: 413,
+        code: "too-many-results",
+        message: `the graph has more than ${this.#limits.triples} triples; narrow the query`,
+      };
+    if (graphType === "application/ld+json") {
+      const doc = await jsonld.fromRDF(writeQuads(quads, "nquads"), { format: "application/n-quads" });
+      return { ok: true, kind: "graph", chunks: [JSON.stringify(doc)], type: graphType };
+    }
+    return {
+      ok: true,
+      kind: "graph",
+      chunks: [writeQuads(quads, graphType === "text/turtle" ? "turtle" : "ntriples")],
+      type: graphType,
+    };
   }
 }
 

@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DataFactory } from "n3";
-import { AS, GR } from "../../src/linkeddata/namespaces.ts";
+import { AS, ESSGLOBAL_BASE, GR } from "../../src/linkeddata/namespaces.ts";
 import { canonicalizeAlgebra } from "../../src/query/sparql-alias.ts";
+import { describedIris } from "../../src/query/sparql-describe.ts";
 import { parseQuery } from "../../src/query/sparql-guard.ts";
 import { recogniseShape } from "../../src/query/sparql-shape.ts";
 import { InitiativeSource } from "../../src/query/sparql-source.ts";
@@ -33,6 +34,18 @@ it("sees no name in the vocabularies: the subject of a name is a record, so an u
   expect(shaped(`SELECT ?i WHERE { ?i gr:name ?n }`)).toBeUndefined();
   expect(shaped(`SELECT ?i WHERE { ?i gr:name "Coopérative"@fr }`)).toBeUndefined();
 });
+
+/** A graph answer's triples as sorted N-Triples lines. */
+async function triples(service: SparqlService, query: string): Promise<string[]> {
+  const out = await service.execute(query, "application/sparql-results+json", "application/n-triples");
+  if (!out.ok) throw new Error(`${out.code}: ${out.message}`);
+  let body = "";
+  for await (const c of out.chunks) body += c;
+  return body
+    .split("\n")
+    .filter((l) => l.trim())
+    .sort();
+}
 
 /** Reads that go through every record (or every record of a search). */
 const WHOLE = ["listInitiatives", "listShapes", "listByName", "search.search"];
@@ -77,6 +90,24 @@ describe.each(SPARQL_STORES)("SPARQL lookups on %s", (_name, open) => {
       expect(whole).toEqual([]);
       expect(calls).not.toContain(reads === "name" ? "getInitiative" : "listNamed");
     }
+  });
+
+  it.each([
+    ["a record with translations", [`${BASE}/initiatives/w3`]],
+    ["a record with a registration, and one not held", [`${BASE}/initiatives/w2`, `${BASE}/initiatives/none`]],
+    ["a record's address node", [`${BASE}/initiatives/w5#Address`]],
+    ["a concept of the vocabularies", [`${ESSGLOBAL_BASE}standard/organisational-structure/OS60`]],
+    ["the network's linkset", [`${BASE}/linksets/sameas`]],
+  ])("answers DESCRIBE of %s from the source directly, as the general engine does.", async (_what, iris) => {
+    const query = `DESCRIBE ${iris.map((i) => `<${i}>`).join(" ")}`;
+    const parsed = parseQuery(query);
+    expect(parsed.ok && describedIris(parsed.algebra)?.map((t) => t.value)).toEqual(iris);
+    calls.length = 0;
+    const direct = await triples(service, query);
+    expect(calls.filter((c) => WHOLE.includes(c))).toEqual([]);
+    const engine = await triples(sparqlService(held.store, { timeoutMs: 60_000, shapes: false }), query);
+    expect(direct).toEqual(engine);
+    expect(direct.length).toBeGreaterThan(iris[0]!.includes("linksets") ? 0 : 2);
   });
 
   it("finds every record of a name, also past a page of them.", async () => {
