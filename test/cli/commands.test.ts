@@ -131,6 +131,16 @@ describe("essfed COMMAND --help", () => {
     expect(existsSync(env.ESSFED_DATA)).toBe(false);
   });
 
+  it("names an unknown action as such, whether or not a NAME follows, with exit 64.", async () => {
+    const env = nowhere();
+    for (const args of [["frob"], ["frob", "bob"]]) {
+      const r = await inProcess(env, "accounts", ...args);
+      expect(r.code).toBe(64);
+      expect(r.stderr).toContain('unknown action "frob": add, list, link or remove');
+    }
+    expect((await inProcess(env, "accounts", "add")).stderr).toContain("essfed accounts add needs a NAME");
+  });
+
   it.each(NAMES)("%s refuses an unknown option with its usage on stderr and exit 64.", async (name) => {
     const env = nowhere();
     const r = await inProcess(

@@ -11,9 +11,10 @@ import type { Parsed } from "../spec.ts";
 
 export async function accountsCommand({ values, positionals }: Parsed, io: Io): Promise<number> {
   const [verb, name] = positionals;
-  if (verb !== "list" && !name) throw new CommandError(`essfed accounts ${verb} needs a NAME`, EXIT.usage);
+  // The action is checked first: "accounts frob" is an unknown action, not an action missing a NAME.
   if (!["add", "list", "link", "remove"].includes(verb ?? ""))
     throw new CommandError(`unknown action "${verb}": add, list, link or remove`, EXIT.usage);
+  if (verb !== "list" && !name) throw new CommandError(`essfed accounts ${verb} needs a NAME`, EXIT.usage);
   const role = typeof values.role === "string" ? values.role : "editor";
   if (role !== "admin" && role !== "editor")
     throw new CommandError(`--role is admin or editor (got "${role}")`, EXIT.usage);
