@@ -142,7 +142,7 @@ for (const store of stores) {
         "the pass recorded as done",
       );
       // What the origin serves is signed under the new licence too.
-      const doc = (await (await fetch(ids[0]!, { headers: { accept: "application/ld+json" } })).json()) as Record<
+      const doc = (await (await fetch(ids[0]!, { headers: { accept: "application/activity+json" } })).json()) as Record<
         string,
         unknown
       >;

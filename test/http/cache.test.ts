@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 const name = async (url: string) =>
-  ((await (await fetch(url, { headers: { accept: "application/ld+json" } })).json()) as Record<string, unknown>)[
+  ((await (await fetch(url, { headers: { accept: "application/activity+json" } })).json()) as Record<string, unknown>)[
     "gr:name"
   ];
 

@@ -88,7 +88,7 @@ describe("Co-ops UK columns on the worker co-ops file", () => {
 
   it("publishes the held values in JSON-LD and Turtle (ESSGLOBAL legalForm, essfed terms for the rest) and on the page.", async () => {
     const cic = (await all()).find((i) => i.legalFormText === "Community Interest Company")!;
-    const doc = (await (await fetch(cic.id, { headers: { accept: "application/ld+json" } })).json()) as Record<
+    const doc = (await (await fetch(cic.id, { headers: { accept: "application/activity+json" } })).json()) as Record<
       string,
       unknown
     >;

@@ -31,7 +31,7 @@ afterAll(async () => {
 async function alongside(name: string, content: string | Buffer, o: ImportOptions = {}): Promise<ImportReport> {
   const [report, ordinary] = await Promise.all([
     importSource(bufferSource(name, content), inst.directory, inst.iris, o),
-    fetch(existing, { headers: { accept: "application/ld+json" } }),
+    fetch(existing, { headers: { accept: "application/activity+json" } }),
   ]);
   expect(ordinary.status).toBe(200);
   expect(((await ordinary.json()) as { name: string }).name).toBe("Untouchable Co-op");

@@ -35,7 +35,7 @@ describeStores("Malformed percent-encoding", (kind) => {
   ) {
     const [hostile, ordinary] = await Promise.all([
       raw(inst.base, method, path, { ...o, headers: { "x-forwarded-for": "198.51.100.66", ...o.headers } }),
-      as("192.0.2.10", existing, { headers: { accept: "application/ld+json" } }),
+      as("192.0.2.10", existing, { headers: { accept: "application/activity+json" } }),
     ]);
     expect(ordinary.status).toBe(200);
     expect(((await ordinary.json()) as { name?: string }).name).toBe("Untouchable Co-op");
