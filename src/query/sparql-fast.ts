@@ -24,6 +24,8 @@ import type { Row } from "./sparql-results.ts";
 const PAGE = 1000;
 /** Rows of plain columns are small: more of them a page. */
 const COLUMN_PAGE = 5000;
+/** The first page smaller: a client sees rows before a whole page of records is matched. */
+const FIRST_COLUMN_PAGE = 500;
 type Solution = Map<string, Term>;
 
 /** Which facet counter answers "GROUP BY ?v" over "?i <predicate> ?v" (one value per record each). */
@@ -156,7 +158,7 @@ async function* solutionPages(q: ShapedQuery, cx: FastContext): AsyncGenerator<S
   if (!filter && columnsSuffice(q)) {
     do {
       if (cx.stopped()) throw new Error("stopped");
-      const page = await cx.store.listShapes({ limit: COLUMN_PAGE, ...(cursor ? { cursor } : {}) });
+      const page = await cx.store.listShapes(cursor ? { limit: COLUMN_PAGE, cursor } : { limit: FIRST_COLUMN_PAGE });
       const out: Solution[] = [];
       for (const r of page.items)
         out.push(
