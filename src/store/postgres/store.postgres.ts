@@ -58,16 +58,30 @@ const CHANGE_CHANNEL = "essfed_change";
  */
 const REPLAYABLE = "SET LOCAL synchronous_commit = off";
 
+/** Writes of more distinct IRIs than this lock every record of the schema at once (one lock). */
+export const IRI_LOCKS_MAX = 64;
+
 /**
  * Takes this transaction's write locks on IRIs (an advisory lock per schema and IRI, in one order
  * so that two writers never wait on each other in a circle). Every write of a record or tombstone
  * takes them before it reads what is stored: a row lock alone cannot order two writes of an IRI
  * not stored yet, which would both read "nothing" and both report `created`. No parameters, so it
  * can go with the BEGIN in one round trip; the read after it sees what the previous holder wrote.
+ *
+ * Advisory locks take room in the server's shared lock table (`max_locks_per_transaction` times the
+ * connections), so a transaction takes at most {@link IRI_LOCKS_MAX} + 1 of them: a small write holds
+ * the schema's lock shared and one lock per IRI; a larger one (an import batch, a back-fill page, a
+ * group of mirror writes) holds the schema's lock alone and exclusively, so it waits for the small
+ * writes under way and runs alone. Thousands of locks a transaction would make a few concurrent
+ * batches fail with "out of shared memory" (ADR 31).
  */
 export function lockIrisSql(ids: string[]): string {
-  const list = ids.map((id) => pg.escapeLiteral(id)).join(", ");
-  return `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(current_schema() || ' ' || id, 0) AS k
+  const schemaKey = "hashtextextended(current_schema() || ' every record', 0)";
+  const distinct = [...new Set(ids)];
+  if (distinct.length > IRI_LOCKS_MAX) return `SELECT pg_advisory_xact_lock(${schemaKey})`;
+  const list = distinct.map((id) => pg.escapeLiteral(id)).join(", ");
+  return `SELECT pg_advisory_xact_lock_shared(${schemaKey});
+    SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(current_schema() || ' ' || id, 0) AS k
     FROM unnest(ARRAY[${list}]::text[]) AS id ORDER BY k) AS locks`;
 }
 
