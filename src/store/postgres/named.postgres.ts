@@ -5,7 +5,7 @@
  * that PostgreSQL reads the index (for equality every deterministic collation compares bytes).
  */
 import type pg from "pg";
-import { readNamedCursor, writeNamedCursor } from "../named.ts";
+import { pageNamed } from "../named.ts";
 import type { Page, StoredInitiative } from "../store.ts";
 import { toStored, type Row } from "./rows.postgres.ts";
 
@@ -17,17 +17,11 @@ export async function listNamedPostgres(
   name: string,
   o: { cursor?: string; limit: number },
 ): Promise<Page<StoredInitiative>> {
-  const limit = Math.max(1, Math.min(o.limit, 10_000));
-  const after = o.cursor === undefined ? undefined : readNamedCursor(o.cursor);
-  if (o.cursor !== undefined && !after) return { items: [] };
-  const rows: (Row & { plain: 0 | 1 })[] = [];
-  for (let plain = after?.plain ?? 0; plain <= 1 && rows.length <= limit; plain++) {
-    const from = after && plain === after.plain ? after.seq : -1;
-    const part = await pool.query(NAMED, [plain === 1, name, from, limit + 1 - rows.length]);
-    for (const r of part.rows as Row[]) rows.push({ ...r, plain });
-  }
-  const page = rows.slice(0, limit);
-  const items = page.map(toStored);
-  if (rows.length <= limit) return { items };
-  return { items, next: writeNamedCursor(page[page.length - 1]!.plain, items[items.length - 1]!.seq) };
+  const { rows, next } = await pageNamed(
+    o.cursor,
+    o.limit,
+    async (plain, after, n) => (await pool.query<Row>(NAMED, [plain === 1, name, after, n])).rows,
+  );
+  const items = rows.map(toStored);
+  return next ? { items, next } : { items };
 }

@@ -4,30 +4,24 @@
  * name, read in change order, so a lookup costs the same at any size.
  */
 import type { InitiativeRecord } from "../../domain/initiative.ts";
-import { readNamedCursor, writeNamedCursor } from "../named.ts";
+import { pageNamed } from "../named.ts";
 import type { Page, StoredInitiative } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 
 const NAMED = `SELECT seq, record FROM initiative INDEXED BY initiative_name
   WHERE plain = ? AND name = ? AND seq > ? ORDER BY seq LIMIT ?`;
 
-export function listNamedSqlite(
+export async function listNamedSqlite(
   db: SqliteDatabase,
   name: string,
   o: { cursor?: string; limit: number },
-): Page<StoredInitiative> {
-  const limit = Math.max(1, Math.min(o.limit, 10_000));
-  const after = o.cursor === undefined ? undefined : readNamedCursor(o.cursor);
-  if (o.cursor !== undefined && !after) return { items: [] };
-  const rows: { seq: number; record: string; plain: 0 | 1 }[] = [];
-  for (let plain = after?.plain ?? 0; plain <= 1 && rows.length <= limit; plain++) {
-    const from = after && plain === after.plain ? after.seq : -1;
-    const part = db.prepare(NAMED).all(plain, name, from, limit + 1 - rows.length) as { seq: number; record: string }[];
-    for (const r of part) rows.push({ ...r, plain });
-  }
-  const page = rows.slice(0, limit);
-  const items = page.map((r): StoredInitiative => ({ ...(JSON.parse(r.record) as InitiativeRecord), seq: r.seq }));
-  if (rows.length <= limit) return { items };
-  const last = page[page.length - 1]!;
-  return { items, next: writeNamedCursor(last.plain, last.seq) };
+): Promise<Page<StoredInitiative>> {
+  const read = db.prepare(NAMED);
+  const { rows, next } = await pageNamed(
+    o.cursor,
+    o.limit,
+    (plain, after, n) => read.all(plain, name, after, n) as { seq: number; record: string }[],
+  );
+  const items = rows.map((r): StoredInitiative => ({ ...(JSON.parse(r.record) as InitiativeRecord), seq: r.seq }));
+  return next ? { items, next } : { items };
 }
