@@ -18,7 +18,7 @@ import { columnsSuffice, shapeTriples } from "./sparql-columns.ts";
 import { matcherOf, matchRecord, matchTriples } from "./sparql-record.ts";
 import { mandatory, type Count, type ShapedQuery } from "./sparql-shape.ts";
 import { orderedByName, solutionsByName, type FastContext } from "./sparql-ordered.ts";
-import { compareKeys, sortKey, type SortKey } from "./sparql-order.ts";
+import { compareKeys, firstInOrder, sortKey, type SortKey } from "./sparql-order.ts";
 import type { Row } from "./sparql-results.ts";
 
 const PAGE = 1000;
@@ -272,24 +272,32 @@ async function* renamed(q: ShapedQuery, input: AsyncIterable<Solution> | Iterabl
   }
 }
 
+/**
+ * The solutions in the query's order; with a LIMIT (and no DISTINCT, which drops rows after the
+ * sort) no more than the first OFFSET + LIMIT and a batch are held (`firstInOrder`).
+ */
 async function sorted(
   q: ShapedQuery,
   input: AsyncIterable<Solution> | Iterable<Solution>,
   cx: FastContext,
 ): Promise<Solution[]> {
-  const all: { s: Solution; keys: (SortKey | undefined)[] }[] = [];
-  for await (const s of input) {
-    all.push({ s, keys: q.order.map((o) => sortKey(s.get(o.variable))) });
-    if (all.length % 10_000 === 0 && cx.stopped()) throw new Error("stopped");
-  }
-  all.sort((a, b) => {
+  type Keyed = { s: Solution; keys: (SortKey | undefined)[] };
+  const compare = (a: Keyed, b: Keyed) => {
     for (let k = 0; k < q.order.length; k++) {
       const c = compareKeys(a.keys[k], b.keys[k]);
       if (c) return q.order[k]!.descending ? -c : c;
     }
     return 0;
-  });
-  return all.map((x) => x.s);
+  };
+  async function* keyed(): AsyncGenerator<Keyed> {
+    let n = 0;
+    for await (const s of input) {
+      if (++n % 10_000 === 0 && cx.stopped()) throw new Error("stopped");
+      yield { s, keys: q.order.map((o) => sortKey(s.get(o.variable))) };
+    }
+  }
+  const keep = q.limit !== undefined && !q.distinct ? q.offset + q.limit : Infinity;
+  return (await firstInOrder(keyed(), compare, keep)).map((x) => x.s);
 }
 
 function keyOf(t: Term | undefined): string {

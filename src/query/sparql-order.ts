@@ -75,3 +75,25 @@ export function byCodePoints(a: string, b: string): number {
 export function compareTerms(a: Term | undefined, b: Term | undefined): number {
   return compareKeys(sortKey(a), sortKey(b));
 }
+
+/**
+ * The first `keep` items of `input` in `compare`'s order (all of them, sorted, when `keep` is
+ * Infinity), holding at most `keep` and a batch: the held ones are sorted and cut back to `keep`
+ * whenever the batch fills (a top-k for ORDER BY with LIMIT, whose memory then does not grow with
+ * the directory). Items the order ties may come in any order, as SPARQL allows.
+ */
+export async function firstInOrder<T>(
+  input: AsyncIterable<T> | Iterable<T>,
+  compare: (a: T, b: T) => number,
+  keep: number,
+  batch = 10_000,
+): Promise<T[]> {
+  const cut = keep + Math.max(keep, batch);
+  let held: T[] = [];
+  for await (const x of input) {
+    held.push(x);
+    if (held.length >= cut) held = held.sort(compare).slice(0, keep);
+  }
+  held.sort(compare);
+  return held.length > keep ? held.slice(0, keep) : held;
+}

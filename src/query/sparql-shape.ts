@@ -128,7 +128,9 @@ export function recogniseShape(algebra: Algebra.Operation): ShapedQuery | undefi
   return { ...q, root, tree, fixed } as ShapedQuery;
 }
 
-function treeOf(op: Op): Tree | undefined {
+/** The query's graph pattern as a tree of basic patterns, joins and OPTIONALs, or undefined when it is more. */
+export function treeOf(operation: Algebra.Operation): Tree | undefined {
+  const op = operation as Op;
   if (op.type === Algebra.Types.BGP) {
     const patterns = op.patterns as (RDF.Quad & { type: string })[];
     if (
@@ -200,7 +202,7 @@ function boundNodes(t: Tree, root: string, anchored: Set<string>): Set<string> {
  * as such in the same basic pattern or by what surrounds it (so no pattern can match another
  * record's triples), and no variable standing for such a node is also used for anything else.
  */
-function recordLocal(t: Tree, root: string, anchored: Set<string>): boolean {
+export function recordLocal(t: Tree, root: string, anchored: Set<string>): boolean {
   if (t.kind === "join") {
     const all = t.inputs.reduce((acc, i) => boundNodes(i, root, acc), anchored);
     return t.inputs.every((i) => recordLocal(i, root, all));

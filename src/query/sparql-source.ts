@@ -16,6 +16,7 @@ import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
 import { vocabularyQuads } from "../linkeddata/vocabulary.ts";
 import type { Store, StoredInitiative } from "../store/store.ts";
 import type { FacetName, SearchFilter } from "../store/search.ts";
+import { prefixed } from "./sparql-prefix.ts";
 
 /** Which facet answers "?s <predicate> <concept>". */
 export const FACET_OF: Record<string, FacetName> = {
@@ -62,13 +63,26 @@ export class InitiativeSource {
   readonly #iris: Iris;
   readonly #limits: SourceLimits;
   readonly #vocab: N3Store;
+  readonly #namePrefix: string | undefined;
 
-  constructor(store: Store, taxonomies: Taxonomies, iris: Iris, limits: SourceLimits, vocab: N3Store) {
+  /**
+   * `namePrefix`: the query's FILTER keeps only solutions of records whose name starts with it
+   * (`sparql-prefix.ts`), so records are read from the name index under it, and those with translations.
+   */
+  constructor(
+    store: Store,
+    taxonomies: Taxonomies,
+    iris: Iris,
+    limits: SourceLimits,
+    vocab: N3Store,
+    namePrefix?: string,
+  ) {
     this.#store = store;
     this.#taxonomies = taxonomies;
     this.#iris = iris;
     this.#limits = limits;
     this.#vocab = vocab;
+    this.#namePrefix = namePrefix;
   }
 
   /** All vocabulary quads in one store (shared by every query). */
@@ -163,6 +177,10 @@ export class InitiativeSource {
     ) {
       // Names are plain strings: a literal of another datatype is no record's name.
       if (o.datatype.value === XSD.string) yield* this.#named(o.value);
+      return;
+    }
+    if (this.#namePrefix) {
+      yield* prefixed(this.#store, this.#namePrefix, () => this.#stopped());
       return;
     }
     if (filter) {

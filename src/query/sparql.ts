@@ -18,6 +18,7 @@ import { answerShaped } from "./sparql-fast.ts";
 import { describedIris, describing } from "./sparql-describe.ts";
 import "./sparql-collation.ts";
 import { recogniseShape } from "./sparql-shape.ts";
+import { namePrefixOf } from "./sparql-prefix.ts";
 import { AnswerBroken } from "./sparql-chunks.ts";
 import { selectWriter, writeAsk, type Row, type SelectType, type SelectWriter } from "./sparql-results.ts";
 import { SPARQL_LIMITS, type GraphType, type SparqlOutcome } from "./sparql-types.ts";
@@ -111,6 +112,7 @@ export class SparqlService {
       this.#iris,
       { deadline: streamDeadline, signal: controller.signal },
       this.#vocab,
+      this.#limits.shapes && !shaped ? namePrefixOf(parsed.algebra) : undefined,
     );
     const timedOut = {
       ok: false,

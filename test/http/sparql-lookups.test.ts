@@ -14,8 +14,9 @@ import { parseQuery } from "../../src/query/sparql-guard.ts";
 import { recogniseShape } from "../../src/query/sparql-shape.ts";
 import { InitiativeSource } from "../../src/query/sparql-source.ts";
 import type { SparqlService } from "../../src/query/sparql.ts";
-import type { Store } from "../../src/store/store.ts";
+import type { Store, StoredInitiative } from "../../src/store/store.ts";
 import { LOOKUP_CASES, P } from "../support/sparql-cases.ts";
+import { PREFIX_CASES } from "../support/sparql-prefix-cases.ts";
 import { awkwardDirectory } from "../support/sparql-directory.ts";
 import { BASE, record, select, SPARQL_STORES, sparqlService, type OpenStore } from "../support/sparql-stores.ts";
 
@@ -50,8 +51,11 @@ async function triples(service: SparqlService, query: string): Promise<string[]>
 /** Reads that go through every record (or every record of a search). */
 const WHOLE = ["listInitiatives", "listShapes", "listByName", "search.search"];
 
-/** The store, noting the name of each of its reads (and its search index's) as they are called. */
-function watched(store: Store, calls: string[]): Store {
+/**
+ * The store, noting the name of each of its reads (and its search index's) as they are called, and
+ * the name of each record listed in name order.
+ */
+function watched(store: Store, calls: string[], listed: string[] = []): Store {
   const wrap = <T extends object>(target: T, prefix: string): T =>
     new Proxy(target, {
       get(t, key) {
@@ -60,7 +64,12 @@ function watched(store: Store, calls: string[]): Store {
         if (typeof v !== "function") return v;
         return (...args: unknown[]) => {
           calls.push(`${prefix}${String(key)}`);
-          return (v as (...a: unknown[]) => unknown).apply(t, args);
+          const out = (v as (...a: unknown[]) => unknown).apply(t, args);
+          if (key === "listByName")
+            void (out as Promise<{ items: StoredInitiative[] }>).then((p) =>
+              listed.push(...p.items.map((r) => r.initiative.name)),
+            );
+          return out;
         };
       },
     });
@@ -71,11 +80,13 @@ describe.each(SPARQL_STORES)("SPARQL lookups on %s", (_name, open) => {
   let held: OpenStore;
   let service: SparqlService;
   const calls: string[] = [];
+  const listed: string[] = [];
+  const directory = awkwardDirectory();
   beforeAll(async () => {
     held = await open();
-    await held.store.putInitiatives(awkwardDirectory());
+    await held.store.putInitiatives(directory);
     await held.store.search.catchUp();
-    service = sparqlService(watched(held.store, calls), { timeoutMs: 60_000 });
+    service = sparqlService(watched(held.store, calls, listed), { timeoutMs: 60_000 });
   }, 60_000);
   afterAll(async () => {
     await held.close();
@@ -108,6 +119,36 @@ describe.each(SPARQL_STORES)("SPARQL lookups on %s", (_name, open) => {
     const engine = await triples(sparqlService(held.store, { timeoutMs: 60_000, shapes: false }), query);
     expect(direct).toEqual(engine);
     expect(direct.length).toBeGreaterThan(iris[0]!.includes("linksets") ? 0 : 2);
+  });
+
+  describe("beside 300 more records of names after the others", () => {
+    beforeAll(async () => {
+      await held.store.putInitiatives(
+        Array.from({ length: 300 }, (_, k) => record({ id: `${BASE}/initiatives/zz${k}`, name: `Zz ${k}` })),
+      );
+    }, 60_000);
+
+    it.each(PREFIX_CASES)("%s: %s reads %#", async (_category, _what, query, reads) => {
+      calls.length = 0;
+      listed.length = 0;
+      await select(service, P + query);
+      const whole = calls.filter((c) => WHOLE.includes(c) && c !== "listByName");
+      if (reads === "scan") {
+        expect(whole).not.toEqual([]);
+        return;
+      }
+      expect(whole).toEqual([]);
+      // The records with translations and those of names under the prefix, and at most a first page
+      // (20) of other names past the end of each part (the engine reads them once per pattern).
+      const due = new Set(
+        directory
+          .filter((r) => r.initiative.translations !== undefined || r.initiative.name.startsWith(reads.prefix))
+          .map((r) => r.initiative.name),
+      );
+      const names = new Set(listed);
+      for (const name of due) expect(names).toContain(name);
+      expect([...names].filter((n) => !due.has(n)).length).toBeLessThanOrEqual(40);
+    });
   });
 
   it("finds every record of a name, also past a page of them.", async () => {
