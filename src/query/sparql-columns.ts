@@ -8,10 +8,10 @@
  * whole. The triples of a record without translations are made from its columns directly
  * (`shapeTriples`), the same ones `initiativeToQuads` makes of the record `recordOfShape` gives.
  */
-import type { Term } from "n3";
+import { Literal, type NamedNode, type Term } from "n3";
 import { decimal, NODE } from "../linkeddata/initiative-jsonld.ts";
 import { AS, ESS, GEO, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
-import { literal, namedNode } from "../linkeddata/terms.ts";
+import { namedNode } from "../linkeddata/terms.ts";
 import type { ShapeRow, StoredInitiative } from "../store/store.ts";
 import type { Held, Triples } from "./sparql-record.ts";
 import type { ShapedQuery, Tree } from "./sparql-shape.ts";
@@ -71,6 +71,29 @@ const PAGE = namedNode(AS.Page);
 const INITIATIVE = namedNode(ESS.SSEInitiative);
 const ADDRESS = namedNode(ESS.Address);
 const DECIMAL = namedNode(XSD.decimal);
+const STRING = namedNode(XSD.string);
+
+/**
+ * An n3 literal whose parts are held instead of parsed out of its id at each read (n3 parses them
+ * every time, and the writers and matcher read them for every row); the same id as n3's literal of
+ * the same value and datatype, so equal to it.
+ */
+export class ColumnLiteral extends Literal {
+  override readonly value: string;
+  override readonly language = "";
+  override readonly datatype: NamedNode;
+  override readonly datatypeString: string;
+
+  constructor(value: string, datatype: NamedNode) {
+    super(datatype === STRING ? `"${value}"` : `"${value}"^^${datatype.value}`);
+    this.value = value;
+    this.datatype = datatype;
+    this.datatypeString = datatype.value;
+  }
+}
+
+export const stringLiteral = (value: string): Literal => new ColumnLiteral(value, STRING);
+export const decimalLiteral = (n: number): Literal => new ColumnLiteral(decimal(n), DECIMAL);
 
 /**
  * The triples, among those whose predicate is in `predicates`, that `initiativeToQuads` makes of
@@ -90,7 +113,7 @@ export function shapeTriples(r: ShapeRow, predicates: ReadonlySet<string>): Trip
   add(own, s, RDF.type, PAGE);
   add(own, s, RDF.type, INITIATIVE);
   if (predicates.has(AS.name) || predicates.has(GR.name)) {
-    const name = literal(r.name);
+    const name = stringLiteral(r.name);
     add(own, s, AS.name, name);
     add(own, s, GR.name, name);
   }
@@ -103,7 +126,7 @@ export function shapeTriples(r: ShapeRow, predicates: ReadonlySet<string>): Trip
   const node = new Map<string, Held[]>();
   out.set(id, node);
   add(node, n, RDF.type, ADDRESS);
-  if (r.lat !== undefined && predicates.has(GEO.lat)) add(node, n, GEO.lat, literal(decimal(r.lat), DECIMAL));
-  if (r.long !== undefined && predicates.has(GEO.long)) add(node, n, GEO.long, literal(decimal(r.long), DECIMAL));
+  if (r.lat !== undefined && predicates.has(GEO.lat)) add(node, n, GEO.lat, decimalLiteral(r.lat));
+  if (r.long !== undefined && predicates.has(GEO.long)) add(node, n, GEO.long, decimalLiteral(r.long));
   return out;
 }

@@ -12,9 +12,10 @@ import { DataFactory } from "n3";
 import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
 import { namedNode } from "../linkeddata/terms.ts";
 import type { FacetName, SearchFilter } from "../store/search.ts";
-import type { StoredInitiative } from "../store/store.ts";
+import type { ShapeRow, StoredInitiative } from "../store/store.ts";
 import { FACET_OF, keptWhileUnchanged, totalOf } from "./sparql-source.ts";
 import { columnsSuffice, shapeTriples } from "./sparql-columns.ts";
+import { columnRows } from "./sparql-column-rows.ts";
 import { matcherOf, matchRecord, matchTriples } from "./sparql-record.ts";
 import { mandatory, type Count, type ShapedQuery } from "./sparql-shape.ts";
 import { orderedByName, solutionsByName, type FastContext } from "./sparql-ordered.ts";
@@ -156,16 +157,15 @@ async function* solutionPages(q: ShapedQuery, cx: FastContext): AsyncGenerator<S
     return;
   }
   if (!filter && columnsSuffice(q)) {
+    const fromColumns =
+      columnRows(q, matcher) ??
+      ((r: ShapeRow) => matchTriples(matcher, shapeTriples(r, matcher.predicates), namedNode(r.id)));
     do {
       if (cx.stopped()) throw new Error("stopped");
       const page = await cx.store.listShapes(cursor ? { limit: COLUMN_PAGE, cursor } : { limit: FIRST_COLUMN_PAGE });
       const out: Solution[] = [];
       for (const r of page.items)
-        out.push(
-          ...(r.translated
-            ? matchRecord(matcher, r.translated, cx.taxonomies, cx.iris.actor)
-            : matchTriples(matcher, shapeTriples(r, matcher.predicates), namedNode(r.id))),
-        );
+        out.push(...(r.translated ? matchRecord(matcher, r.translated, cx.taxonomies, cx.iris.actor) : fromColumns(r)));
       yield out;
       cursor = page.next;
     } while (cursor);

@@ -10,6 +10,8 @@ export type Row = Map<string, Term>;
 const xmlEsc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 
+const XSD_STRING = "http://www.w3.org/2001/XMLSchema#string";
+
 function jsonTerm(t: Term): Record<string, string> {
   if (t.termType === "NamedNode") return { type: "uri", value: t.value };
   if (t.termType === "BlankNode") return { type: "bnode", value: t.value };
@@ -18,8 +20,7 @@ function jsonTerm(t: Term): Record<string, string> {
   const language = l.language;
   if (language) return { type: "literal", value: t.value, "xml:lang": language };
   const datatype = l.datatype?.value;
-  if (datatype && datatype !== "http://www.w3.org/2001/XMLSchema#string")
-    return { type: "literal", value: t.value, datatype };
+  if (datatype && datatype !== XSD_STRING) return { type: "literal", value: t.value, datatype };
   return { type: "literal", value: t.value };
 }
 
@@ -28,9 +29,13 @@ function jsonTermText(t: Term): string {
   const value = JSON.stringify(t.value);
   if (t.termType === "NamedNode") return `{"type":"uri","value":${value}}`;
   if (t.termType === "BlankNode") return `{"type":"bnode","value":${value}}`;
-  const j = jsonTerm(t);
-  if (j["xml:lang"]) return `{"type":"literal","value":${value},"xml:lang":${JSON.stringify(j["xml:lang"])}}`;
-  if (j.datatype) return `{"type":"literal","value":${value},"datatype":${JSON.stringify(j.datatype)}}`;
+  // As jsonTerm, without building its object: each read of an n3 literal's part parses it again.
+  const l = t as Term & { language?: string; datatype?: { value: string } };
+  const language = l.language;
+  if (language) return `{"type":"literal","value":${value},"xml:lang":${JSON.stringify(language)}}`;
+  const datatype = l.datatype?.value;
+  if (datatype && datatype !== XSD_STRING)
+    return `{"type":"literal","value":${value},"datatype":${JSON.stringify(datatype)}}`;
   return `{"type":"literal","value":${value}}`;
 }
 
