@@ -149,10 +149,10 @@ const QUERIES: [string, (r: () => number) => string, string, string?][] = [
     "prefix",
   ],
   [
-    "names containing a word (CONTAINS LCASE)",
+    "a name containing a text (CONTAINS LCASE)",
     (r) =>
       `${PREFIXES} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; gr:name ?n ` +
-      `FILTER(CONTAINS(LCASE(?n), "${NAMES[Math.floor(r() * 1000)]!.split(" ")[0]!.toLowerCase()}")) } LIMIT 50`,
+      `FILTER(CONTAINS(LCASE(?n), "co-op ${Math.floor(r() * 1000)}7")) }`,
     "contains",
   ],
   [

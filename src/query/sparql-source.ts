@@ -7,15 +7,24 @@
  * cancelled or out of time.
  */
 import { Readable } from "node:stream";
-import { DataFactory, Store as N3Store, type Quad, type Quad_Graph, type Term } from "n3";
+import {
+  DataFactory,
+  Store as N3Store,
+  type Quad,
+  type Quad_Graph,
+  type Quad_Object,
+  type Quad_Subject,
+  type Term,
+} from "n3";
 import type { Iris } from "../directory/ids.ts";
 import type { Taxonomies } from "../domain/taxonomy.ts";
 import { initiativeToQuads } from "../linkeddata/initiative-rdf.ts";
 import { linksetHeader, linksetIri, pairQuads } from "../linkeddata/linkset.ts";
-import { AS, ESS, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
+import { AS, ESS, GEO, GR, RDF, XSD } from "../linkeddata/namespaces.ts";
 import { vocabularyQuads } from "../linkeddata/vocabulary.ts";
 import type { Store, StoredInitiative } from "../store/store.ts";
 import type { FacetName, SearchFilter } from "../store/search.ts";
+import { shapeTriples } from "./sparql-columns.ts";
 import { prefixed } from "./sparql-prefix.ts";
 
 /** Which facet answers "?s <predicate> <concept>". */
@@ -28,6 +37,10 @@ export const FACET_OF: Record<string, FacetName> = {
   [ESS.country_id]: "country",
 };
 const PAGE = 500;
+/** Rows of plain columns are small: more of them a page. */
+const COLUMN_PAGE = 5000;
+/** Predicates whose every triple the plain columns make, when asked of every record. */
+const COLUMN_PREDICATES = new Set([GR.name, AS.name, GEO.lat, GEO.long]);
 
 export interface SourceLimits {
   /** The query must be answered by then (epoch ms); streams end early after it. */
@@ -64,10 +77,12 @@ export class InitiativeSource {
   readonly #limits: SourceLimits;
   readonly #vocab: N3Store;
   readonly #namePrefix: string | undefined;
+  readonly #columns: boolean;
 
   /**
-   * `namePrefix`: the query's FILTER keeps only solutions of records whose name starts with it
-   * (`sparql-prefix.ts`), so records are read from the name index under it, and those with translations.
+   * `narrow.namePrefix`: the query's FILTER keeps only solutions of records whose name starts with
+   * it (`sparql-prefix.ts`), so records are read from the name index under it, and those with
+   * translations. `narrow.columns`: patterns the plain columns answer read them (`#fromColumns`).
    */
   constructor(
     store: Store,
@@ -75,14 +90,15 @@ export class InitiativeSource {
     iris: Iris,
     limits: SourceLimits,
     vocab: N3Store,
-    namePrefix?: string,
+    narrow: { namePrefix?: string | undefined; columns?: boolean } = {},
   ) {
     this.#store = store;
     this.#taxonomies = taxonomies;
     this.#iris = iris;
     this.#limits = limits;
     this.#vocab = vocab;
-    this.#namePrefix = namePrefix;
+    this.#namePrefix = narrow.namePrefix;
+    this.#columns = narrow.columns ?? false;
   }
 
   /** All vocabulary quads in one store (shared by every query). */
@@ -114,6 +130,10 @@ export class InitiativeSource {
       for (const q of this.#vocab.match(s ?? null, p ?? null, o ?? null)) {
         if (++n % 1000 === 0 && this.#stopped()) return;
         yield q as Quad;
+      }
+      if (this.#fromColumns(s, p, o)) {
+        for await (const quads of this.#columnQuads(p as Term)) for (const q of quads) if (fits(q)) yield q;
+        return;
       }
       for await (const records of this.#candidates(s, p, o)) {
         for (const r of records) for (const q of this.#quadsOf(r)) if (fits(q)) yield q;
@@ -198,6 +218,42 @@ export class InitiativeSource {
       if (this.#stopped()) return;
       const page = await this.#store.listInitiatives({ limit: PAGE, ...(cursor ? { cursor } : {}) });
       yield page.items;
+      cursor = page.next;
+    } while (cursor);
+  }
+
+  /**
+   * True when the plain columns (ADR 30) hold every triple of the pattern: every record's names,
+   * coordinates or its type as an initiative, asked of every record (a FILTER on the name that no
+   * index narrows, `CONTAINS(LCASE(?n), "…")`, then reads the columns instead of every record's JSON).
+   */
+  #fromColumns(s?: Term | null, p?: Term | null, o?: Term | null): boolean {
+    if (!this.#columns || this.#namePrefix || (s && s.termType !== "Variable") || p?.termType !== "NamedNode")
+      return false;
+    if (p.value === RDF.type) return o?.termType === "NamedNode" && o.value === ESS.SSEInitiative;
+    return (!o || o.termType === "Variable") && COLUMN_PREDICATES.has(p.value);
+  }
+
+  /**
+   * The triples of one predicate of every record, from the plain columns (`shapeTriples`, the ones
+   * `initiativeToQuads` makes), records with translations from their JSON as before.
+   */
+  async *#columnQuads(p: Term): AsyncGenerator<Quad[]> {
+    const predicates = new Set([p.value]);
+    const predicate = DataFactory.namedNode(p.value);
+    let cursor: string | undefined;
+    do {
+      if (this.#stopped()) return;
+      const page = await this.#store.listShapes(cursor ? { limit: COLUMN_PAGE, cursor } : { limit: PAGE });
+      const out: Quad[] = [];
+      for (const r of page.items) {
+        if (r.translated) out.push(...this.#quadsOf(r.translated));
+        else
+          for (const byPredicate of shapeTriples(r, predicates).values())
+            for (const h of byPredicate.get(p.value) ?? [])
+              out.push(DataFactory.quad(h.subject as Quad_Subject, predicate, h.object as Quad_Object));
+      }
+      yield out;
       cursor = page.next;
     } while (cursor);
   }

@@ -112,7 +112,7 @@ export class SparqlService {
       this.#iris,
       { deadline: streamDeadline, signal: controller.signal },
       this.#vocab,
-      this.#limits.shapes && !shaped ? namePrefixOf(parsed.algebra) : undefined,
+      this.#limits.shapes ? { namePrefix: shaped ? undefined : namePrefixOf(parsed.algebra), columns: true } : {},
     );
     const timedOut = {
       ok: false,

@@ -2,7 +2,8 @@
  * FILTERs on names that the name index narrows (ADR 38), with the forms it must not narrow, and
  * ORDER BY with LIMIT over keys other than the name (a top-k). Written in the stored ESSGLOBAL base,
  * without the prefixes (`P` in `sparql-cases.ts`). [category, what it checks, query, what is read:
- * the records with translations and those whose name starts with the prefix, or every record ("scan")].
+ * the records with translations and those whose name starts with the prefix, or every record's plain
+ * columns ("scan")].
  */
 const I = "?i a essglobal:SSEInitiative";
 
