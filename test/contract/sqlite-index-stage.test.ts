@@ -42,7 +42,7 @@ function tables(s: SqliteStore) {
   const all = (sql: string) => s.db.prepare(sql).all();
   return {
     search: all("SELECT * FROM search ORDER BY seq"),
-    facet: all("SELECT * FROM facet ORDER BY name, value, seq"),
+    facet: all("SELECT v.name, v.value, f.seq FROM facet f JOIN facet_value v ON v.id = f.vid ORDER BY 1, 2, 3"),
     facetList: all("SELECT * FROM facet_list ORDER BY seq"),
     facetCount: all("SELECT * FROM facet_count WHERE n != 0 ORDER BY name, value"),
     geoCell: all("SELECT * FROM geo_cell WHERE n != 0 ORDER BY lat_idx, lon_idx"),

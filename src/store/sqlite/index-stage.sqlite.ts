@@ -17,7 +17,7 @@ import type { InitiativeRecord } from "../../domain/initiative.ts";
 import { indexFields } from "../search.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { FacetMemo } from "./facets.sqlite.ts";
-import { Deltas, unindex } from "./indexer.sqlite.ts";
+import { Deltas, FacetValues, unindex, type FacetValue } from "./indexer.sqlite.ts";
 
 /** Changes built per transaction at first; later ranges are sized to hold the write lock about {@link RANGE_MS}. */
 const RANGE_MIN = 20_000;
@@ -26,7 +26,8 @@ const RANGE_MS = 2000;
 
 const TABLES = `
   CREATE TEMP TABLE index_stage (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, created INTEGER NOT NULL,
-    name TEXT NOT NULL, updated INTEGER NOT NULL, lat REAL, lon REAL, description TEXT NOT NULL, facets TEXT) STRICT;
+    name TEXT NOT NULL, updated INTEGER NOT NULL, lat REAL, lon REAL, description TEXT NOT NULL, facets TEXT,
+    vids TEXT) STRICT;
   CREATE TEMP TABLE index_stage_batch (upto INTEGER PRIMARY KEY) STRICT;
   CREATE TEMP TABLE index_stage_count (upto INTEGER NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     n INTEGER NOT NULL) STRICT;
@@ -44,9 +45,9 @@ const BUILD = [
   `INSERT INTO search_geo (seq, min_lat, max_lat, min_lon, max_lon)
     SELECT seq, lat, lat, lon, lon FROM temp.index_stage
     WHERE seq > ?1 AND seq <= ?2 AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY seq`,
-  `INSERT INTO facet (name, value, seq)
-    SELECT f.value ->> 0, f.value ->> 1, s.seq FROM temp.index_stage s, json_each(s.facets) f
-    WHERE s.seq > ?1 AND s.seq <= ?2 AND s.facets IS NOT NULL ORDER BY 1, 2, 3`,
+  `INSERT INTO facet (vid, seq)
+    SELECT f.value, s.seq FROM temp.index_stage s, json_each(s.vids) f
+    WHERE s.seq > ?1 AND s.seq <= ?2 AND s.vids IS NOT NULL ORDER BY 1, 2`,
   `INSERT INTO facet_list (seq, list)
     SELECT seq, facets FROM temp.index_stage WHERE seq > ?1 AND seq <= ?2 AND facets IS NOT NULL ORDER BY seq`,
   `INSERT INTO facet_count (name, value, n)
@@ -66,14 +67,18 @@ export class IndexStage {
   #from: number | undefined;
   /** The last change number staged. */
   #to = 0;
+  /** Facet values' numbers, as committed or written in a staging transaction. */
+  readonly #values: FacetValues;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
+    this.#values = new FacetValues(db);
   }
 
   /** Starts staging; the index must be up to date with every change (the bulk write caught up first). */
   begin(): void {
     this.#db.exec(DROP + TABLES);
+    this.#values.load();
     this.#from = this.#to = indexedSeq(this.#db);
   }
 
@@ -85,6 +90,7 @@ export class IndexStage {
   /** Gives everything staged back to the catch-up. */
   #abandon(): void {
     this.#from = undefined;
+    this.#values.clear();
     if (this.#db.isOpen()) this.#db.exec(DROP);
   }
 
@@ -99,14 +105,34 @@ export class IndexStage {
     const inIndex = this.#db.prepare("SELECT 1 FROM search WHERE id = ?");
     if (seqBefore !== this.#to || written.some((w) => !w.created && !inIndex.get(w.record.initiative.id)))
       return this.#abandon();
+    try {
+      this.#stage(written);
+    } catch (e) {
+      // The transaction rolls back, and with it any facet value numbered here: forget them all.
+      this.#abandon();
+      throw e;
+    }
+  }
+
+  #stage(written: { seq: number; record: InitiativeRecord; created: boolean }[]): void {
     const db = this.#db;
     const deltas = new Deltas();
+    const counts = new Map<FacetValue, number>();
     const row = db.prepare(
-      "INSERT INTO temp.index_stage (seq, id, created, name, updated, lat, lon, description, facets) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO temp.index_stage (seq, id, created, name, updated, lat, lon, description, facets, vids) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     for (const w of written) {
       const f = indexFields(w.record);
+      // The facet list's JSON (as JSON.stringify writes the pairs) and the numbers', from each value's own.
+      let list = "";
+      let vids = "";
+      for (const x of f.facets) {
+        const v = this.#values.get(x.name, x.value);
+        list += (list ? "," : "[") + v.json;
+        vids += (vids ? "," : "[") + v.id;
+        counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
       row.run(
         w.seq,
         w.record.initiative.id,
@@ -116,12 +142,14 @@ export class IndexStage {
         f.lat ?? null,
         f.lon ?? null,
         f.description,
-        f.facets.length ? JSON.stringify(f.facets.map((x) => [x.name, x.value])) : null,
+        list ? list + "]" : null,
+        vids ? vids + "]" : null,
       );
-      for (const x of f.facets) deltas.facet(x.name, x.value, 1);
       if (f.lat !== undefined && f.lon !== undefined) deltas.cell(f.lat, f.lon, 1);
     }
     const upto = written[written.length - 1]!.seq;
+    const count = db.prepare("INSERT INTO temp.index_stage_count (name, value, n, upto) VALUES (?, ?, ?, ?)");
+    for (const [v, n] of counts) count.run(v.name, v.value, n, upto);
     deltas.write(db, { facet: "temp.index_stage_count", cell: "temp.index_stage_cell", upto });
     db.prepare("INSERT INTO temp.index_stage_batch (upto) VALUES (?)").run(upto);
     this.#to = upto;

@@ -65,6 +65,62 @@ export class Deltas {
   }
 }
 
+/**
+ * The number that stands for a facet value in the facet rows (migration 18), given one the first time the value is
+ * indexed; values keep their number for good, so a number once committed always means the same value.
+ */
+export function facetId(db: SqliteDatabase, name: string, value: string): number {
+  const row = db.prepare("SELECT id FROM facet_value WHERE name = ? AND value = ?").get(name, value) as
+    { id: number } | undefined;
+  if (row) return row.id;
+  return (
+    db.prepare("INSERT INTO facet_value (name, value) VALUES (?, ?) RETURNING id").get(name, value) as { id: number }
+  ).id;
+}
+
+export interface FacetValue {
+  id: number;
+  name: string;
+  value: string;
+  /** `[name, value]` as JSON, as the facet list holds it. */
+  json: string;
+}
+
+/**
+ * The numbers of facet values (facet_value, migration 18) by name and value, given new ones as they are met. A number
+ * given in a transaction that rolls back is gone with it: keep these no longer than the transaction, or forget them
+ * all when it fails (a bulk import's stage does).
+ */
+export class FacetValues {
+  readonly #db: SqliteDatabase;
+  readonly #byName = new Map<string, Map<string, FacetValue>>();
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+  }
+
+  #add(id: number, name: string, value: string): FacetValue {
+    const v = { id, name, value, json: JSON.stringify([name, value]) };
+    let values = this.#byName.get(name);
+    if (!values) this.#byName.set(name, (values = new Map<string, FacetValue>()));
+    values.set(value, v);
+    return v;
+  }
+
+  load(): void {
+    this.clear();
+    for (const v of this.#db.prepare("SELECT id, name, value FROM facet_value").iterate() as Iterable<FacetValue>)
+      this.#add(v.id, v.name, v.value);
+  }
+
+  clear(): void {
+    this.#byName.clear();
+  }
+
+  get(name: string, value: string): FacetValue {
+    return this.#byName.get(name)?.get(value) ?? this.#add(facetId(this.#db, name, value), name, value);
+  }
+}
+
 /** Removes one record (by IRI) from every index table; returns whether it was indexed. */
 export function unindex(db: SqliteDatabase, id: string, deltas?: Deltas, memo?: FacetMemo): boolean {
   const own = deltas ?? new Deltas();
@@ -74,7 +130,9 @@ export function unindex(db: SqliteDatabase, id: string, deltas?: Deltas, memo?: 
   db.prepare("DELETE FROM search_fts WHERE rowid = ?").run(row.seq);
   db.prepare("DELETE FROM search_geo WHERE seq = ?").run(row.seq);
   const list = db.prepare("SELECT list FROM facet_list WHERE seq = ?").get(row.seq) as { list: string } | undefined;
-  const drop = db.prepare("DELETE FROM facet WHERE name = ? AND value = ? AND seq = ?");
+  const drop = db.prepare(
+    "DELETE FROM facet WHERE vid = (SELECT id FROM facet_value WHERE name = ? AND value = ?) AND seq = ?",
+  );
   for (const [name, value] of list ? (JSON.parse(list.list) as [string, string][]) : []) {
     own.facet(name, value, -1);
     drop.run(name, value, row.seq);
@@ -87,7 +145,14 @@ export function unindex(db: SqliteDatabase, id: string, deltas?: Deltas, memo?: 
   return true;
 }
 
-function index(db: SqliteDatabase, seq: number, record: InitiativeRecord, deltas: Deltas, memo?: FacetMemo): void {
+function index(
+  db: SqliteDatabase,
+  seq: number,
+  record: InitiativeRecord,
+  deltas: Deltas,
+  values: FacetValues,
+  memo?: FacetMemo,
+): void {
   const f = indexFields(record);
   memo?.set(seq, f.facets, f.lat, f.lon);
   const id = record.initiative.id;
@@ -110,9 +175,9 @@ function index(db: SqliteDatabase, seq: number, record: InitiativeRecord, deltas
     );
     deltas.cell(f.lat, f.lon, 1);
   }
-  const insert = db.prepare("INSERT INTO facet (name, value, seq) VALUES (?, ?, ?)");
+  const insert = db.prepare("INSERT INTO facet (vid, seq) VALUES (?, ?)");
   for (const x of f.facets) {
-    insert.run(x.name, x.value, seq);
+    insert.run(values.get(x.name, x.value).id, seq);
     deltas.facet(x.name, x.value, 1);
   }
   // A record's facets by change number, for unindexing it: one row instead of an index entry per facet.
@@ -149,9 +214,10 @@ export function catchUp(db: SqliteDatabase, memo?: FacetMemo): number {
         ].sort((a, b) => a.seq - b.seq);
         let last = from;
         const deltas = new Deltas();
+        const values = new FacetValues(db);
         for (const e of events) {
           unindex(db, e.id, deltas, memo);
-          if (e.kind === "put") index(db, e.seq, JSON.parse(e.record) as InitiativeRecord, deltas, memo);
+          if (e.kind === "put") index(db, e.seq, JSON.parse(e.record) as InitiativeRecord, deltas, values, memo);
           last = e.seq;
         }
         deltas.write(db);

@@ -282,4 +282,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX initiative_name ON initiative (plain, name, seq);
   CREATE INDEX initiative_shape ON initiative (seq, plain, id, name, primary_activity, lat, lng);
   `,
+  // 18: facet rows keyed by a small number per facet value (facet_value: name and value IRI, never removed) instead of
+  // the name and the IRI themselves: six entries of two IRIs per record made them the largest part of an import's
+  // index build (ADR 40).
+  `
+  CREATE TABLE facet_value (id INTEGER PRIMARY KEY, name TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (name, value))
+    STRICT;
+  INSERT INTO facet_value (name, value) SELECT DISTINCT name, value FROM facet ORDER BY name, value;
+  CREATE TABLE facet_by_value (vid INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (vid, seq))
+    STRICT, WITHOUT ROWID;
+  INSERT INTO facet_by_value (vid, seq)
+    SELECT v.id, f.seq FROM facet f JOIN facet_value v ON v.name = f.name AND v.value = f.value ORDER BY 1, 2;
+  DROP TABLE facet;
+  ALTER TABLE facet_by_value RENAME TO facet;
+  `,
 ];

@@ -132,6 +132,16 @@ export class SqliteSearchIndex implements SearchIndex {
     return values.reduce((sum, v) => sum + ((get.get(name, v) as { n: number } | undefined)?.n ?? 0), 0);
   }
 
+  /**
+   * The numbers that stand for a facet's values in the facet rows (migration 18); a value no record ever had has none,
+   * and -1 (no value's number) keeps the list from being empty.
+   */
+  #facetIds(name: string, values: string[]): number[] {
+    const get = this.#db.prepare("SELECT id FROM facet_value WHERE name = ? AND value = ?");
+    const ids = values.flatMap((v) => (get.get(name, v) as { id: number } | undefined)?.id ?? []);
+    return ids.length ? ids : [-1];
+  }
+
   /** The query for a filter: the start with the fewest candidates, then every other condition. */
   #plan(f: SearchFilter, columns: string, before?: number): Plan {
     const est = this.#estimates(f);
@@ -158,10 +168,10 @@ export class SqliteSearchIndex implements SearchIndex {
       drivingFacet = (Object.entries(f.facets).filter(([, v]) => v?.length) as [FacetName, string[]][])
         .map(([name, values]) => [name, this.#facetCount(name, values)] as const)
         .sort((a, b) => a[1] - b[1])[0]![0];
-      const values = f.facets[drivingFacet]!;
+      const ids = this.#facetIds(drivingFacet, f.facets[drivingFacet]!);
       from = "facet d JOIN search s ON s.seq = d.seq";
-      where.push(`d.name = ? AND d.value IN (${values.map(() => "?").join(",")})`);
-      params.push(drivingFacet, ...values);
+      where.push(`d.vid IN (${ids.map(() => "?").join(",")})`);
+      params.push(...ids);
       order = "d.seq DESC";
       if (before !== undefined) {
         where.push("d.seq < ?");
@@ -189,9 +199,9 @@ export class SqliteSearchIndex implements SearchIndex {
     for (const name of FACET_NAMES) {
       const values = f.facets[name];
       if (!values?.length || name === drivingFacet) continue;
-      const marks = values.map(() => "?").join(",");
-      where.push(`EXISTS (SELECT 1 FROM facet x WHERE x.name = ? AND x.value IN (${marks}) AND x.seq = s.seq)`);
-      params.push(name, ...values);
+      const ids = this.#facetIds(name, values);
+      where.push(`EXISTS (SELECT 1 FROM facet x WHERE x.vid IN (${ids.map(() => "?").join(",")}) AND x.seq = s.seq)`);
+      params.push(...ids);
     }
     const box = locationBox(f);
     if (box && driver !== "geo") {
