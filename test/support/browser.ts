@@ -1,11 +1,9 @@
 /**
- * Debian's Chromium driven by playwright-core, for the pages people use: a fresh profile each
- * time, nothing fetched from outside (map tiles are answered here), and axe-core run in the page.
+ * Debian's Chromium driven by playwright-core, for the pages people use: a fresh context each
+ * page, nothing fetched from outside (map tiles are answered here), and axe-core run in the page.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -23,31 +21,30 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export function launchBrowser(): Promise<TestBrowser> {
+/**
+ * One Chromium process for the file; each page gets its own context (cookies, storage, locale,
+ * viewport), as separate as a fresh profile but without starting Chromium again for every page.
+ */
+export async function launchBrowser(): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM))
-    return Promise.reject(new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`));
-  const profile = mkdtempSync(join(tmpdir(), "essfed-chromium-"));
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
   const contexts: BrowserContext[] = [];
-  const launch = (locale: string, width: number, height: number) =>
-    chromium.launchPersistentContext(join(profile, String(contexts.length)), {
-      executablePath: CHROMIUM,
-      locale,
-      viewport: { width, height },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
-  return Promise.resolve({
+  return {
     async page({ width = 1280, height = 800, locale = "en-GB" } = {}) {
-      const ctx = await launch(locale, width, height);
+      const ctx = await browser.newContext({ locale, viewport: { width, height } });
       contexts.push(ctx);
-      const page = ctx.pages()[0] ?? (await ctx.newPage());
+      const page = await ctx.newPage();
       const outside: string[] = [];
       await ctx.route("**/*", (route) => {
         const url = route.request().url();
@@ -63,9 +60,9 @@ export function launchBrowser(): Promise<TestBrowser> {
     },
     async close() {
       for (const c of contexts) await c.close().catch(() => {});
-      rmSync(profile, { recursive: true, force: true });
+      await browser.close();
     },
-  });
+  };
 }
 
 /** Serious and critical accessibility violations axe-core finds in the page as it is now. */
