@@ -1,17 +1,20 @@
 /**
- * Reading a CSV on a worker thread (csv-worker.ts) while this thread writes, when an import asks
- * for it (`ImportOptions.thread`): reading rows, validating and hashing run on the second core.
- * Off by default: in the runs of docs/benchmarks.md the copies between threads cost more than the
- * overlap gave (ADR 25). The worker reads a file itself; other sources are handed to it a piece at
- * a time as it asks. This thread takes its steps (drafts already checked, refusals, the version)
- * in file order.
+ * Reading a CSV on a worker thread (csv-worker.ts) while this thread writes: reading rows,
+ * validating and hashing run on the second core, and this thread, which holds SQLite's one write
+ * lock, only looks up, writes and indexes. On by default for a CSV of {@link THREAD_MIN_BYTES} or
+ * more on a machine with two cores or more (ADR 25); an import may ask either way
+ * (`ImportOptions.thread`). The worker reads a file itself; other sources are handed to it a piece
+ * at a time as it asks. This thread takes its steps (drafts already checked, refusals, the
+ * version) in file order.
  */
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Iris } from "../directory/ids.ts";
 import type { ValidateOptions } from "../domain/validate.ts";
 import type { CsvStep } from "./csv-import.ts";
 import type { CsvWorkerData, FromCsvWorker, ToCsvWorker } from "./csv-worker.ts";
-import type { ImportSource } from "./report.ts";
+import type { ImportFormat } from "./detect.ts";
+import type { ImportOptions, ImportSource } from "./report.ts";
 
 /**
  * Records per batch (and write transaction) when reading on a worker thread: with the search
@@ -19,6 +22,28 @@ import type { ImportSource } from "./report.ts";
  * (docs/benchmarks.md); the memory this takes is bounded by it, not by the file.
  */
 export const THREAD_BATCH = 10_000;
+
+/**
+ * From this size a CSV is read on a worker thread unless the import says otherwise: about 20,000
+ * rows of the SEA standard. Starting the worker (its modules, the vocabularies) took 0.8 s of CPU
+ * at load 15, and the writing thread waits for its first batch; it then saves about 35 µs a row,
+ * so smaller files are read here (docs/benchmarks.md, sixth round).
+ */
+export const THREAD_MIN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Whether an import reads its source on a worker thread: when asked (`o.thread`), or by default for
+ * a CSV of known size of at least {@link THREAD_MIN_BYTES} when there is a second core to run it on.
+ */
+export function readsOnThread(
+  format: ImportFormat,
+  source: Pick<ImportSource, "size">,
+  o: Pick<ImportOptions, "thread">,
+  cores = availableParallelism(),
+): boolean {
+  if (format !== "csv") return false;
+  return o.thread ?? (cores >= 2 && (source.size ?? 0) >= THREAD_MIN_BYTES);
+}
 
 /** The steps of a CSV read on a worker thread, checked with `options` (as `Directory.checkOptions` gives them). */
 export async function* threadedCsvSteps(

@@ -48,8 +48,8 @@ export interface ImportOptions {
    */
   maxDocumentBytes?: number;
   /**
-   * Read a CSV on a worker thread while this one writes (csv-thread.ts); off by default, since it
-   * did not pay in the runs of docs/benchmarks.md (fourth round).
+   * Read a CSV on a worker thread while this one writes (csv-thread.ts); by default, a CSV of 8 MB
+   * or more is, on a machine with two cores or more (ADR 25).
    */
   thread?: boolean;
 }

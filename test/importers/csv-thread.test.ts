@@ -12,6 +12,7 @@ import { loadConfig } from "../../src/config.ts";
 import { compose, type Instance } from "../../src/compose.ts";
 import { V4_COLUMNS } from "../../src/importers/csv/columns.ts";
 import { bufferSource, fileSource, importSource, type ImportReport } from "../../src/importers/import.ts";
+import { readsOnThread, THREAD_BATCH, THREAD_MIN_BYTES } from "../../src/importers/csv-thread.ts";
 import { csvLine, generateRow, rng } from "../../bench/generate.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "essfed-csv-thread-"));
@@ -92,5 +93,30 @@ describe("Reading a CSV on a worker thread", () => {
     const [broken, brokenPlain] = await both(mixed(1200) + 'late,"Unclosed quote,,,\n', 100);
     expect(broken.fatal?.message).toMatch(/CSV syntax error/);
     expect(broken).toEqual(brokenPlain);
+  });
+
+  it("writes in batches of THREAD_BATCH records even when the batch size is given as undefined.", async () => {
+    const progress: number[] = [];
+    const text = mixed(THREAD_BATCH / 4);
+    await importSource(bufferSource("x.csv", text), here.directory, here.iris, {
+      format: "csv",
+      thread: true,
+      batchSize: undefined,
+      onProgress: (n) => progress.push(n),
+    });
+    expect(progress).toEqual([THREAD_BATCH / 4]);
+  });
+});
+
+describe("Whether an import reads on a worker thread", () => {
+  it("does for a large CSV on two cores or more, unless told otherwise, and never for other formats.", () => {
+    const large = { size: THREAD_MIN_BYTES };
+    expect(readsOnThread("csv", large, {}, 2)).toBe(true);
+    expect(readsOnThread("csv", large, {}, 1)).toBe(false);
+    expect(readsOnThread("csv", large, { thread: false }, 2)).toBe(false);
+    expect(readsOnThread("csv", { size: THREAD_MIN_BYTES - 1 }, {}, 2)).toBe(false);
+    expect(readsOnThread("csv", {}, {}, 2)).toBe(false);
+    expect(readsOnThread("csv", { size: 10 }, { thread: true }, 1)).toBe(true);
+    expect(readsOnThread("geojson", large, { thread: true }, 2)).toBe(false);
   });
 });
