@@ -11,6 +11,7 @@ import { loadTaxonomies } from "../linkeddata/vocabulary.ts";
 import { openInstanceStore } from "../store/open.ts";
 import { AnswerBroken } from "./sparql-chunks.ts";
 import { SparqlService } from "./sparql.ts";
+import { warmUp } from "./sparql-warm.ts";
 import type { GraphType, SparqlRefusal } from "./sparql-types.ts";
 import type { SelectType } from "./sparql-results.ts";
 
@@ -78,7 +79,8 @@ parentPort!.on("message", (m: Job | { id: number; credit: number; query?: undefi
   }
   void run(m);
 });
-// The engine's first query builds its pipeline and the vocabulary index: do that before saying
-// ready, so that a first query is not charged for it against its time limit.
-await service.execute("ASK { ?s a ?t }", "application/sparql-results+json", "text/turtle");
+// The engine's first query builds its pipeline and the vocabulary index, and the record-by-record
+// answers' code is compiled as it runs: do that before saying ready, so that the first queries are
+// not charged for it against their time limit.
+await warmUp(service);
 parentPort!.postMessage({ ready: true });
