@@ -75,6 +75,25 @@ describe("essfed import and export", () => {
     expect(err?.stderr).toContain('refused: row 4 [x3] column "Name": name is required');
   });
 
+  it("reads a CSV on a second thread or on its own as --thread says, with the same report, and refuses another value.", async () => {
+    const file = fixture("workers-coops-uk-2023-06-23-standard.csv");
+    const data = (name: string) => ({ ...env, ESSFED_DATA: join(dir, name) });
+    const reports: string[] = [];
+    for (const thread of ["on", "off"]) {
+      const out: string[] = [];
+      const io = { out: (l: string) => out.push(l), err: () => undefined, env: data(`thread-${thread}`) };
+      expect(await main(["init"], io)).toBe(0);
+      expect(await main(["import", "--thread", thread, file], io)).toBe(0);
+      reports.push(out.find((l) => l.includes(" read in "))!.replace(/read in [\d.]+ s/, "read"));
+    }
+    expect(reports[0]).toContain("387 created, 0 updated, 0 unchanged, 0 refused");
+    expect(reports[1]).toBe(reports[0]);
+    await expect(essfed("import", "--thread", "sometimes", file)).rejects.toMatchObject({
+      code: 64,
+      stderr: expect.stringContaining("--thread must be one of on, off, auto"),
+    });
+  }, 120_000);
+
   it("exits 2 on a file it cannot read as CSV at all.", async () => {
     const file = join(dir, "nonsense.csv");
     writeFileSync(file, "a,b\n1,2\n");

@@ -1,6 +1,6 @@
 /**
- * `essfed import FILE [--format F] [--dry-run] [--quiet]`: imports into this instance's own
- * directory. Exit code 0 when every record was imported, 1 when some were refused (the others are
+ * `essfed import FILE [--format F] [--dry-run] [--quiet] [--thread on|off|auto] [--lang L]`: imports into this
+ * instance's own directory. Exit code 0 when every record was imported, 1 when some were refused (the others are
  * imported), 2 when the file could not be read (an unsupported format, a syntax error, no
  * initiatives in it).
  */
@@ -90,6 +90,9 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
   if (values.lang !== undefined && !isLocale(values.lang))
     throw new CommandError(`--lang must be one of ${LOCALES.join(", ")}`, EXIT.usage);
   const tr = isLocale(values.lang) ? translator(values.lang) : undefined;
+  const thread = values.thread ?? "auto";
+  if (thread !== "on" && thread !== "off" && thread !== "auto")
+    throw new CommandError("--thread must be one of on, off, auto", EXIT.usage);
   const source = fileSource(file);
   let format: ImportFormat;
   try {
@@ -107,6 +110,7 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
     report = await importSource(source, instance.directory, instance.iris, {
       format,
       dryRun: values["dry-run"] === true,
+      ...(thread === "auto" ? {} : { thread: thread === "on" }),
       onProgress: (read) => {
         const now = Date.now();
         if (values.quiet || now - lastProgress < 1000) return;
