@@ -20,6 +20,7 @@ import type { InitiativeRecord } from "../src/domain/initiative.ts";
 import { versionOf } from "../src/domain/version.ts";
 import { SqliteStore } from "../src/store/sqlite/store.sqlite.ts";
 import { generateRow, rng } from "./generate.ts";
+import { CHROMIUM, CHROMIUM_ARGS } from "../test/support/browser.ts";
 
 const { values } = parseArgs({
   options: { records: { type: "string", default: "1000000" }, runs: { type: "string", default: "3" } },
@@ -112,18 +113,8 @@ try {
   });
   const instance = await compose(config);
   await instance.listen();
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  // Headless by playwright's default, as the browser tests run it.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     for (let run = 0; run < Number(values.runs); run++) {
       // A new context each time: nothing cached in the browser (the server may have built its bundles already).

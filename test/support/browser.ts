@@ -6,7 +6,16 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 
-const CHROMIUM = "/usr/bin/chromium";
+/** Debian's Chromium, and what it is started with wherever the project drives it (tests and bench/map.ts). */
+export const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 const require = createRequire(import.meta.url);
 // A 1×1 transparent PNG for every tile request.
 const TILE = Buffer.from(
@@ -30,14 +39,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const contexts: BrowserContext[] = [];
   return {
