@@ -8,6 +8,7 @@
  * empty store this only warms the engine; over a large one it reads the first pages.
  */
 import { ESS, GEO, GR } from "../linkeddata/namespaces.ts";
+import { ignoreFailure } from "../logging.ts";
 import type { SparqlService } from "./sparql.ts";
 import { SELECT_TYPES } from "./sparql-results.ts";
 
@@ -23,8 +24,10 @@ async function drain(service: SparqlService, query: string, type: (typeof SELECT
   if (!outcome.ok) return;
   try {
     for await (const piece of outcome.chunks) void piece;
-  } catch {
-    // Broken off (the store failed or it ran out of time): the warm-up is done with.
+  } catch (e) {
+    // Broken off (the store failed or it ran out of time): the warm-up is done with that query; the
+    // clients' queries meet the same failure and report it.
+    ignoreFailure("sparql-warm-up", "debug")(e);
   }
 }
 
