@@ -22,6 +22,24 @@ export interface Account {
 }
 
 /** A one-time link that lets a person choose a password. */
+/** An account as both stores keep it: one row of the `account` table. */
+export interface AccountRow {
+  id: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  created: string;
+}
+
+/** The account a row holds (no password hash when the account signs in by link only). */
+export const accountFromRow = (r: AccountRow): Account => ({
+  id: r.id,
+  name: r.name,
+  role: r.role as Role,
+  created: r.created,
+  ...(r.password_hash ? { passwordHash: r.password_hash } : {}),
+});
+
 export interface SignInLink {
   /** SHA-256 (hex) of the token in the link. */
   tokenHash: string;

@@ -4,6 +4,7 @@
 import type { Pool } from "pg";
 import type {
   Account,
+  AccountRow,
   AccountStore,
   AuditEntry,
   AuditLog,
@@ -12,23 +13,9 @@ import type {
   Session,
   SignInLink,
 } from "../accounts.ts";
+import { accountFromRow } from "../accounts.ts";
 import type { Page } from "../store.ts";
 import { withTransaction } from "./tx.ts";
-
-interface AccountRow {
-  id: string;
-  name: string;
-  role: string;
-  password_hash: string | null;
-  created: string;
-}
-const toAccount = (r: AccountRow): Account => ({
-  id: r.id,
-  name: r.name,
-  role: r.role as Role,
-  created: r.created,
-  ...(r.password_hash ? { passwordHash: r.password_hash } : {}),
-});
 
 export class PostgresAccountStore implements AccountStore {
   readonly #pool: Pool;
@@ -46,16 +33,16 @@ export class PostgresAccountStore implements AccountStore {
 
   async getAccount(id: string): Promise<Account | undefined> {
     const { rows } = await this.#pool.query<AccountRow>("SELECT * FROM account WHERE id = $1", [id]);
-    return rows[0] ? toAccount(rows[0]) : undefined;
+    return rows[0] ? accountFromRow(rows[0]) : undefined;
   }
 
   async getAccountByName(name: string): Promise<Account | undefined> {
     const { rows } = await this.#pool.query<AccountRow>("SELECT * FROM account WHERE lower(name) = lower($1)", [name]);
-    return rows[0] ? toAccount(rows[0]) : undefined;
+    return rows[0] ? accountFromRow(rows[0]) : undefined;
   }
 
   async listAccounts(): Promise<Account[]> {
-    return (await this.#pool.query<AccountRow>("SELECT * FROM account ORDER BY lower(name)")).rows.map(toAccount);
+    return (await this.#pool.query<AccountRow>("SELECT * FROM account ORDER BY lower(name)")).rows.map(accountFromRow);
   }
 
   async updateAccount(id: string, changes: { role?: Role; passwordHash?: string }): Promise<boolean> {

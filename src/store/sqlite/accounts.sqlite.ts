@@ -3,6 +3,7 @@
  */
 import type {
   Account,
+  AccountRow,
   AccountStore,
   AuditEntry,
   AuditLog,
@@ -11,23 +12,9 @@ import type {
   Session,
   SignInLink,
 } from "../accounts.ts";
+import { accountFromRow } from "../accounts.ts";
 import type { Page } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
-
-interface AccountRow {
-  id: string;
-  name: string;
-  role: string;
-  password_hash: string | null;
-  created: string;
-}
-const toAccount = (r: AccountRow): Account => ({
-  id: r.id,
-  name: r.name,
-  role: r.role as Role,
-  created: r.created,
-  ...(r.password_hash ? { passwordHash: r.password_hash } : {}),
-});
 
 export class SqliteAccountStore implements AccountStore {
   readonly #db: SqliteDatabase;
@@ -46,19 +33,19 @@ export class SqliteAccountStore implements AccountStore {
 
   async getAccount(id: string): Promise<Account | undefined> {
     const r = this.#db.prepare("SELECT * FROM account WHERE id = ?").get(id) as AccountRow | undefined;
-    return r ? toAccount(r) : undefined;
+    return r ? accountFromRow(r) : undefined;
   }
 
   async getAccountByName(name: string): Promise<Account | undefined> {
     const r = this.#db.prepare("SELECT * FROM account WHERE name = ? COLLATE NOCASE").get(name) as
       AccountRow | undefined;
-    return r ? toAccount(r) : undefined;
+    return r ? accountFromRow(r) : undefined;
   }
 
   async listAccounts(): Promise<Account[]> {
     return (
       this.#db.prepare("SELECT * FROM account ORDER BY name COLLATE NOCASE").all() as unknown as AccountRow[]
-    ).map(toAccount);
+    ).map(accountFromRow);
   }
 
   async updateAccount(id: string, changes: { role?: Role; passwordHash?: string }): Promise<boolean> {
