@@ -48,55 +48,37 @@ export function linksetRoutes(deps: HttpDeps): Router {
   return router;
 }
 
+/** One linkset document in the OpenAPI description: a summary, and what its 200 response is. */
+const linksetOperation = (summary: string, description: string) => ({
+  get: {
+    summary,
+    parameters: [
+      {
+        name: "format",
+        in: "query",
+        description: "ttl, nt or nq (default: Accept, then Turtle)",
+        schema: { type: "string" },
+      },
+    ],
+    responses: {
+      200: { description, content: { "text/turtle": {}, "application/n-triples": {}, "application/n-quads": {} } },
+      406: {
+        description: "Problem details (RFC 9457)",
+        content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+      },
+    },
+  },
+});
+
 export const linksetPaths = () => ({
-  [LINKSET_PATH]: {
-    get: {
-      summary:
-        "This network's sameAs linkset: the records it has confirmed to be one organisation (owl:sameAs), each " +
-        "with who decided and when (a VoID linkset in its own named graph)",
-      parameters: [
-        {
-          name: "format",
-          in: "query",
-          description: "ttl, nt or nq (default: Accept, then Turtle)",
-          schema: { type: "string" },
-        },
-      ],
-      responses: {
-        200: {
-          description: "The linkset",
-          content: { "text/turtle": {}, "application/n-triples": {}, "application/n-quads": {} },
-        },
-        406: {
-          description: "Problem details (RFC 9457)",
-          content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-        },
-      },
-    },
-  },
-  [ADOPTED_PATH]: {
-    get: {
-      summary:
-        "The sameAs links this network adopted from the networks it follows (ESSFED_SAMEAS_ADOPT): each attributed " +
-        "to the network that decided it, in the named graph of that network's linkset",
-      parameters: [
-        {
-          name: "format",
-          in: "query",
-          description: "ttl, nt or nq (default: Accept, then Turtle)",
-          schema: { type: "string" },
-        },
-      ],
-      responses: {
-        200: {
-          description: "The adopted links",
-          content: { "text/turtle": {}, "application/n-triples": {}, "application/n-quads": {} },
-        },
-        406: {
-          description: "Problem details (RFC 9457)",
-          content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-        },
-      },
-    },
-  },
+  [LINKSET_PATH]: linksetOperation(
+    "This network's sameAs linkset: the records it has confirmed to be one organisation (owl:sameAs), each " +
+      "with who decided and when (a VoID linkset in its own named graph)",
+    "The linkset",
+  ),
+  [ADOPTED_PATH]: linksetOperation(
+    "The sameAs links this network adopted from the networks it follows (ESSFED_SAMEAS_ADOPT): each attributed " +
+      "to the network that decided it, in the named graph of that network's linkset",
+    "The adopted links",
+  ),
 });
