@@ -30,6 +30,24 @@ export type WithheldState = "hidden" | "blocked";
 /** A record with its signed document, as the store keeps it. */
 export type HeldRecord = InitiativeRecord & { signed?: string };
 
+/** A held record as both stores keep it: its JSON without the signature, and the signature apart. */
+export const heldColumns = ({ signed, ...r }: HeldRecord): [string, string | null] => [
+  JSON.stringify(r),
+  signed ?? null,
+];
+
+/** The `withheld` table's values in column order: id, source, state, reason, at, updated, JSON, signature. */
+export const withheldValues = (record: HeldRecord, state: WithheldState, at: string, reason?: string) =>
+  [
+    record.initiative.id,
+    record.provenance?.origin ?? null,
+    state,
+    reason ?? null,
+    at,
+    record.updated,
+    ...heldColumns(record),
+  ] as const;
+
 export interface Withheld {
   record: HeldRecord;
   state: WithheldState;

@@ -16,6 +16,7 @@ import type {
   Withheld,
   WithheldState,
 } from "../curation.ts";
+import { heldColumns, withheldValues } from "../curation.ts";
 import type { OutboxWrite, Page, PutOutcome } from "../store.ts";
 import { LOCAL_SOURCE } from "../records.ts";
 
@@ -65,7 +66,6 @@ const toItem = (r: QueueRow): QueueItem => ({
   ...(r.text !== null ? { text: r.text } : {}),
   ...(r.sender !== null ? { from: r.sender } : {}),
 });
-const bare = ({ signed, ...r }: HeldRecord): [string, string | null] => [JSON.stringify(r), signed ?? null];
 
 export class PostgresCurationStore implements CurationStore {
   readonly #pool: pg.Pool;
@@ -146,21 +146,11 @@ export class PostgresCurationStore implements CurationStore {
   }
 
   async putWithheld(record: HeldRecord, state: WithheldState, at: string, reason?: string): Promise<void> {
-    const [json, signed] = bare(record);
     await this.#pool.query(
       `INSERT INTO withheld (id, source, state, reason, at, updated, record, signed)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       ON CONFLICT (id) DO UPDATE SET updated = excluded.updated, record = excluded.record, signed = excluded.signed`,
-      [
-        record.initiative.id,
-        record.provenance?.origin ?? null,
-        state,
-        reason ?? null,
-        at,
-        record.updated,
-        json,
-        signed,
-      ],
+      [...withheldValues(record, state, at, reason)],
     );
   }
 
@@ -246,7 +236,7 @@ export class PostgresCurationStore implements CurationStore {
   }
 
   async enqueue(item: Omit<QueueItem, "n">): Promise<QueueItem> {
-    const [json, signed] = item.record ? bare(item.record) : [null, null];
+    const [json, signed] = item.record ? heldColumns(item.record) : [null, null];
     const n = await this.#w.transaction(async (c) => {
       if (item.kind === "change") {
         // One waiting change per record, even when two versions arrive at once.

@@ -15,6 +15,7 @@ import type {
   Withheld,
   WithheldState,
 } from "../curation.ts";
+import { heldColumns, withheldValues } from "../curation.ts";
 import type { OutboxWrite, Page, PutOutcome } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { FacetMemo } from "./facets.sqlite.ts";
@@ -72,7 +73,6 @@ const toItem = (r: QueueRow): QueueItem => ({
   ...(r.text !== null ? { text: r.text } : {}),
   ...(r.sender !== null ? { from: r.sender } : {}),
 });
-const bare = ({ signed, ...r }: HeldRecord): [string, string | null] => [JSON.stringify(r), signed ?? null];
 
 export class SqliteCurationStore implements CurationStore {
   readonly #db: SqliteDatabase;
@@ -162,22 +162,12 @@ export class SqliteCurationStore implements CurationStore {
   }
 
   async putWithheld(record: HeldRecord, state: WithheldState, at: string, reason?: string): Promise<void> {
-    const [json, signed] = bare(record);
     this.#db
       .prepare(
         `INSERT INTO withheld (id, source, state, reason, at, updated, record, signed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET updated = excluded.updated, record = excluded.record, signed = excluded.signed`,
       )
-      .run(
-        record.initiative.id,
-        record.provenance?.origin ?? null,
-        state,
-        reason ?? null,
-        at,
-        record.updated,
-        json,
-        signed,
-      );
+      .run(...withheldValues(record, state, at, reason));
   }
 
   async release(ids: string[], state?: WithheldState, outbox?: OutboxWrite<HeldRecord[]>): Promise<string[]> {
@@ -263,7 +253,7 @@ export class SqliteCurationStore implements CurationStore {
   }
 
   async enqueue(item: Omit<QueueItem, "n">): Promise<QueueItem> {
-    const [json, signed] = item.record ? bare(item.record) : [null, null];
+    const [json, signed] = item.record ? heldColumns(item.record) : [null, null];
     const n = this.#db.transaction(() => {
       if (item.kind === "change")
         this.#db.prepare("DELETE FROM review_queue WHERE target = ? AND kind = 'change'").run(item.target);
