@@ -7,6 +7,7 @@ import type { KvStore } from "@fedify/fedify";
 import type { PutOutcome } from "../domain/puts.ts";
 import type { InitiativeRecord, Tombstone } from "../domain/initiative.ts";
 import type { SearchIndex } from "./search.ts";
+import type { LookupKind } from "./lookup-keys.ts";
 import type { OutboxWrite, Page, ShapeRow, StoredInitiative } from "./records.ts";
 import type { AccountStore, AuditLog } from "./accounts.ts";
 import type { CurationStore } from "./curation.ts";
@@ -197,6 +198,17 @@ export interface Store {
    * each part in change order (ADR 36). From the name index: one seek at any size.
    */
   listNamed(name: string, options: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>>;
+  /**
+   * The records holding a lookup key (ADR 42, `lookup-keys.ts`): a postcode, a registration's
+   * identifier or a Companies House number exactly as their triples write it, code point for code
+   * point, without their signed documents, in change order. From the keys' index, which is written
+   * with the record: one seek at any size.
+   */
+  listKeyed(
+    kind: LookupKind,
+    value: string,
+    options: { cursor?: string; limit: number },
+  ): Promise<Page<StoredInitiative>>;
   /**
    * Every record's plain columns (ADR 30), newest change first, from their own index (ADR 34), without
    * reading its JSON but for records with translations, which come whole (their other names live there).

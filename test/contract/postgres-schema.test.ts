@@ -55,8 +55,11 @@ describePostgres("PostgreSQL schema", () => {
         p: string | null;
         lat: number;
         lng: number;
-      }>("SELECT id, name, plain, primary_activity AS p, lat, lng FROM initiative ORDER BY seq");
-      expect(columns.rows.map((r) => [r.name, r.plain ? 1 : 0, r.p, r.lat, r.lng])).toEqual(records.map(shapeColumns));
+        keys: string[] | null;
+      }>("SELECT id, name, plain, primary_activity AS p, lat, lng, lookup_keys AS keys FROM initiative ORDER BY seq");
+      expect(
+        columns.rows.map((r) => [r.name, r.plain ? 1 : 0, r.p, r.lat, r.lng, r.keys && JSON.stringify(r.keys.sort())]),
+      ).toEqual(records.map(shapeColumns));
       const fr = await s.search.facets({ words: ["bakery"], facets: { country: [`${C}FR`] } });
       expect(fr.total).toBe(bakeries.filter((r) => r.initiative.country!.endsWith("FR")).length);
       expect(fr.counts.country).toEqual([{ value: `${C}FR`, count: fr.total }]);

@@ -398,4 +398,25 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX initiative_name ON initiative (plain, (name COLLATE "C"), seq);
   CREATE INDEX initiative_shape ON initiative (seq) INCLUDE (plain, id, name, primary_activity, lat, lng);
   `,
+  // 17: the keys SPARQL lookups find a record by besides its name (postcode, registration identifiers, Companies House
+  // number; ADR 42, src/store/lookup-keys.ts): a plain column written with the record (a JSON array) and an inverted
+  // index over it, which PostgreSQL keeps in step with the row.
+  `
+  ALTER TABLE initiative ADD COLUMN lookup_keys jsonb;
+  UPDATE initiative SET lookup_keys = (
+    SELECT jsonb_agg(DISTINCT k) FROM (
+      SELECT 'p:' || (record #>> '{initiative,address,postcode}') AS k
+        WHERE jsonb_typeof(record #> '{initiative,address,postcode}') = 'string'
+      UNION ALL
+      SELECT 'i:' || (r ->> 'register') || '-' || (r ->> 'number')
+        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(record #> '{initiative,registrations}') = 'array'
+          THEN record #> '{initiative,registrations}' ELSE '[]'::jsonb END) AS r
+      UNION ALL
+      SELECT 'c:' || (record #>> '{initiative,companiesHouseNumber}')
+        WHERE jsonb_typeof(record #> '{initiative,companiesHouseNumber}') = 'string'
+          AND record #>> '{initiative,companiesHouseNumber}' <> ''
+    ) AS keys
+  );
+  CREATE INDEX initiative_lookup ON initiative USING gin (lookup_keys jsonb_path_ops) WHERE lookup_keys IS NOT NULL;
+  `,
 ];

@@ -41,7 +41,8 @@ import {
   listShapesPostgres,
 } from "./names.postgres.ts";
 import { withTransaction } from "./tx.ts";
-import { listNamedPostgres } from "./named.postgres.ts";
+import type { LookupKind } from "../lookup-keys.ts";
+import { listKeyedPostgres, listNamedPostgres } from "./named.postgres.ts";
 import { LOCAL_SOURCE } from "../search.ts";
 import { ignoreFailure } from "../../logging.ts";
 
@@ -439,6 +440,14 @@ export class PostgresStore implements Store {
 
   async listNamed(name: string, o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
     return listNamedPostgres(this.pool, name, o);
+  }
+
+  async listKeyed(
+    kind: LookupKind,
+    value: string,
+    o: { cursor?: string; limit: number },
+  ): Promise<Page<StoredInitiative>> {
+    return listKeyedPostgres(this.pool, kind, value, o);
   }
 
   async listShapes(o: { cursor?: string; limit: number }): Promise<Page<ShapeRow>> {

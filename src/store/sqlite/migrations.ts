@@ -296,4 +296,39 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   DROP TABLE facet;
   ALTER TABLE facet_by_value RENAME TO facet;
   `,
+  // 19: the keys SPARQL lookups find a record by besides its name (postcode, registration identifiers, Companies House
+  // number; ADR 42, src/store/lookup-keys.ts): a plain column written with the record, and an index of each key to
+  // the records holding it, kept by triggers in the same statement (only records with keys cost a write more).
+  `
+  ALTER TABLE initiative ADD COLUMN lookup_keys TEXT;
+  UPDATE initiative SET lookup_keys = (
+    SELECT json_group_array(k) FROM (
+      SELECT DISTINCT k FROM (
+        SELECT 'p:' || json_extract(record, '$.initiative.address.postcode') AS k
+          WHERE json_type(record, '$.initiative.address.postcode') = 'text'
+        UNION ALL
+        SELECT 'i:' || json_extract(r.value, '$.register') || '-' || json_extract(r.value, '$.number')
+          FROM json_each(record, '$.initiative.registrations') AS r
+        UNION ALL
+        SELECT 'c:' || json_extract(record, '$.initiative.companiesHouseNumber')
+          WHERE json_type(record, '$.initiative.companiesHouseNumber') = 'text'
+            AND json_extract(record, '$.initiative.companiesHouseNumber') <> ''
+      )
+    ) HAVING count(*) > 0
+  );
+  CREATE TABLE initiative_key (key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq)) STRICT, WITHOUT ROWID;
+  INSERT INTO initiative_key (key, seq)
+    SELECT k.value, i.seq FROM initiative i, json_each(i.lookup_keys) AS k WHERE i.lookup_keys IS NOT NULL ORDER BY 1, 2;
+  CREATE TRIGGER initiative_key_insert AFTER INSERT ON initiative WHEN new.lookup_keys IS NOT NULL BEGIN
+    INSERT INTO initiative_key (key, seq) SELECT value, new.seq FROM json_each(new.lookup_keys);
+  END;
+  CREATE TRIGGER initiative_key_update AFTER UPDATE OF seq, lookup_keys ON initiative
+    WHEN old.lookup_keys IS NOT NULL OR new.lookup_keys IS NOT NULL BEGIN
+    DELETE FROM initiative_key WHERE seq = old.seq AND key IN (SELECT value FROM json_each(old.lookup_keys));
+    INSERT INTO initiative_key (key, seq) SELECT value, new.seq FROM json_each(new.lookup_keys);
+  END;
+  CREATE TRIGGER initiative_key_delete AFTER DELETE ON initiative WHEN old.lookup_keys IS NOT NULL BEGIN
+    DELETE FROM initiative_key WHERE seq = old.seq AND key IN (SELECT value FROM json_each(old.lookup_keys));
+  END;
+  `,
 ];

@@ -1,9 +1,11 @@
 /**
  * Records whose own name is exactly one string (`Store.listNamed`, ADR 36), from the name index
  * `initiative_name (plain, name, seq)` (ADR 30): each part (translated or not) is one seek to the
- * name, read in change order, so a lookup costs the same at any size.
+ * name, read in change order, so a lookup costs the same at any size; records holding a lookup key
+ * (`Store.listKeyed`, ADR 42) likewise from `initiative_key (key, seq)`.
  */
 import type { InitiativeRecord } from "../../domain/initiative.ts";
+import { lookupKey, pageKeyed, type LookupKind } from "../lookup-keys.ts";
 import { pageNamed } from "../named.ts";
 import type { Page, StoredInitiative } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
@@ -21,6 +23,27 @@ export async function listNamedSqlite(
     o.cursor,
     o.limit,
     (plain, after, n) => read.all(plain, name, after, n) as { seq: number; record: string }[],
+  );
+  const items = rows.map((r): StoredInitiative => ({ ...(JSON.parse(r.record) as InitiativeRecord), seq: r.seq }));
+  return next ? { items, next } : { items };
+}
+
+const KEYED = `SELECT i.seq, i.record FROM initiative_key k JOIN initiative i ON i.seq = k.seq
+  WHERE k.key = ? AND k.seq > ? ORDER BY k.seq LIMIT ?`;
+
+/** Records holding a lookup key (`Store.listKeyed`, ADR 42): one seek into the keys' index, then each row by change number. */
+export async function listKeyedSqlite(
+  db: SqliteDatabase,
+  kind: LookupKind,
+  value: string,
+  o: { cursor?: string; limit: number },
+): Promise<Page<StoredInitiative>> {
+  const read = db.prepare(KEYED);
+  const key = lookupKey(kind, value);
+  const { rows, next } = await pageKeyed(
+    o.cursor,
+    o.limit,
+    (after, n) => read.all(key, after, n) as { seq: number; record: string }[],
   );
   const items = rows.map((r): StoredInitiative => ({ ...(JSON.parse(r.record) as InitiativeRecord), seq: r.seq }));
   return next ? { items, next } : { items };

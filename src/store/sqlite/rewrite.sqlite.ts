@@ -29,8 +29,8 @@ export function rewriteOwnSqlite(
   // New rows take new change numbers: the indexer indexes them, readers see the change.
   const insert = db.prepare(
     "INSERT INTO initiative (id, seq, source, version, updated, record, signed, " +
-      "name, plain, primary_activity, lat, lng) " +
-      "VALUES (?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+      "name, plain, primary_activity, lat, lng, lookup_keys) " +
+      "VALUES (?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
   );
   for (let after = 0; ;) {
     const rows = page.all(prefix.length, prefix, after, BATCH) as { rid: number; id: string; record: string }[];

@@ -32,8 +32,9 @@ import { SqliteCurationStore } from "./curation.sqlite.ts";
 import { SqliteDuplicateStore } from "./duplicates.sqlite.ts";
 import { SQLITE_MIGRATIONS } from "./migrations.ts";
 import { shapeColumns } from "../shape-columns.ts";
+import type { LookupKind } from "../lookup-keys.ts";
 import { countTermsSqlite, countPrimaryActivitiesSqlite, listByNameSqlite, listShapesSqlite } from "./names.sqlite.ts";
-import { listNamedSqlite } from "./named.sqlite.ts";
+import { listKeyedSqlite, listNamedSqlite } from "./named.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
 import { LOCAL_SOURCE } from "../records.ts";
 
@@ -244,7 +245,7 @@ export class SqliteStore implements Store {
       this.db
         .prepare(
           "UPDATE initiative SET seq = ?, source = ?, version = ?, updated = ?, record = ?, signed = ?, " +
-            "name = ?, plain = ?, primary_activity = ?, lat = ?, lng = ? WHERE rid = ?",
+            "name = ?, plain = ?, primary_activity = ?, lat = ?, lng = ?, lookup_keys = ? WHERE rid = ?",
         )
         .run(
           this.#nextSeq(),
@@ -261,7 +262,7 @@ export class SqliteStore implements Store {
       this.db
         .prepare(
           "INSERT INTO initiative (id, seq, source, version, updated, record, signed, name, plain, primary_activity, " +
-            "lat, lng) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "lat, lng, lookup_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .run(id, this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null, ...shapeColumns(r));
     }
@@ -353,6 +354,14 @@ export class SqliteStore implements Store {
 
   async listNamed(name: string, o: { cursor?: string; limit: number }): Promise<Page<StoredInitiative>> {
     return listNamedSqlite(this.db, name, o);
+  }
+
+  async listKeyed(
+    kind: LookupKind,
+    value: string,
+    o: { cursor?: string; limit: number },
+  ): Promise<Page<StoredInitiative>> {
+    return listKeyedSqlite(this.db, kind, value, o);
   }
 
   async listShapes(o: { cursor?: string; limit: number }): Promise<Page<ShapeRow>> {
