@@ -318,7 +318,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE TABLE initiative_key (key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq)) STRICT, WITHOUT ROWID;
   INSERT INTO initiative_key (key, seq)
-    SELECT k.value, i.seq FROM initiative i, json_each(i.lookup_keys) AS k WHERE i.lookup_keys IS NOT NULL ORDER BY 1, 2;
+    SELECT k.value, i.seq FROM initiative i, json_each(i.lookup_keys) AS k WHERE i.lookup_keys IS NOT NULL
+    ORDER BY 1, 2;
   CREATE TRIGGER initiative_key_insert AFTER INSERT ON initiative WHEN new.lookup_keys IS NOT NULL BEGIN
     INSERT INTO initiative_key (key, seq) SELECT value, new.seq FROM json_each(new.lookup_keys);
   END;

@@ -31,7 +31,7 @@ export async function listNamedSqlite(
 const KEYED = `SELECT i.seq, i.record FROM initiative_key k JOIN initiative i ON i.seq = k.seq
   WHERE k.key = ? AND k.seq > ? ORDER BY k.seq LIMIT ?`;
 
-/** Records holding a lookup key (`Store.listKeyed`, ADR 42): one seek into the keys' index, then each row by change number. */
+/** Records holding a lookup key (`Store.listKeyed`, ADR 42): one seek into the keys' index, each row by its change. */
 export async function listKeyedSqlite(
   db: SqliteDatabase,
   kind: LookupKind,
