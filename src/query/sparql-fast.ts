@@ -16,6 +16,7 @@ import type { ShapeRow, StoredInitiative } from "../store/store.ts";
 import { FACET_OF, keptWhileUnchanged, totalOf } from "./sparql-source.ts";
 import { columnsSuffice, shapeTriples } from "./sparql-columns.ts";
 import { columnRows } from "./sparql-column-rows.ts";
+import { keyedRecords, lookupKeyOf, type Keyed } from "./sparql-keyed.ts";
 import { matcherOf, matchRecord, matchTriples } from "./sparql-record.ts";
 import { mandatory, type Count, type ShapedQuery } from "./sparql-shape.ts";
 import { orderedByName, solutionsByName, type FastContext } from "./sparql-ordered.ts";
@@ -113,13 +114,17 @@ const objectOf = (q: ShapedQuery, o: RDFJS.Term): RDFJS.Term =>
 
 /**
  * The one record the query can match (its root fixed to an IRI), or the one name it requires of
- * the initiative: its own name is that plain string (names of translations are tagged). Read from
- * the record's key or the name index (ADR 36) instead of every record.
+ * the initiative: its own name is that plain string (names of translations are tagged), or the
+ * lookup key (postcode, identifier, company) a pattern requires of it. Read from the record's key,
+ * the name index (ADR 36) or the keys index (ADR 42) instead of every record.
  */
-function lookupOf(q: ShapedQuery): { id: string } | { name: string } | "none" | undefined {
+function lookupOf(q: ShapedQuery): { id: string } | { name: string } | { key: Keyed } | "none" | undefined {
   const id = q.fixed.get(q.root);
   if (id) return { id: id.value };
   for (const p of mandatory(q.tree)) {
+    // A postcode, a registration's identifier or a company (ADR 42); the pattern is one record's.
+    const key = lookupKeyOf(p.predicate.value, objectOf(q, p.object));
+    if (key) return key === "none" ? key : { key };
     if (p.subject.value !== q.root || (p.predicate.value !== GR.name && p.predicate.value !== AS.name)) continue;
     const object = objectOf(q, p.object);
     if (object.termType !== "Literal" || object.language) continue;
@@ -145,6 +150,11 @@ async function* solutionPages(q: ShapedQuery, cx: FastContext): AsyncGenerator<S
   if (lookup && "id" in lookup) {
     const r = await cx.store.getInitiative(lookup.id);
     if (r) yield match(r);
+    return;
+  }
+  if (lookup && "key" in lookup) {
+    for await (const records of keyedRecords(cx.store, lookup.key, () => cx.stopped())) yield records.flatMap(match);
+    if (cx.stopped()) throw new Error("stopped");
     return;
   }
   if (lookup) {

@@ -22,7 +22,7 @@ import { writeNameCursor } from "../store/name-order.ts";
 import type { Store, StoredInitiative } from "../store/store.ts";
 import { mandatory, recordLocal, treeOf, type Tree } from "./sparql-shape.ts";
 
-interface Expr {
+export interface Expr {
   subType: string;
   operator?: string;
   args?: Expr[];
@@ -31,7 +31,7 @@ interface Expr {
 type Op = Algebra.Operation & { input?: Op; expression?: Expr };
 
 /** Operations above the FILTER that only see the solutions it keeps. */
-const ABOVE = new Set<string>([
+export const ABOVE = new Set<string>([
   Algebra.Types.SLICE,
   Algebra.Types.DISTINCT,
   Algebra.Types.REDUCED,
@@ -79,14 +79,14 @@ function prefixOver(tree: Tree, e: Expr): string | undefined {
 }
 
 /** The expressions joined by `&&` (each must hold for the FILTER to keep a solution). */
-function conjuncts(e: Expr): Expr[] {
+export function conjuncts(e: Expr): Expr[] {
   return e.subType === "operator" && e.operator === "&&" && e.args?.length === 2
     ? [...conjuncts(e.args[0]!), ...conjuncts(e.args[1]!)]
     : [e];
 }
 
 /** A simple literal's text (a plain or `xsd:string` literal without a language). */
-function simple(e: Expr | undefined): string | undefined {
+export function simple(e: Expr | undefined): string | undefined {
   const t = e?.subType === "term" ? e.term : undefined;
   if (t?.termType !== "Literal" || t.language || t.datatype.value !== XSD.string) return undefined;
   if ((t as { direction?: string }).direction) return undefined;

@@ -1,8 +1,8 @@
 /**
  * Recognises SELECT queries over the initiative shape (ADR 20): a graph pattern of basic graph
  * patterns, joins and OPTIONALs (nested or not) rooted at one variable typed
- * `essglobal:SSEInitiative` (or, untyped, whose name is looked up), where every triple pattern
- * starts from that initiative or from a node of its own (its address, telephone, email, accounts)
+ * `essglobal:SSEInitiative` (or, untyped, whose name, postcode or registration is looked up), where
+ * every triple pattern starts from that initiative or from a node of its own (its address, telephone, email, accounts)
  * reached in the same pattern or already bound around it. Such a pattern only ever matches
  * triples of one record, so it can be answered record by record, without joining across the
  * whole dataset. On top: projection, DISTINCT,
@@ -14,6 +14,7 @@ import { Algebra } from "@traqula/algebra-transformations-1-1";
 import type { Term } from "n3";
 import { AS, ESS, FOAF, GR, OWL, RDF as RDFNS, VCARD } from "../linkeddata/namespaces.ts";
 import { equalitiesOf } from "./sparql-equal.ts";
+import { keyedPredicate } from "./sparql-keyed.ts";
 
 /** Predicates whose object is a node of the record itself (`id#Address`, `id#Telephone`…). */
 const OWN_NODE_LINKS = new Set([ESS.hasAddress, VCARD.hasTelephone, VCARD.hasEmail, FOAF.account]);
@@ -167,7 +168,8 @@ export function mandatory(t: Tree): RDF.Quad[] {
 
 /**
  * The variable typed essglobal:SSEInitiative in a mandatory pattern; untyped, the variable whose
- * name a mandatory pattern gives as a plain literal or a FILTER fixes (a lookup by name, ADR 36).
+ * name a mandatory pattern gives as a plain literal or a FILTER fixes (a lookup by name, ADR 36),
+ * or whose postcode, registration identifier or company a pattern gives or a FILTER fixes (ADR 42).
  * Every `gr:name` and `as:name` triple of the dataset is a record's own (the vocabularies and the
  * linkset hold none), and every record is an essglobal:SSEInitiative, so the subject of a name is
  * an initiative as if the query had typed it.
@@ -182,7 +184,19 @@ function rootOf(t: Tree, fixed: Map<string, Term>): string | undefined {
     const o = p.object.termType === "Variable" ? fixed.get(p.object.value) : p.object;
     return o?.termType === "Literal" && !o.language;
   });
-  const roots = new Set((typed.length ? typed : named).map((p) => p.subject.value));
+  // A postcode, a registration's identifier or a company (ADR 42): every such triple is a record's
+  // own too; a postcode is its address node's, whose initiative is the subject linking to it.
+  const keyed = mandatory(t).flatMap((p) => {
+    const o = p.object.termType === "Variable" ? fixed.get(p.object.value) : p.object;
+    if (!o || !keyedPredicate(p.predicate.value)) return [];
+    if (p.predicate.value !== VCARD["postal-code"]) return [p.subject.value];
+    return mandatory(t)
+      .filter((q) => q.predicate.value === ESS.hasAddress && q.object.equals(p.subject))
+      .map((q) => q.subject.value);
+  });
+  const roots = new Set(
+    typed.length ? typed.map((p) => p.subject.value) : [...named.map((p) => p.subject.value), ...keyed],
+  );
   return roots.size === 1 ? [...roots][0] : undefined;
 }
 

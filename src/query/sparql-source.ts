@@ -25,6 +25,7 @@ import { vocabularyQuads } from "../linkeddata/vocabulary.ts";
 import type { Store, StoredInitiative } from "../store/store.ts";
 import type { FacetName, SearchFilter } from "../store/search.ts";
 import { shapeTriples } from "./sparql-columns.ts";
+import { keyedRecords, lookupKeyOf, type Keyed } from "./sparql-keyed.ts";
 import { prefixed } from "./sparql-prefix.ts";
 
 /** Which facet answers "?s <predicate> <concept>". */
@@ -77,12 +78,15 @@ export class InitiativeSource {
   readonly #limits: SourceLimits;
   readonly #vocab: N3Store;
   readonly #namePrefix: string | undefined;
+  readonly #keyed: Keyed | "none" | undefined;
   readonly #columns: boolean;
 
   /**
    * `narrow.namePrefix`: the query's FILTER keeps only solutions of records whose name starts with
    * it (`sparql-prefix.ts`), so records are read from the name index under it, and those with
-   * translations. `narrow.columns`: patterns the plain columns answer read them (`#fromColumns`).
+   * translations. `narrow.keyed`: the query's FILTER keeps only solutions of records holding that
+   * lookup key (`sparql-keyed.ts`), so only they are read. `narrow.columns`: patterns the plain
+   * columns answer read them (`#fromColumns`).
    */
   constructor(
     store: Store,
@@ -90,7 +94,7 @@ export class InitiativeSource {
     iris: Iris,
     limits: SourceLimits,
     vocab: N3Store,
-    narrow: { namePrefix?: string | undefined; columns?: boolean } = {},
+    narrow: { namePrefix?: string | undefined; keyed?: Keyed | "none" | undefined; columns?: boolean } = {},
   ) {
     this.#store = store;
     this.#taxonomies = taxonomies;
@@ -98,6 +102,7 @@ export class InitiativeSource {
     this.#limits = limits;
     this.#vocab = vocab;
     this.#namePrefix = narrow.namePrefix;
+    this.#keyed = narrow.keyed;
     this.#columns = narrow.columns ?? false;
   }
 
@@ -171,7 +176,7 @@ export class InitiativeSource {
       if (facet && o.termType === "NamedNode")
         return vocab + (await this.#store.search.count({ facets: { [facet]: [o.value] } }));
       if (p.value === RDF.type) return vocab + (o.value === ESS.SSEInitiative || o.value === AS.Page ? total : 0);
-      if (o.termType === "Literal") return vocab + 10;
+      if (o.termType === "Literal" || lookupKeyOf(p.value, o)) return vocab + 10;
     }
     return vocab + total * (p ? 1 : 40);
   }
@@ -197,6 +202,18 @@ export class InitiativeSource {
     ) {
       // Names are plain strings: a literal of another datatype is no record's name.
       if (o.datatype.value === XSD.string) yield* this.#named(o.value);
+      return;
+    }
+    if (p?.termType === "NamedNode" && o) {
+      // A postcode, a registration's identifier or a company: the records holding it (ADR 42).
+      const key = lookupKeyOf(p.value, o);
+      if (key) {
+        yield* keyedRecords(this.#store, key, () => this.#stopped());
+        return;
+      }
+    }
+    if (this.#keyed) {
+      yield* keyedRecords(this.#store, this.#keyed, () => this.#stopped());
       return;
     }
     if (this.#namePrefix) {
@@ -228,7 +245,13 @@ export class InitiativeSource {
    * index narrows, `CONTAINS(LCASE(?n), "…")`, then reads the columns instead of every record's JSON).
    */
   #fromColumns(s?: Term | null, p?: Term | null, o?: Term | null): boolean {
-    if (!this.#columns || this.#namePrefix || (s && s.termType !== "Variable") || p?.termType !== "NamedNode")
+    if (
+      !this.#columns ||
+      this.#namePrefix ||
+      this.#keyed ||
+      (s && s.termType !== "Variable") ||
+      p?.termType !== "NamedNode"
+    )
       return false;
     if (p.value === RDF.type) return o?.termType === "NamedNode" && o.value === ESS.SSEInitiative;
     return (!o || o.termType === "Variable") && COLUMN_PREDICATES.has(p.value);

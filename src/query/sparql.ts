@@ -18,6 +18,7 @@ import { answerShaped } from "./sparql-fast.ts";
 import { describedIris, describing } from "./sparql-describe.ts";
 import "./sparql-collation.ts";
 import { recogniseShape } from "./sparql-shape.ts";
+import { keyedOf } from "./sparql-keyed-filter.ts";
 import { namePrefixOf } from "./sparql-prefix.ts";
 import { AnswerBroken } from "./sparql-chunks.ts";
 import { selectWriter, writeAsk, type Row, type SelectType, type SelectWriter } from "./sparql-results.ts";
@@ -106,13 +107,15 @@ export class SparqlService {
     this.#vocab ??= InitiativeSource.vocabulary();
     // The source serves until the whole answer is due: a SELECT streams past the first deadline.
     const streamDeadline = started + this.#limits.streamMs;
+    // What a FILTER implies of the records the general engine must read (a name prefix, a lookup key).
+    const narrowing = shaped ? {} : { namePrefix: namePrefixOf(parsed.algebra), keyed: keyedOf(parsed.algebra) };
     const source = new InitiativeSource(
       this.#store,
       this.#taxonomies,
       this.#iris,
       { deadline: streamDeadline, signal: controller.signal },
       this.#vocab,
-      this.#limits.shapes ? { namePrefix: shaped ? undefined : namePrefixOf(parsed.algebra), columns: true } : {},
+      this.#limits.shapes ? { ...narrowing, columns: true } : {},
     );
     const timedOut = {
       ok: false,

@@ -1,13 +1,14 @@
 /**
  * Lookups read an index, not every record (ADR 36): a name in the pattern or fixed by a FILTER
  * reads the records of that name from the name index, an initiative's IRI fixed by a FILTER reads
- * that record, through the record-by-record answers and the general engine alike. The answers
+ * that record, through the record-by-record answers and the general engine alike; a postcode, a
+ * registration's identifier or a company (`KEY_CASES`, ADR 42) reads the records holding it. The answers
  * themselves are held to an independent engine's by the conformance cases (`LOOKUP_CASES` are
  * among them); here, which of the store's reads each query makes, on SQLite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DataFactory } from "n3";
-import { AS, ESSGLOBAL_BASE, GR } from "../../src/linkeddata/namespaces.ts";
+import { AS, ESSGLOBAL_BASE, GR, ORG, ROV, VCARD } from "../../src/linkeddata/namespaces.ts";
 import { canonicalizeAlgebra } from "../../src/query/sparql-alias.ts";
 import { describedIris } from "../../src/query/sparql-describe.ts";
 import { parseQuery } from "../../src/query/sparql-guard.ts";
@@ -16,14 +17,18 @@ import { InitiativeSource } from "../../src/query/sparql-source.ts";
 import type { SparqlService } from "../../src/query/sparql.ts";
 import type { Store, StoredInitiative } from "../../src/store/store.ts";
 import { LOOKUP_CASES, P } from "../support/sparql-cases.ts";
+import { KEY_CASES } from "../support/sparql-key-cases.ts";
 import { PREFIX_CASES } from "../support/sparql-prefix-cases.ts";
 import { awkwardDirectory } from "../support/sparql-directory.ts";
 import { BASE, record, select, SPARQL_STORES, sparqlService, type OpenStore } from "../support/sparql-stores.ts";
 
-it("sees no name in the vocabularies: the subject of a name is a record, so an untyped lookup by name is one.", () => {
+it("sees no name, postcode or registration in the vocabularies: their subjects are records', so untyped lookups are ones.", () => {
   const vocab = InitiativeSource.vocabulary();
   expect(vocab.countQuads(null, DataFactory.namedNode(GR.name), null, null)).toBe(0);
   expect(vocab.countQuads(null, DataFactory.namedNode(AS.name), null, null)).toBe(0);
+  // Nor a postcode, a registration's identifier or a company (ADR 42).
+  for (const p of [VCARD["postal-code"], ORG.identifier, ROV.hasRegisteredOrganization])
+    expect(vocab.countQuads(null, DataFactory.namedNode(p), null, null)).toBe(0);
   const shaped = (q: string) => {
     const parsed = parseQuery(P + q);
     if (!parsed.ok) throw new Error(parsed.message);
@@ -34,6 +39,9 @@ it("sees no name in the vocabularies: the subject of a name is a record, so an u
   expect(shaped(`SELECT ?i WHERE { ?i as:name ?n FILTER(?n = "Same Name") }`)?.root).toBe("i");
   expect(shaped(`SELECT ?i WHERE { ?i gr:name ?n }`)).toBeUndefined();
   expect(shaped(`SELECT ?i WHERE { ?i gr:name "Coopérative"@fr }`)).toBeUndefined();
+  expect(shaped(`SELECT ?i WHERE { ?i rov:hasRegisteredOrganization ?c }`)).toBeUndefined();
+  expect(shaped(`SELECT ?i WHERE { ?i essglobal:hasAddress ?a . ?a vcard:postal-code "P1" }`)?.root).toBe("i");
+  expect(shaped(`SELECT ?a WHERE { ?a vcard:postal-code "P1" }`)).toBeUndefined();
 });
 
 /** A graph answer's triples as sorted N-Triples lines. */
@@ -101,6 +109,17 @@ describe.each(SPARQL_STORES)("SPARQL lookups on %s", (_name, open) => {
       expect(whole).toEqual([]);
       expect(calls).not.toContain(reads === "name" ? "getInitiative" : "listNamed");
     }
+  });
+
+  it.each(KEY_CASES)("%s: %s reads %#", async (_category, _what, query, reads) => {
+    calls.length = 0;
+    await select(service, P + query);
+    const whole = calls.filter((c) => WHOLE.includes(c));
+    if (reads === "scan") return expect(whole).not.toEqual([]);
+    expect(whole).toEqual([]);
+    // Only the records holding the key (none when no record's key can be such a constant).
+    if (reads === "key") expect(calls).toContain("listKeyed");
+    else expect(calls).not.toContain("listKeyed");
   });
 
   it.each([

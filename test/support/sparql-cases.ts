@@ -4,6 +4,7 @@
  */
 import { ESSGLOBAL_BASE } from "../../src/linkeddata/namespaces.ts";
 import { BASE } from "./sparql-stores.ts";
+import { KEY_CASES } from "./sparql-key-cases.ts";
 import { ORDER_LIMIT_CASES, PREFIX_CASES } from "./sparql-prefix-cases.ts";
 
 export const P = `PREFIX essglobal: <${ESSGLOBAL_BASE}vocab/>
@@ -403,6 +404,7 @@ export const CONFORMANCE_CASES: [string, string, string][] = [
     `SELECT ?i ?n WHERE { ${I} ; gr:name ?n } VALUES ?n { "10" "Same Name" "Coopérative"@fr }`,
   ],
   ...LOOKUP_CASES.map(([c, w, q]) => [c, w, q]),
+  ...KEY_CASES.map(([c, w, q]) => [c, w, q]),
   ...PREFIX_CASES.map(([c, w, q]) => [c, w, q]),
   ...ORDER_LIMIT_CASES,
 ].map(([c, w, q]) => [c!, w!, P + q!] as [string, string, string]);

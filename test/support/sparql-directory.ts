@@ -2,7 +2,8 @@
  * A small directory with awkward values for SPARQL conformance tests: fields missing here and
  * there, equal names, accents, names that look like numbers, characters beyond U+FFFF and in
  * U+E000–U+FFFF, language-tagged translations (regional tags among them), several organisational
- * structures, addresses without coordinates, negative and zero coordinates, a mirrored record.
+ * structures, addresses without coordinates, negative and zero coordinates, postcodes shared and
+ * differing only in case, registrations (one or two), a mirrored record.
  */
 import type { InitiativeRecord } from "../../src/domain/initiative.ts";
 import { ESSGLOBAL_BASE } from "../../src/linkeddata/namespaces.ts";
@@ -31,6 +32,8 @@ const NAMES = [
   "Apple",
   "Banana",
 ];
+/** Postcodes other than `P0`–`P4`: one shared, one differing from it only in case. */
+const POSTCODES: Record<number, string> = { 21: "LS6 2AB", 22: "LS6 2AB", 37: "ls6 2ab" };
 const LOCALITIES = ["Leeds", "Paris", "Rosario", "Zürich", "leeds"];
 const STRUCTURES = ["OS115", "OS60", "OS130", "OS240"];
 const ACTIVITIES = ["ICA210", "ICA140", "ICA160"];
@@ -47,6 +50,14 @@ export function awkwardDirectory(n = 48): InitiativeRecord[] {
       ...(k % 4 === 1 ? { homepage: `https://coop${k % 6}.example` } : {}),
       ...(k % 5 ? { primaryActivity: `${S}activities-ica/${ACTIVITIES[k % 3]}` } : {}),
       ...(k % 6 === 2 ? { companiesHouseNumber: `IP${1000 + (k % 4)}` } : {}),
+      ...(k % 7 === 3
+        ? {
+            registrations: [
+              { register: "GB-CHC", number: `11${k % 2}` },
+              ...(k % 2 ? [{ register: "GB-MPR", number: "24524R" }] : []),
+            ],
+          }
+        : {}),
       ...(k % 5 === 3
         ? {
             translations: {
@@ -69,7 +80,7 @@ export function awkwardDirectory(n = 48): InitiativeRecord[] {
             address: {
               ...(k % 2 ? { streetAddress: `${k % 3} High Street` } : {}),
               ...(k % 6 !== 5 ? { locality: LOCALITIES[k % LOCALITIES.length]! } : {}),
-              ...(k % 4 ? { region: "Region", postcode: `P${k % 5}` } : {}),
+              ...(k % 4 ? { region: "Region", postcode: POSTCODES[k] ?? `P${k % 5}` } : {}),
               ...(k % 11 ? { lat: k % 7 === 0 ? 0 : 50 + (k % 6) / 4, long: -(k % 5) / 2 } : {}),
             },
           }
