@@ -1,7 +1,7 @@
 /**
  * SPARQL figures (issues 5 and 15) over N generated initiatives on SQLite and PostgreSQL, run in a
  * separate process that only opens the store, with the endpoint's own limits (10 s to start
- * answering, then streaming): lookups, names under a prefix (STRSTARTS, an anchored REGEX), CONTAINS,
+ * answering, then streaming): lookups (by name, postcode, registration), names under a prefix (STRSTARTS, an anchored REGEX), CONTAINS,
  * the 100 northernmost (ORDER BY with LIMIT), counts, GROUP BY, every initiative's name and
  * coordinates, and the map client's query unnested and nested. Prints the median time to the first piece of the
  * answer and to its end, the median and 95th percentile CPU time of the query process for it (on a
@@ -13,7 +13,7 @@
  * answer is checked equal to essfed's (same solutions; same order where the query orders them).
  *
  *   node bench/sparql.ts [--sizes 10000,100000] [--stores sqlite,postgres] [--runs 3] [--only count,group]
- *     (kinds: lookup, prefix, contains, order, count, group, all, map)
+ *     (kinds: lookup, postcode, registration, prefix, contains, order, count, group, all, map)
  *     [--compare auto|yes|no] [--keep DIR]
  *
  * With --keep DIR, the SQLite file of each size is DIR/sparql-N.sqlite and the PostgreSQL data of each size is schema
@@ -82,6 +82,7 @@ async function fill(target: string, n: number) {
           country: `${S}countries-iso/${g.country}`,
           baseMembershipType: `${S}base-membership-type/${g.membership}`,
           ...((k + j) % 5 === 0 ? { companiesHouseNumber: `IP${30000 + k + j}` } : {}),
+          ...((k + j) % 7 === 0 ? { registrations: [{ register: "GB-CHC", number: String(1_000_000 + k + j) }] } : {}),
           address: {
             streetAddress: `${k + j} High Street`,
             locality: g.locality,
@@ -105,11 +106,17 @@ async function fill(target: string, n: number) {
   await s.close();
 }
 
-/** Names of the first thousand generated records, as `fill` made them. */
-const NAMES = (() => {
+/** Names and postcodes of the first thousand generated records, as `fill` made them. */
+const [NAMES, POSTCODES] = (() => {
   const r = rng(1);
-  return Array.from({ length: 1000 }, (_, k) => generateRow(k, r).name);
+  const rows = Array.from({ length: 1000 }, (_, k) => generateRow(k, r));
+  return [rows.map((g) => g.name), rows.map((g) => g.postcode)];
 })();
+const ORG = "PREFIX org: <http://www.w3.org/ns/org#>\n";
+/** A postcode, registration or company number of one of the first thousand records (`fill`). */
+const postcode = (r: () => number) => POSTCODES[Math.floor(r() * 1000)]!;
+const charity = (r: () => number) => `GB-CHC-${1_000_000 + 7 * Math.floor(r() * 143)}`;
+const company = (r: () => number) => `<http://business.data.gov.uk/id/company/IP${30000 + 5 * Math.floor(r() * 200)}>`;
 
 /** [name, query, kind (for --only), ordered-by variable] */
 const QUERIES: [string, (r: () => number) => string, string, string?][] = [
@@ -129,6 +136,39 @@ const QUERIES: [string, (r: () => number) => string, string, string?][] = [
       `${PREFIXES} SELECT ?i ?www WHERE { ?i a essglobal:SSEInitiative ; gr:name "${NAMES[Math.floor(r() * 1000)]}" ` +
       `OPTIONAL { ?i foaf:homepage ?www } }`,
     "lookup",
+  ],
+  [
+    "lookup by postcode (literal, untyped)",
+    (r) =>
+      `${PREFIXES} SELECT ?i ?n WHERE { ?i essglobal:hasAddress ?a ; gr:name ?n . ` +
+      `?a vcard:postal-code "${postcode(r)}" }`,
+    "postcode",
+  ],
+  [
+    "lookup by postcode, typed (FILTER)",
+    (r) =>
+      `${PREFIXES} SELECT ?i ?n WHERE { ?i a essglobal:SSEInitiative ; gr:name ?n ; essglobal:hasAddress ?a . ` +
+      `?a vcard:postal-code ?p FILTER(?p = "${postcode(r)}") }`,
+    "postcode",
+  ],
+  [
+    "lookup by postcode (STR, general engine)",
+    (r) =>
+      `${PREFIXES} SELECT ?i ?l WHERE { ?i essglobal:hasAddress ?a . ?a vcard:postal-code ?p ; vcard:locality ?l ` +
+      `FILTER(STR(?p) = "${postcode(r)}") }`,
+    "postcode",
+  ],
+  [
+    "lookup by registration (literal)",
+    (r) => `${PREFIXES}${ORG} SELECT ?i ?n WHERE { ?i org:identifier "${charity(r)}" ; gr:name ?n }`,
+    "registration",
+  ],
+  [
+    "lookup by company (FILTER)",
+    (r) =>
+      `${PREFIXES} SELECT ?i WHERE { ?i a essglobal:SSEInitiative ; rov:hasRegisteredOrganization ?c ` +
+      `FILTER(?c = ${company(r)}) }`,
+    "registration",
   ],
   [
     "DESCRIBE one initiative",
@@ -253,7 +293,7 @@ async function run(target: string, runs: number, size: number) {
     const alls: number[] = [];
     const cpus: number[] = [];
     let last: Awaited<ReturnType<typeof timed>> = { first: 0, all: 0, cpu: 0, text: "" };
-    for (let k = 0; k < (kind === "lookup" || kind === "prefix" ? runs * 4 : runs); k++) {
+    for (let k = 0; k < (["lookup", "prefix", "postcode", "registration"].includes(kind) ? runs * 4 : runs); k++) {
       last = await timed(service, make(r));
       firsts.push(last.first);
       alls.push(last.all);
@@ -268,7 +308,7 @@ async function run(target: string, runs: number, size: number) {
       `  ${name.padEnd(38)} first ${ms(median(firsts))}  all p50 ${ms(median(alls))} p95 ` +
       `${ms(p95(alls))}  cpu p50 ${ms(median(cpus))} p95 ${ms(p95(cpus))}  ${rows}`;
     // Lookups and prefixes draw a name each run, and a page without ORDER BY may be any page: not compared.
-    if (oxigraph && !["lookup", "prefix", "contains"].includes(kind) && !last.code) {
+    if (oxigraph && !["lookup", "prefix", "contains", "postcode", "registration"].includes(kind) && !last.code) {
       const query = make(rng(5));
       const other = oxigraph.time(query);
       const equal = sameAnswers(answerOf(last.text), other.answer, orderedBy);
