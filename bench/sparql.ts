@@ -1,12 +1,12 @@
 /**
  * SPARQL figures (issues 5 and 15) over N generated initiatives on SQLite and PostgreSQL, run in a
  * separate process that only opens the store, with the endpoint's own limits (10 s to start
- * answering, then streaming): lookups (by name, postcode, registration), names under a prefix (STRSTARTS, an anchored REGEX), CONTAINS,
- * the 100 northernmost (ORDER BY with LIMIT), counts, GROUP BY, every initiative's name and
- * coordinates, and the map client's query unnested and nested. Prints the median time to the first piece of the
- * answer and to its end, the median and 95th percentile CPU time of the query process for it (on a
- * loaded machine the figure to compare: a slow run with little CPU waited for a core), the rows,
- * and the query process's RSS.
+ * answering, then streaming): lookups (by name, postcode, registration), names under a prefix
+ * (STRSTARTS, an anchored REGEX), CONTAINS, the 100 northernmost (ORDER BY with LIMIT), counts,
+ * GROUP BY, every initiative's name and coordinates, and the map client's query unnested and
+ * nested. Prints the median time to the first piece of the answer and to its end, the median and
+ * 95th percentile CPU time of the query process for it (on a loaded machine the figure to compare:
+ * a slow run with little CPU waited for a core), the rows, and the query process's RSS.
  *
  * With --compare (on by default up to 100,000), the same queries also run through an independent
  * engine, Oxigraph, over the N-Quads dump of the same store (with the vocabularies), and each
