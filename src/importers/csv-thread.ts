@@ -8,11 +8,11 @@
  * version) in file order.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 import type { Iris } from "../directory/ids.ts";
 import type { ValidateOptions } from "../domain/validate.ts";
 import type { CsvStep } from "./csv-import.ts";
-import type { CsvWorkerData, FromCsvWorker, ToCsvWorker } from "./csv-worker.ts";
+import type { CsvWorkerData, FromCsvWorker, StepsMessage, ToCsvWorker } from "./csv-worker.ts";
 import type { ImportFormat } from "./detect.ts";
 import type { ImportOptions, ImportSource } from "./report.ts";
 
@@ -53,13 +53,22 @@ export async function* threadedCsvSteps(
 ): AsyncGenerator<CsvStep> {
   const handle = iris.actor.slice(`${iris.base}/actors/`.length);
   const path = source.path;
-  const workerData: CsvWorkerData = { ...(path ? { path } : {}), base: iris.base, handle, options, batch: 1000 };
-  const worker = new Worker(new URL("./csv-worker.ts", import.meta.url), { workerData });
+  // The batches come on a channel of their own and are taken from it one at a time, as they are
+  // written: the ones waiting stay serialised instead of becoming objects on this thread's heap.
+  const channel = new MessageChannel();
+  const workerData: CsvWorkerData = {
+    ...(path ? { path } : {}),
+    base: iris.base,
+    handle,
+    options,
+    batch: 1000,
+    steps: channel.port2,
+  };
+  const worker = new Worker(new URL("./csv-worker.ts", import.meta.url), { workerData, transferList: [channel.port2] });
   // A file is read by the worker itself; anything else is handed over a piece at a time, in order.
   const stream = path ? undefined : source.open();
   const pieces = (stream as AsyncIterable<Buffer | string> | undefined)?.[Symbol.asyncIterator]();
   let feeding = Promise.resolve();
-  const batches: CsvStep[][] = [];
   let done = false;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -74,8 +83,7 @@ export async function* threadedCsvSteps(
   };
   worker.on("message", (m: FromCsvWorker) => {
     if ("more" in m) feeding = feeding.then(feed).catch(fail);
-    else if ("steps" in m) batches.push(m.steps);
-    else done = true;
+    else if ("done" in m) done = true;
     wake?.();
   });
   worker.on("error", fail);
@@ -84,10 +92,11 @@ export async function* threadedCsvSteps(
   });
   try {
     for (;;) {
-      const steps = batches.shift();
-      if (steps) {
+      // (A batch is on the channel before the worker says it sent it, or that it is done.)
+      const taken = receiveMessageOnPort(channel.port1)?.message as StepsMessage | undefined;
+      if (taken) {
         worker.postMessage({ taken: true } satisfies ToCsvWorker);
-        yield* steps;
+        yield* taken.steps;
         continue;
       }
       if (failure !== undefined) throw failure;
@@ -97,6 +106,7 @@ export async function* threadedCsvSteps(
     }
   } finally {
     stream?.destroy();
+    channel.port1.close();
     await worker.terminate();
   }
 }
