@@ -45,6 +45,14 @@ export function readsOnThread(
   return o.thread ?? (cores >= 2 && (source.size ?? 0) >= THREAD_MIN_BYTES);
 }
 
+/**
+ * The reading thread's young generation, at most: V8 gives each thread up to 128 MB on this
+ * platform, which the reader fills with garbage between scavenges; 48 MB kept its heap at 80-140 MB
+ * instead of 110-235 and the import's peak RSS about 100 MB lower, at no CPU cost measurable
+ * (docs/benchmarks.md, seventh round). Its old generation is not capped: that cost CPU (sixth round).
+ */
+export const WORKER_YOUNG_MB = 48;
+
 /** The steps of a CSV read on a worker thread, checked with `options` (as `Directory.checkOptions` gives them). */
 export async function* threadedCsvSteps(
   source: ImportSource,
@@ -64,7 +72,11 @@ export async function* threadedCsvSteps(
     batch: 1000,
     steps: channel.port2,
   };
-  const worker = new Worker(new URL("./csv-worker.ts", import.meta.url), { workerData, transferList: [channel.port2] });
+  const worker = new Worker(new URL("./csv-worker.ts", import.meta.url), {
+    workerData,
+    transferList: [channel.port2],
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+  });
   // A file is read by the worker itself; anything else is handed over a piece at a time, in order.
   const stream = path ? undefined : source.open();
   const pieces = (stream as AsyncIterable<Buffer | string> | undefined)?.[Symbol.asyncIterator]();
