@@ -34,6 +34,7 @@ export async function startInstance(
   env: Record<string, string> = {},
   overrides: Partial<Config> = {},
   runtime?: RuntimeOptions,
+  attempt = 1,
 ): Promise<TestInstance> {
   const dir = mkdtempSync(join(tmpdir(), "essfed-test-"));
   const port = await freePort();
@@ -54,7 +55,17 @@ export async function startInstance(
     overrides,
   );
   const instance = await compose(config, runtime ? { runtime } : {});
-  await instance.listen();
+  try {
+    await instance.listen();
+  } catch (e) {
+    await instance.close();
+    rmSync(dir, { recursive: true, force: true });
+    // Another process (a second jest worker, a connection's local port) took the port between
+    // freePort() and listen(): start again on another one.
+    if ((e as NodeJS.ErrnoException).code === "EADDRINUSE" && env.PORT === undefined && attempt < 5)
+      return startInstance(env, overrides, runtime, attempt + 1);
+    throw e;
+  }
   instance.startWorkers();
   return Object.assign(instance, {
     base: config.url,

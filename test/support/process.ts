@@ -48,7 +48,11 @@ export interface ProcessInstance {
   api(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function spawnInstance(handle: string, env: Record<string, string> = {}): Promise<ProcessInstance> {
+export async function spawnInstance(
+  handle: string,
+  env: Record<string, string> = {},
+  attempt = 1,
+): Promise<ProcessInstance> {
   const dir = mkdtempSync(join(tmpdir(), `essfed-${handle}-`));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -131,7 +135,16 @@ export async function spawnInstance(handle: string, env: Record<string, string> 
         },
       }),
   };
-  await inst.start();
+  try {
+    await inst.start();
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    // Another process (a second jest worker, a connection's local port) took the port between
+    // freePort() and the first start: start afresh on another one.
+    if (/already in use/.test(output) && env.PORT === undefined && attempt < 5)
+      return spawnInstance(handle, env, attempt + 1);
+    throw e;
+  }
   return inst;
 }
 
