@@ -64,7 +64,9 @@ async function queued(): Promise<{ type: string; object: unknown; inbox: string 
     },
     { signal: controller.signal },
   );
-  for (let i = 0; i < 200 && (await q.pending()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  // A deadline, not a count of polls: on a loaded machine 200 polls of 10 ms end before the queue is read.
+  const end = Date.now() + 20_000;
+  while ((await q.pending()) > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
   controller.abort();
   await listening;
   return got;
