@@ -30,6 +30,38 @@ const quoted = (k: string) => {
   return q;
 };
 
+/**
+ * Object key lists met before, by their first key, with their sorted order: records have the same few shapes, and
+ * sorting their keys took a sixth of the time. Bounded, since documents come from strangers too.
+ */
+const keyOrders = new Map<string, { keys: string[]; sorted: string[] }[]>();
+let keyOrderCount = 0;
+
+function sortedKeys(keys: string[]): string[] {
+  if (keys.length < 2) return keys;
+  const first = keys[0]!;
+  const known = keyOrders.get(first);
+  if (known)
+    next: for (const k of known) {
+      if (k.keys.length !== keys.length) continue;
+      for (let n = 1; n < keys.length; n++) if (k.keys[n] !== keys[n]) continue next;
+      return k.sorted;
+    }
+  const sorted = keys.slice().sort();
+  if (keys.length <= 64 && keyOrderCount < 1000 && (known?.length ?? 0) < 32) {
+    if (known) known.push({ keys, sorted });
+    else keyOrders.set(first, [{ keys, sorted }]);
+    keyOrderCount++;
+  }
+  return sorted;
+}
+
+/** Strings JSON writes as they are between quotes: no quote, backslash, control character or surrogate. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001F\uD800-\uDFFF]/;
+/** `JSON.stringify(s)`, without the call for the many strings that need no escape (half of the walk's time). */
+const jsonString = (s: string) => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
+
 function serialise(value: object): string {
   if (typeof (value as { toJSON?: unknown }).toJSON === "function")
     return stableJson((value as { toJSON(): unknown }).toJSON());
@@ -39,19 +71,15 @@ function serialise(value: object): string {
       const x: unknown = value[n];
       out +=
         (n ? "," : "") +
-        (x === undefined || typeof x === "function"
-          ? "null"
-          : typeof x === "string"
-            ? JSON.stringify(x)
-            : stableJson(x));
+        (x === undefined || typeof x === "function" ? "null" : typeof x === "string" ? jsonString(x) : stableJson(x));
     }
     return out + "]";
   }
   let out = "{";
-  for (const k of Object.keys(value).sort()) {
+  for (const k of sortedKeys(Object.keys(value))) {
     const x = (value as Record<string, unknown>)[k];
     if (x === undefined || typeof x === "function") continue;
-    out += (out.length > 1 ? "," : "") + quoted(k) + ":" + (typeof x === "string" ? JSON.stringify(x) : stableJson(x));
+    out += (out.length > 1 ? "," : "") + quoted(k) + ":" + (typeof x === "string" ? jsonString(x) : stableJson(x));
   }
   return out + "}";
 }
