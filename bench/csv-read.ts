@@ -61,6 +61,7 @@ const files = positionals.length ? positionals : [await generated(Number(values.
 const iris = makeIris("https://bench.example", "directory");
 const taxonomies = loadTaxonomies();
 const options = { defaultSharing: "public", lenient: true } as const;
+const screened = { ...options, screened: true };
 const threadCpu = () => {
   const c = process.threadCpuUsage();
   return c.user + c.system;
@@ -79,7 +80,13 @@ for (const file of files) {
       let out: CsvStep = step;
       if ("pending" in step && !step.foreign) {
         const { where, draft } = step.pending;
-        out = { checked: { where, id: draft.id, checked: checkDraft(draft, taxonomies, iris, options) } };
+        out = {
+          checked: {
+            where,
+            id: draft.id,
+            checked: checkDraft(draft, taxonomies, iris, step.screened ? screened : options),
+          },
+        };
         records++;
       }
       if ("pending" in step || "refuse" in step) rows++;

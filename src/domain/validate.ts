@@ -83,6 +83,11 @@ export interface ValidateOptions {
   lenient?: boolean;
   /** The level of a contact field given none (`ESSFED_DEFAULT_SHARING`); public when absent. */
   defaultSharing?: SharingLevel;
+  /**
+   * The caller has made sure that every string and key of the draft is text essfed stores (a CSV reader that screened
+   * the whole row's text at once), so `screenDraft` would find nothing: it is not run again.
+   */
+  screened?: boolean;
 }
 
 /** A warning does not stop the record; it says what was dropped or guessed. */
@@ -125,10 +130,11 @@ export function validateInitiative(
   };
   // Text no store can hold is reported under its field, then treated as absent (ADR 19).
   const screened = new Set<string>();
-  draft = screenDraft(draft, (field, message, value) => {
-    screened.add(field);
-    bad(field, message, value);
-  });
+  if (!o.screened)
+    draft = screenDraft(draft, (field, message, value) => {
+      screened.add(field);
+      bad(field, message, value);
+    });
 
   // (An id screened out above has been reported already.)
   if (draft.id !== undefined && (!isHttpIri(draft.id) || draft.id.includes("#")))

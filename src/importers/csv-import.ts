@@ -8,6 +8,7 @@ import type { Directory } from "../directory/directory.ts";
 import { said, type Said } from "../domain/issue-messages.ts";
 import { LOCAL_ID, type Iris } from "../directory/ids.ts";
 import { isHttpIri } from "../domain/validate.ts";
+import { isStorable } from "../domain/text.ts";
 import { FIELD_COLUMN, type CsvVersion } from "./csv/columns.ts";
 import { CsvFormatError, readStandardCsv, type IgnoredColumn, type RowIssue } from "./csv/read.ts";
 import type { Batcher, CheckedPending, Pending, Where } from "./batcher.ts";
@@ -26,20 +27,22 @@ export function translationColumnOf(
 /**
  * What reading a CSV yields, in file order: its version, a row refused, a draft to write (`foreign`:
  * a record of another network, as essfed's export writes it, whose IRI is its identifier: it is
- * localised against the store before it is checked), the columns ignored, or the fatal error
- * that ended the file.
+ * localised against the store before it is checked; `screened`: every string in it is text essfed
+ * stores, see `ValidateOptions.screened`), the columns ignored, or the fatal error that ended the file.
  */
 export type CsvStep =
   | { version: CsvVersion }
   | { ignored: IgnoredColumn[] }
   | { refuse: Where & { column?: string }; message: string | Said; value?: string }
-  | { pending: Pending; foreign?: true }
+  | { pending: Pending; foreign?: true; screened?: true }
   | { checked: CheckedPending }
   | { fatal: RowIssue };
 
 /** Reads a CSV into {@link CsvStep}s, with no store: identifiers already met are kept in a temporary file. */
 export async function* csvSteps(input: AsyncIterable<Buffer | string>, iris: Iris): AsyncGenerator<CsvStep> {
   const seen = new SeenIds();
+  // A local record's IRI is this directory's followed by an Identifier of letters, digits and ".", "_", "~", "-".
+  const storableIris = isStorable(iris.directory);
   try {
     for await (const item of readStandardCsv(input as never)) {
       if ("version" in item || "ignored" in item) {
@@ -78,7 +81,8 @@ export async function* csvSteps(input: AsyncIterable<Buffer | string>, iris: Iri
         };
         continue;
       }
-      yield { pending: { where, draft: { ...item.draft, id: iris.initiative(identifier) } } };
+      const pending = { where, draft: { ...item.draft, id: iris.initiative(identifier) } };
+      yield item.storable && storableIris ? { pending, screened: true } : { pending };
     }
   } catch (e) {
     if (!(e instanceof CsvFormatError)) throw e;

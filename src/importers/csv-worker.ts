@@ -43,6 +43,8 @@ const port = parentPort!;
 const data = workerData as CsvWorkerData;
 const iris = makeIris(data.base, data.handle);
 const taxonomies = loadTaxonomies();
+/** For drafts whose text the reader screened already. */
+const screened: ValidateOptions = { ...data.options, screened: true };
 
 const pieces: (Uint8Array | string | null)[] = [];
 let arrived: (() => void) | undefined;
@@ -92,7 +94,8 @@ const input = data.path ? createReadStream(data.path) : pieceMessages();
 for await (const step of csvSteps(input, iris)) {
   if ("pending" in step && !step.foreign) {
     const { where, draft } = step.pending;
-    out.push({ checked: { where, id: draft.id, checked: checkDraft(draft, taxonomies, iris, data.options) } });
+    const checked = checkDraft(draft, taxonomies, iris, step.screened ? screened : data.options);
+    out.push({ checked: { where, id: draft.id, checked } });
     records++;
   } else out.push(step);
   if (records >= data.batch || out.length >= 4 * data.batch) {

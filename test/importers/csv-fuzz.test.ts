@@ -11,6 +11,7 @@ import { V4_COLUMNS } from "../../src/importers/csv/columns.ts";
 import { csvCell, csvField, neutralise, restore } from "../../src/importers/csv/cells.ts";
 import { CsvFormatError, readStandardCsv } from "../../src/importers/csv/read.ts";
 import { CsvSyntaxError, CsvTokenizer, type CsvRecord } from "../../src/importers/csv/tokenizer.ts";
+import { findUnstorableText } from "../../src/domain/text.ts";
 
 /** Stop each property after this long, whatever numRuns says (a slow shared machine). */
 const BUDGET = { interruptAfterTimeLimit: 4_000, markInterruptAsFailure: false };
@@ -114,6 +115,66 @@ describe("Fuzzing the CSV tokenizer", () => {
       }),
       { numRuns: 500, ...BUDGET },
     );
+  });
+});
+
+describe("Rows the reader screened whole", () => {
+  /** With characters essfed does not store: controls, surrogate halves alone or paired, U+FFFE. */
+  const dirtyText = fc.string({
+    unit: fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(",", '"', "\r", "\n", "a", "b", " ") },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom("\u0000", "\u0007", "\u001F", "\uD83D", "\uDE00", "\uD83D\uDE00", "\uFFFE"),
+      },
+    ),
+    maxLength: 60,
+  });
+
+  it("hold only text essfed stores when marked so, however the file is split into pieces.", async () => {
+    const header = V4_COLUMNS.join(",") + ",Name:fr\n";
+    await fc.assert(
+      fc.asyncProperty(fc.array(dirtyText, { maxLength: 6 }), cuts, async (rows, at) => {
+        const body = rows.map((r, k) => `id${k},${r}`).join("\n");
+        try {
+          for await (const item of readStandardCsv(Readable.from(split(header + body, at)))) {
+            if (!("draft" in item) || !item.storable) continue;
+            expect(findUnstorableText({ ...item.draft, identifier: item.identifier })).toBeUndefined();
+          }
+        } catch (e) {
+          expect(e).toBeInstanceOf(CsvFormatError);
+        }
+      }),
+      { numRuns: 1000, ...BUDGET },
+    );
+  });
+
+  it("are marked so when their piece of the file is clean, and not when it is not.", async () => {
+    const header = V4_COLUMNS.join(",") + "\n";
+    const marks = async (chunks: string[]) => {
+      const out: [string, boolean][] = [];
+      for await (const item of readStandardCsv(Readable.from(chunks)))
+        if ("draft" in item) out.push([item.identifier, item.storable]);
+      return out;
+    };
+    expect(await marks([header + "a,A\nb,B 😀\n"])).toEqual([
+      ["a", true],
+      ["b", true],
+    ]);
+    // A piece with a control character: its rows are screened again when checked, and the first row ended in the next
+    // piece (which might have begun in it), but not the rows after.
+    expect(await marks([header + "a,A\nb,B\u0007\nc,C\n", "d,D\ne,E\n"])).toEqual([
+      ["a", false],
+      ["b", false],
+      ["c", false],
+      ["d", false],
+      ["e", true],
+    ]);
+    // A row begun in an unclean piece and ended in a clean one.
+    expect(await marks([header + 'a,"A\u0000', '"\nb,B\n'])).toEqual([
+      ["a", false],
+      ["b", true],
+    ]);
   });
 });
 

@@ -17,6 +17,7 @@ import {
 import { restore } from "./cells.ts";
 import { CsvSyntaxError, CsvTokenizer, type CsvRecord, type TokenizerLimits } from "./tokenizer.ts";
 import { EssfedError } from "../../errors.ts";
+import { isStorable } from "../../domain/text.ts";
 
 /** One problem in the file: where (spreadsheet row, file line, column) and why. */
 export interface RowIssue {
@@ -49,6 +50,12 @@ export interface CsvRow {
   line: number;
   identifier: string;
   draft: Omit<InitiativeDraft, "id">;
+  /**
+   * Every string of the draft and the identifier is text essfed stores: the row's text was screened as part of the
+   * whole piece of the file it came in, so checking the draft need not screen it again. False says only that it
+   * was not shown (the piece held some character essfed does not store, maybe in another row).
+   */
+  storable: boolean;
 }
 
 /** Thrown for a file that cannot be read as a standard CSV at all (header, syntax). */
@@ -73,12 +80,24 @@ const headerKey = (h: string) => h.trim().replace(/\s+/g, " ").toLowerCase();
 
 /**
  * Decodes UTF-8 (refusing anything else, with the line it broke on), drops a byte-order mark and
- * yields the tokenizer's records; a fatal syntax error ends the stream with a {@link CsvFormatError}.
+ * yields the tokenizer's records, each `storable` when all the text it could have come from holds only characters
+ * essfed stores (one test of each decoded piece instead of one of every value); a fatal syntax error ends the stream
+ * with a {@link CsvFormatError}.
  */
-async function* records(input: Readable, limits?: TokenizerLimits): AsyncGenerator<CsvRecord> {
+async function* records(input: Readable, limits?: TokenizerLimits): AsyncGenerator<CsvRecord & { storable: boolean }> {
   const tokenizer = new CsvTokenizer(limits);
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-  const out: CsvRecord[] = [];
+  const out: (CsvRecord & { storable?: boolean })[] = [];
+  // Whether all the text pushed since the last record ended is storable: the next record may have begun in it.
+  let sinceLast = true;
+  const push = (text: string) => {
+    const storable = isStorable(text);
+    const before = out.length;
+    tokenizer.push(text, out);
+    // The first record ended in this piece may hold text of earlier ones; any later one began in this piece.
+    for (let k = before; k < out.length; k++) out[k]!.storable = storable && (k > before || sinceLast);
+    sinceLast = out.length > before ? storable : sinceLast && storable;
+  };
   const fatal = (e: unknown, chunk?: Buffer): never => {
     if (e instanceof CsvSyntaxError)
       throw new CsvFormatError({
@@ -101,20 +120,22 @@ async function* records(input: Readable, limits?: TokenizerLimits): AsyncGenerat
   };
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     try {
-      tokenizer.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }), out);
+      push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
     } catch (e) {
       fatal(e, typeof chunk === "string" ? undefined : chunk);
     }
-    yield* out;
+    yield* out as (CsvRecord & { storable: boolean })[];
     out.length = 0;
   }
   try {
-    tokenizer.push(decoder.decode(), out);
+    push(decoder.decode());
+    const before = out.length;
     tokenizer.end(out);
+    for (let k = before; k < out.length; k++) out[k]!.storable = sinceLast;
   } catch (e) {
     fatal(e);
   }
-  yield* out;
+  yield* out as (CsvRecord & { storable: boolean })[];
 }
 
 /** Every column a standard file may have that essfed reads. */
@@ -204,7 +225,7 @@ export async function* readStandardCsv(
       const v = cell(raw === undefined ? undefined : restore(raw));
       if (v !== undefined) ((draft.translations ??= {})[t.lang] ??= {})[t.key] = v;
     }
-    yield { row: r.row, line: r.line, identifier: (get("Identifier") ?? "").trim(), draft };
+    yield { row: r.row, line: r.line, identifier: (get("Identifier") ?? "").trim(), draft, storable: r.storable };
   }
   if (!index) throw new CsvFormatError({ row: 1, line: 1, ...said("emptyFile") });
   yield { ignored: ignored.filter((c) => c.rows > 0).map(({ column, rows }) => ({ column, rows })) };
