@@ -4,6 +4,7 @@
  */
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import { shapeColumns } from "../shape-columns.ts";
+import { writeKeys } from "./keys.sqlite.ts";
 import type { OwnRewrite, RewriteCounts } from "../store.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { FacetMemo } from "./facets.sqlite.ts";
@@ -39,14 +40,10 @@ export function rewriteOwnSqlite(
       const next = map.record(JSON.parse(row.record) as InitiativeRecord);
       unindex(db, row.id, undefined, memo);
       remove.run(row.rid);
-      insert.run(
-        next.initiative.id,
-        nextSeq(),
-        next.version,
-        next.updated,
-        JSON.stringify(next),
-        ...shapeColumns(next),
-      );
+      const columns = shapeColumns(next);
+      const seq = nextSeq();
+      insert.run(next.initiative.id, seq, next.version, next.updated, JSON.stringify(next), ...columns);
+      writeKeys(db, seq, columns[5]);
       counts.records++;
     }
     after = rows.at(-1)!.rid;

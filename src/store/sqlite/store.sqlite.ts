@@ -35,6 +35,7 @@ import { shapeColumns } from "../shape-columns.ts";
 import type { LookupKind } from "../lookup-keys.ts";
 import { countTermsSqlite, countPrimaryActivitiesSqlite, listByNameSqlite, listShapesSqlite } from "./names.sqlite.ts";
 import { listKeyedSqlite, listNamedSqlite } from "./named.sqlite.ts";
+import { writeKeys } from "./keys.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
 import { LOCAL_SOURCE } from "../records.ts";
 
@@ -234,37 +235,36 @@ export class SqliteStore implements Store {
   #put(input: InitiativeRecord & { signed?: string }): PutOutcome {
     const { signed, ...r } = input;
     const id = r.initiative.id;
-    const existing = this.db.prepare("SELECT rid, version, updated FROM initiative WHERE id = ?").get(id) as
-      { rid: number; version: string; updated: string } | undefined;
+    const existing = this.db
+      .prepare("SELECT rid, version, updated, seq, lookup_keys FROM initiative WHERE id = ?")
+      .get(id) as
+      { rid: number; version: string; updated: string; seq: number; lookup_keys: string | null } | undefined;
     const tomb = existing
       ? undefined
       : (this.db.prepare("SELECT deleted FROM tombstone WHERE id = ?").get(id) as { deleted: string } | undefined);
     const { outcome, clearTombstone } = decidePut(existing, tomb?.deleted, r);
     const source = r.provenance?.origin ?? null;
     if (outcome === "updated") {
+      const columns = shapeColumns(r);
+      const seq = this.#nextSeq();
       this.db
         .prepare(
           "UPDATE initiative SET seq = ?, source = ?, version = ?, updated = ?, record = ?, signed = ?, " +
             "name = ?, plain = ?, primary_activity = ?, lat = ?, lng = ?, lookup_keys = ? WHERE rid = ?",
         )
-        .run(
-          this.#nextSeq(),
-          source,
-          r.version,
-          r.updated,
-          JSON.stringify(r),
-          signed ?? null,
-          ...shapeColumns(r),
-          existing!.rid,
-        );
+        .run(seq, source, r.version, r.updated, JSON.stringify(r), signed ?? null, ...columns, existing!.rid);
+      writeKeys(this.db, seq, columns[5], existing);
     } else if (outcome === "created") {
       if (clearTombstone) this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id);
+      const columns = shapeColumns(r);
+      const seq = this.#nextSeq();
       this.db
         .prepare(
           "INSERT INTO initiative (id, seq, source, version, updated, record, signed, name, plain, primary_activity, " +
             "lat, lng, lookup_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .run(id, this.#nextSeq(), source, r.version, r.updated, JSON.stringify(r), signed ?? null, ...shapeColumns(r));
+        .run(id, seq, source, r.version, r.updated, JSON.stringify(r), signed ?? null, ...columns);
+      writeKeys(this.db, seq, columns[5]);
     }
     return outcome;
   }
