@@ -44,7 +44,8 @@ describe("JSON-LD limits from the environment", () => {
       expect(lines[0]).toContain(`${name} must be a whole number from`);
       expect(lines[0]).toContain(`(got "${value}")`);
     }
-  });
+    // Three starts of Node that load the whole program: 13 s each at load 15, so more than the default 30 s.
+  }, 120_000);
 
   it("reads each limit for strangers and imports; an import limit left unset follows a stranger's shape limit.", () => {
     expect(loadConfig({}).jsonLd).toEqual({ stranger: BUILT_IN_BUDGET, imports: BUILT_IN_IMPORT_BUDGET });
