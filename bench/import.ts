@@ -7,10 +7,10 @@
  *   node bench/import.ts [--rows 100000] [--keep-file] [--no-reimport] [--batch ROWS] [--thread on|off] [--postgres]
  *     [--memory]
  *
- * With --memory, samples the process's RSS and this thread's heap every 100 ms during the import (a
- * timer: between write transactions, not during them) and prints the highest RSS in each tenth of the
- * rows, and the sampled peak's make-up: this thread's V8 heap and external memory (the rest is the
- * reading thread's heap, SQLite's caches, the code). The printed peak RSS (the kernel's) misses nothing.
+ * With --memory, samples the process's RSS and this thread's heap after each write batch and prints
+ * the highest RSS in each tenth of the rows, and the highest sample's make-up: this thread's V8 heap
+ * and external memory (the rest is the reading thread's heap, SQLite's caches, the code). The peak
+ * RSS printed after each phase (the kernel's high-water mark) misses nothing between samples.
  *
  * With --postgres, the instance stores in PostgreSQL (POSTGRES_URL, a schema of its own, dropped
  * afterwards) instead of SQLite; the CPU time printed is this process's, not the database server's.
@@ -64,28 +64,28 @@ const mainCpu = () => {
 const rate = (n: number, secs: number) => `${Math.round(n / secs).toLocaleString("en")} rows/s`;
 const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
 
-/** RSS and this thread's heap every 100 ms; prints each tenth of the rows' high-water marks and the peak's make-up. */
-function memorySampler(rows: () => number) {
+/**
+ * RSS and this thread's heap after each write batch (the writing thread seldom returns to its event
+ * loop while the reading thread keeps it busy, so a timer would not fire); prints the highest RSS in
+ * each tenth of the rows and the make-up of the highest sample.
+ */
+function memorySampler() {
   const mb = (b: number) => Math.round(b / 1048576);
-  let peak = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, rows: 0, at: 0 };
-  const t0 = performance.now();
+  let peak = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, rows: 0 };
   const tenths = new Map<number, number>();
-  const timer = setInterval(() => {
-    const m = process.memoryUsage();
-    const n = rows();
-    const tenth = Math.min(10, Math.floor((n * 10) / ROWS));
-    tenths.set(tenth, Math.max(tenths.get(tenth) ?? 0, m.rss));
-    if (m.rss > peak.rss) peak = { ...m, rows: n, at: (performance.now() - t0) / 1000 };
-  }, 100);
   return {
-    stop() {
-      clearInterval(timer);
+    sample(rows: number) {
+      const m = process.memoryUsage();
+      const tenth = Math.min(9, Math.floor((rows * 10) / ROWS));
+      tenths.set(tenth, Math.max(tenths.get(tenth) ?? 0, m.rss));
+      if (m.rss > peak.rss) peak = { ...m, rows };
+    },
+    print() {
       const steps = [...tenths].sort((a, b) => a[0] - b[0]).map(([k, rss]) => `${k * 10}%: ${mb(rss)}`);
-      console.log(`memory: RSS high-water by rows read (MB) ${steps.join(", ")}`);
+      console.log(`memory: RSS after each batch, highest by tenth of the rows (MB) ${steps.join(", ")}`);
       console.log(
-        `memory: sampled peak ${mb(peak.rss)} MB at ${peak.at.toFixed(1)} s, ` +
-          `${peak.rows.toLocaleString("en")} rows read; this thread's heap ${mb(peak.heapUsed)} used / ` +
-          `${mb(peak.heapTotal)} MB, external ${mb(peak.external)} MB`,
+        `memory: highest ${mb(peak.rss)} MB after ${peak.rows.toLocaleString("en")} rows; this thread's heap ` +
+          `${mb(peak.heapUsed)} used / ${mb(peak.heapTotal)} MB, external ${mb(peak.external)} MB`,
       );
     },
   };
@@ -120,15 +120,14 @@ try {
   const batchSize = values.batch ? Number(values.batch) : undefined;
   // --thread on|off: read the CSV on a worker thread or not (by default, as essfed import decides: by size).
   const thread = values.thread === undefined ? undefined : values.thread === "on";
-  let read = 0;
-  const sampler = values.memory ? memorySampler(() => read) : undefined;
+  const sampler = values.memory ? memorySampler() : undefined;
   const report = await importFile(file, instance.directory, instance.iris, {
     format: "csv",
     batchSize,
     thread,
-    onProgress: (n) => (read = n),
+    ...(sampler ? { onProgress: (n: number) => sampler.sample(n) } : {}),
   });
-  sampler?.stop();
+  sampler?.print();
   const importSecs = (performance.now() - t) / 1000;
   const importCpu = cpu() - c;
   const mainCpuUs = (((mainCpu() - m0) * 1e6) / ROWS).toFixed(1);
