@@ -191,17 +191,24 @@ export class Taxonomies {
    * Values resolved before, by field: an import meets the same few hundred values on every row.
    * Bounded (short values only, emptied when full), since values come from strangers' files.
    */
-  readonly #resolved = new Map<string, string | null>();
+  readonly #resolved = new Map<TaxonomyField, Map<string, string | null>>();
+  #resolvedCount = 0;
 
   /** Resolves a value for an initiative field (see {@link FIELD_SCHEMES}). */
   resolveField(field: TaxonomyField, value: string): string | undefined {
     if (value.length > MEMO_VALUE_MAX) return this.resolve(FIELD_SCHEMES[field], value);
-    const key = `${field} ${value}`;
-    const known = this.#resolved.get(key);
+    // A map per field rather than one keyed by field and value: no key string to build for every look-up.
+    let byValue = this.#resolved.get(field);
+    if (!byValue) this.#resolved.set(field, (byValue = new Map<string, string | null>()));
+    const known = byValue.get(value);
     if (known !== undefined) return known ?? undefined;
     const iri = this.resolve(FIELD_SCHEMES[field], value);
-    if (this.#resolved.size >= MEMO_SIZE) this.#resolved.clear();
-    this.#resolved.set(key, iri ?? null);
+    if (this.#resolvedCount >= MEMO_SIZE) {
+      for (const m of this.#resolved.values()) m.clear();
+      this.#resolvedCount = 0;
+    }
+    byValue.set(value, iri ?? null);
+    this.#resolvedCount++;
     return iri;
   }
 }

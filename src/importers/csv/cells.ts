@@ -26,7 +26,8 @@ export function neutralise(text: string): string {
 
 /** The text {@link neutralise} was given: `restore(neutralise(s)) === s` for every string. */
 export function restore(cell: string): string {
-  return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
+  // Only a cell that starts with an apostrophe can have one to take off (a test every cell of an import makes).
+  return cell.charCodeAt(0) === 39 && NEUTRALISED.test(cell) ? cell.slice(1) : cell;
 }
 
 /**

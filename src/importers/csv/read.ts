@@ -67,14 +67,24 @@ export class CsvFormatError extends EssfedError {
   }
 }
 
-const multi = (v: string | undefined) =>
-  v
-    ? v
-        .split(";")
-        .map((x) => x.trim())
-        .filter(Boolean)
-    : [];
-const cell = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
+/** A cell's values separated by ";", trimmed, empty ones left out. */
+const multi = (v: string | undefined): string[] => {
+  if (!v) return [];
+  // Most cells hold one value or none.
+  if (!v.includes(";")) {
+    const t = v.trim();
+    return t ? [t] : [];
+  }
+  return v
+    .split(";")
+    .map((x) => x.trim())
+    .filter(Boolean);
+};
+const cell = (v: string | undefined) => {
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  return t === "" ? undefined : t;
+};
 /** Header names as people type them: any case, any spacing. */
 const headerKey = (h: string) => h.trim().replace(/\s+/g, " ").toLowerCase();
 
