@@ -6,19 +6,14 @@
  * PostgreSQL 16) have them filled by the migration.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import type { InitiativeRecord } from "../../src/domain/initiative.ts";
 import { orgId } from "../../src/domain/registrations.ts";
 import { versionOf } from "../../src/domain/version.ts";
 import type { LookupKind } from "../../src/store/lookup-keys.ts";
 import { POSTGRES_MIGRATIONS } from "../../src/store/postgres/migrations.ts";
 import { PostgresStore } from "../../src/store/postgres/store.postgres.ts";
-import { SQLITE_MIGRATIONS } from "../../src/store/sqlite/migrations.ts";
-import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 import type { Store } from "../../src/store/store.ts";
+import { withSqliteBefore } from "../support/sqlite-before.ts";
 import { describePostgres } from "../support/describe-postgres.ts";
 import { POSTGRES_URL, randomSchema } from "../support/postgres.ts";
 import { BASE, record, SPARQL_STORES, type OpenStore } from "../support/sparql-stores.ts";
@@ -141,31 +136,13 @@ describe.each(SPARQL_STORES)("Lookup keys on %s", (_name, open) => {
 });
 
 it("SQLite: a store written before the keys has them filled from its records' JSON, and kept by later writes.", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "essfed-keys-"));
-  const file = join(dir, "essfed.sqlite");
-  try {
-    const before = SQLITE_MIGRATIONS.findIndex((m) => m.includes("ADD COLUMN lookup_keys"));
-    const db = new DatabaseSync(file);
-    for (let v = 0; v < before; v++) db.exec(SQLITE_MIGRATIONS[v]!);
-    db.exec(`PRAGMA user_version = ${before}`);
-    const rs = records();
-    const insert = db.prepare("INSERT INTO initiative (id, seq, version, updated, record) VALUES (?, ?, ?, ?, ?)");
-    rs.forEach((r, k) => insert.run(r.initiative.id, k + 1, r.version, r.updated, JSON.stringify(r)));
-    db.exec(`UPDATE meta SET value = ${rs.length} WHERE key = 'seq'`);
-    db.close();
-    const store = new SqliteStore(file);
-    await store.initialize();
-    try {
-      await expectKeys(store, rs);
-      const next = rs.map((r, k) => (k % 2 ? changed(r, k) : r));
-      await store.putInitiatives(next.filter((_, k) => k % 2));
-      await expectKeys(store, next);
-    } finally {
-      await store.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const rs = records();
+  await withSqliteBefore("ADD COLUMN lookup_keys", rs, async (store) => {
+    await expectKeys(store, rs);
+    const next = rs.map((r, k) => (k % 2 ? changed(r, k) : r));
+    await store.putInitiatives(next.filter((_, k) => k % 2));
+    await expectKeys(store, next);
+  });
 });
 
 describePostgres("PostgreSQL lookup keys", () => {

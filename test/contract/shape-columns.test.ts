@@ -6,15 +6,10 @@
  * before the columns have them filled by the migration.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import type { InitiativeRecord } from "../../src/domain/initiative.ts";
 import { versionOf } from "../../src/domain/version.ts";
-import { SQLITE_MIGRATIONS } from "../../src/store/sqlite/migrations.ts";
-import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 import type { ShapeRow, Store } from "../../src/store/store.ts";
+import { withSqliteBefore } from "../support/sqlite-before.ts";
 import { BASE, record, SPARQL_STORES, type OpenStore } from "../support/sparql-stores.ts";
 
 const ICA = "https://lod.coop/essglobal/2.1/standard/activities-ica/";
@@ -105,33 +100,15 @@ describe.each(SPARQL_STORES)("Plain columns on %s", (_name, open) => {
 });
 
 it("SQLite: a store written before the plain columns has them filled from its records' JSON.", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "essfed-columns-"));
-  const file = join(dir, "essfed.sqlite");
-  try {
-    const before = SQLITE_MIGRATIONS.findIndex((m) => m.includes("ADD COLUMN primary_activity"));
-    const db = new DatabaseSync(file);
-    for (let v = 0; v < before; v++) db.exec(SQLITE_MIGRATIONS[v]!);
-    db.exec(`PRAGMA user_version = ${before}`);
-    const rs = records();
-    const insert = db.prepare("INSERT INTO initiative (id, seq, version, updated, record) VALUES (?, ?, ?, ?, ?)");
-    rs.forEach((r, k) => insert.run(r.initiative.id, k + 1, r.version, r.updated, JSON.stringify(r)));
-    db.exec(`UPDATE meta SET value = ${rs.length} WHERE key = 'seq'`);
-    db.close();
-    const store = new SqliteStore(file);
-    await store.initialize();
-    try {
-      expect(await shapes(store, 10)).toEqual(byId(rs));
-      expect(await store.countPrimaryActivities()).toEqual(
-        expect.arrayContaining([
-          { value: `${ICA}ICA20`, count: rs.filter((r) => r.initiative.primaryActivity === `${ICA}ICA20`).length },
-        ]),
-      );
-      const names = (await store.listByName({ limit: 100 })).items.map((r) => r.initiative.name);
-      expect(names.slice(0, 5)).toEqual(["Co-op 0", "Co-op 10", "Co-op 15", "Co-op 20", "Co-op 5"]);
-    } finally {
-      await store.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const rs = records();
+  await withSqliteBefore("ADD COLUMN primary_activity", rs, async (store) => {
+    expect(await shapes(store, 10)).toEqual(byId(rs));
+    expect(await store.countPrimaryActivities()).toEqual(
+      expect.arrayContaining([
+        { value: `${ICA}ICA20`, count: rs.filter((r) => r.initiative.primaryActivity === `${ICA}ICA20`).length },
+      ]),
+    );
+    const names = (await store.listByName({ limit: 100 })).items.map((r) => r.initiative.name);
+    expect(names.slice(0, 5)).toEqual(["Co-op 0", "Co-op 10", "Co-op 15", "Co-op 20", "Co-op 5"]);
+  });
 });
