@@ -3,11 +3,11 @@
  * over a pattern of one record's triples narrow the records the general engine reads to those holding
  * that key (`sparql-keyed.ts`). The engine still evaluates the FILTER itself on every solution.
  */
-import { Algebra } from "@traqula/algebra-transformations-1-1";
+import type { Algebra } from "@traqula/algebra-transformations-1-1";
 import { DataFactory } from "n3";
 import { KEYED, keyedPredicate, lookupKeyOf, type Keyed } from "./sparql-keyed.ts";
-import { ABOVE, conjuncts, simple, type Expr } from "./sparql-prefix.ts";
-import { mandatory, recordLocal, treeOf, type Tree } from "./sparql-shape.ts";
+import { conjuncts, simple, underFilter, type Expr } from "./sparql-prefix.ts";
+import { mandatory, recordLocal, type Tree } from "./sparql-shape.ts";
 
 /** The variable an argument is, and whether it is wrapped in `STR()`. */
 function variableOf(e: Expr | undefined): { name: string; str: boolean } | undefined {
@@ -30,18 +30,7 @@ function variableOf(e: Expr | undefined): { name: string; str: boolean } | undef
  * else is false or a type error, which a FILTER drops); `STR()` of a key's literal is its text, of
  * a company's IRI the IRI.
  */
-export function keyedOf(algebra: Algebra.Operation): Keyed | "none" | undefined {
-  let op = algebra as Algebra.Operation & { input?: Algebra.Operation; expression?: Expr };
-  while (ABOVE.has(op.type)) {
-    if (op.type === Algebra.Types.FILTER && op.input && op.expression) {
-      const tree = treeOf(op.input);
-      if (tree) return keyOver(tree, op.expression);
-    }
-    if (!op.input) return undefined;
-    op = op.input as typeof op;
-  }
-  return undefined;
-}
+export const keyedOf = (algebra: Algebra.Operation): Keyed | "none" | undefined => underFilter(algebra, keyOver);
 
 function keyOver(tree: Tree, e: Expr): Keyed | "none" | undefined {
   const patterns = mandatory(tree);

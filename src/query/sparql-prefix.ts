@@ -31,7 +31,7 @@ export interface Expr {
 type Op = Algebra.Operation & { input?: Op; expression?: Expr };
 
 /** Operations above the FILTER that only see the solutions it keeps. */
-export const ABOVE = new Set<string>([
+const ABOVE = new Set<string>([
   Algebra.Types.SLICE,
   Algebra.Types.DISTINCT,
   Algebra.Types.REDUCED,
@@ -47,19 +47,26 @@ const META = new Set("\\^$.|?*+()[]{}");
 /** Quantifiers that make the character before them optional. */
 const OPTIONAL_QUANTIFIER = new Set("?*{");
 
-/** The prefix every solution's name must start with, or undefined when the query implies none. */
-export function namePrefixOf(algebra: Algebra.Operation): string | undefined {
+/**
+ * What `over` finds in the first FILTER, below operations that only see the solutions it keeps, whose input is a
+ * pattern of records (`treeOf`); undefined when there is no such FILTER. Name prefixes and lookup keys (ADR 38, 42)
+ * both narrow what the general engine reads this way.
+ */
+export function underFilter<T>(algebra: Algebra.Operation, over: (tree: Tree, e: Expr) => T): T | undefined {
   let op = algebra as Op;
   while (ABOVE.has(op.type)) {
     if (op.type === Algebra.Types.FILTER && op.input && op.expression) {
       const tree = treeOf(op.input);
-      if (tree) return prefixOver(tree, op.expression);
+      if (tree) return over(tree, op.expression);
     }
     if (!op.input) return undefined;
     op = op.input;
   }
   return undefined;
 }
+
+/** The prefix every solution's name must start with, or undefined when the query implies none. */
+export const namePrefixOf = (algebra: Algebra.Operation): string | undefined => underFilter(algebra, prefixOver);
 
 function prefixOver(tree: Tree, e: Expr): string | undefined {
   let best: string | undefined;
