@@ -123,6 +123,7 @@ try {
   const sampler = values.memory ? memorySampler() : undefined;
   const report = await importFile(file, instance.directory, instance.iris, {
     format: "csv",
+    alone: true,
     batchSize,
     thread,
     ...(sampler ? { onProgress: (n: number) => sampler.sample(n) } : {}),

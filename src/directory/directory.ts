@@ -10,7 +10,7 @@ import type { Taxonomies } from "../domain/taxonomy.ts";
 import { validateInitiative, type InitiativeDraft, type Issue, type ValidateOptions } from "../domain/validate.ts";
 import { versionOf } from "../domain/version.ts";
 import { said } from "../domain/issue-messages.ts";
-import type { PutOutcome, Store, StoredInitiative } from "../store/store.ts";
+import type { BulkWriteOptions, PutOutcome, Store, StoredInitiative } from "../store/store.ts";
 import { InitiativeWriter } from "../write/writer.ts";
 import type { Iris } from "./ids.ts";
 
@@ -95,8 +95,8 @@ export class Directory {
   }
 
   /** A bulk write (an import) starts: see {@link Store.bulkWrite}; call the result when done. */
-  bulkWrite(): () => void {
-    return this.#store.bulkWrite?.() ?? this.deferIndexing();
+  bulkWrite(o: BulkWriteOptions = {}): () => void {
+    return this.#store.bulkWrite?.(o) ?? this.deferIndexing();
   }
 
   /** The write service this directory writes through (shared with the other sources of writes). */

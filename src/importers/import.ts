@@ -105,7 +105,7 @@ export async function importSource(
         ? jsonRecords(format, source, iris, directory, b)
         : rdfRecords(format, source, iris, directory, b);
   // Indexed batch by batch in the writing transaction where the store can (no catch-up after it).
-  const release = o.dryRun ? () => {} : directory.bulkWrite();
+  const release = o.dryRun ? () => {} : directory.bulkWrite({ grouped: o.alone === true });
   try {
     for await (const r of records) await b.add(r);
     await b.flush();

@@ -52,6 +52,12 @@ export interface ImportOptions {
    * or more is, on a machine with two cores or more (ADR 25).
    */
   thread?: boolean;
+  /**
+   * Nothing else in this process writes to the store while the import runs (`essfed import`): the
+   * store may then commit the import's batches together, a group every two seconds or so, instead of
+   * one by one (ADR 46). Not for an import running beside a server's own writes.
+   */
+  alone?: boolean;
 }
 
 /** Something to import: a name (for its extension and messages) and a way to read it, more than once if need be. */

@@ -124,6 +124,16 @@ export interface StoreHealth {
   indexLag: number;
 }
 
+/** How a bulk write ({@link Store.bulkWrite}) may write. */
+export interface BulkWriteOptions {
+  /**
+   * Nothing else in the process writes meanwhile: the store may commit the bulk write's transactions
+   * together (a group every few seconds) rather than one by one. What a group wrote is on disk when it
+   * commits; until then the connection holds the write lock and its reads see the group's writes.
+   */
+  grouped?: boolean;
+}
+
 export interface Store {
   /** Creates or migrates the schema. Idempotent; safe to call from several processes at once. */
   initialize(): Promise<void>;
@@ -173,7 +183,7 @@ export interface Store {
    * in memory) and build the index of all of them when the release is called, so the import returns
    * with the index up to date without reading every record back. Call the returned release when done.
    */
-  bulkWrite?(): () => void;
+  bulkWrite?(o?: BulkWriteOptions): () => void;
   /**
    * Deletes a record and leaves a tombstone. Returns false when there was nothing to delete.
    * A tombstone is also written when the record was never seen (a Delete that arrives first).

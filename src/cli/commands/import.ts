@@ -110,6 +110,8 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
     report = await importSource(source, instance.directory, instance.iris, {
       format,
       dryRun: values["dry-run"] === true,
+      // This process runs nothing but the import: its batches may be committed in groups (ADR 46).
+      alone: true,
       ...(thread === "auto" ? {} : { thread: thread === "on" }),
       onProgress: (read) => {
         const now = Date.now();

@@ -15,11 +15,27 @@ export interface SqliteDatabase {
   prepare(sql: string): StatementSync;
   exec(sql: string): void;
   close(): void;
-  /** Runs `fn` in one IMMEDIATE transaction (rolled back if it throws). */
+  /** Runs `fn` in one IMMEDIATE transaction (rolled back if it throws), or in the open group ({@link group}). */
   transaction<T>(fn: () => T): T;
+  /**
+   * Until the result is called, joins transactions into groups committed together once a group is
+   * `ms` old (at the end of a transaction, or by a timer when none follows): each transaction is a
+   * savepoint of the group, rolled back alone if it throws. For a bulk write, whose every commit
+   * writes the pages its batch touched to the write-ahead log. While a group is open this connection
+   * holds SQLite's write lock, its reads see the group's uncommitted writes, and what it wrote is on
+   * disk only when the group commits.
+   */
+  group(ms: number): () => void;
   isOpen(): boolean;
   /** Registers a deterministic SQL function of numbers. */
   defineFunction(name: string, fn: (...args: number[]) => number): void;
+}
+
+/** An open group of transactions ({@link SqliteDatabase.group}): since when it holds the lock, how old it may grow. */
+interface Group {
+  ms: number;
+  since?: number;
+  timer?: NodeJS.Timeout;
 }
 
 /**
@@ -35,6 +51,40 @@ export function openSqlite(path: string): SqliteDatabase {
   );
   const statements = new Map<string, StatementSync>();
   let depth = 0;
+  /** The open group of transactions: since when it is open (undefined: none), how old it may grow. */
+  let grouping: Group | undefined;
+  const commitGroup = () => {
+    if (grouping?.since === undefined) return;
+    clearTimeout(grouping.timer);
+    grouping.since = grouping.timer = undefined;
+    db.exec("COMMIT");
+  };
+  const grouped = <T>(g: Group, fn: () => T): T => {
+    if (g.since === undefined) {
+      db.exec("BEGIN IMMEDIATE");
+      g.since = performance.now();
+      // A group waiting for its next transaction does not hold the write lock longer than `ms`.
+      g.timer = setTimeout(() => depth === 0 && db.isOpen && commitGroup(), g.ms).unref();
+    }
+    db.exec("SAVEPOINT grouped");
+    depth++;
+    try {
+      const out = fn();
+      db.exec("RELEASE grouped");
+      return out;
+    } catch (e) {
+      if (db.isTransaction) db.exec("ROLLBACK TO grouped; RELEASE grouped");
+      else {
+        // SQLite rolled the whole group back itself (a full disk, say): the caller's error says so.
+        clearTimeout(g.timer);
+        g.since = g.timer = undefined;
+      }
+      throw e;
+    } finally {
+      depth--;
+      if (g.since !== undefined && performance.now() - g.since >= g.ms) commitGroup();
+    }
+  };
   return {
     prepare(sql) {
       let s = statements.get(sql);
@@ -46,10 +96,24 @@ export function openSqlite(path: string): SqliteDatabase {
     defineFunction: (name, fn) => db.function(name, { deterministic: true }, fn as (...a: unknown[]) => number),
     close: () => {
       statements.clear();
+      if (db.isOpen) commitGroup();
+      grouping = undefined;
       if (db.isOpen) db.close();
+    },
+    group(ms) {
+      if (grouping) throw new Error("transactions are grouped already");
+      const g: Group = { ms };
+      grouping = g;
+      return () => {
+        if (grouping !== g) return;
+        if (db.isOpen) commitGroup();
+        clearTimeout(g.timer);
+        grouping = undefined;
+      };
     },
     transaction(fn) {
       if (depth > 0) return fn();
+      if (grouping) return grouped(grouping, fn);
       db.exec("BEGIN IMMEDIATE");
       depth++;
       try {

@@ -17,6 +17,7 @@ import type {
   ShapeRow,
   SourceTerms,
   Store,
+  BulkWriteOptions,
   StoredInitiative,
   StoreHealth,
 } from "../store.ts";
@@ -38,6 +39,21 @@ import { listKeyedSqlite, listNamedSqlite } from "./named.sqlite.ts";
 import { writeKeys } from "./keys.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
 import { LOCAL_SOURCE } from "../records.ts";
+
+/**
+ * How much the write-ahead log may hold during a bulk write before SQLite copies it into the database
+ * file (64 MB instead of SQLite's 1,000 pages): each checkpoint copies and syncs every page the log
+ * holds, and an import's batches touch the same index pages again and again, so fewer checkpoints copy
+ * each page fewer times (a million records' writes: commits 20 -> 13-15 µs a record; docs/benchmarks.md,
+ * eighth round). The log file may grow to this plus one batch; the default comes back when the bulk write ends.
+ */
+const BULK_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+/**
+ * A bulk write's transactions are committed together about this often (ADR 46): a commit writes every page its
+ * transaction touched to the log, and an import's batches touch the record table's indexes all over; the write lock
+ * is held about as long as a build range holds it (index-stage.sqlite.ts).
+ */
+const BULK_GROUP_MS = 2000;
 
 interface InitiativeRow {
   seq: number;
@@ -121,7 +137,9 @@ export class SqliteStore implements Store {
   /** What a bulk write wrote, for its index to be built set-wise when it ends. */
   readonly #stage: IndexStage;
   #cacheBefore: number | undefined;
-  bulkWrite(): () => void {
+  #checkpointBefore: number | undefined;
+  #ungroup: (() => void) | undefined;
+  bulkWrite(o: BulkWriteOptions = {}): () => void {
     const release = this.deferIndexing();
     if (this.#bulk++ === 0) {
       // Caught up first, so that what the import writes can be indexed set-wise at its end (ADR 35).
@@ -129,23 +147,38 @@ export class SqliteStore implements Store {
       this.#stage.begin();
       this.#cacheBefore = (this.db.prepare("PRAGMA cache_size").get() as { cache_size: number }).cache_size;
       this.db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
+      this.#checkpointBefore = this.#pragma("wal_autocheckpoint");
+      this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil(BULK_CHECKPOINT_BYTES / this.#pragma("page_size"))}`);
+      this.#ungroup = o.grouped ? this.db.group(BULK_GROUP_MS) : undefined;
     }
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      if (--this.#bulk === 0 && this.db.isOpen()) {
-        try {
-          // What is not built here (see IndexStage) is left to the catch-up.
-          this.#stage.build(this.search.memo);
-        } catch (e) {
-          ignoreFailure("sqlite-index-stage")(e);
-        } finally {
-          this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
+      try {
+        if (--this.#bulk === 0 && this.db.isOpen()) {
+          try {
+            // The last group's writes are committed here; a failure to is the import's, not the index's.
+            this.#ungroup?.();
+            this.#ungroup = undefined;
+            try {
+              // What is not built here (see IndexStage) is left to the catch-up.
+              this.#stage.build(this.search.memo);
+            } catch (e) {
+              ignoreFailure("sqlite-index-stage")(e);
+            }
+          } finally {
+            this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
+            this.db.exec(`PRAGMA wal_autocheckpoint = ${this.#checkpointBefore}`);
+          }
         }
+      } finally {
+        release();
       }
-      release();
     };
+  }
+  #pragma(name: "wal_autocheckpoint" | "page_size"): number {
+    return Object.values(this.db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[0]!;
   }
   #scheduleIndex(): void {
     if (this.#deferred) return;
