@@ -44,8 +44,8 @@ import { LOCAL_SOURCE } from "../records.ts";
  * How much the write-ahead log may hold during a bulk write before SQLite copies it into the database
  * file (64 MB instead of SQLite's 1,000 pages): each checkpoint copies and syncs every page the log
  * holds, and an import's batches touch the same index pages again and again, so fewer checkpoints copy
- * each page fewer times (a million records' writes: commits 20 -> 13-15 µs a record; docs/benchmarks.md,
- * eighth round). The log file may grow to this plus one batch; the default comes back when the bulk write ends.
+ * each page fewer times (900,000 records' writes under load: commits 20-21 -> 13-15 µs a record;
+ * docs/benchmarks.md, eighth round). The log file may grow to this plus one batch; the default comes back when the bulk write ends.
  */
 const BULK_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 /**
