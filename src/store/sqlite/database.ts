@@ -59,6 +59,20 @@ export function openSqlite(path: string): SqliteDatabase {
     grouping.since = grouping.timer = undefined;
     db.exec("COMMIT");
   };
+  /** Runs `fn` in the transaction or savepoint just begun: `done` ends it, `undo` when `fn` throws. */
+  const within = <T>(fn: () => T, done: string, undo: () => void): T => {
+    depth++;
+    try {
+      const out = fn();
+      db.exec(done);
+      return out;
+    } catch (e) {
+      undo();
+      throw e;
+    } finally {
+      depth--;
+    }
+  };
   const grouped = <T>(g: Group, fn: () => T): T => {
     if (g.since === undefined) {
       db.exec("BEGIN IMMEDIATE");
@@ -67,21 +81,16 @@ export function openSqlite(path: string): SqliteDatabase {
       g.timer = setTimeout(() => depth === 0 && db.isOpen && commitGroup(), g.ms).unref();
     }
     db.exec("SAVEPOINT grouped");
-    depth++;
     try {
-      const out = fn();
-      db.exec("RELEASE grouped");
-      return out;
-    } catch (e) {
-      if (db.isTransaction) db.exec("ROLLBACK TO grouped; RELEASE grouped");
-      else {
-        // SQLite rolled the whole group back itself (a full disk, say): the caller's error says so.
-        clearTimeout(g.timer);
-        g.since = g.timer = undefined;
-      }
-      throw e;
+      return within(fn, "RELEASE grouped", () => {
+        if (db.isTransaction) db.exec("ROLLBACK TO grouped; RELEASE grouped");
+        else {
+          // SQLite rolled the whole group back itself (a full disk, say): the caller's error says so.
+          clearTimeout(g.timer);
+          g.since = g.timer = undefined;
+        }
+      });
     } finally {
-      depth--;
       if (g.since !== undefined && performance.now() - g.since >= g.ms) commitGroup();
     }
   };
@@ -115,17 +124,7 @@ export function openSqlite(path: string): SqliteDatabase {
       if (depth > 0) return fn();
       if (grouping) return grouped(grouping, fn);
       db.exec("BEGIN IMMEDIATE");
-      depth++;
-      try {
-        const out = fn();
-        db.exec("COMMIT");
-        return out;
-      } catch (e) {
-        db.exec("ROLLBACK");
-        throw e;
-      } finally {
-        depth--;
-      }
+      return within(fn, "COMMIT", () => db.exec("ROLLBACK"));
     },
   };
 }
