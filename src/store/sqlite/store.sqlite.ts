@@ -45,7 +45,8 @@ import { LOCAL_SOURCE } from "../records.ts";
  * file (64 MB instead of SQLite's 1,000 pages): each checkpoint copies and syncs every page the log
  * holds, and an import's batches touch the same index pages again and again, so fewer checkpoints copy
  * each page fewer times (900,000 records' writes under load: commits 20-21 -> 13-15 µs a record;
- * docs/benchmarks.md, eighth round). The log file may grow to this plus one batch; the default comes back when the bulk write ends.
+ * docs/benchmarks.md, eighth round). The log file may grow to this plus one batch; the default comes back
+ * when the bulk write ends.
  */
 const BULK_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 /**
@@ -145,7 +146,7 @@ export class SqliteStore implements Store {
       // Caught up first, so that what the import writes can be indexed set-wise at its end (ADR 35).
       catchUp(this.db, this.search.memo);
       this.#stage.begin();
-      this.#cacheBefore = (this.db.prepare("PRAGMA cache_size").get() as { cache_size: number }).cache_size;
+      this.#cacheBefore = this.#pragma("cache_size");
       this.db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
       this.#checkpointBefore = this.#pragma("wal_autocheckpoint");
       this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil(BULK_CHECKPOINT_BYTES / this.#pragma("page_size"))}`);
@@ -177,7 +178,7 @@ export class SqliteStore implements Store {
       }
     };
   }
-  #pragma(name: "wal_autocheckpoint" | "page_size"): number {
+  #pragma(name: "cache_size" | "wal_autocheckpoint" | "page_size"): number {
     return Object.values(this.db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[0]!;
   }
   #scheduleIndex(): void {
