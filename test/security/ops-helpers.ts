@@ -27,8 +27,12 @@ export const STORES: StoreKind[] = [
             const stop = inst.stop.bind(inst);
             return Object.assign(inst, {
               async stop() {
-                await stop();
-                await dropSchema(schema);
+                // Dropped even when stopping fails (a test that closed the store itself, say).
+                try {
+                  await stop();
+                } finally {
+                  await dropSchema(schema);
+                }
               },
             });
           },
