@@ -104,7 +104,8 @@ export async function importSource(
       : format === "geojson" || format === "jsonld"
         ? jsonRecords(format, source, iris, directory, b)
         : rdfRecords(format, source, iris, directory, b);
-  // Indexed batch by batch in the writing transaction where the store can (no catch-up after it).
+  // A bulk write: the store may build the index of what it wrote when it ends (ADR 35) and, when the import is
+  // alone in its process, commit its batches in groups (ADR 46).
   const release = o.dryRun ? () => {} : directory.bulkWrite({ grouped: o.alone === true });
   try {
     for await (const r of records) await b.add(r);

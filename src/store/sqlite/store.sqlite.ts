@@ -157,26 +157,28 @@ export class SqliteStore implements Store {
       if (released) return;
       released = true;
       try {
-        if (--this.#bulk === 0 && this.db.isOpen()) {
-          try {
-            // The last group's writes are committed here; a failure to is the import's, not the index's.
-            this.#ungroup?.();
-            this.#ungroup = undefined;
-            try {
-              // What is not built here (see IndexStage) is left to the catch-up.
-              this.#stage.build(this.search.memo);
-            } catch (e) {
-              ignoreFailure("sqlite-index-stage")(e);
-            }
-          } finally {
-            this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
-            this.db.exec(`PRAGMA wal_autocheckpoint = ${this.#checkpointBefore}`);
-          }
-        }
+        if (--this.#bulk === 0 && this.db.isOpen()) this.#endBulk();
       } finally {
         release();
       }
     };
+  }
+  /** The last bulk write ended: its last group committed, its index built, the connection's settings given back. */
+  #endBulk(): void {
+    try {
+      // The last group's writes are committed here; a failure to is the import's, not the index's.
+      this.#ungroup?.();
+      this.#ungroup = undefined;
+      try {
+        // What is not built here (see IndexStage) is left to the catch-up.
+        this.#stage.build(this.search.memo);
+      } catch (e) {
+        ignoreFailure("sqlite-index-stage")(e);
+      }
+    } finally {
+      this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
+      this.db.exec(`PRAGMA wal_autocheckpoint = ${this.#checkpointBefore}`);
+    }
   }
   #pragma(name: "cache_size" | "wal_autocheckpoint" | "page_size"): number {
     return Object.values(this.db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[0]!;
