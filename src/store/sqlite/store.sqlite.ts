@@ -37,6 +37,7 @@ import type { LookupKind } from "../lookup-keys.ts";
 import { countTermsSqlite, countPrimaryActivitiesSqlite, listByNameSqlite, listShapesSqlite } from "./names.sqlite.ts";
 import { listKeyedSqlite, listNamedSqlite } from "./named.sqlite.ts";
 import { writeKeys } from "./keys.sqlite.ts";
+import { deferIndexes, endDeferral, keysDeferred } from "./deferred-indexes.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
 import { LOCAL_SOURCE } from "../records.ts";
 
@@ -106,6 +107,8 @@ export class SqliteStore implements Store {
         this.db.exec(`PRAGMA user_version = ${v + 1}`);
       }
     });
+    // An import that stopped before its end left the record table's indexes to rebuild (ADR 47).
+    endDeferral(this.db);
   }
 
   async close(): Promise<void> {
@@ -140,6 +143,8 @@ export class SqliteStore implements Store {
   #cacheBefore: number | undefined;
   #checkpointBefore: number | undefined;
   #ungroup: (() => void) | undefined;
+  /** Whether this bulk write dropped the record table's random-order indexes, to rebuild them at its end (ADR 47). */
+  #indexesDeferred = false;
   bulkWrite(o: BulkWriteOptions = {}): () => void {
     const release = this.deferIndexing();
     if (this.#bulk++ === 0) {
@@ -151,6 +156,8 @@ export class SqliteStore implements Store {
       this.#checkpointBefore = this.#pragma("wal_autocheckpoint");
       this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil(BULK_CHECKPOINT_BYTES / this.#pragma("page_size"))}`);
       this.#ungroup = o.grouped ? this.db.group(BULK_GROUP_MS) : undefined;
+      // Alone in its process, into an almost empty store: the record table's random-order indexes wait for the end.
+      if (o.grouped) this.#indexesDeferred = this.db.transaction(() => deferIndexes(this.db));
     }
     let released = false;
     return () => {
@@ -169,6 +176,11 @@ export class SqliteStore implements Store {
       // The last group's writes are committed here; a failure to is the import's, not the index's.
       this.#ungroup?.();
       this.#ungroup = undefined;
+      // A failure here leaves the deferral marked, for the next store that opens the file to end.
+      if (this.#indexesDeferred) {
+        this.#indexesDeferred = false;
+        endDeferral(this.db);
+      }
       try {
         // What is not built here (see IndexStage) is left to the catch-up.
         this.#stage.build(this.search.memo);
@@ -289,7 +301,7 @@ export class SqliteStore implements Store {
             "name = ?, plain = ?, primary_activity = ?, lat = ?, lng = ?, lookup_keys = ? WHERE rid = ?",
         )
         .run(seq, source, r.version, r.updated, JSON.stringify(r), signed ?? null, ...columns, existing!.rid);
-      writeKeys(this.db, seq, columns[5], existing);
+      writeKeys(this.db, seq, this.#keysDeferred() ? null : columns[5], existing);
     } else if (outcome === "created") {
       if (clearTombstone) this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id);
       const columns = shapeColumns(r);
@@ -300,9 +312,15 @@ export class SqliteStore implements Store {
             "lat, lng, lookup_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .run(id, seq, source, r.version, r.updated, JSON.stringify(r), signed ?? null, ...columns);
-      writeKeys(this.db, seq, columns[5]);
+      if (!this.#keysDeferred()) writeKeys(this.db, seq, columns[5]);
     }
     return outcome;
+  }
+
+  /** Whether key entries wait for the end of a deferral (ADR 47): read once per write transaction. */
+  #keysOff: boolean | undefined;
+  #keysDeferred(): boolean {
+    return (this.#keysOff ??= keysDeferred(this.db));
   }
 
   /** Next change number. Only called inside a write transaction, which holds SQLite's write lock. */
@@ -328,7 +346,7 @@ export class SqliteStore implements Store {
         return out;
       });
     } finally {
-      this.#seq = undefined;
+      this.#seq = this.#keysOff = undefined;
     }
   }
 
