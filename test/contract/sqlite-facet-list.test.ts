@@ -9,7 +9,10 @@ import { LOCAL_SOURCE } from "../../src/store/search.ts";
 import { SQLITE_MIGRATIONS } from "../../src/store/sqlite/migrations.ts";
 import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 
-/** A file indexed before facets were listed per record (version 10) is upgraded and stays consistent. */
+/**
+ * A file indexed before facets were listed per record (version 10), or while the list held names and IRIs (version 20),
+ * is upgraded and stays consistent.
+ */
 describe("SqliteStore: facets listed per record", () => {
   const C = "https://lod.coop/essglobal/2.1/standard/countries-iso/";
   let dir: string;
@@ -26,8 +29,8 @@ describe("SqliteStore: facets listed per record", () => {
       version: versionOf(initiative),
     };
   };
-  const countries = async (store: SqliteStore) =>
-    (await store.search.facets({ facets: {} })).counts.country.map((c) => `${c.value.slice(-2)}:${c.count}`);
+  const countries = async (store: SqliteStore, words?: string[]) =>
+    (await store.search.facets({ words, facets: {} })).counts.country.map((c) => `${c.value.slice(-2)}:${c.count}`);
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "essfed-facet-list-"));
@@ -94,6 +97,105 @@ describe("SqliteStore: facets listed per record", () => {
         db.close();
       }
     } finally {
+      await store.close();
+    }
+  });
+
+  it("turns the name and IRI pairs of a version 20 file's facet lists into the values' numbers, in the same order.", async () => {
+    // A file as version 20 left it: three records indexed, each listing its source before its country. France has no
+    // number yet (as if its facet rows had been lost), so the upgrade numbers it.
+    const old = new DatabaseSync(file);
+    for (const [v, sql] of SQLITE_MIGRATIONS.slice(0, 20).entries()) {
+      old.exec(sql);
+      old.exec(`PRAGMA user_version = ${v + 1}`);
+    }
+    old.exec(
+      `INSERT INTO facet_value (id, name, value) VALUES (1, 'country', '${C}GB'), (2, 'source', '${LOCAL_SOURCE}')`,
+    );
+    const vid = new Map([
+      [`${C}GB`, 1],
+      [LOCAL_SOURCE, 2],
+    ]);
+    const count = old.prepare(
+      "INSERT INTO facet_count (name, value, n) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1",
+    );
+    for (const [seq, country] of [
+      [1, "GB"],
+      [2, "GB"],
+      [3, "FR"],
+    ] as const) {
+      const r = record(seq, country);
+      old
+        .prepare("INSERT INTO initiative (id, seq, version, updated, record) VALUES (?, ?, ?, ?, ?)")
+        .run(r.initiative.id, seq, r.version, r.updated, JSON.stringify(r));
+      old
+        .prepare("INSERT INTO search (seq, id, name, updated) VALUES (?, ?, ?, ?)")
+        .run(seq, r.initiative.id, r.initiative.name, Date.parse(r.updated));
+      old.prepare("INSERT INTO search_fts (rowid, name, description) VALUES (?, ?, '')").run(seq, r.initiative.name);
+      const facets: [string, string][] = [
+        ["source", LOCAL_SOURCE],
+        ["country", C + country],
+      ];
+      for (const [name, value] of facets) {
+        const v = vid.get(value);
+        if (v) old.prepare("INSERT INTO facet (vid, seq) VALUES (?, ?)").run(v, seq);
+        count.run(name, value);
+      }
+      old.prepare("INSERT INTO facet_list (seq, list) VALUES (?, ?)").run(seq, JSON.stringify(facets));
+    }
+    old.exec("UPDATE meta SET value = 3 WHERE key IN ('seq', 'indexed_seq', 'dup_seq')");
+    old.close();
+
+    const store = new SqliteStore(file);
+    await store.initialize();
+    const db = new DatabaseSync(file, { readOnly: true });
+    const lists = () =>
+      (db.prepare("SELECT seq, list FROM facet_list ORDER BY seq").all() as { seq: number; list: string }[]).map(
+        (r) => [r.seq, JSON.parse(r.list) as unknown],
+      );
+    try {
+      const fr = (
+        db.prepare("SELECT id FROM facet_value WHERE name = 'country' AND value = ?").get(`${C}FR`) as { id: number }
+      ).id;
+      expect(lists()).toEqual([
+        [1, [2, 1]],
+        [2, [2, 1]],
+        [3, [2, fr]],
+      ]);
+      // Counted from the kept counts, then in memory from the lists.
+      expect(await countries(store)).toEqual(["GB:2", "FR:1"]);
+      expect(await countries(store, ["bakery"])).toEqual(["GB:2", "FR:1"]);
+
+      await store.deleteInitiative({ id: record(1, "GB").initiative.id, deleted: "2026-02-01T00:00:00Z" });
+      await store.putInitiatives([{ ...record(3, "DE"), updated: "2026-02-01T00:00:00Z" }]);
+      await store.search.catchUp();
+      expect(await countries(store)).toEqual(["DE:1", "GB:1"]);
+      expect(await countries(store, ["bakery"])).toEqual(["DE:1", "GB:1"]);
+      expect(await store.search.count({ facets: { country: [`${C}GB`] } })).toBe(1);
+      const de = (
+        db.prepare("SELECT id FROM facet_value WHERE name = 'country' AND value = ?").get(`${C}DE`) as { id: number }
+      ).id;
+      // Record 1 left the index with its facet rows; record 3 was indexed again under a new change number, its facets
+      // in the order the indexer gives them (country first).
+      expect(lists()).toEqual([
+        [2, [2, 1]],
+        [5, [de, 2]],
+      ]);
+      // Germany was numbered last.
+      expect(db.prepare("SELECT vid, seq FROM facet ORDER BY vid, seq").all()).toEqual([
+        { vid: 1, seq: 2 },
+        { vid: 2, seq: 2 },
+        { vid: 2, seq: 5 },
+        { vid: de, seq: 5 },
+      ]);
+      expect(db.prepare("SELECT name, value, n FROM facet_count ORDER BY name, value").all()).toEqual([
+        { name: "country", value: `${C}DE`, n: 1 },
+        { name: "country", value: `${C}FR`, n: 0 },
+        { name: "country", value: `${C}GB`, n: 1 },
+        { name: "source", value: LOCAL_SOURCE, n: 2 },
+      ]);
+    } finally {
+      db.close();
       await store.close();
     }
   });

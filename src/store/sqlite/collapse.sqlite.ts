@@ -148,8 +148,9 @@ function hiddenFacets(db: SqliteDatabase): Map<string, number> {
   const less = new Map<string, number>();
   for (const r of db
     .prepare(
-      `SELECT f.value ->> 0 AS name, f.value ->> 1 AS value, count(*) AS n FROM dup_member m
+      `SELECT v.name, v.value, count(*) AS n FROM dup_member m
        CROSS JOIN search s ON s.id = m.id CROSS JOIN facet_list l ON l.seq = s.seq CROSS JOIN json_each(l.list) f
+       CROSS JOIN facet_value v ON v.id = f.value
        WHERE m.shown = 0 GROUP BY 1, 2`,
     )
     .all() as { name: string; value: string; n: number }[])

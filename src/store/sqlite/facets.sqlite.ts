@@ -110,13 +110,21 @@ export class FacetMemo {
     this.#at = 0;
     const max = (this.#db.prepare("SELECT coalesce(max(seq), 0) AS m FROM search").get() as { m: number }).m;
     this.#ensure(max);
+    // Facet lists hold the numbers of the values (migration 21): a few hundred, read once.
+    const values = new Map<number, { name: string; value: string }>();
+    for (const v of this.#db.prepare("SELECT id, name, value FROM facet_value").iterate() as Iterable<{
+      id: number;
+      name: string;
+      value: string;
+    }>)
+      values.set(v.id, v);
     for (const row of this.#db.prepare("SELECT seq, list FROM facet_list ORDER BY seq").iterate() as Iterable<{
       seq: number;
       list: string;
     }>)
       this.set(
         row.seq,
-        (JSON.parse(row.list) as [string, string][]).map(([name, value]) => ({ name, value })),
+        (JSON.parse(row.list) as number[]).map((id) => values.get(id)!),
       );
     for (const row of this.#db
       .prepare("SELECT seq, lat, lon FROM search WHERE lat IS NOT NULL AND lon IS NOT NULL")

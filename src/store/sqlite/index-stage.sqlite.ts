@@ -35,8 +35,8 @@ const FTS_DEFAULT_MERGE = 4;
 
 const TABLES = `
   CREATE TEMP TABLE index_stage (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, created INTEGER NOT NULL,
-    name TEXT NOT NULL, updated INTEGER NOT NULL, lat REAL, lon REAL, description TEXT NOT NULL, facets TEXT,
-    vids TEXT) STRICT;
+    name TEXT NOT NULL, updated INTEGER NOT NULL, lat REAL, lon REAL, description TEXT NOT NULL, vids TEXT)
+    STRICT;
   CREATE TEMP TABLE index_stage_batch (upto INTEGER PRIMARY KEY) STRICT;
   CREATE TEMP TABLE index_stage_count (upto INTEGER NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     n INTEGER NOT NULL) STRICT;
@@ -58,7 +58,7 @@ const BUILD = [
     SELECT f.value, s.seq FROM temp.index_stage s, json_each(s.vids) f
     WHERE s.seq > ?1 AND s.seq <= ?2 AND s.vids IS NOT NULL ORDER BY 1, 2`,
   `INSERT INTO facet_list (seq, list)
-    SELECT seq, facets FROM temp.index_stage WHERE seq > ?1 AND seq <= ?2 AND facets IS NOT NULL ORDER BY seq`,
+    SELECT seq, vids FROM temp.index_stage WHERE seq > ?1 AND seq <= ?2 AND vids IS NOT NULL ORDER BY seq`,
   `INSERT INTO facet_count (name, value, n)
     SELECT name, value, sum(n) FROM temp.index_stage_count WHERE upto > ?1 AND upto <= ?2 GROUP BY name, value
     ON CONFLICT DO UPDATE SET n = n + excluded.n`,
@@ -128,17 +128,15 @@ export class IndexStage {
     const deltas = new Deltas();
     const counts = new Map<FacetValue, number>();
     const row = db.prepare(
-      "INSERT INTO temp.index_stage (seq, id, created, name, updated, lat, lon, description, facets, vids) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO temp.index_stage (seq, id, created, name, updated, lat, lon, description, vids) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     for (const w of written) {
       const f = indexFields(w.record);
-      // The facet list's JSON (as JSON.stringify writes the pairs) and the numbers', from each value's own.
-      let list = "";
+      // The values' numbers as JSON (as JSON.stringify writes them), for the facet rows and the facet list.
       let vids = "";
       for (const x of f.facets) {
         const v = this.#values.get(x.name, x.value);
-        list += (list ? "," : "[") + v.json;
         vids += (vids ? "," : "[") + v.id;
         counts.set(v, (counts.get(v) ?? 0) + 1);
       }
@@ -151,7 +149,6 @@ export class IndexStage {
         f.lat ?? null,
         f.lon ?? null,
         f.description,
-        list ? list + "]" : null,
         vids ? vids + "]" : null,
       );
       if (f.lat !== undefined && f.lon !== undefined) deltas.cell(f.lat, f.lon, 1);

@@ -82,8 +82,6 @@ export interface FacetValue {
   id: number;
   name: string;
   value: string;
-  /** `[name, value]` as JSON, as the facet list holds it. */
-  json: string;
 }
 
 /**
@@ -99,7 +97,7 @@ export class FacetValues {
   }
 
   #add(id: number, name: string, value: string): FacetValue {
-    const v = { id, name, value, json: JSON.stringify([name, value]) };
+    const v = { id, name, value };
     let values = this.#byName.get(name);
     if (!values) this.#byName.set(name, (values = new Map<string, FacetValue>()));
     values.set(value, v);
@@ -129,13 +127,18 @@ export function unindex(db: SqliteDatabase, id: string, deltas?: Deltas, memo?: 
   if (!row) return false;
   db.prepare("DELETE FROM search_fts WHERE rowid = ?").run(row.seq);
   db.prepare("DELETE FROM search_geo WHERE seq = ?").run(row.seq);
-  const list = db.prepare("SELECT list FROM facet_list WHERE seq = ?").get(row.seq) as { list: string } | undefined;
-  const drop = db.prepare(
-    "DELETE FROM facet WHERE vid = (SELECT id FROM facet_value WHERE name = ? AND value = ?) AND seq = ?",
-  );
-  for (const [name, value] of list ? (JSON.parse(list.list) as [string, string][]) : []) {
-    own.facet(name, value, -1);
-    drop.run(name, value, row.seq);
+  // The facet list holds the values' numbers (migration 21); their counts are kept by name and value.
+  const listed = db
+    .prepare(
+      `SELECT v.id, v.name, v.value FROM facet_list l CROSS JOIN json_each(l.list) f
+       JOIN facet_value v ON v.id = f.value
+       WHERE l.seq = ?`,
+    )
+    .all(row.seq) as { id: number; name: string; value: string }[];
+  const drop = db.prepare("DELETE FROM facet WHERE vid = ? AND seq = ?");
+  for (const v of listed) {
+    own.facet(v.name, v.value, -1);
+    drop.run(v.id, row.seq);
   }
   db.prepare("DELETE FROM facet_list WHERE seq = ?").run(row.seq);
   if (row.lat !== null && row.lon !== null) own.cell(row.lat, row.lon, -1);
@@ -176,16 +179,16 @@ function index(
     deltas.cell(f.lat, f.lon, 1);
   }
   const insert = db.prepare("INSERT INTO facet (vid, seq) VALUES (?, ?)");
+  const vids: number[] = [];
   for (const x of f.facets) {
-    insert.run(values.get(x.name, x.value).id, seq);
+    const vid = values.get(x.name, x.value).id;
+    insert.run(vid, seq);
+    vids.push(vid);
     deltas.facet(x.name, x.value, 1);
   }
-  // A record's facets by change number, for unindexing it: one row instead of an index entry per facet.
-  if (f.facets.length)
-    db.prepare("INSERT INTO facet_list (seq, list) VALUES (?, ?)").run(
-      seq,
-      JSON.stringify(f.facets.map((x) => [x.name, x.value])),
-    );
+  // A record's facets by change number, for unindexing it: one row of the values' numbers instead of an index entry
+  // per facet.
+  if (vids.length) db.prepare("INSERT INTO facet_list (seq, list) VALUES (?, ?)").run(seq, JSON.stringify(vids));
 }
 
 /**
