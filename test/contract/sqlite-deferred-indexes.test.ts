@@ -1,8 +1,8 @@
 /**
  * An import alone in its process into an almost empty SQLite store builds the record table's random-order indexes
- * (name order, primary activities, lookup keys) once at its end (ADR 47): meanwhile they are absent and the deferral
- * is marked; at the end, or at the next open after a crash, they hold exactly what writing them row by row would have
- * written, whoever wrote in between. A larger store, or a bulk write that shares its process, keeps them throughout.
+ * (name order, lookup keys) once at its end (ADR 47): meanwhile they are absent and the deferral is marked; at the
+ * end, or at the next open after a crash, they hold exactly what writing them row by row would have written, whoever
+ * wrote in between. A larger store, or a bulk write that shares its process, keeps them throughout.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

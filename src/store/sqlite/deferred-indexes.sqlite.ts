@@ -1,32 +1,29 @@
 /**
  * Indexes of the record table that an import into an almost empty store builds once at its end instead of entry by
- * entry (ADR 47): the name order (`initiative_name`, migration 17), the primary activities' (migration 14) and the
- * lookup keys (`initiative_key`, ADR 42). Their entries land in random order, and an import's every commit wrote out
- * again each page of them it had touched; sorting them once at the end costs a fraction of that. The SPARQL readers
- * that use them scan the records instead meanwhile (slower, not wrong), and keyed lookups miss the records written
- * since, as searches miss them until the import's search index is built (ADR 35).
+ * entry (ADR 47): the name order (`initiative_name`, migration 17) and the lookup keys (`initiative_key`, ADR 42).
+ * Their entries land in random order, and an import's every commit wrote out again each page of them it had touched;
+ * sorting them once at the end costs a fraction of that. SPARQL's lookups by name scan the records instead meanwhile
+ * (slower, not wrong), and keyed lookups miss the records written since, as searches miss them until the import's
+ * search index is built (ADR 35).
  *
  * The deferral is marked in `meta` (`keys_deferred_from`: the change number it began after) in the transaction that
- * drops the indexes, so that it outlives a crash: while the mark is there, every writer (any process) leaves out the
+ * drops the index, so that it outlives a crash: while the mark is there, every writer (any process) leaves out the
  * key entries of what it writes, and whoever ends the deferral (the import at its end, or the next store to open the
- * file after a crash) writes the entries of every record changed since, rebuilds the indexes and removes the mark in
+ * file after a crash) writes the entries of every record changed since, rebuilds the name index and removes the mark in
  * one transaction.
  */
 import type { SqliteDatabase } from "./database.ts";
 
-/** The store holds fewer records than this when an import may defer the indexes (rebuilding them is then cheap). */
+/** The store holds fewer records than this when an import may defer them (rebuilding them is then cheap). */
 export const DEFER_BELOW = 10_000;
 
 const MARK = "keys_deferred_from";
 
-/** As migrations 14 and 17 create them. */
-const INDEXES = [
-  "CREATE INDEX IF NOT EXISTS initiative_name ON initiative (plain, name, seq)",
-  "CREATE INDEX IF NOT EXISTS initiative_primary_activity ON initiative (primary_activity)",
-];
+/** As migration 17 creates it. */
+const NAME_INDEX = "CREATE INDEX IF NOT EXISTS initiative_name ON initiative (plain, name, seq)";
 
 /**
- * In a write transaction of a grouped bulk write (ADR 46): drops the indexes and marks the deferral, when the store
+ * In a write transaction of a grouped bulk write (ADR 46): drops the name index and marks the deferral, when the store
  * holds fewer than {@link DEFER_BELOW} records and nothing is deferred already. Returns whether it deferred.
  */
 export function deferIndexes(db: SqliteDatabase): boolean {
@@ -35,7 +32,7 @@ export function deferIndexes(db: SqliteDatabase): boolean {
     n: number;
   };
   if (n >= DEFER_BELOW) return false;
-  db.exec("DROP INDEX IF EXISTS initiative_name; DROP INDEX IF EXISTS initiative_primary_activity");
+  db.exec("DROP INDEX IF EXISTS initiative_name");
   db.prepare(`INSERT INTO meta (key, value) SELECT '${MARK}', value FROM meta WHERE key = 'seq'`).run();
   return true;
 }
@@ -46,14 +43,14 @@ export function keysDeferred(db: SqliteDatabase): boolean {
 }
 
 /**
- * Ends a deferral, if one is marked: the key entries of every record changed since it began, the indexes rebuilt, the
- * mark removed, in one transaction. Returns whether there was one.
+ * Ends a deferral, if one is marked: the key entries of every record changed since it began, the name index rebuilt,
+ * the mark removed, in one transaction. Returns whether there was one.
  */
 export function endDeferral(db: SqliteDatabase): boolean {
   return db.transaction(() => {
     const mark = db.prepare(`SELECT value FROM meta WHERE key = '${MARK}'`).get() as { value: number } | undefined;
     if (!mark) return false;
-    for (const sql of INDEXES) db.exec(sql);
+    db.exec(NAME_INDEX);
     // A record another writer changed since, with keys of its own already written (an own-IRI rewrite), is skipped.
     db.prepare(
       `INSERT OR IGNORE INTO initiative_key (key, seq)
