@@ -4,7 +4,7 @@
  * to a temporary table of this connection, with the batch's facet and 1° cell counts; when the
  * import ends they go into the index tables with one `INSERT … SELECT` per table over a range of
  * change numbers, a range per transaction, in change-number order: SQLite does the B-tree work in
- * native code, facet rows sorted by their key, FTS5 with one flush per range instead of one per batch.
+ * native code, FTS5 with one flush per range instead of one per batch.
  *
  * The index then holds exactly what the catch-up would have built. Anything that would break that
  * gives the import's changes back to the catch-up instead: a change number taken by anyone else
@@ -54,9 +54,11 @@ const BUILD = [
   `INSERT INTO search_geo (seq, min_lat, max_lat, min_lon, max_lon)
     SELECT seq, lat, lat, lon, lon FROM temp.index_stage
     WHERE seq > ?1 AND seq <= ?2 AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY seq`,
+  // In change order, not sorted by value first: each value's rows grow at the end of its run, a few hundred pages the
+  // cache holds, and the sort cost 2 of the 5 s this took at a million records (docs/benchmarks.md, ninth round).
   `INSERT INTO facet (vid, seq)
     SELECT f.value, s.seq FROM temp.index_stage s, json_each(s.vids) f
-    WHERE s.seq > ?1 AND s.seq <= ?2 AND s.vids IS NOT NULL ORDER BY 1, 2`,
+    WHERE s.seq > ?1 AND s.seq <= ?2 AND s.vids IS NOT NULL`,
   `INSERT INTO facet_list (seq, list)
     SELECT seq, vids FROM temp.index_stage WHERE seq > ?1 AND seq <= ?2 AND vids IS NOT NULL ORDER BY seq`,
   `INSERT INTO facet_count (name, value, n)
