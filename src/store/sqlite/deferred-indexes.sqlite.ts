@@ -47,11 +47,13 @@ export function keysDeferred(db: SqliteDatabase): boolean {
  * the mark removed, in one transaction. Returns whether there was one.
  */
 export function endDeferral(db: SqliteDatabase): boolean {
+  // Read first without the write lock: every store that opens a file asks, and there is seldom one.
+  if (!keysDeferred(db)) return false;
   return db.transaction(() => {
     const mark = db.prepare(`SELECT value FROM meta WHERE key = '${MARK}'`).get() as { value: number } | undefined;
     if (!mark) return false;
     db.exec(NAME_INDEX);
-    // A record another writer changed since, with keys of its own already written (an own-IRI rewrite), is skipped.
+    // Entries written all the same meanwhile (an own-IRI rewrite writes its records' keys) are kept once.
     db.prepare(
       `INSERT OR IGNORE INTO initiative_key (key, seq)
        SELECT k.value, i.seq FROM initiative i, json_each(i.lookup_keys) AS k
