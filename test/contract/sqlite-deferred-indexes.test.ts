@@ -83,7 +83,11 @@ describe("SqliteStore: indexes an import defers", () => {
     const during = s.db.prepare("SELECT name FROM sqlite_master WHERE name = 'initiative_name'").all();
     const keysDuring = s.db.prepare("SELECT count(*) AS n FROM initiative_key").get();
     const markDuring = s.db.prepare("SELECT value FROM meta WHERE key = 'keys_deferred_from'").get();
+    // Lookups by name read the records meanwhile; by name order, a sort of them.
+    const namedDuring = (await s.listNamed(record(100).initiative.name, { limit: 10 })).items.map((i) => i.seq);
+    const byNameDuring = (await s.listByName({ limit: 5 })).items.map((i) => i.seq);
     release();
+    const byNameAfter = (await s.listByName({ limit: 5 })).items.map((i) => i.seq);
     const after = state(s);
     await s.close();
 
@@ -91,6 +95,9 @@ describe("SqliteStore: indexes an import defers", () => {
     // Only the keys of the three records held before, less record 1's, which it replaced.
     expect(keysDuring).toEqual({ n: 4 });
     expect(markDuring).toEqual({ value: 3 });
+    expect(namedDuring).toEqual([4]); // record 100, the first of the import
+    expect(byNameDuring).toHaveLength(5);
+    expect(byNameDuring).toEqual(byNameAfter);
     expect(after.indexes).toHaveLength(2);
     expect(after.mark).toEqual([]);
     expect(after.keys).toHaveLength(2 * 303);
@@ -100,10 +107,14 @@ describe("SqliteStore: indexes an import defers", () => {
   it("leaves the writes of another process in the meantime keyed once, and ends a deferral cut short at the next open.", async () => {
     const s = await open();
     const other = await open();
+    // The other process has looked a name up through the index before the import dropped it.
+    const named = (o: SqliteStore) => o.listNamed(record(7).initiative.name, { limit: 10 });
+    expect((await named(other)).items).toEqual([]);
     const release = s.bulkWrite({ grouped: true });
     await s.putInitiatives(batch(0, 50));
     // The group commits (as by age or timer) and another process writes between two groups.
     s.db.close();
+    expect((await named(other)).items.map((i) => i.initiative.id)).toEqual([record(7).initiative.id]);
     await other.putInitiatives([record(1000), record(1001)]);
     expect(state(other).mark).toEqual([{ value: 0 }]);
     expect(state(other).keys).toEqual([]);
