@@ -32,23 +32,17 @@ describe("SqliteStore: facets listed per record", () => {
   const countries = async (store: SqliteStore, words?: string[]) =>
     (await store.search.facets({ words, facets: {} })).counts.country.map((c) => `${c.value.slice(-2)}:${c.count}`);
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "essfed-facet-list-"));
-    file = join(dir, "essfed.sqlite");
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it("lists the facets of records indexed before the upgrade, so deleting one after it takes its facets away.", async () => {
-    // A file as version 10 left it: three records indexed, facet rows found by change number through facet_seq.
+  /**
+   * A file as version `version` left it: records 1 and 2 in GB and 3 in FR, indexed. `facets` runs once the schema is
+   * there and gives what writes a record's facet rows, counts and list as that version did.
+   */
+  const oldFile = (version: number, facets: (old: DatabaseSync) => (seq: number, country: string) => void) => {
     const old = new DatabaseSync(file);
-    for (const [v, sql] of SQLITE_MIGRATIONS.slice(0, 10).entries()) {
+    for (const [v, sql] of SQLITE_MIGRATIONS.slice(0, version).entries()) {
       old.exec(sql);
       old.exec(`PRAGMA user_version = ${v + 1}`);
     }
-    const facet = old.prepare("INSERT INTO facet (name, value, seq) VALUES (?, ?, ?)");
-    const count = old.prepare(
-      "INSERT INTO facet_count (name, value, n) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1",
-    );
+    const write = facets(old);
     for (const [seq, country] of [
       [1, "GB"],
       [2, "GB"],
@@ -62,19 +56,36 @@ describe("SqliteStore: facets listed per record", () => {
         .prepare("INSERT INTO search (seq, id, name, updated) VALUES (?, ?, ?, ?)")
         .run(seq, r.initiative.id, r.initiative.name, Date.parse(r.updated));
       old.prepare("INSERT INTO search_fts (rowid, name, description) VALUES (?, ?, '')").run(seq, r.initiative.name);
-      const facets: [string, string][] = [
-        ["country", C + country],
-        ["source", LOCAL_SOURCE],
-      ];
-      for (const [name, value] of facets) {
-        facet.run(name, value, seq);
-        count.run(name, value);
-      }
+      write(seq, country);
     }
-    old.exec(
-      "UPDATE meta SET value = 3 WHERE key IN ('seq', 'indexed_seq'); UPDATE meta SET value = 3 WHERE key = 'dup_seq'",
-    );
+    old.exec("UPDATE meta SET value = 3 WHERE key IN ('seq', 'indexed_seq', 'dup_seq')");
     old.close();
+  };
+  const counting = (old: DatabaseSync) =>
+    old.prepare("INSERT INTO facet_count (name, value, n) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1");
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "essfed-facet-list-"));
+    file = join(dir, "essfed.sqlite");
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("lists the facets of records indexed before the upgrade, so deleting one after it takes its facets away.", async () => {
+    // A file as version 10 left it: facet rows found by change number through facet_seq.
+    oldFile(10, (old) => {
+      const facet = old.prepare("INSERT INTO facet (name, value, seq) VALUES (?, ?, ?)");
+      const count = counting(old);
+      return (seq, country) => {
+        const facets: [string, string][] = [
+          ["country", C + country],
+          ["source", LOCAL_SOURCE],
+        ];
+        for (const [name, value] of facets) {
+          facet.run(name, value, seq);
+          count.run(name, value);
+        }
+      };
+    });
     expect(SQLITE_MIGRATIONS.length).toBeGreaterThanOrEqual(11);
 
     const store = new SqliteStore(file);
@@ -102,49 +113,30 @@ describe("SqliteStore: facets listed per record", () => {
   });
 
   it("turns the name and IRI pairs of a version 20 file's facet lists into the values' numbers, in the same order.", async () => {
-    // A file as version 20 left it: three records indexed, each listing its source before its country. France has no
-    // number yet (as if its facet rows had been lost), so the upgrade numbers it.
-    const old = new DatabaseSync(file);
-    for (const [v, sql] of SQLITE_MIGRATIONS.slice(0, 20).entries()) {
-      old.exec(sql);
-      old.exec(`PRAGMA user_version = ${v + 1}`);
-    }
-    old.exec(
-      `INSERT INTO facet_value (id, name, value) VALUES (1, 'country', '${C}GB'), (2, 'source', '${LOCAL_SOURCE}')`,
-    );
-    const vid = new Map([
-      [`${C}GB`, 1],
-      [LOCAL_SOURCE, 2],
-    ]);
-    const count = old.prepare(
-      "INSERT INTO facet_count (name, value, n) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1",
-    );
-    for (const [seq, country] of [
-      [1, "GB"],
-      [2, "GB"],
-      [3, "FR"],
-    ] as const) {
-      const r = record(seq, country);
-      old
-        .prepare("INSERT INTO initiative (id, seq, version, updated, record) VALUES (?, ?, ?, ?, ?)")
-        .run(r.initiative.id, seq, r.version, r.updated, JSON.stringify(r));
-      old
-        .prepare("INSERT INTO search (seq, id, name, updated) VALUES (?, ?, ?, ?)")
-        .run(seq, r.initiative.id, r.initiative.name, Date.parse(r.updated));
-      old.prepare("INSERT INTO search_fts (rowid, name, description) VALUES (?, ?, '')").run(seq, r.initiative.name);
-      const facets: [string, string][] = [
-        ["source", LOCAL_SOURCE],
-        ["country", C + country],
-      ];
-      for (const [name, value] of facets) {
-        const v = vid.get(value);
-        if (v) old.prepare("INSERT INTO facet (vid, seq) VALUES (?, ?)").run(v, seq);
-        count.run(name, value);
-      }
-      old.prepare("INSERT INTO facet_list (seq, list) VALUES (?, ?)").run(seq, JSON.stringify(facets));
-    }
-    old.exec("UPDATE meta SET value = 3 WHERE key IN ('seq', 'indexed_seq', 'dup_seq')");
-    old.close();
+    // A file as version 20 left it: each record lists its source before its country. France has no number yet (as if
+    // its facet rows had been lost), so the upgrade numbers it.
+    oldFile(20, (old) => {
+      old.exec(
+        `INSERT INTO facet_value (id, name, value) VALUES (1, 'country', '${C}GB'), (2, 'source', '${LOCAL_SOURCE}')`,
+      );
+      const vid = new Map([
+        [`${C}GB`, 1],
+        [LOCAL_SOURCE, 2],
+      ]);
+      const count = counting(old);
+      return (seq, country) => {
+        const facets: [string, string][] = [
+          ["source", LOCAL_SOURCE],
+          ["country", C + country],
+        ];
+        for (const [name, value] of facets) {
+          const v = vid.get(value);
+          if (v) old.prepare("INSERT INTO facet (vid, seq) VALUES (?, ?)").run(v, seq);
+          count.run(name, value);
+        }
+        old.prepare("INSERT INTO facet_list (seq, list) VALUES (?, ?)").run(seq, JSON.stringify(facets));
+      };
+    });
 
     const store = new SqliteStore(file);
     await store.initialize();
