@@ -7,10 +7,10 @@
  * search index is built (ADR 35).
  *
  * The deferral is marked in `meta` (`keys_deferred_from`: the change number it began after) in the transaction that
- * drops the index, so that it outlives a crash: while the mark is there, every writer (any process) leaves out the
- * key entries of what it writes, and whoever ends the deferral (the import at its end, or the next store to open the
- * file after a crash) writes the entries of every record changed since, rebuilds the name index and removes the mark in
- * one transaction.
+ * drops the index, so that it outlives a crash: while the mark is there, every write of a record (any process; an
+ * own-IRI rewrite excepted) leaves out its key entries, and whoever ends the deferral (the import at its end, or the
+ * next store to open the file after a crash) writes the entries of every record changed since, rebuilds the name index
+ * and removes the mark in one transaction.
  */
 import type { SqliteDatabase } from "./database.ts";
 
