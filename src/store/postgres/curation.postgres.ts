@@ -50,6 +50,13 @@ interface QueueRow {
   received: string;
 }
 
+/**
+ * Serialises the queueing of changes to one record (its IRI as the parameter) in this instance: scoped by schema, so
+ * that instances sharing a database in schemas of their own do not wait for each other.
+ */
+export const REVIEW_LOCK_SQL =
+  "SELECT pg_advisory_xact_lock(hashtext('essfed_review ' || current_schema() || ' ' || $1))";
+
 const held = (record: InitiativeRecord, signed: string | null): HeldRecord => (signed ? { ...record, signed } : record);
 const toWithheld = (r: WithheldRow): Withheld => ({
   record: held(r.record, r.signed),
@@ -240,7 +247,7 @@ export class PostgresCurationStore implements CurationStore {
     const n = await this.#w.transaction(async (c) => {
       if (item.kind === "change") {
         // One waiting change per record, even when two versions arrive at once.
-        await c.query("SELECT pg_advisory_xact_lock(hashtext('essfed_review:' || $1))", [item.target]);
+        await c.query(REVIEW_LOCK_SQL, [item.target]);
         await c.query("DELETE FROM review_queue WHERE target = $1 AND kind = 'change'", [item.target]);
       }
       const { rows } = await c.query<{ n: string }>(

@@ -9,6 +9,11 @@ import { withTransaction } from "./tx.ts";
 
 const k = (key: KvKey) => JSON.stringify(key);
 /**
+ * Serialises the writers of one key (the key's JSON as the parameter) of this instance: scoped by schema, so that
+ * instances sharing a database in schemas of their own do not wait for each other.
+ */
+export const KV_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('essfed_kv ' || current_schema() || ' ' || $1))";
+/**
  * When an entry set with these options expires (ms since the epoch), or null. Fedify types `ttl` with the global
  * Temporal, which TypeScript's libraries do not declare yet, so it is read through the polyfill's type.
  */
@@ -46,7 +51,7 @@ export class PostgresKvStore implements KvStore {
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
     return withTransaction(this.#pool, async (client) => {
       // Serialise writers of this key, whether or not a row exists yet.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [k(key)]);
+      await client.query(KV_LOCK_SQL, [k(key)]);
       const { rows } = await client.query<{ value: unknown }>(
         "SELECT value FROM kv WHERE key = $1 AND (expires IS NULL OR expires > $2)",
         [k(key), Date.now()],
