@@ -79,9 +79,11 @@ beforeAll(async () => {
   );
 }, 60_000);
 afterAll(async () => {
-  await Promise.all(
-    [receiver, friend, origin, follower, stranger].map((i) => i?.close?.() ?? (i as TestInstance).stop()),
-  );
+  // The instances stop (which removes their data directories); the fake Mastodons close.
+  await Promise.all([
+    ...[receiver, friend, origin].map((i) => (i as TestInstance | undefined)?.stop()),
+    ...[follower, stranger].map((m) => (m as FakeMastodon | undefined)?.close()),
+  ]);
 });
 
 describe("Curation refuses hostile input from the network", () => {
