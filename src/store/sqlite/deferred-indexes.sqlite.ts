@@ -37,9 +37,13 @@ export function deferIndexes(db: SqliteDatabase): boolean {
   return true;
 }
 
+/** The change number a marked deferral began after, or undefined when none is marked. */
+const markedFrom = (db: SqliteDatabase) =>
+  (db.prepare(`SELECT value FROM meta WHERE key = '${MARK}'`).get() as { value: number } | undefined)?.value;
+
 /** Whether writes leave their key entries out (read in the writing transaction: the mark may come and go). */
 export function keysDeferred(db: SqliteDatabase): boolean {
-  return db.prepare(`SELECT 1 FROM meta WHERE key = '${MARK}'`).get() !== undefined;
+  return markedFrom(db) !== undefined;
 }
 
 /**
@@ -50,15 +54,15 @@ export function endDeferral(db: SqliteDatabase): boolean {
   // Read first without the write lock: every store that opens a file asks, and there is seldom one.
   if (!keysDeferred(db)) return false;
   return db.transaction(() => {
-    const mark = db.prepare(`SELECT value FROM meta WHERE key = '${MARK}'`).get() as { value: number } | undefined;
-    if (!mark) return false;
+    const from = markedFrom(db);
+    if (from === undefined) return false;
     db.exec(NAME_INDEX);
     // Entries written all the same meanwhile (an own-IRI rewrite writes its records' keys) are kept once.
     db.prepare(
       `INSERT OR IGNORE INTO initiative_key (key, seq)
        SELECT k.value, i.seq FROM initiative i, json_each(i.lookup_keys) AS k
        WHERE i.seq > ? AND i.lookup_keys IS NOT NULL ORDER BY 1, 2`,
-    ).run(mark.value);
+    ).run(from);
     db.prepare(`DELETE FROM meta WHERE key = '${MARK}'`).run();
     return true;
   });

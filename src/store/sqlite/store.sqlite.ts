@@ -312,7 +312,7 @@ export class SqliteStore implements Store {
             "lat, lng, lookup_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .run(id, seq, source, r.version, r.updated, JSON.stringify(r), signed ?? null, ...columns);
-      if (!this.#keysDeferred()) writeKeys(this.db, seq, columns[5]);
+      writeKeys(this.db, seq, this.#keysDeferred() ? null : columns[5]);
     }
     return outcome;
   }
