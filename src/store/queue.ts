@@ -174,6 +174,9 @@ export class DurableQueue implements MessageQueue {
           if (next !== undefined) wait = Math.min(wait, Math.max(5, next - Date.now()));
         }
         await new Promise<void>((resolve) => {
+          // A poke while nextVisibleAt was awaited (an enqueue, a finished message, the abort) found
+          // no wake to call: it must not be lost for a whole poll interval.
+          if (poked) return resolve();
           const t = setTimeout(resolve, wait);
           wake = () => {
             clearTimeout(t);
