@@ -27,6 +27,8 @@ export interface SqliteDatabase {
    */
   group(ms: number): () => void;
   isOpen(): boolean;
+  /** Calls `fn` after each commit of this connection from now on (undefined: no longer). */
+  onCommit(fn: (() => void) | undefined): void;
   /** Registers a deterministic SQL function of numbers. */
   defineFunction(name: string, fn: (...args: number[]) => number): void;
 }
@@ -53,11 +55,13 @@ export function openSqlite(path: string): SqliteDatabase {
   let depth = 0;
   /** The open group of transactions: since when it is open (undefined: none), how old it may grow. */
   let grouping: Group | undefined;
+  let committed: (() => void) | undefined;
   const commitGroup = () => {
     if (grouping?.since === undefined) return;
     clearTimeout(grouping.timer);
     grouping.since = grouping.timer = undefined;
     db.exec("COMMIT");
+    committed?.();
   };
   /** Runs `fn` in the transaction or savepoint just begun: `done` ends it, `undo` when `fn` throws. */
   const within = <T>(fn: () => T, done: string, undo: () => void): T => {
@@ -102,6 +106,7 @@ export function openSqlite(path: string): SqliteDatabase {
     },
     exec: (sql) => db.exec(sql),
     isOpen: () => db.isOpen,
+    onCommit: (fn) => void (committed = fn),
     defineFunction: (name, fn) => db.function(name, { deterministic: true }, fn as (...a: unknown[]) => number),
     close: () => {
       statements.clear();
@@ -124,7 +129,9 @@ export function openSqlite(path: string): SqliteDatabase {
       if (depth > 0) return fn();
       if (grouping) return grouped(grouping, fn);
       db.exec("BEGIN IMMEDIATE");
-      return within(fn, "COMMIT", () => db.exec("ROLLBACK"));
+      const out = within(fn, "COMMIT", () => db.exec("ROLLBACK"));
+      committed?.();
+      return out;
     },
   };
 }

@@ -4,6 +4,7 @@
 import { decidePut, deleteRemoves } from "../../domain/puts.ts";
 import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
 import { EventEmitter } from "node:events";
+import { availableParallelism } from "node:os";
 import { DurableQueue, type QueueOptions } from "../queue.ts";
 import type {
   Follower,
@@ -26,6 +27,7 @@ import { CATCH_UP_CACHE_KIB, catchUp, unindex } from "./indexer.sqlite.ts";
 import { IndexStage } from "./index-stage.sqlite.ts";
 import { rewriteOwnSqlite } from "./rewrite.sqlite.ts";
 import { SqliteSearchIndex } from "./search.sqlite.ts";
+import { Checkpointer } from "./checkpointer.ts";
 import { openSqlite, type SqliteDatabase } from "./database.ts";
 import { SqliteKvStore } from "./kv.sqlite.ts";
 import { SqliteAccountStore, SqliteAuditLog } from "./accounts.sqlite.ts";
@@ -56,6 +58,11 @@ const BULK_CHECKPOINT_BYTES = 64 * 1024 * 1024;
  * is held about as long as a build range holds it (index-stage.sqlite.ts).
  */
 const BULK_GROUP_MS = 2000;
+/**
+ * An import alone in its process checkpoints from a thread of its own (ADR 48), starting the log over once it holds
+ * this much; SQLite's own checkpoint then waits for four times as much, in case that thread is held up.
+ */
+const BULK_RESTART_BYTES = 256 * 1024 * 1024;
 
 interface InitiativeRow {
   seq: number;
@@ -74,8 +81,11 @@ export class SqliteStore implements Store {
   /** Wakes queue listeners in this process when something is enqueued through this store. */
   readonly #events = new EventEmitter().setMaxListeners(0);
 
+  readonly #path: string;
+
   /** @param path a file path, or `:memory:` for tests */
   constructor(path: string) {
+    this.#path = path;
     this.db = openSqlite(path);
     this.#stage = new IndexStage(this.db);
     this.kv = new SqliteKvStore(this.db);
@@ -113,6 +123,9 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     clearTimeout(this.#indexTimer);
+    // A bulk write never released (its caller failed): its checkpointing thread ends with the store.
+    this.#checkpointer?.stop();
+    this.#checkpointer = undefined;
     this.db.close();
   }
 
@@ -142,6 +155,7 @@ export class SqliteStore implements Store {
   readonly #stage: IndexStage;
   #cacheBefore: number | undefined;
   #checkpointBefore: number | undefined;
+  #checkpointer: Checkpointer | undefined;
   #ungroup: (() => void) | undefined;
   /** Whether this bulk write dropped the record table's random-order indexes, to rebuild them at its end (ADR 47). */
   #indexesDeferred = false;
@@ -155,6 +169,7 @@ export class SqliteStore implements Store {
       this.db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
       this.#checkpointBefore = this.#pragma("wal_autocheckpoint");
       this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil(BULK_CHECKPOINT_BYTES / this.#pragma("page_size"))}`);
+      this.#checkpointer = o.grouped ? this.#startCheckpointer() : undefined;
       this.#ungroup = o.grouped ? this.db.group(BULK_GROUP_MS) : undefined;
       // Alone in its process, into an almost empty store: the record table's random-order indexes wait for the end.
       if (o.grouped) this.#indexesDeferred = this.db.transaction(() => deferIndexes(this.db));
@@ -188,9 +203,20 @@ export class SqliteStore implements Store {
         ignoreFailure("sqlite-index-stage")(e);
       }
     } finally {
+      this.db.onCommit(undefined);
+      this.#checkpointer?.stop();
+      this.#checkpointer = undefined;
       this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
       this.db.exec(`PRAGMA wal_autocheckpoint = ${this.#checkpointBefore}`);
     }
+  }
+  /** A thread that checkpoints the log while this one writes (ADR 48), when there is a file and a core for it. */
+  #startCheckpointer(): Checkpointer | undefined {
+    if (this.#path === ":memory:" || availableParallelism() < 2) return undefined;
+    const checkpointer = Checkpointer.start(this.#path, { restartBytes: BULK_RESTART_BYTES, waitMs: 2000 });
+    this.db.onCommit(() => checkpointer.committed());
+    this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil((4 * BULK_RESTART_BYTES) / this.#pragma("page_size"))}`);
+    return checkpointer;
   }
   #pragma(name: "cache_size" | "wal_autocheckpoint" | "page_size"): number {
     return Object.values(this.db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[0]!;
