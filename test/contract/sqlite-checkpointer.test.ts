@@ -8,8 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "@jest/globals";
+import { emptyInitiative, type InitiativeRecord } from "../../src/domain/initiative.ts";
+import { versionOf } from "../../src/domain/version.ts";
 import { Checkpointer } from "../../src/store/sqlite/checkpointer.ts";
 import { openSqlite, type SqliteDatabase } from "../../src/store/sqlite/database.ts";
+import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -93,5 +96,37 @@ describe("The checkpointing thread of a bulk write", () => {
     checkpointer.stop();
     expect((db.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n).toBe(121 * 6);
     db.close();
+  });
+
+  it("copies an import's log into the file as it goes, once the import has been writing a while.", async () => {
+    const record = (n: number): InitiativeRecord => {
+      const initiative = emptyInitiative(`https://here.example/initiatives/c${n}`, `Co-op ${n} ${"x".repeat(500)}`);
+      return {
+        initiative,
+        published: "2026-01-01T00:00:00Z",
+        updated: "2026-01-01T00:00:00Z",
+        version: versionOf(initiative),
+      };
+    };
+    /** The database file's size after a grouped import of 3,000 records, before the store closes. */
+    const imported = async (checkpointerAfterMs?: number) => {
+      const dir = mkdtempSync(join(tmpdir(), "essfed-checkpointer-"));
+      dirs.push(dir);
+      const path = join(dir, "store.sqlite");
+      const store = new SqliteStore(path, checkpointerAfterMs === undefined ? {} : { checkpointerAfterMs });
+      await store.initialize();
+      const release = store.bulkWrite({ grouped: true });
+      for (let b = 0; b < 30; b++)
+        await store.putInitiatives(Array.from({ length: 100 }, (_, k) => record(b * 100 + k)));
+      release();
+      const size = statSync(path).size;
+      expect(await store.search.count({ words: ["co"], facets: {} })).toBe(3000);
+      await store.close();
+      return size;
+    };
+    // Seconds of writing are needed by default: this import is shorter, and its log stays in the log until it ends.
+    const alone = await imported();
+    const threaded = await imported(0);
+    expect(threaded).toBeGreaterThan(alone + 2 * MB);
   });
 });

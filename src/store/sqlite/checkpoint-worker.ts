@@ -34,6 +34,8 @@ try {
     // Until the next commit; a look now and then in case a copy was held up.
     Atomics.wait(s, Slot.Commits, commits, commits !== seen ? 50 : 1000);
   }
+  // The bulk write has ended: what it wrote last goes into the file now rather than at the next checkpoint.
+  if (Atomics.load(s, Slot.Commits) !== seen) checkpoint.get();
 } finally {
   // Set even when the file could not be opened: the writing thread never waits for a thread that is gone.
   try {

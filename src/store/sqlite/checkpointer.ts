@@ -94,7 +94,7 @@ export class Checkpointer {
     Atomics.store(s, Slot.Long, 0);
   }
 
-  /** Ends the thread and waits (a few seconds at most) until it has closed its connection. */
+  /** Ends the thread, after it copies what the last commits wrote, and waits until it has closed its connection. */
   stop(): void {
     const s = this.#state;
     Atomics.store(s, Slot.Stop, 1);

@@ -59,9 +59,12 @@ const BULK_CHECKPOINT_BYTES = 64 * 1024 * 1024;
  */
 const BULK_GROUP_MS = 2000;
 /**
- * An import alone in its process checkpoints from a thread of its own (ADR 48), starting the log over once it holds
- * this much; SQLite's own checkpoint then waits for four times as much, in case that thread is held up.
+ * An import alone in its process that has been writing this long checkpoints from a thread of its own (ADR 48): a
+ * shorter one wrote too little for the thread to gain what its checkpoints after every commit cost (about 1 s at
+ * 100,000 rows).
  */
+const CHECKPOINTER_AFTER_MS = 10_000;
+/** The checkpointing thread starts the log over once it holds this much; SQLite's own checkpoint waits for 4 times. */
 const BULK_RESTART_BYTES = 256 * 1024 * 1024;
 
 interface InitiativeRow {
@@ -82,10 +85,16 @@ export class SqliteStore implements Store {
   readonly #events = new EventEmitter().setMaxListeners(0);
 
   readonly #path: string;
+  readonly #checkpointerAfterMs: number;
 
-  /** @param path a file path, or `:memory:` for tests */
-  constructor(path: string) {
+  /**
+   * @param path a file path, or `:memory:` for tests
+   * @param o.checkpointerAfterMs how long an import alone in its process writes before its log is checkpointed from
+   *   a thread of its own (ADR 48; tests shorten it)
+   */
+  constructor(path: string, o: { checkpointerAfterMs?: number } = {}) {
     this.#path = path;
+    this.#checkpointerAfterMs = o.checkpointerAfterMs ?? CHECKPOINTER_AFTER_MS;
     this.db = openSqlite(path);
     this.#stage = new IndexStage(this.db);
     this.kv = new SqliteKvStore(this.db);
@@ -169,7 +178,14 @@ export class SqliteStore implements Store {
       this.db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
       this.#checkpointBefore = this.#pragma("wal_autocheckpoint");
       this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil(BULK_CHECKPOINT_BYTES / this.#pragma("page_size"))}`);
-      this.#checkpointer = o.grouped ? this.#startCheckpointer() : undefined;
+      if (o.grouped) {
+        const since = performance.now();
+        this.db.onCommit(() => {
+          if (this.#checkpointer) this.#checkpointer.committed();
+          else if (performance.now() - since >= this.#checkpointerAfterMs)
+            this.#checkpointer = this.#startCheckpointer();
+        });
+      }
       this.#ungroup = o.grouped ? this.db.group(BULK_GROUP_MS) : undefined;
       // Alone in its process, into an almost empty store: the record table's random-order indexes wait for the end.
       if (o.grouped) this.#indexesDeferred = this.db.transaction(() => deferIndexes(this.db));
@@ -214,7 +230,6 @@ export class SqliteStore implements Store {
   #startCheckpointer(): Checkpointer | undefined {
     if (this.#path === ":memory:" || availableParallelism() < 2) return undefined;
     const checkpointer = Checkpointer.start(this.#path, { restartBytes: BULK_RESTART_BYTES, waitMs: 2000 });
-    this.db.onCommit(() => checkpointer.committed());
     this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil((4 * BULK_RESTART_BYTES) / this.#pragma("page_size"))}`);
     return checkpointer;
   }
