@@ -40,6 +40,22 @@ export async function startInstance(
   attempt = 1,
 ): Promise<TestInstance> {
   const dir = mkdtempSync(join(tmpdir(), "essfed-test-"));
+  try {
+    return await startIn(dir, env, overrides, runtime, attempt);
+  } catch (e) {
+    // A test that expects the start to fail (a bad setting, say) leaves no directory behind.
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function startIn(
+  dir: string,
+  env: Record<string, string>,
+  overrides: Partial<Config>,
+  runtime: RuntimeOptions | undefined,
+  attempt: number,
+): Promise<TestInstance> {
   const port = await freePort();
   const config = loadConfig(
     {
@@ -76,8 +92,12 @@ export async function startInstance(
     base: config.url,
     dir,
     async stop() {
-      await instance.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await instance.close();
+      } finally {
+        // Removed even when closing fails (a test that closed the store itself, say).
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   });
 }
