@@ -1,8 +1,8 @@
 /**
  * Checkpoints a bulk write's write-ahead log from a thread of its own (ADR 48), so that copying the
  * log into the database file and syncing it no longer stop the writing thread: with SQLite's
- * automatic checkpoint every 64 MB of log, a million-row import spent 7–9 s of its writing thread
- * waiting on them (docs/benchmarks.md, tenth round).
+ * automatic checkpoint every 64 MB of log, a million-row import took 7–9 s longer than with no
+ * checkpoint until its end (docs/benchmarks.md, tenth round).
  *
  * The thread (checkpoint-worker.ts) runs a PASSIVE checkpoint after each commit the writing
  * connection reports. A passive checkpoint never takes the write lock, so the log would grow
