@@ -133,8 +133,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     clearTimeout(this.#indexTimer);
     // A bulk write never released (its caller failed): its checkpointing thread ends with the store.
-    this.#checkpointer?.stop();
-    this.#checkpointer = undefined;
+    this.#stopCheckpointer();
     this.db.close();
   }
 
@@ -178,7 +177,8 @@ export class SqliteStore implements Store {
       this.db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
       this.#checkpointBefore = this.#pragma("wal_autocheckpoint");
       this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil(BULK_CHECKPOINT_BYTES / this.#pragma("page_size"))}`);
-      if (o.grouped) {
+      // A thread that checkpoints the log while this one writes (ADR 48), when there is a file and a core for it.
+      if (o.grouped && this.#path !== ":memory:" && availableParallelism() >= 2) {
         const since = performance.now();
         this.db.onCommit(() => {
           if (this.#checkpointer) this.#checkpointer.committed();
@@ -219,19 +219,22 @@ export class SqliteStore implements Store {
         ignoreFailure("sqlite-index-stage")(e);
       }
     } finally {
-      this.db.onCommit(undefined);
-      this.#checkpointer?.stop();
-      this.#checkpointer = undefined;
+      this.#stopCheckpointer();
       this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
       this.db.exec(`PRAGMA wal_autocheckpoint = ${this.#checkpointBefore}`);
     }
   }
-  /** A thread that checkpoints the log while this one writes (ADR 48), when there is a file and a core for it. */
-  #startCheckpointer(): Checkpointer | undefined {
-    if (this.#path === ":memory:" || availableParallelism() < 2) return undefined;
+  /** Starts the thread that checkpoints the log from now on, SQLite's own checkpoint kept as a backstop. */
+  #startCheckpointer(): Checkpointer {
     const checkpointer = Checkpointer.start(this.#path, { restartBytes: BULK_RESTART_BYTES, waitMs: 2000 });
     this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil((4 * BULK_RESTART_BYTES) / this.#pragma("page_size"))}`);
     return checkpointer;
+  }
+  /** Ends the checkpointing thread, if one runs, once it has copied the last commits; no commit is reported after. */
+  #stopCheckpointer(): void {
+    this.db.onCommit(undefined);
+    this.#checkpointer?.stop();
+    this.#checkpointer = undefined;
   }
   #pragma(name: "cache_size" | "wal_autocheckpoint" | "page_size"): number {
     return Object.values(this.db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[0]!;
