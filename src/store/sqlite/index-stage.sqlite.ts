@@ -12,60 +12,63 @@
  * process's catch-up) before a range is built. `indexed_seq` moves with each range's index rows
  * in the same transaction, so a crash or a failure leaves a state the catch-up repairs (the staged
  * rows live only as long as the connection).
+ *
+ * An import alone in its process into an empty index stages into a scratch file instead (in a folder beside the
+ * database, removed at the end), so that a thread of its own can build the text and map tables from it while this
+ * connection builds the rest (index-builder.ts, ADR 49).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { InitiativeRecord } from "../../domain/initiative.ts";
 import { indexFields } from "../search.ts";
 import type { SqliteDatabase } from "./database.ts";
 import type { FacetMemo } from "./facets.sqlite.ts";
+import { ignoreFailure } from "../../logging.ts";
 import { Deltas, FacetValues, unindex, type FacetValue } from "./indexer.sqlite.ts";
+import { FTS_BUILD_SETTINGS, FTS_DEFAULT_SETTINGS, IndexBuilder } from "./index-builder.ts";
 
 /** Changes built per transaction at first; later ranges are sized to hold the write lock about {@link RANGE_MS}. */
 const RANGE_MIN = 20_000;
 const RANGE_MAX = 250_000;
 const RANGE_MS = 2000;
-/**
- * FTS5's settings while a build runs: with its default (1 MB of pending terms, segments merged four at a time) a
- * million records made thousands of small segments merged over and over; these took the FTS5 rows' cost a record
- * from 9.2 to 4.8 µs at 900,000 records, with searches as fast after (docs/benchmarks.md, eighth round).
- */
-const FTS_PENDING_BYTES = 64 * 1024 * 1024;
-const FTS_MERGE = 8;
-const FTS_DEFAULT_PENDING_BYTES = 1024 * 1024;
-const FTS_DEFAULT_MERGE = 4;
-
-const TABLES = `
-  CREATE TEMP TABLE index_stage (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, created INTEGER NOT NULL,
+const tables = (schema: string) => `
+  CREATE TABLE ${schema}.index_stage (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, created INTEGER NOT NULL,
     name TEXT NOT NULL, updated INTEGER NOT NULL, lat REAL, lon REAL, description TEXT NOT NULL, vids TEXT)
     STRICT;
-  CREATE TEMP TABLE index_stage_batch (upto INTEGER PRIMARY KEY) STRICT;
-  CREATE TEMP TABLE index_stage_count (upto INTEGER NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+  CREATE TABLE ${schema}.index_stage_batch (upto INTEGER PRIMARY KEY) STRICT;
+  CREATE TABLE ${schema}.index_stage_count (upto INTEGER NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     n INTEGER NOT NULL) STRICT;
-  CREATE TEMP TABLE index_stage_cell (upto INTEGER NOT NULL, lat_idx INTEGER NOT NULL, lon_idx INTEGER NOT NULL,
+  CREATE TABLE ${schema}.index_stage_cell (upto INTEGER NOT NULL, lat_idx INTEGER NOT NULL, lon_idx INTEGER NOT NULL,
     n INTEGER NOT NULL) STRICT;`;
 const DROP = `DROP TABLE IF EXISTS temp.index_stage; DROP TABLE IF EXISTS temp.index_stage_batch;
   DROP TABLE IF EXISTS temp.index_stage_count; DROP TABLE IF EXISTS temp.index_stage_cell;`;
+/** The stage's schema: temporary tables of the store's connection, or a scratch file attached to it (ADR 49). */
+type Schema = "temp" | "stage";
 
-/** One range (from, to] of staged rows into the index tables, in key order. */
-const BUILD = [
-  `INSERT INTO search (seq, id, name, updated, lat, lon)
-    SELECT seq, id, name, updated, lat, lon FROM temp.index_stage WHERE seq > ?1 AND seq <= ?2 ORDER BY seq`,
+/** One range (from, to] of staged rows into the text and map tables, unless a thread of its own builds them. */
+const buildApart = (schema: Schema) => [
   `INSERT INTO search_fts (rowid, name, description)
-    SELECT seq, name, description FROM temp.index_stage WHERE seq > ?1 AND seq <= ?2 ORDER BY seq`,
+    SELECT seq, name, description FROM ${schema}.index_stage WHERE seq > ?1 AND seq <= ?2 ORDER BY seq`,
   `INSERT INTO search_geo (seq, min_lat, max_lat, min_lon, max_lon)
-    SELECT seq, lat, lat, lon, lon FROM temp.index_stage
+    SELECT seq, lat, lat, lon, lon FROM ${schema}.index_stage
     WHERE seq > ?1 AND seq <= ?2 AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY seq`,
+];
+/** One range (from, to] of staged rows into the other index tables, in key order. */
+const buildRest = (schema: Schema) => [
+  `INSERT INTO search (seq, id, name, updated, lat, lon)
+    SELECT seq, id, name, updated, lat, lon FROM ${schema}.index_stage WHERE seq > ?1 AND seq <= ?2 ORDER BY seq`,
   // In change order, not sorted by value first: each value's rows grow at the end of its run, a few hundred pages the
   // cache holds, and the sort cost 2 of the 5 s this took at a million records (docs/benchmarks.md, ninth round).
   `INSERT INTO facet (vid, seq)
-    SELECT f.value, s.seq FROM temp.index_stage s, json_each(s.vids) f
+    SELECT f.value, s.seq FROM ${schema}.index_stage s, json_each(s.vids) f
     WHERE s.seq > ?1 AND s.seq <= ?2 AND s.vids IS NOT NULL`,
   `INSERT INTO facet_list (seq, list)
-    SELECT seq, vids FROM temp.index_stage WHERE seq > ?1 AND seq <= ?2 AND vids IS NOT NULL ORDER BY seq`,
+    SELECT seq, vids FROM ${schema}.index_stage WHERE seq > ?1 AND seq <= ?2 AND vids IS NOT NULL ORDER BY seq`,
   `INSERT INTO facet_count (name, value, n)
-    SELECT name, value, sum(n) FROM temp.index_stage_count WHERE upto > ?1 AND upto <= ?2 GROUP BY name, value
+    SELECT name, value, sum(n) FROM ${schema}.index_stage_count WHERE upto > ?1 AND upto <= ?2 GROUP BY name, value
     ON CONFLICT DO UPDATE SET n = n + excluded.n`,
   `INSERT INTO geo_cell (lat_idx, lon_idx, n)
-    SELECT lat_idx, lon_idx, sum(n) FROM temp.index_stage_cell WHERE upto > ?1 AND upto <= ?2
+    SELECT lat_idx, lon_idx, sum(n) FROM ${schema}.index_stage_cell WHERE upto > ?1 AND upto <= ?2
     GROUP BY lat_idx, lon_idx ON CONFLICT DO UPDATE SET n = n + excluded.n`,
 ];
 
@@ -80,17 +83,41 @@ export class IndexStage {
   #to = 0;
   /** Facet values' numbers, as committed or written in a staging transaction. */
   readonly #values: FacetValues;
+  #schema: Schema = "temp";
+  /** The scratch folder of a stage in a file of its own, while it exists. */
+  #scratch: string | undefined;
+  /** The thread building the text and map tables from that stage, once the import's records are written. */
+  #builder: IndexBuilder | undefined;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#values = new FacetValues(db);
   }
 
-  /** Starts staging; the index must be up to date with every change (the bulk write caught up first). */
-  begin(): void {
-    this.#db.exec(DROP + TABLES);
+  /**
+   * Starts staging; the index must be up to date with every change (the bulk write caught up first).
+   * @param o.apart the database file's path: if the index is empty, the stage goes into a scratch file beside it, for
+   *   the text and map tables to be built on a thread of their own at the end (ADR 49)
+   */
+  begin(o: { apart?: string } = {}): void {
+    this.#release();
     this.#values.load();
     this.#from = this.#to = indexedSeq(this.#db);
+    this.#schema = "temp";
+    if (o.apart && !this.#db.prepare("SELECT 1 FROM search LIMIT 1").get()) {
+      try {
+        this.#scratch = mkdtempSync(`${o.apart}.index-`);
+        this.#db.prepare("ATTACH DATABASE ? AS stage").run(join(this.#scratch, "stage.sqlite"));
+        // Scratch: never synced; its journal in memory, so that a batch that fails takes its staged rows with it.
+        this.#db.exec("PRAGMA stage.journal_mode = MEMORY; PRAGMA stage.synchronous = OFF");
+        this.#schema = "stage";
+      } catch (e) {
+        // No room beside the database, say: staged as for a store already indexed.
+        this.#release();
+        ignoreFailure("sqlite-index-stage")(e);
+      }
+    }
+    this.#db.exec(tables(this.#schema));
   }
 
   /** Whether the rows written since {@link begin} are still to be built from the stage. */
@@ -98,11 +125,22 @@ export class IndexStage {
     return this.#from !== undefined;
   }
 
-  /** Gives everything staged back to the catch-up. */
+  /** Gives everything staged back to the catch-up; the stage itself goes once no transaction is open. */
   #abandon(): void {
     this.#from = undefined;
     this.#values.clear();
-    if (this.#db.isOpen()) this.#db.exec(DROP);
+    if (this.#db.isOpen() && this.#schema === "temp") this.#db.exec(DROP);
+  }
+
+  /** Removes the stage (outside any transaction: a file is detached then). */
+  #release(): void {
+    if (this.#db.isOpen()) {
+      this.#db.exec(DROP);
+      if (this.#db.prepare("SELECT 1 FROM pragma_database_list WHERE name = 'stage'").get())
+        this.#db.exec("DETACH DATABASE stage");
+    }
+    if (this.#scratch) rmSync(this.#scratch, { recursive: true, force: true });
+    this.#scratch = undefined;
   }
 
   /**
@@ -127,10 +165,11 @@ export class IndexStage {
 
   #stage(written: { seq: number; record: InitiativeRecord; created: boolean }[]): void {
     const db = this.#db;
+    const schema = this.#schema;
     const deltas = new Deltas();
     const counts = new Map<FacetValue, number>();
     const row = db.prepare(
-      "INSERT INTO temp.index_stage (seq, id, created, name, updated, lat, lon, description, vids) " +
+      `INSERT INTO ${schema}.index_stage (seq, id, created, name, updated, lat, lon, description, vids) ` +
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     for (const w of written) {
@@ -156,66 +195,119 @@ export class IndexStage {
       if (f.lat !== undefined && f.lon !== undefined) deltas.cell(f.lat, f.lon, 1);
     }
     const upto = written[written.length - 1]!.seq;
-    const count = db.prepare("INSERT INTO temp.index_stage_count (name, value, n, upto) VALUES (?, ?, ?, ?)");
+    const count = db.prepare(`INSERT INTO ${schema}.index_stage_count (name, value, n, upto) VALUES (?, ?, ?, ?)`);
     for (const [v, n] of counts) count.run(v.name, v.value, n, upto);
-    deltas.write(db, { facet: "temp.index_stage_count", cell: "temp.index_stage_cell", upto });
-    db.prepare("INSERT INTO temp.index_stage_batch (upto) VALUES (?)").run(upto);
+    deltas.write(db, { facet: `${schema}.index_stage_count`, cell: `${schema}.index_stage_cell`, upto });
+    db.prepare(`INSERT INTO ${schema}.index_stage_batch (upto) VALUES (?)`).run(upto);
     this.#to = upto;
+  }
+
+  /**
+   * Once the import's last batch is committed: starts the thread that builds the text and map tables from a stage in
+   * a file (ADR 49), into a scratch file beside it, for {@link build} to copy in. Does nothing otherwise, or if the
+   * thread cannot start (then {@link build} builds them here).
+   */
+  buildApart(): void {
+    if (this.#from === undefined || this.#from >= this.#to || !this.#scratch || this.#builder) return;
+    try {
+      const dir = this.#scratch;
+      this.#builder = IndexBuilder.start(this.#db, join(dir, "stage.sqlite"), dir);
+    } catch (e) {
+      ignoreFailure("sqlite-index-builder")(e);
+    }
   }
 
   /**
    * Builds the index from the stage, a range of change numbers per transaction, and ends staging.
    * Returns whether everything staged was built; if not, the catch-up has what is left to do.
+   * @param path the database file, for the text and map tables built apart ({@link buildApart})
    */
-  build(memo: FacetMemo): boolean {
+  build(memo: FacetMemo, path: string): boolean {
+    try {
+      const from = this.#from;
+      if (from === undefined || from >= this.#to) return from !== undefined;
+      const schema = this.#schema;
+      const [search, ...rest] = buildRest(schema);
+      if (!this.#builder) return this.#ranges(memo, [search!, ...buildApart(schema), ...rest], from);
+      // The text and map tables come from the building thread in one copy at the end: until then the index's mark
+      // stays where it was, so that a crash, or a catch-up by another process meanwhile, leaves the catch-up to redo
+      // these ranges (it removes a record's index rows before it writes them again).
+      if (!this.#ranges(memo, [search!, ...rest], from, true)) return false;
+      const to = this.#to;
+      const installed = this.#builder.install(path, (c) => {
+        const at = c.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number };
+        if (at.value !== from) return false;
+        c.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(to);
+        return true;
+      });
+      memo.forget();
+      // If not (the thread failed, or what it built does not match), the catch-up redoes these ranges from the mark.
+      return installed;
+    } finally {
+      this.end();
+    }
+  }
+
+  /** Ends staging: the building thread, if any, is stopped and the stage removed (outside any transaction). */
+  end(): void {
+    this.#builder?.abandon();
+    this.#builder = undefined;
+    this.#abandon();
+    this.#release();
+  }
+
+  /**
+   * Runs `statements` over the staged rows after `from`, a range per transaction. The index's mark must be at each
+   * range's start and moves to its end; with `hold`, it must stay at `from` and does not move.
+   */
+  #ranges(memo: FacetMemo, statements: string[], from: number, hold = false): boolean {
     const db = this.#db;
     let range = RANGE_MIN;
+    let at = from;
     // FTS5 takes its settings as literals only (bound parameters fail); these are constants.
-    const fts = (k: string, v: number) => db.exec(`INSERT INTO search_fts (search_fts, rank) VALUES ('${k}', ${v})`);
-    const tuned = this.#from !== undefined && this.#from < this.#to;
+    const fts = (settings: typeof FTS_BUILD_SETTINGS | typeof FTS_DEFAULT_SETTINGS) => {
+      for (const [k, v] of settings) db.exec(`INSERT INTO search_fts (search_fts, rank) VALUES ('${k}', ${v})`);
+    };
+    // FTS5 keeps more terms in memory before it writes a segment, and merges more segments at a time, while the
+    // build runs (both given back after).
+    const tuned = statements.some((sql) => sql.includes("search_fts"));
     try {
-      // FTS5 keeps up to FTS_PENDING_BYTES of terms in memory before it writes a segment, and merges
-      // segments FTS_MERGE at a time while the build runs (both given back after).
-      if (tuned) {
-        fts("hashsize", FTS_PENDING_BYTES);
-        fts("automerge", FTS_MERGE);
-      }
-      while (this.#from !== undefined && this.#from < this.#to) {
-        const from = this.#from;
+      if (tuned) fts(FTS_BUILD_SETTINGS);
+      while (at < this.#to) {
         const started = performance.now();
         const built = db.transaction(() => {
-          if (indexedSeq(db) !== from) return false;
+          if (indexedSeq(db) !== (hold ? from : at)) return false;
           const to =
             (
-              db.prepare("SELECT min(upto) AS upto FROM temp.index_stage_batch WHERE upto >= ?").get(from + range) as {
+              db
+                .prepare(`SELECT min(upto) AS upto FROM ${this.#schema}.index_stage_batch WHERE upto >= ?`)
+                .get(at + range) as {
                 upto: number | null;
               }
             ).upto ?? this.#to;
-          // Updated records leave their earlier index rows (and counts) first, as the catch-up's do.
+          // Updated records leave their earlier index rows (and counts) first, as the catch-up's do (none when the
+          // index was empty, as it is when the text and map tables are built apart).
           const deltas = new Deltas();
-          for (const r of db
-            .prepare("SELECT id FROM temp.index_stage WHERE seq > ? AND seq <= ? AND created = 0")
-            .all(from, to) as { id: string }[])
-            unindex(db, r.id, deltas, memo);
-          for (const sql of BUILD) db.prepare(sql).run(from, to);
+          if (statements.some((sql) => sql.includes("INSERT INTO search ")))
+            for (const r of db
+              .prepare(`SELECT id FROM ${this.#schema}.index_stage WHERE seq > ? AND seq <= ? AND created = 0`)
+              .all(at, to) as { id: string }[])
+              unindex(db, r.id, deltas, memo);
+          for (const sql of statements) db.prepare(sql).run(at, to);
           deltas.write(db);
-          db.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(to);
+          if (!hold) db.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(to);
           // The memo (facet values in memory) did not see these rows: it reloads from the tables on its next use.
           memo.forget();
           return to;
         });
         if (built === false) return false;
-        this.#from = built;
+        at = built;
         const ms = performance.now() - started;
         range = Math.max(RANGE_MIN, Math.min(RANGE_MAX, Math.round((range * RANGE_MS) / Math.max(ms, 1))));
       }
-      return this.#from !== undefined;
+      return true;
     } finally {
-      if (tuned && db.isOpen()) {
-        fts("hashsize", FTS_DEFAULT_PENDING_BYTES);
-        fts("automerge", FTS_DEFAULT_MERGE);
-      }
-      this.#abandon();
+      if (tuned && db.isOpen()) fts(FTS_DEFAULT_SETTINGS);
     }
   }
 }

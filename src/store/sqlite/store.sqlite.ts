@@ -132,7 +132,8 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     clearTimeout(this.#indexTimer);
-    // A bulk write never released (its caller failed): its checkpointing thread ends with the store.
+    // A bulk write never released (its caller failed): its stage and threads end with the store.
+    this.#stage.end();
     this.#stopCheckpointer();
     this.db.close();
   }
@@ -172,7 +173,9 @@ export class SqliteStore implements Store {
     if (this.#bulk++ === 0) {
       // Caught up first, so that what the import writes can be indexed set-wise at its end (ADR 35).
       catchUp(this.db, this.search.memo);
-      this.#stage.begin();
+      this.#stage.begin({
+        apart: o.grouped && this.#path !== ":memory:" && availableParallelism() >= 2 ? this.#path : undefined,
+      });
       this.#cacheBefore = this.#pragma("cache_size");
       this.db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
       this.#checkpointBefore = this.#pragma("wal_autocheckpoint");
@@ -207,6 +210,9 @@ export class SqliteStore implements Store {
       // The last group's writes are committed here; a failure to is the import's, not the index's.
       this.#ungroup?.();
       this.#ungroup = undefined;
+      // The text and map tables of an import into an empty index start building on a thread of their own now, while
+      // what follows is done here (ADR 49).
+      this.#stage.buildApart();
       // A failure here leaves the deferral marked, for the next store that opens the file to end.
       if (this.#indexesDeferred) {
         this.#indexesDeferred = false;
@@ -214,11 +220,13 @@ export class SqliteStore implements Store {
       }
       try {
         // What is not built here (see IndexStage) is left to the catch-up.
-        this.#stage.build(this.search.memo);
+        this.#stage.build(this.search.memo, this.#path);
       } catch (e) {
         ignoreFailure("sqlite-index-stage")(e);
       }
     } finally {
+      // Whatever failed above, the stage and its thread go.
+      this.#stage.end();
       this.#stopCheckpointer();
       this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
       this.db.exec(`PRAGMA wal_autocheckpoint = ${this.#checkpointBefore}`);
