@@ -173,7 +173,12 @@ export class IndexBuilder {
   abandon(): void {
     for (const t of this.#threads) {
       void t.worker.terminate();
-      rmSync(t.path, { force: true });
+      // A file a thread still holds open stays where it is (the stage's folder goes with it, or with the next import).
+      try {
+        rmSync(t.path, { force: true });
+      } catch {
+        continue;
+      }
     }
   }
 }

@@ -132,10 +132,11 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     clearTimeout(this.#indexTimer);
-    // A bulk write never released (its caller failed): its stage and threads end with the store.
-    this.#stage.end();
+    // A bulk write never released (its caller failed): its threads end with the store, its stage once the connection
+    // (which may hold the stage's file in an open group) is closed.
     this.#stopCheckpointer();
     this.db.close();
+    this.#stage.end();
   }
 
   /**
