@@ -173,11 +173,10 @@ export class IndexBuilder {
   abandon(): void {
     for (const t of this.#threads) {
       void t.worker.terminate();
-      // A file a thread still holds open stays where it is (the stage's folder goes with it, or with the next import).
       try {
         rmSync(t.path, { force: true });
       } catch {
-        continue;
+        // Held open by a thread, where that prevents removing it: it goes with the stage's folder.
       }
     }
   }

@@ -11,7 +11,7 @@
  * between two staged batches, a record staged twice, or the index moved by someone else (another
  * process's catch-up) before a range is built. `indexed_seq` moves with each range's index rows
  * in the same transaction, so a crash or a failure leaves a state the catch-up repairs (the staged
- * rows live only as long as the connection).
+ * rows live only as long as the connection, or the import's scratch folder).
  *
  * An import alone in its process into an empty index stages into a scratch file instead (in a folder beside the
  * database, removed at the end), so that a thread of its own can build the text and map tables from it while this

@@ -174,15 +174,15 @@ export class SqliteStore implements Store {
     if (this.#bulk++ === 0) {
       // Caught up first, so that what the import writes can be indexed set-wise at its end (ADR 35).
       catchUp(this.db, this.search.memo);
-      this.#stage.begin({
-        apart: o.grouped && this.#path !== ":memory:" && availableParallelism() >= 2 ? this.#path : undefined,
-      });
+      // An import alone in its process, with a file and a core to spare, has threads of its own (ADRs 48 and 49).
+      const threaded = o.grouped && this.#path !== ":memory:" && availableParallelism() >= 2;
+      this.#stage.begin({ apart: threaded ? this.#path : undefined });
       this.#cacheBefore = this.#pragma("cache_size");
       this.db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
       this.#checkpointBefore = this.#pragma("wal_autocheckpoint");
       this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil(BULK_CHECKPOINT_BYTES / this.#pragma("page_size"))}`);
-      // A thread that checkpoints the log while this one writes (ADR 48), when there is a file and a core for it.
-      if (o.grouped && this.#path !== ":memory:" && availableParallelism() >= 2) {
+      // A thread that checkpoints the log while this one writes (ADR 48).
+      if (threaded) {
         const since = performance.now();
         this.db.onCommit(() => {
           if (this.#checkpointer) this.#checkpointer.committed();
@@ -211,7 +211,7 @@ export class SqliteStore implements Store {
       // The last group's writes are committed here; a failure to is the import's, not the index's.
       this.#ungroup?.();
       this.#ungroup = undefined;
-      // The text and map tables of an import into an empty index start building on a thread of their own now, while
+      // The text and map tables of an import into an empty index start building on threads of their own now, while
       // what follows is done here (ADR 49).
       this.#stage.buildApart();
       // A failure here leaves the deferral marked, for the next store that opens the file to end.
@@ -226,7 +226,7 @@ export class SqliteStore implements Store {
         ignoreFailure("sqlite-index-stage")(e);
       }
     } finally {
-      // Whatever failed above, the stage and its thread go.
+      // Whatever failed above, the stage and its threads go.
       this.#stage.end();
       this.#stopCheckpointer();
       this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
