@@ -46,7 +46,7 @@ const DROP = `DROP TABLE IF EXISTS temp.index_stage; DROP TABLE IF EXISTS temp.i
 type Schema = "temp" | "stage";
 
 /** One range (from, to] of staged rows into the text and map tables, unless a thread of its own builds them. */
-const buildApart = (schema: Schema) => [
+const textAndMap = (schema: Schema) => [
   `INSERT INTO search_fts (rowid, name, description)
     SELECT seq, name, description FROM ${schema}.index_stage WHERE seq > ?1 AND seq <= ?2 ORDER BY seq`,
   `INSERT INTO search_geo (seq, min_lat, max_lat, min_lon, max_lon)
@@ -54,7 +54,7 @@ const buildApart = (schema: Schema) => [
     WHERE seq > ?1 AND seq <= ?2 AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY seq`,
 ];
 /** One range (from, to] of staged rows into the other index tables, in key order. */
-const buildRest = (schema: Schema) => [
+const theRest = (schema: Schema) => [
   `INSERT INTO search (seq, id, name, updated, lat, lon)
     SELECT seq, id, name, updated, lat, lon FROM ${schema}.index_stage WHERE seq > ?1 AND seq <= ?2 ORDER BY seq`,
   // In change order, not sorted by value first: each value's rows grow at the end of its run, a few hundred pages the
@@ -231,13 +231,11 @@ export class IndexStage {
     try {
       const from = this.#from;
       if (from === undefined || from >= this.#to) return from !== undefined;
-      const schema = this.#schema;
-      const [search, ...rest] = buildRest(schema);
-      if (!this.#builder) return this.#ranges(memo, [search!, ...buildApart(schema), ...rest], from);
+      if (!this.#builder) return this.#ranges(memo, from, false);
       // The text and map tables come from the building thread in one copy at the end: until then the index's mark
       // stays where it was, so that a crash, or a catch-up by another process meanwhile, leaves the catch-up to redo
       // these ranges (it removes a record's index rows before it writes them again).
-      if (!this.#ranges(memo, [search!, ...rest], from, true)) return false;
+      if (!this.#ranges(memo, from, true)) return false;
       const to = this.#to;
       const installed = this.#builder.install(path, (c) => {
         const at = c.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number };
@@ -262,11 +260,14 @@ export class IndexStage {
   }
 
   /**
-   * Runs `statements` over the staged rows after `from`, a range per transaction. The index's mark must be at each
-   * range's start and moves to its end; with `hold`, it must stay at `from` and does not move.
+   * Builds the index tables from the staged rows after `from`, a range per transaction; the index's mark must be at
+   * each range's start and moves to its end. With `apart`, the text and map tables are left to the building threads
+   * and the mark must stay at `from` and does not move.
    */
-  #ranges(memo: FacetMemo, statements: string[], from: number, hold = false): boolean {
+  #ranges(memo: FacetMemo, from: number, apart: boolean): boolean {
     const db = this.#db;
+    const [search, ...rest] = theRest(this.#schema);
+    const statements = apart ? [search!, ...rest] : [search!, ...textAndMap(this.#schema), ...rest];
     let range = RANGE_MIN;
     let at = from;
     // FTS5 takes its settings as literals only (bound parameters fail); these are constants.
@@ -275,13 +276,13 @@ export class IndexStage {
     };
     // FTS5 keeps more terms in memory before it writes a segment, and merges more segments at a time, while the
     // build runs (both given back after).
-    const tuned = statements.some((sql) => sql.includes("search_fts"));
+    const tuned = !apart;
     try {
       if (tuned) fts(FTS_BUILD_SETTINGS);
       while (at < this.#to) {
         const started = performance.now();
         const built = db.transaction(() => {
-          if (indexedSeq(db) !== (hold ? from : at)) return false;
+          if (indexedSeq(db) !== (apart ? from : at)) return false;
           const to =
             (
               db
@@ -293,14 +294,13 @@ export class IndexStage {
           // Updated records leave their earlier index rows (and counts) first, as the catch-up's do (none when the
           // index was empty, as it is when the text and map tables are built apart).
           const deltas = new Deltas();
-          if (statements.some((sql) => sql.includes("INSERT INTO search ")))
-            for (const r of db
-              .prepare(`SELECT id FROM ${this.#schema}.index_stage WHERE seq > ? AND seq <= ? AND created = 0`)
-              .all(at, to) as { id: string }[])
-              unindex(db, r.id, deltas, memo);
+          for (const r of db
+            .prepare(`SELECT id FROM ${this.#schema}.index_stage WHERE seq > ? AND seq <= ? AND created = 0`)
+            .all(at, to) as { id: string }[])
+            unindex(db, r.id, deltas, memo);
           for (const sql of statements) db.prepare(sql).run(at, to);
           deltas.write(db);
-          if (!hold) db.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(to);
+          if (!apart) db.prepare("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(to);
           // The memo (facet values in memory) did not see these rows: it reloads from the tables on its next use.
           memo.forget();
           return to;
