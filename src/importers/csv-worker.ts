@@ -36,7 +36,7 @@ export type FromCsvWorker = { more: true } | { sent: true } | { done: true };
 
 /** Pieces (of 64 KB from a stream) asked for ahead: about 2 MB, 5,000 rows. */
 const READ_AHEAD = 32;
-/** Batches sent and not yet taken, at most: room for a whole write batch while the writer writes. */
+/** Batches sent and not yet taken, at most: 3,000 rows, several write batches (THREAD_BATCH) ahead of the writer. */
 const MAX_UNREAD = 12;
 
 const port = parentPort!;
