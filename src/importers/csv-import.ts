@@ -12,7 +12,7 @@ import { isStorable } from "../domain/text.ts";
 import { FIELD_COLUMN, type CsvVersion } from "./csv/columns.ts";
 import { CsvFormatError, readStandardCsv, type IgnoredColumn, type RowIssue } from "./csv/read.ts";
 import type { Batcher, CheckedPending, Pending, Where } from "./batcher.ts";
-import { Localiser } from "./rdf-import.ts";
+import { Localiser } from "./localiser.ts";
 import { SeenIds } from "./seen.ts";
 
 /** The column of a translation field (`translations.fr.name` → `Name:fr`). */

@@ -15,7 +15,8 @@ import { prescan, prescanContext } from "../linkeddata/jsonld-budget.ts";
 import type { Batcher, Pending } from "./batcher.ts";
 import { readFeature } from "./geojson.ts";
 import type { ImportSource } from "./report.ts";
-import { Localiser, localised, readText, tooLarge } from "./rdf-import.ts";
+import { Localiser } from "./localiser.ts";
+import { localised, readText, tooLarge } from "./rdf-import.ts";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -1,19 +1,17 @@
 /**
  * Linked-data records → drafts: Turtle and N-Triples/N-Quads read whole (up to a bound, 256 MB by default),
- * and the IRI each imported record gets here ({@link Localiser}), shared with the JSON readers.
+ * into drafts whose IRIs the {@link Localiser} chooses, as the JSON readers do.
  */
-import { createHash } from "node:crypto";
 import { Parser } from "n3";
 import type { Directory } from "../directory/directory.ts";
-import { LOCAL_ID, mintLocalId, slugOf, type Iris } from "../directory/ids.ts";
+import type { Iris } from "../directory/ids.ts";
 import type { InitiativeDraft } from "../domain/validate.ts";
 import { said } from "../domain/issue-messages.ts";
-import { stableJson } from "../domain/version.ts";
 import { FIELD_PROPERTY } from "../linkeddata/fields.ts";
 import { draftsFromQuads } from "../linkeddata/initiative-rdf.ts";
 import type { Batcher, Pending } from "./batcher.ts";
 import type { ImportSource } from "./report.ts";
-import { SeenIds } from "./seen.ts";
+import { Localiser } from "./localiser.ts";
 
 /**
  * The whole text of a source, or undefined when it is larger than `max` bytes. (CSV, GeoJSON and
@@ -42,71 +40,6 @@ export const tooLarge = (key: "rdfTooLarge" | "jsonTooLarge" | "graphTooLarge", 
   line: 0,
   ...said(key, { max: +(max / 1048576).toFixed(3) }),
 });
-
-/**
- * Chooses the IRI an imported record gets here, so that importing the same file again lands on the
- * same records and never on an unrelated one: its own when it is already one of ours; else its
- * IRI's last segment (or, for a record without an IRI, its name's slug) when that local id is free
- * or already holds this record (same owl:sameAs, or without an IRI the same name); else that id
- * suffixed with a hash of its IRI (or of its content). A foreign IRI is kept as owl:sameAs.
- */
-export class Localiser {
-  readonly #iris: Iris;
-  readonly #directory: Directory;
-  readonly #taken = new SeenIds();
-
-  constructor(iris: Iris, directory: Directory) {
-    this.#iris = iris;
-    this.#directory = directory;
-  }
-
-  close(): void {
-    this.#taken.close();
-  }
-
-  async localise(draft: InitiativeDraft): Promise<InitiativeDraft> {
-    if (this.#iris.localId(draft.id)) return draft;
-    const foreign = /^https?:\/\//.test(draft.id) ? draft.id : undefined;
-    let segment = "";
-    try {
-      segment = foreign
-        ? decodeURIComponent(
-            foreign
-              .replace(/[#?].*$/, "")
-              .replace(/\/+$/, "")
-              .split("/")
-              .pop() ?? "",
-          )
-        : "";
-    } catch {
-      /* a malformed %-escape: use the name instead */
-    }
-    const base = LOCAL_ID.test(segment) ? segment : slugOf(draft.name ?? "") || "initiative";
-    const hash = createHash("sha256")
-      .update(foreign ?? stableJson(draft))
-      .digest("hex")
-      .slice(0, 10);
-    const sameAs = foreign ? [...(draft.sameAs ?? []), foreign] : (draft.sameAs ?? []);
-    const candidates = [base, `${base.slice(0, 89)}-${hash}`];
-    for (const [k, id] of candidates.entries()) {
-      if (this.#taken.has(id)) continue;
-      const prev = await this.#directory.get(this.#iris.initiative(id));
-      const ours =
-        !prev ||
-        k === candidates.length - 1 ||
-        (foreign
-          ? prev.initiative.sameAs.includes(foreign)
-          : prev.initiative.name === draft.name && !prev.initiative.sameAs.length);
-      if (!ours) continue;
-      this.#taken.firstAt(id, 0);
-      return { ...draft, id: this.#iris.initiative(id), sameAs };
-    }
-    // The same record twice in one file: the later one gets a fresh id, as two records would.
-    const id = mintLocalId(draft.name ?? "");
-    this.#taken.firstAt(id, 0);
-    return { ...draft, id: this.#iris.initiative(id), sameAs };
-  }
-}
 
 /** Pending records for drafts read from linked data, numbered in the order found. */
 export async function* localised(
