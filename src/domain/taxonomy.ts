@@ -102,6 +102,12 @@ const MEMO_SIZE = 4096;
 const MEMO_VALUE_MAX = 200;
 
 /** Read-only index of every shipped concept. */
+/** {@link Taxonomies.parts}: the constructor's arguments. */
+export interface TaxonomyParts {
+  concepts: Concept[];
+  schemeLabels: [SchemeName, Record<string, string>][];
+}
+
 export class Taxonomies {
   readonly #byIri = new Map<string, Concept>();
   /** scheme → code (as written and upper-cased) → concept */
@@ -131,6 +137,11 @@ export class Taxonomies {
       const labels = mapOf(this.#byLabel, scheme);
       if (c && !labels.has(label)) labels.set(label, c);
     }
+  }
+
+  /** What these taxonomies were made of, as plain data: another thread makes the same ones from it without parsing. */
+  parts(): TaxonomyParts {
+    return { concepts: [...this.#byIri.values()], schemeLabels: [...this.#schemeLabels] };
   }
 
   /** The concept with this IRI (any known ESSGLOBAL base), or undefined. */

@@ -10,6 +10,7 @@
 import { availableParallelism } from "node:os";
 import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 import type { Iris } from "../directory/ids.ts";
+import { loadTaxonomies } from "../linkeddata/vocabulary.ts";
 import type { ValidateOptions } from "../domain/validate.ts";
 import type { CsvStep } from "./csv-import.ts";
 import type { CsvWorkerData, FromCsvWorker, StepsMessage, ToCsvWorker } from "./csv-worker.ts";
@@ -79,6 +80,7 @@ export async function* threadedCsvSteps(
     base: iris.base,
     handle,
     options,
+    taxonomies: loadTaxonomies().parts(),
     batch: READ_BATCH,
     steps: channel.port2,
   };
