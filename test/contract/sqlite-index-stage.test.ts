@@ -16,6 +16,8 @@ import { versionOf } from "../../src/domain/version.ts";
 import { V4_COLUMNS } from "../../src/importers/csv/columns.ts";
 import { bufferSource, importFile, importSource } from "../../src/importers/import.ts";
 import { ignoredFailures } from "../../src/logging.ts";
+import type { PutOutcome } from "../../src/domain/puts.ts";
+import type { OutboxWrite } from "../../src/store/records.ts";
 import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 import { csvLine, generateRow, rng } from "../../bench/generate.ts";
 
@@ -103,6 +105,44 @@ describe("A bulk import's index built set-wise", () => {
     expect(meta(sqlite(i), "indexed_seq")).toBe(meta(sqlite(i), "seq"));
     expect(await i.store.search.count({ words: ["renamed"], facets: {} })).toBe(358);
     await bothWays(sqlite(i));
+  });
+
+  it("holds what the catch-up builds when its counts were written several times during the import.", async () => {
+    // The stage sums its facet and cell counts in memory and writes them every 10,000 rows: twice here, then the
+    // rest at the end; the ranges end where they were written.
+    const i = await instance();
+    const report = await importSource(bufferSource("x.csv", csv(20_500)), i.directory, i.iris, {
+      format: "csv",
+      batchSize: 500,
+    });
+    expect(report.created).toBe(20_500);
+    expect(meta(sqlite(i), "indexed_seq")).toBe(meta(sqlite(i), "seq"));
+    await bothWays(sqlite(i));
+  });
+
+  it("leaves the import to the catch-up when its last batch was staged and then rolled back.", async () => {
+    const store = new SqliteStore(join(dir, "rolled-back.sqlite"));
+    await store.initialize();
+    const release = store.bulkWrite();
+    await store.putInitiatives(Array.from({ length: 40 }, (_, k) => record(`r${k}`)));
+    // The outbox's messages are worked out after the batch is staged, in the same transaction: it rolls back.
+    const failing: OutboxWrite<PutOutcome[]> = {
+      queue: "outbox",
+      messages: () => {
+        throw new Error("no room for the messages");
+      },
+    };
+    await expect(
+      store.putInitiatives(
+        Array.from({ length: 30 }, (_, k) => record(`t${k}`, `tea ${k}`)),
+        failing,
+      ),
+    ).rejects.toThrow("no room");
+    release();
+    expect(await store.search.count({ words: ["tea"], facets: {} })).toBe(0);
+    await bothWays(store);
+    expect(await store.search.count({ words: ["bakery"], facets: {} })).toBe(40);
+    await store.close();
   });
 
   it("leaves no stale facet values in memory when facets were counted before the import and a write follows.", async () => {

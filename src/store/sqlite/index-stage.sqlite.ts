@@ -1,7 +1,8 @@
 /**
  * The search index of a bulk import, built set-wise (ADR 35). While an import writes, each batch's
  * index fields (worked out from the records it holds in memory, as the indexer would) are appended
- * to a temporary table of this connection, with the batch's facet and 1° cell counts; when the
+ * to a temporary table of this connection, with the facet and 1° cell counts (summed in memory and
+ * written every {@link COUNTS_EVERY} rows, where ranges may end); when the
  * import ends they go into the index tables with one `INSERT … SELECT` per table over a range of
  * change numbers, a range per transaction, in change-number order: SQLite does the B-tree work in
  * native code, FTS5 with one flush per range instead of one per batch.
@@ -26,52 +27,18 @@ import type { FacetMemo } from "./facets.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
 import { Deltas, FacetValues, unindex, type FacetValue } from "./indexer.sqlite.ts";
 import { FTS_BUILD_SETTINGS, FTS_DEFAULT_SETTINGS, IndexBuilder } from "./index-builder.ts";
+import { DROP, tables, textAndMap, theRest, type Schema } from "./index-stage-sql.ts";
 
 /** Changes built per transaction at first; later ranges are sized to hold the write lock about {@link RANGE_MS}. */
 const RANGE_MIN = 20_000;
 const RANGE_MAX = 250_000;
 const RANGE_MS = 2000;
-const tables = (schema: string) => `
-  CREATE TABLE ${schema}.index_stage (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, created INTEGER NOT NULL,
-    name TEXT NOT NULL, updated INTEGER NOT NULL, lat REAL, lon REAL, description TEXT NOT NULL, vids TEXT)
-    STRICT;
-  CREATE TABLE ${schema}.index_stage_batch (upto INTEGER PRIMARY KEY) STRICT;
-  CREATE TABLE ${schema}.index_stage_count (upto INTEGER NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
-    n INTEGER NOT NULL) STRICT;
-  CREATE TABLE ${schema}.index_stage_cell (upto INTEGER NOT NULL, lat_idx INTEGER NOT NULL, lon_idx INTEGER NOT NULL,
-    n INTEGER NOT NULL) STRICT;`;
-const DROP = `DROP TABLE IF EXISTS temp.index_stage; DROP TABLE IF EXISTS temp.index_stage_batch;
-  DROP TABLE IF EXISTS temp.index_stage_count; DROP TABLE IF EXISTS temp.index_stage_cell;`;
-/** The stage's schema: temporary tables of the store's connection, or a scratch file attached to it (ADR 49). */
-type Schema = "temp" | "stage";
-
-/** One range (from, to] of staged rows into the text and map tables, unless a thread of its own builds them. */
-const textAndMap = (schema: Schema) => [
-  `INSERT INTO search_fts (rowid, name, description)
-    SELECT seq, name, description FROM ${schema}.index_stage WHERE seq > ?1 AND seq <= ?2 ORDER BY seq`,
-  `INSERT INTO search_geo (seq, min_lat, max_lat, min_lon, max_lon)
-    SELECT seq, lat, lat, lon, lon FROM ${schema}.index_stage
-    WHERE seq > ?1 AND seq <= ?2 AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY seq`,
-];
-/** One range (from, to] of staged rows into the other index tables, in key order. */
-const theRest = (schema: Schema) => [
-  `INSERT INTO search (seq, id, name, updated, lat, lon)
-    SELECT seq, id, name, updated, lat, lon FROM ${schema}.index_stage WHERE seq > ?1 AND seq <= ?2 ORDER BY seq`,
-  // In change order, not sorted by value first: each value's rows grow at the end of its run, a few hundred pages the
-  // cache holds, and the sort cost 2 of the 5 s this took at a million records (docs/benchmarks.md, ninth round).
-  `INSERT INTO facet (vid, seq)
-    SELECT f.value, s.seq FROM ${schema}.index_stage s, json_each(s.vids) f
-    WHERE s.seq > ?1 AND s.seq <= ?2 AND s.vids IS NOT NULL`,
-  `INSERT INTO facet_list (seq, list)
-    SELECT seq, vids FROM ${schema}.index_stage WHERE seq > ?1 AND seq <= ?2 AND vids IS NOT NULL ORDER BY seq`,
-  `INSERT INTO facet_count (name, value, n)
-    SELECT name, value, sum(n) FROM ${schema}.index_stage_count WHERE upto > ?1 AND upto <= ?2 GROUP BY name, value
-    ON CONFLICT DO UPDATE SET n = n + excluded.n`,
-  `INSERT INTO geo_cell (lat_idx, lon_idx, n)
-    SELECT lat_idx, lon_idx, sum(n) FROM ${schema}.index_stage_cell WHERE upto > ?1 AND upto <= ?2
-    GROUP BY lat_idx, lon_idx ON CONFLICT DO UPDATE SET n = n + excluded.n`,
-];
-
+/**
+ * Staged rows between two writes of the stage's counts (facet values, 1° cells), which are summed in memory meanwhile:
+ * written with each write batch of 500 rows (ADR 25's thread), the cell counts were three rows for every four records.
+ * Ranges end only where counts were written.
+ */
+const COUNTS_EVERY = 10_000;
 const indexedSeq = (db: SqliteDatabase) =>
   (db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number }).value;
 
@@ -81,6 +48,10 @@ export class IndexStage {
   #from: number | undefined;
   /** The last change number staged. */
   #to = 0;
+  /** Counts of the rows staged since the stage's counts were last written, and how many rows. */
+  #counts = new Map<FacetValue, number>();
+  #deltas = new Deltas();
+  #uncounted = 0;
   /** Facet values' numbers, as committed or written in a staging transaction. */
   readonly #values: FacetValues;
   #schema: Schema = "temp";
@@ -103,6 +74,7 @@ export class IndexStage {
     this.#release();
     this.#values.load();
     this.#from = this.#to = indexedSeq(this.#db);
+    this.#resetCounts();
     this.#schema = "temp";
     if (o.apart && !this.#db.prepare("SELECT 1 FROM search LIMIT 1").get()) {
       try {
@@ -128,6 +100,7 @@ export class IndexStage {
   /** Gives everything staged back to the catch-up; the stage itself goes once no transaction is open. */
   #abandon(): void {
     this.#from = undefined;
+    this.#resetCounts();
     this.#values.clear();
     if (this.#db.isOpen() && this.#schema === "temp") this.#db.exec(DROP);
   }
@@ -171,8 +144,8 @@ export class IndexStage {
   #stage(written: { seq: number; record: InitiativeRecord; created: boolean }[]): void {
     const db = this.#db;
     const schema = this.#schema;
-    const deltas = new Deltas();
-    const counts = new Map<FacetValue, number>();
+    const deltas = this.#deltas;
+    const counts = this.#counts;
     const row = db.prepare(
       `INSERT INTO ${schema}.index_stage (seq, id, created, name, updated, lat, lon, description, vids) ` +
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -199,12 +172,49 @@ export class IndexStage {
       );
       if (f.lat !== undefined && f.lon !== undefined) deltas.cell(f.lat, f.lon, 1);
     }
-    const upto = written[written.length - 1]!.seq;
+    this.#to = written[written.length - 1]!.seq;
+    this.#uncounted += written.length;
+    if (this.#uncounted >= COUNTS_EVERY) this.#writeCounts();
+  }
+
+  /** In a write transaction: the counts summed since they were last written, for the rows up to the last staged. */
+  #writeCounts(): void {
+    const db = this.#db;
+    const schema = this.#schema;
+    const upto = this.#to;
     const count = db.prepare(`INSERT INTO ${schema}.index_stage_count (name, value, n, upto) VALUES (?, ?, ?, ?)`);
-    for (const [v, n] of counts) count.run(v.name, v.value, n, upto);
-    deltas.write(db, { facet: `${schema}.index_stage_count`, cell: `${schema}.index_stage_cell`, upto });
+    for (const [v, n] of this.#counts) count.run(v.name, v.value, n, upto);
+    this.#deltas.write(db, { facet: `${schema}.index_stage_count`, cell: `${schema}.index_stage_cell`, upto });
     db.prepare(`INSERT INTO ${schema}.index_stage_batch (upto) VALUES (?)`).run(upto);
-    this.#to = upto;
+    this.#resetCounts();
+  }
+
+  #resetCounts(): void {
+    this.#counts = new Map();
+    this.#deltas = new Deltas();
+    this.#uncounted = 0;
+  }
+
+  /**
+   * Once the import's last batch is committed: writes the counts still in memory, in a transaction of their own,
+   * unless the last batches staged were rolled back (the store's change number is behind the stage's): then
+   * everything goes back to the catch-up. Returns whether staging goes on.
+   */
+  #seal(): boolean {
+    if (this.#from === undefined) return false;
+    if (!this.#uncounted) return true;
+    const seq = (this.#db.prepare("SELECT value FROM meta WHERE key = 'seq'").get() as { value: number }).value;
+    if (seq < this.#to) {
+      this.#abandon();
+      return false;
+    }
+    try {
+      this.#db.transaction(() => this.#writeCounts());
+      return true;
+    } catch (e) {
+      this.#abandon();
+      throw e;
+    }
   }
 
   /**
@@ -215,6 +225,8 @@ export class IndexStage {
   buildApart(): void {
     if (this.#from === undefined || this.#from >= this.#to || !this.#scratch || this.#builder) return;
     try {
+      // Before the threads open the stage: it must not change once they have.
+      if (!this.#seal()) return;
       const dir = this.#scratch;
       this.#builder = IndexBuilder.start(this.#db, join(dir, "stage.sqlite"), dir);
     } catch (e) {
@@ -229,6 +241,7 @@ export class IndexStage {
    */
   build(memo: FacetMemo, path: string): boolean {
     try {
+      if (this.#from !== undefined && this.#from < this.#to && !this.#builder) this.#seal();
       const from = this.#from;
       if (from === undefined || from >= this.#to) return from !== undefined;
       if (!this.#builder) return this.#ranges(memo, from, false);
