@@ -147,6 +147,40 @@ export function describeStoreContract(
       expect(await store.getTombstone(d.initiative.id)).toBeUndefined();
     });
 
+    it("decides each record of a batch as it would alone: created, unchanged, updated, stale, after tombstones.", async () => {
+      const base = "https://x.example/initiatives/batch-";
+      const [kept, changed, older] = [
+        record(`${base}kept`, "K"),
+        record(`${base}changed`, "C"),
+        record(`${base}older`, "O"),
+      ];
+      await store.putInitiatives([kept, changed, older]);
+      await store.deleteInitiative({ id: `${base}gone-old`, deleted: T2 });
+      await store.deleteInitiative({ id: `${base}gone-new`, deleted: T1 });
+      const batch = [
+        record(`${base}new`, "N"),
+        kept,
+        record(changed.initiative.id, "C2", T2),
+        record(older.initiative.id, "O0", T0),
+        record(`${base}gone-old`, "Before its deletion", T1),
+        record(`${base}gone-new`, "After its deletion", T2),
+      ];
+      expect(await store.putInitiatives(batch)).toEqual([
+        "created",
+        "unchanged",
+        "updated",
+        "stale",
+        "stale",
+        "created",
+      ]);
+      const names = await Promise.all(
+        batch.map(async (r) => (await store.getInitiative(r.initiative.id))?.initiative.name),
+      );
+      expect(names).toEqual(["N", "K", "C2", "O", undefined, "After its deletion"]);
+      expect(await store.getTombstone(`${base}gone-new`)).toBeUndefined();
+      expect(await store.getTombstone(`${base}gone-old`)).toBeDefined();
+    });
+
     it("keeps a tombstone for a Delete that arrives before its Create.", async () => {
       const id = "https://o.example/initiatives/early";
       expect(await store.deleteInitiative({ id, deleted: T2, origin: "https://o.example/actors/o" })).toBe(false);

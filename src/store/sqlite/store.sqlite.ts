@@ -73,6 +73,11 @@ interface InitiativeRow {
   signed: string | null;
 }
 
+/** A record's row as a put needs it. */
+type Existing = { rid: number; version: string; updated: string; seq: number; lookup_keys: string | null };
+/** What is stored under a batch's IRIs: rows, and tombstones' times. */
+type Known = { stored: Map<string, Existing>; tombs: Map<string, string> };
+
 export class SqliteStore implements Store {
   readonly db: SqliteDatabase;
   readonly kv: SqliteKvStore;
@@ -312,8 +317,9 @@ export class SqliteStore implements Store {
       // In a bulk write, the index fields of what the transaction writes are staged, from these objects.
       const before = this.#bulk && this.#stage.staging ? this.#currentSeq() : undefined;
       const written: { seq: number; record: InitiativeRecord; created: boolean }[] = [];
+      const known = this.#lookUp(records);
       const done = records.map((r) => {
-        const outcome = this.#put(r);
+        const outcome = this.#put(r, known);
         if (before !== undefined && (outcome === "created" || outcome === "updated"))
           written.push({ seq: this.#seq!, record: r, created: outcome === "created" });
         return outcome;
@@ -333,17 +339,42 @@ export class SqliteStore implements Store {
     if (messages.length) insertMessages(this.db, outbox.queue, messages, Date.now(), null);
   }
 
-  #put(input: InitiativeRecord & { signed?: string }): PutOutcome {
+  /**
+   * In the write transaction, before a batch's puts: what is stored under its records' IRIs, looked up with two
+   * statements for the batch instead of two a record (which took about a fifth of a bulk import's writing thread).
+   * Undefined when an IRI comes twice (the second put must see the first) or there is only one record.
+   */
+  #lookUp(records: InitiativeRecord[]): Known | undefined {
+    if (records.length < 2) return undefined;
+    const ids = records.map((r) => r.initiative.id);
+    if (new Set(ids).size !== ids.length) return undefined;
+    const list = JSON.stringify(ids);
+    const stored = this.db
+      .prepare(
+        "SELECT id, rid, version, updated, seq, lookup_keys FROM initiative " +
+          "WHERE id IN (SELECT value FROM json_each(?))",
+      )
+      .all(list) as (Existing & { id: string })[];
+    const tombs = this.db
+      .prepare("SELECT id, deleted FROM tombstone WHERE id IN (SELECT value FROM json_each(?))")
+      .all(list) as { id: string; deleted: string }[];
+    return { stored: new Map(stored.map((e) => [e.id, e])), tombs: new Map(tombs.map((t) => [t.id, t.deleted])) };
+  }
+
+  #put(input: InitiativeRecord & { signed?: string }, known?: Known): PutOutcome {
     const { signed, ...r } = input;
     const id = r.initiative.id;
-    const existing = this.db
-      .prepare("SELECT rid, version, updated, seq, lookup_keys FROM initiative WHERE id = ?")
-      .get(id) as
-      { rid: number; version: string; updated: string; seq: number; lookup_keys: string | null } | undefined;
-    const tomb = existing
+    const existing = known
+      ? known.stored.get(id)
+      : (this.db.prepare("SELECT rid, version, updated, seq, lookup_keys FROM initiative WHERE id = ?").get(id) as
+          Existing | undefined);
+    const deleted = existing
       ? undefined
-      : (this.db.prepare("SELECT deleted FROM tombstone WHERE id = ?").get(id) as { deleted: string } | undefined);
-    const { outcome, clearTombstone } = decidePut(existing, tomb?.deleted, r);
+      : known
+        ? known.tombs.get(id)
+        : (this.db.prepare("SELECT deleted FROM tombstone WHERE id = ?").get(id) as { deleted: string } | undefined)
+            ?.deleted;
+    const { outcome, clearTombstone } = decidePut(existing, deleted, r);
     const source = r.provenance?.origin ?? null;
     if (outcome === "updated") {
       const columns = shapeColumns(r);
