@@ -122,8 +122,12 @@ export function indexFields(r: InitiativeRecord): IndexFields {
   const i = r.initiative;
   const a = i.address;
   const facets: IndexFields["facets"] = [];
+  // Each value once, where it first comes: the lists are short, and a set for each took 0.3-0.5 of 3.3 µs a record.
   const add = (name: FacetName, values: (string | undefined)[]) => {
-    for (const v of new Set(values)) if (v) facets.push({ name, value: v });
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (v && values.indexOf(v) === k) facets.push({ name, value: v });
+    }
   };
   add("activity", [i.primaryActivity, ...i.activities]);
   add("structure", i.organisationalStructure);
