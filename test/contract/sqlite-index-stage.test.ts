@@ -108,16 +108,30 @@ describe("A bulk import's index built set-wise", () => {
   });
 
   it("holds what the catch-up builds when its counts were written several times during the import.", async () => {
-    // The stage sums its facet and cell counts in memory and writes them every 10,000 rows: twice here, then the
-    // rest at the end; the ranges end where they were written.
-    const i = await instance();
-    const report = await importSource(bufferSource("x.csv", csv(20_500)), i.directory, i.iris, {
-      format: "csv",
-      batchSize: 500,
-    });
-    expect(report.created).toBe(20_500);
-    expect(meta(sqlite(i), "indexed_seq")).toBe(meta(sqlite(i), "seq"));
-    await bothWays(sqlite(i));
+    // The stage sums its facet and cell counts in memory and writes them every so many rows (10,000 by default; 120
+    // here): after the third, fifth and eighth batch, then the rest at the end. The ranges end where they were written.
+    const store = new SqliteStore(join(dir, "counted.sqlite"), { stageCountsEvery: 120 });
+    await store.initialize();
+    const release = store.bulkWrite();
+    const countries = ["GB", "FR", "DE", "ES"].map((c) => `https://lod.coop/essglobal/2.1/standard/countries-iso/${c}`);
+    for (let b = 0; b < 9; b++) {
+      await store.putInitiatives(
+        Array.from({ length: 50 - 2 * b }, (_, k) => {
+          const r = record(`c${b}-${k}`);
+          const initiative = {
+            ...r.initiative,
+            country: countries[(b + k) % 4]!,
+            address: { lat: b * 7 + k, long: k },
+          };
+          return { ...r, initiative, version: versionOf(initiative) };
+        }),
+      );
+    }
+    release();
+    expect(meta(store, "indexed_seq")).toBe(meta(store, "seq"));
+    await bothWays(store);
+    expect((await store.search.facets({ facets: {} })).counts.country).toHaveLength(4);
+    await store.close();
   });
 
   it("leaves the import to the catch-up when its last batch was staged and then rolled back.", async () => {

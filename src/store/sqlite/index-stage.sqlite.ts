@@ -2,7 +2,7 @@
  * The search index of a bulk import, built set-wise (ADR 35). While an import writes, each batch's
  * index fields (worked out from the records it holds in memory, as the indexer would) are appended
  * to a temporary table of this connection, with the facet and 1° cell counts (summed in memory and
- * written every {@link COUNTS_EVERY} rows, where ranges may end); when the
+ * written every {@link COUNTS_EVERY} rows by default, where ranges may end); when the
  * import ends they go into the index tables with one `INSERT … SELECT` per table over a range of
  * change numbers, a range per transaction, in change-number order: SQLite does the B-tree work in
  * native code, FTS5 with one flush per range instead of one per batch.
@@ -38,7 +38,7 @@ const RANGE_MS = 2000;
  * written with each write batch of 500 rows (ADR 25's thread), the cell counts were three rows for every four records.
  * Ranges end only where counts were written.
  */
-const COUNTS_EVERY = 10_000;
+export const COUNTS_EVERY = 10_000;
 const indexedSeq = (db: SqliteDatabase) =>
   (db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number }).value;
 
@@ -60,8 +60,12 @@ export class IndexStage {
   /** The thread building the text and map tables from that stage, once the import's records are written. */
   #builder: IndexBuilder | undefined;
 
-  constructor(db: SqliteDatabase) {
+  readonly #countsEvery: number;
+
+  /** @param countsEvery staged rows between two writes of the counts ({@link COUNTS_EVERY}; tests lower it) */
+  constructor(db: SqliteDatabase, countsEvery = COUNTS_EVERY) {
     this.#db = db;
+    this.#countsEvery = countsEvery;
     this.#values = new FacetValues(db);
   }
 
@@ -174,7 +178,7 @@ export class IndexStage {
     }
     this.#to = written[written.length - 1]!.seq;
     this.#uncounted += written.length;
-    if (this.#uncounted >= COUNTS_EVERY) this.#writeCounts();
+    if (this.#uncounted >= this.#countsEvery) this.#writeCounts();
   }
 
   /** In a write transaction: the counts summed since they were last written, for the rows up to the last staged. */

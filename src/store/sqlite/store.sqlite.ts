@@ -96,12 +96,13 @@ export class SqliteStore implements Store {
    * @param path a file path, or `:memory:` for tests
    * @param o.checkpointerAfterMs how long an import alone in its process writes before its log is checkpointed from
    *   a thread of its own (ADR 48; tests shorten it)
+   * @param o.stageCountsEvery rows an import stages between two writes of its index counts (tests lower it)
    */
-  constructor(path: string, o: { checkpointerAfterMs?: number } = {}) {
+  constructor(path: string, o: { checkpointerAfterMs?: number; stageCountsEvery?: number } = {}) {
     this.#path = path;
     this.#checkpointerAfterMs = o.checkpointerAfterMs ?? CHECKPOINTER_AFTER_MS;
     this.db = openSqlite(path);
-    this.#stage = new IndexStage(this.db);
+    this.#stage = new IndexStage(this.db, o.stageCountsEvery);
     this.kv = new SqliteKvStore(this.db);
     this.search = new SqliteSearchIndex(this.db);
     this.accounts = new SqliteAccountStore(this.db);
