@@ -101,13 +101,13 @@ export function normaliseLabel(label: string): string {
 const MEMO_SIZE = 4096;
 const MEMO_VALUE_MAX = 200;
 
-/** Read-only index of every shipped concept. */
 /** {@link Taxonomies.parts}: the constructor's arguments. */
 export interface TaxonomyParts {
   concepts: Concept[];
   schemeLabels: [SchemeName, Record<string, string>][];
 }
 
+/** Read-only index of every shipped concept. */
 export class Taxonomies {
   readonly #byIri = new Map<string, Concept>();
   /** scheme → code (as written and upper-cased) → concept */

@@ -206,12 +206,12 @@ export class IndexStage {
    */
   #seal(): boolean {
     if (this.#from === undefined) return false;
-    if (!this.#uncounted) return true;
     const seq = (this.#db.prepare("SELECT value FROM meta WHERE key = 'seq'").get() as { value: number }).value;
     if (seq < this.#to) {
       this.#abandon();
       return false;
     }
+    if (!this.#uncounted) return true;
     try {
       this.#db.transaction(() => this.#writeCounts());
       return true;
