@@ -134,8 +134,11 @@ describe("A bulk import's index built set-wise", () => {
     await store.close();
   });
 
-  it("leaves the import to the catch-up when its last batch was staged and then rolled back.", async () => {
-    const store = new SqliteStore(join(dir, "rolled-back.sqlite"));
+  it.each([
+    ["with its counts still in memory", undefined],
+    ["after writing its counts", 30],
+  ])("leaves the import to the catch-up when its last batch was staged and then rolled back, %s.", async (_, every) => {
+    const store = new SqliteStore(join(dir, `rolled-back-${every}.sqlite`), { stageCountsEvery: every });
     await store.initialize();
     const release = store.bulkWrite();
     await store.putInitiatives(Array.from({ length: 40 }, (_, k) => record(`r${k}`)));
