@@ -22,7 +22,7 @@ import type { ImportOptions, ImportSource } from "./report.ts";
  * writes are grouped into longer transactions anyway (ADR 46), and a batch's records, held while it
  * is written, outlived the young generation's collections at 1,000 and more: V8 copied them twice and
  * moved them to the old generation. 500 instead of 10,000 took this thread's garbage collection from
- * 0.7-0.9 s to 0.2 s at 100,000 rows and from 4.5 to 0.9 s at a million, with peak RSS 200-350 MB
+ * 0.7-0.9 s to 0.2 s at 100,000 rows and from 4.5 to 0.9 s at a million, with peak RSS 220-390 MB
  * lower (docs/benchmarks.md, twelfth round).
  */
 export const THREAD_BATCH = 500;
