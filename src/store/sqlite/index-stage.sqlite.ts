@@ -245,7 +245,8 @@ export class IndexStage {
    */
   build(memo: FacetMemo, path: string): boolean {
     try {
-      if (this.#from !== undefined && this.#from < this.#to && !this.#builder) this.#seal();
+      // (With a building thread, buildApart sealed the stage before it started.)
+      if (!this.#builder) this.#seal();
       const from = this.#from;
       if (from === undefined || from >= this.#to) return from !== undefined;
       if (!this.#builder) return this.#ranges(memo, from, false);
