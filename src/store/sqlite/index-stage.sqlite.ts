@@ -39,8 +39,9 @@ const RANGE_MS = 2000;
  * Ranges end only where counts were written.
  */
 export const COUNTS_EVERY = 10_000;
-const indexedSeq = (db: SqliteDatabase) =>
-  (db.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").get() as { value: number }).value;
+/** The store's change number (`seq`) or the index's mark (`indexed_seq`). */
+const meta = (db: SqliteDatabase, key: "seq" | "indexed_seq") =>
+  (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: number }).value;
 
 export class IndexStage {
   readonly #db: SqliteDatabase;
@@ -77,7 +78,7 @@ export class IndexStage {
   begin(o: { apart?: string } = {}): void {
     this.#release();
     this.#values.load();
-    this.#from = this.#to = indexedSeq(this.#db);
+    this.#from = this.#to = meta(this.#db, "indexed_seq");
     this.#resetCounts();
     this.#schema = "temp";
     if (o.apart && !this.#db.prepare("SELECT 1 FROM search LIMIT 1").get()) {
@@ -206,8 +207,7 @@ export class IndexStage {
    */
   #seal(): boolean {
     if (this.#from === undefined) return false;
-    const seq = (this.#db.prepare("SELECT value FROM meta WHERE key = 'seq'").get() as { value: number }).value;
-    if (seq < this.#to) {
+    if (meta(this.#db, "seq") < this.#to) {
       this.#abandon();
       return false;
     }
@@ -300,7 +300,7 @@ export class IndexStage {
       while (at < this.#to) {
         const started = performance.now();
         const built = db.transaction(() => {
-          if (indexedSeq(db) !== (apart ? from : at)) return false;
+          if (meta(db, "indexed_seq") !== (apart ? from : at)) return false;
           const to =
             (
               db
