@@ -29,6 +29,7 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from "no
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { enableCompileCache } from "../bin/compile-cache.js";
 import { loadConfig } from "../src/config.ts";
 import { compose } from "../src/compose.ts";
 import { importFile } from "../src/importers/import.ts";
@@ -45,9 +46,12 @@ const { values } = parseArgs({
     thread: { type: "string" },
     postgres: { type: "boolean" },
     memory: { type: "boolean" },
+    progress: { type: "boolean" },
   },
 });
 const ROWS = Number(values.rows);
+// As bin/essfed.js does: the reading thread's modules come from Node's compile cache.
+enableCompileCache();
 if (values.postgres && !process.env.POSTGRES_URL) throw new Error("--postgres needs POSTGRES_URL");
 const schema = values.postgres ? randomSchema("bench") : undefined;
 const dir = mkdtempSync(join(tmpdir(), "essfed-bench-import-"));
@@ -125,6 +129,8 @@ try {
   const thread = values.thread === undefined ? undefined : values.thread === "on";
   const sampler = values.memory ? memorySampler() : undefined;
   let written = t;
+  // --progress: the time at which each tenth of the rows was written (how long the import takes to reach its pace).
+  const tenthsAt: string[] = [];
   const report = await importFile(file, instance.directory, instance.iris, {
     format: "csv",
     alone: true,
@@ -134,9 +140,12 @@ try {
       // After the last batch is written, what is left is the set-wise build of the search index (ADR 35).
       written = performance.now();
       sampler?.sample(n);
+      if (values.progress && n >= ((tenthsAt.length + 1) * ROWS) / 10)
+        tenthsAt.push(`${n.toLocaleString("en")} ${((written - t) / 1000).toFixed(2)} s`);
     },
   });
   sampler?.print();
+  if (values.progress) console.log(`progress: rows written by then: ${tenthsAt.join("; ")}`);
   const importSecs = (performance.now() - t) / 1000;
   const writtenSecs = (written - t) / 1000;
   const importCpu = cpu() - c;

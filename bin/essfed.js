@@ -7,6 +7,7 @@
 // old Node versions parse (no top-level await, no `??` or `?.`).
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { enableCompileCache } from "./compile-cache.js";
 
 const MINIMUM = [22, 18];
 const version = process.versions.node.split(".").map(Number);
@@ -48,6 +49,8 @@ if (!recent || !stripsTypes) {
   console.error(lines.join("\n"));
   process.exit(69); // EX_UNAVAILABLE: a program essfed needs is not there
 }
+
+enableCompileCache();
 
 process.on("unhandledRejection", (reason) => {
   console.error("essfed: unhandled rejection:", reason);

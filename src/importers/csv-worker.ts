@@ -2,8 +2,8 @@
  * A worker thread that reads a CSV for csv-thread.ts: it reads the file (or asks for its bytes a
  * piece at a time), reads rows into drafts, checks each own record as the directory would
  * (validation, text screening, content hash) and sends the steps back in batches, waiting while
- * twelve batches are unread: the thread that writes sets the pace, and memory stays bounded
- * whatever the file's size.
+ * {@link MAX_UNREAD} batches are unread: the thread that writes sets the pace, and memory stays
+ * bounded whatever the file's size.
  */
 import { createReadStream } from "node:fs";
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
@@ -38,8 +38,14 @@ export type FromCsvWorker = { more: true } | { sent: true } | { done: true };
 
 /** Pieces (of 64 KB from a stream) asked for ahead: about 2 MB, 5,000 rows. */
 const READ_AHEAD = 32;
-/** Batches sent and not yet taken, at most: 3,000 rows, several write batches (THREAD_BATCH) ahead of the writer. */
-const MAX_UNREAD = 12;
+/**
+ * Batches sent and not yet taken, at most: 16,000 rows, about half a second of the writer's work. Both threads work in
+ * bursts (a commit, a collection, a write of the index stage's counts), and with 12 batches (3,000 rows) ahead each
+ * often waited for the other: the two used 1.60-1.63 cores while the records were written instead of 1.66-1.68, and
+ * the records of 500,000 rows took 16.1-16.6 s instead of 14.1-15.1 (docs/benchmarks.md, thirteenth round). The
+ * batches wait serialised, a few tens of megabytes at most; peak RSS did not move.
+ */
+const MAX_UNREAD = 64;
 
 const port = parentPort!;
 const data = workerData as CsvWorkerData;
