@@ -13,6 +13,7 @@ export class SeenIds {
   readonly #get: StatementSync;
   readonly #put: StatementSync;
   #pending = 0;
+  #open = false;
 
   constructor() {
     // Nothing here outlives the import: no journal, no syncing. A million identifiers take ~40 MB:
@@ -21,15 +22,18 @@ export class SeenIds {
       PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384;
       CREATE TABLE seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID`);
     this.#get = this.#db.prepare("SELECT at FROM seen WHERE id = ?");
-    this.#put = this.#db.prepare("INSERT INTO seen (id, at) VALUES (?, ?)");
+    this.#put = this.#db.prepare("INSERT OR IGNORE INTO seen (id, at) VALUES (?, ?)");
   }
 
   /** Where `id` was first met, or undefined (and it is remembered as met at `at`). */
   firstAt(id: string, at: number): number | undefined {
-    const prev = this.#get.get(id) as { at: number } | undefined;
-    if (prev) return prev.at;
-    if (this.#pending === 0) this.#db.exec("BEGIN");
-    this.#put.run(id, at);
+    if (!this.#open) {
+      this.#db.exec("BEGIN");
+      this.#open = true;
+    }
+    // One statement for an identifier met for the first time, as nearly all are: looking it up first as well took
+    // 2.1-2.3 µs an identifier instead of 1.0-1.6 (500,000 identifiers, alone).
+    if (this.#put.run(id, at).changes === 0) return (this.#get.get(id) as { at: number }).at;
     if (++this.#pending >= 5000) this.#commit();
     return undefined;
   }
@@ -39,7 +43,8 @@ export class SeenIds {
   }
 
   #commit(): void {
-    if (this.#pending) this.#db.exec("COMMIT");
+    if (this.#open) this.#db.exec("COMMIT");
+    this.#open = false;
     this.#pending = 0;
   }
 
