@@ -5,12 +5,14 @@
  * returns, then imports the file again (nothing changes).
  *
  *   node bench/import.ts [--rows 100000] [--keep-file] [--no-reimport] [--batch ROWS] [--thread on|off] [--postgres]
- *     [--memory]
+ *     [--memory] [--progress]
  *
  * With --memory, samples the process's RSS and this thread's heap after each write batch and prints
  * the highest RSS in each tenth of the rows, and the highest sample's make-up: this thread's V8 heap
  * and external memory (the rest is the reading thread's heap, SQLite's caches, the code). The peak
  * RSS printed after each phase (the kernel's high-water mark) misses nothing between samples.
+ *
+ * With --progress, prints when each tenth of the rows had been written (how long the import takes to reach its pace).
  *
  * With --postgres, the instance stores in PostgreSQL (POSTGRES_URL, a schema of its own, dropped
  * afterwards) instead of SQLite; the CPU time printed is this process's, not the database server's.
