@@ -3,6 +3,8 @@
  * writes its own SQL against this.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { logger } from "../../logging.ts";
+import { LOG_WAIT_MS, openWithLog } from "./journal.sqlite.ts";
 
 /**
  * Page size of a new database file: 16 KiB instead of SQLite's 4 KiB cut a bulk import's writes and
@@ -43,13 +45,19 @@ interface Group {
 /**
  * Opens (creating if needed) a database file, or `:memory:`. WAL lets the CLI import while the
  * server reads; busy_timeout makes concurrent writers from several processes wait instead of fail.
- * A new file gets pages of {@link PAGE_SIZE} bytes (ADR 41); an existing one keeps its own.
+ * A new file gets pages of {@link PAGE_SIZE} bytes (ADR 41); an existing one keeps its own. While a network's first
+ * import writes with a rollback journal (ADR 50), opening waits for it to let the log be turned on again.
  */
 export function openSqlite(path: string): SqliteDatabase {
   const db = new DatabaseSync(path);
   db.exec(
-    `PRAGMA page_size = ${PAGE_SIZE}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; ` +
-      "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+    `PRAGMA page_size = ${PAGE_SIZE}; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; ` +
+      "PRAGMA foreign_keys = ON;",
+  );
+  openWithLog(db, LOG_WAIT_MS, () =>
+    logger("store").warn("Waiting for an import into {path} to end: it writes the file with a rollback journal.", {
+      path,
+    }),
   );
   const statements = new Map<string, StatementSync>();
   let depth = 0;

@@ -27,14 +27,18 @@ const NAME_INDEX = "CREATE INDEX IF NOT EXISTS initiative_name ON initiative (pl
  * holds fewer than {@link DEFER_BELOW} records and nothing is deferred already. Returns whether it deferred.
  */
 export function deferIndexes(db: SqliteDatabase): boolean {
-  if (keysDeferred(db)) return false;
-  const { n } = db.prepare("SELECT count(*) AS n FROM (SELECT 1 FROM initiative LIMIT ?)").get(DEFER_BELOW) as {
-    n: number;
-  };
-  if (n >= DEFER_BELOW) return false;
+  if (keysDeferred(db) || !almostEmpty(db)) return false;
   db.exec("DROP INDEX IF EXISTS initiative_name");
   db.prepare(`INSERT INTO meta (key, value) SELECT '${MARK}', value FROM meta WHERE key = 'seq'`).run();
   return true;
+}
+
+/** Whether the store holds fewer than {@link DEFER_BELOW} records: an import into it is a network's first, say. */
+export function almostEmpty(db: Pick<SqliteDatabase, "prepare">): boolean {
+  const { n } = db.prepare("SELECT count(*) AS n FROM (SELECT 1 FROM initiative LIMIT ?)").get(DEFER_BELOW) as {
+    n: number;
+  };
+  return n < DEFER_BELOW;
 }
 
 /** The change number a marked deferral began after, or undefined when none is marked. */

@@ -39,7 +39,8 @@ import type { LookupKind } from "../lookup-keys.ts";
 import { countTermsSqlite, countPrimaryActivitiesSqlite, listByNameSqlite, listShapesSqlite } from "./names.sqlite.ts";
 import { listKeyedSqlite, listNamedSqlite } from "./named.sqlite.ts";
 import { writeKeys } from "./keys.sqlite.ts";
-import { deferIndexes, endDeferral, keysDeferred } from "./deferred-indexes.sqlite.ts";
+import { almostEmpty, deferIndexes, endDeferral, keysDeferred } from "./deferred-indexes.sqlite.ts";
+import { backToLog, useRollbackJournal } from "./journal.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
 import { LOCAL_SOURCE } from "../records.ts";
 
@@ -173,6 +174,8 @@ export class SqliteStore implements Store {
   #checkpointBefore: number | undefined;
   #checkpointer: Checkpointer | undefined;
   #ungroup: (() => void) | undefined;
+  /** Whether this bulk write left the write-ahead log for a rollback journal, to go back to it at its end (ADR 50). */
+  #rollback = false;
   /** Whether this bulk write dropped the record table's random-order indexes, to rebuild them at its end (ADR 47). */
   #indexesDeferred = false;
   bulkWrite(o: BulkWriteOptions = {}): () => void {
@@ -181,14 +184,16 @@ export class SqliteStore implements Store {
       // Caught up first, so that what the import writes can be indexed set-wise at its end (ADR 35).
       catchUp(this.db, this.search.memo);
       // An import alone in its process, with a file and a core to spare, has threads of its own (ADRs 48 and 49).
-      const threaded = o.grouped && this.#path !== ":memory:" && availableParallelism() >= 2;
+      const threaded = o.grouped === true && this.#path !== ":memory:" && availableParallelism() >= 2;
       this.#stage.begin({ apart: threaded ? this.#path : undefined });
       this.#cacheBefore = this.#pragma("cache_size");
       this.db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
       this.#checkpointBefore = this.#pragma("wal_autocheckpoint");
       this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil(BULK_CHECKPOINT_BYTES / this.#pragma("page_size"))}`);
-      // A thread that checkpoints the log while this one writes (ADR 48).
-      if (threaded) {
+      // Into an almost empty store, with no other connection to the file: a rollback journal instead of the log, each
+      // new page written once (ADR 50). Otherwise a thread that checkpoints the log while this one writes (ADR 48).
+      this.#rollback = threaded && almostEmpty(this.db) && useRollbackJournal(this.db);
+      if (threaded && !this.#rollback) {
         const since = performance.now();
         this.db.onCommit(() => {
           if (this.#checkpointer) this.#checkpointer.committed();
@@ -237,6 +242,9 @@ export class SqliteStore implements Store {
       this.#stopCheckpointer();
       this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
       this.db.exec(`PRAGMA wal_autocheckpoint = ${this.#checkpointBefore}`);
+      // If another connection holds the file now, the next connection to open it turns the log on again.
+      if (this.#rollback) backToLog(this.db);
+      this.#rollback = false;
     }
   }
   /** Starts the thread that checkpoints the log from now on, SQLite's own checkpoint kept as a backstop. */
