@@ -104,28 +104,6 @@ describe("SqliteStore: indexes an import defers", () => {
     expect(after).toEqual(await reference(writes));
   });
 
-  it("reads the keys of an import's records from its stage when the stage holds every change since the deferral.", async () => {
-    const writes = async (s: SqliteStore) => {
-      await s.putInitiatives(batch(0, 3));
-      for (let b = 1; b < 4; b++) await s.putInitiatives(batch(b * 100, 100));
-      // A record held before the import changes its postcode: the stage still holds every change (no record twice).
-      await s.putInitiatives([record(1, { postcode: "NEW1", updated: "2026-02-01T00:00:00Z" })]);
-    };
-    const s = await open();
-    await s.putInitiatives(batch(0, 3));
-    const release = s.bulkWrite({ grouped: true });
-    for (let b = 1; b < 4; b++) await s.putInitiatives(batch(b * 100, 100));
-    await s.putInitiatives([record(1, { postcode: "NEW1", updated: "2026-02-01T00:00:00Z" })]);
-    // Behind the store's back, the record table's copy of the keys goes: read from the table, no key would be written.
-    s.db.prepare("UPDATE initiative SET lookup_keys = NULL WHERE seq > 3").run();
-    release();
-    const after = state(s);
-    await s.close();
-    expect(after.mark).toEqual([]);
-    expect(after.keys).toHaveLength(2 * 303);
-    expect(after).toEqual(await reference(writes));
-  });
-
   it("leaves the writes of another process in the meantime keyed once, and ends a deferral cut short at the next open.", async () => {
     const s = await open();
     const other = await open();

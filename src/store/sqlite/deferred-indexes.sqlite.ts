@@ -18,8 +18,6 @@ import type { SqliteDatabase } from "./database.ts";
 export const DEFER_BELOW = 10_000;
 
 const MARK = "keys_deferred_from";
-/** The tables an index stage may be (`index-stage-sql.ts`); nothing else is put into SQL. */
-const STAGED = /^(temp|stage)\.index_stage$/;
 
 /** As migration 17 creates it. */
 const NAME_INDEX = "CREATE INDEX IF NOT EXISTS initiative_name ON initiative (plain, name, seq)";
@@ -44,33 +42,30 @@ export function almostEmpty(db: Pick<SqliteDatabase, "prepare">): boolean {
 }
 
 /** The change number a marked deferral began after, or undefined when none is marked. */
-export const deferralFrom = (db: Pick<SqliteDatabase, "prepare">): number | undefined =>
+const markedFrom = (db: SqliteDatabase) =>
   (db.prepare(`SELECT value FROM meta WHERE key = '${MARK}'`).get() as { value: number } | undefined)?.value;
 
 /** Whether writes leave their key entries out (read in the writing transaction: the mark may come and go). */
 export function keysDeferred(db: SqliteDatabase): boolean {
-  return deferralFrom(db) !== undefined;
+  return markedFrom(db) !== undefined;
 }
 
 /**
  * Ends a deferral, if one is marked: the key entries of every record changed since it began, the name index rebuilt,
  * the mark removed, in one transaction. Returns whether there was one.
- * @param staged a table that holds every change since the deferral began, each with its lookup keys as written (an
- *   import's index stage): the keys are read from it instead of from the record table, whose rows are a kilobyte
  */
-export function endDeferral(db: SqliteDatabase, staged?: string): boolean {
+export function endDeferral(db: SqliteDatabase): boolean {
   // Read first without the write lock: every store that opens a file asks, and there is seldom one.
   if (!keysDeferred(db)) return false;
   return db.transaction(() => {
-    const from = deferralFrom(db);
+    const from = markedFrom(db);
     if (from === undefined) return false;
     db.exec(NAME_INDEX);
     // Entries written all the same meanwhile (an own-IRI rewrite writes its records' keys) are kept once.
-    const [table, keys] = staged && STAGED.test(staged) ? [staged, "keys"] : ["initiative", "lookup_keys"];
     db.prepare(
       `INSERT OR IGNORE INTO initiative_key (key, seq)
-       SELECT k.value, i.seq FROM ${table} i, json_each(i.${keys}) AS k
-       WHERE i.seq > ? AND i.${keys} IS NOT NULL ORDER BY 1, 2`,
+       SELECT k.value, i.seq FROM initiative i, json_each(i.lookup_keys) AS k
+       WHERE i.seq > ? AND i.lookup_keys IS NOT NULL ORDER BY 1, 2`,
     ).run(from);
     db.prepare(`DELETE FROM meta WHERE key = '${MARK}'`).run();
     return true;

@@ -5,8 +5,8 @@
 
 export const tables = (schema: string) => `
   CREATE TABLE ${schema}.index_stage (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, created INTEGER NOT NULL,
-    name TEXT NOT NULL, updated INTEGER NOT NULL, lat REAL, lon REAL, description TEXT NOT NULL, vids TEXT,
-    keys TEXT) STRICT;
+    name TEXT NOT NULL, updated INTEGER NOT NULL, lat REAL, lon REAL, description TEXT NOT NULL, vids TEXT)
+    STRICT;
   CREATE TABLE ${schema}.index_stage_batch (upto INTEGER PRIMARY KEY) STRICT;
   CREATE TABLE ${schema}.index_stage_count (upto INTEGER NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     n INTEGER NOT NULL) STRICT;

@@ -43,9 +43,6 @@ export const COUNTS_EVERY = 10_000;
 const meta = (db: SqliteDatabase, key: "seq" | "indexed_seq") =>
   (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: number }).value;
 
-/** A record a write transaction wrote, as it is staged: its change number and the lookup keys written with it. */
-export type Staged = { seq: number; record: InitiativeRecord; created: boolean; keys: string | null };
-
 export class IndexStage {
   readonly #db: SqliteDatabase;
   /** The change number the index had reached when staging began; undefined: not staging. */
@@ -100,15 +97,6 @@ export class IndexStage {
     this.#db.exec(tables(this.#schema));
   }
 
-  /**
-   * The stage's table, if it holds every change after `from` (as the store's change number stands now), each with
-   * the lookup keys written with it: an import's deferred keys (ADR 47) are then read from it, not from the records.
-   */
-  keysSince(from: number | undefined): string | undefined {
-    if (from === undefined || this.#from !== from || this.#to !== meta(this.#db, "seq")) return undefined;
-    return `${this.#schema}.index_stage`;
-  }
-
   /** Whether the rows written since {@link begin} are still to be built from the stage. */
   get staging(): boolean {
     return this.#from !== undefined;
@@ -142,7 +130,7 @@ export class IndexStage {
    * In the transaction that wrote them: stages the records written, whose change numbers follow
    * `seqBefore` (the store's change number when the transaction began).
    */
-  add(seqBefore: number, written: Staged[]): void {
+  add(seqBefore: number, written: { seq: number; record: InitiativeRecord; created: boolean }[]): void {
     if (this.#from === undefined || !written.length) return;
     // Someone else took a change number since the last staged batch, or a record staged already
     // (not in the index yet) was written again: the catch-up applies all of it in order instead.
@@ -158,14 +146,14 @@ export class IndexStage {
     }
   }
 
-  #stage(written: Staged[]): void {
+  #stage(written: { seq: number; record: InitiativeRecord; created: boolean }[]): void {
     const db = this.#db;
     const schema = this.#schema;
     const deltas = this.#deltas;
     const counts = this.#counts;
     const row = db.prepare(
-      `INSERT INTO ${schema}.index_stage (seq, id, created, name, updated, lat, lon, description, vids, keys) ` +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      `INSERT INTO ${schema}.index_stage (seq, id, created, name, updated, lat, lon, description, vids) ` +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     for (const w of written) {
       const f = indexFields(w.record);
@@ -186,7 +174,6 @@ export class IndexStage {
         f.lon ?? null,
         f.description,
         vids ? vids + "]" : null,
-        w.keys,
       );
       if (f.lat !== undefined && f.lon !== undefined) deltas.cell(f.lat, f.lon, 1);
     }

@@ -24,7 +24,7 @@ import type {
 } from "../store.ts";
 import { insertMessages, sqliteQueueBackend } from "./queue.sqlite.ts";
 import { CATCH_UP_CACHE_KIB, catchUp, unindex } from "./indexer.sqlite.ts";
-import { IndexStage, type Staged } from "./index-stage.sqlite.ts";
+import { IndexStage } from "./index-stage.sqlite.ts";
 import { rewriteOwnSqlite } from "./rewrite.sqlite.ts";
 import { SqliteSearchIndex } from "./search.sqlite.ts";
 import { Checkpointer } from "./checkpointer.ts";
@@ -39,7 +39,7 @@ import type { LookupKind } from "../lookup-keys.ts";
 import { countTermsSqlite, countPrimaryActivitiesSqlite, listByNameSqlite, listShapesSqlite } from "./names.sqlite.ts";
 import { listKeyedSqlite, listNamedSqlite } from "./named.sqlite.ts";
 import { writeKeys } from "./keys.sqlite.ts";
-import { almostEmpty, deferIndexes, deferralFrom, endDeferral, keysDeferred } from "./deferred-indexes.sqlite.ts";
+import { almostEmpty, deferIndexes, endDeferral, keysDeferred } from "./deferred-indexes.sqlite.ts";
 import { backToLog, useRollbackJournal } from "./journal.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
 import { LOCAL_SOURCE } from "../records.ts";
@@ -228,8 +228,7 @@ export class SqliteStore implements Store {
       // A failure here leaves the deferral marked, for the next store that opens the file to end.
       if (this.#indexesDeferred) {
         this.#indexesDeferred = false;
-        // The keys of what the import wrote come from its stage when it holds all of it (smaller rows than the table).
-        endDeferral(this.db, this.#stage.keysSince(deferralFrom(this.db)));
+        endDeferral(this.db);
       }
       try {
         // What is not built here (see IndexStage) is left to the catch-up.
@@ -326,12 +325,12 @@ export class SqliteStore implements Store {
     const outcomes = this.#writing(() => {
       // In a bulk write, the index fields of what the transaction writes are staged, from these objects.
       const before = this.#bulk && this.#stage.staging ? this.#currentSeq() : undefined;
-      const written: Staged[] = [];
+      const written: { seq: number; record: InitiativeRecord; created: boolean }[] = [];
       const known = this.#lookUp(records);
       const done = records.map((r) => {
         const outcome = this.#put(r, known);
         if (before !== undefined && (outcome === "created" || outcome === "updated"))
-          written.push({ seq: this.#seq!, record: r, created: outcome === "created", keys: this.#keys });
+          written.push({ seq: this.#seq!, record: r, created: outcome === "created" });
         return outcome;
       });
       if (before !== undefined) this.#stage.add(before, written);
@@ -396,7 +395,6 @@ export class SqliteStore implements Store {
         )
         .run(seq, source, r.version, r.updated, JSON.stringify(r), signed ?? null, ...columns, existing!.rid);
       writeKeys(this.db, seq, this.#keysDeferred() ? null : columns[5], existing);
-      this.#keys = columns[5];
     } else if (outcome === "created") {
       if (clearTombstone) this.db.prepare("DELETE FROM tombstone WHERE id = ?").run(id);
       const columns = shapeColumns(r);
@@ -408,7 +406,6 @@ export class SqliteStore implements Store {
         )
         .run(id, seq, source, r.version, r.updated, JSON.stringify(r), signed ?? null, ...columns);
       writeKeys(this.db, seq, this.#keysDeferred() ? null : columns[5]);
-      this.#keys = columns[5];
     }
     return outcome;
   }
@@ -418,9 +415,6 @@ export class SqliteStore implements Store {
   #keysDeferred(): boolean {
     return (this.#keysOff ??= keysDeferred(this.db));
   }
-
-  /** The lookup keys (a JSON array, or null) of the record {@link #put} wrote last, for the index stage. */
-  #keys: string | null = null;
 
   /** Next change number. Only called inside a write transaction, which holds SQLite's write lock. */
   #seq: number | undefined;
