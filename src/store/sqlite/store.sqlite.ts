@@ -242,9 +242,16 @@ export class SqliteStore implements Store {
       this.#stopCheckpointer();
       this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
       this.db.exec(`PRAGMA wal_autocheckpoint = ${this.#checkpointBefore}`);
-      // If another connection holds the file now, the next connection to open it turns the log on again.
-      if (this.#rollback) backToLog(this.db);
-      this.#rollback = false;
+      if (this.#rollback) {
+        this.#rollback = false;
+        // If another connection holds the file now, the next connection to open it turns the log on again; nothing
+        // the import wrote depends on it.
+        try {
+          backToLog(this.db);
+        } catch (e) {
+          ignoreFailure("sqlite-journal")(e);
+        }
+      }
     }
   }
   /** Starts the thread that checkpoints the log from now on, SQLite's own checkpoint kept as a backstop. */
