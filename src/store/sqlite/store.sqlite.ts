@@ -4,7 +4,6 @@
 import { decidePut, deleteRemoves } from "../../domain/puts.ts";
 import type { InitiativeRecord, Tombstone } from "../../domain/initiative.ts";
 import { EventEmitter } from "node:events";
-import { availableParallelism } from "node:os";
 import { DurableQueue, type QueueOptions } from "../queue.ts";
 import type {
   Follower,
@@ -23,11 +22,10 @@ import type {
   StoreHealth,
 } from "../store.ts";
 import { insertMessages, sqliteQueueBackend } from "./queue.sqlite.ts";
-import { CATCH_UP_CACHE_KIB, catchUp, unindex } from "./indexer.sqlite.ts";
-import { IndexStage } from "./index-stage.sqlite.ts";
+import { unindex } from "./indexer.sqlite.ts";
+import { BulkWrites } from "./bulk-write.sqlite.ts";
 import { rewriteOwnSqlite } from "./rewrite.sqlite.ts";
 import { SqliteSearchIndex } from "./search.sqlite.ts";
-import { Checkpointer } from "./checkpointer.ts";
 import { openSqlite, type SqliteDatabase } from "./database.ts";
 import { SqliteKvStore } from "./kv.sqlite.ts";
 import { SqliteAccountStore, SqliteAuditLog } from "./accounts.sqlite.ts";
@@ -39,34 +37,9 @@ import type { LookupKind } from "../lookup-keys.ts";
 import { countTermsSqlite, countPrimaryActivitiesSqlite, listByNameSqlite, listShapesSqlite } from "./names.sqlite.ts";
 import { listKeyedSqlite, listNamedSqlite } from "./named.sqlite.ts";
 import { writeKeys } from "./keys.sqlite.ts";
-import { almostEmpty, deferIndexes, endDeferral, keysDeferred } from "./deferred-indexes.sqlite.ts";
-import { backToLog, useRollbackJournal } from "./journal.sqlite.ts";
+import { endDeferral, keysDeferred } from "./deferred-indexes.sqlite.ts";
 import { ignoreFailure } from "../../logging.ts";
 import { LOCAL_SOURCE } from "../records.ts";
-
-/**
- * How much the write-ahead log may hold during a bulk write before SQLite copies it into the database
- * file (64 MB instead of SQLite's 1,000 pages): each checkpoint copies and syncs every page the log
- * holds, and an import's batches touch the same index pages again and again, so fewer checkpoints copy
- * each page fewer times (900,000 records' writes under load: commits 20-21 -> 13-15 µs a record;
- * docs/benchmarks.md, eighth round). The log file may grow to this plus one batch; the default comes back
- * when the bulk write ends.
- */
-const BULK_CHECKPOINT_BYTES = 64 * 1024 * 1024;
-/**
- * A bulk write's transactions are committed together about this often (ADR 46): a commit writes every page its
- * transaction touched to the log, and an import's batches touch the record table's indexes all over; the write lock
- * is held about as long as a build range holds it (index-stage.sqlite.ts).
- */
-const BULK_GROUP_MS = 2000;
-/**
- * An import alone in its process that has been writing this long checkpoints from a thread of its own (ADR 48): a
- * shorter one wrote too little for the thread to gain what its checkpoints after every commit cost (about 1 s at
- * 100,000 rows).
- */
-const CHECKPOINTER_AFTER_MS = 10_000;
-/** The checkpointing thread starts the log over once it holds this much; SQLite's own checkpoint waits for 4 times. */
-const BULK_RESTART_BYTES = 256 * 1024 * 1024;
 
 interface InitiativeRow {
   seq: number;
@@ -90,9 +63,6 @@ export class SqliteStore implements Store {
   /** Wakes queue listeners in this process when something is enqueued through this store. */
   readonly #events = new EventEmitter().setMaxListeners(0);
 
-  readonly #path: string;
-  readonly #checkpointerAfterMs: number;
-
   /**
    * @param path a file path, or `:memory:` for tests
    * @param o.checkpointerAfterMs how long an import alone in its process writes before its log is checkpointed from
@@ -100,10 +70,8 @@ export class SqliteStore implements Store {
    * @param o.stageCountsEvery rows an import stages between two writes of its index counts (tests lower it)
    */
   constructor(path: string, o: { checkpointerAfterMs?: number; stageCountsEvery?: number } = {}) {
-    this.#path = path;
-    this.#checkpointerAfterMs = o.checkpointerAfterMs ?? CHECKPOINTER_AFTER_MS;
     this.db = openSqlite(path);
-    this.#stage = new IndexStage(this.db, o.stageCountsEvery);
+    this.#bulkWrites = new BulkWrites(this.db, path, () => this.search.memo, o);
     this.kv = new SqliteKvStore(this.db);
     this.search = new SqliteSearchIndex(this.db);
     this.accounts = new SqliteAccountStore(this.db);
@@ -139,11 +107,8 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     clearTimeout(this.#indexTimer);
-    // A bulk write never released (its caller failed): its threads end with the store, its stage once the connection
-    // (which may hold the stage's file in an open group) is closed.
-    this.#stopCheckpointer();
-    this.db.close();
-    this.#stage.end();
+    // A bulk write never released (its caller failed) ends with the store.
+    this.#bulkWrites.close(() => this.db.close());
   }
 
   /**
@@ -166,109 +131,20 @@ export class SqliteStore implements Store {
       if (--this.#deferred === 0 && this.db.isOpen()) this.#scheduleIndex();
     };
   }
-  /** Bulk writes in progress ({@link bulkWrite}), and the page cache size to give back after them. */
-  #bulk = 0;
-  /** What a bulk write wrote, for its index to be built set-wise when it ends. */
-  readonly #stage: IndexStage;
-  #cacheBefore: number | undefined;
-  #checkpointBefore: number | undefined;
-  #checkpointer: Checkpointer | undefined;
-  #ungroup: (() => void) | undefined;
-  /** Whether this bulk write left the write-ahead log for a rollback journal, to go back to it at its end (ADR 50). */
-  #rollback = false;
-  /** Whether this bulk write dropped the record table's random-order indexes, to rebuild them at its end (ADR 47). */
-  #indexesDeferred = false;
+  /** Bulk writes (imports): their settings, stage and threads. */
+  readonly #bulkWrites: BulkWrites;
   bulkWrite(o: BulkWriteOptions = {}): () => void {
     const release = this.deferIndexing();
-    if (this.#bulk++ === 0) {
-      // Caught up first, so that what the import writes can be indexed set-wise at its end (ADR 35).
-      catchUp(this.db, this.search.memo);
-      // An import alone in its process, with a file and a core to spare, has threads of its own (ADRs 48 and 49).
-      const threaded = o.grouped === true && this.#path !== ":memory:" && availableParallelism() >= 2;
-      this.#stage.begin({ apart: threaded ? this.#path : undefined });
-      this.#cacheBefore = this.#pragma("cache_size");
-      this.db.exec(`PRAGMA cache_size = -${CATCH_UP_CACHE_KIB}`);
-      this.#checkpointBefore = this.#pragma("wal_autocheckpoint");
-      this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil(BULK_CHECKPOINT_BYTES / this.#pragma("page_size"))}`);
-      // Into an almost empty store, with no other connection to the file: a rollback journal instead of the log, each
-      // new page written once (ADR 50). Otherwise a thread that checkpoints the log while this one writes (ADR 48).
-      this.#rollback = threaded && almostEmpty(this.db) && useRollbackJournal(this.db);
-      if (threaded && !this.#rollback) {
-        const since = performance.now();
-        this.db.onCommit(() => {
-          if (this.#checkpointer) this.#checkpointer.committed();
-          else if (performance.now() - since >= this.#checkpointerAfterMs)
-            this.#checkpointer = this.#startCheckpointer();
-        });
-      }
-      this.#ungroup = o.grouped ? this.db.group(BULK_GROUP_MS) : undefined;
-      // Alone in its process, into an almost empty store: the record table's random-order indexes wait for the end.
-      if (o.grouped) this.#indexesDeferred = this.db.transaction(() => deferIndexes(this.db));
-    }
-    let released = false;
+    const end = this.#bulkWrites.start(o);
     return () => {
-      if (released) return;
-      released = true;
       try {
-        if (--this.#bulk === 0 && this.db.isOpen()) this.#endBulk();
+        end();
       } finally {
         release();
       }
     };
   }
-  /** The last bulk write ended: its last group committed, its index built, the connection's settings given back. */
-  #endBulk(): void {
-    try {
-      // The last group's writes are committed here; a failure to is the import's, not the index's.
-      this.#ungroup?.();
-      this.#ungroup = undefined;
-      // The text and map tables of an import into an empty index start building on threads of their own now, while
-      // what follows is done here (ADR 49).
-      this.#stage.buildApart();
-      // A failure here leaves the deferral marked, for the next store that opens the file to end.
-      if (this.#indexesDeferred) {
-        this.#indexesDeferred = false;
-        endDeferral(this.db);
-      }
-      try {
-        // What is not built here (see IndexStage) is left to the catch-up.
-        this.#stage.build(this.search.memo, this.#path);
-      } catch (e) {
-        ignoreFailure("sqlite-index-stage")(e);
-      }
-    } finally {
-      // Whatever failed above, the stage and its threads go.
-      this.#stage.end();
-      this.#stopCheckpointer();
-      this.db.exec(`PRAGMA cache_size = ${this.#cacheBefore}`);
-      this.db.exec(`PRAGMA wal_autocheckpoint = ${this.#checkpointBefore}`);
-      if (this.#rollback) {
-        this.#rollback = false;
-        // If another connection holds the file now, the next connection to open it turns the log on again; nothing
-        // the import wrote depends on it.
-        try {
-          backToLog(this.db);
-        } catch (e) {
-          ignoreFailure("sqlite-journal")(e);
-        }
-      }
-    }
-  }
-  /** Starts the thread that checkpoints the log from now on, SQLite's own checkpoint kept as a backstop. */
-  #startCheckpointer(): Checkpointer {
-    const checkpointer = Checkpointer.start(this.#path, { restartBytes: BULK_RESTART_BYTES, waitMs: 2000 });
-    this.db.exec(`PRAGMA wal_autocheckpoint = ${Math.ceil((4 * BULK_RESTART_BYTES) / this.#pragma("page_size"))}`);
-    return checkpointer;
-  }
-  /** Ends the checkpointing thread, if one runs, once it has copied the last commits; no commit is reported after. */
-  #stopCheckpointer(): void {
-    this.db.onCommit(undefined);
-    this.#checkpointer?.stop();
-    this.#checkpointer = undefined;
-  }
-  #pragma(name: "cache_size" | "wal_autocheckpoint" | "page_size"): number {
-    return Object.values(this.db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[0]!;
-  }
+
   #scheduleIndex(): void {
     if (this.#deferred) return;
     const now = Date.now();
@@ -331,7 +207,8 @@ export class SqliteStore implements Store {
   ): Promise<PutOutcome[]> {
     const outcomes = this.#writing(() => {
       // In a bulk write, the index fields of what the transaction writes are staged, from these objects.
-      const before = this.#bulk && this.#stage.staging ? this.#currentSeq() : undefined;
+      const stage = this.#bulkWrites.active && this.#bulkWrites.stage.staging ? this.#bulkWrites.stage : undefined;
+      const before = stage ? this.#currentSeq() : undefined;
       const written: { seq: number; record: InitiativeRecord; created: boolean }[] = [];
       const known = this.#lookUp(records);
       const done = records.map((r) => {
@@ -340,7 +217,7 @@ export class SqliteStore implements Store {
           written.push({ seq: this.#seq!, record: r, created: outcome === "created" });
         return outcome;
       });
-      if (before !== undefined) this.#stage.add(before, written);
+      if (before !== undefined) stage!.add(before, written);
       if (outbox) this.#queueIn(outbox, done);
       return done;
     });
