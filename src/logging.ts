@@ -138,6 +138,11 @@ export async function setupLogging(level: Config["logLevel"], o: LoggingOptions 
   });
 }
 
+/** Whether {@link setupLogging} ran in this process (the server); CLI commands print their own lines instead. */
+export function loggingConfigured(): boolean {
+  return configured;
+}
+
 /** A logger in the essfed category tree. */
 export function logger(...category: string[]): Logger {
   return getLogger(["essfed", ...category]);

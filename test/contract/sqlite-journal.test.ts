@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { emptyInitiative, type InitiativeRecord } from "../../src/domain/initiative.ts";
@@ -17,6 +18,7 @@ import { versionOf } from "../../src/domain/version.ts";
 import { DEFER_BELOW } from "../../src/store/sqlite/deferred-indexes.sqlite.ts";
 import { openWithLog } from "../../src/store/sqlite/journal.sqlite.ts";
 import { openSqlite } from "../../src/store/sqlite/database.ts";
+import { main } from "../../src/cli/main.ts";
 import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
 
 const record = (n: number): InitiativeRecord => {
@@ -34,12 +36,13 @@ const journal = (db: { prepare(sql: string): { get(): unknown } }) =>
 
 /**
  * A thread that opens the file as the import does, writes with a rollback journal and holds the write lock for
- * `holdMs`, then commits and keeps its connection open; resolves once it holds the lock, with a promise of the commit.
+ * `holdMs` or until told to `commit()`, then commits and keeps its connection open; resolves once it holds the lock,
+ * with a promise of the commit.
  */
 async function importingThread(
   path: string,
   holdMs: number,
-): Promise<{ committed: Promise<void>; end(): Promise<void> }> {
+): Promise<{ committed: Promise<void>; commit(): void; end(): Promise<void> }> {
   const worker = new Worker(
     `const { DatabaseSync } = require("node:sqlite");
      const { parentPort, workerData } = require("node:worker_threads");
@@ -47,8 +50,13 @@ async function importingThread(
      db.exec("PRAGMA main.journal_mode = TRUNCATE; BEGIN IMMEDIATE; CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT);" +
        "INSERT INTO t (s) VALUES ('committed by the import')");
      parentPort.postMessage("holding");
-     setTimeout(() => { db.exec("COMMIT"); parentPort.postMessage("committed"); }, workerData.holdMs);
-     parentPort.on("message", () => { db.close(); process.exit(0); });`,
+     const commit = () => { if (db.isTransaction) { db.exec("COMMIT"); parentPort.postMessage("committed"); } };
+     const timer = setTimeout(commit, workerData.holdMs);
+     parentPort.on("message", (m) => {
+       if (m === "commit") return void (clearTimeout(timer), commit());
+       db.close();
+       process.exit(0);
+     });`,
     { eval: true, workerData: { path, holdMs } },
   );
   let committed!: () => void;
@@ -60,6 +68,7 @@ async function importingThread(
   const exited = new Promise<void>((r) => worker.on("exit", () => r()));
   return {
     committed: done,
+    commit: () => worker.postMessage("commit"),
     end: () => {
       worker.postMessage("end");
       return exited;
@@ -156,19 +165,43 @@ describe("SqliteStore: the journal of a first import", () => {
 
   it("makes a connection opened meanwhile wait for a commit, then turns the log on.", async () => {
     const path = join(dir, "waiting.sqlite");
-    const thread = await importingThread(path, 600);
+    const thread = await importingThread(path, 1000);
     const db = new DatabaseSync(path);
     db.exec("PRAGMA busy_timeout = 10000");
     let waited = 0;
     const started = Date.now();
     openWithLog(db, 30_000, () => waited++);
     expect(waited).toBe(1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
     await thread.committed;
     expect(journal(db)).toBe("wal");
     expect(db.prepare("SELECT s FROM t").get()).toEqual({ s: "committed by the import" });
     db.close();
     await thread.end();
+  });
+
+  it("has a CLI command run meanwhile say that it waits, then answer.", async () => {
+    const data = join(dir, "instance");
+    const env = { ESSFED_DATA: data, ESSFED_LOG_LEVEL: "error" };
+    expect(await main(["init"], { out: () => {}, err: () => {}, env })).toBe(0);
+    // The lock is held until the command says it waits (however long Node takes to start it), a minute at most.
+    const thread = await importingThread(join(data, "essfed.sqlite"), 60_000);
+    const child = spawn(process.execPath, [fileURLToPath(new URL("../../bin/essfed.js", import.meta.url)), "status"], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes("Waiting for an import")) thread.commit();
+    });
+    const code = await new Promise((r) => child.once("exit", r));
+    await thread.committed;
+    await thread.end();
+    expect(stderr).toContain(`Waiting for an import into ${join(data, "essfed.sqlite")} to end`);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/records\s+0 own/);
   });
 
   it("gives up with SQLite's error after the time it was given.", async () => {

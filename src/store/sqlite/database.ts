@@ -3,7 +3,7 @@
  * writes its own SQL against this.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { logger } from "../../logging.ts";
+import { logger, loggingConfigured } from "../../logging.ts";
 import { LOG_WAIT_MS, openWithLog } from "./journal.sqlite.ts";
 
 /**
@@ -54,11 +54,12 @@ export function openSqlite(path: string): SqliteDatabase {
     `PRAGMA page_size = ${PAGE_SIZE}; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; ` +
       "PRAGMA foreign_keys = ON;",
   );
-  openWithLog(db, LOG_WAIT_MS, () =>
-    logger("store").warn("Waiting for an import into {path} to end: it writes the file with a rollback journal.", {
-      path,
-    }),
-  );
+  openWithLog(db, LOG_WAIT_MS, () => {
+    const message = "Waiting for an import into {path} to end: it writes the file with a rollback journal.";
+    // The server logs; a CLI command (no logging set up) says it on stderr, so that a pause is not a mystery.
+    if (loggingConfigured()) logger("store").warn(message, { path });
+    else process.stderr.write(`essfed: ${message.replace("{path}", path)}\n`);
+  });
   const statements = new Map<string, StatementSync>();
   let depth = 0;
   /** The open group of transactions: since when it is open (undefined: none), how old it may grow. */
