@@ -194,12 +194,12 @@ describe("SqliteStore: the journal of a first import", () => {
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
-      if (stderr.includes("Waiting for an import")) thread.commit();
+      if (stderr.includes("Waiting for ")) thread.commit();
     });
     const code = await new Promise((r) => child.once("exit", r));
     await thread.committed;
     await thread.end();
-    expect(stderr).toContain(`Waiting for an import into ${join(data, "essfed.sqlite")} to end`);
+    expect(stderr).toContain(`Waiting for ${join(data, "essfed.sqlite")}: another process holds it`);
     expect(code).toBe(0);
     expect(stdout).toMatch(/records\s+0 own/);
   });

@@ -55,7 +55,7 @@ export function openSqlite(path: string): SqliteDatabase {
       "PRAGMA foreign_keys = ON;",
   );
   openWithLog(db, LOG_WAIT_MS, () => {
-    const message = "Waiting for an import into {path} to end: it writes the file with a rollback journal.";
+    const message = "Waiting for {path}: another process holds it with a rollback journal (a first import, say).";
     // The server logs; a CLI command (no logging set up) says it on stderr, so that a pause is not a mystery.
     if (loggingConfigured()) logger("store").warn(message, { path });
     else process.stderr.write(`essfed: ${message.replace("{path}", path)}\n`);

@@ -3,7 +3,7 @@
  * server reads while the CLI writes. A network's first import, alone in its process and into an almost empty store,
  * writes with a rollback journal instead: the pages it adds to a growing file are written once, where in the log each
  * is written twice (to the log, then copied into the file by a checkpoint, on the writing thread or a thread of its
- * own). 100,000 rows took about a tenth less time; see docs/benchmarks.md, fourteenth round.
+ * own). 100,000 rows took up to 15 % less time, half a million about 6 % (docs/benchmarks.md, fourteenth round).
  *
  * SQLite leaves the log only when no other connection has the file open; otherwise the import keeps the log (and its
  * checkpointing thread). While a rollback journal is in use, another connection can read between the import's commits
