@@ -24,28 +24,24 @@ const isLocked = (e: unknown) => {
   return f?.errcode === 5 || f?.errcode === 6 || /database is locked/.test(String(f?.message));
 };
 
-/**
- * Outside any transaction: leaves the write-ahead log for a rollback journal (truncated, not deleted, after each
- * commit). Returns whether it did: not when another connection has the file open, or the file is in memory.
- */
-export function useRollbackJournal(db: Connection): boolean {
+/** Outside any transaction: switches the main file's journal; returns whether it is in that mode now. */
+function switchTo(db: Connection, to: "wal" | "truncate"): boolean {
   try {
-    return mode(db, "truncate") === "truncate";
+    return mode(db, to) === to;
   } catch (e) {
     if (isLocked(e)) return false;
     throw e;
   }
 }
 
+/**
+ * Outside any transaction: leaves the write-ahead log for a rollback journal (truncated, not deleted, after each
+ * commit). Returns whether it did: not when another connection has the file open, or the file is in memory.
+ */
+export const useRollbackJournal = (db: Connection): boolean => switchTo(db, "truncate");
+
 /** Outside any transaction: back to the write-ahead log. Returns whether the file is in it. */
-export function backToLog(db: Connection): boolean {
-  try {
-    return mode(db, "wal") === "wal";
-  } catch (e) {
-    if (isLocked(e)) return false;
-    throw e;
-  }
-}
+export const backToLog = (db: Connection): boolean => switchTo(db, "wal");
 
 /** How long {@link openWithLog} waits for a first import to let the log be turned on again, at most. */
 export const LOG_WAIT_MS = 10 * 60_000;
