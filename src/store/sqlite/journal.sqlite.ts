@@ -13,9 +13,9 @@ import type { DatabaseSync } from "node:sqlite";
 
 type Connection = Pick<DatabaseSync, "prepare">;
 
-/** The main file's journal, set first if asked (not the attached ones': an import's stage keeps its own). */
-const mode = (db: Connection, set?: "wal" | "truncate"): string =>
-  (db.prepare(`PRAGMA main.journal_mode${set ? ` = ${set}` : ""}`).get() as { journal_mode: string }).journal_mode;
+/** Sets the main file's journal (not the attached ones': an import's stage keeps its own); returns the mode now. */
+const mode = (db: Connection, set: "wal" | "truncate"): string =>
+  (db.prepare(`PRAGMA main.journal_mode = ${set}`).get() as { journal_mode: string }).journal_mode;
 
 /** SQLite's answer when another connection holds a lock the change of journal needs. */
 const isLocked = (e: unknown) => {
