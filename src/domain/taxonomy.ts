@@ -4,6 +4,7 @@
  * parses the Turtle files in `vocab/` and hands the concepts to {@link Taxonomies}.
  */
 import { STANDARD, canonicalEssIri } from "../linkeddata/namespaces.ts";
+import { compact } from "./one-byte.ts";
 
 /** One SKOS concept. */
 export interface Concept {
@@ -108,6 +109,15 @@ export interface TaxonomyParts {
 }
 
 /** Read-only index of every shipped concept. */
+const compactConcept = (c: Concept): Concept => ({
+  ...c,
+  iri: compact(c.iri),
+  code: compact(c.code),
+  labels: Object.fromEntries(Object.entries(c.labels).map(([lang, l]) => [compact(lang), compact(l)])),
+  altLabels: c.altLabels.map(compact),
+  ...(c.broader === undefined ? {} : { broader: compact(c.broader) }),
+});
+
 export class Taxonomies {
   readonly #byIri = new Map<string, Concept>();
   /** scheme → code (as written and upper-cased) → concept */
@@ -117,9 +127,12 @@ export class Taxonomies {
   readonly #schemeLabels = new Map<SchemeName, Record<string, string>>();
 
   constructor(concepts: Iterable<Concept>, schemeLabels: Iterable<[SchemeName, Record<string, string>]> = []) {
-    for (const [s, l] of schemeLabels) this.#schemeLabels.set(s, l);
+    for (const [s, l] of schemeLabels)
+      this.#schemeLabels.set(s, Object.fromEntries(Object.entries(l).map(([lang, t]) => [lang, compact(t)])));
     const alt: Concept[] = [];
-    for (const c of concepts) {
+    for (const parsed of concepts) {
+      // The IRIs and labels become every record's values: one byte a character where they can be (ADR 51).
+      const c = compactConcept(parsed);
       this.#byIri.set(c.iri, c);
       mapOf(this.#byCode, c.scheme).set(c.code.toUpperCase(), c);
       const labels = mapOf(this.#byLabel, c.scheme);

@@ -18,6 +18,7 @@ import { restore } from "./cells.ts";
 import { CsvSyntaxError, CsvTokenizer, type CsvRecord, type TokenizerLimits } from "./tokenizer.ts";
 import { EssfedError } from "../../errors.ts";
 import { isStorable } from "../../domain/text.ts";
+import { pushByLines } from "./lines.ts";
 
 /** One problem in the file: where (spreadsheet row, file line, column) and why. */
 export interface RowIssue {
@@ -130,7 +131,7 @@ async function* records(input: Readable, limits?: TokenizerLimits): AsyncGenerat
   };
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     try {
-      push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+      pushByLines(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }), push);
     } catch (e) {
       fatal(e, typeof chunk === "string" ? undefined : chunk);
     }
@@ -138,7 +139,7 @@ async function* records(input: Readable, limits?: TokenizerLimits): AsyncGenerat
     out.length = 0;
   }
   try {
-    push(decoder.decode());
+    pushByLines(decoder.decode(), push);
     const before = out.length;
     tokenizer.end(out);
     for (let k = before; k < out.length; k++) out[k]!.storable = sinceLast;
