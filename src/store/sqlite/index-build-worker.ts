@@ -7,6 +7,7 @@ import { DatabaseSync } from "node:sqlite";
 import { pathToFileURL } from "node:url";
 import { workerData } from "node:worker_threads";
 import { DONE, FTS_BUILD_SETTINGS, TOTALS_OFFSET, type IndexBuildWorkerData } from "./index-builder.ts";
+import { lowerThreadPriority } from "./thread-priority.ts";
 
 const FILL = {
   search_fts: `INSERT INTO search_fts (rowid, name, description)
@@ -16,6 +17,8 @@ const FILL = {
 };
 
 const data = workerData as IndexBuildWorkerData;
+// The store's connection has the longer part of the work meanwhile: it goes first when both cores are busy.
+lowerThreadPriority();
 const state = new Int32Array(data.shared, 0, 1);
 const totals = new Float64Array(data.shared, TOTALS_OFFSET, 2);
 let built = false;

@@ -8,7 +8,7 @@
  * build one table each into a scratch file, with one `INSERT … SELECT`; meanwhile the store's connection builds the
  * record table's deferred indexes and the other index tables. What is left at the end is a copy of the two tables'
  * rows. That copy is a whole index, so it is made only when the store's index was empty when the import began: the
- * first import of a network, the one that is large.
+ * first import of a network, the one that is large. The threads run at a lower priority (thread-priority.ts).
  *
  * The copy is written by a connection of its own, not the store's: FTS5 keeps the index's structure in memory per
  * connection, and reads it again once another connection has committed.
