@@ -1,15 +1,15 @@
 /**
  * Identifiers already met in one import, with where, kept in a temporary SQLite file rather than
  * in memory, so that a file of millions of rows needs no more memory than one of a thousand.
+ *
+ * The file is SQLite's own temporary database (opened with an empty name): SQLite removes it from its folder as soon
+ * as it has opened it (on Unix; the system's temporary folder, or `SQLITE_TMPDIR`), so nothing is left behind however
+ * the import ends, a Ctrl-C or a crash included.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 
 export class SeenIds {
-  readonly #dir = mkdtempSync(join(tmpdir(), "essfed-import-"));
-  readonly #db = new DatabaseSync(join(this.#dir, "seen.sqlite"));
+  readonly #db = new DatabaseSync("");
   readonly #get: StatementSync;
   readonly #put: StatementSync;
   #pending = 0;
@@ -46,6 +46,5 @@ export class SeenIds {
   close(): void {
     this.#commit();
     this.#db.close();
-    rmSync(this.#dir, { recursive: true, force: true });
   }
 }
