@@ -3,7 +3,8 @@
  * (ADR 49): the store then finds what the catch-up would have indexed, its own connection goes on writing the index
  * as before, and when the copy cannot be made the catch-up redoes what the import built.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, jest } from "@jest/globals";
@@ -13,6 +14,7 @@ import type { SearchFilter } from "../../src/store/search.ts";
 import { IndexBuilder } from "../../src/store/sqlite/index-builder.ts";
 import { catchUp } from "../../src/store/sqlite/indexer.sqlite.ts";
 import { SqliteStore } from "../../src/store/sqlite/store.sqlite.ts";
+import { QUIET_MS } from "../../src/store/sqlite/stale-scratch.ts";
 
 const dirs: string[] = [];
 const stores: SqliteStore[] = [];
@@ -182,5 +184,28 @@ describe("The text and map tables of an import built on a thread of their own", 
     expect(readdirSync(join(path, "..")).filter((f) => f.includes(".index-"))).toHaveLength(1);
     await store.close();
     expect(readdirSync(join(path, "..")).filter((f) => f.includes(".index-"))).toEqual([]);
+  });
+
+  it("leave nothing of an import that was killed either: the next import removes its scratch folder.", async () => {
+    const { store, path } = await open();
+    // A process that has ended: its folders are an import's that no longer runs.
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    const folder = (name: string, quietMs: number) => {
+      const f = `${path}.index-${name}`;
+      mkdirSync(f);
+      writeFileSync(join(f, "stage.sqlite"), "staged rows");
+      const at = (Date.now() - quietMs) / 1000;
+      utimesSync(join(f, "stage.sqlite"), at, at);
+      utimesSync(f, at, at);
+      return f.slice(join(path, "..").length + 1);
+    };
+    const killed = folder(`${gone}-aaaaaa`, QUIET_MS + 60_000);
+    const writing = folder(`${gone}-bbbbbb`, 1000);
+    const running = folder(`${process.pid}-cccccc`, QUIET_MS + 60_000);
+    const older = folder("dddddd", QUIET_MS + 60_000);
+    await imported(store);
+    const left = readdirSync(join(path, "..")).filter((f) => f.includes(".index-"));
+    expect(left.sort()).toEqual([writing, running, older].sort());
+    expect(left).not.toContain(killed);
   });
 });

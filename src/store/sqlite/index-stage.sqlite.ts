@@ -28,6 +28,7 @@ import { ignoreFailure } from "../../logging.ts";
 import { Deltas, FacetValues, unindex, type FacetValue } from "./indexer.sqlite.ts";
 import { FTS_BUILD_SETTINGS, FTS_DEFAULT_SETTINGS, IndexBuilder } from "./index-builder.ts";
 import { DROP, tables, textAndMap, theRest, type Schema } from "./index-stage-sql.ts";
+import { removeStale } from "./stale-scratch.ts";
 
 /** Changes built per transaction at first; later ranges are sized to hold the write lock about {@link RANGE_MS}. */
 const RANGE_MIN = 20_000;
@@ -81,9 +82,11 @@ export class IndexStage {
     this.#from = this.#to = meta(this.#db, "indexed_seq");
     this.#resetCounts();
     this.#schema = "temp";
+    if (o.apart) removeStale(o.apart);
     if (o.apart && !this.#db.prepare("SELECT 1 FROM search LIMIT 1").get()) {
       try {
-        this.#scratch = mkdtempSync(`${o.apart}.index-`);
+        // Named with this process's id, for a later import to tell whether it is still running.
+        this.#scratch = mkdtempSync(`${o.apart}.index-${process.pid}-`);
         this.#db.prepare("ATTACH DATABASE ? AS stage").run(join(this.#scratch, "stage.sqlite"));
         // Scratch: never synced; its journal in memory, so that a batch that fails takes its staged rows with it.
         this.#db.exec("PRAGMA stage.journal_mode = MEMORY; PRAGMA stage.synchronous = OFF");
