@@ -108,16 +108,20 @@ export interface TaxonomyParts {
   schemeLabels: [SchemeName, Record<string, string>][];
 }
 
-/** Read-only index of every shipped concept. */
+/** A concept whose strings are one byte a character where they can be (ADR 51). */
 const compactConcept = (c: Concept): Concept => ({
   ...c,
   iri: compact(c.iri),
   code: compact(c.code),
-  labels: Object.fromEntries(Object.entries(c.labels).map(([lang, l]) => [compact(lang), compact(l)])),
+  labels: compactValues(c.labels),
   altLabels: c.altLabels.map(compact),
   ...(c.broader === undefined ? {} : { broader: compact(c.broader) }),
 });
 
+const compactValues = (texts: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(texts).map(([lang, t]) => [lang, compact(t)]));
+
+/** Read-only index of every shipped concept. */
 export class Taxonomies {
   readonly #byIri = new Map<string, Concept>();
   /** scheme → code (as written and upper-cased) → concept */
@@ -127,8 +131,7 @@ export class Taxonomies {
   readonly #schemeLabels = new Map<SchemeName, Record<string, string>>();
 
   constructor(concepts: Iterable<Concept>, schemeLabels: Iterable<[SchemeName, Record<string, string>]> = []) {
-    for (const [s, l] of schemeLabels)
-      this.#schemeLabels.set(s, Object.fromEntries(Object.entries(l).map(([lang, t]) => [lang, compact(t)])));
+    for (const [s, l] of schemeLabels) this.#schemeLabels.set(s, compactValues(l));
     const alt: Concept[] = [];
     for (const parsed of concepts) {
       // The IRIs and labels become every record's values: one byte a character where they can be (ADR 51).

@@ -13,10 +13,15 @@ import { ignoreFailure } from "../../logging.ts";
  * one does not see, may be writing it), is left.
  */
 export function removeStale(path: string): void {
+  const prefix = `${basename(path)}.index-`;
   try {
-    removeFolders(path);
+    for (const name of readdirSync(dirname(path))) {
+      if (!name.startsWith(prefix)) continue;
+      const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+      if (Number.isInteger(pid) && pid > 0 && !running(pid)) removeQuiet(join(dirname(path), name));
+    }
   } catch (e) {
-    // A folder that cannot be listed or removed: left for a person, as before.
+    // The database's folder cannot be listed: nothing is removed.
     ignoreFailure("sqlite-index-stage")(e);
   }
 }
@@ -24,14 +29,12 @@ export function removeStale(path: string): void {
 /** How long a scratch folder's files must have gone unwritten before it may be removed. */
 export const QUIET_MS = 10 * 60_000;
 
-function removeFolders(path: string): void {
-  const prefix = `${basename(path)}.index-`;
-  for (const name of readdirSync(dirname(path))) {
-    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
-    if (!name.startsWith(prefix) || !Number.isInteger(pid) || pid <= 0 || running(pid)) continue;
-    const folder = join(dirname(path), name);
-    if (lastWritten(folder) > Date.now() - QUIET_MS) continue;
-    rmSync(folder, { recursive: true, force: true });
+/** Removes `folder` if nothing in it was written for {@link QUIET_MS}; one that cannot be is left for a person. */
+function removeQuiet(folder: string): void {
+  try {
+    if (lastWritten(folder) <= Date.now() - QUIET_MS) rmSync(folder, { recursive: true, force: true });
+  } catch (e) {
+    ignoreFailure("sqlite-index-stage")(e);
   }
 }
 
