@@ -64,7 +64,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
         "identifier or name.",
       "Exit codes: 0 every record imported, 1 some records refused (the others are imported), 2 the file could " +
         "not be read",
-      "(a format essfed does not import, a syntax error, no initiatives in it).",
+      "(a format essfed does not import, a syntax error, no initiatives in it), 130 stopped by Ctrl-C (143 by " +
+        "SIGTERM):",
+      "the records read until then are imported and indexed, and the same import again imports the rest.",
     ],
     load: async () => (await import("./commands/import.ts")).importCommand,
   },

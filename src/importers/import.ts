@@ -9,6 +9,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
+import { setImmediate } from "node:timers/promises";
 import type { Directory } from "../directory/directory.ts";
 import type { Iris } from "../directory/ids.ts";
 import { said } from "../domain/issue-messages.ts";
@@ -76,6 +77,9 @@ export async function formatOfSource(source: ImportSource): Promise<ImportFormat
   return detectFormat(await head(source), source.name);
 }
 
+/** Records between two returns to the event loop of an import that may be stopped: about 25 ms of writing. */
+const YIELD_EVERY = 1000;
+
 /**
  * Imports a source; the format is told from its content and name unless given.
  * @throws UnsupportedFormatError when the source is in no format essfed reads
@@ -107,14 +111,24 @@ export async function importSource(
   // A bulk write: the store may build the index of what it wrote when it ends (ADR 35) and, when the import is
   // alone in its process, commit its batches in groups (ADR 46).
   const release = o.dryRun ? () => {} : directory.bulkWrite({ grouped: o.alone === true });
+  let stopped = false;
+  let n = 0;
   try {
-    for await (const r of records) await b.add(r);
+    for await (const r of records) {
+      await b.add(r);
+      // With the reading thread ahead, this one takes its records without returning to its event loop, where a
+      // signal's handler would run (Ctrl-C): when the import may be stopped, it returns there now and then.
+      if (o.signal && ++n % YIELD_EVERY === 0) await setImmediate();
+      // (Leaving the loop ends the reader: its thread, if it has one, is stopped.)
+      if ((stopped = o.signal?.aborted === true)) break;
+    }
     await b.flush();
   } finally {
     release();
   }
   const report = b.finish();
-  if (!report.fatal && report.read === 0) {
+  if (stopped) report.interrupted = true;
+  else if (!report.fatal && report.read === 0) {
     report.fatal = { row: 0, line: 0, ...said("noInitiatives", { format: describe(report.format) }) };
   }
   return report;

@@ -31,6 +31,8 @@ export interface ImportReport {
   ignored: IgnoredColumn[];
   /** Set when the file could not be read to the end; records before it were imported. */
   fatal?: RowIssue;
+  /** True when the import was stopped (`ImportOptions.signal`) before the end: the records read until then were. */
+  interrupted?: boolean;
 }
 
 export interface ImportOptions {
@@ -58,6 +60,12 @@ export interface ImportOptions {
    * one by one (ADR 46). Not for an import running beside a server's own writes.
    */
   alone?: boolean;
+  /**
+   * Stops the import when aborted (`essfed import` on Ctrl-C): no more is read, the records read until then are
+   * written, the store ends its bulk write as after a whole file (the search index built), and the report is marked
+   * `interrupted`. Importing the same source again writes the rest: the records already written come out unchanged.
+   */
+  signal?: AbortSignal;
 }
 
 /** Something to import: a name (for its extension and messages) and a way to read it, more than once if need be. */

@@ -5,6 +5,7 @@
  * initiatives in it).
  */
 import { existsSync } from "node:fs";
+import { constants } from "node:os";
 import { loadConfig } from "../../config.ts";
 import { compose } from "../../compose.ts";
 import {
@@ -59,8 +60,9 @@ export function reportLines(
 ): { out: string[]; err: string[] } {
   const what = `${describe(report.format)}${report.version ? ` (SEA standard v${report.version})` : ""}`;
   const verb = report.dryRun ? "dry run, nothing written: would be" : "";
+  const read = `${report.interrupted ? "interrupted after " : ""}${report.read} read`;
   const out = [
-    `${file}: ${what}, ${report.read} read in ${secs.toFixed(1)} s: ${verb ? `${verb} ` : ""}` +
+    `${file}: ${what}, ${read} in ${secs.toFixed(1)} s: ${verb ? `${verb} ` : ""}` +
       `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ` +
       `${report.refusedRecords} refused`,
   ];
@@ -78,8 +80,41 @@ export function reportLines(
     err.push(`… and ${report.omitted.refused} more refusals (the first ${MAX_ISSUES} are listed)`);
   if (report.fatal)
     err.push(`error: ${formatIssue(report.fatal, tr)}${report.read ? "; the rest of the file was not read" : ""}`);
+  if (report.interrupted)
+    err.push(
+      report.dryRun
+        ? "interrupted: the counts are of the records read until then"
+        : "interrupted: the records read until then are imported; the same import again imports the rest " +
+            "(the records already imported come out unchanged)",
+    );
   return { out, err };
 }
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM while importing: the first stops the reading, and the import writes what it read, builds
+ * the search index and reports, then exits with 128 + the signal's number (130 for Ctrl-C); a second exits at once
+ * (the store recovers from that as from a crash: ADR 47, ADR 49).
+ */
+function stopOnSignals(io: Io): { signal: AbortSignal; by?: NodeJS.Signals; dispose(): void } {
+  const controller = new AbortController();
+  const stopping = {
+    signal: controller.signal,
+    by: undefined as NodeJS.Signals | undefined,
+    dispose: () => SIGNALS.forEach((s) => process.off(s, on)),
+  };
+  function on(s: NodeJS.Signals) {
+    if (stopping.by) process.exit(128 + constants.signals[s]);
+    stopping.by = s;
+    io.err(
+      `stopping (${s}): writing the records read so far and building the search index; ` +
+        `${s === "SIGINT" ? "Ctrl-C" : s} again stops at once`,
+    );
+    controller.abort();
+  }
+  SIGNALS.forEach((s) => process.on(s, on));
+  return stopping;
+}
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
 export async function importCommand({ values, positionals }: Parsed, io: Io): Promise<number> {
   const file = positionals[0]!;
@@ -103,6 +138,7 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
     throw e;
   }
   const instance = await compose(loadConfig(io.env), { create: false });
+  const stopping = stopOnSignals(io);
   const started = Date.now();
   let lastProgress = started;
   let report: ImportReport;
@@ -112,6 +148,7 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
       dryRun: values["dry-run"] === true,
       // This process runs nothing but the import: its batches may be committed in groups (ADR 46).
       alone: true,
+      signal: stopping.signal,
       ...(thread === "auto" ? {} : { thread: thread === "on" }),
       onProgress: (read) => {
         const now = Date.now();
@@ -141,7 +178,9 @@ export async function importCommand({ values, positionals }: Parsed, io: Io): Pr
     }
   } finally {
     await instance.close();
+    stopping.dispose();
   }
+  if (report.interrupted) return 128 + constants.signals[stopping.by ?? "SIGINT"];
   if (report.fatal) return 2;
   return report.refusedRecords ? 1 : 0;
 }
