@@ -2,6 +2,9 @@
  * Realistic generated data for benchmarks: SEA standard v4 rows with names, descriptions, taxonomy
  * values written as IRIs, codes and labels, addresses and coordinates spread over Europe.
  */
+import { createWriteStream } from "node:fs";
+import { V4_COLUMNS } from "../src/importers/csv/columns.ts";
+
 const ORG = [
   "OS10",
   "OS20",
@@ -155,4 +158,15 @@ export function csvLine(g: GeneratedRow, k: number): string {
   ]
     .map(csvCell)
     .join(",");
+}
+
+/** Writes a v4 CSV of `rows` generated rows (the same file for the same number: the numbers are seeded). */
+export async function writeCsv(file: string, rows: number): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(V4_COLUMNS.join(",") + "\n");
+  const r = rng();
+  for (let k = 0; k < rows; k++)
+    if (!out.write(csvLine(generateRow(k, r), k) + "\n"))
+      await new Promise<void>((res) => out.once("drain", () => res()));
+  await new Promise<void>((res) => out.end(() => res()));
 }

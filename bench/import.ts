@@ -27,7 +27,7 @@
  * does: alone in its process.
  * Asserts nothing.
  */
-import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -35,8 +35,7 @@ import { enableCompileCache } from "../bin/compile-cache.js";
 import { loadConfig } from "../src/config.ts";
 import { compose } from "../src/compose.ts";
 import { importFile } from "../src/importers/import.ts";
-import { V4_COLUMNS } from "../src/importers/csv/columns.ts";
-import { csvLine, generateRow, rng } from "./generate.ts";
+import { writeCsv } from "./generate.ts";
 import { databaseUrl, dropSchema, randomSchema } from "../test/support/postgres.ts";
 
 const { values } = parseArgs({
@@ -101,15 +100,7 @@ function memorySampler() {
 }
 
 try {
-  if (!existsSync(file)) {
-    const out = createWriteStream(file);
-    out.write(V4_COLUMNS.join(",") + "\n");
-    const r = rng();
-    for (let k = 0; k < ROWS; k++)
-      if (!out.write(csvLine(generateRow(k, r), k) + "\n"))
-        await new Promise<void>((res) => out.once("drain", () => res()));
-    await new Promise<void>((res) => out.end(() => res()));
-  }
+  if (!existsSync(file)) await writeCsv(file, ROWS);
   const mb = Math.round(statSync(file).size / 1048576);
   console.log(
     `${ROWS.toLocaleString("en")} generated v4 rows, ${mb} MB; peak RSS before importing ${peakMb()} MB; ${load()}`,
