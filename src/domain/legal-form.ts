@@ -5,6 +5,7 @@
  */
 import { LIMITS } from "./limits.ts";
 import { normaliseLabel, type Taxonomies } from "./taxonomy.ts";
+import { own } from "./own.ts";
 
 /**
  * Registers' names for legal forms that are a kind of one of the five legal-form concepts: the
@@ -49,7 +50,7 @@ export function legalFormText(
       add(iri);
       continue;
     }
-    const kind = LEGAL_FORM_KINDS[normaliseLabel(part)];
+    const kind = own(LEGAL_FORM_KINDS, normaliseLabel(part));
     const kindIri = kind ? taxonomies.resolveField("legalForm", kind) : undefined;
     if (kindIri) add(kindIri);
     if (!kept.includes(part)) kept.push(part);

@@ -5,6 +5,7 @@
  */
 import { STANDARD, canonicalEssIri } from "../linkeddata/namespaces.ts";
 import { compact } from "./one-byte.ts";
+import { own } from "./own.ts";
 
 /** One SKOS concept. */
 export interface Concept {
@@ -196,7 +197,7 @@ export class Taxonomies {
     }
     const colon = v.indexOf(":");
     if (colon > 0) {
-      const scheme = CODE_PREFIXES[v.slice(0, colon).toLowerCase()];
+      const scheme = own(CODE_PREFIXES, v.slice(0, colon).toLowerCase());
       if (scheme && schemes.includes(scheme)) {
         const c = this.#byCode.get(scheme)?.get(v.slice(colon + 1).toUpperCase());
         if (c) return c.iri;

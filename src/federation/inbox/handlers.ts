@@ -20,6 +20,7 @@ import { idOf, verifyDeletion, verifyInitiative, fetchFromOrigin } from "../proo
 import { onAccept, onFollow, onReject, onUndo } from "./follows.ts";
 import { onMove } from "./move.ts";
 import { onLinkChange } from "../linkset.ts";
+import { own } from "../../domain/own.ts";
 
 const log = logger("federation", "inbox");
 
@@ -177,7 +178,7 @@ const HANDLERS: Record<string, Handler> = {
 export async function handleActivity(ctx: FederationContext, activity: Json, sender: string): Promise<Outcome> {
   if (activity.type === "Undo" && typesOf(activity.object).includes("Announce"))
     return onWithdraw(ctx, activity, sender);
-  const handler = HANDLERS[String(activity.type)];
+  const handler = own(HANDLERS, String(activity.type));
   if (!handler) {
     log.debug("Ignoring {type} from {sender}", { type: activity.type, sender });
     return { status: "ignored" };

@@ -17,6 +17,7 @@ import { sendLinkset } from "./linkset.ts";
 import { termsHtml } from "./dataset.ts";
 import { bySource, IRI } from "../../linkeddata/dataset.ts";
 import { sharedTermsSummary } from "../terms-summary.ts";
+import { own } from "../../domain/own.ts";
 
 const DUMPS: Record<string, { format: ExportFormat; type: string }> = {
   "initiatives.nq": { format: "nquads", type: "application/n-quads" },
@@ -108,7 +109,7 @@ export function dumpRoutes(deps: HttpDeps): Router {
 
   router.get("/dumps/:name", async (req, res) => {
     const name = String(req.params.name);
-    const d = DUMPS[name];
+    const d = own(DUMPS, name);
     if (!d) throw new NotFoundHttpError(`no dump ${name}; see /dumps/`);
     const n = await store.changeNumber();
     const etag = `"${n}-${d.format}"`;

@@ -7,6 +7,7 @@ import { ADOPTED_PATH, adoptedChunks, linksetChunks, LINKSET_PATH } from "../../
 import type { RdfFormat } from "../../linkeddata/serialize.ts";
 import type { HttpDeps } from "../deps.ts";
 import { NotAcceptableHttpError } from "../../errors.ts";
+import { own } from "../../domain/own.ts";
 
 const TYPES: Record<string, RdfFormat> = {
   "text/turtle": "turtle",
@@ -39,7 +40,7 @@ export function linksetRoutes(deps: HttpDeps): Router {
     [ADOPTED_PATH, true],
   ] as const)
     router.get(path, async (req, res) => {
-      const asked = typeof req.query.format === "string" ? BY_FORMAT[req.query.format] : undefined;
+      const asked = typeof req.query.format === "string" ? own(BY_FORMAT, req.query.format) : undefined;
       const type = asked ?? req.accepts(Object.keys(TYPES));
       if (!type) throw new NotAcceptableHttpError(Object.keys(TYPES));
       res.vary("Accept");

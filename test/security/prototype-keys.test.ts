@@ -1,0 +1,108 @@
+/**
+ * Names every JavaScript object inherits (`__proto__`, `constructor`, `toString`, `hasOwnProperty`, `valueOf`) where a
+ * stranger puts a key: an activity's type, a dump's name, a format parameter, a legal form. Each is an unknown name
+ * like any other: ignored, 404, the default, or text kept as written; never a 5xx or a stopped import
+ * (src/domain/own.ts). The inbox fuzzing found the first of these; these pin each one down.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { V4_COLUMNS } from "../../src/importers/csv/columns.ts";
+import { bufferSource, importSource } from "../../src/importers/import.ts";
+import { auth, startInstance, type TestInstance } from "../support/instance.ts";
+import { eventually } from "../support/process.ts";
+import { createActivity, postActivity } from "../support/sender.ts";
+
+const KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
+let receiver: TestInstance, sender: TestInstance;
+
+beforeAll(async () => {
+  [receiver, sender] = await Promise.all([
+    startInstance({ ESSFED_HANDLE: "receiver" }),
+    startInstance({ ESSFED_HANDLE: "sender" }),
+  ]);
+  const res = await fetch(`${receiver.base}/api/follows`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ target: sender.iris.actor }),
+  });
+  if (res.status !== 202) throw new Error(`follow: ${res.status}`);
+  await eventually(
+    async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted",
+    20_000,
+    "receiver follows sender",
+  );
+}, 90_000);
+afterAll(async () => {
+  await Promise.all([receiver, sender].map((i) => i?.stop()));
+});
+
+describe("Inherited names as keys from strangers", () => {
+  it("the inbox ignores a signed activity whose type is one, and stores nothing.", async () => {
+    for (const type of KEYS) {
+      const id = `${sender.base}/initiatives/typed-${type.replace(/_/g, "")}`;
+      const activity = { ...createActivity(sender.iris.actor, id), type };
+      const res = await postActivity(sender, `${receiver.base}/inbox`, activity);
+      expect({ type, status: res.status, body: await res.text() }).toEqual({
+        type,
+        status: 202,
+        body: JSON.stringify({ status: "ignored" }),
+      });
+      expect(await receiver.store.getInitiative(id)).toBeUndefined();
+    }
+  });
+
+  it("a dump by that name is not found, and a linkset asked in that format comes in the default one.", async () => {
+    for (const key of KEYS) {
+      const dump = await fetch(`${receiver.base}/dumps/${key}`);
+      expect({ key, status: dump.status, type: dump.headers.get("content-type") }).toEqual({
+        key,
+        status: 404,
+        type: expect.stringContaining("application/problem+json"),
+      });
+      const linkset = await fetch(`${receiver.base}/linksets/sameas?format=${key}`, {
+        headers: { accept: "text/turtle" },
+      });
+      await linkset.text();
+      expect({ key, status: linkset.status, type: linkset.headers.get("content-type") }).toEqual({
+        key,
+        status: 200,
+        type: "text/turtle; charset=utf-8",
+      });
+    }
+  });
+
+  it("a legal form written as one is kept as text: through the API, an activity and an import.", async () => {
+    const res = await fetch(`${receiver.base}/initiatives`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/ld+json" },
+      body: JSON.stringify({
+        "@context": { gr: "http://purl.org/goodrelations/v1#", essfed: "https://w3id.org/essfed/ns#" },
+        "@type": "https://lod.coop/essglobal/2.1/vocab/SSEInitiative",
+        "gr:name": "Constructor Co-op",
+        "essfed:legalFormText": "Constructor",
+      }),
+    });
+    expect(res.status).toBe(201);
+    expect((await receiver.store.getInitiative(res.headers.get("location")!))?.initiative).toMatchObject({
+      legalForm: [],
+      legalFormText: "Constructor",
+    });
+
+    const id = `${sender.base}/initiatives/legal-constructor`;
+    const activity = createActivity(sender.iris.actor, id) as { object: Record<string, unknown> };
+    activity.object["https://w3id.org/essfed/ns#legalFormText"] = "constructor";
+    const sent = await postActivity(sender, `${receiver.base}/inbox`, activity);
+    expect(sent.status).toBe(202);
+    await eventually(async () => (await receiver.store.getInitiative(id)) !== undefined, 10_000, "mirrored");
+    expect((await receiver.store.getInitiative(id))?.initiative.legalFormText).toBe("constructor");
+
+    const columns = [...V4_COLUMNS, "Legal Form"];
+    const row = (n: number, form: string) =>
+      columns.map((c) =>
+        c === "Identifier" ? `lf${n}` : c === "Name" ? `Co-op ${n}` : c === "Legal Form" ? form : "",
+      );
+    const csv = [columns, ...KEYS.map((k, n) => row(n, k))].map((r) => r.join(",")).join("\n");
+    const report = await importSource(bufferSource("forms.csv", csv), receiver.directory, receiver.iris);
+    expect(report).toMatchObject({ read: KEYS.length, created: KEYS.length, refusedRecords: 0 });
+    expect(report.fatal).toBeUndefined();
+  });
+});
