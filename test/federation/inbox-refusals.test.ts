@@ -6,9 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { generateCryptoKeyPair } from "@fedify/fedify/sig";
-import { createActivity, postActivity } from "../support/sender.ts";
-import { auth, startInstance, type TestInstance } from "../support/instance.ts";
-import { eventually } from "../support/process.ts";
+import { createActivity, followAccepted, postActivity } from "../support/sender.ts";
+import { startInstance, type TestInstance } from "../support/instance.ts";
 
 let receiver: TestInstance, sender: TestInstance, third: TestInstance, strict: TestInstance;
 let inbox: string;
@@ -21,17 +20,7 @@ beforeAll(async () => {
     startInstance({ ESSFED_HANDLE: "strict", ESSFED_ALLOW_PRIVATE: "false" }),
   ]);
   inbox = `${receiver.base}/inbox`;
-  const res = await fetch(`${receiver.base}/api/follows`, {
-    method: "POST",
-    headers: { ...auth, "content-type": "application/json" },
-    body: JSON.stringify({ target: sender.iris.actor }),
-  });
-  if (res.status !== 202) throw new Error(`follow: ${res.status} ${await res.text()}`);
-  await eventually(
-    async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted",
-    15_000,
-    "receiver follows sender",
-  );
+  await followAccepted(receiver, sender, 15_000);
 });
 afterAll(async () => {
   await Promise.all([receiver, sender, third, strict].map((i) => i?.stop()));

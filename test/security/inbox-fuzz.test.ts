@@ -7,9 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { auth, startInstance, type TestInstance } from "../support/instance.ts";
-import { eventually } from "../support/process.ts";
-import { createActivity, postActivity } from "../support/sender.ts";
+import { startInstance, type TestInstance } from "../support/instance.ts";
+import { createActivity, followAccepted, postActivity } from "../support/sender.ts";
 
 let receiver: TestInstance, sender: TestInstance;
 let inbox: string;
@@ -20,17 +19,7 @@ beforeAll(async () => {
     startInstance({ ESSFED_HANDLE: "sender" }),
   ]);
   inbox = `${receiver.base}/inbox`;
-  const res = await fetch(`${receiver.base}/api/follows`, {
-    method: "POST",
-    headers: { ...auth, "content-type": "application/json" },
-    body: JSON.stringify({ target: sender.iris.actor }),
-  });
-  if (res.status !== 202) throw new Error(`follow: ${res.status}`);
-  await eventually(
-    async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted",
-    20_000,
-    "receiver follows sender",
-  );
+  await followAccepted(receiver, sender);
 }, 90_000);
 afterAll(async () => {
   await Promise.all([receiver, sender].map((i) => i?.stop()));

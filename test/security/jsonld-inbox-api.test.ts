@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import { auth, type TestInstance } from "../support/instance.ts";
 import { eventually, initiativeBody } from "../support/process.ts";
 import { alongside } from "../support/remote-site.ts";
-import { createActivity, postActivity } from "../support/sender.ts";
+import { createActivity, followAccepted, postActivity } from "../support/sender.ts";
 import { describeStores } from "./ops-helpers.ts";
 import { BOMBS, bombDoc, type Bomb } from "./jsonld-bombs.ts";
 
@@ -42,17 +42,7 @@ describeStores("The JSON-LD budget at the inbox and the admin API", (kind) => {
       kind.start({ ESSFED_HANDLE: "sender", ...SLOW_MACHINE }),
     ]);
     inbox = `${receiver.base}/inbox`;
-    const res = await fetch(`${receiver.base}/api/follows`, {
-      method: "POST",
-      headers: { ...auth, "content-type": "application/json" },
-      body: JSON.stringify({ target: sender.iris.actor }),
-    });
-    if (res.status !== 202) throw new Error(`follow: ${res.status} ${await res.text()}`);
-    await eventually(
-      async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted",
-      20_000,
-      "receiver follows sender",
-    );
+    await followAccepted(receiver, sender);
   }, 90_000);
   afterAll(async () => {
     await Promise.all([receiver, sender].map((i) => i?.stop()));

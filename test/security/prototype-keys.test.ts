@@ -9,7 +9,7 @@ import { V4_COLUMNS } from "../../src/importers/csv/columns.ts";
 import { bufferSource, importSource } from "../../src/importers/import.ts";
 import { auth, startInstance, type TestInstance } from "../support/instance.ts";
 import { eventually } from "../support/process.ts";
-import { createActivity, postActivity } from "../support/sender.ts";
+import { createActivity, followAccepted, postActivity } from "../support/sender.ts";
 
 const KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
 let receiver: TestInstance, sender: TestInstance;
@@ -19,17 +19,7 @@ beforeAll(async () => {
     startInstance({ ESSFED_HANDLE: "receiver" }),
     startInstance({ ESSFED_HANDLE: "sender" }),
   ]);
-  const res = await fetch(`${receiver.base}/api/follows`, {
-    method: "POST",
-    headers: { ...auth, "content-type": "application/json" },
-    body: JSON.stringify({ target: sender.iris.actor }),
-  });
-  if (res.status !== 202) throw new Error(`follow: ${res.status}`);
-  await eventually(
-    async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted",
-    20_000,
-    "receiver follows sender",
-  );
+  await followAccepted(receiver, sender);
 }, 90_000);
 afterAll(async () => {
   await Promise.all([receiver, sender].map((i) => i?.stop()));

@@ -5,6 +5,8 @@
 import { Temporal } from "@js-temporal/polyfill";
 import { signRequest } from "@fedify/fedify/sig";
 import type { Instance } from "../../src/compose.ts";
+import { auth, type TestInstance } from "./instance.ts";
+import { eventually } from "./process.ts";
 
 export interface SendOptions {
   spec?: "draft-cavage-http-signatures-12" | "rfc9421";
@@ -67,4 +69,19 @@ export function createActivity(
       updated: new Date().toISOString(),
     },
   };
+}
+
+/** Makes `receiver` follow `sender` through its admin API and waits until the follow is accepted. */
+export async function followAccepted(receiver: TestInstance, sender: TestInstance, ms = 20_000): Promise<void> {
+  const res = await fetch(`${receiver.base}/api/follows`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ target: sender.iris.actor }),
+  });
+  if (res.status !== 202) throw new Error(`follow: ${res.status} ${await res.text()}`);
+  await eventually(
+    async () => (await receiver.store.getFollowing(sender.iris.actor))?.state === "accepted",
+    ms,
+    "receiver follows sender",
+  );
 }
