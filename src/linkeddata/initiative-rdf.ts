@@ -232,11 +232,13 @@ export function splitLanguages(values: { value: string; lang?: string }[]): {
 } {
   const plainAt = values.findIndex((v) => !v.lang);
   const at = plainAt >= 0 ? plainAt : 0;
-  const tagged: Record<string, string> = {};
+  // A Map, then own properties: a tag is the sender's text, and `constructor` or `__proto__` is no key of a literal.
+  const tagged = new Map<string, string>();
   values.forEach((v, n) => {
-    if (n !== at && v.lang && tagged[v.lang.toLowerCase()] === undefined) tagged[v.lang.toLowerCase()] = v.value;
+    const tag = v.lang?.toLowerCase();
+    if (n !== at && tag && !tagged.has(tag)) tagged.set(tag, v.value);
   });
-  return { ...(values[at] ? { plain: values[at].value } : {}), tagged };
+  return { ...(values[at] ? { plain: values[at].value } : {}), tagged: Object.fromEntries(tagged) };
 }
 
 /** Names and descriptions by language → the draft's translations (undefined when none). */
@@ -244,8 +246,8 @@ export function mergeTranslations(
   names: Record<string, string>,
   descriptions: Record<string, string>,
 ): InitiativeDraft["translations"] {
-  const out: NonNullable<InitiativeDraft["translations"]> = {};
-  for (const [lang, name] of Object.entries(names)) out[lang] = { name };
-  for (const [lang, description] of Object.entries(descriptions)) out[lang] = { ...out[lang], description };
-  return Object.keys(out).length ? out : undefined;
+  const out = new Map<string, { name?: string; description?: string }>();
+  for (const [lang, name] of Object.entries(names)) out.set(lang, { name });
+  for (const [lang, description] of Object.entries(descriptions)) out.set(lang, { ...out.get(lang), description });
+  return out.size ? Object.fromEntries(out) : undefined;
 }

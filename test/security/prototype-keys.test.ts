@@ -60,6 +60,41 @@ describe("Inherited names as keys from strangers", () => {
     }
   });
 
+  it("a language tag that is one is no language tag: refused from the inbox, left out of an import.", async () => {
+    const texts = (tag: string) => ({
+      "gr:name": ["Hand-made Co-op", { "@value": "Coop fait main", "@language": tag }],
+      "gr:description": { "@value": "Made by hand", "@language": tag },
+    });
+    for (const tag of KEYS) {
+      const id = `${sender.base}/initiatives/tagged-${tag.replace(/_/g, "")}`;
+      const activity = createActivity(sender.iris.actor, id) as { object: Record<string, unknown> };
+      Object.assign(activity.object, texts(tag));
+      const res = await postActivity(sender, `${receiver.base}/inbox`, activity);
+      const body = (await res.json()) as { errors?: { field: string; key: string }[] };
+      expect({ tag, status: res.status, errors: body.errors }).toEqual({
+        tag,
+        status: 422,
+        errors: [expect.objectContaining({ field: "translations", key: "notLanguageTag" })],
+      });
+      expect(await receiver.store.getInitiative(id)).toBeUndefined();
+    }
+    const doc = {
+      "@context": { gr: "http://purl.org/goodrelations/v1#" },
+      "@graph": KEYS.map((tag, n) => ({
+        "@id": `https://elsewhere.example/initiatives/t${n}`,
+        "@type": "https://lod.coop/essglobal/2.1/vocab/SSEInitiative",
+        ...texts(tag),
+      })),
+    };
+    const report = await importSource(
+      bufferSource("tags.jsonld", JSON.stringify(doc)),
+      receiver.directory,
+      receiver.iris,
+    );
+    expect(report).toMatchObject({ read: KEYS.length, created: KEYS.length, refusedRecords: 0 });
+    expect(report.warnings.map((w) => w.key)).toEqual(KEYS.map(() => "notLanguageTag"));
+  });
+
   it("a legal form written as one is kept as text: through the API, an activity and an import.", async () => {
     const res = await fetch(`${receiver.base}/initiatives`, {
       method: "POST",
