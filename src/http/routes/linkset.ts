@@ -40,7 +40,11 @@ export function linksetRoutes(deps: HttpDeps): Router {
     [ADOPTED_PATH, true],
   ] as const)
     router.get(path, async (req, res) => {
-      const asked = typeof req.query.format === "string" ? own(BY_FORMAT, req.query.format) : undefined;
+      const format = typeof req.query.format === "string" ? req.query.format : undefined;
+      const asked = format === undefined ? undefined : own(BY_FORMAT, format);
+      // A format asked by name that is none of these is refused, as the other routes' `format` is.
+      if (format !== undefined && !asked)
+        throw new NotAcceptableHttpError(Object.keys(BY_FORMAT).map((f) => `format=${f}`));
       const type = asked ?? req.accepts(Object.keys(TYPES));
       if (!type) throw new NotAcceptableHttpError(Object.keys(TYPES));
       res.vary("Accept");
@@ -57,8 +61,8 @@ const linksetOperation = (summary: string, description: string) => ({
       {
         name: "format",
         in: "query",
-        description: "ttl, nt or nq (default: Accept, then Turtle)",
-        schema: { type: "string" },
+        description: "ttl, nt or nq (default: Accept, then Turtle); any other is refused with 406",
+        schema: { type: "string", enum: ["ttl", "nt", "nq"] },
       },
     ],
     responses: {
