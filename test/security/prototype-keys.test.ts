@@ -55,9 +55,14 @@ describe("Inherited names as keys from strangers", () => {
         });
       }
     }
-    const known = await fetch(`${receiver.base}/linksets/sameas?format=nt`);
-    await known.text();
-    expect(known.headers.get("content-type")).toBe("application/n-triples; charset=utf-8");
+    for (const [format, type] of [
+      ["NT", "application/n-triples; charset=utf-8"],
+      ["", "text/turtle; charset=utf-8"],
+    ]) {
+      const known = await fetch(`${receiver.base}/linksets/sameas?format=${format}`);
+      await known.text();
+      expect({ format, type: known.headers.get("content-type") }).toEqual({ format, type });
+    }
   });
 
   it("a language tag that is one is no language tag: refused from the inbox, left out of an import.", async () => {

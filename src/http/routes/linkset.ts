@@ -40,7 +40,9 @@ export function linksetRoutes(deps: HttpDeps): Router {
     [ADOPTED_PATH, true],
   ] as const)
     router.get(path, async (req, res) => {
-      const format = typeof req.query.format === "string" ? req.query.format : undefined;
+      // (As the other routes read it: without case, and an empty one as none.)
+      const format =
+        typeof req.query.format === "string" && req.query.format ? req.query.format.toLowerCase() : undefined;
       const asked = format === undefined ? undefined : own(BY_FORMAT, format);
       // A format asked by name that is none of these is refused, as the other routes' `format` is.
       if (format !== undefined && !asked)
