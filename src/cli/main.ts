@@ -9,6 +9,7 @@ import { ConfigError } from "../config.ts";
 import { DataAccessError, IdentityError, NoInstanceError } from "../instance/identity.ts";
 import { CommandError, EXIT, type Io } from "./io.ts";
 import { COMMANDS, type CommandSpec } from "./registry.ts";
+import { own } from "../domain/own.ts";
 
 export { CommandError, EXIT, type Io } from "./io.ts";
 
@@ -74,22 +75,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   if (name === "help" || HELP.includes(name)) {
     const topic = name === "help" ? rest[0] : undefined;
-    if (topic !== undefined && !Object.hasOwn(COMMANDS, topic)) {
+    const about = topic === undefined ? undefined : own(COMMANDS, topic);
+    if (topic !== undefined && !about) {
       io.err(`essfed: unknown command "${topic}"\n\n${usage()}`);
       return EXIT.usage;
     }
-    io.out(topic !== undefined ? commandUsage(topic, COMMANDS[topic]!) : usage());
+    io.out(topic !== undefined && about ? commandUsage(topic, about) : usage());
     return EXIT.ok;
   }
   if (name === "--version") {
     io.out(version());
     return EXIT.ok;
   }
-  if (!Object.hasOwn(COMMANDS, name)) {
+  const spec = own(COMMANDS, name);
+  if (!spec) {
     io.err(`essfed: unknown ${name.startsWith("-") ? "option" : "command"} "${name}"\n\n${usage()}`);
     return EXIT.usage;
   }
-  const spec = COMMANDS[name]!;
   if (options(rest).some((a) => HELP.includes(a))) {
     io.out(commandUsage(name, spec));
     return EXIT.ok;

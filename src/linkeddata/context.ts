@@ -7,6 +7,7 @@ import { preloadedContexts } from "@fedify/vocab-runtime";
 import { AS_CONTEXT } from "./namespaces.ts";
 import { VOCAB_DIR } from "./vocabulary.ts";
 import { EssfedError } from "../errors.ts";
+import { own } from "../domain/own.ts";
 
 /** The ESSGLOBAL term definitions (the inner object of `vocab/essglobal-context.jsonld`). */
 export const ESS_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze(
@@ -58,14 +59,17 @@ export const SHIPPED_CONTEXTS: Readonly<Record<string, unknown>> = CONTEXTS;
 
 /** Whether {@link staticDocumentLoader} resolves `url` without the network. */
 export function isShippedContext(url: string): boolean {
-  return Object.hasOwn(CONTEXTS, url) || Object.hasOwn(CONTEXTS, url.replace(/#$/, ""));
+  return shipped(url) !== undefined;
 }
+
+/** The shipped context at `url` (with or without a trailing `#`); a stranger's URL finds no inherited name (ADR 52). */
+const shipped = (url: string): unknown => own(CONTEXTS, url) ?? own(CONTEXTS, url.replace(/#$/, ""));
 
 /** A `jsonld` document loader that knows the shipped contexts and refuses everything else. */
 export function staticDocumentLoader(
   url: string,
 ): Promise<{ contextUrl: null; documentUrl: string; document: unknown }> {
-  if (!isShippedContext(url)) return Promise.reject(new RemoteContextError(url));
-  const document = Object.hasOwn(CONTEXTS, url) ? CONTEXTS[url] : CONTEXTS[url.replace(/#$/, "")];
+  const document = shipped(url);
+  if (document === undefined) return Promise.reject(new RemoteContextError(url));
   return Promise.resolve({ contextUrl: null, documentUrl: url, document });
 }
